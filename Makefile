@@ -1,0 +1,40 @@
+# The two commands: `make run` (the whole system, demo data included) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	scripts/services.sh brigada
+	export BRIGADA_ENV=$${BRIGADA_ENV:-dev}; \
+	$(BIN)/brigada migrate && \
+	$(BIN)/brigada demo seed --if-empty && \
+	echo "Brigada: http://127.0.0.1:$${BRIGADA_PORT:-8000}/docs  (logins: admin, manager, dispatcher, foreman; password <role>-demo-2026)" && \
+	exec $(BIN)/brigada run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: $(STAMP)
+	scripts/services.sh brigada_test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	BRIGADA_ENV=test $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""HTTP: routers, auth, schemas, error mapping, CLI and process runner."""

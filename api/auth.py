@@ -1,0 +1,83 @@
+"""Staff login: OAuth2 password flow, expiring JWTs, attempts rate-limited in Redis."""
+
+from datetime import timedelta
+
+import jwt
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from api.deps import current_actor, get_session
+from core.clock import now
+from core.settings import Settings
+from core.tenancy import Actor
+from dispatch.staff import authenticate
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class LoginLimiter:
+    """Moving-window limits per username and per client address, shared by all API processes."""
+
+    def __init__(self, settings: Settings):
+        storage = storage_from_string(settings.redis_url)
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._limit = parse(settings.login_rate_limit)
+
+    def allow(self, username: str, address: str) -> bool:
+        by_name = self._limiter.hit(self._limit, "brigada-login-user", username.strip().lower())
+        by_address = self._limiter.hit(self._limit, "brigada-login-addr", address)
+        return by_name and by_address
+
+
+def issue_token(settings: Settings, user_id: int) -> Token:
+    ttl = timedelta(minutes=settings.token_ttl_min)
+    issued = now()
+    claims = {"sub": str(user_id), "iat": issued, "exp": issued + ttl}
+    token = jwt.encode(claims, settings.secret_key, algorithm="HS256")
+    return Token(access_token=token, expires_in=int(ttl.total_seconds()))
+
+
+@router.post("/token", response_model=Token)
+def login(
+    request: Request,
+    form: OAuth2PasswordRequestForm = Depends(),
+    session: Session = Depends(get_session),
+) -> Token:
+    address = request.client.host if request.client else "unknown"
+    if not request.app.state.login_limiter.allow(form.username, address):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="too many login attempts; wait a minute",
+            headers={"Retry-After": "60"},
+        )
+    user = authenticate(session, username=form.username, password=form.password)
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="wrong username or password",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return issue_token(request.app.state.settings, user.id)
+
+
+class Me(BaseModel):
+    id: int | None
+    username: str
+    role: str
+    branch_id: int | None
+
+
+@router.get("/me", response_model=Me)
+def me(actor: Actor = Depends(current_actor)) -> Me:
+    return Me(id=actor.user_id, username=actor.name, role=actor.role, branch_id=actor.branch_id)

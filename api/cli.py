@@ -1,0 +1,132 @@
+"""The `brigada` command: migrate, run, seed, add users, and each process on its own."""
+
+from pathlib import Path
+
+import typer
+
+from core.settings import get_settings
+
+app = typer.Typer(help="Brigada: dispatch for day-labour staffing firms.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo network.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(demo_app, name="demo")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return config
+
+
+@app.command()
+def migrate(revision: str = typer.Argument("head")) -> None:
+    """Bring the database schema up to REVISION (default: the newest)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), revision)
+    typer.echo(f"database migrated to {revision}")
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Option(...),
+    password: str = typer.Option(..., prompt=True, hide_input=True),
+    role: str = typer.Option(..., help="admin, manager, dispatcher or foreman"),
+    branch: str | None = typer.Option(None, help="branch code (all roles but admin)"),
+) -> None:
+    """Add a staff account."""
+    from core.db import session_scope
+    from core.errors import DomainError
+    from core.tenancy import SYSTEM
+    from dispatch import staff
+
+    try:
+        with session_scope() as session:
+            user = staff.create_user(
+                session,
+                actor=SYSTEM,
+                username=username,
+                password=password,
+                role=role,
+                branch_code=branch,
+            )
+            typer.echo(f"added {user.role} {user.username} (id {user.id})")
+    except DomainError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@demo_app.command("seed")
+def demo_seed(
+    workers: int = typer.Option(5_000, min=0, max=2_000_000),
+    branches: int = typer.Option(10, min=1, max=95),
+    if_empty: bool = typer.Option(False, help="do nothing when the database has branches"),
+) -> None:
+    """Seed branches, clients, sites, workers and one login per role."""
+    from sqlalchemy import func, select
+
+    from core.db import session_scope
+    from dispatch import demo
+    from dispatch.models import Branch
+
+    settings = get_settings()
+    with session_scope() as session:
+        if session.scalar(select(func.count()).select_from(Branch)):
+            if if_empty:
+                typer.echo("database already has data; demo seed skipped")
+                return
+            typer.echo("error: the database already has branches", err=True)
+            raise typer.Exit(2)
+        result = demo.seed(session, workers=workers, branches=branches, env=settings.env)
+    typer.echo(
+        f"seeded {len(result.branches)} branches ({', '.join(result.branches)}), "
+        f"{result.clients} clients, {result.sites} sites, {result.workers} workers"
+    )
+    for role, password in result.logins.items():
+        typer.echo(f"  login {role:<10} password {password}")
+
+
+@app.command()
+def api() -> None:
+    """The HTTP API (uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.main:create_app", factory=True, host="0.0.0.0", port=settings.port, proxy_headers=True
+    )
+
+
+@app.command()
+def jobs(processes: int = 1, threads: int = 4) -> None:
+    """The dramatiq jobs process."""
+    import os
+    import sys
+
+    args = ["dramatiq", "api.jobs", "--processes", str(processes), "--threads", str(threads)]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])
+
+
+@app.command()
+def scheduler() -> None:
+    """The one scheduler of periodic work (run exactly one)."""
+    from api.scheduler import run_scheduler
+
+    run_scheduler()
+
+
+@app.command()
+def run() -> None:
+    """API, jobs and scheduler together; Ctrl-C stops all of them."""
+    from api.runner import run_all
+
+    raise typer.Exit(run_all())
+
+
+if __name__ == "__main__":
+    app()

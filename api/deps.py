@@ -1,0 +1,65 @@
+"""Request dependencies: the one transaction per request, the caller, their role."""
+
+from collections.abc import Callable, Iterator
+
+import jwt
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from core.tenancy import Actor
+from dispatch.staff import actor_of, get_active_user
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request owns the transaction: commit on success, roll back on any error."""
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def current_actor(
+    request: Request, token: str = Depends(oauth2), session: Session = Depends(get_session)
+) -> Actor:
+    settings = request.app.state.settings
+    try:
+        claims = jwt.decode(
+            token, settings.secret_key, algorithms=["HS256"], options={"require": ["exp", "sub"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise _unauthorized("token expired") from None
+    except jwt.PyJWTError:
+        raise _unauthorized("invalid token") from None
+    # Role and branch come from the database, so a change or deactivation bites at once.
+    user = get_active_user(session, int(claims["sub"]))
+    if user is None:
+        raise _unauthorized("user is not active")
+    return actor_of(user)
+
+
+def require(*roles: str) -> Callable[..., Actor]:
+    def check(actor: Actor = Depends(current_actor)) -> Actor:
+        if actor.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{actor.role} may not do this")
+        return actor
+
+    return check
+
+
+STAFF = ("admin", "manager", "dispatcher", "foreman")
+OFFICE = ("admin", "manager", "dispatcher")
+MANAGERS = ("admin", "manager")

@@ -1,0 +1,39 @@
+"""The FastAPI application, built by a factory so tests and processes choose their parts."""
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import errors
+from api.auth import LoginLimiter
+from api.auth import router as auth_router
+from api.metrics import MetricsMiddleware
+from api.routes import branches, clients, health, sites, users, workers
+from core.db import get_sessionmaker
+from core.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Brigada",
+        version="0.1.0",
+        description="Dispatch for day-labour staffing firms: orders in, crews out.",
+    )
+    app.state.settings = settings
+    app.state.sessionmaker = session_factory or get_sessionmaker()
+    app.state.login_limiter = LoginLimiter(settings)
+    app.add_middleware(MetricsMiddleware)
+    errors.install(app)
+    for router in (
+        health.router,
+        auth_router,
+        branches.router,
+        clients.router,
+        sites.router,
+        workers.router,
+        users.router,
+    ):
+        app.include_router(router)
+    return app

@@ -1,0 +1,45 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from api.metrics import JOBS_HEARTBEAT_AGE
+from core.heartbeat import last_beat_age_s
+from core.redis import get_redis
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        with request.app.state.sessionmaker() as session:
+            session.execute(text("SELECT postgis_version()"))
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means not ready; say which
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        get_redis().ping()
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+
+@router.get("/metrics")
+def metrics() -> Response:
+    try:
+        age = last_beat_age_s()
+        JOBS_HEARTBEAT_AGE.set(-1 if age is None else age)
+    except Exception:
+        JOBS_HEARTBEAT_AGE.set(-1)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

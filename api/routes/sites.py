@@ -1,0 +1,57 @@
+"""Sites: where a client's work happens."""
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from api.deps import OFFICE, get_session, require
+from api.schemas import SiteIn, SiteOut, SitePatch
+from core.tenancy import Actor
+from dispatch import registry
+
+router = APIRouter(prefix="/api/v1/sites", tags=["sites"])
+
+
+@router.post("", status_code=201, response_model=SiteOut)
+def create_site(
+    body: SiteIn, actor: Actor = Depends(require(*OFFICE)), session: Session = Depends(get_session)
+) -> SiteOut:
+    site = registry.create_site(
+        session,
+        actor=actor,
+        client_id=body.client_id,
+        name=body.name,
+        address=body.address,
+        location=body.location.to_point(),
+        geofence_m=body.geofence_m,
+    )
+    return SiteOut.of(site)
+
+
+@router.get("", response_model=list[SiteOut])
+def list_sites(
+    client_id: int | None = None,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> list[SiteOut]:
+    return [SiteOut.of(s) for s in registry.list_sites(session, actor=actor, client_id=client_id)]
+
+
+@router.get("/{site_id}", response_model=SiteOut)
+def get_site(
+    site_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = Depends(get_session)
+) -> SiteOut:
+    return SiteOut.of(registry.get_site(session, site_id, actor=actor))
+
+
+@router.patch("/{site_id}", response_model=SiteOut)
+def update_site(
+    site_id: int,
+    body: SitePatch,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> SiteOut:
+    site = registry.get_site(session, site_id, actor=actor)
+    changes = body.model_dump(exclude_unset=True, exclude={"location"})
+    if body.location is not None:
+        changes["location"] = body.location.to_point()
+    return SiteOut.of(registry.update_site(session, site, actor=actor, changes=changes))

@@ -1,0 +1,32 @@
+"""Staff accounts: admins add anyone, managers add their branch's dispatchers and foremen."""
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from api.deps import MANAGERS, get_session, require
+from api.schemas import UserIn, UserOut
+from core.tenancy import Actor
+from dispatch import staff
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+
+@router.post("", status_code=201, response_model=UserOut)
+def create_user(
+    body: UserIn,
+    actor: Actor = Depends(require(*MANAGERS)),
+    session: Session = Depends(get_session),
+):
+    return staff.create_user(
+        session,
+        actor=actor,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        branch_id=body.branch_id,
+    )
+
+
+@router.get("", response_model=list[UserOut])
+def list_users(actor: Actor = Depends(require(*MANAGERS)), session: Session = Depends(get_session)):
+    return staff.list_users(session, actor=actor)

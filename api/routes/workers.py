@@ -1,0 +1,108 @@
+"""Workers: the common base, seen by staff of the worker's home branch; every read audited."""
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from sqlalchemy.orm import Session
+
+from api.deps import OFFICE, get_session, require
+from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
+from core.clock import now
+from core.tenancy import Actor
+from dispatch import workforce
+from geo.points import Point
+from workers import service
+from workers.service import WorkerFields
+
+router = APIRouter(prefix="/api/v1/workers", tags=["workers"])
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _fields(body: WorkerIn | WorkerPatch) -> WorkerFields:
+    values = body.model_dump(exclude_unset=True, exclude={"home"})
+    if body.home is not None:
+        values["home"] = body.home.to_point()
+    return WorkerFields(**values)
+
+
+@router.post("", status_code=201, response_model=WorkerOut)
+def create_worker(
+    body: WorkerIn,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> WorkerOut:
+    worker = workforce.register_worker(session, actor=actor, fields=_fields(body))
+    return WorkerOut.of(worker, now())
+
+
+@router.get("", response_model=list[WorkerOut])
+def list_workers(
+    skill: str | None = None,
+    lat: float | None = Query(default=None, ge=-90, le=90),
+    lon: float | None = Query(default=None, ge=-180, le=180),
+    radius_m: float | None = Query(default=None, gt=0, le=300_000),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0),
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> list[WorkerOut]:
+    if (lat is None) != (lon is None):
+        raise HTTPException(
+            422,
+            detail=[
+                {
+                    "loc": ["query", "lat" if lat is None else "lon"],
+                    "msg": "lat and lon go together",
+                    "type": "value_error",
+                }
+            ],
+        )
+    near = Point(lat=lat, lon=lon) if lat is not None else None
+    rows = service.list_workers(
+        session, actor=actor, skill=skill, near=near, radius_m=radius_m, limit=limit, offset=offset
+    )
+    at = now()
+    return [WorkerOut.of(worker, at, distance) for worker, distance in rows]
+
+
+@router.get("/{worker_id}", response_model=WorkerOut)
+def get_worker(
+    worker_id: int,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> WorkerOut:
+    return WorkerOut.of(service.read_worker(session, worker_id, actor=actor), now())
+
+
+@router.patch("/{worker_id}", response_model=WorkerOut)
+def update_worker(
+    worker_id: int,
+    body: WorkerPatch,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> WorkerOut:
+    worker = workforce.change_worker(session, worker_id, actor=actor, fields=_fields(body))
+    return WorkerOut.of(worker, now())
+
+
+@router.post("/import", response_model=ImportReportOut)
+def import_workers(
+    file: UploadFile = File(
+        description="CSV: full_name, phone, lat, lon, skills[, language, vetted]"
+    ),
+    branch_id: int = Form(),
+    dry_run: bool = Form(default=False),
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = Depends(get_session),
+) -> ImportReportOut:
+    data = file.file.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise HTTPException(413, detail=f"file is larger than {MAX_IMPORT_BYTES} bytes")
+    report = workforce.import_workers(
+        session, actor=actor, branch_id=branch_id, data=data, dry_run=dry_run
+    )
+    return ImportReportOut(
+        created=report.created,
+        updated=report.updated,
+        rejected=report.rejected,
+        dry_run=report.dry_run,
+    )

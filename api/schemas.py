@@ -1,0 +1,239 @@
+"""Request and response bodies of the registry API."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from dispatch.models import Branch, Site
+from dispatch.policy import KNOBS
+from geo.points import Point
+from workers.models import Worker
+from workers.phones import REGIONS
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Patch bodies declare `field: T = None`: leaving a field out keeps it, an explicit null
+# is rejected naming the field (the default is not validated, a sent value is).
+
+
+class PointIO(Body):
+    lat: float = Field(ge=-90, le=90, examples=[59.93])
+    lon: float = Field(ge=-180, le=180, examples=[30.31])
+
+    def to_point(self) -> Point:
+        return Point(lat=self.lat, lon=self.lon)
+
+    @classmethod
+    def of(cls, value) -> "PointIO":
+        point = Point.from_db(value)
+        return cls(lat=point.lat, lon=point.lon)
+
+
+def _knob_field(name: str):
+    knob = KNOBS[name]
+    kind: Any = Literal[knob.choices] if knob.choices else knob.type  # type: ignore[valid-type]
+    return (kind, Field(default=None, ge=knob.ge, le=knob.le, description=knob.doc))
+
+
+# Built from the one table of knobs, so bounds and docs are never written twice.
+PolicyIn = create_model("PolicyIn", __base__=Body, **{name: _knob_field(name) for name in KNOBS})
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{2,16}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Country = Literal[REGIONS]  # type: ignore[valid-type]
+
+
+class BranchIn(Body):
+    code: Code
+    name: Name
+    timezone: str = Field(examples=["Europe/Moscow"])
+    center: PointIO
+    country: Country = "RU"
+    policy: PolicyIn | None = None  # type: ignore[valid-type]
+
+
+class BranchPatch(Body):
+    code: Code = None
+    name: Name = None
+    timezone: str = None
+    center: PointIO = None
+    country: Country = None
+    policy: PolicyIn = None  # type: ignore[valid-type]
+
+
+class BranchOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    timezone: str
+    country: str
+    center: PointIO
+    policy: dict[str, Any]
+
+    @classmethod
+    def of(cls, branch: Branch) -> "BranchOut":
+        policy = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in branch.policy.items()}
+        return cls(
+            id=branch.id,
+            code=branch.code,
+            name=branch.name,
+            timezone=branch.timezone,
+            country=branch.country,
+            center=PointIO.of(branch.center),
+            policy=policy,
+        )
+
+
+class ClientIn(Body):
+    branch_id: int
+    name: Name
+
+
+class ClientPatch(Body):
+    name: Name
+
+
+class ClientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    branch_id: int
+    name: str
+
+
+class SiteIn(Body):
+    client_id: int
+    name: Name
+    address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    location: PointIO
+    geofence_m: int | None = Field(default=None, ge=50, le=5000)
+
+
+class SitePatch(Body):
+    name: Name = None
+    address: Annotated[str, StringConstraints(min_length=1, max_length=300)] = None
+    location: PointIO = None
+    geofence_m: int = Field(default=None, ge=50, le=5000)
+
+
+class SiteOut(BaseModel):
+    id: int
+    client_id: int
+    name: str
+    address: str
+    location: PointIO
+    geofence_m: int
+
+    @classmethod
+    def of(cls, site: Site) -> "SiteOut":
+        return cls(
+            id=site.id,
+            client_id=site.client_id,
+            name=site.name,
+            address=site.address,
+            location=PointIO.of(site.location),
+            geofence_m=site.geofence_m,
+        )
+
+
+class WorkerIn(Body):
+    full_name: Name
+    phone: str = Field(examples=["8 921 123-45-67", "+79211234567"])
+    home: PointIO
+    skills: list[str] = Field(min_length=1, max_length=20, examples=[["loader", "mover"]])
+    branch_id: int
+    language: Literal["ru", "en"] = "ru"
+    vetted: bool = False
+
+
+class WorkerPatch(Body):
+    full_name: Name = None
+    phone: str = None
+    home: PointIO = None
+    skills: list[str] = Field(default=None, min_length=1, max_length=20)
+    branch_id: int = None
+    language: Literal["ru", "en"] = None
+    vetted: bool = None
+    status: Literal["active", "blocked"] = None
+
+
+class WorkerOut(BaseModel):
+    id: int
+    full_name: str
+    phone: str
+    home: PointIO
+    skills: list[str]
+    branch_id: int
+    language: str
+    vetted: bool
+    status: Literal["active", "suspended", "opted_out", "blocked"]
+    suspended_until: datetime | None
+    rating: Decimal
+    reliability: Decimal
+    strikes: int
+    distance_m: float | None = None
+
+    @classmethod
+    def of(cls, worker: Worker, at: datetime, distance_m: float | None = None) -> "WorkerOut":
+        return cls(
+            id=worker.id,
+            full_name=worker.full_name,
+            phone=worker.phone,
+            home=PointIO.of(worker.home),
+            skills=worker.skills,
+            branch_id=worker.branch_id,
+            language=worker.language,
+            vetted=worker.vetted,
+            status=worker.shown_status(at),
+            suspended_until=worker.suspended_until,
+            rating=worker.rating,
+            reliability=worker.reliability,
+            strikes=worker.strikes,
+            distance_m=None if distance_m is None else round(distance_m, 1),
+        )
+
+
+class Rejected(BaseModel):
+    row: int
+    field: str | None
+    msg: str
+
+
+class ImportReportOut(BaseModel):
+    created: int
+    updated: int
+    rejected: list[Rejected]
+    dry_run: bool
+
+
+class BlockIn(Body):
+    worker_id: int
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class BlockOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    client_id: int
+    worker_id: int
+    reason: str
+    created_at: datetime
+
+
+class UserIn(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+    role: Literal["admin", "manager", "dispatcher", "foreman"]
+    branch_id: int | None = None
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    role: str
+    branch_id: int | None
+    active: bool

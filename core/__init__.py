@@ -1,0 +1,1 @@
+"""Settings, database, broker, clock, base model and errors: the ground every package stands on."""

@@ -1,0 +1,50 @@
+"""The audit log: who did or read what, append-only."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Integer, String, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.models import Base
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
+    )
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor: Mapped[str] = mapped_column(String(100), nullable=False)
+    action: Mapped[str] = mapped_column(String(60), nullable=False)
+    entity: Mapped[str] = mapped_column(String(40), nullable=False)
+    entity_ids: Mapped[list[int]] = mapped_column(JSONB, nullable=False, default=list)
+    branch_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+
+
+def record(
+    session: Session,
+    *,
+    actor_user_id: int | None,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_ids: list[int] | tuple[int, ...] = (),
+    branch_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor_user_id=actor_user_id,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_ids=list(entity_ids),
+        branch_id=branch_id,
+        detail=detail or {},
+    )
+    session.add(entry)
+    return entry

@@ -1,0 +1,64 @@
+"""Engines and sessions, built by factories so nothing connects at import time."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from psycopg.errors import ForeignKeyViolation, UniqueViolation
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.settings import get_settings
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+@lru_cache
+def get_sessionmaker() -> sessionmaker[Session]:
+    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
+    """A job's transaction: commit on success, roll back on error. The only owner of commit."""
+    session = (factory or get_sessionmaker())()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def flush_checked(
+    session: Session,
+    obj: object,
+    *,
+    on_unique: Exception | None = None,
+    on_foreign_key: Exception | None = None,
+) -> None:
+    """Add and flush in a savepoint, turning a constraint violation into a domain error.
+
+    The database decides duplicates and dangling references, never a SELECT before the write;
+    the savepoint keeps the rest of the transaction usable after a violation.
+    """
+    try:
+        with session.begin_nested():
+            session.add(obj)
+            session.flush()
+    except IntegrityError as exc:
+        if on_unique is not None and isinstance(exc.orig, UniqueViolation):
+            raise on_unique from exc
+        if on_foreign_key is not None and isinstance(exc.orig, ForeignKeyViolation):
+            raise on_foreign_key from exc
+        raise

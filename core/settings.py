@@ -1,0 +1,53 @@
+"""Process settings from BRIGADA_* environment variables, read once."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BRIGADA_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "prod"
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/brigada"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    public_url: str = "http://127.0.0.1:8000"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: str = DEV_SECRET_KEY
+    token_ttl_min: int = Field(default=12 * 60, ge=1)
+    # Login attempts per username and per client address (limits' notation).
+    login_rate_limit: str = "10/minute"
+
+    sms_backend: Literal["outbox", "twilio"] | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base: str | None = None
+    sms_rate_per_second: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> "Settings":
+        # A shared default secret would let anyone mint staff tokens.
+        if self.env != "dev" and (self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32):
+            raise ValueError(
+                "BRIGADA_SECRET_KEY must be set to a random string of 32+ characters "
+                "unless BRIGADA_ENV=dev"
+            )
+        return self
+
+    @property
+    def resolved_sms_backend(self) -> str:
+        """Twilio when its credentials are given, the outbox otherwise (unless set explicitly)."""
+        if self.sms_backend:
+            return self.sms_backend
+        return "twilio" if self.twilio_account_sid and self.twilio_auth_token else "outbox"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Branches, clients, sites, orders, offers, matcher, overbooking, waves, attendance."""

@@ -1,0 +1,125 @@
+"""The office side of the registry: branches, staff, clients, sites and block lists."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from geoalchemy2 import Geography, WKBElement
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models import Base, Timestamped
+from dispatch.policy import KNOBS
+
+ROLES = ("admin", "manager", "dispatcher", "foreman")
+
+
+class Branch(Timestamped, Base):
+    __tablename__ = "branches"
+    __table_args__ = (
+        CheckConstraint("overbook_factor BETWEEN 1.0 AND 3.0", name="overbook_factor"),
+        CheckConstraint("overbooking_mode IN ('fixed', 'adaptive')", name="overbooking_mode"),
+        CheckConstraint("fill_goal BETWEEN 0.5 AND 0.999", name="fill_goal"),
+        CheckConstraint("search_radius_m <= max_radius_m", name="radii"),
+        CheckConstraint("confirm_by_h < confirm_ask_h", name="confirm_window"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    # ISO region of the office: the default for phone numbers written without +country.
+    country: Mapped[str] = mapped_column(String(2), nullable=False, server_default="RU")
+    center: Mapped[WKBElement] = mapped_column(
+        Geography(geometry_type="POINT", srid=4326, spatial_index=False), nullable=False
+    )
+
+    # Policy knobs (dispatch/policy.py holds their defaults, bounds and meaning).
+    overbook_factor: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
+    overbooking_mode: Mapped[str] = mapped_column(String(10), nullable=False)
+    fill_goal: Mapped[Decimal] = mapped_column(Numeric(4, 3), nullable=False)
+    search_radius_m: Mapped[int] = mapped_column(Integer, nullable=False)
+    max_radius_m: Mapped[int] = mapped_column(Integer, nullable=False)
+    wave_timeout_min: Mapped[int] = mapped_column(Integer, nullable=False)
+    confirm_ask_h: Mapped[int] = mapped_column(Integer, nullable=False)
+    confirm_by_h: Mapped[int] = mapped_column(Integer, nullable=False)
+    late_grace_min: Mapped[int] = mapped_column(Integer, nullable=False)
+    late_as_no_show_min: Mapped[int] = mapped_column(Integer, nullable=False)
+    late_cancel_h: Mapped[int] = mapped_column(Integer, nullable=False)
+    no_show_suspend_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    strikes_to_suspend: Mapped[int] = mapped_column(Integer, nullable=False)
+    strike_window_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    clean_shifts_per_forgiven_strike: Mapped[int] = mapped_column(Integer, nullable=False)
+    geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in KNOBS}
+
+
+class User(Timestamped, Base):
+    """A staff member: admins see the network, everyone else one branch."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+        CheckConstraint("(role = 'admin') = (branch_id IS NULL)", name="branch_by_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+
+
+class Client(Timestamped, Base):
+    __tablename__ = "clients"
+    __table_args__ = (UniqueConstraint("branch_id", "name", name="uq_clients_branch_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class Site(Timestamped, Base):
+    """Where the work is: a point, an address for the SMS and a check-in geofence."""
+
+    __tablename__ = "sites"
+    __table_args__ = (CheckConstraint("geofence_m BETWEEN 50 AND 5000", name="geofence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    address: Mapped[str] = mapped_column(String(300), nullable=False)
+    location: Mapped[WKBElement] = mapped_column(
+        Geography(geometry_type="POINT", srid=4326, spatial_index=True), nullable=False
+    )
+    geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ClientBlock(Base):
+    """A client who never wants this worker again: the matcher skips them for that client."""
+
+    __tablename__ = "client_blocks"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )

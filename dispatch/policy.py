@@ -1,0 +1,88 @@
+"""A branch's policy knobs: defaults (DESIGN.md), bounds and the rules between them."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from core.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Knob:
+    type: type
+    default: Any
+    ge: Any = None
+    le: Any = None
+    choices: tuple[str, ...] | None = None
+    doc: str = ""
+
+
+KNOBS: dict[str, Knob] = {
+    "overbook_factor": Knob(
+        Decimal,
+        Decimal("1.50"),
+        Decimal("1.0"),
+        Decimal("3.0"),
+        doc="book ceil(headcount x factor): invite 15 for 10",
+    ),
+    "overbooking_mode": Knob(
+        str,
+        "fixed",
+        choices=("fixed", "adaptive"),
+        doc="fixed factor, or size from workers' show-up odds",
+    ),
+    "fill_goal": Knob(
+        Decimal,
+        Decimal("0.950"),
+        Decimal("0.5"),
+        Decimal("0.999"),
+        doc="adaptive mode: wanted P(at least headcount arrive)",
+    ),
+    "search_radius_m": Knob(int, 10_000, 500, 200_000, doc="first wave's radius"),
+    "max_radius_m": Knob(int, 40_000, 500, 300_000, doc="widest a wave may reach"),
+    "wave_timeout_min": Knob(int, 10, 1, 240, doc="wait before the next wave"),
+    "confirm_ask_h": Knob(int, 12, 1, 72, doc="ask booked workers to confirm, hours before"),
+    "confirm_by_h": Knob(int, 3, 0, 48, doc="release the unconfirmed, hours before"),
+    "late_grace_min": Knob(int, 10, 0, 120, doc="arrival within this is on time"),
+    "late_as_no_show_min": Knob(int, 60, 1, 480, doc="later than this counts as a no-show"),
+    "late_cancel_h": Knob(int, 12, 0, 72, doc="a worker's cancellation inside this is late"),
+    "no_show_suspend_days": Knob(int, 7, 0, 365, doc="suspension after a no-show"),
+    "strikes_to_suspend": Knob(int, 3, 1, 20, doc="strikes in the window that suspend"),
+    "strike_window_days": Knob(int, 30, 1, 365, doc="window strikes are counted in"),
+    "clean_shifts_per_forgiven_strike": Knob(int, 8, 1, 100, doc="clean shifts forgive one"),
+    "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
+}
+
+DEFAULTS: dict[str, Any] = {name: knob.default for name, knob in KNOBS.items()}
+
+
+def check_knob(name: str, value: Any) -> Any:
+    """One knob's value converted and bounded, or InvalidInput at ('policy', name)."""
+    knob = KNOBS.get(name)
+    if knob is None:
+        raise InvalidInput(("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}")
+    try:
+        converted = knob.type(str(value)) if knob.type is Decimal else knob.type(value)
+    except Exception:
+        raise InvalidInput(("policy", name), f"{value!r} is not a {knob.type.__name__}") from None
+    if knob.choices and converted not in knob.choices:
+        raise InvalidInput(("policy", name), f"must be one of {', '.join(knob.choices)}")
+    if knob.ge is not None and converted < knob.ge:
+        raise InvalidInput(("policy", name), f"must be at least {knob.ge}")
+    if knob.le is not None and converted > knob.le:
+        raise InvalidInput(("policy", name), f"must be at most {knob.le}")
+    return converted
+
+
+def merge_policy(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The policy after applying changes, checked knob by knob and as a whole."""
+    merged = dict(current)
+    for name, value in changes.items():
+        merged[name] = check_knob(name, value)
+    if merged["search_radius_m"] > merged["max_radius_m"]:
+        raise InvalidInput(("policy", "search_radius_m"), "must not exceed max_radius_m")
+    if merged["confirm_by_h"] >= merged["confirm_ask_h"]:
+        raise InvalidInput(("policy", "confirm_by_h"), "must be fewer hours than confirm_ask_h")
+    if merged["late_grace_min"] >= merged["late_as_no_show_min"]:
+        raise InvalidInput(("policy", "late_grace_min"), "must be less than late_as_no_show_min")
+    return merged

@@ -1,0 +1,104 @@
+"""Staff accounts: creating them, checking their passwords (argon2 via pwdlib)."""
+
+from functools import lru_cache
+
+from pwdlib import PasswordHash
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import flush_checked
+from core.errors import Forbidden, InvalidInput
+from core.tenancy import Actor
+from dispatch.errors import BranchNotFound, DuplicateName
+from dispatch.models import ROLES, Branch, User
+
+MIN_PASSWORD_LENGTH = 10
+
+
+@lru_cache
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+@lru_cache
+def _decoy_hash() -> str:
+    # Verifying against a decoy for unknown usernames keeps login timing the same.
+    return _hasher().hash("decoy-password-for-timing")
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.id, name=user.username, role=user.role, branch_id=user.branch_id)
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    branch_code: str | None = None,
+    branch_id: int | None = None,
+) -> User:
+    name = username.strip().lower()
+    if not name or len(name) > 64:
+        raise InvalidInput("username", "username must be 1-64 characters")
+    if role not in ROLES:
+        raise InvalidInput("role", f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("password", f"password must have {MIN_PASSWORD_LENGTH}+ characters")
+    if branch_code is not None:
+        found = session.scalars(select(Branch.id).where(Branch.code == branch_code.upper()))
+        branch_id = found.one_or_none()
+        if branch_id is None:
+            raise BranchNotFound(branch_code)
+    if role == "admin" and branch_id is not None:
+        raise InvalidInput("branch", "an admin serves the whole network, not one branch")
+    if role != "admin" and branch_id is None:
+        raise InvalidInput("branch", f"a {role} belongs to a branch")
+    if actor.role != "admin" and (role in ("admin", "manager") or branch_id != actor.branch_id):
+        raise Forbidden("managers add dispatchers and foremen of their own branch only")
+    user = User(
+        username=name, password_hash=_hasher().hash(password), role=role, branch_id=branch_id
+    )
+    flush_checked(session, user, on_unique=DuplicateName("username", name))
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        actor=actor.name,
+        action="user.create",
+        entity="user",
+        entity_ids=[user.id],
+        branch_id=branch_id,
+        detail={"role": role},
+    )
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with this password, or None; same work whether or not the name exists."""
+    user = session.scalars(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    ).one_or_none()
+    if user is None or not user.active:
+        _hasher().verify(password, _decoy_hash())
+        return None
+    valid, new_hash = _hasher().verify_and_update(password, user.password_hash)
+    if not valid:
+        return None
+    if new_hash is not None:  # parameters were raised since this hash was made
+        user.password_hash = new_hash
+    return user
+
+
+def get_active_user(session: Session, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def list_users(session: Session, *, actor: Actor) -> list[User]:
+    query = select(User).order_by(User.username)
+    if actor.branch_id is not None:
+        query = query.where(User.branch_id == actor.branch_id)
+    return list(session.scalars(query))

@@ -1,0 +1,1 @@
+"""Points, geofences and PostGIS query helpers."""

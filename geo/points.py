@@ -1,0 +1,36 @@
+"""A point on the earth (WGS 84) and its conversions to and from PostGIS."""
+
+from dataclasses import dataclass
+
+from geoalchemy2 import WKBElement, WKTElement
+from geoalchemy2.shape import to_shape
+
+from core.errors import InvalidInput
+
+SRID = 4326
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+    def __post_init__(self) -> None:
+        if not -90.0 <= self.lat <= 90.0:
+            raise InvalidInput("lat", f"latitude {self.lat} is outside -90..90")
+        if not -180.0 <= self.lon <= 180.0:
+            raise InvalidInput("lon", f"longitude {self.lon} is outside -180..180")
+
+    def to_db(self) -> WKTElement:
+        """For a geography(Point, 4326) column: PostGIS wants lon first."""
+        return WKTElement(f"POINT({self.lon} {self.lat})", srid=SRID, extended=False)
+
+    def ewkt(self) -> str:
+        return f"SRID={SRID};POINT({self.lon} {self.lat})"
+
+    @classmethod
+    def from_db(cls, value: WKBElement | None) -> "Point | None":
+        if value is None:
+            return None
+        shape = to_shape(value)
+        return cls(lat=shape.y, lon=shape.x)

@@ -1,0 +1,1 @@
+"""Penalty policy, penalty ledger, reviews, rating and reliability, suspensions."""

@@ -1,0 +1,1 @@
+"""SMS gateways (Twilio, outbox), templates, segment counting, reply parsing, rate limits."""

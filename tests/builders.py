@@ -1,0 +1,95 @@
+"""Small builders for test data: each makes one thing with sensible defaults."""
+
+import itertools
+from functools import lru_cache
+
+from sqlalchemy.orm import Session
+
+from api.auth import issue_token
+from core.settings import get_settings
+from dispatch.models import Branch, Client, Site, User
+from dispatch.policy import DEFAULTS
+from dispatch.staff import _hasher
+from geo.points import Point
+from workers.models import Worker
+
+MOSCOW = Point(lat=55.7540, lon=37.6204)
+KAZAN = Point(lat=55.7944, lon=49.1115)
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+@lru_cache
+def _password_hash() -> str:
+    return _hasher().hash(PASSWORD)
+
+
+def make_branch(session: Session, *, center: Point = MOSCOW, **overrides) -> Branch:
+    n = next(_seq)
+    values = {
+        "code": f"B{n}",
+        "name": f"Branch {n}",
+        "timezone": "Europe/Moscow",
+        "center": center.to_db(),
+        **DEFAULTS,
+    }
+    values.update(overrides)
+    branch = Branch(**values)
+    session.add(branch)
+    session.flush()
+    return branch
+
+
+def make_user(session: Session, *, role: str, branch: Branch | None = None, **overrides) -> User:
+    user = User(
+        username=overrides.pop("username", f"{role}{next(_seq)}"),
+        password_hash=_password_hash(),
+        role=role,
+        branch_id=None if role == "admin" else branch.id,
+        **overrides,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def auth(user: User) -> dict[str, str]:
+    token = issue_token(get_settings(), user.id).access_token
+    return {"Authorization": f"Bearer {token}"}
+
+
+def make_client(session: Session, *, branch: Branch, name: str | None = None) -> Client:
+    client = Client(branch_id=branch.id, name=name or f"Client {next(_seq)}")
+    session.add(client)
+    session.flush()
+    return client
+
+
+def make_site(session: Session, *, client: Client, at: Point = MOSCOW) -> Site:
+    site = Site(
+        client_id=client.id,
+        name=f"Site {next(_seq)}",
+        address="ул. Складская, 1",
+        location=at.to_db(),
+        geofence_m=250,
+    )
+    session.add(site)
+    session.flush()
+    return site
+
+
+def make_worker(session: Session, *, branch: Branch, near: Point = MOSCOW, **overrides) -> Worker:
+    n = next(_seq)
+    values = {
+        "full_name": f"Иванов Иван {n}",
+        "phone": f"+7921{n:07d}",
+        "home": near.to_db(),
+        "skills": ["loader"],
+        "branch_id": branch.id,
+        "vetted": True,
+    }
+    values.update(overrides)
+    worker = Worker(**values)
+    session.add(worker)
+    session.flush()
+    return worker

@@ -1,0 +1,87 @@
+"""Real PostgreSQL + PostGIS and Redis; schema built by Alembic; every test rolled back."""
+
+import os
+
+# Settings are read once per process: point them at the test services before anything loads.
+os.environ.setdefault("BRIGADA_ENV", "test")
+os.environ.setdefault(
+    "BRIGADA_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/brigada_test"
+)
+os.environ.setdefault("BRIGADA_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("BRIGADA_SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+os.environ.setdefault("BRIGADA_LOGIN_RATE_LIMIT", "1000/minute")
+
+import pytest  # noqa: E402
+from alembic import command  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from api.cli import alembic_config  # noqa: E402
+from api.main import create_app  # noqa: E402
+from core.db import make_engine  # noqa: E402
+from core.redis import get_redis  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+
+
+def reset_schema(engine) -> None:
+    """An empty public schema with PostGIS, ready for `alembic upgrade head`."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+
+
+def upgrade(engine, revision: str = "head") -> None:
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = make_engine(get_settings().database_url)
+    reset_schema(engine)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine):
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection) -> sessionmaker[Session]:
+    # Commits inside the code under test release savepoints; the outer rollback undoes all.
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_factory) -> Session:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def clean_redis():
+    get_redis().flushdb()
+    yield
+
+
+@pytest.fixture
+def app(session_factory):
+    return create_app(get_settings(), session_factory)
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    with TestClient(app) as client:
+        yield client

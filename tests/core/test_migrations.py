@@ -1,0 +1,62 @@
+"""The migrations run both ways on a database of their own."""
+
+from alembic import command
+from sqlalchemy import inspect, text
+
+from api.cli import alembic_config
+from core.db import make_engine
+from core.settings import get_settings
+from tests.conftest import reset_schema, upgrade  # noqa: I001
+
+TABLES = {"branches", "users", "clients", "sites", "workers", "client_blocks", "audit_log"}
+
+
+def _scratch_engine(engine):
+    url = engine.url.set(database=f"{engine.url.database}_migrations")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}"'))
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    return make_engine(url)
+
+
+def test_upgrade_downgrade_upgrade(engine):
+    scratch = _scratch_engine(engine)
+    try:
+        reset_schema(scratch)
+        upgrade(scratch)
+        assert set(inspect(scratch).get_table_names()) >= TABLES
+
+        config = alembic_config()
+        with scratch.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "base")
+        assert not TABLES & set(inspect(scratch).get_table_names())
+
+        upgrade(scratch)
+        names = set(inspect(scratch).get_table_names())
+        assert names >= TABLES
+        indexes = {ix["name"]: ix for ix in inspect(scratch).get_indexes("workers")}
+        assert "idx_workers_home" in indexes  # the matcher's GiST index
+    finally:
+        scratch.dispose()
+
+
+def test_worker_home_is_gist_indexed_geography(session):
+    row = session.execute(
+        text(
+            "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'idx_workers_home'"
+        )
+    ).scalar_one()
+    assert row == "gist"
+    kind = session.execute(
+        text(
+            "SELECT type FROM geography_columns "
+            "WHERE f_table_name = 'workers' AND f_geography_column = 'home'"
+        )
+    ).scalar_one()
+    assert kind.lower() == "point"
+
+
+def test_settings_database_is_the_test_one():
+    assert get_settings().database_url.endswith("/brigada_test")

@@ -1,0 +1,1 @@
+"""The workers (people): profile, phone, skills, home point, status, vetting, import."""

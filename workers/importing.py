@@ -1,0 +1,138 @@
+"""Bulk import of workers from a CSV file, with a report row by row."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import DomainError, InvalidInput
+from core.tenancy import Actor
+from geo.points import Point
+from workers.errors import PhoneTaken
+from workers.models import Worker
+from workers.phones import to_e164
+from workers.service import WorkerFields, create_worker, update_worker
+
+REQUIRED_COLUMNS = ("full_name", "phone", "lat", "lon", "skills")
+OPTIONAL_COLUMNS = ("language", "vetted")
+MAX_ROWS = 20_000
+_TRUE = {"1", "true", "yes", "y", "да", "x", "+"}
+_FALSE = {"", "0", "false", "no", "n", "нет", "-"}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _number(raw: str, name: str) -> float:
+    try:
+        return float(raw.strip().replace(",", "."))
+    except ValueError:
+        raise InvalidInput(name, f"{raw!r} is not a number") from None
+
+
+def _flag(raw: str, name: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidInput(name, f"{raw!r} is not yes/no")
+
+
+def _row_fields(row: dict[str, str], branch_id: int) -> WorkerFields:
+    home = Point(lat=_number(row["lat"], "lat"), lon=_number(row["lon"], "lon"))
+    language = (row.get("language") or "").strip().lower() or None
+    vetted_raw = row.get("vetted")
+    return WorkerFields(
+        full_name=row["full_name"],
+        phone=row["phone"],
+        home=home,
+        skills=[s for s in row["skills"].replace(";", ",").replace("|", ",").split(",") if s],
+        branch_id=branch_id,
+        language=language,
+        vetted=None if vetted_raw is None else _flag(vetted_raw, "vetted"),
+    )
+
+
+def read_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """Decode (UTF-8, with or without BOM; ';' or ',' separated) and check the header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("file", "the file is not UTF-8 text") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput("file", f"missing columns: {', '.join(missing)}")
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if len(rows) >= MAX_ROWS:
+            raise InvalidInput("file", f"more than {MAX_ROWS} rows; split the file")
+        rows.append({k: (v or "") for k, v in row.items() if k is not None})
+    return header, rows
+
+
+def import_workers(
+    session: Session,
+    *,
+    actor: Actor,
+    data: bytes,
+    branch_id: int,
+    default_region: str,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Create new phones, update this branch's existing ones, reject each bad row with its field.
+
+    Each row runs in its own savepoint: a bad row writes nothing, good rows are kept
+    (unless dry_run, when the caller's transaction is rolled back to where it began).
+    """
+    _, rows = read_rows(data)
+    report = ImportReport(dry_run=dry_run)
+    seen: dict[str, int] = {}
+    outer = session.begin_nested() if dry_run else None
+    for number, row in enumerate(rows, start=2):  # row 1 is the header, as a spreadsheet shows it
+        try:
+            with session.begin_nested():
+                fields = _row_fields(row, branch_id)
+                phone = to_e164(fields.phone or "", default_region)
+                if phone in seen:
+                    raise InvalidInput("phone", f"{phone} repeats row {seen[phone]}")
+                seen[phone] = number
+                existing = session.scalars(
+                    select(Worker).where(Worker.phone == phone).with_for_update()
+                ).one_or_none()
+                if existing is None:
+                    create_worker(
+                        session, actor=actor, fields=fields, default_region=default_region
+                    )
+                    report.created += 1
+                elif existing.branch_id == branch_id:
+                    fields.branch_id = None  # an update keeps the worker where they are
+                    update_worker(
+                        session, existing, actor=actor, fields=fields, default_region=default_region
+                    )
+                    report.updated += 1
+                else:
+                    raise PhoneTaken(phone)
+        except InvalidInput as exc:
+            report.rejected.append({"row": number, "field": exc.loc[1], "msg": exc.msg})
+        except PhoneTaken as exc:
+            report.rejected.append({"row": number, "field": "phone", "msg": str(exc)})
+        except DomainError as exc:
+            report.rejected.append({"row": number, "field": None, "msg": str(exc)})
+    if outer is not None:
+        outer.rollback()
+    return report

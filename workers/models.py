@@ -1,0 +1,70 @@
+"""A worker: a person on the common base, owned by a home branch."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from geoalchemy2 import Geography, WKBElement
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models import Base, Timestamped
+
+# Stored states; "suspended" and "opted_out" are shown as status but kept in their own columns.
+STORED_STATUSES = ("active", "blocked")
+LANGUAGES = ("ru", "en")
+# A newcomer's figures until the rating issue's ledger has their shifts: the prior's mean.
+NEWCOMER_RATING = Decimal("3.50")
+NEWCOMER_RELIABILITY = Decimal("0.800")
+
+
+class Worker(Timestamped, Base):
+    __tablename__ = "workers"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STORED_STATUSES}", name="status"),
+        CheckConstraint(f"language IN {LANGUAGES}", name="language"),
+        CheckConstraint("rating >= 0 AND rating <= 5", name="rating_range"),
+        CheckConstraint("reliability >= 0 AND reliability <= 1", name="reliability_range"),
+        Index("ix_workers_skills", "skills", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    phone: Mapped[str] = mapped_column(String(16), nullable=False, unique=True)
+    home: Mapped[WKBElement] = mapped_column(
+        Geography(geometry_type="POINT", srid=4326, spatial_index=True), nullable=False
+    )
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(40)), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="active")
+    language: Mapped[str] = mapped_column(String(2), nullable=False, server_default="ru")
+    vetted: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    opted_out: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    suspended_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rating: Mapped[Decimal] = mapped_column(
+        Numeric(3, 2), nullable=False, server_default=str(NEWCOMER_RATING)
+    )
+    reliability: Mapped[Decimal] = mapped_column(
+        Numeric(4, 3), nullable=False, server_default=str(NEWCOMER_RELIABILITY)
+    )
+    strikes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+
+    def shown_status(self, now: datetime) -> str:
+        """The one status staff see: blocked, then opted out, then suspended, else active."""
+        if self.status == "blocked":
+            return "blocked"
+        if self.opted_out:
+            return "opted_out"
+        if self.suspended_until is not None and self.suspended_until > now:
+            return "suspended"
+        return "active"

@@ -1,0 +1,31 @@
+"""Phone numbers of Russia and the CIS, parsed and checked with phonenumbers."""
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from core.errors import InvalidInput
+
+# Russia/Kazakhstan, Armenia, Belarus, Georgia, Lithuania, Ukraine, Azerbaijan.
+COUNTRY_CODES = frozenset({7, 374, 375, 995, 370, 380, 994})
+REGIONS = ("RU", "KZ", "AM", "BY", "GE", "LT", "UA", "AZ")
+_MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def to_e164(raw: str, default_region: str = "RU", field: str = "phone") -> str:
+    """A mobile number in E.164, or InvalidInput naming the field and the reason."""
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidInput(field, "phone number is required")
+    try:
+        number = phonenumbers.parse(text, default_region)
+    except NumberParseException as exc:
+        raise InvalidInput(field, f"{text!r} is not a phone number ({exc._msg})") from exc
+    if number.country_code not in COUNTRY_CODES:
+        raise InvalidInput(
+            field, f"{text!r}: country code +{number.country_code} is not served (Russia and CIS)"
+        )
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput(field, f"{text!r} is not a valid number")
+    if phonenumbers.number_type(number) not in _MOBILE:
+        raise InvalidInput(field, f"{text!r} is not a mobile number; workers get offers by SMS")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -1,0 +1,179 @@
+"""Use-cases of the worker registry; they flush, the caller commits."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import null, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import flush_checked
+from core.errors import InvalidInput
+from core.tenancy import Actor
+from geo.points import Point
+from geo.queries import distance_m, within_m
+from workers.errors import BranchUnknown, PhoneTaken, WorkerNotFound
+from workers.models import LANGUAGES, STORED_STATUSES, Worker
+from workers.phones import to_e164
+from workers.skills import normalise_skills
+
+
+@dataclass
+class WorkerFields:
+    """What staff may set on a worker; None means 'leave as it is' on update."""
+
+    full_name: str | None = None
+    phone: str | None = None
+    home: Point | None = None
+    skills: list[str] | None = None
+    branch_id: int | None = None
+    language: str | None = None
+    vetted: bool | None = None
+    status: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _clean(fields: WorkerFields, default_region: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if fields.full_name is not None:
+        name = " ".join(fields.full_name.split())
+        if not name:
+            raise InvalidInput("full_name", "full name is required")
+        values["full_name"] = name
+    if fields.phone is not None:
+        values["phone"] = to_e164(fields.phone, default_region)
+    if fields.home is not None:
+        values["home"] = fields.home.to_db()
+    if fields.skills is not None:
+        values["skills"] = normalise_skills(fields.skills)
+    if fields.language is not None:
+        if fields.language not in LANGUAGES:
+            raise InvalidInput("language", f"language must be one of {', '.join(LANGUAGES)}")
+        values["language"] = fields.language
+    if fields.status is not None:
+        if fields.status not in STORED_STATUSES:
+            raise InvalidInput("status", f"status must be one of {', '.join(STORED_STATUSES)}")
+        values["status"] = fields.status
+    if fields.vetted is not None:
+        values["vetted"] = fields.vetted
+    if fields.branch_id is not None:
+        values["branch_id"] = fields.branch_id
+    return values
+
+
+def _flush(session: Session, worker: Worker) -> None:
+    flush_checked(
+        session,
+        worker,
+        on_unique=PhoneTaken(worker.phone),
+        on_foreign_key=BranchUnknown(worker.branch_id),
+    )
+
+
+def create_worker(
+    session: Session, *, actor: Actor, fields: WorkerFields, default_region: str
+) -> Worker:
+    for required in ("full_name", "phone", "home", "skills", "branch_id"):
+        if getattr(fields, required) is None:
+            raise InvalidInput(required, "field required")
+    worker = Worker(**_clean(fields, default_region))
+    _flush(session, worker)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        actor=actor.name,
+        action="worker.create",
+        entity="worker",
+        entity_ids=[worker.id],
+        branch_id=worker.branch_id,
+    )
+    return worker
+
+
+def update_worker(
+    session: Session, worker: Worker, *, actor: Actor, fields: WorkerFields, default_region: str
+) -> Worker:
+    values = _clean(fields, default_region)
+    changed = sorted(k for k, v in values.items() if getattr(worker, k) != v)
+    for key, value in values.items():
+        setattr(worker, key, value)
+    _flush(session, worker)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        actor=actor.name,
+        action="worker.update",
+        entity="worker",
+        entity_ids=[worker.id],
+        branch_id=worker.branch_id,
+        detail={"fields": changed},
+    )
+    return worker
+
+
+def _visible(actor: Actor):
+    query = select(Worker)
+    if actor.branch_id is not None:
+        query = query.where(Worker.branch_id == actor.branch_id)
+    return query
+
+
+def find_worker(session: Session, worker_id: int, *, actor: Actor, lock: bool = False) -> Worker:
+    """A worker of the actor's branch (any, for admins); 404 otherwise, never a hint it exists."""
+    query = _visible(actor).where(Worker.id == worker_id)
+    if lock:
+        query = query.with_for_update()
+    worker = session.scalars(query).one_or_none()
+    if worker is None:
+        raise WorkerNotFound(worker_id)
+    return worker
+
+
+def read_worker(session: Session, worker_id: int, *, actor: Actor) -> Worker:
+    """Personal details shown to staff: every read is audited (the base must not leak)."""
+    worker = find_worker(session, worker_id, actor=actor)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        actor=actor.name,
+        action="worker.read",
+        entity="worker",
+        entity_ids=[worker.id],
+        branch_id=worker.branch_id,
+    )
+    return worker
+
+
+def list_workers(
+    session: Session,
+    *,
+    actor: Actor,
+    skill: str | None = None,
+    near: Point | None = None,
+    radius_m: float | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[tuple[Worker, float | None]]:
+    """Workers visible to the actor, nearest first when a point is given; the read is audited."""
+    query = _visible(actor)
+    if skill is not None:
+        query = query.where(Worker.skills.any(normalise_skills([skill], "skill")[0]))
+    if near is not None:
+        dist = distance_m(Worker.home, near).label("distance_m")
+        query = query.add_columns(dist).order_by(dist, Worker.id)
+        if radius_m is not None:
+            query = query.where(within_m(Worker.home, near, radius_m))
+    else:
+        query = query.add_columns(null()).order_by(Worker.id)
+    rows = [(w, d) for w, d in session.execute(query.limit(limit).offset(offset)).all()]
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        actor=actor.name,
+        action="worker.list",
+        entity="worker",
+        entity_ids=[w.id for w, _ in rows],
+        branch_id=actor.branch_id,
+        detail={"skill": skill, "near": None if near is None else [near.lat, near.lon]},
+    )
+    return rows
