@@ -117,16 +117,12 @@ ENDPOINTS = [
 ]
 
 
-def _call(client, headers, method, path, body):
-    if method == "IMPORT":
+def _call(client, headers, method, path, body, branch_id):
+    if method == "IMPORT":  # a multipart upload naming the target branch
         files = {"file": ("w.csv", io.BytesIO(body.encode()), "text/csv")}
-        return client.post(
-            path, files=files, data={"branch_id": str(body_branch[0])}, headers=headers
-        )
+        data = {"branch_id": str(branch_id)}
+        return client.post(path, files=files, data=data, headers=headers)
     return client.request(method, path, json=body, headers=headers)
-
-
-body_branch: list[int] = [0]
 
 
 def _expected(role, allowed, success, target):
