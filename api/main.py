@@ -1,5 +1,6 @@
 """The FastAPI application, built by a factory so tests and processes choose their parts."""
 
+import redis
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +25,7 @@ def create_app(
     app.state.settings = settings
     app.state.sessionmaker = session_factory or get_sessionmaker()
     app.state.login_limiter = LoginLimiter(settings)
+    app.state.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     app.add_middleware(MetricsMiddleware)
     errors.install(app)
     for router in (

@@ -63,6 +63,8 @@ def check_knob(name: str, value: Any) -> Any:
         raise InvalidInput(("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}")
     try:
         converted = knob.type(str(value)) if knob.type is Decimal else knob.type(value)
+        if isinstance(converted, Decimal):  # to the stored scale, the default's (1.50, 0.950)
+            converted = converted.quantize(knob.default)
     except Exception:
         raise InvalidInput(("policy", name), f"{value!r} is not a {knob.type.__name__}") from None
     if knob.choices and converted not in knob.choices:

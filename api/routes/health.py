@@ -7,7 +7,6 @@ from sqlalchemy import text
 
 from api.metrics import JOBS_HEARTBEAT_AGE
 from core.heartbeat import last_beat_age_s
-from core.redis import get_redis
 
 router = APIRouter(tags=["health"])
 
@@ -27,7 +26,7 @@ def readyz(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure means not ready; say which
         checks["database"] = f"error: {type(exc).__name__}"
     try:
-        get_redis().ping()
+        request.app.state.redis.ping()
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {type(exc).__name__}"

@@ -5,7 +5,6 @@ from sqlalchemy import inspect, text
 
 from api.cli import alembic_config
 from core.db import make_engine
-from core.settings import get_settings
 from tests.conftest import reset_schema, upgrade  # noqa: I001
 
 TABLES = {"branches", "users", "clients", "sites", "workers", "client_blocks", "audit_log"}
@@ -56,7 +55,3 @@ def test_worker_home_is_gist_indexed_geography(session):
         )
     ).scalar_one()
     assert kind.lower() == "point"
-
-
-def test_settings_database_is_the_test_one():
-    assert get_settings().database_url.endswith("/brigada_test")

@@ -1,0 +1,89 @@
+"""End to end: `brigada run` starts the API, the jobs process and the scheduler; Ctrl-C stops all.
+
+The scheduler's first heartbeat travels scheduler -> Redis -> jobs process, so a fresh
+heartbeat key proves the three processes and the broker work together.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from core.heartbeat import KEY
+from core.redis import get_redis
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == pid:
+                found.append(int(entry))
+    return found
+
+
+def _wait(predicate, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            result = predicate()
+            if result:
+                return result
+        except (httpx.HTTPError, OSError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
+    port = _free_port()
+    env = {**os.environ, "BRIGADA_PORT": str(port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "run"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        ready = _wait(lambda: httpx.get(f"{base}/readyz", timeout=2), 30, "the API")
+        assert ready.status_code == 200
+        assert httpx.get(f"{base}/docs", timeout=2).status_code == 200
+        _wait(lambda: get_redis().get(KEY), 30, "the jobs process to run the heartbeat")
+        metrics = httpx.get(f"{base}/metrics", timeout=2).text
+        age = next(
+            float(line.split()[-1])
+            for line in metrics.splitlines()
+            if line.startswith("brigada_jobs_heartbeat_age_seconds ")
+        )
+        assert 0 <= age < 60
+        children = _children_of(proc.pid)
+        assert len(children) == 3  # api, jobs, scheduler
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            code = proc.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("brigada run did not stop within 25 s of Ctrl-C")
+    output = proc.stdout.read().decode(errors="replace")
+    assert code == 0, output
+    # No child outlived the supervisor.
+    assert [pid for pid in children if os.path.exists(f"/proc/{pid}")] == []
