@@ -120,6 +120,16 @@ def scheduler() -> None:
     run_scheduler()
 
 
+@app.command("jobs-alive")
+def jobs_alive(max_age_s: float = 120.0) -> None:
+    """Exit 0 when a jobs process ran the scheduler's heartbeat recently (a health check)."""
+    from core.heartbeat import last_beat_age_s
+
+    age = last_beat_age_s()
+    typer.echo("no heartbeat yet" if age is None else f"last heartbeat {age:.0f} s ago")
+    raise typer.Exit(0 if age is not None and age <= max_age_s else 1)
+
+
 @app.command()
 def run() -> None:
     """API, jobs and scheduler together; Ctrl-C stops all of them."""

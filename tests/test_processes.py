@@ -74,6 +74,10 @@ def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
             if line.startswith("brigada_jobs_heartbeat_age_seconds ")
         )
         assert 0 <= age < 60
+        alive = subprocess.run(
+            [sys.executable, "-m", "api.cli", "jobs-alive"], capture_output=True, text=True
+        )
+        assert alive.returncode == 0, alive.stdout
         children = _children_of(proc.pid)
         assert len(children) == 3  # api, jobs, scheduler
     finally:

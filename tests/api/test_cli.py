@@ -67,3 +67,10 @@ def test_user_add_creates_a_login_and_names_bad_input():
             session.execute(delete(AuditEntry).where(AuditEntry.actor == "system"))
             session.execute(delete(User).where(User.id.in_(ids)))
             session.execute(delete(Branch).where(Branch.id == branch_id))
+
+
+def test_jobs_alive_fails_without_a_heartbeat():
+    # The autouse fixture emptied Redis: no jobs process has beaten yet.
+    result = CliRunner().invoke(app, ["jobs-alive"])
+    assert result.exit_code == 1
+    assert "no heartbeat yet" in result.output

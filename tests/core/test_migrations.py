@@ -55,3 +55,19 @@ def test_worker_home_is_gist_indexed_geography(session):
         )
     ).scalar_one()
     assert kind.lower() == "point"
+
+
+def test_models_match_the_migrations(connection):
+    """The schema Alembic built is the one the models describe (no drift either way)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from geoalchemy2 import alembic_helpers
+
+    import api.models  # noqa: F401  (every table on the metadata)
+    from core.models import Base
+
+    context = MigrationContext.configure(
+        connection,
+        opts={"include_object": alembic_helpers.include_object, "compare_type": True},
+    )
+    assert compare_metadata(context, Base.metadata) == []
