@@ -11,7 +11,7 @@ from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import current_actor, get_session
+from api.deps import DB, current_actor
 from core.clock import now
 from core.settings import Settings
 from core.tenancy import Actor
@@ -52,7 +52,7 @@ def issue_token(settings: Settings, user_id: int) -> Token:
 def login(
     request: Request,
     form: OAuth2PasswordRequestForm = Depends(),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> Token:
     address = request.client.host if request.client else "unknown"
     if not request.app.state.login_limiter.allow(form.username, address):

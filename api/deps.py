@@ -26,15 +26,18 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+# "function" scope: the commit runs when the route returns, before the answer is sent, so a
+# failed commit is a 500, never a 201 for work that was not saved.
+DB = Depends(get_session, scope="function")
+
+
 def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
     )
 
 
-def current_actor(
-    request: Request, token: str = Depends(oauth2), session: Session = Depends(get_session)
-) -> Actor:
+def current_actor(request: Request, token: str = Depends(oauth2), session: Session = DB) -> Actor:
     settings = request.app.state.settings
     try:
         claims = jwt.decode(

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import MANAGERS, STAFF, get_session, require
+from api.deps import DB, MANAGERS, STAFF, require
 from api.schemas import BranchIn, BranchOut, BranchPatch
 from core.tenancy import Actor
 from dispatch import registry
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/branches", tags=["branches"])
 def create_branch(
     body: BranchIn,
     actor: Actor = Depends(require("admin")),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> BranchOut:
     branch = registry.create_branch(
         session,
@@ -32,14 +32,14 @@ def create_branch(
 
 @router.get("", response_model=list[BranchOut])
 def list_branches(
-    actor: Actor = Depends(require(*STAFF)), session: Session = Depends(get_session)
+    actor: Actor = Depends(require(*STAFF)), session: Session = DB
 ) -> list[BranchOut]:
     return [BranchOut.of(b) for b in registry.list_branches(session, actor=actor)]
 
 
 @router.get("/{branch_id}", response_model=BranchOut)
 def get_branch(
-    branch_id: int, actor: Actor = Depends(require(*STAFF)), session: Session = Depends(get_session)
+    branch_id: int, actor: Actor = Depends(require(*STAFF)), session: Session = DB
 ) -> BranchOut:
     return BranchOut.of(registry.get_branch(session, branch_id, actor=actor))
 
@@ -49,7 +49,7 @@ def update_branch(
     branch_id: int,
     body: BranchPatch,
     actor: Actor = Depends(require(*MANAGERS)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> BranchOut:
     branch = registry.get_branch(session, branch_id, actor=actor, lock=True)
     changes = body.model_dump(exclude_unset=True, exclude={"center", "policy"})

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import OFFICE, get_session, require
+from api.deps import DB, OFFICE, require
 from api.schemas import BlockIn, BlockOut, ClientIn, ClientOut, ClientPatch
 from core.tenancy import Actor
 from dispatch import registry
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 def create_client(
     body: ClientIn,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     return registry.create_client(session, actor=actor, branch_id=body.branch_id, name=body.name)
 
@@ -24,7 +24,7 @@ def create_client(
 def list_clients(
     branch_id: int | None = None,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     return registry.list_clients(session, actor=actor, branch_id=branch_id)
 
@@ -33,7 +33,7 @@ def list_clients(
 def get_client(
     client_id: int,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     return registry.get_client(session, client_id, actor=actor)
 
@@ -43,7 +43,7 @@ def update_client(
     client_id: int,
     body: ClientPatch,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     client = registry.get_client(session, client_id, actor=actor)
     return registry.update_client(session, client, actor=actor, name=body.name)
@@ -53,7 +53,7 @@ def update_client(
 def list_blocks(
     client_id: int,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     return registry.list_blocks(session, actor=actor, client_id=client_id)
 
@@ -63,7 +63,7 @@ def block_worker(
     client_id: int,
     body: BlockIn,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     return registry.block_worker(
         session, actor=actor, client_id=client_id, worker_id=body.worker_id, reason=body.reason
@@ -75,7 +75,7 @@ def unblock_worker(
     client_id: int,
     worker_id: int,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> Response:
     registry.unblock_worker(session, actor=actor, client_id=client_id, worker_id=worker_id)
     return Response(status_code=204)

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import OFFICE, get_session, require
+from api.deps import DB, OFFICE, require
 from api.schemas import SiteIn, SiteOut, SitePatch
 from core.tenancy import Actor
 from dispatch import registry
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/v1/sites", tags=["sites"])
 
 @router.post("", status_code=201, response_model=SiteOut)
 def create_site(
-    body: SiteIn, actor: Actor = Depends(require(*OFFICE)), session: Session = Depends(get_session)
+    body: SiteIn, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
 ) -> SiteOut:
     site = registry.create_site(
         session,
@@ -31,14 +31,14 @@ def create_site(
 def list_sites(
     client_id: int | None = None,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> list[SiteOut]:
     return [SiteOut.of(s) for s in registry.list_sites(session, actor=actor, client_id=client_id)]
 
 
 @router.get("/{site_id}", response_model=SiteOut)
 def get_site(
-    site_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = Depends(get_session)
+    site_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
 ) -> SiteOut:
     return SiteOut.of(registry.get_site(session, site_id, actor=actor))
 
@@ -48,7 +48,7 @@ def update_site(
     site_id: int,
     body: SitePatch,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> SiteOut:
     site = registry.get_site(session, site_id, actor=actor)
     changes = body.model_dump(exclude_unset=True, exclude={"location"})

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import MANAGERS, get_session, require
+from api.deps import DB, MANAGERS, require
 from api.schemas import UserIn, UserOut
 from core.tenancy import Actor
 from dispatch import staff
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 def create_user(
     body: UserIn,
     actor: Actor = Depends(require(*MANAGERS)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ):
     return staff.create_user(
         session,
@@ -28,5 +28,5 @@ def create_user(
 
 
 @router.get("", response_model=list[UserOut])
-def list_users(actor: Actor = Depends(require(*MANAGERS)), session: Session = Depends(get_session)):
+def list_users(actor: Actor = Depends(require(*MANAGERS)), session: Session = DB):
     return staff.list_users(session, actor=actor)

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from api.deps import OFFICE, get_session, require
+from api.deps import DB, OFFICE, require
 from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
 from core.tenancy import Actor
@@ -28,7 +28,7 @@ def _fields(body: WorkerIn | WorkerPatch) -> WorkerFields:
 def create_worker(
     body: WorkerIn,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> WorkerOut:
     worker = workforce.register_worker(session, actor=actor, fields=_fields(body))
     return WorkerOut.of(worker, now())
@@ -43,7 +43,7 @@ def list_workers(
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0),
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> list[WorkerOut]:
     if (lat is None) != (lon is None):
         raise HTTPException(
@@ -68,7 +68,7 @@ def list_workers(
 def get_worker(
     worker_id: int,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> WorkerOut:
     return WorkerOut.of(service.read_worker(session, worker_id, actor=actor), now())
 
@@ -78,7 +78,7 @@ def update_worker(
     worker_id: int,
     body: WorkerPatch,
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> WorkerOut:
     worker = workforce.change_worker(session, worker_id, actor=actor, fields=_fields(body))
     return WorkerOut.of(worker, now())
@@ -92,7 +92,7 @@ def import_workers(
     branch_id: int = Form(),
     dry_run: bool = Form(default=False),
     actor: Actor = Depends(require(*OFFICE)),
-    session: Session = Depends(get_session),
+    session: Session = DB,
 ) -> ImportReportOut:
     data = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
