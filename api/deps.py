@@ -7,6 +7,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from core.db import session_scope
 from core.tenancy import Actor
 from dispatch.staff import actor_of, get_active_user
 
@@ -15,15 +16,8 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request owns the transaction: commit on success, roll back on any error."""
-    session = request.app.state.sessionmaker()
-    try:
+    with session_scope(request.app.state.sessionmaker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # "function" scope: the commit runs when the route returns, before the answer is sent, so a

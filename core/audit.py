@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.models import Base
+from core.tenancy import Actor
 
 
 class AuditEntry(Base):
@@ -48,3 +49,25 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def log(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_ids: list[int] | tuple[int, ...] = (),
+    branch_id: int | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """record() for a staff member (or the system) acting."""
+    return record(
+        session,
+        actor_user_id=actor.user_id,
+        actor=actor.name,
+        action=action,
+        entity=entity,
+        entity_ids=entity_ids,
+        branch_id=branch_id,
+        detail=detail,
+    )

@@ -20,19 +20,6 @@ from workers.phones import REGIONS
 _TIMEZONES = frozenset(available_timezones())
 
 
-def _log(session: Session, actor: Actor, action: str, entity: str, ids, branch_id, **detail):
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        actor=actor.name,
-        action=action,
-        entity=entity,
-        entity_ids=list(ids),
-        branch_id=branch_id,
-        detail=detail,
-    )
-
-
 def _flush_unique(session: Session, obj: Any, field: str, value: str) -> None:
     flush_checked(session, obj, on_unique=DuplicateName(field, value))
 
@@ -75,7 +62,9 @@ def create_branch(
         **knobs,
     )
     _flush_unique(session, branch, "code", code)
-    _log(session, actor, "branch.create", "branch", [branch.id], branch.id, policy=_plain(knobs))
+    audit.log(
+        session, actor, "branch.create", "branch", [branch.id], branch.id, policy=_plain(knobs)
+    )
     return branch
 
 
@@ -93,7 +82,7 @@ def update_branch(session: Session, branch: Branch, *, actor: Actor, changes: di
     for key, value in {**changes, **merge_policy(branch.policy, policy_changes)}.items():
         setattr(branch, key, value)
     _flush_unique(session, branch, "code", branch.code)
-    _log(
+    audit.log(
         session,
         actor,
         "branch.update",
@@ -139,7 +128,7 @@ def create_client(session: Session, *, actor: Actor, branch_id: int, name: str) 
         raise InvalidInput("name", "name is required")
     client = Client(branch_id=branch_id, name=clean)
     _flush_unique(session, client, "name", clean)
-    _log(session, actor, "client.create", "client", [client.id], branch_id)
+    audit.log(session, actor, "client.create", "client", [client.id], branch_id)
     return client
 
 
@@ -149,7 +138,7 @@ def update_client(session: Session, client: Client, *, actor: Actor, name: str) 
         raise InvalidInput("name", "name is required")
     client.name = clean
     _flush_unique(session, client, "name", clean)
-    _log(session, actor, "client.update", "client", [client.id], client.branch_id)
+    audit.log(session, actor, "client.update", "client", [client.id], client.branch_id)
     return client
 
 
@@ -199,7 +188,7 @@ def create_site(
     )
     session.add(site)
     session.flush()
-    _log(session, actor, "site.create", "site", [site.id], client.branch_id)
+    audit.log(session, actor, "site.create", "site", [site.id], client.branch_id)
     return site
 
 
@@ -213,7 +202,9 @@ def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) ->
         setattr(site, key, value)
     session.flush()
     client = session.get(Client, site.client_id)
-    _log(session, actor, "site.update", "site", [site.id], client.branch_id, fields=sorted(changes))
+    audit.log(
+        session, actor, "site.update", "site", [site.id], client.branch_id, fields=sorted(changes)
+    )
     return site
 
 
@@ -260,7 +251,7 @@ def block_worker(
         on_foreign_key=WorkerNotFound(worker_id),
         on_unique=DuplicateName("worker_id", str(worker_id)),
     )
-    _log(
+    audit.log(
         session,
         actor,
         "client.block_worker",
@@ -280,7 +271,7 @@ def unblock_worker(session: Session, *, actor: Actor, client_id: int, worker_id:
         raise WorkerNotFound(worker_id)
     session.delete(block)
     session.flush()
-    _log(
+    audit.log(
         session,
         actor,
         "client.unblock_worker",

@@ -63,16 +63,7 @@ def create_user(
         username=name, password_hash=_hasher().hash(password), role=role, branch_id=branch_id
     )
     flush_checked(session, user, on_unique=DuplicateName("username", name))
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        actor=actor.name,
-        action="user.create",
-        entity="user",
-        entity_ids=[user.id],
-        branch_id=branch_id,
-        detail={"role": role},
-    )
+    audit.log(session, actor, "user.create", "user", [user.id], branch_id, role=role)
     return user
 
 

@@ -15,7 +15,7 @@ from geo.queries import distance_m, within_m
 from workers.errors import BranchUnknown, PhoneTaken, WorkerNotFound
 from workers.models import LANGUAGES, STORED_STATUSES, Worker
 from workers.phones import to_e164
-from workers.skills import normalise_skills
+from workers.skills import normalise_skill, normalise_skills
 
 
 @dataclass
@@ -78,15 +78,7 @@ def create_worker(
             raise InvalidInput(required, "field required")
     worker = Worker(**_clean(fields, default_region))
     _flush(session, worker)
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        actor=actor.name,
-        action="worker.create",
-        entity="worker",
-        entity_ids=[worker.id],
-        branch_id=worker.branch_id,
-    )
+    audit.log(session, actor, "worker.create", "worker", [worker.id], worker.branch_id)
     return worker
 
 
@@ -98,15 +90,8 @@ def update_worker(
     for key, value in values.items():
         setattr(worker, key, value)
     _flush(session, worker)
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        actor=actor.name,
-        action="worker.update",
-        entity="worker",
-        entity_ids=[worker.id],
-        branch_id=worker.branch_id,
-        detail={"fields": changed},
+    audit.log(
+        session, actor, "worker.update", "worker", [worker.id], worker.branch_id, fields=changed
     )
     return worker
 
@@ -132,15 +117,7 @@ def find_worker(session: Session, worker_id: int, *, actor: Actor, lock: bool = 
 def read_worker(session: Session, worker_id: int, *, actor: Actor) -> Worker:
     """Personal details shown to staff: every read is audited (the base must not leak)."""
     worker = find_worker(session, worker_id, actor=actor)
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        actor=actor.name,
-        action="worker.read",
-        entity="worker",
-        entity_ids=[worker.id],
-        branch_id=worker.branch_id,
-    )
+    audit.log(session, actor, "worker.read", "worker", [worker.id], worker.branch_id)
     return worker
 
 
@@ -157,7 +134,7 @@ def list_workers(
     """Workers visible to the actor, nearest first when a point is given; the read is audited."""
     query = _visible(actor)
     if skill is not None:
-        query = query.where(Worker.skills.any(normalise_skills([skill], "skill")[0]))
+        query = query.where(Worker.skills.any(normalise_skill(skill, location="query")))
     if near is not None:
         dist = distance_m(Worker.home, near).label("distance_m")
         query = query.add_columns(dist).order_by(dist, Worker.id)
@@ -166,14 +143,14 @@ def list_workers(
     else:
         query = query.add_columns(null()).order_by(Worker.id)
     rows = [(w, d) for w, d in session.execute(query.limit(limit).offset(offset)).all()]
-    audit.record(
+    audit.log(
         session,
-        actor_user_id=actor.user_id,
-        actor=actor.name,
-        action="worker.list",
-        entity="worker",
-        entity_ids=[w.id for w, _ in rows],
-        branch_id=actor.branch_id,
-        detail={"skill": skill, "near": None if near is None else [near.lat, near.lon]},
+        actor,
+        "worker.list",
+        "worker",
+        [w.id for w, _ in rows],
+        actor.branch_id,
+        skill=skill,
+        near=None if near is None else [near.lat, near.lon],
     )
     return rows

@@ -20,17 +20,23 @@ SKILLS: tuple[str, ...] = (
 )
 
 
+def normalise_skill(
+    raw: str, field: str | tuple[str, ...] = "skill", location: str = "body"
+) -> str:
+    """One catalogue skill, forgiving case, spaces and dashes ('Snow clearing' -> snow_clearing)."""
+    skill = raw.strip().lower().replace(" ", "_").replace("-", "_")
+    if skill not in SKILLS:
+        raise InvalidInput(field, f"unknown skill {raw!r}; known: {', '.join(SKILLS)}", location)
+    return skill
+
+
 def normalise_skills(raw: list[str], field: str = "skills") -> list[str]:
-    """Lower-cased, de-duplicated, catalogue-checked skills in a stable order."""
+    """Catalogue-checked skills, de-duplicated, in the order given."""
     if not raw:
         raise InvalidInput(field, "at least one skill is required")
     seen: list[str] = []
     for index, item in enumerate(raw):
-        skill = item.strip().lower().replace(" ", "_").replace("-", "_")
-        if skill not in SKILLS:
-            raise InvalidInput(
-                (field, str(index)), f"unknown skill {item!r}; known: {', '.join(SKILLS)}"
-            )
+        skill = normalise_skill(item, (field, str(index)))
         if skill not in seen:
             seen.append(skill)
     return seen
