@@ -8,7 +8,7 @@ from api import errors
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
 from api.metrics import MetricsMiddleware
-from api.routes import branches, clients, health, sites, users, workers
+from api.routes import audit, branches, clients, health, sites, users, workers
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -36,6 +36,7 @@ def create_app(
         sites.router,
         workers.router,
         users.router,
+        audit.router,
     ):
         app.include_router(router)
     return app

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, func
+from sqlalchemy import BigInteger, DateTime, Integer, String, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -71,3 +71,31 @@ def log(
         branch_id=branch_id,
         detail=detail,
     )
+
+
+def search(
+    session: Session,
+    *,
+    visible_branch_id: int | None,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor_user_id: int | None = None,
+    action: str | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[AuditEntry]:
+    """Newest first; a branch's staff see only entries of their branch."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if visible_branch_id is not None:
+        query = query.where(AuditEntry.branch_id == visible_branch_id)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_ids.contains([entity_id]))
+    if actor_user_id is not None:
+        query = query.where(AuditEntry.actor_user_id == actor_user_id)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query))

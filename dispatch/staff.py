@@ -80,6 +80,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
         return None
     if new_hash is not None:  # parameters were raised since this hash was made
         user.password_hash = new_hash
+    audit.log(session, actor_of(user), "auth.login", "user", [user.id], user.branch_id)
     return user
 
 

@@ -1,0 +1,49 @@
+"""The audit log, for those who answer for the base: admins (all), managers (their branch)."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from api.deps import DB, MANAGERS, require
+from core import audit
+from core.tenancy import Actor
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: datetime
+    actor_user_id: int | None
+    actor: str
+    action: str
+    entity: str
+    entity_ids: list[int]
+    branch_id: int | None
+    detail: dict
+
+
+@router.get("", response_model=list[AuditOut])
+def list_audit(
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor_user_id: int | None = None,
+    action: str | None = None,
+    limit: int = Query(default=100, ge=1, le=1000),
+    before_id: int | None = Query(default=None, description="page back from this entry"),
+    actor: Actor = Depends(require(*MANAGERS)),
+    session: Session = DB,
+):
+    return audit.search(
+        session,
+        visible_branch_id=actor.branch_id,
+        entity=entity,
+        entity_id=entity_id,
+        actor_user_id=actor_user_id,
+        action=action,
+        limit=limit,
+        before_id=before_id,
+    )
