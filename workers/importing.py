@@ -19,7 +19,7 @@ REQUIRED_COLUMNS = ("full_name", "phone", "lat", "lon", "skills")
 OPTIONAL_COLUMNS = ("language", "vetted")
 MAX_ROWS = 20_000
 _TRUE = {"1", "true", "yes", "y", "да", "x", "+"}
-_FALSE = {"", "0", "false", "no", "n", "нет", "-"}
+_FALSE = {"0", "false", "no", "n", "нет", "-"}
 
 
 @dataclass
@@ -49,19 +49,21 @@ def _flag(raw: str, name: str) -> bool:
 def _row_fields(row: dict[str, str], branch_id: int) -> WorkerFields:
     home = Point(lat=_number(row["lat"], "lat"), lon=_number(row["lon"], "lon"))
     language = (row.get("language") or "").strip().lower() or None
-    vetted_raw = row.get("vetted")
+    vetted_raw = (row.get("vetted") or "").strip()
     return WorkerFields(
         full_name=row["full_name"],
         phone=row["phone"],
         home=home,
-        skills=[s for s in row["skills"].replace(";", ",").replace("|", ",").split(",") if s],
+        skills=[
+            s for s in row["skills"].replace(";", ",").replace("|", ",").split(",") if s.strip()
+        ],
         branch_id=branch_id,
         language=language,
-        vetted=None if vetted_raw is None else _flag(vetted_raw, "vetted"),
+        vetted=_flag(vetted_raw, "vetted") if vetted_raw else None,  # blank keeps (or: not yet)
     )
 
 
-def read_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Decode (UTF-8, with or without BOM; ';' or ',' separated) and check the header."""
     try:
         text = data.decode("utf-8-sig")
@@ -81,7 +83,8 @@ def read_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
     for row in reader:
         if len(rows) >= MAX_ROWS:
             raise InvalidInput("file", f"more than {MAX_ROWS} rows; split the file")
-        rows.append({k: (v or "") for k, v in row.items() if k is not None})
+        # The reader's line number, so blank lines count as a spreadsheet counts them.
+        rows.append((reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}))
     return header, rows
 
 
@@ -103,14 +106,13 @@ def import_workers(
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
     outer = session.begin_nested() if dry_run else None
-    for number, row in enumerate(rows, start=2):  # row 1 is the header, as a spreadsheet shows it
+    for number, row in rows:
         try:
             with session.begin_nested():
                 fields = _row_fields(row, branch_id)
                 phone = to_e164(fields.phone or "", default_region)
                 if phone in seen:
                     raise InvalidInput("phone", f"{phone} repeats row {seen[phone]}")
-                seen[phone] = number
                 existing = session.scalars(
                     select(Worker).where(Worker.phone == phone).with_for_update()
                 ).one_or_none()
@@ -127,6 +129,7 @@ def import_workers(
                     report.updated += 1
                 else:
                     raise PhoneTaken(phone)
+                seen[phone] = number  # only rows that were stored count as taken
         except InvalidInput as exc:
             report.rejected.append({"row": number, "field": exc.loc[1], "msg": exc.msg})
         except PhoneTaken as exc:

@@ -1,5 +1,7 @@
 """Phone numbers of Russia and the CIS, parsed and checked with phonenumbers."""
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
@@ -9,6 +11,8 @@ from core.errors import InvalidInput
 COUNTRY_CODES = frozenset({7, 374, 375, 995, 370, 380, 994})
 REGIONS = ("RU", "KZ", "AM", "BY", "GE", "LT", "UA", "AZ")
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+# phonenumbers reads letters as keypad digits and drops extensions: neither belongs here.
+_PHONE_CHARS = re.compile(r"^[\d\s+()\-.]+$")
 
 
 def to_e164(raw: str, default_region: str = "RU", field: str = "phone") -> str:
@@ -16,6 +20,10 @@ def to_e164(raw: str, default_region: str = "RU", field: str = "phone") -> str:
     text = (raw or "").strip()
     if not text:
         raise InvalidInput(field, "phone number is required")
+    if not _PHONE_CHARS.match(text):
+        raise InvalidInput(
+            field, f"{text!r} is not a phone number (digits, spaces, +, (), - and . only)"
+        )
     try:
         number = phonenumbers.parse(text, default_region)
     except NumberParseException as exc:

@@ -39,6 +39,8 @@ def _clean(fields: WorkerFields, default_region: str) -> dict[str, Any]:
         name = " ".join(fields.full_name.split())
         if not name:
             raise InvalidInput("full_name", "full name is required")
+        if len(name) > 200:
+            raise InvalidInput("full_name", "full name is longer than 200 characters")
         values["full_name"] = name
     if fields.phone is not None:
         values["phone"] = to_e164(fields.phone, default_region)
@@ -86,7 +88,9 @@ def update_worker(
     session: Session, worker: Worker, *, actor: Actor, fields: WorkerFields, default_region: str
 ) -> Worker:
     values = _clean(fields, default_region)
-    changed = sorted(k for k, v in values.items() if getattr(worker, k) != v)
+    changed = sorted(k for k, v in values.items() if k != "home" and getattr(worker, k) != v)
+    if fields.home is not None and Point.from_db(worker.home) != fields.home:
+        changed = sorted([*changed, "home"])  # stored WKB and new WKT never compare equal
     for key, value in values.items():
         setattr(worker, key, value)
     _flush(session, worker)
@@ -134,7 +138,7 @@ def list_workers(
     """Workers visible to the actor, nearest first when a point is given; the read is audited."""
     query = _visible(actor)
     if skill is not None:
-        query = query.where(Worker.skills.any(normalise_skill(skill, location="query")))
+        query = query.where(Worker.skills.contains([normalise_skill(skill, location="query")]))
     if near is not None:
         dist = distance_m(Worker.home, near).label("distance_m")
         query = query.add_columns(dist).order_by(dist, Worker.id)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, OFFICE, require
 from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
+from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch import workforce
 from geo.points import Point
@@ -46,16 +47,9 @@ def list_workers(
     session: Session = DB,
 ) -> list[WorkerOut]:
     if (lat is None) != (lon is None):
-        raise HTTPException(
-            422,
-            detail=[
-                {
-                    "loc": ["query", "lat" if lat is None else "lon"],
-                    "msg": "lat and lon go together",
-                    "type": "value_error",
-                }
-            ],
-        )
+        raise InvalidInput("lat" if lat is None else "lon", "lat and lon go together", "query")
+    if radius_m is not None and lat is None:
+        raise InvalidInput("radius_m", "radius_m needs lat and lon", location="query")
     near = Point(lat=lat, lon=lon) if lat is not None else None
     rows = service.list_workers(
         session, actor=actor, skill=skill, near=near, radius_m=radius_m, limit=limit, offset=offset
