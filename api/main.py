@@ -8,7 +8,7 @@ from api import errors
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
 from api.metrics import MetricsMiddleware
-from api.routes import audit, branches, clients, health, sites, users, workers
+from api.routes import audit, branches, clients, health, messages, orders, sites, users, workers
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -37,6 +37,8 @@ def create_app(
         workers.router,
         users.router,
         audit.router,
+        orders.router,
+        messages.router,
     ):
         app.include_router(router)
     return app

@@ -1,7 +1,19 @@
 """Imports every package's models so the metadata is complete (Alembic, tests)."""
 
 from core.audit import AuditEntry
-from dispatch.models import Branch, Client, ClientBlock, Site, User
+from dispatch.models import Branch, Client, ClientBlock, Offer, Order, Site, User
+from sms.models import Message
 from workers.models import Worker
 
-__all__ = ["AuditEntry", "Branch", "Client", "ClientBlock", "Site", "User", "Worker"]
+__all__ = [
+    "AuditEntry",
+    "Branch",
+    "Client",
+    "ClientBlock",
+    "Message",
+    "Offer",
+    "Order",
+    "Site",
+    "User",
+    "Worker",
+]

@@ -12,11 +12,13 @@ from core.broker import setup_broker
 log = logging.getLogger("brigada.scheduler")
 
 HEARTBEAT_S = 30
+RECONCILE_S = 60  # overdue waves go out at most this late after a lost job
 
 
 def build_scheduler() -> BlockingScheduler:
     setup_broker()
     from core.heartbeat import heartbeat
+    from dispatch.tasks import reconcile
 
     scheduler = BlockingScheduler(timezone="UTC")
     # coalesce: after a pause, run once, not once per missed tick.
@@ -25,6 +27,15 @@ def build_scheduler() -> BlockingScheduler:
         "interval",
         seconds=HEARTBEAT_S,
         id="core.heartbeat",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        reconcile.send,
+        "interval",
+        seconds=RECONCILE_S,
+        id="dispatch.reconcile",
         coalesce=True,
         max_instances=1,
         next_run_time=datetime.now(UTC),

@@ -1,33 +1,49 @@
-"""Jobs enqueued through the session: sent after commit, dropped on rollback."""
+"""Jobs enqueued through the session: sent after commit, dropped on rollback.
+
+Jobs are named ("dispatch.fill"), not imported: domain code that schedules work need not
+import the actor modules that call back into it.
+"""
 
 import logging
 
-from dramatiq import Actor
+import dramatiq
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core.broker import setup_broker
+
 _PENDING = "brigada.pending_jobs"
+QUEUE = "default"
 log = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(
-    session: Session, actor: Actor, *args, delay_ms: int | None = None
+    session: Session, actor_name: str, *args, delay_ms: int | None = None
 ) -> None:
     """Queue a job that only goes out if the surrounding transaction commits."""
     if not session.in_transaction():
         session.begin()  # tie the job to a transaction, so a rollback before any SQL drops it
-    session.info.setdefault(_PENDING, []).append((actor, args, delay_ms))
+    session.info.setdefault(_PENDING, []).append((actor_name, args, delay_ms))
+
+
+def send_now(actor_name: str, *args, delay_ms: int | None = None) -> None:
+    broker = setup_broker()
+    broker.declare_queue(QUEUE)
+    message = dramatiq.Message(
+        queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}
+    )
+    broker.enqueue(message, delay=delay_ms)
 
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
-    for actor, args, delay_ms in session.info.pop(_PENDING, []):
+    for actor_name, args, delay_ms in session.info.pop(_PENDING, []):
         try:
-            actor.send_with_options(args=args, delay=delay_ms)
+            send_now(actor_name, *args, delay_ms=delay_ms)
         except Exception:
             # The work is committed; with the broker down the periodic reconcilers, which
             # read the database, enqueue it later. Never fail a saved request over this.
-            log.exception("could not enqueue %s%r after commit", actor.actor_name, args)
+            log.exception("could not enqueue %s%r after commit", actor_name, args)
 
 
 @event.listens_for(Session, "after_transaction_end")

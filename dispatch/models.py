@@ -9,7 +9,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -63,6 +65,10 @@ class Branch(Timestamped, Base):
     strike_window_days: Mapped[int] = mapped_column(Integer, nullable=False)
     clean_shifts_per_forgiven_strike: Mapped[int] = mapped_column(Integer, nullable=False)
     geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
+    wave_multiple: Mapped[Decimal] = mapped_column(Numeric(4, 2), nullable=False)
+    radius_growth: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
+    rating_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
+    distance_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -123,3 +129,93 @@ class ClientBlock(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+ORDER_STATUSES = ("open", "filling", "filled", "short", "in_progress", "completed", "cancelled")
+# Orders whose offers are still being answered; their codes must be unique among them.
+ACTIVE_ORDER_STATUSES = ("open", "filling", "filled", "short", "in_progress")
+OFFER_STATUSES = (
+    "queued",
+    "sent",
+    "booked",
+    "standby",
+    "declined",
+    "expired",
+    "cancelled",
+    "released",
+)
+
+
+class Order(Timestamped, Base):
+    """A client's request for a crew: N workers of a skill at a site for a shift."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(f"status IN {ORDER_STATUSES}", name="status"),
+        CheckConstraint("headcount BETWEEN 1 AND 500", name="headcount"),
+        CheckConstraint("ends_at > starts_at", name="shift"),
+        CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),
+        CheckConstraint("overbook_factor BETWEEN 1.0 AND 3.0", name="overbook_factor"),
+        CheckConstraint("booking_target >= headcount", name="booking_target"),
+        Index(
+            "uq_orders_active_code",
+            "code",
+            unique=True,
+            postgresql_where=text(f"status IN {ACTIVE_ORDER_STATUSES}"),
+        ),
+        Index(
+            "ix_orders_next_wave_at",
+            "next_wave_at",
+            postgresql_where=text("next_wave_at IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), nullable=False)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
+    skill: Mapped[str] = mapped_column(String(40), nullable=False)
+    headcount: Mapped[int] = mapped_column(Integer, nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    client_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    worker_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    overbook_factor: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
+    overbooking_mode: Mapped[str] = mapped_column(String(10), nullable=False)
+    fill_goal: Mapped[Decimal] = mapped_column(Numeric(4, 3), nullable=False)
+    booking_target: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, server_default="open")
+    wave: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    radius_m: Mapped[int] = mapped_column(Integer, nullable=False)
+    # When the current wave times out; the reconciler re-enqueues any order past it.
+    next_wave_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Offer(Timestamped, Base):
+    """One worker offered one order: the answer, and the ranking at the time of the offer."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        UniqueConstraint("order_id", "worker_id", name="uq_offers_order_worker"),
+        CheckConstraint(f"status IN {OFFER_STATUSES}", name="status"),
+        Index("ix_offers_order_status", "order_id", "status"),
+        # The matcher's "booked on an overlapping shift" test looks up a worker's bookings.
+        Index("ix_offers_worker_booked", "worker_id", postgresql_where=text("status = 'booked'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, server_default="queued")
+    wave: Mapped[int] = mapped_column(Integer, nullable=False)
+    rank: Mapped[int] = mapped_column(Integer, nullable=False)
+    distance_m: Mapped[float] = mapped_column(Float, nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    rating: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
+    reliability: Mapped[Decimal] = mapped_column(Numeric(4, 3), nullable=False)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer_source: Mapped[str | None] = mapped_column(String(10))
+    booked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -51,6 +51,34 @@ KNOBS: dict[str, Knob] = {
     "strike_window_days": Knob(int, 30, 1, 365, doc="window strikes are counted in"),
     "clean_shifts_per_forgiven_strike": Knob(int, 8, 1, 100, doc="clean shifts forgive one"),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
+    "wave_multiple": Knob(
+        Decimal,
+        Decimal("2.0"),
+        Decimal("1.0"),
+        Decimal("10.0"),
+        doc="offers sent per open slot in a wave",
+    ),
+    "radius_growth": Knob(
+        Decimal,
+        Decimal("1.5"),
+        Decimal("1.1"),
+        Decimal("4.0"),
+        doc="each new wave widens the radius by this factor",
+    ),
+    "rating_weight": Knob(
+        Decimal,
+        Decimal("0.80"),
+        Decimal("0"),
+        Decimal("1"),
+        doc="ranking: weight of the rating (0-5, scaled to 0-1)",
+    ),
+    "distance_weight": Knob(
+        Decimal,
+        Decimal("0.20"),
+        Decimal("0"),
+        Decimal("1"),
+        doc="ranking: weight of closeness (1 at the site, 0 at the radius)",
+    ),
 }
 
 DEFAULTS: dict[str, Any] = {name: knob.default for name, knob in KNOBS.items()}

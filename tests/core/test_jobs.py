@@ -1,7 +1,6 @@
 """Jobs enqueued in a transaction leave only when it commits (real Redis broker)."""
 
 from core.broker import setup_broker
-from core.heartbeat import heartbeat
 from core.jobs import enqueue_after_commit
 from core.redis import get_redis
 
@@ -11,7 +10,7 @@ QUEUED = "brigada:default.msgs"  # dramatiq's Redis broker keeps queued messages
 
 def test_job_is_sent_after_commit(session_factory):
     with session_factory() as session:
-        enqueue_after_commit(session, heartbeat)
+        enqueue_after_commit(session, "core.heartbeat")
         assert get_redis().hlen(QUEUED) == 0  # nothing leaves before the commit
         session.commit()
     assert get_redis().hlen(QUEUED) == 1
@@ -19,7 +18,7 @@ def test_job_is_sent_after_commit(session_factory):
 
 def test_job_is_dropped_on_rollback(session_factory):
     with session_factory() as session:
-        enqueue_after_commit(session, heartbeat)
+        enqueue_after_commit(session, "core.heartbeat")
         session.rollback()
         session.commit()  # a later commit must not resurrect the dropped job
     assert get_redis().hlen(QUEUED) == 0
@@ -27,7 +26,7 @@ def test_job_is_dropped_on_rollback(session_factory):
 
 def test_savepoint_rollback_keeps_the_outer_jobs(session_factory):
     with session_factory() as session:
-        enqueue_after_commit(session, heartbeat)
+        enqueue_after_commit(session, "core.heartbeat")
         with session.begin_nested() as savepoint:
             savepoint.rollback()
         session.commit()

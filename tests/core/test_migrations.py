@@ -7,7 +7,18 @@ from api.cli import alembic_config
 from core.db import make_engine
 from tests.conftest import reset_schema, upgrade  # noqa: I001
 
-TABLES = {"branches", "users", "clients", "sites", "workers", "client_blocks", "audit_log"}
+TABLES = {
+    "branches",
+    "users",
+    "clients",
+    "sites",
+    "workers",
+    "client_blocks",
+    "audit_log",
+    "orders",
+    "offers",
+    "messages",
+}
 
 
 def _scratch_engine(engine):

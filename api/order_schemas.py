@@ -1,0 +1,122 @@
+"""Request and response bodies of orders, offers and messages."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from api.schemas import Body
+from dispatch.models import Offer, Order
+from dispatch.orders import OrderState
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+
+
+class OrderIn(Body):
+    site_id: int
+    skill: str = Field(examples=["loader"])
+    headcount: int = Field(ge=1, le=500)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    client_rate: Money = Field(examples=["250.00"])
+    worker_rate: Money = Field(examples=["120.00"])
+    overbook_factor: Decimal | None = Field(default=None, ge=1, le=3)
+    overbooking_mode: Literal["fixed", "adaptive"] | None = None
+    fill_goal: Decimal | None = Field(default=None, ge=Decimal("0.5"), le=Decimal("0.999"))
+
+
+class CancelIn(Body):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class RosterLine(BaseModel):
+    worker_id: int
+    offer_status: str
+    attendance: str | None = None
+    arrived_at: datetime | None = None
+
+
+class OrderOut(BaseModel):
+    id: int
+    code: str
+    status: str
+    branch_id: int
+    client_id: int
+    site_id: int
+    skill: str
+    headcount: int
+    booking_target: int
+    starts_at: datetime
+    ends_at: datetime
+    client_rate: Decimal
+    worker_rate: Decimal
+    overbook_factor: Decimal
+    overbooking_mode: str
+    fill_goal: Decimal
+    wave: int
+    radius_m: int
+    next_wave_at: datetime | None
+    cancel_reason: str | None
+    fill_probability: float | None = None
+    counts: dict[str, int] | None = None
+    roster: list[RosterLine] | None = None
+
+    @classmethod
+    def of(cls, order: Order, state: OrderState | None = None) -> "OrderOut":
+        out = cls(
+            **{
+                name: getattr(order, name)
+                for name in cls.model_fields
+                if name not in ("fill_probability", "counts", "roster")
+            }
+        )
+        if state is not None:
+            out.fill_probability = round(state.fill_probability, 4)
+            out.counts = state.counts
+            out.roster = [
+                RosterLine(worker_id=o.worker_id, offer_status=o.status) for o in state.roster
+            ]
+        return out
+
+
+class CandidateOut(BaseModel):
+    worker_id: int
+    distance_m: float
+    rating: float
+    reliability: float
+    score: float
+    reason: str
+
+
+class OfferOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    order_id: int
+    worker_id: int
+    status: str
+    wave: int
+    rank: int
+    distance_m: float
+    score: float
+    answered_at: datetime | None
+    answer_source: str | None
+
+    @classmethod
+    def of(cls, offer: Offer) -> "OfferOut":
+        return cls.model_validate(offer)
+
+
+class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    worker_id: int | None
+    order_id: int | None
+    direction: str
+    kind: str
+    phone: str
+    body: str
+    status: str
+    segments: int
+    encoding: str
+    created_at: datetime

@@ -1,0 +1,96 @@
+"""Orders: take them in, watch them fill, record phone answers, cancel them."""
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from api.deps import DB, OFFICE, require
+from api.order_schemas import CancelIn, CandidateOut, OfferOut, OrderIn, OrderOut
+from core.clock import now
+from core.tenancy import Actor
+from dispatch import fill, orders
+from dispatch.orders import OrderInput
+
+router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
+
+
+@router.post("", status_code=201, response_model=OrderOut)
+def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+    order = orders.create_order(
+        session, actor=actor, data=OrderInput(**body.model_dump()), now=now()
+    )
+    return OrderOut.of(order, orders.order_state(session, order))
+
+
+@router.get("", response_model=list[OrderOut])
+def list_orders(
+    status: str | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+):
+    return [
+        OrderOut.of(o) for o in orders.list_orders(session, actor=actor, status=status, limit=limit)
+    ]
+
+
+@router.get("/{order_id}", response_model=OrderOut)
+def get_order(order_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+    order = orders.get_order(session, order_id, actor=actor)
+    return OrderOut.of(order, orders.order_state(session, order))
+
+
+@router.get("/{order_id}/candidates", response_model=list[CandidateOut])
+def candidates(
+    order_id: int,
+    limit: int = Query(default=50, ge=1, le=500),
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+):
+    order = orders.get_order(session, order_id, actor=actor)
+    return [
+        CandidateOut(
+            worker_id=c.worker_id,
+            distance_m=round(c.distance_m, 1),
+            rating=c.rating,
+            reliability=c.reliability,
+            score=round(c.score, 4),
+            reason=why,
+        )
+        for c, why in fill.preview_candidates(session, order, now(), limit)
+    ]
+
+
+@router.get("/{order_id}/offers", response_model=list[OfferOut])
+def list_offers(order_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+    order = orders.get_order(session, order_id, actor=actor)
+    return [OfferOut.of(o) for o in orders.offers_of(session, order)]
+
+
+def _answer(session: Session, actor: Actor, order_id: int, worker_id: int, yes: bool):
+    order = orders.get_order(session, order_id, actor=actor)  # 404 across branches
+    offer = fill.answer(
+        session, order_id=order.id, worker_id=worker_id, yes=yes, source="phone", now=now()
+    )
+    return OfferOut.of(offer)
+
+
+@router.post("/{order_id}/offers/{worker_id}/accept", response_model=OfferOut)
+def accept(
+    order_id: int, worker_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+):
+    return _answer(session, actor, order_id, worker_id, yes=True)
+
+
+@router.post("/{order_id}/offers/{worker_id}/decline", response_model=OfferOut)
+def decline(
+    order_id: int, worker_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+):
+    return _answer(session, actor, order_id, worker_id, yes=False)
+
+
+@router.post("/{order_id}/cancel", response_model=OrderOut)
+def cancel(
+    order_id: int, body: CancelIn, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+):
+    order = orders.cancel_order(session, order_id, actor=actor, reason=body.reason, now=now())
+    return OrderOut.of(order, orders.order_state(session, order))

@@ -1,0 +1,275 @@
+"""Filling an order: waves of offers, answers, standby and replacements.
+
+Every step locks the order row first (SELECT ... FOR UPDATE), so bookings, waves and
+cancellations of one order happen one at a time, whichever process runs them.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.jobs import enqueue_after_commit
+from dispatch import messaging, overbooking, ranking
+from dispatch.errors import BookedElsewhere, OfferClosed, OfferNotFound, OrderClosed
+from dispatch.models import Branch, Offer, Order
+from dispatch.queries import Candidate, find_candidates
+from workers.models import Worker
+
+FILLABLE = ("open", "filling", "filled", "short")
+OUTSTANDING = ("queued", "sent")
+
+
+def _lock_order(session: Session, order_id: int) -> Order | None:
+    return session.scalars(select(Order).where(Order.id == order_id).with_for_update()).first()
+
+
+def _booked_reliabilities(session: Session, order: Order) -> list[float]:
+    rows = session.scalars(
+        select(Offer.reliability).where(Offer.order_id == order.id, Offer.status == "booked")
+    )
+    return [float(r) for r in rows]
+
+
+def is_full(order: Order, booked: list[float]) -> bool:
+    if order.overbooking_mode == "adaptive":
+        return overbooking.adaptive_is_full(booked, order.headcount, float(order.fill_goal))
+    return len(booked) >= order.booking_target
+
+
+def _refresh_target(order: Order, booked: list[float]) -> None:
+    """Adaptive targets move with who has booked; fixed ones never do."""
+    if order.overbooking_mode == "adaptive":
+        order.booking_target = overbooking.adaptive_target(
+            booked, order.headcount, float(order.fill_goal), overbooking.NEWCOMER_RELIABILITY
+        )
+
+
+def _schedule_wave_due(session: Session, order: Order, branch: Branch, now: datetime) -> None:
+    delay = timedelta(minutes=branch.wave_timeout_min)
+    order.next_wave_at = now + delay
+    enqueue_after_commit(
+        session,
+        "dispatch.wave_due",
+        order.id,
+        order.wave,
+        delay_ms=int(delay.total_seconds() * 1000),
+    )
+
+
+def run_wave(session: Session, order: Order, now: datetime) -> int:
+    """Offer the order to the next best workers; the order must be locked. Returns offers made."""
+    branch = session.get(Branch, order.branch_id)
+    booked = _booked_reliabilities(session, order)
+    _refresh_target(order, booked)
+    if is_full(order, booked):
+        order.status, order.next_wave_at = "filled", None
+        return 0
+    size = ranking.wave_size(order.booking_target - len(booked), branch.wave_multiple)
+    wave = order.wave + 1
+    while True:
+        radius = ranking.wave_radius_m(
+            branch.search_radius_m, branch.max_radius_m, branch.radius_growth, wave
+        )
+        candidates = find_candidates(
+            session,
+            order_id=order.id,
+            site_id=order.site_id,
+            client_id=order.client_id,
+            skill=order.skill,
+            starts_at=order.starts_at,
+            ends_at=order.ends_at,
+            radius_m=radius,
+            rating_weight=branch.rating_weight,
+            distance_weight=branch.distance_weight,
+            now=now,
+            limit=size,
+        )
+        if candidates or radius >= branch.max_radius_m:
+            break
+        wave += 1  # nobody new in this ring: widen now rather than wait out a timeout
+    order.wave, order.radius_m = wave, radius
+    offers = [
+        Offer(
+            order_id=order.id,
+            worker_id=c.worker_id,
+            status="queued",
+            wave=wave,
+            rank=rank,
+            distance_m=c.distance_m,
+            score=c.score,
+            rating=c.rating,
+            reliability=c.reliability,
+        )
+        for rank, c in enumerate(candidates, start=1)
+    ]
+    session.add_all(offers)
+    session.flush()
+    for offer in offers:  # best first, so the outbox sends them in rank order
+        messaging.notify(session, order, offer, "offer")
+    waiting = session.scalar(
+        select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
+    )
+    order.status = "filling" if offers or waiting else "short"
+    _schedule_wave_due(session, order, branch, now)
+    return len(offers)
+
+
+def start_filling(session: Session, order_id: int, now: datetime) -> int:
+    """The first wave of a new order; a second call does nothing."""
+    order = _lock_order(session, order_id)
+    if order is None or order.status != "open":
+        return 0
+    return run_wave(session, order, now)
+
+
+def wave_due(session: Session, order_id: int, wave: int, now: datetime) -> int:
+    """A wave's time is up: if the order is still short of its target, send the next one.
+
+    Stale or repeated messages (another wave already went out, the order filled or was
+    cancelled, the timeout not yet reached) change nothing.
+    """
+    order = _lock_order(session, order_id)
+    if order is None or order.wave != wave or order.status not in FILLABLE:
+        return 0
+    if order.next_wave_at is None or order.next_wave_at > now:
+        return 0
+    return run_wave(session, order, now)
+
+
+def overdue_orders(session: Session, now: datetime, grace: timedelta) -> list[tuple[int, int]]:
+    """(order id, wave) of orders whose next wave should have gone out already."""
+    rows = session.execute(
+        select(Order.id, Order.wave).where(
+            Order.next_wave_at < now - grace, Order.status.in_(FILLABLE)
+        )
+    )
+    return [(row.id, row.wave) for row in rows]
+
+
+def _lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
+    offer = session.scalars(
+        select(Offer)
+        .where(Offer.order_id == order.id, Offer.worker_id == worker_id)
+        .with_for_update()
+    ).first()
+    if offer is None:
+        raise OfferNotFound(order.id, worker_id)
+    return offer
+
+
+def _check_not_booked_elsewhere(session: Session, order: Order, worker_id: int) -> None:
+    # The worker's row lock serialises their bookings across orders and processes.
+    session.execute(select(Worker.id).where(Worker.id == worker_id).with_for_update())
+    clash = session.scalar(
+        select(Order.code)
+        .join(Offer, Offer.order_id == Order.id)
+        .where(
+            Offer.worker_id == worker_id,
+            Offer.status == "booked",
+            Order.id != order.id,
+            Order.starts_at < order.ends_at,
+            Order.ends_at > order.starts_at,
+        )
+        .limit(1)
+    )
+    if clash is not None:
+        raise BookedElsewhere(worker_id, clash)
+
+
+def answer(
+    session: Session, *, order_id: int, worker_id: int, yes: bool, source: str, now: datetime
+) -> Offer:
+    """A worker's YES or NO, by SMS or told to a dispatcher: the one place answers land.
+
+    YES books while the order is short of its target, else puts the worker on standby.
+    NO from a booked worker is a drop-out: standby moves up, or a new wave goes out.
+    """
+    order = _lock_order(session, order_id)
+    if order is None:
+        raise OfferNotFound(order_id, worker_id)
+    offer = _lock_offer(session, order, worker_id)
+    if order.status not in FILLABLE:
+        raise OrderClosed(order.code, order.status)
+    changed = _accept(session, order, offer, now) if yes else _decline(session, order, offer, now)
+    if changed:  # a repeated answer keeps its place in the queue
+        offer.answered_at, offer.answer_source = now, source
+    session.flush()
+    return offer
+
+
+def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
+    if offer.status in ("booked", "standby"):
+        return False  # the same YES twice
+    if offer.status in ("cancelled", "released"):
+        raise OfferClosed(offer.status)
+    _check_not_booked_elsewhere(session, order, offer.worker_id)
+    booked = _booked_reliabilities(session, order)
+    if is_full(order, booked):
+        offer.status = "standby"
+        messaging.notify(session, order, offer, "standby")
+        return True
+    offer.status, offer.booked_at = "booked", now
+    messaging.notify(session, order, offer, "booked")
+    booked.append(float(offer.reliability))
+    _refresh_target(order, booked)
+    if is_full(order, booked):
+        order.status, order.next_wave_at = "filled", None
+    return True
+
+
+def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
+    if offer.status == "booked":
+        offer.status = "cancelled"
+        session.flush()
+        _replace_dropout(session, order, now)
+        return True
+    if offer.status in ("queued", "sent", "standby", "expired"):
+        offer.status = "declined"
+        return True
+    return False
+
+
+def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
+    """A booked worker dropped out: the longest-waiting standby moves up, else a new wave."""
+    booked = _booked_reliabilities(session, order)
+    _refresh_target(order, booked)
+    if is_full(order, booked):
+        return
+    standby = session.scalars(
+        select(Offer)
+        .where(Offer.order_id == order.id, Offer.status == "standby")
+        .order_by(Offer.answered_at, Offer.id)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if standby is not None:
+        _check_not_booked_elsewhere(session, order, standby.worker_id)
+        standby.status, standby.booked_at = "booked", now
+        messaging.notify(session, order, standby, "booked")
+        return
+    order.status = "filling"
+    order.next_wave_at = now  # due at once: the wave_due job and the reconciler both see it
+    enqueue_after_commit(session, "dispatch.wave_due", order.id, order.wave)
+
+
+def preview_candidates(
+    session: Session, order: Order, now: datetime, limit: int
+) -> list[tuple[Candidate, str]]:
+    """Who the next wave would offer, at the order's current radius, with the reason why."""
+    branch = session.get(Branch, order.branch_id)
+    candidates = find_candidates(
+        session,
+        order_id=order.id,
+        site_id=order.site_id,
+        client_id=order.client_id,
+        skill=order.skill,
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        radius_m=order.radius_m,
+        rating_weight=branch.rating_weight,
+        distance_weight=branch.distance_weight,
+        now=now,
+        limit=limit,
+    )
+    return [(c, ranking.reason(c.rating, c.reliability, c.distance_m)) for c in candidates]

@@ -1,0 +1,80 @@
+"""What an order tells its workers: texts filled from the order, queued in the outbox."""
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.tenancy import Actor
+from dispatch.models import Branch, Offer, Order, Site
+from sms import outbox, templates
+from sms.models import Message
+from workers.models import Worker
+
+ADDRESS_CHARS = 40  # keeps an offer within two segments
+
+
+def _values(session: Session, order: Order, language: str) -> dict[str, str]:
+    branch = session.get(Branch, order.branch_id)
+    site = session.get(Site, order.site_id)
+    zone = ZoneInfo(branch.timezone)
+    start, end = order.starts_at.astimezone(zone), order.ends_at.astimezone(zone)
+    address = (
+        site.address
+        if len(site.address) <= ADDRESS_CHARS
+        else (site.address[: ADDRESS_CHARS - 1] + "…")
+    )
+    pay = order.worker_rate.normalize()
+    return {
+        "code": order.code,
+        "skill": templates.skill_name(order.skill, language),
+        "date": start.strftime("%d.%m"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "address": address,
+        "pay": f"{pay:f}",
+    }
+
+
+def notify(session: Session, order: Order, offer: Offer, kind: str) -> None:
+    """Queue one text of this kind to the offer's worker, in their language."""
+    worker = session.get(Worker, offer.worker_id)
+    body = templates.render(kind, worker.language, **_values(session, order, worker.language))
+    outbox.queue(
+        session,
+        kind=kind,
+        worker_id=worker.id,
+        phone=worker.phone,
+        body=body,
+        order_id=order.id,
+        offer_id=offer.id,
+    )
+
+
+def withdraw_offers(session: Session, offer_ids: list[int]) -> int:
+    """Offers nobody has been texted about yet are simply never sent."""
+    return outbox.withdraw(session, offer_ids=offer_ids, kind="offer")
+
+
+def list_messages(
+    session: Session,
+    *,
+    actor: Actor,
+    order_id: int | None = None,
+    worker_id: int | None = None,
+    direction: str | None = None,
+    limit: int = 200,
+) -> list[Message]:
+    """Newest first; branch staff see messages of their branch's workers and orders."""
+    query = select(Message).order_by(Message.id.desc()).limit(limit)
+    if actor.branch_id is not None:
+        mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
+        their_orders = select(Order.id).where(Order.branch_id == actor.branch_id)
+        query = query.where(or_(Message.worker_id.in_(mine), Message.order_id.in_(their_orders)))
+    if order_id is not None:
+        query = query.where(Message.order_id == order_id)
+    if worker_id is not None:
+        query = query.where(Message.worker_id == worker_id)
+    if direction is not None:
+        query = query.where(Message.direction == direction)
+    return list(session.scalars(query))

@@ -1,0 +1,229 @@
+"""Orders: taking them in (checked, coded), reading their state, cancelling them."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import flush_checked
+from core.errors import Conflict, InvalidInput
+from core.jobs import enqueue_after_commit
+from core.tenancy import Actor
+from dispatch import messaging, overbooking
+from dispatch.errors import OrderNotFound
+from dispatch.models import Branch, Client, Offer, Order
+from dispatch.policy import check_knob
+from dispatch.registry import get_site
+from workers.skills import normalise_skill
+
+MAX_SHIFT = timedelta(hours=24)
+CLOSED = ("completed", "cancelled")
+
+
+class CodeTaken(Conflict):
+    """Two live orders drew the same code; the caller draws again."""
+
+
+@dataclass
+class OrderInput:
+    site_id: int
+    skill: str
+    headcount: int
+    starts_at: datetime
+    ends_at: datetime
+    client_rate: Decimal
+    worker_rate: Decimal
+    overbook_factor: Decimal | None = None
+    overbooking_mode: str | None = None
+    fill_goal: Decimal | None = None
+
+
+def _check_times(data: OrderInput, now: datetime) -> None:
+    for name in ("starts_at", "ends_at"):
+        value = getattr(data, name)
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidInput(name, "time must carry an offset, like 2026-11-27T08:00:00+03:00")
+    if data.starts_at <= now:
+        raise InvalidInput("starts_at", "the shift must start in the future")
+    if data.ends_at <= data.starts_at:
+        raise InvalidInput("ends_at", "the shift must end after it starts")
+    if data.ends_at - data.starts_at > MAX_SHIFT:
+        raise InvalidInput("ends_at", "a shift lasts at most 24 hours")
+
+
+def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
+    """Take an order in and start filling it as soon as the transaction commits."""
+    site = get_site(session, data.site_id, actor=actor)
+    client = session.get(Client, site.client_id)
+    branch = session.get(Branch, client.branch_id)
+    skill = normalise_skill(data.skill)
+    if not 1 <= data.headcount <= 500:
+        raise InvalidInput("headcount", "headcount must be 1 to 500")
+    _check_times(data, now)
+    for name in ("client_rate", "worker_rate"):
+        if getattr(data, name) < 0:
+            raise InvalidInput(name, "a rate cannot be negative")
+    knobs = {
+        name: check_knob(name, getattr(data, name))
+        if getattr(data, name) is not None
+        else getattr(branch, name)
+        for name in ("overbook_factor", "overbooking_mode", "fill_goal")
+    }
+    if knobs["overbooking_mode"] == "fixed":
+        target = overbooking.fixed_target(data.headcount, knobs["overbook_factor"])
+    else:
+        target = overbooking.adaptive_target(
+            [], data.headcount, float(knobs["fill_goal"]), overbooking.NEWCOMER_RELIABILITY
+        )
+    order = Order(
+        branch_id=branch.id,
+        client_id=client.id,
+        site_id=site.id,
+        skill=skill,
+        headcount=data.headcount,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        client_rate=data.client_rate,
+        worker_rate=data.worker_rate,
+        booking_target=target,
+        radius_m=branch.search_radius_m,
+        status="open",
+        wave=0,
+        next_wave_at=now,  # the reconciler starts it should the enqueued job be lost
+        created_by=actor.user_id,
+        **knobs,
+    )
+    _store_with_fresh_code(session, order)
+    audit.log(
+        session,
+        actor,
+        "order.create",
+        "order",
+        [order.id],
+        branch.id,
+        code=order.code,
+        headcount=order.headcount,
+        target=target,
+    )
+    enqueue_after_commit(session, "dispatch.fill", order.id)
+    return order
+
+
+def _store_with_fresh_code(session: Session, order: Order) -> None:
+    """A short code for SMS replies, unique among live orders (the partial index decides)."""
+    for attempt in range(40):
+        digits = 3 + attempt // 10  # 3 digits while they last, then 4, 5...
+        order.code = str(10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1)))
+        try:
+            flush_checked(session, order, on_unique=CodeTaken())
+            return
+        except CodeTaken:
+            continue
+    raise Conflict("could not draw a free order code")
+
+
+def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = False) -> Order:
+    query = select(Order).where(Order.id == order_id)
+    if actor.branch_id is not None:
+        query = query.where(Order.branch_id == actor.branch_id)
+    order = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if order is None:
+        raise OrderNotFound(order_id)
+    return order
+
+
+def list_orders(
+    session: Session, *, actor: Actor, status: str | None = None, limit: int = 100
+) -> list[Order]:
+    query = select(Order).order_by(Order.starts_at.desc(), Order.id.desc()).limit(limit)
+    if actor.branch_id is not None:
+        query = query.where(Order.branch_id == actor.branch_id)
+    if status is not None:
+        query = query.where(Order.status == status)
+    return list(session.scalars(query))
+
+
+@dataclass
+class OrderState:
+    counts: dict[str, int]
+    roster: list[Offer]
+    fill_probability: float
+
+
+def order_state(session: Session, order: Order) -> OrderState:
+    """Counts by offer status, the roster (booked and standby) and P(enough turn up)."""
+    by_status = dict(
+        session.execute(
+            select(Offer.status, func.count())
+            .where(Offer.order_id == order.id)
+            .group_by(Offer.status)
+        ).all()
+    )
+    counts = {
+        "offered": sum(by_status.values()),
+        **{s: by_status.get(s, 0) for s in ("booked", "standby", "declined", "cancelled")},
+        "arrived": 0,  # attendance arrives with the On site issue
+        "no_show": 0,
+    }
+    roster = list(
+        session.scalars(
+            select(Offer)
+            .where(Offer.order_id == order.id, Offer.status.in_(("booked", "standby")))
+            .order_by(Offer.status, Offer.booked_at, Offer.answered_at, Offer.id)
+        )
+    )
+    booked = [float(o.reliability) for o in roster if o.status == "booked"]
+    return OrderState(counts, roster, overbooking.fill_probability(booked, order.headcount))
+
+
+def cancel_order(
+    session: Session, order_id: int, *, actor: Actor, reason: str, now: datetime
+) -> Order:
+    """Release everyone; tell those who were booked, on standby or already texted."""
+    if not reason.strip():
+        raise InvalidInput("reason", "a reason is required")
+    order = get_order(session, order_id, actor=actor, lock=True)
+    if order.status in CLOSED:
+        raise Conflict(f"order {order.code} is already {order.status}")
+    order.status = "cancelled"
+    order.cancel_reason = reason.strip()
+    order.next_wave_at = None
+    live = list(
+        session.scalars(
+            select(Offer)
+            .where(
+                Offer.order_id == order.id,
+                Offer.status.in_(("queued", "sent", "booked", "standby")),
+            )
+            .with_for_update()
+        )
+    )
+    messaging.withdraw_offers(session, [o.id for o in live if o.status == "queued"])
+    for offer in live:
+        if offer.status != "queued":
+            messaging.notify(session, order, offer, "order_cancelled")
+        offer.status = "cancelled"
+    session.flush()
+    audit.log(
+        session,
+        actor,
+        "order.cancel",
+        "order",
+        [order.id],
+        order.branch_id,
+        reason=order.cancel_reason,
+        released=len(live),
+    )
+    return order
+
+
+def offers_of(session: Session, order: Order) -> list[Offer]:
+    return list(
+        session.scalars(
+            select(Offer).where(Offer.order_id == order.id).order_by(Offer.wave, Offer.rank)
+        )
+    )

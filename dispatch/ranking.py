@@ -1,0 +1,31 @@
+"""Ranking candidates and sizing waves: pure rules, no database."""
+
+import math
+from decimal import Decimal
+
+
+def score(
+    rating: float, distance_m: float, radius_m: float, rating_weight: float, distance_weight: float
+) -> float:
+    """Rating first (0-5 scaled to 0-1), closeness second (1 at the site, 0 at the radius)."""
+    closeness = max(0.0, 1.0 - distance_m / radius_m) if radius_m > 0 else 0.0
+    return rating_weight * rating / 5.0 + distance_weight * closeness
+
+
+def reason(rating: float, reliability: float, distance_m: float) -> str:
+    """One line a dispatcher reads: why this worker is where they are."""
+    return (
+        f"rating {rating:.2f}/5, turns up {reliability * 100:.0f}% of the time, "
+        f"lives {distance_m / 1000:.1f} km away"
+    )
+
+
+def wave_radius_m(search_radius_m: int, max_radius_m: int, growth: Decimal, wave: int) -> int:
+    """Wave 1 searches the branch radius; each later wave widens it, up to the maximum."""
+    radius = search_radius_m * float(growth) ** max(0, wave - 1)
+    return int(min(radius, max_radius_m))
+
+
+def wave_size(open_slots: int, multiple: Decimal) -> int:
+    """New offers for a wave: enough for the open slots, times the branch's multiple."""
+    return 0 if open_slots <= 0 else math.ceil(Decimal(open_slots) * multiple)

@@ -1,0 +1,56 @@
+"""Every SMS in and out, kept in the database first: the outbox and the inbox."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models import Base, Timestamped
+
+DIRECTIONS = ("out", "in")
+STATUSES = (
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "undelivered",
+    "failed",
+    "cancelled",
+    "received",
+)
+
+
+class Message(Timestamped, Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint(f"direction IN {DIRECTIONS}", name="direction"),
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint("encoding IN ('GSM-7', 'UCS-2')", name="encoding"),
+        # The sender's work list: queued outgoing messages, oldest first.
+        Index("ix_messages_queued", "id", postgresql_where=text("status = 'queued'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3), nullable=False)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
+    # Plain ids: sms/ sits left of dispatch/ and knows orders only by number.
+    order_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    offer_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    phone: Mapped[str] = mapped_column(String(16), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    encoding: Mapped[str] = mapped_column(String(5), nullable=False)
+    segments: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
