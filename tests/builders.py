@@ -1,13 +1,19 @@
 """Small builders for test data: each makes one thing with sensible defaults."""
 
 import itertools
+import math
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
 from api.auth import issue_token
 from core.settings import get_settings
-from dispatch.models import Branch, Client, Site, User
+from core.tenancy import SYSTEM
+from dispatch import orders
+from dispatch.models import Branch, Client, Order, Site, User
+from dispatch.orders import OrderInput
 from dispatch.policy import DEFAULTS
 from dispatch.staff import _hasher
 from geo.points import Point
@@ -93,3 +99,39 @@ def make_worker(session: Session, *, branch: Branch, near: Point = MOSCOW, **ove
     session.add(worker)
     session.flush()
     return worker
+
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def make_order(
+    session: Session,
+    *,
+    site: Site,
+    headcount: int = 2,
+    skill: str = "loader",
+    starts_in: timedelta = timedelta(days=1),
+    hours: int = 8,
+    now: datetime = NOW,
+    **overrides,
+) -> Order:
+    """An order through the real intake (checks, code, target), as the system."""
+    starts_at = now + starts_in
+    data = OrderInput(
+        site_id=site.id,
+        skill=skill,
+        headcount=headcount,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        client_rate=Decimal("250.00"),
+        worker_rate=Decimal("120.00"),
+        **overrides,
+    )
+    return orders.create_order(session, actor=SYSTEM, data=data, now=now)
+
+
+def offset(point: Point, north_m: float = 0.0, east_m: float = 0.0) -> Point:
+    """A point moved by metres (good enough for a few kilometres)."""
+    lat = point.lat + north_m / 111_320
+    lon = point.lon + east_m / (111_320 * math.cos(math.radians(point.lat)))
+    return Point(lat=lat, lon=lon)
