@@ -1,0 +1,188 @@
+"""The orders API: intake checks naming the field, state, candidates, answers, cancel."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core.clock import now
+from dispatch.models import Order
+from tests.builders import (
+    KAZAN,
+    MOSCOW,
+    auth,
+    make_branch,
+    make_client,
+    make_site,
+    make_user,
+    make_worker,
+    offset,
+)
+
+
+@pytest.fixture
+def setup(session):
+    branch = make_branch(session)
+    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    dispatcher = make_user(session, role="dispatcher", branch=branch)
+    return branch, site, auth(dispatcher)
+
+
+def body(site, **changes):
+    start = now() + timedelta(days=1)
+    base = {
+        "site_id": site.id,
+        "skill": "loader",
+        "headcount": 10,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=8)).isoformat(),
+        "client_rate": "250.00",
+        "worker_rate": 120,
+    }
+    return {**base, **changes}
+
+
+def _orders(session):
+    return session.scalar(select(func.count()).select_from(Order))
+
+
+def test_create_order_answers_target_and_code(client, session, setup):
+    _, site, headers = setup
+    answer = client.post("/api/v1/orders", json=body(site), headers=headers)
+    assert answer.status_code == 201, answer.text
+    order = answer.json()
+    assert order["status"] == "open" and order["booking_target"] == 15
+    assert order["code"].isdigit() and len(order["code"]) == 3
+    assert order["worker_rate"] == "120.00"
+    assert order["counts"]["offered"] == 0
+
+
+@pytest.mark.parametrize(
+    "changes, loc",
+    [
+        ({"headcount": 0}, ["body", "headcount"]),
+        ({"headcount": 501}, ["body", "headcount"]),
+        ({"overbook_factor": 5}, ["body", "overbook_factor"]),
+        ({"overbooking_mode": "greedy"}, ["body", "overbooking_mode"]),
+        ({"client_rate": "-1"}, ["body", "client_rate"]),
+        ({"worker_rate": "12.345"}, ["body", "worker_rate"]),
+        ({"skill": "astronaut"}, ["body", "skill"]),
+        ({"starts_at": "2026-12-01T08:00:00"}, ["body", "starts_at"]),
+        (
+            {"starts_at": "2020-01-01T08:00:00+03:00", "ends_at": "2020-01-01T16:00:00+03:00"},
+            ["body", "starts_at"],
+        ),
+        ({"unknown": 1}, ["body", "unknown"]),
+    ],
+)
+def test_bad_orders_are_422_naming_the_field_and_write_nothing(
+    client, session, setup, changes, loc
+):
+    _, site, headers = setup
+    before = _orders(session)
+    answer = client.post("/api/v1/orders", json=body(site, **changes), headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert loc in [e["loc"] for e in answer.json()["detail"]], answer.text
+    assert _orders(session) == before
+
+
+def test_shift_times_are_checked_together(client, session, setup):
+    _, site, headers = setup
+    start = now() + timedelta(days=1)
+    for end, msg in (
+        (start - timedelta(hours=1), "end after"),
+        (start + timedelta(hours=25), "24 hours"),
+    ):
+        answer = client.post(
+            "/api/v1/orders",
+            json=body(site, starts_at=start.isoformat(), ends_at=end.isoformat()),
+            headers=headers,
+        )
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"] == ["body", "ends_at"]
+        assert msg in answer.json()["detail"][0]["msg"]
+    assert _orders(session) == 0
+
+
+def test_unknown_or_foreign_site_is_404(client, session, setup):
+    _, site, headers = setup
+    other = make_branch(session, center=KAZAN)
+    foreign = make_site(session, client=make_client(session, branch=other), at=KAZAN)
+    for site_id in (999_999, foreign.id):
+        answer = client.post("/api/v1/orders", json=body(site, site_id=site_id), headers=headers)
+        assert answer.status_code == 404
+        assert "site" in answer.json()["detail"]
+    assert _orders(session) == 0
+
+
+def test_candidates_show_the_ranking_with_reasons(client, session, setup):
+    branch, site, headers = setup
+    best = make_worker(session, branch=branch, rating=4.8, near=offset(MOSCOW, east_m=1_000))
+    next_ = make_worker(session, branch=branch, rating=3.9, near=offset(MOSCOW, east_m=500))
+    order = client.post("/api/v1/orders", json=body(site), headers=headers).json()
+    ranked = client.get(f"/api/v1/orders/{order['id']}/candidates?limit=5", headers=headers)
+    assert ranked.status_code == 200
+    rows = ranked.json()
+    assert [r["worker_id"] for r in rows] == [best.id, next_.id]
+    assert rows[0]["distance_m"] == pytest.approx(1_000, abs=5)
+    assert rows[0]["rating"] == 4.8 and rows[0]["reason"].startswith("rating 4.80/5")
+    assert rows[0]["score"] > rows[1]["score"]
+
+
+def test_phone_answers_and_cancel_through_the_api(client, session, setup):
+    from dispatch import fill
+
+    branch, site, headers = setup
+    workers = [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=100 * i))
+        for i in range(1, 5)
+    ]
+    order = client.post("/api/v1/orders", json=body(site, headcount=1), headers=headers).json()
+    fill.start_filling(session, order["id"], now())
+    path = f"/api/v1/orders/{order['id']}/offers"
+    first = client.post(f"{path}/{workers[0].id}/accept", headers=headers)
+    assert first.status_code == 200 and first.json()["status"] == "booked"
+    assert first.json()["answer_source"] == "phone"
+    assert client.post(f"{path}/{workers[1].id}/decline", headers=headers).json()["status"] == (
+        "declined"
+    )
+    never_offered = make_worker(session, branch=branch, near=KAZAN)
+    assert client.post(f"{path}/{never_offered.id}/accept", headers=headers).status_code == 404
+    state = client.get(f"/api/v1/orders/{order['id']}", headers=headers).json()
+    assert state["counts"]["booked"] == 1 and state["counts"]["declined"] == 1
+    assert state["roster"] == [
+        {
+            "worker_id": workers[0].id,
+            "offer_status": "booked",
+            "attendance": None,
+            "arrived_at": None,
+        }
+    ]
+    assert 0 < state["fill_probability"] < 1
+    cancelled = client.post(
+        f"/api/v1/orders/{order['id']}/cancel",
+        json={"reason": "client called off"},
+        headers=headers,
+    )
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    late = client.post(f"{path}/{workers[2].id}/accept", headers=headers)
+    assert late.status_code == 409
+    out = client.get(
+        f"/api/v1/messages?order_id={order['id']}&direction=out", headers=headers
+    ).json()
+    kinds = {m["kind"] for m in out}
+    assert {"offer", "booked", "order_cancelled"} <= kinds
+
+
+def test_orders_of_another_branch_are_404(client, session, setup):
+    _, site, headers = setup
+    order = client.post("/api/v1/orders", json=body(site), headers=headers).json()
+    other = make_branch(session, center=KAZAN)
+    stranger = auth(make_user(session, role="dispatcher", branch=other))
+    for method, path in (("GET", ""), ("GET", "/candidates"), ("POST", "/offers/1/accept")):
+        answer = client.request(method, f"/api/v1/orders/{order['id']}{path}", headers=stranger)
+        assert answer.status_code == 404, (path, answer.text)
+    foreman = auth(make_user(session, role="foreman", branch=other))
+    assert client.get(f"/api/v1/orders/{order['id']}", headers=foreman).status_code == 403
+    listed = client.get("/api/v1/orders", headers=stranger).json()
+    assert order["id"] not in [o["id"] for o in listed]
