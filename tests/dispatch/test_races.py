@@ -9,14 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from core.audit import AuditEntry
 from core.db import make_engine, session_scope
 from core.settings import get_settings
 from dispatch import fill
-from dispatch.models import Branch, Client, Offer, Order, Site
+from dispatch.models import Offer, Order
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
@@ -28,7 +27,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from workers.models import Worker
+from tests.committed import purge_branch, purge_code
 
 THREADS = 50
 
@@ -46,6 +45,7 @@ def factory(engine):
 @pytest.fixture
 def scene(factory):
     with session_scope(factory) as session:
+        purge_code(session, "RACE")
         branch = make_branch(session, wave_multiple=Decimal("10"), code="RACE")
         site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
         workers = [
@@ -57,18 +57,8 @@ def scene(factory):
         order = make_order(session, site=site, headcount=10)  # target 15
         ids = (branch.id, site.id, order.id, [w.id for w in workers])
     yield ids
-    branch_id = ids[0]
     with session_scope(factory) as session:
-        order_ids = select(Order.id).where(Order.branch_id == branch_id)
-        session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
-        session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
-        session.execute(delete(Order).where(Order.branch_id == branch_id))
-        session.execute(delete(Worker).where(Worker.branch_id == branch_id))
-        client_ids = select(Client.id).where(Client.branch_id == branch_id)
-        session.execute(delete(Site).where(Site.client_id.in_(client_ids)))
-        session.execute(delete(Client).where(Client.branch_id == branch_id))
-        session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
-        session.execute(delete(Branch).where(Branch.id == branch_id))
+        purge_branch(session, ids[0])
 
 
 def _run_together(count, job):

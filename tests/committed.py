@@ -1,0 +1,32 @@
+"""For tests that must commit (concurrency, real job processes): clean up what they made."""
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.audit import AuditEntry
+from dispatch.models import Branch, Client, Offer, Order, Site
+from sms.models import Message
+from workers.models import Worker
+
+
+def purge_branch(session: Session, branch_id: int) -> None:
+    """Delete a test branch and everything hanging off it, children first."""
+    order_ids = select(Order.id).where(Order.branch_id == branch_id)
+    client_ids = select(Client.id).where(Client.branch_id == branch_id)
+    worker_ids = select(Worker.id).where(Worker.branch_id == branch_id)
+    session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
+    session.execute(delete(Message).where(Message.worker_id.in_(worker_ids)))
+    session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
+    session.execute(delete(Order).where(Order.branch_id == branch_id))
+    session.execute(delete(Worker).where(Worker.branch_id == branch_id))
+    session.execute(delete(Site).where(Site.client_id.in_(client_ids)))
+    session.execute(delete(Client).where(Client.branch_id == branch_id))
+    session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
+    session.execute(delete(Branch).where(Branch.id == branch_id))
+
+
+def purge_code(session: Session, code: str) -> None:
+    """Remove a branch an interrupted earlier run left behind."""
+    branch_id = session.scalar(select(Branch.id).where(Branch.code == code))
+    if branch_id is not None:
+        purge_branch(session, branch_id)
