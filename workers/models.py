@@ -19,13 +19,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped
+from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY
 
 # Stored states; "suspended" and "opted_out" are shown as status but kept in their own columns.
 STORED_STATUSES = ("active", "blocked")
 LANGUAGES = ("ru", "en")
-# A newcomer's figures until the rating issue's ledger has their shifts: the prior's mean.
-NEWCOMER_RATING = Decimal("3.50")
-NEWCOMER_RELIABILITY = Decimal("0.800")
 
 
 class Worker(Timestamped, Base):
