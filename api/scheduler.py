@@ -7,39 +7,29 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from core.broker import setup_broker
+from core.heartbeat import heartbeat
+from dispatch.tasks import reconcile
 
 log = logging.getLogger("brigada.scheduler")
 
-HEARTBEAT_S = 30
-RECONCILE_S = 60  # overdue waves go out at most this late after a lost job
+# (job, every seconds): the heartbeat proves the pipeline; the reconciler re-enqueues overdue
+# waves, so a lost job delays filling by at most a minute or so.
+PERIODIC = ((heartbeat, 30), (reconcile, 60))
 
 
 def build_scheduler() -> BlockingScheduler:
-    setup_broker()
-    from core.heartbeat import heartbeat
-    from dispatch.tasks import reconcile
-
     scheduler = BlockingScheduler(timezone="UTC")
-    # coalesce: after a pause, run once, not once per missed tick.
-    scheduler.add_job(
-        heartbeat.send,
-        "interval",
-        seconds=HEARTBEAT_S,
-        id="core.heartbeat",
-        coalesce=True,
-        max_instances=1,
-        next_run_time=datetime.now(UTC),
-    )
-    scheduler.add_job(
-        reconcile.send,
-        "interval",
-        seconds=RECONCILE_S,
-        id="dispatch.reconcile",
-        coalesce=True,
-        max_instances=1,
-        next_run_time=datetime.now(UTC),
-    )
+    for actor, every_s in PERIODIC:
+        # coalesce: after a pause, run once, not once per missed tick.
+        scheduler.add_job(
+            actor.send,
+            "interval",
+            seconds=every_s,
+            id=actor.actor_name,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now(UTC),
+        )
     return scheduler
 
 
