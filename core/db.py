@@ -13,7 +13,9 @@ from core.settings import get_settings
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # JIT compiles short OLTP queries for hundreds of ms before running them in a few: off.
+    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 @lru_cache

@@ -34,6 +34,15 @@ class Worker(Timestamped, Base):
         CheckConstraint("rating >= 0 AND rating <= 5", name="rating_range"),
         CheckConstraint("reliability >= 0 AND reliability <= 1", name="reliability_range"),
         Index("ix_workers_skills", "skills", postgresql_using="gin"),
+        # The matcher's walk: grid cell, then rating; covering, for index-only scans
+        # (brigada_cell() is created by migration 0003; see dispatch/queries.py).
+        Index(
+            "ix_workers_cell_rating",
+            text("brigada_cell(home)"),
+            text("rating DESC"),
+            postgresql_include=["id", "reliability", "skills", "suspended_until", "home"],
+            postgresql_where=text("status = 'active' AND vetted AND NOT opted_out"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

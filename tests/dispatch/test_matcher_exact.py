@@ -1,0 +1,97 @@
+"""The grid-cell walk returns exactly what a plain rank-everything query returns."""
+
+import random
+
+import pytest
+from sqlalchemy import insert, text
+
+from dispatch.fill import preview_candidates
+from dispatch.queries import CELL_DLAT, CELL_DLON
+from tests.builders import MOSCOW, NOW, make_branch, make_client, make_order, make_site, offset
+from workers.models import Worker
+
+# The reference: every eligible worker in the circle (GiST), scored and sorted.
+REFERENCE = text(
+    """
+    SELECT w.id FROM sites s JOIN workers w ON ST_DWithin(w.home, s.location, :radius, false)
+    WHERE s.id = :site AND w.status = 'active' AND w.vetted AND NOT w.opted_out
+      AND w.skills @> ARRAY['loader']::varchar[]
+    ORDER BY :rw * w.rating / 5.0
+             + :dw * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false) / :radius) DESC,
+             w.id
+    LIMIT :limit
+    """
+)
+
+
+@pytest.fixture
+def crowd(session):
+    branch = make_branch(session)
+    rng = random.Random(7)
+    rows = []
+    for n in range(3000):
+        spot = offset(MOSCOW, north_m=rng.gauss(0, 6000), east_m=rng.gauss(0, 6000))
+        rows.append(
+            {
+                "full_name": f"Worker {n}",
+                "phone": f"+7997{n:07d}",
+                "home": spot.ewkt(),
+                "skills": ["loader"] if rng.random() < 0.7 else ["cashier"],
+                "branch_id": branch.id,
+                "vetted": rng.random() < 0.9,
+                "rating": round(min(5.0, max(0.5, rng.gauss(3.8, 0.7))), 2),
+            }
+        )
+    session.execute(insert(Worker), rows)
+    session.flush()
+    return branch
+
+
+@pytest.mark.parametrize(
+    "radius, rating_weight, distance_weight, limit",
+    [
+        (10_000, 0.8, 0.2, 50),
+        (3_000, 0.8, 0.2, 50),
+        (25_000, 0.5, 0.5, 30),
+        (10_000, 0.2, 0.8, 50),
+        (10_000, 0.0, 1.0, 20),
+        (10_000, 1.0, 0.0, 50),
+    ],
+)
+def test_cell_walk_equals_ranking_everyone(
+    session, crowd, radius, rating_weight, distance_weight, limit
+):
+    crowd.rating_weight, crowd.distance_weight = rating_weight, distance_weight
+    site = make_site(
+        session,
+        client=make_client(session, branch=crowd),
+        at=offset(MOSCOW, north_m=1500, east_m=-700),
+    )
+    order = make_order(session, site=site, headcount=10)
+    order.radius_m = radius
+    found = [c.worker_id for c, _ in preview_candidates(session, order, NOW, limit=limit)]
+    expected = list(
+        session.scalars(
+            REFERENCE,
+            {
+                "radius": radius,
+                "site": site.id,
+                "rw": rating_weight,
+                "dw": distance_weight,
+                "limit": limit,
+            },
+        )
+    )
+    assert len(expected) == limit
+    assert found == expected
+
+
+def test_python_grid_matches_the_sql_cell_function(session):
+    rng = random.Random(3)
+    for _ in range(200):
+        lat, lon = rng.uniform(41, 70), rng.uniform(19, 179)
+        sql_cell = session.scalar(
+            text("SELECT brigada_cell(ST_GeogFromText(:p))"), {"p": f"SRID=4326;POINT({lon} {lat})"}
+        )
+        python_cell = int((lat + 90) // CELL_DLAT) * 65536 + int((lon + 180) // CELL_DLON)
+        assert sql_cell == python_cell
