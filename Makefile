@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+PRISM := tests/sms/node_modules/.bin/prism
+
 .PHONY: run test lint install clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -15,6 +17,11 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Prism serves Twilio's own API spec for the gateway tests (pinned by the lock file).
+$(PRISM): tests/sms/package.json tests/sms/package-lock.json
+	npm ci --prefix tests/sms --ignore-scripts --no-audit --no-fund
+	touch $(PRISM)
 
 run: $(STAMP)
 	scripts/services.sh brigada
@@ -29,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+test: $(STAMP) $(PRISM)
 	scripts/services.sh brigada_test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

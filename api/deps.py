@@ -1,9 +1,10 @@
 """Request dependencies: the one transaction per request, the caller, their role."""
 
 from collections.abc import Callable, Iterator
+from typing import Annotated
 
 import jwt
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -60,3 +61,9 @@ def require(*roles: str) -> Callable[..., Actor]:
 STAFF = ("admin", "manager", "dispatcher", "foreman")
 OFFICE = ("admin", "manager", "dispatcher")
 MANAGERS = ("admin", "manager")
+
+
+# Ids are PostgreSQL integers: anything outside is a 422 naming the field, never a 500.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -8,7 +8,18 @@ from api import errors
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
 from api.metrics import MetricsMiddleware
-from api.routes import audit, branches, clients, health, messages, orders, sites, users, workers
+from api.routes import (
+    audit,
+    branches,
+    clients,
+    health,
+    messages,
+    orders,
+    sites,
+    twilio,
+    users,
+    workers,
+)
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
 
@@ -39,6 +50,7 @@ def create_app(
         audit.router,
         orders.router,
         messages.router,
+        twilio.router,
     ):
         app.include_router(router)
     return app

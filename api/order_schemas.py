@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from api.schemas import Body
+from api.schemas import Body, Id
 from dispatch.models import Offer, Order
 from dispatch.orders import OrderState
 
@@ -14,9 +14,9 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 
 
 class OrderIn(Body):
-    site_id: int
+    site_id: Id
     skill: str = Field(examples=["loader"])
-    headcount: int = Field(ge=1, le=500)
+    headcount: int = Field(ge=1, le=500, strict=True)  # true is not 1
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     client_rate: Money = Field(examples=["250.00"])

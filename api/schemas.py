@@ -12,6 +12,9 @@ from geo.points import Point
 from workers.models import Worker
 from workers.phones import REGIONS
 
+# A PostgreSQL integer id: anything else is a 422 naming the field, never a 500.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -90,7 +93,7 @@ class BranchOut(BaseModel):
 
 
 class ClientIn(Body):
-    branch_id: int
+    branch_id: Id
     name: Name
 
 
@@ -106,7 +109,7 @@ class ClientOut(BaseModel):
 
 
 class SiteIn(Body):
-    client_id: int
+    client_id: Id
     name: Name
     address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     location: PointIO
@@ -145,7 +148,7 @@ class WorkerIn(Body):
     phone: str = Field(examples=["8 921 123-45-67", "+79211234567"])
     home: PointIO
     skills: list[str] = Field(min_length=1, max_length=20, examples=[["loader", "mover"]])
-    branch_id: int
+    branch_id: Id
     language: Literal["ru", "en"] = "ru"
     vetted: bool = False
 
@@ -155,7 +158,7 @@ class WorkerPatch(Body):
     phone: str = None
     home: PointIO = None
     skills: list[str] = Field(default=None, min_length=1, max_length=20)
-    branch_id: int = None
+    branch_id: Id = None
     language: Literal["ru", "en"] = None
     vetted: bool = None
     status: Literal["active", "blocked"] = None
@@ -211,7 +214,7 @@ class ImportReportOut(BaseModel):
 
 
 class BlockIn(Body):
-    worker_id: int
+    worker_id: Id
     reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
 
@@ -227,7 +230,7 @@ class UserIn(Body):
     username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
     role: Literal["admin", "manager", "dispatcher", "foreman"]
-    branch_id: int | None = None
+    branch_id: Id | None = None
 
 
 class UserOut(BaseModel):

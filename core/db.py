@@ -64,3 +64,8 @@ def flush_checked(
         if on_foreign_key is not None and isinstance(exc.orig, ForeignKeyViolation):
             raise on_foreign_key from exc
         raise
+
+
+def locked(query):
+    """FOR UPDATE, and take the row as locked, not the copy the session may already hold."""
+    return query.with_for_update().execution_options(populate_existing=True)

@@ -52,3 +52,8 @@ class OfferClosed(Conflict):
 class BookedElsewhere(Conflict):
     def __init__(self, worker_id: int, code: str):
         super().__init__(f"worker {worker_id} is already booked on order {code} at that time")
+
+
+class NotEligible(Conflict):
+    def __init__(self, worker_id: int, why: str):
+        super().__init__(f"worker {worker_id} {why}")

@@ -6,13 +6,20 @@ cancellations of one order happen one at a time, whichever process runs them.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.db import locked
 from core.jobs import enqueue_after_commit
 from dispatch import messaging, overbooking, ranking
-from dispatch.errors import BookedElsewhere, OfferClosed, OfferNotFound, OrderClosed
-from dispatch.models import Branch, Offer, Order
+from dispatch.errors import (
+    BookedElsewhere,
+    NotEligible,
+    OfferClosed,
+    OfferNotFound,
+    OrderClosed,
+)
+from dispatch.models import Branch, ClientBlock, Offer, Order
 from dispatch.queries import Candidate, find_candidates
 from workers.models import Worker
 
@@ -21,7 +28,7 @@ OUTSTANDING = ("queued", "sent")
 
 
 def _lock_order(session: Session, order_id: int) -> Order | None:
-    return session.scalars(select(Order).where(Order.id == order_id).with_for_update()).first()
+    return session.scalars(locked(select(Order).where(Order.id == order_id))).first()
 
 
 def _booked_reliabilities(session: Session, order: Order) -> list[float]:
@@ -65,6 +72,15 @@ def run_wave(session: Session, order: Order, now: datetime) -> int:
     if is_full(order, booked):
         order.status, order.next_wave_at = "filled", None
         return 0
+    if now >= order.starts_at:  # the shift has begun: nobody new is asked
+        order.status, order.next_wave_at = "short", None
+        return 0
+    # The last wave's silent offers expire (a late YES is still welcome).
+    session.execute(
+        update(Offer)
+        .where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING))
+        .values(status="expired")
+    )
     size = ranking.wave_size(order.booking_target - len(booked), branch.wave_multiple)
     wave = order.wave + 1
     while True:
@@ -149,18 +165,30 @@ def overdue_orders(session: Session, now: datetime, grace: timedelta) -> list[tu
 
 def _lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
     offer = session.scalars(
-        select(Offer)
-        .where(Offer.order_id == order.id, Offer.worker_id == worker_id)
-        .with_for_update()
+        locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).first()
     if offer is None:
         raise OfferNotFound(order.id, worker_id)
     return offer
 
 
-def _check_not_booked_elsewhere(session: Session, order: Order, worker_id: int) -> None:
-    # The worker's row lock serialises their bookings across orders and processes.
-    session.execute(select(Worker.id).where(Worker.id == worker_id).with_for_update())
+def _check_can_book(session: Session, order: Order, worker_id: int, now: datetime) -> None:
+    """The matcher's rules again, at the moment of booking, under the worker's row lock.
+
+    The lock serialises a worker's bookings across orders and processes; between the offer
+    and the answer the worker may have been suspended, blocked, opted out or booked elsewhere.
+    """
+    worker = session.scalars(locked(select(Worker).where(Worker.id == worker_id))).one()
+    suspended = worker.suspended_until is not None and worker.suspended_until > now
+    if worker.status != "active" or not worker.vetted or worker.opted_out or suspended:
+        raise NotEligible(worker_id, "is not available for work now")
+    blocked = session.scalar(
+        select(ClientBlock.worker_id).where(
+            ClientBlock.client_id == order.client_id, ClientBlock.worker_id == worker_id
+        )
+    )
+    if blocked is not None:
+        raise NotEligible(worker_id, "is blocked by this client")
     clash = session.scalar(
         select(Order.code)
         .join(Offer, Offer.order_id == Order.id)
@@ -191,6 +219,8 @@ def answer(
     offer = _lock_offer(session, order, worker_id)
     if order.status not in FILLABLE:
         raise OrderClosed(order.code, order.status)
+    if now >= order.starts_at:
+        raise OrderClosed(order.code, "under way")
     changed = _accept(session, order, offer, now) if yes else _decline(session, order, offer, now)
     if changed:  # a repeated answer keeps its place in the queue
         offer.answered_at, offer.answer_source = now, source
@@ -203,7 +233,7 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
         return False  # the same YES twice
     if offer.status in ("cancelled", "released"):
         raise OfferClosed(offer.status)
-    _check_not_booked_elsewhere(session, order, offer.worker_id)
+    _check_can_book(session, order, offer.worker_id, now)
     booked = _booked_reliabilities(session, order)
     if is_full(order, booked):
         offer.status = "standby"
@@ -231,26 +261,42 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
 
 
 def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
-    """A booked worker dropped out: the longest-waiting standby moves up, else a new wave."""
+    """A booked worker dropped out: standby moves up, longest-waiting first, until the order
+    is full again; whoever on standby can no longer come is let go. Still short: a wave."""
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
-    if is_full(order, booked):
-        return
-    standby = session.scalars(
-        select(Offer)
-        .where(Offer.order_id == order.id, Offer.status == "standby")
-        .order_by(Offer.answered_at, Offer.id)
-        .limit(1)
-        .with_for_update()
-    ).first()
-    if standby is not None:
-        _check_not_booked_elsewhere(session, order, standby.worker_id)
+    waiting = session.scalars(
+        locked(
+            select(Offer)
+            .where(Offer.order_id == order.id, Offer.status == "standby")
+            .order_by(Offer.answered_at, Offer.id)
+        )
+    ).all()
+    for standby in waiting:
+        if is_full(order, booked):
+            break
+        try:
+            with session.begin_nested():
+                _check_can_book(session, order, standby.worker_id, now)
+        except (BookedElsewhere, NotEligible):
+            standby.status = "cancelled"
+            continue
         standby.status, standby.booked_at = "booked", now
         messaging.notify(session, order, standby, "booked")
+        booked.append(float(standby.reliability))
+        _refresh_target(order, booked)
+    if is_full(order, booked):
+        order.status, order.next_wave_at = "filled", None
         return
     order.status = "filling"
-    order.next_wave_at = now  # due at once: the wave_due job and the reconciler both see it
-    enqueue_after_commit(session, "dispatch.wave_due", order.id, order.wave)
+    outstanding = session.scalar(
+        select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
+    )
+    if outstanding is None:
+        order.next_wave_at = now  # nobody left to hear from: the next wave is due at once
+        enqueue_after_commit(session, "dispatch.wave_due", order.id, order.wave)
+    elif order.next_wave_at is None:  # it was full; wait for the open offers a timeout
+        _schedule_wave_due(session, order, session.get(Branch, order.branch_id), now)
 
 
 def preview_candidates(

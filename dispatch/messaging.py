@@ -51,9 +51,10 @@ def notify(session: Session, order: Order, offer: Offer, kind: str) -> None:
     )
 
 
-def withdraw_offers(session: Session, offer_ids: list[int]) -> int:
-    """Offers nobody has been texted about yet are simply never sent."""
-    return outbox.withdraw(session, offer_ids=offer_ids, kind="offer")
+def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
+    """Withdraw the order's texts still waiting to be sent; the offers whose offer text it was."""
+    withdrawn = outbox.withdraw_order(session, order_id)
+    return {m.offer_id for m in withdrawn if m.kind == "offer" and m.offer_id is not None}
 
 
 def list_messages(
@@ -78,3 +79,13 @@ def list_messages(
     if direction is not None:
         query = query.where(Message.direction == direction)
     return list(session.scalars(query))
+
+
+def tell(
+    session: Session, worker: Worker, kind: str, order_id: int | None = None, **values: object
+) -> None:
+    """Queue a text that is about the worker rather than one offer (help, opt-out, questions)."""
+    body = templates.render(kind, worker.language, **values)
+    outbox.queue(
+        session, kind=kind, worker_id=worker.id, phone=worker.phone, body=body, order_id=order_id
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.db import flush_checked
+from core.db import flush_checked, locked
 from core.errors import Conflict, InvalidInput
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
@@ -21,6 +21,7 @@ from dispatch.registry import get_site
 from workers.skills import normalise_skill
 
 MAX_SHIFT = timedelta(hours=24)
+MAX_AHEAD = timedelta(days=366)  # orders are for the coming year, not for year 9999
 CLOSED = ("completed", "cancelled")
 
 
@@ -49,6 +50,8 @@ def _check_times(data: OrderInput, now: datetime) -> None:
             raise InvalidInput(name, "time must carry an offset, like 2026-11-27T08:00:00+03:00")
     if data.starts_at <= now:
         raise InvalidInput("starts_at", "the shift must start in the future")
+    if data.starts_at > now + MAX_AHEAD:
+        raise InvalidInput("starts_at", "the shift must start within a year")
     if data.ends_at <= data.starts_at:
         raise InvalidInput("ends_at", "the shift must end after it starts")
     if data.ends_at - data.starts_at > MAX_SHIFT:
@@ -134,7 +137,7 @@ def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = Fal
     query = select(Order).where(Order.id == order_id)
     if actor.branch_id is not None:
         query = query.where(Order.branch_id == actor.branch_id)
-    order = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    order = session.scalars(locked(query) if lock else query).one_or_none()
     if order is None:
         raise OrderNotFound(order_id)
     return order
@@ -198,17 +201,19 @@ def cancel_order(
     order.next_wave_at = None
     live = list(
         session.scalars(
-            select(Offer)
-            .where(
-                Offer.order_id == order.id,
-                Offer.status.in_(("queued", "sent", "booked", "standby")),
+            locked(
+                select(Offer).where(
+                    Offer.order_id == order.id,
+                    Offer.status.in_(("queued", "sent", "booked", "standby")),
+                )
             )
-            .with_for_update()
         )
     )
-    messaging.withdraw_offers(session, [o.id for o in live if o.status == "queued"])
+    # Texts of this order not yet handed to the gateway never go out; a worker whose offer
+    # text went (or is going) out hears that the order is off.
+    unsent_offers = messaging.withdraw_order_texts(session, order.id)
     for offer in live:
-        if offer.status != "queued":
+        if offer.id not in unsent_offers:
             messaging.notify(session, order, offer, "order_cancelled")
         offer.status = "cancelled"
     session.flush()

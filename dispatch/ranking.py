@@ -22,7 +22,8 @@ def reason(rating: float, reliability: float, distance_m: float) -> str:
 
 def wave_radius_m(search_radius_m: int, max_radius_m: int, growth: Decimal, wave: int) -> int:
     """Wave 1 searches the branch radius; each later wave widens it, up to the maximum."""
-    radius = search_radius_m * float(growth) ** max(0, wave - 1)
+    steps = min(max(0, wave - 1), 64)  # past the maximum it stays there; no float overflow
+    radius = search_radius_m * float(growth) ** steps
     return int(min(radius, max_radius_m))
 
 

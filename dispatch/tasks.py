@@ -1,6 +1,7 @@
 """Jobs of the fill engine: thin, idempotent, each in its own transaction."""
 
 from datetime import timedelta
+from functools import lru_cache
 
 import dramatiq
 
@@ -8,7 +9,11 @@ from core.broker import setup_broker
 from core.clock import now
 from core.db import session_scope
 from core.jobs import send_now
-from dispatch import fill
+from core.settings import get_settings
+from dispatch import delivery, fill, inbox
+from sms.gateways import Gateway, make_gateway
+from sms.ratelimit import SenderLimiter
+from sms.sending import SendLater
 
 setup_broker()
 
@@ -34,3 +39,48 @@ def reconcile() -> None:
         overdue = fill.overdue_orders(session, now(), RECONCILE_GRACE)
     for order_id, wave in overdue:
         send_now("dispatch.wave_due", order_id, wave)
+
+
+@lru_cache
+def _gateway() -> Gateway:
+    return make_gateway(get_settings())
+
+
+@lru_cache
+def _limiter() -> SenderLimiter:
+    settings = get_settings()
+    return SenderLimiter(settings.redis_url, settings.sms_rate_per_second)
+
+
+def _sender() -> str:
+    settings = get_settings()
+    return settings.twilio_messaging_service_sid or settings.twilio_from or "outbox"
+
+
+@dramatiq.actor(
+    actor_name="sms.send",
+    max_retries=20,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    retry_when=lambda retries, exc: isinstance(exc, SendLater) and retries < 20,
+)
+def send_sms(message_id: int) -> None:
+    """Send one outbox row; transient failures come back with backoff, at most once per row."""
+    with session_scope() as session:
+        delivery.deliver(session, message_id, _gateway(), lambda: _limiter().acquire(_sender()))
+
+
+@dramatiq.actor(actor_name="sms.inbound", max_retries=5)
+def handle_inbound(message_id: int) -> None:
+    with session_scope() as session:
+        inbox.handle_inbound(session, message_id, now())
+
+
+@dramatiq.actor(actor_name="sms.reconcile", max_retries=0, max_age=120_000)
+def reconcile_sms() -> None:
+    """Queued messages and unread replies a lost job left behind go round again."""
+    with session_scope() as session:
+        stuck = delivery.stuck_messages(session, now(), RECONCILE_GRACE)
+    for actor_name, ids in stuck.items():
+        for message_id in ids:
+            send_now(actor_name, message_id)

@@ -26,7 +26,10 @@ STATUSES = (
     "failed",
     "cancelled",
     "received",
+    "processed",
 )
+# Delivery only moves forward: a late "sent" callback never overwrites "delivered".
+STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3}
 
 
 class Message(Timestamped, Base):
@@ -37,6 +40,7 @@ class Message(Timestamped, Base):
         CheckConstraint("encoding IN ('GSM-7', 'UCS-2')", name="encoding"),
         # The sender's work list: queued outgoing messages, oldest first.
         Index("ix_messages_queued", "id", postgresql_where=text("status = 'queued'")),
+        Index("ix_messages_received", "id", postgresql_where=text("status = 'received'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

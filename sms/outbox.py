@@ -1,8 +1,9 @@
 """Queue outgoing messages as rows; the sender job (SMS issue) delivers them."""
 
-from sqlalchemy import update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.jobs import enqueue_after_commit
 from sms.models import Message
 from sms.segments import measure
 
@@ -31,16 +32,25 @@ def queue(
         status="queued",
     )
     session.add(message)
+    session.flush()  # the id, for the send job
+    enqueue_after_commit(session, "sms.send", message.id)
     return message
 
 
-def withdraw(session: Session, *, offer_ids: list[int], kind: str) -> int:
-    """Cancel queued, not yet sent messages of these offers (say, offers of a cancelled order)."""
-    if not offer_ids:
-        return 0
-    result = session.execute(
-        update(Message)
-        .where(Message.offer_id.in_(offer_ids), Message.kind == kind, Message.status == "queued")
-        .values(status="cancelled")
+def withdraw_order(session: Session, order_id: int) -> list[Message]:
+    """Cancel an order's outgoing messages still queued. Rows a send job holds are skipped:
+    they are being handed over right now, so they count as sent."""
+    waiting = list(
+        session.scalars(
+            select(Message)
+            .where(
+                Message.order_id == order_id,
+                Message.direction == "out",
+                Message.status == "queued",
+            )
+            .with_for_update(skip_locked=True)
+        )
     )
-    return result.rowcount
+    for message in waiting:
+        message.status = "cancelled"
+    return waiting

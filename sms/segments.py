@@ -17,14 +17,26 @@ class Encoded:
     segments: int
 
 
+def _parts(units: list[int], single: int, multi: int) -> int:
+    """Parts a carrier bills: one if it all fits, else greedy parts of `multi` units where a
+    character's units (an escape pair, a surrogate pair) are never split across parts."""
+    if sum(units) <= single:
+        return 1
+    parts, used = 1, 0
+    for size in units:
+        if used + size > multi:
+            parts, used = parts + 1, 0
+        used += size
+    return parts
+
+
 def measure(body: str) -> Encoded:
     """GSM-7: 160 a single part, 153 per part when split; anything else (any Cyrillic
     letter) is UCS-2: 70, then 67 per part."""
     if all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in body):
-        units = sum(2 if ch in _GSM_EXTENDED else 1 for ch in body)
+        units = [2 if ch in _GSM_EXTENDED else 1 for ch in body]
         single, multi, encoding = 160, 153, "GSM-7"
     else:
-        units = len(body.encode("utf-16-le")) // 2
+        units = [2 if ord(ch) > 0xFFFF else 1 for ch in body]  # UTF-16 code units
         single, multi, encoding = 70, 67, "UCS-2"
-    segments = 1 if units <= single else -(-units // multi)
-    return Encoded(encoding=encoding, units=units, segments=segments)
+    return Encoded(encoding=encoding, units=sum(units), segments=_parts(units, single, multi))

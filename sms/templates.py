@@ -30,6 +30,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "standby": "Заказ {code} набран, вы в резерве. Сообщим, если место освободится.",
         "order_full": "Заказ {code} уже набран. Спасибо, ждите новых предложений.",
         "order_cancelled": "Заказ {code} на {date} {start} отменён. Приходить не нужно.",
+        "booking_cancelled": "Вы отменили запись на заказ {code}. Ждите новых предложений.",
+        "booked_elsewhere": "Вы уже записаны на другой заказ в это время, заказ {code} не взят.",
+        "order_closed": "Заказ {code} уже закрыт. Ждите новых предложений.",
+        "which_order": "У вас несколько предложений: {codes}. Ответьте ДА и номер, например ДА {example}",
+        "no_open_offer": "Сейчас для вас нет открытых предложений. Мы напишем, когда будут.",
+        "not_understood": "Не понял ответ. Напишите ДА или НЕТ с номером заказа, СТОП - отписаться, ПОМОЩЬ - справка.",
+        "opted_out": "Вы отписались от рассылки. Чтобы вернуться, напишите СТАРТ.",
+        "opted_in": "Вы снова получаете предложения работы. Отписаться: СТОП.",
+        "help": "Ответы: ДА 123 - беру заказ 123, НЕТ 123 - отказ, ОТМЕНА 123 - отмена записи, СТОП - отписаться.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -39,6 +48,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "standby": "Order {code} is full; you are on standby. We will text if a place frees up.",
         "order_full": "Order {code} is already full. Thank you, more offers will come.",
         "order_cancelled": "Order {code} on {date} {start} is cancelled. Please do not come.",
+        "booking_cancelled": "You cancelled your booking on order {code}. More offers will come.",
+        "booked_elsewhere": "You are already booked at that time; order {code} was not taken.",
+        "order_closed": "Order {code} is closed. More offers will come.",
+        "which_order": "You have several offers: {codes}. Reply YES and the number, e.g. YES {example}",
+        "no_open_offer": "You have no open offers right now. We will text you when there are.",
+        "not_understood": "Sorry, not understood. Reply YES or NO with the order number, STOP to opt out, HELP for help.",
+        "opted_out": "You are unsubscribed. Text START to receive offers again.",
+        "opted_in": "You will receive job offers again. Text STOP to opt out.",
+        "help": "Replies: YES 123 takes order 123, NO 123 declines, CANCEL 123 cancels a booking, STOP opts out.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])

@@ -65,6 +65,10 @@ class Worker(Timestamped, Base):
         Numeric(4, 3), nullable=False, server_default=str(NEWCOMER_RELIABILITY)
     )
     strikes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    # The SMS provider refused the number (invalid, landline, unreachable): a dispatcher fixes it.
+    phone_invalid: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
 
     def shown_status(self, now: datetime) -> str:
         """The one status staff see: blocked, then opted out, then suspended, else active."""

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, require
+from api.deps import DB, MANAGERS, IdQuery, require
 from core import audit
 from core.tenancy import Actor
 
@@ -29,11 +29,11 @@ class AuditOut(BaseModel):
 @router.get("", response_model=list[AuditOut])
 def list_audit(
     entity: str | None = None,
-    entity_id: int | None = None,
-    actor_user_id: int | None = None,
+    entity_id: IdQuery = None,
+    actor_user_id: IdQuery = None,
     action: str | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
-    before_id: int | None = Query(default=None, description="page back from this entry"),
+    before_id: int | None = Query(default=None, ge=1, description="page back from this entry"),
     actor: Actor = Depends(require(*MANAGERS)),
     session: Session = DB,
 ):

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, STAFF, require
+from api.deps import DB, MANAGERS, STAFF, IdPath, require
 from api.schemas import BranchIn, BranchOut, BranchPatch
 from core.tenancy import Actor
 from dispatch import registry
@@ -39,14 +39,14 @@ def list_branches(
 
 @router.get("/{branch_id}", response_model=BranchOut)
 def get_branch(
-    branch_id: int, actor: Actor = Depends(require(*STAFF)), session: Session = DB
+    branch_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB
 ) -> BranchOut:
     return BranchOut.of(registry.get_branch(session, branch_id, actor=actor))
 
 
 @router.patch("/{branch_id}", response_model=BranchOut)
 def update_branch(
-    branch_id: int,
+    branch_id: IdPath,
     body: BranchPatch,
     actor: Actor = Depends(require(*MANAGERS)),
     session: Session = DB,

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, IdPath, IdQuery, require
 from api.schemas import BlockIn, BlockOut, ClientIn, ClientOut, ClientPatch
 from core.tenancy import Actor
 from dispatch import registry
@@ -22,7 +22,7 @@ def create_client(
 
 @router.get("", response_model=list[ClientOut])
 def list_clients(
-    branch_id: int | None = None,
+    branch_id: IdQuery = None,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ):
@@ -31,7 +31,7 @@ def list_clients(
 
 @router.get("/{client_id}", response_model=ClientOut)
 def get_client(
-    client_id: int,
+    client_id: IdPath,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ):
@@ -40,7 +40,7 @@ def get_client(
 
 @router.patch("/{client_id}", response_model=ClientOut)
 def update_client(
-    client_id: int,
+    client_id: IdPath,
     body: ClientPatch,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
@@ -51,7 +51,7 @@ def update_client(
 
 @router.get("/{client_id}/blocks", response_model=list[BlockOut])
 def list_blocks(
-    client_id: int,
+    client_id: IdPath,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ):
@@ -60,7 +60,7 @@ def list_blocks(
 
 @router.post("/{client_id}/blocks", status_code=201, response_model=BlockOut)
 def block_worker(
-    client_id: int,
+    client_id: IdPath,
     body: BlockIn,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
@@ -72,8 +72,8 @@ def block_worker(
 
 @router.delete("/{client_id}/blocks/{worker_id}", status_code=204)
 def unblock_worker(
-    client_id: int,
-    worker_id: int,
+    client_id: IdPath,
+    worker_id: IdPath,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ) -> Response:

@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, IdQuery, require
 from api.order_schemas import MessageOut
 from core.tenancy import Actor
 from dispatch import messaging
@@ -15,8 +15,8 @@ router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
 
 @router.get("", response_model=list[MessageOut])
 def list_messages(
-    order_id: int | None = None,
-    worker_id: int | None = None,
+    order_id: IdQuery = None,
+    worker_id: IdQuery = None,
     direction: Literal["in", "out"] | None = None,
     limit: int = Query(default=200, ge=1, le=1000),
     actor: Actor = Depends(require(*OFFICE)),

@@ -1,13 +1,16 @@
 """Orders: take them in, watch them fill, record phone answers, cancel them."""
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, IdPath, require
 from api.order_schemas import CancelIn, CandidateOut, OfferOut, OrderIn, OrderOut
 from core.clock import now
 from core.tenancy import Actor
 from dispatch import fill, orders
+from dispatch.models import ORDER_STATUSES
 from dispatch.orders import OrderInput
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
@@ -23,7 +26,7 @@ def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), sessio
 
 @router.get("", response_model=list[OrderOut])
 def list_orders(
-    status: str | None = None,
+    status: Literal[ORDER_STATUSES] | None = None,  # type: ignore[valid-type]
     limit: int = Query(default=100, ge=1, le=500),
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
@@ -34,14 +37,14 @@ def list_orders(
 
 
 @router.get("/{order_id}", response_model=OrderOut)
-def get_order(order_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def get_order(order_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
     order = orders.get_order(session, order_id, actor=actor)
     return OrderOut.of(order, orders.order_state(session, order))
 
 
 @router.get("/{order_id}/candidates", response_model=list[CandidateOut])
 def candidates(
-    order_id: int,
+    order_id: IdPath,
     limit: int = Query(default=50, ge=1, le=500),
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
@@ -61,7 +64,7 @@ def candidates(
 
 
 @router.get("/{order_id}/offers", response_model=list[OfferOut])
-def list_offers(order_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def list_offers(order_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
     order = orders.get_order(session, order_id, actor=actor)
     return [OfferOut.of(o) for o in orders.offers_of(session, order)]
 
@@ -76,21 +79,30 @@ def _answer(session: Session, actor: Actor, order_id: int, worker_id: int, yes: 
 
 @router.post("/{order_id}/offers/{worker_id}/accept", response_model=OfferOut)
 def accept(
-    order_id: int, worker_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    order_id: IdPath,
+    worker_id: IdPath,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
 ):
     return _answer(session, actor, order_id, worker_id, yes=True)
 
 
 @router.post("/{order_id}/offers/{worker_id}/decline", response_model=OfferOut)
 def decline(
-    order_id: int, worker_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    order_id: IdPath,
+    worker_id: IdPath,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
 ):
     return _answer(session, actor, order_id, worker_id, yes=False)
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut)
 def cancel(
-    order_id: int, body: CancelIn, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    order_id: IdPath,
+    body: CancelIn,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
 ):
     order = orders.cancel_order(session, order_id, actor=actor, reason=body.reason, now=now())
     return OrderOut.of(order, orders.order_state(session, order))

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, IdPath, IdQuery, require
 from api.schemas import SiteIn, SiteOut, SitePatch
 from core.tenancy import Actor
 from dispatch import registry
@@ -29,7 +29,7 @@ def create_site(
 
 @router.get("", response_model=list[SiteOut])
 def list_sites(
-    client_id: int | None = None,
+    client_id: IdQuery = None,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ) -> list[SiteOut]:
@@ -38,14 +38,14 @@ def list_sites(
 
 @router.get("/{site_id}", response_model=SiteOut)
 def get_site(
-    site_id: int, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    site_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
 ) -> SiteOut:
     return SiteOut.of(registry.get_site(session, site_id, actor=actor))
 
 
 @router.patch("/{site_id}", response_model=SiteOut)
 def update_site(
-    site_id: int,
+    site_id: IdPath,
     body: SitePatch,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,

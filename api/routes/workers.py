@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, MAX_ID, OFFICE, IdPath, require
 from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
 from core.errors import InvalidInput
@@ -60,7 +60,7 @@ def list_workers(
 
 @router.get("/{worker_id}", response_model=WorkerOut)
 def get_worker(
-    worker_id: int,
+    worker_id: IdPath,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ) -> WorkerOut:
@@ -69,7 +69,7 @@ def get_worker(
 
 @router.patch("/{worker_id}", response_model=WorkerOut)
 def update_worker(
-    worker_id: int,
+    worker_id: IdPath,
     body: WorkerPatch,
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
@@ -83,7 +83,7 @@ def import_workers(
     file: UploadFile = File(
         description="CSV: full_name, phone, lat, lon, skills[, language, vetted]"
     ),
-    branch_id: int = Form(),
+    branch_id: int = Form(ge=1, le=MAX_ID),
     dry_run: bool = Form(default=False),
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,

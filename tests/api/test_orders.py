@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import now
-from dispatch.models import Order
+from dispatch.models import Branch, Offer, Order
 from tests.builders import (
     KAZAN,
     MOSCOW,
@@ -73,6 +73,12 @@ def test_create_order_answers_target_and_code(client, session, setup):
             ["body", "starts_at"],
         ),
         ({"unknown": 1}, ["body", "unknown"]),
+        ({"headcount": True}, ["body", "headcount"]),
+        ({"site_id": 2**31}, ["body", "site_id"]),
+        (
+            {"starts_at": "9999-12-31T20:00:00-05:00", "ends_at": "9999-12-31T23:00:00-05:00"},
+            ["body", "starts_at"],
+        ),
     ],
 )
 def test_bad_orders_are_422_naming_the_field_and_write_nothing(
@@ -139,6 +145,7 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
     ]
     order = client.post("/api/v1/orders", json=body(site, headcount=1), headers=headers).json()
     fill.start_filling(session, order["id"], now())
+    _send_everything(session)
     path = f"/api/v1/orders/{order['id']}/offers"
     first = client.post(f"{path}/{workers[0].id}/accept", headers=headers)
     assert first.status_code == 200 and first.json()["status"] == "booked"
@@ -174,15 +181,36 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
     assert {"offer", "booked", "order_cancelled"} <= kinds
 
 
+def _send_everything(session):
+    """The send job's work, done here: every queued text handed to the outbox gateway."""
+    from dispatch import delivery
+    from sms.gateways import OutboxGateway
+    from sms.models import Message
+
+    queued = session.scalars(select(Message.id).where(Message.status == "queued")).all()
+    for message_id in queued:
+        delivery.deliver(session, message_id, OutboxGateway(), lambda: True)
+
+
 def test_orders_of_another_branch_are_404(client, session, setup):
     _, site, headers = setup
     order = client.post("/api/v1/orders", json=body(site), headers=headers).json()
     other = make_branch(session, center=KAZAN)
     stranger = auth(make_user(session, role="dispatcher", branch=other))
-    for method, path in (("GET", ""), ("GET", "/candidates"), ("POST", "/offers/1/accept")):
+    from dispatch import fill
+
+    branch = session.get(Branch, order["branch_id"])
+    worker = make_worker(session, branch=branch)
+    fill.start_filling(session, order["id"], now())
+    accept = f"/offers/{worker.id}/accept"  # a real offer, of another branch
+    for method, path in (("GET", ""), ("GET", "/candidates"), ("POST", accept)):
         answer = client.request(method, f"/api/v1/orders/{order['id']}{path}", headers=stranger)
         assert answer.status_code == 404, (path, answer.text)
     foreman = auth(make_user(session, role="foreman", branch=other))
     assert client.get(f"/api/v1/orders/{order['id']}", headers=foreman).status_code == 403
     listed = client.get("/api/v1/orders", headers=stranger).json()
     assert order["id"] not in [o["id"] for o in listed]
+    offer = session.scalars(select(Offer).where(Offer.worker_id == worker.id)).one()
+    assert offer.status == "queued"
+    assert client.get("/api/v1/orders/2147483648", headers=stranger).status_code == 422
+    assert client.get("/api/v1/orders?status=bogus", headers=stranger).status_code == 422

@@ -133,12 +133,30 @@ def test_a_dropout_without_standby_sends_a_new_wave(session, branch, site):
     first = offers(session, order)
     yes(session, order, first[0].worker_id)
     yes(session, order, first[1].worker_id)
+    no(session, order, first[2].worker_id)
+    no(session, order, first[3].worker_id)
     assert order.status == "filled"
     later = NOW + timedelta(minutes=1)
     no(session, order, first[0].worker_id, at=later)
-    assert order.status == "filling" and order.next_wave_at == later
+    assert order.status == "filling" and order.next_wave_at == later  # nobody left to hear from
     assert fill.wave_due(session, order.id, order.wave, later) == 2  # one slot x 2.0
     assert order.wave == 2 and len(offers(session, order)) == 6
+
+
+def test_a_dropout_waits_for_open_offers_before_the_next_wave(session, branch, site):
+    crew(session, branch, 12)
+    order = make_order(session, site=site, headcount=1)
+    fill.start_filling(session, order.id, NOW)
+    first = offers(session, order)
+    yes(session, order, first[0].worker_id)
+    yes(session, order, first[1].worker_id)
+    later = NOW + timedelta(minutes=1)
+    no(session, order, first[0].worker_id, at=later)
+    # Two offers are still unanswered: the next wave waits a timeout for them.
+    assert order.status == "filling" and order.next_wave_at == later + timedelta(minutes=10)
+    assert fill.wave_due(session, order.id, order.wave, later) == 0
+    assert yes(session, order, first[2].worker_id).status == "booked"
+    assert order.status == "filled"
 
 
 def test_a_timed_out_wave_widens_the_radius(session, branch, site):
@@ -194,11 +212,21 @@ def test_booked_elsewhere_at_the_same_time_is_refused(session, branch, site):
         yes(session, second, worker.id)
 
 
-def test_cancelling_releases_everyone_and_queues_notices(session, branch, site):
+def send_offer_texts(session, order, offers_sent):
+    from dispatch import delivery
+    from sms.gateways import OutboxGateway
+
+    for offer in offers_sent:
+        [text] = [m for m in messages(session, order, "offer") if m.offer_id == offer.id]
+        assert delivery.deliver(session, text.id, OutboxGateway(), lambda: True).result == "sent"
+
+
+def test_cancelling_releases_everyone_and_tells_those_who_were_texted(session, branch, site):
     crew(session, branch, 10)
     order = make_order(session, site=site, headcount=2)
     fill.start_filling(session, order.id, NOW)
     made = offers(session, order)
+    send_offer_texts(session, order, made[:4])  # the rest are still waiting to be sent
     for offer in made[:4]:
         yes(session, order, offer.worker_id)
     orders.cancel_order(session, order.id, actor=SYSTEM, reason="client called off", now=NOW)
@@ -210,6 +238,8 @@ def test_cancelling_releases_everyone_and_queues_notices(session, branch, site):
         m for m in messages(session, order, "offer") if m.offer_id not in {o.id for o in made[:4]}
     ]
     assert unsent and {m.status for m in unsent} == {"cancelled"}
+    # "You are booked" never arrives after "cancelled": the queued ones were withdrawn.
+    assert {m.status for m in messages(session, order, "booked")} == {"cancelled"}
     with pytest.raises(OrderClosed):
         yes(session, order, made[5].worker_id)
     with pytest.raises(Conflict):
@@ -271,3 +301,88 @@ def test_offer_text_fits_two_segments_and_speaks_the_workers_language(session, b
     [ru] = [m for m in messages(session, order, "offer") if m.worker_id == russian.id]
     assert ru.body.startswith("Работа: грузчик") and f"ДА {order.code}" in ru.body
     assert ru.segments <= 2
+
+
+# --- regressions from review --------------------------------------------------------------
+
+
+def test_a_standby_booked_elsewhere_is_let_go_and_the_next_moves_up(session, branch, site):
+    workers = crew(session, branch, 6)
+    order = make_order(session, site=site, headcount=1)  # target 2
+    other = make_order(session, site=site, headcount=5, starts_in=timedelta(days=1, hours=1))
+    fill.start_filling(session, order.id, NOW)
+    fill.start_filling(session, other.id, NOW)
+    for i in range(4):  # 0, 1 booked; 2, 3 on standby
+        yes(session, order, workers[i].id, at=NOW + timedelta(minutes=i))
+    yes(session, other, workers[2].id)  # the first on standby takes another job meanwhile
+    assert no(session, order, workers[0].id).status == "cancelled"  # the booked can still cancel
+    statuses = {o.worker_id: o.status for o in offers(session, order)}
+    assert statuses[workers[2].id] == "cancelled" and statuses[workers[3].id] == "booked"
+    assert order.status == "filled"
+
+
+def test_adaptive_dropout_keeps_promoting_until_the_goal_or_the_cap(session, branch, site):
+    from decimal import Decimal
+
+    branch.wave_multiple = Decimal("10")  # offer everyone at once
+    steady = crew(session, branch, 20)
+    for worker in steady:
+        worker.reliability = 0.99 if worker in steady[:2] else 0.6
+    session.flush()
+    order = make_order(session, site=site, headcount=2, overbooking_mode="adaptive", fill_goal=0.95)
+    fill.start_filling(session, order.id, NOW)
+    yes(session, order, steady[0].id)
+    yes(session, order, steady[1].id)
+    assert order.status == "filled"  # 0.99 x 0.99 = 0.98 >= 0.95
+    for i, worker in enumerate(steady[2:5]):
+        yes(session, order, worker.id, at=NOW + timedelta(minutes=i + 1))
+    assert len(offers(session, order, "standby")) == 3
+    no(session, order, steady[0].id)
+    # One promotion (P 0.59) or two (P 0.84) are short of 0.95: all three move up, to the
+    # cap of twice the headcount, where the order stops below its goal and shows it.
+    assert len(offers(session, order, "booked")) == 4
+    assert offers(session, order, "standby") == []
+    assert order.status == "filled"
+    assert orders.order_state(session, order).fill_probability < 0.95
+
+
+def test_nothing_moves_once_the_shift_has_started(session, branch, site):
+    workers = crew(session, branch, 4)
+    order = make_order(session, site=site, headcount=3)
+    fill.start_filling(session, order.id, NOW)
+    started = order.starts_at + timedelta(minutes=1)
+    with pytest.raises(OrderClosed):
+        yes(session, order, workers[0].id, at=started)
+    assert fill.wave_due(session, order.id, order.wave, started) == 0
+    assert order.status == "short" and order.next_wave_at is None
+
+
+def test_a_worker_suspended_after_the_offer_cannot_book(session, branch, site):
+    from dispatch.errors import NotEligible
+
+    worker = make_worker(session, branch=branch)
+    order = make_order(session, site=site, headcount=1)
+    fill.start_filling(session, order.id, NOW)
+    worker.suspended_until = NOW + timedelta(days=7)
+    session.flush()
+    with pytest.raises(NotEligible):
+        yes(session, order, worker.id)
+    assert offers(session, order)[0].status == "queued"
+
+
+def test_the_last_waves_silent_offers_expire_and_may_still_answer(session, branch, site):
+    workers = crew(session, branch, 2)
+    order = make_order(session, site=site, headcount=2)
+    fill.start_filling(session, order.id, NOW)
+    fill.wave_due(session, order.id, order.wave, order.next_wave_at)
+    assert {o.status for o in offers(session, order)} == {"expired"}
+    assert order.status == "short"  # nobody new and nobody left to hear from
+    assert yes(session, order, workers[0].id).status == "booked"
+
+
+def test_wave_radius_never_overflows():
+    from decimal import Decimal
+
+    from dispatch import ranking
+
+    assert ranking.wave_radius_m(10_000, 40_000, Decimal("4.0"), 100_000) == 40_000

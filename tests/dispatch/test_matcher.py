@@ -95,6 +95,19 @@ def test_booked_on_an_overlapping_shift_in_any_branch_is_left_out(session, scene
     assert _ids(session, order) == []
 
 
+def test_a_shift_that_ended_before_this_one_starts_does_not_count(session, scene):
+    branch, client, site, order = scene
+    worker = make_worker(session, branch=branch)
+    night_before = make_order(session, site=site, starts_in=timedelta(hours=16), hours=8)
+    assert night_before.ends_at == order.starts_at  # back to back: no overlap
+    _book(session, worker, night_before)
+    assert _ids(session, order) == [worker.id]
+    overlapping_end = make_order(session, site=site, starts_in=timedelta(hours=17), hours=8)
+    other = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=50))
+    _book(session, other, overlapping_end)
+    assert other.id not in _ids(session, order)
+
+
 def test_a_booking_on_another_day_does_not_count(session, scene):
     branch, client, site, order = scene
     worker = make_worker(session, branch=branch)

@@ -67,8 +67,8 @@ def test_known_values():
 def test_adaptive_stops_at_the_goal_with_the_fewest_bookings():
     goal = 0.95
     reliable = [0.99] * 10
-    assert overbooking.adaptive_is_full(reliable + [0.99], 10, goal)
-    assert not overbooking.adaptive_is_full(reliable[:9], 10, goal)
+    assert overbooking.adaptive_is_full(reliable + [0.99], 10, goal)  # P = 0.9957
+    assert not overbooking.adaptive_is_full(reliable, 10, goal)  # all ten must come: P = 0.904
     shaky = [0.6] * 15
     assert not overbooking.adaptive_is_full(shaky, 10, goal)
     # The cap: never more than twice the headcount, whatever the odds.

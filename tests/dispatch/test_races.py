@@ -5,7 +5,9 @@ and delete everything they made afterwards.
 """
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -118,3 +120,78 @@ def test_the_fill_job_run_twice_at_once_offers_nobody_twice(factory, scene):
         offered = session.scalars(select(Offer.worker_id).where(Offer.order_id == order_id))
         offered = list(offered)
         assert len(offered) == len(set(offered)) == 100
+
+
+def test_an_answer_sees_a_cancellation_committed_meanwhile(factory, scene):
+    """Objects loaded before the lock must not hide a cancel another transaction committed."""
+    from core.errors import Conflict
+    from core.tenancy import SYSTEM
+    from dispatch import orders
+
+    _, _, order_id, worker_ids = scene
+    with session_scope(factory) as session:
+        fill.start_filling(session, order_id, NOW)
+    with pytest.raises(Conflict), session_scope(factory) as answering:
+        loaded = answering.get(Order, order_id)  # read before the lock, as the SMS inbox does
+        offer = answering.scalars(
+            select(Offer).where(Offer.order_id == order_id, Offer.worker_id == worker_ids[0])
+        ).one()
+        assert (loaded.status, offer.status) == ("filling", "queued")
+        with session_scope(factory) as cancelling:
+            orders.cancel_order(cancelling, order_id, actor=SYSTEM, reason="off", now=NOW)
+        fill.answer(
+            answering, order_id=order_id, worker_id=worker_ids[0], yes=True, source="phone", now=NOW
+        )
+    with session_scope(factory) as session:
+        assert session.get(Order, order_id).status == "cancelled"
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Offer)
+                .where(Offer.order_id == order_id, Offer.status == "booked")
+            )
+            == 0
+        )
+
+
+def test_one_worker_answering_two_overlapping_orders_at_once_books_one(factory, scene):
+    from dispatch.errors import BookedElsewhere
+    from dispatch.models import Site
+    from tests.builders import make_order as new_order
+
+    _, site_id, first_id, worker_ids = scene
+    with session_scope(factory) as session:
+        second_id = new_order(
+            session,
+            site=session.get(Site, site_id),
+            headcount=10,
+            starts_in=timedelta(days=1, hours=2),
+        ).id
+        fill.start_filling(session, first_id, NOW)
+        fill.start_filling(session, second_id, NOW)
+    worker = worker_ids[0]
+    first_booked = threading.Event()
+
+    def first():
+        # Books, then holds its transaction open while the second answer runs.
+        with session_scope(factory) as session:
+            status = fill.answer(
+                session, order_id=first_id, worker_id=worker, yes=True, source="sms", now=NOW
+            ).status
+            first_booked.set()
+            time.sleep(0.5)
+        return status
+
+    def second():
+        first_booked.wait(10)
+        try:
+            with session_scope(factory) as session:
+                return fill.answer(
+                    session, order_id=second_id, worker_id=worker, yes=True, source="sms", now=NOW
+                ).status
+        except BookedElsewhere:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [pool.submit(first), pool.submit(second)]
+        assert [r.result() for r in results] == ["booked", "refused"]

@@ -1,0 +1,146 @@
+"""Replies by SMS: stored once per MessageSid, acted on once, in Russian and English."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from dispatch import fill, inbox, intake
+from dispatch.models import Offer
+from sms.models import Message
+from tests.builders import (
+    MOSCOW,
+    NOW,
+    make_branch,
+    make_client,
+    make_order,
+    make_site,
+    make_worker,
+    offset,
+)
+
+_sid = iter(range(10**6))
+
+
+def reply(session, worker, body):
+    """A worker texts us: taken in as the webhook does, then acted on as the job does."""
+    message_id = intake.receive(
+        session, provider_sid=f"SM{next(_sid):032d}", from_phone=worker.phone, body=body
+    )
+    return inbox.handle_inbound(session, message_id, NOW)
+
+
+def last_text(session, worker):
+    return session.scalars(
+        select(Message)
+        .where(Message.worker_id == worker.id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).one()
+
+
+@pytest.fixture
+def world(session):
+    branch = make_branch(session)
+    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    return branch, site
+
+
+def offer_to(session, site, workers, headcount=1, starts_in=timedelta(days=1)):
+    order = make_order(session, site=site, headcount=headcount, starts_in=starts_in)
+    fill.start_filling(session, order.id, NOW)
+    offered = {
+        o.worker_id for o in session.scalars(select(Offer).where(Offer.order_id == order.id))
+    }
+    assert {w.id for w in workers} <= offered
+    return order
+
+
+def status_of(session, order, worker):
+    return session.scalars(
+        select(Offer.status).where(Offer.order_id == order.id, Offer.worker_id == worker.id)
+    ).one()
+
+
+def test_da_books_and_net_declines(session, world):
+    branch, site = world
+    first = make_worker(session, branch=branch)
+    second = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=50))
+    order = offer_to(session, site, [first, second])
+    assert reply(session, first, "Да") == "queued -> booked"
+    assert last_text(session, first).kind == "booked"
+    assert reply(session, second, f"нет {order.code}") == "queued -> declined"
+    assert status_of(session, order, second) == "declined"
+
+
+def test_the_same_message_sid_takes_effect_once(session, world):
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    offer_to(session, site, [worker])
+    first = intake.receive(session, provider_sid="SMsame", from_phone=worker.phone, body="да")
+    again = intake.receive(session, provider_sid="SMsame", from_phone=worker.phone, body="да")
+    assert first is not None and again is None
+    assert inbox.handle_inbound(session, first, NOW) == "queued -> booked"
+    assert inbox.handle_inbound(session, first, NOW) == "skipped"
+
+
+def test_several_open_offers_without_a_code_ask_which(session, world):
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    first = offer_to(session, site, [worker])
+    second = offer_to(session, site, [worker], starts_in=timedelta(days=2))
+    assert reply(session, worker, "YES") == "asked which order"
+    text = last_text(session, worker)
+    assert text.kind == "which_order" and first.code in text.body and second.code in text.body
+    assert reply(session, worker, f"yes #{second.code}") == "queued -> booked"
+    assert status_of(session, first, worker) == "queued"
+
+
+def test_cancel_after_booking_frees_the_place_for_standby(session, world):
+    branch, site = world
+    workers = [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
+    ]
+    order = offer_to(session, site, workers, headcount=1)  # target 2
+    for worker in workers:
+        reply(session, worker, f"да {order.code}")
+    assert status_of(session, order, workers[2]) == "standby"
+    assert reply(session, workers[0], f"ОТМЕНА {order.code}") == "booked -> cancelled"
+    assert last_text(session, workers[0]).kind == "booking_cancelled"
+    assert status_of(session, order, workers[2]) == "booked"
+
+
+def test_stop_start_and_help(session, world):
+    branch, _ = world
+    worker = make_worker(session, branch=branch, language="en")
+    assert reply(session, worker, "STOP") == "opted out"
+    assert worker.opted_out is True and last_text(session, worker).kind == "opted_out"
+    assert reply(session, worker, "START") == "opted in"
+    assert worker.opted_out is False
+    assert reply(session, worker, "help") == "help"
+    assert last_text(session, worker).body.startswith("Replies:")
+
+
+def test_gibberish_and_strangers(session, world):
+    branch, _ = world
+    worker = make_worker(session, branch=branch)
+    assert reply(session, worker, "когда зарплата?") == "not understood"
+    assert last_text(session, worker).kind == "not_understood"
+    assert reply(session, worker, "да") == "no open offer"
+    stranger_id = intake.receive(
+        session, provider_sid="SMstranger", from_phone="+79990000000", body="да"
+    )
+    assert inbox.handle_inbound(session, stranger_id, NOW) == "unknown sender"
+    stored = session.get(Message, stranger_id)
+    assert stored.status == "processed" and stored.body == "да"
+
+
+def test_a_yes_for_a_cancelled_order_gets_told(session, world):
+    from core.tenancy import SYSTEM
+    from dispatch import orders
+
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = offer_to(session, site, [worker])
+    orders.cancel_order(session, order.id, actor=SYSTEM, reason="called off", now=NOW)
+    assert reply(session, worker, f"да {order.code}") == "no open offer"
