@@ -229,6 +229,10 @@ def answer(
 
 
 def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
+    if offer.status == "booked" and offer.confirm_asked_at and offer.confirmed_at is None:
+        offer.confirmed_at = now  # the answer to "please confirm"
+        messaging.notify(session, order, offer, "confirmed")
+        return True
     if offer.status in ("booked", "standby"):
         return False  # the same YES twice
     if offer.status in ("cancelled", "released"):
@@ -258,6 +262,21 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
         offer.status = "declined"
         return True
     return False
+
+
+def release_booking(session: Session, *, order_id: int, worker_id: int, now: datetime) -> bool:
+    """An unconfirmed booking is released at the deadline and the place filled again."""
+    order = _lock_order(session, order_id)
+    if order is None or order.status not in FILLABLE:
+        return False
+    offer = _lock_offer(session, order, worker_id)
+    if offer.status != "booked" or offer.confirmed_at is not None:
+        return False  # confirmed or changed meanwhile
+    offer.status = "released"
+    messaging.notify(session, order, offer, "booking_released")
+    session.flush()
+    _replace_dropout(session, order, now)
+    return True
 
 
 def _replace_dropout(session: Session, order: Order, now: datetime) -> None:

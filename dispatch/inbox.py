@@ -67,8 +67,14 @@ def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Of
     if reply.code is not None:
         query = query.where(Order.code == reply.code)
     rows = [(offer, order) for offer, order in session.execute(query).all()]
-    if reply.kind == "yes":  # a YES is about offers not yet taken
-        rows = [(o, ord_) for o, ord_ in rows if o.status != "booked"] or rows
+    if reply.kind == "yes":  # a bare YES answers "please confirm" first, then open offers
+        awaiting = [
+            (o, r)
+            for o, r in rows
+            if o.status == "booked" and o.confirm_asked_at and o.confirmed_at is None
+        ]
+        still_open = [(o, r) for o, r in rows if o.status != "booked"]
+        rows = awaiting or still_open or rows
     return rows
 
 

@@ -1,5 +1,6 @@
 """What an order tells its workers: texts filled from the order, queued in the outbox."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -36,10 +37,16 @@ def _values(session: Session, order: Order, language: str) -> dict[str, str]:
     }
 
 
-def notify(session: Session, order: Order, offer: Offer, kind: str) -> None:
+def notify(
+    session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
+) -> None:
     """Queue one text of this kind to the offer's worker, in their language."""
     worker = session.get(Worker, offer.worker_id)
-    body = templates.render(kind, worker.language, **_values(session, order, worker.language))
+    values = _values(session, order, worker.language)
+    if deadline is not None:
+        zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
+        values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
+    body = templates.render(kind, worker.language, **values)
     outbox.queue(
         session,
         kind=kind,

@@ -69,6 +69,7 @@ class Branch(Timestamped, Base):
     radius_growth: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
     rating_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
     distance_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
+    remind_h: Mapped[int] = mapped_column(Integer, nullable=False)
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -204,6 +205,7 @@ class Offer(Timestamped, Base):
         Index("ix_offers_order_status", "order_id", "status"),
         # The matcher's "booked on an overlapping shift" test looks up a worker's bookings.
         Index("ix_offers_worker_booked", "worker_id", postgresql_where=text("status = 'booked'")),
+        Index("ix_offers_booked_order", "order_id", postgresql_where=text("status = 'booked'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -219,3 +221,6 @@ class Offer(Timestamped, Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answer_source: Mapped[str | None] = mapped_column(String(10))
     booked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirm_asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -51,6 +51,7 @@ KNOBS: dict[str, Knob] = {
     "strike_window_days": Knob(int, 30, 1, 365, doc="window strikes are counted in"),
     "clean_shifts_per_forgiven_strike": Knob(int, 8, 1, 100, doc="clean shifts forgive one"),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
+    "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),
     "wave_multiple": Knob(
         Decimal,
         Decimal("2.0"),

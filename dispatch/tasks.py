@@ -10,7 +10,7 @@ from core.clock import now
 from core.db import session_scope
 from core.jobs import send_now
 from core.settings import get_settings
-from dispatch import delivery, fill, inbox
+from dispatch import confirmations, delivery, fill, inbox
 from sms.gateways import Gateway, make_gateway
 from sms.ratelimit import SenderLimiter
 from sms.sending import SendLater
@@ -84,3 +84,15 @@ def reconcile_sms() -> None:
     for actor_name, ids in stuck.items():
         for message_id in ids:
             send_now(actor_name, message_id)
+
+
+@dramatiq.actor(actor_name="dispatch.before_shift", max_retries=0, max_age=120_000)
+def before_shift() -> None:
+    """Ask for confirmations, release the unconfirmed, send reminders: each step once."""
+    for step in (
+        confirmations.ask_confirmations,
+        confirmations.release_unconfirmed,
+        confirmations.send_reminders,
+    ):
+        with session_scope() as session:
+            step(session, now())
