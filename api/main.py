@@ -18,6 +18,7 @@ from api.routes import (
     sites,
     twilio,
     users,
+    wording,
     workers,
 )
 from core.db import get_sessionmaker
@@ -51,6 +52,7 @@ def create_app(
         orders.router,
         messages.router,
         twilio.router,
+        wording.router,
     ):
         app.include_router(router)
     return app

@@ -2,7 +2,7 @@
 
 from core.audit import AuditEntry
 from dispatch.models import Branch, Client, ClientBlock, Offer, Order, Site, User
-from sms.models import Message
+from sms.models import Message, TemplateOverride
 from workers.models import Worker
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Offer",
     "Order",
     "Site",
+    "TemplateOverride",
     "User",
     "Worker",
 ]

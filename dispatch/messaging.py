@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
+from dispatch import wording
 from dispatch.models import Branch, Offer, Order, Site
 from sms import outbox, templates
 from sms.models import Message
@@ -37,6 +38,13 @@ def _values(session: Session, order: Order, language: str) -> dict[str, str]:
     }
 
 
+def _render(session: Session, branch_id: int, kind: str, language: str, values: dict) -> str:
+    """In the branch's wording if it has one, transliterated if the branch saves that way."""
+    branch = session.get(Branch, branch_id)
+    override = wording.override_for(session, branch_id, kind, language)
+    return templates.render(kind, language, override, branch.sms_transliterate, **values)
+
+
 def notify(
     session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
 ) -> None:
@@ -46,7 +54,7 @@ def notify(
     if deadline is not None:
         zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
         values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
-    body = templates.render(kind, worker.language, **values)
+    body = _render(session, order.branch_id, kind, worker.language, values)
     outbox.queue(
         session,
         kind=kind,
@@ -92,7 +100,7 @@ def tell(
     session: Session, worker: Worker, kind: str, order_id: int | None = None, **values: object
 ) -> None:
     """Queue a text that is about the worker rather than one offer (help, opt-out, questions)."""
-    body = templates.render(kind, worker.language, **values)
+    body = _render(session, worker.branch_id, kind, worker.language, values)
     outbox.queue(
         session, kind=kind, worker_id=worker.id, phone=worker.phone, body=body, order_id=order_id
     )

@@ -70,6 +70,7 @@ class Branch(Timestamped, Base):
     rating_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
     distance_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
     remind_h: Mapped[int] = mapped_column(Integer, nullable=False)
+    sms_transliterate: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
     @property
     def policy(self) -> dict[str, Any]:

@@ -52,6 +52,7 @@ KNOBS: dict[str, Knob] = {
     "clean_shifts_per_forgiven_strike": Knob(int, 8, 1, 100, doc="clean shifts forgive one"),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
     "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),
+    "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),
     "wave_multiple": Knob(
         Decimal,
         Decimal("2.0"),
@@ -90,6 +91,10 @@ def check_knob(name: str, value: Any) -> Any:
     knob = KNOBS.get(name)
     if knob is None:
         raise InvalidInput(("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}")
+    if knob.type is bool:
+        if not isinstance(value, bool):
+            raise InvalidInput(("policy", name), f"{value!r} is not true or false")
+        return value
     try:
         converted = knob.type(str(value)) if knob.type is Decimal else knob.type(value)
         if isinstance(converted, Decimal):  # to the stored scale, the default's (1.50, 0.950)

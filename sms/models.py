@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -58,3 +59,18 @@ class Message(Timestamped, Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     error_code: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TemplateOverride(Base):
+    """A branch's own wording of one text in one language (checked before it is saved)."""
+
+    __tablename__ = "sms_templates"
+
+    # sms/ knows branches only by id (dispatch/ owns them).
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )

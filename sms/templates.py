@@ -2,6 +2,10 @@
 
 from string import Formatter
 
+from core.errors import InvalidInput
+from sms.segments import measure
+from sms.transliteration import to_latin
+
 SKILL_NAMES = {
     "ru": {
         "loader": "грузчик",
@@ -78,6 +82,66 @@ def skill_name(skill: str, language: str) -> str:
     return SKILL_NAMES.get(language, {}).get(skill, skill.replace("_", " "))
 
 
-def render(kind: str, language: str, **values: object) -> str:
+# The longest values each field takes, to check a branch's own text before it is saved.
+LONGEST_VALUES = {
+    "code": "999999",
+    "skill": max(SKILL_NAMES["ru"].values(), key=len),
+    "date": "31.12",
+    "start": "23:30",
+    "end": "23:59",
+    "address": "x" * 40,
+    "pay": "99999.99",
+    "codes": "101, 202, 303",
+    "example": "101",
+    "deadline": "31.12 20:30",
+}
+MAX_OFFER_SEGMENTS = 2
+
+
+def render(
+    kind: str,
+    language: str,
+    override: str | None = None,
+    transliterate: bool = False,
+    **values: object,
+) -> str:
+    """The text of this kind: the branch's own wording if it has one, else ours."""
     table = TEMPLATES.get(language) or TEMPLATES["ru"]
-    return table[kind].format(**values)
+    text = (override or table[kind]).format(**values)
+    return to_latin(text) if transliterate else text
+
+
+def check_override(kind: str, language: str, body: str, transliterate: bool = False) -> None:
+    """A branch's wording: known kind and language, only this kind's fields, and an offer
+    at most two segments long with the longest values it can take."""
+    if language not in TEMPLATES:
+        raise InvalidInput("language", f"language must be one of {', '.join(TEMPLATES)}")
+    if kind not in TEMPLATES[language]:
+        raise InvalidInput("kind", f"kind must be one of {', '.join(KINDS)}")
+    try:
+        used = {name for _, name, _, _ in Formatter().parse(body) if name is not None}
+    except ValueError as exc:
+        raise InvalidInput("body", f"not a valid template: {exc}") from None
+    allowed = fields_of(kind, language)
+    if not used <= allowed:
+        unknown = ", ".join(sorted(used - allowed))
+        raise InvalidInput(
+            "body",
+            f"unknown fields {unknown}; this text may use {', '.join(sorted(allowed)) or 'none'}",
+        )
+    if not body.strip():
+        raise InvalidInput("body", "the text is empty")
+    longest = render(
+        kind,
+        language,
+        body,
+        transliterate,
+        **{name: LONGEST_VALUES.get(name, "x" * 10) for name in allowed},
+    )
+    parts = measure(longest).segments
+    if kind == "offer" and parts > MAX_OFFER_SEGMENTS:
+        raise InvalidInput(
+            "body",
+            f"an offer can take {parts} SMS segments with long values; "
+            f"at most {MAX_OFFER_SEGMENTS} are allowed",
+        )
