@@ -255,6 +255,8 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
 def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
     if offer.status == "booked":
         offer.status = "cancelled"
+        late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
+        offer.cancelled_late = now >= order.starts_at - timedelta(hours=late_cancel_h)
         session.flush()
         _replace_dropout(session, order, now)
         return True

@@ -107,7 +107,23 @@ def test_cancel_after_booking_frees_the_place_for_standby(session, world):
     assert status_of(session, order, workers[2]) == "standby"
     assert reply(session, workers[0], f"ОТМЕНА {order.code}") == "booked -> cancelled"
     assert last_text(session, workers[0]).kind == "booking_cancelled"
+    cancelled = session.scalars(
+        select(Offer).where(Offer.order_id == order.id, Offer.worker_id == workers[0].id)
+    ).one()
+    assert cancelled.cancelled_late is False  # 24 h ahead, outside the 12 h window
     assert status_of(session, order, workers[2]) == "booked"
+
+
+def test_a_cancellation_inside_the_window_is_marked_late(session, world):
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = offer_to(session, site, [worker], starts_in=timedelta(hours=6))
+    reply(session, worker, "да")
+    assert reply(session, worker, "cancel " + order.code) == "booked -> cancelled"
+    assert (
+        session.scalars(select(Offer.cancelled_late).where(Offer.order_id == order.id)).one()
+        is True
+    )
 
 
 def test_stop_start_and_help(session, world):
