@@ -13,7 +13,6 @@ from core.settings import get_settings
 from dispatch import confirmations, delivery, fill, inbox
 from sms.gateways import Gateway, make_gateway
 from sms.ratelimit import SenderLimiter
-from sms.sending import SendLater
 
 setup_broker()
 
@@ -62,10 +61,10 @@ def _sender() -> str:
     max_retries=20,
     min_backoff=2_000,
     max_backoff=120_000,
-    retry_when=lambda retries, exc: isinstance(exc, SendLater) and retries < 20,
 )
 def send_sms(message_id: int) -> None:
-    """Send one outbox row; transient failures come back with backoff, at most once per row."""
+    """Send one outbox row; failures (SendLater: transient) come back with backoff; a row is
+    handed over at most once, however often the job runs."""
     with session_scope() as session:
         delivery.deliver(session, message_id, _gateway(), lambda: _limiter().acquire(_sender()))
 

@@ -1,11 +1,11 @@
 """For tests that must commit (concurrency, real job processes): clean up what they made."""
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
-from dispatch.models import Branch, Client, Offer, Order, Site
-from sms.models import Message
+from dispatch.models import Branch, Client, Offer, Order, Site, User
+from sms.models import Message, TemplateOverride
 from workers.models import Worker
 
 
@@ -17,11 +17,14 @@ def purge_branch(session: Session, branch_id: int) -> None:
     session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
     session.execute(delete(Message).where(Message.worker_id.in_(worker_ids)))
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
+    session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
     session.execute(delete(Order).where(Order.branch_id == branch_id))
     session.execute(delete(Worker).where(Worker.branch_id == branch_id))
     session.execute(delete(Site).where(Site.client_id.in_(client_ids)))
     session.execute(delete(Client).where(Client.branch_id == branch_id))
     session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
+    session.execute(delete(TemplateOverride).where(TemplateOverride.branch_id == branch_id))
+    session.execute(delete(User).where(User.branch_id == branch_id))
     session.execute(delete(Branch).where(Branch.id == branch_id))
 
 

@@ -1,0 +1,441 @@
+"""End to end over SMS: uvicorn serving the app and a dramatiq jobs process on Redis.
+
+Orders are taken in over HTTP; their offers go out through the outbox gateway; workers answer
+through Twilio's signed inbound webhook, many at once, and the jobs process books exactly the
+target and puts everyone else on standby. A repeated MessageSid is taken in once; a bad
+signature is refused and stores nothing.
+"""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import delete, or_, select, update
+from twilio.request_validator import RequestValidator
+
+from core.clock import now
+from core.db import session_scope
+from dispatch.models import Branch, Offer, Order, User
+from sms.models import Message
+from tests.builders import (
+    MOSCOW,
+    auth,
+    make_branch,
+    make_client,
+    make_site,
+    make_user,
+    make_worker,
+    offset,
+)
+from tests.committed import purge_branch
+from workers.models import Worker
+
+BRANCH_CODE = "SMSE2E"
+TOKEN = "e2e-twilio-auth-token-0123456789abcdef"
+ACCOUNT_SID = "AC" + "e2e0" * 8
+OUR_NUMBER = "+74950000000"
+SID_PREFIX = "SMe2e"  # + a letter + 28 digits: Twilio's 34 characters; cleanup finds them
+WORKERS = 110  # wave 1 offers ceil(15 x 10) = 150: every one of them
+HEADCOUNT = 10
+TARGET = 15  # ceil(10 x 1.5), the default fixed overbooking
+WAIT_S = 30.0
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scene:
+    branch_id: int
+    site_ids: tuple[int, int]
+    phones: dict[int, str]  # worker id -> phone
+    headers: dict[str, str]  # a dispatcher's bearer token
+
+
+def _purge() -> None:
+    """Everything this test commits, including what an interrupted run left behind."""
+    with session_scope() as session:
+        session.execute(delete(Message).where(Message.provider_sid.like(f"{SID_PREFIX}%")))
+        branch_id = session.scalar(select(Branch.id).where(Branch.code == BRANCH_CODE))
+        if branch_id is None:
+            return
+        # Orders point at their creator and users at the branch: untie them, drop the users.
+        session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
+        session.execute(delete(User).where(User.branch_id == branch_id))
+        purge_branch(session, branch_id)
+
+
+@pytest.fixture
+def scene(engine):
+    _purge()
+    try:
+        with session_scope() as session:
+            branch = make_branch(session, code=BRANCH_CODE, wave_multiple=Decimal("10"))
+            client = make_client(session, branch=branch)
+            sites = (
+                make_site(session, client=client, at=MOSCOW),
+                make_site(session, client=client, at=offset(MOSCOW, north_m=1_500)),
+            )
+            phones = {}
+            for i in range(WORKERS):  # a 11 x 10 grid, 150 m apart, all well within 10 km
+                home = offset(MOSCOW, north_m=150 * (i // 10) - 750, east_m=150 * (i % 10) - 700)
+                worker = make_worker(session, branch=branch, near=home, phone=f"+7996{i:07d}")
+                phones[worker.id] = worker.phone
+            user = make_user(
+                session, role="dispatcher", branch=branch, username="sms-e2e-dispatcher"
+            )
+            built = Scene(branch.id, (sites[0].id, sites[1].id), phones, auth(user))
+        yield built
+    finally:
+        _purge()
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Services:
+    base: str
+    logs: dict[str, Path]
+    procs: dict[str, subprocess.Popen]
+
+    def tails(self, lines: int = 25) -> str:
+        out = []
+        for name, path in self.logs.items():
+            code = self.procs[name].poll()
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            state = "running" if code is None else f"exited {code}"
+            out.append(f"--- {name} ({state}), last {lines} lines:\n" + "\n".join(text))
+        return "\n".join(out)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # its own session: the group is this process's
+        proc.wait(timeout=5)
+
+
+@pytest.fixture
+def services(scene, tmp_path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "BRIGADA_SMS_BACKEND": "outbox",
+        "BRIGADA_TWILIO_AUTH_TOKEN": TOKEN,
+        "BRIGADA_PUBLIC_URL": base,
+        "BRIGADA_SMS_RATE_PER_SECOND": "1000",
+        "PYTHONUNBUFFERED": "1",
+    }
+    commands = {
+        "api": [
+            *(sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(port)),
+        ],
+        "jobs": [
+            *(sys.executable, "-m", "dramatiq", "api.jobs"),
+            *("--processes", "1", "--threads", "8"),
+        ],
+    }
+    running = Services(base, {}, {})
+    try:
+        for name, command in commands.items():
+            log = tmp_path / f"{name}.log"
+            running.logs[name] = log
+            with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
+                running.procs[name] = subprocess.Popen(
+                    command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                )
+
+        def ready():
+            try:
+                return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _wait(ready, "the API to answer /readyz", running)
+        yield running
+    finally:
+        for proc in running.procs.values():
+            _stop(proc)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _wait(predicate, what: str, services: Services | None = None, timeout_s: float = WAIT_S):
+    """Poll until predicate() is truthy; fail naming what, the last state and the logs."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if result := predicate():
+            return result
+        if time.monotonic() > deadline:
+            break
+        for name, proc in (services.procs if services else {}).items():
+            if proc.poll() is not None:
+                pytest.fail(f"the {name} process died while waiting for {what}\n{services.tails()}")
+        time.sleep(0.2)
+    state = getattr(predicate, "state", lambda: "")()
+    tails = services.tails() if services else ""
+    pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}; {state}\n{tails}")
+
+
+def _post_order(services: Services, scene: Scene, site_id: int, starts_in: timedelta) -> dict:
+    starts_at = (now() + starts_in).replace(microsecond=0)
+    response = httpx.post(
+        f"{services.base}/api/v1/orders",
+        headers=scene.headers,
+        json={
+            "site_id": site_id,
+            "skill": "loader",
+            "headcount": HEADCOUNT,
+            "starts_at": starts_at.isoformat(),
+            "ends_at": (starts_at + timedelta(hours=8)).isoformat(),
+            "client_rate": "250.00",
+            "worker_rate": "120.00",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    order = response.json()
+    assert order["booking_target"] == TARGET and order["status"] == "open"
+    return order
+
+
+def _offer_statuses(order_id: int) -> dict[int, str]:
+    with session_scope() as session:
+        rows = session.execute(
+            select(Offer.worker_id, Offer.status).where(Offer.order_id == order_id)
+        )
+        return dict(rows.all())
+
+
+def _out_messages(order_id: int) -> list[tuple[int, str, str]]:
+    """(worker id, kind, status) of every text the order sent or queued."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(Message.worker_id, Message.kind, Message.status).where(
+                Message.order_id == order_id, Message.direction == "out"
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def _wait_for_offers_sent(services: Services, order_id: int) -> dict[int, str]:
+    """Wave 1 made and every offer text handed to the outbox gateway by the sms.send jobs."""
+
+    def done():
+        offers, texts = _offer_statuses(order_id), _out_messages(order_id)
+        done.state = lambda: (
+            f"offers by status {dict(Counter(offers.values()))}, "
+            f"offer texts by status {dict(Counter(s for _, k, s in texts if k == 'offer'))}"
+        )
+        sent = [w for w, k, s in texts if k == "offer" and s == "sent"]
+        complete = len(offers) == WORKERS and set(offers.values()) == {"sent"}
+        return offers if complete and sorted(sent) == sorted(offers) else None
+
+    return _wait(done, f"the {WORKERS} wave-1 offers of order {order_id} to be sent", services)
+
+
+def _inbound_rows(sids: list[str]) -> list[Message]:
+    with session_scope() as session:
+        return list(session.scalars(select(Message).where(Message.provider_sid.in_(sids))))
+
+
+def _sign(url: str, params: dict[str, str], token: str = TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+def _inbound_form(sid: str, phone: str, body: str) -> dict[str, str]:
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": phone,
+        "To": OUR_NUMBER,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+    }
+
+
+async def _post_all(base: str, forms: list[dict[str, str]], token: str = TOKEN):
+    """Post every form at once, each signed as Twilio would sign it."""
+    url = f"{base}/sms/inbound"
+    limits = httpx.Limits(max_connections=len(forms), max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        return await asyncio.gather(
+            *(
+                client.post(url, data=form, headers={"X-Twilio-Signature": _sign(url, form, token)})
+                for form in forms
+            )
+        )
+
+
+def _reply_yes(services: Services, code: str, replies: dict[str, str]) -> None:
+    """Post YES replies ({sid: phone}) concurrently; each is answered 200 with empty TwiML."""
+    forms = [_inbound_form(sid, phone, f"ДА {code}") for sid, phone in replies.items()]
+    responses = asyncio.run(_post_all(services.base, forms))
+    for response in responses:
+        assert response.status_code == 200, (response.status_code, response.text)
+        assert response.headers["content-type"].startswith("application/xml")
+        assert response.text.replace(" ", "").endswith("<Response></Response>"), response.text
+
+
+def _wait_processed(services: Services, sids: list[str]) -> list[Message]:
+    def done():
+        rows = _inbound_rows(sids)
+        done.state = lambda: (
+            f"{len(rows)} of {len(sids)} stored, by status {dict(Counter(m.status for m in rows))}"
+        )
+        ok = len(rows) == len(sids) and all(m.status == "processed" for m in rows)
+        return rows if ok else None
+
+    return _wait(done, f"the {len(sids)} replies to be processed", services)
+
+
+def _wait_answer_texts_sent(services: Services, order_id: int, expected: int) -> list:
+    """The booked/standby texts queued by the answers, all handed to the gateway."""
+
+    def done():
+        texts = [t for t in _out_messages(order_id) if t[1] != "offer"]
+        done.state = lambda: f"answer texts {Counter((k, s) for _, k, s in texts)}"
+        ok = len(texts) == expected and all(s == "sent" for _, _, s in texts)
+        return texts if ok else None
+
+    return _wait(done, f"{expected} booked/standby texts of order {order_id} to be sent", services)
+
+
+def _check_filled(services, scene, order, repliers: set[int], booked: int, standby: int) -> None:
+    """Exactly `booked` booked and `standby` on standby, all of them repliers, each told so."""
+    offers = _offer_statuses(order["id"])
+    counts = Counter(offers.values())
+    assert counts["booked"] == booked and counts["standby"] == standby, counts
+    answered = {w for w, s in offers.items() if s in ("booked", "standby")}
+    assert answered == repliers
+    assert counts["sent"] == WORKERS - len(repliers)  # nobody else was touched
+
+    texts = _wait_answer_texts_sent(services, order["id"], len(repliers))
+    told = {(w, k) for w, k, _ in texts}
+    assert told == {(w, offers[w]) for w in repliers}  # one text each, saying what happened
+
+    state = httpx.get(
+        f"{services.base}/api/v1/orders/{order['id']}", headers=scene.headers, timeout=10
+    ).json()
+    assert state["status"] == "filled", state
+    assert state["counts"]["booked"] == booked and state["counts"]["standby"] == standby
+
+
+def _snapshot(branch_id: int, order_ids: list[int]) -> tuple:
+    """The orders, their offers and every message to, from or about the branch's workers."""
+    with session_scope() as session:
+        offers = session.execute(
+            select(Offer.id, Offer.status, Offer.answered_at).where(Offer.order_id.in_(order_ids))
+        ).all()
+        ours = select(Worker.id).where(Worker.branch_id == branch_id)
+        messages = session.execute(
+            select(Message.id, Message.status, Message.provider_sid).where(
+                or_(
+                    Message.worker_id.in_(ours),
+                    Message.order_id.in_(order_ids),
+                    Message.provider_sid.like(f"{SID_PREFIX}%"),
+                )
+            )
+        ).all()
+        orders = session.execute(
+            select(Order.id, Order.status, Order.wave, Order.next_wave_at).where(
+                Order.id.in_(order_ids)
+            )
+        ).all()
+    return sorted(offers), sorted(messages), sorted(orders)
+
+
+# --- the test --------------------------------------------------------------------------------
+
+
+def test_sms_replies_fill_orders_exactly_through_the_real_processes(scene, services):
+    workers = sorted(scene.phones)
+
+    # 1. An order over HTTP; the jobs process offers it to everyone and sends the texts.
+    first = _post_order(services, scene, scene.site_ids[0], timedelta(days=1))
+    offered = _wait_for_offers_sent(services, first["id"])
+    assert sorted(offered) == workers
+
+    # 2. 25 YES at once for a target of 15: 15 booked, 10 on standby, the order filled.
+    yes_first = {f"{SID_PREFIX}a{i:028d}": scene.phones[w] for i, w in enumerate(workers[:25])}
+    _reply_yes(services, first["code"], yes_first)
+    rows = _wait_processed(services, list(yes_first))
+    assert {m.order_id for m in rows} == {first["id"]}
+    assert {m.phone for m in rows} == set(yes_first.values())
+    _check_filled(services, scene, first, set(workers[:25]), TARGET, 25 - TARGET)
+
+    # 3. Twilio retries: the same MessageSid, three more times and concurrently, does nothing.
+    sid, phone = next(iter(yes_first.items()))
+    before = _snapshot(scene.branch_id, [first["id"]])
+    forms = [_inbound_form(sid, phone, f"ДА {first['code']}")] * 3
+    for response in asyncio.run(_post_all(services.base, forms)):
+        assert response.status_code == 200, response.text
+    assert len(_inbound_rows([sid])) == 1
+    time.sleep(1.5)  # room for any job that should not have run
+    assert _snapshot(scene.branch_id, [first["id"]]) == before
+
+    # 4. A second order (another site, another day): 100 YES at once from 100 offered workers,
+    #    many also holding the first order's offer (the code says which): 15 booked, 85 standby.
+    second = _post_order(services, scene, scene.site_ids[1], timedelta(days=2))
+    assert second["code"] != first["code"]
+    offered = _wait_for_offers_sent(services, second["id"])
+    assert sorted(offered) == workers
+    repliers = workers[-100:]
+    yes_second = {f"{SID_PREFIX}b{i:028d}": scene.phones[w] for i, w in enumerate(repliers)}
+    _reply_yes(services, second["code"], yes_second)
+    rows = _wait_processed(services, list(yes_second))
+    assert {m.order_id for m in rows} == {second["id"]}
+    _check_filled(services, scene, second, set(repliers), TARGET, 100 - TARGET)
+    # The first order did not move.
+    assert Counter(_offer_statuses(first["id"]).values()) == Counter(
+        {"booked": TARGET, "standby": 25 - TARGET, "sent": WORKERS - 25}
+    )
+
+    # 5. A forged or unsigned webhook is refused and stores nothing.
+    before = _snapshot(scene.branch_id, [first["id"], second["id"]])
+    url = f"{services.base}/sms/inbound"
+    forged = _inbound_form(f"{SID_PREFIX}x{0:028d}", scene.phones[workers[0]], "НЕТ")
+    wrong_token = httpx.post(
+        url,
+        data=forged,
+        headers={"X-Twilio-Signature": _sign(url, forged, "not-the-token")},
+        timeout=10,
+    )
+    unsigned = httpx.post(url, data=forged, timeout=10)
+    tampered = httpx.post(
+        url,
+        data={**forged, "Body": "СТОП"},
+        headers={"X-Twilio-Signature": _sign(url, forged)},
+        timeout=10,
+    )
+    assert [r.status_code for r in (wrong_token, unsigned, tampered)] == [403, 403, 403]
+    assert _inbound_rows([forged["MessageSid"]]) == []
+    time.sleep(0.5)
+    assert _snapshot(scene.branch_id, [first["id"], second["id"]]) == before
