@@ -64,6 +64,25 @@ def _schedule_wave_due(session: Session, order: Order, branch: Branch, now: date
     )
 
 
+def _candidates(
+    session: Session, order: Order, branch: Branch, radius_m: int, now: datetime, limit: int
+) -> list[Candidate]:
+    return find_candidates(
+        session,
+        order_id=order.id,
+        site_id=order.site_id,
+        client_id=order.client_id,
+        skill=order.skill,
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        radius_m=radius_m,
+        rating_weight=branch.rating_weight,
+        distance_weight=branch.distance_weight,
+        now=now,
+        limit=limit,
+    )
+
+
 def run_wave(session: Session, order: Order, now: datetime) -> int:
     """Offer the order to the next best workers; the order must be locked. Returns offers made."""
     branch = session.get(Branch, order.branch_id)
@@ -87,20 +106,7 @@ def run_wave(session: Session, order: Order, now: datetime) -> int:
         radius = ranking.wave_radius_m(
             branch.search_radius_m, branch.max_radius_m, branch.radius_growth, wave
         )
-        candidates = find_candidates(
-            session,
-            order_id=order.id,
-            site_id=order.site_id,
-            client_id=order.client_id,
-            skill=order.skill,
-            starts_at=order.starts_at,
-            ends_at=order.ends_at,
-            radius_m=radius,
-            rating_weight=branch.rating_weight,
-            distance_weight=branch.distance_weight,
-            now=now,
-            limit=size,
-        )
+        candidates = _candidates(session, order, branch, radius, now, size)
         if candidates or radius >= branch.max_radius_m:
             break
         wave += 1  # nobody new in this ring: widen now rather than wait out a timeout
@@ -325,18 +331,5 @@ def preview_candidates(
 ) -> list[tuple[Candidate, str]]:
     """Who the next wave would offer, at the order's current radius, with the reason why."""
     branch = session.get(Branch, order.branch_id)
-    candidates = find_candidates(
-        session,
-        order_id=order.id,
-        site_id=order.site_id,
-        client_id=order.client_id,
-        skill=order.skill,
-        starts_at=order.starts_at,
-        ends_at=order.ends_at,
-        radius_m=order.radius_m,
-        rating_weight=branch.rating_weight,
-        distance_weight=branch.distance_weight,
-        now=now,
-        limit=limit,
-    )
+    candidates = _candidates(session, order, branch, order.radius_m, now, limit)
     return [(c, ranking.reason(c.rating, c.reliability, c.distance_m)) for c in candidates]
