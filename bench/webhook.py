@@ -277,9 +277,19 @@ class Processes:
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+def ours_or_shared(proc_dir: str) -> bool:
+    """A PostgreSQL process that serves this benchmark's database, or the whole server
+    (postmaster, checkpointer, WAL writer...); not a backend of another database."""
+    try:
+        title = Path(proc_dir, "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+    return f" {DB_NAME} " in title or "(" not in title
+
+
 def cpu_by_owner(groups: dict[str, int]) -> dict[str, float]:
-    """CPU seconds used so far: per process group given, by PostgreSQL, by Redis; and the
-    machine's busy seconds (all cores)."""
+    """CPU seconds used so far: per process group given, by PostgreSQL (for our database),
+    by Redis, by this process and its client processes; and the machine's (all cores)."""
     used = dict.fromkeys([*groups, "postgres", "redis", "bench client"], 0.0)
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -297,7 +307,7 @@ def cpu_by_owner(groups: dict[str, int]) -> dict[str, float]:
         if owner is None and int(entry.name) == os.getpid():
             owner = "bench client"  # with its client processes, once reaped
             seconds += (int(fields[13]) + int(fields[14])) / TICK
-        elif owner is None and comm == "postgres":
+        elif owner is None and comm == "postgres" and ours_or_shared(entry.path):
             owner = "postgres"
         elif owner is None and comm.startswith("redis-server"):
             owner = "redis"
