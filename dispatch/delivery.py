@@ -7,24 +7,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dispatch.models import Offer
-from sms.gateways import Gateway
+from sms.gateways import Gateway, callback_failure_kind
 from sms.models import STATUS_RANK, Message
 from sms.sending import Outcome, send_queued
 from workers.models import Worker
-
-OPTED_OUT_CODES = {"21610"}
-# Numbers that cannot take SMS: invalid, not mobile, unreachable or blocked by the carrier.
-INVALID_NUMBER_CODES = {
-    "21211",
-    "21214",
-    "21407",
-    "21408",
-    "21612",
-    "21614",
-    "30003",
-    "30005",
-    "30006",
-}
 
 
 def deliver(
@@ -58,14 +44,6 @@ def _flag_worker(session: Session, worker_id: int | None, kind: str | None) -> N
         session.execute(update(Worker).where(Worker.id == worker_id).values(phone_invalid=True))
 
 
-def failure_kind(error_code: str | None) -> str | None:
-    if error_code in OPTED_OUT_CODES:
-        return "opted_out"
-    if error_code in INVALID_NUMBER_CODES:
-        return "invalid_number"
-    return None
-
-
 def record_status(
     session: Session, *, provider_sid: str, status: str, error_code: str | None
 ) -> bool:
@@ -77,7 +55,7 @@ def record_status(
         return False
     if error_code:
         message.error_code = error_code
-        _flag_worker(session, message.worker_id, failure_kind(error_code))
+        _flag_worker(session, message.worker_id, callback_failure_kind(error_code))
     if STATUS_RANK[status] > STATUS_RANK.get(message.status, -1):
         message.status = status
         return True

@@ -1,6 +1,5 @@
 """Taking in a provider's inbound SMS: stored once per provider id, acted on by a job."""
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -33,7 +32,3 @@ def receive(session: Session, *, provider_sid: str, from_phone: str, body: str) 
     if stored is not None:
         enqueue_after_commit(session, "sms.inbound", stored)
     return stored
-
-
-def find_by_sid(session: Session, provider_sid: str) -> Message | None:
-    return session.scalars(select(Message).where(Message.provider_sid == provider_sid)).first()

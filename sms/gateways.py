@@ -90,6 +90,23 @@ class ApiBaseHttpClient(TwilioHttpClient):
         return super().request(method, self.rebase(url), *args, **kwargs)
 
 
+# Delivery errors a status callback reports for numbers that cannot take SMS (unknown,
+# unreachable, landline or carrier-blocked).
+UNDELIVERABLE_CODES = frozenset({30003, 30005, 30006})
+
+
+def callback_failure_kind(error_code: str | None) -> str | None:
+    """A status callback's ErrorCode as a kind to act on ("opted_out", "invalid_number")."""
+    if not error_code or not error_code.isdigit():
+        return None
+    code = int(error_code)
+    if code in OPTED_OUT_CODES:
+        return "opted_out"
+    if code in INVALID_NUMBER_CODES or code in UNDELIVERABLE_CODES:
+        return "invalid_number"
+    return None
+
+
 def error_kind(status: int, code: int | None) -> str:
     """Twilio's HTTP status and error code as a GatewayError kind."""
     if code in OPTED_OUT_CODES:
