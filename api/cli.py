@@ -98,7 +98,12 @@ def api() -> None:
 
     settings = get_settings()
     uvicorn.run(
-        "api.main:create_app", factory=True, host="0.0.0.0", port=settings.port, proxy_headers=True
+        "api.main:create_app",
+        factory=True,
+        host="0.0.0.0",
+        port=settings.port,
+        proxy_headers=True,
+        workers=settings.web_concurrency,
     )
 
 
@@ -108,6 +113,7 @@ def jobs(processes: int = 1, threads: int = 4) -> None:
     import os
     import sys
 
+    os.nice(get_settings().jobs_nice)  # inherited by dramatiq's worker processes
     args = ["dramatiq", "api.jobs", "--processes", str(processes), "--threads", str(threads)]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 

@@ -3,8 +3,6 @@
 import time
 
 from prometheus_client import Counter, Gauge, Histogram
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
 
 REQUESTS = Counter("brigada_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -19,12 +17,30 @@ JOBS_HEARTBEAT_AGE = Gauge(
 )
 
 
-class MetricsMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next):
+class MetricsMiddleware:
+    """Plain ASGI (not BaseHTTPMiddleware): no extra task and stream per request on the hot path."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        # The route template, not the raw path, so ids don't explode the label set.
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        return response
+        status = 500  # what the client sees when the app raises before answering
+
+        async def send_and_note(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            # The route template, not the raw path, so ids don't explode the label set.
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            LATENCY.labels(method, route).observe(time.perf_counter() - started)
+            REQUESTS.labels(method, route, str(status)).inc()

@@ -16,7 +16,7 @@ What it measures
        with the API alone, then 200/s with a jobs process acting on the replies as they come
        (per reply: an sms.inbound job that queues a "no open offer" text, and its sms.send
        job), as it would on one 2-core host.
-    2. With a jobs process (`python -m dramatiq api.jobs --processes 1 --threads 8`), the
+    2. With a jobs process (`python -m api.cli jobs --threads 8`: at nice 10, as deployed), the
        outbox gateway and no sending limit: orders posted through POST /api/v1/orders (as a
        dispatcher with a token from POST /api/v1/auth/token; headcount 10, fixed overbooking
        1.5, wave multiple 2: a 30-offer first wave, at one of 6 sites among 5,000 workers
@@ -727,7 +727,7 @@ def main() -> None:
             time.sleep(2)
         flush_redis()  # the replies' jobs: nobody was there to run them; drop them
         if args.with_jobs_rate or args.orders or args.burst:
-            jobs_args = ["-m", "dramatiq", "api.jobs", "--processes", "1", "--threads", "8"]
+            jobs_args = ["-m", "api.cli", "jobs", "--threads", "8"]  # nice 10, as deployed
             jobs = processes.start("jobs", jobs_args, "Worker process is ready for action")
             groups["jobs"] = jobs.pid
         if args.with_jobs_rate:

@@ -20,7 +20,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    settings = get_settings()
+    return make_engine(settings.database_url, pool_size=settings.db_pool_size, max_overflow=10)
 
 
 @lru_cache

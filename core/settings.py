@@ -17,6 +17,13 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     public_url: str = "http://127.0.0.1:8000"
     port: int = Field(default=8000, ge=1, le=65535)
+    # uvicorn processes for the API; more than one when a core's worth of webhooks is not enough.
+    web_concurrency: int = Field(default=1, ge=1, le=64)
+    # Database connections each process keeps open: at least its request or job threads, so
+    # none waits for one and none is opened and closed per request under load.
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    # Background jobs yield the CPU to the API: Twilio's webhooks must be answered at once.
+    jobs_nice: int = Field(default=10, ge=0, le=19)
     secret_key: str = DEV_SECRET_KEY
     token_ttl_min: int = Field(default=12 * 60, ge=1)
     # Login attempts per username and per client address (limits' notation).
