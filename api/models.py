@@ -2,6 +2,7 @@
 
 from core.audit import AuditEntry
 from dispatch.models import Branch, Client, ClientBlock, Offer, Order, Site, User
+from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import Worker
 
@@ -13,6 +14,8 @@ __all__ = [
     "Message",
     "Offer",
     "Order",
+    "PenaltyEvent",
+    "Review",
     "Site",
     "TemplateOverride",
     "User",

@@ -24,6 +24,7 @@ class OrderIn(Body):
     overbook_factor: Decimal | None = Field(default=None, ge=1, le=3)
     overbooking_mode: Literal["fixed", "adaptive"] | None = None
     fill_goal: Decimal | None = Field(default=None, ge=Decimal("0.5"), le=Decimal("0.999"))
+    foreman_id: Id | None = None  # else the site's foreman runs it
 
 
 class CancelIn(Body):
@@ -35,6 +36,17 @@ class RosterLine(BaseModel):
     offer_status: str
     attendance: str | None = None
     arrived_at: datetime | None = None
+    left_at: datetime | None = None
+
+    @classmethod
+    def of(cls, offer: Offer) -> "RosterLine":
+        return cls(
+            worker_id=offer.worker_id,
+            offer_status=offer.status,
+            attendance=offer.attendance,
+            arrived_at=offer.arrived_at,
+            left_at=offer.left_at,
+        )
 
 
 class OrderOut(BaseModel):
@@ -58,6 +70,8 @@ class OrderOut(BaseModel):
     radius_m: int
     next_wave_at: datetime | None
     cancel_reason: str | None
+    foreman_id: int | None = None
+    closed_at: datetime | None = None
     fill_probability: float | None = None
     counts: dict[str, int] | None = None
     roster: list[RosterLine] | None = None
@@ -74,9 +88,7 @@ class OrderOut(BaseModel):
         if state is not None:
             out.fill_probability = round(state.fill_probability, 4)
             out.counts = state.counts
-            out.roster = [
-                RosterLine(worker_id=o.worker_id, offer_status=o.status) for o in state.roster
-            ]
+            out.roster = [RosterLine.of(o) for o in state.roster]
         return out
 
 

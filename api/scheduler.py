@@ -8,13 +8,19 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from core.heartbeat import heartbeat
-from dispatch.tasks import before_shift, reconcile, reconcile_sms
+from dispatch.tasks import before_shift, no_show_sweep, reconcile, reconcile_sms
 
 log = logging.getLogger("brigada.scheduler")
 
 # (job, every seconds): the heartbeat proves the pipeline; the reconciler re-enqueues overdue
 # waves and stuck SMS, so a lost job delays work by a minute or so.
-PERIODIC = ((heartbeat, 30), (reconcile, 60), (reconcile_sms, 60), (before_shift, 60))
+PERIODIC = (
+    (heartbeat, 30),
+    (reconcile, 60),
+    (reconcile_sms, 60),
+    (before_shift, 60),
+    (no_show_sweep, 60),
+)
 
 
 def build_scheduler() -> BlockingScheduler:

@@ -114,6 +114,7 @@ class SiteIn(Body):
     address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     location: PointIO
     geofence_m: int | None = Field(default=None, ge=50, le=5000)
+    foreman_id: Id | None = None  # the foreman who runs this site's orders
 
 
 class SitePatch(Body):
@@ -121,6 +122,7 @@ class SitePatch(Body):
     address: Annotated[str, StringConstraints(min_length=1, max_length=300)] = None
     location: PointIO = None
     geofence_m: int = Field(default=None, ge=50, le=5000)
+    foreman_id: Id | None = None  # null unassigns
 
 
 class SiteOut(BaseModel):
@@ -130,6 +132,7 @@ class SiteOut(BaseModel):
     address: str
     location: PointIO
     geofence_m: int
+    foreman_id: int | None = None
 
     @classmethod
     def of(cls, site: Site) -> "SiteOut":
@@ -140,6 +143,7 @@ class SiteOut(BaseModel):
             address=site.address,
             location=PointIO.of(site.location),
             geofence_m=site.geofence_m,
+            foreman_id=site.foreman_id,
         )
 
 

@@ -10,13 +10,13 @@ from decimal import Decimal
 from importlib import resources
 
 import iuliia
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch import registry, staff
-from dispatch.models import Branch
+from dispatch.models import Branch, Client, Site
 from geo.points import Point
 from workers.models import Worker
 
@@ -285,7 +285,7 @@ def seed(
     result.logins["admin"] = passwords["admin"]
     first_branch = made[0][1]
     for role in ROLES_BY_BRANCH:
-        staff.create_user(
+        user = staff.create_user(
             session,
             actor=SYSTEM,
             username=role,
@@ -294,5 +294,13 @@ def seed(
             branch_id=first_branch.id,
         )
         result.logins[role] = passwords[role]
+        if role == "foreman":  # runs every site of the first branch, so the demo has a roster
+            session.execute(
+                update(Site)
+                .where(
+                    Site.client_id.in_(select(Client.id).where(Client.branch_id == first_branch.id))
+                )
+                .values(foreman_id=user.id)
+            )
     session.flush()
     return result

@@ -5,13 +5,14 @@ cancellations of one order happen one at a time, whichever process runs them.
 """
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.db import locked
 from core.jobs import enqueue_after_commit
-from dispatch import messaging, overbooking, ranking
+from dispatch import messaging, overbooking, ranking, record
 from dispatch.errors import (
     BookedElsewhere,
     NotEligible,
@@ -21,6 +22,7 @@ from dispatch.errors import (
 )
 from dispatch.models import Branch, ClientBlock, Offer, Order
 from dispatch.queries import Candidate, find_candidates
+from rating.policy import LATE_CANCELLATION_POINTS, is_late_cancellation
 from workers.models import Worker
 
 FILLABLE = ("open", "filling", "filled", "short")
@@ -262,8 +264,21 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
     if offer.status == "booked":
         offer.status = "cancelled"
         late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
-        offer.cancelled_late = now >= order.starts_at - timedelta(hours=late_cancel_h)
+        offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
+        if offer.cancelled_late:
+            hours = (order.starts_at - now).total_seconds() / 3600
+            record.penalise(
+                session,
+                order,
+                offer.worker_id,
+                kind="late_cancellation",
+                points=LATE_CANCELLATION_POINTS,
+                fine=Decimal("0"),
+                reason=f"cancelled {hours:.1f} h before the start (window {late_cancel_h} h)",
+                occurred_at=now,
+            )
+            record.refresh_worker(session, offer.worker_id, now)
         _replace_dropout(session, order, now)
         return True
     if offer.status in ("queued", "sent", "standby", "expired"):

@@ -71,6 +71,11 @@ class Branch(Timestamped, Base):
     distance_weight: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
     remind_h: Mapped[int] = mapped_column(Integer, nullable=False)
     sms_transliterate: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    strike_suspend_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    late_fine_per_min: Mapped[Decimal] = mapped_column(Numeric(8, 2), nullable=False)
+    no_show_fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    show_up_pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -117,6 +122,8 @@ class Site(Timestamped, Base):
         Geography(geometry_type="POINT", srid=4326, spatial_index=True), nullable=False
     )
     geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The site's usual foreman: sees (and marks) every order here unless one names another.
+    foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class ClientBlock(Base):
@@ -194,6 +201,12 @@ class Order(Timestamped, Base):
     next_wave_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The shift was closed: attendance is final and the timesheet stands.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+ATTENDANCE = ("arrived", "left_early", "no_show", "released")
 
 
 class Offer(Timestamped, Base):
@@ -207,6 +220,8 @@ class Offer(Timestamped, Base):
         # The matcher's "booked on an overlapping shift" test looks up a worker's bookings.
         Index("ix_offers_worker_booked", "worker_id", postgresql_where=text("status = 'booked'")),
         Index("ix_offers_booked_order", "order_id", postgresql_where=text("status = 'booked'")),
+        CheckConstraint(f"attendance IN {ATTENDANCE}", name="attendance"),
+        CheckConstraint("attendance IS NULL OR status = 'booked'", name="attendance_booked"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -229,3 +244,8 @@ class Offer(Timestamped, Base):
     cancelled_late: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=text("false")
     )
+    # On site, as the foreman marked it (or the no-show sweep, with attendance_by empty).
+    attendance: Mapped[str | None] = mapped_column(String(12))
+    arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

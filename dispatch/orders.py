@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -13,11 +13,13 @@ from core.db import flush_checked, locked
 from core.errors import Conflict, InvalidInput
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
-from dispatch import messaging, overbooking
+from dispatch import messaging, overbooking, record
 from dispatch.errors import OrderNotFound
-from dispatch.models import Branch, Client, Offer, Order
+from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.policy import check_knob
 from dispatch.registry import get_site
+from dispatch.staff import check_foreman
+from rating.policy import is_late_cancellation
 from workers.skills import normalise_skill
 
 MAX_SHIFT = timedelta(hours=24)
@@ -41,6 +43,7 @@ class OrderInput:
     overbook_factor: Decimal | None = None
     overbooking_mode: str | None = None
     fill_goal: Decimal | None = None
+    foreman_id: int | None = None  # else the site's foreman runs it
 
 
 def _check_times(data: OrderInput, now: datetime) -> None:
@@ -71,6 +74,7 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
     if not 1 <= data.headcount <= 500:
         raise InvalidInput("headcount", "headcount must be 1 to 500")
     _check_times(data, now)
+    check_foreman(session, data.foreman_id, branch.id)
     for name in ("client_rate", "worker_rate"):
         if getattr(data, name) < 0:
             raise InvalidInput(name, "a rate cannot be negative")
@@ -102,6 +106,7 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         wave=0,
         next_wave_at=now,  # the reconciler starts it should the enqueued job be lost
         created_by=actor.user_id,
+        foreman_id=data.foreman_id,
         **knobs,
     )
     _store_with_fresh_code(session, order)
@@ -133,10 +138,24 @@ def _store_with_fresh_code(session: Session, order: Order) -> None:
     raise Conflict("could not draw a free order code")
 
 
-def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = False) -> Order:
-    query = select(Order).where(Order.id == order_id)
+def _visible(query, actor: Actor):
+    """Branch staff see their branch's orders; a foreman only the orders assigned to them, by
+    name or through the site they run."""
     if actor.branch_id is not None:
         query = query.where(Order.branch_id == actor.branch_id)
+    if actor.role == "foreman":
+        their_sites = select(Site.id).where(Site.foreman_id == actor.user_id)
+        query = query.where(
+            or_(
+                Order.foreman_id == actor.user_id,
+                and_(Order.foreman_id.is_(None), Order.site_id.in_(their_sites)),
+            )
+        )
+    return query
+
+
+def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = False) -> Order:
+    query = _visible(select(Order).where(Order.id == order_id), actor)
     order = session.scalars(locked(query) if lock else query).one_or_none()
     if order is None:
         raise OrderNotFound(order_id)
@@ -146,9 +165,8 @@ def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = Fal
 def list_orders(
     session: Session, *, actor: Actor, status: str | None = None, limit: int = 100
 ) -> list[Order]:
-    query = select(Order).order_by(Order.starts_at.desc(), Order.id.desc()).limit(limit)
-    if actor.branch_id is not None:
-        query = query.where(Order.branch_id == actor.branch_id)
+    query = _visible(select(Order), actor)
+    query = query.order_by(Order.starts_at.desc(), Order.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Order.status == status)
     return list(session.scalars(query))
@@ -173,8 +191,6 @@ def order_state(session: Session, order: Order) -> OrderState:
     counts = {
         "offered": sum(by_status.values()),
         **{s: by_status.get(s, 0) for s in ("booked", "standby", "declined", "cancelled")},
-        "arrived": 0,  # attendance arrives with the On site issue
-        "no_show": 0,
     }
     roster = list(
         session.scalars(
@@ -183,6 +199,9 @@ def order_state(session: Session, order: Order) -> OrderState:
             .order_by(Offer.status, Offer.booked_at, Offer.answered_at, Offer.id)
         )
     )
+    # Came at all (left early included) / marked absent; released extras are neither.
+    counts["arrived"] = sum(o.attendance in ("arrived", "left_early") for o in roster)
+    counts["no_show"] = sum(o.attendance == "no_show" for o in roster)
     booked = [float(o.reliability) for o in roster if o.status == "booked"]
     return OrderState(counts, roster, overbooking.fill_probability(booked, order.headcount))
 
@@ -196,6 +215,12 @@ def cancel_order(
     order = get_order(session, order_id, actor=actor, lock=True)
     if order.status in CLOSED:
         raise Conflict(f"order {order.code} is already {order.status}")
+    marked = select(Offer.id).where(Offer.order_id == order.id, Offer.attendance.is_not(None))
+    if session.scalar(marked.limit(1)) is not None:
+        raise Conflict(
+            f"order {order.code} is under way (attendance is marked): release the workers and "
+            "close the shift instead"
+        )
     order.status = "cancelled"
     order.cancel_reason = reason.strip()
     order.next_wave_at = None
@@ -212,9 +237,13 @@ def cancel_order(
     # Texts of this order not yet handed to the gateway never go out; a worker whose offer
     # text went (or is going) out hears that the order is off.
     unsent_offers = messaging.withdraw_order_texts(session, order.id)
+    branch = session.get(Branch, order.branch_id)
+    late = is_late_cancellation(now, order.starts_at, branch.late_cancel_h)
     for offer in live:
         if offer.id not in unsent_offers:
             messaging.notify(session, order, offer, "order_cancelled")
+        if late and offer.status == "booked":  # they kept the day free: show-up pay
+            record.compensate(session, order, offer.worker_id, reason="the client cancelled late")
         offer.status = "cancelled"
     session.flush()
     audit.log(

@@ -6,6 +6,9 @@ from typing import Any
 
 from core.errors import InvalidInput
 
+# ISO 4217 codes of the countries the franchise works in, and the usual hard currencies.
+CURRENCIES = ("RUB", "KZT", "BYN", "UZS", "KGS", "AMD", "AZN", "GEL", "TJS", "MDL", "EUR", "USD")
+
 
 @dataclass(frozen=True)
 class Knob:
@@ -50,6 +53,21 @@ KNOBS: dict[str, Knob] = {
     "strikes_to_suspend": Knob(int, 3, 1, 20, doc="strikes in the window that suspend"),
     "strike_window_days": Knob(int, 30, 1, 365, doc="window strikes are counted in"),
     "clean_shifts_per_forgiven_strike": Knob(int, 8, 1, 100, doc="clean shifts forgive one"),
+    "strike_suspend_days": Knob(int, 7, 0, 365, doc="suspension on reaching the strikes"),
+    "currency": Knob(str, "RUB", choices=CURRENCIES, doc="of rates, fines and pay"),
+    "late_fine_per_min": Knob(
+        Decimal, Decimal("5.00"), Decimal("0"), Decimal("1000"), doc="per minute beyond grace"
+    ),
+    "no_show_fine": Knob(
+        Decimal, Decimal("300.00"), Decimal("0"), Decimal("100000"), doc="fine for a no-show"
+    ),
+    "show_up_pay": Knob(
+        Decimal,
+        Decimal("300.00"),
+        Decimal("0"),
+        Decimal("100000"),
+        doc="paid to a worker released on site or booked on an order the client cancels late",
+    ),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
     "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),

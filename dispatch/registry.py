@@ -13,6 +13,7 @@ from core.tenancy import Actor
 from dispatch.errors import BranchNotFound, ClientNotFound, DuplicateName, SiteNotFound
 from dispatch.models import Branch, Client, ClientBlock, Site
 from dispatch.policy import DEFAULTS, merge_policy
+from dispatch.staff import check_foreman
 from geo.points import Point
 from workers.errors import WorkerNotFound
 from workers.phones import REGIONS
@@ -173,9 +174,11 @@ def create_site(
     address: str,
     location: Point,
     geofence_m: int | None = None,
+    foreman_id: int | None = None,
 ) -> Site:
     client = get_client(session, client_id, actor=actor)
     branch = session.get(Branch, client.branch_id)
+    check_foreman(session, foreman_id, branch.id)
     for field, value in (("name", name), ("address", address)):
         if not value.strip():
             raise InvalidInput(field, f"{field} is required")
@@ -185,6 +188,7 @@ def create_site(
         address=address.strip(),
         location=location.to_db(),
         geofence_m=geofence_m or branch.geofence_m,
+        foreman_id=foreman_id,
     )
     session.add(site)
     session.flush()
@@ -198,6 +202,8 @@ def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) ->
             raise InvalidInput(field, f"{field} is required")
     if "location" in changes:
         changes = {**changes, "location": changes["location"].to_db()}
+    if changes.get("foreman_id") is not None:
+        check_foreman(session, changes["foreman_id"], session.get(Client, site.client_id).branch_id)
     for key, value in changes.items():
         setattr(site, key, value)
     session.flush()

@@ -94,3 +94,12 @@ def list_users(session: Session, *, actor: Actor) -> list[User]:
     if actor.branch_id is not None:
         query = query.where(User.branch_id == actor.branch_id)
     return list(session.scalars(query))
+
+
+def check_foreman(session: Session, user_id: int | None, branch_id: int) -> None:
+    """A foreman named on a site or order: an active foreman of that branch."""
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or user.role != "foreman" or user.branch_id != branch_id or not user.active:
+        raise InvalidInput("foreman_id", f"user {user_id} is not an active foreman of this branch")

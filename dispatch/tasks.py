@@ -10,7 +10,7 @@ from core.clock import now
 from core.db import session_scope
 from core.jobs import send_now
 from core.settings import get_settings
-from dispatch import confirmations, delivery, fill, inbox
+from dispatch import confirmations, delivery, fill, inbox, onsite
 from sms.gateways import Gateway, make_gateway
 from sms.ratelimit import SenderLimiter
 
@@ -102,3 +102,14 @@ def before_shift() -> None:
     ):
         with session_scope() as session:
             step(session, now())
+
+
+@dramatiq.actor(actor_name="dispatch.no_show_sweep", max_retries=0, max_age=120_000)
+def no_show_sweep() -> None:
+    """Booked workers still unmarked late_as_no_show_min after the start become no-shows;
+    each order in its own transaction, so one failure does not hold up the rest."""
+    with session_scope() as session:
+        due = onsite.orders_due_for_sweep(session, now())
+    for order_id in due:
+        with session_scope() as session:
+            onsite.sweep_no_shows(session, order_id, now())

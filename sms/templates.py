@@ -47,6 +47,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "opted_out": "Вы отписались от рассылки. Чтобы вернуться, напишите СТАРТ.",
         "opted_in": "Вы снова получаете предложения работы. Отписаться: СТОП.",
         "help": "Ответы: ДА 123 - беру заказ 123, НЕТ 123 - отказ, ОТМЕНА 123 - отмена записи, СТОП - отписаться.",
+        "penalty": "Заказ {code}: {what}. Штраф {fine} {currency}, баллов {points}. Оспорить: позвоните в офис.",
+        "penalty_reversed": "Заказ {code}: взыскание ({what}) снято.",
+        "suspended": "Вы не получаете заказы до {until}: {why}. Оспорить: позвоните в офис.",
+        "compensation": "Заказ {code} отменён поздно, вам начислено {payout} {currency}.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -69,9 +73,37 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "opted_out": "You are unsubscribed. Text START to receive offers again.",
         "opted_in": "You will receive job offers again. Text STOP to opt out.",
         "help": "Replies: YES 123 takes order 123, NO 123 declines, CANCEL 123 cancels a booking, STOP opts out.",
+        "penalty": "Order {code}: {what}. Fine {fine} {currency}, {points} points. To dispute, call your office.",
+        "penalty_reversed": "Order {code}: the penalty ({what}) is withdrawn.",
+        "suspended": "No offers until {until}: {why}. To dispute, call your office.",
+        "compensation": "Order {code} was cancelled late: you are paid {payout} {currency}.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])
+
+# What a penalty or a suspension was for, in the worker's language.
+PENALTY_WORDS = {
+    "ru": {
+        "late": "опоздание",
+        "no_show": "неявка",
+        "late_cancellation": "поздняя отмена",
+        "complaint": "жалоба",
+        "left_early": "ранний уход",
+        "strikes": "много нарушений",
+    },
+    "en": {
+        "late": "late arrival",
+        "no_show": "no-show",
+        "late_cancellation": "late cancellation",
+        "complaint": "complaint",
+        "left_early": "left early",
+        "strikes": "too many penalties",
+    },
+}
+
+
+def penalty_words(kind: str, language: str) -> str:
+    return (PENALTY_WORDS.get(language) or PENALTY_WORDS["ru"])[kind]
 
 
 def fields_of(kind: str, language: str = "ru") -> set[str]:
@@ -94,6 +126,13 @@ LONGEST_VALUES = {
     "codes": "101, 202, 303",
     "example": "101",
     "deadline": "31.12 20:30",
+    "what": max(PENALTY_WORDS["ru"].values(), key=len),
+    "why": max(PENALTY_WORDS["ru"].values(), key=len),
+    "fine": "99999.99",
+    "payout": "99999.99",
+    "currency": "RUB",
+    "points": "3",
+    "until": "31.12 23:59",
 }
 MAX_OFFER_SEGMENTS = 2
 

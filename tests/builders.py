@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.auth import issue_token
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import orders
+from dispatch import fill, orders
 from dispatch.models import Branch, Client, Order, Site, User
 from dispatch.orders import OrderInput
 from dispatch.policy import DEFAULTS
@@ -71,13 +71,14 @@ def make_client(session: Session, *, branch: Branch, name: str | None = None) ->
     return client
 
 
-def make_site(session: Session, *, client: Client, at: Point = MOSCOW) -> Site:
+def make_site(session: Session, *, client: Client, at: Point = MOSCOW, **overrides) -> Site:
     site = Site(
         client_id=client.id,
         name=f"Site {next(_seq)}",
         address="ул. Складская, 1",
         location=at.to_db(),
         geofence_m=250,
+        **overrides,
     )
     session.add(site)
     session.flush()
@@ -128,6 +129,21 @@ def make_order(
         **overrides,
     )
     return orders.create_order(session, actor=SYSTEM, data=data, now=now)
+
+
+def book(session: Session, order: Order, workers: list[Worker], *, now: datetime = NOW) -> None:
+    """Book the workers through the real fill: the first wave, then a YES from each."""
+    fill.start_filling(session, order.id, now)
+    for i, worker in enumerate(workers):
+        offer = fill.answer(
+            session,
+            order_id=order.id,
+            worker_id=worker.id,
+            yes=True,
+            source="phone",
+            now=now + timedelta(seconds=i),
+        )
+        assert offer.status == "booked", f"worker {worker.id} got {offer.status}"
 
 
 def offset(point: Point, north_m: float = 0.0, east_m: float = 0.0) -> Point:

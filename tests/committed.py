@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from dispatch.models import Branch, Client, Offer, Order, Site, User
+from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import Worker
 
@@ -16,6 +17,10 @@ def purge_branch(session: Session, branch_id: int) -> None:
     worker_ids = select(Worker.id).where(Worker.branch_id == branch_id)
     session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
     session.execute(delete(Message).where(Message.worker_id.in_(worker_ids)))
+    for model in (Review, PenaltyEvent):  # reviews point at ledger entries
+        session.execute(
+            delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
+        )
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
     session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
     session.execute(delete(Order).where(Order.branch_id == branch_id))

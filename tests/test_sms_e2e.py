@@ -7,22 +7,15 @@ signature is refused and stores nothing.
 """
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import delete, or_, select, update
-from twilio.request_validator import RequestValidator
 
 from core.clock import now
 from core.db import session_scope
@@ -39,17 +32,14 @@ from tests.builders import (
     offset,
 )
 from tests.committed import purge_branch
+from tests.stack import Services, inbound_form, post_all, running_stack, sign, wait_for
 from workers.models import Worker
 
 BRANCH_CODE = "SMSE2E"
-TOKEN = "e2e-twilio-auth-token-0123456789abcdef"
-ACCOUNT_SID = "AC" + "e2e0" * 8
-OUR_NUMBER = "+74950000000"
 SID_PREFIX = "SMe2e"  # + a letter + 28 digits: Twilio's 34 characters; cleanup finds them
 WORKERS = 110  # wave 1 offers ceil(15 x 10) = 150: every one of them
 HEADCOUNT = 10
 TARGET = 15  # ceil(10 x 1.5), the default fixed overbooking
-WAIT_S = 30.0
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -101,105 +91,13 @@ def scene(engine):
         _purge()
 
 
-# --- processes -------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Services:
-    base: str
-    logs: dict[str, Path]
-    procs: dict[str, subprocess.Popen]
-
-    def tails(self, lines: int = 25) -> str:
-        out = []
-        for name, path in self.logs.items():
-            code = self.procs[name].poll()
-            text = path.read_text(errors="replace").splitlines()[-lines:]
-            state = "running" if code is None else f"exited {code}"
-            out.append(f"--- {name} ({state}), last {lines} lines:\n" + "\n".join(text))
-        return "\n".join(out)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # its own session: the group is this process's
-        proc.wait(timeout=5)
+# --- helpers ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def services(scene, tmp_path):
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "BRIGADA_SMS_BACKEND": "outbox",
-        "BRIGADA_TWILIO_AUTH_TOKEN": TOKEN,
-        "BRIGADA_PUBLIC_URL": base,
-        "BRIGADA_SMS_RATE_PER_SECOND": "1000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    commands = {
-        "api": [
-            *(sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"),
-            *("--host", "127.0.0.1", "--port", str(port)),
-        ],
-        "jobs": [
-            *(sys.executable, "-m", "dramatiq", "api.jobs"),
-            *("--processes", "1", "--threads", "8"),
-        ],
-    }
-    running = Services(base, {}, {})
-    try:
-        for name, command in commands.items():
-            log = tmp_path / f"{name}.log"
-            running.logs[name] = log
-            with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
-                running.procs[name] = subprocess.Popen(
-                    command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-                )
-
-        def ready():
-            try:
-                return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        _wait(ready, "the API to answer /readyz", running)
+    with running_stack(tmp_path) as running:
         yield running
-    finally:
-        for proc in running.procs.values():
-            _stop(proc)
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _wait(predicate, what: str, services: Services | None = None, timeout_s: float = WAIT_S):
-    """Poll until predicate() is truthy; fail naming what, the last state and the logs."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if result := predicate():
-            return result
-        if time.monotonic() > deadline:
-            break
-        for name, proc in (services.procs if services else {}).items():
-            if proc.poll() is not None:
-                pytest.fail(f"the {name} process died while waiting for {what}\n{services.tails()}")
-        time.sleep(0.2)
-    state = getattr(predicate, "state", lambda: "")()
-    tails = services.tails() if services else ""
-    pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}; {state}\n{tails}")
 
 
 def _post_order(services: Services, scene: Scene, site_id: int, starts_in: timedelta) -> dict:
@@ -256,7 +154,7 @@ def _wait_for_offers_sent(services: Services, order_id: int) -> dict[int, str]:
         complete = len(offers) == WORKERS and set(offers.values()) == {"sent"}
         return offers if complete and sorted(sent) == sorted(offers) else None
 
-    return _wait(done, f"the {WORKERS} wave-1 offers of order {order_id} to be sent", services)
+    return wait_for(done, f"the {WORKERS} wave-1 offers of order {order_id} to be sent", services)
 
 
 def _inbound_rows(sids: list[str]) -> list[Message]:
@@ -264,40 +162,10 @@ def _inbound_rows(sids: list[str]) -> list[Message]:
         return list(session.scalars(select(Message).where(Message.provider_sid.in_(sids))))
 
 
-def _sign(url: str, params: dict[str, str], token: str = TOKEN) -> str:
-    return RequestValidator(token).compute_signature(url, params)
-
-
-def _inbound_form(sid: str, phone: str, body: str) -> dict[str, str]:
-    return {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "AccountSid": ACCOUNT_SID,
-        "From": phone,
-        "To": OUR_NUMBER,
-        "Body": body,
-        "NumMedia": "0",
-        "NumSegments": "1",
-    }
-
-
-async def _post_all(base: str, forms: list[dict[str, str]], token: str = TOKEN):
-    """Post every form at once, each signed as Twilio would sign it."""
-    url = f"{base}/sms/inbound"
-    limits = httpx.Limits(max_connections=len(forms), max_keepalive_connections=0)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        return await asyncio.gather(
-            *(
-                client.post(url, data=form, headers={"X-Twilio-Signature": _sign(url, form, token)})
-                for form in forms
-            )
-        )
-
-
 def _reply_yes(services: Services, code: str, replies: dict[str, str]) -> None:
     """Post YES replies ({sid: phone}) concurrently; each is answered 200 with empty TwiML."""
-    forms = [_inbound_form(sid, phone, f"ДА {code}") for sid, phone in replies.items()]
-    responses = asyncio.run(_post_all(services.base, forms))
+    forms = [inbound_form(sid, phone, f"ДА {code}") for sid, phone in replies.items()]
+    responses = asyncio.run(post_all(services.base, forms))
     for response in responses:
         assert response.status_code == 200, (response.status_code, response.text)
         assert response.headers["content-type"].startswith("application/xml")
@@ -313,7 +181,7 @@ def _wait_processed(services: Services, sids: list[str]) -> list[Message]:
         ok = len(rows) == len(sids) and all(m.status == "processed" for m in rows)
         return rows if ok else None
 
-    return _wait(done, f"the {len(sids)} replies to be processed", services)
+    return wait_for(done, f"the {len(sids)} replies to be processed", services)
 
 
 def _wait_answer_texts_sent(services: Services, order_id: int, expected: int) -> list:
@@ -325,7 +193,9 @@ def _wait_answer_texts_sent(services: Services, order_id: int, expected: int) ->
         ok = len(texts) == expected and all(s == "sent" for _, _, s in texts)
         return texts if ok else None
 
-    return _wait(done, f"{expected} booked/standby texts of order {order_id} to be sent", services)
+    return wait_for(
+        done, f"{expected} booked/standby texts of order {order_id} to be sent", services
+    )
 
 
 def _check_filled(services, scene, order, repliers: set[int], booked: int, standby: int) -> None:
@@ -394,8 +264,8 @@ def test_sms_replies_fill_orders_exactly_through_the_real_processes(scene, servi
     # 3. Twilio retries: the same MessageSid, three more times and concurrently, does nothing.
     sid, phone = next(iter(yes_first.items()))
     before = _snapshot(scene.branch_id, [first["id"]])
-    forms = [_inbound_form(sid, phone, f"ДА {first['code']}")] * 3
-    for response in asyncio.run(_post_all(services.base, forms)):
+    forms = [inbound_form(sid, phone, f"ДА {first['code']}")] * 3
+    for response in asyncio.run(post_all(services.base, forms)):
         assert response.status_code == 200, response.text
     assert len(_inbound_rows([sid])) == 1
     time.sleep(1.5)  # room for any job that should not have run
@@ -421,18 +291,18 @@ def test_sms_replies_fill_orders_exactly_through_the_real_processes(scene, servi
     # 5. A forged or unsigned webhook is refused and stores nothing.
     before = _snapshot(scene.branch_id, [first["id"], second["id"]])
     url = f"{services.base}/sms/inbound"
-    forged = _inbound_form(f"{SID_PREFIX}x{0:028d}", scene.phones[workers[0]], "НЕТ")
+    forged = inbound_form(f"{SID_PREFIX}x{0:028d}", scene.phones[workers[0]], "НЕТ")
     wrong_token = httpx.post(
         url,
         data=forged,
-        headers={"X-Twilio-Signature": _sign(url, forged, "not-the-token")},
+        headers={"X-Twilio-Signature": sign(url, forged, "not-the-token")},
         timeout=10,
     )
     unsigned = httpx.post(url, data=forged, timeout=10)
     tampered = httpx.post(
         url,
         data={**forged, "Body": "СТОП"},
-        headers={"X-Twilio-Signature": _sign(url, forged)},
+        headers={"X-Twilio-Signature": sign(url, forged)},
         timeout=10,
     )
     assert [r.status_code for r in (wrong_token, unsigned, tampered)] == [403, 403, 403]

@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, IdPath, require
+from api.deps import DB, OFFICE, STAFF, IdPath, require
 from api.order_schemas import CancelIn, CandidateOut, OfferOut, OrderIn, OrderOut
 from core.clock import now
 from core.tenancy import Actor
@@ -28,7 +28,7 @@ def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), sessio
 def list_orders(
     status: Literal[ORDER_STATUSES] | None = None,  # type: ignore[valid-type]
     limit: int = Query(default=100, ge=1, le=500),
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*STAFF)),  # a foreman sees only the orders assigned to them
     session: Session = DB,
 ):
     return [
@@ -37,7 +37,7 @@ def list_orders(
 
 
 @router.get("/{order_id}", response_model=OrderOut)
-def get_order(order_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def get_order(order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB):
     order = orders.get_order(session, order_id, actor=actor)
     return OrderOut.of(order, orders.order_state(session, order))
 

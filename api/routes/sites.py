@@ -23,6 +23,7 @@ def create_site(
         address=body.address,
         location=body.location.to_point(),
         geofence_m=body.geofence_m,
+        foreman_id=body.foreman_id,
     )
     return SiteOut.of(site)
 

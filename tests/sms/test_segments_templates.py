@@ -48,6 +48,13 @@ LONGEST = {
     "codes": "101, 202, 303",
     "example": "101",
     "deadline": "31.12 20:30",
+    "what": max(templates.PENALTY_WORDS["ru"].values(), key=len),
+    "why": max(templates.PENALTY_WORDS["ru"].values(), key=len),
+    "fine": "12500.00",
+    "payout": "12500.00",
+    "currency": "RUB",
+    "points": "3",
+    "until": "31.12 23:59",
 }
 
 

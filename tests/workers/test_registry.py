@@ -70,7 +70,7 @@ def test_a_new_worker_is_stored_with_an_e164_phone_and_newcomer_figures(
     assert body["home"] == {"lat": 55.70, "lon": 37.60}
     assert (body["status"], body["suspended_until"], body["strikes"]) == ("active", None, 0)
     assert (body["language"], body["vetted"], body["branch_id"]) == ("ru", False, branch.id)
-    assert Decimal(body["rating"]) == Decimal("3.50")
+    assert Decimal(body["rating"]) == Decimal("4.00")
     assert Decimal(body["reliability"]) == Decimal("0.800")
     stored = session.get_one(Worker, body["id"])
     assert (stored.phone, stored.branch_id) == ("+79215550022", branch.id)

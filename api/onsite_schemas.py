@@ -1,0 +1,113 @@
+"""Request and response bodies of the shift on site: marks, timesheets, reviews, penalties."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from api.schemas import Body, Id
+from dispatch.timesheets import Line, Timesheet
+from rating.models import PenaltyEvent, Review
+
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class AttendanceIn(Body):
+    worker_id: Id
+    status: Literal["arrived", "left_early", "no_show", "released"]
+    at: AwareDatetime | None = Field(
+        default=None, description="when it happened; now if left out, never in the future"
+    )
+
+
+class TimesheetLineOut(BaseModel):
+    worker_id: int
+    full_name: str
+    attendance: str | None
+    arrived_at: datetime | None
+    left_at: datetime | None
+    hours: Decimal
+    client_amount: Decimal
+    base_pay: Decimal
+    allowances: Decimal
+    fines: Decimal
+    worker_pay: Decimal
+    margin: Decimal
+
+    @classmethod
+    def of(cls, line: Line) -> "TimesheetLineOut":
+        return cls(**{name: getattr(line, name) for name in cls.model_fields})
+
+
+class TimesheetOut(BaseModel):
+    order_id: int
+    code: str
+    currency: str
+    starts_at: datetime
+    ends_at: datetime
+    closed: bool
+    lines: list[TimesheetLineOut]
+    totals: dict[str, Decimal]
+
+    @classmethod
+    def of(cls, sheet: Timesheet) -> "TimesheetOut":
+        return cls(
+            order_id=sheet.order_id,
+            code=sheet.code,
+            currency=sheet.currency,
+            starts_at=sheet.starts_at,
+            ends_at=sheet.ends_at,
+            closed=sheet.closed,
+            lines=[TimesheetLineOut.of(line) for line in sheet.lines],
+            totals=sheet.totals,
+        )
+
+
+class ReviewIn(Body):
+    worker_id: Id
+    stars: int = Field(ge=1, le=5, strict=True)  # true is not 1
+    complaint: bool = False
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    order_id: int
+    worker_id: int
+    stars: int
+    complaint: bool
+    comment: str | None
+    penalty_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, review: Review) -> "ReviewOut":
+        return cls.model_validate(review)
+
+
+class PenaltyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    worker_id: int
+    kind: str
+    points: int
+    fine: Decimal
+    payout: Decimal
+    currency: str
+    order_id: int | None
+    automatic: bool
+    reason: str
+    reverses_id: int | None
+    reversed_at: datetime | None
+    occurred_at: datetime
+    created_at: datetime
+
+    @classmethod
+    def of(cls, event: PenaltyEvent) -> "PenaltyOut":
+        return cls.model_validate(event)
+
+
+class ReverseIn(Body):
+    reason: Reason

@@ -1,0 +1,148 @@
+"""On site and after: the foreman's marks, closing a shift, timesheets, reviews, a worker's
+penalties and their reversal, a branch's payouts."""
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from api.deps import DB, OFFICE, STAFF, IdPath, require
+from api.onsite_schemas import (
+    AttendanceIn,
+    PenaltyOut,
+    ReverseIn,
+    ReviewIn,
+    ReviewOut,
+    TimesheetOut,
+)
+from api.order_schemas import RosterLine
+from core.clock import now
+from core.tenancy import Actor
+from dispatch import onsite, record, reviews, timesheets
+
+router = APIRouter(prefix="/api/v1")
+
+CSV = "text/csv; charset=utf-8"
+CSV_ANSWER = {200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}}
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type=CSV,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/orders/{order_id}/attendance", response_model=RosterLine, tags=["on site"])
+def mark_attendance(
+    order_id: IdPath,
+    body: AttendanceIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> RosterLine:
+    offer = onsite.mark_attendance(
+        session,
+        order_id,
+        actor=actor,
+        worker_id=body.worker_id,
+        status=body.status,
+        at=body.at,
+        now=now(),
+    )
+    return RosterLine.of(offer)
+
+
+@router.post("/orders/{order_id}/close", response_model=TimesheetOut, tags=["on site"])
+def close_shift(
+    order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB
+) -> TimesheetOut:
+    order = onsite.close_shift(session, order_id, actor=actor, now=now())
+    return TimesheetOut.of(timesheets.timesheet(session, order.id, actor=actor))
+
+
+@router.get(
+    "/orders/{order_id}/timesheet",
+    response_model=TimesheetOut,
+    responses=CSV_ANSWER,
+    tags=["on site"],
+)
+def timesheet(
+    order_id: IdPath,
+    format: Literal["json", "csv"] = "json",
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+):
+    sheet = timesheets.timesheet(session, order_id, actor=actor)
+    if format == "csv":
+        return _csv(timesheets.timesheet_csv(sheet), f"timesheet-{sheet.code}-{sheet.order_id}.csv")
+    return TimesheetOut.of(sheet)
+
+
+@router.post(
+    "/orders/{order_id}/reviews", status_code=201, response_model=ReviewOut, tags=["on site"]
+)
+def review_worker(
+    order_id: IdPath,
+    body: ReviewIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> ReviewOut:
+    review = reviews.review_worker(
+        session,
+        order_id,
+        actor=actor,
+        worker_id=body.worker_id,
+        stars=body.stars,
+        complaint=body.complaint,
+        comment=body.comment,
+        now=now(),
+    )
+    return ReviewOut.of(review)
+
+
+@router.get("/workers/{worker_id}/penalties", response_model=list[PenaltyOut], tags=["penalties"])
+def worker_penalties(
+    worker_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+) -> list[PenaltyOut]:
+    return [PenaltyOut.of(e) for e in record.worker_penalties(session, worker_id, actor=actor)]
+
+
+@router.post(
+    "/penalties/{penalty_id}/reverse",
+    status_code=201,
+    response_model=PenaltyOut,
+    tags=["penalties"],
+)
+def reverse_penalty(
+    penalty_id: IdPath,
+    body: ReverseIn,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+) -> PenaltyOut:
+    reversal = record.reverse_penalty(
+        session, penalty_id, actor=actor, reason=body.reason, now=now()
+    )
+    return PenaltyOut.of(reversal)
+
+
+@router.get(
+    "/branches/{branch_id}/payouts",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "one row per worker"}},
+    tags=["branches"],
+)
+def payouts(
+    branch_id: IdPath,
+    date_from: date = Query(alias="from"),
+    date_to: date = Query(alias="to"),
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+) -> Response:
+    currency, rows = timesheets.payouts(
+        session, branch_id, actor=actor, date_from=date_from, date_to=date_to
+    )
+    return _csv(
+        timesheets.payouts_csv(currency, rows), f"payouts-{branch_id}-{date_from}-{date_to}.csv"
+    )

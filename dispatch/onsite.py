@@ -1,0 +1,252 @@
+"""On site: the foreman's marks, the no-show sweep and closing a shift.
+
+A mark decides the automatic penalties of that worker on that order (late, no-show, left
+early); a corrected mark reverses what no longer applies and adds what now does, so the
+ledger always matches the final marks. Locks: order, then offer, then ledger entry, then
+worker (as everywhere in dispatch).
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import locked
+from core.errors import Conflict, InvalidInput
+from core.tenancy import SYSTEM, Actor
+from dispatch import record
+from dispatch.models import ATTENDANCE, Branch, Offer, Order
+from dispatch.orders import get_order
+from rating import policy
+from rating import service as ledger
+
+EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
+MARKED_KINDS = ("late", "no_show", "left_early")  # what marks produce on their own
+UNDER_WAY = ("open", "filling", "filled", "short", "in_progress")
+SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
+
+
+def _check_open(order: Order) -> None:
+    if order.status == "cancelled":
+        raise Conflict(f"order {order.code} is cancelled")
+    if order.closed_at is not None:
+        raise Conflict(f"order {order.code} is closed: its attendance is final")
+
+
+def _booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
+    offer = session.scalars(
+        locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
+    ).one_or_none()
+    if offer is None or offer.status != "booked":
+        raise Conflict(f"worker {worker_id} is not booked on order {order.code}")
+    return offer
+
+
+def _check_time(order: Order, offer: Offer, status: str, at: datetime, now: datetime) -> None:
+    if at > now:
+        raise InvalidInput("at", "is in the future")
+    if status == "no_show":
+        if now < order.starts_at:
+            raise Conflict(f"order {order.code} has not started: nobody is a no-show yet")
+        return
+    if at < order.starts_at - EARLIEST_ARRIVAL:
+        raise InvalidInput("at", f"is more than {EARLIEST_ARRIVAL} before the start")
+    if at > order.ends_at:
+        raise InvalidInput("at", "is after the end of the shift")
+    if status == "left_early":
+        if offer.arrived_at is None:
+            raise Conflict(f"worker {offer.worker_id} has no arrival to leave from: mark it first")
+        if at < offer.arrived_at:
+            raise InvalidInput("at", "is before the worker's arrival")
+
+
+def _penalties_due(
+    order: Order, offer: Offer, branch: Branch
+) -> list[tuple[str, int, Decimal, str]]:
+    """(kind, points, fine, reason) the marks call for."""
+    if offer.attendance == "no_show":
+        return [("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, "did not come")]
+    if offer.attendance not in ("arrived", "left_early"):
+        return []  # released extras: no penalty
+    due = []
+    lateness = policy.judge_arrival(
+        offer.arrived_at,
+        order.starts_at,
+        grace_min=branch.late_grace_min,
+        as_no_show_min=branch.late_as_no_show_min,
+        late_fine_per_min=branch.late_fine_per_min,
+    )
+    came = f"arrived {lateness.minutes_late} min after the start"
+    if lateness.kind == "late":
+        due.append(("late", lateness.points, lateness.fine, came))
+    elif lateness.kind == "no_show":
+        more = f"{came}, more than {branch.late_as_no_show_min} min: counts as a no-show"
+        due.append(("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, more))
+    if offer.attendance == "left_early":
+        left = f"left {int((order.ends_at - offer.left_at).total_seconds() // 60)} min early"
+        due.append(("left_early", policy.LEFT_EARLY_POINTS, Decimal("0"), left))
+    return due
+
+
+def _settle_penalties(
+    session: Session, order: Order, offer: Offer, branch: Branch, by: Actor, now: datetime
+) -> None:
+    """Make the worker's automatic entries on this order match the marks."""
+    due = {
+        (kind, points, policy.money(fine)): reason
+        for kind, points, fine, reason in _penalties_due(order, offer, branch)
+    }
+    for event in ledger.active_events(session, offer.worker_id, order.id):
+        key = (event.kind, event.points, event.fine)
+        if event.kind not in MARKED_KINDS:
+            continue
+        if key in due:
+            del due[key]  # still right: kept as it is
+            continue
+        event = ledger.get_event(session, event.id, lock=True)
+        # The correction's author answers for it in the ledger and the audit log.
+        record.withdraw(session, event, order, reason="attendance corrected", now=now, actor=by)
+    for (kind, points, fine), reason in due.items():
+        record.penalise(
+            session, order, offer.worker_id, kind=kind, points=points, fine=fine, reason=reason
+        )
+    record.refresh_worker(session, offer.worker_id, now)
+
+
+def _apply(
+    session: Session,
+    order: Order,
+    offer: Offer,
+    *,
+    status: str,
+    at: datetime,
+    by: Actor,
+    now: datetime,
+) -> bool:
+    """Set one mark; False when it was already exactly so."""
+    before = (offer.attendance, offer.arrived_at, offer.left_at)
+    if status in ("arrived", "released"):
+        offer.arrived_at, offer.left_at = at, None
+    elif status == "left_early":
+        offer.left_at = at
+    else:  # no_show
+        offer.arrived_at = offer.left_at = None
+    offer.attendance = status
+    if (offer.attendance, offer.arrived_at, offer.left_at) == before:
+        return False
+    offer.attendance_by = by.user_id
+    if order.status in UNDER_WAY:
+        order.status = "in_progress"
+    session.flush()
+    audit.log(
+        session,
+        by,
+        "attendance.mark",
+        "offer",
+        [offer.id],
+        order.branch_id,
+        order_id=order.id,
+        worker_id=offer.worker_id,
+        before={"attendance": before[0], "arrived_at": _iso(before[1]), "left_at": _iso(before[2])},
+        after={
+            "attendance": status,
+            "arrived_at": _iso(offer.arrived_at),
+            "left_at": _iso(offer.left_at),
+        },
+    )
+    _settle_penalties(session, order, offer, session.get(Branch, order.branch_id), by, now)
+    return True
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def mark_attendance(
+    session: Session,
+    order_id: int,
+    *,
+    actor: Actor,
+    worker_id: int,
+    status: str,
+    at: datetime | None,
+    now: datetime,
+) -> Offer:
+    """The foreman's mark for one booked worker; corrections allowed until the close."""
+    if status not in ATTENDANCE:
+        raise InvalidInput("status", f"must be one of {', '.join(ATTENDANCE)}")
+    at = at or now
+    order = get_order(session, order_id, actor=actor, lock=True)
+    _check_open(order)
+    offer = _booked_offer(session, order, worker_id)
+    _check_time(order, offer, status, at, now)
+    _apply(session, order, offer, status=status, at=at, by=actor, now=now)
+    return offer
+
+
+def _unmarked(session: Session, order: Order) -> list[Offer]:
+    return list(
+        session.scalars(
+            locked(
+                select(Offer)
+                .where(
+                    Offer.order_id == order.id,
+                    Offer.status == "booked",
+                    Offer.attendance.is_(None),
+                )
+                .order_by(Offer.id)
+            )
+        )
+    )
+
+
+def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
+    """Orders under way, past start + late_as_no_show_min, with a booked worker unmarked."""
+    cutoff = Order.starts_at + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
+    unmarked = exists().where(
+        Offer.order_id == Order.id, Offer.status == "booked", Offer.attendance.is_(None)
+    )
+    return list(
+        session.scalars(
+            select(Order.id)
+            .join(Branch, Branch.id == Order.branch_id)
+            .where(
+                Order.status.in_(UNDER_WAY),
+                Order.closed_at.is_(None),
+                Order.starts_at > now - SWEEP_LOOKBACK,
+                cutoff < now,
+                unmarked,
+            )
+            .order_by(Order.starts_at)
+        )
+    )
+
+
+def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
+    """Booked workers still unmarked late_as_no_show_min after the start are no-shows."""
+    order = session.scalars(locked(select(Order).where(Order.id == order_id))).one_or_none()
+    if order is None or order.status not in UNDER_WAY or order.closed_at is not None:
+        return 0
+    branch = session.get(Branch, order.branch_id)
+    if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
+        return 0
+    offers = _unmarked(session, order)
+    for offer in offers:
+        _apply(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
+    return len(offers)
+
+
+def close_shift(session: Session, order_id: int, *, actor: Actor, now: datetime) -> Order:
+    """End the shift: unmarked booked workers become no-shows; marks are final from here."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    _check_open(order)
+    if now < order.starts_at:
+        raise Conflict(f"order {order.code} has not started yet")
+    for offer in _unmarked(session, order):
+        _apply(session, order, offer, status="no_show", at=now, by=actor, now=now)
+    order.closed_at, order.status, order.next_wave_at = now, "completed", None
+    session.flush()
+    audit.log(session, actor, "order.close", "order", [order.id], order.branch_id)
+    return order

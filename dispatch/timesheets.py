@@ -1,0 +1,259 @@
+"""Timesheets: what a shift costs the client and pays each worker, and a branch's payouts.
+
+Per booked worker, minutes worked run from the arrival (or the start, if earlier) to leaving
+(or the end, or the close if the shift was closed early).
+- client amount = minutes x client rate / 60 (released extras are not billed: overbooking
+  is the firm's cost);
+- base pay = minutes x worker rate / 60;
+- allowances = show-up pay of a released extra + compensation entries;
+- fines = the worker's standing fines on the order;
+- pay = base + allowances - fines (a no-show's fine makes it negative: a debt);
+- margin = client amount - pay.
+Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
+so the sheet adds up to the cent.
+"""
+
+import csv
+import io
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidInput
+from core.tenancy import Actor
+from dispatch.errors import BranchNotFound
+from dispatch.models import Branch, Offer, Order
+from dispatch.orders import get_order
+from rating.models import PenaltyEvent
+from rating.policy import money
+from workers.models import Worker
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Line:
+    worker_id: int
+    full_name: str
+    attendance: str | None
+    arrived_at: datetime | None
+    left_at: datetime | None
+    hours: Decimal
+    client_amount: Decimal
+    base_pay: Decimal
+    allowances: Decimal
+    fines: Decimal
+    worker_pay: Decimal
+    margin: Decimal
+
+
+@dataclass(frozen=True)
+class Timesheet:
+    order_id: int
+    code: str
+    currency: str
+    starts_at: datetime
+    ends_at: datetime
+    closed: bool
+    lines: list[Line]
+    totals: dict[str, Decimal]
+
+
+def minutes_worked(order: Order, offer: Offer) -> int:
+    if offer.attendance not in ("arrived", "left_early") or offer.arrived_at is None:
+        return 0
+    start = max(offer.arrived_at, order.starts_at)
+    # Until leaving, the end of the shift, or a close before the end (work done early).
+    end = min(offer.left_at or order.ends_at, order.ends_at, order.closed_at or order.ends_at)
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def line_of(
+    order: Order, offer: Offer, name: str, branch: Branch, entries: list[PenaltyEvent]
+) -> Line:
+    minutes = minutes_worked(order, offer)
+    client_amount = money(order.client_rate * minutes / 60)
+    base_pay = money(order.worker_rate * minutes / 60)
+    allowances = sum((e.payout for e in entries), ZERO)
+    if offer.attendance == "released":
+        allowances += branch.show_up_pay
+    fines = sum((e.fine for e in entries), ZERO)
+    pay = base_pay + allowances - fines
+    return Line(
+        worker_id=offer.worker_id,
+        full_name=name,
+        attendance=offer.attendance,
+        arrived_at=offer.arrived_at,
+        left_at=offer.left_at,
+        hours=(Decimal(minutes) / 60).quantize(Decimal("0.01")),
+        client_amount=client_amount,
+        base_pay=base_pay,
+        allowances=money(allowances),
+        fines=money(fines),
+        worker_pay=money(pay),
+        margin=money(client_amount - pay),
+    )
+
+
+MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
+
+
+def _standing_entries(session: Session, order_ids: list[int]) -> dict[tuple[int, int], list]:
+    rows = session.scalars(
+        select(PenaltyEvent).where(
+            PenaltyEvent.order_id.in_(order_ids),
+            PenaltyEvent.kind != "reversal",
+            PenaltyEvent.reversed_at.is_(None),
+        )
+    )
+    entries: dict[tuple[int, int], list[PenaltyEvent]] = {}
+    for entry in rows:
+        entries.setdefault((entry.order_id, entry.worker_id), []).append(entry)
+    return entries
+
+
+def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
+    """Lines of the booked workers (and of the cancelled order's compensated ones)."""
+    if not orders:
+        return {}
+    by_id = {o.id: o for o in orders}
+    entries = _standing_entries(session, list(by_id))
+    rows = session.execute(
+        select(Offer, Worker.full_name)
+        .join(Worker, Worker.id == Offer.worker_id)
+        .where(Offer.order_id.in_(by_id))
+        .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
+    )
+    branches: dict[int, Branch] = {}
+    lines: dict[int, list[Line]] = {o.id: [] for o in orders}
+    for offer, name in rows:
+        mine = entries.get((offer.order_id, offer.worker_id), [])
+        if offer.status != "booked" and not any(e.payout for e in mine):
+            continue  # a late cancellation's entry puts nobody on the sheet; compensation does
+        order = by_id[offer.order_id]
+        branch = branches.setdefault(order.branch_id, session.get(Branch, order.branch_id))
+        lines[order.id].append(line_of(order, offer, name, branch, mine))
+    return lines
+
+
+def _totals(lines: list[Line]) -> dict[str, Decimal]:
+    totals = {name: sum((getattr(line, name) for line in lines), ZERO) for name in MONEY_COLUMNS}
+    totals["hours"] = sum((line.hours for line in lines), ZERO)
+    return totals
+
+
+def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
+    order = get_order(session, order_id, actor=actor)
+    branch = session.get(Branch, order.branch_id)
+    lines = _lines(session, [order])[order.id]
+    return Timesheet(
+        order_id=order.id,
+        code=order.code,
+        currency=branch.currency,
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        closed=order.closed_at is not None,
+        lines=lines,
+        totals=_totals(lines),
+    )
+
+
+def timesheet_csv(sheet: Timesheet) -> str:
+    names = [f.name for f in fields(Line)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["order", *names])
+    for line in sheet.lines:
+        writer.writerow([sheet.code, *(_cell(v) for v in asdict(line).values())])
+    writer.writerow(
+        [
+            sheet.code,
+            "total",
+            *("" for _ in names[1:5]),
+            *(_cell(sheet.totals[n]) for n in names[5:]),
+        ]
+    )
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Payout:
+    worker_id: int
+    full_name: str
+    phone: str
+    shifts: int
+    hours: Decimal
+    base_pay: Decimal
+    allowances: Decimal
+    fines: Decimal
+    worker_pay: Decimal
+
+
+def payouts(
+    session: Session, branch_id: int, *, actor: Actor, date_from: date, date_to: date
+) -> tuple[str, list[Payout]]:
+    """Per worker, over the branch's closed or cancelled orders starting on those local dates
+    (both included): what to pay. Returns the currency and the rows, by name."""
+    if not actor.sees_branch(branch_id) or (branch := session.get(Branch, branch_id)) is None:
+        raise BranchNotFound(branch_id)
+    if date_to < date_from:
+        raise InvalidInput("to", "is before from", location="query")
+    zone = ZoneInfo(branch.timezone)
+    start = datetime.combine(date_from, time(0), zone)
+    end = datetime.combine(date_to + timedelta(days=1), time(0), zone)
+    orders = list(
+        session.scalars(
+            select(Order).where(
+                Order.branch_id == branch_id,
+                Order.starts_at >= start,
+                Order.starts_at < end,
+                (Order.closed_at.is_not(None)) | (Order.status == "cancelled"),
+            )
+        )
+    )
+    per_worker: dict[int, list[Line]] = {}
+    names: dict[int, str] = {}
+    for order_lines in _lines(session, orders).values():
+        for line in order_lines:
+            per_worker.setdefault(line.worker_id, []).append(line)
+            names[line.worker_id] = line.full_name
+    phones = dict(
+        session.execute(select(Worker.id, Worker.phone).where(Worker.id.in_(per_worker))).all()
+    )
+    rows = [
+        Payout(
+            worker_id=worker_id,
+            full_name=names[worker_id],
+            phone=phones[worker_id],
+            shifts=sum(1 for line in lines if line.hours > 0),
+            hours=sum((line.hours for line in lines), ZERO),
+            base_pay=sum((line.base_pay for line in lines), ZERO),
+            allowances=sum((line.allowances for line in lines), ZERO),
+            fines=sum((line.fines for line in lines), ZERO),
+            worker_pay=sum((line.worker_pay for line in lines), ZERO),
+        )
+        for worker_id, lines in per_worker.items()
+    ]
+    rows.sort(key=lambda p: (p.full_name, p.worker_id))
+    return branch.currency, rows
+
+
+def payouts_csv(currency: str, rows: list[Payout]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*(f.name for f in fields(Payout)), "currency"])
+    for row in rows:
+        writer.writerow([*(_cell(v) for v in asdict(row).values()), currency])
+    return out.getvalue()

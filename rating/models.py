@@ -1,0 +1,83 @@
+"""The penalty ledger (append-only) and reviews of a worker's shifts."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models import Base
+from rating.policy import LEDGER_KINDS
+
+
+class PenaltyEvent(Base):
+    """One entry of the ledger. Never deleted or edited, except that a reversal stamps
+    reversed_at on the entry it cancels (and is itself an entry with reverses_id)."""
+
+    __tablename__ = "penalty_events"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {(*LEDGER_KINDS, 'reversal')}", name="kind"),
+        CheckConstraint("points >= 0 AND fine >= 0 AND payout >= 0", name="amounts"),
+        CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)", name="reversal"),
+        # One reversal per entry: reversing twice is settled by the database.
+        UniqueConstraint("reverses_id", name="uq_penalty_events_reverses_id"),
+        Index("ix_penalty_events_worker", "worker_id", "occurred_at"),
+        Index("ix_penalty_events_order", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    points: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False, server_default="0")
+    payout: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False, server_default="0")
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    # When it happened (the shift's start for attendance; the moment for a cancellation).
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    automatic: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
+    reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class Review(Base):
+    """Stars from the foreman or the client for one worker's shift; one per worker per order."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
+        UniqueConstraint("order_id", "worker_id", name="uq_reviews_order_worker"),
+        Index("ix_reviews_worker", "worker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
+    stars: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    complaint: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    # The complaint's ledger entry: reversing it also takes these stars out of the average.
+    penalty_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )

@@ -1,0 +1,216 @@
+"""The ledger's use-cases: record an entry, reverse one, take a review, and recompute a
+worker's figures and standing from the whole record."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db import flush_checked, locked
+from core.errors import Conflict, InvalidInput, NotFound
+from rating import policy
+from rating.models import PenaltyEvent, Review
+from workers.models import Worker
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A booked shift the worker came to (arrived, left early or released)."""
+
+    order_id: int
+    at: datetime  # the shift's start: orders the record
+
+
+def record(
+    session: Session,
+    *,
+    worker_id: int,
+    kind: str,
+    occurred_at: datetime,
+    currency: str,
+    reason: str,
+    order_id: int | None = None,
+    points: int = 0,
+    fine: Decimal = Decimal("0"),
+    payout: Decimal = Decimal("0"),
+    automatic: bool = True,
+    created_by: int | None = None,
+) -> PenaltyEvent:
+    if kind not in policy.LEDGER_KINDS:
+        raise InvalidInput("kind", f"must be one of {', '.join(policy.LEDGER_KINDS)}")
+    event = PenaltyEvent(
+        worker_id=worker_id,
+        order_id=order_id,
+        kind=kind,
+        points=points,
+        fine=policy.money(fine),
+        payout=policy.money(payout),
+        currency=currency,
+        occurred_at=occurred_at,
+        automatic=automatic,
+        created_by=created_by,
+        reason=reason,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def get_event(session: Session, event_id: int, *, lock: bool = False) -> PenaltyEvent:
+    query = select(PenaltyEvent).where(PenaltyEvent.id == event_id)
+    event = session.scalars(locked(query) if lock else query).one_or_none()
+    if event is None:
+        raise NotFound("penalty", event_id)
+    return event
+
+
+def reverse(
+    session: Session,
+    event: PenaltyEvent,
+    *,
+    reason: str,
+    now: datetime,
+    automatic: bool = False,
+    created_by: int | None = None,
+) -> PenaltyEvent:
+    """A compensating entry; the original is stamped reversed_at. Twice is a conflict (the
+    caller holds the original's row lock; the unique reverses_id settles any race)."""
+    if not reason.strip():
+        raise InvalidInput("reason", "a reason is required")
+    if event.kind == "reversal":
+        raise Conflict(f"penalty {event.id} is itself a reversal")
+    if event.reversed_at is not None:
+        raise Conflict(f"penalty {event.id} was already reversed")
+    reversal = PenaltyEvent(
+        worker_id=event.worker_id,
+        order_id=event.order_id,
+        kind="reversal",
+        currency=event.currency,
+        occurred_at=event.occurred_at,
+        automatic=automatic,
+        created_by=created_by,
+        reason=reason.strip(),
+        reverses_id=event.id,
+    )
+    event.reversed_at = now
+    flush_checked(session, reversal, on_unique=Conflict(f"penalty {event.id} was already reversed"))
+    return reversal
+
+
+def active_events(
+    session: Session, worker_id: int, order_id: int | None = None
+) -> list[PenaltyEvent]:
+    """The entries that count: not reversed, and not reversals themselves."""
+    query = select(PenaltyEvent).where(
+        PenaltyEvent.worker_id == worker_id,
+        PenaltyEvent.kind != "reversal",
+        PenaltyEvent.reversed_at.is_(None),
+    )
+    if order_id is not None:
+        query = query.where(PenaltyEvent.order_id == order_id)
+    return list(session.scalars(query.order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)))
+
+
+def history(session: Session, worker_id: int) -> list[PenaltyEvent]:
+    """Every entry, reversals included, newest first (what a dispatcher reads)."""
+    return list(
+        session.scalars(
+            select(PenaltyEvent)
+            .where(PenaltyEvent.worker_id == worker_id)
+            .order_by(PenaltyEvent.created_at.desc(), PenaltyEvent.id.desc())
+        )
+    )
+
+
+def add_review(
+    session: Session,
+    *,
+    order_id: int,
+    worker_id: int,
+    stars: int,
+    complaint: bool,
+    comment: str | None,
+    created_by: int | None,
+) -> Review:
+    if not 1 <= stars <= 5:
+        raise InvalidInput("stars", "must be 1 to 5")
+    review = Review(
+        order_id=order_id,
+        worker_id=worker_id,
+        stars=stars,
+        complaint=complaint,
+        comment=(comment or "").strip() or None,
+        created_by=created_by,
+    )
+    flush_checked(
+        session,
+        review,
+        on_unique=Conflict(f"worker {worker_id} already has a review for order {order_id}"),
+    )
+    return review
+
+
+def counted_stars(session: Session, worker_id: int) -> list[int]:
+    """Stars of the worker's reviews, except a complaint whose penalty was reversed."""
+    rows = session.execute(
+        select(Review.stars)
+        .outerjoin(PenaltyEvent, PenaltyEvent.id == Review.penalty_id)
+        .where(Review.worker_id == worker_id, PenaltyEvent.reversed_at.is_(None))
+        .order_by(Review.id)
+    )
+    return [stars for (stars,) in rows]
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    figures: policy.Figures
+    standing: policy.Standing
+    newly_suspended: bool  # suspended_until moved later than it was and is in the future
+
+
+def refresh(
+    session: Session,
+    worker: Worker,
+    *,
+    attended: list[Shift],
+    strike_policy: policy.StrikePolicy,
+    now: datetime,
+) -> Refreshed:
+    """Rating, reliability, strikes and suspension recomputed from the whole record and stored
+    on the worker (the caller holds the worker's row lock)."""
+    events = active_events(session, worker.id)
+    by_order: dict[int, set[str]] = {}
+    for event in events:
+        if event.order_id is not None:
+            by_order.setdefault(event.order_id, set()).add(event.kind)
+    # (time, order, came or None, on time or None); a no-show's late arrival counts as a no-show.
+    observations: list[tuple[datetime, int, bool | None, bool | None]] = []
+    timeline: list[policy.Mark] = []
+    for shift in attended:
+        kinds = by_order.get(shift.order_id, set())
+        if "no_show" not in kinds:
+            observations.append((shift.at, shift.order_id, True, "late" not in kinds))
+        if not kinds & set(policy.PENALTY_KINDS):
+            timeline.append(policy.Mark(shift.at, "clean"))
+    for event in events:
+        if event.kind in ("no_show", "late_cancellation"):
+            observations.append((event.occurred_at, event.order_id or 0, False, None))
+        if event.kind in policy.PENALTY_KINDS:
+            timeline.append(policy.Mark(event.occurred_at, event.kind))
+    observations.sort(key=lambda o: (o[0], o[1]))
+    came = [c for _, _, c, _ in observations if c is not None]
+    on_time = [t for _, _, _, t in observations if t is not None]
+    figures = policy.figures(came, on_time, counted_stars(session, worker.id))
+    standing = policy.standing(timeline, strike_policy, now)
+    before = worker.suspended_until
+    worker.rating, worker.reliability = figures.rating, figures.reliability
+    worker.strikes, worker.suspended_until = standing.strikes, standing.suspended_until
+    newly = (
+        standing.suspended_until is not None
+        and standing.suspended_until > now
+        and (before is None or standing.suspended_until > before)
+    )
+    session.flush()
+    return Refreshed(figures, standing, newly)
