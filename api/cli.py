@@ -94,9 +94,15 @@ def demo_seed(
 @app.command()
 def api() -> None:
     """The HTTP API (uvicorn)."""
+    import os
+    import tempfile
+
     import uvicorn
 
     settings = get_settings()
+    if settings.web_concurrency > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each API process writes its metrics here; /metrics sums them (prometheus_client).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="brigada-metrics-")
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -114,6 +120,9 @@ def jobs(processes: int = 1, threads: int = 4) -> None:
     import sys
 
     os.nice(get_settings().jobs_nice)  # inherited by dramatiq's worker processes
+    # An idle consumer polls Redis with a backoff up to this (default 1 s): a new order's fill
+    # job would wait up to a second before anyone looked.
+    os.environ.setdefault("dramatiq_worker_timeout", "100")
     args = ["dramatiq", "api.jobs", "--processes", str(processes), "--threads", str(threads)]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 

@@ -14,6 +14,7 @@ LATENCY = Histogram(
 JOBS_HEARTBEAT_AGE = Gauge(
     "brigada_jobs_heartbeat_age_seconds",
     "Seconds since a jobs process ran the scheduler's heartbeat (-1: never)",
+    multiprocess_mode="mostrecent",  # with several API processes: the latest scrape's reading
 )
 
 

@@ -17,8 +17,8 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     public_url: str = "http://127.0.0.1:8000"
     port: int = Field(default=8000, ge=1, le=65535)
-    # uvicorn processes for the API; more than one when a core's worth of webhooks is not enough.
-    web_concurrency: int = Field(default=1, ge=1, le=64)
+    # uvicorn processes for the API: two keep webhooks answered while jobs busy the other core.
+    web_concurrency: int = Field(default=2, ge=1, le=64)
     # Database connections each process keeps open: at least its request or job threads, so
     # none waits for one and none is opened and closed per request under load.
     db_pool_size: int = Field(default=20, ge=1, le=200)

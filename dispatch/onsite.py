@@ -98,6 +98,8 @@ def _settle_penalties(
         (kind, points, policy.money(fine)): reason
         for kind, points, fine, reason in _penalties_due(order, offer, branch)
     }
+    for waived in ledger.waived_events(session, offer.worker_id, order.id):
+        due.pop((waived.kind, waived.points, waived.fine), None)  # a dispatcher's word stands
     for event in ledger.active_events(session, offer.worker_id, order.id):
         key = (event.kind, event.points, event.fine)
         if event.kind not in MARKED_KINDS:
@@ -107,7 +109,9 @@ def _settle_penalties(
             continue
         event = ledger.get_event(session, event.id, lock=True)
         # The correction's author answers for it in the ledger and the audit log.
-        record.withdraw(session, event, order, reason="attendance corrected", now=now, actor=by)
+        record.withdraw(
+            session, event, order, reason="attendance corrected", now=now, actor=by, by_rule=True
+        )
     for (kind, points, fine), reason in due.items():
         record.penalise(
             session, order, offer.worker_id, kind=kind, points=points, fine=fine, reason=reason

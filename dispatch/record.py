@@ -151,14 +151,16 @@ def withdraw(
     reason: str,
     now: datetime,
     actor: Actor | None,
+    by_rule: bool = False,
 ) -> PenaltyEvent:
-    """Reverse one entry (the caller holds its row lock and refreshes), audited and texted."""
+    """Reverse one entry (the caller holds its row lock and refreshes), audited and texted.
+    by_rule: a corrected mark took it back, not a dispatcher's decision (which sticks)."""
     reversal = ledger.reverse(
         session,
         event,
         reason=reason,
         now=now,
-        automatic=_automatic(actor),
+        automatic=by_rule or _automatic(actor),
         created_by=actor.user_id if actor else None,
     )
     branch_id = order.branch_id if order else session.get(Worker, event.worker_id).branch_id

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.db import flush_checked, locked
 from core.errors import Conflict, InvalidInput, NotFound
@@ -111,6 +111,22 @@ def active_events(
     if order_id is not None:
         query = query.where(PenaltyEvent.order_id == order_id)
     return list(session.scalars(query.order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)))
+
+
+def waived_events(session: Session, worker_id: int, order_id: int) -> list[PenaltyEvent]:
+    """Entries of the worker on the order that a person reversed (not a rule)."""
+    reversal = aliased(PenaltyEvent)
+    return list(
+        session.scalars(
+            select(PenaltyEvent)
+            .join(reversal, reversal.reverses_id == PenaltyEvent.id)
+            .where(
+                PenaltyEvent.worker_id == worker_id,
+                PenaltyEvent.order_id == order_id,
+                reversal.automatic.is_(False),
+            )
+        )
+    )
 
 
 def history(session: Session, worker_id: int) -> list[PenaltyEvent]:

@@ -4,6 +4,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
+from core.db import session_scope
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
@@ -38,3 +39,10 @@ def purge_code(session: Session, code: str) -> None:
     branch_id = session.scalar(select(Branch.id).where(Branch.code == code))
     if branch_id is not None:
         purge_branch(session, branch_id)
+
+
+def purge_e2e(code: str, sid_prefix: str) -> None:
+    """What an end-to-end test committed: its branch and the inbound SMS it posted."""
+    with session_scope() as session:
+        session.execute(delete(Message).where(Message.provider_sid.like(f"{sid_prefix}%")))
+        purge_code(session, code)

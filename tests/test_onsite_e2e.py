@@ -21,12 +21,12 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from core.clock import now
 from core.db import session_scope
 from core.jobs import send_now
-from dispatch.models import Branch, Offer, Order, Site, User
+from dispatch.models import Offer, Order
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (
@@ -39,7 +39,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_branch
+from tests.committed import purge_e2e
 from tests.stack import Services, inbound_form, post_all, running_stack, wait_for
 from workers.models import Worker
 
@@ -59,15 +59,7 @@ class Scene:
 
 
 def _purge() -> None:
-    with session_scope() as session:
-        session.execute(delete(Message).where(Message.provider_sid.like(f"{SID_PREFIX}%")))
-        branch_id = session.scalar(select(Branch.id).where(Branch.code == BRANCH_CODE))
-        if branch_id is None:
-            return
-        users = select(User.id).where(User.branch_id == branch_id)
-        session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
-        session.execute(update(Site).where(Site.foreman_id.in_(users)).values(foreman_id=None))
-        purge_branch(session, branch_id)
+    purge_e2e(BRANCH_CODE, SID_PREFIX)
 
 
 @pytest.fixture

@@ -38,6 +38,19 @@ def _children_of(pid: int) -> list[int]:
     return found
 
 
+def _state(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def _alive(pid: int) -> bool:
+    """Running, not an exited process its new parent has yet to reap (a zombie)."""
+    return _state(pid) not in (None, "Z", "X")
+
+
 def _wait(predicate, timeout_s: float, what: str):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -80,6 +93,9 @@ def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
         assert alive.returncode == 0, alive.stdout
         children = _children_of(proc.pid)
         assert len(children) == 3  # api, jobs, scheduler
+        # ...and theirs: uvicorn's two API processes (BRIGADA_WEB_CONCURRENCY), dramatiq's workers.
+        descendants = [pid for child in children for pid in _children_of(child)]
+        assert len(descendants) >= 3
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -89,5 +105,5 @@ def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
             pytest.fail("brigada run did not stop within 25 s of Ctrl-C")
     output = proc.stdout.read().decode(errors="replace")
     assert code == 0, output
-    # No child outlived the supervisor.
-    assert [pid for pid in children if os.path.exists(f"/proc/{pid}")] == []
+    # No child, nor a child of theirs, outlived the supervisor.
+    assert [(pid, _state(pid)) for pid in children + descendants if _alive(pid)] == []

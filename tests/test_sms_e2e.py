@@ -15,11 +15,11 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select
 
 from core.clock import now
 from core.db import session_scope
-from dispatch.models import Branch, Offer, Order, User
+from dispatch.models import Offer, Order
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
@@ -31,7 +31,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_branch
+from tests.committed import purge_e2e
 from tests.stack import Services, inbound_form, post_all, running_stack, sign, wait_for
 from workers.models import Worker
 
@@ -54,16 +54,7 @@ class Scene:
 
 
 def _purge() -> None:
-    """Everything this test commits, including what an interrupted run left behind."""
-    with session_scope() as session:
-        session.execute(delete(Message).where(Message.provider_sid.like(f"{SID_PREFIX}%")))
-        branch_id = session.scalar(select(Branch.id).where(Branch.code == BRANCH_CODE))
-        if branch_id is None:
-            return
-        # Orders point at their creator and users at the branch: untie them, drop the users.
-        session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
-        session.execute(delete(User).where(User.branch_id == branch_id))
-        purge_branch(session, branch_id)
+    purge_e2e(BRANCH_CODE, SID_PREFIX)
 
 
 @pytest.fixture

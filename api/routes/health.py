@@ -1,8 +1,11 @@
 """Liveness, readiness and Prometheus metrics."""
 
+import os
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import text
 
 from api.metrics import JOBS_HEARTBEAT_AGE
@@ -41,4 +44,8 @@ def metrics() -> Response:
         JOBS_HEARTBEAT_AGE.set(-1 if age is None else age)
     except Exception:
         JOBS_HEARTBEAT_AGE.set(-1)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # several API processes: sum them all
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

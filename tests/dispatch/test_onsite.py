@@ -383,3 +383,28 @@ def test_closing_early_pays_until_the_close(session, shift, dispatcher):
     onsite.close_shift(session, order.id, actor=dispatcher, now=order.starts_at + 5 * 60 * MIN)
     sheet = timesheets.timesheet(session, order.id, actor=dispatcher)
     assert {line.hours for line in sheet.lines} == {5}  # not the 8 h scheduled
+
+
+def test_a_penalty_a_dispatcher_reversed_is_not_brought_back_by_a_later_mark(
+    session, shift, dispatcher
+):
+    from dispatch import record
+
+    order, (worker, *_) = shift
+    late = order.starts_at + 25 * MIN
+    mark(session, order, worker, "arrived", dispatcher, at=late)
+    (entry,) = entries(session, worker, "late")
+    record.reverse_penalty(
+        session, entry.id, actor=dispatcher, reason="the bus broke down", now=late + MIN
+    )
+    # Later the foreman notes the worker left an hour early: that is new, the lateness is not.
+    mark(session, order, worker, "left_early", dispatcher, at=order.ends_at - 60 * MIN)
+    assert [e.reversed_at is not None for e in entries(session, worker, "late")] == [True]
+    assert len(entries(session, worker, "left_early")) == 1
+    # A correction's own reversals, though, are by rule: marking late again after on time
+    # brings the lateness back.
+    other = shift[1][1]
+    mark(session, order, other, "arrived", dispatcher, at=late)
+    mark(session, order, other, "arrived", dispatcher, at=order.starts_at)
+    mark(session, order, other, "arrived", dispatcher, at=late)
+    assert [e.reversed_at is None for e in entries(session, other, "late")] == [False, True]
