@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
 from dispatch.models import Branch, Site
 from dispatch.policy import KNOBS
@@ -18,6 +18,14 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        # PostgreSQL text cannot hold NUL: refuse it here, naming the field, not with a 500.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 # Patch bodies declare `field: T = None`: leaving a field out keeps it, an explicit null

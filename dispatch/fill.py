@@ -261,6 +261,8 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
 
 
 def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
+    if offer.status == "booked" and offer.attendance is not None:
+        raise OfferClosed("already marked on site")  # came early: the foreman decides now
     if offer.status == "booked":
         offer.status = "cancelled"
         late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
@@ -293,8 +295,8 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
     if order is None or order.status not in FILLABLE:
         return False
     offer = _lock_offer(session, order, worker_id)
-    if offer.status != "booked" or offer.confirmed_at is not None:
-        return False  # confirmed or changed meanwhile
+    if offer.status != "booked" or offer.confirmed_at is not None or offer.attendance:
+        return False  # confirmed, on site already, or changed meanwhile
     offer.status = "released"
     messaging.notify(session, order, offer, "booking_released")
     session.flush()

@@ -6,6 +6,7 @@ ledger always matches the final marks. Locks: order, then offer, then ledger ent
 worker (as everywhere in dispatch).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -23,7 +24,8 @@ from rating import policy
 from rating import service as ledger
 
 EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
-MARKED_KINDS = ("late", "no_show", "left_early")  # what marks produce on their own
+# What marks produce on their own (compensation: a released extra's show-up pay).
+MARKED_KINDS = ("late", "no_show", "left_early", "compensation")
 UNDER_WAY = ("open", "filling", "filled", "short", "in_progress")
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
 
@@ -62,14 +64,29 @@ def _check_time(order: Order, offer: Offer, status: str, at: datetime, now: date
             raise InvalidInput("at", "is before the worker's arrival")
 
 
-def _penalties_due(
-    order: Order, offer: Offer, branch: Branch
-) -> list[tuple[str, int, Decimal, str]]:
-    """(kind, points, fine, reason) the marks call for."""
+@dataclass(frozen=True)
+class Due:
+    """An automatic ledger entry the marks call for."""
+
+    kind: str
+    points: int
+    fine: Decimal
+    payout: Decimal
+    reason: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.points, policy.money(self.fine), policy.money(self.payout))
+
+
+def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
+    zero = Decimal("0")
     if offer.attendance == "no_show":
-        return [("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, "did not come")]
+        return [Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, "did not come")]
+    if offer.attendance == "released":  # came but not needed: show-up pay, no penalty
+        return [Due("compensation", 0, zero, branch.show_up_pay, "released on site")]
     if offer.attendance not in ("arrived", "left_early"):
-        return []  # released extras: no penalty
+        return []
     due = []
     lateness = policy.judge_arrival(
         offer.arrived_at,
@@ -80,42 +97,53 @@ def _penalties_due(
     )
     came = f"arrived {lateness.minutes_late} min after the start"
     if lateness.kind == "late":
-        due.append(("late", lateness.points, lateness.fine, came))
+        due.append(Due("late", lateness.points, lateness.fine, zero, came))
     elif lateness.kind == "no_show":
         more = f"{came}, more than {branch.late_as_no_show_min} min: counts as a no-show"
-        due.append(("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, more))
+        due.append(Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, more))
     if offer.attendance == "left_early":
         left = f"left {int((order.ends_at - offer.left_at).total_seconds() // 60)} min early"
-        due.append(("left_early", policy.LEFT_EARLY_POINTS, Decimal("0"), left))
+        due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
     return due
 
 
-def _settle_penalties(
+def _key(event) -> tuple:
+    return (event.kind, event.points, event.fine, event.payout)
+
+
+def _settle_entries(
     session: Session, order: Order, offer: Offer, branch: Branch, by: Actor, now: datetime
 ) -> None:
     """Make the worker's automatic entries on this order match the marks."""
-    due = {
-        (kind, points, policy.money(fine)): reason
-        for kind, points, fine, reason in _penalties_due(order, offer, branch)
-    }
+    due = {d.key: d for d in _entries_due(order, offer, branch)}
     for waived in ledger.waived_events(session, offer.worker_id, order.id):
-        due.pop((waived.kind, waived.points, waived.fine), None)  # a dispatcher's word stands
+        due.pop(_key(waived), None)  # a dispatcher's word stands
     for event in ledger.active_events(session, offer.worker_id, order.id):
-        key = (event.kind, event.points, event.fine)
         if event.kind not in MARKED_KINDS:
             continue
-        if key in due:
-            del due[key]  # still right: kept as it is
+        if _key(event) in due:
+            del due[_key(event)]  # still right: kept as it is
             continue
         event = ledger.get_event(session, event.id, lock=True)
         # The correction's author answers for it in the ledger and the audit log.
         record.withdraw(
             session, event, order, reason="attendance corrected", now=now, actor=by, by_rule=True
         )
-    for (kind, points, fine), reason in due.items():
-        record.penalise(
-            session, order, offer.worker_id, kind=kind, points=points, fine=fine, reason=reason
-        )
+    for entry in due.values():
+        if entry.kind == "compensation":
+            record.compensate(
+                session, order, offer.worker_id, reason=entry.reason, text="show_up_pay"
+            )
+        else:
+            record.penalise(
+                session,
+                order,
+                offer.worker_id,
+                kind=entry.kind,
+                points=entry.points,
+                fine=entry.fine,
+                reason=entry.reason,
+            )
     record.refresh_worker(session, offer.worker_id, now)
 
 
@@ -141,7 +169,7 @@ def _apply(
     if (offer.attendance, offer.arrived_at, offer.left_at) == before:
         return False
     offer.attendance_by = by.user_id
-    if order.status in UNDER_WAY:
+    if order.status in UNDER_WAY and now >= order.starts_at:  # early arrivals: still filling
         order.status = "in_progress"
     session.flush()
     audit.log(
@@ -160,7 +188,7 @@ def _apply(
             "left_at": _iso(offer.left_at),
         },
     )
-    _settle_penalties(session, order, offer, session.get(Branch, order.branch_id), by, now)
+    _settle_entries(session, order, offer, session.get(Branch, order.branch_id), by, now)
     return True
 
 
@@ -200,7 +228,7 @@ def _unmarked(session: Session, order: Order) -> list[Offer]:
                     Offer.status == "booked",
                     Offer.attendance.is_(None),
                 )
-                .order_by(Offer.id)
+                .order_by(Offer.worker_id)  # then their worker rows, in this order too
             )
         )
     )

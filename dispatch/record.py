@@ -116,8 +116,11 @@ def penalise(
     return event
 
 
-def compensate(session: Session, order: Order, worker_id: int, *, reason: str) -> PenaltyEvent:
-    """Show-up pay for a booked worker whose order the client cancelled late."""
+def compensate(
+    session: Session, order: Order, worker_id: int, *, reason: str, text: str = "compensation"
+) -> PenaltyEvent:
+    """Show-up pay: for a booked worker whose order the client cancelled late, or one released
+    on site (text "show_up_pay"), at the branch's rate of the day, kept on the ledger."""
     branch = session.get(Branch, order.branch_id)
     event = ledger.record(
         session,
@@ -134,7 +137,7 @@ def compensate(session: Session, order: Order, worker_id: int, *, reason: str) -
     tell(
         session,
         worker,
-        "compensation",
+        text,
         order_id=order.id,
         code=order.code,
         payout=f"{event.payout:f}",

@@ -1,5 +1,6 @@
 """Jobs of the fill engine: thin, idempotent, each in its own transaction."""
 
+import logging
 from datetime import timedelta
 from functools import lru_cache
 
@@ -15,6 +16,7 @@ from sms.gateways import Gateway, make_gateway
 from sms.ratelimit import SenderLimiter
 
 setup_broker()
+log = logging.getLogger("brigada.jobs")
 
 RECONCILE_GRACE = timedelta(seconds=30)
 
@@ -111,5 +113,8 @@ def no_show_sweep() -> None:
     with session_scope() as session:
         due = onsite.orders_due_for_sweep(session, now())
     for order_id in due:
-        with session_scope() as session:
-            onsite.sweep_no_shows(session, order_id, now())
+        try:
+            with session_scope() as session:
+                onsite.sweep_no_shows(session, order_id, now())
+        except Exception:  # the next tick retries it; the other orders go on now
+            log.exception("no-show sweep of order %s failed", order_id)

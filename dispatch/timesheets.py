@@ -1,11 +1,12 @@
 """Timesheets: what a shift costs the client and pays each worker, and a branch's payouts.
 
-Per booked worker, minutes worked run from the arrival (or the start, if earlier) to leaving
-(or the end, or the close if the shift was closed early).
-- client amount = minutes x client rate / 60 (released extras are not billed: overbooking
-  is the firm's cost);
-- base pay = minutes x worker rate / 60;
-- allowances = show-up pay of a released extra + compensation entries;
+Per booked worker, hours worked run from the arrival (or the start, if earlier) to leaving
+(or the end, or the close if the shift was closed early), in whole minutes, shown to the
+hundredth of an hour.
+- client amount = hours x client rate (released extras are not billed: overbooking is the
+  firm's cost);
+- base pay = hours x worker rate;
+- allowances = the worker's show-up pay entries on the order (released, or a late cancel);
 - fines = the worker's standing fines on the order;
 - pay = base + allowances - fines (a no-show's fine makes it negative: a debt);
 - margin = client amount - pay.
@@ -33,6 +34,7 @@ from rating.policy import money
 from workers.models import Worker
 
 ZERO = Decimal("0.00")
+MAX_PAYOUT_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -72,15 +74,12 @@ def minutes_worked(order: Order, offer: Offer) -> int:
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def line_of(
-    order: Order, offer: Offer, name: str, branch: Branch, entries: list[PenaltyEvent]
-) -> Line:
-    minutes = minutes_worked(order, offer)
-    client_amount = money(order.client_rate * minutes / 60)
-    base_pay = money(order.worker_rate * minutes / 60)
-    allowances = sum((e.payout for e in entries), ZERO)
-    if offer.attendance == "released":
-        allowances += branch.show_up_pay
+def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) -> Line:
+    # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
+    hours = money(Decimal(minutes_worked(order, offer)) / 60)
+    client_amount = money(order.client_rate * hours)
+    base_pay = money(order.worker_rate * hours)
+    allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
     fines = sum((e.fine for e in entries), ZERO)
     pay = base_pay + allowances - fines
     return Line(
@@ -89,7 +88,7 @@ def line_of(
         attendance=offer.attendance,
         arrived_at=offer.arrived_at,
         left_at=offer.left_at,
-        hours=(Decimal(minutes) / 60).quantize(Decimal("0.01")),
+        hours=hours,
         client_amount=client_amount,
         base_pay=base_pay,
         allowances=money(allowances),
@@ -128,15 +127,13 @@ def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
         .where(Offer.order_id.in_(by_id))
         .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
     )
-    branches: dict[int, Branch] = {}
     lines: dict[int, list[Line]] = {o.id: [] for o in orders}
     for offer, name in rows:
         mine = entries.get((offer.order_id, offer.worker_id), [])
         if offer.status != "booked" and not any(e.payout for e in mine):
             continue  # a late cancellation's entry puts nobody on the sheet; compensation does
         order = by_id[offer.order_id]
-        branch = branches.setdefault(order.branch_id, session.get(Branch, order.branch_id))
-        lines[order.id].append(line_of(order, offer, name, branch, mine))
+        lines[order.id].append(line_of(order, offer, name, mine))
     return lines
 
 
@@ -210,6 +207,10 @@ def payouts(
         raise BranchNotFound(branch_id)
     if date_to < date_from:
         raise InvalidInput("to", "is before from", location="query")
+    if (date_to - date_from).days > MAX_PAYOUT_DAYS:
+        raise InvalidInput(
+            "to", f"a report covers at most {MAX_PAYOUT_DAYS} days", location="query"
+        )
     zone = ZoneInfo(branch.timezone)
     start = datetime.combine(date_from, time(0), zone)
     end = datetime.combine(date_to + timedelta(days=1), time(0), zone)

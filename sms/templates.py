@@ -51,6 +51,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "penalty_reversed": "Заказ {code}: взыскание ({what}) снято.",
         "suspended": "Вы не получаете заказы до {until}: {why}. Оспорить: позвоните в офис.",
         "compensation": "Заказ {code} отменён поздно, вам начислено {payout} {currency}.",
+        "show_up_pay": "Заказ {code}: вы не понадобились на объекте, вам начислено {payout} {currency}.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -77,6 +78,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "penalty_reversed": "Order {code}: the penalty ({what}) is withdrawn.",
         "suspended": "No offers until {until}: {why}. To dispute, call your office.",
         "compensation": "Order {code} was cancelled late: you are paid {payout} {currency}.",
+        "show_up_pay": "Order {code}: you were not needed on site; you are paid {payout} {currency}.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])

@@ -227,12 +227,12 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
     lines = {line["worker_id"]: line for line in sheet["lines"]}
     assert set(lines) == set(crew)
 
-    # By hand: 8 h at 250/120; 25 min late = 455 min, 15 beyond the grace x 5.00 = 75.00;
-    # 40 min late = 440 min, 30 x 5.00 = 150.00; released: 300.00 show-up pay, not billed;
-    # no-show: fined 300.00.
+    # By hand: 8 h at 250/120; 25 min late = 455 min = 7.58 h, 15 beyond the grace x 5.00 =
+    # 75.00; 40 min late = 440 min = 7.33 h, 30 x 5.00 = 150.00; released: 300.00 show-up
+    # pay, not billed; no-show: fined 300.00.
     expected = {w: ("8.00", "2000.00", "960.00", "0.00", "0.00", "960.00") for w in on_time}
-    expected[late_25] = ("7.58", "1895.83", "910.00", "0.00", "75.00", "835.00")
-    expected[late_40] = ("7.33", "1833.33", "880.00", "0.00", "150.00", "730.00")
+    expected[late_25] = ("7.58", "1895.00", "909.60", "0.00", "75.00", "834.60")
+    expected[late_40] = ("7.33", "1832.50", "879.60", "0.00", "150.00", "729.60")
     expected[released] = ("0.00", "0.00", "0.00", "300.00", "0.00", "300.00")
     for w in absent:
         expected[w] = ("0.00", "0.00", "0.00", "0.00", "300.00", "-300.00")
@@ -242,9 +242,9 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
         margin = Decimal(figures[1]) - Decimal(figures[5])
         assert Decimal(lines[worker_id]["margin"]) == margin
     totals = sheet["totals"]
-    assert Decimal(totals["client_amount"]) == Decimal("21729.16")
-    assert Decimal(totals["worker_pay"]) == Decimal("9605.00")
-    assert Decimal(totals["margin"]) == Decimal("12124.16")
+    assert Decimal(totals["client_amount"]) == Decimal("21727.50")
+    assert Decimal(totals["worker_pay"]) == Decimal("9604.20")
+    assert Decimal(totals["margin"]) == Decimal("12123.30")
     for column in ("client_amount", "worker_pay", "margin", "fines", "allowances"):
         assert Decimal(totals[column]) == sum(Decimal(line[column]) for line in sheet["lines"])
 
@@ -278,6 +278,7 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
     assert by_worker == Counter(
         [(late_25, "late", 1, Decimal("75.00")), (late_40, "late", 2, Decimal("150.00"))]
         + [(w, "no_show", 3, Decimal("300.00")) for w in absent]
+        + [(released, "compensation", 0, Decimal("0.00"))]  # its show-up pay, 300.00
     )
     penalties = _api(services, "GET", f"/api/v1/workers/{late_40}/penalties", scene.office)
     assert [(p["kind"], p["points"], p["fine"]) for p in penalties.json()] == [

@@ -33,6 +33,8 @@ def upgrade() -> None:
         op.add_column("branches", sa.Column(name, type_, server_default=default, nullable=False))
         op.alter_column("branches", name, server_default=None)  # new branches get policy.py's
     op.alter_column("workers", "rating", server_default="4.00")
+    # Workers never rated yet had the old newcomer default: give them the new one.
+    op.execute("UPDATE workers SET rating = 4.00 WHERE rating = 3.50")
 
     op.add_column("sites", sa.Column("foreman_id", sa.Integer(), nullable=True))
     op.create_foreign_key(op.f("fk_sites_foreman_id_users"), "sites", "users", ["foreman_id"], ["id"])

@@ -523,3 +523,21 @@ def test_foremen_are_assigned_by_site_or_order_and_must_be_this_branchs_foremen(
     assert visible(site_foreman) == {by_site["id"]}  # the named order is the other foreman's
     assert visible(order_foreman) == {named["id"]}
     assert visible(stranger) == set()
+
+
+def test_nul_characters_and_endless_payout_ranges_are_422_not_500(client, session, shift):
+    order, (worker, *_) = shift["order"], shift["workers"]
+    _mark(client, shift["foreman"], order, worker, "arrived")
+    before = _counts(session)
+    review = client.post(
+        _path(order, "/reviews"),
+        headers=shift["foreman"],
+        json={"worker_id": worker.id, "stars": 4, "comment": "ok\x00"},
+    )
+    assert review.status_code == 422 and review.json()["detail"][0]["loc"] == ["body", "comment"]
+    branch = shift["branch"].id
+    for query in ("from=2026-01-01&to=9999-12-31", "from=2025-01-01&to=2026-06-01"):
+        answer = client.get(f"/api/v1/branches/{branch}/payouts?{query}", headers=shift["office"])
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["loc"] == ["query", "to"]
+    assert _counts(session) == before

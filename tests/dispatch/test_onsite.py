@@ -200,7 +200,8 @@ def test_a_no_show_corrected_to_released_lifts_the_suspension(session, shift, di
     assert offer.attendance == "released" and offer.arrived_at == order.starts_at
     session.refresh(no_show)
     assert no_show.reversed_at == started
-    assert [e.kind for e in entries(session, worker)] == ["no_show", "reversal"]
+    # The no-show taken back; a released worker's show-up pay is on the ledger like the twin's.
+    assert [e.kind for e in entries(session, worker)] == ["no_show", "reversal", "compensation"]
     assert figures_of(session, worker) == figures_of(session, twin)
     assert worker.suspended_until is None
 
@@ -408,3 +409,29 @@ def test_a_penalty_a_dispatcher_reversed_is_not_brought_back_by_a_later_mark(
     mark(session, order, other, "arrived", dispatcher, at=order.starts_at)
     mark(session, order, other, "arrived", dispatcher, at=late)
     assert [e.reversed_at is None for e in entries(session, other, "late")] == [False, True]
+
+
+def test_an_early_arrival_keeps_the_order_filling_and_the_worker_on_the_roster(
+    session, shift, dispatcher
+):
+    from dispatch import fill
+    from dispatch.errors import OfferClosed
+
+    order, (early, other, _) = shift
+    before_start = order.starts_at - 20 * MIN
+    mark(session, order, early, "arrived", dispatcher, at=before_start)
+    assert order.status == "filled"  # the others may still cancel and be replaced
+    with pytest.raises(OfferClosed):  # but not the one already on site
+        fill.answer(
+            session,
+            order_id=order.id,
+            worker_id=early.id,
+            yes=False,
+            source="sms",
+            now=before_start,
+        )
+    fill.answer(
+        session, order_id=order.id, worker_id=other.id, yes=False, source="sms", now=before_start
+    )
+    assert offer_of(session, order, other).status == "cancelled"
+    assert offer_of(session, order, early).attendance == "arrived"

@@ -55,8 +55,8 @@ def mark(session, order, worker, status, actor, at, now):
 # client 250.00/h, worker 120.00/h, 8 h shift, grace 10 min, fine 5.00 per minute beyond it.
 EXPECTED = [
     ("A on time", "arrived", "8.00", "2000.00", "960.00", "0", "0", "960.00", "1040.00"),
-    # 25 min late: 455 min; 250 x 455 / 60 = 1895.833..; fine 5.00 x 15 = 75.00
-    ("B late", "arrived", "7.58", "1895.83", "910.00", "0", "75.00", "835.00", "1060.83"),
+    # 25 min late: 455 min = 7.58 h (shown); 250 x 7.58 = 1895.00; fine 5.00 x 15 = 75.00
+    ("B late", "arrived", "7.58", "1895.00", "909.60", "0", "75.00", "834.60", "1060.40"),
     ("C left early", "left_early", "5.00", "1250.00", "600.00", "0", "0", "600.00", "650.00"),
     ("D released", "released", "0.00", "0.00", "0.00", "300.00", "0", "300.00", "-300.00"),
     ("E no-show", "no_show", "0.00", "0.00", "0.00", "0", "300.00", "-300.00", "300.00"),
@@ -101,12 +101,12 @@ def test_a_closed_shift_adds_up_to_the_cent(session, dispatcher, closed_shift):
     assert got == [(name, att, *map(D, rest)) for name, att, *rest in EXPECTED]
     assert sheet.totals == {
         "hours": D("20.58"),
-        "client_amount": D("5145.83"),
-        "base_pay": D("2470.00"),
+        "client_amount": D("5145.00"),
+        "base_pay": D("2469.60"),
         "allowances": D("300.00"),
         "fines": D("375.00"),
-        "worker_pay": D("2395.00"),
-        "margin": D("2750.83"),
+        "worker_pay": D("2394.60"),
+        "margin": D("2750.40"),
     }
     for column in COLUMNS:
         assert sheet.totals[column] == sum(getattr(line, column) for line in sheet.lines)
@@ -126,8 +126,8 @@ def test_a_reversed_fine_is_off_the_sheet(session, dispatcher, closed_shift):
     )
     sheet = timesheets.timesheet(session, closed_shift.id, actor=dispatcher)
     late = next(line for line in sheet.lines if line.full_name == "B late")
-    assert (late.fines, late.worker_pay, late.margin) == (D("0"), D("910.00"), D("985.83"))
-    assert (sheet.totals["fines"], sheet.totals["worker_pay"]) == (D("300.00"), D("2470.00"))
+    assert (late.fines, late.worker_pay, late.margin) == (D("0"), D("909.60"), D("985.40"))
+    assert (sheet.totals["fines"], sheet.totals["worker_pay"]) == (D("300.00"), D("2469.60"))
 
 
 def test_the_csv_reads_back_to_the_same_figures(session, dispatcher, closed_shift):
