@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 PRISM := tests/sms/node_modules/.bin/prism
+ASSETS := web/node_modules/.package-lock.json
 
 .PHONY: run test lint install clean
 
@@ -18,12 +19,17 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# htmx and Leaflet for the console, served by the app itself (pinned by the lock file).
+$(ASSETS): web/package.json web/package-lock.json
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund
+	touch $(ASSETS)
+
 # Prism serves Twilio's own API spec for the gateway tests (pinned by the lock file).
 $(PRISM): tests/sms/package.json tests/sms/package-lock.json
 	npm ci --prefix tests/sms --ignore-scripts --no-audit --no-fund
 	touch $(PRISM)
 
-run: $(STAMP)
+run: $(STAMP) $(ASSETS)
 	scripts/services.sh brigada
 	export BRIGADA_ENV=$${BRIGADA_ENV:-dev}; \
 	$(BIN)/brigada migrate && \
@@ -36,8 +42,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: $(STAMP) $(PRISM)
+test: $(STAMP) $(PRISM) $(ASSETS)
 	scripts/services.sh brigada_test
+	scripts/browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -33,6 +33,11 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 def current_actor(request: Request, token: str = Depends(oauth2), session: Session = DB) -> Actor:
+    return actor_from_token(request, token, session)
+
+
+def actor_from_token(request: Request, token: str, session: Session) -> Actor:
+    """The staff member a token names, read from the database; 401 when it cannot be used."""
     settings = request.app.state.settings
     try:
         claims = jwt.decode(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import errors
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
+from api.console import routes as console
 from api.metrics import MetricsMiddleware
 from api.routes import (
     audit,
@@ -60,6 +61,7 @@ def create_app(
     app.state.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     app.add_middleware(MetricsMiddleware)
     errors.install(app)
+    console.install(app)
     for router in (
         health.router,
         auth_router,

@@ -1,0 +1,27 @@
+"""The console's pages, its static files and the vendored front-end libraries, on the app."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.console import signin, web
+
+HERE = Path(__file__).resolve().parent
+# htmx and Leaflet from the npm registry (web/package.json, installed by make): no CDN.
+VENDOR = HERE.parent.parent / "web" / "node_modules"
+VENDORED = {"htmx": VENDOR / "htmx.org" / "dist", "leaflet": VENDOR / "leaflet" / "dist"}
+PAGES = (signin.router,)
+
+
+def install(app: FastAPI) -> None:
+    web.install(app)
+    app.mount("/static/console", StaticFiles(directory=HERE / "static"), name="console-static")
+    for name, directory in VENDORED.items():
+        app.mount(
+            f"/static/vendor/{name}",
+            StaticFiles(directory=directory, check_dir=False),
+            name=f"vendor-{name}",
+        )
+    for router in PAGES:
+        app.include_router(router)

@@ -1,0 +1,73 @@
+"""Signing in and out of the console: the API's own token, kept in an HttpOnly cookie."""
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.auth import issue_token
+from api.console.i18n import translator
+from api.console.web import (
+    PREFIX,
+    SESSION_COOKIE,
+    console_actor,
+    csrf_checked,
+    language,
+    render,
+)
+from api.deps import DB
+from core.tenancy import Actor
+from dispatch.staff import authenticate
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+def _safe_next(target: str | None, role: str) -> str:
+    """Only our own pages: never an open redirect to another site."""
+    if target and target.startswith(PREFIX + "/") and not target.startswith("//"):
+        return target
+    return f"{PREFIX}/foreman" if role == "foreman" else f"{PREFIX}/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "") -> Response:
+    return render(request, "login.html", {"next": next})
+
+
+@router.post("/login", dependencies=[Depends(csrf_checked)])
+def login(
+    request: Request,
+    username: str = Form(max_length=64),
+    password: str = Form(max_length=200),
+    next: str = Form(default=""),
+    session: Session = DB,
+) -> Response:
+    t = translator(language(request))
+    address = request.client.host if request.client else "unknown"
+    if not request.app.state.login_limiter.allow(username, address):
+        return render(
+            request, "login.html", {"error": t("too_many"), "next": next}, status_code=429
+        )
+    user = authenticate(session, username=username, password=password)
+    if user is None:
+        return render(
+            request, "login.html", {"error": t("wrong_login"), "next": next}, status_code=401
+        )
+    settings = request.app.state.settings
+    token = issue_token(settings, user.id)
+    response = RedirectResponse(_safe_next(next, user.role), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token.access_token,
+        max_age=token.expires_in,
+        httponly=True,
+        samesite="lax",
+        secure=settings.public_url.startswith("https"),
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(csrf_checked)])
+def logout(actor: Actor = Depends(console_actor)) -> Response:
+    response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

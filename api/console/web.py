@@ -1,0 +1,126 @@
+"""What every console page shares: templates, the signed-in staff member (a session cookie
+holding the same token as the API's), CSRF protection of forms, and the language."""
+
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.console.i18n import LANGUAGES, translator
+from api.deps import DB, actor_from_token
+from api.errors import _status_of
+from core.errors import DomainError, InvalidInput
+from core.tenancy import Actor
+
+SESSION_COOKIE = "brigada_session"
+CSRF_COOKIE = "brigada_csrf"
+LANG_COOKIE = "brigada_lang"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+PREFIX = "/console"
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+class SignInFirst(Exception):
+    """No usable session: the page answers with the sign-in form."""
+
+
+def language(request: Request) -> str:
+    wanted = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "ru"
+    return wanted if wanted in LANGUAGES else "ru"
+
+
+def console_actor(request: Request, session: Session = DB) -> Actor:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise SignInFirst
+    try:
+        return actor_from_token(request, token, session)
+    except HTTPException:
+        raise SignInFirst from None
+
+
+def staff(*roles: str):
+    """The signed-in staff member, if their role may open this page (403 otherwise)."""
+
+    def check(actor: Actor = Depends(console_actor)) -> Actor:
+        if actor.role not in roles:
+            raise HTTPException(403, detail=f"{actor.role} may not open this page")
+        return actor
+
+    return check
+
+
+async def csrf_checked(request: Request) -> None:
+    """A form post must carry the token of its own session's cookie (double submit)."""
+    expected = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.method == "POST":
+        sent = (await request.form()).get(CSRF_FIELD)
+    if not expected or not sent or not secrets.compare_digest(expected, str(sent)):
+        raise HTTPException(403, detail="the form has expired: reload the page and try again")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict | None = None,
+    *,
+    actor: Actor | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    lang = language(request)
+    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {"t": translator(lang), "lang": lang, "actor": actor, "csrf": csrf, **(context or {})},
+        status_code=status_code,
+    )
+    secure = request.app.state.settings.public_url.startswith("https")
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=secure)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, language(request), samesite="lax", max_age=365 * 86400)
+    return response
+
+
+def field_errors(exc: InvalidInput) -> dict[str, str]:
+    """{field: message} for a form to show beside its inputs."""
+    return {str(exc.loc[-1]): exc.msg}
+
+
+def _is_console(request: Request) -> bool:
+    return request.url.path.startswith(PREFIX) or request.url.path.startswith("/c/")
+
+
+async def _sign_in_first(request: Request, exc: SignInFirst) -> Response:
+    target = f"{PREFIX}/login?next={quote(str(request.url.path))}"
+    if request.headers.get("HX-Request"):  # htmx follows this header, not a 303
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def install(app) -> None:
+    """Console pages answer errors with a page, not JSON; the API keeps its JSON."""
+    app.add_exception_handler(SignInFirst, _sign_in_first)
+    api_domain_handler = app.exception_handlers[DomainError]
+
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if not _is_console(request):
+            return await api_domain_handler(request, exc)
+        return render(request, "error.html", {"message": str(exc)}, status_code=_status_of(exc))
+
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _is_console(request):
+            return await http_exception_handler(request, exc)
+        return render(request, "error.html", {"message": exc.detail}, status_code=exc.status_code)
+
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)

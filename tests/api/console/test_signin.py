@@ -1,0 +1,61 @@
+"""Signing in to the console: a form with a CSRF token, a session cookie, no open redirect."""
+
+from tests.builders import PASSWORD, make_branch, make_user
+
+
+def _form(client) -> str:
+    page = client.get("/console/login")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    return client.cookies["brigada_csrf"]
+
+
+def test_sign_in_sets_an_httponly_session_and_goes_to_the_board(client, session):
+    user = make_user(session, role="dispatcher", branch=make_branch(session))
+    csrf = _form(client)
+    answer = client.post(
+        "/console/login",
+        data={"username": user.username, "password": PASSWORD, "csrf": csrf, "next": ""},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/console/"
+    cookie = answer.headers["set-cookie"]
+    assert "brigada_session=" in cookie and "HttpOnly" in cookie
+
+
+def test_a_foreman_lands_on_the_shift_page_and_next_never_leaves_the_console(client, session):
+    user = make_user(session, role="foreman", branch=make_branch(session))
+    csrf = _form(client)
+    for target in ("https://evil.example/", "//evil.example/x", "/api/v1/workers"):
+        answer = client.post(
+            "/console/login",
+            data={"username": user.username, "password": PASSWORD, "csrf": csrf, "next": target},
+            follow_redirects=False,
+        )
+        assert answer.headers["location"] == "/console/foreman", target
+
+
+def test_wrong_password_or_missing_csrf_sign_nobody_in(client, session):
+    user = make_user(session, role="dispatcher", branch=make_branch(session))
+    csrf = _form(client)
+    wrong = client.post(
+        "/console/login",
+        data={"username": user.username, "password": "not-it-at-all", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert wrong.status_code == 401 and "brigada_session" not in wrong.headers.get("set-cookie", "")
+    assert 'role="alert"' in wrong.text
+    forged = client.post(
+        "/console/login",
+        data={"username": user.username, "password": PASSWORD, "csrf": "guessed"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403 and "brigada_session" not in forged.headers.get(
+        "set-cookie", ""
+    )
+
+
+def test_pages_without_a_session_send_you_to_sign_in(client):
+    client.cookies.clear()
+    answer = client.post("/console/logout", follow_redirects=False)
+    assert answer.status_code == 403  # no CSRF token: refused before anything else
+    assert client.get("/console/login?lang=en").text.count("Sign in") >= 2
