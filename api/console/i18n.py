@@ -66,6 +66,15 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def add(texts: dict[str, dict[str, str]]) -> None:
+    """A page module's own words, merged in at import (keys must not clash)."""
+    for lang, table in texts.items():
+        clash = set(table) & set(TEXTS[lang])
+        if clash:
+            raise ValueError(f"console words defined twice: {sorted(clash)}")
+        TEXTS[lang].update(table)
+
+
 def translator(language: str) -> Callable[[str], str]:
     """t("key") in the language, falling back to Russian, then to the key itself."""
     table = TEXTS.get(language, TEXTS["ru"])
