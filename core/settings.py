@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str | None = None
     twilio_api_base: str | None = None
     sms_rate_per_second: float = Field(default=1.0, gt=0)
+    # Map tiles for the console ({z}/{x}/{y} URL, e.g. a local tile server); empty: no tiles.
+    map_tiles_url: str = ""
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

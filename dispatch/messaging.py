@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.settings import get_settings
 from core.tenancy import Actor
-from dispatch import wording
+from dispatch import checkin, wording
 from dispatch.models import Branch, Offer, Order, Site
 from sms import outbox, templates
 from sms.models import Message
@@ -54,6 +55,9 @@ def notify(
     if deadline is not None:
         zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
         values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
+    if kind == "booked":  # the check-in link, signed for this offer
+        settings = get_settings()
+        values["link"] = checkin.checkin_link(offer, settings.public_url, settings.secret_key)
     body = _render(session, order.branch_id, kind, worker.language, values)
     outbox.queue(
         session,

@@ -249,3 +249,5 @@ class Offer(Timestamped, Base):
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checkin_distance_m: Mapped[float | None] = mapped_column(Float)

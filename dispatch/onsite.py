@@ -218,7 +218,10 @@ def mark_attendance(
     return offer
 
 
-def _unmarked(session: Session, order: Order) -> list[Offer]:
+def _unmarked(session: Session, order: Order, *, checked_in_too: bool = True) -> list[Offer]:
+    """Booked and unmarked; the sweep leaves out those who checked in by link (on site,
+    awaiting the foreman), the close does not (the foreman saw them in the summary)."""
+    waiting = [] if checked_in_too else [Offer.checked_in_at.is_(None)]
     return list(
         session.scalars(
             locked(
@@ -227,6 +230,7 @@ def _unmarked(session: Session, order: Order) -> list[Offer]:
                     Offer.order_id == order.id,
                     Offer.status == "booked",
                     Offer.attendance.is_(None),
+                    *waiting,
                 )
                 .order_by(Offer.worker_id)  # then their worker rows, in this order too
             )
@@ -238,7 +242,10 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
     """Orders under way, past start + late_as_no_show_min, with a booked worker unmarked."""
     cutoff = Order.starts_at + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
     unmarked = exists().where(
-        Offer.order_id == Order.id, Offer.status == "booked", Offer.attendance.is_(None)
+        Offer.order_id == Order.id,
+        Offer.status == "booked",
+        Offer.attendance.is_(None),
+        Offer.checked_in_at.is_(None),
     )
     return list(
         session.scalars(
@@ -264,7 +271,7 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     branch = session.get(Branch, order.branch_id)
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
-    offers = _unmarked(session, order)
+    offers = _unmarked(session, order, checked_in_too=False)
     for offer in offers:
         _apply(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
     return len(offers)

@@ -138,7 +138,7 @@ def _store_with_fresh_code(session: Session, order: Order) -> None:
     raise Conflict("could not draw a free order code")
 
 
-def _visible(query, actor: Actor):
+def visible_orders(query, actor: Actor):
     """Branch staff see their branch's orders; a foreman only the orders assigned to them, by
     name or through the site they run."""
     if actor.branch_id is not None:
@@ -155,7 +155,7 @@ def _visible(query, actor: Actor):
 
 
 def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = False) -> Order:
-    query = _visible(select(Order).where(Order.id == order_id), actor)
+    query = visible_orders(select(Order).where(Order.id == order_id), actor)
     order = session.scalars(locked(query) if lock else query).one_or_none()
     if order is None:
         raise OrderNotFound(order_id)
@@ -165,7 +165,7 @@ def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = Fal
 def list_orders(
     session: Session, *, actor: Actor, status: str | None = None, limit: int = 100
 ) -> list[Order]:
-    query = _visible(select(Order), actor)
+    query = visible_orders(select(Order), actor)
     query = query.order_by(Order.starts_at.desc(), Order.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Order.status == status)

@@ -30,7 +30,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "ru": {
         "offer": "Работа: {skill}, {date} {start}-{end}, {address}. {pay} р/ч. "
         "Ответ: ДА {code} или НЕТ {code}",
-        "booked": "Вы записаны: заказ {code}, {date} {start}, {address}. Отмена: ОТМЕНА {code}",
+        "booked": "Вы записаны: заказ {code}, {date} {start}. Отмена: ОТМЕНА {code}. Адрес и отметка: {link}",
         "standby": "Заказ {code} набран, вы в резерве. Сообщим, если место освободится.",
         "order_full": "Заказ {code} уже набран. Спасибо, ждите новых предложений.",
         "order_cancelled": "Заказ {code} на {date} {start} отменён. Приходить не нужно.",
@@ -56,8 +56,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
         "Reply YES {code} or NO {code}",
-        "booked": "You are booked: order {code}, {date} {start}, {address}. "
-        "To cancel: CANCEL {code}",
+        "booked": "You are booked: order {code}, {date} {start}. To cancel: CANCEL {code}. "
+        "Address and check-in: {link}",
         "standby": "Order {code} is full; you are on standby. We will text if a place frees up.",
         "order_full": "Order {code} is already full. Thank you, more offers will come.",
         "order_cancelled": "Order {code} on {date} {start} is cancelled. Please do not come.",
@@ -135,6 +135,7 @@ LONGEST_VALUES = {
     "currency": "RUB",
     "points": "3",
     "until": "31.12 23:59",
+    "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
 }
 MAX_OFFER_SEGMENTS = 2
 

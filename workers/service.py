@@ -1,5 +1,6 @@
 """Use-cases of the worker registry; they flush, the caller commits."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,3 +159,40 @@ def list_workers(
         near=None if near is None else [near.lat, near.lon],
     )
     return rows
+
+
+PHONE_DIGITS = 10  # a Russian number without its country code or trunk prefix (7 / 8)
+
+
+def search_workers(
+    session: Session,
+    *,
+    actor: Actor,
+    text: str | None = None,
+    skill: str | None = None,
+    limit: int = 50,
+) -> list[Worker]:
+    """Workers visible to the actor by name words or phone digits, by name; audited like a list."""
+    query = _visible(actor)
+    text = " ".join((text or "").split())[:100]
+    if skill:
+        query = query.where(Worker.skills.contains([normalise_skill(skill, location="query")]))
+    digits = re.sub(r"\D", "", text)
+    if digits and not re.search(r"[^\d\s+()\-.]", text):
+        # 8 921 ..., +7 921 ... and 921 ... all find +7921...: match the last ten digits.
+        query = query.where(Worker.phone.contains(digits[-PHONE_DIGITS:], autoescape=True))
+    else:
+        for word in text.split():
+            query = query.where(Worker.full_name.icontains(word, autoescape=True))
+    workers = list(session.scalars(query.order_by(Worker.full_name, Worker.id).limit(limit)))
+    audit.log(
+        session,
+        actor,
+        "worker.search",
+        "worker",
+        [w.id for w in workers],
+        actor.branch_id,
+        text=text or None,
+        skill=skill or None,
+    )
+    return workers

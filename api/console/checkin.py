@@ -1,6 +1,186 @@
 """Check-in links: a worker opens the signed link from the booking text and shares where
-they are; inside the site's geofence the arrival waits for the foreman to confirm."""
+they are; inside the site's geofence the arrival waits for the foreman to confirm.
 
-from fastapi import APIRouter
+No session and no CSRF token here: the signed token in the path is the credential (72 bits,
+unguessable), and the only write is the worker's own check-in."""
+
+import math
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from api.console import i18n
+from api.console.i18n import LANGUAGES, translator
+from api.console.web import LANG_COOKIE, render
+from api.deps import DB
+from core.clock import now
+from dispatch import checkin
+from geo.points import Point
+from workers.models import Worker
 
 router = APIRouter(prefix="", include_in_schema=False)
+
+TOKEN = Path(min_length=3, max_length=40)
+
+i18n.add(
+    {
+        "ru": {
+            "checkin_title": "Отметка о приходе",
+            "checkin_order": "Заказ",
+            "checkin_address": "Адрес",
+            "checkin_start": "Начало",
+            "checkin_end": "Конец",
+            "checkin_here": "Я на месте",
+            "checkin_hint": "Нажмите, когда будете на объекте: телефон спросит разрешение "
+            "определить, где вы.",
+            "checkin_locating": "Определяем, где вы…",
+            "checkin_sending": "Отправляем…",
+            "checkin_denied": "Нет доступа к местоположению. Разрешите его в настройках "
+            "браузера и нажмите ещё раз.",
+            "checkin_unavailable": "Не удалось определить, где вы. Выйдите на открытое место и "
+            "нажмите ещё раз.",
+            "checkin_no_geo": "Этот телефон не определяет местоположение. Скажите бригадиру, что "
+            "вы пришли.",
+            "checkin_noscript": "Для отметки включите JavaScript и доступ к местоположению. Или "
+            "скажите бригадиру, что вы пришли.",
+            "checkin_recorded": "Записано: вы на месте в {time}. Бригадир подтвердит приход.",
+            "checkin_already": "Вы уже отметились в {time}. Бригадир подтвердит приход.",
+            "checkin_far": "Вы в {distance} от объекта (нужно не дальше {need} м). Подойдите "
+            "ближе и нажмите ещё раз.",
+            "checkin_invalid": "Ссылка недействительна. Откройте ссылку из SMS целиком.",
+            "checkin_bad_location": "Местоположение не получено. Нажмите ещё раз.",
+            "checkin_refused_cancelled": "Заказ отменён. Приходить не нужно.",
+            "checkin_refused_closed": "Смена уже закрыта.",
+            "checkin_refused_not_booked": "Вы больше не записаны на этот заказ.",
+            "checkin_refused_expired": "Ссылка больше не действует: смена закончилась.",
+            "checkin_refused_too_early": "Слишком рано: отметиться можно с {time}.",
+            "checkin_refused_marked": "Бригадир уже отметил вас.",
+            "checkin_m": "{n} м",
+            "checkin_km": "{n} км",
+        },
+        "en": {
+            "checkin_title": "Check in",
+            "checkin_order": "Order",
+            "checkin_address": "Address",
+            "checkin_start": "Starts",
+            "checkin_end": "Ends",
+            "checkin_here": "I am here",
+            "checkin_hint": "Press it once you are on site: the phone will ask to share where "
+            "you are.",
+            "checkin_locating": "Finding where you are…",
+            "checkin_sending": "Sending…",
+            "checkin_denied": "No access to your location. Allow it in the browser's settings "
+            "and press again.",
+            "checkin_unavailable": "Your location could not be found. Step into the open and "
+            "press again.",
+            "checkin_no_geo": "This phone cannot tell where it is. Tell the foreman you are here.",
+            "checkin_noscript": "To check in, turn on JavaScript and location. Or tell the "
+            "foreman you are here.",
+            "checkin_recorded": "Recorded: you were on site at {time}. The foreman will confirm.",
+            "checkin_already": "You checked in at {time}. The foreman will confirm.",
+            "checkin_far": "You are {distance} from the site (need {need} m or less). Come "
+            "closer and press again.",
+            "checkin_invalid": "This link is not valid. Open the whole link from the SMS.",
+            "checkin_bad_location": "No location was received. Press again.",
+            "checkin_refused_cancelled": "The order is cancelled. Please do not come.",
+            "checkin_refused_closed": "The shift is already closed.",
+            "checkin_refused_not_booked": "You are no longer booked on this order.",
+            "checkin_refused_expired": "The link has expired: the shift is over.",
+            "checkin_refused_too_early": "Too early: you can check in from {time}.",
+            "checkin_refused_marked": "The foreman has already marked you.",
+            "checkin_m": "{n} m",
+            "checkin_km": "{n} km",
+        },
+    }
+)
+
+
+def _language(request: Request, worker: Worker | None) -> str:
+    """Chosen on the page, else the worker's own language."""
+    wanted = (
+        request.query_params.get("lang")
+        or request.cookies.get(LANG_COOKIE)
+        or (worker.language if worker else None)
+    )
+    return wanted if wanted in LANGUAGES else "ru"
+
+
+def distance_text(metres: float, t, lang: str) -> str:
+    if metres < 1000:
+        return t("checkin_m").format(n=round(metres))
+    km = f"{metres / 1000:.1f}"
+    return t("checkin_km").format(n=km.replace(".", ",") if lang == "ru" else km)
+
+
+async def _location(request: Request) -> Point | None:
+    """lat/lon from a form or JSON; None unless both are numbers in range."""
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            data = await request.json()
+        else:
+            data = await request.form()
+        lat, lon = float(data["lat"]), float(data["lon"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Point(lat=lat, lon=lon)
+
+
+def _page(
+    request: Request,
+    token: str,
+    booking: checkin.Booking | None,
+    *,
+    status_code: int = 200,
+    **context,
+) -> Response:
+    lang = _language(request, booking.worker if booking else None)
+    t = translator(lang)
+    view = {"t": t, "lang": lang, "token": token, "booking": booking, **context}
+    if booking is not None:
+        zone = ZoneInfo(booking.branch.timezone)
+        view["local"] = lambda value: value.astimezone(zone).strftime("%d.%m %H:%M")
+        view["hhmm"] = lambda value: value.astimezone(zone).strftime("%H:%M")
+        view["distance"] = lambda metres: distance_text(metres, t, lang)
+    response = render(request, "checkin.html", view, status_code=status_code)
+    # The token is in the path: keep it out of other sites' logs and out of caches.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/c/{token}")
+def checkin_page(request: Request, token: str = TOKEN, session: Session = DB) -> Response:
+    secret = request.app.state.settings.secret_key
+    try:
+        booking = checkin.booking_for_token(session, token, secret=secret)
+    except checkin.LinkNotFound:
+        return _page(request, token, None, status_code=404, invalid=True)
+    refused = checkin.refusal(booking.order, booking.offer, now())
+    return _page(request, token, booking, refused=refused)
+
+
+@router.post("/c/{token}")
+def check_in(
+    request: Request,
+    token: str = TOKEN,
+    point: Point | None = Depends(_location),
+    session: Session = DB,
+) -> Response:
+    secret = request.app.state.settings.secret_key
+    try:
+        booking = checkin.booking_for_token(session, token, secret=secret)
+    except checkin.LinkNotFound:
+        return _page(request, token, None, status_code=404, invalid=True)
+    if point is None:
+        return _page(request, token, booking, status_code=422, bad_location=True)
+    try:
+        result = checkin.check_in(session, token, point, secret=secret, now=now())
+    except checkin.CheckInRefused as refused:
+        return _page(request, token, booking, status_code=409, refused=refused)
+    return _page(request, token, booking, result=result)

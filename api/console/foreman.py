@@ -1,7 +1,481 @@
 """The foreman's page: today's roster on a phone, marks with big targets, and the close."""
 
-from fastapi import APIRouter
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from api.console.web import PREFIX
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.console import i18n
+from api.console.i18n import translator
+from api.console.web import PREFIX, csrf_checked, language, render, staff
+from api.deps import DB, MAX_ID, IdPath
+from core import audit
+from core.clock import now
+from core.errors import Conflict, InvalidInput
+from core.tenancy import Actor
+from dispatch import onsite, timesheets
+from dispatch.models import Branch, Offer, Order, Site
+from dispatch.orders import get_order, list_orders
+from rating.policy import judge_arrival
+from workers.models import Worker
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+ROLES = ("foreman", "dispatcher", "manager", "admin")
+MARKS = ("arrived", "left_early", "no_show", "released")
+# list_orders is newest first: enough to reach today's orders past a branch's later ones.
+ORDERS_SCANNED = 1000
+
+i18n.add(
+    {
+        "ru": {
+            "foreman_title": "Смена на объекте",
+            "foreman_none": "На сегодня и завтра заказов нет.",
+            "foreman_order": "Заказ",
+            "foreman_under_way": "Идёт сейчас",
+            "foreman_headcount": "нужно {n}",
+            "foreman_summary": "записано {booked}, пришли {came}, не отмечены {unmarked}",
+            "foreman_nobody": "Никто не записан.",
+            "foreman_call": "Позвонить: {name}",
+            "foreman_marks_of": "Отметки: {name}",
+            "foreman_do_arrived": "Пришёл",
+            "foreman_do_left_early": "Ушёл раньше",
+            "foreman_do_no_show": "Не пришёл",
+            "foreman_do_released": "Отпущен",
+            "foreman_is_none": "Не отмечен",
+            "foreman_is_arrived": "Пришёл",
+            "foreman_is_left_early": "Ушёл раньше",
+            "foreman_is_no_show": "Не пришёл",
+            "foreman_is_released": "Отпущен (не понадобился)",
+            "foreman_at": "в {time}",
+            "foreman_left_at": "ушёл в {time}",
+            "foreman_early": "раньше начала на {n} мин",
+            "foreman_on_time": "вовремя",
+            "foreman_on_time_plus": "вовремя (+{n} мин)",
+            "foreman_late": "опоздание {n} мин",
+            "foreman_late_no_show": "опоздание {n} мин: считается неявкой",
+            "foreman_checked_in": "Отметился в {time}, {m} м от объекта",
+            "foreman_confirm_checkin": "Подтвердить приход в {time}",
+            "foreman_close": "Закрыть смену",
+            "foreman_timesheet": "Табель",
+            "foreman_close_title": "Закрытие смены: заказ {code}",
+            "foreman_timesheet_title": "Табель: заказ {code}",
+            "foreman_counts": "Отметки",
+            "foreman_unmarked": "Не отмечены",
+            "foreman_will_no_show": "Не отмечены: при закрытии станут неявками",
+            "foreman_all_marked": "Все отмечены.",
+            "foreman_totals": "Итого по табелю сейчас",
+            "foreman_total": "Итого",
+            "foreman_close_confirm": "Закрыть смену окончательно",
+            "foreman_close_final": "После закрытия отметки изменить нельзя.",
+            "foreman_not_started": "Смена ещё не началась: закрыть её можно после начала.",
+            "foreman_closed": "Смена закрыта, отметки окончательные.",
+            "foreman_back": "К списку смены",
+            "foreman_hours": "Часы",
+            "foreman_client_amount": "Клиенту",
+            "foreman_base_pay": "Оплата по часам",
+            "foreman_allowances": "Доплаты",
+            "foreman_fines": "Штрафы",
+            "foreman_worker_pay": "К выплате",
+            "foreman_margin": "Маржа",
+            "foreman_err_no_arrival": "Сначала отметьте приход: уйти может только пришедший.",
+            "foreman_err_not_started": "Смена ещё не началась: неявку отмечают после начала.",
+            "foreman_err_closed": "Смена закрыта: отметки окончательные.",
+            "foreman_err_cancelled": "Заказ отменён.",
+            "foreman_err_after_end": "Смена уже закончилась: приход позже конца не отмечается.",
+            "foreman_err_too_early": "Рано: приход отмечают не раньше чем за 3 ч до начала.",
+            "foreman_err_not_booked": "Этот работник не записан на заказ.",
+            "foreman_err_no_checkin": "Работник не отмечался: подтверждать нечего.",
+            "foreman_err_not_a_mark": "Неизвестная отметка.",
+        },
+        "en": {
+            "foreman_title": "Shift on site",
+            "foreman_none": "No orders today or tomorrow.",
+            "foreman_order": "Order",
+            "foreman_under_way": "Under way",
+            "foreman_headcount": "{n} needed",
+            "foreman_summary": "{booked} booked, {came} came, {unmarked} not marked",
+            "foreman_nobody": "Nobody is booked.",
+            "foreman_call": "Call {name}",
+            "foreman_marks_of": "Marks: {name}",
+            "foreman_do_arrived": "Arrived",
+            "foreman_do_left_early": "Left early",
+            "foreman_do_no_show": "No-show",
+            "foreman_do_released": "Released",
+            "foreman_is_none": "Not marked",
+            "foreman_is_arrived": "Arrived",
+            "foreman_is_left_early": "Left early",
+            "foreman_is_no_show": "No-show",
+            "foreman_is_released": "Released (not needed)",
+            "foreman_at": "at {time}",
+            "foreman_left_at": "left at {time}",
+            "foreman_early": "{n} min before the start",
+            "foreman_on_time": "on time",
+            "foreman_on_time_plus": "on time (+{n} min)",
+            "foreman_late": "late {n} min",
+            "foreman_late_no_show": "late {n} min: counts as a no-show",
+            "foreman_checked_in": "Checked in at {time}, {m} m from the site",
+            "foreman_confirm_checkin": "Confirm arrival at {time}",
+            "foreman_close": "Close the shift",
+            "foreman_timesheet": "Timesheet",
+            "foreman_close_title": "Closing the shift: order {code}",
+            "foreman_timesheet_title": "Timesheet: order {code}",
+            "foreman_counts": "Marks",
+            "foreman_unmarked": "Not marked",
+            "foreman_will_no_show": "Not marked: they become no-shows at the close",
+            "foreman_all_marked": "Everyone is marked.",
+            "foreman_totals": "The timesheet so far",
+            "foreman_total": "Total",
+            "foreman_close_confirm": "Close the shift for good",
+            "foreman_close_final": "After the close the marks cannot be changed.",
+            "foreman_not_started": "The shift has not started: it can be closed once it has.",
+            "foreman_closed": "The shift is closed; the marks are final.",
+            "foreman_back": "Back to the shift",
+            "foreman_hours": "Hours",
+            "foreman_client_amount": "Client amount",
+            "foreman_base_pay": "Pay for hours",
+            "foreman_allowances": "Allowances",
+            "foreman_fines": "Fines",
+            "foreman_worker_pay": "Pay",
+            "foreman_margin": "Margin",
+            "foreman_err_no_arrival": "Mark the arrival first: only a worker who came can leave.",
+            "foreman_err_not_started": "The shift has not started: no-shows come after the start.",
+            "foreman_err_closed": "The shift is closed; the marks are final.",
+            "foreman_err_cancelled": "The order is cancelled.",
+            "foreman_err_after_end": "The shift is over: no arrival can be marked after the end.",
+            "foreman_err_too_early": "Too early: arrivals are marked from 3 h before the start.",
+            "foreman_err_not_booked": "This worker is not booked on the order.",
+            "foreman_err_no_checkin": "The worker has not checked in: nothing to confirm.",
+            "foreman_err_not_a_mark": "Unknown mark.",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One booked worker as the foreman sees them."""
+
+    order_id: int
+    worker_id: int
+    name: str | None
+    phone: str | None  # only to staff who may see the worker's details
+    attendance: str | None
+    arrived: str | None  # HH:MM, branch time
+    left: str | None
+    lateness: str | None  # early | on_time | late | no_show (arrivals only)
+    minutes: int  # after the start; negative: before it
+    checked_in: str | None
+    checkin_m: int | None
+    closed: bool
+    error: str | None = None
+
+    @property
+    def awaiting(self) -> bool:
+        """Checked in by link, not yet marked by the foreman."""
+        return self.checked_in is not None and self.attendance is None
+
+
+@dataclass(frozen=True)
+class Shift:
+    order: Order
+    site: Site
+    branch: Branch
+    day: str  # today | tomorrow | under_way
+    starts: str
+    ends: str
+    started: bool
+    closed: bool
+    rows: list[Row]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        marks = Counter(row.attendance for row in self.rows)
+        return {
+            "booked": len(self.rows),
+            "came": marks["arrived"] + marks["left_early"] + marks["released"],
+            "unmarked": marks[None],
+            **{mark: marks[mark] for mark in MARKS},
+        }
+
+
+def _hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
+    return value.astimezone(zone).strftime("%H:%M") if value else None
+
+
+def _row(
+    order: Order,
+    branch: Branch,
+    offer: Offer,
+    worker: Worker,
+    actor: Actor,
+    error: str | None = None,
+) -> Row:
+    zone = ZoneInfo(branch.timezone)
+    lateness, minutes = None, 0
+    if offer.arrived_at is not None and offer.attendance in ("arrived", "left_early"):
+        minutes = math.ceil((offer.arrived_at - order.starts_at).total_seconds() / 60)
+        judged = judge_arrival(
+            offer.arrived_at,
+            order.starts_at,
+            grace_min=branch.late_grace_min,
+            as_no_show_min=branch.late_as_no_show_min,
+            late_fine_per_min=branch.late_fine_per_min,
+        )
+        lateness = "early" if minutes < 0 else judged.kind
+    return Row(
+        order_id=order.id,
+        worker_id=worker.id,
+        name=worker.full_name,
+        phone=worker.phone if actor.sees_branch(worker.branch_id) else None,
+        attendance=offer.attendance,
+        arrived=_hhmm(offer.arrived_at, zone),
+        left=_hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
+        lateness=lateness,
+        minutes=minutes,
+        checked_in=_hhmm(offer.checked_in_at, zone),
+        checkin_m=None if offer.checkin_distance_m is None else round(offer.checkin_distance_m),
+        closed=order.closed_at is not None or order.status == "cancelled",
+        error=error,
+    )
+
+
+def _nobody(order: Order, worker_id: int, error: str | None) -> Row:
+    """A row for a worker who is not on the roster: only the refusal to show."""
+    return Row(
+        order_id=order.id,
+        worker_id=worker_id,
+        name=None,
+        phone=None,
+        attendance=None,
+        arrived=None,
+        left=None,
+        lateness=None,
+        minutes=0,
+        checked_in=None,
+        checkin_m=None,
+        closed=order.closed_at is not None,
+        error=error,
+    )
+
+
+def _booked(session: Session, order_ids: list[int], worker_id: int | None = None):
+    query = (
+        select(Offer, Worker)
+        .join(Worker, Worker.id == Offer.worker_id)
+        .where(Offer.order_id.in_(order_ids), Offer.status == "booked")
+        .order_by(Worker.full_name, Worker.id)
+    )
+    if worker_id is not None:
+        query = query.where(Offer.worker_id == worker_id)
+    return session.execute(query).all()
+
+
+def _audit_read(session: Session, actor: Actor, rows: list[Row]) -> None:
+    """Names and phones on the page are a read of the worker base: audited like any list."""
+    shown = sorted({row.worker_id for row in rows})
+    if shown:
+        orders = sorted({row.order_id for row in rows})
+        audit.log(session, actor, "worker.list", "worker", shown, actor.branch_id, order_ids=orders)
+
+
+def _shift(session: Session, order: Order, actor: Actor, at: datetime, day: str) -> Shift:
+    branch = session.get(Branch, order.branch_id)
+    zone = ZoneInfo(branch.timezone)
+    rows = [_row(order, branch, offer, w, actor) for offer, w in _booked(session, [order.id])]
+    return Shift(
+        order=order,
+        site=session.get(Site, order.site_id),
+        branch=branch,
+        day=day,
+        starts=order.starts_at.astimezone(zone).strftime("%d.%m %H:%M"),
+        ends=order.ends_at.astimezone(zone).strftime("%d.%m %H:%M"),
+        started=at >= order.starts_at,
+        closed=order.closed_at is not None,
+        rows=rows,
+    )
+
+
+def _day(order: Order, branch: Branch, at: datetime) -> str | None:
+    """today / tomorrow in the branch's time, under_way for a shift running now."""
+    zone = ZoneInfo(branch.timezone)
+    today: date = at.astimezone(zone).date()
+    starts_on = order.starts_at.astimezone(zone).date()
+    if order.starts_at <= at < order.ends_at:
+        return "under_way"
+    if starts_on == today:
+        return "today"
+    if starts_on == today + timedelta(days=1):
+        return "tomorrow"
+    return None
+
+
+def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
+    shifts = []
+    for order in list_orders(session, actor=actor, limit=ORDERS_SCANNED):
+        if order.status == "cancelled":
+            continue
+        day = _day(order, session.get(Branch, order.branch_id), at)
+        if day is not None:
+            shifts.append(_shift(session, order, actor, at, day))
+    return sorted(shifts, key=lambda s: (s.order.starts_at, s.order.id))
+
+
+def _explain(exc: Exception, order: Order, status: str, offer: Offer | None, at: datetime, t):
+    """The domain's refusal in the foreman's words (its own message when not a known case)."""
+    if status not in MARKS:
+        return t("foreman_err_not_a_mark")
+    if order.status == "cancelled":
+        return t("foreman_err_cancelled")
+    if order.closed_at is not None:
+        return t("foreman_err_closed")
+    if offer is None:
+        return t("foreman_err_not_booked")
+    if status == "no_show" and at < order.starts_at:
+        return t("foreman_err_not_started")
+    if status == "left_early" and offer.arrived_at is None:
+        return t("foreman_err_no_arrival")
+    if isinstance(exc, InvalidInput) and at > order.ends_at:
+        return t("foreman_err_after_end")
+    if isinstance(exc, InvalidInput) and at < order.starts_at - onsite.EARLIEST_ARRIVAL:
+        return t("foreman_err_too_early")
+    return str(exc)
+
+
+def _booked_offer(session: Session, order_id: int, worker_id: int) -> Offer | None:
+    return session.scalars(
+        select(Offer).where(
+            Offer.order_id == order_id, Offer.worker_id == worker_id, Offer.status == "booked"
+        )
+    ).one_or_none()
+
+
+@router.get("/foreman")
+def foreman_page(
+    request: Request, actor: Actor = Depends(staff(*ROLES)), session: Session = DB
+) -> Response:
+    shifts = _shifts(session, actor, now())
+    _audit_read(session, actor, [row for shift in shifts for row in shift.rows])
+    return render(request, "foreman.html", {"shifts": shifts, "marks": MARKS}, actor=actor)
+
+
+@router.post("/foreman/orders/{order_id}/mark", dependencies=[Depends(csrf_checked)])
+def mark(
+    request: Request,
+    order_id: IdPath,
+    worker_id: int = Form(ge=1, le=MAX_ID),
+    status: str = Form(max_length=20),
+    checkin: bool = Form(default=False),
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """One mark; with `checkin`, the arrival at the time the worker checked in by link."""
+    order = get_order(session, order_id, actor=actor)  # another's order: 404
+    t = translator(language(request))
+    at = now()
+    error, code = None, 200
+    try:
+        with session.begin_nested():  # a refused mark writes nothing
+            when = None
+            if checkin:
+                offer = _booked_offer(session, order.id, worker_id)
+                if offer is None or offer.checked_in_at is None:
+                    raise Conflict(t("foreman_err_no_checkin"))
+                when = offer.checked_in_at
+            onsite.mark_attendance(
+                session, order.id, actor=actor, worker_id=worker_id, status=status, at=when, now=at
+            )
+    except (Conflict, InvalidInput) as exc:
+        code = 422 if isinstance(exc, InvalidInput) else 409
+        session.refresh(order)
+        error = _explain(exc, order, status, _booked_offer(session, order.id, worker_id), at, t)
+    htmx = request.headers.get("HX-Request") == "true"
+    if htmx:  # only the worker's row; htmx swaps 2xx answers only, so the alert comes as 200
+        found = _booked(session, [order.id], worker_id)
+        if found:
+            offer, worker = found[0]
+            row = _row(order, session.get(Branch, order.branch_id), offer, worker, actor, error)
+        else:
+            row = _nobody(order, worker_id, error)
+        return render(request, "foreman_row.html", {"row": row, "marks": MARKS}, actor=actor)
+    if error is None:
+        return RedirectResponse(f"{PREFIX}/foreman#w-{order.id}-{worker_id}", status_code=303)
+    shifts = _shifts(session, actor, at)
+    placed = False
+    for shift in shifts:
+        for i, row in enumerate(shift.rows):
+            if (row.order_id, row.worker_id) == (order.id, worker_id):
+                shift.rows[i] = replace(row, error=error)
+                placed = True
+    _audit_read(session, actor, [row for shift in shifts for row in shift.rows])
+    context = {"shifts": shifts, "marks": MARKS, "error": None if placed else error}
+    return render(request, "foreman.html", context, actor=actor, status_code=code)
+
+
+def _close_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    order: Order,
+    *,
+    error: str | None = None,
+    done: bool = False,
+    status_code: int = 200,
+) -> Response:
+    shift = _shift(session, order, actor, now(), "today")
+    _audit_read(session, actor, shift.rows)
+    sheet = timesheets.timesheet(session, order.id, actor=actor)
+    context = {
+        "shift": shift,
+        "sheet": sheet,
+        "unmarked": [row for row in shift.rows if row.attendance is None],
+        "marks": MARKS,
+        "error": error,
+        "done": done,
+        "money": ("base_pay", "allowances", "fines", "worker_pay", "client_amount", "margin"),
+    }
+    return render(request, "foreman_close.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/foreman/orders/{order_id}/close")
+def close_summary(
+    request: Request,
+    order_id: IdPath,
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """What the close will do (or, once closed, the timesheet)."""
+    order = get_order(session, order_id, actor=actor)
+    return _close_page(request, session, actor, order)
+
+
+@router.post("/foreman/orders/{order_id}/close", dependencies=[Depends(csrf_checked)])
+def close(
+    request: Request,
+    order_id: IdPath,
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    order = get_order(session, order_id, actor=actor)
+    try:
+        with session.begin_nested():
+            onsite.close_shift(session, order.id, actor=actor, now=now())
+    except Conflict as exc:
+        session.refresh(order)
+        t = translator(language(request))
+        if order.status == "cancelled":
+            message = t("foreman_err_cancelled")
+        elif order.closed_at is not None:
+            message = t("foreman_err_closed")
+        elif now() < order.starts_at:
+            message = t("foreman_not_started")
+        else:
+            message = str(exc)
+        return _close_page(request, session, actor, order, error=message, status_code=409)
+    return _close_page(request, session, actor, order, done=True)

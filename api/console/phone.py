@@ -1,7 +1,489 @@
 """The phone simulator (outbox mode only), the message log, and worker search and profiles."""
 
-from fastapi import APIRouter
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from api.console.web import PREFIX
+import httpx
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+from twilio.request_validator import RequestValidator
+
+from api.console import i18n
+from api.console.web import PREFIX, csrf_checked, language, render, staff
+from api.deps import DB, MAX_ID, OFFICE, IdPath
+from core import audit
+from core.clock import now
+from core.errors import Conflict, InvalidInput
+from core.settings import Settings
+from core.tenancy import Actor
+from dispatch import messaging, record
+from dispatch.models import Branch
+from rating import service as ledger
+from sms.models import Message
+from sms.templates import skill_name
+from workers import service as workers
+from workers.models import Worker
+from workers.skills import SKILLS
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+BODY_MAX = 1600  # Twilio's longest message body
+REASON_MAX = 1000  # as the API's reversal
+THREAD = 100  # messages the phone shows
+SIM_SID = "SMsim"  # simulated replies: 'SMsim' + 29 random hex digits, 34 like Twilio's ids
+
+WORDS = {  # key: (Russian, English)
+    "workers_title": ("Работники", "Workers"),
+    "workers_q": ("Имя или телефон", "Name or phone"),
+    "workers_skill": ("Специальность", "Skill"),
+    "workers_any_skill": ("Любая", "Any"),
+    "workers_bad_skill": ("Нет такой специальности", "No such skill"),
+    "workers_find": ("Найти", "Find"),
+    "workers_none": ("Никого не нашли", "Nobody found"),
+    "workers_found": ("Найдено: {n} (не больше 50, по имени)", "Found: {n} (at most 50, by name)"),
+    "workers_name": ("Имя", "Name"),
+    "workers_phone": ("Телефон", "Phone"),
+    "workers_rating": ("Рейтинг", "Rating"),
+    "workers_reliability": ("Надёжность", "Reliability"),
+    "workers_strikes": ("Страйки", "Strikes"),
+    "workers_status_active": ("работает", "active"),
+    "workers_status_blocked": ("заблокирован", "blocked"),
+    "workers_status_opted_out": ("отписался от SMS", "opted out of SMS"),
+    "workers_status_suspended": ("отстранён", "suspended"),
+    "workers_suspended_until": ("Отстранён до", "Suspended until"),
+    "workers_figures": ("Данные и показатели", "Details and figures"),
+    "workers_skills": ("Навыки", "Skills"),
+    "workers_language": ("Язык SMS", "SMS language"),
+    "workers_vetted": ("Прошёл собеседование", "Vetted"),
+    "workers_yes": ("да", "yes"),
+    "workers_no": ("нет", "no"),
+    "workers_phone_invalid": ("Номер не принимает SMS", "The number cannot receive SMS"),
+    "workers_ledger": ("Штрафы и выплаты", "Penalties and payouts"),
+    "workers_no_entries": ("Записей нет", "No entries"),
+    "workers_date": ("Дата", "Date"),
+    "workers_kind": ("Что", "What"),
+    "workers_points": ("Баллы", "Points"),
+    "workers_fine": ("Штраф", "Fine"),
+    "workers_payout": ("Выплата", "Payout"),
+    "workers_order": ("Заказ", "Order"),
+    "workers_reason": ("Основание", "Reason"),
+    "workers_state": ("Состояние", "State"),
+    "workers_kind_late": ("опоздание", "late arrival"),
+    "workers_kind_no_show": ("неявка", "no-show"),
+    "workers_kind_late_cancellation": ("поздняя отмена", "late cancellation"),
+    "workers_kind_complaint": ("жалоба", "complaint"),
+    "workers_kind_left_early": ("ранний уход", "left early"),
+    "workers_kind_compensation": ("компенсация", "compensation"),
+    "workers_kind_reversal": ("отмена записи", "reversal"),
+    "workers_in_force": ("действует", "in force"),
+    "workers_reversed_at": ("отменена", "reversed"),
+    "workers_reverses": ("отменяет запись №", "reverses entry #"),
+    "workers_automatic": ("автоматически", "automatic"),
+    "workers_by_hand": ("вручную", "by hand"),
+    "workers_reverse": ("Отменить запись", "Reverse entry"),
+    "workers_reverse_reason": ("Причина отмены записи №", "Reason to reverse entry #"),
+    "workers_reason_required": ("Укажите причину отмены", "Give a reason for the reversal"),
+    "workers_reason_too_long": (
+        "Причина длиннее 1000 символов",
+        "The reason is over 1000 characters",
+    ),
+    "workers_already_reversed": ("Эту запись отменить нельзя: ", "This entry cannot be reversed: "),
+    "workers_reversed_ok": ("Запись №{id} отменена", "Entry #{id} reversed"),
+    "workers_history": ("История рейтинга", "Rating history"),
+    "workers_history_empty": ("Событий не было", "Nothing recorded yet"),
+    "workers_now": ("Сейчас", "Now"),
+    "workers_messages": ("Сообщения работника", "The worker's messages"),
+    "workers_all_messages": ("Весь журнал сообщений работника", "The worker's full message log"),
+    "workers_open_phone": ("Открыть в симуляторе телефона", "Open in the phone simulator"),
+    "messages_title": ("Журнал сообщений", "Message log"),
+    "messages_filter": ("Отбор", "Filter"),
+    "messages_order": ("Номер заказа", "Order id"),
+    "messages_worker": ("Номер работника", "Worker id"),
+    "messages_direction": ("Направление", "Direction"),
+    "messages_any": ("Все", "All"),
+    "messages_dir_out": ("работнику", "to the worker"),
+    "messages_dir_in": ("от работника", "from the worker"),
+    "messages_show": ("Показать", "Show"),
+    "messages_kind": ("Вид", "Kind"),
+    "messages_body": ("Текст", "Text"),
+    "messages_status": ("Статус", "Status"),
+    "messages_segments": ("Частей", "Segments"),
+    "messages_encoding": ("Кодировка", "Encoding"),
+    "messages_created": ("Создано", "Created"),
+    "messages_sent": ("Отправлено", "Sent"),
+    "messages_none": ("Сообщений нет", "No messages"),
+    "messages_newest": ("Новые сверху, не больше 200", "Newest first, at most 200"),
+    "messages_bad_id": ("Нужно целое положительное число", "Must be a positive whole number"),
+    "messages_bad_direction": ("Нет такого направления", "No such direction"),
+    "messages_st_queued": ("в очереди", "queued"),
+    "messages_st_sending": ("отправляется", "sending"),
+    "messages_st_sent": ("отправлено", "sent"),
+    "messages_st_delivered": ("доставлено", "delivered"),
+    "messages_st_undelivered": ("не доставлено", "undelivered"),
+    "messages_st_failed": ("ошибка", "failed"),
+    "messages_st_cancelled": ("отозвано", "cancelled"),
+    "messages_st_received": ("получено", "received"),
+    "messages_st_processed": ("обработано", "processed"),
+    "phone_title": ("Симулятор телефона", "Phone simulator"),
+    "phone_outbox_only": (
+        "Симулятор телефона работает только в режиме outbox (SMS не уходят в Twilio)",
+        "The phone simulator is for the outbox mode only (texts are not sent through Twilio)",
+    ),
+    "phone_pick": ("Выберите работника", "Pick a worker"),
+    "phone_of": ("Телефон работника", "The worker's phone"),
+    "phone_thread": ("Переписка", "Conversation"),
+    "phone_empty": ("Сообщений пока нет", "No messages yet"),
+    "phone_to_worker": ("Работнику:", "To the worker:"),
+    "phone_from_worker": ("Ответ работника:", "The worker replied:"),
+    "phone_reply": ("Ответ от имени работника", "Reply as the worker"),
+    "phone_send": ("Отправить", "Send"),
+    "phone_hint": (
+        "Ответ идёт через вебхук Twilio /sms/inbound с подписью, как настоящий",
+        "The reply goes through Twilio's webhook /sms/inbound, signed, like a real one",
+    ),
+    "phone_body_required": ("Введите текст ответа", "Type the reply"),
+    "phone_body_too_long": ("Не длиннее 1600 символов", "At most 1600 characters"),
+    "phone_bad_text": (
+        "Текст содержит недопустимый символ",
+        "The text holds a forbidden character",
+    ),
+    "phone_refused": (
+        "Вебхук не принял ответ: HTTP {status}",
+        "The webhook refused it: HTTP {status}",
+    ),
+    "phone_unreachable": (
+        "Вебхук недоступен: {error}",
+        "The webhook could not be reached: {error}",
+    ),
+    "phone_other": ("Другой работник", "Another worker"),
+}
+i18n.add(
+    {"ru": {k: ru for k, (ru, _) in WORDS.items()}, "en": {k: en for k, (_, en) in WORDS.items()}}
+)
+
+Office = Depends(staff(*OFFICE))
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _clock(session: Session, actor: Actor) -> Callable[[datetime | None], str]:
+    """Times in the actor's branch's zone (UTC for the head office)."""
+    branch = session.get(Branch, actor.branch_id) if actor.branch_id is not None else None
+    zone = ZoneInfo(branch.timezone) if branch else UTC
+
+    def when(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if at else "—"
+
+    return when
+
+
+def _common(session: Session, request: Request, actor: Actor) -> dict:
+    lang = language(request)
+    return {
+        "when": _clock(session, actor),
+        "skill_name": lambda skill: skill_name(skill, lang),
+        "outbox": request.app.state.settings.resolved_sms_backend == "outbox",
+        "now": now(),
+    }
+
+
+def _id_filter(raw: str, name: str, error: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        raise InvalidInput(name, error, location="query")
+    return int(raw)
+
+
+# -- workers -------------------------------------------------------------------------------
+
+
+@router.get("/workers")
+def workers_page(
+    request: Request, q: str = "", skill: str = "", actor: Actor = Office, session: Session = DB
+) -> Response:
+    errors: dict[str, str] = {}
+    found: list[Worker] = []
+    if skill and skill not in SKILLS:
+        errors["skill"] = i18n.translator(language(request))("workers_bad_skill")
+    else:
+        found = workers.search_workers(session, actor=actor, text=q, skill=skill or None)
+    context = {"q": q, "skill": skill, "skills": SKILLS, "found": found, "errors": errors}
+    context.update(_common(session, request, actor))
+    return render(
+        request, "workers_search.html", context, actor=actor, status_code=422 if errors else 200
+    )
+
+
+def _profile(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    worker_id: int,
+    *,
+    error: str | None = None,
+    error_entry: int | None = None,
+    reason: str = "",
+    status_code: int = 200,
+) -> Response:
+    worker = workers.read_worker(session, worker_id, actor=actor)  # audited
+    entries = record.worker_penalties(session, worker.id, actor=actor)
+    context = {
+        "worker": worker,
+        "entries": entries,  # newest first
+        "history": sorted(entries, key=lambda e: (e.occurred_at, e.id)),
+        "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50),
+        "error": error,
+        "error_entry": error_entry,
+        "reason": reason,
+        "reversed": request.query_params.get("reversed", ""),
+    }
+    context.update(_common(session, request, actor))
+    return render(request, "workers_profile.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/workers/{worker_id}")
+def worker_page(
+    request: Request, worker_id: IdPath, actor: Actor = Office, session: Session = DB
+) -> Response:
+    return _profile(request, session, actor, worker_id)
+
+
+@router.post("/penalties/{penalty_id}/reverse", dependencies=[Depends(csrf_checked)])
+def reverse_penalty(
+    request: Request,
+    penalty_id: IdPath,
+    reason: str = Form(default=""),
+    actor: Actor = Office,
+    session: Session = DB,
+) -> Response:
+    t = i18n.translator(language(request))
+    error, status_code = None, 422
+    if not reason.strip():
+        error = t("workers_reason_required")
+    elif len(reason) > REASON_MAX or "\x00" in reason:
+        error = t("workers_reason_too_long")
+    else:
+        try:
+            with session.begin_nested():  # a refusal leaves nothing behind
+                reversal = record.reverse_penalty(
+                    session, penalty_id, actor=actor, reason=reason, now=now()
+                )
+        except Conflict as exc:
+            error, status_code = t("workers_already_reversed") + str(exc), 409
+        else:
+            target = f"{PREFIX}/workers/{reversal.worker_id}?reversed={penalty_id}#ledger"
+            return RedirectResponse(target, status_code=303)
+    # Refused: the same page again, the reason kept. Unknown or not ours: 404, as the API.
+    event = ledger.get_event(session, penalty_id)
+    record.worker_penalties(session, event.worker_id, actor=actor)
+    return _profile(
+        request,
+        session,
+        actor,
+        event.worker_id,
+        error=error,
+        error_entry=penalty_id,
+        reason=reason,
+        status_code=status_code,
+    )
+
+
+# -- the message log -----------------------------------------------------------------------
+
+
+@router.get("/messages")
+def messages_page(
+    request: Request,
+    order_id: str = "",
+    worker_id: str = "",
+    direction: str = "",
+    actor: Actor = Office,
+    session: Session = DB,
+) -> Response:
+    t = i18n.translator(language(request))
+    errors: dict[str, str] = {}
+    ids: dict[str, int | None] = {}
+    for name, raw in (("order_id", order_id), ("worker_id", worker_id)):
+        try:
+            ids[name] = _id_filter(raw, name, t("messages_bad_id"))
+        except InvalidInput as exc:
+            errors[name] = exc.msg
+    if direction not in ("", "in", "out"):
+        errors["direction"] = t("messages_bad_direction")
+    rows: list[Message] = []
+    if not errors:
+        rows = messaging.list_messages(
+            session, actor=actor, direction=direction or None, limit=200, **ids
+        )
+    context = {
+        "rows": rows,
+        "errors": errors,
+        "filters": {"order_id": order_id, "worker_id": worker_id, "direction": direction},
+    }
+    context.update(_common(session, request, actor))
+    return render(
+        request, "messages_log.html", context, actor=actor, status_code=422 if errors else 200
+    )
+
+
+# -- the phone simulator -------------------------------------------------------------------
+
+
+def outbox_only(request: Request) -> None:
+    """With Twilio sending for real there is nothing to simulate: the pages are not there."""
+    if request.app.state.settings.resolved_sms_backend != "outbox":
+        raise HTTPException(404, detail=i18n.translator(language(request))("phone_outbox_only"))
+
+
+Outbox = Depends(outbox_only)
+
+
+def post_inbound(url: str, fields: dict[str, str], headers: dict[str, str]) -> int:
+    """POST a form to our own webhook and give its HTTP status (tests swap this out)."""
+    return httpx.post(url, data=fields, headers=headers, timeout=5.0).status_code
+
+
+def twilio_form(settings: Settings, *, phone: str, body: str) -> dict[str, str]:
+    """The fields Twilio posts for an inbound SMS."""
+    return {
+        "MessageSid": SIM_SID + secrets.token_hex(15)[:29],
+        "AccountSid": settings.twilio_account_sid or "AC" + "0" * 32,
+        "From": phone,
+        "To": settings.twilio_from or "simulator",
+        "Body": body,
+        "NumMedia": "0",
+    }
+
+
+def _conversation(session: Session, worker: Worker) -> list[Message]:
+    """Oldest first: texts to and from the worker, and replies the inbox job has not yet tied
+    to the worker (received, known only by the phone number; a partial index finds them)."""
+    pending = and_(Message.status == "received", Message.phone == worker.phone)
+    query = (
+        select(Message)
+        .where(or_(Message.worker_id == worker.id, pending))
+        .order_by(Message.id.desc())
+        .limit(THREAD)
+    )
+    return list(reversed(session.scalars(query).all()))
+
+
+def _version(messages: list[Message]) -> str:
+    """Changes when a message comes or moves on: the poll swaps only then."""
+    seen = ";".join(f"{m.id}:{m.status}" for m in messages)
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+@router.get("/phone", dependencies=[Outbox])
+def phone_pick(request: Request, q: str = "", actor: Actor = Office, session: Session = DB):
+    found = workers.search_workers(session, actor=actor, text=q)
+    context = {"q": q, "found": found}
+    context.update(_common(session, request, actor))
+    return render(request, "phone_pick.html", context, actor=actor)
+
+
+def _phone(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    worker_id: int,
+    *,
+    body: str = "",
+    errors: dict[str, str] | None = None,
+    alert: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    worker = workers.read_worker(session, worker_id, actor=actor)  # audited
+    messages = _conversation(session, worker)
+    context = {
+        "worker": worker,
+        "messages": messages,
+        "version": _version(messages),
+        "body": body,
+        "errors": errors or {},
+        "alert": alert,
+        "body_max": BODY_MAX,
+    }
+    context.update(_common(session, request, actor))
+    return render(request, "phone_worker.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/phone/{worker_id}", dependencies=[Outbox])
+def phone_page(request: Request, worker_id: IdPath, actor: Actor = Office, session: Session = DB):
+    return _phone(request, session, actor, worker_id)
+
+
+@router.get("/phone/{worker_id}/thread", dependencies=[Outbox])
+def phone_thread(
+    request: Request, worker_id: IdPath, v: str = "", actor: Actor = Office, session: Session = DB
+) -> Response:
+    """The poll's fragment; 204 (htmx keeps what it has) when nothing changed. Not audited:
+    it repeats every 2 s, and opening the page audited the read."""
+    worker = workers.find_worker(session, worker_id, actor=actor)
+    messages = _conversation(session, worker)
+    version = _version(messages)
+    if v == version:
+        return Response(status_code=204)
+    context = {"worker": worker, "messages": messages, "version": version}
+    context.update(_common(session, request, actor))
+    return render(request, "phone_thread.html", context, actor=actor)
+
+
+@router.post("/phone/{worker_id}/reply", dependencies=[Outbox, Depends(csrf_checked)])
+def phone_reply(
+    request: Request,
+    worker_id: IdPath,
+    body: str = Form(default=""),
+    actor: Actor = Office,
+    session: Session = DB,
+) -> Response:
+    """The worker's reply, posted to /sms/inbound exactly as Twilio would post it: signed for
+    our public URL, so the signature check, the storage and the inbox job are the real path."""
+    t = i18n.translator(language(request))
+    worker = workers.find_worker(session, worker_id, actor=actor)
+    text = body.strip()
+    problem = None
+    if not text:
+        problem = t("phone_body_required")
+    elif len(text) > BODY_MAX:
+        problem = t("phone_body_too_long")
+    elif "\x00" in text:
+        problem = t("phone_bad_text")
+    if problem:
+        return _phone(
+            request, session, actor, worker.id, body=body, errors={"body": problem}, status_code=422
+        )
+    settings: Settings = request.app.state.settings
+    url = settings.public_url.rstrip("/") + "/sms/inbound"
+    fields = twilio_form(settings, phone=worker.phone, body=text)
+    headers = {}
+    if settings.twilio_auth_token:
+        signature = RequestValidator(settings.twilio_auth_token).compute_signature(url, fields)
+        headers["X-Twilio-Signature"] = signature
+    try:
+        answered = post_inbound(url, fields, headers)
+    except httpx.HTTPError as exc:
+        alert = t("phone_unreachable").format(error=str(exc) or type(exc).__name__)
+    else:
+        alert = None if answered == 200 else t("phone_refused").format(status=answered)
+    audit.log(
+        session,
+        actor,
+        "phone.reply",
+        "worker",
+        [worker.id],
+        worker.branch_id,
+        provider_sid=fields["MessageSid"],
+        accepted=alert is None,
+    )
+    if alert is None:
+        return RedirectResponse(f"{PREFIX}/phone/{worker.id}#reply", status_code=303)
+    return _phone(request, session, actor, worker.id, body=body, alert=alert, status_code=502)

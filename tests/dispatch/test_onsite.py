@@ -435,3 +435,16 @@ def test_an_early_arrival_keeps_the_order_filling_and_the_worker_on_the_roster(
     )
     assert offer_of(session, order, other).status == "cancelled"
     assert offer_of(session, order, early).attendance == "arrived"
+
+
+def test_the_sweep_leaves_a_checked_in_worker_for_the_foreman_but_the_close_does_not(
+    session, shift, dispatcher, branch
+):
+    order, (checked_in, *others) = shift
+    offer_of(session, order, checked_in).checked_in_at = order.starts_at - 5 * MIN
+    after = order.starts_at + timedelta(minutes=branch.late_as_no_show_min, seconds=1)
+    assert onsite.sweep_no_shows(session, order.id, after) == len(others)
+    assert offer_of(session, order, checked_in).attendance is None  # on site, unconfirmed
+    assert order.id not in onsite.orders_due_for_sweep(session, after + MIN)
+    onsite.close_shift(session, order.id, actor=dispatcher, now=order.ends_at)
+    assert offer_of(session, order, checked_in).attendance == "no_show"

@@ -55,6 +55,7 @@ LONGEST = {
     "currency": "RUB",
     "points": "3",
     "until": "31.12 23:59",
+    "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
 }
 
 

@@ -1,0 +1,57 @@
+// An order's map: the site and the offered workers, read from the map div's data attributes
+// and drawn with Leaflet (vendored, no CDN). Without a tile URL there is no tile layer, and
+// the points still show as circles on a blank map.
+(function () {
+  "use strict";
+
+  var COLOURS = {
+    booked: "#1b7a2f",
+    standby: "#0b5cad",
+    sent: "#a35c00",
+    queued: "#a35c00",
+    declined: "#b3261e",
+    expired: "#777777",
+    cancelled: "#777777",
+    released: "#777777"
+  };
+
+  function draw(el) {
+    if (!window.L || el.dataset.drawn) {
+      return;
+    }
+    el.dataset.drawn = "1";
+    var site = [parseFloat(el.dataset.siteLat), parseFloat(el.dataset.siteLon)];
+    var points = JSON.parse(el.dataset.points || "[]");
+    var map = L.map(el, { keyboard: true, attributionControl: Boolean(el.dataset.tiles) });
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
+    }
+    var bounds = L.latLngBounds([site, site]);
+    points.forEach(function (p) {
+      var colour = COLOURS[p.status] || "#555555";
+      L.circleMarker([p.lat, p.lon], {
+        radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.9
+      }).bindTooltip(p.label).addTo(map);
+      bounds.extend([p.lat, p.lon]);
+    });
+    // The site last, so it is drawn on top of any worker living next to it.
+    L.circleMarker(site, {
+      radius: 11, color: "#0d2440", weight: 4, fillColor: "#ffd400", fillOpacity: 1
+    }).bindTooltip(el.dataset.siteLabel, { permanent: false }).addTo(map);
+    if (points.length) {
+      map.fitBounds(bounds.pad(0.15), { maxZoom: 15 });
+    } else {
+      map.setView(site, 14);
+    }
+  }
+
+  function drawAll() {
+    document.querySelectorAll("[data-map]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();

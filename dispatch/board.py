@@ -1,0 +1,192 @@
+"""What the dispatcher's console reads: the board of today's and tomorrow's orders with their
+counts in one query, each offered worker's timeline, the workers an order page may name, and
+a shift given in the branch's local times."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.tenancy import Actor
+from dispatch import overbooking
+from dispatch.models import ACTIVE_ORDER_STATUSES, Branch, Client, Offer, Order, Site
+from dispatch.orders import visible_orders
+from geo.points import Point
+from sms.models import Message
+from workers.models import Worker
+
+# Timezones run from UTC-12 to UTC+14: a coarse window on starts_at that holds every order of
+# any branch's local today and tomorrow, before the exact test on the local date.
+_WINDOW_BEFORE = timedelta(hours=14 + 24)
+_WINDOW_AFTER = timedelta(days=2, hours=12)
+FINISHED_SMS = ("delivered", "undelivered", "failed")
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    order: Order
+    site_name: str
+    site_address: str
+    branch_code: str
+    timezone: str
+    day: int  # 0 today, 1 tomorrow, in the branch's timezone
+    booked: int
+    standby: int
+    fill_probability: float | None  # adaptive orders only
+    short: bool
+
+
+def is_short(status: str, starts_at: datetime, booked: int, headcount: int, now: datetime) -> bool:
+    """Marked short by the fill, or under way with fewer booked than the client asked for."""
+    if status == "short":
+        return True
+    return status in ACTIVE_ORDER_STATUSES and now >= starts_at and booked < headcount
+
+
+def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) -> list[BoardLine]:
+    """Orders starting today or tomorrow in their branch's timezone, soonest first."""
+    booked = func.count(Offer.id).filter(Offer.status == "booked")
+    standby = func.count(Offer.id).filter(Offer.status == "standby")
+    reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == "booked")
+    local_day = func.date(func.timezone(Branch.timezone, Order.starts_at))
+    today = func.date(func.timezone(Branch.timezone, now))
+    day = (local_day - today).label("day")
+    query = (
+        visible_orders(select(Order), actor)
+        .add_columns(Site.name, Site.address, Branch.code, Branch.timezone, day)
+        .add_columns(booked, standby, reliabilities)
+        .join(Site, Site.id == Order.site_id)
+        .join(Branch, Branch.id == Order.branch_id)
+        .outerjoin(Offer, Offer.order_id == Order.id)
+        .where(Order.starts_at >= now - _WINDOW_BEFORE, Order.starts_at < now + _WINDOW_AFTER)
+        .where(day.between(0, 1))
+        .group_by(Order.id, Site.id, Branch.id)
+        .order_by(Order.starts_at, Order.id)
+        .limit(limit)
+    )
+    lines = []
+    for order, name, address, code, zone, day_no, n_booked, n_standby, rel in session.execute(
+        query
+    ):
+        probability = None
+        if order.overbooking_mode == "adaptive":
+            probability = overbooking.fill_probability(
+                [float(r) for r in rel or []], order.headcount
+            )
+        lines.append(
+            BoardLine(
+                order=order,
+                site_name=name,
+                site_address=address,
+                branch_code=code,
+                timezone=zone,
+                day=day_no,
+                booked=n_booked,
+                standby=n_standby,
+                fill_probability=probability,
+                short=is_short(order.status, order.starts_at, n_booked, order.headcount, now),
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a worker's way through an order; `at` is None when it has no time."""
+
+    what: str  # offered, replied, booked, confirmed, arrived, left, sms, no_show, released
+    at: datetime | None
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+def _offer_events(offer: Offer) -> list[Event]:
+    events = [Event("offered", offer.created_at, {"wave": str(offer.wave)})]
+    if offer.answered_at is not None:
+        events.append(Event("replied", offer.answered_at, {"source": offer.answer_source or ""}))
+    for what, at in (
+        ("booked", offer.booked_at),
+        ("confirmed", offer.confirmed_at),
+        ("arrived", offer.arrived_at),
+        ("left", offer.left_at),
+    ):
+        if at is not None:
+            events.append(Event(what, at))
+    if offer.attendance in ("no_show", "released"):
+        events.append(Event(offer.attendance, None))
+    return events
+
+
+def _message_event(message: Message) -> Event:
+    # updated_at is when the provider last moved the status: the delivery (or failure) time.
+    at = message.updated_at if message.status in FINISHED_SMS else message.sent_at
+    return Event(
+        "sms",
+        at or message.created_at,
+        {"kind": message.kind, "status": message.status, "direction": message.direction},
+    )
+
+
+def timelines(session: Session, order: Order, offers: list[Offer]) -> dict[int, list[Event]]:
+    """Each offered worker's steps, from the offer and the order's texts, oldest first."""
+    by_worker: dict[int, list[Event]] = {o.worker_id: _offer_events(o) for o in offers}
+    messages = session.scalars(
+        select(Message).where(Message.order_id == order.id).order_by(Message.id)
+    )
+    for message in messages:
+        if message.worker_id in by_worker:
+            by_worker[message.worker_id].append(_message_event(message))
+    latest = datetime.max.replace(tzinfo=order.starts_at.tzinfo)
+    return {
+        worker_id: sorted(events, key=lambda e: e.at or latest)
+        for worker_id, events in by_worker.items()
+    }
+
+
+@dataclass(frozen=True)
+class ShownWorker:
+    worker_id: int
+    name: str | None  # None: another branch's worker, whose details the actor may not see
+    home: Point  # exact for the actor's own workers, to ~1 km for others
+
+
+def shown_workers(
+    session: Session, *, actor: Actor, worker_ids: list[int], order_id: int
+) -> dict[int, ShownWorker]:
+    """The workers an order page lists; names and exact homes only of the actor's branch (all,
+    for admins), and that read is audited like any list of workers."""
+    if not worker_ids:
+        return {}
+    rows = session.execute(
+        select(Worker.id, Worker.full_name, Worker.branch_id, Worker.home).where(
+            Worker.id.in_(set(worker_ids))
+        )
+    )
+    shown: dict[int, ShownWorker] = {}
+    for worker_id, full_name, branch_id, home in rows:
+        point = Point.from_db(home)
+        if actor.sees_branch(branch_id):
+            shown[worker_id] = ShownWorker(worker_id, full_name, point)
+        else:
+            rough = Point(lat=round(point.lat, 2), lon=round(point.lon, 2))
+            shown[worker_id] = ShownWorker(worker_id, None, rough)
+    named = sorted(w.worker_id for w in shown.values() if w.name is not None)
+    if named:
+        audit.log(
+            session, actor, "worker.list", "worker", named, actor.branch_id, order_id=order_id
+        )
+    return shown
+
+
+def site_branch(session: Session, site: Site) -> Branch:
+    return session.get(Branch, session.get(Client, site.client_id).branch_id)
+
+
+def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A shift written as a local date and times: an end before the start is the next day."""
+    tz = ZoneInfo(zone)
+    starts_at = datetime.combine(day, start, tzinfo=tz)
+    end_day = day + timedelta(days=1) if end < start else day
+    return starts_at, datetime.combine(end_day, end, tzinfo=tz)

@@ -1,0 +1,161 @@
+"""Check-in links: a short signed link in the booking text lets a worker say "I am here"
+from their phone; inside the site's geofence the arrival waits for the foreman to confirm.
+
+The token is f"{offer_id}-{sig}", sig the first 12 characters of the urlsafe base64 of
+HMAC-SHA256(secret, "checkin:{offer_id}"): 72 bits, short enough for an SMS, and nothing to
+store. A link works from 3 h before the start until the end of the shift.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import locked
+from core.errors import Conflict, NotFound
+from core.tenancy import SYSTEM
+from dispatch.models import Branch, Offer, Order, Site
+from geo.points import Point
+from geo.queries import distance_m
+from workers.models import Worker
+
+SIG_CHARS = 12
+OPENS_BEFORE_START = timedelta(hours=3)  # as early as a foreman may mark an arrival
+_TOKEN = re.compile(rf"^([1-9][0-9]{{0,9}})-([A-Za-z0-9_-]{{{SIG_CHARS}}})$")
+MAX_ID = 2**31 - 1
+
+
+class LinkNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("check-in link", "")
+        self.args = ("this check-in link is not valid",)
+
+
+class CheckInRefused(Conflict):
+    """The link is genuine but cannot record an arrival now; `reason` names why."""
+
+    def __init__(self, reason: str, message: str, opens_at: datetime | None = None):
+        super().__init__(message)
+        self.reason = reason  # not_booked | cancelled | closed | expired | too_early | marked
+        self.opens_at = opens_at
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What a check-in link leads to."""
+
+    offer: Offer
+    order: Order
+    site: Site
+    branch: Branch
+    worker: Worker
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    inside: bool
+    distance_m: float
+    geofence_m: int
+    checked_in_at: datetime | None  # the recorded time; the first one if checked in before
+    repeated: bool = False  # already checked in: nothing new was written
+
+
+def _sig(offer_id: int, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"checkin:{offer_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:SIG_CHARS]
+
+
+def token_for(offer_id: int, secret: str) -> str:
+    return f"{offer_id}-{_sig(offer_id, secret)}"
+
+
+def checkin_link(offer: Offer, public_url: str, secret: str) -> str:
+    return f"{public_url.rstrip('/')}/c/{token_for(offer.id, secret)}"
+
+
+def offer_for_token(session: Session, token: str, *, secret: str) -> Offer:
+    """The offer a genuine token names; anything else is not found (constant-time compare)."""
+    match = _TOKEN.match(token or "")
+    if match is None or int(match.group(1)) > MAX_ID:
+        raise LinkNotFound()
+    offer_id = int(match.group(1))
+    if not hmac.compare_digest(match.group(2).encode(), _sig(offer_id, secret).encode()):
+        raise LinkNotFound()
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise LinkNotFound()
+    return offer
+
+
+def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
+    offer = offer_for_token(session, token, secret=secret)
+    order = session.get(Order, offer.order_id)
+    return Booking(
+        offer=offer,
+        order=order,
+        site=session.get(Site, order.site_id),
+        branch=session.get(Branch, order.branch_id),
+        worker=session.get(Worker, offer.worker_id),
+    )
+
+
+def refusal(order: Order, offer: Offer, now: datetime) -> CheckInRefused | None:
+    """Why this booking cannot check in now, or None when it can."""
+    if order.status == "cancelled":
+        return CheckInRefused("cancelled", f"order {order.code} is cancelled")
+    if order.closed_at is not None or order.status == "completed":
+        return CheckInRefused("closed", f"order {order.code} is closed")
+    if offer.status != "booked":
+        return CheckInRefused("not_booked", f"this booking on order {order.code} is not active")
+    if now > order.ends_at:
+        return CheckInRefused("expired", "the link has expired: the shift is over")
+    opens_at = order.starts_at - OPENS_BEFORE_START
+    if now < opens_at:
+        return CheckInRefused(
+            "too_early", f"check-in opens {OPENS_BEFORE_START} before the start", opens_at
+        )
+    if offer.attendance is not None:
+        return CheckInRefused("marked", f"the foreman has already marked you: {offer.attendance}")
+    return None
+
+
+def check_in(session: Session, token: str, point: Point, *, secret: str, now: datetime) -> CheckIn:
+    """Record the arrival if the worker is within the site's geofence; else only measure."""
+    found = offer_for_token(session, token, secret=secret)
+    # Locks as everywhere in dispatch: the order, then the offer.
+    order = session.scalars(locked(select(Order).where(Order.id == found.order_id))).one()
+    offer = session.scalars(locked(select(Offer).where(Offer.id == found.id))).one()
+    refused = refusal(order, offer, now)
+    if refused is not None:
+        raise refused
+    site = session.get(Site, order.site_id)
+    if offer.checked_in_at is not None:  # the first check-in stands
+        return CheckIn(
+            True, offer.checkin_distance_m or 0.0, site.geofence_m, offer.checked_in_at, True
+        )
+    distance = float(
+        session.scalar(select(distance_m(Site.location, point)).where(Site.id == site.id))
+    )
+    if distance > site.geofence_m:
+        return CheckIn(False, distance, site.geofence_m, None)
+    offer.checked_in_at, offer.checkin_distance_m = now, round(distance, 1)
+    session.flush()
+    audit.log(
+        session,
+        SYSTEM,
+        "checkin",
+        "offer",
+        [offer.id],
+        order.branch_id,
+        order_id=order.id,
+        worker_id=offer.worker_id,
+        distance_m=offer.checkin_distance_m,
+        geofence_m=site.geofence_m,
+    )
+    return CheckIn(True, distance, site.geofence_m, now)
