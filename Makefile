@@ -34,7 +34,7 @@ run: $(STAMP) $(ASSETS)
 	export BRIGADA_ENV=$${BRIGADA_ENV:-dev}; \
 	$(BIN)/brigada migrate && \
 	$(BIN)/brigada demo seed --if-empty && \
-	echo "Brigada: http://127.0.0.1:$${BRIGADA_PORT:-8000}/docs  (logins: admin, manager, dispatcher, foreman; password <role>-demo-2026)" && \
+	echo "Brigada: http://127.0.0.1:$${BRIGADA_PORT:-8000}/console/  (API: /docs; logins: admin, manager, dispatcher, foreman; password <role>-demo-2026)" && \
 	exec $(BIN)/brigada run
 
 lint: $(STAMP)
