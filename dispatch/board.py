@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch import overbooking
 from dispatch.models import ACTIVE_ORDER_STATUSES, Branch, Client, Offer, Order, Site
@@ -188,5 +189,8 @@ def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime,
     """A shift written as a local date and times: an end before the start is the next day."""
     tz = ZoneInfo(zone)
     starts_at = datetime.combine(day, start, tzinfo=tz)
-    end_day = day + timedelta(days=1) if end < start else day
+    try:
+        end_day = day + timedelta(days=1) if end < start else day
+    except OverflowError:  # the last day of the calendar: far beyond any order's year
+        raise InvalidInput("date", "the shift must start within a year") from None
     return starts_at, datetime.combine(end_day, end, tzinfo=tz)

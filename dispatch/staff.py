@@ -69,6 +69,8 @@ def create_user(
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with this password, or None; same work whether or not the name exists."""
+    if "\x00" in username:  # no stored name has one, and PostgreSQL text cannot carry it
+        username = ""
     user = session.scalars(
         select(User).where(func.lower(User.username) == username.strip().lower())
     ).one_or_none()

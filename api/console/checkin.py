@@ -122,7 +122,7 @@ async def _location(request: Request) -> Point | None:
         else:
             data = await request.form()
         lat, lon = float(data["lat"]), float(data["lon"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None

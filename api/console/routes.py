@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console import checkin, dispatcher, foreman, phone, signin, web
@@ -24,4 +24,4 @@ def install(app: FastAPI) -> None:
             name=f"vendor-{name}",
         )
     for router in PAGES:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(web.no_nul_in_query)])

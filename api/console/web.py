@@ -62,10 +62,23 @@ async def csrf_checked(request: Request) -> None:
     """A form post must carry the token of its own session's cookie (double submit)."""
     expected = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.method == "POST":
-        sent = (await request.form()).get(CSRF_FIELD)
+    form = await request.form() if request.method == "POST" else {}
+    if sent is None:
+        sent = form.get(CSRF_FIELD)
     if not expected or not sent or not secrets.compare_digest(expected, str(sent)):
         raise HTTPException(403, detail="the form has expired: reload the page and try again")
+    _refuse_nul(form.items())
+
+
+def no_nul_in_query(request: Request) -> None:
+    """Every console page: a NUL in the query string is refused, never sent to PostgreSQL."""
+    _refuse_nul(request.query_params.items())
+
+
+def _refuse_nul(fields) -> None:
+    for name, value in fields:
+        if isinstance(value, str) and "\x00" in value:
+            raise HTTPException(422, detail=f"{name}: must not contain NUL characters")
 
 
 def render(

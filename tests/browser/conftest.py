@@ -11,7 +11,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "console"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests' asyncio.run
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: scripts/browser.sh installs it (make test runs it)")

@@ -1,6 +1,12 @@
 // An order's map: the site and the offered workers, read from the map div's data attributes
 // and drawn with Leaflet (vendored, no CDN). Without a tile URL there is no tile layer, and
 // the points still show as circles on a blank map.
+// Leaflet puts a string tooltip in as HTML: names and addresses go in as text nodes.
+function asText(text) {
+  var span = document.createElement("span");
+  span.textContent = text || "";
+  return span;
+}
 (function () {
   "use strict";
 
@@ -31,13 +37,13 @@
       var colour = COLOURS[p.status] || "#555555";
       L.circleMarker([p.lat, p.lon], {
         radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.9
-      }).bindTooltip(p.label).addTo(map);
+      }).bindTooltip(asText(p.label)).addTo(map);
       bounds.extend([p.lat, p.lon]);
     });
     // The site last, so it is drawn on top of any worker living next to it.
     L.circleMarker(site, {
       radius: 11, color: "#0d2440", weight: 4, fillColor: "#ffd400", fillOpacity: 1
-    }).bindTooltip(el.dataset.siteLabel, { permanent: false }).addTo(map);
+    }).bindTooltip(asText(el.dataset.siteLabel), { permanent: false }).addTo(map);
     if (points.length) {
       map.fitBounds(bounds.pad(0.15), { maxZoom: 15 });
     } else {

@@ -59,3 +59,20 @@ def test_pages_without_a_session_send_you_to_sign_in(client):
     answer = client.post("/console/logout", follow_redirects=False)
     assert answer.status_code == 403  # no CSRF token: refused before anything else
     assert client.get("/console/login?lang=en").text.count("Sign in") >= 2
+
+
+def test_nul_characters_in_console_forms_and_queries_are_refused_not_500(client, session):
+    from tests.api.console.helpers import sign_in
+
+    user = make_user(session, role="dispatcher", branch=make_branch(session))
+    csrf = _form(client)
+    login = client.post(
+        "/console/login",
+        data={"username": "a\x00b", "password": PASSWORD, "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert login.status_code == 422
+    api_login = client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"})
+    assert api_login.status_code == 401
+    sign_in(client, user)
+    assert client.get("/console/workers", params={"q": "Ив\x00"}).status_code == 422
