@@ -19,7 +19,7 @@ from core.errors import Conflict, InvalidInput
 from core.tenancy import SYSTEM, Actor
 from dispatch import record
 from dispatch.models import ATTENDANCE, Branch, Offer, Order
-from dispatch.orders import get_order
+from dispatch.orders import get_order, visible_orders
 from rating import policy
 from rating import service as ledger
 
@@ -28,6 +28,10 @@ EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is 
 MARKED_KINDS = ("late", "no_show", "left_early", "compensation")
 UNDER_WAY = ("open", "filling", "filled", "short", "in_progress")
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
+
+
+class NotCheckedIn(Conflict):
+    """A check-in to confirm that never happened."""
 
 
 def _check_open(order: Order) -> None:
@@ -289,3 +293,30 @@ def close_shift(session: Session, order_id: int, *, actor: Actor, now: datetime)
     session.flush()
     audit.log(session, actor, "order.close", "order", [order.id], order.branch_id)
     return order
+
+
+def confirm_check_in(
+    session: Session, order_id: int, *, actor: Actor, worker_id: int, now: datetime
+) -> Offer:
+    """The foreman confirms a worker's link check-in: arrived at the time of the check-in."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    _check_open(order)
+    offer = _booked_offer(session, order, worker_id)
+    if offer.checked_in_at is None:
+        raise NotCheckedIn(f"worker {worker_id} has not checked in by link")
+    at = offer.checked_in_at
+    _check_time(order, offer, "arrived", at, now)
+    _apply(session, order, offer, status="arrived", at=at, by=actor, now=now)
+    return offer
+
+
+def orders_on_site(session: Session, *, actor: Actor, now: datetime) -> list[Order]:
+    """What a foreman works with: the actor's orders starting within the next three days
+    (the page keeps today's and tomorrow's in branch time) and every shift started in the
+    last week and not yet closed, however long ago it began (night shifts included)."""
+    query = visible_orders(select(Order), actor).where(
+        Order.status != "cancelled",
+        Order.starts_at >= now - SWEEP_LOOKBACK,
+        Order.starts_at < now + timedelta(days=3),
+    )
+    return list(session.scalars(query.order_by(Order.starts_at, Order.id)))

@@ -21,7 +21,7 @@ from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
 from dispatch import onsite, timesheets
 from dispatch.models import Branch, Offer, Order, Site
-from dispatch.orders import get_order, list_orders
+from dispatch.orders import get_order
 from rating.policy import judge_arrival
 from workers.models import Worker
 
@@ -29,8 +29,6 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 ROLES = ("foreman", "dispatcher", "manager", "admin")
 MARKS = ("arrived", "left_early", "no_show", "released")
-# list_orders is newest first: enough to reach today's orders past a branch's later ones.
-ORDERS_SCANNED = 1000
 
 i18n.add(
     {
@@ -307,8 +305,8 @@ def _day(order: Order, branch: Branch, at: datetime) -> str | None:
     zone = ZoneInfo(branch.timezone)
     today: date = at.astimezone(zone).date()
     starts_on = order.starts_at.astimezone(zone).date()
-    if order.starts_at <= at < order.ends_at:
-        return "under_way"
+    if order.starts_at <= at and order.closed_at is None:
+        return "under_way"  # until it is closed, whenever it ended
     if starts_on == today:
         return "today"
     if starts_on == today + timedelta(days=1):
@@ -318,9 +316,7 @@ def _day(order: Order, branch: Branch, at: datetime) -> str | None:
 
 def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
     shifts = []
-    for order in list_orders(session, actor=actor, limit=ORDERS_SCANNED):
-        if order.status == "cancelled":
-            continue
+    for order in onsite.orders_on_site(session, actor=actor, now=at):
         day = _day(order, session.get(Branch, order.branch_id), at)
         if day is not None:
             shifts.append(_shift(session, order, actor, at, day))
@@ -329,6 +325,8 @@ def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
 
 def _explain(exc: Exception, order: Order, status: str, offer: Offer | None, at: datetime, t):
     """The domain's refusal in the foreman's words (its own message when not a known case)."""
+    if isinstance(exc, onsite.NotCheckedIn):
+        return t("foreman_err_no_checkin")
     if status not in MARKS:
         return t("foreman_err_not_a_mark")
     if order.status == "cancelled":
@@ -382,15 +380,18 @@ def mark(
     error, code = None, 200
     try:
         with session.begin_nested():  # a refused mark writes nothing
-            when = None
             if checkin:
-                offer = _booked_offer(session, order.id, worker_id)
-                if offer is None or offer.checked_in_at is None:
-                    raise Conflict(t("foreman_err_no_checkin"))
-                when = offer.checked_in_at
-            onsite.mark_attendance(
-                session, order.id, actor=actor, worker_id=worker_id, status=status, at=when, now=at
-            )
+                onsite.confirm_check_in(session, order.id, actor=actor, worker_id=worker_id, now=at)
+            else:
+                onsite.mark_attendance(
+                    session,
+                    order.id,
+                    actor=actor,
+                    worker_id=worker_id,
+                    status=status,
+                    at=None,
+                    now=at,
+                )
     except (Conflict, InvalidInput) as exc:
         code = 422 if isinstance(exc, InvalidInput) else 409
         session.refresh(order)

@@ -448,3 +448,33 @@ def test_the_sweep_leaves_a_checked_in_worker_for_the_foreman_but_the_close_does
     assert order.id not in onsite.orders_due_for_sweep(session, after + MIN)
     onsite.close_shift(session, order.id, actor=dispatcher, now=order.ends_at)
     assert offer_of(session, order, checked_in).attendance == "no_show"
+
+
+def test_a_foreman_keeps_a_started_shift_until_it_is_closed(session, shift, dispatcher, site):
+    order, _ = shift
+    later = make_order(session, site=site, starts_in=timedelta(days=2))
+    gone = make_order(session, site=site, starts_in=timedelta(days=1, hours=2))
+    orders.cancel_order(session, gone.id, actor=dispatcher, reason="client", now=order.starts_at)
+    two_days_on = order.ends_at + timedelta(days=2)  # long after its end, never closed
+    listed = onsite.orders_on_site(session, actor=dispatcher, now=two_days_on)
+    assert order in listed and later in listed and gone not in listed
+    onsite.close_shift(session, order.id, actor=dispatcher, now=two_days_on)
+    assert order.closed_at is not None
+    assert onsite.orders_on_site(session, actor=dispatcher, now=order.starts_at + 8 * MIN * 60)
+    far = order.starts_at + timedelta(days=9)
+    assert order not in onsite.orders_on_site(session, actor=dispatcher, now=far)
+
+
+def test_confirming_a_check_in_marks_the_arrival_at_its_time(session, shift, dispatcher):
+    order, (checked_in, never, _) = shift
+    offer_of(session, order, checked_in).checked_in_at = order.starts_at - 3 * MIN
+    offer = onsite.confirm_check_in(
+        session, order.id, actor=dispatcher, worker_id=checked_in.id, now=order.starts_at
+    )
+    assert (offer.attendance, offer.arrived_at) == ("arrived", order.starts_at - 3 * MIN)
+    before = counts(session)
+    with pytest.raises(onsite.NotCheckedIn):
+        onsite.confirm_check_in(
+            session, order.id, actor=dispatcher, worker_id=never.id, now=order.starts_at
+        )
+    assert counts(session) == before
