@@ -12,7 +12,7 @@ from api.auth import issue_token
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch import fill, orders
-from dispatch.models import Branch, Client, Order, Site, User
+from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import OrderInput
 from dispatch.policy import DEFAULTS
 from dispatch.staff import _hasher
@@ -151,3 +151,24 @@ def offset(point: Point, north_m: float = 0.0, east_m: float = 0.0) -> Point:
     lat = point.lat + north_m / 111_320
     lon = point.lon + east_m / (111_320 * math.cos(math.radians(point.lat)))
     return Point(lat=lat, lon=lon)
+
+
+def make_offer(
+    session: Session, *, order: Order, worker: Worker, status: str = "booked", **overrides
+):
+    """An offer row as the fill engine would leave it, without running the fill engine."""
+    offer = Offer(
+        order_id=order.id,
+        worker_id=worker.id,
+        status=status,
+        wave=1,
+        rank=1,
+        distance_m=0,
+        score=1,
+        rating=worker.rating,
+        reliability=worker.reliability,
+        **overrides,
+    )
+    session.add(offer)
+    session.flush()
+    return offer

@@ -21,6 +21,7 @@ from tests.builders import (
     auth,
     make_branch,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_user,
@@ -31,21 +32,7 @@ MONEY = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "marg
 
 
 def _book(session, order, worker):
-    session.add(
-        Offer(
-            order_id=order.id,
-            worker_id=worker.id,
-            status="booked",
-            wave=1,
-            rank=1,
-            distance_m=0,
-            score=1,
-            rating=worker.rating,
-            reliability=worker.reliability,
-            booked_at=now() - timedelta(days=1),
-        )
-    )
-    session.flush()
+    make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
 
 
 def _started_order(session, site, *, headcount=2):

@@ -12,6 +12,7 @@ from tests.builders import (
     NOW,
     make_branch,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_worker,
@@ -69,20 +70,7 @@ def test_outside_the_radius_is_left_out(session, scene):
 
 
 def _book(session, worker, order):
-    session.add(
-        Offer(
-            order_id=order.id,
-            worker_id=worker.id,
-            status="booked",
-            wave=1,
-            rank=1,
-            distance_m=0,
-            score=1,
-            rating=worker.rating,
-            reliability=worker.reliability,
-        )
-    )
-    session.flush()
+    make_offer(session, order=order, worker=worker)
 
 
 def test_booked_on_an_overlapping_shift_in_any_branch_is_left_out(session, scene):

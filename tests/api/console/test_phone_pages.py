@@ -16,7 +16,7 @@ from core.clock import now
 from core.settings import Settings, get_settings
 from core.tenancy import SYSTEM
 from dispatch import onsite
-from dispatch.models import Branch, Offer
+from dispatch.models import Branch
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.api.console.helpers import CSRF, htmx_headers, sign_in
@@ -24,6 +24,7 @@ from tests.builders import (
     KAZAN,
     make_branch,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_user,
@@ -97,20 +98,7 @@ def _no_show(session, worker) -> PenaltyEvent:
     order = make_order(
         session, site=site, now=now() - timedelta(days=1), starts_in=timedelta(hours=22)
     )
-    session.add(
-        Offer(
-            order_id=order.id,
-            worker_id=worker.id,
-            status="booked",
-            wave=1,
-            rank=1,
-            distance_m=0,
-            score=1,
-            rating=worker.rating,
-            reliability=worker.reliability,
-            booked_at=now() - timedelta(days=1),
-        )
-    )
+    make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
     session.flush()
     onsite.mark_attendance(
         session, order.id, actor=SYSTEM, worker_id=worker.id, status="no_show", at=None, now=now()
