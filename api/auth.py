@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import jwt
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from limits import parse
 from limits.storage import storage_from_string
@@ -15,6 +15,7 @@ from api.deps import DB, current_actor
 from core.clock import now
 from core.settings import Settings
 from core.tenancy import Actor
+from dispatch import staff
 from dispatch.staff import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -40,10 +41,11 @@ class LoginLimiter:
         return by_name and by_address
 
 
-def issue_token(settings: Settings, user_id: int) -> Token:
+def issue_token(settings: Settings, user_id: int, token_version: int = 0) -> Token:
+    """A token for the user, valid until it expires or their token_version moves on."""
     ttl = timedelta(minutes=settings.token_ttl_min)
     issued = now()
-    claims = {"sub": str(user_id), "iat": issued, "exp": issued + ttl}
+    claims = {"sub": str(user_id), "ver": token_version, "iat": issued, "exp": issued + ttl}
     token = jwt.encode(claims, settings.secret_key, algorithm="HS256")
     return Token(access_token=token, expires_in=int(ttl.total_seconds()))
 
@@ -68,7 +70,14 @@ def login(
             detail="wrong username or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return issue_token(request.app.state.settings, user.id)
+    return issue_token(request.app.state.settings, user.id, user.token_version)
+
+
+@router.post("/logout", status_code=204, response_class=Response)
+def logout(actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    """Ends every session of the caller: all their tokens, on every device, stop working."""
+    staff.log_out(session, actor=actor)
+    return Response(status_code=204)
 
 
 class Me(BaseModel):

@@ -1,14 +1,20 @@
 """Request dependencies: the one transaction per request, the caller, their role."""
 
+import math
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
+from core.settings import Settings
 from core.tenancy import Actor
 from dispatch.staff import actor_of, get_active_user
 
@@ -51,6 +57,10 @@ def actor_from_token(request: Request, token: str, session: Session) -> Actor:
     user = get_active_user(session, int(claims["sub"]))
     if user is None:
         raise _unauthorized("user is not active")
+    # Logging out or a manager's revoke moves the version on: older tokens stop here. (Tokens
+    # issued before versions existed carry none and count as version 0.)
+    if claims.get("ver", 0) != user.token_version:
+        raise _unauthorized("token revoked")
     return actor_of(user)
 
 
@@ -58,6 +68,44 @@ def require(*roles: str) -> Callable[..., Actor]:
     def check(actor: Actor = Depends(current_actor)) -> Actor:
         if actor.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{actor.role} may not do this")
+        return actor
+
+    return check
+
+
+class WorkerReadLimiter:
+    """A moving window of worker lists and searches per staff member, shared by all API
+    processes (BRIGADA_WORKER_READS_RATE): reading the base in bulk is slow and audited."""
+
+    def __init__(self, settings: Settings):
+        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.redis_url))
+        self._limit = parse(settings.worker_reads_rate)
+
+    def wait_s(self, actor: Actor) -> int:
+        """0 if this read may go ahead (and counts it), else whole seconds until one may."""
+        key = str(actor.user_id)
+        if self._limiter.hit(self._limit, "brigada-worker-reads", key):
+            return 0
+        stats = self._limiter.get_window_stats(self._limit, "brigada-worker-reads", key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def limit_worker_reads(request: Request, actor: Actor) -> None:
+    wait = request.app.state.worker_read_limiter.wait_s(actor)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"too many worker lists and searches; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def worker_reader(*roles: str) -> Callable[..., Actor]:
+    """require(*roles), then one of the caller's worker lists or searches (429 past the rate)."""
+    allowed = require(*roles)
+
+    def check(request: Request, actor: Actor = Depends(allowed)) -> Actor:
+        limit_worker_reads(request, actor)
         return actor
 
     return check

@@ -1,7 +1,10 @@
 """What the dramatiq jobs process loads: the broker and every package's actors."""
 
+from core import logmask
 from core.broker import setup_broker
+from core.settings import get_settings
 
+logmask.install(get_settings())  # phones and secrets never reach the jobs' logs
 broker = setup_broker()
 
 import core.heartbeat  # noqa: E402,F401  (actors register on import)

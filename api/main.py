@@ -13,6 +13,7 @@ from api import errors
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
 from api.console import routes as console
+from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import (
     audit,
@@ -28,14 +29,20 @@ from api.routes import (
     wording,
     workers,
 )
+from core import logmask
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
+
+# Request bodies larger than this are refused with 413 before they are read: JSON and forms
+# (a Twilio webhook is a few kilobytes); the CSV import route allows its own, larger size.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    logmask.install(settings)  # before anything logs: phones and secrets never reach a log
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -54,10 +61,12 @@ def create_app(
         title="Brigada",
         version="0.1.0",
         description="Dispatch for day-labour staffing firms: orders in, crews out.",
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory or get_sessionmaker()
     app.state.login_limiter = LoginLimiter(settings)
+    app.state.worker_read_limiter = WorkerReadLimiter(settings)
     app.state.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     app.add_middleware(MetricsMiddleware)
     errors.install(app)

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from core import logmask
 from core.heartbeat import heartbeat
+from core.settings import get_settings
 from dispatch.tasks import before_shift, no_show_sweep, reconcile, reconcile_sms
 
 log = logging.getLogger("brigada.scheduler")
@@ -40,6 +42,7 @@ def build_scheduler() -> BlockingScheduler:
 
 
 def run_scheduler() -> None:
+    logmask.install(get_settings())  # phones and secrets never reach the scheduler's log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
     scheduler = build_scheduler()
     for job in scheduler.get_jobs():

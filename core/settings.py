@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     token_ttl_min: int = Field(default=12 * 60, ge=1)
     # Login attempts per username and per client address (limits' notation).
     login_rate_limit: str = "10/minute"
+    # Worker lists and searches per staff member (limits' notation): the shared base is read
+    # in pages of at most 200, and no office exports it quietly.
+    worker_reads_rate: str = "600/hour"
 
     sms_backend: Literal["outbox", "twilio"] | None = None
     twilio_account_sid: str | None = None

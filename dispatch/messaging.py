@@ -1,5 +1,6 @@
 """What an order tells its workers: texts filled from the order, queued in the outbox."""
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from dispatch import checkin, wording
 from dispatch.models import Branch, Offer, Order, Site
 from sms import outbox, templates
 from sms.models import Message
+from workers import phones
 from workers.models import Worker
 
 ADDRESS_CHARS = 40  # keeps an offer within two segments
@@ -76,6 +78,32 @@ def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
     return {m.offer_id for m in withdrawn if m.kind == "offer" and m.offer_id is not None}
 
 
+@dataclass(frozen=True)
+class MessageLine:
+    """A message as staff see it in the log."""
+
+    id: int
+    worker_id: int | None
+    order_id: int | None
+    direction: str
+    kind: str
+    phone: str
+    body: str
+    status: str
+    segments: int
+    encoding: str
+    error_code: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _line(message: Message, *, hide_phone: bool) -> MessageLine:
+    values = {f.name: getattr(message, f.name) for f in fields(MessageLine)}
+    if hide_phone:
+        values["phone"] = phones.masked(message.phone)
+    return MessageLine(**values)
+
+
 def list_messages(
     session: Session,
     *,
@@ -84,8 +112,10 @@ def list_messages(
     worker_id: int | None = None,
     direction: str | None = None,
     limit: int = 200,
-) -> list[Message]:
-    """Newest first; branch staff see messages of their branch's workers and orders."""
+) -> list[MessageLine]:
+    """Newest first; branch staff see messages of their branch's workers and orders. A phone
+    is a worker's personal detail: on their texts about this branch's orders, workers of other
+    branches show only its last two digits."""
     query = select(Message).order_by(Message.id.desc()).limit(limit)
     if actor.branch_id is not None:
         mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
@@ -97,7 +127,16 @@ def list_messages(
         query = query.where(Message.worker_id == worker_id)
     if direction is not None:
         query = query.where(Message.direction == direction)
-    return list(session.scalars(query))
+    messages = list(session.scalars(query))
+    strangers: set[int] = set()
+    if actor.branch_id is not None:
+        ids = {m.worker_id for m in messages if m.worker_id is not None}
+        strangers = set(
+            session.scalars(
+                select(Worker.id).where(Worker.id.in_(ids), Worker.branch_id != actor.branch_id)
+            )
+        )
+    return [_line(m, hide_phone=m.worker_id in strangers) for m in messages]
 
 
 def tell(

@@ -97,6 +97,10 @@ class User(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+    # Carried in every token as `ver`: bumping it (logout, revoke) voids the tokens issued before.
+    token_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
 
 
 class Client(Timestamped, Base):

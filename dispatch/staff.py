@@ -3,14 +3,14 @@
 from functools import lru_cache
 
 from pwdlib import PasswordHash
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch.errors import BranchNotFound, DuplicateName
+from dispatch.errors import BranchNotFound, DuplicateName, UserNotFound
 from dispatch.models import ROLES, Branch, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -62,7 +62,12 @@ def create_user(
     user = User(
         username=name, password_hash=_hasher().hash(password), role=role, branch_id=branch_id
     )
-    flush_checked(session, user, on_unique=DuplicateName("username", name))
+    flush_checked(
+        session,
+        user,
+        on_unique=DuplicateName("username", name),
+        on_foreign_key=BranchNotFound(branch_id),  # an admin naming a branch that is not there
+    )
     audit.log(session, actor, "user.create", "user", [user.id], branch_id, role=role)
     return user
 
@@ -89,6 +94,33 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
 def get_active_user(session: Session, user_id: int) -> User | None:
     user = session.get(User, user_id)
     return user if user is not None and user.active else None
+
+
+def _bump_token_version(session: Session, user_id: int) -> None:
+    # One UPDATE: two revokes at once both count, neither is lost to a read-then-write.
+    session.execute(
+        update(User).where(User.id == user_id).values(token_version=User.token_version + 1)
+    )
+
+
+def revoke_tokens(session: Session, user_id: int, *, actor: Actor) -> User:
+    """Every token the user holds stops working (a lost phone, someone who left).
+
+    Admins revoke anyone's; managers those of their branch's staff (404 for anyone else)."""
+    user = session.get(User, user_id)
+    if user is None or not actor.sees_branch(user.branch_id):
+        raise UserNotFound(user_id)
+    _bump_token_version(session, user.id)
+    audit.log(session, actor, "user.revoke_tokens", "user", [user.id], user.branch_id)
+    return user
+
+
+def log_out(session: Session, *, actor: Actor) -> None:
+    """The caller's own tokens, all of them, stop working."""
+    if actor.user_id is None:
+        raise Forbidden("the system has no tokens to revoke")
+    _bump_token_version(session, actor.user_id)
+    audit.log(session, actor, "auth.logout", "user", [actor.user_id], actor.branch_id)
 
 
 def list_users(session: Session, *, actor: Actor) -> list[User]:

@@ -207,6 +207,8 @@ def payouts(
         raise BranchNotFound(branch_id)
     if date_to < date_from:
         raise InvalidInput("to", "is before from", location="query")
+    if date_to >= date.max:  # the report runs to the next midnight, which does not exist
+        raise InvalidInput("to", f"must be before {date.max}", location="query")
     if (date_to - date_from).days > MAX_PAYOUT_DAYS:
         raise InvalidInput(
             "to", f"a report covers at most {MAX_PAYOUT_DAYS} days", location="query"

@@ -73,18 +73,22 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InvalidInput("file", f"missing columns: {', '.join(missing)}")
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise InvalidInput("file", f"more than {MAX_ROWS} rows; split the file")
-        # The reader's line number, so blank lines count as a spreadsheet counts them.
-        rows.append((reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}))
+    # newline="": the csv module reads the line ends itself, so a quoted cell may hold one.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise InvalidInput("file", f"missing columns: {', '.join(missing)}")
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise InvalidInput("file", f"more than {MAX_ROWS} rows; split the file")
+            # The reader's line number, so blank lines count as a spreadsheet counts them.
+            rows.append((reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}))
+    except csv.Error as exc:  # a stray quote or line end, a cell over csv's size limit
+        raise InvalidInput("file", f"unreadable after line {reader.line_num}: {exc}") from None
     return header, rows
 
 

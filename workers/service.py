@@ -40,6 +40,8 @@ def _clean(fields: WorkerFields, default_region: str) -> dict[str, Any]:
         name = " ".join(fields.full_name.split())
         if not name:
             raise InvalidInput("full_name", "full name is required")
+        if "\x00" in name:  # PostgreSQL text cannot hold it (a CSV cell can)
+            raise InvalidInput("full_name", "must not contain NUL characters")
         if len(name) > 200:
             raise InvalidInput("full_name", "full name is longer than 200 characters")
         values["full_name"] = name

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from api.console import i18n
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, MAX_ID, OFFICE, IdPath
+from api.deps import DB, MAX_ID, OFFICE, IdPath, limit_worker_reads
 from core import audit
 from core.clock import now
 from core.errors import Conflict, InvalidInput
@@ -169,6 +169,14 @@ i18n.add(
 Office = Depends(staff(*OFFICE))
 
 
+def _office_searching(request: Request, actor: Actor = Office) -> Actor:
+    limit_worker_reads(request, actor)  # one quota with the API's worker lists
+    return actor
+
+
+Searcher = Depends(_office_searching)
+
+
 # -- helpers -------------------------------------------------------------------------------
 
 
@@ -207,7 +215,7 @@ def _id_filter(raw: str, name: str, error: str) -> int | None:
 
 @router.get("/workers")
 def workers_page(
-    request: Request, q: str = "", skill: str = "", actor: Actor = Office, session: Session = DB
+    request: Request, q: str = "", skill: str = "", actor: Actor = Searcher, session: Session = DB
 ) -> Response:
     errors: dict[str, str] = {}
     found: list[Worker] = []
@@ -383,7 +391,7 @@ def _version(messages: list[Message]) -> str:
 
 
 @router.get("/phone", dependencies=[Outbox])
-def phone_pick(request: Request, q: str = "", actor: Actor = Office, session: Session = DB):
+def phone_pick(request: Request, q: str = "", actor: Actor = Searcher, session: Session = DB):
     found = workers.search_workers(session, actor=actor, text=q)
     context = {"q": q, "found": found}
     context.update(_common(session, request, actor))

@@ -53,7 +53,7 @@ def login(
             request, "login.html", {"error": t("wrong_login"), "next": next}, status_code=401
         )
     settings = request.app.state.settings
-    token = issue_token(settings, user.id)
+    token = issue_token(settings, user.id, user.token_version)
     response = RedirectResponse(_safe_next(next, user.role), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -133,7 +133,9 @@ def install(app) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_console(request):
             return await http_exception_handler(request, exc)
-        return render(request, "error.html", {"message": exc.detail}, status_code=exc.status_code)
+        page = render(request, "error.html", {"message": exc.detail}, status_code=exc.status_code)
+        page.headers.update(exc.headers or {})  # Retry-After of a 429, for one
+        return page
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

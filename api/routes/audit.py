@@ -1,6 +1,7 @@
 """The audit log, for those who answer for the base: admins (all), managers (their branch)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
@@ -11,6 +12,10 @@ from core import audit
 from core.tenancy import Actor
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+MAX_ENTRY_ID = 2**63 - 1  # entries have bigint ids: a larger one was a 500 from the database
+# Entities and actions are words like "worker" and "worker.read" (and never hold a NUL).
+Word = Annotated[str | None, Query(max_length=60, pattern=r"^[\w.]+$")]
 
 
 class AuditOut(BaseModel):
@@ -28,12 +33,14 @@ class AuditOut(BaseModel):
 
 @router.get("", response_model=list[AuditOut])
 def list_audit(
-    entity: str | None = None,
+    entity: Word = None,
     entity_id: IdQuery = None,
     actor_user_id: IdQuery = None,
-    action: str | None = None,
+    action: Word = None,
     limit: int = Query(default=100, ge=1, le=1000),
-    before_id: int | None = Query(default=None, ge=1, description="page back from this entry"),
+    before_id: int | None = Query(
+        default=None, ge=1, le=MAX_ENTRY_ID, description="page back from this entry"
+    ),
     actor: Actor = Depends(require(*MANAGERS)),
     session: Session = DB,
 ):

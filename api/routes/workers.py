@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MAX_ID, OFFICE, IdPath, require
+from api.deps import DB, MAX_ID, OFFICE, IdPath, require, worker_reader
 from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
 from core.errors import InvalidInput
@@ -16,6 +16,9 @@ from workers.service import WorkerFields
 router = APIRouter(prefix="/api/v1/workers", tags=["workers"])
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_PAGE = 200  # workers per list: the base is read a page at a time, each page audited
+# The whole upload: the file plus the multipart headers and the other fields.
+MAX_IMPORT_BODY_BYTES = MAX_IMPORT_BYTES + 64 * 1024
 
 
 def _fields(body: WorkerIn | WorkerPatch) -> WorkerFields:
@@ -41,9 +44,9 @@ def list_workers(
     lat: float | None = Query(default=None, ge=-90, le=90),
     lon: float | None = Query(default=None, ge=-180, le=180),
     radius_m: float | None = Query(default=None, gt=0, le=300_000),
-    limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
-    actor: Actor = Depends(require(*OFFICE)),
+    limit: int = Query(default=50, ge=1, le=MAX_PAGE),
+    offset: int = Query(default=0, ge=0, le=MAX_ID),
+    actor: Actor = Depends(worker_reader(*OFFICE)),
     session: Session = DB,
 ) -> list[WorkerOut]:
     if (lat is None) != (lon is None):
@@ -78,7 +81,7 @@ def update_worker(
     return WorkerOut.of(worker, now())
 
 
-@router.post("/import", response_model=ImportReportOut)
+@router.post("/import", response_model=ImportReportOut, max_body_size=MAX_IMPORT_BODY_BYTES)
 def import_workers(
     file: UploadFile = File(
         description="CSV: full_name, phone, lat, lon, skills[, language, vetted]"

@@ -1,0 +1,395 @@
+"""Who may read and write what: every API route x role x branch, with real requests.
+
+The routes come from the app itself, so a new route without a row below fails
+`test_the_matrix_covers_every_route`. Each row says, per role, what a caller of branch A gets
+for a request about branch A's things ("own") and about branch B's ("other"):
+
+- `ok`: allowed on both branches: anything but 401/403/404 (and never a 5xx); a 409 or 422
+  for a body this test did not bother to make valid still means the caller got past the access
+  checks. For a list, a caller other than an admin must also see nothing of branch B in it.
+- `own`: allowed about their own branch; about the other, 404, as if it did not exist (README,
+  "Access rules").
+- `401`: no usable token; `403`: the role may not do this (both branches).
+
+The things are real rows made with the builders: per branch a client, a site, a worker
+booked on an order there, a penalty of that worker on that order, a block of the worker by
+the client, the branch's own wording of one text, and a dispatcher. A foreman calling about
+their own branch is the foreman of its order (a foreman sees only the orders assigned to them;
+`test_a_foreman_does_not_see_an_order_of_their_branch_not_assigned_to_them` checks the rest).
+"""
+
+import io
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from api.main import create_app
+from core.clock import now
+from core.settings import get_settings
+from core.tenancy import SYSTEM
+from dispatch import fill, record, registry
+from dispatch.models import Branch, Order, User
+from geo.points import Point
+from sms.models import TemplateOverride
+from tests.api.console.helpers import sign_in
+from tests.builders import (
+    KAZAN,
+    MOSCOW,
+    PASSWORD,
+    auth,
+    make_branch,
+    make_client,
+    make_offer,
+    make_order,
+    make_site,
+    make_user,
+    make_worker,
+)
+
+API = "/api/v1"
+ROLES = ("admin", "manager", "dispatcher", "foreman", "nobody")
+BRANCHES = ("own", "other")
+OUTCOMES = {"ok": ("ok", "ok"), "own": ("ok", "404"), "403": ("403", "403"), "401": ("401", "401")}
+# Not the JSON API: documentation, probes, Twilio's signed webhooks (tests/api/
+# test_twilio_webhooks.py), the console's pages and check-in links (tests/api/console/).
+SKIPPED = ("/docs", "/redoc", "/openapi.json", "/healthz", "/readyz", "/metrics")
+SKIPPED_PREFIXES = ("/sms/", "/console/", "/c/")
+
+# fmt: off
+MATRIX = {
+    # route (paths below /api/v1)                               admin, manager, dispatcher,
+    #                                                            foreman, nobody
+    ("POST", "/auth/token"):                                     "ok   ok   ok   ok   ok",
+    ("POST", "/auth/logout"):                                    "ok   ok   ok   ok   401",
+    ("GET", "/auth/me"):                                         "ok   ok   ok   ok   401",
+    ("POST", "/branches"):                                       "ok   403  403  403  401",
+    ("GET", "/branches"):                                        "ok   ok   ok   ok   401",
+    ("GET", "/branches/{branch_id}"):                            "ok   own  own  own  401",
+    ("PATCH", "/branches/{branch_id}"):                          "ok   own  403  403  401",
+    ("GET", "/branches/{branch_id}/payouts"):                    "ok   own  own  403  401",
+    ("GET", "/branches/{branch_id}/texts"):                      "ok   own  own  403  401",
+    ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok   own  403  403  401",
+    ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok   own  403  403  401",
+    ("POST", "/clients"):                                        "ok   own  own  403  401",
+    ("GET", "/clients"):                                         "ok   ok   ok   403  401",
+    ("GET", "/clients/{client_id}"):                             "ok   own  own  403  401",
+    ("PATCH", "/clients/{client_id}"):                           "ok   own  own  403  401",
+    ("GET", "/clients/{client_id}/blocks"):                      "ok   own  own  403  401",
+    ("POST", "/clients/{client_id}/blocks"):                     "ok   own  own  403  401",
+    ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):       "ok   own  own  403  401",
+    ("POST", "/sites"):                                          "ok   own  own  403  401",
+    ("GET", "/sites"):                                           "ok   ok   ok   403  401",
+    ("GET", "/sites/{site_id}"):                                 "ok   own  own  403  401",
+    ("PATCH", "/sites/{site_id}"):                               "ok   own  own  403  401",
+    ("POST", "/workers"):                                        "ok   own  own  403  401",
+    ("GET", "/workers"):                                         "ok   ok   ok   403  401",
+    ("GET", "/workers/{worker_id}"):                             "ok   own  own  403  401",
+    ("PATCH", "/workers/{worker_id}"):                           "ok   own  own  403  401",
+    ("POST", "/workers/import"):                                 "ok   own  own  403  401",
+    ("GET", "/workers/{worker_id}/penalties"):                   "ok   own  own  403  401",
+    ("POST", "/penalties/{penalty_id}/reverse"):                 "ok   own  own  403  401",
+    ("POST", "/users"):                                          "ok   own  403  403  401",
+    ("GET", "/users"):                                           "ok   ok   403  403  401",
+    ("POST", "/users/{user_id}/revoke-tokens"):                  "ok   own  403  403  401",
+    ("GET", "/audit"):                                           "ok   ok   403  403  401",
+    ("GET", "/messages"):                                        "ok   ok   ok   403  401",
+    ("POST", "/orders"):                                         "ok   own  own  403  401",
+    ("GET", "/orders"):                                          "ok   ok   ok   ok   401",
+    ("GET", "/orders/{order_id}"):                               "ok   own  own  own  401",
+    ("GET", "/orders/{order_id}/candidates"):                    "ok   own  own  403  401",
+    ("GET", "/orders/{order_id}/offers"):                        "ok   own  own  403  401",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok   own  own  403  401",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  401",
+    ("POST", "/orders/{order_id}/cancel"):                       "ok   own  own  403  401",
+    ("POST", "/orders/{order_id}/attendance"):                   "ok   own  own  own  401",
+    ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  401",
+    ("GET", "/orders/{order_id}/timesheet"):                     "ok   own  own  own  401",
+    ("POST", "/orders/{order_id}/reviews"):                      "ok   own  own  own  401",
+}
+# fmt: on
+# A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
+EXCEPTIONS = {("POST", "/users", "manager"): ("ok", "403")}
+
+# A list's items that would betray branch B, for callers other than admins: (field, thing).
+HIDES = {
+    ("GET", "/branches"): ("id", "branch"),
+    ("GET", "/clients"): ("id", "client"),
+    ("GET", "/sites"): ("id", "site"),
+    ("GET", "/workers"): ("id", "worker"),
+    ("GET", "/users"): ("branch_id", "branch"),
+    ("GET", "/audit"): ("branch_id", "branch"),
+    ("GET", "/messages"): ("worker_id", "worker"),
+    ("GET", "/orders"): ("id", "order"),
+}
+
+
+def api_routes() -> set[tuple[str, str]]:
+    found = set()
+    for context in iter_route_contexts(create_app(get_settings()).routes):
+        if not isinstance(context.original_route, APIRoute):
+            continue
+        path = context.path
+        if path in SKIPPED or path.startswith(SKIPPED_PREFIXES):
+            continue
+        path = path.removeprefix(API) if path.startswith(API + "/") else path
+        found |= {(method, path) for method in context.methods if method != "HEAD"}
+    return found
+
+
+def test_the_matrix_covers_every_route():
+    routes = api_routes()
+    missing = sorted(routes - MATRIX.keys())
+    assert not missing, f"routes with no row in MATRIX (say who may call them): {missing}"
+    assert not sorted(MATRIX.keys() - routes), "rows for routes that no longer exist"
+
+
+# --- the world: the same things in branch A and branch B ----------------------------------
+
+_seq = itertools.count(1)
+
+
+@dataclass
+class Things:
+    branch: int
+    client: int
+    site: int
+    worker: int
+    order: int
+    penalty: int
+    user: int
+    username: str
+
+
+def _things(session, branch: Branch, at: Point) -> Things:
+    client = make_client(session, branch=branch)
+    site = make_site(session, client=client, at=at)
+    worker = make_worker(session, branch=branch, near=at)
+    order = make_order(session, site=site, now=now())
+    make_offer(session, order=order, worker=worker)  # booked
+    penalty = record.penalise(
+        session, order, worker.id, kind="no_show", points=3, fine=Decimal("300"), reason="test"
+    )
+    registry.block_worker(
+        session, actor=SYSTEM, client_id=client.id, worker_id=worker.id, reason="fought"
+    )
+    session.add(TemplateOverride(branch_id=branch.id, kind="help", language="ru", body="Помощь"))
+    dispatcher = make_user(session, role="dispatcher", branch=branch)
+    session.flush()
+    return Things(
+        branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
+        dispatcher.username,
+    )  # fmt: skip
+
+
+# --- one request per route, about one branch's things ---------------------------------------
+
+
+def _phone() -> str:
+    return f"+7922{next(_seq) % 10_000_000:07d}"
+
+
+def _request(method: str, path: str, t: Things) -> dict:
+    """httpx arguments for the route, naming the given branch's things."""
+    n = next(_seq)
+    url = API + path.format(
+        branch_id=t.branch,
+        client_id=t.client,
+        site_id=t.site,
+        worker_id=t.worker,
+        order_id=t.order,
+        penalty_id=t.penalty,
+        user_id=t.user,
+        kind="help",
+        language="ru",
+    )
+    starts = now() + timedelta(days=2)
+    bodies = {
+        ("POST", "/branches"): {
+            "code": f"N{n}",
+            "name": f"New branch {n}",
+            "timezone": "Europe/Moscow",
+            "center": {"lat": 55.0, "lon": 83.0},
+        },
+        ("PATCH", "/branches/{branch_id}"): {"name": f"Renamed {n}"},
+        ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"): {"body": "Справка"},
+        ("POST", "/clients"): {"branch_id": t.branch, "name": f"Client {n}"},
+        ("PATCH", "/clients/{client_id}"): {"name": f"Renamed {n}"},
+        ("POST", "/clients/{client_id}/blocks"): {"worker_id": t.worker, "reason": "late"},
+        ("POST", "/sites"): {
+            "client_id": t.client,
+            "name": f"Gate {n}",
+            "address": "ул. Ленина, 1",
+            "location": {"lat": 55.7, "lon": 37.6},
+        },
+        ("PATCH", "/sites/{site_id}"): {"geofence_m": 300},
+        ("POST", "/workers"): {
+            "full_name": "Сидоров Сидор",
+            "phone": _phone(),
+            "home": {"lat": 55.7, "lon": 37.6},
+            "skills": ["loader"],
+            "branch_id": t.branch,
+        },
+        ("PATCH", "/workers/{worker_id}"): {"vetted": True},
+        ("POST", "/penalties/{penalty_id}/reverse"): {"reason": "the foreman erred"},
+        ("POST", "/users"): {
+            "username": f"new-user-{n}",
+            "password": "long-enough-pass",
+            "role": "dispatcher",
+            "branch_id": t.branch,
+        },
+        ("POST", "/orders"): {
+            "site_id": t.site,
+            "skill": "loader",
+            "headcount": 2,
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=8)).isoformat(),
+            "client_rate": "250.00",
+            "worker_rate": "120.00",
+        },
+        ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
+        ("POST", "/orders/{order_id}/attendance"): {
+            "worker_id": t.worker,
+            "status": "arrived",
+        },
+        ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
+    }
+    queries = {
+        ("GET", "/branches/{branch_id}/payouts"): {
+            "from": str(date.today() - timedelta(days=7)),
+            "to": str(date.today() + timedelta(days=7)),
+        },
+        ("GET", "/clients"): {"branch_id": t.branch},
+        ("GET", "/sites"): {"client_id": t.client},
+        ("GET", "/messages"): {"worker_id": t.worker},
+        ("GET", "/audit"): {"entity_id": t.worker},
+    }
+    key = (method, path)
+    if key == ("POST", "/auth/token"):
+        return {"url": url, "data": {"username": t.username, "password": PASSWORD}}
+    if key == ("POST", "/workers/import"):
+        csv = f"full_name,phone,lat,lon,skills\nПетров Пётр,{_phone()},55.7,37.6,loader\n"
+        return {
+            "url": url,
+            "files": {"file": ("w.csv", io.BytesIO(csv.encode()), "text/csv")},
+            "data": {"branch_id": str(t.branch)},
+        }
+    request = {"url": url, "params": queries.get(key)}
+    if key in bodies:
+        request["json"] = bodies[key]
+    return request
+
+
+def _caller(session, role: str, own: Branch, branch: str, things: dict[str, Things]):
+    if role == "nobody":
+        return {}
+    user = make_user(session, role=role, branch=None if role == "admin" else own)
+    if role == "foreman" and branch == "own":
+        order = session.get(Order, things["own"].order)
+        order.foreman_id = user.id  # the foreman of the order asked about
+        session.flush()
+    return auth(user)
+
+
+def _expected(route: tuple[str, str], role: str) -> tuple[str, str]:
+    """(own, other) for the role, from its cell in the route's row."""
+    cell = MATRIX[route].split()[ROLES.index(role)]
+    return EXCEPTIONS.get((*route, role), OUTCOMES[cell])
+
+
+def _verdict(expected: str, got: int, listed, hides, other: Things, role: str) -> str | None:
+    if expected == "ok":
+        if got in (401, 403, 404) or got >= 500:
+            return f"got {got}, expected allowed"
+        if hides and role != "admin" and isinstance(listed, list):
+            field, thing = hides
+            leaked = [item for item in listed if item.get(field) == getattr(other, thing)]
+            if leaked:
+                return f"got {got} listing branch B's {thing}: {leaked[:2]}"
+        return None
+    if got != int(expected):
+        return f"got {got}, expected {expected}"
+    return None
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {API}{r[1]}")
+def test_access(client, session, route, role):
+    method, path = route
+    own = make_branch(session)
+    other = make_branch(session, center=KAZAN)
+    things = {"own": _things(session, own, MOSCOW), "other": _things(session, other, KAZAN)}
+    expected = dict(zip(BRANCHES, _expected(route, role), strict=True))
+    failures = []
+    for branch in BRANCHES:
+        headers = _caller(session, role, own, branch, things)
+        request = _request(method, path, things[branch])
+        answer = client.request(method, headers=headers, **request)
+        listed = answer.json() if answer.headers.get("content-type") == "application/json" else None
+        why = _verdict(
+            expected[branch], answer.status_code, listed, HIDES.get(route), things["other"], role
+        )
+        if why:
+            failures.append(f"{method} {API}{path} as {role} on the {branch} branch: {why}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_foreman_does_not_see_an_order_of_their_branch_not_assigned_to_them(client, session):
+    own = make_branch(session)
+    things = _things(session, own, MOSCOW)
+    foreman = make_user(session, role="foreman", branch=own)
+    headers = auth(foreman)
+    for method, path in MATRIX:
+        if "{order_id}" in path and _expected((method, path), "foreman") == ("ok", "404"):
+            answer = client.request(method, headers=headers, **_request(method, path, things))
+            assert answer.status_code == 404, f"{method} {API}{path}: got {answer.status_code}"
+    listed = client.get(API + "/orders", headers=headers).json()
+    assert things.order not in {o["id"] for o in listed}
+
+
+def test_a_deactivated_user_of_any_role_gets_401_everywhere(client, session):
+    own = make_branch(session)
+    things = _things(session, own, MOSCOW)
+    for role in ROLES[:4]:
+        user = make_user(session, role=role, branch=None if role == "admin" else own)
+        headers = auth(user)
+        user.active = False
+        session.flush()
+        for method, path in MATRIX:
+            if path == "/auth/token":
+                continue
+            answer = client.request(method, headers=headers, **_request(method, path, things))
+            assert answer.status_code == 401, (
+                f"{method} {API}{path} as {role}: {answer.status_code}"
+            )
+        assert session.get(User, user.id).active is False
+
+
+def test_a_partner_branch_sees_no_phone_of_another_branchs_worker_in_the_message_log(
+    client, session
+):
+    """Offers go to workers of any branch; the texts of branch A's order must not hand A the
+    phones of branch B's workers (found writing this matrix: GET /messages showed them)."""
+    own, other = make_branch(session), make_branch(session, center=KAZAN)
+    site = make_site(session, client=make_client(session, branch=own))
+    stranger = make_worker(session, branch=other, near=MOSCOW)
+    mine = make_worker(session, branch=own, near=MOSCOW)
+    order = make_order(session, site=site, now=now())
+    fill.start_filling(session, order.id, now())
+    dispatcher = make_user(session, role="dispatcher", branch=own)
+    listed = client.get(
+        API + "/messages", params={"order_id": order.id}, headers=auth(dispatcher)
+    ).json()
+    phones = {m["worker_id"]: m["phone"] for m in listed}
+    assert phones[mine.id] == mine.phone
+    assert phones[stranger.id] == "+*********" + stranger.phone[-2:]
+    sign_in(client, dispatcher)
+    page = client.get("/console/messages", params={"order_id": order.id}).text
+    assert mine.phone in page
+    assert stranger.phone not in page
+    admin = auth(make_user(session, role="admin"))
+    listed = client.get(API + "/messages", params={"order_id": order.id}, headers=admin).json()
+    assert {m["worker_id"]: m["phone"] for m in listed}[stranger.id] == stranger.phone

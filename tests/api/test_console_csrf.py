@@ -1,0 +1,65 @@
+"""Every console form is protected against cross-site requests: each state-changing console
+route checks the double-submit CSRF token (a new one without the check fails here), and a
+signed-in post without the token, or with another one, is 403 and changes nothing."""
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import func, select
+
+from api.console.web import CSRF_COOKIE, SESSION_COOKIE, csrf_checked
+from api.main import create_app
+from core.audit import AuditEntry
+from core.settings import get_settings
+from tests.builders import auth, make_user
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# The worker's check-in link carries its own credential (an HMAC of the offer) in the URL and
+# no cookie: a cross-site page cannot forge a check-in without already holding the link.
+CAPABILITY_URLS = {"/c/{token}"}
+
+
+def _dependencies(dependant):
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _dependencies(sub)
+
+
+def console_writes() -> list[tuple[str, str, APIRoute]]:
+    found = []
+    for context in iter_route_contexts(create_app(get_settings()).routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not (context.methods & WRITES):
+            continue
+        if context.path.startswith(("/console/", "/c/")):
+            for method in sorted(context.methods & WRITES):
+                found.append((method, context.path, route))
+    return found
+
+
+def test_every_console_form_checks_the_csrf_token():
+    writes = console_writes()
+    assert len(writes) >= 9  # sign-in, sign-out, orders, marks, close, reverse, reply, ...
+    unchecked = [
+        f"{method} {path}"
+        for method, path, route in writes
+        if path not in CAPABILITY_URLS and csrf_checked not in set(_dependencies(route.dependant))
+    ]
+    assert not unchecked, f"console forms without the CSRF check: {unchecked}"
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [(m, p) for m, p, _ in console_writes() if p not in CAPABILITY_URLS],
+    ids=lambda v: v,
+)
+@pytest.mark.parametrize("csrf", [None, "forged-token"], ids=["no token", "another token"])
+def test_a_signed_in_post_without_the_sessions_token_is_403(client, session, method, path, csrf):
+    admin = make_user(session, role="admin")
+    client.cookies.set(SESSION_COOKIE, auth(admin)["Authorization"].removeprefix("Bearer "))
+    client.cookies.set(CSRF_COOKIE, "the-sessions-own-token-0123456789")
+    entries = session.scalar(select(func.count()).select_from(AuditEntry))
+    form = {"csrf": csrf} if csrf else {}
+    url = path.format(order_id=1, penalty_id=1, worker_id=1)
+    answer = client.request(method, url, data=form, follow_redirects=False)
+    assert answer.status_code == 403, answer.text[:200]
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == entries
