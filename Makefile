@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PRISM := tests/sms/node_modules/.bin/prism
 ASSETS := web/node_modules/.package-lock.json
 
-.PHONY: run test lint install clean
+.PHONY: run test faults lint install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -48,7 +48,17 @@ test: $(STAMP) $(PRISM) $(ASSETS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	BRIGADA_ENV=test $(BIN)/pytest
+	BRIGADA_ENV=test $(BIN)/pytest --ignore=tests/faults
+
+# Fault tests (tests/faults, docs/reliability.md): each test kills and restarts servers of its
+# own (a private PostgreSQL cluster and Redis, a fake Twilio), never the shared ones; the whole
+# set three times in a row, stopping at the first run that fails.
+faults: $(STAMP)
+	scripts/services.sh brigada_test
+	for run in 1 2 3; do \
+		echo "faults: run $$run of 3"; \
+		BRIGADA_ENV=test $(BIN)/pytest tests/faults || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV)

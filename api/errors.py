@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
@@ -30,5 +31,13 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+    # The database is unreachable or restarting: nothing was saved; the client may retry.
+    return JSONResponse(
+        {"detail": "database unavailable"}, status_code=503, headers={"Retry-After": "5"}
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
