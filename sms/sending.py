@@ -1,4 +1,5 @@
-"""Hand one queued message to the gateway, exactly once per row."""
+"""Hand one queued message to the gateway, once per row while processes live (a crash
+between the gateway's answer and the commit re-sends it: docs/reliability.md)."""
 
 from dataclasses import dataclass
 
@@ -25,8 +26,9 @@ class Outcome:
 def send_queued(session: Session, message_id: int, gateway: Gateway, acquire_slot) -> Outcome:
     """Lock the row (a second job for it skips), send, record the provider's id.
 
-    The row lock is held across the gateway call: the same message is never handed over
-    twice, whichever job or reconciler delivers it. A permanent failure is recorded on the
+    The row lock is held across the gateway call: two jobs or the reconciler never hand the
+    same message over twice. A process killed after the gateway took it and before the
+    commit leaves the row queued, and it is sent again (docs/reliability.md, "Faults"). A permanent failure is recorded on the
     row and reported to the caller, who acts on it (opt-outs, bad numbers).
     """
     message = session.scalars(
