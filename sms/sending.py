@@ -28,8 +28,9 @@ def send_queued(session: Session, message_id: int, gateway: Gateway, acquire_slo
 
     The row lock is held across the gateway call: two jobs or the reconciler never hand the
     same message over twice. A process killed after the gateway took it and before the
-    commit leaves the row queued, and it is sent again (docs/reliability.md, "Faults"). A permanent failure is recorded on the
-    row and reported to the caller, who acts on it (opt-outs, bad numbers).
+    commit leaves the row queued, and it is sent again (docs/reliability.md, "Faults").
+    A permanent failure is recorded on the row and reported to the caller, who acts on it
+    (opt-outs, bad numbers).
     """
     message = session.scalars(
         select(Message)
