@@ -14,23 +14,10 @@ from sms.models import Message
 from tests.builders import (
     MOSCOW,
     NOW,
-    make_branch,
-    make_client,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
-
-
-@pytest.fixture
-def branch(session):
-    return make_branch(session)
-
-
-@pytest.fixture
-def site(session, branch):
-    return make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
 
 
 def crew(session, branch, count, *, east_m=500, rating=4.0):

@@ -17,7 +17,6 @@ from sms.models import Message
 from tests.builders import (
     MOSCOW,
     book,
-    make_branch,
     make_client,
     make_order,
     make_site,
@@ -27,21 +26,6 @@ from tests.builders import (
 )
 
 MIN = timedelta(minutes=1)
-
-
-@pytest.fixture
-def branch(session):
-    return make_branch(session)
-
-
-@pytest.fixture
-def dispatcher(session, branch):
-    return actor_of(make_user(session, role="dispatcher", branch=branch))
-
-
-@pytest.fixture
-def site(session, branch):
-    return make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
 
 
 @pytest.fixture

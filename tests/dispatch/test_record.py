@@ -19,30 +19,13 @@ from tests.builders import (
     NOW,
     book,
     make_branch,
-    make_client,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
 )
 
 MIN = timedelta(minutes=1)
-
-
-@pytest.fixture
-def branch(session):
-    return make_branch(session)
-
-
-@pytest.fixture
-def dispatcher(session, branch):
-    return actor_of(make_user(session, role="dispatcher", branch=branch))
-
-
-@pytest.fixture
-def site(session, branch):
-    return make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
 
 
 def entries(session, worker, kind=None):

@@ -15,7 +15,6 @@ from sms.models import Message
 from tests.builders import (
     MOSCOW,
     book,
-    make_branch,
     make_client,
     make_order,
     make_site,
@@ -26,18 +25,8 @@ from tests.builders import (
 
 
 @pytest.fixture
-def branch(session):
-    return make_branch(session)
-
-
-@pytest.fixture
 def foreman(session, branch):
     return actor_of(make_user(session, role="foreman", branch=branch))
-
-
-@pytest.fixture
-def dispatcher(session, branch):
-    return actor_of(make_user(session, role="dispatcher", branch=branch))
 
 
 @pytest.fixture

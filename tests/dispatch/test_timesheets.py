@@ -18,9 +18,7 @@ from tests.builders import (
     NOW,
     book,
     make_branch,
-    make_client,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -28,21 +26,6 @@ from tests.builders import (
 
 MIN = timedelta(minutes=1)
 D = Decimal
-
-
-@pytest.fixture
-def branch(session):
-    return make_branch(session)  # Europe/Moscow, fine 5.00/min, no-show 300.00, show-up 300.00
-
-
-@pytest.fixture
-def dispatcher(session, branch):
-    return actor_of(make_user(session, role="dispatcher", branch=branch))
-
-
-@pytest.fixture
-def site(session, branch):
-    return make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
 
 
 def mark(session, order, worker, status, actor, at, now):

@@ -1,0 +1,22 @@
+"""What most dispatch tests start from: a branch with the default policy, a site at Moscow's
+centre and a dispatcher of that branch acting."""
+
+import pytest
+
+from dispatch.staff import actor_of
+from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
+
+
+@pytest.fixture
+def branch(session):
+    return make_branch(session)  # Europe/Moscow, fine 5.00/min, no-show 300.00, show-up 300.00
+
+
+@pytest.fixture
+def site(session, branch):
+    return make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+
+
+@pytest.fixture
+def dispatcher(session, branch):
+    return actor_of(make_user(session, role="dispatcher", branch=branch))
