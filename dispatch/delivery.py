@@ -1,30 +1,54 @@
 """Sending the outbox and hearing back from the provider; acting on what it tells us."""
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.clock import now
 from dispatch.models import Offer
+from sms import sending
 from sms.gateways import Gateway, callback_failure_kind
 from sms.models import STATUS_RANK, Message
-from sms.sending import Outcome, send_queued
+from sms.sending import CLAIM_STALE, Outcome, SendLater
 from workers.models import Worker
+
+Transaction = Callable[[], AbstractContextManager[Session]]
 
 
 def deliver(
-    session: Session, message_id: int, gateway: Gateway, acquire_slot: Callable[[], bool]
+    transaction: Transaction,
+    message_id: int,
+    gateway: Gateway,
+    acquire_slot: Callable[[], bool],
 ) -> Outcome:
-    """Send one queued message; an offer becomes 'sent'; permanent failures mark the worker."""
-    outcome = send_queued(session, message_id, gateway, acquire_slot)
+    """Send one queued message exactly once (sms/sending.py): the claim is committed before the
+    provider call and the answer after it, so `transaction` (the job's session scope) is
+    opened twice. An offer becomes 'sent'; a permanent failure marks the worker."""
+    with transaction() as session:
+        claimed = sending.claim(session, message_id, gateway, acquire_slot, now())
+        if isinstance(claimed, Outcome):
+            _act_on(session, claimed)
+            return claimed
+    handover = sending.hand_over(claimed, gateway)
+    with transaction() as session:
+        outcome = sending.record(session, claimed, handover, now())
+        _act_on(session, outcome)
+    if outcome.result == "retry":
+        raise SendLater(outcome.detail)
+    return outcome
+
+
+def _act_on(session: Session, outcome: Outcome) -> None:
     if outcome.result == "sent":
         session.execute(
             update(Offer)
             .where(
                 Offer.id
                 == select(Message.offer_id)
-                .where(Message.id == message_id, Message.kind == "offer")
+                .where(Message.id == outcome.message_id, Message.kind == "offer")
                 .scalar_subquery(),
                 Offer.status == "queued",
             )
@@ -32,7 +56,6 @@ def deliver(
         )
     elif outcome.result == "failed":
         _flag_worker(session, outcome.worker_id, outcome.failure_kind)
-    return outcome
 
 
 def _flag_worker(session: Session, worker_id: int | None, kind: str | None) -> None:
@@ -62,15 +85,21 @@ def record_status(
     return False
 
 
-def stuck_messages(session: Session, now: datetime, grace: timedelta) -> dict[str, list[int]]:
-    """Outgoing messages still queued and replies still unread after the grace: lost jobs."""
-    cutoff = now - grace
-    out = session.scalars(
+def stuck_messages(session: Session, at: datetime, grace: timedelta) -> dict[str, list[int]]:
+    """Lost jobs: outgoing messages still queued and replies still unread after the grace, and
+    claims a dead sender left (settled against the provider's list by the send job)."""
+    cutoff = at - grace
+    queued = session.scalars(
         select(Message.id).where(
             Message.status == "queued", Message.direction == "out", Message.created_at < cutoff
+        )
+    )
+    abandoned = session.scalars(
+        select(Message.id).where(
+            Message.status == "sending", Message.claimed_at < at - max(grace, CLAIM_STALE)
         )
     )
     inbound = session.scalars(
         select(Message.id).where(Message.status == "received", Message.created_at < cutoff)
     )
-    return {"sms.send": list(out), "sms.inbound": list(inbound)}
+    return {"sms.send": [*queued, *abandoned], "sms.inbound": list(inbound)}

@@ -65,8 +65,8 @@ def _sender() -> str:
     max_backoff=120_000,
 )
 def send_sms(message_id: int) -> None:
-    """Send one outbox row; failures (SendLater: transient) come back with backoff; a row is
-    handed over at most once, however often the job runs."""
+    """Send one outbox row exactly once, however often the job runs and wherever it dies
+    (dispatch/delivery.py); SendLater (transient) comes back with backoff."""
     gateway = _gateway()
     if gateway.name == "outbox":  # nothing leaves the machine: no carrier limit to respect
         acquire = lambda: True  # noqa: E731
@@ -74,8 +74,7 @@ def send_sms(message_id: int) -> None:
         # A short wait only: a job thread blocked on the limit would hold up fills and replies;
         # without a slot the job comes back with backoff.
         acquire = lambda: _limiter().acquire(_sender(), max_wait_s=0.5)  # noqa: E731
-    with session_scope() as session:
-        delivery.deliver(session, message_id, gateway, acquire)
+    delivery.deliver(session_scope, message_id, gateway, acquire)
 
 
 @dramatiq.actor(actor_name="sms.inbound", max_retries=5)

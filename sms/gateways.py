@@ -2,14 +2,20 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
-from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.base.exceptions import (
+    TwilioException,
+    TwilioRestException,
+    TwilioServiceException,
+)
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
 
 from core.settings import Settings
 
@@ -31,6 +37,8 @@ INVALID_NUMBER_CODES = frozenset(
 )
 TRANSIENT_CODES = frozenset({20429})  # too many requests
 TRANSIENT_STATUSES = frozenset({408, 429})
+# Our clock and Twilio's may disagree; a claim's time is widened by this when matching.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,22 @@ class Sent:
 class GatewayError(Exception):
     """The provider did not take the message; `kind` says whether to retry or give up."""
 
-    def __init__(self, message: str, *, code: str | None, transient: bool, kind: str):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None,
+        transient: bool,
+        kind: str,
+        maybe_taken: bool = False,
+    ):
         super().__init__(message)
         self.code = code
         self.transient = transient
         self.kind = kind  # "transient", "opted_out", "invalid_number" or "rejected"
+        # No answer to a request that may have arrived (a read timeout, a dropped connection):
+        # the provider may have taken the message, so it is checked before it is sent again.
+        self.maybe_taken = maybe_taken
 
 
 class GatewayConfigError(ValueError):
@@ -58,6 +77,10 @@ class Gateway(Protocol):
 
     def send(self, *, to: str, body: str) -> Sent: ...
 
+    def find_sent(self, *, to: str, body: str, since: datetime) -> list[str]:
+        """The provider's ids of messages with this body it took for `to` since `since`."""
+        ...
+
 
 class OutboxGateway:
     """Dev and demo: nothing leaves the machine; the message row is the record."""
@@ -66,6 +89,9 @@ class OutboxGateway:
 
     def send(self, *, to: str, body: str) -> Sent:
         return Sent(provider_sid="OB" + uuid.uuid4().hex, status="sent")
+
+    def find_sent(self, *, to: str, body: str, since: datetime) -> list[str]:
+        return []  # the outbox keeps no record of its own: the row is the record
 
 
 class ApiBaseHttpClient(TwilioHttpClient):
@@ -132,13 +158,21 @@ def from_twilio_error(exc: TwilioRestException | TwilioServiceException) -> Gate
     )
 
 
+def never_reached(exc: requests.RequestException) -> bool:
+    """The request cannot have arrived: no connection was ever made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError)  # refused, unresolvable, unreachable
+
+
 def from_transport_error(exc: requests.RequestException) -> GatewayError:
-    # A timeout may follow an accepted send, so a retry can duplicate; a lost shift offer is worse.
     return GatewayError(
         f"Twilio unreachable: {type(exc).__name__}: {exc}",
         code=None,
         transient=True,
         kind="transient",
+        maybe_taken=not never_reached(exc),
     )
 
 
@@ -183,6 +217,27 @@ class TwilioGateway:
         except requests.RequestException as exc:
             raise from_transport_error(exc) from exc
         return Sent(provider_sid=str(message.sid), status=str(message.status))
+
+    def find_sent(self, *, to: str, body: str, since: datetime) -> list[str]:
+        # One page, newest first: 50 back covers any worker's texts of the last minutes.
+        try:
+            listed = list(self.client.messages.page(to=to, page_size=50))
+        except (TwilioRestException, TwilioServiceException) as exc:
+            raise from_twilio_error(exc) from exc
+        except TwilioException as exc:  # a page that would not load: no status to map
+            raise GatewayError(
+                f"Twilio message list: {exc}", code=None, transient=True, kind="transient"
+            ) from exc
+        except requests.RequestException as exc:
+            raise from_transport_error(exc) from exc
+        earliest = since - CLOCK_SKEW
+        return [
+            str(m.sid)
+            for m in listed
+            if str(m.direction or "").startswith("outbound")
+            and m.body == body
+            and (m.date_created is None or m.date_created >= earliest)
+        ]
 
 
 def make_gateway(settings: Settings) -> Gateway:

@@ -42,6 +42,8 @@ class Message(Timestamped, Base):
         # The sender's work list: queued outgoing messages, oldest first.
         Index("ix_messages_queued", "id", postgresql_where=text("status = 'queued'")),
         Index("ix_messages_received", "id", postgresql_where=text("status = 'received'")),
+        # Claims a dead process left behind, for the reconciler to settle.
+        Index("ix_messages_sending", "claimed_at", postgresql_where=text("status = 'sending'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,6 +61,8 @@ class Message(Timestamped, Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     error_code: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a sender took the row ('sending') and was about to hand it to the provider.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TemplateOverride(Base):

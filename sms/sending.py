@@ -1,54 +1,133 @@
-"""Hand one queued message to the gateway, once per row while processes live (a crash
-between the gateway's answer and the commit re-sends it: docs/reliability.md)."""
+"""Hand one queued message to the gateway exactly once, a crash of the sender included.
+
+A send is three steps, the first and last each in a transaction of its own:
+1. `claim`: lock the row, mark it `sending` with the time, commit. Only a queued row is
+   claimed, and only by one sender (row lock, skip locked).
+2. `hand_over`: the provider call, outside any transaction.
+3. `record`: the provider's id and `sent`; or back to `queued` when the provider surely did
+   not take it; or `failed` for good.
+A sender that dies between 1 and 3 leaves a `sending` row. Once that claim is older than
+CLAIM_STALE, the next sender (a retried job, or the reconciler's) asks the provider whether
+it took the message; if so it records the provider's id, and only if not it sends again.
+"""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.clock import now
-from sms.gateways import Gateway, GatewayError
+from sms.gateways import Gateway, GatewayError, Sent
 from sms.models import Message
+
+# The provider call times out after 10 s; a claim older than this has no living sender.
+CLAIM_STALE = timedelta(seconds=30)
 
 
 class SendLater(Exception):
-    """A transient failure or no rate slot: the job retries with backoff."""
+    """A transient failure, no rate slot, or a claim still settling: the job retries."""
 
 
 @dataclass(frozen=True)
 class Outcome:
     message_id: int
     worker_id: int | None
-    result: str  # "sent", "skipped" (already sent, not queued, or taken by another job), "failed"
+    result: str  # "sent", "skipped" (already settled or taken by another job), "failed", "retry"
     failure_kind: str | None = None  # GatewayError.kind of a permanent failure
+    detail: str = ""  # why a retry
 
 
-def send_queued(session: Session, message_id: int, gateway: Gateway, acquire_slot) -> Outcome:
-    """Lock the row (a second job for it skips), send, record the provider's id.
+@dataclass(frozen=True)
+class Claim:
+    message_id: int
+    worker_id: int | None
+    phone: str
+    body: str
 
-    The row lock is held across the gateway call: two jobs or the reconciler never hand the
-    same message over twice. A process killed after the gateway took it and before the
-    commit leaves the row queued, and it is sent again (docs/reliability.md, "Faults").
-    A permanent failure is recorded on the row and reported to the caller, who acts on it
-    (opt-outs, bad numbers).
+
+@dataclass(frozen=True)
+class Handover:
+    sent: Sent | None = None
+    error: GatewayError | None = None
+
+
+def claim(
+    session: Session, message_id: int, gateway: Gateway, acquire_slot, at: datetime
+) -> Claim | Outcome:
+    """Take the row for sending; a stale claim is first settled with the provider's record.
+
+    Returns the Claim to hand over, or the Outcome when there is nothing to send (already
+    sent, another sender has it, or a dead sender's text turned out to have gone).
     """
     message = session.scalars(
         select(Message)
         .where(Message.id == message_id, Message.direction == "out")
         .with_for_update(skip_locked=True)
     ).first()
-    if message is None or message.status != "queued" or message.provider_sid is not None:
+    if message is None:
         return Outcome(message_id, None, "skipped")
+    if message.status == "sending":
+        if message.claimed_at is not None and message.claimed_at > at - CLAIM_STALE:
+            raise SendLater("another sender holds this message; look again once it settles")
+        found = _taken_by_provider(session, message, gateway)
+        if found is not None:
+            _mark_sent(message, found, at)
+            return Outcome(message.id, message.worker_id, "sent")
+        message.status, message.claimed_at = "queued", None  # never arrived: send it now
+    if message.status != "queued" or message.provider_sid is not None:
+        return Outcome(message_id, message.worker_id, "skipped")
     if not acquire_slot():
         raise SendLater("no sending slot within the wait; retry")
+    message.status, message.claimed_at = "sending", at
+    return Claim(message.id, message.worker_id, message.phone, message.body)
+
+
+def hand_over(claimed: Claim, gateway: Gateway) -> Handover:
+    """The provider call itself: no database, no transaction open."""
     try:
-        sent = gateway.send(to=message.phone, body=message.body)
+        return Handover(sent=gateway.send(to=claimed.phone, body=claimed.body))
     except GatewayError as exc:
-        if exc.transient:
-            raise SendLater(str(exc)) from exc
-        message.status, message.error_code = "failed", exc.code or exc.kind
-        return Outcome(message.id, message.worker_id, "failed", exc.kind)
-    message.provider_sid = sent.provider_sid
+        return Handover(error=exc)
+
+
+def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -> Outcome:
+    """What the provider answered, on the claimed row (still ours: nobody settles a fresh claim)."""
+    message = session.get(Message, claimed.message_id, with_for_update=True)
+    if message is None or message.status != "sending":
+        return Outcome(claimed.message_id, claimed.worker_id, "skipped")
+    if handover.sent is not None:
+        _mark_sent(message, handover.sent.provider_sid, at)
+        return Outcome(message.id, message.worker_id, "sent")
+    error = handover.error
+    assert error is not None
+    if error.maybe_taken:  # stays claimed: settled against the provider's list once stale
+        return Outcome(message.id, message.worker_id, "retry", detail=str(error))
+    if error.transient:
+        message.status, message.claimed_at = "queued", None
+        return Outcome(message.id, message.worker_id, "retry", detail=str(error))
+    message.status, message.error_code = "failed", error.code or error.kind
+    return Outcome(message.id, message.worker_id, "failed", error.kind)
+
+
+def _mark_sent(message: Message, provider_sid: str, at: datetime) -> None:
+    message.provider_sid = provider_sid
     message.status = "sent"
-    message.sent_at = now()
-    return Outcome(message.id, message.worker_id, "sent")
+    message.sent_at = at
+
+
+def _taken_by_provider(session: Session, message: Message, gateway: Gateway) -> str | None:
+    """The provider's id of this message if it took it, not already recorded on another row
+    (the same words to the same phone twice are two texts)."""
+    since = message.claimed_at or message.created_at
+    try:
+        candidates = gateway.find_sent(to=message.phone, body=message.body, since=since)
+    except GatewayError as exc:
+        raise SendLater(f"cannot check a stale claim with the provider: {exc}") from exc
+    if not candidates:
+        return None
+    recorded = set(
+        session.scalars(select(Message.provider_sid).where(Message.provider_sid.in_(candidates)))
+    )
+    # The oldest unrecorded one: Twilio lists newest first.
+    unrecorded = [sid for sid in candidates if sid not in recorded]
+    return unrecorded[-1] if unrecorded else None

@@ -2,6 +2,8 @@
 
 import itertools
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -172,3 +174,15 @@ def make_offer(
     session.add(offer)
     session.flush()
     return offer
+
+
+def steps(session: Session):
+    """A transaction factory for code that commits in steps (a send: claim, then the answer),
+    each step a savepoint of the test's own transaction: rolled back alone if it raises."""
+
+    @contextmanager
+    def step() -> Iterator[Session]:
+        with session.begin_nested():
+            yield session
+
+    return step

@@ -17,6 +17,7 @@ from tests.builders import (
     make_user,
     make_worker,
     offset,
+    steps,
 )
 
 
@@ -190,7 +191,7 @@ def _send_everything(session):
 
     queued = session.scalars(select(Message.id).where(Message.status == "queued")).all()
     for message_id in queued:
-        delivery.deliver(session, message_id, OutboxGateway(), lambda: True)
+        delivery.deliver(steps(session), message_id, OutboxGateway(), lambda: True)
 
 
 def test_orders_of_another_branch_are_404(client, session, setup):

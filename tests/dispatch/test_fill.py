@@ -17,6 +17,7 @@ from tests.builders import (
     make_order,
     make_worker,
     offset,
+    steps,
 )
 
 
@@ -205,7 +206,10 @@ def send_offer_texts(session, order, offers_sent):
 
     for offer in offers_sent:
         [text] = [m for m in messages(session, order, "offer") if m.offer_id == offer.id]
-        assert delivery.deliver(session, text.id, OutboxGateway(), lambda: True).result == "sent"
+        assert (
+            delivery.deliver(steps(session), text.id, OutboxGateway(), lambda: True).result
+            == "sent"
+        )
 
 
 def test_cancelling_releases_everyone_and_tells_those_who_were_texted(session, branch, site):

@@ -4,7 +4,8 @@ and can refuse (429 and 500 in turn) for a while or take its time answering.
 It answers POST /2010-04-01/Accounts/{sid}/Messages.json as Twilio does: 201 with the new
 message's JSON, or an error JSON with Twilio's code. An attempt is recorded as it arrives:
 a message whose request reached Twilio is sent, whether or not its sender lived to read the
-answer.
+answer. GET on the same path lists the messages taken for a `To`, newest first (how a stale
+claim is checked).
 """
 
 import json
@@ -16,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages\.json$")
 REFUSALS = (
@@ -32,6 +33,7 @@ class Attempt:
     body: str
     status: int
     sid: str | None  # the message SID of an accepted (201) attempt
+    created: str = ""  # as Twilio writes date_created (RFC 2822)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -44,6 +46,7 @@ class FakeTwilio:
         self.lock = threading.Lock()
         self.refuse_until = 0.0  # monotonic: before it, every request is refused
         self.delay_s = 0.0  # time taken before answering
+        self.lookups: list[str] = []  # the To of each message-list request
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -87,8 +90,8 @@ class FakeTwilio:
                     "status": status,
                 }
             sid = "SM" + uuid.uuid4().hex
-            self.attempts.append(Attempt(time.monotonic(), to, body, 201, sid))
-        stamp = formatdate(usegmt=True)
+            stamp = formatdate(usegmt=True)
+            self.attempts.append(Attempt(time.monotonic(), to, body, 201, sid, stamp))
         return 201, {
             "account_sid": account_sid,
             "api_version": "2010-04-01",
@@ -112,10 +115,41 @@ class FakeTwilio:
             "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
         }
 
+    def _listing(self, account_sid: str, to: str) -> dict:
+        with self.lock:
+            self.lookups.append(to)
+            taken = [a for a in self.attempts if a.status == 201 and a.to == to]
+        return {
+            "messages": [
+                {
+                    "account_sid": account_sid,
+                    "body": a.body,
+                    "date_created": a.created,
+                    "direction": "outbound-api",
+                    "sid": a.sid,
+                    "status": "sent",
+                    "to": a.to,
+                }
+                for a in reversed(taken)
+            ],
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": 50,
+        }
+
     def _handler(self):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                url = urlsplit(self.path)
+                match = MESSAGES.match(url.path)
+                if match is None:
+                    self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    return
+                to = parse_qs(url.query).get("To", [""])[0]
+                self._answer(200, fake._listing(match.group(1), to))
+
             def do_POST(self):
                 match = MESSAGES.match(self.path)
                 length = int(self.headers.get("Content-Length") or 0)

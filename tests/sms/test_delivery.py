@@ -1,16 +1,27 @@
-"""Sending the outbox exactly once, acting on failures, and status callbacks."""
+"""Sending the outbox exactly once (a dead sender included), acting on failures, and status
+callbacks."""
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from core.clock import now
 from dispatch import delivery, fill
 from dispatch.models import Offer
+from sms import sending
 from sms.gateways import GatewayError, OutboxGateway, Sent
 from sms.models import Message
-from sms.sending import SendLater
-from tests.builders import NOW, make_branch, make_client, make_order, make_site, make_worker
+from sms.sending import CLAIM_STALE, SendLater
+from tests.builders import (
+    NOW,
+    make_branch,
+    make_client,
+    make_order,
+    make_site,
+    make_worker,
+    steps,
+)
 
 
 class Refusing:
@@ -28,12 +39,22 @@ class Refusing:
 
 
 class Counting(OutboxGateway):
+    """Takes every message, and remembers them as a provider would (for find_sent)."""
+
     def __init__(self):
         self.calls = 0
+        self.taken: list[tuple[str, str, str]] = []  # (sid, to, body), oldest first
+        self.lookups = 0
 
     def send(self, *, to: str, body: str) -> Sent:
         self.calls += 1
-        return super().send(to=to, body=body)
+        sent = super().send(to=to, body=body)
+        self.taken.append((sent.provider_sid, to, body))
+        return sent
+
+    def find_sent(self, *, to: str, body: str, since) -> list[str]:
+        self.lookups += 1
+        return [sid for sid, t, b in reversed(self.taken) if (t, b) == (to, body)]
 
 
 def always() -> bool:
@@ -53,8 +74,8 @@ def offered(session):
 def test_a_message_is_sent_once_and_its_offer_becomes_sent(session, offered):
     worker, order, message = offered
     gateway = Counting()
-    assert delivery.deliver(session, message.id, gateway, always).result == "sent"
-    assert delivery.deliver(session, message.id, gateway, always).result == "skipped"
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "skipped"
     assert gateway.calls == 1
     session.refresh(message)
     assert message.status == "sent" and message.provider_sid.startswith("OB")
@@ -64,8 +85,8 @@ def test_a_message_is_sent_once_and_its_offer_becomes_sent(session, offered):
 
 def test_a_transient_failure_leaves_the_row_queued_for_a_retry(session, offered):
     _, _, message = offered
-    with pytest.raises(SendLater), session.begin_nested():
-        delivery.deliver(session, message.id, Refusing("20429", "transient", True), always)
+    with pytest.raises(SendLater):
+        delivery.deliver(steps(session), message.id, Refusing("20429", "transient", True), always)
     session.refresh(message)
     assert message.status == "queued" and message.provider_sid is None
 
@@ -74,7 +95,7 @@ def test_no_rate_slot_means_later(session, offered):
     _, _, message = offered
     gateway = Counting()
     with pytest.raises(SendLater):
-        delivery.deliver(session, message.id, gateway, lambda: False)
+        delivery.deliver(steps(session), message.id, gateway, lambda: False)
     assert gateway.calls == 0
 
 
@@ -85,8 +106,8 @@ def test_no_rate_slot_means_later(session, offered):
 def test_permanent_failures_are_recorded_and_acted_on(session, offered, code, kind, flag):
     worker, _, message = offered
     gateway = Refusing(code, kind)
-    assert delivery.deliver(session, message.id, gateway, always).result == "failed"
-    assert delivery.deliver(session, message.id, gateway, always).result == "skipped"
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "failed"
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "skipped"
     assert gateway.calls == 1  # never retried
     session.refresh(message)
     session.refresh(worker)
@@ -96,7 +117,7 @@ def test_permanent_failures_are_recorded_and_acted_on(session, offered, code, ki
 
 def test_status_callbacks_only_move_forward(session, offered):
     _, _, message = offered
-    delivery.deliver(session, message.id, OutboxGateway(), always)
+    delivery.deliver(steps(session), message.id, OutboxGateway(), always)
     sid = message.provider_sid
     assert delivery.record_status(session, provider_sid=sid, status="delivered", error_code=None)
     assert not delivery.record_status(session, provider_sid=sid, status="sent", error_code=None)
@@ -108,7 +129,7 @@ def test_status_callbacks_only_move_forward(session, offered):
 
 def test_an_undelivered_callback_with_an_opt_out_code_opts_the_worker_out(session, offered):
     worker, _, message = offered
-    delivery.deliver(session, message.id, OutboxGateway(), always)
+    delivery.deliver(steps(session), message.id, OutboxGateway(), always)
     delivery.record_status(
         session, provider_sid=message.provider_sid, status="undelivered", error_code="21610"
     )
@@ -120,7 +141,154 @@ def test_stuck_messages_are_found_for_the_reconciler(session, offered):
     _, _, message = offered
     later = message.created_at + timedelta(minutes=5)
     assert message.id in delivery.stuck_messages(session, later, timedelta(minutes=1))["sms.send"]
-    delivery.deliver(session, message.id, OutboxGateway(), always)
+    delivery.deliver(steps(session), message.id, OutboxGateway(), always)
     assert (
         message.id not in delivery.stuck_messages(session, later, timedelta(minutes=1))["sms.send"]
     )
+
+
+# --- a sender that dies: the claim is committed before the provider call ------------------
+
+
+def die_after_claim(session, message, gateway, *, provider_took_it: bool) -> None:
+    """A sender killed after its claim was committed: before or after the provider took the
+    text, never having recorded the answer."""
+    with steps(session)() as step:
+        claimed = sending.claim(step, message.id, gateway, always, now())
+    if provider_took_it:
+        sending.hand_over(claimed, gateway)
+    session.refresh(message)
+    assert message.status == "sending" and message.provider_sid is None
+
+
+def age_claim(session, message, by=CLAIM_STALE + timedelta(seconds=1)) -> None:
+    message.claimed_at = message.claimed_at - by
+    session.flush()
+
+
+def test_a_fresh_claim_is_left_to_its_sender(session, offered):
+    _, _, message = offered
+    gateway = Counting()
+    die_after_claim(session, message, gateway, provider_took_it=False)
+
+    with pytest.raises(SendLater, match="another sender"):
+        delivery.deliver(steps(session), message.id, gateway, always)
+
+    assert gateway.calls == 0 and gateway.lookups == 0
+    session.refresh(message)
+    assert message.status == "sending"
+
+
+def test_a_stale_claim_the_provider_took_is_recorded_not_sent_again(session, offered):
+    worker, order, message = offered
+    gateway = Counting()
+    die_after_claim(session, message, gateway, provider_took_it=True)
+    age_claim(session, message)
+
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+
+    assert gateway.calls == 1 and gateway.lookups == 1
+    session.refresh(message)
+    assert message.status == "sent" and message.provider_sid == gateway.taken[0][0]
+    offer = session.scalars(select(Offer).where(Offer.order_id == order.id)).one()
+    assert offer.status == "sent"
+
+
+def test_a_stale_claim_the_provider_never_saw_is_sent_once(session, offered):
+    _, _, message = offered
+    gateway = Counting()
+    die_after_claim(session, message, gateway, provider_took_it=False)
+    age_claim(session, message)
+
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "skipped"
+
+    assert gateway.calls == 1 and gateway.lookups == 1
+    session.refresh(message)
+    assert message.status == "sent" and message.provider_sid == gateway.taken[0][0]
+
+
+def test_the_same_words_already_recorded_on_another_row_are_not_taken_for_this_one(
+    session, offered
+):
+    worker, _, message = offered
+    gateway = Counting()
+    twin = Message(
+        direction="out",
+        kind=message.kind,
+        worker_id=worker.id,
+        phone=message.phone,
+        body=message.body,
+        encoding=message.encoding,
+        segments=message.segments,
+        status="queued",
+    )
+    session.add(twin)
+    session.flush()
+    assert delivery.deliver(steps(session), twin.id, gateway, always).result == "sent"
+    die_after_claim(session, message, gateway, provider_took_it=False)
+    age_claim(session, message)
+
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+
+    assert gateway.calls == 2  # the twin's text was the twin's: this one went out itself
+    session.refresh(message)
+    assert message.provider_sid == gateway.taken[1][0] != twin.provider_sid
+
+
+class Silent(Counting):
+    """Takes the message and times out before answering (the answer never comes)."""
+
+    def send(self, *, to: str, body: str) -> Sent:
+        super().send(to=to, body=body)
+        raise GatewayError(
+            "read timeout", code=None, transient=True, kind="transient", maybe_taken=True
+        )
+
+
+def test_no_answer_keeps_the_claim_and_the_provider_is_asked_before_a_resend(session, offered):
+    _, _, message = offered
+    gateway = Silent()
+    with pytest.raises(SendLater, match="read timeout"):
+        delivery.deliver(steps(session), message.id, gateway, always)
+    session.refresh(message)
+    assert message.status == "sending" and message.claimed_at is not None
+    age_claim(session, message)
+
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+
+    assert gateway.calls == 1 and gateway.lookups == 1
+    session.refresh(message)
+    assert message.provider_sid == gateway.taken[0][0]
+
+
+class Unreachable(Counting):
+    def find_sent(self, *, to: str, body: str, since) -> list[str]:
+        raise GatewayError("down", code=None, transient=True, kind="transient")
+
+
+def test_a_stale_claim_waits_while_the_provider_cannot_be_asked(session, offered):
+    _, _, message = offered
+    gateway = Unreachable()
+    die_after_claim(session, message, gateway, provider_took_it=True)
+    age_claim(session, message)
+
+    with pytest.raises(SendLater, match="cannot check"):
+        delivery.deliver(steps(session), message.id, gateway, always)
+
+    assert gateway.calls == 1  # only the dead sender's
+    session.refresh(message)
+    assert message.status == "sending"
+
+
+def test_stale_claims_are_found_for_the_reconciler(session, offered):
+    _, _, message = offered
+    die_after_claim(session, message, Counting(), provider_took_it=False)
+    claimed = message.claimed_at
+    grace = timedelta(seconds=5)
+
+    fresh = delivery.stuck_messages(session, claimed + CLAIM_STALE - grace, grace)
+    stale = delivery.stuck_messages(session, claimed + CLAIM_STALE + grace, grace)
+
+    assert message.id not in fresh["sms.send"]
+    assert message.id in stale["sms.send"]

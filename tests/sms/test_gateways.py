@@ -4,8 +4,10 @@ import json
 import re
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
@@ -70,6 +72,39 @@ def test_a_messaging_service_can_send_instead_of_a_number(twilio_mock):
 
     assert gateway.send(to="+79161234567", body="Hi").status == "queued"
     assert "The request passed the validation rules" in twilio_mock.log()[seen:]
+
+
+@pytest.fixture(scope="module")
+def lenient_twilio_mock():
+    server = prism.start(errors=False)
+    yield server
+    server.stop()
+
+
+def test_a_stale_claim_is_looked_up_in_twilios_message_list(lenient_twilio_mock):
+    example = prism.spec_example(prism.SPEC, MESSAGES_PATH, "get", "200")["messages"][0]
+    gateway = gateway_at(lenient_twilio_mock.base_url)
+    seen = len(lenient_twilio_mock.log())
+    long_ago = datetime(2019, 1, 1, tzinfo=UTC)
+
+    found = gateway.find_sent(to=example["to"], body=example["body"], since=long_ago)
+    other_words = gateway.find_sent(to=example["to"], body="Смена завтра", since=long_ago)
+    too_old = gateway.find_sent(to=example["to"], body=example["body"], since=datetime.now(UTC))
+
+    assert (found, other_words, too_old) == ([example["sid"]], [], [])
+    log = lenient_twilio_mock.log()[seen:]
+    assert f"get /2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json" in log
+    assert "The request passed the validation rules" in log
+
+
+def test_a_message_list_that_will_not_load_is_transient(twilio_mock):
+    # The strict mock refuses to serve the list example (its page URIs are not absolute).
+    gateway = gateway_at(twilio_mock.base_url)
+
+    with pytest.raises(GatewayError) as raised:
+        gateway.find_sent(to="+79161234567", body="Hi", since=datetime.now(UTC))
+
+    assert raised.value.transient and "Unable to fetch page" in str(raised.value)
 
 
 def test_twilio_without_a_sender_is_refused_at_construction():
@@ -139,6 +174,33 @@ SLOW = "+15550000000"
 
 
 class TwilioLike(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (the message list: what this server was sent, newest first)
+        self.server.received.append((self.path, dict(self.headers), {}))
+        to = parse_qs(urlsplit(self.path).query)["To"][0]
+        listed = [
+            {
+                "sid": f"SM{n:032x}",
+                "to": form["To"],
+                "body": form["Body"],
+                "direction": "outbound-api",
+                "date_created": formatdate(usegmt=True),
+            }
+            for n, (path, _, form) in enumerate(self.server.received)
+            if path.endswith("Messages.json") and form.get("To") == to
+        ]
+        listed.append(
+            {
+                "sid": "SM" + "f" * 32,
+                "to": to,
+                "body": "Hi",
+                "direction": "inbound",
+                "date_created": formatdate(usegmt=True),
+            }
+        )
+        self._answer(
+            200, {"messages": listed[::-1], "next_page_uri": None, "page": 0, "page_size": 50}
+        )
+
     def do_POST(self):  # noqa: N802 (http.server's naming)
         length = int(self.headers["Content-Length"])
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
@@ -149,6 +211,9 @@ class TwilioLike(BaseHTTPRequestHandler):
             form["To"],
             (201, {"sid": "SM" + "a" * 32, "status": "accepted"}),
         )
+        self._answer(status, payload)
+
+    def _answer(self, status: int, payload: dict) -> None:
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -232,16 +297,18 @@ def test_a_messaging_service_is_sent_instead_of_from_when_both_are_set(twilio_li
     assert "From" not in form
 
 
-def test_a_closed_port_is_transient():
+def test_a_closed_port_is_transient_and_surely_not_sent():
     gateway = gateway_at(f"http://127.0.0.1:{prism.free_port()}")
 
     with pytest.raises(GatewayError) as raised:
         gateway.send(to="+79161234567", body="Hi")
 
-    assert (raised.value.kind, raised.value.transient, raised.value.code) == (
+    error = raised.value
+    assert (error.kind, error.transient, error.code, error.maybe_taken) == (
         "transient",
         True,
         None,
+        False,
     )
 
 
@@ -253,7 +320,46 @@ def test_a_timeout_is_transient(twilio_like):
         gateway.send(to=SLOW, body="Hi")
 
     assert raised.value.kind == "transient"
+    assert raised.value.maybe_taken  # the request arrived; only the answer was lost
     assert time.monotonic() - started < 0.9
+
+
+def test_twilio_refusals_were_surely_not_sent(twilio_like):
+    with pytest.raises(GatewayError) as raised:
+        gateway_at(base_of(twilio_like)).send(to="+15550000429", body="Hi")
+
+    assert raised.value.transient and not raised.value.maybe_taken
+
+
+def listed_sid(server, to: str, body: str) -> str:
+    """The SID the Twilio-like server lists for the one text it was sent with these words."""
+    [n] = [
+        n
+        for n, (_, _, f) in enumerate(server.received)
+        if (f.get("To"), f.get("Body")) == (to, body)
+    ]
+    return f"SM{n:032x}"
+
+
+def test_find_sent_matches_outgoing_texts_with_these_words_to_this_phone(twilio_like):
+    gateway = gateway_at(base_of(twilio_like))
+    phone = "+79160000077"
+    gateway.send(to=phone, body="Смена 1")
+    gateway.send(to=phone, body="Hi")
+    gateway.send(to="+79160000078", body="Смена 1")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+
+    assert gateway.find_sent(to=phone, body="Смена 1", since=since) == [
+        listed_sid(twilio_like, phone, "Смена 1")
+    ]
+    assert gateway.find_sent(to=phone, body="Смена 2", since=since) == []
+    # "Hi" came in from the worker too: only our own outgoing one counts.
+    assert gateway.find_sent(to=phone, body="Hi", since=since) == [
+        listed_sid(twilio_like, phone, "Hi")
+    ]
+    path, _, _ = twilio_like.received[-1]
+    assert path.startswith(f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json?")
+    assert "To=%2B79160000077" in path and "PageSize=50" in path
 
 
 # --- the mapping itself, on the client's own exception objects ----------------------------
