@@ -527,11 +527,16 @@ def main() -> None:
         for order_id, worker_id in rows:
             crews[order_id].append(worker_id)
         foremen = {o["id"]: o["entry"]["site_foreman"] for o in created}
-        marks = [
-            (order_id, worker_id, ("arrived", "arrived", "released", "no_show")[i % 4])
-            for order_id, crew in crews.items()
-            for i, worker_id in enumerate(crew)
-        ]
+        # Round-robin over the orders: many foremen marking at once, each one worker at a time
+        # (marks of one order in a burst would only queue on that order's row lock).
+        marks = sorted(
+            (
+                (order_id, worker_id, ("arrived", "arrived", "released", "no_show")[i % 4])
+                for order_id, crew in crews.items()
+                for i, worker_id in enumerate(crew)
+            ),
+            key=lambda m: (crews[m[0]].index(m[1]), m[0]),
+        )
 
         def mark(client, job):
             order_id, worker_id, status = job
