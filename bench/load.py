@@ -414,9 +414,31 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     rng = random.Random(args.seed)
-    processes, recorder, phases = Processes(), Recorder(), []
+    processes, recorder, phases, extra = Processes(), Recorder(), [], []
     started = time.monotonic()
     watch = None
+
+    def write_report(stage: str) -> str:
+        """The figures so far, to bench/results/load.txt: a run cut short keeps what it measured."""
+        header = (
+            f"bench/load.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores,"
+            f" runtime {time.monotonic() - started:.0f} s ({stage}); {args.branches} branches x"
+            f" {args.workers_per_branch} workers, {args.orders} orders, {args.yes} YES each;"
+            f" rates /s: orders {args.order_rate:g}, replies {args.reply_rate:g},"
+            f" marks {args.mark_rate:g}"
+        )
+        peaks = (
+            []
+            if watch is None
+            else [
+                f"- peak memory (VmHWM): {name} {mb:.0f} MB"
+                for name, mb in sorted(watch.peaks.items())
+            ]
+        )
+        out = header + "\n\n" + report(recorder, phases, extra + peaks)
+        (RESULTS / "load.txt").write_text(out + "\n")
+        return out
+
     try:
         print(f"seeding {args.branches} branches x {args.workers_per_branch} workers")
         recreate_database()
@@ -458,10 +480,11 @@ def main() -> None:
             "wave-1 offers sent",
             3600,
         )
-        extra = [
+        extra += [
             f"- wave 1 of every order handed to the gateway {catch_up:.1f} s after the last"
             f" order was posted ({30 * len(created)} offers)"
         ]
+        write_report("after the orders")
 
         # 2. Replies.
         with psycopg.connect(libpq_url(DB_NAME)) as conn:
@@ -512,6 +535,7 @@ def main() -> None:
         )
         booked = db_scalar("SELECT count(*) FROM offers WHERE status = 'booked'")
         extra.append(f"- every reply acted on {catch_up:.1f} s after the last; {booked} booked")
+        write_report("after the replies")
 
         # 3. On site: the compression, then marks, close and timesheet per order.
         with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
@@ -552,6 +576,7 @@ def main() -> None:
         print(f"3. {len(marks)} marks at {args.mark_rate:.0f}/s, then {len(crews)} closes")
         seconds = paced(marks, args.mark_rate, mark)
         phases.append(("attendance marks", len(marks), seconds))
+        write_report("after the marks")
 
         def close(client, order_id):
             headers = foremen[order_id]
@@ -579,25 +604,14 @@ def main() -> None:
             " (SELECT count(*) FROM messages), (SELECT count(*) FROM penalty_events))"
         )
         extra += [f"- database {size}: {counts}"]
-        peaks = watch.stop()
-        extra += [
-            f"- peak memory (VmHWM): {name} {mb:.0f} MB" for name, mb in sorted(peaks.items())
-        ]
+        watch.stop()  # a last reading of every process's peak
+        print("\n" + write_report("complete"))
     finally:
         if watch is not None:
             watch.stop()
         processes.stop_all()
         with contextlib.suppress(redis.RedisError):
             flush_redis()
-    runtime = time.monotonic() - started
-    header = (
-        f"bench/load.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores,"
-        f" runtime {runtime:.0f} s; {args.branches} branches x {args.workers_per_branch}"
-        f" workers, {args.orders} orders, {args.yes} YES each"
-    )
-    out = header + "\n\n" + report(recorder, phases, extra)
-    print("\n" + out)
-    (RESULTS / "load.txt").write_text(out + "\n")
 
 
 if __name__ == "__main__":

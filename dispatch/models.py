@@ -181,6 +181,8 @@ class Order(Timestamped, Base):
             "next_wave_at",
             postgresql_where=text("next_wave_at IS NOT NULL"),
         ),
+        # The board's today-and-tomorrow window and the no-show sweep's lookback.
+        Index("ix_orders_starts_at", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

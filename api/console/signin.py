@@ -16,7 +16,7 @@ from api.console.web import (
 )
 from api.deps import DB
 from core.tenancy import Actor
-from dispatch.staff import authenticate
+from dispatch.staff import authenticate, log_out
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -67,7 +67,9 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(csrf_checked)])
-def logout(actor: Actor = Depends(console_actor)) -> Response:
+def logout(actor: Actor = Depends(console_actor), session: Session = DB) -> Response:
+    """The token is revoked, not only the cookie dropped: a copy of the cookie dies with it."""
+    log_out(session, actor=actor)
     response = RedirectResponse(f"{PREFIX}/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

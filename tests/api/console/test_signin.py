@@ -54,6 +54,24 @@ def test_wrong_password_or_missing_csrf_sign_nobody_in(client, session):
     )
 
 
+def test_signing_out_revokes_the_token_not_only_the_cookie(client, session):
+    from tests.api.console.helpers import sign_in
+
+    user = make_user(session, role="dispatcher", branch=make_branch(session))
+    form = sign_in(client, user)
+    token = client.cookies["brigada_session"]
+    assert client.get("/console/", follow_redirects=False).status_code == 200
+
+    answer = client.post("/console/logout", data=form, follow_redirects=False)
+
+    assert answer.status_code == 303 and answer.headers["location"] == "/console/login"
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/auth/me", headers=bearer).status_code == 401
+    client.cookies.set("brigada_session", token)  # a copy of the cookie kept somewhere
+    again = client.get("/console/", follow_redirects=False)
+    assert again.status_code in (302, 303) and "/console/login" in again.headers["location"]
+
+
 def test_pages_without_a_session_send_you_to_sign_in(client):
     client.cookies.clear()
     answer = client.post("/console/logout", follow_redirects=False)
