@@ -5,7 +5,8 @@ What it does
     of dispatch/data/cities.csv, each with a dispatcher, a foreman, a client with 4 sites,
     and --workers-per-branch workers around the city (vetted, loaders). Starts the API
     (`python -m api.cli api`: two uvicorn processes as deployed) and a jobs process
-    (`python -m api.cli jobs --threads 8`, nice 10), the outbox gateway, no sending limit.
+    (`python -m api.cli jobs --processes 2 --threads 8`, nice 10: one process per core, the
+    API first), the outbox gateway, no sending limit.
     Then, through the public API only:
     1. orders: --orders orders (headcount 10, fixed overbooking 1.5: target 15, a 30-offer
        first wave), spread over the branches and the coming --days days, posted by the
@@ -14,9 +15,10 @@ What it does
     2. replies: --yes of each order's offered workers answer YES through the signed Twilio
        webhook at --reply-rate per second; waits until every reply is processed;
     3. on site: every order is moved to have started an hour ago (one UPDATE: the
-       compression), then each order's foreman marks its booked workers over the API (2 of
-       3 arrived, then released, then no-show, in turn) at --mark-rate per second, closes
-       the shift and reads the timesheet.
+       compression), then each order's foreman marks its booked workers over the API (of 15:
+       11 arrived on time, 2 twenty minutes late, 1 released, 1 no-show) at --mark-rate per
+       second, round-robin over the orders; then each closes the shift and reads the
+       timesheet.
     Reports the requests per second each phase held, p50/p95/p99 per endpoint, errors
     (any non-2xx), how long the jobs took to catch up, the database size, and the peak
     memory (VmHWM) of each API and jobs process.
@@ -406,6 +408,9 @@ def main() -> None:
     parser.add_argument("--reply-rate", type=float, default=150.0)
     parser.add_argument("--mark-rate", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--jobs-processes", type=int, default=2, help="dramatiq processes (one per core)"
+    )
     args = parser.parse_args()
     if not (1 <= args.branches <= 50 and 10 <= args.workers_per_branch <= 10_000):
         parser.error("--branches 1-50, --workers-per-branch 10-10,000")
@@ -425,7 +430,7 @@ def main() -> None:
             f" runtime {time.monotonic() - started:.0f} s ({stage}); {args.branches} branches x"
             f" {args.workers_per_branch} workers, {args.orders} orders, {args.yes} YES each;"
             f" rates /s: orders {args.order_rate:g}, replies {args.reply_rate:g},"
-            f" marks {args.mark_rate:g}"
+            f" marks {args.mark_rate:g}; jobs processes {args.jobs_processes}"
         )
         peaks = (
             []
@@ -446,7 +451,9 @@ def main() -> None:
         network = seed(args.branches, args.workers_per_branch, rng)
         api = processes.start("api", ["-m", "api.cli", "api"], "Application startup complete")
         jobs = processes.start(
-            "jobs", ["-m", "api.cli", "jobs", "--threads", "8"], "Worker process is ready"
+            "jobs",
+            ["-m", "api.cli", "jobs", "--processes", str(args.jobs_processes), "--threads", "8"],
+            "Worker process is ready",
         )
         watch = MemoryWatch({"api": api.pid, "jobs": jobs.pid})
         time.sleep(3)
@@ -544,32 +551,43 @@ def main() -> None:
                 " ends_at = now() + interval '7 hours' WHERE status <> 'cancelled'"
             )
             rows = conn.execute(
-                "SELECT order_id, worker_id FROM offers WHERE status = 'booked'"
-                " ORDER BY order_id, worker_id"
+                "SELECT f.order_id, f.worker_id, o.starts_at FROM offers f"
+                " JOIN orders o ON o.id = f.order_id WHERE f.status = 'booked'"
+                " ORDER BY f.order_id, f.worker_id"
             ).fetchall()
-        crews = defaultdict(list)
-        for order_id, worker_id in rows:
+        crews, starts = defaultdict(list), {}
+        for order_id, worker_id, starts_at in rows:
             crews[order_id].append(worker_id)
+            starts[order_id] = starts_at
         foremen = {o["id"]: o["entry"]["site_foreman"] for o in created}
+
+        def what_happened(order_id: int, i: int) -> dict:
+            """A crew of 15: 11 on time, 2 twenty minutes late, 1 sent home, 1 never came."""
+            crew_size, start = len(crews[order_id]), starts[order_id]
+            if i == crew_size - 1:
+                return {"status": "no_show"}
+            if i == crew_size - 2:
+                return {"status": "released"}
+            late = timedelta(minutes=20) if i % 6 == 5 else timedelta(minutes=-10)
+            return {"status": "arrived", "at": (start + late).isoformat()}
+
         # Round-robin over the orders: many foremen marking at once, each one worker at a time
         # (marks of one order in a burst would only queue on that order's row lock).
-        marks = sorted(
-            (
-                (order_id, worker_id, ("arrived", "arrived", "released", "no_show")[i % 4])
-                for order_id, crew in crews.items()
-                for i, worker_id in enumerate(crew)
-            ),
-            key=lambda m: (crews[m[0]].index(m[1]), m[0]),
-        )
+        marks = [
+            (order_id, crew[i], what_happened(order_id, i))
+            for i in range(max(map(len, crews.values()), default=0))
+            for order_id, crew in crews.items()
+            if i < len(crew)
+        ]
 
         def mark(client, job):
-            order_id, worker_id, status = job
+            order_id, worker_id, what = job
             recorder.call(
                 client,
                 "POST /api/v1/orders/{id}/attendance",
                 "POST",
                 f"/api/v1/orders/{order_id}/attendance",
-                json={"worker_id": worker_id, "status": status},
+                json={"worker_id": worker_id, **what},
                 headers=foremen[order_id],
             )
 

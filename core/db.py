@@ -68,5 +68,9 @@ def flush_checked(
 
 
 def locked(query):
-    """FOR UPDATE, and take the row as locked, not the copy the session may already hold."""
-    return query.with_for_update().execution_options(populate_existing=True)
+    """FOR NO KEY UPDATE, and take the row as locked, not the copy the session may already hold.
+
+    Not FOR UPDATE: that also blocks the KEY SHARE lock every insert of a row pointing at
+    this one takes (a penalty or a text for the worker), so two transactions that had each
+    inserted one, then locked the worker, deadlocked. No key is ever changed in place."""
+    return query.with_for_update(key_share=True).execution_options(populate_existing=True)

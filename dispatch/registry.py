@@ -106,7 +106,7 @@ def get_branch(session: Session, branch_id: int, *, actor: Actor, lock: bool = F
     if not actor.sees_branch(branch_id):
         raise BranchNotFound(branch_id)
     query = select(Branch).where(Branch.id == branch_id)
-    branch = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    branch = session.scalars(query.with_for_update(key_share=True) if lock else query).one_or_none()
     if branch is None:
         raise BranchNotFound(branch_id)
     return branch

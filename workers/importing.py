@@ -118,7 +118,7 @@ def import_workers(
                 if phone in seen:
                     raise InvalidInput("phone", f"{phone} repeats row {seen[phone]}")
                 existing = session.scalars(
-                    select(Worker).where(Worker.phone == phone).with_for_update()
+                    select(Worker).where(Worker.phone == phone).with_for_update(key_share=True)
                 ).one_or_none()
                 if existing is None:
                     create_worker(

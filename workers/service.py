@@ -114,7 +114,7 @@ def find_worker(session: Session, worker_id: int, *, actor: Actor, lock: bool = 
     """A worker of the actor's branch (any, for admins); 404 otherwise, never a hint it exists."""
     query = _visible(actor).where(Worker.id == worker_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)  # as core.db.locked
     worker = session.scalars(query).one_or_none()
     if worker is None:
         raise WorkerNotFound(worker_id)
