@@ -14,7 +14,7 @@ it took the message; if so it records the provider's id, and only if not it send
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sms.gateways import Gateway, GatewayError, Sent
@@ -92,6 +92,9 @@ def hand_over(claimed: Claim, gateway: Gateway) -> Handover:
 
 def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -> Outcome:
     """What the provider answered, on the claimed row (still ours: nobody settles a fresh claim)."""
+    # This commit need not wait for the disk: lost in a database crash, it leaves the claim,
+    # which is settled from the provider's list. Only the claim's commit must be durable.
+    session.execute(text("SET LOCAL synchronous_commit = off"))
     message = session.get(Message, claimed.message_id, with_for_update=True)
     if message is None or message.status != "sending":
         return Outcome(claimed.message_id, claimed.worker_id, "skipped")
