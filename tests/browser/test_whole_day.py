@@ -99,6 +99,18 @@ def _sign_in(page, base: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def _csp_refusals(context, refused: list[str] | None = None) -> list[str]:
+    """Chromium's console errors about the Content-Security-Policy, from every page."""
+    refused = [] if refused is None else refused
+    context.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 def _offers(order_id: int) -> dict[int, Offer]:
     with session_scope() as session:
         query = select(Offer).where(Offer.order_id == order_id)
@@ -109,6 +121,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     base = stack.base
     office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     office.set_default_timeout(TIMEOUT_MS)
+    refused = _csp_refusals(office)
     page = office.new_page()
 
     # 1. Sign in; the board is empty.
@@ -191,6 +204,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
         geolocation={"latitude": MOSCOW.lat + 0.0005, "longitude": MOSCOW.lon},
         permissions=["geolocation"],
     )
+    _csp_refusals(worker_phone, refused)
     worker_page = worker_phone.new_page()
     worker_page.goto(link)
     worker_page.locator("#checkin-here").click()
@@ -201,6 +215,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     # 7. The foreman, on a 360 px phone: confirm the check-in, mark the rest as they come.
     foreman_phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     foreman_phone.set_default_timeout(TIMEOUT_MS)
+    _csp_refusals(foreman_phone, refused)
     roster = foreman_phone.new_page()
     _sign_in(roster, base, scene.foreman)
     expect(roster).to_have_url(f"{base}/console/foreman")
@@ -246,5 +261,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     late_page = office.new_page()
     late_page.goto(f"{base}/console/workers/{late_a}")
     expect(late_page.locator("main")).to_contain_text("late arrival")
+    # The console's Content-Security-Policy let everything above run, and refused nothing.
+    assert not refused, refused
     for context in (office, worker_phone, foreman_phone):
         context.close()

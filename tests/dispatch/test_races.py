@@ -16,20 +16,25 @@ from sqlalchemy.orm import sessionmaker
 
 from core.db import make_engine, session_scope
 from core.settings import get_settings
-from dispatch import fill
-from dispatch.models import Offer, Order
+from dispatch import fill, onsite
+from dispatch.models import Branch, Offer, Order, Site
+from dispatch.staff import actor_of
+from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
     NOW,
+    book,
     make_branch,
     make_client,
     make_order,
     make_site,
+    make_user,
     make_worker,
     offset,
 )
 from tests.committed import purge_branch, purge_code
+from workers.models import Worker
 
 THREADS = 50
 
@@ -195,3 +200,45 @@ def test_one_worker_answering_two_overlapping_orders_at_once_books_one(factory, 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = [pool.submit(first), pool.submit(second)]
         assert [r.result() for r in results] == ["booked", "refused"]
+
+
+def test_one_worker_marked_late_on_many_orders_at_once_never_deadlocks(factory, scene):
+    """Each mark inserts a penalty and a text for the worker (a KEY SHARE lock, by the foreign
+    key) and then locks the worker: with FOR UPDATE two such marks deadlocked; the load bench
+    found it. The worker's lock is FOR NO KEY UPDATE now (core.db.locked)."""
+    branch_id, site_id, _, worker_ids = scene
+    shifts = 8
+    with session_scope(factory) as session:
+        site = session.get(Site, site_id)
+        worker = session.get(Worker, worker_ids[0])
+        orders_ = [
+            make_order(session, site=site, headcount=1, starts_in=timedelta(days=1 + day))
+            for day in range(shifts)
+        ]
+        for order in orders_:
+            book(session, order, [worker])
+        starts = {o.id: o.starts_at for o in orders_}
+        dispatcher = actor_of(
+            make_user(session, role="dispatcher", branch=session.get(Branch, branch_id))
+        )
+
+    def late(i):
+        order_id = list(starts)[i]
+        with session_scope(factory) as session:
+            onsite.mark_attendance(
+                session,
+                order_id,
+                actor=dispatcher,
+                worker_id=worker_ids[0],
+                status="arrived",
+                at=starts[order_id] + timedelta(minutes=20),
+                now=starts[order_id] + timedelta(hours=1),
+            )
+
+    _run_together(shifts, late)  # a deadlock would raise here (OperationalError)
+
+    with session_scope(factory) as session:
+        kinds = session.scalars(
+            select(PenaltyEvent.kind).where(PenaltyEvent.worker_id == worker_ids[0])
+        ).all()
+    assert kinds == ["late"] * shifts

@@ -94,3 +94,16 @@ def test_nul_characters_in_console_forms_and_queries_are_refused_not_500(client,
     assert api_login.status_code == 401
     sign_in(client, user)
     assert client.get("/console/workers", params={"q": "Ив\x00"}).status_code == 422
+
+
+def test_console_pages_carry_a_content_security_policy(client, session):
+    from api.console.web import content_policy
+
+    for path in ("/console/login", "/console/no-such-page"):
+        policy = client.get(path).headers["content-security-policy"]
+        directives = dict(d.split(" ", 1) for d in policy.split("; "))
+        assert directives["script-src"] == "'self'", path  # no inline script, no eval
+        assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+        assert directives["img-src"] == "'self' data:"  # no tile server configured
+    tiles = content_policy("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tile.openstreetmap.org;" in tiles
