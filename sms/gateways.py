@@ -1,6 +1,8 @@
 """Where an outgoing SMS leaves Brigada: Twilio in production, the outbox table in dev and demos."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -176,6 +178,19 @@ def from_transport_error(exc: requests.RequestException) -> GatewayError:
     )
 
 
+@contextmanager
+def twilio_errors() -> Iterator[None]:
+    """The twilio client's exceptions, and its transport's, as GatewayErrors of their kind."""
+    try:
+        yield
+    except (TwilioRestException, TwilioServiceException) as exc:
+        raise from_twilio_error(exc) from exc
+    except TwilioException as exc:  # a list page that would not load: no status to map
+        raise GatewayError(f"Twilio: {exc}", code=None, transient=True, kind="transient") from exc
+    except requests.RequestException as exc:
+        raise from_transport_error(exc) from exc
+
+
 class TwilioGateway:
     name = "twilio"
 
@@ -210,26 +225,14 @@ class TwilioGateway:
             else {"from_": self.from_number}
         )
         kwargs = {"status_callback": self.status_callback} if self.status_callback else {}
-        try:
+        with twilio_errors():
             message = self.client.messages.create(to=to, body=body, **sender, **kwargs)
-        except (TwilioRestException, TwilioServiceException) as exc:
-            raise from_twilio_error(exc) from exc
-        except requests.RequestException as exc:
-            raise from_transport_error(exc) from exc
         return Sent(provider_sid=str(message.sid), status=str(message.status))
 
     def find_sent(self, *, to: str, body: str, since: datetime) -> list[str]:
         # One page, newest first: 50 back covers any worker's texts of the last minutes.
-        try:
+        with twilio_errors():
             listed = list(self.client.messages.page(to=to, page_size=50))
-        except (TwilioRestException, TwilioServiceException) as exc:
-            raise from_twilio_error(exc) from exc
-        except TwilioException as exc:  # a page that would not load: no status to map
-            raise GatewayError(
-                f"Twilio message list: {exc}", code=None, transient=True, kind="transient"
-            ) from exc
-        except requests.RequestException as exc:
-            raise from_transport_error(exc) from exc
         earliest = since - CLOCK_SKEW
         return [
             str(m.sid)
