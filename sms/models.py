@@ -65,6 +65,21 @@ class Message(Timestamped, Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class EarlyStatus(Base):
+    """A status callback for a provider id no row holds yet: the callback outran the send's
+    record, or a dead sender's claim is still to be settled from the provider's list. Applied
+    when the id is recorded; forgotten after a day."""
+
+    __tablename__ = "sms_early_statuses"
+
+    provider_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
+    )
+
+
 class TemplateOverride(Base):
     """A branch's own wording of one text in one language (checked before it is saved)."""
 

@@ -18,6 +18,7 @@ TABLES = {
     "orders",
     "offers",
     "messages",
+    "sms_early_statuses",
 }
 
 

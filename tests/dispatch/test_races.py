@@ -4,6 +4,7 @@ These tests commit (each thread has its own transaction), so they build their ow
 and delete everything they made afterwards.
 """
 
+import contextlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,16 +12,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
 from core.db import make_engine, session_scope
 from core.settings import get_settings
-from dispatch import fill, onsite
+from dispatch import delivery, fill, onsite
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.staff import actor_of
 from rating.models import PenaltyEvent
-from sms.models import Message
+from sms.gateways import Sent
+from sms.models import EarlyStatus, Message
 from tests.builders import (
     MOSCOW,
     NOW,
@@ -242,3 +244,56 @@ def test_one_worker_marked_late_on_many_orders_at_once_never_deadlocks(factory, 
             select(PenaltyEvent.kind).where(PenaltyEvent.worker_id == worker_ids[0])
         ).all()
     assert kinds == ["late"] * shifts
+
+
+class TakesAs:
+    """A provider that takes the text under a given id (the SMS network's edge)."""
+
+    name = "takes-as"
+
+    def __init__(self, sid: str):
+        self.sid = sid
+
+    def send(self, *, to: str, body: str) -> Sent:
+        return Sent(provider_sid=self.sid, status="queued")
+
+
+def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene):
+    """The report arrives while the send's record is written but not committed: it must wait
+    for that commit (else it finds no row, is kept as early, and the record never sees it)."""
+    _, _, order_id, _ = scene
+    with session_scope(factory) as session:
+        fill.start_filling(session, order_id, NOW)
+        message_id = session.scalars(
+            select(Message.id).where(Message.order_id == order_id).limit(1)
+        ).one()
+    sid = f"SMrace{message_id}"
+    recorded, opened = threading.Event(), []
+
+    @contextlib.contextmanager
+    def transaction():
+        opened.append(1)
+        second = len(opened) == 2  # deliver's second transaction records the provider's id
+        with session_scope(factory) as session:
+            yield session
+            if second:
+                session.flush()
+                recorded.set()
+                time.sleep(0.5)  # long enough for the report to run, or to wait on us
+
+    def report():
+        assert recorded.wait(10)
+        with session_scope(factory) as session:
+            delivery.record_status(session, provider_sid=sid, status="delivered", error_code=None)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reporter = pool.submit(report)
+        assert (
+            delivery.deliver(transaction, message_id, TakesAs(sid), lambda: True).result == "sent"
+        )
+        reporter.result(timeout=10)
+
+    with session_scope(factory) as session:
+        assert session.get(Message, message_id).status == "delivered"
+        left = session.execute(delete(EarlyStatus).where(EarlyStatus.provider_sid == sid))
+        assert left.rowcount == 0  # applied to the row, not parked

@@ -11,7 +11,7 @@ from dispatch import delivery, fill
 from dispatch.models import Offer
 from sms import sending
 from sms.gateways import GatewayError, OutboxGateway, Sent
-from sms.models import Message
+from sms.models import EarlyStatus, Message
 from sms.sending import CLAIM_STALE, SendLater
 from tests.builders import (
     NOW,
@@ -135,6 +135,71 @@ def test_an_undelivered_callback_with_an_opt_out_code_opts_the_worker_out(sessio
     )
     assert message.status == "undelivered" and message.error_code == "21610"
     assert worker.opted_out is True
+
+
+class CallingBack(Counting):
+    """A provider whose delivery report outruns our record of its answer."""
+
+    def __init__(self, session, status: str, error_code: str | None = None):
+        super().__init__()
+        self.session, self.status, self.error_code = session, status, error_code
+
+    def send(self, *, to: str, body: str) -> Sent:
+        sent = super().send(to=to, body=body)
+        known = delivery.record_status(
+            self.session,
+            provider_sid=sent.provider_sid,
+            status=self.status,
+            error_code=self.error_code,
+        )
+        assert not known  # no row holds the id yet: kept for later
+        return sent
+
+
+def early_statuses(session) -> list[tuple[str, str]]:
+    return [
+        tuple(row) for row in session.execute(select(EarlyStatus.provider_sid, EarlyStatus.status))
+    ]
+
+
+def test_a_callback_that_outruns_the_record_is_applied_when_the_id_is_recorded(session, offered):
+    _, _, message = offered
+    gateway = CallingBack(session, "delivered")
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+    session.refresh(message)
+    assert message.status == "delivered"
+    assert early_statuses(session) == []
+
+
+def test_a_report_on_a_dead_senders_text_waits_for_the_claim_to_be_settled(session, offered):
+    worker, _, message = offered
+    gateway = Counting()
+    die_after_claim(session, message, gateway, provider_took_it=True)
+    sid = gateway.taken[-1][0]
+    for status, code in (("sent", None), ("undelivered", "21610")):
+        delivery.record_status(session, provider_sid=sid, status=status, error_code=code)
+    assert sorted(early_statuses(session)) == [(sid, "sent"), (sid, "undelivered")]
+
+    age_claim(session, message)
+    assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+    session.refresh(message)
+    session.refresh(worker)
+    assert (message.provider_sid, message.status, message.error_code) == (
+        sid,
+        "undelivered",
+        "21610",
+    )
+    assert worker.opted_out is True
+    assert early_statuses(session) == []
+
+
+def test_reports_nobody_claims_are_forgotten_after_a_day(session):
+    delivery.record_status(session, provider_sid="SMstray", status="delivered", error_code=None)
+    delivery.record_status(session, provider_sid="SMstray", status="delivered", error_code=None)
+    assert early_statuses(session) == [("SMstray", "delivered")]  # a repeat is kept once
+    assert delivery.forget_early_statuses(session, now()) == 0
+    assert delivery.forget_early_statuses(session, now() + delivery.EARLY_STATUS_KEPT * 2) == 1
+    assert early_statuses(session) == []
 
 
 def test_stuck_messages_are_found_for_the_reconciler(session, offered):
