@@ -32,7 +32,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "Ответ: ДА {code} или НЕТ {code}",
         "booked": "Вы записаны: заказ {code}, {date} {start}. Отмена: ОТМЕНА {code}. Адрес и отметка: {link}",
         "standby": "Заказ {code} набран, вы в резерве. Сообщим, если место освободится.",
-        "order_full": "Заказ {code} уже набран. Спасибо, ждите новых предложений.",
         "order_cancelled": "Заказ {code} на {date} {start} отменён. Приходить не нужно.",
         "booking_cancelled": "Вы отменили запись на заказ {code}. Ждите новых предложений.",
         "confirm_request": "Подтвердите выход на заказ {code}, {date} {start}, {address}: ответьте ДА {code} до {deadline}.",
@@ -59,7 +58,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "booked": "You are booked: order {code}, {date} {start}. To cancel: CANCEL {code}. "
         "Address and check-in: {link}",
         "standby": "Order {code} is full; you are on standby. We will text if a place frees up.",
-        "order_full": "Order {code} is already full. Thank you, more offers will come.",
         "order_cancelled": "Order {code} on {date} {start} is cancelled. Please do not come.",
         "booking_cancelled": "You cancelled your booking on order {code}. More offers will come.",
         "confirm_request": "Please confirm: order {code}, {date} {start}, {address}. Reply YES {code} by {deadline} or the booking is released.",

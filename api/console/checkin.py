@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.i18n import LANGUAGES, translator
 from api.console.web import LANG_COOKIE, render
+from api.console.words.checkin import WORDS as CHECKIN_WORDS
 from api.deps import DB
 from core.clock import now
 from dispatch import checkin
@@ -24,77 +25,7 @@ router = APIRouter(prefix="", include_in_schema=False)
 
 TOKEN = Path(min_length=3, max_length=40)
 
-i18n.add(
-    {
-        "ru": {
-            "checkin_title": "Отметка о приходе",
-            "checkin_order": "Заказ",
-            "checkin_address": "Адрес",
-            "checkin_start": "Начало",
-            "checkin_end": "Конец",
-            "checkin_here": "Я на месте",
-            "checkin_hint": "Нажмите, когда будете на объекте: телефон спросит разрешение "
-            "определить, где вы.",
-            "checkin_locating": "Определяем, где вы…",
-            "checkin_sending": "Отправляем…",
-            "checkin_denied": "Нет доступа к местоположению. Разрешите его в настройках "
-            "браузера и нажмите ещё раз.",
-            "checkin_unavailable": "Не удалось определить, где вы. Выйдите на открытое место и "
-            "нажмите ещё раз.",
-            "checkin_no_geo": "Этот телефон не определяет местоположение. Скажите бригадиру, что "
-            "вы пришли.",
-            "checkin_noscript": "Для отметки включите JavaScript и доступ к местоположению. Или "
-            "скажите бригадиру, что вы пришли.",
-            "checkin_recorded": "Записано: вы на месте в {time}. Бригадир подтвердит приход.",
-            "checkin_already": "Вы уже отметились в {time}. Бригадир подтвердит приход.",
-            "checkin_far": "Вы в {distance} от объекта (нужно не дальше {need} м). Подойдите "
-            "ближе и нажмите ещё раз.",
-            "checkin_invalid": "Ссылка недействительна. Откройте ссылку из SMS целиком.",
-            "checkin_bad_location": "Местоположение не получено. Нажмите ещё раз.",
-            "checkin_refused_cancelled": "Заказ отменён. Приходить не нужно.",
-            "checkin_refused_closed": "Смена уже закрыта.",
-            "checkin_refused_not_booked": "Вы больше не записаны на этот заказ.",
-            "checkin_refused_expired": "Ссылка больше не действует: смена закончилась.",
-            "checkin_refused_too_early": "Слишком рано: отметиться можно с {time}.",
-            "checkin_refused_marked": "Бригадир уже отметил вас.",
-            "checkin_m": "{n} м",
-            "checkin_km": "{n} км",
-        },
-        "en": {
-            "checkin_title": "Check in",
-            "checkin_order": "Order",
-            "checkin_address": "Address",
-            "checkin_start": "Starts",
-            "checkin_end": "Ends",
-            "checkin_here": "I am here",
-            "checkin_hint": "Press it once you are on site: the phone will ask to share where "
-            "you are.",
-            "checkin_locating": "Finding where you are…",
-            "checkin_sending": "Sending…",
-            "checkin_denied": "No access to your location. Allow it in the browser's settings "
-            "and press again.",
-            "checkin_unavailable": "Your location could not be found. Step into the open and "
-            "press again.",
-            "checkin_no_geo": "This phone cannot tell where it is. Tell the foreman you are here.",
-            "checkin_noscript": "To check in, turn on JavaScript and location. Or tell the "
-            "foreman you are here.",
-            "checkin_recorded": "Recorded: you were on site at {time}. The foreman will confirm.",
-            "checkin_already": "You checked in at {time}. The foreman will confirm.",
-            "checkin_far": "You are {distance} from the site (need {need} m or less). Come "
-            "closer and press again.",
-            "checkin_invalid": "This link is not valid. Open the whole link from the SMS.",
-            "checkin_bad_location": "No location was received. Press again.",
-            "checkin_refused_cancelled": "The order is cancelled. Please do not come.",
-            "checkin_refused_closed": "The shift is already closed.",
-            "checkin_refused_not_booked": "You are no longer booked on this order.",
-            "checkin_refused_expired": "The link has expired: the shift is over.",
-            "checkin_refused_too_early": "Too early: you can check in from {time}.",
-            "checkin_refused_marked": "The foreman has already marked you.",
-            "checkin_m": "{n} m",
-            "checkin_km": "{n} km",
-        },
-    }
-)
+i18n.add(CHECKIN_WORDS)
 
 
 def _language(request: Request, worker: Worker | None) -> str:

@@ -66,13 +66,14 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def add(texts: dict[str, dict[str, str]]) -> None:
-    """A page module's own words, merged in at import (keys must not clash)."""
-    for lang, table in texts.items():
-        clash = set(table) & set(TEXTS[lang])
-        if clash:
-            raise ValueError(f"console words defined twice: {sorted(clash)}")
-        TEXTS[lang].update(table)
+def add(words: dict[str, tuple[str, str]]) -> None:
+    """A page module's own words, key -> (Russian, English), merged in at import (keys must
+    not clash)."""
+    clash = set(words) & set(TEXTS["ru"])
+    if clash:
+        raise ValueError(f"console words defined twice: {sorted(clash)}")
+    for key, (ru, en) in words.items():
+        TEXTS["ru"][key], TEXTS["en"][key] = ru, en
 
 
 def translator(language: str) -> Callable[[str], str]:
