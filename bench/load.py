@@ -21,7 +21,8 @@ What it does
        timesheet.
     Reports the requests per second each phase held, p50/p95/p99 per endpoint, errors
     (any non-2xx), how long the jobs took to catch up, the database size, and the peak
-    memory (VmHWM) of each API and jobs process.
+    memory (VmHWM) of each API and jobs process, of PostgreSQL's backends of the bench
+    database and its own processes, and of Redis (and its used_memory_peak).
 
 How to run (from the repository root; PostgreSQL + PostGIS on 127.0.0.1:5432, Redis)
     .venv/bin/python bench/load.py                                   # the issue's scale
@@ -39,9 +40,7 @@ import os
 import random
 import secrets
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -51,78 +50,32 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-HOST = "127.0.0.1"
+import stage
+
+RESULTS = stage.RESULTS
 DB_NAME = "brigada_load_bench"
-SERVER = f"postgres@{HOST}:5432"
 REDIS_DB = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-PORT = free_port()
-BASE_URL = f"http://{HOST}:{PORT}"
-TWILIO_AUTH_TOKEN = secrets.token_hex(16)
-SETTINGS = {
-    "BRIGADA_ENV": "test",
-    "BRIGADA_SECRET_KEY": secrets.token_urlsafe(48),
-    "BRIGADA_DATABASE_URL": f"postgresql+psycopg://{SERVER}/{DB_NAME}",
-    "BRIGADA_REDIS_URL": f"redis://{HOST}:6379/{REDIS_DB}",
-    "BRIGADA_PORT": str(PORT),
-    "BRIGADA_PUBLIC_URL": BASE_URL,
-    "BRIGADA_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
-    "BRIGADA_SMS_BACKEND": "outbox",
-    "BRIGADA_SMS_RATE_PER_SECOND": "100000",
-}
-for name in [n for n in os.environ if n.startswith("BRIGADA_")]:
-    del os.environ[name]  # nothing from the caller's shell
-os.environ.update(SETTINGS)
-sys.path.insert(0, str(ROOT))
+PORT = stage.free_port()
+SETTINGS = stage.settings(database=DB_NAME, redis_db=REDIS_DB, port=PORT)
+BASE_URL = SETTINGS["BRIGADA_PUBLIC_URL"]
+TWILIO_AUTH_TOKEN = SETTINGS["BRIGADA_TWILIO_AUTH_TOKEN"]
+stage.take(SETTINGS)
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
 import redis  # noqa: E402
-from alembic import command  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from api.auth import issue_token  # noqa: E402
-from api.cli import alembic_config  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.tenancy import SYSTEM  # noqa: E402
 from dispatch import demo, registry, staff  # noqa: E402
-from geo.points import Point  # noqa: E402
 
 # --- set-up ----------------------------------------------------------------------------------
 
 
-def libpq_url(database: str) -> str:
-    return f"postgresql://{SERVER}/{database}"
-
-
-def recreate_database() -> None:
-    with psycopg.connect(libpq_url("postgres"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    command.upgrade(alembic_config(), "head")
-
-
-def flush_redis() -> None:
-    redis.Redis.from_url(SETTINGS["BRIGADA_REDIS_URL"]).flushdb()
-
-
-def near(point: Point, rng: random.Random, max_km: float) -> Point:
-    distance, bearing = max_km * math.sqrt(rng.random()), rng.uniform(0, 2 * math.pi)
-    dlat = distance / 111.32 * math.cos(bearing)
-    dlon = distance / (111.32 * math.cos(math.radians(point.lat))) * math.sin(bearing)
-    return Point(lat=round(point.lat + dlat, 6), lon=round(point.lon + dlon, 6))
+libpq_url, near = stage.libpq_url, stage.near
 
 
 def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
@@ -204,42 +157,6 @@ def _bearer(settings, user_id: int) -> dict[str, str]:
 # --- processes -------------------------------------------------------------------------------
 
 
-class Processes:
-    def __init__(self):
-        self.running: dict[str, subprocess.Popen] = {}
-
-    def start(self, name: str, args: list[str], ready: str) -> subprocess.Popen:
-        log_path = RESULTS / f"load-{name}.log"
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, *args],
-                cwd=ROOT,
-                env=os.environ.copy(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                process_group=0,
-            )
-        self.running[name] = proc
-        deadline = time.monotonic() + 60
-        while ready.encode() not in log_path.read_bytes():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not start; see {log_path}")
-            time.sleep(0.1)
-        return proc
-
-    def stop_all(self) -> None:
-        for proc in self.running.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.running.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-        self.running.clear()
-
-
 def group_members(pgid: int) -> list[int]:
     pids = []
     for entry in os.scandir("/proc"):
@@ -251,19 +168,16 @@ def group_members(pgid: int) -> list[int]:
     return pids
 
 
-def peak_memory_mb(pid: int) -> float | None:
-    with contextlib.suppress(OSError, StopIteration, ValueError):
-        status = Path(f"/proc/{pid}/status").read_text().splitlines()
-        line = next(line for line in status if line.startswith("VmHWM:"))
-        return int(line.split()[1]) / 1024
-    return None
+peak_memory_mb = stage.peak_memory_mb
 
 
 class MemoryWatch:
-    """Peak RSS of every process in the groups, read before they exit."""
+    """Peak RSS of every process in the groups and of the servers' processes (PostgreSQL's
+    backends of the bench database and its own, Redis), read every second before they exit."""
 
     def __init__(self, groups: dict[str, int]):
         self.groups, self.peaks = groups, {}
+        self.servers: dict[str, dict[int, float]] = defaultdict(dict)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -279,6 +193,22 @@ class MemoryWatch:
                 if peak is not None:
                     key = f"{name} pid {pid}"
                     self.peaks[key] = max(self.peaks.get(key, 0.0), peak)
+        for pid, what in stage.server_processes(DB_NAME).items():
+            peak = peak_memory_mb(pid)
+            if peak is not None:
+                self.servers[what][pid] = max(self.servers[what].get(pid, 0.0), peak)
+
+    def lines(self) -> list[str]:
+        mine = [
+            f"- peak memory (VmHWM): {name} {mb:.0f} MB" for name, mb in sorted(self.peaks.items())
+        ]
+        # A backend's figure counts the shared buffers it touched, shared with the others.
+        theirs = [
+            f"- peak memory (VmHWM): {what}: {len(peaks)} seen, the largest"
+            f" {max(peaks.values()):.0f} MB, median {statistics.median(peaks.values()):.0f} MB"
+            for what, peaks in sorted(self.servers.items())
+        ]
+        return mine + theirs
 
     def stop(self) -> dict[str, float]:
         self.read()
@@ -333,6 +263,10 @@ def paced(jobs: list, rate: float, work, threads: int = 24) -> float:
 def db_scalar(sql: str):
     with psycopg.connect(libpq_url(DB_NAME)) as conn:
         return conn.execute(sql).fetchone()[0]
+
+
+# A bound on waiting for the jobs, far above any catch-up measured (a hung pipeline fails).
+CATCH_UP_LIMIT_S = 4 * 3600
 
 
 def wait_until(sql: str, want, what: str, timeout_s: float) -> float:
@@ -419,35 +353,28 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     rng = random.Random(args.seed)
-    processes, recorder, phases, extra = Processes(), Recorder(), [], []
+    processes, recorder, phases, extra = stage.Processes("load"), Recorder(), [], []
     started = time.monotonic()
     watch = None
 
-    def write_report(stage: str) -> str:
+    def write_report(when: str) -> str:
         """The figures so far, to bench/results/load.txt: a run cut short keeps what it measured."""
         header = (
             f"bench/load.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores,"
-            f" runtime {time.monotonic() - started:.0f} s ({stage}); {args.branches} branches x"
+            f" runtime {time.monotonic() - started:.0f} s ({when}); {args.branches} branches x"
             f" {args.workers_per_branch} workers, {args.orders} orders, {args.yes} YES each;"
             f" rates /s: orders {args.order_rate:g}, replies {args.reply_rate:g},"
             f" marks {args.mark_rate:g}; jobs processes {args.jobs_processes}"
         )
-        peaks = (
-            []
-            if watch is None
-            else [
-                f"- peak memory (VmHWM): {name} {mb:.0f} MB"
-                for name, mb in sorted(watch.peaks.items())
-            ]
-        )
+        peaks = [] if watch is None else watch.lines()
         out = header + "\n\n" + report(recorder, phases, extra + peaks)
         (RESULTS / "load.txt").write_text(out + "\n")
         return out
 
     try:
         print(f"seeding {args.branches} branches x {args.workers_per_branch} workers")
-        recreate_database()
-        flush_redis()
+        stage.recreate_database(DB_NAME)
+        stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
         network = seed(args.branches, args.workers_per_branch, rng)
         api = processes.start("api", ["-m", "api.cli", "api"], "Application startup complete")
         jobs = processes.start(
@@ -485,7 +412,7 @@ def main() -> None:
             " WHERE m.kind = 'offer' AND m.status = 'sent'",
             30 * len(created),
             "wave-1 offers sent",
-            3600,
+            CATCH_UP_LIMIT_S,
         )
         extra += [
             f"- wave 1 of every order handed to the gateway {catch_up:.1f} s after the last"
@@ -538,7 +465,7 @@ def main() -> None:
             "SELECT count(*) FROM messages WHERE direction = 'in' AND status <> 'processed'",
             0,
             "replies processed",
-            3600,
+            CATCH_UP_LIMIT_S,
         )
         booked = db_scalar("SELECT count(*) FROM offers WHERE status = 'booked'")
         extra.append(f"- every reply acted on {catch_up:.1f} s after the last; {booked} booked")
@@ -622,6 +549,11 @@ def main() -> None:
             " (SELECT count(*) FROM messages), (SELECT count(*) FROM penalty_events))"
         )
         extra += [f"- database {size}: {counts}"]
+        memory = redis.Redis.from_url(SETTINGS["BRIGADA_REDIS_URL"]).info("memory")
+        extra += [
+            f"- Redis used_memory_peak {memory['used_memory_peak'] / 2**20:.1f} MB (the whole"
+            " server's since it started)"
+        ]
         watch.stop()  # a last reading of every process's peak
         print("\n" + write_report("complete"))
     finally:
@@ -629,7 +561,7 @@ def main() -> None:
             watch.stop()
         processes.stop_all()
         with contextlib.suppress(redis.RedisError):
-            flush_redis()
+            stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
 
 
 if __name__ == "__main__":

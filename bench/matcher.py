@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import stage
+
 DB_NAME = "brigada_bench"
-SERVER = "postgres@127.0.0.1:5432"
-DB_URL = f"postgresql+psycopg://{SERVER}/{DB_NAME}"
+DB_URL = f"postgresql+psycopg://{stage.SERVER}/{DB_NAME}"
 os.environ["BRIGADA_ENV"] = "dev"
 os.environ["BRIGADA_DATABASE_URL"] = DB_URL
 
@@ -52,6 +53,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from api.cli import alembic_config  # noqa: E402
 from core.db import get_sessionmaker, make_engine  # noqa: E402
 from dispatch.demo import FIRST, LAST, SKILL_WEIGHTS, ZONES  # noqa: E402
+from dispatch.policy import DEFAULTS  # noqa: E402
 from dispatch.queries import MATCHER_SQL, find_candidates  # noqa: E402
 from workers.skills import SKILLS  # noqa: E402
 
@@ -202,8 +204,7 @@ def worker_rows(
 # The bench database: create, migrate, load
 
 
-def libpq_url(database: str) -> str:
-    return f"postgresql://{SERVER}/{database}"
+libpq_url = stage.libpq_url
 
 
 def database_comment() -> str | None:
@@ -221,24 +222,23 @@ def stamp(workers: int, seed: int) -> str:
     return f"brigada matcher bench v{LOADER_VERSION}: workers={workers} seed={seed}"
 
 
-def recreate_database() -> None:
-    with psycopg.connect(libpq_url("postgres"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    command.upgrade(alembic_config(), "head")
-
-
 def load_branches(conn: psycopg.Connection, branches: list[City]) -> None:
     """A branch, a client and a centre site per city; ids 1..n in the same order."""
     with conn.cursor() as cur:
         for branch_id, city in enumerate(branches, start=1):
             point = ewkt(city.lat, city.lon)
+            knobs = ", ".join(DEFAULTS)  # every policy knob at its default (no column has one)
             cur.execute(
-                "INSERT INTO branches (id, code, name, timezone, center)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                (branch_id, f"B{branch_id:03d}", city.name, city.timezone, point),
+                f"INSERT INTO branches (id, code, name, timezone, center, {knobs})"
+                f" VALUES (%s, %s, %s, %s, %s{', %s' * len(DEFAULTS)})",
+                (
+                    branch_id,
+                    f"B{branch_id:03d}",
+                    city.name,
+                    city.timezone,
+                    point,
+                    *DEFAULTS.values(),
+                ),
             )
             cur.execute(
                 "INSERT INTO clients (id, branch_id, name) VALUES (%s, %s, %s)",
@@ -318,7 +318,7 @@ def reset_sequences(conn: psycopg.Connection) -> None:
 def load(workers: int, seed: int, cities: list[City], branches: list[City]) -> float:
     """Rebuild brigada_bench with the synthetic network; the load time in seconds."""
     started = time.perf_counter()
-    recreate_database()
+    stage.recreate_database(DB_NAME)
     rng = random.Random(seed)
     with psycopg.connect(libpq_url(DB_NAME)) as conn:
         load_branches(conn, branches)

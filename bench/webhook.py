@@ -54,9 +54,7 @@ import os
 import random
 import secrets
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -66,45 +64,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-HOST = "127.0.0.1"  # every request of this script goes here and nowhere else
+import stage
+
+RESULTS, HOST = stage.RESULTS, stage.HOST
 DB_NAME = "brigada_webhook_bench"
-SERVER = f"postgres@{HOST}:5432"
 REDIS_DB = 9
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-PORT = free_port()
-BASE_URL = f"http://{HOST}:{PORT}"
-TWILIO_AUTH_TOKEN = secrets.token_hex(16)
-SETTINGS = {
-    "BRIGADA_ENV": "test",
-    "BRIGADA_SECRET_KEY": secrets.token_urlsafe(48),
-    "BRIGADA_DATABASE_URL": f"postgresql+psycopg://{SERVER}/{DB_NAME}",
-    "BRIGADA_REDIS_URL": f"redis://{HOST}:6379/{REDIS_DB}",
-    "BRIGADA_PORT": str(PORT),
-    "BRIGADA_PUBLIC_URL": BASE_URL,
-    "BRIGADA_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
-    "BRIGADA_SMS_BACKEND": "outbox",
-    "BRIGADA_SMS_RATE_PER_SECOND": "100000",  # no sending limit: measure the pipeline
-}
-for name in [n for n in os.environ if n.startswith("BRIGADA_")]:
-    del os.environ[name]  # nothing from the caller's shell (say, real Twilio credentials)
-os.environ.update(SETTINGS)
+PORT = stage.free_port()
+SETTINGS = stage.settings(database=DB_NAME, redis_db=REDIS_DB, port=PORT)
+BASE_URL = SETTINGS["BRIGADA_PUBLIC_URL"]
+TWILIO_AUTH_TOKEN = SETTINGS["BRIGADA_TWILIO_AUTH_TOKEN"]
+stage.take(SETTINGS)
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
 import redis  # noqa: E402
-from alembic import command  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from api.cli import alembic_config  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.tenancy import SYSTEM  # noqa: E402
 from dispatch import staff  # noqa: E402
@@ -133,21 +108,7 @@ BUSY = 0.10  # share of a core other processes may use before a figure is marked
 # Database, Redis and seed data
 
 
-def libpq_url(database: str) -> str:
-    return f"postgresql://{SERVER}/{database}"
-
-
-def recreate_database() -> None:
-    with psycopg.connect(libpq_url("postgres"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    command.upgrade(alembic_config(), "head")
-
-
-def flush_redis() -> None:
-    redis.Redis.from_url(SETTINGS["BRIGADA_REDIS_URL"]).flushdb()
+libpq_url = stage.libpq_url
 
 
 def offset(point: Point, rng: random.Random, max_km: float) -> Point:
@@ -228,51 +189,6 @@ def seed(workers: int, sites: int, rng: random.Random) -> Scene:
 
 # ---------------------------------------------------------------------------------------------
 # Processes and CPU accounting
-
-
-class Processes:
-    """The API and jobs processes, each in its own process group; all stopped by stop_all()."""
-
-    def __init__(self) -> None:
-        self.running: dict[str, subprocess.Popen] = {}
-        self.logs: dict[str, Path] = {}
-
-    def start(self, name: str, args: list[str], ready: str) -> subprocess.Popen:
-        log_path = RESULTS / f"webhook-{name}.log"
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, *args],
-                cwd=ROOT,
-                env=os.environ.copy(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                process_group=0,
-            )
-        self.running[name], self.logs[name] = proc, log_path
-        deadline = time.monotonic() + 60
-        while ready.encode() not in log_path.read_bytes():
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_path}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} not ready after 60 s; see {log_path}")
-            time.sleep(0.1)
-        return proc
-
-    def stop(self, name: str) -> None:
-        proc = self.running.pop(name)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # once: a second one makes dramatiq kill
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
-        with contextlib.suppress(ProcessLookupError):  # anything left of its group
-            os.killpg(proc.pid, signal.SIGKILL)
-
-    def stop_all(self) -> None:
-        for name in list(self.running):
-            self.stop(name)
 
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -719,12 +635,12 @@ def main() -> None:
     api_shape = f"uvicorn, {args.web_concurrency} process{'es' if args.web_concurrency > 1 else ''}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally below
-    processes = Processes()
+    processes = stage.Processes("webhook")
     started = time.monotonic()
     try:
         print(f"database {DB_NAME}: recreating, migrating, seeding {args.workers} workers")
-        recreate_database()
-        flush_redis()
+        stage.recreate_database(DB_NAME)
+        stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
         scene = seed(args.workers, args.sites, random.Random(1))
         api = processes.start("api", API_ARGS, "Application startup complete")
         groups = {"api": api.pid}
@@ -739,7 +655,9 @@ def main() -> None:
                 webhook_phase(label, f"{k:02d}", rate, args.duration, scene, groups)
             )
             time.sleep(2)
-        flush_redis()  # the replies' jobs: nobody was there to run them; drop them
+        stage.flush_redis(
+            SETTINGS["BRIGADA_REDIS_URL"]
+        )  # the replies' jobs: nobody was there to run them; drop them
         if args.with_jobs_rate and args.rates and not args.same_api:
             # An API just driven past its limit has grown its heap and pools: the steady state
             # a deployment runs in is a fresh one (--same-api measures the other).
@@ -749,7 +667,7 @@ def main() -> None:
             wait_for_quiet(60)
             warm = signed_requests(API_WARMUP_S * 100, "wx", scene.phones, random.Random(3))
             open_loop(warm, 100)
-            flush_redis()
+            stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
         if args.with_jobs_rate or args.orders or args.burst:
             jobs_args = ["-m", "api.cli", "jobs", "--threads", "8"]  # nice 10, as deployed
             jobs = processes.start("jobs", jobs_args, "Worker process is ready for action")
@@ -787,7 +705,7 @@ def main() -> None:
     finally:
         processes.stop_all()
         with contextlib.suppress(redis.RedisError):
-            flush_redis()
+            stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
     runtime = time.monotonic() - started
     report = "\n".join(
         [
