@@ -408,8 +408,10 @@ def main() -> None:
         seconds = paced(bodies, args.order_rate, post_order)
         phases.append(("orders posted", len(bodies), seconds))
         catch_up = wait_until(
+            # Wave 1 only: an order still short when its wave times out (wave_timeout_min) sends
+            # wave 2, and those texts may go before the last of wave 1.
             "SELECT count(*) FROM offers o JOIN messages m ON m.offer_id = o.id"
-            " WHERE m.kind = 'offer' AND m.status = 'sent'",
+            " WHERE o.wave = 1 AND m.kind = 'offer' AND m.provider_sid IS NOT NULL",
             30 * len(created),
             "wave-1 offers sent",
             CATCH_UP_LIMIT_S,
