@@ -9,7 +9,8 @@ What it does
     API first), the outbox gateway, no sending limit.
     Then, through the public API only:
     1. orders: --orders orders (headcount 10, fixed overbooking 1.5: target 15, a 30-offer
-       first wave), spread over the branches and the coming --days days, posted by the
+       wave, and no second one: the branches wait the longest a branch may, 4 h, before a
+       next wave), spread over the branches and the coming --days days, posted by the
        branches' dispatchers at --order-rate per second; waits until every wave-1 offer
        text is handed to the gateway;
     2. replies: --yes of each order's offered workers answer YES through the signed Twilio
@@ -54,6 +55,7 @@ import stage
 
 RESULTS = stage.RESULTS
 DB_NAME = "brigada_load_bench"
+WAVE_TIMEOUT_MIN = 240  # the longest a branch may set
 REDIS_DB = 8
 PORT = stage.free_port()
 SETTINGS = stage.settings(database=DB_NAME, redis_db=REDIS_DB, port=PORT)
@@ -91,6 +93,9 @@ def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
                 name=city.name,
                 timezone=demo.ZONES[city.utc_offset],
                 center=city.center,
+                # One 30-offer wave per order, as the day is specified: the compression keeps
+                # replies back for tens of minutes, which would time every wave out.
+                policy={"wave_timeout_min": WAVE_TIMEOUT_MIN},
             )
             client = registry.create_client(
                 session, actor=SYSTEM, branch_id=branch.id, name=f"Склад {city.name}"

@@ -14,6 +14,9 @@ from core.broker import setup_broker
 
 _PENDING = "brigada.pending_jobs"
 QUEUE = "default"
+# A worker's answer must not wait behind a wave of offer texts: replies have a queue of their
+# own, which the jobs process consumes alongside the default one.
+QUEUES = {"sms.inbound": "replies"}
 log = logging.getLogger(__name__)
 
 
@@ -26,11 +29,16 @@ def enqueue_after_commit(
     session.info.setdefault(_PENDING, []).append((actor_name, args, delay_ms))
 
 
+def queue_of(actor_name: str) -> str:
+    return QUEUES.get(actor_name, QUEUE)
+
+
 def send_now(actor_name: str, *args, delay_ms: int | None = None) -> None:
     broker = setup_broker()
-    broker.declare_queue(QUEUE)
+    queue = queue_of(actor_name)
+    broker.declare_queue(queue)
     message = dramatiq.Message(
-        queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}
+        queue_name=queue, actor_name=actor_name, args=args, kwargs={}, options={}
     )
     broker.enqueue(message, delay=delay_ms)
 

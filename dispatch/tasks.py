@@ -9,7 +9,7 @@ import dramatiq
 from core.broker import setup_broker
 from core.clock import now
 from core.db import session_scope
-from core.jobs import send_now
+from core.jobs import queue_of, send_now
 from core.settings import get_settings
 from dispatch import confirmations, delivery, fill, inbox, onsite
 from sms.gateways import Gateway, make_gateway
@@ -77,7 +77,7 @@ def send_sms(message_id: int) -> None:
     delivery.deliver(session_scope, message_id, gateway, acquire)
 
 
-@dramatiq.actor(actor_name="sms.inbound", max_retries=5)
+@dramatiq.actor(actor_name="sms.inbound", queue_name=queue_of("sms.inbound"), max_retries=5)
 def handle_inbound(message_id: int) -> None:
     with session_scope() as session:
         inbox.handle_inbound(session, message_id, now())

@@ -31,3 +31,15 @@ def test_savepoint_rollback_keeps_the_outer_jobs(session_factory):
             savepoint.rollback()
         session.commit()
     assert get_redis().hlen(QUEUED) == 1
+
+
+def test_a_reply_has_a_queue_of_its_own_that_the_jobs_process_consumes(session_factory):
+    with session_factory() as session:
+        enqueue_after_commit(session, "dispatch.fill", 1)
+        enqueue_after_commit(session, "sms.inbound", 1)
+        session.commit()
+    assert get_redis().hlen(QUEUED) == 1
+    assert get_redis().hlen("brigada:replies.msgs") == 1  # not behind a wave of offer texts
+    import dispatch.tasks  # noqa: F401  (declares the actors, as `brigada jobs` does)
+
+    assert {"default", "replies"} <= setup_broker().get_declared_queues()
