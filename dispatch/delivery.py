@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,6 @@ from workers.models import Worker
 Transaction = Callable[[], AbstractContextManager[Session]]
 # How long a callback for an id no message holds waits for that message to be recorded.
 EARLY_STATUS_KEPT = timedelta(days=1)
-SID_LOCKS = 0x534D  # the advisory-lock space of provider ids ('SM')
 
 
 def deliver(
@@ -58,7 +57,6 @@ def _act_on(session: Session, outcome: Outcome) -> None:
             )
             .values(status="sent")
         )
-        _apply_early_statuses(session, outcome.message_id)
     elif outcome.result == "failed":
         _flag_worker(session, outcome.worker_id, outcome.failure_kind)
 
@@ -76,13 +74,11 @@ def record_status(
     session: Session, *, provider_sid: str, status: str, error_code: str | None
 ) -> bool:
     """A provider status callback: statuses only move forward; error codes are kept. One for
-    an id no row holds yet is kept until the id is recorded (the callback outran the send)."""
+    an id no row holds yet (it outran the send's record, or a dead sender's claim is still to
+    be settled from the provider's list) is kept for `apply_early_statuses`."""
     if status not in STATUS_RANK:
         return False
-    _take_turns(session, provider_sid)
-    message = session.scalars(
-        select(Message).where(Message.provider_sid == provider_sid).with_for_update()
-    ).first()
+    message = _by_sid(session, provider_sid)
     if message is None:
         session.execute(
             insert(EarlyStatus)
@@ -93,6 +89,28 @@ def record_status(
     return _apply_status(session, message, status, error_code)
 
 
+def apply_early_statuses(session: Session, at: datetime) -> int:
+    """Kept callbacks whose id a message now holds are applied (in the reconciler, so the
+    send path pays nothing for them); those no message took within a day are forgotten."""
+    early = session.execute(
+        delete(EarlyStatus)
+        .where(exists().where(Message.provider_sid == EarlyStatus.provider_sid))
+        .returning(EarlyStatus.provider_sid, EarlyStatus.status, EarlyStatus.error_code)
+    ).all()
+    for provider_sid, status, error_code in early:
+        message = _by_sid(session, provider_sid)
+        if message is not None:
+            _apply_status(session, message, status, error_code)
+    session.execute(delete(EarlyStatus).where(EarlyStatus.received_at < at - EARLY_STATUS_KEPT))
+    return len(early)
+
+
+def _by_sid(session: Session, provider_sid: str) -> Message | None:
+    return session.scalars(
+        select(Message).where(Message.provider_sid == provider_sid).with_for_update()
+    ).first()
+
+
 def _apply_status(session: Session, message: Message, status: str, error_code: str | None) -> bool:
     if error_code:
         message.error_code = error_code
@@ -101,34 +119,6 @@ def _apply_status(session: Session, message: Message, status: str, error_code: s
         message.status = status
         return True
     return False
-
-
-def _apply_early_statuses(session: Session, message_id: int) -> None:
-    """Callbacks that came before this message's provider id was recorded, applied now."""
-    message = session.get(Message, message_id)
-    if message is None or message.provider_sid is None:
-        return
-    _take_turns(session, message.provider_sid)
-    early = session.execute(
-        delete(EarlyStatus)
-        .where(EarlyStatus.provider_sid == message.provider_sid)
-        .returning(EarlyStatus.status, EarlyStatus.error_code)
-    ).all()
-    for status, error_code in early:
-        _apply_status(session, message, status, error_code)
-
-
-def _take_turns(session: Session, provider_sid: str) -> None:
-    """A callback and the record of its id take turns (a lock held to the commit): without it
-    the callback could miss the uncommitted record while the record misses its early status."""
-    session.execute(select(func.pg_advisory_xact_lock(SID_LOCKS, func.hashtext(provider_sid))))
-
-
-def forget_early_statuses(session: Session, at: datetime) -> int:
-    """Callbacks no message claimed within a day (another application's, or a lost row)."""
-    return session.execute(
-        delete(EarlyStatus).where(EarlyStatus.received_at < at - EARLY_STATUS_KEPT)
-    ).rowcount
 
 
 def stuck_messages(session: Session, at: datetime, grace: timedelta) -> dict[str, list[int]]:

@@ -86,10 +86,10 @@ def handle_inbound(message_id: int) -> None:
 @dramatiq.actor(actor_name="sms.reconcile", max_retries=0, max_age=120_000)
 def reconcile_sms() -> None:
     """Queued messages and unread replies a lost job left behind go round again; status
-    callbacks no message claimed within a day are forgotten."""
+    callbacks that came before their message's id was recorded are applied."""
     with session_scope() as session:
         stuck = delivery.stuck_messages(session, now(), RECONCILE_GRACE)
-        delivery.forget_early_statuses(session, now())
+        delivery.apply_early_statuses(session, now())
     for actor_name, ids in stuck.items():
         for message_id in ids:
             send_now(actor_name, message_id)

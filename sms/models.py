@@ -68,7 +68,7 @@ class Message(Timestamped, Base):
 class EarlyStatus(Base):
     """A status callback for a provider id no row holds yet: the callback outran the send's
     record, or a dead sender's claim is still to be settled from the provider's list. Applied
-    when the id is recorded; forgotten after a day."""
+    by sms.reconcile once a message holds the id; forgotten after a day."""
 
     __tablename__ = "sms_early_statuses"
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
+from core.clock import now
 from core.db import make_engine, session_scope
 from core.settings import get_settings
 from dispatch import delivery, fill, onsite
@@ -259,8 +260,8 @@ class TakesAs:
 
 
 def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene):
-    """The report arrives while the send's record is written but not committed: it must wait
-    for that commit (else it finds no row, is kept as early, and the record never sees it)."""
+    """The report arrives while the send's record is written but not committed: it sees no
+    row holding the SID, so it is kept, and the reconciler's next pass applies it."""
     _, _, order_id, _ = scene
     with session_scope(factory) as session:
         fill.start_filling(session, order_id, NOW)
@@ -268,7 +269,7 @@ def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene)
             select(Message.id).where(Message.order_id == order_id).limit(1)
         ).one()
     sid = f"SMrace{message_id}"
-    recorded, opened = threading.Event(), []
+    recorded, reported, opened = threading.Event(), threading.Event(), []
 
     @contextlib.contextmanager
     def transaction():
@@ -279,21 +280,27 @@ def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene)
             if second:
                 session.flush()
                 recorded.set()
-                time.sleep(0.5)  # long enough for the report to run, or to wait on us
+                assert reported.wait(10)  # the report is committed before the record is
 
-    def report():
+    def report() -> bool:
         assert recorded.wait(10)
         with session_scope(factory) as session:
-            delivery.record_status(session, provider_sid=sid, status="delivered", error_code=None)
+            known = delivery.record_status(
+                session, provider_sid=sid, status="delivered", error_code=None
+            )
+        reported.set()
+        return known
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         reporter = pool.submit(report)
-        assert (
-            delivery.deliver(transaction, message_id, TakesAs(sid), lambda: True).result == "sent"
-        )
-        reporter.result(timeout=10)
+        sent = delivery.deliver(transaction, message_id, TakesAs(sid), lambda: True)
+        assert sent.result == "sent"
+        assert reporter.result(timeout=10) is False  # kept: the SID was not visible yet
 
+    with session_scope(factory) as session:
+        assert session.get(Message, message_id).status == "sent"
+        assert delivery.apply_early_statuses(session, now()) >= 1
     with session_scope(factory) as session:
         assert session.get(Message, message_id).status == "delivered"
         left = session.execute(delete(EarlyStatus).where(EarlyStatus.provider_sid == sid))
-        assert left.rowcount == 0  # applied to the row, not parked
+        assert left.rowcount == 0  # applied to the row, not left waiting

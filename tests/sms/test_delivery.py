@@ -162,10 +162,12 @@ def early_statuses(session) -> list[tuple[str, str]]:
     ]
 
 
-def test_a_callback_that_outruns_the_record_is_applied_when_the_id_is_recorded(session, offered):
+def test_a_callback_that_outruns_the_record_is_applied_once_the_id_is_recorded(session, offered):
     _, _, message = offered
     gateway = CallingBack(session, "delivered")
     assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+    assert early_statuses(session) == [(message.provider_sid, "delivered")]
+    assert delivery.apply_early_statuses(session, now()) == 1  # the reconciler's pass
     session.refresh(message)
     assert message.status == "delivered"
     assert early_statuses(session) == []
@@ -180,8 +182,10 @@ def test_a_report_on_a_dead_senders_text_waits_for_the_claim_to_be_settled(sessi
         delivery.record_status(session, provider_sid=sid, status=status, error_code=code)
     assert sorted(early_statuses(session)) == [(sid, "sent"), (sid, "undelivered")]
 
+    assert delivery.apply_early_statuses(session, now()) == 0  # no row holds the SID yet
     age_claim(session, message)
     assert delivery.deliver(steps(session), message.id, gateway, always).result == "sent"
+    assert delivery.apply_early_statuses(session, now()) == 2
     session.refresh(message)
     session.refresh(worker)
     assert (message.provider_sid, message.status, message.error_code) == (
@@ -197,8 +201,9 @@ def test_reports_nobody_claims_are_forgotten_after_a_day(session):
     delivery.record_status(session, provider_sid="SMstray", status="delivered", error_code=None)
     delivery.record_status(session, provider_sid="SMstray", status="delivered", error_code=None)
     assert early_statuses(session) == [("SMstray", "delivered")]  # a repeat is kept once
-    assert delivery.forget_early_statuses(session, now()) == 0
-    assert delivery.forget_early_statuses(session, now() + delivery.EARLY_STATUS_KEPT * 2) == 1
+    delivery.apply_early_statuses(session, now())
+    assert early_statuses(session) == [("SMstray", "delivered")]
+    delivery.apply_early_statuses(session, now() + delivery.EARLY_STATUS_KEPT * 2)
     assert early_statuses(session) == []
 
 
