@@ -110,7 +110,8 @@ def server_processes(database: str) -> dict[int, str]:
                 found[int(entry.name)] = "redis-server"
             elif comm == "postgres" and f" {database} " in title:
                 found[int(entry.name)] = "postgres backend"
-            elif comm == "postgres" and "(" not in title:
+            elif comm == "postgres" and "(" not in title and "[local]" not in title:
+                # the postmaster, checkpointer, WAL writer, autovacuum, parallel workers
                 found[int(entry.name)] = "postgres server process"
     return found
 
