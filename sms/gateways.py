@@ -185,8 +185,11 @@ def twilio_errors() -> Iterator[None]:
         yield
     except (TwilioRestException, TwilioServiceException) as exc:
         raise from_twilio_error(exc) from exc
-    except TwilioException as exc:  # a list page that would not load: no status to map
-        raise GatewayError(f"Twilio: {exc}", code=None, transient=True, kind="transient") from exc
+    except TwilioException as exc:  # an answer that came but would not read: no status to map
+        # The request arrived, so a send may have been taken: checked before it goes again.
+        raise GatewayError(
+            f"Twilio: {exc}", code=None, transient=True, kind="transient", maybe_taken=True
+        ) from exc
     except requests.RequestException as exc:
         raise from_transport_error(exc) from exc
 

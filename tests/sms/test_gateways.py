@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 
 from core.settings import Settings
 from sms.gateways import (
@@ -22,6 +22,7 @@ from sms.gateways import (
     TwilioGateway,
     from_twilio_error,
     make_gateway,
+    twilio_errors,
 )
 from tests.sms import prism
 
@@ -329,6 +330,15 @@ def test_twilio_refusals_were_surely_not_sent(twilio_like):
         gateway_at(base_of(twilio_like)).send(to="+15550000429", body="Hi")
 
     assert raised.value.transient and not raised.value.maybe_taken
+
+
+def test_an_answer_that_would_not_read_may_have_been_taken():
+    """The twilio client's own error for a response it could not use (say, a list page that
+    would not load): the request arrived, so a send is checked against the list, not repeated."""
+    with pytest.raises(GatewayError) as raised, twilio_errors():
+        raise TwilioException("Unable to fetch page")
+
+    assert raised.value.transient and raised.value.maybe_taken
 
 
 def listed_sid(server, to: str, body: str) -> str:
