@@ -77,9 +77,6 @@ from dispatch import demo, registry, staff  # noqa: E402
 # --- set-up ----------------------------------------------------------------------------------
 
 
-libpq_url, near = stage.libpq_url, stage.near
-
-
 def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
     """Branches with a dispatcher, a foreman (running all four sites) and workers."""
     network, phone = [], 0
@@ -118,7 +115,7 @@ def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
                     client_id=client.id,
                     name=f"Площадка {n + 1}",
                     address=f"ул. Складская, {n + 1}",
-                    location=near(city.center, rng, 5.0),
+                    location=stage.near(city.center, rng, 5.0),
                     foreman_id=users["foreman"].id,
                 )
                 for n in range(4)
@@ -135,10 +132,10 @@ def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
         rows = []
         for _ in range(per_branch):
             phone += 1
-            home = near(city.center, rng, 12.0)
+            home = stage.near(city.center, rng, 12.0)
             rows.append((f"Работник {phone}", f"+7998{phone:07d}", home.ewkt(), network[-1]))
         with (
-            psycopg.connect(libpq_url(DB_NAME)) as conn,
+            psycopg.connect(stage.libpq_url(DB_NAME)) as conn,
             conn.cursor() as cur,
             cur.copy(
                 "COPY workers (full_name, phone, home, skills, branch_id, vetted) FROM STDIN"
@@ -146,7 +143,7 @@ def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
         ):
             for name, number, ewkt, owner in rows:
                 copy.write_row((name, number, ewkt, ["loader"], owner["branch_id"], True))
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     settings = get_settings()
     for entry in network:
@@ -173,9 +170,6 @@ def group_members(pgid: int) -> list[int]:
     return pids
 
 
-peak_memory_mb = stage.peak_memory_mb
-
-
 class MemoryWatch:
     """Peak RSS of every process in the groups and of the servers' processes (PostgreSQL's
     backends of the bench database and its own, Redis), read every second before they exit."""
@@ -194,12 +188,12 @@ class MemoryWatch:
     def read(self) -> None:
         for name, pgid in self.groups.items():
             for pid in group_members(pgid):
-                peak = peak_memory_mb(pid)
+                peak = stage.peak_memory_mb(pid)
                 if peak is not None:
                     key = f"{name} pid {pid}"
                     self.peaks[key] = max(self.peaks.get(key, 0.0), peak)
         for pid, what in stage.server_processes(DB_NAME).items():
-            peak = peak_memory_mb(pid)
+            peak = stage.peak_memory_mb(pid)
             if peak is not None:
                 self.servers[what][pid] = max(self.servers[what].get(pid, 0.0), peak)
 
@@ -266,7 +260,7 @@ def paced(jobs: list, rate: float, work, threads: int = 24) -> float:
 
 
 def db_scalar(sql: str):
-    with psycopg.connect(libpq_url(DB_NAME)) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME)) as conn:
         return conn.execute(sql).fetchone()[0]
 
 
@@ -428,7 +422,7 @@ def main() -> None:
         write_report("after the orders")
 
         # 2. Replies.
-        with psycopg.connect(libpq_url(DB_NAME)) as conn:
+        with psycopg.connect(stage.libpq_url(DB_NAME)) as conn:
             offered = conn.execute(
                 "SELECT o.order_id, w.phone FROM offers o JOIN workers w ON w.id = o.worker_id"
                 " ORDER BY o.order_id, o.rank"
@@ -479,7 +473,7 @@ def main() -> None:
         write_report("after the replies")
 
         # 3. On site: the compression, then marks, close and timesheet per order.
-        with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+        with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
             conn.execute(
                 "UPDATE orders SET starts_at = now() - interval '1 hour',"
                 " ends_at = now() + interval '7 hours' WHERE status <> 'cancelled'"

@@ -204,12 +204,9 @@ def worker_rows(
 # The bench database: create, migrate, load
 
 
-libpq_url = stage.libpq_url
-
-
 def database_comment() -> str | None:
     """The load stamp of brigada_bench, or None when the database does not exist."""
-    with psycopg.connect(libpq_url("postgres"), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url("postgres"), autocommit=True) as conn:
         row = conn.execute(
             "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database"
             " WHERE datname = %s",
@@ -320,7 +317,7 @@ def load(workers: int, seed: int, cities: list[City], branches: list[City]) -> f
     started = time.perf_counter()
     stage.recreate_database(DB_NAME)
     rng = random.Random(seed)
-    with psycopg.connect(libpq_url(DB_NAME)) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME)) as conn:
         load_branches(conn, branches)
         with conn.cursor() as cur, cur.copy(f"COPY workers ({COPY_COLUMNS}) FROM STDIN") as copy:
             for row in worker_rows(rng, workers, cities, branches):
@@ -328,7 +325,7 @@ def load(workers: int, seed: int, cities: list[City], branches: list[City]) -> f
         print(f"  COPY of {workers:,} workers: {time.perf_counter() - started:.1f} s", flush=True)
         load_bookings(conn, rng, workers, len(branches))
         reset_sequences(conn)
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
         seconds = time.perf_counter() - started
         conn.execute(
@@ -385,7 +382,7 @@ def draw_orders(rng: random.Random, count: int, branches: list[City]) -> list[Be
 
 def store_orders(orders: list[BenchOrder]) -> None:
     """Replace the previous run's benchmark sites and orders with these."""
-    with psycopg.connect(libpq_url(DB_NAME)) as conn, conn.cursor() as cur:
+    with psycopg.connect(stage.libpq_url(DB_NAME)) as conn, conn.cursor() as cur:
         cur.execute("DELETE FROM orders WHERE id >= %s", (BENCH_ID_BASE,))
         cur.execute("DELETE FROM sites WHERE id >= %s", (BENCH_ID_BASE,))
         for o in orders:
@@ -395,7 +392,7 @@ def store_orders(orders: list[BenchOrder]) -> None:
                 (o.site_id, o.branch_id, f"bench site {o.site_id}", o.branch, ewkt(o.lat, o.lon)),
             )
             insert_order(cur, o.order_id, o.branch_id, o.site_id, o.skill, (SHIFT_START, SHIFT_END))
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
         conn.execute("ANALYZE sites, orders")
 
 
@@ -560,7 +557,7 @@ def explain(order: BenchOrder, sql: str, settings: str = "", generic: bool = Tru
     body = re.sub(r"(?<![:\w]):(\w+)", lambda m: f"${names.index(m[1]) + 1}", sql)
     args = ", ".join(f"%({name})s" for name in names)  # bound client-side: EXECUTE takes no $n
     mode = "force_generic_plan" if generic else "force_custom_plan"
-    with psycopg.connect(libpq_url(DB_NAME), cursor_factory=psycopg.ClientCursor) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), cursor_factory=psycopg.ClientCursor) as conn:
         conn.execute("SET jit = off")  # as the app's connections (core/db.py make_engine)
         conn.execute(settings or "SELECT 1")
         conn.execute(f"SET plan_cache_mode = {mode}")

@@ -108,9 +108,6 @@ BUSY = 0.10  # share of a core other processes may use before a figure is marked
 # Database, Redis and seed data
 
 
-libpq_url = stage.libpq_url
-
-
 def offset(point: Point, rng: random.Random, max_km: float) -> Point:
     """A point up to max_km from point, uniform in distance (denser near the centre)."""
     distance, bearing = max_km * rng.random(), rng.uniform(0, 2 * math.pi)
@@ -176,13 +173,13 @@ def seed(workers: int, sites: int, rng: random.Random) -> Scene:
                 round(rng.uniform(0.5, 1.0), 3),
             )
         )
-    with psycopg.connect(libpq_url(DB_NAME)) as conn, conn.cursor() as cur:
+    with psycopg.connect(stage.libpq_url(DB_NAME)) as conn, conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO workers (full_name, phone, home, skills, branch_id, vetted, rating,"
             " reliability) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return Scene(site_ids=site_ids, phones=phones)
 
@@ -396,7 +393,7 @@ def open_loop(requests: list[tuple[bytes, dict]], rate: float) -> LoadResult:
 
 
 def stored_replies(tag: str) -> int:
-    with psycopg.connect(libpq_url(DB_NAME)) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME)) as conn:
         return conn.execute(
             "SELECT count(*) FROM messages WHERE direction = 'in' AND provider_sid LIKE %s",
             (f"SM{tag}%",),
@@ -406,7 +403,7 @@ def stored_replies(tag: str) -> int:
 def wait_for_replies_handled(tag: str, timeout_s: float) -> float:
     """Until every reply of this run is processed and every text is out; seconds waited."""
     started = time.monotonic()
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
         while time.monotonic() - started < timeout_s:
             left = conn.execute(
                 "SELECT count(*) FROM messages WHERE (status = 'received' AND provider_sid LIKE %s)"
@@ -421,7 +418,7 @@ def wait_for_replies_handled(tag: str, timeout_s: float) -> float:
 
 def db_sessions() -> int:
     """Sessions ever opened to the bench database (new connections, PostgreSQL 14+)."""
-    with psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
         return conn.execute(
             "SELECT sessions FROM pg_stat_database WHERE datname = %s", (DB_NAME,)
         ).fetchone()[0]
@@ -565,7 +562,7 @@ def orders_phase(scene: Scene, count: int, burst: int, gap_s: float) -> tuple[li
     single, bursty = [], []
     with (
         httpx.Client(base_url=BASE_URL, trust_env=False, timeout=REQUEST_TIMEOUT_S) as client,
-        psycopg.connect(libpq_url(DB_NAME), autocommit=True) as conn,
+        psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn,
     ):
         headers = login(client)
         for i in range(count):
