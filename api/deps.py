@@ -14,6 +14,7 @@ from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
+from core.ids import MAX_ID
 from core.settings import Settings
 from core.tenancy import Actor
 from dispatch.staff import actor_of, get_active_user
@@ -116,7 +117,6 @@ OFFICE = ("admin", "manager", "dispatcher")
 MANAGERS = ("admin", "manager")
 
 
-# Ids are PostgreSQL integers: anything outside is a 422 naming the field, never a 500.
-MAX_ID = 2**31 - 1
+# Ids outside PostgreSQL's integers are a 422 naming the field, never a 500.
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
+from core.ids import MAX_ID
 from dispatch.models import Branch, Site
 from dispatch.policy import KNOBS
 from geo.points import Point
@@ -13,7 +14,7 @@ from workers.models import Worker
 from workers.phones import REGIONS
 
 # A PostgreSQL integer id: anything else is a 422 naming the field, never a 500.
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Body(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.errors import Conflict, NotFound
+from core.ids import MAX_ID
 from core.tenancy import SYSTEM
 from dispatch.models import Branch, Offer, Order, Site
 from geo.points import Point
@@ -28,7 +29,6 @@ from workers.models import Worker
 SIG_CHARS = 12
 OPENS_BEFORE_START = timedelta(hours=3)  # as early as a foreman may mark an arrival
 _TOKEN = re.compile(rf"^([1-9][0-9]{{0,9}})-([A-Za-z0-9_-]{{{SIG_CHARS}}})$")
-MAX_ID = 2**31 - 1
 
 
 class LinkNotFound(NotFound):

@@ -12,6 +12,7 @@ from core import audit
 from core.db import flush_checked, locked
 from core.errors import Conflict, InvalidInput
 from core.jobs import enqueue_after_commit
+from core.money import money
 from core.tenancy import Actor
 from dispatch import messaging, overbooking, record
 from dispatch.errors import OrderNotFound
@@ -61,10 +62,6 @@ def _check_times(data: OrderInput, now: datetime) -> None:
         raise InvalidInput("ends_at", "a shift lasts at most 24 hours")
 
 
-def _money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
 def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
     """Take an order in and start filling it as soon as the transaction commits."""
     site = get_site(session, data.site_id, actor=actor)
@@ -98,8 +95,8 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         headcount=data.headcount,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
-        client_rate=_money(data.client_rate),
-        worker_rate=_money(data.worker_rate),
+        client_rate=money(data.client_rate),
+        worker_rate=money(data.worker_rate),
         booking_target=target,
         radius_m=branch.search_radius_m,
         status="open",

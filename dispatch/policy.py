@@ -1,7 +1,7 @@
 """A branch's policy knobs: defaults (DESIGN.md), bounds and the rules between them."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.errors import InvalidInput
@@ -116,7 +116,7 @@ def check_knob(name: str, value: Any) -> Any:
     try:
         converted = knob.type(str(value)) if knob.type is Decimal else knob.type(value)
         if isinstance(converted, Decimal):  # to the stored scale, the default's (1.50, 0.950)
-            converted = converted.quantize(knob.default)
+            converted = converted.quantize(knob.default, rounding=ROUND_HALF_UP)
     except Exception:
         raise InvalidInput(("policy", name), f"{value!r} is not a {knob.type.__name__}") from None
     if knob.choices and converted not in knob.choices:

@@ -25,12 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput
+from core.money import money
 from core.tenancy import Actor
 from dispatch.errors import BranchNotFound
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import get_order
 from rating.models import PenaltyEvent
-from rating.policy import money
 from workers.models import Worker
 
 ZERO = Decimal("0.00")

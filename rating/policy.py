@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.money import CENT, money
+
 RELIABILITY_PRIOR = (4.0, 1.0)  # Beta(alpha, beta): mean 0.8
 PUNCTUALITY_PRIOR = (4.0, 1.0)
 STARS_PRIOR_MEAN = 4.0
@@ -40,12 +42,6 @@ COMPLAINT_POINTS = 2
 LEFT_EARLY_POINTS = 1
 LATE_POINTS_STEP_MIN = 15  # one point per started 15 minutes beyond the grace...
 LATE_POINTS_MAX = 3  # ...up to a no-show's worth
-
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --- lateness ---------------------------------------------------------------------------

@@ -126,9 +126,7 @@ def make_order(
         headcount=headcount,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),
-        client_rate=Decimal("250.00"),
-        worker_rate=Decimal("120.00"),
-        **overrides,
+        **{"client_rate": Decimal("250.00"), "worker_rate": Decimal("120.00"), **overrides},
     )
     return orders.create_order(session, actor=SYSTEM, data=data, now=now)
 

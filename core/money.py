@@ -1,0 +1,9 @@
+"""Money has one rounding rule everywhere: to the kopeck, halves up (as accountants round)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
