@@ -17,7 +17,7 @@ source material says "invite 15 for 10, about five will have an excuse", so the 
 
 The pool's mean chance is 0.80, the same as NEWCOMER_RELIABILITY.
 
-Learned reliability. The policies only see what the rating issue will compute from each
+Learned reliability. The policies only see what rating/ computes from each
 worker's history: the mean of a Beta posterior with prior Beta(4, 1) (mean 0.8, i.e.
 NEWCOMER_RELIABILITY, worth five shifts), updated with one count per shift (show or no-show).
 Older shifts weigh less: before each new shift both counts are multiplied by 0.5 ** (1/10),

@@ -246,7 +246,7 @@ class Offer(Timestamped, Base):
     confirm_asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Cancelled by the worker inside the branch's late_cancel_h: the rating issue penalises it.
+    # Cancelled by the worker inside the branch's late_cancel_h: a late-cancellation penalty.
     cancelled_late: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=text("false")
     )

@@ -1,4 +1,5 @@
-"""Jobs of the fill engine: thin, idempotent, each in its own transaction."""
+"""Every job (dramatiq actor) of Brigada: thin, idempotent; each opens its own transactions
+and calls a domain use-case, so no business rule lives here."""
 
 import logging
 from datetime import timedelta

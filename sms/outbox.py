@@ -1,4 +1,4 @@
-"""Queue outgoing messages as rows; the sender job (SMS issue) delivers them."""
+"""Queue outgoing messages as rows; the `sms.send` job delivers them (sms/sending.py)."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -1,4 +1,4 @@
-"""What we assume of a worker with no record yet (the prior the rating issue starts from)."""
+"""What we assume of a worker with no record yet: the prior their rating starts from."""
 
 from decimal import Decimal
 

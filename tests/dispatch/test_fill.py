@@ -285,7 +285,7 @@ def test_offer_text_fits_two_segments_and_speaks_the_workers_language(session, b
     [text] = messages(session, order, "offer")
     assert text.worker_id == english.id
     assert text.body.startswith("Work: loader") and f"YES {order.code}" in text.body
-    # The Cyrillic street name makes it UCS-2 (transliteration is the SMS issue's option).
+    # The Cyrillic street name makes it UCS-2 (unless the branch turns transliteration on).
     assert text.encoding == "UCS-2" and text.segments <= 2
     russian = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=900))
     fill.wave_due(session, order.id, order.wave, order.next_wave_at)
