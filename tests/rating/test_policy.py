@@ -475,14 +475,15 @@ def test_recent_no_show_is_the_latest_inside_the_window(no_shows, now, expected)
     "rating, recent, shown",
     [
         ("4.37", None, "4.37"),
-        ("4.10", policy.RecentNoShow(day(0), day(30)), "2.50"),  # 5 clean shifts, a no-show
-        ("3.60", policy.RecentNoShow(day(0), day(30)), "2.50"),  # a newcomer's first shift
-        ("2.50", policy.RecentNoShow(day(0), day(30)), "2.50"),
-        ("1.90", policy.RecentNoShow(day(0), day(30)), "1.90"),  # already lower: kept
+        ("4.10", (day(0), day(30)), "2.50"),  # 5 clean shifts, a no-show
+        ("3.60", (day(0), day(30)), "2.50"),  # a newcomer's first shift
+        ("2.50", (day(0), day(30)), "2.50"),
+        ("1.90", (day(0), day(30)), "1.90"),  # already lower: kept
         ("4.10", None, "4.10"),  # the window passed: the formula's again
     ],
 )
 def test_a_recent_no_show_caps_the_rating_shown(rating, recent, shown):
+    recent = policy.RecentNoShow(*recent) if recent else None
     assert policy.shown_rating(Decimal(rating), recent) == Decimal(shown)
 
 
