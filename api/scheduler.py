@@ -10,18 +10,26 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from core import logmask
 from core.heartbeat import heartbeat
 from core.settings import get_settings
-from dispatch.tasks import before_shift, no_show_sweep, reconcile, reconcile_sms
+from dispatch.tasks import (
+    before_shift,
+    no_show_sweep,
+    no_show_window_passed,
+    reconcile,
+    reconcile_sms,
+)
 
 log = logging.getLogger("brigada.scheduler")
 
 # (job, every seconds): the heartbeat proves the pipeline; the reconciler re-enqueues overdue
-# waves and stuck SMS, so a lost job delays work by a minute or so.
+# waves and stuck SMS, so a lost job delays work by a minute or so; a no-show that has left
+# the strike window gives the worker's rating back within a minute.
 PERIODIC = (
     (heartbeat, 30),
     (reconcile, 60),
     (reconcile_sms, 60),
     (before_shift, 60),
     (no_show_sweep, 60),
+    (no_show_window_passed, 60),
 )
 
 

@@ -597,7 +597,9 @@ REFERENCE_SQL = """
             SELECT 1 FROM offers o WHERE o.order_id = :order_id AND o.worker_id = w.id)
     ORDER BY :rating_weight * w.rating / 5.0
              + :distance_weight * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false)
-                                                     / :radius_m) DESC, w.id
+                                                     / :radius_m)
+             - CASE WHEN w.no_show_until > :now
+                    THEN :rating_weight + :distance_weight + 1.0 ELSE 0.0 END DESC, w.id
     LIMIT :limit
 """
 

@@ -6,6 +6,7 @@ cancellations of one order happen one at a time, whichever process runs them.
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -349,4 +350,18 @@ def preview_candidates(
     """Who the next wave would offer, at the order's current radius, with the reason why."""
     branch = session.get(Branch, order.branch_id)
     candidates = _candidates(session, order, branch, order.radius_m, now, limit)
-    return [(c, ranking.reason(c.rating, c.reliability, c.distance_m)) for c in candidates]
+    zone = ZoneInfo(branch.timezone)
+    return [(c, _reason(c, zone)) for c in candidates]
+
+
+def _reason(c: Candidate, zone: ZoneInfo) -> str:
+    """The ranking's reason; a recent no-show by its date in the branch's timezone."""
+    if c.no_show_at is None or c.no_show_until is None:
+        return ranking.reason(c.rating, c.reliability, c.distance_m)
+    return ranking.reason(
+        c.rating,
+        c.reliability,
+        c.distance_m,
+        no_show_on=c.no_show_at.astimezone(zone).date(),
+        window_days=(c.no_show_until - c.no_show_at).days,
+    )

@@ -12,8 +12,10 @@ indexed by a ~2 km grid cell and rating (ix_workers_cell_rating, index-only). Th
 
 The result is exact: a worker of the true top 50 scores at least the bar, so their rating
 passes their cell's floor. With rating_weight 0 there is no floor and every eligible worker
-in the circle is ranked. Distances use PostGIS's sphere (use_spheroid => false): ~0.3% off
-at these distances and about twice as fast as the spheroid.
+in the circle is ranked. A worker with a no-show in the strike window (no_show_until > now)
+scores lower by more than any score (dispatch/ranking.py); that only lowers scores, so the bar
+and the floors stay bounds and the result stays exact. Distances use PostGIS's sphere
+(use_spheroid => false): ~0.3% off at these distances and about twice as fast as the spheroid.
 """
 
 import math
@@ -48,7 +50,9 @@ _ELIGIBLE = """
                 SELECT 1 FROM offers o WHERE o.order_id = :order_id AND o.worker_id = w.id)"""
 _SCORE = """:rating_weight * w.rating / 5.0
                  + :distance_weight * GREATEST(0.0, 1.0 - ST_Distance(w.home, site.location, false)
-                                                         / :radius_m)"""
+                                                         / :radius_m)
+                 - CASE WHEN w.no_show_until > :now
+                        THEN :rating_weight + :distance_weight + 1.0 ELSE 0.0 END"""
 # The lowest rating that can still reach the bar in a cell at centre_m (none if rating_weight=0).
 _RATING_FLOOR = f"""CASE WHEN :rating_weight > 0 THEN CAST(
               (bar.score - :distance_weight
@@ -92,11 +96,12 @@ MATCHER_SQL = text(
         SELECT coalesce((SELECT score FROM probe ORDER BY score DESC
                          OFFSET :limit - 1 LIMIT 1), -1.0) AS score
     )
-    SELECT x.worker_id, x.distance_m, x.rating, x.reliability, x.score
+    SELECT x.worker_id, x.distance_m, x.rating, x.reliability, x.score,
+           x.no_show_at, x.no_show_until
     FROM site, bar, cells c
     CROSS JOIN LATERAL (
         SELECT w.id AS worker_id, ST_Distance(w.home, site.location, false) AS distance_m,
-               w.rating, w.reliability, {_SCORE} AS score
+               w.rating, w.reliability, {_SCORE} AS score, w.no_show_at, w.no_show_until
         FROM workers w
         WHERE brigada_cell(w.home) = c.cell
           AND w.rating >= {_RATING_FLOOR}
@@ -114,6 +119,8 @@ class Candidate:
     rating: float
     reliability: float
     score: float
+    no_show_at: datetime | None = None  # a no-show in the strike window: ranked last...
+    no_show_until: datetime | None = None  # ...until then
 
 
 def find_candidates(
@@ -155,6 +162,12 @@ def find_candidates(
             rating=float(row.rating),
             reliability=float(row.reliability),
             score=float(row.score),
+            no_show_at=row.no_show_at if _ranked_last(row.no_show_until, now) else None,
+            no_show_until=row.no_show_until if _ranked_last(row.no_show_until, now) else None,
         )
         for row in rows
     ]
+
+
+def _ranked_last(no_show_until: datetime | None, now: datetime) -> bool:
+    return no_show_until is not None and no_show_until > now

@@ -72,6 +72,14 @@ def refresh_worker(session: Session, worker_id: int, now: datetime) -> ledger.Re
     return refreshed
 
 
+def past_no_show_window(session: Session, now: datetime) -> list[int]:
+    """Workers whose recent no-show has left the strike window: their stored rating is still
+    capped (the matcher already ranks them by their own clock) until they are refreshed."""
+    return list(
+        session.scalars(select(Worker.id).where(Worker.no_show_until <= now).order_by(Worker.id))
+    )
+
+
 def penalise(
     session: Session,
     order: Order,

@@ -12,7 +12,7 @@ from core.clock import now
 from core.db import session_scope
 from core.jobs import queue_of, send_now
 from core.settings import get_settings
-from dispatch import confirmations, delivery, fill, inbox, onsite
+from dispatch import confirmations, delivery, fill, inbox, onsite, record
 from sms.gateways import Gateway, make_gateway
 from sms.ratelimit import SenderLimiter
 
@@ -106,6 +106,20 @@ def before_shift() -> None:
     ):
         with session_scope() as session:
             step(session, now())
+
+
+@dramatiq.actor(actor_name="rating.no_show_window_passed", max_retries=0, max_age=120_000)
+def no_show_window_passed() -> None:
+    """A no-show that has left the strike window no longer caps the rating: recompute those
+    workers' figures, each in its own transaction (the next tick retries a failure)."""
+    with session_scope() as session:
+        due = record.past_no_show_window(session, now())
+    for worker_id in due:
+        try:
+            with session_scope() as session:
+                record.refresh_worker(session, worker_id, now())
+        except Exception:
+            log.exception("recomputing worker %s after their no-show window failed", worker_id)
 
 
 @dramatiq.actor(actor_name="dispatch.no_show_sweep", max_retries=0, max_age=120_000)

@@ -13,6 +13,10 @@ A worker's record is a list of observations, oldest first. From it:
   stars = (3 * 4 + sum(stars)) / (3 + n).
 - rating (0-5) = 5 * (0.6 * reliability + 0.2 * punctuality + 0.2 * stars / 5).
   A newcomer: 5 * (0.6 * 0.8 + 0.2 * 0.8 + 0.2 * 0.8) = 4.00.
+- a recent no-show: while the latest (unreversed) no-show is younger than the home branch's
+  strike_window_days, the rating shown is at most NO_SHOW_RATING_CAP (2.50) and the matcher
+  ranks the worker after everyone without one (dispatch/ranking.py); once it leaves the
+  window the rating is the formula's again.
 
 Everything is recomputed from the whole record, so reversing an event restores the figures
 exactly; a no-show never raises a figure and a clean shift never lowers one (tested).
@@ -30,6 +34,9 @@ PUNCTUALITY_PRIOR = (4.0, 1.0)
 STARS_PRIOR_MEAN = 4.0
 STARS_PRIOR_WEIGHT = 3.0
 HALF_LIFE_SHIFTS = 10.0
+# Shown while a no-show is in the strike window: well under a newcomer's 4.00, so the figure
+# says what the ranking does (at the default weights it alone ranks them under any newcomer).
+NO_SHOW_RATING_CAP = Decimal("2.50")
 WEIGHTS = {"reliability": 0.6, "punctuality": 0.2, "reviews": 0.2}
 
 # Penalty kinds: each is one strike. "compensation" pays the worker (a client's late cancel).
@@ -124,6 +131,36 @@ def figures(came: list[bool], on_time: list[bool], stars: list[int]) -> Figures:
         rating=Decimal(repr(5.0 * blend)).quantize(CENT, rounding=ROUND_HALF_UP),
         reliability=Decimal(repr(reliability)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
     )
+
+
+@dataclass(frozen=True)
+class RecentNoShow:
+    """The latest no-show still inside the strike window."""
+
+    at: datetime
+    until: datetime  # when it leaves the window: ranked last and capped before then
+
+    @property
+    def window_days(self) -> int:
+        return (self.until - self.at).days
+
+
+def recent_no_show(
+    no_shows: list[datetime], window_days: int, now: datetime
+) -> RecentNoShow | None:
+    """The latest of the no-shows (unreversed, any order) younger than window_days; one
+    exactly that old has left the window, as a strike has."""
+    window = timedelta(days=window_days)
+    live = [at for at in no_shows if at > now - window]
+    if not live:
+        return None
+    at = max(live)
+    return RecentNoShow(at, at + window)
+
+
+def shown_rating(rating: Decimal, recent: RecentNoShow | None) -> Decimal:
+    """The formula's rating, at most NO_SHOW_RATING_CAP while a no-show is in the window."""
+    return rating if recent is None else min(rating, NO_SHOW_RATING_CAP)
 
 
 # --- strikes and suspensions -------------------------------------------------------------------

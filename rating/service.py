@@ -181,7 +181,7 @@ def counted_stars(session: Session, worker_id: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Refreshed:
-    figures: policy.Figures
+    figures: policy.Figures  # as stored: the rating capped while a no-show is recent
     standing: policy.Standing
     newly_suspended: bool  # suspended_until moved later than it was and is in the future
 
@@ -194,8 +194,8 @@ def refresh(
     strike_policy: policy.StrikePolicy,
     now: datetime,
 ) -> Refreshed:
-    """Rating, reliability, strikes and suspension recomputed from the whole record and stored
-    on the worker (the caller holds the worker's row lock)."""
+    """Rating, reliability, the recent no-show, strikes and suspension recomputed from the
+    whole record at `now` and stored on the worker (the caller holds the worker's row lock)."""
     events = active_events(session, worker.id)
     by_order: dict[int, set[str]] = {}
     for event in events:
@@ -218,10 +218,16 @@ def refresh(
     observations.sort(key=lambda o: (o[0], o[1]))
     came = [c for _, _, c, _ in observations if c is not None]
     on_time = [t for _, _, _, t in observations if t is not None]
-    figures = policy.figures(came, on_time, counted_stars(session, worker.id))
+    formula = policy.figures(came, on_time, counted_stars(session, worker.id))
+    no_shows = [event.occurred_at for event in events if event.kind == "no_show"]
+    recent = policy.recent_no_show(no_shows, strike_policy.strike_window_days, now)
+    figures = policy.Figures(policy.shown_rating(formula.rating, recent), formula.reliability)
     standing = policy.standing(timeline, strike_policy, now)
     before = worker.suspended_until
     worker.rating, worker.reliability = figures.rating, figures.reliability
+    # The matcher ranks the worker last until no_show_until (read against its own clock).
+    worker.no_show_at = recent.at if recent else None
+    worker.no_show_until = recent.until if recent else None
     worker.strikes, worker.suspended_until = standing.strikes, standing.suspended_until
     newly = (
         standing.suspended_until is not None

@@ -40,8 +40,22 @@ class Worker(Timestamped, Base):
             "ix_workers_cell_rating",
             text("brigada_cell(home)"),
             text("rating DESC"),
-            postgresql_include=["id", "reliability", "skills", "suspended_until", "home"],
+            postgresql_include=[
+                "id",
+                "reliability",
+                "skills",
+                "suspended_until",
+                "home",
+                "no_show_at",
+                "no_show_until",
+            ],
             postgresql_where=text("status = 'active' AND vetted AND NOT opted_out"),
+        ),
+        # The job that gives the figures back once a no-show leaves the window (migration 0014).
+        Index(
+            "ix_workers_no_show_until",
+            "no_show_until",
+            postgresql_where=text("no_show_until IS NOT NULL"),
         ),
     )
 
@@ -65,6 +79,10 @@ class Worker(Timestamped, Base):
         Numeric(4, 3), nullable=False, server_default=str(NEWCOMER_RELIABILITY)
     )
     strikes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    # The latest unreversed no-show still in the home branch's strike window, and when it
+    # leaves it: until then the rating is capped and the matcher ranks the worker last.
+    no_show_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    no_show_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The SMS provider refused the number (invalid, landline, unreachable): a dispatcher fixes it.
     phone_invalid: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=text("false")

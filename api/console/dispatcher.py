@@ -21,6 +21,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch import board, fill, orders, registry
 from dispatch.orders import CLOSED, OrderInput
+from dispatch.queries import Candidate
 from geo.points import Point
 from sms.templates import skill_name
 from workers.skills import SKILLS
@@ -298,10 +299,16 @@ def check_order_field(
 # -- an order's page -----------------------------------------------------------------------
 
 
-def _reason(t, rating: float, reliability: float, distance_m: float) -> str:
-    return t("order_reason_text").format(
-        rating=rating, reliability=reliability * 100, km=distance_m / 1000
+def _reason(t, c: Candidate, zone: ZoneInfo) -> str:
+    text = t("order_reason_text").format(
+        rating=c.rating, reliability=c.reliability * 100, km=c.distance_m / 1000
     )
+    if c.no_show_at is None or c.no_show_until is None:
+        return text
+    recent = t("order_reason_no_show").format(
+        day=c.no_show_at.astimezone(zone), days=(c.no_show_until - c.no_show_at).days
+    )
+    return f"{recent}; {text}"
 
 
 def _event_text(t, event: board.Event) -> str:
@@ -362,7 +369,7 @@ def _order_page(
         {
             "c": c,
             "name": who(c.worker_id),
-            "reason": _reason(t, c.rating, c.reliability, c.distance_m),
+            "reason": _reason(t, c, ZoneInfo(branch.timezone)),
         }
         for c, _ in ranked
     ]

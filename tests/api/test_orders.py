@@ -1,6 +1,7 @@
 """The orders API: intake checks naming the field, state, candidates, answers, cancel."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -217,3 +218,24 @@ def test_orders_of_another_branch_are_404(client, session, setup):
     assert offer.status == "queued"
     assert client.get("/api/v1/orders/2147483648", headers=stranger).status_code == 422
     assert client.get("/api/v1/orders?status=bogus", headers=stranger).status_code == 422
+
+
+def test_candidates_say_a_recent_no_show_ranks_a_worker_last(client, session, setup):
+    branch, site, headers = setup
+    at = now() - timedelta(days=3)
+    flaky = make_worker(
+        session,
+        branch=branch,
+        rating=2.5,
+        near=offset(MOSCOW, east_m=100),
+        no_show_at=at,
+        no_show_until=at + timedelta(days=30),
+    )
+    newcomer = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=9_000))
+    order = client.post("/api/v1/orders", json=body(site), headers=headers).json()
+    ranked = client.get(f"/api/v1/orders/{order['id']}/candidates", headers=headers)
+    rows = ranked.json()
+    assert [r["worker_id"] for r in rows] == [newcomer.id, flaky.id]
+    day = at.astimezone(ZoneInfo(branch.timezone))
+    assert f"(no-show on {day:%d.%m}, within 30 days: ranked last)" in rows[1]["reason"]
+    assert rows[1]["score"] < 0 <= rows[0]["score"]

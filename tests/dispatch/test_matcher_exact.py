@@ -1,6 +1,7 @@
 """The grid-cell walk returns exactly what a plain rank-everything query returns."""
 
 import random
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, text
@@ -10,14 +11,16 @@ from dispatch.queries import CELL_DLAT, CELL_DLON
 from tests.builders import MOSCOW, NOW, make_branch, make_client, make_order, make_site, offset
 from workers.models import Worker
 
-# The reference: every eligible worker in the circle (GiST), scored and sorted.
+# The reference: every eligible worker in the circle (GiST), scored and sorted; a no-show in
+# the strike window puts a worker after everyone.
 REFERENCE = text(
     """
     SELECT w.id FROM sites s JOIN workers w ON ST_DWithin(w.home, s.location, :radius, false)
     WHERE s.id = :site AND w.status = 'active' AND w.vetted AND NOT w.opted_out
       AND w.skills @> ARRAY['loader']::varchar[]
     ORDER BY :rw * w.rating / 5.0
-             + :dw * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false) / :radius) DESC,
+             + :dw * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false) / :radius)
+             - CASE WHEN w.no_show_until > :now THEN :rw + :dw + 1.0 ELSE 0.0 END DESC,
              w.id
     LIMIT :limit
     """
@@ -40,6 +43,10 @@ def crowd(session):
                 "branch_id": branch.id,
                 "vetted": rng.random() < 0.9,
                 "rating": round(min(5.0, max(0.5, rng.gauss(3.8, 0.7))), 2),
+                # 1 in 10 ranked last until 5 days from now, 1 in 20 was until yesterday
+                "no_show_until": rng.choices(
+                    [None, NOW + timedelta(days=5), NOW - timedelta(days=1)], [17, 2, 1]
+                )[0],
             }
         )
     session.execute(insert(Worker), rows)
@@ -56,6 +63,10 @@ def crowd(session):
         (10_000, 0.2, 0.8, 50),
         (10_000, 0.0, 1.0, 20),
         (10_000, 1.0, 0.0, 50),
+        # Deep enough into the list to reach the workers ranked last (65, 92, 195 eligible).
+        (1_500, 0.8, 0.2, 62),
+        (2_000, 0.0, 1.0, 90),
+        (3_000, 0.2, 0.8, 190),
     ],
 )
 def test_cell_walk_equals_ranking_everyone(
@@ -79,6 +90,7 @@ def test_cell_walk_equals_ranking_everyone(
                 "rw": rating_weight,
                 "dw": distance_weight,
                 "limit": limit,
+                "now": NOW,
             },
         )
     )

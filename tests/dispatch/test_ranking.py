@@ -1,5 +1,6 @@
 """Ranking and wave sizing rules."""
 
+from datetime import date
 from decimal import Decimal
 
 from dispatch import ranking
@@ -30,3 +31,16 @@ def test_reason_reads_like_a_sentence():
     assert ranking.reason(4.56, 0.923, 1234.0) == (
         "rating 4.56/5, turns up 92% of the time, lives 1.2 km away"
     )
+
+
+def test_reason_names_a_recent_no_show_and_its_window():
+    assert ranking.reason(2.5, 0.733, 120.0, no_show_on=date(2026, 12, 3), window_days=30) == (
+        "rating 2.50/5 (no-show on 03.12, within 30 days: ranked last), "
+        "turns up 73% of the time, lives 0.1 km away"
+    )
+
+
+def test_a_worker_ranked_last_scores_below_anyone_at_the_extreme_weights():
+    for rw, dw in ((0.8, 0.2), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0)):
+        last = ranking.score(5.0, 0, 10_000, rw, dw, ranked_last=True)
+        assert last < ranking.score(0.0, 10_000, 10_000, rw, dw) == 0.0

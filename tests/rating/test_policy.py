@@ -8,6 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from dispatch.policy import DEFAULTS
+from dispatch.ranking import score as dispatch_score
 from rating import policy
 from rating.policy import Figures, Mark, Standing, StrikePolicy
 from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY
@@ -441,3 +443,124 @@ def test_a_clean_shift_never_raises_strikes(timeline, branch, wait_h, at_h, posi
     now = now_after(with_clean, wait_h)
     before = policy.standing(timeline, branch, now)
     assert policy.standing(with_clean, branch, now).strikes <= before.strikes
+
+
+# --- a recent no-show: the rating capped and the worker ranked last ----------------------------
+# (DESIGN.md: "Those who promise and don't come get low ratings at once".)
+
+WINDOW = 30  # strike_window_days of the default policy
+
+
+@pytest.mark.parametrize(
+    "no_shows, now, expected",
+    [
+        ([], day(1), None),
+        ([day(0)], day(0), (day(0), day(30))),  # at once
+        ([day(0)], day(29.99), (day(0), day(30))),
+        ([day(0)], day(30), None),  # exactly window_days old: left the window, as a strike
+        ([day(0)], day(45), None),
+        ([day(0), day(10)], day(35), (day(10), day(40))),  # the older one left, the newer not
+        ([day(10), day(0)], day(12), (day(10), day(40))),  # any order: the latest counts
+        ([day(0), day(10)], day(40), None),
+    ],
+)
+def test_recent_no_show_is_the_latest_inside_the_window(no_shows, now, expected):
+    recent = policy.recent_no_show(no_shows, WINDOW, now)
+    assert (None if recent is None else (recent.at, recent.until)) == expected
+    if recent is not None:
+        assert recent.window_days == WINDOW
+
+
+@pytest.mark.parametrize(
+    "rating, recent, shown",
+    [
+        ("4.37", None, "4.37"),
+        ("4.10", (day(0), day(30)), "2.50"),  # 5 clean shifts, a no-show
+        ("3.60", (day(0), day(30)), "2.50"),  # a newcomer's first shift
+        ("2.50", (day(0), day(30)), "2.50"),
+        ("1.90", (day(0), day(30)), "1.90"),  # already lower: kept
+        ("4.10", None, "4.10"),  # the window passed: the formula's again
+    ],
+)
+def test_a_recent_no_show_caps_the_rating_shown(rating, recent, shown):
+    recent = policy.RecentNoShow(*recent) if recent else None
+    assert policy.shown_rating(Decimal(rating), recent) == Decimal(shown)
+
+
+def test_the_cap_is_below_every_newcomer_even_at_the_default_weights_alone():
+    """The figure says what the ranking does: at the default weights (0.8, 0.2) the capped
+    rating at the site scores under a newcomer at the radius even without the rank key."""
+    rw, dw = float(DEFAULTS["rating_weight"]), float(DEFAULTS["distance_weight"])
+    capped = dispatch_score(float(policy.NO_SHOW_RATING_CAP), 0, 10_000, rw, dw)
+    assert capped < dispatch_score(float(NEWCOMER_RATING), 10_000, 10_000, rw, dw)
+
+
+def _shown_after(came, on_time, stars, no_shows, now):
+    """The rating stored for a record: the formula's, capped while a no-show is recent."""
+    recent = policy.recent_no_show(no_shows, WINDOW, now)
+    return policy.shown_rating(policy.figures(came, on_time, stars).rating, recent), recent
+
+
+weights = st.decimals(min_value=0, max_value=1, places=2).map(float)
+radii = st.integers(min_value=500, max_value=300_000)
+fractions = st.floats(min_value=0, max_value=1)
+
+
+@settings(max_examples=300)
+@given(
+    came_lists,
+    on_time_lists,
+    star_lists,
+    st.floats(min_value=0, max_value=WINDOW - 0.001),
+    radii,
+    fractions,
+    fractions,
+    weights,
+    weights,
+)
+@example(  # the issue's case: five clean shifts (4.37), a fresh no-show, at the site
+    came=[True] * 5,
+    on_time=[True] * 5,
+    stars=[],
+    age_days=0.0,
+    radius_m=10_000,
+    near=0.0,
+    far=1.0,
+    rating_weight=0.8,
+    distance_weight=0.2,
+)
+def test_a_recent_no_show_ranks_below_every_newcomer_at_any_distance(
+    came, on_time, stars, age_days, radius_m, near, far, rating_weight, distance_weight
+):
+    """Any record, a no-show inside the window, any branch weights: the worker at any distance
+    within the radius scores below a newcomer at any distance within it."""
+    no_show_at = day(0)
+    now = no_show_at + timedelta(days=age_days)
+    shown, recent = _shown_after([*came, False], on_time, stars, [no_show_at], now)
+    assert recent is not None and shown < NEWCOMER_RATING
+    worker = dispatch_score(
+        float(shown), near * radius_m, radius_m, rating_weight, distance_weight, ranked_last=True
+    )
+    newcomer = dispatch_score(
+        float(NEWCOMER_RATING), far * radius_m, radius_m, rating_weight, distance_weight
+    )
+    assert worker < newcomer
+
+
+@settings(max_examples=200)
+@given(came_lists, on_time_lists, star_lists, st.floats(min_value=0, max_value=100))
+def test_reversing_the_no_show_restores_the_rating_exactly(came, on_time, stars, age_days):
+    now = day(age_days)
+    before, _ = _shown_after(came, on_time, stars, [], now)
+    _shown_after([*came, False], on_time, stars, [day(0)], now)
+    restored, recent = _shown_after(came, on_time, stars, [], now)  # the reversal: both gone
+    assert recent is None
+    assert restored == before and restored.as_tuple() == before.as_tuple()
+
+
+@settings(max_examples=200)
+@given(came_lists, on_time_lists, star_lists, st.floats(min_value=WINDOW, max_value=400))
+def test_after_the_window_the_rating_is_the_formulas_again(came, on_time, stars, age_days):
+    shown, recent = _shown_after([*came, False], on_time, stars, [day(0)], day(age_days))
+    assert recent is None
+    assert shown == policy.figures([*came, False], on_time, stars).rating

@@ -224,6 +224,38 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
     assert all(stranger.id not in a.entity_ids for a in audited)
 
 
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("en", "no-show on {day:%d.%m}, within 30 days: ranked last; rating 2.50/5"),
+        ("ru", "неявка {day:%d.%m}, в пределах 30 дн.: в конце списка; рейтинг 2.50/5"),
+    ],
+)
+def test_the_order_page_says_a_candidate_is_ranked_last_for_a_recent_no_show(
+    client, session, office, lang, words
+):
+    branch, site, dispatcher = office
+    order = order_at(session, site, local(1, 8), headcount=2)
+    at = now() - timedelta(days=2)
+    flaky = make_worker(
+        session,
+        branch=branch,
+        full_name="Pyotr Flaky",
+        rating=2.5,
+        near=offset(MOSCOW, north_m=100),
+        no_show_at=at,
+        no_show_until=at + timedelta(days=30),
+    )
+    newcomer = make_worker(
+        session, branch=branch, full_name="Ivan Newcomer", near=offset(MOSCOW, north_m=9_000)
+    )
+    sign_in(client, dispatcher)
+    text = client.get(f"/console/orders/{order.id}?lang={lang}").text
+    candidates = re.search(r'<table class="candidates">.*?</table>', text, re.S).group(0)
+    assert candidates.index(newcomer.full_name) < candidates.index(flaky.full_name)
+    assert html.escape(words.format(day=at.astimezone(MSK)), quote=False) in candidates
+
+
 def test_the_map_uses_the_configured_tiles(app, client, session, office):
     url = "http://tiles.local/{z}/{x}/{y}.png"
     app.state.settings = app.state.settings.model_copy(update={"map_tiles_url": url})
