@@ -147,7 +147,7 @@ def timelines(session: Session, order: Order, offers: list[Offer]) -> dict[int, 
 
 
 @dataclass(frozen=True)
-class ShownWorker:
+class PlacedWorker:
     worker_id: int
     name: str | None  # as dispatch/privacy.py allows; None: the actor may not see it
     home: Point  # exact for the actor's own workers, to ~1 km for others
@@ -155,7 +155,7 @@ class ShownWorker:
 
 def shown_workers(
     session: Session, *, actor: Actor, worker_ids: list[int], order_id: int
-) -> dict[int, ShownWorker]:
+) -> dict[int, PlacedWorker]:
     """The workers an order page lists: names as dispatch/privacy.py allows (that read is
     audited there), exact homes only of the actor's branch (all, for admins)."""
     if not worker_ids:
@@ -166,12 +166,12 @@ def shown_workers(
     homes = session.execute(
         select(Worker.id, Worker.home).where(Worker.id.in_(set(worker_ids)))
     ).all()
-    shown: dict[int, ShownWorker] = {}
+    shown: dict[int, PlacedWorker] = {}
     for worker_id, home in homes:
         point = Point.from_db(home)
         if people[worker_id].sight is not Sight.FULL:
             point = Point(lat=round(point.lat, 2), lon=round(point.lon, 2))
-        shown[worker_id] = ShownWorker(worker_id, people[worker_id].name, point)
+        shown[worker_id] = PlacedWorker(worker_id, people[worker_id].name, point)
     return shown
 
 
