@@ -23,7 +23,7 @@ class AttendanceIn(Body):
 
 class TimesheetLineOut(BaseModel):
     worker_id: int
-    full_name: str
+    full_name: str | None  # None: a worker the reader may not see
     attendance: str | None
     arrived_at: datetime | None
     left_at: datetime | None

@@ -126,7 +126,7 @@ class MessageOut(BaseModel):
     order_id: int | None
     direction: str
     kind: str
-    phone: str
+    phone: str | None  # another branch's worker: masked to the last two digits, or None
     body: str
     status: str
     segments: int

@@ -40,9 +40,18 @@ _PATTERNS = (
 MIN_SECRET_LENGTH = 8  # shorter "secrets" would mask ordinary words
 
 
+def masked_phone(phone: str, lead: str = "") -> str:
+    """A number with only its last two digits left (+*********67): in logs, and to staff who
+    may know a worker but not their number (dispatch/privacy.py)."""
+    digits = re.sub(r"\D", "", phone)
+    if not lead and phone.lstrip().startswith("+"):
+        lead = "+"
+    return lead + "*" * max(len(digits) - 2, 0) + digits[-2:]
+
+
 def mask_phone(match: re.Match) -> str:
-    digits = re.sub(r"\D", "", match.group(0).removeprefix("%2B").removeprefix("%2b"))
-    return (match.group("lead") or "") + "*" * (len(digits) - 2) + digits[-2:]
+    text = match.group(0).removeprefix("%2B").removeprefix("%2b")
+    return masked_phone(text, match.group("lead") or "")
 
 
 class MaskingFilter(logging.Filter):

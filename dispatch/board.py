@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
 from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch import overbooking
 from dispatch.models import ACTIVE_ORDER_STATUSES, Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
+from dispatch.privacy import Sight, show_workers
 from geo.points import Point
 from sms.models import Message
 from workers.models import Worker
@@ -147,37 +147,31 @@ def timelines(session: Session, order: Order, offers: list[Offer]) -> dict[int, 
 
 
 @dataclass(frozen=True)
-class ShownWorker:
+class PlacedWorker:
     worker_id: int
-    name: str | None  # None: another branch's worker, whose details the actor may not see
+    name: str | None  # as dispatch/privacy.py allows; None: the actor may not see it
     home: Point  # exact for the actor's own workers, to ~1 km for others
 
 
 def shown_workers(
     session: Session, *, actor: Actor, worker_ids: list[int], order_id: int
-) -> dict[int, ShownWorker]:
-    """The workers an order page lists; names and exact homes only of the actor's branch (all,
-    for admins), and that read is audited like any list of workers."""
+) -> dict[int, PlacedWorker]:
+    """The workers an order page lists: names as dispatch/privacy.py allows (that read is
+    audited there), exact homes only of the actor's branch (all, for admins)."""
     if not worker_ids:
         return {}
-    rows = session.execute(
-        select(Worker.id, Worker.full_name, Worker.branch_id, Worker.home).where(
-            Worker.id.in_(set(worker_ids))
-        )
-    )
-    shown: dict[int, ShownWorker] = {}
-    for worker_id, full_name, branch_id, home in rows:
+    people = show_workers(
+        session, actor=actor, worker_ids=worker_ids, via="order_page", order_id=order_id
+    )  # audited under the actor's branch, as every list of workers
+    homes = session.execute(
+        select(Worker.id, Worker.home).where(Worker.id.in_(set(worker_ids)))
+    ).all()
+    shown: dict[int, PlacedWorker] = {}
+    for worker_id, home in homes:
         point = Point.from_db(home)
-        if actor.sees_branch(branch_id):
-            shown[worker_id] = ShownWorker(worker_id, full_name, point)
-        else:
-            rough = Point(lat=round(point.lat, 2), lon=round(point.lon, 2))
-            shown[worker_id] = ShownWorker(worker_id, None, rough)
-    named = sorted(w.worker_id for w in shown.values() if w.name is not None)
-    if named:
-        audit.log(
-            session, actor, "worker.list", "worker", named, actor.branch_id, order_id=order_id
-        )
+        if people[worker_id].sight is not Sight.FULL:
+            point = Point(lat=round(point.lat, 2), lon=round(point.lon, 2))
+        shown[worker_id] = PlacedWorker(worker_id, people[worker_id].name, point)
     return shown
 
 

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.logmask import masked_phone
 from core.settings import get_settings
 from core.tenancy import Actor
 from dispatch import checkin, wording
 from dispatch.models import Branch, Offer, Order, Site
+from dispatch.privacy import Sight, show_workers
 from sms import outbox, templates
 from sms.models import Message
-from workers import phones
 from workers.models import Worker
 
 ADDRESS_CHARS = 40  # keeps an offer within two segments
@@ -87,7 +88,7 @@ class MessageLine:
     order_id: int | None
     direction: str
     kind: str
-    phone: str
+    phone: str | None  # as dispatch/privacy.py allows: masked, or None, for other branches
     body: str
     status: str
     segments: int
@@ -97,10 +98,12 @@ class MessageLine:
     sent_at: datetime | None
 
 
-def _line(message: Message, *, hide_phone: bool) -> MessageLine:
+def _line(message: Message, sight: Sight) -> MessageLine:
     values = {f.name: getattr(message, f.name) for f in fields(MessageLine)}
-    if hide_phone:
-        values["phone"] = phones.masked(message.phone)
+    if sight is Sight.PAYING:
+        values["phone"] = masked_phone(message.phone)
+    elif sight is Sight.NONE:
+        values["phone"] = None
     return MessageLine(**values)
 
 
@@ -114,8 +117,9 @@ def list_messages(
     limit: int = 200,
 ) -> list[MessageLine]:
     """Newest first; branch staff see messages of their branch's workers and orders. A phone
-    is a worker's personal detail: on their texts about this branch's orders, workers of other
-    branches show only its last two digits."""
+    is a worker's personal detail: on texts about this branch's orders, another branch's
+    worker's number is shown as dispatch/privacy.py allows (masked, or not at all); the read
+    is audited with the workers it named."""
     query = select(Message).order_by(Message.id.desc()).limit(limit)
     if actor.branch_id is not None:
         mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
@@ -128,15 +132,18 @@ def list_messages(
     if direction is not None:
         query = query.where(Message.direction == direction)
     messages = list(session.scalars(query))
-    strangers: set[int] = set()
-    if actor.branch_id is not None:
-        ids = {m.worker_id for m in messages if m.worker_id is not None}
-        strangers = set(
-            session.scalars(
-                select(Worker.id).where(Worker.id.in_(ids), Worker.branch_id != actor.branch_id)
-            )
-        )
-    return [_line(m, hide_phone=m.worker_id in strangers) for m in messages]
+    shown = show_workers(
+        session,
+        actor=actor,
+        worker_ids=[m.worker_id for m in messages if m.worker_id is not None],
+        via="messages",
+        order_id=order_id,
+        worker_id=worker_id,
+    )
+    # A text tied to no worker (a reply from an unknown number) is the admins' alone.
+    return [
+        _line(m, shown[m.worker_id].sight if m.worker_id in shown else Sight.FULL) for m in messages
+    ]
 
 
 def tell(

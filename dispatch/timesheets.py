@@ -12,11 +12,14 @@ hundredth of an hour.
 - margin = client amount - pay.
 Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
 so the sheet adds up to the cent.
+
+Names and phones are shown as dispatch/privacy.py allows (a worker of another branch: the
+name, the phone masked), and every sheet and report read is audited with the ids shown.
 """
 
 import csv
 import io
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -30,6 +33,7 @@ from core.tenancy import Actor
 from dispatch.errors import BranchNotFound
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import get_order
+from dispatch.privacy import show_workers
 from rating.models import PenaltyEvent
 from workers.models import Worker
 
@@ -40,7 +44,7 @@ MAX_PAYOUT_DAYS = 366
 @dataclass(frozen=True)
 class Line:
     worker_id: int
-    full_name: str
+    full_name: str | None  # None: a worker the reader may not see (dispatch/privacy.py)
     attendance: str | None
     arrived_at: datetime | None
     left_at: datetime | None
@@ -147,6 +151,15 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
     order = get_order(session, order_id, actor=actor)
     branch = session.get(Branch, order.branch_id)
     lines = _lines(session, [order])[order.id]
+    shown = show_workers(
+        session,
+        actor=actor,
+        worker_ids=[line.worker_id for line in lines],
+        via="timesheet",
+        branch_id=order.branch_id,
+        order_id=order.id,
+    )
+    lines = [replace(line, full_name=shown[line.worker_id].name) for line in lines]
     return Timesheet(
         order_id=order.id,
         code=order.code,
@@ -188,8 +201,8 @@ def _cell(value: object) -> str:
 @dataclass(frozen=True)
 class Payout:
     worker_id: int
-    full_name: str
-    phone: str
+    full_name: str | None  # as dispatch/privacy.py shows it: masked phone to other branches
+    phone: str | None
     shifts: int
     hours: Decimal
     base_pay: Decimal
@@ -227,19 +240,23 @@ def payouts(
         )
     )
     per_worker: dict[int, list[Line]] = {}
-    names: dict[int, str] = {}
     for order_lines in _lines(session, orders).values():
         for line in order_lines:
             per_worker.setdefault(line.worker_id, []).append(line)
-            names[line.worker_id] = line.full_name
-    phones = dict(
-        session.execute(select(Worker.id, Worker.phone).where(Worker.id.in_(per_worker))).all()
+    shown = show_workers(
+        session,
+        actor=actor,
+        worker_ids=list(per_worker),
+        via="payouts",
+        branch_id=branch_id,
+        date_from=date_from.isoformat(),
+        date_to=date_to.isoformat(),
     )
     rows = [
         Payout(
             worker_id=worker_id,
-            full_name=names[worker_id],
-            phone=phones[worker_id],
+            full_name=shown[worker_id].name,
+            phone=shown[worker_id].phone,
             shifts=sum(1 for line in lines if line.hours > 0),
             hours=sum((line.hours for line in lines), ZERO),
             base_pay=sum((line.base_pay for line in lines), ZERO),
@@ -249,7 +266,7 @@ def payouts(
         )
         for worker_id, lines in per_worker.items()
     ]
-    rows.sort(key=lambda p: (p.full_name, p.worker_id))
+    rows.sort(key=lambda p: (p.full_name or "", p.worker_id))
     return branch.currency, rows
 
 

@@ -37,9 +37,3 @@ def to_e164(raw: str, default_region: str = "RU", field: str = "phone") -> str:
     if phonenumbers.number_type(number) not in _MOBILE:
         raise InvalidInput(field, f"{text!r} is not a mobile number; workers get offers by SMS")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
-
-
-def masked(phone: str) -> str:
-    """A number shown to staff who may not see it: its last two digits only (+*********67)."""
-    digits = sum(c.isdigit() for c in phone)
-    return ("+" if phone.startswith("+") else "") + "*" * max(digits - 2, 0) + phone[-2:]

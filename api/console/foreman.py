@@ -16,13 +16,13 @@ from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
 from api.deps import DB, MAX_ID, IdPath
-from core import audit
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
 from dispatch import onsite, timesheets
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import get_order
+from dispatch.privacy import ShownWorker, Sight, show_workers
 from rating.policy import judge_arrival
 from workers.models import Worker
 
@@ -41,7 +41,8 @@ class Row:
     order_id: int
     worker_id: int
     name: str | None
-    phone: str | None  # only to staff who may see the worker's details
+    phone: str | None  # as dispatch/privacy.py allows: masked for another branch's worker
+    callable: bool  # the whole number is shown: the page offers to call it
     attendance: str | None
     arrived: str | None  # HH:MM, branch time
     left: str | None
@@ -89,8 +90,7 @@ def _row(
     order: Order,
     branch: Branch,
     offer: Offer,
-    worker: Worker,
-    actor: Actor,
+    shown: ShownWorker,
     error: str | None = None,
 ) -> Row:
     zone = ZoneInfo(branch.timezone)
@@ -107,9 +107,10 @@ def _row(
         lateness = "early" if minutes < 0 else judged.kind
     return Row(
         order_id=order.id,
-        worker_id=worker.id,
-        name=worker.full_name,
-        phone=worker.phone if actor.sees_branch(worker.branch_id) else None,
+        worker_id=shown.worker_id,
+        name=shown.name,
+        phone=shown.phone,
+        callable=shown.sight is Sight.FULL,
         attendance=offer.attendance,
         arrived=_hhmm(offer.arrived_at, zone),
         left=_hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
@@ -129,6 +130,7 @@ def _nobody(order: Order, worker_id: int, error: str | None) -> Row:
         worker_id=worker_id,
         name=None,
         phone=None,
+        callable=False,
         attendance=None,
         arrived=None,
         left=None,
@@ -153,18 +155,35 @@ def _booked(session: Session, order_ids: list[int], worker_id: int | None = None
     return session.execute(query).all()
 
 
-def _audit_read(session: Session, actor: Actor, rows: list[Row]) -> None:
-    """Names and phones on the page are a read of the worker base: audited like any list."""
-    shown = sorted({row.worker_id for row in rows})
-    if shown:
-        orders = sorted({row.order_id for row in rows})
-        audit.log(session, actor, "worker.list", "worker", shown, actor.branch_id, order_ids=orders)
+def _people(
+    session: Session, actor: Actor, order_ids: list[int], booked: list
+) -> dict[int, ShownWorker]:
+    """Names and phones on the page, as dispatch/privacy.py allows; the read is audited."""
+    return show_workers(
+        session,
+        actor=actor,
+        worker_ids=[worker.id for _, worker in booked],
+        via="foreman",
+        order_ids=sorted(order_ids),
+    )
 
 
-def _shift(session: Session, order: Order, actor: Actor, at: datetime, day: str) -> Shift:
+def _shift(
+    session: Session,
+    order: Order,
+    actor: Actor,
+    at: datetime,
+    day: str,
+    booked: list | None = None,
+    people: dict[int, ShownWorker] | None = None,
+) -> Shift:
     branch = session.get(Branch, order.branch_id)
     zone = ZoneInfo(branch.timezone)
-    rows = [_row(order, branch, offer, w, actor) for offer, w in _booked(session, [order.id])]
+    if booked is None:
+        booked = _booked(session, [order.id])
+    if people is None:
+        people = _people(session, actor, [order.id], booked)
+    rows = [_row(order, branch, offer, people[w.id]) for offer, w in booked]
     return Shift(
         order=order,
         site=session.get(Site, order.site_id),
@@ -193,11 +212,22 @@ def _day(order: Order, branch: Branch, at: datetime) -> str | None:
 
 
 def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
-    shifts = []
+    """Every shift of the page, its workers shown (and audited) in one read."""
+    days = []
     for order in onsite.orders_on_site(session, actor=actor, now=at):
         day = _day(order, session.get(Branch, order.branch_id), at)
         if day is not None:
-            shifts.append(_shift(session, order, actor, at, day))
+            days.append((order, day))
+    order_ids = [order.id for order, _ in days]
+    booked = _booked(session, order_ids) if order_ids else []
+    people = _people(session, actor, order_ids, booked)
+    by_order: dict[int, list] = {}
+    for offer, worker in booked:
+        by_order.setdefault(offer.order_id, []).append((offer, worker))
+    shifts = [
+        _shift(session, order, actor, at, day, by_order.get(order.id, []), people)
+        for order, day in days
+    ]
     return sorted(shifts, key=lambda s: (s.order.starts_at, s.order.id))
 
 
@@ -237,7 +267,6 @@ def foreman_page(
     request: Request, actor: Actor = Depends(staff(*ROLES)), session: Session = DB
 ) -> Response:
     shifts = _shifts(session, actor, now())
-    _audit_read(session, actor, [row for shift in shifts for row in shift.rows])
     return render(request, "foreman.html", {"shifts": shifts, "marks": MARKS}, actor=actor)
 
 
@@ -279,7 +308,8 @@ def mark(
         found = _booked(session, [order.id], worker_id)
         if found:
             offer, worker = found[0]
-            row = _row(order, session.get(Branch, order.branch_id), offer, worker, actor, error)
+            shown = _people(session, actor, [order.id], found)[worker.id]
+            row = _row(order, session.get(Branch, order.branch_id), offer, shown, error)
         else:
             row = _nobody(order, worker_id, error)
         return render(request, "foreman_row.html", {"row": row, "marks": MARKS}, actor=actor)
@@ -292,7 +322,6 @@ def mark(
             if (row.order_id, row.worker_id) == (order.id, worker_id):
                 shift.rows[i] = replace(row, error=error)
                 placed = True
-    _audit_read(session, actor, [row for shift in shifts for row in shift.rows])
     context = {"shifts": shifts, "marks": MARKS, "error": None if placed else error}
     return render(request, "foreman.html", context, actor=actor, status_code=code)
 
@@ -308,7 +337,6 @@ def _close_page(
     status_code: int = 200,
 ) -> Response:
     shift = _shift(session, order, actor, now(), "today")
-    _audit_read(session, actor, shift.rows)
     sheet = timesheets.timesheet(session, order.id, actor=actor)
     context = {
         "shift": shift,
