@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.db import locked
 from core.errors import Forbidden
 from core.tenancy import Actor
 from dispatch.errors import (
@@ -47,10 +48,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
     """Refuses to switch off the last active admin. Every active admin row is locked (in id
     order) before counting, so two admins switched off at once cannot both pass the count."""
     admins = session.scalars(
-        select(User.id)
-        .where(User.role == "admin", User.active.is_(True))
-        .order_by(User.id)
-        .with_for_update()
+        locked(select(User.id).where(User.role == "admin", User.active.is_(True)).order_by(User.id))
     ).all()
     if list(admins) == [user.id]:
         raise LastActiveAdmin(user.username)
