@@ -1,7 +1,9 @@
 # One image for every Brigada process (api, jobs, scheduler, migrate); the command picks which.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# A container is reached through its published port, so the API listens on every interface
+# of the container (the default, 127.0.0.1, would answer nobody outside it).
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 BRIGADA_HOST=0.0.0.0
 WORKDIR /app
 
 COPY pyproject.toml constraints.txt ./

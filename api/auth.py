@@ -1,6 +1,7 @@
 """Staff login: OAuth2 password flow, expiring JWTs, attempts rate-limited in Redis."""
 
 from datetime import timedelta
+from typing import Annotated
 
 import jwt
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
@@ -8,14 +9,15 @@ from fastapi.security import OAuth2PasswordRequestForm
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
-from api.deps import DB, current_actor
+from api.deps import DB, password_changer
+from api.schemas import Body
 from core.clock import now
 from core.settings import Settings
 from core.tenancy import Actor
-from dispatch import staff
+from dispatch import accounts, staff
 from dispatch.staff import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -74,7 +76,7 @@ def login(
 
 
 @router.post("/logout", status_code=204, response_class=Response)
-def logout(actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+def logout(actor: Actor = Depends(password_changer), session: Session = DB) -> Response:
     """Ends every session of the caller: all their tokens, on every device, stop working."""
     staff.log_out(session, actor=actor)
     return Response(status_code=204)
@@ -85,8 +87,48 @@ class Me(BaseModel):
     username: str
     role: str
     branch_id: int | None
+    # True after signing in with a one-time password: POST /auth/password before anything else.
+    password_change_required: bool = False
 
 
 @router.get("/me", response_model=Me)
-def me(actor: Actor = Depends(current_actor)) -> Me:
-    return Me(id=actor.user_id, username=actor.name, role=actor.role, branch_id=actor.branch_id)
+def me(actor: Actor = Depends(password_changer), session: Session = DB) -> Me:
+    user = staff.get_active_user(session, actor.user_id) if actor.user_id else None
+    return Me(
+        id=actor.user_id,
+        username=actor.name,
+        role=actor.role,
+        branch_id=actor.branch_id,
+        password_change_required=bool(user and user.password_change_required),
+    )
+
+
+Password = Annotated[str, StringConstraints(max_length=200)]
+
+
+class PasswordChange(Body):
+    old_password: Password
+    new_password: Password
+
+
+@router.post("/password", status_code=204, response_class=Response)
+def change_password(
+    body: PasswordChange,
+    request: Request,
+    actor: Actor = Depends(password_changer),
+    session: Session = DB,
+) -> Response:
+    """Your own password, the current one required. Every session of yours ends, this one
+    too: sign in again with the new password."""
+    address = request.client.host if request.client else "unknown"
+    # Guessing the current password through a stolen session is limited like signing in.
+    if not request.app.state.login_limiter.allow(actor.name, address):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="too many password attempts; wait a minute",
+            headers={"Retry-After": "60"},
+        )
+    accounts.change_password(
+        session, actor=actor, old_password=body.old_password, new_password=body.new_password
+    )
+    return Response(status_code=204)

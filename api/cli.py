@@ -61,6 +61,73 @@ def user_add(
         raise typer.Exit(2) from None
 
 
+def _on_user(username: str, change) -> None:
+    """Runs change(session, user) as the system, in one transaction; domain errors exit 2."""
+    from core.db import session_scope
+    from core.errors import DomainError
+    from dispatch import staff
+
+    try:
+        with session_scope() as session:
+            change(session, staff.find_user(session, username))
+    except DomainError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: str) -> None:
+    """Switch an account off: no sign-in, and every token and console session ends now."""
+    from core.tenancy import SYSTEM
+    from dispatch import accounts
+
+    def change(session, user) -> None:
+        accounts.deactivate(session, actor=SYSTEM, user_id=user.id)
+        typer.echo(f"deactivated {user.username}; every session of theirs has ended")
+
+    _on_user(username, change)
+
+
+@user_app.command("activate")
+def user_activate(username: str) -> None:
+    """Switch an account back on (they sign in anew)."""
+    from core.tenancy import SYSTEM
+    from dispatch import accounts
+
+    def change(session, user) -> None:
+        accounts.activate(session, actor=SYSTEM, user_id=user.id)
+        typer.echo(f"activated {user.username}")
+
+    _on_user(username, change)
+
+
+@user_app.command("set-password")
+def user_set_password(
+    username: str,
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="asked when not given"
+    ),
+    one_time: bool = typer.Option(
+        True,
+        "--one-time/--permanent",
+        help="one-time (the default): the user must choose their own at the next sign-in",
+    ),
+) -> None:
+    """Give an account a password (a forgotten one, a locked-out admin); every session of
+    theirs ends."""
+    from core.tenancy import SYSTEM
+    from dispatch import accounts
+
+    def change(session, user) -> None:
+        accounts.set_password(
+            session, actor=SYSTEM, user_id=user.id, password=password, one_time=one_time
+        )
+        kind = "one-time password (to be changed at sign-in)" if one_time else "password"
+        typer.echo(f"set a {kind} for {user.username}")
+
+    _on_user(username, change)
+
+
 @demo_app.command("seed")
 def demo_seed(
     workers: int = typer.Option(5_000, min=0, max=2_000_000),
@@ -82,13 +149,38 @@ def demo_seed(
                 return
             typer.echo("error: the database already has branches", err=True)
             raise typer.Exit(2)
-        result = demo.seed(session, workers=workers, branches=branches, env=settings.env)
+        result = demo.seed(
+            session,
+            workers=workers,
+            branches=branches,
+            env=settings.env,
+            on_network=not settings.host_is_loopback,
+        )
     typer.echo(
         f"seeded {len(result.branches)} branches ({', '.join(result.branches)}), "
         f"{result.clients} clients, {result.sites} sites, {result.workers} workers"
     )
     for role, password in result.logins.items():
         typer.echo(f"  login {role:<10} password {password}")
+
+
+def refuse_published_logins(host: str) -> None:
+    """Other machines can reach the API: the README's demo passwords must not let them in.
+    Checked here, where the address is bound, because only the database knows whether a
+    demo seed (of any environment, any earlier day) left one of them in place."""
+    from core.db import session_scope
+    from dispatch import demo
+
+    with session_scope() as session:
+        exposed = demo.published_logins(session)
+    if exposed:
+        typer.echo(
+            f"error: BRIGADA_HOST={host} serves other machines, but {', '.join(exposed)} "
+            "still sign in with the published demo password; give them new ones "
+            "(brigada user set-password NAME) or keep BRIGADA_HOST=127.0.0.1",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -100,13 +192,15 @@ def api() -> None:
     import uvicorn
 
     settings = get_settings()
+    if not settings.host_is_loopback:
+        refuse_published_logins(settings.host)
     if settings.web_concurrency > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each API process writes its metrics here; /metrics sums them (prometheus_client).
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="brigada-metrics-")
     uvicorn.run(
         "api.main:create_app",
         factory=True,
-        host="0.0.0.0",
+        host=settings.host,
         port=settings.port,
         proxy_headers=True,
         workers=settings.web_concurrency,

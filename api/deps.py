@@ -17,6 +17,7 @@ from core.db import session_scope
 from core.ids import MAX_ID
 from core.settings import Settings
 from core.tenancy import Actor
+from dispatch.errors import PasswordChangeRequired
 from dispatch.staff import actor_of, get_active_user
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
@@ -43,8 +44,19 @@ def current_actor(request: Request, token: str = Depends(oauth2), session: Sessi
     return actor_from_token(request, token, session)
 
 
-def actor_from_token(request: Request, token: str, session: Session) -> Actor:
-    """The staff member a token names, read from the database; 401 when it cannot be used."""
+def password_changer(
+    request: Request, token: str = Depends(oauth2), session: Session = DB
+) -> Actor:
+    """The caller, even one who signed in with a one-time password: they may change it, see
+    who they are and sign out, nothing else."""
+    return actor_from_token(request, token, session, password_change_ok=True)
+
+
+def actor_from_token(
+    request: Request, token: str, session: Session, *, password_change_ok: bool = False
+) -> Actor:
+    """The staff member a token names, read from the database; 401 when it cannot be used,
+    403 (password_change_required) while a one-time password is still theirs."""
     settings = request.app.state.settings
     try:
         claims = jwt.decode(
@@ -62,6 +74,8 @@ def actor_from_token(request: Request, token: str, session: Session) -> Actor:
     # issued before versions existed carry none and count as version 0.)
     if claims.get("ver", 0) != user.token_version:
         raise _unauthorized("token revoked")
+    if user.password_change_required and not password_change_ok:
+        raise PasswordChangeRequired()
     return actor_of(user)
 
 

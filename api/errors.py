@@ -28,6 +28,9 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         body = {"detail": [{"loc": list(exc.loc), "msg": exc.msg, "type": "value_error"}]}
     else:
         body = {"detail": str(exc)}
+    code = getattr(exc, "code", None)
+    if code:  # stable, for clients to act on; the detail is for people
+        body["code"] = code
     return JSONResponse(body, status_code=status)
 
 

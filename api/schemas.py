@@ -253,3 +253,8 @@ class UserOut(BaseModel):
     role: str
     branch_id: int | None
     active: bool
+    password_change_required: bool
+
+
+class OneTimePassword(BaseModel):
+    password: str  # shown once; the user must change it at the next sign-in

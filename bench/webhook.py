@@ -40,10 +40,10 @@ one and reports other processes' CPU)
 
     It drops and recreates its own database, brigada_webhook_bench (PostGIS, the project's
     Alembic migrations), flushes Redis db 9 (its own) at the start and the end, and starts
-    the API and jobs processes on a free port; every request goes to 127.0.0.1 (the API binds
-    0.0.0.0, as `brigada api` does). The processes are stopped at the end, on error and on
-    Ctrl-C or SIGTERM. Their logs go to bench/results/webhook-*.log, the figures to stdout and
-    bench/results/webhook.txt.
+    the API and jobs processes on a free port; every request goes to 127.0.0.1 (where the API
+    listens: `brigada api`'s default BRIGADA_HOST). The processes are stopped at the end, on
+    error and on Ctrl-C or SIGTERM. Their logs go to bench/results/webhook-*.log, the figures
+    to stdout and bench/results/webhook.txt.
 """
 
 import argparse

@@ -1,5 +1,6 @@
 """Process settings from BRIGADA_* environment variables, read once."""
 
+import ipaddress
 from functools import lru_cache
 from typing import Literal
 
@@ -16,6 +17,8 @@ class Settings(BaseSettings):
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/brigada"
     redis_url: str = "redis://127.0.0.1:6379/0"
     public_url: str = "http://127.0.0.1:8000"
+    # The API's address: this machine only unless told otherwise (a container sets 0.0.0.0).
+    host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     # uvicorn processes for the API: two keep webhooks answered while jobs busy the other core.
     web_concurrency: int = Field(default=2, ge=1, le=64)
@@ -50,7 +53,18 @@ class Settings(BaseSettings):
                 "BRIGADA_SECRET_KEY must be set to a random string of 32+ characters "
                 "unless BRIGADA_ENV=dev"
             )
+        # The built-in secret is published: on the network it would let anyone mint tokens.
+        if self.secret_key == DEV_SECRET_KEY and not self.host_is_loopback:
+            raise ValueError(
+                f"BRIGADA_HOST={self.host} serves other machines: set BRIGADA_SECRET_KEY to a "
+                "random string of 32+ characters (the built-in one is published)"
+            )
         return self
+
+    @property
+    def host_is_loopback(self) -> bool:
+        """Whether the API answers this machine only (127.0.0.0/8, ::1, localhost)."""
+        return is_loopback(self.host)
 
     @property
     def resolved_sms_backend(self) -> str:
@@ -58,6 +72,15 @@ class Settings(BaseSettings):
         if self.sms_backend:
             return self.sms_backend
         return "twilio" if self.twilio_account_sid and self.twilio_auth_token else "outbox"
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
 
 
 @lru_cache

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch import registry, staff
-from dispatch.models import Branch, Client, Site
+from dispatch.models import Branch, Client, Site, User
 from geo.points import Point
 from workers.models import Worker
 
@@ -120,7 +120,10 @@ STREETS = [
     "ул. Транспортная",
 ]
 ROLES_BY_BRANCH = ("manager", "dispatcher", "foreman")
-DEV_PASSWORD = "{role}-demo-2026"  # dev only; refused elsewhere by demo_passwords()
+DEMO_LOGINS = ("admin", *ROLES_BY_BRANCH)  # each login is named after its role
+# Published in the README: given only in dev on a loopback-only API (demo_passwords()), and
+# the API will not serve other machines while a login still has it (published_logins()).
+DEV_PASSWORD = "{role}-demo-2026"
 
 
 @dataclass
@@ -163,12 +166,26 @@ def branch_code(city: str) -> str:
     return iuliia.WIKIPEDIA.translate(city).upper().replace(" ", "-")[:16]
 
 
-def demo_passwords(env: str) -> dict[str, str]:
-    """Fixed, printable passwords in dev; random ones anywhere else."""
-    roles = ("admin", *ROLES_BY_BRANCH)
-    if env == "dev":
+def demo_passwords(env: str, *, on_network: bool = False) -> dict[str, str]:
+    """Fixed, printable passwords in dev for an API this machine alone can reach; random
+    ones anywhere else."""
+    roles = DEMO_LOGINS
+    if env == "dev" and not on_network:
         return {role: DEV_PASSWORD.format(role=role) for role in roles}
     return {role: secrets.token_urlsafe(12) for role in roles}
+
+
+def published_logins(session: Session) -> list[str]:
+    """The demo logins still active with their published password: an API that other
+    machines can reach must not start while there is one."""
+    users = session.scalars(
+        select(User).where(User.username.in_(DEMO_LOGINS), User.active.is_(True))
+    )
+    return sorted(
+        user.username
+        for user in users
+        if staff.password_matches(DEV_PASSWORD.format(role=user.username), user.password_hash)
+    )
 
 
 def scatter(rng: random.Random, city: City, spread: float = 1.0) -> Point:
@@ -230,6 +247,7 @@ def seed(
     workers: int = 5_000,
     branches: int = 10,
     env: str = "dev",
+    on_network: bool = False,
     random_seed: int = 2026,
 ) -> SeedResult:
     """Create the demo network in the caller's transaction. Refuses a database with branches."""
@@ -278,7 +296,7 @@ def seed(
         start = end
     result.workers = start
 
-    passwords = demo_passwords(env)
+    passwords = demo_passwords(env, on_network=on_network)
     staff.create_user(
         session, actor=SYSTEM, username="admin", password=passwords["admin"], role="admin"
     )

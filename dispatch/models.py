@@ -101,6 +101,10 @@ class User(Timestamped, Base):
     token_version: Mapped[int] = mapped_column(
         Integer, nullable=False, default=0, server_default=text("0")
     )
+    # Set with a one-time password: until the user picks their own, they may do nothing else.
+    password_change_required: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
 
 
 class Client(Timestamped, Base):

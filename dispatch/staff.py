@@ -10,15 +10,40 @@ from core import audit
 from core.db import flush_checked
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch.errors import BranchNotFound, DuplicateName, UserNotFound
+from dispatch.errors import BranchNotFound, DuplicateName, UserNotFound, WeakPassword
 from dispatch.models import ROLES, Branch, User
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
 
 
 @lru_cache
 def _hasher() -> PasswordHash:
     return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def password_matches(password: str, password_hash: str) -> bool:
+    return _hasher().verify(password, password_hash)
+
+
+def check_password(field: str, password: str, *, username: str) -> None:
+    """The one rule for a password anyone sets: long enough, bounded, not the username."""
+    if not password.strip():
+        raise WeakPassword(field, "a password is required", "required")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(
+            field, f"password must have {MIN_PASSWORD_LENGTH}+ characters", "too_short"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(
+            field, f"password must have at most {MAX_PASSWORD_LENGTH} characters", "too_long"
+        )
+    if password.strip().lower() == username.strip().lower():
+        raise WeakPassword(field, "password must not be the username", "is_username")
 
 
 @lru_cache
@@ -46,8 +71,7 @@ def create_user(
         raise InvalidInput("username", "username must be 1-64 characters")
     if role not in ROLES:
         raise InvalidInput("role", f"role must be one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"password must have {MIN_PASSWORD_LENGTH}+ characters")
+    check_password("password", password, username=name)
     if branch_code is not None:
         found = session.scalars(select(Branch.id).where(Branch.code == branch_code.upper()))
         branch_id = found.one_or_none()
@@ -60,7 +84,7 @@ def create_user(
     if actor.role != "admin" and (role in ("admin", "manager") or branch_id != actor.branch_id):
         raise Forbidden("managers add dispatchers and foremen of their own branch only")
     user = User(
-        username=name, password_hash=_hasher().hash(password), role=role, branch_id=branch_id
+        username=name, password_hash=hash_password(password), role=role, branch_id=branch_id
     )
     flush_checked(
         session,
@@ -76,9 +100,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     """The active user with this password, or None; same work whether or not the name exists."""
     if "\x00" in username:  # no stored name has one, and PostgreSQL text cannot carry it
         username = ""
-    user = session.scalars(
-        select(User).where(func.lower(User.username) == username.strip().lower())
-    ).one_or_none()
+    user = _by_name(session, username)
     if user is None or not user.active:
         _hasher().verify(password, _decoy_hash())
         return None
@@ -91,12 +113,26 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     return user
 
 
+def _by_name(session: Session, username: str) -> User | None:
+    query = select(User).where(func.lower(User.username) == username.strip().lower())
+    return session.scalars(query).one_or_none()
+
+
+def find_user(session: Session, username: str) -> User:
+    """The user of this name (any case), for the command line; UserNotFound otherwise."""
+    user = _by_name(session, username.replace("\x00", ""))
+    if user is None:
+        raise UserNotFound(username)
+    return user
+
+
 def get_active_user(session: Session, user_id: int) -> User | None:
     user = session.get(User, user_id)
     return user if user is not None and user.active else None
 
 
-def _bump_token_version(session: Session, user_id: int) -> None:
+def end_sessions(session: Session, user_id: int) -> None:
+    """Every token and console session of the user stops working on its next request."""
     # One UPDATE: two revokes at once both count, neither is lost to a read-then-write.
     session.execute(
         update(User).where(User.id == user_id).values(token_version=User.token_version + 1)
@@ -110,7 +146,7 @@ def revoke_tokens(session: Session, user_id: int, *, actor: Actor) -> User:
     user = session.get(User, user_id)
     if user is None or not actor.sees_branch(user.branch_id):
         raise UserNotFound(user_id)
-    _bump_token_version(session, user.id)
+    end_sessions(session, user.id)
     audit.log(session, actor, "user.revoke_tokens", "user", [user.id], user.branch_id)
     return user
 
@@ -119,7 +155,7 @@ def log_out(session: Session, *, actor: Actor) -> None:
     """The caller's own tokens, all of them, stop working."""
     if actor.user_id is None:
         raise Forbidden("the system has no tokens to revoke")
-    _bump_token_version(session, actor.user_id)
+    end_sessions(session, actor.user_id)
     audit.log(session, actor, "auth.logout", "user", [actor.user_id], actor.branch_id)
 
 

@@ -5,13 +5,20 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import checkin, dispatcher, foreman, phone, signin, web
+from api.console import accounts, checkin, dispatcher, foreman, phone, signin, web
 
 HERE = Path(__file__).resolve().parent
 # htmx and Leaflet from the npm registry (web/package.json, installed by make): no CDN.
 VENDOR = HERE.parent.parent / "web" / "node_modules"
 VENDORED = {"htmx": VENDOR / "htmx.org" / "dist", "leaflet": VENDOR / "leaflet" / "dist"}
-PAGES = (signin.router, dispatcher.router, foreman.router, phone.router, checkin.router)
+PAGES = (
+    signin.router,
+    dispatcher.router,
+    foreman.router,
+    phone.router,
+    checkin.router,
+    accounts.router,
+)
 
 
 def install(app: FastAPI) -> None:

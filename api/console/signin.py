@@ -4,12 +4,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api.auth import issue_token
+from api.auth import Token, issue_token
 from api.console.i18n import translator
 from api.console.web import (
     PREFIX,
     SESSION_COOKIE,
-    console_actor,
+    console_actor_changing_password,
     csrf_checked,
     language,
     render,
@@ -52,22 +52,30 @@ def login(
         return render(
             request, "login.html", {"error": t("wrong_login"), "next": next}, status_code=401
         )
-    settings = request.app.state.settings
-    token = issue_token(settings, user.id, user.token_version)
-    response = RedirectResponse(_safe_next(next, user.role), status_code=303)
+    token = issue_token(request.app.state.settings, user.id, user.token_version)
+    # A one-time password leads to choosing one's own before anything else.
+    target = f"{PREFIX}/password" if user.password_change_required else _safe_next(next, user.role)
+    response = RedirectResponse(target, status_code=303)
+    set_session(request, response, token)
+    return response
+
+
+def set_session(request: Request, response: Response, token: Token) -> None:
+    """The console's session: the API's token in an HttpOnly cookie."""
     response.set_cookie(
         SESSION_COOKIE,
         token.access_token,
         max_age=token.expires_in,
         httponly=True,
         samesite="lax",
-        secure=settings.public_url.startswith("https"),
+        secure=request.app.state.settings.public_url.startswith("https"),
     )
-    return response
 
 
 @router.post("/logout", dependencies=[Depends(csrf_checked)])
-def logout(actor: Actor = Depends(console_actor), session: Session = DB) -> Response:
+def logout(
+    actor: Actor = Depends(console_actor_changing_password), session: Session = DB
+) -> Response:
     """The token is revoked, not only the cookie dropped: a copy of the cookie dies with it."""
     log_out(session, actor=actor)
     response = RedirectResponse(f"{PREFIX}/login", status_code=303)

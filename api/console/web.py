@@ -17,6 +17,7 @@ from api.deps import DB, actor_from_token
 from api.errors import _status_of
 from core.errors import DomainError, InvalidInput
 from core.tenancy import Actor
+from dispatch.errors import PasswordChangeRequired
 
 SESSION_COOKIE = "brigada_session"
 CSRF_COOKIE = "brigada_csrf"
@@ -37,12 +38,28 @@ def language(request: Request) -> str:
     return wanted if wanted in LANGUAGES else "ru"
 
 
+class ChangePasswordFirst(Exception):
+    """Signed in with a one-time password: the page answers with the change-password form."""
+
+
 def console_actor(request: Request, session: Session = DB) -> Actor:
+    try:
+        return _actor(request, session, password_change_ok=False)
+    except PasswordChangeRequired:
+        raise ChangePasswordFirst from None
+
+
+def console_actor_changing_password(request: Request, session: Session = DB) -> Actor:
+    """The signed-in staff member, even one who must change a one-time password first."""
+    return _actor(request, session, password_change_ok=True)
+
+
+def _actor(request: Request, session: Session, *, password_change_ok: bool) -> Actor:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise SignInFirst
     try:
-        return actor_from_token(request, token, session)
+        return actor_from_token(request, token, session, password_change_ok=password_change_ok)
     except HTTPException:
         raise SignInFirst from None
 
@@ -144,9 +161,17 @@ async def _sign_in_first(request: Request, exc: SignInFirst) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+async def _change_password_first(request: Request, exc: ChangePasswordFirst) -> Response:
+    target = f"{PREFIX}/password"
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
 def install(app) -> None:
     """Console pages answer errors with a page, not JSON; the API keeps its JSON."""
     app.add_exception_handler(SignInFirst, _sign_in_first)
+    app.add_exception_handler(ChangePasswordFirst, _change_password_first)
     api_domain_handler = app.exception_handlers[DomainError]
 
     async def domain_error(request: Request, exc: DomainError) -> Response:

@@ -4,9 +4,9 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from api.deps import DB, MANAGERS, IdPath, require
-from api.schemas import UserIn, UserOut
+from api.schemas import OneTimePassword, UserIn, UserOut
 from core.tenancy import Actor
-from dispatch import staff
+from dispatch import accounts, staff
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -39,3 +39,32 @@ def revoke_tokens(
     """Every token the user holds stops working at once (a lost phone, someone who left)."""
     staff.revoke_tokens(session, user_id, actor=actor)
     return Response(status_code=204)
+
+
+@router.post("/{user_id}/deactivate", status_code=204, response_class=Response)
+def deactivate(
+    user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
+) -> Response:
+    """Someone who left: they cannot sign in, and every token and console session they hold
+    ends at once. Never the last active admin (409)."""
+    accounts.deactivate(session, actor=actor, user_id=user_id)
+    return Response(status_code=204)
+
+
+@router.post("/{user_id}/activate", status_code=204, response_class=Response)
+def activate(
+    user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
+) -> Response:
+    """They may sign in again (with a fresh sign-in: their old tokens stay void)."""
+    accounts.activate(session, actor=actor, user_id=user_id)
+    return Response(status_code=204)
+
+
+@router.post("/{user_id}/one-time-password", response_model=OneTimePassword)
+def one_time_password(
+    user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
+) -> OneTimePassword:
+    """A random password, shown once, that the user must change at their next sign-in; every
+    session they hold ends."""
+    password = accounts.set_password(session, actor=actor, user_id=user_id, one_time=True)
+    return OneTimePassword(password=password)

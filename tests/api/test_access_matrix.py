@@ -66,6 +66,7 @@ MATRIX = {
     ("POST", "/auth/token"):                                     "ok   ok   ok   ok   ok",
     ("POST", "/auth/logout"):                                    "ok   ok   ok   ok   401",
     ("GET", "/auth/me"):                                         "ok   ok   ok   ok   401",
+    ("POST", "/auth/password"):                                  "ok   ok   ok   ok   401",
     ("POST", "/branches"):                                       "ok   403  403  403  401",
     ("GET", "/branches"):                                        "ok   ok   ok   ok   401",
     ("GET", "/branches/{branch_id}"):                            "ok   own  own  own  401",
@@ -95,6 +96,9 @@ MATRIX = {
     ("POST", "/users"):                                          "ok   own  403  403  401",
     ("GET", "/users"):                                           "ok   ok   403  403  401",
     ("POST", "/users/{user_id}/revoke-tokens"):                  "ok   own  403  403  401",
+    ("POST", "/users/{user_id}/deactivate"):                     "ok   own  403  403  401",
+    ("POST", "/users/{user_id}/activate"):                       "ok   own  403  403  401",
+    ("POST", "/users/{user_id}/one-time-password"):              "ok   own  403  403  401",
     ("GET", "/audit"):                                           "ok   ok   403  403  401",
     ("GET", "/messages"):                                        "ok   ok   ok   403  401",
     ("POST", "/orders"):                                         "ok   own  own  403  401",
@@ -256,6 +260,10 @@ def _request(method: str, path: str, t: Things) -> dict:
             "status": "arrived",
         },
         ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
+        ("POST", "/auth/password"): {
+            "old_password": PASSWORD,
+            "new_password": f"another-long-password-{n}",
+        },
     }
     queries = {
         ("GET", "/branches/{branch_id}/payouts"): {
@@ -366,6 +374,32 @@ def test_a_deactivated_user_of_any_role_gets_401_everywhere(client, session):
                 f"{method} {API}{path} as {role}: {answer.status_code}"
             )
         assert session.get(User, user.id).active is False
+
+
+# What a user who signed in with a one-time password may still do.
+WHILE_PASSWORD_CHANGE_REQUIRED = {
+    ("POST", "/auth/token"),
+    ("POST", "/auth/password"),
+    ("POST", "/auth/logout"),
+    ("GET", "/auth/me"),
+}
+
+
+def test_a_one_time_password_is_refused_everywhere_but_choosing_ones_own(client, session):
+    own = make_branch(session)
+    things = _things(session, own, MOSCOW)
+    for role in ROLES[:4]:
+        user = make_user(session, role=role, branch=None if role == "admin" else own)
+        user.password_change_required = True
+        session.flush()
+        headers = auth(user)
+        for method, path in sorted(MATRIX.keys() - WHILE_PASSWORD_CHANGE_REQUIRED):
+            answer = client.request(method, headers=headers, **_request(method, path, things))
+            assert answer.status_code == 403, (
+                f"{method} {API}{path} as {role}: {answer.status_code}"
+            )
+            assert answer.json()["code"] == "password_change_required"
+        assert client.get(API + "/auth/me", headers=headers).status_code == 200
 
 
 def test_a_partner_branch_sees_no_phone_of_another_branchs_worker_in_the_message_log(

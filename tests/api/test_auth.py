@@ -28,6 +28,7 @@ def test_password_login_gives_a_bearer_token_that_opens_the_api(client, session)
         "username": user.username,
         "role": "dispatcher",
         "branch_id": branch.id,
+        "password_change_required": False,
     }
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from dispatch import demo
+from dispatch import demo, staff
 from dispatch.models import Branch, Client, Site, User
 from dispatch.staff import authenticate
 from workers.models import Worker
@@ -73,3 +73,22 @@ def test_passwords_are_random_outside_dev():
 def test_seed_refuses_a_database_with_branches(session, seeded):
     with pytest.raises(ValueError, match="already has branches"):
         demo.seed(session, workers=10, branches=1)
+
+
+def test_a_seed_for_an_api_on_the_network_gives_no_published_password(session):
+    """Issue 13, item 12: the published passwords exist only for a loopback-only API."""
+    result = demo.seed(session, workers=10, branches=1, env="dev", on_network=True)
+    assert all(
+        password != demo.DEV_PASSWORD.format(role=role) for role, password in result.logins.items()
+    )
+    assert demo.published_logins(session) == []
+
+
+def test_published_logins_names_the_demo_logins_that_keep_their_password(session, seeded):
+    assert demo.published_logins(session) == ["admin", "dispatcher", "foreman", "manager"]
+    manager = session.scalars(select(User).where(User.username == "manager")).one()
+    manager.password_hash = staff.hash_password("a-private-password")
+    admin = session.scalars(select(User).where(User.username == "admin")).one()
+    admin.active = False
+    session.flush()
+    assert demo.published_logins(session) == ["dispatcher", "foreman"]

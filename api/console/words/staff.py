@@ -1,0 +1,69 @@
+"""The staff page (managers switch their branch's accounts off and on, give one-time
+passwords) and the change-password page of every staff member."""
+
+WORDS = {
+    "staff_title": ("Сотрудники", "Staff"),
+    "staff_username": ("Логин", "Username"),
+    "staff_role": ("Роль", "Role"),
+    "staff_branch": ("Филиал", "Branch"),
+    "staff_state": ("Доступ", "Access"),
+    "staff_actions": ("Действия", "Actions"),
+    "staff_active": ("работает", "active"),
+    "staff_inactive": ("отключён", "switched off"),
+    "staff_must_change": ("сменит пароль при входе", "changes password at sign-in"),
+    "staff_deactivate": ("Отключить", "Switch off"),
+    "staff_activate": ("Включить", "Switch on"),
+    "staff_one_time": ("Временный пароль", "One-time password"),
+    "staff_one_time_made": (
+        "Временный пароль для {name}: {password} — покажите его один раз; при входе "
+        "сотрудник задаст свой.",
+        "One-time password for {name}: {password} — it is shown once; they choose their own "
+        "at sign-in.",
+    ),
+    "staff_deactivated": (
+        "{name} отключён: все его сеансы завершены.",
+        "{name} is switched off: every session of theirs has ended.",
+    ),
+    "staff_activated": ("{name} снова может войти.", "{name} may sign in again."),
+    "staff_none": ("Сотрудников нет", "No staff"),
+    "staff_role_admin": ("администратор", "admin"),
+    "staff_role_manager": ("управляющий", "manager"),
+    "staff_role_dispatcher": ("диспетчер", "dispatcher"),
+    "staff_role_foreman": ("бригадир", "foreman"),
+    "staff_err_last_active_admin": (
+        "Это последний активный администратор: отключить нельзя.",
+        "This is the last active admin: they cannot be switched off.",
+    ),
+    "staff_err_may_not_manage_user": (
+        "Управляющий отключает и меняет пароли только диспетчерам и бригадирам своего филиала.",
+        "A manager switches off and resets only their branch's dispatchers and foremen.",
+    ),
+    "password_title": ("Смена пароля", "Change password"),
+    "password_forced": (
+        "Вы вошли с временным паролем. Задайте свой, чтобы продолжить.",
+        "You signed in with a one-time password. Choose your own to go on.",
+    ),
+    "password_old": ("Текущий пароль", "Current password"),
+    "password_new": ("Новый пароль", "New password"),
+    "password_repeat": ("Новый пароль ещё раз", "New password again"),
+    "password_hint": (
+        "Не короче 10 знаков и не совпадает с логином.",
+        "At least 10 characters, and not your username.",
+    ),
+    "password_change": ("Сменить пароль", "Change password"),
+    "password_changed": (
+        "Пароль изменён. Другие ваши сеансы завершены.",
+        "Password changed. Your other sessions have ended.",
+    ),
+    "password_err_wrong_password": ("Текущий пароль неверен", "The current password is wrong"),
+    "password_err_old_required": ("Введите текущий пароль", "Enter your current password"),
+    "password_err_required": ("Введите пароль", "Enter a password"),
+    "password_err_too_short": ("Не короче 10 знаков", "At least 10 characters"),
+    "password_err_too_long": ("Не длиннее 200 знаков", "At most 200 characters"),
+    "password_err_is_username": ("Пароль не должен совпадать с логином", "Not your username"),
+    "password_err_unchanged": (
+        "Новый пароль совпадает с текущим",
+        "The new password is the same as the current one",
+    ),
+    "password_err_repeat": ("Пароли не совпадают", "The passwords do not match"),
+}
