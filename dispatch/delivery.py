@@ -114,10 +114,20 @@ def apply_early_statuses(session: Session, at: datetime) -> int:
         .where(exists().where(Message.provider_sid == EarlyStatus.provider_sid))
         .returning(EarlyStatus.provider_sid, EarlyStatus.status, EarlyStatus.error_code)
     ).all()
+    # Every message first, in id order, then their workers: locking a message while holding
+    # a worker it flagged could wait on a sender that holds that message and wants the worker.
+    messages = {
+        m.provider_sid: m
+        for m in session.scalars(
+            select(Message)
+            .where(Message.provider_sid.in_([sid for sid, _, _ in early]))
+            .order_by(Message.id)
+            .with_for_update()
+        )
+    }
     for provider_sid, status, error_code in early:
-        message = _by_sid(session, provider_sid)
-        if message is not None:
-            _apply_status(session, message, status, error_code)
+        if provider_sid in messages:
+            _apply_status(session, messages[provider_sid], status, error_code)
     session.execute(delete(EarlyStatus).where(EarlyStatus.received_at < at - EARLY_STATUS_KEPT))
     return len(early)
 

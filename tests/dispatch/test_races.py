@@ -436,3 +436,44 @@ def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: i
     assert statuses.count("released") == released_texts  # each told exactly once
     full = statuses.count("booked") >= order.booking_target
     assert order.status == ("filled" if full else "filling")
+
+
+def test_applying_kept_statuses_never_deadlocks_with_a_sender_flagging_the_worker(factory, scene):
+    """The reconciler's pass locked a message, flagged its worker, then locked the next
+    message; a sender holding that next message and flagging the same worker deadlocked.
+    Now every message is locked first, then the workers."""
+    _, _, _, worker_ids = scene
+    worker_id, sids = worker_ids[0], ["SMkeptA", "SMkeptB"]
+    with session_scope(factory) as session:
+        worker = session.get(Worker, worker_id)
+        for sid in sids:
+            session.add(
+                Message(
+                    direction="out",
+                    kind="offer",
+                    worker_id=worker_id,
+                    phone=worker.phone,
+                    body="Заказ",
+                    encoding="GSM-7",
+                    segments=1,
+                    status="sent",
+                    provider_sid=sid,
+                )
+            )
+            session.add(EarlyStatus(provider_sid=sid, status="undelivered", error_code="30003"))
+        second = session.scalars(select(Message.id).where(Message.provider_sid == sids[1])).one()
+
+    def reconcile():
+        with session_scope(factory) as session:
+            return delivery.apply_early_statuses(session, now())
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with session_scope(factory) as sender:  # a send job recording a failure
+            sender.scalars(select(Message).where(Message.id == second).with_for_update()).one()
+            applying = pool.submit(reconcile)
+            time.sleep(0.5)  # the pass is now waiting for the second message
+            sender.execute(select(Worker.id).where(Worker.id == worker_id).with_for_update())
+        # a deadlock raises here (OperationalError)
+        assert applying.result(timeout=10) == 2
+    with session_scope(factory) as session:
+        assert session.get(Worker, worker_id).phone_invalid
