@@ -67,10 +67,19 @@ def flush_checked(
         raise
 
 
-def locked(query):
+def locked(query, *, of=None, skip_locked: bool = False):
     """FOR NO KEY UPDATE, and take the row as locked, not the copy the session may already hold.
+
+    The one lock order for every writer: the order row, then its offer rows (by id), then the
+    worker row. A job that finds work by scanning offers collects ids without locking, then
+    locks the order (skip_locked: a busy order waits for the next run) and its offers, and
+    re-checks under the lock what it found. Outgoing message rows stand apart: nobody holding
+    an order, offer or worker waits for one (the outbox withdraws with SKIP LOCKED). No lock
+    is held over a network call or a wait (sms/sending.py commits its claim first).
 
     Not FOR UPDATE: that also blocks the KEY SHARE lock every insert of a row pointing at
     this one takes (a penalty or a text for the worker), so two transactions that had each
-    inserted one, then locked the worker, deadlocked. No key is ever changed in place."""
-    return query.with_for_update(key_share=True).execution_options(populate_existing=True)
+    inserted one, then locked the worker, deadlocked. No key is ever changed in place.
+    `of` names the table to lock when the query joins others only to filter."""
+    query = query.with_for_update(key_share=True, of=of, skip_locked=skip_locked)
+    return query.execution_options(populate_existing=True)

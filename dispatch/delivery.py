@@ -27,14 +27,31 @@ def deliver(
     gateway: Gateway,
     acquire_slot: Callable[[], bool],
 ) -> Outcome:
-    """Send one queued message exactly once (sms/sending.py): the claim is committed before the
-    provider call and the answer after it, so `transaction` (the job's session scope) is
-    opened twice. An offer becomes 'sent'; a permanent failure marks the worker."""
+    """Send one queued message exactly once (sms/sending.py). Each step that touches the row
+    is a short transaction of its own (`transaction` is the job's session scope); the
+    provider's list, the rate limiter and the provider call run with none open, so no row
+    lock is held over the network or a wait. An offer becomes 'sent'; a permanent failure
+    marks the worker."""
     with transaction() as session:
-        claimed = sending.claim(session, message_id, gateway, acquire_slot, now())
-        if isinstance(claimed, Outcome):
-            _act_on(session, claimed)
-            return claimed
+        seen = sending.look(session, message_id)
+    if seen is None:
+        return Outcome(message_id, None, "skipped")
+    if seen.status == "sending":  # a claim: a dead sender's once stale
+        sending.check_stale(seen, now())
+        candidates = sending.ask_provider(seen, gateway)
+        with transaction() as session:
+            settled = sending.settle(session, seen, candidates, now())
+            if settled is not None:
+                _act_on(session, settled)
+                return settled
+    elif not seen.sendable:
+        return seen.outcome("skipped")
+    if not acquire_slot():
+        raise SendLater("no sending slot within the wait; retry")
+    with transaction() as session:
+        claimed = sending.claim(session, message_id, now())
+    if isinstance(claimed, Outcome):
+        return claimed
     handover = sending.hand_over(claimed, gateway)
     with transaction() as session:
         outcome = sending.record(session, claimed, handover, now())
@@ -97,10 +114,20 @@ def apply_early_statuses(session: Session, at: datetime) -> int:
         .where(exists().where(Message.provider_sid == EarlyStatus.provider_sid))
         .returning(EarlyStatus.provider_sid, EarlyStatus.status, EarlyStatus.error_code)
     ).all()
+    # Every message first, in id order, then their workers: locking a message while holding
+    # a worker it flagged could wait on a sender that holds that message and wants the worker.
+    messages = {
+        m.provider_sid: m
+        for m in session.scalars(
+            select(Message)
+            .where(Message.provider_sid.in_([sid for sid, _, _ in early]))
+            .order_by(Message.id)
+            .with_for_update()
+        )
+    }
     for provider_sid, status, error_code in early:
-        message = _by_sid(session, provider_sid)
-        if message is not None:
-            _apply_status(session, message, status, error_code)
+        if provider_sid in messages:
+            _apply_status(session, messages[provider_sid], status, error_code)
     session.execute(delete(EarlyStatus).where(EarlyStatus.received_at < at - EARLY_STATUS_KEPT))
     return len(early)
 

@@ -8,7 +8,11 @@ A send is three steps, the first and last each in a transaction of its own:
    not take it; or `failed` for good.
 A sender that dies between 1 and 3 leaves a `sending` row. Once that claim is older than
 CLAIM_STALE, the next sender (a retried job, or the reconciler's) asks the provider whether
-it took the message; if so it records the provider's id, and only if not it sends again.
+it took the message (`ask_provider`) and then `settle`s the claim: the provider's id if it
+took it, else the row goes back to the queue and is sent again.
+No transaction is open, and so no row lock held, while the provider is asked or the sender
+waits for a rate slot: `look` reads the row in a short transaction of its own, and `settle`
+and `claim` lock it again and check that it is still as it was seen.
 """
 
 from dataclasses import dataclass
@@ -51,35 +55,96 @@ class Handover:
     error: GatewayError | None = None
 
 
-def claim(
-    session: Session, message_id: int, gateway: Gateway, acquire_slot, at: datetime
-) -> Claim | Outcome:
-    """Take the row for sending; a stale claim is first settled with the provider's record.
+@dataclass(frozen=True)
+class Seen:
+    """The row as a short read found it, to be checked again under the lock."""
 
-    Returns the Claim to hand over, or the Outcome when there is nothing to send (already
-    sent, another sender has it, or a dead sender's text turned out to have gone).
-    """
+    message_id: int
+    worker_id: int | None
+    status: str
+    provider_sid: str | None
+    claimed_at: datetime | None
+    created_at: datetime
+    phone: str
+    body: str
+
+    def outcome(self, result: str) -> Outcome:
+        return Outcome(self.message_id, self.worker_id, result)
+
+    @property
+    def sendable(self) -> bool:
+        return self.status == "queued" and self.provider_sid is None
+
+
+def look(session: Session, message_id: int) -> Seen | None:
+    """The outgoing row as it is now, without a lock (the caller commits before calling out)."""
     message = session.scalars(
-        select(Message)
-        .where(Message.id == message_id, Message.direction == "out")
-        .with_for_update(skip_locked=True)
+        select(Message).where(Message.id == message_id, Message.direction == "out")
     ).first()
     if message is None:
+        return None
+    return Seen(
+        message.id,
+        message.worker_id,
+        message.status,
+        message.provider_sid,
+        message.claimed_at,
+        message.created_at,
+        message.phone,
+        message.body,
+    )
+
+
+def check_stale(seen: Seen, at: datetime) -> None:
+    """A claim younger than CLAIM_STALE has a living sender: leave it to them."""
+    if seen.claimed_at is not None and seen.claimed_at > at - CLAIM_STALE:
+        raise SendLater("another sender holds this message; look again once it settles")
+
+
+def ask_provider(seen: Seen, gateway: Gateway) -> list[str]:
+    """The provider's ids of texts like this one since the claim: a network call, so no
+    transaction may be open around it."""
+    try:
+        return gateway.find_sent(
+            to=seen.phone, body=seen.body, since=seen.claimed_at or seen.created_at
+        )
+    except GatewayError as exc:
+        raise SendLater(f"cannot check a stale claim with the provider: {exc}") from exc
+
+
+def settle(session: Session, seen: Seen, candidates: list[str], at: datetime) -> Outcome | None:
+    """A dead sender's claim, with what the provider said: its id recorded (an Outcome), or
+    the row back in the queue (None: send it). A claim that moved on meanwhile is skipped."""
+    message = _lock(session, seen.message_id)
+    if message is None or (message.status, message.claimed_at) != ("sending", seen.claimed_at):
+        return seen.outcome("skipped")  # another sender settled or re-claimed it first
+    found = _unrecorded(session, candidates)
+    if found is not None:
+        _mark_sent(message, found, at)
+        return seen.outcome("sent")
+    message.status, message.claimed_at = "queued", None  # never arrived: send it now
+    return None
+
+
+def claim(session: Session, message_id: int, at: datetime) -> Claim | Outcome:
+    """Take a queued row for sending (the caller holds a rate slot already); an Outcome when
+    there is nothing to send (sent meanwhile, or another sender has it)."""
+    message = _lock(session, message_id, skip_locked=True)
+    if message is None:
         return Outcome(message_id, None, "skipped")
-    if message.status == "sending":
-        if message.claimed_at is not None and message.claimed_at > at - CLAIM_STALE:
-            raise SendLater("another sender holds this message; look again once it settles")
-        found = _taken_by_provider(session, message, gateway)
-        if found is not None:
-            _mark_sent(message, found, at)
-            return Outcome(message.id, message.worker_id, "sent")
-        message.status, message.claimed_at = "queued", None  # never arrived: send it now
     if message.status != "queued" or message.provider_sid is not None:
         return Outcome(message_id, message.worker_id, "skipped")
-    if not acquire_slot():
-        raise SendLater("no sending slot within the wait; retry")
     message.status, message.claimed_at = "sending", at
     return Claim(message.id, message.worker_id, message.phone, message.body)
+
+
+def _lock(session: Session, message_id: int, *, skip_locked: bool = False) -> Message | None:
+    return session.scalars(
+        select(Message)
+        .where(Message.id == message_id, Message.direction == "out")
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def hand_over(claimed: Claim, gateway: Gateway) -> Handover:
@@ -118,14 +183,9 @@ def _mark_sent(message: Message, provider_sid: str, at: datetime) -> None:
     message.sent_at = at
 
 
-def _taken_by_provider(session: Session, message: Message, gateway: Gateway) -> str | None:
-    """The provider's id of this message if it took it, not already recorded on another row
-    (the same words to the same phone twice are two texts)."""
-    since = message.claimed_at or message.created_at
-    try:
-        candidates = gateway.find_sent(to=message.phone, body=message.body, since=since)
-    except GatewayError as exc:
-        raise SendLater(f"cannot check a stale claim with the provider: {exc}") from exc
+def _unrecorded(session: Session, candidates: list[str]) -> str | None:
+    """The provider's id of this message among the candidates: one not already recorded on
+    another row (the same words to the same phone twice are two texts)."""
     if not candidates:
         return None
     recorded = set(

@@ -350,6 +350,9 @@ def phone_reply(
     if settings.twilio_auth_token:
         signature = RequestValidator(settings.twilio_auth_token).compute_signature(url, fields)
         headers["X-Twilio-Signature"] = signature
+    # Nothing is written yet: end the read, so no transaction (nor pooled connection) is held
+    # while the webhook, which needs one of its own, is called.
+    session.commit()
     try:
         answered = post_inbound(url, fields, headers)
     except httpx.HTTPError as exc:

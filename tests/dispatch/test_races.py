@@ -304,3 +304,176 @@ def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene)
         assert session.get(Message, message_id).status == "delivered"
         left = session.execute(delete(EarlyStatus).where(EarlyStatus.provider_sid == sid))
         assert left.rowcount == 0  # applied to the row, not left waiting
+
+
+@pytest.fixture
+def confirming(factory):
+    """A branch of eight workers, each offered every order (wave multiple 10)."""
+    with session_scope(factory) as session:
+        purge_code(session, "RACECONF")
+        branch = make_branch(  # late drop-outs are penalised, but never up to a suspension
+            session, wave_multiple=Decimal("10"), strikes_to_suspend=20, code="RACECONF"
+        )
+        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        workers = [
+            make_worker(
+                session, branch=branch, near=offset(MOSCOW, east_m=20 * i), phone=f"+7998{i:07d}"
+            )
+            for i in range(8)
+        ]
+        ids = (branch.id, site.id, [w.id for w in workers])
+    yield ids
+    with session_scope(factory) as session:
+        purge_branch(session, ids[0])
+
+
+def test_the_release_job_and_replies_to_the_same_order_at_once_never_deadlock(factory, confirming):
+    """The release job found offers by locking them and then locked their order; an answer
+    locks the order, then the offer: a NO during the release deadlocked. Now every writer
+    locks the order first; replies and the release race round after round."""
+    _, site_id, worker_ids = confirming
+    for day in range(15):
+        _release_while_replying(factory, site_id, worker_ids, day)
+
+
+def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: int) -> None:
+    from psycopg.errors import DeadlockDetected
+
+    from core.errors import Conflict
+    from dispatch import confirmations
+
+    # Roles move round: each worker is booked, on standby and silent in turn.
+    turn = worker_ids[day % 8 :] + worker_ids[: day % 8]
+    booked, standby, silent = turn[:3], turn[3:6], turn[6:]
+    with session_scope(factory) as session:
+        order = make_order(
+            session,
+            site=session.get(Site, site_id),
+            headcount=2,
+            starts_in=timedelta(days=1 + day),  # a day each: no round clashes with another
+        )
+        order_id, starts_at = order.id, order.starts_at
+        assert order.booking_target == 3
+    with session_scope(factory) as session:
+        fill.start_filling(session, order_id, NOW)
+        for i, worker_id in enumerate(booked + standby):
+            fill.answer(
+                session,
+                order_id=order_id,
+                worker_id=worker_id,
+                yes=True,
+                source="sms",
+                now=NOW + timedelta(minutes=i),
+            )
+    with session_scope(factory) as session:
+        assert confirmations.ask_confirmations(session, starts_at - timedelta(hours=12)) == 3
+    deadline = starts_at - timedelta(hours=3)
+
+    def reply(worker_id: int, yes: bool):
+        def run():
+            with session_scope(factory) as session:
+                fill.answer(
+                    session,
+                    order_id=order_id,
+                    worker_id=worker_id,
+                    yes=yes,
+                    source="sms",
+                    now=deadline,
+                )
+
+        return run
+
+    def release():
+        with session_scope(factory) as session:
+            confirmations.release_unconfirmed(session, deadline)
+
+    jobs = [
+        release,
+        reply(booked[0], False),  # drops out: standby moves up
+        reply(booked[1], True),  # confirms, perhaps after the release took it
+        reply(standby[0], False),
+        reply(silent[0], True),
+        reply(silent[1], False),
+        release,
+    ]
+    deadlocks = []
+
+    def run(i):
+        try:
+            jobs[i]()
+        except Conflict:
+            pass  # a reply the release overtook (the offer is released): a legal answer
+        except Exception as exc:
+            if not isinstance(getattr(exc, "orig", None), DeadlockDetected):
+                raise
+            deadlocks.append(i)
+
+    _run_together(len(jobs), run)
+    assert deadlocks == [], f"deadlock in round {day}"
+
+    with session_scope(factory) as session:
+        confirmations.release_unconfirmed(session, deadline)  # an order it skipped: now
+        offers = {
+            o.worker_id: o for o in session.scalars(select(Offer).where(Offer.order_id == order_id))
+        }
+        order = session.get(Order, order_id)
+        released_texts = session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.order_id == order_id, Message.kind == "booking_released")
+        )
+    statuses = [o.status for o in offers.values()]
+    assert statuses.count("booked") <= order.booking_target
+    assert offers[booked[0]].status in ("cancelled", "released")  # NO before or after
+    assert offers[booked[2]].status == "released"  # silent: released once the job ran
+    one = offers[booked[1]]
+    assert (one.status, one.confirmed_at is not None) in (("booked", True), ("released", False))
+    assert offers[standby[0]].status in ("declined", "cancelled")
+    for offer in offers.values():
+        if offer.status == "booked":  # asked and silent never stays booked past the deadline
+            assert offer.confirm_asked_at is None or offer.confirmed_at is not None
+        assert offer.status != "released" or offer.confirmed_at is None
+    assert statuses.count("released") == released_texts  # each told exactly once
+    full = statuses.count("booked") >= order.booking_target
+    assert order.status == ("filled" if full else "filling")
+
+
+def test_applying_kept_statuses_never_deadlocks_with_a_sender_flagging_the_worker(factory, scene):
+    """The reconciler's pass locked a message, flagged its worker, then locked the next
+    message; a sender holding that next message and flagging the same worker deadlocked.
+    Now every message is locked first, then the workers."""
+    _, _, _, worker_ids = scene
+    worker_id, sids = worker_ids[0], ["SMkeptA", "SMkeptB"]
+    with session_scope(factory) as session:
+        worker = session.get(Worker, worker_id)
+        for sid in sids:
+            session.add(
+                Message(
+                    direction="out",
+                    kind="offer",
+                    worker_id=worker_id,
+                    phone=worker.phone,
+                    body="Заказ",
+                    encoding="GSM-7",
+                    segments=1,
+                    status="sent",
+                    provider_sid=sid,
+                )
+            )
+            session.add(EarlyStatus(provider_sid=sid, status="undelivered", error_code="30003"))
+        second = session.scalars(select(Message.id).where(Message.provider_sid == sids[1])).one()
+
+    def reconcile():
+        with session_scope(factory) as session:
+            return delivery.apply_early_statuses(session, now())
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with session_scope(factory) as sender:  # a send job recording a failure
+            sender.scalars(select(Message).where(Message.id == second).with_for_update()).one()
+            applying = pool.submit(reconcile)
+            time.sleep(0.5)  # the pass is now waiting for the second message
+            sender.execute(select(Worker.id).where(Worker.id == worker_id).with_for_update())
+        # a deadlock raises here (OperationalError)
+        assert applying.result(timeout=10) == 2
+    with session_scope(factory) as session:
+        assert session.get(Worker, worker_id).phone_invalid

@@ -224,7 +224,7 @@ def die_after_claim(session, message, gateway, *, provider_took_it: bool) -> Non
     """A sender killed after its claim was committed: before or after the provider took the
     text, never having recorded the answer."""
     with steps(session)() as step:
-        claimed = sending.claim(step, message.id, gateway, always, now())
+        claimed = sending.claim(step, message.id, now())
     if provider_took_it:
         sending.hand_over(claimed, gateway)
     session.refresh(message)

@@ -295,6 +295,30 @@ def test_the_phone_shows_the_thread_and_a_reply_goes_through_the_signed_webhook(
     assert len(seen) == 1
 
 
+def test_no_transaction_of_the_reply_is_open_while_the_webhook_is_called(
+    sim, connection, session, office, monkeypatch
+):
+    """The webhook needs a connection of its own: the reply's request must not hold one, in
+    a transaction, over the call (here: its savepoint on the test's connection)."""
+    outside = connection.get_nested_transaction()  # the test's own, if any
+    during = []
+
+    def post(url, fields, headers):
+        during.append(connection.get_nested_transaction())
+        return _through(sim)(url, fields, headers)
+
+    monkeypatch.setattr(phone, "post_inbound", post)
+    form = sign_in(sim, office["dispatcher"])
+    sent = sim.post(
+        f"/console/phone/{office['petrov'].id}/reply",
+        data={**form, "body": "да"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    assert len(during) == 1 and during[0] is outside
+    assert _audits(session, "phone.reply")[0].entity_ids == [office["petrov"].id]
+
+
 def test_a_reply_signed_with_the_wrong_token_is_refused_by_the_webhook(
     sim, session_factory, session, office, monkeypatch
 ):
