@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch import overbooking
+from dispatch.errors import ShiftTooFarAhead
 from dispatch.models import ACTIVE_ORDER_STATUSES, Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
 from geo.points import Point
@@ -192,5 +192,5 @@ def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime,
     try:
         end_day = day + timedelta(days=1) if end < start else day
     except OverflowError:  # the last day of the calendar: far beyond any order's year
-        raise InvalidInput("date", "the shift must start within a year") from None
+        raise ShiftTooFarAhead("date", "the shift must start within a year") from None
     return starts_at, datetime.combine(end_day, end, tzinfo=tz)

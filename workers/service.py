@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
-from core.errors import InvalidInput
+from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
 from geo.points import Point
 from geo.queries import distance_m, within_m
@@ -39,7 +39,7 @@ def _clean(fields: WorkerFields, default_region: str) -> dict[str, Any]:
     if fields.full_name is not None:
         name = " ".join(fields.full_name.split())
         if not name:
-            raise InvalidInput("full_name", "full name is required")
+            raise FieldRequired("full_name", "full name is required")
         if "\x00" in name:  # PostgreSQL text cannot hold it (a CSV cell can)
             raise InvalidInput("full_name", "must not contain NUL characters")
         if len(name) > 200:
@@ -80,7 +80,7 @@ def create_worker(
 ) -> Worker:
     for required in ("full_name", "phone", "home", "skills", "branch_id"):
         if getattr(fields, required) is None:
-            raise InvalidInput(required, "field required")
+            raise FieldRequired(required, "field required")
     worker = Worker(**_clean(fields, default_region))
     _flush(session, worker)
     audit.log(session, actor, "worker.create", "worker", [worker.id], worker.branch_id)
