@@ -59,13 +59,3 @@ class FieldRequired(InvalidInput):
     """A field that must be filled in is missing or blank."""
 
     code = "field_required"
-
-
-def all_error_classes() -> list[type[DomainError]]:
-    """DomainError and every subclass imported so far, parents first."""
-    found, stack = [], [DomainError]
-    while stack:
-        cls = stack.pop(0)
-        found.append(cls)
-        stack.extend(cls.__subclasses__())
-    return found
