@@ -24,13 +24,14 @@ def _status_of(exc: DomainError) -> int:
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
     status = _status_of(exc)
     if isinstance(exc, InvalidInput):
-        # The same shape FastAPI gives for schema errors, so clients parse one format.
-        body = {"detail": [{"loc": list(exc.loc), "msg": exc.msg, "type": "value_error"}]}
+        # The same shape FastAPI gives for schema errors, so clients parse one format; the
+        # item's type is the error's stable code, as FastAPI's own types are.
+        body = {"detail": [{"loc": list(exc.loc), "msg": exc.msg, "type": exc.code}]}
     else:
         body = {"detail": str(exc)}
-    code = getattr(exc, "code", None)
-    if code:  # stable, for clients to act on; the detail is for people
-        body["code"] = code
+    body["code"] = exc.code  # clients branch on this, never on the English detail
+    if exc.reason is not None:
+        body["reason"] = exc.reason
     return JSONResponse(body, status_code=status)
 
 

@@ -217,6 +217,7 @@ class Rejected(BaseModel):
     row: int
     field: str | None
     msg: str
+    code: str  # the error's stable code (API.md: errors), e.g. "phone_invalid"
 
 
 class ImportReportOut(BaseModel):

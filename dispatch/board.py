@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch import overbooking
+from dispatch.errors import ShiftTooFarAhead
 from dispatch.models import ACTIVE_ORDER_STATUSES, Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
 from dispatch.privacy import Sight, show_workers
@@ -186,5 +186,5 @@ def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime,
     try:
         end_day = day + timedelta(days=1) if end < start else day
     except OverflowError:  # the last day of the calendar: far beyond any order's year
-        raise InvalidInput("date", "the shift must start within a year") from None
+        raise ShiftTooFarAhead("date", "the shift must start within a year") from None
     return starts_at, datetime.combine(end_day, end, tzinfo=tz)

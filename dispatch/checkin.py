@@ -32,6 +32,8 @@ _TOKEN = re.compile(rf"^([1-9][0-9]{{0,9}})-([A-Za-z0-9_-]{{{SIG_CHARS}}})$")
 
 
 class LinkNotFound(NotFound):
+    code = "checkin_link_not_found"
+
     def __init__(self) -> None:
         super().__init__("check-in link", "")
         self.args = ("this check-in link is not valid",)
@@ -40,9 +42,14 @@ class LinkNotFound(NotFound):
 class CheckInRefused(Conflict):
     """The link is genuine but cannot record an arrival now; `reason` names why."""
 
+    code = "checkin_refused"
+    reasons = ("not_booked", "cancelled", "closed", "expired", "too_early", "marked")
+
     def __init__(self, reason: str, message: str, opens_at: datetime | None = None):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown check-in refusal {reason!r}")
         super().__init__(message)
-        self.reason = reason  # not_booked | cancelled | closed | expired | too_early | marked
+        self.reason = reason
         self.opens_at = opens_at
 
 

@@ -1,60 +1,97 @@
-"""Errors of branches, clients, sites, orders and staff."""
+"""Errors of branches, clients, sites, staff, orders and the work on site; each has a stable
+`code` (core/errors.py) that the API sends and the console turns into words."""
 
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class BranchNotFound(NotFound):
+    code = "branch_not_found"
+
     def __init__(self, key: object):
         super().__init__("branch", key)
 
 
 class ClientNotFound(NotFound):
+    code = "client_not_found"
+
     def __init__(self, key: object):
         super().__init__("client", key)
 
 
 class SiteNotFound(NotFound):
+    code = "site_not_found"
+
     def __init__(self, key: object):
         super().__init__("site", key)
 
 
 class UserNotFound(NotFound):
+    code = "user_not_found"
+
     def __init__(self, key: object):
         super().__init__("user", key)
 
 
+class PenaltyNotFound(NotFound):
+    code = "penalty_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("penalty", key)
+
+
+class WordingNotFound(NotFound):
+    code = "wording_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("wording", key)
+
+
 class DuplicateName(Conflict):
+    code = "duplicate_name"
+
     def __init__(self, field: str, value: str):
         super().__init__(f"{field}: {value!r} is already taken")
         self.field = field
 
 
 class OrderNotFound(NotFound):
+    code = "order_not_found"
+
     def __init__(self, key: object):
         super().__init__("order", key)
 
 
 class OfferNotFound(NotFound):
+    code = "offer_not_found"
+
     def __init__(self, order_id: int, worker_id: int):
         super().__init__("offer", f"of order {order_id} to worker {worker_id}")
 
 
 class OrderClosed(Conflict):
+    code = "order_closed"
+
     def __init__(self, code: str, status: str):
         super().__init__(f"order {code} is {status}; it takes no more answers")
 
 
 class OfferClosed(Conflict):
+    code = "offer_closed"
+
     def __init__(self, status: str):
         super().__init__(f"the offer is {status}; it cannot be accepted")
 
 
 class BookedElsewhere(Conflict):
+    code = "booked_elsewhere"
+
     def __init__(self, worker_id: int, code: str):
         super().__init__(f"worker {worker_id} is already booked on order {code} at that time")
 
 
 class NotEligible(Conflict):
+    code = "not_eligible"
+
     def __init__(self, worker_id: int, why: str):
         super().__init__(f"worker {worker_id} {why}")
 
@@ -100,3 +137,138 @@ class MayNotManageUser(Forbidden):
         super().__init__(
             f"a {actor_role} may not switch off or reset the password of a {user_role}"
         )
+
+
+# -- staff and the registry ----------------------------------------------------------------
+
+
+class HeadOfficeOnly(Forbidden):
+    """Only an admin (the head office) may do this."""
+
+    code = "head_office_only"
+
+
+class NotAForeman(InvalidInput):
+    code = "not_a_foreman"
+
+
+# -- taking an order in and cancelling it -------------------------------------------------
+
+
+class TimeWithoutOffset(InvalidInput):
+    code = "time_without_offset"
+
+
+class HeadcountOutOfRange(InvalidInput):
+    code = "headcount_out_of_range"
+
+
+class ShiftInPast(InvalidInput):
+    code = "shift_in_past"
+
+
+class ShiftTooFarAhead(InvalidInput):
+    code = "shift_too_far_ahead"
+
+
+class ShiftEndsBeforeStart(InvalidInput):
+    code = "shift_ends_before_start"
+
+
+class ShiftTooLong(InvalidInput):
+    code = "shift_too_long"
+
+
+class NegativeRate(InvalidInput):
+    code = "negative_rate"
+
+
+class ReasonRequired(InvalidInput):
+    code = "reason_required"
+
+
+class OrderFinished(Conflict):
+    """The order is already completed or cancelled."""
+
+    code = "order_finished"
+
+
+class OrderUnderWay(Conflict):
+    """Attendance is marked: the order can no longer be cancelled."""
+
+    code = "order_under_way"
+
+
+class NoFreeOrderCode(Conflict):
+    code = "no_free_order_code"
+
+
+# -- marks on site and the close ------------------------------------------------------------
+
+
+class OrderCancelled(Conflict):
+    code = "order_cancelled"
+
+
+class AttendanceFinal(Conflict):
+    """The shift is closed: its marks are final."""
+
+    code = "attendance_final"
+
+
+class NotBooked(Conflict):
+    code = "not_booked"
+
+
+class ShiftNotStarted(Conflict):
+    code = "shift_not_started"
+
+
+class NoArrival(Conflict):
+    """Left early without an arrival to leave from."""
+
+    code = "no_arrival"
+
+
+class UnknownMark(InvalidInput):
+    code = "unknown_mark"
+
+
+class MarkInFuture(InvalidInput):
+    code = "mark_in_future"
+
+
+class ArrivalTooEarly(InvalidInput):
+    code = "arrival_too_early"
+
+
+class ArrivalAfterEnd(InvalidInput):
+    code = "arrival_after_end"
+
+
+class LeftBeforeArrival(InvalidInput):
+    code = "left_before_arrival"
+
+
+class NotCheckedIn(Conflict):
+    """A check-in to confirm that never happened."""
+
+    code = "not_checked_in"
+
+
+# -- reviews --------------------------------------------------------------------------------
+
+
+class DidNotWork(Conflict):
+    """A review of a worker who did not work on the order."""
+
+    code = "did_not_work"
+
+
+# -- branch policy ------------------------------------------------------------------------
+
+
+class PolicyInvalid(InvalidInput):
+    """A policy knob unknown, of the wrong type, out of its bounds, or at odds with another."""
+
+    code = "policy_invalid"

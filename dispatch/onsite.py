@@ -15,9 +15,21 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import locked
-from core.errors import Conflict, InvalidInput
 from core.tenancy import SYSTEM, Actor
 from dispatch import record
+from dispatch.errors import (
+    ArrivalAfterEnd,
+    ArrivalTooEarly,
+    AttendanceFinal,
+    LeftBeforeArrival,
+    MarkInFuture,
+    NoArrival,
+    NotBooked,
+    NotCheckedIn,
+    OrderCancelled,
+    ShiftNotStarted,
+    UnknownMark,
+)
 from dispatch.models import ATTENDANCE, Branch, Offer, Order
 from dispatch.orders import get_order, visible_orders
 from rating import policy
@@ -30,15 +42,11 @@ UNDER_WAY = ("open", "filling", "filled", "short", "in_progress")
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
 
 
-class NotCheckedIn(Conflict):
-    """A check-in to confirm that never happened."""
-
-
 def _check_open(order: Order) -> None:
     if order.status == "cancelled":
-        raise Conflict(f"order {order.code} is cancelled")
+        raise OrderCancelled(f"order {order.code} is cancelled")
     if order.closed_at is not None:
-        raise Conflict(f"order {order.code} is closed: its attendance is final")
+        raise AttendanceFinal(f"order {order.code} is closed: its attendance is final")
 
 
 def _booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
@@ -46,26 +54,26 @@ def _booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).one_or_none()
     if offer is None or offer.status != "booked":
-        raise Conflict(f"worker {worker_id} is not booked on order {order.code}")
+        raise NotBooked(f"worker {worker_id} is not booked on order {order.code}")
     return offer
 
 
 def _check_time(order: Order, offer: Offer, status: str, at: datetime, now: datetime) -> None:
     if at > now:
-        raise InvalidInput("at", "is in the future")
+        raise MarkInFuture("at", "is in the future")
     if status == "no_show":
         if now < order.starts_at:
-            raise Conflict(f"order {order.code} has not started: nobody is a no-show yet")
+            raise ShiftNotStarted(f"order {order.code} has not started: nobody is a no-show yet")
         return
     if at < order.starts_at - EARLIEST_ARRIVAL:
-        raise InvalidInput("at", f"is more than {EARLIEST_ARRIVAL} before the start")
+        raise ArrivalTooEarly("at", f"is more than {EARLIEST_ARRIVAL} before the start")
     if at > order.ends_at:
-        raise InvalidInput("at", "is after the end of the shift")
+        raise ArrivalAfterEnd("at", "is after the end of the shift")
     if status == "left_early":
         if offer.arrived_at is None:
-            raise Conflict(f"worker {offer.worker_id} has no arrival to leave from: mark it first")
+            raise NoArrival(f"worker {offer.worker_id} has no arrival to leave from: mark it first")
         if at < offer.arrived_at:
-            raise InvalidInput("at", "is before the worker's arrival")
+            raise LeftBeforeArrival("at", "is before the worker's arrival")
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,7 @@ def mark_attendance(
 ) -> Offer:
     """The foreman's mark for one booked worker; corrections allowed until the close."""
     if status not in ATTENDANCE:
-        raise InvalidInput("status", f"must be one of {', '.join(ATTENDANCE)}")
+        raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
     at = at or now
     order = get_order(session, order_id, actor=actor, lock=True)
     _check_open(order)
@@ -286,7 +294,7 @@ def close_shift(session: Session, order_id: int, *, actor: Actor, now: datetime)
     order = get_order(session, order_id, actor=actor, lock=True)
     _check_open(order)
     if now < order.starts_at:
-        raise Conflict(f"order {order.code} has not started yet")
+        raise ShiftNotStarted(f"order {order.code} has not started yet")
     for offer in _unmarked(session, order):
         _apply(session, order, offer, status="no_show", at=now, by=actor, now=now)
     order.closed_at, order.status, order.next_wave_at = now, "completed", None

@@ -10,12 +10,25 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked, locked
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import Actor
 from dispatch import messaging, overbooking, record
-from dispatch.errors import OrderNotFound
+from dispatch.errors import (
+    HeadcountOutOfRange,
+    NegativeRate,
+    NoFreeOrderCode,
+    OrderFinished,
+    OrderNotFound,
+    OrderUnderWay,
+    ReasonRequired,
+    ShiftEndsBeforeStart,
+    ShiftInPast,
+    ShiftTooFarAhead,
+    ShiftTooLong,
+    TimeWithoutOffset,
+)
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.policy import check_knob
 from dispatch.registry import get_site
@@ -29,7 +42,9 @@ CLOSED = ("completed", "cancelled")
 
 
 class CodeTaken(Conflict):
-    """Two live orders drew the same code; the caller draws again."""
+    """Two live orders drew the same code; the caller draws again (never leaves here)."""
+
+    code = "order_code_taken"
 
 
 @dataclass
@@ -51,36 +66,57 @@ def _check_times(data: OrderInput, now: datetime) -> None:
     for name in ("starts_at", "ends_at"):
         value = getattr(data, name)
         if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInput(name, "time must carry an offset, like 2026-11-27T08:00:00+03:00")
+            raise TimeWithoutOffset(
+                name, "time must carry an offset, like 2026-11-27T08:00:00+03:00"
+            )
     if data.starts_at <= now:
-        raise InvalidInput("starts_at", "the shift must start in the future")
+        raise ShiftInPast("starts_at", "the shift must start in the future")
     if data.starts_at > now + MAX_AHEAD:
-        raise InvalidInput("starts_at", "the shift must start within a year")
+        raise ShiftTooFarAhead("starts_at", "the shift must start within a year")
     if data.ends_at <= data.starts_at:
-        raise InvalidInput("ends_at", "the shift must end after it starts")
+        raise ShiftEndsBeforeStart("ends_at", "the shift must end after it starts")
     if data.ends_at - data.starts_at > MAX_SHIFT:
-        raise InvalidInput("ends_at", "a shift lasts at most 24 hours")
+        raise ShiftTooLong("ends_at", "a shift lasts at most 24 hours")
 
 
-def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
-    """Take an order in and start filling it as soon as the transaction commits."""
+@dataclass(frozen=True)
+class CheckedOrder:
+    """An order's input that passed every rule, with what taking it in needs."""
+
+    site: Site
+    client: Client
+    branch: Branch
+    skill: str
+    knobs: dict[str, object]  # overbook_factor, overbooking_mode, fill_goal: order's or branch's
+
+
+def check_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> CheckedOrder:
+    """Every rule an order must pass, reading only: the console's field check runs it on
+    each keystroke, and create_order runs it first."""
     site = get_site(session, data.site_id, actor=actor)
     client = session.get(Client, site.client_id)
     branch = session.get(Branch, client.branch_id)
     skill = normalise_skill(data.skill)
     if not 1 <= data.headcount <= 500:
-        raise InvalidInput("headcount", "headcount must be 1 to 500")
+        raise HeadcountOutOfRange("headcount", "headcount must be 1 to 500")
     _check_times(data, now)
     check_foreman(session, data.foreman_id, branch.id)
     for name in ("client_rate", "worker_rate"):
         if getattr(data, name) < 0:
-            raise InvalidInput(name, "a rate cannot be negative")
+            raise NegativeRate(name, "a rate cannot be negative")
     knobs = {
         name: check_knob(name, getattr(data, name))
         if getattr(data, name) is not None
         else getattr(branch, name)
         for name in ("overbook_factor", "overbooking_mode", "fill_goal")
     }
+    return CheckedOrder(site=site, client=client, branch=branch, skill=skill, knobs=knobs)
+
+
+def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
+    """Take an order in and start filling it as soon as the transaction commits."""
+    checked = check_order(session, actor=actor, data=data, now=now)
+    branch, knobs = checked.branch, checked.knobs
     if knobs["overbooking_mode"] == "fixed":
         target = overbooking.fixed_target(data.headcount, knobs["overbook_factor"])
     else:
@@ -89,9 +125,9 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         )
     order = Order(
         branch_id=branch.id,
-        client_id=client.id,
-        site_id=site.id,
-        skill=skill,
+        client_id=checked.client.id,
+        site_id=checked.site.id,
+        skill=checked.skill,
         headcount=data.headcount,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
@@ -132,7 +168,7 @@ def _store_with_fresh_code(session: Session, order: Order) -> None:
             return
         except CodeTaken:
             continue
-    raise Conflict("could not draw a free order code")
+    raise NoFreeOrderCode("could not draw a free order code")
 
 
 def visible_orders(query, actor: Actor):
@@ -208,13 +244,13 @@ def cancel_order(
 ) -> Order:
     """Release everyone; tell those who were booked, on standby or already texted."""
     if not reason.strip():
-        raise InvalidInput("reason", "a reason is required")
+        raise ReasonRequired("reason", "a reason is required")
     order = get_order(session, order_id, actor=actor, lock=True)
     if order.status in CLOSED:
-        raise Conflict(f"order {order.code} is already {order.status}")
+        raise OrderFinished(f"order {order.code} is already {order.status}")
     marked = select(Offer.id).where(Offer.order_id == order.id, Offer.attendance.is_not(None))
     if session.scalar(marked.limit(1)) is not None:
-        raise Conflict(
+        raise OrderUnderWay(
             f"order {order.code} is under way (attendance is marked): release the workers and "
             "close the shift instead"
         )

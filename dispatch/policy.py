@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from core.errors import InvalidInput
+from dispatch.errors import PolicyInvalid
 
 # ISO 4217 codes of the countries the franchise works in, and the usual hard currencies.
 CURRENCIES = ("RUB", "KZT", "BYN", "UZS", "KGS", "AMD", "AZN", "GEL", "TJS", "MDL", "EUR", "USD")
@@ -108,23 +108,23 @@ def check_knob(name: str, value: Any) -> Any:
     """One knob's value converted and bounded, or InvalidInput at ('policy', name)."""
     knob = KNOBS.get(name)
     if knob is None:
-        raise InvalidInput(("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}")
+        raise PolicyInvalid(("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}")
     if knob.type is bool:
         if not isinstance(value, bool):
-            raise InvalidInput(("policy", name), f"{value!r} is not true or false")
+            raise PolicyInvalid(("policy", name), f"{value!r} is not true or false")
         return value
     try:
         converted = knob.type(str(value)) if knob.type is Decimal else knob.type(value)
         if isinstance(converted, Decimal):  # to the stored scale, the default's (1.50, 0.950)
             converted = converted.quantize(knob.default, rounding=ROUND_HALF_UP)
     except Exception:
-        raise InvalidInput(("policy", name), f"{value!r} is not a {knob.type.__name__}") from None
+        raise PolicyInvalid(("policy", name), f"{value!r} is not a {knob.type.__name__}") from None
     if knob.choices and converted not in knob.choices:
-        raise InvalidInput(("policy", name), f"must be one of {', '.join(knob.choices)}")
+        raise PolicyInvalid(("policy", name), f"must be one of {', '.join(knob.choices)}")
     if knob.ge is not None and converted < knob.ge:
-        raise InvalidInput(("policy", name), f"must be at least {knob.ge}")
+        raise PolicyInvalid(("policy", name), f"must be at least {knob.ge}")
     if knob.le is not None and converted > knob.le:
-        raise InvalidInput(("policy", name), f"must be at most {knob.le}")
+        raise PolicyInvalid(("policy", name), f"must be at most {knob.le}")
     return converted
 
 
@@ -134,9 +134,9 @@ def merge_policy(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
     for name, value in changes.items():
         merged[name] = check_knob(name, value)
     if merged["search_radius_m"] > merged["max_radius_m"]:
-        raise InvalidInput(("policy", "search_radius_m"), "must not exceed max_radius_m")
+        raise PolicyInvalid(("policy", "search_radius_m"), "must not exceed max_radius_m")
     if merged["confirm_by_h"] >= merged["confirm_ask_h"]:
-        raise InvalidInput(("policy", "confirm_by_h"), "must be fewer hours than confirm_ask_h")
+        raise PolicyInvalid(("policy", "confirm_by_h"), "must be fewer hours than confirm_ask_h")
     if merged["late_grace_min"] >= merged["late_as_no_show_min"]:
-        raise InvalidInput(("policy", "late_grace_min"), "must be less than late_as_no_show_min")
+        raise PolicyInvalid(("policy", "late_grace_min"), "must be less than late_as_no_show_min")
     return merged

@@ -10,14 +10,15 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import locked
-from core.errors import NotFound
 from core.tenancy import SYSTEM, Actor
+from dispatch.errors import PenaltyNotFound
 from dispatch.messaging import tell
 from dispatch.models import ATTENDANCE, Branch, Offer, Order
 from rating import service as ledger
 from rating.models import PenaltyEvent
 from rating.policy import StrikePolicy
 from sms.templates import penalty_words
+from workers.errors import WorkerNotFound
 from workers.models import Worker
 
 CAME = tuple(a for a in ATTENDANCE if a != "no_show")
@@ -219,7 +220,7 @@ def _sees(session: Session, actor: Actor, event: PenaltyEvent) -> Order | None:
     worker_branch = session.get(Worker, event.worker_id).branch_id
     if actor.sees_branch(worker_branch) or (order and actor.sees_branch(order.branch_id)):
         return order
-    raise NotFound("penalty", event.id)
+    raise PenaltyNotFound(event.id)
 
 
 def reverse_penalty(
@@ -242,7 +243,7 @@ def worker_penalties(session: Session, worker_id: int, *, actor: Actor) -> list[
     entries = ledger.history(session, worker_id)
     worker = session.get(Worker, worker_id)
     if worker is None:
-        raise NotFound("worker", worker_id)
+        raise WorkerNotFound(worker_id)
     if actor.sees_branch(worker.branch_id):
         return entries
     orders = {
@@ -251,5 +252,5 @@ def worker_penalties(session: Session, worker_id: int, *, actor: Actor) -> list[
     }
     mine = [e for e in entries if e.order_id and actor.sees_branch(orders.get(e.order_id))]
     if not mine:
-        raise NotFound("worker", worker_id)
+        raise WorkerNotFound(worker_id)
     return mine

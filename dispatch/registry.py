@@ -8,9 +8,16 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
-from core.errors import Forbidden, InvalidInput
+from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
-from dispatch.errors import BranchNotFound, ClientNotFound, DuplicateName, SiteNotFound
+from dispatch.errors import (
+    BranchNotFound,
+    ClientNotFound,
+    DuplicateName,
+    HeadOfficeOnly,
+    ReasonRequired,
+    SiteNotFound,
+)
 from dispatch.models import Branch, Client, ClientBlock, Site
 from dispatch.policy import DEFAULTS, merge_policy
 from dispatch.staff import check_foreman
@@ -52,7 +59,7 @@ def create_branch(
     policy: dict[str, Any] | None = None,
 ) -> Branch:
     if actor.branch_id is not None:
-        raise Forbidden("only the head office opens branches")
+        raise HeadOfficeOnly("only the head office opens branches")
     knobs = merge_policy(DEFAULTS, policy or {})
     branch = Branch(
         code=code.upper(),
@@ -126,7 +133,7 @@ def create_client(session: Session, *, actor: Actor, branch_id: int, name: str) 
     get_branch(session, branch_id, actor=actor)
     clean = " ".join(name.split())
     if not clean:
-        raise InvalidInput("name", "name is required")
+        raise FieldRequired("name", "name is required")
     client = Client(branch_id=branch_id, name=clean)
     _flush_unique(session, client, "name", clean)
     audit.log(session, actor, "client.create", "client", [client.id], branch_id)
@@ -136,7 +143,7 @@ def create_client(session: Session, *, actor: Actor, branch_id: int, name: str) 
 def update_client(session: Session, client: Client, *, actor: Actor, name: str) -> Client:
     clean = " ".join(name.split())
     if not clean:
-        raise InvalidInput("name", "name is required")
+        raise FieldRequired("name", "name is required")
     client.name = clean
     _flush_unique(session, client, "name", clean)
     audit.log(session, actor, "client.update", "client", [client.id], client.branch_id)
@@ -181,7 +188,7 @@ def create_site(
     check_foreman(session, foreman_id, branch.id)
     for field, value in (("name", name), ("address", address)):
         if not value.strip():
-            raise InvalidInput(field, f"{field} is required")
+            raise FieldRequired(field, f"{field} is required")
     site = Site(
         client_id=client.id,
         name=name.strip(),
@@ -199,7 +206,7 @@ def create_site(
 def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) -> Site:
     for field in ("name", "address"):
         if field in changes and not changes[field].strip():
-            raise InvalidInput(field, f"{field} is required")
+            raise FieldRequired(field, f"{field} is required")
     if "location" in changes:
         changes = {**changes, "location": changes["location"].to_db()}
     if changes.get("foreman_id") is not None:
@@ -244,7 +251,7 @@ def block_worker(
     """The client will not get this worker again; blocking twice is a no-op (the PK decides)."""
     client = get_client(session, client_id, actor=actor)
     if not reason.strip():
-        raise InvalidInput("reason", "a reason is required")
+        raise ReasonRequired("reason", "a reason is required")
     block = ClientBlock(
         client_id=client.id, worker_id=worker_id, reason=reason.strip(), created_by=actor.user_id
     )

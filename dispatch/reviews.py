@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import locked
-from core.errors import Conflict, InvalidInput
+from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch import record
+from dispatch.errors import DidNotWork
 from dispatch.models import Offer
 from dispatch.orders import get_order
 from rating import service as ledger
@@ -44,7 +45,7 @@ def review_worker(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).one_or_none()
     if offer is None or offer.attendance not in record.CAME:
-        raise Conflict(f"worker {worker_id} did not work on order {order.code}")
+        raise DidNotWork(f"worker {worker_id} did not work on order {order.code}")
     review = ledger.add_review(
         session,
         order_id=order.id,

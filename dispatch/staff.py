@@ -10,7 +10,13 @@ from core import audit
 from core.db import flush_checked
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch.errors import BranchNotFound, DuplicateName, UserNotFound, WeakPassword
+from dispatch.errors import (
+    BranchNotFound,
+    DuplicateName,
+    NotAForeman,
+    UserNotFound,
+    WeakPassword,
+)
 from dispatch.models import ROLES, Branch, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -172,4 +178,4 @@ def check_foreman(session: Session, user_id: int | None, branch_id: int) -> None
         return
     user = session.get(User, user_id)
     if user is None or user.role != "foreman" or user.branch_id != branch_id or not user.active:
-        raise InvalidInput("foreman_id", f"user {user_id} is not an active foreman of this branch")
+        raise NotAForeman("foreman_id", f"user {user_id} is not an active foreman of this branch")

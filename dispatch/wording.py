@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import NotFound
 from core.tenancy import Actor
+from dispatch.errors import WordingNotFound
 from dispatch.models import Branch
 from dispatch.registry import get_branch
 from sms import templates
@@ -69,7 +69,7 @@ def reset_wording(
     branch = get_branch(session, branch_id, actor=actor)
     row = session.get(TemplateOverride, (branch.id, kind, language))
     if row is None:
-        raise NotFound("wording", f"{kind}/{language}")
+        raise WordingNotFound(f"{kind}/{language}")
     session.delete(row)
     session.flush()
     session.info.pop(_CACHE, None)

@@ -10,6 +10,10 @@ from core.errors import InvalidInput
 SRID = 4326
 
 
+class CoordinateOutOfRange(InvalidInput):
+    code = "coordinate_out_of_range"
+
+
 @dataclass(frozen=True)
 class Point:
     lat: float
@@ -17,9 +21,9 @@ class Point:
 
     def __post_init__(self) -> None:
         if not -90.0 <= self.lat <= 90.0:
-            raise InvalidInput("lat", f"latitude {self.lat} is outside -90..90")
+            raise CoordinateOutOfRange("lat", f"latitude {self.lat} is outside -90..90")
         if not -180.0 <= self.lon <= 180.0:
-            raise InvalidInput("lon", f"longitude {self.lon} is outside -180..180")
+            raise CoordinateOutOfRange("lon", f"longitude {self.lon} is outside -180..180")
 
     def to_db(self) -> WKTElement:
         """For a geography(Point, 4326) column: PostGIS wants lon first."""

@@ -6,6 +6,13 @@ from core.errors import InvalidInput
 from sms.segments import measure
 from sms.transliteration import to_latin
 
+
+class TemplateInvalid(InvalidInput):
+    """A branch's wording that cannot be used: unreadable, empty, unknown fields, too long."""
+
+    code = "template_invalid"
+
+
 SKILL_NAMES = {
     "ru": {
         "loader": "грузчик",
@@ -161,16 +168,16 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
     try:
         used = {name for _, name, _, _ in Formatter().parse(body) if name is not None}
     except ValueError as exc:
-        raise InvalidInput("body", f"not a valid template: {exc}") from None
+        raise TemplateInvalid("body", f"not a valid template: {exc}") from None
     allowed = fields_of(kind, language)
     if not used <= allowed:
         unknown = ", ".join(sorted(used - allowed))
-        raise InvalidInput(
+        raise TemplateInvalid(
             "body",
             f"unknown fields {unknown}; this text may use {', '.join(sorted(allowed)) or 'none'}",
         )
     if not body.strip():
-        raise InvalidInput("body", "the text is empty")
+        raise TemplateInvalid("body", "the text is empty")
     longest = render(
         kind,
         language,
@@ -180,7 +187,7 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
     )
     parts = measure(longest).segments
     if kind == "offer" and parts > MAX_OFFER_SEGMENTS:
-        raise InvalidInput(
+        raise TemplateInvalid(
             "body",
             f"an offer can take {parts} SMS segments with long values; "
             f"at most {MAX_OFFER_SEGMENTS} are allowed",

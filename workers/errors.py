@@ -1,19 +1,42 @@
 """Errors of the worker registry."""
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 
 
 class WorkerNotFound(NotFound):
+    code = "worker_not_found"
+
     def __init__(self, worker_id: int):
         super().__init__("worker", worker_id)
 
 
 class PhoneTaken(Conflict):
+    code = "phone_taken"
+
     def __init__(self, phone: str):
         super().__init__(f"phone: {phone} is already registered to another worker")
         self.phone = phone
 
 
 class BranchUnknown(NotFound):
+    """A branch named on a worker that does not exist (the registry's BranchNotFound, seen
+    from the worker registry's layer)."""
+
+    code = "worker_branch_not_found"
+
     def __init__(self, branch_id: int):
         super().__init__("branch", branch_id)
+
+
+class PhoneInvalid(InvalidInput):
+    """Not a phone number, not a valid one, not mobile, or of a country not served."""
+
+    code = "phone_invalid"
+
+
+class UnknownSkill(InvalidInput):
+    code = "unknown_skill"
+
+
+class SkillsRequired(InvalidInput):
+    code = "skills_required"

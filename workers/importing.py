@@ -13,7 +13,13 @@ from geo.points import Point
 from workers.errors import PhoneTaken
 from workers.models import Worker
 from workers.phones import to_e164
-from workers.service import WorkerFields, create_worker, update_worker
+from workers.service import (
+    WorkerFields,
+    check_changes,
+    check_new_worker,
+    create_worker,
+    update_worker,
+)
 
 REQUIRED_COLUMNS = ("full_name", "phone", "lat", "lon", "skills")
 OPTIONAL_COLUMNS = ("language", "vetted")
@@ -103,13 +109,12 @@ def import_workers(
 ) -> ImportReport:
     """Create new phones, update this branch's existing ones, reject each bad row with its field.
 
-    Each row runs in its own savepoint: a bad row writes nothing, good rows are kept
-    (unless dry_run, when the caller's transaction is rolled back to where it began).
+    Each row runs in its own savepoint: a bad row writes nothing, good rows are kept. A dry
+    run checks each row with the same rules and writes nothing at all (no id drawn, no audit).
     """
     _, rows = read_rows(data)
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
-    outer = session.begin_nested() if dry_run else None
     for number, row in rows:
         try:
             with session.begin_nested():
@@ -117,29 +122,43 @@ def import_workers(
                 phone = to_e164(fields.phone or "", default_region)
                 if phone in seen:
                     raise InvalidInput("phone", f"{phone} repeats row {seen[phone]}")
-                existing = session.scalars(
-                    select(Worker).where(Worker.phone == phone).with_for_update(key_share=True)
-                ).one_or_none()
+                query = select(Worker).where(Worker.phone == phone)
+                if not dry_run:
+                    query = query.with_for_update(key_share=True)
+                existing = session.scalars(query).one_or_none()
                 if existing is None:
-                    create_worker(
-                        session, actor=actor, fields=fields, default_region=default_region
-                    )
+                    if dry_run:
+                        check_new_worker(fields, default_region)
+                    else:
+                        create_worker(
+                            session, actor=actor, fields=fields, default_region=default_region
+                        )
                     report.created += 1
                 elif existing.branch_id == branch_id:
                     fields.branch_id = None  # an update keeps the worker where they are
-                    update_worker(
-                        session, existing, actor=actor, fields=fields, default_region=default_region
-                    )
+                    if dry_run:
+                        check_changes(fields, default_region)
+                    else:
+                        update_worker(
+                            session,
+                            existing,
+                            actor=actor,
+                            fields=fields,
+                            default_region=default_region,
+                        )
                     report.updated += 1
                 else:
                     raise PhoneTaken(phone)
                 seen[phone] = number  # only rows that were stored count as taken
         except InvalidInput as exc:
-            report.rejected.append({"row": number, "field": exc.loc[1], "msg": exc.msg})
+            report.rejected.append(_rejected(number, exc.loc[1], exc.msg, exc))
         except PhoneTaken as exc:
-            report.rejected.append({"row": number, "field": "phone", "msg": str(exc)})
+            report.rejected.append(_rejected(number, "phone", str(exc), exc))
         except DomainError as exc:
-            report.rejected.append({"row": number, "field": None, "msg": str(exc)})
-    if outer is not None:
-        outer.rollback()
+            report.rejected.append(_rejected(number, None, str(exc), exc))
     return report
+
+
+def _rejected(row: int, field: str | None, msg: str, exc: DomainError) -> dict:
+    """A report line: the message for people, the stable code for programs."""
+    return {"row": row, "field": field, "msg": msg, "code": exc.code}

@@ -5,7 +5,8 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from core.errors import InvalidInput
+from core.errors import FieldRequired
+from workers.errors import PhoneInvalid
 
 # Russia/Kazakhstan, Armenia, Belarus, Georgia, Lithuania, Ukraine, Azerbaijan.
 COUNTRY_CODES = frozenset({7, 374, 375, 995, 370, 380, 994})
@@ -16,24 +17,24 @@ _PHONE_CHARS = re.compile(r"^[\d\s+()\-.]+$")
 
 
 def to_e164(raw: str, default_region: str = "RU", field: str = "phone") -> str:
-    """A mobile number in E.164, or InvalidInput naming the field and the reason."""
+    """A mobile number in E.164, or PhoneInvalid naming the field and the reason."""
     text = (raw or "").strip()
     if not text:
-        raise InvalidInput(field, "phone number is required")
+        raise FieldRequired(field, "phone number is required")
     if not _PHONE_CHARS.match(text):
-        raise InvalidInput(
+        raise PhoneInvalid(
             field, f"{text!r} is not a phone number (digits, spaces, +, (), - and . only)"
         )
     try:
         number = phonenumbers.parse(text, default_region)
     except NumberParseException as exc:
-        raise InvalidInput(field, f"{text!r} is not a phone number ({exc._msg})") from exc
+        raise PhoneInvalid(field, f"{text!r} is not a phone number ({exc._msg})") from exc
     if number.country_code not in COUNTRY_CODES:
-        raise InvalidInput(
+        raise PhoneInvalid(
             field, f"{text!r}: country code +{number.country_code} is not served (Russia and CIS)"
         )
     if not phonenumbers.is_valid_number(number):
-        raise InvalidInput(field, f"{text!r} is not a valid number")
+        raise PhoneInvalid(field, f"{text!r} is not a valid number")
     if phonenumbers.number_type(number) not in _MOBILE:
-        raise InvalidInput(field, f"{text!r} is not a mobile number; workers get offers by SMS")
+        raise PhoneInvalid(field, f"{text!r} is not a mobile number; workers get offers by SMS")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
-from core.errors import InvalidInput
+from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
 from geo.points import Point
 from geo.queries import distance_m, within_m
@@ -39,7 +39,7 @@ def _clean(fields: WorkerFields, default_region: str) -> dict[str, Any]:
     if fields.full_name is not None:
         name = " ".join(fields.full_name.split())
         if not name:
-            raise InvalidInput("full_name", "full name is required")
+            raise FieldRequired("full_name", "full name is required")
         if "\x00" in name:  # PostgreSQL text cannot hold it (a CSV cell can)
             raise InvalidInput("full_name", "must not contain NUL characters")
         if len(name) > 200:
@@ -75,13 +75,23 @@ def _flush(session: Session, worker: Worker) -> None:
     )
 
 
+def check_new_worker(fields: WorkerFields, default_region: str) -> dict[str, Any]:
+    """A new worker's fields checked and cleaned, writing nothing (a dry-run import's check)."""
+    for required in ("full_name", "phone", "home", "skills", "branch_id"):
+        if getattr(fields, required) is None:
+            raise FieldRequired(required, "field required")
+    return _clean(fields, default_region)
+
+
+def check_changes(fields: WorkerFields, default_region: str) -> dict[str, Any]:
+    """Changes to a worker checked and cleaned, writing nothing."""
+    return _clean(fields, default_region)
+
+
 def create_worker(
     session: Session, *, actor: Actor, fields: WorkerFields, default_region: str
 ) -> Worker:
-    for required in ("full_name", "phone", "home", "skills", "branch_id"):
-        if getattr(fields, required) is None:
-            raise InvalidInput(required, "field required")
-    worker = Worker(**_clean(fields, default_region))
+    worker = Worker(**check_new_worker(fields, default_region))
     _flush(session, worker)
     audit.log(session, actor, "worker.create", "worker", [worker.id], worker.branch_id)
     return worker
@@ -90,7 +100,7 @@ def create_worker(
 def update_worker(
     session: Session, worker: Worker, *, actor: Actor, fields: WorkerFields, default_region: str
 ) -> Worker:
-    values = _clean(fields, default_region)
+    values = check_changes(fields, default_region)
     changed = sorted(k for k, v in values.items() if k != "home" and getattr(worker, k) != v)
     if fields.home is not None and Point.from_db(worker.home) != fields.home:
         changed = sorted([*changed, "home"])  # stored WKB and new WKT never compare equal

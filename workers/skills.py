@@ -1,6 +1,6 @@
 """The catalogue of work kinds a worker can be offered."""
 
-from core.errors import InvalidInput
+from workers.errors import SkillsRequired, UnknownSkill
 
 SKILLS: tuple[str, ...] = (
     "loader",
@@ -26,14 +26,14 @@ def normalise_skill(
     """One catalogue skill, forgiving case, spaces and dashes ('Snow clearing' -> snow_clearing)."""
     skill = raw.strip().lower().replace(" ", "_").replace("-", "_")
     if skill not in SKILLS:
-        raise InvalidInput(field, f"unknown skill {raw!r}; known: {', '.join(SKILLS)}", location)
+        raise UnknownSkill(field, f"unknown skill {raw!r}; known: {', '.join(SKILLS)}", location)
     return skill
 
 
 def normalise_skills(raw: list[str], field: str = "skills") -> list[str]:
     """Catalogue-checked skills, de-duplicated, in the order given."""
     if not raw:
-        raise InvalidInput(field, "at least one skill is required")
+        raise SkillsRequired(field, "at least one skill is required")
     seen: list[str] = []
     for index, item in enumerate(raw):
         skill = normalise_skill(item, (field, str(index)))

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api.console import i18n
+from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.web import PREFIX, csrf_checked, field_errors, language, render, staff
+from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
 from api.deps import DB, IdPath
 from core.clock import now
@@ -45,16 +46,6 @@ REQUIRED = ORDER_FIELDS[:-1]
 FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
 HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
-# The domain's messages the form shows in the page's language (others are shown as they are).
-DOMAIN_MESSAGES = {
-    "headcount must be 1 to 500": "order_err_headcount",
-    "the shift must start in the future": "order_err_past",
-    "the shift must start within a year": "order_err_far",
-    "the shift must end after it starts": "order_err_end",
-    "a shift lasts at most 24 hours": "order_err_long",
-    "a rate cannot be negative": "order_err_money",
-    "a reason is required": "order_err_reason",
-}
 
 i18n.add(DISPATCHER_WORDS)
 
@@ -188,9 +179,15 @@ def _parse(
     if errors:
         return None, errors
     site = parsed["site"]
-    starts_at, ends_at = board.local_shift(
-        board.site_branch(session, site).timezone, parsed["date"], parsed["start"], parsed["end"]
-    )
+    try:
+        starts_at, ends_at = board.local_shift(
+            board.site_branch(session, site).timezone,
+            parsed["date"],
+            parsed["start"],
+            parsed["end"],
+        )
+    except InvalidInput as exc:  # the calendar's last day: beyond any order's year
+        return None, {"date": explain(exc, t)}
     data = OrderInput(
         site_id=site.id,
         skill=values["skill"],
@@ -205,9 +202,9 @@ def _parse(
 
 
 def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
-    (name, message), *_ = field_errors(exc).items()
-    key = DOMAIN_MESSAGES.get(message)
-    return {FORM_FIELD.get(name, name): t(key) if key else message}
+    """The domain's refusal beside the form's field it names, in words found by its code."""
+    name = str(exc.loc[-1])
+    return {FORM_FIELD.get(name, name): explain(exc, t)}
 
 
 def _order_form(
@@ -282,17 +279,15 @@ def check_order_field(
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
-    """htmx inline validation of one field: its error text, empty when it is fine. The order
-    is tried in full and rolled back, so the answer is exactly what a submit would say."""
+    """htmx inline validation of one field: its error text, empty when it is fine. The
+    domain's checks are the ones create_order runs first, and write nothing."""
     t = translator(language(request))
     data, errors = _parse(session, actor, values, t)
     if data is not None:
         try:
-            orders.create_order(session, actor=actor, data=data, now=now())
+            orders.check_order(session, actor=actor, data=data, now=now())
         except InvalidInput as exc:
             errors = _domain_errors(exc, t)
-        finally:
-            session.rollback()  # a check writes nothing and enqueues nothing
     return render(request, "order_check.html", {"message": errors.get(field, "")}, actor=actor)
 
 
@@ -427,14 +422,12 @@ def cancel_order(
         orders.cancel_order(session, order_id, actor=actor, reason=reason, now=now())
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        message = exc.msg if isinstance(exc, InvalidInput) else str(exc)
-        key = DOMAIN_MESSAGES.get(message)
         return _order_page(
             request,
             session,
             actor,
             order_id,
-            cancel_error=t(key) if key else message,
+            cancel_error=explain(exc, t),
             reason=reason,
             status_code=422 if isinstance(exc, InvalidInput) else 409,
         )

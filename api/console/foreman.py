@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.console import i18n
+from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
 from api.deps import DB, MAX_ID, IdPath
 from core.clock import now
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
 from dispatch import onsite, timesheets
 from dispatch.models import Branch, Offer, Order, Site
@@ -231,35 +232,14 @@ def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
     return sorted(shifts, key=lambda s: (s.order.starts_at, s.order.id))
 
 
-def _explain(exc: Exception, order: Order, status: str, offer: Offer | None, at: datetime, t):
-    """The domain's refusal in the foreman's words (its own message when not a known case)."""
-    if isinstance(exc, onsite.NotCheckedIn):
-        return t("foreman_err_no_checkin")
-    if status not in MARKS:
-        return t("foreman_err_not_a_mark")
-    if order.status == "cancelled":
-        return t("foreman_err_cancelled")
-    if order.closed_at is not None:
-        return t("foreman_err_closed")
-    if offer is None:
-        return t("foreman_err_not_booked")
-    if status == "no_show" and at < order.starts_at:
-        return t("foreman_err_not_started")
-    if status == "left_early" and offer.arrived_at is None:
-        return t("foreman_err_no_arrival")
-    if isinstance(exc, InvalidInput) and at > order.ends_at:
-        return t("foreman_err_after_end")
-    if isinstance(exc, InvalidInput) and at < order.starts_at - onsite.EARLIEST_ARRIVAL:
-        return t("foreman_err_too_early")
-    return str(exc)
+# Refusals this page words its own way, by code; the rest in the console's common words.
+MARK_WORDS = {"shift_not_started": "foreman_err_not_started"}
+CLOSE_WORDS = {"shift_not_started": "foreman_not_started"}
 
 
-def _booked_offer(session: Session, order_id: int, worker_id: int) -> Offer | None:
-    return session.scalars(
-        select(Offer).where(
-            Offer.order_id == order_id, Offer.worker_id == worker_id, Offer.status == "booked"
-        )
-    ).one_or_none()
+def _explain(exc: DomainError, t, own: dict[str, str]) -> str:
+    """The domain's refusal in the foreman's words, found by its code."""
+    return t(own[exc.code]) if exc.code in own else explain(exc, t)
 
 
 @router.get("/foreman")
@@ -302,7 +282,7 @@ def mark(
     except (Conflict, InvalidInput) as exc:
         code = 422 if isinstance(exc, InvalidInput) else 409
         session.refresh(order)
-        error = _explain(exc, order, status, _booked_offer(session, order.id, worker_id), at, t)
+        error = _explain(exc, t, MARK_WORDS)
     htmx = request.headers.get("HX-Request") == "true"
     if htmx:  # only the worker's row; htmx swaps 2xx answers only, so the alert comes as 200
         found = _booked(session, [order.id], worker_id)
@@ -375,14 +355,6 @@ def close(
             onsite.close_shift(session, order.id, actor=actor, now=now())
     except Conflict as exc:
         session.refresh(order)
-        t = translator(language(request))
-        if order.status == "cancelled":
-            message = t("foreman_err_cancelled")
-        elif order.closed_at is not None:
-            message = t("foreman_err_closed")
-        elif now() < order.starts_at:
-            message = t("foreman_not_started")
-        else:
-            message = str(exc)
+        message = _explain(exc, translator(language(request)), CLOSE_WORDS)
         return _close_page(request, session, actor, order, error=message, status_code=409)
     return _close_page(request, session, actor, order, done=True)

@@ -158,8 +158,8 @@ def reverse_penalty(
                 reversal = record.reverse_penalty(
                     session, penalty_id, actor=actor, reason=reason, now=now()
                 )
-        except Conflict as exc:
-            error, status_code = t("workers_already_reversed") + str(exc), 409
+        except Conflict:  # the ledger refuses an entry already reversed, or a reversal itself
+            error, status_code = t("workers_already_reversed"), 409
         else:
             target = f"{PREFIX}/workers/{reversal.worker_id}?reversed={penalty_id}#ledger"
             return RedirectResponse(target, status_code=303)

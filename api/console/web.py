@@ -12,10 +12,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.console.errors import explain
 from api.console.i18n import LANGUAGES, translator
 from api.deps import DB, actor_from_token
 from api.errors import _status_of
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from core.tenancy import Actor
 from dispatch.errors import PasswordChangeRequired
 
@@ -133,7 +134,14 @@ def render(
     response = TEMPLATES.TemplateResponse(
         request,
         template,
-        {"t": translator(lang), "lang": lang, "actor": actor, "csrf": csrf, **(context or {})},
+        {
+            "t": translator(lang),
+            "lang": lang,
+            "actor": actor,
+            "csrf": csrf,
+            "status_code": status_code,
+            **(context or {}),
+        },
         status_code=status_code,
     )
     settings = request.app.state.settings
@@ -143,11 +151,6 @@ def render(
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, language(request), samesite="lax", max_age=365 * 86400)
     return response
-
-
-def field_errors(exc: InvalidInput) -> dict[str, str]:
-    """{field: message} for a form to show beside its inputs."""
-    return {str(exc.loc[-1]): exc.msg}
 
 
 def _is_console(request: Request) -> bool:
@@ -177,7 +180,8 @@ def install(app) -> None:
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if not _is_console(request):
             return await api_domain_handler(request, exc)
-        return render(request, "error.html", {"message": str(exc)}, status_code=_status_of(exc))
+        message = explain(exc, translator(language(request)))  # by code, in the page's language
+        return render(request, "error.html", {"message": message}, status_code=_status_of(exc))
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_console(request):

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from core.audit import AuditEntry
 from core.errors import InvalidInput
@@ -240,6 +240,32 @@ def test_a_dry_run_reports_the_same_but_writes_nothing(session, run, branch):
     assert (real.created, real.updated, real.rejected) == (1, 1, trial.rejected)
 
 
+def test_a_dry_run_draws_no_id_and_names_each_refusal_by_code(session, run, branch):
+    """Not even a rolled-back INSERT: the sequences of workers and the audit log stay put."""
+    make_worker(session, branch=branch, phone="+79211234567")
+    data = csv_file(
+        "Новое Имя,8 921 123-45-67,55.75,37.62,loader",
+        GOOD_ROW,
+        "Плохой,12345,55.75,37.62,loader",
+        "Без работы,8 921 555-00-12,55.75,37.62,astronaut",
+    )
+
+    def drawn():
+        return (
+            session.scalar(text("SELECT last_value FROM workers_id_seq")),
+            session.scalar(text("SELECT last_value FROM audit_log_id_seq")),
+        )
+
+    before = drawn()
+    trial = run(data, dry_run=True)
+    assert (trial.created, trial.updated) == (1, 1)
+    assert drawn() == before
+    assert [(r["field"], r["code"]) for r in trial.rejected] == [
+        ("phone", "phone_invalid"),
+        ("skills", "unknown_skill"),
+    ]
+
+
 def test_a_trailing_separator_in_skills_is_ignored(session, run):
     report = run(csv_file('Петров Пётр,8 921 555-00-11,55.75,37.62,"loader, mover, "'))
     assert report.rejected == []
@@ -268,7 +294,9 @@ def test_the_endpoint_answers_the_report_and_keeps_the_good_rows(client, session
     assert body == {
         "created": 1,
         "updated": 0,
-        "rejected": [{"row": 3, "field": "phone", "msg": body["rejected"][0]["msg"]}],
+        "rejected": [
+            {"row": 3, "field": "phone", "msg": body["rejected"][0]["msg"], "code": "phone_invalid"}
+        ],
         "dry_run": False,
     }
     assert "'12345'" in body["rejected"][0]["msg"]

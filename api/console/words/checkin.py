@@ -50,24 +50,6 @@ WORDS = {
         "Местоположение не получено. Нажмите ещё раз.",
         "No location was received. Press again.",
     ),
-    "checkin_refused_cancelled": (
-        "Заказ отменён. Приходить не нужно.",
-        "The order is cancelled. Please do not come.",
-    ),
-    "checkin_refused_closed": ("Смена уже закрыта.", "The shift is already closed."),
-    "checkin_refused_not_booked": (
-        "Вы больше не записаны на этот заказ.",
-        "You are no longer booked on this order.",
-    ),
-    "checkin_refused_expired": (
-        "Ссылка больше не действует: смена закончилась.",
-        "The link has expired: the shift is over.",
-    ),
-    "checkin_refused_too_early": (
-        "Слишком рано: отметиться можно с {time}.",
-        "Too early: you can check in from {time}.",
-    ),
-    "checkin_refused_marked": ("Бригадир уже отметил вас.", "The foreman has already marked you."),
     "checkin_m": ("{n} м", "{n} m"),
     "checkin_km": ("{n} км", "{n} km"),
 }

@@ -98,18 +98,6 @@ WORDS = {
         "сумма в виде 250 или 250.50, не больше 99999999.99",
         "a sum like 250 or 250.50, at most 99999999.99",
     ),
-    "order_err_headcount": ("от 1 до 500 человек", "1 to 500 workers"),
-    "order_err_past": ("смена должна начинаться в будущем", "the shift must start in the future"),
-    "order_err_far": (
-        "смена должна начинаться не позже чем через год",
-        "the shift must start within a year",
-    ),
-    "order_err_end": (
-        "смена должна заканчиваться позже, чем начинается",
-        "the shift must end after it starts",
-    ),
-    "order_err_long": ("смена длится не больше 24 часов", "a shift lasts at most 24 hours"),
-    "order_err_reason": ("укажите причину", "a reason is required"),
     "order_ev_offered": ("предложено (волна {wave})", "offered (wave {wave})"),
     "order_ev_replied": ("ответил ({source})", "replied ({source})"),
     "order_ev_booked": ("записан", "booked"),

@@ -71,34 +71,8 @@ WORDS = {
     "foreman_fines": ("Штрафы", "Fines"),
     "foreman_worker_pay": ("К выплате", "Pay"),
     "foreman_margin": ("Маржа", "Margin"),
-    "foreman_err_no_arrival": (
-        "Сначала отметьте приход: уйти может только пришедший.",
-        "Mark the arrival first: only a worker who came can leave.",
-    ),
     "foreman_err_not_started": (
         "Смена ещё не началась: неявку отмечают после начала.",
         "The shift has not started: no-shows come after the start.",
     ),
-    "foreman_err_closed": (
-        "Смена закрыта: отметки окончательные.",
-        "The shift is closed; the marks are final.",
-    ),
-    "foreman_err_cancelled": ("Заказ отменён.", "The order is cancelled."),
-    "foreman_err_after_end": (
-        "Смена уже закончилась: приход позже конца не отмечается.",
-        "The shift is over: no arrival can be marked after the end.",
-    ),
-    "foreman_err_too_early": (
-        "Рано: приход отмечают не раньше чем за 3 ч до начала.",
-        "Too early: arrivals are marked from 3 h before the start.",
-    ),
-    "foreman_err_not_booked": (
-        "Этот работник не записан на заказ.",
-        "This worker is not booked on the order.",
-    ),
-    "foreman_err_no_checkin": (
-        "Работник не отмечался: подтверждать нечего.",
-        "The worker has not checked in: nothing to confirm.",
-    ),
-    "foreman_err_not_a_mark": ("Неизвестная отметка.", "Unknown mark."),
 }

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from core.audit import AuditEntry
 from core.clock import now
@@ -386,6 +386,30 @@ def test_inline_check_names_one_field_and_writes_nothing(client, session, office
     fine = client.post(url, data=form_for(office[1], field="headcount"))
     assert fine.status_code == 200 and fine.text.strip() == ""
     assert orders_count(session) == before and get_redis().hlen(JOBS) == 0
+
+
+def test_inline_check_of_a_good_form_draws_no_order_number_and_writes_no_row(
+    client, session, office
+):
+    sign_in(client, office[2])
+
+    def written():
+        return (
+            orders_count(session),
+            session.scalar(select(func.count()).select_from(AuditEntry)),
+            session.scalar(text("SELECT last_value FROM orders_id_seq")),
+            session.scalar(text("SELECT last_value FROM audit_log_id_seq")),
+        )
+
+    before = written()
+    url = "/console/orders/new/check?lang=ru"
+    for field in ("site_id", "headcount", "date", "end", "client_rate"):
+        answer = client.post(url, data=form_for(office[1], field=field))
+        assert answer.status_code == 200 and answer.text.strip() == ""
+    assert written() == before  # not even a rolled-back INSERT: no number was drawn
+    bad = client.post(url, data=form_for(office[1], end="08:00", field="end"))
+    assert bad.text.strip() == "смена должна заканчиваться позже, чем начинается"
+    assert written() == before and get_redis().hlen(JOBS) == 0
 
 
 # -- who may open what ---------------------------------------------------------------------

@@ -1,0 +1,168 @@
+"""The domain's errors in words, by their stable code (core/errors.py): "err_<code>", and
+"err_<code>_<reason>" for an error's finer reasons. Every page shows refusals from here."""
+
+WORDS = {
+    # -- the base kinds (an error with no finer code) --
+    "err_domain_error": ("Действие не выполнено.", "The action was not done."),
+    "err_not_found": ("Не найдено.", "Not found."),
+    "err_conflict": (
+        "Не получилось: данные уже изменились.",
+        "Not done: it clashes with what is already recorded.",
+    ),
+    "err_forbidden": ("Недостаточно прав.", "You may not do this."),
+    "err_invalid_input": ("Недопустимое значение.", "This value is not accepted."),
+    "err_field_required": ("Заполните это поле.", "Fill in this field."),
+    # -- not found --
+    "err_branch_not_found": ("Филиал не найден.", "No such branch."),
+    "err_worker_branch_not_found": (
+        "Филиал работника не найден.",
+        "The worker's branch does not exist.",
+    ),
+    "err_client_not_found": ("Клиент не найден.", "No such client."),
+    "err_site_not_found": ("Такого объекта нет.", "No such site."),
+    "err_user_not_found": ("Сотрудник не найден.", "No such staff member."),
+    "err_order_not_found": ("Заказ не найден.", "No such order."),
+    "err_offer_not_found": ("Предложение не найдено.", "No such offer."),
+    "err_worker_not_found": ("Работник не найден.", "No such worker."),
+    "err_penalty_not_found": ("Запись не найдена.", "No such entry."),
+    "err_wording_not_found": ("Такого текста у филиала нет.", "The branch has no such wording."),
+    "err_checkin_link_not_found": (
+        "Ссылка недействительна. Откройте ссылку из SMS целиком.",
+        "This link is not valid. Open the whole link from the SMS.",
+    ),
+    # -- registry and staff --
+    "err_duplicate_name": ("Такое имя уже занято.", "This name is already taken."),
+    "err_head_office_only": (
+        "Это делает только головной офис.",
+        "Only the head office does this.",
+    ),
+    "err_not_a_foreman": (
+        "Это не действующий бригадир этого филиала.",
+        "Not an active foreman of this branch.",
+    ),
+    "err_policy_invalid": (
+        "Недопустимое значение настройки.",
+        "This setting's value is not accepted.",
+    ),
+    "err_coordinate_out_of_range": (
+        "Координаты вне допустимых пределов.",
+        "The coordinates are out of range.",
+    ),
+    "err_template_invalid": (
+        "Текст сообщения не подходит.",
+        "The message text cannot be used.",
+    ),
+    # -- workers --
+    "err_phone_taken": (
+        "Этот номер уже записан за другим работником.",
+        "This number belongs to another worker.",
+    ),
+    "err_phone_invalid": ("Это не номер мобильного телефона.", "Not a mobile phone number."),
+    "err_unknown_skill": ("неизвестная работа", "unknown skill"),
+    "err_skills_required": ("Укажите хотя бы одну работу.", "Give at least one skill."),
+    # -- orders --
+    "err_time_without_offset": (
+        "Время без часового пояса.",
+        "The time has no offset.",
+    ),
+    "err_headcount_out_of_range": ("от 1 до 500 человек", "1 to 500 workers"),
+    "err_shift_in_past": (
+        "смена должна начинаться в будущем",
+        "the shift must start in the future",
+    ),
+    "err_shift_too_far_ahead": (
+        "смена должна начинаться не позже чем через год",
+        "the shift must start within a year",
+    ),
+    "err_shift_ends_before_start": (
+        "смена должна заканчиваться позже, чем начинается",
+        "the shift must end after it starts",
+    ),
+    "err_shift_too_long": ("смена длится не больше 24 часов", "a shift lasts at most 24 hours"),
+    "err_negative_rate": ("ставка не может быть отрицательной", "a rate cannot be negative"),
+    "err_reason_required": ("укажите причину", "a reason is required"),
+    "err_order_finished": ("Заказ уже завершён или отменён.", "The order is already over."),
+    "err_order_under_way": (
+        "Смена уже идёт (есть отметки): отпустите людей и закройте смену.",
+        "The shift is under way (marks are made): release the workers and close the shift.",
+    ),
+    "err_no_free_order_code": (
+        "Не удалось выбрать свободный код заказа, попробуйте ещё раз.",
+        "No free order code could be drawn; try again.",
+    ),
+    "err_order_code_taken": ("Код заказа уже занят.", "The order code is taken."),
+    # -- filling --
+    "err_order_closed": ("Заказ больше не принимает ответы.", "The order takes no more answers."),
+    "err_offer_closed": ("Предложение уже закрыто.", "The offer is closed."),
+    "err_booked_elsewhere": (
+        "Работник уже записан на другой заказ в это время.",
+        "The worker is booked on another order at that time.",
+    ),
+    "err_not_eligible": (
+        "Работник сейчас не может взять этот заказ.",
+        "The worker cannot take this order now.",
+    ),
+    # -- on site --
+    "err_order_cancelled": ("Заказ отменён.", "The order is cancelled."),
+    "err_attendance_final": (
+        "Смена закрыта: отметки окончательные.",
+        "The shift is closed; the marks are final.",
+    ),
+    "err_not_booked": (
+        "Этот работник не записан на заказ.",
+        "This worker is not booked on the order.",
+    ),
+    "err_shift_not_started": (
+        "Смена ещё не началась.",
+        "The shift has not started.",
+    ),
+    "err_no_arrival": (
+        "Сначала отметьте приход: уйти может только пришедший.",
+        "Mark the arrival first: only a worker who came can leave.",
+    ),
+    "err_unknown_mark": ("Неизвестная отметка.", "Unknown mark."),
+    "err_mark_in_future": ("Время отметки ещё не наступило.", "The mark's time is in the future."),
+    "err_arrival_too_early": (
+        "Рано: приход отмечают не раньше чем за 3 ч до начала.",
+        "Too early: arrivals are marked from 3 h before the start.",
+    ),
+    "err_arrival_after_end": (
+        "Смена уже закончилась: приход позже конца не отмечается.",
+        "The shift is over: no arrival can be marked after the end.",
+    ),
+    "err_left_before_arrival": (
+        "Уход не может быть раньше прихода.",
+        "Leaving cannot come before the arrival.",
+    ),
+    "err_not_checked_in": (
+        "Работник не отмечался: подтверждать нечего.",
+        "The worker has not checked in: nothing to confirm.",
+    ),
+    "err_did_not_work": (
+        "Этот работник не работал на заказе.",
+        "This worker did not work on the order.",
+    ),
+    # -- check-in links: the refusal's reason ({time}: when check-in opens) --
+    "err_checkin_refused": ("Отметиться сейчас нельзя.", "You cannot check in now."),
+    "err_checkin_refused_cancelled": (
+        "Заказ отменён. Приходить не нужно.",
+        "The order is cancelled. Please do not come.",
+    ),
+    "err_checkin_refused_closed": ("Смена уже закрыта.", "The shift is already closed."),
+    "err_checkin_refused_not_booked": (
+        "Вы больше не записаны на этот заказ.",
+        "You are no longer booked on this order.",
+    ),
+    "err_checkin_refused_expired": (
+        "Ссылка больше не действует: смена закончилась.",
+        "The link has expired: the shift is over.",
+    ),
+    "err_checkin_refused_too_early": (
+        "Слишком рано: отметиться можно с {time}.",
+        "Too early: you can check in from {time}.",
+    ),
+    "err_checkin_refused_marked": (
+        "Бригадир уже отметил вас.",
+        "The foreman has already marked you.",
+    ),
+}
