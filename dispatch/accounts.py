@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import locked
-from core.errors import Forbidden
+from core.errors import FieldRequired, Forbidden
 from core.tenancy import Actor
 from dispatch.errors import (
     LastActiveAdmin,
@@ -99,7 +99,7 @@ def change_password(
     if user is None:
         raise UserNotFound(actor.user_id)
     if not old_password:
-        raise WrongPassword("old_password", "the current password is required")
+        raise FieldRequired("old_password", "the current password is required")
     if not password_matches(old_password, user.password_hash):
         raise WrongPassword("old_password")
     check_password("new_password", new_password, username=user.username)

@@ -121,11 +121,14 @@ class WrongPassword(InvalidInput):
 
 
 class WeakPassword(InvalidInput):
-    """reason: required, too_short, too_long, is_username or unchanged (for words by code)."""
+    """A new password the one password rule refuses; `reason` says which part of it."""
 
     code = "weak_password"
+    reasons = ("required", "too_short", "too_long", "is_username", "unchanged")
 
     def __init__(self, field: str, why: str, reason: str):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown password refusal {reason!r}")
         super().__init__(field, why)
         self.reason = reason
 

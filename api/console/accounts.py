@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import issue_token
 from api.console import i18n
+from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.signin import set_session
 from api.console.web import (
@@ -22,7 +23,7 @@ from api.deps import DB, IdPath
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
 from dispatch import accounts, registry
-from dispatch.errors import LastActiveAdmin, MayNotManageUser, WeakPassword, WrongPassword
+from dispatch.errors import LastActiveAdmin, MayNotManageUser
 from dispatch.models import User
 from dispatch.staff import get_active_user, list_users
 
@@ -67,7 +68,7 @@ def _refused(request: Request, session: Session, actor: Actor, exc: Forbidden | 
     session.rollback()  # nothing of the refused change stays
     t = translator(language(request))
     status_code = 409 if isinstance(exc, LastActiveAdmin) else 403
-    error = t(f"staff_err_{exc.code}")
+    error = explain(exc, t)
     return _staff_page(request, session, actor, error=error, status_code=status_code)
 
 
@@ -139,19 +140,6 @@ def password_form(
     return _password_page(request, session, actor)
 
 
-def _password_error(t, exc: InvalidInput) -> tuple[str, str]:
-    """The field and the words for a refused change, by the error's code."""
-    field = str(exc.loc[-1])
-    if isinstance(exc, WeakPassword):
-        return field, t(f"password_err_{exc.reason}")
-    if isinstance(exc, WrongPassword):
-        key = (
-            "password_err_old_required" if "required" in exc.msg else "password_err_wrong_password"
-        )
-        return field, t(key)
-    return field, exc.msg
-
-
 @router.post("/password", dependencies=[Depends(csrf_checked)])
 def change_password(
     request: Request,
@@ -175,8 +163,8 @@ def change_password(
         )
     except InvalidInput as exc:
         session.rollback()
-        field, message = _password_error(t, exc)
-        return _password_page(request, session, actor, {field: message}, status_code=422)
+        errors = {str(exc.loc[-1]): explain(exc, t)}  # words by the error's code and reason
+        return _password_page(request, session, actor, errors, status_code=422)
     session.refresh(user)  # every session ended: this browser gets a new one
     response = RedirectResponse(f"{PREFIX}/password/done", status_code=303)
     set_session(

@@ -229,7 +229,7 @@ def _change(client, headers, old: str, new: str):
     ("old", "new", "field", "code"),
     [
         ("not-my-password", NEW_PASSWORD, "old_password", "wrong_password"),
-        ("", NEW_PASSWORD, "old_password", "wrong_password"),
+        ("", NEW_PASSWORD, "old_password", "field_required"),
         (PASSWORD, "", "new_password", "weak_password"),
         (PASSWORD, "          ", "new_password", "weak_password"),
         (PASSWORD, "short", "new_password", "weak_password"),

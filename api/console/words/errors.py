@@ -165,4 +165,27 @@ WORDS = {
         "Бригадир уже отметил вас.",
         "The foreman has already marked you.",
     ),
+    # -- staff and passwords --
+    "err_password_change_required": (
+        "Сначала задайте свой пароль вместо временного.",
+        "First choose your own password in place of the one-time one.",
+    ),
+    "err_weak_password": ("Такой пароль не подходит", "This password is not accepted"),
+    "err_last_active_admin": (
+        "Это последний активный администратор: отключить нельзя.",
+        "This is the last active admin: they cannot be switched off.",
+    ),
+    "err_may_not_manage_user": (
+        "Управляющий отключает и меняет пароли только диспетчерам и бригадирам своего филиала.",
+        "A manager switches off and resets only their branch's dispatchers and foremen.",
+    ),
+    "err_wrong_password": ("Текущий пароль неверен", "The current password is wrong"),
+    "err_weak_password_required": ("Введите пароль", "Enter a password"),
+    "err_weak_password_too_short": ("Не короче 10 знаков", "At least 10 characters"),
+    "err_weak_password_too_long": ("Не длиннее 200 знаков", "At most 200 characters"),
+    "err_weak_password_is_username": ("Пароль не должен совпадать с логином", "Not your username"),
+    "err_weak_password_unchanged": (
+        "Новый пароль совпадает с текущим",
+        "The new password is the same as the current one",
+    ),
 }

@@ -30,14 +30,6 @@ WORDS = {
     "staff_role_manager": ("управляющий", "manager"),
     "staff_role_dispatcher": ("диспетчер", "dispatcher"),
     "staff_role_foreman": ("бригадир", "foreman"),
-    "staff_err_last_active_admin": (
-        "Это последний активный администратор: отключить нельзя.",
-        "This is the last active admin: they cannot be switched off.",
-    ),
-    "staff_err_may_not_manage_user": (
-        "Управляющий отключает и меняет пароли только диспетчерам и бригадирам своего филиала.",
-        "A manager switches off and resets only their branch's dispatchers and foremen.",
-    ),
     "password_title": ("Смена пароля", "Change password"),
     "password_forced": (
         "Вы вошли с временным паролем. Задайте свой, чтобы продолжить.",
@@ -54,16 +46,6 @@ WORDS = {
     "password_changed": (
         "Пароль изменён. Другие ваши сеансы завершены.",
         "Password changed. Your other sessions have ended.",
-    ),
-    "password_err_wrong_password": ("Текущий пароль неверен", "The current password is wrong"),
-    "password_err_old_required": ("Введите текущий пароль", "Enter your current password"),
-    "password_err_required": ("Введите пароль", "Enter a password"),
-    "password_err_too_short": ("Не короче 10 знаков", "At least 10 characters"),
-    "password_err_too_long": ("Не длиннее 200 знаков", "At most 200 characters"),
-    "password_err_is_username": ("Пароль не должен совпадать с логином", "Not your username"),
-    "password_err_unchanged": (
-        "Новый пароль совпадает с текущим",
-        "The new password is the same as the current one",
     ),
     "password_err_repeat": ("Пароли не совпадают", "The passwords do not match"),
 }
