@@ -16,7 +16,10 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core import audit
+from core.tenancy import Actor
 from dispatch.models import Order
+from workers.errors import WorkerNotFound
 
 # The worker's booking on another order whose shift overlaps this one.
 _CLASH = """SELECT bo.code FROM offers b JOIN orders bo ON bo.id = b.order_id
@@ -116,3 +119,25 @@ def at_booking(session: Session, order: Order, worker_id: int, now: datetime) ->
     """The rules a YES must still pass (None: no such worker); the caller holds the
     worker's row lock, taken in an earlier statement so this one sees what it waited for."""
     return _check(session, order, worker_id, now, order.radius_m, AT_BOOKING)
+
+
+def why_not_offered(
+    session: Session, order: Order, worker_id: int, *, actor: Actor, now: datetime
+) -> list[str]:
+    """The rules that keep a worker off the order's candidate list at its current radius
+    (empty: eligible, and only ranked below the list's end). Audited: it tells a worker's
+    standing, whichever branch they belong to."""
+    verdict = for_offer(session, order, worker_id, now, order.radius_m)
+    if verdict is None:
+        raise WorkerNotFound(worker_id)
+    audit.log(
+        session,
+        actor,
+        "worker.eligibility",
+        "worker",
+        [worker_id],
+        order.branch_id,
+        order_id=order.id,
+        failed=verdict.failed,
+    )
+    return verdict.failed
