@@ -37,8 +37,8 @@ def test_patching_a_new_phone_clears_the_flag(client, session, dead, dispatcher)
         f"{URL}/{dead.id}", json={"phone": "8 921 555-00-45"}, headers=auth(dispatcher)
     )
     assert answer.status_code == 200, answer.text
-    assert answer.json()["phone_unreachable"] is False
     assert _stored(session, dead).phone_invalid is False
+    assert answer.json()["phone_unreachable"] is False
 
 
 @pytest.mark.parametrize(
