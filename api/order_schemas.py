@@ -101,6 +101,44 @@ class CandidateOut(BaseModel):
     reason: str
 
 
+# The words of each eligibility rule's code (dispatch/eligibility.py), for API clients.
+RULE_WORDS = {
+    "inactive": "blocked in the registry",
+    "not_vetted": "not vetted",
+    "opted_out": "opted out of SMS",
+    "phone_unreachable": "number unreachable",
+    "suspended": "suspended",
+    "no_skill": "does not have the order's skill",
+    "too_far": "lives outside the order's current search radius",
+    "booked_elsewhere": "booked on another order at that time",
+    "blocked_by_client": "blocked by this client",
+    "already_offered": "already offered this order",
+}
+
+
+class FailedRule(BaseModel):
+    code: str
+    text: str
+
+
+class CandidateCheckOut(BaseModel):
+    """Why a worker is or is not on an order's candidate list."""
+
+    worker_id: int
+    eligible: bool  # true: every rule passes; off the list only because others rank higher
+    radius_m: int
+    failed: list[FailedRule]
+
+    @classmethod
+    def of(cls, worker_id: int, radius_m: int, failed: list[str]) -> "CandidateCheckOut":
+        return cls(
+            worker_id=worker_id,
+            eligible=not failed,
+            radius_m=radius_m,
+            failed=[FailedRule(code=code, text=RULE_WORDS[code]) for code in failed],
+        )
+
+
 class OfferOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int

@@ -191,6 +191,7 @@ class WorkerOut(BaseModel):
     rating: Decimal
     reliability: Decimal
     strikes: int
+    phone_unreachable: bool  # the SMS provider refused the number; fixing the phone clears it
     distance_m: float | None = None
 
     @classmethod
@@ -209,6 +210,7 @@ class WorkerOut(BaseModel):
             rating=worker.rating,
             reliability=worker.reliability,
             strikes=worker.strikes,
+            phone_unreachable=worker.phone_invalid,
             distance_m=None if distance_m is None else round(distance_m, 1),
         )
 

@@ -478,7 +478,7 @@ def first_runs_note(orders: list[BenchOrder], city: str, runs: int = 10) -> str:
 NAIVE_WORKERS = text(
     """
     SELECT id, ST_Y(home::geometry) AS lat, ST_X(home::geometry) AS lon, rating, reliability,
-           status, vetted, opted_out, suspended_until
+           status, vetted, opted_out, phone_invalid, suspended_until
     FROM workers WHERE skills @> ARRAY[CAST(:skill AS varchar)]
     """
 )
@@ -498,7 +498,9 @@ def naive_ranker(session: Session, order: BenchOrder) -> list[int]:
     busy = set(session.scalars(NAIVE_BUSY, params))
     scored = []
     for w in session.execute(NAIVE_WORKERS, params):
-        if w.status != "active" or not w.vetted or w.opted_out or w.id in busy:
+        if w.status != "active" or not w.vetted or w.opted_out or w.phone_invalid:
+            continue
+        if w.id in busy:
             continue
         if w.suspended_until is not None and w.suspended_until > NOW:
             continue
@@ -521,6 +523,7 @@ CIRCLE_COUNTS = text(
     """
     SELECT count(*) AS workers,
            count(*) FILTER (WHERE w.status = 'active' AND w.vetted AND NOT w.opted_out
+                              AND NOT w.phone_invalid
                               AND (w.suspended_until IS NULL OR w.suspended_until <= :now)
                               AND w.skills @> ARRAY[CAST(:skill AS varchar)]) AS eligible_skill
     FROM sites s JOIN workers w ON ST_DWithin(w.home, s.location, :radius_m, false)
@@ -583,7 +586,7 @@ REFERENCE_SQL = """
     FROM sites s
     JOIN workers w ON ST_DWithin(w.home, s.location, :radius_m, false)
     WHERE s.id = :site_id
-      AND w.status = 'active' AND w.vetted AND NOT w.opted_out
+      AND w.status = 'active' AND w.vetted AND NOT w.opted_out AND NOT w.phone_invalid
       AND (w.suspended_until IS NULL OR w.suspended_until <= :now)
       AND w.skills @> ARRAY[CAST(:skill AS varchar)]
       AND NOT EXISTS (

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.db import locked
 from core.jobs import enqueue_after_commit
-from dispatch import messaging, overbooking, ranking, record
+from dispatch import eligibility, messaging, overbooking, ranking, record
 from dispatch.errors import (
     BookedElsewhere,
     NotEligible,
@@ -21,7 +21,7 @@ from dispatch.errors import (
     OfferNotFound,
     OrderClosed,
 )
-from dispatch.models import Branch, ClientBlock, Offer, Order
+from dispatch.models import Branch, Offer, Order
 from dispatch.queries import Candidate, find_candidates
 from rating.policy import LATE_CANCELLATION_POINTS, is_late_cancellation
 from workers.models import Worker
@@ -181,37 +181,29 @@ def _lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
     return offer
 
 
+# What a refused YES says; the rules themselves are dispatch/eligibility.py.
+_NOT_BOOKABLE = {
+    "no_skill": "no longer has the skill this order needs",
+    "phone_unreachable": "has a number that cannot receive SMS",
+    "blocked_by_client": "is blocked by this client",
+}
+
+
 def _check_can_book(session: Session, order: Order, worker_id: int, now: datetime) -> None:
     """The matcher's rules again, at the moment of booking, under the worker's row lock.
 
     The lock serialises a worker's bookings across orders and processes; between the offer
     and the answer the worker may have been suspended, blocked, opted out or booked elsewhere.
+    The rules are read in a statement after the lock's, so they see what the lock waited for.
     """
-    worker = session.scalars(locked(select(Worker).where(Worker.id == worker_id))).one()
-    suspended = worker.suspended_until is not None and worker.suspended_until > now
-    if worker.status != "active" or not worker.vetted or worker.opted_out or suspended:
-        raise NotEligible(worker_id, "is not available for work now")
-    blocked = session.scalar(
-        select(ClientBlock.worker_id).where(
-            ClientBlock.client_id == order.client_id, ClientBlock.worker_id == worker_id
-        )
-    )
-    if blocked is not None:
-        raise NotEligible(worker_id, "is blocked by this client")
-    clash = session.scalar(
-        select(Order.code)
-        .join(Offer, Offer.order_id == Order.id)
-        .where(
-            Offer.worker_id == worker_id,
-            Offer.status == "booked",
-            Order.id != order.id,
-            Order.starts_at < order.ends_at,
-            Order.ends_at > order.starts_at,
-        )
-        .limit(1)
-    )
-    if clash is not None:
-        raise BookedElsewhere(worker_id, clash)
+    session.scalars(locked(select(Worker).where(Worker.id == worker_id))).one()
+    verdict = eligibility.at_booking(session, order, worker_id, now)
+    refused = [code for code in verdict.failed if code != "booked_elsewhere"]
+    if refused:
+        why = _NOT_BOOKABLE.get(refused[0], "is not available for work now")
+        raise NotEligible(worker_id, why)
+    if verdict.failed:
+        raise BookedElsewhere(worker_id, verdict.clash_code)
 
 
 def answer(

@@ -25,6 +25,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from dispatch.eligibility import MATCHER_CONDITION
+
 CELL_DLAT, CELL_DLON = 0.02, 0.03  # the brigada_cell() grid of migration 0003
 EARTH_RADIUS_M = 6_371_008.8  # PostGIS's sphere
 M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
@@ -32,22 +34,8 @@ M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
 HALF_DIAG_M = 0.5 * math.hypot(CELL_DLAT * M_PER_DEG, CELL_DLON * M_PER_DEG)
 PROBE_CELLS = 4
 
-# Written so that only the cell index serves them: a distance comparison rather than
-# ST_DWithin (which would pull in the GiST index), = ANY rather than @> (the GIN index).
-_ELIGIBLE = """
-          w.status = 'active' AND w.vetted AND NOT w.opted_out
-          AND (w.suspended_until IS NULL OR w.suspended_until <= :now)
-          AND CAST(:skill AS varchar) = ANY(w.skills)
-          AND ST_Distance(w.home, site.location, false) <= :radius_m
-          AND NOT EXISTS (
-                SELECT 1 FROM offers b JOIN orders bo ON bo.id = b.order_id
-                WHERE b.worker_id = w.id AND b.status = 'booked' AND bo.id <> :order_id
-                  AND bo.starts_at < :ends_at AND bo.ends_at > :starts_at)
-          AND NOT EXISTS (
-                SELECT 1 FROM client_blocks cb
-                WHERE cb.client_id = :client_id AND cb.worker_id = w.id)
-          AND NOT EXISTS (
-                SELECT 1 FROM offers o WHERE o.order_id = :order_id AND o.worker_id = w.id)"""
+# Every rule of who may be offered the order: one definition, shared with the booking check.
+_ELIGIBLE = MATCHER_CONDITION
 _SCORE = """:rating_weight * w.rating / 5.0
                  + :distance_weight * GREATEST(0.0, 1.0 - ST_Distance(w.home, site.location, false)
                                                          / :radius_m)

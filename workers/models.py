@@ -35,7 +35,8 @@ class Worker(Timestamped, Base):
         CheckConstraint("reliability >= 0 AND reliability <= 1", name="reliability_range"),
         Index("ix_workers_skills", "skills", postgresql_using="gin"),
         # The matcher's walk: grid cell, then rating; covering, for index-only scans
-        # (brigada_cell() is created by migration 0003; see dispatch/queries.py).
+        # (brigada_cell() is created by migration 0003, this WHERE by 0014; see
+        # dispatch/queries.py).
         Index(
             "ix_workers_cell_rating",
             text("brigada_cell(home)"),
@@ -49,7 +50,9 @@ class Worker(Timestamped, Base):
                 "no_show_at",
                 "no_show_until",
             ],
-            postgresql_where=text("status = 'active' AND vetted AND NOT opted_out"),
+            postgresql_where=text(
+                "status = 'active' AND vetted AND NOT opted_out AND NOT phone_invalid"
+            ),
         ),
         # The job that gives the figures back once a no-show leaves the window (migration 0014).
         Index(

@@ -104,6 +104,8 @@ def update_worker(
     changed = sorted(k for k, v in values.items() if k != "home" and getattr(worker, k) != v)
     if fields.home is not None and Point.from_db(worker.home) != fields.home:
         changed = sorted([*changed, "home"])  # stored WKB and new WKT never compare equal
+    if "phone" in changed:
+        worker.phone_invalid = False  # the provider refused the old number, not this one
     for key, value in values.items():
         setattr(worker, key, value)
     _flush(session, worker)

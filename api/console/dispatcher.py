@@ -16,11 +16,11 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
-from api.deps import DB, IdPath
+from api.deps import DB, MAX_ID, IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, fill, orders, registry
+from dispatch import board, eligibility, fill, orders, registry
 from dispatch.orders import CLOSED, OrderInput
 from dispatch.queries import Candidate
 from geo.points import Point
@@ -320,12 +320,27 @@ def _event_text(t, event: board.Event) -> str:
     return t(f"order_ev_{event.what}").format(**detail)
 
 
+def _why(t, session: Session, actor: Actor, order, raw: str, at: datetime) -> dict | None:
+    """Why is worker N not on the list: the eligibility rules they fail, in words."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        return {"id": raw, "error": t("order_why_bad_id")}
+    try:
+        failed = eligibility.why_not_offered(session, order, int(raw), actor=actor, now=at)
+    except NotFound:
+        return {"id": raw, "error": t("order_why_no_worker")}
+    return {"id": raw, "error": "", "failed": [t(f"order_rule_{code}") for code in failed]}
+
+
 def _order_page(
     request: Request,
     session: Session,
     actor: Actor,
     order_id: int,
     *,
+    why: str = "",
     cancel_error: str = "",
     reason: str = "",
     status_code: int = 200,
@@ -393,6 +408,7 @@ def _order_page(
         "tiles": request.app.state.settings.map_tiles_url,
         "when": _Clock(branch.timezone),
         "show_candidates": open_order,
+        "why": _why(t, session, actor, order, why, at) if open_order else None,
         "can_cancel": open_order and not marked,
         "cancel_error": cancel_error,
         "reason": reason,
@@ -403,9 +419,13 @@ def _order_page(
 
 @router.get("/orders/{order_id}")
 def order_page(
-    request: Request, order_id: IdPath, actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request,
+    order_id: IdPath,
+    why: str = "",  # a worker's id: why are they not on the candidate list?
+    actor: Actor = Depends(OFFICE),
+    session: Session = DB,
 ):
-    return _order_page(request, session, actor, order_id)
+    return _order_page(request, session, actor, order_id, why=why[:20])
 
 
 @router.post("/orders/{order_id}/cancel", dependencies=[Depends(csrf_checked)])

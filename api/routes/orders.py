@@ -6,10 +6,17 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from api.deps import DB, OFFICE, STAFF, IdPath, require
-from api.order_schemas import CancelIn, CandidateOut, OfferOut, OrderIn, OrderOut
+from api.order_schemas import (
+    CancelIn,
+    CandidateCheckOut,
+    CandidateOut,
+    OfferOut,
+    OrderIn,
+    OrderOut,
+)
 from core.clock import now
 from core.tenancy import Actor
-from dispatch import fill, orders
+from dispatch import eligibility, fill, orders
 from dispatch.models import ORDER_STATUSES
 from dispatch.orders import OrderInput
 
@@ -61,6 +68,19 @@ def candidates(
         )
         for c, why in fill.preview_candidates(session, order, now(), limit)
     ]
+
+
+@router.get("/{order_id}/candidates/{worker_id}", response_model=CandidateCheckOut)
+def candidate_check(
+    order_id: IdPath,
+    worker_id: IdPath,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+):
+    """Why this worker is not on the candidate list: each rule they fail, by its code."""
+    order = orders.get_order(session, order_id, actor=actor)
+    failed = eligibility.why_not_offered(session, order, worker_id, actor=actor, now=now())
+    return CandidateCheckOut.of(worker_id, order.radius_m, failed)
 
 
 @router.get("/{order_id}/offers", response_model=list[OfferOut])

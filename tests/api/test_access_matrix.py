@@ -105,6 +105,7 @@ MATRIX = {
     ("GET", "/orders"):                                          "ok   ok   ok   ok   401",
     ("GET", "/orders/{order_id}"):                               "ok   own  own  own  401",
     ("GET", "/orders/{order_id}/candidates"):                    "ok   own  own  403  401",
+    ("GET", "/orders/{order_id}/candidates/{worker_id}"):        "ok   own  own  403  401",
     ("GET", "/orders/{order_id}/offers"):                        "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  401",

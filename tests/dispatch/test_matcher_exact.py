@@ -17,6 +17,7 @@ REFERENCE = text(
     """
     SELECT w.id FROM sites s JOIN workers w ON ST_DWithin(w.home, s.location, :radius, false)
     WHERE s.id = :site AND w.status = 'active' AND w.vetted AND NOT w.opted_out
+      AND NOT w.phone_invalid
       AND w.skills @> ARRAY['loader']::varchar[]
     ORDER BY :rw * w.rating / 5.0
              + :dw * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false) / :radius)
@@ -42,6 +43,7 @@ def crowd(session):
                 "skills": ["loader"] if rng.random() < 0.7 else ["cashier"],
                 "branch_id": branch.id,
                 "vetted": rng.random() < 0.9,
+                "phone_invalid": rng.random() < 0.05,
                 "rating": round(min(5.0, max(0.5, rng.gauss(3.8, 0.7))), 2),
                 # 1 in 10 ranked last until 5 days from now, 1 in 20 was until yesterday
                 "no_show_until": rng.choices(

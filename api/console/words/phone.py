@@ -25,7 +25,7 @@ WORDS = {
     "workers_vetted": ("Прошёл собеседование", "Vetted"),
     "workers_yes": ("да", "yes"),
     "workers_no": ("нет", "no"),
-    "workers_phone_invalid": ("Номер не принимает SMS", "The number cannot receive SMS"),
+    "workers_phone_invalid": ("Номер недоступен", "Number unreachable"),
     "workers_ledger": ("Штрафы и выплаты", "Penalties and payouts"),
     "workers_no_entries": ("Записей нет", "No entries"),
     "workers_date": ("Дата", "Date"),
