@@ -90,10 +90,28 @@ class BookedElsewhere(Conflict):
 
 
 class NotEligible(Conflict):
-    code = "not_eligible"
+    """A worker an eligibility rule refuses; `reason` is the rule's code (dispatch/eligibility.py,
+    whose codes a test holds equal to these)."""
 
-    def __init__(self, worker_id: int, why: str):
+    code = "not_eligible"
+    reasons = (
+        "inactive",
+        "not_vetted",
+        "opted_out",
+        "phone_unreachable",
+        "suspended",
+        "no_skill",
+        "too_far",
+        "booked_elsewhere",
+        "blocked_by_client",
+        "already_offered",
+    )
+
+    def __init__(self, worker_id: int, why: str, reason: str):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown eligibility rule {reason!r}")
         super().__init__(f"worker {worker_id} {why}")
+        self.reason = reason
 
 
 class LastActiveAdmin(Conflict):

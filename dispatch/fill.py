@@ -201,7 +201,7 @@ def _check_can_book(session: Session, order: Order, worker_id: int, now: datetim
     refused = [code for code in verdict.failed if code != "booked_elsewhere"]
     if refused:
         why = _NOT_BOOKABLE.get(refused[0], "is not available for work now")
-        raise NotEligible(worker_id, why)
+        raise NotEligible(worker_id, why, refused[0])
     if verdict.failed:
         raise BookedElsewhere(worker_id, verdict.clash_code)
 

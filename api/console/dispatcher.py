@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api.console import i18n
-from api.console.errors import explain
+from api.console.errors import explain, word_key
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
@@ -331,7 +331,11 @@ def _why(t, session: Session, actor: Actor, order, raw: str, at: datetime) -> di
         failed = eligibility.why_not_offered(session, order, int(raw), actor=actor, now=at)
     except NotFound:
         return {"id": raw, "error": t("order_why_no_worker")}
-    return {"id": raw, "error": "", "failed": [t(f"order_rule_{code}") for code in failed]}
+    return {
+        "id": raw,
+        "error": "",
+        "failed": [t(word_key("not_eligible", code)) for code in failed],
+    }
 
 
 def _order_page(

@@ -7,7 +7,7 @@ import html
 import pytest
 from sqlalchemy import select
 
-from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
+from api.console.words.errors import WORDS as ERROR_WORDS
 from api.order_schemas import RULE_WORDS
 from core.audit import AuditEntry
 from core.clock import now
@@ -119,5 +119,5 @@ def test_the_worker_page_and_search_say_number_unreachable(client, session, offi
 def test_every_eligibility_rule_has_words_in_the_api_and_in_both_console_languages():
     assert set(RULE_WORDS) == set(eligibility.CODES)
     for code in eligibility.CODES:
-        russian, english = DISPATCHER_WORDS[f"order_rule_{code}"]
+        russian, english = ERROR_WORDS[f"err_not_eligible_{code}"]
         assert russian and english and RULE_WORDS[code], code

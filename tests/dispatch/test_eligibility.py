@@ -165,3 +165,7 @@ def test_a_block_by_another_client_does_not_count(session, branch, site):
     session.flush()
     verdict = eligibility.for_offer(session, order, worker.id, NOW, order.radius_m)
     assert verdict.eligible
+
+
+def test_a_refused_booking_names_the_rule_by_the_same_codes_as_the_rules():
+    assert NotEligible.reasons == eligibility.CODES  # the console's words are found by these

@@ -65,10 +65,10 @@ def crowd(session):
         (10_000, 0.2, 0.8, 50),
         (10_000, 0.0, 1.0, 20),
         (10_000, 1.0, 0.0, 50),
-        # Deep enough into the list to reach the workers ranked last (65, 92, 195 eligible).
-        (1_500, 0.8, 0.2, 62),
-        (2_000, 0.0, 1.0, 90),
-        (3_000, 0.2, 0.8, 190),
+        # Deep enough into the list to reach the workers ranked last (59, 113, 217 eligible).
+        (1_500, 0.8, 0.2, 56),
+        (2_000, 0.0, 1.0, 110),
+        (3_000, 0.2, 0.8, 210),
     ],
 )
 def test_cell_walk_equals_ranking_everyone(

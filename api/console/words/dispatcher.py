@@ -60,20 +60,6 @@ WORDS = {
         "Worker {id} is eligible: others rank above them",
     ),
     "order_why_not": ("Работник {id} не подходит:", "Worker {id} is not eligible:"),
-    # Each eligibility rule's code (dispatch/eligibility.py) in words.
-    "order_rule_inactive": ("заблокирован", "blocked"),
-    "order_rule_not_vetted": ("не прошёл собеседование", "not vetted"),
-    "order_rule_opted_out": ("отписался от SMS", "opted out of SMS"),
-    "order_rule_phone_unreachable": ("номер недоступен", "number unreachable"),
-    "order_rule_suspended": ("отстранён", "suspended"),
-    "order_rule_no_skill": ("нет нужной специальности", "does not have the skill"),
-    "order_rule_too_far": ("живёт дальше радиуса поиска", "lives beyond the search radius"),
-    "order_rule_booked_elsewhere": (
-        "уже занят на другом заказе в это время",
-        "booked on another order at that time",
-    ),
-    "order_rule_blocked_by_client": ("заблокирован этим клиентом", "blocked by this client"),
-    "order_rule_already_offered": ("этот заказ ему уже предлагали", "already offered this order"),
     "order_reason_text": (
         "рейтинг {rating:.2f}/5, приходит в {reliability:.0f}% случаев, живёт в {km:.1f} км",
         "rating {rating:.2f}/5, turns up {reliability:.0f}% of the time, lives {km:.1f} km away",
