@@ -52,7 +52,8 @@ test: $(STAMP) $(PRISM) $(ASSETS)
 
 # Fault tests (tests/faults, docs/reliability.md): each test kills and restarts servers of its
 # own (a private PostgreSQL cluster and Redis, a fake Twilio), never the shared ones; the whole
-# set three times in a row, stopping at the first run that fails.
+# set three times in a row, stopping at the first run that fails. Includes the burst of 200
+# requests at one order (tests/faults/test_burst.py), which once wedged the API for good.
 faults: $(STAMP)
 	scripts/services.sh brigada_test
 	for run in 1 2 3; do \

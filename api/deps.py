@@ -2,9 +2,10 @@
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated
 
+import anyio
 import jwt
 from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
@@ -23,7 +24,31 @@ from dispatch.staff import actor_of, get_active_user
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def _session_slot(request: Request) -> AsyncIterator[None]:
+    """One of the process's session slots (fewer than its threads, no more than its pooled
+    connections), held from before the session opens until it has committed; a request waiting
+    for one holds nothing.
+
+    Without them, requests waiting for one order's row lock took every thread and connection,
+    and the lock holder, needing one more to answer and commit, waited for them for ever."""
+    slots: anyio.Semaphore = request.app.state.session_slots
+    acquired = False
+    with anyio.move_on_after(request.app.state.settings.db_lock_timeout_ms / 1000):
+        await slots.acquire()
+        acquired = True
+    if not acquired:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "busy; try again", headers={"Retry-After": "1"}
+        )
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def get_session(
+    request: Request, _slot: None = Depends(_session_slot, scope="function")
+) -> Iterator[Session]:
     """The request owns the transaction: commit on success, roll back on any error."""
     with session_scope(request.app.state.sessionmaker) as session:
         yield session

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from psycopg.errors import LockNotAvailable
 from sqlalchemy.exc import OperationalError
 
 from core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -36,6 +37,11 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
 
 
 async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+    if isinstance(exc.orig, LockNotAvailable):
+        # Waited lock_timeout for a row others are busy with: nothing was saved; retry soon.
+        return JSONResponse(
+            {"detail": "busy; try again"}, status_code=503, headers={"Retry-After": "1"}
+        )
     # The database is unreachable or restarting: nothing was saved; the client may retry.
     return JSONResponse(
         {"detail": "database unavailable"}, status_code=503, headers={"Retry-After": "5"}

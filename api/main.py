@@ -4,6 +4,7 @@ import gc
 import sys
 from contextlib import asynccontextmanager
 
+import anyio
 import anyio.to_thread
 import redis
 from fastapi import FastAPI
@@ -36,6 +37,8 @@ from core.settings import Settings, get_settings
 # Request bodies larger than this are refused with 413 before they are read: JSON and forms
 # (a Twilio webhook is a few kilobytes); the CSV import route allows its own, larger size.
 MAX_BODY_BYTES = 1024 * 1024
+# Threads beyond the session slots; no more than the engine's overflow connections (MAX_OVERFLOW).
+SPARE_THREADS = 4
 
 
 def create_app(
@@ -46,8 +49,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        # Sync routes run in anyio's threads: no more at once than the pool has connections.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        # Sync routes run in anyio's threads. At most db_pool_size requests hold a session (and
+        # so a connection) at once; the spare threads let the one holding a lock that the
+        # others wait for always find a thread to answer and commit in, and /readyz one too.
+        threads = settings.db_pool_size + SPARE_THREADS
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # What start-up built lives as long as the process: keep it out of every full collection
         # (they took 20-90 ms each under load, stalling every request in flight).
         gc.collect()
@@ -65,6 +71,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory or get_sessionmaker()
+    app.state.session_slots = anyio.Semaphore(settings.db_pool_size)  # see api/deps.py
     app.state.login_limiter = LoginLimiter(settings)
     app.state.worker_read_limiter = WorkerReadLimiter(settings)
     app.state.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=2)

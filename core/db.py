@@ -12,16 +12,32 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.settings import get_settings
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    # JIT compiles short OLTP queries for hundreds of ms before running them in a few: off.
-    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+def make_engine(url: str, *, lock_timeout_ms: int | None = None, **kwargs) -> Engine:
+    settings = get_settings()
+    lock_timeout_ms = lock_timeout_ms or settings.db_lock_timeout_ms
+    options = " ".join(
+        (
+            # JIT compiles short OLTP queries for hundreds of ms before running them in a few.
+            "-c jit=off",
+            # Nothing waits for a row lock, or sits in an open transaction, for ever.
+            f"-c lock_timeout={lock_timeout_ms}",
+            f"-c idle_in_transaction_session_timeout={settings.db_idle_in_transaction_timeout_ms}",
+        )
+    )
+    connect_args = {"options": options, **kwargs.pop("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+# Connections beyond the pool, for the few routes that open their own session (/readyz).
+MAX_OVERFLOW = 10
 
 
 @lru_cache
 def get_engine() -> Engine:
     settings = get_settings()
-    return make_engine(settings.database_url, pool_size=settings.db_pool_size, max_overflow=10)
+    return make_engine(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=MAX_OVERFLOW
+    )
 
 
 @lru_cache

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     # Database connections each process keeps open: at least its request or job threads, so
     # none waits for one and none is opened and closed per request under load.
     db_pool_size: int = Field(default=20, ge=1, le=200)
+    # The longest a request (or job) waits for a row lock, and a request for a database
+    # session: past it a quick 503 (a job retries), so a burst at one order never wedges.
+    db_lock_timeout_ms: int = Field(default=5000, ge=100, le=600_000)
+    # PostgreSQL ends a transaction left open with nothing running after this long, so a
+    # stuck holder cannot keep its locks for ever (jobs never idle this long inside one).
+    db_idle_in_transaction_timeout_ms: int = Field(default=60_000, ge=1000, le=3_600_000)
     # Background jobs yield the CPU to the API: Twilio's webhooks must be answered at once.
     jobs_nice: int = Field(default=10, ge=0, le=19)
     secret_key: str = DEV_SECRET_KEY

@@ -4,6 +4,7 @@ The scheduler's first heartbeat travels scheduler -> Redis -> jobs process, so a
 heartbeat key proves the three processes and the broker work together.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -107,3 +108,50 @@ def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
     assert code == 0, output
     # No child, nor a child of theirs, outlived the supervisor.
     assert [(pid, _state(pid)) for pid in children + descendants if _alive(pid)] == []
+
+
+def _stalled_request(port: int) -> socket.socket:
+    """A request whose body never arrives: its API process waits for it for ever, and cannot
+    finish a graceful stop (uvicorn waits for requests in flight)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    head = "POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\n"
+    head += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+    sock.sendall(head.encode() + b"username=")
+    return sock
+
+
+def test_brigada_run_kills_a_wedged_worker_after_the_grace_period(engine):
+    """API processes stuck on requests that never end ignore SIGTERM for ever; after the grace
+    period `brigada run` kills their process group: nothing outlives it."""
+    port = _free_port()
+    env = {**os.environ, "BRIGADA_PORT": str(port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "run"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    descendants: list[int] = []
+    stalled: list[socket.socket] = []
+    try:
+        _wait(lambda: httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2), 30, "the API")
+        stalled = [_stalled_request(port) for _ in range(6)]  # on either uvicorn process
+        time.sleep(1)
+        children = _children_of(proc.pid)
+        descendants = [pid for child in children for pid in _children_of(child)]
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=40)  # the grace period (15 s) and the kill
+        took = time.monotonic() - started
+        survivors = [(pid, _state(pid)) for pid in children + descendants if _alive(pid)]
+        assert survivors == [], f"outlived brigada run by {took:.0f} s"
+        output = proc.stdout.read().decode(errors="replace")
+        assert code == 0, output
+        assert "killing process group" in output  # the wedge was real: SIGTERM was not enough
+    finally:
+        for sock in stalled:
+            sock.close()
+        for pid in [proc.pid, *descendants]:  # whatever is left, so no test run leaks it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

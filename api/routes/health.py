@@ -14,8 +14,9 @@ from core.heartbeat import last_beat_age_s
 router = APIRouter(tags=["health"])
 
 
+# async: answered on the event loop, needing no thread or connection a burst could hold.
 @router.get("/healthz")
-def healthz() -> dict:
+async def healthz() -> dict:
     return {"status": "ok"}
 
 

@@ -44,9 +44,15 @@ THREADS = 50
 
 @pytest.fixture
 def factory(engine):
-    # Enough connections for the threads to really run at once.
+    # Enough connections for the threads to really run at once; 50 in a queue for one order
+    # on a busy machine may wait longer than the API's lock timeout: this test is about the
+    # roster, not the wait.
     racing = make_engine(
-        get_settings().database_url, pool_size=THREADS, max_overflow=0, pool_timeout=60
+        get_settings().database_url,
+        pool_size=THREADS,
+        max_overflow=0,
+        pool_timeout=60,
+        lock_timeout_ms=60_000,
     )
     yield sessionmaker(bind=racing, expire_on_commit=False)
     racing.dispose()
