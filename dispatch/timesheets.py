@@ -14,7 +14,6 @@ Each amount is rounded half up to the cent; the totals are the sums of the round
 so the sheet adds up to the cent.
 """
 
-import csv
 import io
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
@@ -24,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import csvsafe
 from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
@@ -162,7 +162,7 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
 def timesheet_csv(sheet: Timesheet) -> str:
     names = [f.name for f in fields(Line)]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # no cell a spreadsheet would run
     writer.writerow(["order", *names])
     for line in sheet.lines:
         writer.writerow([sheet.code, *(_cell(v) for v in asdict(line).values())])
@@ -255,7 +255,7 @@ def payouts(
 
 def payouts_csv(currency: str, rows: list[Payout]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # no cell a spreadsheet would run
     writer.writerow([*(f.name for f in fields(Payout)), "currency"])
     for row in rows:
         writer.writerow([*(_cell(v) for v in asdict(row).values()), currency])
