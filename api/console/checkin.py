@@ -53,7 +53,8 @@ async def _location(request: Request) -> Point | None:
         else:
             data = await request.form()
         lat, lon = float(data["lat"]), float(data["lon"])
-    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+    # RecursionError: JSON nested thousands deep, which the parser gives up on.
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None

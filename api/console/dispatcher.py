@@ -15,7 +15,7 @@ from api.console import i18n
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, field_errors, language, render, staff
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
-from api.deps import DB, IdPath
+from api.deps import DB, MAX_ID, IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
@@ -163,8 +163,10 @@ def _parse(
     parsed: dict = {}
     if "site_id" not in errors:
         try:
-            site = registry.get_site(session, int(values["site_id"]), actor=actor)
-            parsed["site"] = site
+            site_id = int(values["site_id"])
+            if not 1 <= site_id <= MAX_ID:  # past PostgreSQL's integers: no such site
+                raise NotFound("site", site_id)
+            parsed["site"] = registry.get_site(session, site_id, actor=actor)
         except (ValueError, NotFound):
             errors["site_id"] = t("order_err_site")
     if "headcount" not in errors:

@@ -310,6 +310,7 @@ def test_a_night_shift_ends_the_next_morning(client, session, office):
         ({"headcount": "many"}, "headcount", "a whole number is needed"),
         ({"end": "08:00"}, "end", "the shift must end after it starts"),
         ({"site_id": "999999"}, "site_id", "no such site"),
+        ({"site_id": "99999999999"}, "site_id", "no such site"),  # past int: was a 500
         ({"start": "25:00"}, "start", "a time like 08:00"),
         ({"date": ""}, "date", "fill in this field"),
         ({"client_rate": "-5"}, "client_rate", "a sum like 250"),
