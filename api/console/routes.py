@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console import checkin, dispatcher, foreman, phone, signin, web
+from api.console.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
 # htmx and Leaflet from the npm registry (web/package.json, installed by make): no CDN.
@@ -16,6 +17,7 @@ PAGES = (signin.router, dispatcher.router, foreman.router, phone.router, checkin
 
 def install(app: FastAPI) -> None:
     web.install(app)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static/console", StaticFiles(directory=HERE / "static"), name="console-static")
     for name, directory in VENDORED.items():
         app.mount(

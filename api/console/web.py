@@ -124,7 +124,9 @@ def render(
     secure = settings.public_url.startswith("https")
     response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=secure)
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, language(request), samesite="lax", max_age=365 * 86400)
+        response.set_cookie(
+            LANG_COOKIE, language(request), samesite="lax", max_age=365 * 86400, secure=secure
+        )
     return response
 
 
