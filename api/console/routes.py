@@ -17,6 +17,7 @@ PAGES = (signin.router, dispatcher.router, foreman.router, phone.router, checkin
 
 def install(app: FastAPI) -> None:
     web.install(app)
+    app.state.checkin_limiter = checkin.CheckinLimiter(app.state.settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static/console", StaticFiles(directory=HERE / "static"), name="console-static")
     for name, directory in VENDORED.items():
