@@ -1,9 +1,11 @@
 """Staff login: OAuth2 password flow, expiring JWTs, attempts rate-limited in Redis."""
 
+import re
 from datetime import timedelta
 from typing import Annotated
 
 import jwt
+import redis
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from limits import parse
@@ -30,17 +32,34 @@ class Token(BaseModel):
 
 
 class LoginLimiter:
-    """Moving-window limits per username and per client address, shared by all API processes."""
+    """Moving windows shared by all API processes: attempts at one username from one client
+    address (BRIGADA_LOGIN_RATE_LIMIT), so a stranger's wrong passwords elsewhere never lock
+    the user out of their own address; and attempts from one address whatever the usernames
+    (BRIGADA_LOGIN_ADDRESS_RATE_LIMIT, higher: an office shares one address)."""
+
+    BY_NAME = "brigada-login-user-addr"
+    BY_ADDRESS = "brigada-login-addr"
 
     def __init__(self, settings: Settings):
-        storage = storage_from_string(settings.redis_url)
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._redis_url = settings.redis_url
+        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.redis_url))
         self._limit = parse(settings.login_rate_limit)
+        self._by_address = parse(settings.login_address_rate_limit)
 
     def allow(self, username: str, address: str) -> bool:
-        by_name = self._limiter.hit(self._limit, "brigada-login-user", username.strip().lower())
-        by_address = self._limiter.hit(self._limit, "brigada-login-addr", address)
-        return by_name and by_address
+        name = username.strip().lower()
+        return self._limiter.hit(self._by_address, self.BY_ADDRESS, address) and (
+            self._limiter.hit(self._limit, self.BY_NAME, name, address)
+        )
+
+    def unlock(self, username: str) -> int:
+        """An admin's unlock: forget the user's attempts from every address (`brigada user
+        unlock`). Returns how many addresses were held."""
+        name = re.sub(r"([*?\[\]\\])", r"\\\1", username.strip().lower())  # glob-escaped
+        pattern = f"LIMITS:LIMITER/{self.BY_NAME}/{name}/*"  # limits' keys, whatever the rate
+        client = redis.Redis.from_url(self._redis_url, socket_timeout=2)
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        return client.delete(*keys) if keys else 0
 
 
 def issue_token(settings: Settings, user_id: int, token_version: int = 0) -> Token:

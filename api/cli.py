@@ -128,6 +128,16 @@ def user_set_password(
     _on_user(username, change)
 
 
+@user_app.command("unlock")
+def user_unlock(username: str = typer.Option(...)) -> None:
+    """Clear a user's failed sign-ins from every address (the API's and the console's)."""
+    from api.auth import LoginLimiter
+    from core.settings import get_settings
+
+    held = LoginLimiter(get_settings()).unlock(username)
+    typer.echo(f"unlocked {username} ({held} address(es) were counting attempts)")
+
+
 @demo_app.command("seed")
 def demo_seed(
     workers: int = typer.Option(5_000, min=0, max=2_000_000),

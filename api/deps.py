@@ -92,7 +92,7 @@ def actor_from_token(
     except jwt.PyJWTError:
         raise _unauthorized("invalid token") from None
     # Role and branch come from the database, so a change or deactivation bites at once.
-    user = get_active_user(session, int(claims["sub"]))
+    user = get_active_user(session, _user_id(claims))
     if user is None:
         raise _unauthorized("user is not active")
     # Logging out or a manager's revoke moves the version on: older tokens stop here. (Tokens
@@ -102,6 +102,17 @@ def actor_from_token(
     if user.password_change_required and not password_change_ok:
         raise PasswordChangeRequired()
     return actor_of(user)
+
+
+def _user_id(claims: dict) -> int:
+    """The subject as a user id; "abc", "1.5" or one past PostgreSQL's integers is an
+    unusable token (401), never a 500 from int() or the database."""
+    sub = claims["sub"]
+    if not (isinstance(sub, str) and sub.isascii() and sub.isdigit() and len(sub) <= 10):
+        raise _unauthorized("invalid token")
+    if not 1 <= int(sub) <= MAX_ID:
+        raise _unauthorized("invalid token")
+    return int(sub)
 
 
 def require(*roles: str) -> Callable[..., Actor]:

@@ -1,6 +1,10 @@
 """One table from domain errors to HTTP answers."""
 
+import math
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg.errors import LockNotAvailable
 from sqlalchemy.exc import OperationalError
@@ -48,6 +52,24 @@ async def _database_unavailable(request: Request, exc: OperationalError) -> JSON
     )
 
 
+def _finite(value):
+    """JSON has no NaN or Infinity: a non-finite number echoed back is said as text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # FastAPI's own answer, but one that can always be encoded: a NaN, Infinity or 1e999 in
+    # a body is a 422 naming the field, never a 500 from writing the answer.
+    return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(OperationalError, _database_unavailable)

@@ -35,8 +35,15 @@ class Settings(BaseSettings):
     jobs_nice: int = Field(default=10, ge=0, le=19)
     secret_key: str = DEV_SECRET_KEY
     token_ttl_min: int = Field(default=12 * 60, ge=1)
-    # Login attempts per username and per client address (limits' notation).
+    # Login attempts per username from one client address (limits' notation): a stranger's
+    # wrong passwords elsewhere never lock the user out of their own address.
     login_rate_limit: str = "10/minute"
+    # Login attempts from one client address, whatever the usernames (an office behind NAT).
+    login_address_rate_limit: str = "100/minute"
+    # Check-in link requests per client address (mobile carriers' NAT: a whole crew may share
+    # one) and per link: guessing a link's 72 bits is hopeless at these rates.
+    checkin_rate_per_address: str = "120/minute"
+    checkin_rate_per_link: str = "20/minute"
     # Worker lists and searches per staff member (limits' notation): the shared base is read
     # in pages of at most 200, and no office exports it quietly.
     worker_reads_rate: str = "600/hour"

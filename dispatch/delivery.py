@@ -97,6 +97,8 @@ def record_status(
         return False
     message = _by_sid(session, provider_sid)
     if message is None:
+        if _is_inbound(session, provider_sid):
+            return False  # a reply's id: nothing to keep for later either
         session.execute(
             insert(EarlyStatus)
             .values(provider_sid=provider_sid, status=status, error_code=error_code)
@@ -133,9 +135,21 @@ def apply_early_statuses(session: Session, at: datetime) -> int:
 
 
 def _by_sid(session: Session, provider_sid: str) -> Message | None:
+    """The outgoing message with this id: status callbacks describe what we sent, never a
+    reply (whose id a forged or echoed callback may carry)."""
     return session.scalars(
-        select(Message).where(Message.provider_sid == provider_sid).with_for_update()
+        select(Message)
+        .where(Message.provider_sid == provider_sid, Message.direction == "out")
+        .with_for_update()
     ).first()
+
+
+def _is_inbound(session: Session, provider_sid: str) -> bool:
+    return bool(
+        session.scalar(
+            select(exists().where(Message.provider_sid == provider_sid, Message.direction == "in"))
+        )
+    )
 
 
 def _apply_status(session: Session, message: Message, status: str, error_code: str | None) -> bool:

@@ -17,7 +17,6 @@ Names and phones are shown as dispatch/privacy.py allows (a worker of another br
 name, the phone masked), and every sheet and report read is audited with the ids shown.
 """
 
-import csv
 import io
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
@@ -27,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import csvsafe
 from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
@@ -175,7 +175,7 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
 def timesheet_csv(sheet: Timesheet) -> str:
     names = [f.name for f in fields(Line)]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # no cell a spreadsheet would run
     writer.writerow(["order", *names])
     for line in sheet.lines:
         writer.writerow([sheet.code, *(_cell(v) for v in asdict(line).values())])
@@ -272,7 +272,7 @@ def payouts(
 
 def payouts_csv(currency: str, rows: list[Payout]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # no cell a spreadsheet would run
     writer.writerow([*(f.name for f in fields(Payout)), "currency"])
     for row in rows:
         writer.writerow([*(_cell(v) for v in asdict(row).values()), currency])

@@ -5,10 +5,14 @@ No session and no CSRF token here: the signed token in the path is the credentia
 unguessable), and the only write is the worker's own check-in."""
 
 import math
+import time
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import Response
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
 from api.console import i18n
@@ -17,6 +21,7 @@ from api.console.web import LANG_COOKIE, render
 from api.console.words.checkin import WORDS as CHECKIN_WORDS
 from api.deps import DB
 from core.clock import now
+from core.settings import Settings
 from dispatch import checkin
 from geo.points import Point
 from workers.models import Worker
@@ -26,6 +31,38 @@ router = APIRouter(prefix="", include_in_schema=False)
 TOKEN = Path(min_length=3, max_length=40)
 
 i18n.add(CHECKIN_WORDS)
+
+
+class CheckinLimiter:
+    """Moving windows per client address and per link, shared by all API processes
+    (BRIGADA_CHECKIN_RATE_PER_ADDRESS, _PER_LINK): nobody tries links or spots in bulk."""
+
+    def __init__(self, settings: Settings):
+        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.redis_url))
+        self._limits = (
+            (parse(settings.checkin_rate_per_address), "brigada-checkin-addr"),
+            (parse(settings.checkin_rate_per_link), "brigada-checkin-link"),
+        )
+
+    def wait_s(self, address: str, token: str) -> int:
+        """0 if this request may go ahead (and counts it), else whole seconds until one may."""
+        for (limit, namespace), key in zip(self._limits, (address, token), strict=True):
+            if not self._limiter.hit(limit, namespace, key):
+                stats = self._limiter.get_window_stats(limit, namespace, key)
+                return max(1, math.ceil(stats.reset_time - time.time()))
+        return 0
+
+
+def not_too_often(request: Request, token: str = TOKEN) -> None:
+    """Before the link is looked up or a body read: 429 with Retry-After past the rate."""
+    address = request.client.host if request.client else "unknown"
+    wait = request.app.state.checkin_limiter.wait_s(address, token)
+    if wait:
+        raise HTTPException(
+            429,
+            detail=f"too many requests; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def _language(request: Request, worker: Worker | None) -> str:
@@ -53,7 +90,8 @@ async def _location(request: Request) -> Point | None:
         else:
             data = await request.form()
         lat, lon = float(data["lat"]), float(data["lon"])
-    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+    # RecursionError: JSON nested thousands deep, which the parser gives up on.
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None
@@ -85,7 +123,7 @@ def _page(
     return response
 
 
-@router.get("/c/{token}")
+@router.get("/c/{token}", dependencies=[Depends(not_too_often)])
 def checkin_page(request: Request, token: str = TOKEN, session: Session = DB) -> Response:
     secret = request.app.state.settings.secret_key
     try:
@@ -96,7 +134,7 @@ def checkin_page(request: Request, token: str = TOKEN, session: Session = DB) ->
     return _page(request, token, booking, refused=refused)
 
 
-@router.post("/c/{token}")
+@router.post("/c/{token}", dependencies=[Depends(not_too_often)])
 def check_in(
     request: Request,
     token: str = TOKEN,

@@ -155,8 +155,10 @@ def _parse(
     parsed: dict = {}
     if "site_id" not in errors:
         try:
-            site = registry.get_site(session, int(values["site_id"]), actor=actor)
-            parsed["site"] = site
+            site_id = int(values["site_id"])
+            if not 1 <= site_id <= MAX_ID:  # past PostgreSQL's integers: no such site
+                raise NotFound("site", site_id)
+            parsed["site"] = registry.get_site(session, site_id, actor=actor)
         except (ValueError, NotFound):
             errors["site_id"] = t("order_err_site")
     if "headcount" not in errors:

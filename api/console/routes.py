@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, checkin, dispatcher, foreman, phone, signin, web
+from api.console.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
 # htmx and Leaflet from the npm registry (web/package.json, installed by make): no CDN.
@@ -23,6 +24,8 @@ PAGES = (
 
 def install(app: FastAPI) -> None:
     web.install(app)
+    app.state.checkin_limiter = checkin.CheckinLimiter(app.state.settings)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static/console", StaticFiles(directory=HERE / "static"), name="console-static")
     for name, directory in VENDORED.items():
         app.mount(

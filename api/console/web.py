@@ -1,6 +1,9 @@
 """What every console page shares: templates, the signed-in staff member (a session cookie
 holding the same token as the API's), CSRF protection of forms, and the language."""
 
+import base64
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -76,9 +79,26 @@ def staff(*roles: str):
     return check
 
 
+def session_csrf(secret_key: str, session_token: str) -> str:
+    """The form token of a session: an HMAC of its cookie, which a page on another site can
+    neither read nor compute, so a planted csrf cookie cannot stand in for it."""
+    digest = hmac.new(secret_key.encode(), b"csrf:" + session_token.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def csrf_token(request: Request) -> str:
+    """The token this request's forms must carry: the session's, once signed in; before that
+    (the sign-in form) a random one, double-submitted through its own cookie."""
+    session_token = request.cookies.get(SESSION_COOKIE)
+    if session_token:
+        return session_csrf(request.app.state.settings.secret_key, session_token)
+    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+
 async def csrf_checked(request: Request) -> None:
-    """A form post must carry the token of its own session's cookie (double submit)."""
-    expected = request.cookies.get(CSRF_COOKIE)
+    """A form post must carry its session's token (the sign-in form: its cookie's)."""
+    signed_in = bool(request.cookies.get(SESSION_COOKIE))
+    expected = csrf_token(request) if signed_in else request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
     form = await request.form() if request.method == "POST" else {}
     if sent is None:
@@ -130,7 +150,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     lang = language(request)
-    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    csrf = csrf_token(request)
     response = TEMPLATES.TemplateResponse(
         request,
         template,
@@ -147,9 +167,12 @@ def render(
     settings = request.app.state.settings
     response.headers["Content-Security-Policy"] = content_policy(settings.map_tiles_url)
     secure = settings.public_url.startswith("https")
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=secure)
+    if not request.cookies.get(SESSION_COOKIE):  # signed in, the token comes from the session
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=secure)
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, language(request), samesite="lax", max_age=365 * 86400)
+        response.set_cookie(
+            LANG_COOKIE, language(request), samesite="lax", max_age=365 * 86400, secure=secure
+        )
     return response
 
 

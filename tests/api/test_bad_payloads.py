@@ -1,18 +1,31 @@
 """Oversized bodies and malformed Twilio payloads are refused cleanly (4xx) and store nothing."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from api.console.web import SESSION_COOKIE
 from api.main import MAX_BODY_BYTES, create_app
 from api.routes.workers import MAX_IMPORT_BYTES
 from core.settings import Settings, get_settings
-from dispatch.models import Order, User
+from dispatch import checkin
+from dispatch.models import Order, Site, User
 from sms.models import Message
-from tests.builders import auth, make_branch, make_client, make_site, make_user
+from tests.builders import (
+    auth,
+    make_branch,
+    make_client,
+    make_offer,
+    make_order,
+    make_site,
+    make_user,
+    make_worker,
+)
 from workers.models import Worker
 
 TOKEN = "twilio-auth-token-for-bad-payloads"
@@ -274,3 +287,90 @@ def test_a_new_user_of_a_branch_that_is_not_there_is_404_and_stores_nothing(clie
     )
     assert answer.status_code == 404, answer.text
     assert count(session, User) == users
+
+
+# --- found by attacking from outside: each was a 500 -----------------------------------------
+
+
+def _token_for_subject(subject) -> str:
+    at = datetime.now(UTC)
+    claims = {"sub": subject, "ver": 0, "iat": at, "exp": at + timedelta(hours=1)}
+    return jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
+
+
+SUBJECTS = ["abc", "1.5", "99999999999", "2147483648", "0", "-1", " 1", "1e3", "١", "9" * 5000]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS, ids=lambda s: repr(s)[:16])
+def test_a_token_whose_subject_is_not_a_user_id_is_401(client, subject):
+    token = _token_for_subject(subject)
+    answer = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401, answer.text
+    client.cookies.set(SESSION_COOKIE, token)  # the console reads the same token
+    page = client.get("/console/", follow_redirects=False)
+    assert page.status_code == 303 and "/console/login" in page.headers["location"]
+
+
+NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"]
+
+
+@pytest.mark.parametrize("number", NON_FINITE)
+@pytest.mark.parametrize("field", ["headcount", "site_id"])
+def test_a_non_finite_number_in_a_new_order_is_422_naming_the_field(
+    client, session, office, field, number
+):
+    _, site, headers = office
+    values = {"site_id": str(site.id), "skill": '"loader"', "headcount": "2", field: number}
+    body = "{" + ", ".join(f'"{k}": {v}' for k, v in values.items()) + "}"
+    answer = client.post(
+        "/api/v1/orders", content=body, headers={**headers, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert ["body", field] in [e["loc"] for e in answer.json()["detail"]]
+    assert count(session, Order) == 0
+
+
+@pytest.mark.parametrize(
+    "location, fields",
+    [
+        ('{"lat": NaN, "lon": 30}', {"lat"}),
+        ('{"lat": 59, "lon": Infinity}', {"lon"}),
+        ('{"lat": 1e999, "lon": -1e999}', {"lat", "lon"}),
+        ('{"lat": "north", "lon": 30}', {"lat"}),
+        ('{"lat": {"deg": 59}, "lon": [30]}', {"lat", "lon"}),
+        ('{"lat": null}', {"lat", "lon"}),
+        ('{"lon": 30}', {"lat"}),
+    ],
+)
+def test_a_malformed_site_location_is_422_naming_lat_or_lon(
+    client, session, office, location, fields
+):
+    _, site, headers = office
+    before = count(session, Site)
+    fields_before = f'"client_id": {site.client_id}, "name": "Yard", "address": "Main 1"'
+    body = f'{{{fields_before}, "location": {location}}}'
+    answer = client.post(
+        "/api/v1/sites", content=body, headers={**headers, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422, answer.text
+    named = {e["loc"][-1] for e in answer.json()["detail"] if e["loc"][:2] == ["body", "location"]}
+    assert named == fields
+    assert count(session, Site) == before
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deeply_nested_json_at_a_check_in_link_is_4xx(client, session, office, depth):
+    _, site, _ = office
+    order = make_order(session, site=site, starts_in=timedelta(minutes=10))
+    offer = make_offer(session, order=order, worker=make_worker(session, branch=office[0]))
+    body = '{"lat": ' * depth + "1" + "}" * depth
+    for link in (
+        checkin.token_for(offer.id, get_settings().secret_key),
+        f"{offer.id}-AAAAAAAAAAAA",
+    ):
+        answer = client.post(
+            f"/c/{link}", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert 400 <= answer.status_code < 500, answer.text[:200]
+    session.refresh(offer)
+    assert offer.checked_in_at is None

@@ -16,10 +16,13 @@ Left out, with the reason:
 """
 
 import os
+import string
 import time
 import traceback
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import jwt
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -201,3 +204,106 @@ def test_every_integer_the_api_takes_has_a_maximum(app):
                 where = f"{method.upper()} {path} body"
                 unbounded += _integers_without_a_maximum(content["schema"], components, where)
     assert not unbounded, "\n".join(unbounded)
+
+
+# --- shapes the random cases above never send: non-finite numbers, non-integer subjects ----
+
+NON_FINITE = ("NaN", "Infinity", "-Infinity", "1e999")
+
+
+def _number_paths(schema: dict, components: dict, path=(), seen=()):
+    """Every place in a body schema that takes a JSON number, as a path of property names."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            yield from _number_paths(components[name], components, path, (*seen, name))
+        return
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            yield from _number_paths(sub, components, path, seen)
+    if schema.get("type") in ("integer", "number"):
+        yield path
+    for name, sub in schema.get("properties", {}).items():
+        yield from _number_paths(sub, components, (*path, name), seen)
+
+
+def _body_with(path: tuple[str, ...], literal: str) -> str:
+    """{"a": {"b": <literal>}}: the raw JSON text, since json.dumps cannot write 1e999."""
+    text = literal
+    for name in reversed(path):
+        text = f'{{"{name}": {text}}}'
+    return text
+
+
+def _operations(spec: dict):
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if (method.upper(), path) not in SKIPPED:
+                yield method.upper(), path, operation
+
+
+def _url(path: str, ids: dict[str, object]) -> str:
+    """The path with real ids where the fixture has them, 1 elsewhere."""
+    names = [field for _, field, _, _ in string.Formatter().parse(path) if field]
+    return path.format(**{name: ids.get(name, 1) for name in names})
+
+
+def test_a_non_finite_number_anywhere_is_a_4xx_naming_the_field(app, client, session):
+    """NaN, Infinity and 1e999 in every number of every body and query: each was a 500 (the
+    422 that echoes the value back could not be written as JSON)."""
+    caller, ids = _real_ids(session, "admin")
+    headers = {"Authorization": f"Bearer {issue_token(get_settings(), caller.id).access_token}"}
+    spec = app.openapi()
+    components = spec["components"]["schemas"]
+    failures, tried = [], 0
+    for method, path, operation in _operations(spec):
+        url = _url(path, ids)
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            schema = content["application/json"]["schema"]
+            for i, field in enumerate(sorted(set(_number_paths(schema, components)))):
+                literal = NON_FINITE[i % len(NON_FINITE)]
+                answer = client.request(
+                    method,
+                    url,
+                    content=_body_with(field, literal),
+                    headers={**headers, "Content-Type": "application/json"},
+                )
+                tried += 1
+                named = answer.status_code != 422 or ["body", *field] in [
+                    e["loc"] for e in answer.json()["detail"]
+                ]
+                if not (400 <= answer.status_code < 500 and named):
+                    failures.append(f"{method} {path} body {field}={literal}: {answer.status_code}")
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query" or not list(_number_paths(parameter["schema"], {})):
+                continue
+            for literal in ("nan", "inf", "-inf", "1e999"):
+                params = {parameter["name"]: literal}
+                answer = client.request(method, url, params=params, headers=headers)
+                tried += 1
+                locs = [e["loc"] for e in answer.json().get("detail", [])]
+                if answer.status_code != 422 or ["query", parameter["name"]] not in locs:
+                    failures.append(f"{method} {path} ?{parameter['name']}={literal}: {locs}")
+    assert tried > 40  # orders, sites, branches' policy, users, workers' search...
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("subject", ["abc", "1.5", "99999999999", "-7", ""])
+def test_a_token_whose_subject_is_not_a_user_id_is_401_on_every_route(app, client, subject):
+    at = datetime.now(UTC)
+    claims = {"sub": subject, "ver": 0, "iat": at, "exp": at + timedelta(hours=1)}
+    token = jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
+    spec = app.openapi()
+    failures, tried = [], 0
+    for method, path, operation in _operations(spec):
+        if not operation.get("security"):
+            continue
+        tried += 1
+        answer = client.request(
+            method, _url(path, {}), headers={"Authorization": f"Bearer {token}"}
+        )
+        if answer.status_code != 401:
+            failures.append(f"{method} {path}: {answer.status_code}")
+    assert tried > 40
+    assert not failures, "\n".join(failures)

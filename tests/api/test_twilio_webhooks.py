@@ -6,8 +6,11 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from api.main import create_app
+from core.clock import now
 from core.settings import Settings, get_settings
+from dispatch.delivery import apply_early_statuses
 from sms.models import Message
+from tests.builders import make_branch, make_worker
 
 TOKEN = "twilio-auth-token-for-tests"
 PUBLIC = "https://brigada.example.org"
@@ -124,3 +127,27 @@ def test_status_callback_moves_the_message_forward(twilio_client, session):
     twilio_client.post("/sms/status", data=late, headers=signed("/sms/status", late))
     session.refresh(message)
     assert message.status == "delivered"
+
+
+@pytest.mark.parametrize("status", ["delivered", "undelivered", "failed", "read"])
+def test_a_status_callback_for_an_inbound_sid_changes_nothing(twilio_client, session, status):
+    """Status callbacks are about what we sent: a reply's id (echoed or forged) moves nothing,
+    and its error code flags no worker."""
+    worker = make_worker(session, branch=make_branch(session))
+    form = inbound_form()
+    twilio_client.post("/sms/inbound", data=form, headers=signed("/sms/inbound", form))
+    reply = session.scalars(select(Message).where(Message.direction == "in")).one()
+    reply.worker_id = worker.id
+    session.flush()
+    callback = {"MessageSid": form["MessageSid"], "MessageStatus": status, "ErrorCode": "21610"}
+    answer = twilio_client.post(
+        "/sms/status", data=callback, headers=signed("/sms/status", callback)
+    )
+    assert answer.status_code == 200
+    session.refresh(reply)
+    session.refresh(worker)
+    assert (reply.status, reply.error_code) == ("received", None)
+    assert worker.opted_out is False
+    apply_early_statuses(session, now())  # nor does the reconciler's pass over kept callbacks
+    session.refresh(reply)
+    assert reply.status == "received"

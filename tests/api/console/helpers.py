@@ -2,21 +2,22 @@
 
 from fastapi.testclient import TestClient
 
-from api.console.web import CSRF_COOKIE, SESSION_COOKIE
+from api.console.web import SESSION_COOKIE, session_csrf
+from core.settings import get_settings
 from tests.builders import auth
 
-# No digits: pages carry it, and a test that an order code is absent from a page would find
-# a code like 345 inside it.
-CSRF = "test-csrf-token-of-letters-only"
+
+def csrf_of(client: TestClient) -> str:
+    """The form token of the client's session, as the pages carry it."""
+    return session_csrf(get_settings().secret_key, client.cookies[SESSION_COOKIE])
 
 
 def sign_in(client: TestClient, user) -> dict[str, str]:
-    """Cookies for `user`; returns the form field / header to send with posts."""
+    """Cookies for `user`; returns the form field to send with posts."""
     token = auth(user)["Authorization"].removeprefix("Bearer ")
     client.cookies.set(SESSION_COOKIE, token)
-    client.cookies.set(CSRF_COOKIE, CSRF)
-    return {"csrf": CSRF}
+    return {"csrf": csrf_of(client)}
 
 
-def htmx_headers() -> dict[str, str]:
-    return {"HX-Request": "true", "X-CSRF-Token": CSRF}
+def htmx_headers(client: TestClient) -> dict[str, str]:
+    return {"HX-Request": "true", "X-CSRF-Token": csrf_of(client)}

@@ -17,7 +17,7 @@ from dispatch import fill, ranking
 from dispatch.board import is_short, local_shift
 from dispatch.models import Order
 from sms.models import Message
-from tests.api.console.helpers import CSRF, htmx_headers, sign_in
+from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     KAZAN,
     MOSCOW,
@@ -124,15 +124,15 @@ def test_the_rows_fragment_renders_alone_and_answers_204_when_nothing_moved(
     _, site, dispatcher = office
     order = order_at(session, site, local(1, 9))
     sign_in(client, dispatcher)
-    rows = client.get("/console/board/rows", headers=htmx_headers())
+    rows = client.get("/console/board/rows", headers=htmx_headers(client))
     assert rows.status_code == 200
     assert "<html" not in rows.text and f"order-{order.id}" in rows.text
     digest = re.search(r'name="digest" value="(\w+)"', rows.text).group(1)
-    same = client.get(f"/console/board/rows?digest={digest}", headers=htmx_headers())
+    same = client.get(f"/console/board/rows?digest={digest}", headers=htmx_headers(client))
     assert same.status_code == 204  # htmx swaps nothing; screen readers hear nothing new
     order.status = "short"
     session.flush()
-    moved = client.get(f"/console/board/rows?digest={digest}", headers=htmx_headers())
+    moved = client.get(f"/console/board/rows?digest={digest}", headers=htmx_headers(client))
     assert moved.status_code == 200 and 'class="short"' in row(moved.text, order)
 
 
@@ -287,10 +287,10 @@ def test_cancelling_needs_a_reason_and_then_cancels(client, session, office):
 # -- the new-order form --------------------------------------------------------------------
 
 
-def form_for(site, **changes) -> dict[str, str]:
+def form_for(client, site, **changes) -> dict[str, str]:
     tomorrow = (now().astimezone(MSK).date() + timedelta(days=1)).isoformat()
     values = {
-        "csrf": CSRF,
+        "csrf": csrf_of(client),
         "site_id": str(site.id),
         "skill": "loader",
         "headcount": "4",
@@ -317,7 +317,9 @@ def test_the_new_order_form_labels_every_input(client, session, office):
 def test_the_new_order_form_creates_the_order_and_goes_to_its_page(client, session, office):
     sign_in(client, office[2])
     before = orders_count(session)
-    answer = client.post("/console/orders/new", data=form_for(office[1]), follow_redirects=False)
+    answer = client.post(
+        "/console/orders/new", data=form_for(client, office[1]), follow_redirects=False
+    )
     assert answer.status_code == 303, answer.text
     assert orders_count(session) == before + 1
     order = session.scalars(select(Order).order_by(Order.id.desc())).first()
@@ -330,7 +332,7 @@ def test_the_new_order_form_creates_the_order_and_goes_to_its_page(client, sessi
 
 def test_a_night_shift_ends_the_next_morning(client, session, office):
     sign_in(client, office[2])
-    data = form_for(office[1], start="22:00", end="06:00")
+    data = form_for(client, office[1], start="22:00", end="06:00")
     assert client.post("/console/orders/new", data=data, follow_redirects=False).status_code == 303
     order = session.scalars(select(Order).order_by(Order.id.desc())).first()
     assert order.ends_at - order.starts_at == timedelta(hours=8)
@@ -343,6 +345,7 @@ def test_a_night_shift_ends_the_next_morning(client, session, office):
         ({"headcount": "many"}, "headcount", "a whole number is needed"),
         ({"end": "08:00"}, "end", "the shift must end after it starts"),
         ({"site_id": "999999"}, "site_id", "no such site"),
+        ({"site_id": "99999999999"}, "site_id", "no such site"),  # past int: was a 500
         ({"start": "25:00"}, "start", "a time like 08:00"),
         ({"date": ""}, "date", "fill in this field"),
         ({"client_rate": "-5"}, "client_rate", "a sum like 250"),
@@ -354,7 +357,7 @@ def test_a_bad_field_is_named_beside_its_input_and_nothing_is_written(
 ):
     sign_in(client, office[2])
     before = orders_count(session)
-    data = form_for(office[1], **changes)
+    data = form_for(client, office[1], **changes)
     answer = client.post("/console/orders/new?lang=en", data=data, follow_redirects=False)
     assert answer.status_code == 422
     assert orders_count(session) == before and get_redis().hlen(JOBS) == 0
@@ -370,7 +373,7 @@ def test_a_bad_field_is_named_beside_its_input_and_nothing_is_written(
 def test_another_branchs_site_is_no_such_site(client, session, office, other):
     sign_in(client, office[2])
     before = orders_count(session)
-    answer = client.post("/console/orders/new?lang=en", data=form_for(other[1]))
+    answer = client.post("/console/orders/new?lang=en", data=form_for(client, other[1]))
     assert answer.status_code == 422 and "no such site" in answer.text
     assert orders_count(session) == before
 
@@ -379,11 +382,11 @@ def test_inline_check_names_one_field_and_writes_nothing(client, session, office
     sign_in(client, office[2])
     before = orders_count(session)
     url = "/console/orders/new/check?lang=en"
-    bad = client.post(url, data=form_for(office[1], headcount="0", field="headcount"))
+    bad = client.post(url, data=form_for(client, office[1], headcount="0", field="headcount"))
     assert bad.status_code == 200 and bad.text.strip() == "1 to 500 workers"
-    other_field = client.post(url, data=form_for(office[1], headcount="0", field="date"))
+    other_field = client.post(url, data=form_for(client, office[1], headcount="0", field="date"))
     assert other_field.text.strip() == ""
-    fine = client.post(url, data=form_for(office[1], field="headcount"))
+    fine = client.post(url, data=form_for(client, office[1], field="headcount"))
     assert fine.status_code == 200 and fine.text.strip() == ""
     assert orders_count(session) == before and get_redis().hlen(JOBS) == 0
 
@@ -453,7 +456,7 @@ def test_posts_without_the_csrf_token_get_403(client, session, office):
     order = order_at(session, office[1], local(1, 8))
     sign_in(client, office[2])
     before = orders_count(session)
-    data = {k: v for k, v in form_for(office[1]).items() if k != "csrf"}
+    data = {k: v for k, v in form_for(client, office[1]).items() if k != "csrf"}
     assert client.post("/console/orders/new", data=data).status_code == 403
     assert client.post("/console/orders/new/check", data=data).status_code == 403
     cancel = client.post(f"/console/orders/{order.id}/cancel", data={"reason": "no token"})

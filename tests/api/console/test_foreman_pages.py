@@ -13,7 +13,7 @@ from core.clock import now
 from core.settings import get_settings
 from dispatch import checkin
 from dispatch.models import Offer, Order
-from tests.api.console.helpers import CSRF, htmx_headers, sign_in
+from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     MOSCOW,
     make_branch,
@@ -90,9 +90,9 @@ def _mark(client, order, worker, status, *, htmx=False, **extra):
     data = {"worker_id": worker.id, "status": status, **extra}
     if htmx:
         return client.post(
-            f"/console/foreman/orders/{order.id}/mark", data=data, headers=htmx_headers()
+            f"/console/foreman/orders/{order.id}/mark", data=data, headers=htmx_headers(client)
         )
-    data["csrf"] = CSRF
+    data["csrf"] = csrf_of(client)
     return client.post(
         f"/console/foreman/orders/{order.id}/mark", data=data, follow_redirects=False
     )
@@ -198,7 +198,9 @@ def test_the_close_summary_lists_the_unmarked_and_closing_shows_the_timesheet(
 
     refused = client.post(f"/console/foreman/orders/{order.id}/close")  # no CSRF token
     assert refused.status_code == 403
-    closed = client.post(f"/console/foreman/orders/{order.id}/close", data={"csrf": CSRF})
+    closed = client.post(
+        f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client)}
+    )
     assert closed.status_code == 200
     assert 'role="status"' in closed.text and "The shift is closed" in closed.text
     assert "Timesheet: order" in closed.text
@@ -209,7 +211,7 @@ def test_the_close_summary_lists_the_unmarked_and_closing_shows_the_timesheet(
     for offer in shift["offers"][1:]:
         session.refresh(offer)
         assert offer.attendance == "no_show"
-    again = client.post(f"/console/foreman/orders/{order.id}/close", data={"csrf": CSRF})
+    again = client.post(f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client)})
     assert again.status_code == 409 and 'role="alert"' in again.text
     # Closed: no more mark buttons on the page, the timesheet instead.
     row = _row(client.get("/console/foreman").text, order, workers[0])
@@ -220,9 +222,8 @@ def test_other_foremen_and_other_branches_get_404_and_change_nothing(client, ses
     order, worker = shift["order"], shift["workers"][0]
     stranger = make_user(session, role="foreman", branch=shift["branch"])
     elsewhere = make_user(session, role="dispatcher", branch=make_branch(session))
-    csrf = {"csrf": CSRF}
     for user in (stranger, elsewhere):
-        sign_in(client, user)
+        csrf = sign_in(client, user)
         assert _mark(client, order, worker, "arrived").status_code == 404
         assert _mark(client, order, worker, "arrived", htmx=True).status_code == 404
         assert client.get(f"/console/foreman/orders/{order.id}/close").status_code == 404

@@ -19,7 +19,7 @@ from dispatch import onsite
 from dispatch.models import Branch
 from rating.models import PenaltyEvent
 from sms.models import Message
-from tests.api.console.helpers import CSRF, htmx_headers, sign_in
+from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     KAZAN,
     make_branch,
@@ -43,7 +43,7 @@ def _settings(**changes) -> Settings:
 def sim(session_factory):
     """The console in outbox mode with a Twilio auth token, so /sms/inbound checks signatures."""
     app = create_app(_settings(sms_backend="outbox", twilio_auth_token=TOKEN), session_factory)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="https://testserver") as client:  # as served: Secure cookies
         yield client
 
 
@@ -191,7 +191,9 @@ def test_another_branchs_dispatcher_gets_404_on_the_profile_and_the_reverse(sim,
         answer = sim.post(f"/console/penalties/{event.id}/reverse", data={**form, "reason": reason})
         assert answer.status_code == 404, (reason, answer.text)
     assert sim.get(f"/console/phone/{worker.id}").status_code == 404
-    assert sim.get(f"/console/phone/{worker.id}/thread", headers=htmx_headers()).status_code == 404
+    assert (
+        sim.get(f"/console/phone/{worker.id}/thread", headers=htmx_headers(sim)).status_code == 404
+    )
     reply = sim.post(f"/console/phone/{worker.id}/reply", data={**form, "body": "да"})
     assert reply.status_code == 404
     assert "Пётр" not in sim.get("/console/workers", params={"q": "петров"}).text
@@ -278,13 +280,13 @@ def test_the_phone_shows_the_thread_and_a_reply_goes_through_the_signed_webhook(
     assert validator.validate(url, fields, headers["X-Twilio-Signature"])
     assert _audits(session, "phone.reply")[0].entity_ids == [worker.id]
 
-    thread = sim.get(f"/console/phone/{worker.id}/thread", headers=htmx_headers())
+    thread = sim.get(f"/console/phone/{worker.id}/thread", headers=htmx_headers(sim))
     assert thread.status_code == 200
     assert thread.text.index(offer.body) < thread.text.index("да 7")
     assert "Ответ работника:" in thread.text
     version = thread.text.split('name="v" value="')[1].split('"')[0]
     unchanged = sim.get(
-        f"/console/phone/{worker.id}/thread", params={"v": version}, headers=htmx_headers()
+        f"/console/phone/{worker.id}/thread", params={"v": version}, headers=htmx_headers(sim)
     )
     assert unchanged.status_code == 204
 
@@ -384,5 +386,7 @@ def test_posts_without_csrf_are_403_and_write_nothing(sim, session, office, monk
         (f"/console/phone/{office['petrov'].id}/reply", {"body": "да"}),
     ):
         assert sim.post(path, data=data).status_code == 403, path
-        assert sim.post(path, data={**data, "csrf": "forged-" + CSRF}).status_code == 403, path
+        assert sim.post(path, data={**data, "csrf": "forged-" + csrf_of(sim)}).status_code == 403, (
+            path
+        )
     assert (_count(session, PenaltyEvent), _count(session, Message)) == before

@@ -24,8 +24,9 @@ def test_sign_in_sets_an_httponly_session_and_goes_to_the_board(client, session)
 
 def test_a_foreman_lands_on_the_shift_page_and_next_never_leaves_the_console(client, session):
     user = make_user(session, role="foreman", branch=make_branch(session))
-    csrf = _form(client)
     for target in ("https://evil.example/", "//evil.example/x", "/api/v1/workers"):
+        client.cookies.clear()  # signed out: the form's token is the sign-in page's
+        csrf = _form(client)
         answer = client.post(
             "/console/login",
             data={"username": user.username, "password": PASSWORD, "csrf": csrf, "next": target},
