@@ -207,7 +207,7 @@ def test_the_foremans_marked_row_shows_the_masked_phone_and_is_audited(client, s
     answer = client.post(
         f"/console/foreman/orders/{live}/mark",
         data={"worker_id": worker_id, "status": "arrived"},
-        headers=htmx_headers(),
+        headers=htmx_headers(client),
     )
     assert answer.status_code == 200, answer.text
     assert NAME in answer.text and masked_phone(PHONE) in answer.text

@@ -5,7 +5,7 @@ import re
 
 from api.console.i18n import TEXTS
 from api.console.words.staff import WORDS
-from tests.api.console.helpers import sign_in
+from tests.api.console.helpers import csrf_of, sign_in
 from tests.builders import KAZAN, PASSWORD, make_branch, make_user
 
 NEW_PASSWORD = "chosen-in-the-console"
@@ -122,7 +122,7 @@ def test_a_one_time_password_leads_to_the_change_password_page_first(client, ses
     assert htmx.status_code == 204 and htmx.headers["HX-Redirect"] == "/console/password"
     page = client.get("/console/password?lang=en")
     assert page.status_code == 200 and "one-time password" in page.text
-    csrf = client.cookies["brigada_csrf"]
+    csrf = csrf_of(client)  # the signed-in form token is the session's own
 
     changed = client.post(
         "/console/password",

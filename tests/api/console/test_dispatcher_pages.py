@@ -407,10 +407,10 @@ def test_inline_check_of_a_good_form_draws_no_order_number_and_writes_no_row(
     before = written()
     url = "/console/orders/new/check?lang=ru"
     for field in ("site_id", "headcount", "date", "end", "client_rate"):
-        answer = client.post(url, data=form_for(office[1], field=field))
+        answer = client.post(url, data=form_for(client, office[1], field=field))
         assert answer.status_code == 200 and answer.text.strip() == ""
     assert written() == before  # not even a rolled-back INSERT: no number was drawn
-    bad = client.post(url, data=form_for(office[1], end="08:00", field="end"))
+    bad = client.post(url, data=form_for(client, office[1], end="08:00", field="end"))
     assert bad.text.strip() == "смена должна заканчиваться позже, чем начинается"
     assert written() == before and get_redis().hlen(JOBS) == 0
 
