@@ -320,8 +320,8 @@ def confirm_check_in(
 
 def orders_on_site(session: Session, *, actor: Actor, now: datetime) -> list[Order]:
     """What a foreman works with: the actor's orders starting within the next three days
-    (the page keeps today's and tomorrow's in branch time) and every shift started in the
-    last week and not yet closed, however long ago it began (night shifts included)."""
+    (the page keeps today's and tomorrow's in branch time) and every shift that began within
+    the sweep's lookback (a week), so a night shift stays until it is closed; no cancelled."""
     query = visible_orders(select(Order), actor).where(
         Order.status != "cancelled",
         Order.starts_at >= now - SWEEP_LOOKBACK,
