@@ -47,7 +47,8 @@ def get_sessionmaker() -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
-    """A job's transaction: commit on success, roll back on error. The only owner of commit."""
+    """One unit of work (a request, or one step of a job): commit on success, roll back on
+    error. Use-cases only flush; whoever opens the scope owns the commit."""
     session = (factory or get_sessionmaker())()
     try:
         yield session

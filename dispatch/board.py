@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
 from dispatch import overbooking
+from dispatch.enums import NOT_CLOSED
 from dispatch.errors import ShiftTooFarAhead
-from dispatch.models import ACTIVE_ORDER_STATUSES, Branch, Client, Offer, Order, Site
+from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
 from dispatch.privacy import Sight, show_workers
 from geo.points import Point
@@ -44,7 +45,7 @@ def is_short(status: str, starts_at: datetime, booked: int, headcount: int, now:
     """Marked short by the fill, or under way with fewer booked than the client asked for."""
     if status == "short":
         return True
-    return status in ACTIVE_ORDER_STATUSES and now >= starts_at and booked < headcount
+    return status in NOT_CLOSED and now >= starts_at and booked < headcount
 
 
 def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) -> list[BoardLine]:

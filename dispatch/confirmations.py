@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from core.db import locked
 from dispatch import fill, messaging
+from dispatch.enums import FILLABLE
 from dispatch.models import Branch, Offer, Order
 
-LIVE = ("filling", "filled", "short")
 BATCH = 500
 
 
@@ -33,7 +33,7 @@ def _due(
             .join(Branch, Branch.id == Order.branch_id)
             .where(
                 Offer.status == "booked",
-                Order.status.in_(LIVE),
+                Order.status.in_(FILLABLE),
                 Order.starts_at > now,
                 *conditions,
             )

@@ -75,16 +75,21 @@ def _act_on(session: Session, outcome: Outcome) -> None:
             .values(status="sent")
         )
     elif outcome.result == "failed":
-        _flag_worker(session, outcome.worker_id, outcome.failure_kind)
+        _flag_worker(session, outcome.message_id, outcome.worker_id, outcome.failure_kind)
 
 
-def _flag_worker(session: Session, worker_id: int | None, kind: str | None) -> None:
-    if worker_id is None:
+def _flag_worker(
+    session: Session, message_id: int, worker_id: int | None, kind: str | None
+) -> None:
+    """What the carrier said of the number the text went to: only while the worker still has
+    that number (a report on the old one must not flag the new one)."""
+    flag = {"opted_out": "opted_out", "invalid_number": "phone_invalid"}.get(kind or "")
+    if worker_id is None or flag is None:
         return
-    if kind == "opted_out":
-        session.execute(update(Worker).where(Worker.id == worker_id).values(opted_out=True))
-    elif kind == "invalid_number":
-        session.execute(update(Worker).where(Worker.id == worker_id).values(phone_invalid=True))
+    sent_to = select(Message.phone).where(Message.id == message_id).scalar_subquery()
+    session.execute(
+        update(Worker).where(Worker.id == worker_id, Worker.phone == sent_to).values({flag: True})
+    )
 
 
 def record_status(
@@ -155,7 +160,7 @@ def _is_inbound(session: Session, provider_sid: str) -> bool:
 def _apply_status(session: Session, message: Message, status: str, error_code: str | None) -> bool:
     if error_code:
         message.error_code = error_code
-        _flag_worker(session, message.worker_id, callback_failure_kind(error_code))
+        _flag_worker(session, message.id, message.worker_id, callback_failure_kind(error_code))
     if STATUS_RANK[status] > STATUS_RANK.get(message.status, -1):
         message.status = status
         return True

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.db import locked
 from core.jobs import enqueue_after_commit
 from dispatch import eligibility, messaging, overbooking, ranking, record
+from dispatch.enums import FILLABLE, OUTSTANDING
 from dispatch.errors import (
     BookedElsewhere,
     NotEligible,
@@ -25,9 +26,6 @@ from dispatch.models import Branch, Offer, Order
 from dispatch.queries import Candidate, find_candidates
 from rating.policy import LATE_CANCELLATION_POINTS, is_late_cancellation
 from workers.models import Worker
-
-FILLABLE = ("open", "filling", "filled", "short")
-OUTSTANDING = ("queued", "sent")
 
 
 def _lock_order(session: Session, order_id: int) -> Order | None:

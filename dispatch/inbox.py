@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict
 from dispatch import fill, messaging
+from dispatch.enums import FILLABLE
 from dispatch.errors import BookedElsewhere, OrderClosed
 from dispatch.models import Offer, Order
 from sms.models import Message
 from sms.replies import Reply, parse
 from workers.models import Worker
 
-LIVE_ORDERS = ("open", "filling", "filled", "short")
 ANSWERABLE = ("queued", "sent", "standby", "expired", "declined")
 
 
@@ -59,9 +59,7 @@ def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Of
     query = (
         select(Offer, Order)
         .join(Order, Order.id == Offer.order_id)
-        .where(
-            Offer.worker_id == worker.id, Offer.status.in_(statuses), Order.status.in_(LIVE_ORDERS)
-        )
+        .where(Offer.worker_id == worker.id, Offer.status.in_(statuses), Order.status.in_(FILLABLE))
         .order_by(Order.starts_at)
     )
     if reply.code is not None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped
+from dispatch.enums import NOT_CLOSED, OFFER_STATUSES, ORDER_STATUSES
 from dispatch.policy import KNOBS
 
 ROLES = ("admin", "manager", "dispatcher", "foreman")
@@ -148,21 +149,6 @@ class ClientBlock(Base):
     )
 
 
-ORDER_STATUSES = ("open", "filling", "filled", "short", "in_progress", "completed", "cancelled")
-# Orders whose offers are still being answered; their codes must be unique among them.
-ACTIVE_ORDER_STATUSES = ("open", "filling", "filled", "short", "in_progress")
-OFFER_STATUSES = (
-    "queued",
-    "sent",
-    "booked",
-    "standby",
-    "declined",
-    "expired",
-    "cancelled",
-    "released",
-)
-
-
 class Order(Timestamped, Base):
     """A client's request for a crew: N workers of a skill at a site for a shift."""
 
@@ -178,7 +164,7 @@ class Order(Timestamped, Base):
             "uq_orders_active_code",
             "code",
             unique=True,
-            postgresql_where=text(f"status IN {ACTIVE_ORDER_STATUSES}"),
+            postgresql_where=text(f"status IN {NOT_CLOSED}"),
         ),
         Index(
             "ix_orders_next_wave_at",

@@ -17,6 +17,7 @@ from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
 from dispatch import record
+from dispatch.enums import NOT_CLOSED
 from dispatch.errors import (
     ArrivalAfterEnd,
     ArrivalTooEarly,
@@ -38,7 +39,6 @@ from rating import service as ledger
 EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
 # What marks produce on their own (compensation: a released extra's show-up pay).
 MARKED_KINDS = ("late", "no_show", "left_early", "compensation")
-UNDER_WAY = ("open", "filling", "filled", "short", "in_progress")
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
 
 
@@ -181,7 +181,7 @@ def _apply(
     if (offer.attendance, offer.arrived_at, offer.left_at) == before:
         return False
     offer.attendance_by = by.user_id
-    if order.status in UNDER_WAY and now >= order.starts_at:  # early arrivals: still filling
+    if order.status in NOT_CLOSED and now >= order.starts_at:  # early arrivals: still filling
         order.status = "in_progress"
     session.flush()
     audit.log(
@@ -264,7 +264,7 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
             select(Order.id)
             .join(Branch, Branch.id == Order.branch_id)
             .where(
-                Order.status.in_(UNDER_WAY),
+                Order.status.in_(NOT_CLOSED),
                 Order.closed_at.is_(None),
                 Order.starts_at > now - SWEEP_LOOKBACK,
                 cutoff < now,
@@ -278,7 +278,7 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
 def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     """Booked workers still unmarked late_as_no_show_min after the start are no-shows."""
     order = session.scalars(locked(select(Order).where(Order.id == order_id))).one_or_none()
-    if order is None or order.status not in UNDER_WAY or order.closed_at is not None:
+    if order is None or order.status not in NOT_CLOSED or order.closed_at is not None:
         return 0
     branch = session.get(Branch, order.branch_id)
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
@@ -320,8 +320,8 @@ def confirm_check_in(
 
 def orders_on_site(session: Session, *, actor: Actor, now: datetime) -> list[Order]:
     """What a foreman works with: the actor's orders starting within the next three days
-    (the page keeps today's and tomorrow's in branch time) and every shift started in the
-    last week and not yet closed, however long ago it began (night shifts included)."""
+    (the page keeps today's and tomorrow's in branch time) and every shift that began within
+    the sweep's lookback (a week), so a night shift stays until it is closed; no cancelled."""
     query = visible_orders(select(Order), actor).where(
         Order.status != "cancelled",
         Order.starts_at >= now - SWEEP_LOOKBACK,

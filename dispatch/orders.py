@@ -15,6 +15,7 @@ from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import Actor
 from dispatch import messaging, overbooking, record
+from dispatch.enums import CLOSED
 from dispatch.errors import (
     HeadcountOutOfRange,
     NegativeRate,
@@ -38,7 +39,6 @@ from workers.skills import normalise_skill
 
 MAX_SHIFT = timedelta(hours=24)
 MAX_AHEAD = timedelta(days=366)  # orders are for the coming year, not for year 9999
-CLOSED = ("completed", "cancelled")
 
 
 class CodeTaken(Conflict):

@@ -21,7 +21,8 @@ from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch import board, eligibility, fill, orders, registry
-from dispatch.orders import CLOSED, OrderInput
+from dispatch.enums import CLOSED
+from dispatch.orders import OrderInput
 from dispatch.queries import Candidate
 from geo.points import Point
 from sms.templates import skill_name

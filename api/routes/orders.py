@@ -17,7 +17,7 @@ from api.order_schemas import (
 from core.clock import now
 from core.tenancy import Actor
 from dispatch import eligibility, fill, orders
-from dispatch.models import ORDER_STATUSES
+from dispatch.enums import ORDER_STATUSES
 from dispatch.orders import OrderInput
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])

@@ -137,6 +137,20 @@ def test_an_undelivered_callback_with_an_opt_out_code_opts_the_worker_out(sessio
     assert worker.opted_out is True
 
 
+@pytest.mark.parametrize("code, flag", [("21610", "opted_out"), ("30005", "phone_invalid")])
+def test_a_report_on_a_number_the_worker_no_longer_has_flags_nothing(session, offered, code, flag):
+    worker, _, message = offered
+    delivery.deliver(steps(session), message.id, OutboxGateway(), always)
+    worker.phone = "+79990001122"  # changed after the text went to the old number
+    session.flush()
+    delivery.record_status(
+        session, provider_sid=message.provider_sid, status="undelivered", error_code=code
+    )
+    session.refresh(worker)
+    assert message.error_code == code  # the text's own record keeps what happened
+    assert getattr(worker, flag) is False
+
+
 class CallingBack(Counting):
     """A provider whose delivery report outruns our record of its answer."""
 
