@@ -40,7 +40,9 @@ def test_each_reader_sees_what_the_rule_allows_and_the_read_is_audited_once(
             (Sight.FULL, booked.full_name, booked.phone),
             (Sight.FULL, offered.full_name, offered.phone),
         ]
-    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.list")).all()
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.list").order_by(AuditEntry.id)
+    ).all()
     assert [(e.entity_ids, e.detail["masked"]) for e in entries] == [
         ([booked.id], [booked.id]),
         (sorted([booked.id, offered.id]), []),
