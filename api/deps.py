@@ -125,8 +125,10 @@ def require(*roles: str) -> Callable[..., Actor]:
 
 
 class WorkerReadLimiter:
-    """A moving window of worker lists and searches per staff member, shared by all API
-    processes (BRIGADA_WORKER_READS_RATE): reading the base in bulk is slow and audited."""
+    """A moving window of reads of workers' personal data per staff member, shared by all API
+    processes and the console (BRIGADA_WORKER_READS_RATE): every request whose answer shows a
+    worker's name, phone, home or distance from a site counts once, a single worker or a page
+    of them (pages are bounded); reading the base in bulk is slow and audited."""
 
     def __init__(self, settings: Settings):
         self._limiter = MovingWindowRateLimiter(storage_from_string(settings.redis_url))
@@ -142,17 +144,19 @@ class WorkerReadLimiter:
 
 
 def limit_worker_reads(request: Request, actor: Actor) -> None:
+    """Count one read of workers' personal data; 429 with Retry-After past the rate. Call it
+    before the read, so a refused one shows, and audits, nothing."""
     wait = request.app.state.worker_read_limiter.wait_s(actor)
     if wait:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            detail=f"too many worker lists and searches; try again in {wait} s",
+            detail=f"too many reads of workers' details; try again in {wait} s",
             headers={"Retry-After": str(wait)},
         )
 
 
 def worker_reader(*roles: str) -> Callable[..., Actor]:
-    """require(*roles), then one of the caller's worker lists or searches (429 past the rate)."""
+    """require(*roles), then one of the caller's worker reads (429 past the rate)."""
     allowed = require(*roles)
 
     def check(request: Request, actor: Actor = Depends(allowed)) -> Actor:

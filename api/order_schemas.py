@@ -153,8 +153,12 @@ class OfferOut(BaseModel):
     answer_source: str | None
 
     @classmethod
-    def of(cls, offer: Offer) -> "OfferOut":
-        return cls.model_validate(offer)
+    def of(cls, offer: Offer, rough: tuple[float, float] | None = None) -> "OfferOut":
+        """rough: (distance_m, score) when the reader may not see the worker's home."""
+        out = cls.model_validate(offer)
+        if rough is not None:
+            out.distance_m, out.score = rough
+        return out
 
 
 class MessageOut(BaseModel):

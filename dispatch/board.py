@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
-from dispatch import overbooking
+from dispatch import overbooking, whereabouts
 from dispatch.enums import NOT_CLOSED
 from dispatch.errors import ShiftTooFarAhead
 from dispatch.models import Branch, Client, Offer, Order, Site
@@ -151,7 +151,7 @@ def timelines(session: Session, order: Order, offers: list[Offer]) -> dict[int, 
 class PlacedWorker:
     worker_id: int
     name: str | None  # as dispatch/privacy.py allows; None: the actor may not see it
-    home: Point  # exact for the actor's own workers, to ~1 km for others
+    home: Point  # exact for the actor's own workers, rough for others (dispatch/whereabouts.py)
 
 
 def shown_workers(
@@ -171,7 +171,7 @@ def shown_workers(
     for worker_id, home in homes:
         point = Point.from_db(home)
         if people[worker_id].sight is not Sight.FULL:
-            point = Point(lat=round(point.lat, 2), lon=round(point.lon, 2))
+            point = whereabouts.rough_point(point)
         shown[worker_id] = PlacedWorker(worker_id, people[worker_id].name, point)
     return shown
 

@@ -4,6 +4,7 @@ Every step locks the order row first (SELECT ... FOR UPDATE), so bookings, waves
 cancellations of one order happen one at a time, whichever process runs them.
 """
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from core.db import locked
 from core.jobs import enqueue_after_commit
-from dispatch import eligibility, messaging, overbooking, ranking, record
+from core.tenancy import Actor
+from dispatch import eligibility, messaging, overbooking, ranking, record, whereabouts
 from dispatch.enums import FILLABLE, OUTSTANDING
 from dispatch.errors import (
     BookedElsewhere,
@@ -335,13 +337,34 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
 
 
 def preview_candidates(
-    session: Session, order: Order, now: datetime, limit: int
+    session: Session, order: Order, now: datetime, limit: int, *, actor: Actor
 ) -> list[tuple[Candidate, str]]:
-    """Who the next wave would offer, at the order's current radius, with the reason why."""
+    """Who the next wave would offer, at the order's current radius, with the reason why, as
+    the actor may see them: another branch's workers at rough distances
+    (dispatch/whereabouts.py), in the list, the score and the reason alike."""
     branch = session.get(Branch, order.branch_id)
     candidates = _candidates(session, order, branch, order.radius_m, now, limit)
+    rough = whereabouts.rough_distances(
+        session, actor=actor, site_id=order.site_id, worker_ids=[c.worker_id for c in candidates]
+    )
+    shown = [
+        c
+        if c.worker_id not in rough
+        else replace(
+            c,
+            distance_m=rough[c.worker_id],
+            score=whereabouts.rough_score(
+                branch,
+                order,
+                c.rating,
+                rough[c.worker_id],
+                ranked_last=c.no_show_until is not None,
+            ),
+        )
+        for c in candidates
+    ]
     zone = ZoneInfo(branch.timezone)
-    return [(c, _reason(c, zone)) for c in candidates]
+    return [(c, _reason(c, zone)) for c in shown]
 
 
 def _reason(c: Candidate, zone: ZoneInfo) -> str:

@@ -8,6 +8,9 @@ calls, and the audit of every read that shows any of them.
   name; a shortened name would not tell two Ivanovs apart), and the phone masked to its
   last two digits.
 - Everyone else: nothing of the worker but the id.
+
+Where a worker lives is seen only by the home branch and admins; what the others see of it
+(a rough position, rough distances) is dispatch/whereabouts.py.
 """
 
 from dataclasses import dataclass
@@ -70,9 +73,14 @@ def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]
     return set(session.scalars(union(booked, paid)))
 
 
+def sees_home(actor: Actor, home_branch_id: int) -> bool:
+    """Whether the actor may see where the worker lives (and so how far from anywhere)."""
+    return actor.sees_branch(home_branch_id)
+
+
 def sight_of(actor: Actor, home_branch_id: int, engaged: bool) -> Sight:
     """The rule itself, on plain values."""
-    if actor.sees_branch(home_branch_id):
+    if sees_home(actor, home_branch_id):
         return Sight.FULL
     return Sight.PAYING if engaged else Sight.NONE
 

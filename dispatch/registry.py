@@ -10,6 +10,7 @@ from core import audit
 from core.db import flush_checked
 from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
+from dispatch.enums import NOT_CLOSED
 from dispatch.errors import (
     BranchNotFound,
     ClientNotFound,
@@ -18,7 +19,7 @@ from dispatch.errors import (
     ReasonRequired,
     SiteNotFound,
 )
-from dispatch.models import Branch, Client, ClientBlock, Site
+from dispatch.models import Branch, Client, ClientBlock, Order, Site
 from dispatch.policy import DEFAULTS, merge_policy
 from dispatch.staff import check_foreman
 from geo.points import Point
@@ -207,10 +208,12 @@ def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) ->
     for field in ("name", "address"):
         if field in changes and not changes[field].strip():
             raise FieldRequired(field, f"{field} is required")
-    if "location" in changes:
-        changes = {**changes, "location": changes["location"].to_db()}
+    moved_to: Point | None = changes.get("location")
+    if moved_to is not None:
+        changes = {**changes, "location": moved_to.to_db()}
     if changes.get("foreman_id") is not None:
         check_foreman(session, changes["foreman_id"], session.get(Client, site.client_id).branch_id)
+    moved_from = Point.from_db(site.location)
     for key, value in changes.items():
         setattr(site, key, value)
     session.flush()
@@ -218,7 +221,33 @@ def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) ->
     audit.log(
         session, actor, "site.update", "site", [site.id], client.branch_id, fields=sorted(changes)
     )
+    if moved_to is not None and moved_to != moved_from:
+        _audit_move(session, actor, site, client.branch_id, moved_from, moved_to)
     return site
+
+
+def _audit_move(
+    session: Session, actor: Actor, site: Site, branch_id: int, old: Point, new: Point
+) -> None:
+    """A site with live orders that moves changes how far its candidates live: moving it back
+    and forth is how homes were located, so each such move is audited, both places named."""
+    live = sorted(
+        session.scalars(
+            select(Order.id).where(Order.site_id == site.id, Order.status.in_(NOT_CLOSED))
+        )
+    )
+    if live:
+        audit.log(
+            session,
+            actor,
+            "site.move",
+            "site",
+            [site.id],
+            branch_id,
+            old={"lat": old.lat, "lon": old.lon},
+            new={"lat": new.lat, "lon": new.lon},
+            live_orders=live,
+        )
 
 
 def _sites_query(actor: Actor):

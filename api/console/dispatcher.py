@@ -16,7 +16,7 @@ from api.console.errors import explain, word_key
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
-from api.deps import DB, MAX_ID, IdPath
+from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
@@ -352,6 +352,7 @@ def _order_page(
     reason: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
+    limit_worker_reads(request, actor)  # names, distances and the map: a worker read
     t = translator(language(request))
     order = orders.get_order(session, order_id, actor=actor)  # another branch's: 404
     site = registry.get_site(session, order.site_id, actor=actor)
@@ -361,7 +362,11 @@ def _order_page(
     offers = orders.offers_of(session, order)
     at = now()
     open_order = order.status not in CLOSED
-    ranked = fill.preview_candidates(session, order, at, CANDIDATES_SHOWN) if open_order else []
+    ranked = (
+        fill.preview_candidates(session, order, at, CANDIDATES_SHOWN, actor=actor)
+        if open_order
+        else []
+    )
     people = board.shown_workers(
         session,
         actor=actor,

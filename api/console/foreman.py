@@ -16,7 +16,7 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
-from api.deps import DB, MAX_ID, IdPath
+from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
@@ -246,6 +246,7 @@ def _explain(exc: DomainError, t, own: dict[str, str]) -> str:
 def foreman_page(
     request: Request, actor: Actor = Depends(staff(*ROLES)), session: Session = DB
 ) -> Response:
+    limit_worker_reads(request, actor)  # the crews' names and phones: a worker read
     shifts = _shifts(session, actor, now())
     return render(request, "foreman.html", {"shifts": shifts, "marks": MARKS}, actor=actor)
 
@@ -338,6 +339,7 @@ def close_summary(
     session: Session = DB,
 ) -> Response:
     """What the close will do (or, once closed, the timesheet)."""
+    limit_worker_reads(request, actor)  # the crew's names and the timesheet: a worker read
     order = get_order(session, order_id, actor=actor)
     return _close_page(request, session, actor, order)
 

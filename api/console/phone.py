@@ -43,12 +43,13 @@ i18n.add(PHONE_WORDS)
 Office = Depends(staff(*OFFICE))
 
 
-def _office_searching(request: Request, actor: Actor = Office) -> Actor:
-    limit_worker_reads(request, actor)  # one quota with the API's worker lists
+def _office_reading(request: Request, actor: Actor = Office) -> Actor:
+    limit_worker_reads(request, actor)  # one quota with the API's worker reads
     return actor
 
 
-Searcher = Depends(_office_searching)
+# Pages that show workers' names, phones or homes: each counts as a worker read.
+Reader = Depends(_office_reading)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _id_filter(raw: str, name: str, error: str) -> int | None:
 
 @router.get("/workers")
 def workers_page(
-    request: Request, q: str = "", skill: str = "", actor: Actor = Searcher, session: Session = DB
+    request: Request, q: str = "", skill: str = "", actor: Actor = Reader, session: Session = DB
 ) -> Response:
     errors: dict[str, str] = {}
     found: list[Worker] = []
@@ -115,6 +116,7 @@ def _profile(
     reason: str = "",
     status_code: int = 200,
 ) -> Response:
+    limit_worker_reads(request, actor)  # also when a refused reversal shows the page again
     worker = workers.read_worker(session, worker_id, actor=actor)  # audited
     entries = record.worker_penalties(session, worker.id, actor=actor)
     context = {
@@ -187,7 +189,7 @@ def messages_page(
     order_id: str = "",
     worker_id: str = "",
     direction: str = "",
-    actor: Actor = Office,
+    actor: Actor = Reader,  # phones and names
     session: Session = DB,
 ) -> Response:
     t = i18n.translator(language(request))
@@ -265,7 +267,7 @@ def _version(messages: list[Message]) -> str:
 
 
 @router.get("/phone", dependencies=[Outbox])
-def phone_pick(request: Request, q: str = "", actor: Actor = Searcher, session: Session = DB):
+def phone_pick(request: Request, q: str = "", actor: Actor = Reader, session: Session = DB):
     found = workers.search_workers(session, actor=actor, text=q)
     context = {"q": q, "found": found}
     context.update(_common(session, request, actor))
@@ -299,7 +301,7 @@ def _phone(
 
 
 @router.get("/phone/{worker_id}", dependencies=[Outbox])
-def phone_page(request: Request, worker_id: IdPath, actor: Actor = Office, session: Session = DB):
+def phone_page(request: Request, worker_id: IdPath, actor: Actor = Reader, session: Session = DB):
     return _phone(request, session, actor, worker_id)
 
 
@@ -339,7 +341,8 @@ def phone_reply(
         problem = t("phone_body_too_long")
     elif "\x00" in text:
         problem = t("phone_bad_text")
-    if problem:
+    if problem:  # nothing sent: showing the page again is a read like opening it
+        limit_worker_reads(request, actor)
         return _phone(
             request, session, actor, worker.id, body=body, errors={"body": problem}, status_code=422
         )

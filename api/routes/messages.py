@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, IdQuery, require
+from api.deps import DB, OFFICE, IdQuery, worker_reader
 from api.order_schemas import MessageOut
 from core.tenancy import Actor
 from dispatch import messaging
@@ -19,7 +19,7 @@ def list_messages(
     worker_id: IdQuery = None,
     direction: Literal["in", "out"] | None = None,
     limit: int = Query(default=200, ge=1, le=1000),
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' phones: a worker read
     session: Session = DB,
 ):
     return messaging.list_messages(

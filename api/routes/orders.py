@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, STAFF, IdPath, require
+from api.deps import DB, OFFICE, STAFF, IdPath, require, worker_reader
 from api.order_schemas import (
     CancelIn,
     CandidateCheckOut,
@@ -16,7 +16,7 @@ from api.order_schemas import (
 )
 from core.clock import now
 from core.tenancy import Actor
-from dispatch import eligibility, fill, orders
+from dispatch import eligibility, fill, orders, whereabouts
 from dispatch.enums import ORDER_STATUSES
 from dispatch.orders import OrderInput
 
@@ -53,9 +53,10 @@ def get_order(order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session
 def candidates(
     order_id: IdPath,
     limit: int = Query(default=50, ge=1, le=500),
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*OFFICE)),  # how far homes are: a worker read
     session: Session = DB,
 ):
+    """Another branch's workers at rough distances (dispatch/whereabouts.py)."""
     order = orders.get_order(session, order_id, actor=actor)
     return [
         CandidateOut(
@@ -66,7 +67,7 @@ def candidates(
             score=round(c.score, 4),
             reason=why,
         )
-        for c, why in fill.preview_candidates(session, order, now(), limit)
+        for c, why in fill.preview_candidates(session, order, now(), limit, actor=actor)
     ]
 
 
@@ -74,7 +75,7 @@ def candidates(
 def candidate_check(
     order_id: IdPath,
     worker_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*OFFICE)),  # "too far" tells of a home: a worker read
     session: Session = DB,
 ):
     """Why this worker is not on the candidate list: each rule they fail, by its code."""
@@ -84,9 +85,16 @@ def candidate_check(
 
 
 @router.get("/{order_id}/offers", response_model=list[OfferOut])
-def list_offers(order_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def list_offers(
+    order_id: IdPath,
+    actor: Actor = Depends(worker_reader(*OFFICE)),  # distances to homes: a worker read
+    session: Session = DB,
+):
+    """Another branch's workers at rough distances (dispatch/whereabouts.py)."""
     order = orders.get_order(session, order_id, actor=actor)
-    return [OfferOut.of(o) for o in orders.offers_of(session, order)]
+    offers = orders.offers_of(session, order)
+    rough = whereabouts.rough_offers(session, actor=actor, order=order, offers=offers)
+    return [OfferOut.of(o, rough.get(o.id)) for o in offers]
 
 
 def _answer(session: Session, actor: Actor, order_id: int, worker_id: int, yes: bool):
@@ -94,7 +102,8 @@ def _answer(session: Session, actor: Actor, order_id: int, worker_id: int, yes: 
     offer = fill.answer(
         session, order_id=order.id, worker_id=worker_id, yes=yes, source="phone", now=now()
     )
-    return OfferOut.of(offer)
+    rough = whereabouts.rough_offers(session, actor=actor, order=order, offers=[offer])
+    return OfferOut.of(offer, rough.get(offer.id))
 
 
 @router.post("/{order_id}/offers/{worker_id}/accept", response_model=OfferOut)

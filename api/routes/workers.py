@@ -64,7 +64,7 @@ def list_workers(
 @router.get("/{worker_id}", response_model=WorkerOut)
 def get_worker(
     worker_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*OFFICE)),
     session: Session = DB,
 ) -> WorkerOut:
     return WorkerOut.of(service.read_worker(session, worker_id, actor=actor), now())
@@ -74,7 +74,7 @@ def get_worker(
 def update_worker(
     worker_id: IdPath,
     body: WorkerPatch,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*OFFICE)),  # answers the whole record: {} is a read
     session: Session = DB,
 ) -> WorkerOut:
     worker = workforce.change_worker(session, worker_id, actor=actor, fields=_fields(body))

@@ -1,6 +1,6 @@
 """Reading the worker base in bulk: at most 200 a page, every page audited with the ids shown,
-and a per-user rate of lists and searches (BRIGADA_WORKER_READS_RATE), so a partner office
-cannot quietly export the shared base."""
+and a per-user rate of reads (BRIGADA_WORKER_READS_RATE), so a partner office cannot quietly
+export the shared base. Every path the rate counts: test_worker_read_quota.py."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,7 +64,7 @@ def test_past_the_rate_worker_lists_are_429_with_retry_after(limited, session, b
     refused = limited.get(URL, params={"skill": "loader"}, headers=headers)
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    assert "worker lists" in refused.json()["detail"]
+    assert "reads of workers' details" in refused.json()["detail"]
     assert len(audited(session, "worker.list")) == 3  # the refused read showed nobody
 
 
@@ -77,12 +77,13 @@ def test_the_rate_is_per_user(limited, session, branch):
     assert limited.get(URL, headers=second).status_code == 200
 
 
-def test_single_reads_and_refused_roles_do_not_use_the_quota(limited, session, branch):
+def test_single_reads_use_the_quota_and_refused_roles_do_not(limited, session, branch):
     worker = make_worker(session, branch=branch)
     dispatcher = auth(make_user(session, role="dispatcher", branch=branch))
-    for _ in range(5):  # each audited on its own
+    for _ in range(3):  # each audited on its own, and each counted
         assert limited.get(f"{URL}/{worker.id}", headers=dispatcher).status_code == 200
-    assert limited.get(URL, headers=dispatcher).status_code == 200
+    assert limited.get(f"{URL}/{worker.id}", headers=dispatcher).status_code == 429
+    assert limited.get(URL, headers=dispatcher).status_code == 429
     foreman = auth(make_user(session, role="foreman", branch=branch))
     assert {limited.get(URL, headers=foreman).status_code for _ in range(5)} == {403}
 

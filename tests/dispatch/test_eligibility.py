@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.audit import AuditEntry
+from core.tenancy import SYSTEM
 from dispatch import eligibility, fill
 from dispatch.errors import NotEligible
 from dispatch.models import ClientBlock, Offer
@@ -41,7 +42,9 @@ def test_a_worker_whose_number_is_unreachable_is_never_offered(session, branch, 
     order = make_order(session, site=site, headcount=1)
     fill.start_filling(session, order.id, NOW)
     assert _offered(session, order) == {fine.id}  # the best-rated and nearest, but dead
-    assert dead.id not in {c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 50)}
+    assert dead.id not in {
+        c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 50, actor=SYSTEM)
+    }
 
 
 def test_a_number_found_unreachable_after_the_offer_cannot_book(session, branch, site):
@@ -130,7 +133,7 @@ def test_why_a_worker_is_not_on_the_list_names_the_rule(session, branch, site, f
     worker = _faulty(session, branch, site, order, fault)
     dispatcher = actor_of(make_user(session, role="dispatcher", branch=branch))
     assert worker.id not in {
-        c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 50)
+        c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 50, actor=SYSTEM)
     }
     failed = eligibility.why_not_offered(session, order, worker.id, actor=dispatcher, now=NOW)
     assert failed == [fault]

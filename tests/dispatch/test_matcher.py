@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.tenancy import SYSTEM
 from dispatch.fill import preview_candidates
 from dispatch.models import ClientBlock, Offer
 from tests.builders import (
@@ -30,7 +31,9 @@ def scene(session):
 
 
 def _ids(session, order):
-    return [c.worker_id for c, _ in preview_candidates(session, order, NOW, limit=100)]
+    return [
+        c.worker_id for c, _ in preview_candidates(session, order, NOW, limit=100, actor=SYSTEM)
+    ]
 
 
 def test_an_eligible_worker_nearby_is_found(session, scene):
@@ -149,7 +152,7 @@ def test_ranked_by_rating_then_distance(session, scene):
     good_near = make_worker(session, branch=branch, rating=4.0, near=offset(MOSCOW, east_m=200))
     good_far = make_worker(session, branch=branch, rating=4.0, near=offset(MOSCOW, east_m=5_000))
     weak_near = make_worker(session, branch=branch, rating=2.0, near=offset(MOSCOW, east_m=100))
-    ranked = preview_candidates(session, order, NOW, limit=10)
+    ranked = preview_candidates(session, order, NOW, limit=10, actor=SYSTEM)
     assert [c.worker_id for c, _ in ranked] == [
         star_far.id,
         good_near.id,

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, text
 
+from core.tenancy import SYSTEM
 from dispatch.fill import preview_candidates
 from dispatch.queries import CELL_DLAT, CELL_DLON
 from tests.builders import MOSCOW, NOW, make_branch, make_client, make_order, make_site, offset
@@ -82,7 +83,9 @@ def test_cell_walk_equals_ranking_everyone(
     )
     order = make_order(session, site=site, headcount=10)
     order.radius_m = radius
-    found = [c.worker_id for c, _ in preview_candidates(session, order, NOW, limit=limit)]
+    found = [
+        c.worker_id for c, _ in preview_candidates(session, order, NOW, limit=limit, actor=SYSTEM)
+    ]
     expected = list(
         session.scalars(
             REFERENCE,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from core.tenancy import SYSTEM
 from dispatch import fill, onsite, ranking, record
 from rating import policy
 from rating.models import PenaltyEvent
@@ -52,7 +53,7 @@ def veteran(session, branch, site, dispatcher):
 def ranked(session, site, now):
     """The next order's candidates (within the branch's 10 km), as the dispatcher sees them."""
     order = make_order(session, site=site, headcount=1, starts_in=DAY, now=now)
-    return order, fill.preview_candidates(session, order, now, limit=10)
+    return order, fill.preview_candidates(session, order, now, limit=10, actor=SYSTEM)
 
 
 def test_a_fresh_no_show_ranks_a_good_worker_below_a_distant_newcomer(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from core.audit import AuditEntry
 from core.clock import now
 from core.redis import get_redis
+from core.tenancy import SYSTEM
 from dispatch import fill, ranking
 from dispatch.board import is_short, local_shift
 from dispatch.models import Order
@@ -203,7 +204,7 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
 
     candidates = re.search(r'<table class="candidates">.*?</table>', text, re.S).group(0)
     assert candidate.full_name in candidates
-    (ranked, _), *_ = fill.preview_candidates(session, order, now(), 20)
+    (ranked, _), *_ = fill.preview_candidates(session, order, now(), 20, actor=SYSTEM)
     assert ranked.worker_id == candidate.id
     assert ranking.reason(ranked.rating, ranked.reliability, ranked.distance_m) in candidates
 
