@@ -8,14 +8,13 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
-from core.errors import FieldRequired, InvalidInput
+from core.errors import FieldRequired, InvalidInput, ReasonRequired
 from core.tenancy import Actor
 from dispatch.errors import (
     BranchNotFound,
     ClientNotFound,
     DuplicateName,
     HeadOfficeOnly,
-    ReasonRequired,
     SiteNotFound,
 )
 from dispatch.models import Branch, Client, ClientBlock, Site

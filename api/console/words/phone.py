@@ -55,9 +55,9 @@ WORDS = {
         "Причина длиннее 1000 символов",
         "The reason is over 1000 characters",
     ),
-    "workers_already_reversed": (
-        "Эту запись отменить нельзя: она уже отменена или сама является отменой.",
-        "This entry cannot be reversed: it is already reversed, or is itself a reversal.",
+    "workers_decided_elsewhere": (
+        "решает филиал заказа",
+        "the order's branch decides",
     ),
     "workers_reversed_ok": ("Запись №{id} отменена", "Entry #{id} reversed"),
     "workers_history": ("История рейтинга", "Rating history"),

@@ -122,14 +122,16 @@ def test_a_refused_field_shows_its_russian_words_whatever_the_english_says(
     client, session, office, reworded
 ):
     sign_in(client, office[2])
-    answer = client.post("/console/orders/new?lang=ru", data=form_for(office[1], headcount="0"))
+    answer = client.post(
+        "/console/orders/new?lang=ru", data=form_for(client, office[1], headcount="0")
+    )
     assert answer.status_code == 422
     error = re.search(r'<p class="error" id="err-headcount"[^>]*>(.*?)</p>', answer.text, re.S)
     assert error and "от 1 до 500 человек" in error.group(1), answer.text
     assert reworded not in answer.text
     check = client.post(
         "/console/orders/new/check?lang=en",
-        data=form_for(office[1], skill="astronaut", field="skill"),
+        data=form_for(client, office[1], skill="astronaut", field="skill"),
     )
     assert check.text.strip() == "unknown skill"
 
