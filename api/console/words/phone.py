@@ -95,6 +95,14 @@ WORDS = {
     "messages_st_cancelled": ("отозвано", "cancelled"),
     "messages_st_received": ("получено", "received"),
     "messages_st_processed": ("обработано", "processed"),
+    "messages_st_ignored": (
+        "не обработано: слишком много SMS с номера",
+        "ignored: too many texts from this number",
+    ),
+    "messages_st_withheld": (
+        "не отправлено: лимит автоответов в час",
+        "withheld: hourly automatic-reply limit",
+    ),
     "phone_title": ("Симулятор телефона", "Phone simulator"),
     "phone_outbox_only": (
         "Симулятор телефона работает только в режиме outbox (SMS не уходят в Twilio)",
