@@ -438,6 +438,36 @@ def test_the_workers_home_branch_may_not_reverse_what_the_orders_branch_recorded
     assert by_admin.status_code == 201, by_admin.text
 
 
+def test_the_workers_home_branch_writes_nothing_on_the_order_that_booked_them(
+    client, session, shift
+):
+    """The siblings of the reversal: every write on another branch's order (marks, close,
+    review, cancel, answers) is 404 to the booked worker's home branch too."""
+    home = make_branch(session, center=KAZAN)
+    worker = make_worker(session, branch=home)
+    order = shift["order"]
+    _book(session, order, worker)
+    assert _mark(client, shift["foreman"], order, worker, "arrived").status_code == 200
+    home_office = auth(make_user(session, role="dispatcher", branch=home))
+    before = _counts(session)
+    for path, body in (
+        (_path(order, "/attendance"), {"worker_id": worker.id, "status": "no_show"}),
+        (_path(order, "/close"), None),
+        (
+            _path(order, "/reviews"),
+            {"worker_id": worker.id, "stars": 1, "complaint": True, "comment": "rude"},
+        ),
+        (_path(order, "/cancel"), {"reason": "ours"}),
+        (_path(order, f"/offers/{worker.id}/decline"), None),
+        (_path(order, f"/offers/{worker.id}/accept"), None),
+    ):
+        answer = client.post(path, json=body, headers=home_office)
+        assert answer.status_code == 404, (path, answer.text)
+    assert _counts(session) == before
+    session.expire_all()
+    assert session.get(Order, order.id).closed_at is None
+
+
 def test_reversal_refusals_name_their_own_codes(client, session, shift):
     order, worker = shift["order"], shift["workers"][1]
     assert _mark(client, shift["foreman"], order, worker, "no_show").status_code == 200
