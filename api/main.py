@@ -33,6 +33,7 @@ from api.routes import (
 from core import logmask
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
+from sms.ratelimit import InboundLimiter
 
 # Request bodies larger than this are refused with 413 before they are read: JSON and forms
 # (a Twilio webhook is a few kilobytes); the CSV import route allows its own, larger size.
@@ -74,6 +75,7 @@ def create_app(
     app.state.session_slots = anyio.Semaphore(settings.db_pool_size)  # see api/deps.py
     app.state.login_limiter = LoginLimiter(settings)
     app.state.worker_read_limiter = WorkerReadLimiter(settings)
+    app.state.inbound_limiter = InboundLimiter(settings.redis_url, settings.sms_inbound_rate)
     app.state.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     app.add_middleware(MetricsMiddleware)
     errors.install(app)

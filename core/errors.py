@@ -59,3 +59,9 @@ class FieldRequired(InvalidInput):
     """A field that must be filled in is missing or blank."""
 
     code = "field_required"
+
+
+class ReasonRequired(InvalidInput):
+    """A decision (a cancellation, a block, a reversal) that must say why."""
+
+    code = "reason_required"

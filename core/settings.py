@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str | None = None
     twilio_api_base: str | None = None
     sms_rate_per_second: float = Field(default=1.0, gt=0)
+    # Texts taken in from one number (limits' notation), answers (yes/no/cancel) and anything
+    # else counted apart; past it a text is stored as "ignored" and no job acts on it. STOP
+    # and START always pass: an opt-out is never lost.
+    sms_inbound_rate: str = "10/minute"
+    # Automatic replies (not understood, help, which order, no open offer) to one worker an
+    # hour; past it silence, and one "withheld" row in the message log for the dispatcher.
+    sms_auto_replies_per_hour: int = Field(default=5, ge=0, le=1000)
     # Map tiles for the console ({z}/{x}/{y} URL, e.g. a local tile server); empty: no tiles.
     map_tiles_url: str = ""
 

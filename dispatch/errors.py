@@ -32,13 +32,6 @@ class UserNotFound(NotFound):
         super().__init__("user", key)
 
 
-class PenaltyNotFound(NotFound):
-    code = "penalty_not_found"
-
-    def __init__(self, key: object):
-        super().__init__("penalty", key)
-
-
 class WordingNotFound(NotFound):
     code = "wording_not_found"
 
@@ -204,10 +197,6 @@ class NegativeRate(InvalidInput):
     code = "negative_rate"
 
 
-class ReasonRequired(InvalidInput):
-    code = "reason_required"
-
-
 class OrderFinished(Conflict):
     """The order is already completed or cancelled."""
 
@@ -275,6 +264,22 @@ class NotCheckedIn(Conflict):
     """A check-in to confirm that never happened."""
 
     code = "not_checked_in"
+
+
+# -- the ledger -----------------------------------------------------------------------------
+
+
+class PenaltyOfAnotherBranch(Forbidden):
+    """An entry recorded on another branch's order: that branch decides it (and admins); the
+    worker's home branch sees it but may not reverse it."""
+
+    code = "penalty_of_another_branch"
+
+    def __init__(self, event_id: int):
+        super().__init__(
+            f"penalty {event_id} was recorded on another branch's order: only that branch "
+            "(or the head office) may reverse it"
+        )
 
 
 # -- reviews --------------------------------------------------------------------------------

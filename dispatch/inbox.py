@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict
-from dispatch import fill, messaging
+from dispatch import autoreply, fill, messaging
 from dispatch.enums import FILLABLE
 from dispatch.errors import BookedElsewhere, OrderClosed
 from dispatch.models import Offer, Order
@@ -45,12 +45,12 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
         messaging.tell(session, worker, "opted_in")
         return "opted in"
     if reply.kind == "help":
-        messaging.tell(session, worker, "help")
-        return "help"
+        return "help" if autoreply.reply(session, worker, "help") else "help withheld"
     if reply.kind in ("yes", "no", "cancel"):
         return _answer(session, message, worker, reply, now)
-    messaging.tell(session, worker, "not_understood")
-    return "not understood"
+    if autoreply.reply(session, worker, "not_understood"):
+        return "not understood"
+    return "not understood, reply withheld"
 
 
 def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Offer, Order]]:
@@ -79,12 +79,14 @@ def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Of
 def _answer(session: Session, message: Message, worker: Worker, reply: Reply, now: datetime) -> str:
     rows = _candidates(session, worker, reply)
     if not rows:
-        messaging.tell(session, worker, "no_open_offer")
-        return "no open offer"
+        withheld = not autoreply.reply(session, worker, "no_open_offer")
+        return "no open offer" + (", reply withheld" if withheld else "")
     if len(rows) > 1:
         codes = ", ".join(order.code for _, order in rows)
-        messaging.tell(session, worker, "which_order", codes=codes, example=rows[0][1].code)
-        return "asked which order"
+        asked = autoreply.reply(
+            session, worker, "which_order", codes=codes, example=rows[0][1].code
+        )
+        return "asked which order" if asked else "which order, reply withheld"
     offer, order = rows[0]
     message.order_id, message.offer_id = order.id, offer.id
     before = offer.status

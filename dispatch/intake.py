@@ -1,14 +1,39 @@
-"""Taking in a provider's inbound SMS: stored once per provider id, acted on by a job."""
+"""Taking in a provider's inbound SMS: stored once per provider id, acted on by a job.
 
+A number that texts past its rate (BRIGADA_SMS_INBOUND_RATE) has the text stored as
+"ignored", for the record and the dispatcher, and no job queued: a junk flood costs one row
+per text, never work or replies. Answers (yes, no, cancel) are counted apart from the rest,
+so junk never crowds out a real answer; STOP and START always pass."""
+
+from collections.abc import Callable
+
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from core.jobs import enqueue_after_commit
 from sms.models import Message
+from sms.replies import parse
 from sms.segments import measure
+from workers.models import Worker
+
+ALWAYS = ("stop", "start")  # an opt-out (and its undoing) is never lost to a limit
+ANSWERS = ("yes", "no", "cancel")
+
+# (phone, "answer" or "other") -> may it be acted on; None: no limit (tests, scripts).
+Allow = Callable[[str, str], bool]
 
 
-def receive(session: Session, *, provider_sid: str, from_phone: str, body: str) -> int | None:
+def _within_rate(allow: Allow | None, phone: str, body: str) -> bool:
+    kind = parse(body).kind
+    if allow is None or kind in ALWAYS:
+        return True
+    return allow(phone, "answer" if kind in ANSWERS else "other")
+
+
+def receive(
+    session: Session, *, provider_sid: str, from_phone: str, body: str, allow: Allow | None = None
+) -> int | None:
     """Store the message; the unique provider id makes a repeat (or a race) a no-op.
 
     Returns the new row's id, or None when this provider id was already taken in.
@@ -29,6 +54,16 @@ def receive(session: Session, *, provider_sid: str, from_phone: str, body: str) 
         .on_conflict_do_nothing(index_elements=["provider_sid"])
         .returning(Message.id)
     ).scalar()
-    if stored is not None:
+    if stored is None:
+        return None
+    if _within_rate(allow, from_phone, body):
         enqueue_after_commit(session, "sms.inbound", stored)
+    else:
+        # Kept, tied to the worker for the message log, but nothing acts on it.
+        worker_id = session.scalar(select(Worker.id).where(Worker.phone == from_phone).limit(1))
+        session.execute(
+            update(Message)
+            .where(Message.id == stored)
+            .values(status="ignored", worker_id=worker_id)
+        )
     return stored

@@ -146,11 +146,16 @@ def list_messages(
     ]
 
 
+def text_for(session: Session, worker: Worker, kind: str, **values: object) -> str:
+    """A text about the worker, in their language and their branch's wording."""
+    return _render(session, worker.branch_id, kind, worker.language, values)
+
+
 def tell(
     session: Session, worker: Worker, kind: str, order_id: int | None = None, **values: object
 ) -> None:
     """Queue a text that is about the worker rather than one offer (help, opt-out, questions)."""
-    body = _render(session, worker.branch_id, kind, worker.language, values)
+    body = text_for(session, worker, kind, **values)
     outbox.queue(
         session, kind=kind, worker_id=worker.id, phone=worker.phone, body=body, order_id=order_id
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked, locked
-from core.errors import Conflict
+from core.errors import Conflict, ReasonRequired
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import Actor
@@ -23,7 +23,6 @@ from dispatch.errors import (
     OrderFinished,
     OrderNotFound,
     OrderUnderWay,
-    ReasonRequired,
     ShiftEndsBeforeStart,
     ShiftInPast,
     ShiftTooFarAhead,

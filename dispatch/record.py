@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch.errors import PenaltyNotFound
+from dispatch.errors import PenaltyOfAnotherBranch
 from dispatch.messaging import tell
 from dispatch.models import ATTENDANCE, Branch, Offer, Order
 from rating import service as ledger
+from rating.errors import PenaltyNotFound
 from rating.models import PenaltyEvent
 from rating.policy import StrikePolicy
 from sms.templates import penalty_words
@@ -223,13 +224,28 @@ def _sees(session: Session, actor: Actor, event: PenaltyEvent) -> Order | None:
     raise PenaltyNotFound(event.id)
 
 
+def deciding_branch(session: Session, event: PenaltyEvent) -> int:
+    """The branch that answers for an entry: the one whose order it was recorded on (the
+    worker's home branch only for an entry on no order); the home branch may not undo it."""
+    if event.order_id is not None:
+        return session.get(Order, event.order_id).branch_id
+    return session.get(Worker, event.worker_id).branch_id
+
+
+def may_reverse(session: Session, actor: Actor, event: PenaltyEvent) -> bool:
+    return actor.sees_branch(deciding_branch(session, event))
+
+
 def reverse_penalty(
     session: Session, event_id: int, *, actor: Actor, reason: str, now: datetime
 ) -> PenaltyEvent:
     """A dispatcher takes an entry back with a reason: a compensating entry, never a delete;
-    the figures are recomputed, so they are exactly as if the entry had never been."""
+    the figures are recomputed, so they are exactly as if the entry had never been. Unseen:
+    404; seen by the worker's home branch but recorded on another branch's order: 403."""
     event = ledger.get_event(session, event_id)
     order = _sees(session, actor, event)
+    if not may_reverse(session, actor, event):
+        raise PenaltyOfAnotherBranch(event.id)
     if order is not None:  # order, then the entry, then the worker: the lock order everywhere
         session.scalars(locked(select(Order).where(Order.id == order.id))).one()
     event = ledger.get_event(session, event_id, lock=True)

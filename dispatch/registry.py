@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
-from core.errors import FieldRequired, InvalidInput
+from core.errors import FieldRequired, InvalidInput, ReasonRequired
 from core.tenancy import Actor
 from dispatch.enums import NOT_CLOSED
 from dispatch.errors import (
@@ -16,7 +16,6 @@ from dispatch.errors import (
     ClientNotFound,
     DuplicateName,
     HeadOfficeOnly,
-    ReasonRequired,
     SiteNotFound,
 )
 from dispatch.models import Branch, Client, ClientBlock, Order, Site

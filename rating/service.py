@@ -9,8 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from core.db import flush_checked, locked
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import InvalidInput, ReasonRequired
 from rating import policy
+from rating.errors import (
+    PenaltyAlreadyReversed,
+    PenaltyNotFound,
+    ReversalNotReversible,
+    ReviewAlreadyGiven,
+)
 from rating.models import PenaltyEvent, Review
 from workers.models import Worker
 
@@ -62,7 +68,7 @@ def get_event(session: Session, event_id: int, *, lock: bool = False) -> Penalty
     query = select(PenaltyEvent).where(PenaltyEvent.id == event_id)
     event = session.scalars(locked(query) if lock else query).one_or_none()
     if event is None:
-        raise NotFound("penalty", event_id)
+        raise PenaltyNotFound(event_id)
     return event
 
 
@@ -78,11 +84,11 @@ def reverse(
     """A compensating entry; the original is stamped reversed_at. Twice is a conflict (the
     caller holds the original's row lock; the unique reverses_id settles any race)."""
     if not reason.strip():
-        raise InvalidInput("reason", "a reason is required")
+        raise ReasonRequired("reason", "a reason is required")
     if event.kind == "reversal":
-        raise Conflict(f"penalty {event.id} is itself a reversal")
+        raise ReversalNotReversible(event.id)
     if event.reversed_at is not None:
-        raise Conflict(f"penalty {event.id} was already reversed")
+        raise PenaltyAlreadyReversed(event.id)
     reversal = PenaltyEvent(
         worker_id=event.worker_id,
         order_id=event.order_id,
@@ -95,7 +101,7 @@ def reverse(
         reverses_id=event.id,
     )
     event.reversed_at = now
-    flush_checked(session, reversal, on_unique=Conflict(f"penalty {event.id} was already reversed"))
+    flush_checked(session, reversal, on_unique=PenaltyAlreadyReversed(event.id))
     return reversal
 
 
@@ -163,7 +169,7 @@ def add_review(
     flush_checked(
         session,
         review,
-        on_unique=Conflict(f"worker {worker_id} already has a review for order {order_id}"),
+        on_unique=ReviewAlreadyGiven(worker_id, order_id),
     )
     return review
 

@@ -28,6 +28,8 @@ STATUSES = (
     "cancelled",
     "received",
     "processed",
+    "ignored",  # in: past the number's inbound rate, kept for the record, never acted on
+    "withheld",  # out: an automatic reply past the hourly throttle, never sent (the note)
 )
 # Delivery only moves forward: a late "sent" callback never overwrites "delivered".
 STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3}

@@ -30,3 +30,18 @@ class SenderLimiter:
             if time.monotonic() + pause > deadline:
                 return False
             time.sleep(pause)
+
+
+class InboundLimiter:
+    """Texts taken in from one number, in a moving window shared by every API process: a
+    flood from one phone stops costing work (and replies) at the door."""
+
+    NAMESPACE = "brigada-sms-in"
+
+    def __init__(self, redis_url: str, rate: str):
+        self._limiter = MovingWindowRateLimiter(storage_from_string(redis_url))
+        self._item = parse(rate)
+
+    def allow(self, phone: str, kind: str) -> bool:
+        """One more text of this kind ("answer" or "other") from the phone within the rate?"""
+        return self._limiter.hit(self._item, self.NAMESPACE, kind, phone)

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from api.console import i18n
+from api.console.errors import explain
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.phone import WORDS as PHONE_WORDS
 from api.deps import DB, MAX_ID, OFFICE, IdPath, limit_worker_reads
 from core import audit
 from core.clock import now
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput
 from core.settings import Settings
 from core.tenancy import Actor
 from dispatch import messaging, record
@@ -122,6 +123,7 @@ def _profile(
     context = {
         "worker": worker,
         "entries": entries,  # newest first
+        "reversible": {e.id for e in entries if record.may_reverse(session, actor, e)},
         "history": sorted(entries, key=lambda e: (e.occurred_at, e.id)),
         "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50),
         "error": error,
@@ -160,8 +162,10 @@ def reverse_penalty(
                 reversal = record.reverse_penalty(
                     session, penalty_id, actor=actor, reason=reason, now=now()
                 )
-        except Conflict:  # the ledger refuses an entry already reversed, or a reversal itself
-            error, status_code = t("workers_already_reversed"), 409
+        except Conflict as exc:  # already reversed, or a reversal itself
+            error, status_code = explain(exc, t), 409
+        except Forbidden as exc:  # recorded on another branch's order: that branch decides
+            error, status_code = explain(exc, t), 403
         else:
             target = f"{PREFIX}/workers/{reversal.worker_id}?reversed={penalty_id}#ledger"
             return RedirectResponse(target, status_code=303)

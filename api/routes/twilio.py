@@ -72,13 +72,17 @@ def twiml() -> Response:
 
 
 @router.post("/inbound", response_class=Response)
-def inbound(form: dict[str, str] = Depends(signed_form), session: Session = DB) -> Response:
-    """Stored once per MessageSid and acted on by a job, so Twilio gets its answer at once."""
+def inbound(
+    request: Request, form: dict[str, str] = Depends(signed_form), session: Session = DB
+) -> Response:
+    """Stored once per MessageSid and acted on by a job, so Twilio gets its answer at once;
+    past the number's rate stored only (dispatch/intake.py)."""
     intake.receive(
         session,
         provider_sid=_field(form, "MessageSid"),
         from_phone=_field(form, "From"),
         body=_field(form, "Body", required=False),
+        allow=request.app.state.inbound_limiter.allow,
     )
     return twiml()
 

@@ -392,6 +392,99 @@ def test_a_penalty_is_listed_and_reversed_once(client, session, shift):
     assert _counts(session) == before
 
 
+def _fines(client, headers, order, worker) -> str:
+    sheet = client.get(_path(order, "/timesheet"), headers=headers).json()
+    return next(x for x in sheet["lines"] if x["worker_id"] == worker.id)["fines"]
+
+
+def test_the_workers_home_branch_may_not_reverse_what_the_orders_branch_recorded(
+    client, session, shift
+):
+    """Issue 14, High 1: branch A reversed a no-show branch B recorded on B's order for a
+    worker of A, and B's timesheet fines dropped. The order's branch decides (and admins)."""
+    home = make_branch(session, center=KAZAN)
+    mine, other = make_worker(session, branch=home), make_worker(session, branch=home)
+    order = shift["order"]
+    for worker in (mine, other):
+        _book(session, order, worker)
+        assert _mark(client, shift["foreman"], order, worker, "no_show").status_code == 200
+    event_id, other_id = (
+        session.scalar(select(PenaltyEvent.id).where(PenaltyEvent.worker_id == w.id))
+        for w in (mine, other)
+    )
+    home_office = auth(make_user(session, role="dispatcher", branch=home))
+    seen = client.get(f"/api/v1/workers/{mine.id}/penalties", headers=home_office)
+    assert [e["id"] for e in seen.json()] == [event_id]  # the home branch sees the entry...
+    assert _fines(client, shift["office"], order, mine) == "300.00"
+    before = _counts(session)
+    refused = client.post(
+        f"/api/v1/penalties/{event_id}/reverse", json={"reason": "ours"}, headers=home_office
+    )
+    assert refused.status_code == 403, refused.text  # ...but may not decide it
+    assert refused.json()["code"] == "penalty_of_another_branch"
+    assert _counts(session) == before
+    session.expire_all()
+    assert session.get(PenaltyEvent, event_id).reversed_at is None
+    assert _fines(client, shift["office"], order, mine) == "300.00"
+    decided = client.post(
+        f"/api/v1/penalties/{event_id}/reverse", json={"reason": "sick"}, headers=shift["office"]
+    )
+    assert decided.status_code == 201, decided.text
+    assert _fines(client, shift["office"], order, mine) == "0.00"
+    admin = auth(make_user(session, role="admin"))
+    by_admin = client.post(
+        f"/api/v1/penalties/{other_id}/reverse", json={"reason": "head office"}, headers=admin
+    )
+    assert by_admin.status_code == 201, by_admin.text
+
+
+def test_the_workers_home_branch_writes_nothing_on_the_order_that_booked_them(
+    client, session, shift
+):
+    """The siblings of the reversal: every write on another branch's order (marks, close,
+    review, cancel, answers) is 404 to the booked worker's home branch too."""
+    home = make_branch(session, center=KAZAN)
+    worker = make_worker(session, branch=home)
+    order = shift["order"]
+    _book(session, order, worker)
+    assert _mark(client, shift["foreman"], order, worker, "arrived").status_code == 200
+    home_office = auth(make_user(session, role="dispatcher", branch=home))
+    before = _counts(session)
+    for path, body in (
+        (_path(order, "/attendance"), {"worker_id": worker.id, "status": "no_show"}),
+        (_path(order, "/close"), None),
+        (
+            _path(order, "/reviews"),
+            {"worker_id": worker.id, "stars": 1, "complaint": True, "comment": "rude"},
+        ),
+        (_path(order, "/cancel"), {"reason": "ours"}),
+        (_path(order, f"/offers/{worker.id}/decline"), None),
+        (_path(order, f"/offers/{worker.id}/accept"), None),
+    ):
+        answer = client.post(path, json=body, headers=home_office)
+        assert answer.status_code == 404, (path, answer.text)
+    assert _counts(session) == before
+    session.expire_all()
+    assert session.get(Order, order.id).closed_at is None
+
+
+def test_reversal_refusals_name_their_own_codes(client, session, shift):
+    order, worker = shift["order"], shift["workers"][1]
+    assert _mark(client, shift["foreman"], order, worker, "no_show").status_code == 200
+    event_id = session.scalar(select(PenaltyEvent.id).where(PenaltyEvent.worker_id == worker.id))
+    path = f"/api/v1/penalties/{event_id}/reverse"
+    reversal = client.post(path, json={"reason": "sick"}, headers=shift["office"]).json()
+    for target, status, code in (
+        (event_id, 409, "penalty_already_reversed"),
+        (reversal["id"], 409, "reversal_not_reversible"),
+        (2147483647, 404, "penalty_not_found"),
+    ):
+        answer = client.post(
+            f"/api/v1/penalties/{target}/reverse", json={"reason": "x"}, headers=shift["office"]
+        )
+        assert (answer.status_code, answer.json().get("code")) == (status, code), answer.text
+
+
 def test_another_branch_gets_404_and_writes_nothing(client, session, shift):
     order, worker = shift["order"], shift["workers"][1]
     assert _mark(client, shift["foreman"], order, worker, "no_show").status_code == 200

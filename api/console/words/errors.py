@@ -142,6 +142,24 @@ WORDS = {
         "Этот работник не работал на заказе.",
         "This worker did not work on the order.",
     ),
+    "err_review_already_given": (
+        "Этот работник уже получил отзыв за этот заказ.",
+        "This worker already has a review for this order.",
+    ),
+    # -- the ledger --
+    "err_penalty_already_reversed": (
+        "Эта запись уже отменена.",
+        "This entry is already reversed.",
+    ),
+    "err_reversal_not_reversible": (
+        "Отмену нельзя отменить: это сама отмена записи.",
+        "A reversal cannot be reversed: it is itself a reversal.",
+    ),
+    "err_penalty_of_another_branch": (
+        "Запись сделана на заказе другого филиала: отменить её может только он или головной офис.",
+        "The entry was recorded on another branch's order: only that branch or the head "
+        "office may reverse it.",
+    ),
     # -- check-in links: the refusal's reason ({time}: when check-in opens) --
     "err_checkin_refused": ("Отметиться сейчас нельзя.", "You cannot check in now."),
     "err_checkin_refused_cancelled": (

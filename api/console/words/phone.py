@@ -55,9 +55,9 @@ WORDS = {
         "Причина длиннее 1000 символов",
         "The reason is over 1000 characters",
     ),
-    "workers_already_reversed": (
-        "Эту запись отменить нельзя: она уже отменена или сама является отменой.",
-        "This entry cannot be reversed: it is already reversed, or is itself a reversal.",
+    "workers_decided_elsewhere": (
+        "решает филиал заказа",
+        "the order's branch decides",
     ),
     "workers_reversed_ok": ("Запись №{id} отменена", "Entry #{id} reversed"),
     "workers_history": ("История рейтинга", "Rating history"),
@@ -95,6 +95,14 @@ WORDS = {
     "messages_st_cancelled": ("отозвано", "cancelled"),
     "messages_st_received": ("получено", "received"),
     "messages_st_processed": ("обработано", "processed"),
+    "messages_st_ignored": (
+        "не обработано: слишком много SMS с номера",
+        "ignored: too many texts from this number",
+    ),
+    "messages_st_withheld": (
+        "не отправлено: лимит автоответов в час",
+        "withheld: hourly automatic-reply limit",
+    ),
     "phone_title": ("Симулятор телефона", "Phone simulator"),
     "phone_outbox_only": (
         "Симулятор телефона работает только в режиме outbox (SMS не уходят в Twilio)",

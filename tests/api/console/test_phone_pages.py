@@ -180,6 +180,39 @@ def test_the_profile_shows_the_ledger_and_a_reversal_works_once(client, session,
     assert after_refusals == before
 
 
+def test_the_home_branch_sees_but_may_not_reverse_an_entry_of_another_branchs_order(
+    client, session, office
+):
+    """Issue 14, High 1, in the console: the worker's home branch reads the entry another
+    branch recorded on its own order, but only that branch (or an admin) reverses it."""
+    worker = office["petrov"]
+    other = office["other"]
+    site = make_site(session, client=make_client(session, branch=other))
+    order = make_order(
+        session, site=site, now=now() - timedelta(days=1), starts_in=timedelta(hours=22)
+    )
+    make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
+    session.flush()
+    onsite.mark_attendance(
+        session, order.id, actor=SYSTEM, worker_id=worker.id, status="no_show", at=None, now=now()
+    )
+    event = session.scalars(select(PenaltyEvent).where(PenaltyEvent.worker_id == worker.id)).one()
+    form = sign_in(client, office["dispatcher"])
+    page = client.get(f"/console/workers/{worker.id}?lang=en")
+    assert page.status_code == 200 and f'id="entry-{event.id}"' in page.text
+    assert f'action="/console/penalties/{event.id}/reverse"' not in page.text
+    assert "branch decides" in page.text
+    before = (_count(session, PenaltyEvent), _count(session, Message))
+    answer = client.post(
+        f"/console/penalties/{event.id}/reverse?lang=en", data={**form, "reason": "наш работник"}
+    )
+    assert answer.status_code == 403, answer.text
+    assert "only that branch or the head" in answer.text
+    assert (_count(session, PenaltyEvent), _count(session, Message)) == before
+    session.expire_all()
+    assert session.get(PenaltyEvent, event.id).reversed_at is None
+
+
 def test_another_branchs_dispatcher_gets_404_on_the_profile_and_the_reverse(sim, session, office):
     worker = office["petrov"]
     event = _no_show(session, worker)
