@@ -55,7 +55,7 @@ def test_a_manager_sees_their_branchs_staff_and_switches_one_off(client, session
     kicked = client.get("/console/foreman", follow_redirects=False)
     assert kicked.status_code == 303 and "/console/login" in kicked.headers["location"]
 
-    sign_in(client, manager)
+    form = sign_in(client, manager)  # a new session: its own form token
     back = client.post(f"/console/staff/{leaver.id}/activate", data=form)
     assert back.status_code == 200 and "may sign in again" in back.text
     assert client.post(f"/console/staff/{stranger.id}/deactivate", data=form).status_code == 404
