@@ -158,6 +158,10 @@ def render(
     return to_latin(text) if transliterate else text
 
 
+# Texts a worker answers (YES/NO): with several offers open, the reply names the order's code.
+ANSWERED_WITH_CODE = frozenset({"offer", "confirm_request"})
+
+
 def check_override(kind: str, language: str, body: str, transliterate: bool = False) -> None:
     """A branch's wording: known kind and language, only this kind's fields, and an offer
     at most two segments long with the longest values it can take."""
@@ -178,6 +182,10 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
         )
     if not body.strip():
         raise TemplateInvalid("body", "the text is empty")
+    if kind in ANSWERED_WITH_CODE and "code" not in used:
+        raise TemplateInvalid(
+            "body", "this text must carry {code}: a worker with several offers answers with it"
+        )
     longest = render(
         kind,
         language,

@@ -78,3 +78,21 @@ def test_transliteration_makes_a_russian_offer_gsm7(client, session):
     text = session.scalars(select(Message).where(Message.order_id == order.id)).one()
     assert text.body.startswith("Rabota: gruzchik")
     assert text.encoding == "GSM-7" and text.segments == 1
+
+
+def test_a_text_workers_answer_must_carry_the_order_code(client, session):
+    branch = make_branch(session)
+    manager = make_user(session, role="manager", branch=branch)
+    for kind in ("offer", "confirm_request"):
+        answer = client.put(
+            _path(branch, kind=kind),
+            json={"body": "Работа завтра, ответьте ДА"},
+            headers=auth(manager),
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["loc"] == ["body", "body"]
+        assert "{code}" in answer.json()["detail"][0]["msg"]
+    told = client.put(
+        _path(branch, kind="booked"), json={"body": "Вы записаны, ждём"}, headers=auth(manager)
+    )
+    assert told.status_code == 200, told.text  # nobody answers this one

@@ -48,7 +48,7 @@ WORDS = {
     "workers_reverses": ("отменяет запись №", "reverses entry #"),
     "workers_automatic": ("автоматически", "automatic"),
     "workers_by_hand": ("вручную", "by hand"),
-    "workers_reverse": ("Отменить запись", "Reverse entry"),
+    "workers_reverse": ("Снять взыскание", "Reverse entry"),
     "workers_reverse_reason": ("Причина отмены записи №", "Reason to reverse entry #"),
     "workers_reason_required": ("Укажите причину отмены", "Give a reason for the reversal"),
     "workers_reason_too_long": (
