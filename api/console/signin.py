@@ -45,12 +45,18 @@ def login(
     address = request.client.host if request.client else "unknown"
     if not request.app.state.login_limiter.allow(username, address):
         return render(
-            request, "login.html", {"error": t("too_many"), "next": next}, status_code=429
+            request,
+            "login.html",
+            {"error": t("too_many"), "next": next, "username": username},
+            status_code=429,
         )
     user = authenticate(session, username=username, password=password)
     if user is None:
         return render(
-            request, "login.html", {"error": t("wrong_login"), "next": next}, status_code=401
+            request,
+            "login.html",
+            {"error": t("wrong_login"), "next": next, "username": username},
+            status_code=401,
         )
     token = issue_token(request.app.state.settings, user.id, user.token_version)
     # A one-time password leads to choosing one's own before anything else.

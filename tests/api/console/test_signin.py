@@ -108,3 +108,23 @@ def test_console_pages_carry_a_content_security_policy(client, session):
         assert directives["img-src"] == "'self' data:"  # no tile server configured
     tiles = content_policy("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
     assert "img-src 'self' data: https://*.tile.openstreetmap.org;" in tiles
+
+
+def test_a_wrong_password_keeps_the_username_and_asks_for_the_password_again(client, session):
+    user = make_user(session, role="dispatcher", branch=make_branch(session))
+    csrf = _form(client)
+    wrong = client.post(
+        "/console/login",
+        data={"username": user.username, "password": "not-it-at-all", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert wrong.status_code == 401
+    assert f'value="{user.username}"' in wrong.text
+    field = wrong.text[wrong.text.index('id="password"') :].split(">", 1)[0]
+    assert "autofocus" in field  # the password is what to type again
+    odd = client.post(
+        "/console/login",
+        data={"username": '"><script>x</script>', "password": "no", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert "<script>x</script>" not in odd.text  # kept, but as text
