@@ -12,7 +12,7 @@ from core.settings import get_settings
 from core.tenancy import Actor
 from dispatch import checkin, wording
 from dispatch.models import Branch, Offer, Order, Site
-from dispatch.privacy import Sight, show_workers
+from dispatch.privacy import ShownWorker, Sight, show_workers
 from sms import outbox, templates
 from sms.models import Message
 from workers.models import Worker
@@ -96,15 +96,23 @@ class MessageLine:
     error_code: str | None
     created_at: datetime
     sent_at: datetime | None
+    name: str | None = None  # the worker's, as dispatch/privacy.py allows
+    order_code: str | None = None  # the code staff know the order by
 
 
-def _line(message: Message, sight: Sight) -> MessageLine:
-    values = {f.name: getattr(message, f.name) for f in fields(MessageLine)}
+_OWN = ("name", "order_code")  # not the message's own columns
+
+
+def _line(message: Message, shown: ShownWorker | None, order_code: str | None) -> MessageLine:
+    values = {f.name: getattr(message, f.name) for f in fields(MessageLine) if f.name not in _OWN}
+    # A text tied to no worker (a reply from an unknown number) is the admins' alone.
+    sight = shown.sight if shown is not None else Sight.FULL
     if sight is Sight.PAYING:
         values["phone"] = masked_phone(message.phone)
     elif sight is Sight.NONE:
         values["phone"] = None
-    return MessageLine(**values)
+    name = shown.name if shown is not None else None
+    return MessageLine(**values, name=name, order_code=order_code)
 
 
 def list_messages(
@@ -112,6 +120,7 @@ def list_messages(
     *,
     actor: Actor,
     order_id: int | None = None,
+    order_code: str | None = None,
     worker_id: int | None = None,
     direction: str | None = None,
     limit: int = 200,
@@ -127,6 +136,8 @@ def list_messages(
         query = query.where(or_(Message.worker_id.in_(mine), Message.order_id.in_(their_orders)))
     if order_id is not None:
         query = query.where(Message.order_id == order_id)
+    if order_code is not None:  # codes repeat once orders close: every order of that code
+        query = query.where(Message.order_id.in_(select(Order.id).where(Order.code == order_code)))
     if worker_id is not None:
         query = query.where(Message.worker_id == worker_id)
     if direction is not None:
@@ -140,10 +151,9 @@ def list_messages(
         order_id=order_id,
         worker_id=worker_id,
     )
-    # A text tied to no worker (a reply from an unknown number) is the admins' alone.
-    return [
-        _line(m, shown[m.worker_id].sight if m.worker_id in shown else Sight.FULL) for m in messages
-    ]
+    order_ids = {m.order_id for m in messages if m.order_id is not None}
+    codes = dict(session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids))).all())
+    return [_line(m, shown.get(m.worker_id), codes.get(m.order_id)) for m in messages]
 
 
 def text_for(session: Session, worker: Worker, kind: str, **values: object) -> str:

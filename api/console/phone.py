@@ -190,6 +190,7 @@ def reverse_penalty(
 @router.get("/messages")
 def messages_page(
     request: Request,
+    order: str = "",
     order_id: str = "",
     worker_id: str = "",
     direction: str = "",
@@ -198,12 +199,17 @@ def messages_page(
 ) -> Response:
     t = i18n.translator(language(request))
     errors: dict[str, str] = {}
-    ids: dict[str, int | None] = {}
+    ids: dict[str, int | str | None] = {}
     for name, raw in (("order_id", order_id), ("worker_id", worker_id)):
         try:
             ids[name] = _id_filter(raw, name, t("messages_bad_id"))
         except InvalidInput as exc:
-            errors[name] = exc.msg
+            errors["order" if name == "order_id" else name] = exc.msg  # shown by its field
+    # The order as the dispatcher knows it: by the code in its texts, not the internal id.
+    code = order.strip().lstrip("#")
+    if code and not (code.isascii() and code.isdigit() and len(code) <= 9):
+        errors["order"] = t("messages_bad_code")
+    ids["order_code"] = code or None
     if direction not in ("", "in", "out"):
         errors["direction"] = t("messages_bad_direction")
     rows: list[Message] = []
@@ -214,7 +220,12 @@ def messages_page(
     context = {
         "rows": rows,
         "errors": errors,
-        "filters": {"order_id": order_id, "worker_id": worker_id, "direction": direction},
+        "filters": {
+            "order": order,
+            "order_id": order_id,
+            "worker_id": worker_id,
+            "direction": direction,
+        },
     }
     context.update(_common(session, request, actor))
     return render(

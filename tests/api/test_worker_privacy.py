@@ -75,7 +75,7 @@ PATHS = {
         "dispatcher", "/api/v1/messages", True, ("full", "masked", "none", "full"), False
     ),
     "console messages": Path(
-        "dispatcher", "/console/messages", True, ("full", "masked", "none", "full"), False
+        "dispatcher", "/console/messages", True, ("full", "masked", "none", "full")
     ),
     # Leaked: the paying branch's foreman got no phone at all (cannot tell two Ivanovs apart);
     # now the masked one, and the row of a mark is audited too.

@@ -281,6 +281,24 @@ def test_the_message_log_filters_and_keeps_to_the_branch(client, session, office
     assert "Казань, склад" not in foreign.text
 
 
+def test_the_message_log_finds_an_order_by_its_code_and_names_the_worker(client, session, office):
+    petrov = office["petrov"]
+    order = make_order(
+        session, site=make_site(session, client=make_client(session, branch=office["branch"]))
+    )
+    _message(session, petrov, direction="out", body="Работа завтра", order_id=order.id)
+    _message(session, petrov, direction="out", body="Другое")
+    sign_in(client, office["dispatcher"])
+    found = client.get("/console/messages?lang=ru", params={"order": order.code})
+    assert found.status_code == 200
+    assert "Работа завтра" in found.text and "Другое" not in found.text
+    assert "Петров Пётр" in found.text  # the home branch sees the name
+    assert f">{order.code}</a>" in found.text  # the order as staff know it, not its id
+    assert "Код заказа" in found.text
+    bad = client.get("/console/messages", params={"order": "12a"})
+    assert bad.status_code == 422 and 'id="filter-order-error"' in bad.text
+
+
 def test_the_phone_shows_the_thread_and_a_reply_goes_through_the_signed_webhook(
     sim, session, office, monkeypatch
 ):
