@@ -1,4 +1,12 @@
 # One image for every Brigada process (api, jobs, scheduler, migrate); the command picks which.
+
+# The console's front-end libraries (htmx, Leaflet, Swagger UI for /docs), which the app serves
+# from web/node_modules: installed from the same lock file as `make install`, no scripts run.
+FROM node:22-slim AS assets
+WORKDIR /app
+COPY web/package.json web/package-lock.json web/
+RUN npm ci --prefix web --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim
 
 # A container is reached through its published port, so the API listens on every interface
@@ -16,6 +24,7 @@ COPY dispatch dispatch
 COPY api api
 COPY migrations migrations
 COPY alembic.ini ./
+COPY --from=assets /app/web/node_modules web/node_modules
 RUN pip install --no-cache-dir -c constraints.txt -e . \
     && useradd --system --home /app brigada
 USER brigada

@@ -20,7 +20,9 @@ from api.routes import (
     audit,
     branches,
     clients,
+    docs,
     health,
+    home,
     messages,
     onsite,
     orders,
@@ -69,6 +71,10 @@ def create_app(
         version="0.1.0",
         description="Dispatch for day-labour staffing firms: orders in, crews out.",
         max_body_size=MAX_BODY_BYTES,
+        # Our own /docs serves Swagger UI from the app (api/routes/docs.py), not from a CDN;
+        # ReDoc, which only a CDN would serve, is off: /docs is the one API console.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory or get_sessionmaker()
@@ -81,6 +87,8 @@ def create_app(
     errors.install(app)
     console.install(app)
     for router in (
+        home.router,
+        docs.router,
         health.router,
         auth_router,
         branches.router,

@@ -9,9 +9,14 @@ from api.console import accounts, checkin, dispatcher, foreman, phone, signin, w
 from api.console.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
-# htmx and Leaflet from the npm registry (web/package.json, installed by make): no CDN.
+# htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
+# by make and by the Dockerfile's assets stage): no CDN.
 VENDOR = HERE.parent.parent / "web" / "node_modules"
-VENDORED = {"htmx": VENDOR / "htmx.org" / "dist", "leaflet": VENDOR / "leaflet" / "dist"}
+VENDORED = {
+    "htmx": VENDOR / "htmx.org" / "dist",
+    "leaflet": VENDOR / "leaflet" / "dist",
+    "swagger-ui": VENDOR / "swagger-ui-dist",
+}
 PAGES = (
     signin.router,
     dispatcher.router,

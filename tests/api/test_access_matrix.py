@@ -54,9 +54,18 @@ API = "/api/v1"
 ROLES = ("admin", "manager", "dispatcher", "foreman", "nobody")
 BRANCHES = ("own", "other")
 OUTCOMES = {"ok": ("ok", "ok"), "own": ("ok", "404"), "403": ("403", "403"), "401": ("401", "401")}
-# Not the JSON API: documentation, probes, Twilio's signed webhooks (tests/api/
-# test_twilio_webhooks.py), the console's pages and check-in links (tests/api/console/).
-SKIPPED = ("/docs", "/redoc", "/openapi.json", "/healthz", "/readyz", "/metrics")
+# Not the JSON API: the bare address's redirect and documentation (tests/api/test_docs_page.py),
+# probes, Twilio's signed webhooks (tests/api/test_twilio_webhooks.py), the console's pages and
+# check-in links (tests/api/console/).
+SKIPPED = (
+    "/",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/openapi.json",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
 SKIPPED_PREFIXES = ("/sms/", "/console/", "/c/")
 
 # fmt: off
