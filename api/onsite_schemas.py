@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from api.schemas import Body, Id
-from dispatch.timesheets import Line, Timesheet
+from dispatch.timesheets import MONEY_COLUMNS, Line, Timesheet
 from rating.models import PenaltyEvent, Review
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
@@ -28,16 +28,18 @@ class TimesheetLineOut(BaseModel):
     arrived_at: datetime | None
     left_at: datetime | None
     hours: Decimal
-    client_amount: Decimal
+    client_amount: Decimal | None = None  # office only (dispatch/prices.py): left out
     base_pay: Decimal
     allowances: Decimal
     fines: Decimal
     worker_pay: Decimal
-    margin: Decimal
+    margin: Decimal | None = None  # office only: left out
 
     @classmethod
-    def of(cls, line: Line) -> "TimesheetLineOut":
-        return cls(**{name: getattr(line, name) for name in cls.model_fields})
+    def of(cls, line: Line, money: tuple[str, ...]) -> "TimesheetLineOut":
+        # Amounts the reader may not see stay unset, so the answer leaves them out.
+        hidden = set(MONEY_COLUMNS) - set(money)
+        return cls(**{name: getattr(line, name) for name in cls.model_fields if name not in hidden})
 
 
 class TimesheetOut(BaseModel):
@@ -59,7 +61,7 @@ class TimesheetOut(BaseModel):
             starts_at=sheet.starts_at,
             ends_at=sheet.ends_at,
             closed=sheet.closed,
-            lines=[TimesheetLineOut.of(line) for line in sheet.lines],
+            lines=[TimesheetLineOut.of(line, sheet.money) for line in sheet.lines],
             totals=sheet.totals,
         )
 

@@ -7,8 +7,10 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from api.schemas import Body, Id
+from core.tenancy import Actor
 from dispatch.models import Offer, Order
 from dispatch.orders import OrderState
+from dispatch.prices import shown_money
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 
@@ -61,7 +63,7 @@ class OrderOut(BaseModel):
     booking_target: int
     starts_at: datetime
     ends_at: datetime
-    client_rate: Decimal
+    client_rate: Decimal | None  # null for a reader who may not see it (dispatch/prices.py)
     worker_rate: Decimal
     overbook_factor: Decimal
     overbooking_mode: str
@@ -77,10 +79,10 @@ class OrderOut(BaseModel):
     roster: list[RosterLine] | None = None
 
     @classmethod
-    def of(cls, order: Order, state: OrderState | None = None) -> "OrderOut":
+    def of(cls, order: Order, state: OrderState | None = None, *, actor: Actor) -> "OrderOut":
         out = cls(
             **{
-                name: getattr(order, name)
+                name: getattr(order, name) if name in shown_money(actor, (name,)) else None
                 for name in cls.model_fields
                 if name not in ("fill_probability", "counts", "roster")
             }

@@ -13,6 +13,9 @@ hundredth of an hour.
 Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
 so the sheet adds up to the cent.
 
+The client amount and the margin are the office's (dispatch/prices.py): a sheet read by a
+foreman leaves them out of its lines, totals and columns.
+
 Names and phones are shown as dispatch/privacy.py allows (a worker of another branch: the
 name, the phone masked), and every sheet and report read is audited with the ids shown.
 """
@@ -33,12 +36,14 @@ from core.tenancy import Actor
 from dispatch.errors import BranchNotFound
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import get_order
+from dispatch.prices import shown_money
 from dispatch.privacy import show_workers
 from rating.models import PenaltyEvent
 from workers.models import Worker
 
 ZERO = Decimal("0.00")
 MAX_PAYOUT_DAYS = 366
+MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,12 @@ class Line:
     arrived_at: datetime | None
     left_at: datetime | None
     hours: Decimal
-    client_amount: Decimal
+    client_amount: Decimal | None  # None: the reader may not see it (dispatch/prices.py)
     base_pay: Decimal
     allowances: Decimal
     fines: Decimal
     worker_pay: Decimal
-    margin: Decimal
+    margin: Decimal | None  # None: the reader may not see it
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Timesheet:
     closed: bool
     lines: list[Line]
     totals: dict[str, Decimal]
+    money: tuple[str, ...] = MONEY_COLUMNS  # the amounts this reader may see, in order
 
 
 def minutes_worked(order: Order, offer: Offer) -> int:
@@ -100,9 +106,6 @@ def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) 
         worker_pay=money(pay),
         margin=money(client_amount - pay),
     )
-
-
-MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
 
 
 def _standing_entries(session: Session, order_ids: list[int]) -> dict[tuple[int, int], list]:
@@ -160,6 +163,10 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
         order_id=order.id,
     )
     lines = [replace(line, full_name=shown[line.worker_id].name) for line in lines]
+    totals = _totals(lines)
+    money_shown = shown_money(actor, MONEY_COLUMNS)
+    hidden = {name: None for name in MONEY_COLUMNS if name not in money_shown}
+    lines = [replace(line, **hidden) for line in lines]
     return Timesheet(
         order_id=order.id,
         code=order.code,
@@ -168,17 +175,19 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
         ends_at=order.ends_at,
         closed=order.closed_at is not None,
         lines=lines,
-        totals=_totals(lines),
+        totals={name: totals[name] for name in ("hours", *money_shown)},
+        money=money_shown,
     )
 
 
 def timesheet_csv(sheet: Timesheet) -> str:
-    names = [f.name for f in fields(Line)]
+    # Only the amounts the reader may see (sheet.money) are columns.
+    names = [f.name for f in fields(Line) if f.name not in MONEY_COLUMNS or f.name in sheet.money]
     out = io.StringIO()
     writer = csvsafe.writer(out)  # no cell a spreadsheet would run
     writer.writerow(["order", *names])
     for line in sheet.lines:
-        writer.writerow([sheet.code, *(_cell(v) for v in asdict(line).values())])
+        writer.writerow([sheet.code, *(_cell(getattr(line, n)) for n in names)])
     writer.writerow(
         [
             sheet.code,

@@ -223,7 +223,9 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
     # The foreman closes the shift and gets the timesheet.
     closed = _api(services, "POST", f"/api/v1/orders/{order['id']}/close", scene.foreman)
     assert closed.status_code == 200, closed.text
-    sheet = closed.json()
+    assert "margin" not in closed.json()["totals"]  # the client's price is the office's
+    path = f"/api/v1/orders/{order['id']}/timesheet"
+    sheet = _api(services, "GET", path, scene.office).json()
     lines = {line["worker_id"]: line for line in sheet["lines"]}
     assert set(lines) == set(crew)
 

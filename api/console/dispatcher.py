@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain, word_key
 from api.console.i18n import translator
-from api.console.web import PREFIX, csrf_checked, language, render, staff
+from api.console.web import PREFIX, console_actor, csrf_checked, language, render, staff, start_page
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
+from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
@@ -29,7 +30,7 @@ from sms.templates import skill_name
 from workers.skills import SKILLS
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-OFFICE = staff("admin", "manager", "dispatcher")
+OFFICE = staff(*OFFICE_ROLES)
 CANDIDATES_SHOWN = 20
 ORDER_FIELDS = (
     "site_id",
@@ -114,7 +115,9 @@ def _digest(lines: list[board.BoardLine], lang: str) -> str:
 
 
 @router.get("/")
-def board_page(request: Request, actor: Actor = Depends(OFFICE), session: Session = DB):
+def board_page(request: Request, actor: Actor = Depends(console_actor), session: Session = DB):
+    if actor.role not in OFFICE_ROLES:  # the console's root: each role lands on its own page
+        return RedirectResponse(start_page(actor.role), status_code=303)
     return render(request, "board.html", _board_context(request, session, actor), actor=actor)
 
 

@@ -326,7 +326,7 @@ def _close_page(
         "marks": MARKS,
         "error": error,
         "done": done,
-        "money": ("base_pay", "allowances", "fines", "worker_pay", "client_amount", "margin"),
+        "money": sheet.money,  # the amounts this reader may see (dispatch/prices.py)
     }
     return render(request, "foreman_close.html", context, actor=actor, status_code=status_code)
 

@@ -33,6 +33,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Статус",
         "save": "Сохранить",
         "not_found": "Не найдено",
+        "to_start_page": "На вашу начальную страницу",
     },
     "en": {
         "brand": "Brigada",
@@ -62,6 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Status",
         "save": "Save",
         "not_found": "Not found",
+        "to_start_page": "To your start page",
     },
 }
 

@@ -13,6 +13,7 @@ from api.console.web import (
     csrf_checked,
     language,
     render,
+    start_page,
 )
 from api.deps import DB
 from core.tenancy import Actor
@@ -22,10 +23,11 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 def _safe_next(target: str | None, role: str) -> str:
-    """Only our own pages: never an open redirect to another site."""
+    """Only our own pages: never an open redirect to another site. The console's root is
+    each role's own start page."""
     if target and target.startswith(PREFIX + "/") and not target.startswith("//"):
-        return target
-    return f"{PREFIX}/foreman" if role == "foreman" else f"{PREFIX}/"
+        return start_page(role) if target == f"{PREFIX}/" else target
+    return start_page(role)
 
 
 @router.get("/login")

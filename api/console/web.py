@@ -19,7 +19,7 @@ from api.console.errors import explain
 from api.console.i18n import LANGUAGES, translator
 from api.deps import DB, actor_from_token
 from api.errors import _status_of
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
 from dispatch.errors import PasswordChangeRequired
 
@@ -68,12 +68,35 @@ def _actor(request: Request, session: Session, *, password_change_ok: bool) -> A
         raise SignInFirst from None
 
 
+# Where each role lands after signing in, and where a refused page sends them.
+START_PAGES = {
+    "foreman": f"{PREFIX}/foreman",
+    "dispatcher": f"{PREFIX}/",
+    "manager": f"{PREFIX}/",
+    "admin": f"{PREFIX}/",
+}
+
+
+def start_page(role: str) -> str:
+    return START_PAGES.get(role, f"{PREFIX}/foreman")
+
+
+class PageNotForRole(Forbidden):
+    """A console page the signed-in role may not open: a page in words with a link to theirs."""
+
+    code = "page_not_for_role"
+
+    def __init__(self, actor: Actor):
+        super().__init__(f"{actor.role} may not open this page")
+        self.actor = actor
+
+
 def staff(*roles: str):
     """The signed-in staff member, if their role may open this page (403 otherwise)."""
 
     def check(actor: Actor = Depends(console_actor)) -> Actor:
         if actor.role not in roles:
-            raise HTTPException(403, detail=f"{actor.role} may not open this page")
+            raise PageNotForRole(actor)
         return actor
 
     return check
@@ -204,7 +227,9 @@ def install(app) -> None:
         if not _is_console(request):
             return await api_domain_handler(request, exc)
         message = explain(exc, translator(language(request)))  # by code, in the page's language
-        return render(request, "error.html", {"message": message}, status_code=_status_of(exc))
+        actor = getattr(exc, "actor", None)  # known: the page keeps its navigation and a way on
+        context = {"message": message, "start": start_page(actor.role) if actor else None}
+        return render(request, "error.html", context, actor=actor, status_code=_status_of(exc))
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_console(request):

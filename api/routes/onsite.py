@@ -54,7 +54,12 @@ def mark_attendance(
     return RosterLine.of(offer)
 
 
-@router.post("/orders/{order_id}/close", response_model=TimesheetOut, tags=["on site"])
+@router.post(
+    "/orders/{order_id}/close",
+    response_model=TimesheetOut,
+    response_model_exclude_unset=True,  # the amounts a foreman may not see
+    tags=["on site"],
+)
 def close_shift(
     order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB
 ) -> TimesheetOut:
@@ -65,6 +70,7 @@ def close_shift(
 @router.get(
     "/orders/{order_id}/timesheet",
     response_model=TimesheetOut,
+    response_model_exclude_unset=True,  # the amounts a foreman may not see
     responses=CSV_ANSWER,
     tags=["on site"],
 )

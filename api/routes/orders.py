@@ -28,7 +28,7 @@ def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), sessio
     order = orders.create_order(
         session, actor=actor, data=OrderInput(**body.model_dump()), now=now()
     )
-    return OrderOut.of(order, orders.order_state(session, order))
+    return OrderOut.of(order, orders.order_state(session, order), actor=actor)
 
 
 @router.get("", response_model=list[OrderOut])
@@ -39,14 +39,15 @@ def list_orders(
     session: Session = DB,
 ):
     return [
-        OrderOut.of(o) for o in orders.list_orders(session, actor=actor, status=status, limit=limit)
+        OrderOut.of(o, actor=actor)
+        for o in orders.list_orders(session, actor=actor, status=status, limit=limit)
     ]
 
 
 @router.get("/{order_id}", response_model=OrderOut)
 def get_order(order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB):
     order = orders.get_order(session, order_id, actor=actor)
-    return OrderOut.of(order, orders.order_state(session, order))
+    return OrderOut.of(order, orders.order_state(session, order), actor=actor)
 
 
 @router.get("/{order_id}/candidates", response_model=list[CandidateOut])
@@ -134,4 +135,4 @@ def cancel(
     session: Session = DB,
 ):
     order = orders.cancel_order(session, order_id, actor=actor, reason=body.reason, now=now())
-    return OrderOut.of(order, orders.order_state(session, order))
+    return OrderOut.of(order, orders.order_state(session, order), actor=actor)

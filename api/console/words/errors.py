@@ -10,6 +10,10 @@ WORDS = {
         "Not done: it clashes with what is already recorded.",
     ),
     "err_forbidden": ("Недостаточно прав.", "You may not do this."),
+    "err_page_not_for_role": (
+        "Эта страница не для вашей роли.",
+        "This page is not open to your role.",
+    ),
     "err_invalid_input": ("Недопустимое значение.", "This value is not accepted."),
     "err_field_required": ("Заполните это поле.", "Fill in this field."),
     # -- not found --

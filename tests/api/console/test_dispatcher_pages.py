@@ -437,7 +437,7 @@ def test_another_branchs_dispatcher_gets_404_and_does_not_see_the_order(
 def test_a_foreman_gets_403(client, session, office):
     order = order_at(session, office[1], local(1, 8))
     form = sign_in(client, make_user(session, role="foreman", branch=office[0]))
-    for url in ("/console/", "/console/board/rows", f"/console/orders/{order.id}"):
+    for url in ("/console/board/rows", f"/console/orders/{order.id}"):
         assert client.get(url).status_code == 403, url
     assert client.get("/console/orders/new").status_code == 403
     answer = client.post(f"/console/orders/{order.id}/cancel", data={**form, "reason": "x"})

@@ -194,7 +194,8 @@ def test_the_close_summary_lists_the_unmarked_and_closing_shows_the_timesheet(
     assert workers[1].full_name in unmarked and workers[2].full_name in unmarked
     assert re.search(r"<dt>Not marked</dt><dd>2</dd>", html)
     assert re.search(r"<dt>Arrived</dt><dd>1</dd>", html)
-    assert "Client amount" in html and 'action="/console/foreman/orders/' in html
+    assert "Pay for hours" in html and 'action="/console/foreman/orders/' in html
+    assert "Client amount" not in html and "Margin" not in html  # the office's money
 
     refused = client.post(f"/console/foreman/orders/{order.id}/close")  # no CSRF token
     assert refused.status_code == 403
