@@ -34,10 +34,16 @@ class TimesheetLineOut(BaseModel):
     fines: Decimal
     worker_pay: Decimal
     margin: Decimal
+    note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
 
     @classmethod
     def of(cls, line: Line) -> "TimesheetLineOut":
         return cls(**{name: getattr(line, name) for name in cls.model_fields})
+
+
+class CloseIn(Body):
+    # When work ended for everyone: now (hours cut at the close) or the scheduled end.
+    end: Literal["now", "scheduled"] = "now"
 
 
 class TimesheetOut(BaseModel):
