@@ -34,12 +34,18 @@ class TimesheetLineOut(BaseModel):
     fines: Decimal
     worker_pay: Decimal
     margin: Decimal | None = None  # office only: left out
+    note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
 
     @classmethod
     def of(cls, line: Line, money: tuple[str, ...]) -> "TimesheetLineOut":
         # Amounts the reader may not see stay unset, so the answer leaves them out.
         hidden = set(MONEY_COLUMNS) - set(money)
         return cls(**{name: getattr(line, name) for name in cls.model_fields if name not in hidden})
+
+
+class CloseIn(Body):
+    # When work ended for everyone: now (hours cut at the close) or the scheduled end.
+    end: Literal["now", "scheduled"] = "now"
 
 
 class TimesheetOut(BaseModel):

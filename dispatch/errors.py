@@ -234,6 +234,18 @@ class ShiftNotStarted(Conflict):
     code = "shift_not_started"
 
 
+class UnknownEnd(InvalidInput):
+    """A close's end of work is neither "now" nor "scheduled"."""
+
+    code = "unknown_end"
+
+
+class EndNotChosen(InvalidInput):
+    """A close before the scheduled end must say when work ended: now, or at the end."""
+
+    code = "end_not_chosen"
+
+
 class NoArrival(Conflict):
     """Left early without an arrival to leave from."""
 

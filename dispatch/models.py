@@ -200,6 +200,8 @@ class Order(Timestamped, Base):
     foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The shift was closed: attendance is final and the timesheet stands.
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When work ended, as chosen at the close (now, or the scheduled end): hours run to it.
+    work_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 ATTENDANCE = ("arrived", "left_early", "no_show", "released")

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch import record
+from dispatch import record, timesheets
 from dispatch.enums import NOT_CLOSED
 from dispatch.errors import (
     ArrivalAfterEnd,
     ArrivalTooEarly,
     AttendanceFinal,
+    EndNotChosen,
     LeftBeforeArrival,
     MarkInFuture,
     NoArrival,
@@ -29,6 +30,7 @@ from dispatch.errors import (
     NotCheckedIn,
     OrderCancelled,
     ShiftNotStarted,
+    UnknownEnd,
     UnknownMark,
 )
 from dispatch.models import ATTENDANCE, Branch, Offer, Order
@@ -289,18 +291,62 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     return len(offers)
 
 
-def close_shift(session: Session, order_id: int, *, actor: Actor, now: datetime) -> Order:
-    """End the shift: unmarked booked workers become no-shows; marks are final from here."""
+ENDS = ("now", "scheduled")  # when work ended, chosen at a close before the scheduled end
+
+
+def end_of_work(order: Order, end: str | None, now: datetime) -> datetime:
+    """When work ends for everyone at a close: now, or the scheduled end. Before the scheduled
+    end the choice must be made (None refused); after it both are the scheduled end."""
+    if end is None:
+        if now < order.ends_at:
+            raise EndNotChosen("end", f"must be one of {', '.join(ENDS)}: the shift is under way")
+        end = "scheduled"
+    if end not in ENDS:
+        raise UnknownEnd("end", f"must be one of {', '.join(ENDS)}")
+    return min(now, order.ends_at) if end == "now" else order.ends_at
+
+
+def close_shift(
+    session: Session, order_id: int, *, actor: Actor, now: datetime, end: str | None = "now"
+) -> Order:
+    """End the shift: unmarked booked workers become no-shows; marks are final from here;
+    hours run to the chosen end of work (end_of_work)."""
     order = get_order(session, order_id, actor=actor, lock=True)
     _check_open(order)
     if now < order.starts_at:
         raise ShiftNotStarted(f"order {order.code} has not started yet")
+    ended = end_of_work(order, end, now)
     for offer in _unmarked(session, order):
         _apply(session, order, offer, status="no_show", at=now, by=actor, now=now)
     order.closed_at, order.status, order.next_wave_at = now, "completed", None
+    order.work_ended_at = ended
     session.flush()
-    audit.log(session, actor, "order.close", "order", [order.id], order.branch_id)
+    audit.log(
+        session,
+        actor,
+        "order.close",
+        "order",
+        [order.id],
+        order.branch_id,
+        work_ended_at=ended.isoformat(),
+    )
     return order
+
+
+def preview_close(
+    session: Session, order_id: int, *, actor: Actor, now: datetime, end: str | None
+) -> timesheets.Timesheet:
+    """The timesheet close_shift would produce with this end, writing nothing: the close itself
+    runs in a savepoint that is rolled back (its row locks and queued jobs go with it), so the
+    preview and the close cannot disagree."""
+    savepoint = session.begin_nested()
+    try:
+        close_shift(session, order_id, actor=actor, now=now, end=end)
+        sheet = timesheets.timesheet(session, order_id, actor=actor)
+    finally:
+        savepoint.rollback()  # the read's audit entry went with it: record it again
+    timesheets.audit_read(session, actor, sheet, session.get(Order, order_id).branch_id)
+    return sheet
 
 
 def confirm_check_in(

@@ -1,14 +1,15 @@
 """Timesheets: what a shift costs the client and pays each worker, and a branch's payouts.
 
 Per booked worker, hours worked run from the arrival (or the start, if earlier) to leaving
-(or the end, or the close if the shift was closed early), in whole minutes, shown to the
-hundredth of an hour.
+(or the end of work chosen at the close: the scheduled end, or the moment of an early close
+ended "now"), in whole minutes, shown to the hundredth of an hour.
 - client amount = hours x client rate (released extras are not billed: overbooking is the
   firm's cost);
 - base pay = hours x worker rate;
 - allowances = the worker's show-up pay entries on the order (released, or a late cancel);
 - fines = the worker's standing fines on the order;
-- pay = base + allowances - fines (a no-show's fine makes it negative: a debt);
+- pay = base + allowances - fines; when the fines exceed the rest the pay is negative, a debt
+  carried into the payouts, and the line says so (note = "fine_exceeds_pay");
 - margin = client amount - pay.
 Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
 so the sheet adds up to the cent.
@@ -60,6 +61,10 @@ class Line:
     fines: Decimal
     worker_pay: Decimal
     margin: Decimal | None  # None: the reader may not see it
+    note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
+
+
+FINE_EXCEEDS_PAY = "fine_exceeds_pay"
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,9 @@ def minutes_worked(order: Order, offer: Offer) -> int:
     if offer.attendance not in ("arrived", "left_early") or offer.arrived_at is None:
         return 0
     start = max(offer.arrived_at, order.starts_at)
-    # Until leaving, the end of the shift, or a close before the end (work done early).
-    end = min(offer.left_at or order.ends_at, order.ends_at, order.closed_at or order.ends_at)
+    # Until leaving, or the end of work chosen at the close (older closes: their moment).
+    ended = order.work_ended_at or order.closed_at or order.ends_at
+    end = min(offer.left_at or order.ends_at, order.ends_at, ended)
     return max(0, int((end - start).total_seconds() // 60))
 
 
@@ -105,6 +111,7 @@ def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) 
         fines=money(fines),
         worker_pay=money(pay),
         margin=money(client_amount - pay),
+        note=FINE_EXCEEDS_PAY if pay < 0 else None,
     )
 
 
@@ -163,8 +170,13 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
         order_id=order.id,
     )
     lines = [replace(line, full_name=shown[line.worker_id].name) for line in lines]
+    return _sheet(order, branch, lines, shown_money(actor, MONEY_COLUMNS))
+
+
+def _sheet(
+    order: Order, branch: Branch, lines: list[Line], money_shown: tuple[str, ...]
+) -> Timesheet:
     totals = _totals(lines)
-    money_shown = shown_money(actor, MONEY_COLUMNS)
     hidden = {name: None for name in MONEY_COLUMNS if name not in money_shown}
     lines = [replace(line, **hidden) for line in lines]
     return Timesheet(
@@ -177,6 +189,18 @@ def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
         lines=lines,
         totals={name: totals[name] for name in ("hours", *money_shown)},
         money=money_shown,
+    )
+
+
+def audit_read(session: Session, actor: Actor, sheet: Timesheet, branch_id: int) -> None:
+    """Record a read of the sheet's workers (a preview computed in a rolled-back savepoint)."""
+    show_workers(
+        session,
+        actor=actor,
+        worker_ids=[line.worker_id for line in sheet.lines],
+        via="timesheet",
+        branch_id=branch_id,
+        order_id=sheet.order_id,
     )
 
 
@@ -193,7 +217,8 @@ def timesheet_csv(sheet: Timesheet) -> str:
             sheet.code,
             "total",
             *("" for _ in names[1:5]),
-            *(_cell(sheet.totals[n]) for n in names[5:]),
+            *(_cell(sheet.totals[n]) for n in names[5:-1]),
+            "",  # note: a line's
         ]
     )
     return out.getvalue()

@@ -317,9 +317,24 @@ def _close_page(
     done: bool = False,
     status_code: int = 200,
 ) -> Response:
-    shift = _shift(session, order, actor, now(), "today")
-    sheet = timesheets.timesheet(session, order.id, actor=actor)
+    at = now()
+    shift = _shift(session, order, actor, at, "today")
+    # Each end the foreman may choose, with the figures that close would give (same code).
+    choices = []
+    if order.closed_at is None and order.status != "cancelled" and at >= order.starts_at:
+        ends = ("now", "scheduled") if at < order.ends_at else ("scheduled",)
+        for end in ends:
+            sheet = onsite.preview_close(session, order.id, actor=actor, now=at, end=end)
+            ended = onsite.end_of_work(order, end, at)
+            choices.append(
+                {"end": end, "time": _hhmm(ended, ZoneInfo(shift.branch.timezone)), "sheet": sheet}
+            )
+        session.refresh(order)
+        sheet = choices[-1]["sheet"]
+    else:
+        sheet = timesheets.timesheet(session, order.id, actor=actor)
     context = {
+        "choices": choices,
         "shift": shift,
         "sheet": sheet,
         "unmarked": [row for row in shift.rows if row.attendance is None],
@@ -348,15 +363,17 @@ def close_summary(
 def close(
     request: Request,
     order_id: IdPath,
+    end: str | None = Form(None),  # now | scheduled: asked when closing before the end
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
     order = get_order(session, order_id, actor=actor)
     try:
         with session.begin_nested():
-            onsite.close_shift(session, order.id, actor=actor, now=now())
-    except Conflict as exc:
+            onsite.close_shift(session, order.id, actor=actor, now=now(), end=end or None)
+    except (Conflict, InvalidInput) as exc:
         session.refresh(order)
         message = _explain(exc, translator(language(request)), CLOSE_WORDS)
-        return _close_page(request, session, actor, order, error=message, status_code=409)
+        code = 422 if isinstance(exc, InvalidInput) else 409
+        return _close_page(request, session, actor, order, error=message, status_code=code)
     return _close_page(request, session, actor, order, done=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, OFFICE, STAFF, IdPath, require, worker_reader
 from api.onsite_schemas import (
     AttendanceIn,
+    CloseIn,
     PenaltyOut,
     ReverseIn,
     ReviewIn,
@@ -61,9 +62,15 @@ def mark_attendance(
     tags=["on site"],
 )
 def close_shift(
-    order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB
+    order_id: IdPath,
+    body: CloseIn | None = None,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
 ) -> TimesheetOut:
-    order = onsite.close_shift(session, order_id, actor=actor, now=now())
+    """Close the shift. `end` says when work ended for everyone: "now" (the default, also
+    without a body: hours are cut at the moment of closing) or "scheduled" (the order's end)."""
+    end = body.end if body else "now"
+    order = onsite.close_shift(session, order_id, actor=actor, now=now(), end=end)
     return TimesheetOut.of(timesheets.timesheet(session, order.id, actor=actor))
 
 

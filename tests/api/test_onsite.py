@@ -244,6 +244,26 @@ def test_close_answers_the_timesheet_and_it_adds_up(client, session, shift):
     assert session.get(Order, order.id).status == "completed"
 
 
+@pytest.mark.parametrize(
+    "body, hours, pay",
+    [
+        (None, "2.00", "240.00"),
+        ({"end": "now"}, "2.00", "240.00"),
+        ({"end": "scheduled"}, "8.00", "960.00"),
+    ],
+)
+def test_close_ends_work_now_by_default_or_at_the_scheduled_end(client, shift, body, hours, pay):
+    """Issue 15 item 1: the API's close keeps its default (work ends now) and takes an end."""
+    order, a = shift["order"], shift["workers"][0]
+    _mark_the_crew(client, shift)
+    closed = client.post(_path(order, "/close"), headers=shift["foreman"], json=body)
+    assert closed.status_code == 200, closed.text
+    line = next(line for line in closed.json()["lines"] if line["worker_id"] == a.id)
+    assert (line["hours"], line["worker_pay"]) == (hours, pay)
+    bad = client.post(_path(order, "/close"), headers=shift["foreman"], json={"end": "later"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "end"]
+
+
 def test_close_makes_the_unmarked_no_shows_and_twice_is_409(client, session, shift):
     order, workers = shift["order"], shift["workers"]
     closed = client.post(_path(order, "/close"), headers=shift["office"])

@@ -120,6 +120,14 @@ WORDS = {
         "Смена ещё не началась.",
         "The shift has not started.",
     ),
+    "err_unknown_end": (
+        "Выберите конец смены: сейчас или по расписанию.",
+        "Choose the end of the shift: now or as scheduled.",
+    ),
+    "err_end_not_chosen": (
+        "Смена ещё идёт: выберите, закончить её сейчас для всех или в назначенное время.",
+        "The shift is still under way: choose whether it ends now for everyone or as scheduled.",
+    ),
     "err_no_arrival": (
         "Сначала отметьте приход: уйти может только пришедший.",
         "Mark the arrival first: only a worker who came can leave.",

@@ -50,6 +50,24 @@ WORDS = {
     "foreman_all_marked": ("Все отмечены.", "Everyone is marked."),
     "foreman_totals": ("Итого по табелю сейчас", "The timesheet so far"),
     "foreman_total": ("Итого", "Total"),
+    "foreman_end_question": (
+        "Смена ещё идёт. Закончить её сейчас для всех ({now}) или в {end}?",
+        "The shift is still under way. End it now for everyone ({now}) or at {end}?",
+    ),
+    "foreman_end_now": ("Если закончить сейчас ({time})", "If it ends now ({time})"),
+    "foreman_end_scheduled": ("Если закончить в {time}", "If it ends at {time}"),
+    "foreman_close_now": (
+        "Закрыть смену окончательно: конец сейчас ({time})",
+        "Close the shift for good: it ends now ({time})",
+    ),
+    "foreman_close_scheduled": (
+        "Закрыть смену окончательно: конец в {time}",
+        "Close the shift for good: it ends at {time}",
+    ),
+    "foreman_fine_exceeds_pay": (
+        "Штраф {fines} больше оплаты часов: долг, удерживается из следующих выплат",
+        "The fine {fines} exceeds the hours' pay: a debt, held from the next payouts",
+    ),
     "foreman_close_confirm": ("Закрыть смену окончательно", "Close the shift for good"),
     "foreman_close_final": (
         "После закрытия отметки изменить нельзя.",

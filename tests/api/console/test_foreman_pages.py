@@ -11,7 +11,8 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.clock import now
 from core.settings import get_settings
-from dispatch import checkin
+from core.tenancy import SYSTEM
+from dispatch import checkin, timesheets
 from dispatch.models import Offer, Order
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
@@ -200,7 +201,7 @@ def test_the_close_summary_lists_the_unmarked_and_closing_shows_the_timesheet(
     refused = client.post(f"/console/foreman/orders/{order.id}/close")  # no CSRF token
     assert refused.status_code == 403
     closed = client.post(
-        f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client)}
+        f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client), "end": "now"}
     )
     assert closed.status_code == 200
     assert 'role="status"' in closed.text and "The shift is closed" in closed.text
@@ -217,6 +218,43 @@ def test_the_close_summary_lists_the_unmarked_and_closing_shows_the_timesheet(
     # Closed: no more mark buttons on the page, the timesheet instead.
     row = _row(client.get("/console/foreman").text, order, workers[0])
     assert 'name="status"' not in row
+
+
+def _totals(html: str, end: str) -> tuple[str, str]:
+    block = html[html.index(f'data-end="{end}"') :]
+    hours = re.search(r"<dt>Hours</dt><dd>([-\d.]+)</dd>", block).group(1)
+    pay = re.search(r"<dt>Pay</dt><dd>([-\d.]+) ", block).group(1)
+    return hours, pay
+
+
+@pytest.mark.parametrize("end", ["now", "scheduled"])
+def test_an_early_close_asks_when_the_shift_ends_and_closes_with_the_figures_shown(
+    client, session, shift, end
+):
+    """Issue 15 item 1: before the scheduled end the close asks "now or at the end?", each
+    choice shows its own figures, and the close gives exactly the chosen one's."""
+    order, workers = shift["order"], shift["workers"]
+    sign_in(client, shift["foreman"])
+    _mark(client, order, workers[0], "arrived")
+    html = client.get(f"/console/foreman/orders/{order.id}/close?lang=en").text
+    assert "End it now for everyone" in html
+    assert 'name="end" value="now"' in html and 'name="end" value="scheduled"' in html
+    shown = _totals(html, end)
+    assert _totals(html, "now") != _totals(html, "scheduled")  # the choice matters
+    # No choice: refused, nothing closed.
+    refused = client.post(
+        f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client)}
+    )
+    assert refused.status_code == 422 and "choose whether it ends now" in refused.text
+    session.refresh(order)
+    assert order.closed_at is None
+    closed = client.post(
+        f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client), "end": end}
+    )
+    assert closed.status_code == 200
+    session.expire_all()  # the page's session wrote it
+    sheet = timesheets.timesheet(session, order.id, actor=SYSTEM)
+    assert (str(sheet.totals["hours"]), str(sheet.totals["worker_pay"])) == shown
 
 
 def test_other_foremen_and_other_branches_get_404_and_change_nothing(client, session, shift):
