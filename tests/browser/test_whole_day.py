@@ -237,10 +237,18 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     expect(roster.locator(f"{row}-{late_a}-mark")).to_contain_text("late")
     shots(roster, "foreman-marked")
 
-    # 8. Close: the summary first, then the timesheet.
+    # 8. Close: the summary first, then the timesheet. The shift is not over yet, so the page
+    #    asks when work ended for everyone, with the figures of each choice.
     roster.get_by_role("link", name=re.compile("Close the shift")).click()
+    ends_now = roster.get_by_role(
+        "button", name=re.compile("Close the shift for good: it ends now")
+    )
+    expect(ends_now).to_be_visible()
+    expect(
+        roster.get_by_role("button", name=re.compile("Close the shift for good: it ends at"))
+    ).to_be_visible()
     shots(roster, "close-summary")
-    roster.get_by_role("button", name="Close the shift for good").click()
+    ends_now.click()
     expect(roster.get_by_role("heading", level=1)).to_contain_text(code)
     shots(roster, "timesheet")
     offers = _offers(order_id)
