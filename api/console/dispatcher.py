@@ -1,10 +1,8 @@
-"""The dispatcher's pages: the live orders board, an order's page (roster, timelines,
-candidates, map) and the new-order form."""
+"""The dispatcher's pages: the live orders board and an order's page (roster, timelines,
+candidates, map); the new-order form is api/console/order_form.py."""
 
 import hashlib
-import re
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -23,31 +21,13 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch import board, eligibility, fill, orders, registry
 from dispatch.enums import CLOSED
-from dispatch.orders import OrderInput
 from dispatch.queries import Candidate
 from geo.points import Point
 from sms.templates import skill_name
-from workers.skills import SKILLS
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
 CANDIDATES_SHOWN = 20
-ORDER_FIELDS = (
-    "site_id",
-    "skill",
-    "headcount",
-    "date",
-    "start",
-    "end",
-    "client_rate",
-    "worker_rate",
-    "overbooking_mode",
-)
-REQUIRED = ORDER_FIELDS[:-1]
-# The domain names the shift's ends by their stored names; the form asks for local times.
-FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
-HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
 
 i18n.add(DISPATCHER_WORDS)
 
@@ -131,170 +111,6 @@ def board_rows(
     if digest and digest == context["digest"]:
         return Response(status_code=204)
     return render(request, "board_rows.html", context, actor=actor)
-
-
-# -- the new-order form --------------------------------------------------------------------
-
-
-def _money(raw: str) -> Decimal | None:
-    if not MONEY.match(raw):
-        return None
-    try:
-        return Decimal(raw.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None
-
-
-def _clock_time(raw: str) -> time | None:
-    match = HH_MM.match(raw)
-    return time(int(match[1]), int(match[2])) if match else None
-
-
-def _parse(
-    session: Session, actor: Actor, values: dict[str, str], t
-) -> tuple[OrderInput | None, dict[str, str]]:
-    """The form's own checks (filled in, numbers, dates, times, a site the actor sees); the
-    domain checks the rest when the order is created."""
-    errors = {name: t("order_err_required") for name in REQUIRED if not values[name]}
-    parsed: dict = {}
-    if "site_id" not in errors:
-        try:
-            site_id = int(values["site_id"])
-            if not 1 <= site_id <= MAX_ID:  # past PostgreSQL's integers: no such site
-                raise NotFound("site", site_id)
-            parsed["site"] = registry.get_site(session, site_id, actor=actor)
-        except (ValueError, NotFound):
-            errors["site_id"] = t("order_err_site")
-    if "headcount" not in errors:
-        try:
-            parsed["headcount"] = int(values["headcount"])
-        except ValueError:
-            errors["headcount"] = t("order_err_whole")
-    if "date" not in errors:
-        try:
-            parsed["date"] = date.fromisoformat(values["date"])
-        except ValueError:
-            errors["date"] = t("order_err_date")
-    for name in ("start", "end", "client_rate", "worker_rate"):
-        if name in errors:
-            continue
-        convert = _clock_time if name in ("start", "end") else _money
-        parsed[name] = convert(values[name])
-        if parsed[name] is None:
-            errors[name] = t("order_err_time" if name in ("start", "end") else "order_err_money")
-    if errors:
-        return None, errors
-    site = parsed["site"]
-    try:
-        starts_at, ends_at = board.local_shift(
-            board.site_branch(session, site).timezone,
-            parsed["date"],
-            parsed["start"],
-            parsed["end"],
-        )
-    except InvalidInput as exc:  # the calendar's last day: beyond any order's year
-        return None, {"date": explain(exc, t)}
-    data = OrderInput(
-        site_id=site.id,
-        skill=values["skill"],
-        headcount=parsed["headcount"],
-        starts_at=starts_at,
-        ends_at=ends_at,
-        client_rate=parsed["client_rate"],
-        worker_rate=parsed["worker_rate"],
-        overbooking_mode=values["overbooking_mode"] or None,
-    )
-    return data, {}
-
-
-def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
-    """The domain's refusal beside the form's field it names, in words found by its code."""
-    name = str(exc.loc[-1])
-    return {FORM_FIELD.get(name, name): explain(exc, t)}
-
-
-def _order_form(
-    site_id: str = Form(""),
-    skill: str = Form(""),
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-    client_rate: str = Form(""),
-    worker_rate: str = Form(""),
-    overbooking_mode: str = Form(""),
-) -> dict[str, str]:
-    """The form's fields as typed (trimmed), to check and to show again."""
-    typed = (site_id, skill, headcount, day, start, end, client_rate, worker_rate, overbooking_mode)
-    return {name: value.strip()[:200] for name, value in zip(ORDER_FIELDS, typed, strict=True)}
-
-
-def _new_order_page(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    values: dict[str, str],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> HTMLResponse:
-    sites = registry.list_sites(session, actor=actor)
-    clients = {c.id: c.name for c in registry.list_clients(session, actor=actor)}
-    lang = language(request)
-    context = {
-        "sites": [(s.id, f"{clients.get(s.client_id, '')} — {s.name}, {s.address}") for s in sites],
-        "skills": [(s, skill_name(s, lang)) for s in SKILLS],
-        "values": values,
-        "errors": errors,
-        "fields": [f for f in ORDER_FIELDS if f in errors],
-    }
-    return render(request, "order_new.html", context, actor=actor, status_code=status_code)
-
-
-@router.get("/orders/new")
-def new_order_form(request: Request, actor: Actor = Depends(OFFICE), session: Session = DB):
-    values = dict.fromkeys(ORDER_FIELDS, "")
-    values["headcount"] = "1"
-    return _new_order_page(request, session, actor, values, {})
-
-
-@router.post("/orders/new", dependencies=[Depends(csrf_checked)])
-def create_order(
-    request: Request,
-    values: dict[str, str] = Depends(_order_form),
-    actor: Actor = Depends(OFFICE),
-    session: Session = DB,
-):
-    t = translator(language(request))
-    data, errors = _parse(session, actor, values, t)
-    if data is not None:
-        try:
-            order = orders.create_order(session, actor=actor, data=data, now=now())
-        except InvalidInput as exc:
-            session.rollback()  # nothing half-written, and no job sent for it
-            errors = _domain_errors(exc, t)
-        else:
-            return RedirectResponse(f"{PREFIX}/orders/{order.id}", status_code=303)
-    return _new_order_page(request, session, actor, values, errors, status_code=422)
-
-
-@router.post("/orders/new/check", dependencies=[Depends(csrf_checked)])
-def check_order_field(
-    request: Request,
-    field: str = Form(""),
-    values: dict[str, str] = Depends(_order_form),
-    actor: Actor = Depends(OFFICE),
-    session: Session = DB,
-):
-    """htmx inline validation of one field: its error text, empty when it is fine. The
-    domain's checks are the ones create_order runs first, and write nothing."""
-    t = translator(language(request))
-    data, errors = _parse(session, actor, values, t)
-    if data is not None:
-        try:
-            orders.check_order(session, actor=actor, data=data, now=now())
-        except InvalidInput as exc:
-            errors = _domain_errors(exc, t)
-    return render(request, "order_check.html", {"message": errors.get(field, "")}, actor=actor)
 
 
 # -- an order's page -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import accounts, checkin, dispatcher, foreman, phone, signin, web
+from api.console import accounts, checkin, dispatcher, foreman, order_form, phone, signin, web
 from api.console.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
@@ -19,6 +19,7 @@ VENDORED = {
 }
 PAGES = (
     signin.router,
+    order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
     foreman.router,
     phone.router,
