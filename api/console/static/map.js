@@ -34,10 +34,14 @@ function asText(text) {
     }
     var bounds = L.latLngBounds([site, site]);
     points.forEach(function (p) {
-      var colour = COLOURS[p.status] || "#555555";
-      L.circleMarker([p.lat, p.lon], {
-        radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.9
-      }).bindTooltip(asText(p.label)).addTo(map);
+      // A sign in the marker (the legend's, from the server) so colour is never the only clue.
+      var icon = L.divIcon({
+        className: "pin st-" + (COLOURS[p.status] ? p.status : "other"),
+        html: asText(p.mark),
+        iconSize: [20, 20]
+      });
+      L.marker([p.lat, p.lon], { icon: icon, title: p.label, alt: p.label })
+        .bindTooltip(asText(p.label)).addTo(map);
       bounds.extend([p.lat, p.lon]);
     });
     // The site last, so it is drawn on top of any worker living next to it.
