@@ -22,8 +22,8 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch import board, eligibility, fill, office, orders, registry
 from dispatch.enums import CLOSED
-from dispatch.roster import standing
 from dispatch.queries import Candidate
+from dispatch.roster import standing
 from geo.points import Point
 from sms.templates import skill_name
 

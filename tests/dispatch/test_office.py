@@ -124,7 +124,9 @@ def test_cancelling_a_booking_moves_standby_up_without_a_penalty(
     assert texts(session, order, standby, "booked")[-1].status == "queued"
     told = texts(session, order, booked, "booking_withdrawn")
     assert len(told) == 1 and order.code in told[0].body
-    assert session.scalar(select(PenaltyEvent.id).where(PenaltyEvent.worker_id == booked.id)) is None
+    assert (
+        session.scalar(select(PenaltyEvent.id).where(PenaltyEvent.worker_id == booked.id)) is None
+    )
     (entry,) = audited(session, "offer.cancel_booking")
     assert entry.entity_ids == [dropped.id] and entry.detail["reason"] == "the client asked"
     assert entry.actor_user_id == dispatcher.user_id and entry.branch_id == order.branch_id

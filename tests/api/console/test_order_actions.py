@@ -112,17 +112,13 @@ def test_the_standing_says_arrived_or_late_after_an_arrival(client, session, off
     session.flush()
     sign_in(client, office[2])
     page = client.get(f"/console/orders/{order.id}?lang=ru").text
-    words = {
-        w.id: re.search(r'-standing">([^<]+)<', row(page, w.id)).group(1) for w in twins
-    }
+    words = {w.id: re.search(r'-standing">([^<]+)<', row(page, w.id)).group(1) for w in twins}
     assert sorted(words.values()) == ["опоздал", "пришёл"]
     late = [w for w in twins if words[w.id] == "опоздал"][0]
     assert "(+40 мин)" in row(page, late.id)
 
 
-def test_a_stranger_booked_here_shows_two_digits_and_one_only_offered_none(
-    client, session, office
-):
+def test_a_stranger_booked_here_shows_two_digits_and_one_only_offered_none(client, session, office):
     branch, site, dispatcher = office
     theirs = make_branch(session, center=KAZAN)
     booked = make_worker(
@@ -153,7 +149,7 @@ def test_the_live_part_answers_204_until_a_reply_changes_it(client, session, off
     order, twins, standby, refuser, silent = scene
     sign_in(client, office[2])
     page = client.get(f"/console/orders/{order.id}?lang=en").text
-    assert 'hx-get="/console/orders/%d/live"' % order.id in page
+    assert f'hx-get="/console/orders/{order.id}/live"' in page
     assert 'hx-trigger="every 3s"' in page
     digest = re.search(r'id="order-digest" name="digest" value="([0-9a-f]+)"', page).group(1)
     reads = session.scalar(select(func.count()).select_from(AuditEntry))
