@@ -292,3 +292,13 @@ def test_fill_bars_have_names_and_the_legend_has_signs(client, session, office, 
     signs = re.findall(r'<span class="dot st-\w+" aria-hidden="true">([^<]+)</span>', legend)
     assert len(signs) == len(set(signs)) == 6  # each status its own sign, not only a colour
     assert '"mark": "✓"' in page.replace("&#34;", '"') or "\\u2713" in page
+
+
+def test_a_worker_never_offered_the_order_is_404(client, session, office, scene):
+    order = scene[0]
+    form = sign_in(client, office[2])
+    stranger = worker(session, office[0], 9)
+    url = f"/console/orders/{order.id}/offers/{stranger.id}/phone-answer"
+    answer = client.post(url, data={**form, "answer": "yes"})
+    assert answer.status_code == 404 and "text/html" in answer.headers["content-type"]
+    assert session.scalar(select(func.count()).where(Offer.worker_id == stranger.id)) == 0
