@@ -278,6 +278,7 @@ def test_a_closed_order_links_its_timesheet(client, session, office, scene):
         "The shift&#39;s timesheet</a>" in page
     )
     assert "cancel-booking" not in page and "phone-answer" not in page  # closed: nothing to do
+    assert "/live" not in page  # and nothing left to refresh
 
 
 @pytest.mark.parametrize("lang, name", [("en", "Fill of order {}"), ("ru", "Набор заказа {}")])
