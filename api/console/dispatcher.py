@@ -238,10 +238,22 @@ def _live_context(
         worker_ids=[o.worker_id for o in offers] + [c.worker_id for c, _ in ranked],
         order_id=order.id,
     )
+    points = [  # the map's markers, redrawn by map.js when the poll brings new ones
+        {
+            "lat": people[o.worker_id].home.lat,
+            "lon": people[o.worker_id].home.lon,
+            "status": o.status,
+            "mark": MAP_MARKS.get(o.status, "•"),
+            "label": f"{_who(t, people, o.worker_id)}: {_word(t, 'order_of_', o.status)}",
+        }
+        for o in offers
+        if o.worker_id in people
+    ]
     return {
         "order": order,
         "branch": branch,
         "site": site,
+        "points": points,
         "client": client,
         "state": state,
         "offers": offers,
@@ -285,23 +297,11 @@ def show_order_page(
         for c, _ in context["ranked"]
     ]
     site_point = Point.from_db(site.location)
-    points = [
-        {
-            "lat": people[o.worker_id].home.lat,
-            "lon": people[o.worker_id].home.lon,
-            "status": o.status,
-            "mark": MAP_MARKS.get(o.status, "•"),
-            "label": f"{_who(t, people, o.worker_id)}: {_word(t, 'order_of_', o.status)}",
-        }
-        for o in context["offers"]
-        if o.worker_id in people
-    ]
     marked = any(o.attendance is not None for o in context["offers"])
     context.update(
         {
             "candidates": candidates,
             "site_point": site_point,
-            "points": points,
             "marks": MAP_MARKS,
             "tiles": request.app.state.settings.map_tiles_url,
             "show_candidates": open_order,

@@ -98,6 +98,8 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
     page.evaluate("window.__same_page = 1")  # gone if the page were reloaded
     expect(page.locator(f"#w-{a}-standing")).to_have_text("booked")
     expect(bar).to_have_attribute("aria-valuenow", "1")
+    expect(page.locator("#order-map .pin.st-booked")).to_have_count(1)  # the map too
+    expect(page.locator("#order-map .pin.st-booked")).to_have_text("✓")
     assert page.evaluate("window.__same_page") == 1
     shots(page, "order-page-live-yes")
 
