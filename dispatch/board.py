@@ -15,7 +15,7 @@ from dispatch.enums import NOT_CLOSED
 from dispatch.errors import ShiftTooFarAhead
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
-from dispatch.privacy import Sight, show_workers
+from dispatch.privacy import Sight, phone_tail, show_workers
 from geo.points import Point
 from sms.models import Message
 from workers.models import Worker
@@ -152,6 +152,7 @@ class PlacedWorker:
     worker_id: int
     name: str | None  # as dispatch/privacy.py allows; None: the actor may not see it
     home: Point  # exact for the actor's own workers, rough for others (dispatch/whereabouts.py)
+    phone_tail: str | None = None  # the last digits dispatch/privacy.py lets the actor see
 
 
 def shown_workers(
@@ -172,8 +173,24 @@ def shown_workers(
         point = Point.from_db(home)
         if people[worker_id].sight is not Sight.FULL:
             point = whereabouts.rough_point(point)
-        shown[worker_id] = PlacedWorker(worker_id, people[worker_id].name, point)
+        person = people[worker_id]
+        shown[worker_id] = PlacedWorker(worker_id, person.name, point, phone_tail(person))
     return shown
+
+
+def order_stamp(session: Session, order: Order) -> tuple:
+    """What an order page shows that can change, without anyone's name: equal stamps, equal
+    pages (the page's poll hears 204 and reads no worker)."""
+    offers = session.execute(
+        select(Offer.id, Offer.status, Offer.attendance, Offer.updated_at)
+        .where(Offer.order_id == order.id)
+        .order_by(Offer.id)
+    ).all()
+    texts = session.execute(
+        select(Message.id, Message.status).where(Message.order_id == order.id).order_by(Message.id)
+    ).all()
+    head = (order.status, order.booking_target, order.closed_at, order.updated_at)
+    return head, tuple(map(tuple, offers)), tuple(map(tuple, texts))
 
 
 def site_branch(session: Session, site: Site) -> Branch:

@@ -213,6 +213,24 @@ class NoFreeOrderCode(Conflict):
     code = "no_free_order_code"
 
 
+# -- the office's hand on one offer (dispatch/office.py) ----------------------------------
+
+
+class OfferActionNotOpen(Conflict):
+    """An action the offer's state does not allow (the page was older than the offer)."""
+
+    code = "offer_action_not_open"
+
+    def __init__(self, action: str, status: str):
+        super().__init__(f"the offer is {status}: {action.replace('_', ' ')} is not possible")
+
+
+class OfferTextWaiting(Conflict):
+    """The offer's last text has not gone out yet: a second would say the same twice."""
+
+    code = "offer_text_waiting"
+
+
 # -- marks on site and the close ------------------------------------------------------------
 
 

@@ -172,7 +172,7 @@ def overdue_orders(session: Session, now: datetime, grace: timedelta) -> list[tu
     return [(row.id, row.wave) for row in rows]
 
 
-def _lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
+def lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
     offer = session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).first()
@@ -217,7 +217,7 @@ def answer(
     order = _lock_order(session, order_id)
     if order is None:
         raise OfferNotFound(order_id, worker_id)
-    offer = _lock_offer(session, order, worker_id)
+    offer = lock_offer(session, order, worker_id)
     if order.status not in FILLABLE:
         raise OrderClosed(order.code, order.status)
     if now >= order.starts_at:
@@ -287,7 +287,7 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
     order = _lock_order(session, order_id)
     if order is None or order.status not in FILLABLE:
         return False
-    offer = _lock_offer(session, order, worker_id)
+    offer = lock_offer(session, order, worker_id)
     if offer.status != "booked" or offer.confirmed_at is not None or offer.attendance:
         return False  # confirmed, on site already, or changed meanwhile
     offer.status = "released"
@@ -295,6 +295,15 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
     session.flush()
     _replace_dropout(session, order, now)
     return True
+
+
+def cancel_booking(session: Session, order: Order, offer: Offer, now: datetime) -> None:
+    """The office takes a booking back (not the worker's doing: no penalty); the worker hears
+    not to come and the place is filled again. The order and the offer must be locked."""
+    offer.status = "cancelled"
+    messaging.notify(session, order, offer, "booking_withdrawn")
+    session.flush()
+    _replace_dropout(session, order, now)
 
 
 def _replace_dropout(session: Session, order: Order, now: datetime) -> None:

@@ -48,6 +48,15 @@ class ShownWorker:
         return self.sight is not Sight.NONE
 
 
+def phone_tail(shown: ShownWorker) -> str | None:
+    """The last digits of the phone this reader may see, to tell two workers of one name
+    apart: four of a number they see whole, the two a masked one keeps, none otherwise."""
+    if shown.phone is None:
+        return None
+    digits = "".join(c for c in shown.phone if c.isdigit())
+    return "…" + digits[-(4 if shown.sight is Sight.FULL else 2) :]
+
+
 def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]:
     """Those of the workers booked on, or paid on, an order of the branch."""
     booked = (

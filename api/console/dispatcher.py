@@ -14,22 +14,36 @@ from api.console.errors import explain, word_key
 from api.console.i18n import translator
 from api.console.web import PREFIX, console_actor, csrf_checked, language, render, staff, start_page
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
+from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, orders, registry
+from dispatch import board, eligibility, fill, office, orders, registry
 from dispatch.enums import CLOSED
 from dispatch.queries import Candidate
+from dispatch.roster import standing
 from geo.points import Point
 from sms.templates import skill_name
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
 CANDIDATES_SHOWN = 20
+# A sign per offer status on the map and in its legend, so colour is never the only clue.
+MAP_MARKS = {
+    "booked": "✓",
+    "standby": "+",
+    "sent": "?",
+    "queued": "?",
+    "declined": "✕",
+    "expired": "–",
+    "cancelled": "⊘",
+    "released": "⊘",
+}
 
 i18n.add(DISPATCHER_WORDS)
+i18n.add(ORDER_PAGE_WORDS)
 
 
 def _word(t, prefix: str, value: str | None) -> str:
@@ -57,6 +71,7 @@ def _words(t) -> dict:
     return {
         "status_word": lambda s: _word(t, "order_st_", s),
         "offer_word": lambda s: _word(t, "order_of_", s),
+        "standing_word": lambda s: _word(t, "order_sd_", s),
         "skill_word": lambda s, lang: skill_name(s, lang),
     }
 
@@ -160,30 +175,61 @@ def _why(t, session: Session, actor: Actor, order, raw: str, at: datetime) -> di
     }
 
 
-def _order_page(
+def _roster(t, session: Session, order, branch, offers, people, at: datetime) -> list[dict]:
+    """Every offered worker in one compact row: who (name and phone tail as
+    dispatch/privacy.py allows), where they stand, the timeline to unfold, what may be done."""
+    timelines = board.timelines(session, order, offers)
+    lines = []
+    for offer in offers:
+        shown = people.get(offer.worker_id)
+        lines.append(
+            {
+                "offer": offer,
+                "name": _who(t, people, offer.worker_id),
+                "named": bool(shown and shown.name),
+                "tail": shown.phone_tail if shown else None,
+                "standing": standing(order, branch, offer),
+                "events": [(e, _event_text(t, e)) for e in timelines.get(offer.worker_id, [])],
+                "actions": office.open_actions(order, offer, at),
+            }
+        )
+    return sorted(lines, key=lambda line: (line["standing"].rank, line["offer"].id))
+
+
+def _who(t, people: dict, worker_id: int) -> str:
+    shown = people.get(worker_id)
+    return shown.name if shown and shown.name else t("order_someone").format(id=worker_id)
+
+
+def _order_digest(session: Session, order, lang: str) -> str:
+    """The live part of an order page, hashed: its poll hears 204 while nothing moved."""
+    stamp = board.order_stamp(session, order)
+    return hashlib.sha256(repr((lang, stamp)).encode()).hexdigest()[:16]
+
+
+def _live_context(
     request: Request,
     session: Session,
     actor: Actor,
     order_id: int,
     *,
-    why: str = "",
-    cancel_error: str = "",
-    reason: str = "",
-    status_code: int = 200,
-) -> HTMLResponse:
+    with_candidates: bool,
+    row_error: tuple[int, str] | None = None,
+) -> dict:
+    """What the order page shows; the live part (summary and roster) is all its poll needs."""
     limit_worker_reads(request, actor)  # names, distances and the map: a worker read
     t = translator(language(request))
     order = orders.get_order(session, order_id, actor=actor)  # another branch's: 404
+    branch = registry.get_branch(session, order.branch_id, actor=actor)
     site = registry.get_site(session, order.site_id, actor=actor)
     client = registry.get_client(session, order.client_id, actor=actor)
-    branch = registry.get_branch(session, order.branch_id, actor=actor)
     state = orders.order_state(session, order)
     offers = orders.offers_of(session, order)
     at = now()
     open_order = order.status not in CLOSED
     ranked = (
         fill.preview_candidates(session, order, at, CANDIDATES_SHOWN, actor=actor)
-        if open_order
+        if open_order and with_candidates
         else []
     )
     people = board.shown_workers(
@@ -192,59 +238,79 @@ def _order_page(
         worker_ids=[o.worker_id for o in offers] + [c.worker_id for c, _ in ranked],
         order_id=order.id,
     )
-    timelines = board.timelines(session, order, offers)
-
-    def who(worker_id: int) -> str:
-        shown = people.get(worker_id)
-        return shown.name if shown and shown.name else t("order_someone").format(id=worker_id)
-
-    roster = [
-        {
-            "offer": offer,
-            "name": who(offer.worker_id),
-            "events": [(e, _event_text(t, e)) for e in timelines.get(offer.worker_id, [])],
-        }
-        for offer in state.roster
-    ]
-    candidates = [
-        {
-            "c": c,
-            "name": who(c.worker_id),
-            "reason": _reason(t, c, ZoneInfo(branch.timezone)),
-        }
-        for c, _ in ranked
-    ]
-    site_point = Point.from_db(site.location)
-    points = [
+    points = [  # the map's markers, redrawn by map.js when the poll brings new ones
         {
             "lat": people[o.worker_id].home.lat,
             "lon": people[o.worker_id].home.lon,
             "status": o.status,
-            "label": f"{who(o.worker_id)}: {_word(t, 'order_of_', o.status)}",
+            "mark": MAP_MARKS.get(o.status, "•"),
+            "label": f"{_who(t, people, o.worker_id)}: {_word(t, 'order_of_', o.status)}",
         }
         for o in offers
         if o.worker_id in people
     ]
-    marked = any(o.attendance is not None for o in state.roster)
-    context = {
+    return {
         "order": order,
-        "site": site,
-        "client": client,
         "branch": branch,
-        "state": state,
-        "roster": roster,
-        "candidates": candidates,
-        "site_point": site_point,
+        "site": site,
         "points": points,
-        "tiles": request.app.state.settings.map_tiles_url,
+        "client": client,
+        "state": state,
+        "offers": offers,
+        "people": people,
+        "ranked": ranked,
+        "at": at,
+        "open_order": open_order,
+        "roster": _roster(t, session, order, branch, offers, people, at),
+        "row_error": row_error,
+        "digest": _order_digest(session, order, language(request)),
         "when": _Clock(branch.timezone),
-        "show_candidates": open_order,
-        "why": _why(t, session, actor, order, why, at) if open_order else None,
-        "can_cancel": open_order and not marked,
-        "cancel_error": cancel_error,
-        "reason": reason,
         **_words(t),
     }
+
+
+def show_order_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    *,
+    why: str = "",
+    cancel_error: str = "",
+    reason: str = "",
+    row_error: tuple[int, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    t = translator(language(request))
+    context = _live_context(
+        request, session, actor, order_id, with_candidates=True, row_error=row_error
+    )
+    order, branch, people, at = (context[k] for k in ("order", "branch", "people", "at"))
+    site = context["site"]
+    open_order = context["open_order"]
+    candidates = [
+        {
+            "c": c,
+            "name": _who(t, people, c.worker_id),
+            "reason": _reason(t, c, ZoneInfo(branch.timezone)),
+        }
+        for c, _ in context["ranked"]
+    ]
+    site_point = Point.from_db(site.location)
+    marked = any(o.attendance is not None for o in context["offers"])
+    context.update(
+        {
+            "candidates": candidates,
+            "site_point": site_point,
+            "marks": MAP_MARKS,
+            "tiles": request.app.state.settings.map_tiles_url,
+            "show_candidates": open_order,
+            "why": _why(t, session, actor, order, why, at) if open_order else None,
+            "can_cancel": open_order and not marked,
+            "cancel_error": cancel_error,
+            "reason": reason,
+        }
+    )
     return render(request, "order.html", context, actor=actor, status_code=status_code)
 
 
@@ -256,7 +322,24 @@ def order_page(
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
-    return _order_page(request, session, actor, order_id, why=why[:20])
+    return show_order_page(request, session, actor, order_id, why=why[:20])
+
+
+@router.get("/orders/{order_id}/live")
+def order_live(
+    request: Request,
+    order_id: IdPath,
+    digest: str = "",
+    actor: Actor = Depends(OFFICE),
+    session: Session = DB,
+) -> Response:
+    """The order page's summary and roster alone, polled by htmx every 3 s like the board.
+    Nothing new answers 204 before any worker is read (not audited, not counted)."""
+    order = orders.get_order(session, order_id, actor=actor)  # another branch's: 404
+    if digest and digest == _order_digest(session, order, language(request)):
+        return Response(status_code=204)
+    context = _live_context(request, session, actor, order_id, with_candidates=False)
+    return render(request, "order_live.html", context, actor=actor)
 
 
 @router.post("/orders/{order_id}/cancel", dependencies=[Depends(csrf_checked)])
@@ -273,7 +356,7 @@ def cancel_order(
         orders.cancel_order(session, order_id, actor=actor, reason=reason, now=now())
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        return _order_page(
+        return show_order_page(
             request,
             session,
             actor,

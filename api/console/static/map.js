@@ -1,6 +1,6 @@
 // An order's map: the site and the offered workers, read from the map div's data attributes
 // and drawn with Leaflet (vendored, no CDN). Without a tile URL there is no tile layer, and
-// the points still show as circles on a blank map.
+// the points still show, each a coloured disc with its status's sign, on a blank map.
 // Leaflet puts a string tooltip in as HTML: names and addresses go in as text nodes.
 function asText(text) {
   var span = document.createElement("span");
@@ -21,6 +21,35 @@ function asText(text) {
     released: "#777777"
   };
 
+  var layers = [];
+
+  function markers(layer, points) {
+    layer.clearLayers();
+    points.forEach(function (p) {
+      // A sign in the marker (the legend's, from the server) so colour is never the only clue.
+      var icon = L.divIcon({
+        className: "pin st-" + (COLOURS[p.status] ? p.status : "other"),
+        html: asText(p.mark),
+        iconSize: [20, 20]
+      });
+      L.marker([p.lat, p.lon], { icon: icon, title: p.label, alt: p.label })
+        .bindTooltip(asText(p.label)).addTo(layer);
+    });
+  }
+
+  // The order page's poll brings the markers anew (#order-points): redraw them in place,
+  // leaving the view where the dispatcher left it.
+  document.addEventListener("htmx:afterSwap", function () {
+    var fresh = document.getElementById("order-points");
+    if (!fresh || !layers.length) {
+      return;
+    }
+    var points = JSON.parse(fresh.dataset.points || "[]");
+    layers.forEach(function (layer) {
+      markers(layer, points);
+    });
+  });
+
   function draw(el) {
     if (!window.L || el.dataset.drawn) {
       return;
@@ -33,16 +62,16 @@ function asText(text) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
     }
     var bounds = L.latLngBounds([site, site]);
+    var workers = L.layerGroup().addTo(map);
+    layers.push(workers);
+    markers(workers, points);
     points.forEach(function (p) {
-      var colour = COLOURS[p.status] || "#555555";
-      L.circleMarker([p.lat, p.lon], {
-        radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.9
-      }).bindTooltip(asText(p.label)).addTo(map);
       bounds.extend([p.lat, p.lon]);
     });
-    // The site last, so it is drawn on top of any worker living next to it.
+    // The site in a pane above the workers' markers, over any worker living next to it.
+    map.createPane("site").style.zIndex = 650;
     L.circleMarker(site, {
-      radius: 11, color: "#0d2440", weight: 4, fillColor: "#ffd400", fillOpacity: 1
+      pane: "site", radius: 11, color: "#0d2440", weight: 4, fillColor: "#ffd400", fillOpacity: 1
     }).bindTooltip(asText(el.dataset.siteLabel), { permanent: false }).addTo(map);
     if (points.length) {
       map.fitBounds(bounds.pad(0.15), { maxZoom: 15 });

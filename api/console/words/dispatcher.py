@@ -36,9 +36,9 @@ WORDS = {
     "order_arrived_n": ("пришли", "arrived"),
     "order_no_show_n": ("не пришли", "no-shows"),
     "order_roster": ("Состав", "Roster"),
-    "order_roster_empty": ("Пока никто не записан", "Nobody is booked yet"),
+    "order_roster_empty": ("Предложений ещё не было", "Nobody has been offered this order yet"),
     "order_worker": ("Работник", "Worker"),
-    "order_offer_status": ("Запись", "Booking"),
+    "order_offer_status": ("Статус", "Status"),
     "order_timeline": ("Ход событий", "Timeline"),
     "order_candidates": ("Следующие кандидаты", "Next candidates"),
     "order_candidates_none": (

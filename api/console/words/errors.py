@@ -106,6 +106,14 @@ WORDS = {
         "Работник сейчас не может взять этот заказ.",
         "The worker cannot take this order now.",
     ),
+    "err_offer_action_not_open": (
+        "Сейчас это сделать нельзя: статус работника уже изменился. Смотрите строку.",
+        "This cannot be done now: the worker's status has changed. See the row.",
+    ),
+    "err_offer_text_waiting": (
+        "Предыдущее СМС с предложением ещё не отправлено.",
+        "The previous offer text has not been sent yet.",
+    ),
     # -- on site --
     "err_order_cancelled": ("Заказ отменён.", "The order is cancelled."),
     "err_attendance_final": (

@@ -193,7 +193,7 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
     assert "250.00" in text and "120.00" in text  # the rates
 
     roster = re.search(r'<table class="roster">.*?</table>', text, re.S).group(0)
-    line = re.search(rf'<tr data-worker-id="{first.id}">.*?</tr>', roster, re.S).group(0)
+    line = re.search(rf'<tr data-worker-id="{first.id}"[^>]*>.*?</tr>', roster, re.S).group(0)
     assert first.full_name in line
     for step in ("offered (wave 1)", "replied (by phone)", "booked", "SMS “offer”: delivered"):
         assert step in line, step

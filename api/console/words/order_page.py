@@ -1,0 +1,38 @@
+"""The order page's live roster, its per-worker actions and its accessible fill bars."""
+
+WORDS = {
+    "order_live_note": (
+        "Сводка и список обновляются сами каждые 3 секунды",
+        "The summary and the list refresh by themselves every 3 seconds",
+    ),
+    "board_bar_name": ("Набор заказа {code}", "Fill of order {code}"),
+    "order_attendance": ("На объекте", "On site"),
+    "order_actions": ("Действия", "Actions"),
+    "order_min": ("мин", "min"),
+    "order_phone_tail": ("телефон оканчивается на", "phone ending in"),
+    "order_timeline_steps": ("Ход событий: {n}", "Timeline: {n} steps"),
+    "order_timesheet": ("Табель смены", "The shift's timesheet"),
+    "order_act_retext": ("Предложить ещё раз (СМС)", "Text the offer again"),
+    "order_act_phone_yes": ("ДА по телефону", "YES by phone"),
+    "order_act_phone_no": ("НЕТ по телефону", "NO by phone"),
+    "order_act_cancel": ("Снять с заказа…", "Cancel this booking…"),
+    "order_act_cancel_reason": ("Причина (работник получит СМС)", "Reason (the worker is texted)"),
+    "order_act_cancel_button": ("Снять с заказа", "Cancel the booking"),
+    "order_kind_booking_withdrawn": ("запись отменена офисом", "booking cancelled by the office"),
+    # Where an offered worker stands (dispatch/roster.py), in the page's words.
+    "order_sd_queued": ("предложение в очереди", "offer queued"),
+    "order_sd_sent": ("ждём ответа", "awaiting a reply"),
+    "order_sd_booked": ("записан", "booked"),
+    "order_sd_confirmed": ("подтвердил выход", "confirmed"),
+    "order_sd_checked_in": ("отметился по ссылке", "checked in by link"),
+    "order_sd_arrived": ("пришёл", "arrived"),
+    "order_sd_late": ("опоздал", "late"),
+    "order_sd_left_early": ("ушёл раньше", "left early"),
+    "order_sd_no_show": ("не пришёл", "no-show"),
+    "order_sd_released_on_site": ("отпущен с объекта", "released on site"),
+    "order_sd_standby": ("в резерве", "on standby"),
+    "order_sd_declined": ("отказался", "declined"),
+    "order_sd_expired": ("не ответил", "no answer"),
+    "order_sd_cancelled": ("запись отменена", "cancelled"),
+    "order_sd_released": ("снят: не подтвердил", "released: did not confirm"),
+}
