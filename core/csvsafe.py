@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+_PLAIN_NUMBER = re.compile(r"-?\d+([.,]\d+)?", re.ASCII)
 BOM = "\ufeff"
 
 

@@ -10,8 +10,8 @@ from datetime import date
 
 from core.errors import InvalidInput
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)  # day first
 FORMATS = "YYYY-MM-DD or DD.MM.YYYY"
 
 
