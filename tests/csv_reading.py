@@ -4,6 +4,7 @@ import csv
 import io
 
 from api.console.i18n import TEXTS
+from api.console.words.exports import WORDS
 from api.exports import write_csv  # noqa: F401 - registers the export words
 from core.csvsafe import BOM, STYLES
 
@@ -14,7 +15,7 @@ def read_csv(body: bytes | str, language: str = "en") -> list[dict[str, str]]:
     assert text.startswith(BOM), "an export starts with a UTF-8 BOM"
     reader = csv.reader(io.StringIO(text[len(BOM) :]), delimiter=STYLES[language].delimiter)
     header, *rows = list(reader)
-    codes = {TEXTS[language][f"csv_{c}"]: c for c in COLUMN_CODES}
+    codes = {TEXTS[language][key]: key.removeprefix("csv_") for key in WORDS}
     names = [codes[word] for word in header]
     return [dict(zip(names, row, strict=True)) for row in rows]
 
@@ -22,24 +23,3 @@ def read_csv(body: bytes | str, language: str = "en") -> list[dict[str, str]]:
 def number(cell: str) -> str:
     """A number as the API writes it (point decimals)."""
     return cell.replace(",", ".")
-
-
-COLUMN_CODES = (
-    "order",
-    "worker_id",
-    "full_name",
-    "phone",
-    "attendance",
-    "arrived_at",
-    "left_at",
-    "shifts",
-    "hours",
-    "client_amount",
-    "base_pay",
-    "allowances",
-    "fines",
-    "worker_pay",
-    "margin",
-    "note",
-    "currency",
-)

@@ -3,13 +3,16 @@ decimal comma in Russian (`,` and a point in English), headers and marks in the 
 words, times in the branch's timezone to the second, dates 01.12.2026 in Russian; the
 payouts' dates may be typed either way."""
 
+from dataclasses import fields
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from api.console.i18n import TEXTS
 from core.csvsafe import BOM
+from dispatch.timesheets import CODED_VALUES, Line, Payout
 from tests.api.test_onsite import _mark_the_crew, _path, shift  # noqa: F401 - a fixture
 from tests.csv_reading import number, read_csv
 
@@ -147,3 +150,11 @@ def test_the_empty_payouts_are_a_header_with_a_bom(client, far_shift):
     assert answer.status_code == 200
     assert answer.content.decode("utf-8").startswith(BOM + "Номер работника;")
     assert read_csv(answer.content, "ru") == []
+
+
+def test_every_export_column_and_code_has_words_in_both_languages():
+    codes = {"order", "total", "currency", *CODED_VALUES}
+    codes |= {f.name for f in fields(Line)} | {f.name for f in fields(Payout)}
+    for language in ("ru", "en"):
+        missing = [c for c in sorted(codes) if not TEXTS[language].get(f"csv_{c}", "").strip()]
+        assert missing == [], (language, missing)

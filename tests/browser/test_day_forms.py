@@ -102,9 +102,7 @@ def _assert_tap_targets(page) -> int:
     return len(targets)
 
 
-def test_the_new_order_form_fills_in_warns_and_the_header_is_tappable(
-    scene, stack, browser, shots
-):
+def test_the_new_order_form_fills_in_warns_and_the_header_is_tappable(scene, stack, browser, shots):
     base, site_id = stack.base, scene
     tomorrow = now().astimezone(MSK).date() + timedelta(days=1)
     yesterday = tomorrow - timedelta(days=2)
