@@ -8,16 +8,30 @@ single quote in front, which the spreadsheet shows as text and does not evaluate
 A cell that is a plain decimal number (`-300.00`, a no-show's pay) is left as it is: a bare
 number is not a formula, and quoting it would turn a debt into text that no column sum
 counts. Only the whole cell matching `-?digits[.digits]` is exempt, so `-1+2` or `-2+cmd|...`
-are still neutralised, whoever wrote them.
+are still neutralised, whoever wrote them. A decimal comma (`-300,00`, as Russian Excel
+writes numbers) counts as a plain number too.
+
+Exports are also written the way a spreadsheet of the reader's language opens them with a
+double click (`table_csv`): a UTF-8 byte-order mark (else Excel reads the text as the
+system's ANSI code page), the list separator of the language (`;` where the decimal mark is
+a comma, as in Russian; `,` in English), the decimal mark of the language, times in the
+branch's timezone to the second, and dates as the language writes them (01.12.2026 in
+Russian, 2026-12-01 in English).
 """
 
 import csv
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"-?\d+([.,]\d+)?", re.ASCII)
+BOM = "\ufeff"
 
 
 def safe_cell(value: Any) -> Any:
@@ -45,3 +59,63 @@ class SafeWriter:
 
 def writer(out: TextIO, **options: Any) -> SafeWriter:
     return SafeWriter(out, **options)
+
+
+class Word(str):
+    """A cell that is a code (an attendance mark, a note, "total"): an export writes it in the
+    reader's words."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a language's spreadsheet reads a CSV."""
+
+    delimiter: str
+    decimal: str
+    date_format: str
+    time_format: str  # a date and time, to the second
+
+
+STYLES = {
+    "ru": Style(";", ",", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S"),
+    "en": Style(",", ".", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """An export before it is written: column codes (the header is their words), rows of
+    plain values, and the timezone its times are shown in (the branch's)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    timezone: str
+
+
+def style_cell(value: Any, style: Style, zone: ZoneInfo, words: Callable[[str], str]) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Word):
+        return words(value)
+    if isinstance(value, datetime):
+        return value.astimezone(zone).strftime(style.time_format)  # no microseconds
+    if isinstance(value, date):
+        return value.strftime(style.date_format)
+    if isinstance(value, (Decimal, float)):
+        return str(value).replace(".", style.decimal)
+    return value
+
+
+def table_csv(
+    table: Table, *, header: list[str], style: Style, words: Callable[[str], str]
+) -> bytes:
+    """The table as a spreadsheet of that style opens it: BOM, separator, decimal mark, local
+    times, every cell through safe_cell (the csv module does the quoting)."""
+    zone = ZoneInfo(table.timezone)
+    out = io.StringIO()
+    out.write(BOM)
+    sheet = writer(out, delimiter=style.delimiter)
+    sheet.writerow(header)
+    for row in table.rows:
+        sheet.writerow([style_cell(value, style, zone, words) for value in row])
+    return out.getvalue().encode("utf-8")

@@ -21,7 +21,6 @@ Names and phones are shown as dispatch/privacy.py allows (a worker of another br
 name, the phone masked), and every sheet and report read is audited with the ids shown.
 """
 
-import io
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,7 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import csvsafe
+from core.csvsafe import Table, Word
 from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
@@ -78,6 +77,7 @@ class Timesheet:
     lines: list[Line]
     totals: dict[str, Decimal]
     money: tuple[str, ...] = MONEY_COLUMNS  # the amounts this reader may see, in order
+    timezone: str = "UTC"  # the branch's: exports show times in it
 
 
 def minutes_worked(order: Order, offer: Offer) -> int:
@@ -189,6 +189,7 @@ def _sheet(
         lines=lines,
         totals={name: totals[name] for name in ("hours", *money_shown)},
         money=money_shown,
+        timezone=branch.timezone,
     )
 
 
@@ -204,32 +205,30 @@ def audit_read(session: Session, actor: Actor, sheet: Timesheet, branch_id: int)
     )
 
 
-def timesheet_csv(sheet: Timesheet) -> str:
-    # Only the amounts the reader may see (sheet.money) are columns.
+def timesheet_table(sheet: Timesheet) -> Table:
+    """The sheet as an export (api/exports.py writes it in the reader's language): a line
+    per worker, then the totals. Only the amounts the reader may see (sheet.money) are
+    columns."""
     names = [f.name for f in fields(Line) if f.name not in MONEY_COLUMNS or f.name in sheet.money]
-    out = io.StringIO()
-    writer = csvsafe.writer(out)  # no cell a spreadsheet would run
-    writer.writerow(["order", *names])
-    for line in sheet.lines:
-        writer.writerow([sheet.code, *(_cell(getattr(line, n)) for n in names)])
-    writer.writerow(
+    rows = [[sheet.code, *(_value(getattr(line, n)) for n in names)] for line in sheet.lines]
+    rows.append(
         [
             sheet.code,
-            "total",
-            *("" for _ in names[1:5]),
-            *(_cell(sheet.totals[n]) for n in names[5:-1]),
-            "",  # note: a line's
+            Word("total"),
+            *(None for _ in names[1:5]),
+            *(sheet.totals[n] for n in names[5:-1]),
+            None,  # note: a line's
         ]
     )
-    return out.getvalue()
+    return Table(["order", *names], rows, sheet.timezone)
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
+def _value(value: object) -> object:
+    return Word(value) if isinstance(value, str) and value in CODED_VALUES else value
+
+
+# Codes shown in the reader's words in an export: attendance marks and a line's note.
+CODED_VALUES = ("arrived", "left_early", "no_show", "released", FINE_EXCEEDS_PAY)
 
 
 @dataclass(frozen=True)
@@ -304,10 +303,7 @@ def payouts(
     return branch.currency, rows
 
 
-def payouts_csv(currency: str, rows: list[Payout]) -> str:
-    out = io.StringIO()
-    writer = csvsafe.writer(out)  # no cell a spreadsheet would run
-    writer.writerow([*(f.name for f in fields(Payout)), "currency"])
-    for row in rows:
-        writer.writerow([*(_cell(v) for v in asdict(row).values()), currency])
-    return out.getvalue()
+def payouts_table(currency: str, rows: list[Payout]) -> Table:
+    """Payouts as an export: a row per worker. No times in it, so no zone is needed."""
+    columns = [*(f.name for f in fields(Payout)), "currency"]
+    return Table(columns, [[*asdict(row).values(), currency] for row in rows], "UTC")

@@ -76,8 +76,8 @@ def make_client(session: Session, *, branch: Branch, name: str | None = None) ->
 def make_site(session: Session, *, client: Client, at: Point = MOSCOW, **overrides) -> Site:
     site = Site(
         client_id=client.id,
-        name=f"Site {next(_seq)}",
-        address="ул. Складская, 1",
+        name=overrides.pop("name", None) or f"Site {next(_seq)}",
+        address=overrides.pop("address", "ул. Складская, 1"),
         location=at.to_db(),
         geofence_m=250,
         **overrides,

@@ -12,8 +12,6 @@ The one liberty: once booked, the order's 8-hour shift is moved to have ended an
 """
 
 import asyncio
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,6 +38,7 @@ from tests.builders import (
     offset,
 )
 from tests.committed import purge_e2e
+from tests.csv_reading import read_csv
 from tests.stack import Services, inbound_form, post_all, running_stack, wait_for
 from workers.models import Worker
 
@@ -254,8 +253,8 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
         services, "GET", f"/api/v1/orders/{order['id']}/timesheet?format=csv", scene.office
     )
     assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
-    assert {int(r["worker_id"]): r["worker_pay"] for r in rows if r["worker_id"] != "total"} == {
+    rows = read_csv(as_csv.content)
+    assert {int(r["worker_id"]): r["worker_pay"] for r in rows if r["worker_id"] != "Total"} == {
         w: f[5] for w, f in expected.items()
     }
 

@@ -1,24 +1,33 @@
-"""The new-order form: fields checked as the dispatcher leaves them (writing nothing) and
+"""The new-order form: offered filled in (tomorrow, the branch's usual shift, the client's
+last rates: dispatch/order_defaults.py), fields checked as the dispatcher leaves them
+(writing nothing), warnings that do not refuse (a worker's rate above the client's), and
 the order taken in when the form is sent."""
 
 import re
-from datetime import date, time
+from datetime import time
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
+from api.console.words.order_form import WORDS
 from api.deps import DB, MAX_ID
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
+from core.dates import DateInvalid, parse_date
 from core.errors import InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, orders, registry
+from dispatch import board, orders, overbooking, registry
+from dispatch.order_defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
 from dispatch.orders import OrderInput
+from dispatch.policy import DEFAULTS as POLICY_DEFAULTS
 from sms.templates import skill_name
 from workers.skills import SKILLS
 
@@ -41,7 +50,9 @@ FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
 HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
 
-# Its words are the dispatcher pages' table, registered by api/console/dispatcher.py.
+# Its words are the dispatcher pages' table (registered by api/console/dispatcher.py) and
+# its own.
+i18n.add(WORDS)
 
 
 def _money(raw: str) -> Decimal | None:
@@ -80,9 +91,14 @@ def _parse(
             errors["headcount"] = t("order_err_whole")
     if "date" not in errors:
         try:
-            parsed["date"] = date.fromisoformat(values["date"])
-        except ValueError:
+            parsed["date"] = parse_date(values["date"], "date")
+        except DateInvalid:
             errors["date"] = t("order_err_date")
+        else:  # a day already gone, in the site's branch's time (else the dispatcher's)
+            site = parsed.get("site")
+            zone = board.site_branch(session, site).timezone if site else _zone(session, actor)
+            if parsed["date"] < now().astimezone(ZoneInfo(zone)).date():
+                errors["date"] = t("form_err_past_date")
     for name in ("start", "end", "client_rate", "worker_rate"):
         if name in errors:
             continue
@@ -113,6 +129,57 @@ def _parse(
         overbooking_mode=values["overbooking_mode"] or None,
     )
     return data, {}
+
+
+def _zone(session: Session, actor: Actor) -> str:
+    branch = defaults_branch(session, actor)
+    return branch.timezone if branch else DEFAULT_ZONE
+
+
+def _warnings(values: dict[str, str], t, lang: str) -> dict[str, str]:
+    """What the dispatcher should look at twice, without refusing the order."""
+    client, worker = _money(values["client_rate"]), _money(values["worker_rate"])
+    if client is not None and worker is not None and worker > client:
+        text = t("form_warn_rates").format(
+            client=_amount(client, lang), worker=_amount(worker, lang)
+        )
+        return {"worker_rate": text}
+    return {}
+
+
+def _amount(value: Decimal, lang: str) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def _number(value: Decimal, lang: str) -> str:
+    """1.50 as 1.5 (1,5 in Russian), 0.950 x 100 as 95."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def _mode_words(defaults: OrderDefaults, t, lang: str) -> dict[str, str]:
+    """The overbooking choices in plain words, with the branch's own figures."""
+    knobs = defaults.branch.policy if defaults.branch else POLICY_DEFAULTS
+    factor = _number(knobs["overbook_factor"], lang)
+    goal = _number(knobs["fill_goal"] * 100, lang)
+    ten = overbooking.fixed_target(10, knobs["overbook_factor"])
+    branch_mode = t(f"form_mode_{knobs['overbooking_mode']}_short").format(factor=factor, goal=goal)
+    return {
+        "": t("form_mode_branch").format(mode=branch_mode),
+        "fixed": t("form_mode_fixed").format(factor=factor, ten=ten),
+        "adaptive": t("form_mode_adaptive").format(goal=goal),
+    }
+
+
+def _site_groups(session: Session, actor: Actor, sites) -> list[tuple[str, list]]:
+    """The sites by client (an optgroup each), each site one line without the client's name."""
+    clients = {c.id: c.name for c in registry.list_clients(session, actor=actor)}
+    ordered = sorted(sites, key=lambda s: (clients.get(s.client_id, ""), s.client_id, s.name))
+    return [
+        (clients.get(client_id, ""), list(group))
+        for client_id, group in groupby(ordered, key=lambda s: s.client_id)
+    ]
 
 
 def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
@@ -146,23 +213,50 @@ def _new_order_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     sites = registry.list_sites(session, actor=actor)
-    clients = {c.id: c.name for c in registry.list_clients(session, actor=actor)}
     lang = language(request)
+    t = translator(lang)
+    defaults = order_defaults(session, actor=actor, sites=sites, now=now())
+    if not values:  # a fresh form: offered filled in
+        values = _filled_in(defaults, request.query_params.get("site_id", ""), lang)
     context = {
-        "sites": [(s.id, f"{clients.get(s.client_id, '')} — {s.name}, {s.address}") for s in sites],
+        "site_groups": _site_groups(session, actor, sites),
+        "rates": {
+            site_id: (_amount(r.client_rate, lang), _amount(r.worker_rate, lang))
+            for site_id, r in defaults.rates.items()
+        },
         "skills": [(s, skill_name(s, lang)) for s in SKILLS],
+        "modes": _mode_words(defaults, t, lang),
+        "today": defaults.today.isoformat(),
         "values": values,
         "errors": errors,
+        "warnings": _warnings(values, t, lang),
         "fields": [f for f in ORDER_FIELDS if f in errors],
     }
     return render(request, "order_new.html", context, actor=actor, status_code=status_code)
 
 
+def _filled_in(defaults: OrderDefaults, site_id: str, lang: str) -> dict[str, str]:
+    """Tomorrow, the branch's usual shift, one worker; a site chosen by link: its rates."""
+    values = dict.fromkeys(ORDER_FIELDS, "")
+    values.update(
+        headcount="1",
+        date=defaults.day.isoformat(),
+        start=defaults.start.strftime("%H:%M"),
+        end=defaults.end.strftime("%H:%M"),
+    )
+    if not (site_id.isdigit() and len(site_id) < 10):
+        return values
+    values["site_id"] = site_id  # an unknown or foreign site is refused when the form is sent
+    rates = defaults.rates.get(int(site_id))
+    if rates is not None:
+        values["client_rate"] = _amount(rates.client_rate, lang)
+        values["worker_rate"] = _amount(rates.worker_rate, lang)
+    return values
+
+
 @router.get("/orders/new")
 def new_order_form(request: Request, actor: Actor = Depends(OFFICE), session: Session = DB):
-    values = dict.fromkeys(ORDER_FIELDS, "")
-    values["headcount"] = "1"
-    return _new_order_page(request, session, actor, values, {})
+    return _new_order_page(request, session, actor, {}, {})
 
 
 @router.post("/orders/new", dependencies=[Depends(csrf_checked)])
@@ -203,3 +297,17 @@ def check_order_field(
         except InvalidInput as exc:
             errors = _domain_errors(exc, t)
     return render(request, "order_check.html", {"message": errors.get(field, "")}, actor=actor)
+
+
+@router.post("/orders/new/warnings", dependencies=[Depends(csrf_checked)])
+def order_warnings(
+    request: Request,
+    field: str = Form(""),
+    values: dict[str, str] = Depends(_order_form),
+    actor: Actor = Depends(OFFICE),
+):
+    """htmx: the warning under a field (a worker's rate above the client's), empty if none.
+    A warning never refuses the order."""
+    lang = language(request)
+    message = _warnings(values, translator(lang), lang).get(field, "")
+    return render(request, "order_check.html", {"message": message}, actor=actor)

@@ -1,13 +1,13 @@
 """On site and after: the foreman's marks, closing a shift, timesheets, reviews, a worker's
 penalties and their reversal, a branch's payouts."""
 
-from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from api.deps import DB, OFFICE, STAFF, IdPath, require, worker_reader
+from api.exports import csv_for
 from api.onsite_schemas import (
     AttendanceIn,
     CloseIn,
@@ -19,21 +19,19 @@ from api.onsite_schemas import (
 )
 from api.order_schemas import RosterLine
 from core.clock import now
+from core.dates import parse_date
 from core.tenancy import Actor
 from dispatch import onsite, record, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
 
-CSV = "text/csv; charset=utf-8"
-CSV_ANSWER = {200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}}
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        media_type=CSV,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+CSV_ANSWER = {
+    200: {
+        "content": {"text/csv": {}},
+        "description": "JSON, or CSV with format=csv (in the language of ?lang= or "
+        "Accept-Language; English by default)",
+    }
+}
 
 
 @router.post("/orders/{order_id}/attendance", response_model=RosterLine, tags=["on site"])
@@ -82,6 +80,7 @@ def close_shift(
     tags=["on site"],
 )
 def timesheet(
+    request: Request,
     order_id: IdPath,
     format: Literal["json", "csv"] = "json",
     actor: Actor = Depends(worker_reader(*STAFF)),  # workers' names: a worker read
@@ -89,7 +88,8 @@ def timesheet(
 ):
     sheet = timesheets.timesheet(session, order_id, actor=actor)
     if format == "csv":
-        return _csv(timesheets.timesheet_csv(sheet), f"timesheet-{sheet.code}-{sheet.order_id}.csv")
+        name = f"timesheet-{sheet.code}-{sheet.order_id}.csv"
+        return csv_for(request, timesheets.timesheet_table(sheet), name)
     return TimesheetOut.of(sheet)
 
 
@@ -147,15 +147,17 @@ def reverse_penalty(
     tags=["branches"],
 )
 def payouts(
+    request: Request,
     branch_id: IdPath,
-    date_from: date = Query(alias="from"),
-    date_to: date = Query(alias="to"),
+    day_from: str = Query(alias="from", description="2026-12-01 or 01.12.2026"),
+    day_to: str = Query(alias="to", description="2026-12-31 or 31.12.2026"),
     actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
     session: Session = DB,
 ) -> Response:
+    date_from = parse_date(day_from, "from", location="query")
+    date_to = parse_date(day_to, "to", location="query")
     currency, rows = timesheets.payouts(
         session, branch_id, actor=actor, date_from=date_from, date_to=date_to
     )
-    return _csv(
-        timesheets.payouts_csv(currency, rows), f"payouts-{branch_id}-{date_from}-{date_to}.csv"
-    )
+    name = f"payouts-{branch_id}-{date_from}-{date_to}.csv"
+    return csv_for(request, timesheets.payouts_table(currency, rows), name)

@@ -2,8 +2,6 @@
 a foreman sees hours and workers' pay only, on every path (API, CSV, console); a dispatcher
 sees all of it (issue 15, item 2)."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -21,6 +19,7 @@ from tests.builders import (
     make_user,
     make_worker,
 )
+from tests.csv_reading import read_csv
 
 OFFICE_ONLY = {"client_rate", "client_amount", "margin"}
 
@@ -78,7 +77,7 @@ def _api_json(method, path):
 def _csv(client, user, order):
     answer = client.get(f"/api/v1/orders/{order.id}/timesheet?format=csv", headers=auth(user))
     assert answer.status_code == 200, answer.text
-    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    rows = read_csv(answer.content)
     assert rows and "worker_pay" in rows[0]
     return {name for name in OFFICE_ONLY if name in rows[0]}
 

@@ -2,8 +2,6 @@
 their reversal, payouts; foremen see their orders only, other branches get 404, and a failed
 request writes nothing."""
 
-import csv
-import io
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -27,6 +25,7 @@ from tests.builders import (
     make_user,
     make_worker,
 )
+from tests.csv_reading import read_csv
 
 MONEY = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
 
@@ -285,9 +284,9 @@ def test_timesheet_csv_parses_and_adds_up(client, session, shift):
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/csv")
     assert answer.headers["content-disposition"].startswith("attachment;")
-    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    rows = read_csv(answer.content)
     *lines, total = rows
-    assert total["worker_id"] == "total" and len(lines) == len(shift["workers"])
+    assert total["worker_id"] == "Total" and len(lines) == len(shift["workers"])
     assert {row["order"] for row in rows} == {order.code}
     for name in (*MONEY, "hours"):
         assert sum(Decimal(row[name]) for row in lines) == Decimal(total[name]), name
@@ -308,7 +307,7 @@ def test_payouts_csv_per_worker_add_up_to_the_timesheets(client, session, shift)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
-    rows = {int(r["worker_id"]): r for r in csv.DictReader(io.StringIO(answer.text))}
+    rows = {int(r["worker_id"]): r for r in read_csv(answer.content)}
     lines = {line["worker_id"]: line for line in sheet["lines"]}
     assert rows.keys() == lines.keys()
     for worker_id, row in rows.items():

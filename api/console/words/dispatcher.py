@@ -102,7 +102,10 @@ WORDS = {
     "order_err_required": ("заполните это поле", "fill in this field"),
     "order_err_site": ("такого объекта нет", "no such site"),
     "order_err_whole": ("нужно целое число", "a whole number is needed"),
-    "order_err_date": ("дата в виде ГГГГ-ММ-ДД", "a date like YYYY-MM-DD"),
+    "order_err_date": (
+        "дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, и такой день должен быть",
+        "a date like 01.12.2026 or 2026-12-01, and a day that exists",
+    ),
     "order_err_time": ("время в виде ЧЧ:ММ, например 08:00", "a time like 08:00"),
     "order_err_money": (
         "сумма в виде 250 или 250.50, не больше 99999999.99",

@@ -16,6 +16,10 @@ WORDS = {
     ),
     "err_invalid_input": ("Недопустимое значение.", "This value is not accepted."),
     "err_field_required": ("Заполните это поле.", "Fill in this field."),
+    "err_date_invalid": (
+        "Дата пишется как 01.12.2026 или 2026-12-01, и такой день должен быть.",
+        "Write the date as 01.12.2026 or 2026-12-01, and a day that exists.",
+    ),
     # -- not found --
     "err_branch_not_found": ("Филиал не найден.", "No such branch."),
     "err_worker_branch_not_found": (

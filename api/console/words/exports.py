@@ -1,0 +1,32 @@
+"""Words of the CSV exports (api/exports.py): column headers and coded cells."""
+
+WORDS = {
+    # -- columns --
+    "csv_order": ("Заказ", "Order"),
+    "csv_worker_id": ("Номер работника", "Worker ID"),
+    "csv_full_name": ("Работник", "Worker"),
+    "csv_phone": ("Телефон", "Phone"),
+    "csv_attendance": ("Отметка", "Attendance"),
+    "csv_arrived_at": ("Пришёл", "Arrived"),
+    "csv_left_at": ("Ушёл", "Left"),
+    "csv_shifts": ("Смен", "Shifts"),
+    "csv_hours": ("Часов", "Hours"),
+    "csv_client_amount": ("Сумма клиенту", "Client amount"),
+    "csv_base_pay": ("Оплата за часы", "Base pay"),
+    "csv_allowances": ("Доплаты", "Allowances"),
+    "csv_fines": ("Штрафы", "Fines"),
+    "csv_worker_pay": ("К выплате", "To pay"),
+    "csv_margin": ("Маржа", "Margin"),
+    "csv_note": ("Примечание", "Note"),
+    "csv_currency": ("Валюта", "Currency"),
+    # -- coded cells --
+    "csv_total": ("Итого", "Total"),
+    "csv_arrived": ("пришёл", "arrived"),
+    "csv_left_early": ("ушёл раньше", "left early"),
+    "csv_no_show": ("не вышел", "no-show"),
+    "csv_released": ("отпущен с оплатой выхода", "released with show-up pay"),
+    "csv_fine_exceeds_pay": (
+        "штраф больше оплаты за часы: долг",
+        "the fine exceeds the hours' pay: a debt",
+    ),
+}
