@@ -19,7 +19,7 @@ from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, orders, registry
+from dispatch import board, eligibility, fill, orders, registry, shortage
 from dispatch.enums import CLOSED
 from dispatch.queries import Candidate
 from geo.points import Point
@@ -87,7 +87,7 @@ def _digest(lines: list[board.BoardLine], lang: str) -> str:
             line.booked,
             line.standby,
             line.fill_probability,
-            line.short,
+            line.shortage,
         )
         for line in lines
     ]
@@ -243,6 +243,7 @@ def _order_page(
         "can_cancel": open_order and not marked,
         "cancel_error": cancel_error,
         "reason": reason,
+        "shortage": shortage.shortages(session, [order], at)[order.id],  # order_short.html
         **_words(t),
     }
     return render(request, "order.html", context, actor=actor, status_code=status_code)

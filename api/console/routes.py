@@ -5,7 +5,17 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import accounts, checkin, dispatcher, foreman, order_form, phone, signin, web
+from api.console import (
+    accounts,
+    checkin,
+    dispatcher,
+    foreman,
+    order_form,
+    phone,
+    short_orders,
+    signin,
+    web,
+)
 from api.console.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
@@ -21,6 +31,7 @@ PAGES = (
     signin.router,
     order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
+    short_orders.router,
     foreman.router,
     phone.router,
     checkin.router,
