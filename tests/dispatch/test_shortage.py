@@ -279,14 +279,14 @@ def short_order(factory):  # noqa: F811 - the fixture imported above
                 session,
                 branch=branch,
                 near=offset(MOSCOW, east_m=2_000 + 10 * i),
-                phone=f"+7998{i:07d}",
+                phone=f"+7991{i:07d}",
             )
         for i in range(10):
             make_worker(
                 session,
                 branch=branch,
                 near=offset(MOSCOW, east_m=13_000 + 10 * i),
-                phone=f"+7998{i + 2:07d}",
+                phone=f"+7991{i + 2:07d}",
             )
         order = make_order(session, site=site, headcount=3)
         fill.start_filling(session, order.id, NOW)
