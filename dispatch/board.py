@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
-from dispatch import overbooking, whereabouts
-from dispatch.enums import NOT_CLOSED
+from dispatch import overbooking, shortage, whereabouts
 from dispatch.errors import ShiftTooFarAhead
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
 from dispatch.privacy import Sight, phone_tail, show_workers
+from dispatch.shortage import Shortage
 from geo.points import Point
 from sms.models import Message
 from workers.models import Worker
@@ -38,28 +38,25 @@ class BoardLine:
     booked: int
     standby: int
     fill_probability: float | None  # adaptive orders only
-    short: bool
+    shortage: Shortage
 
-
-def is_short(status: str, starts_at: datetime, booked: int, headcount: int, now: datetime) -> bool:
-    """Marked short by the fill, or under way with fewer booked than the client asked for."""
-    if status == "short":
-        return True
-    return status in NOT_CLOSED and now >= starts_at and booked < headcount
+    @property
+    def short(self) -> bool:
+        return self.shortage.short
 
 
 def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) -> list[BoardLine]:
     """Orders starting today or tomorrow in their branch's timezone, soonest first."""
-    booked = func.count(Offer.id).filter(Offer.status == "booked")
-    standby = func.count(Offer.id).filter(Offer.status == "standby")
+    booked = shortage.BOOKED.label("booked")
+    standby = func.count(Offer.id).filter(Offer.status == "standby").label("standby")
     reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == "booked")
     local_day = func.date(func.timezone(Branch.timezone, Order.starts_at))
     today = func.date(func.timezone(Branch.timezone, now))
     day = (local_day - today).label("day")
     query = (
         visible_orders(select(Order), actor)
-        .add_columns(Site.name, Site.address, Branch.code, Branch.timezone, day)
-        .add_columns(booked, standby, reliabilities)
+        .add_columns(Site.name, Site.address, Branch.code, Branch.timezone, Branch.max_radius_m)
+        .add_columns(day, booked, standby, reliabilities.label("reliabilities"))
         .join(Site, Site.id == Order.site_id)
         .join(Branch, Branch.id == Order.branch_id)
         .outerjoin(Offer, Offer.order_id == Order.id)
@@ -70,26 +67,27 @@ def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) ->
         .limit(limit)
     )
     lines = []
-    for order, name, address, code, zone, day_no, n_booked, n_standby, rel in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        order = row.Order
         probability = None
         if order.overbooking_mode == "adaptive":
             probability = overbooking.fill_probability(
-                [float(r) for r in rel or []], order.headcount
+                [float(r) for r in row.reliabilities or []], order.headcount
             )
         lines.append(
             BoardLine(
                 order=order,
-                site_name=name,
-                site_address=address,
-                branch_code=code,
-                timezone=zone,
-                day=day_no,
-                booked=n_booked,
-                standby=n_standby,
+                site_name=row.name,
+                site_address=row.address,
+                branch_code=row.code,
+                timezone=row.timezone,
+                day=row.day,
+                booked=row.booked,
+                standby=row.standby,
                 fill_probability=probability,
-                short=is_short(order.status, order.starts_at, n_booked, order.headcount, now),
+                shortage=shortage.shortage_of(
+                    order, booked=row.booked, max_radius_m=row.max_radius_m, now=now
+                ),
             )
         )
     return lines

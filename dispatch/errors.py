@@ -209,6 +209,16 @@ class OrderUnderWay(Conflict):
     code = "order_under_way"
 
 
+class FillingOver(Conflict):
+    """A push for more offers (the next wave, a wider radius) on an order whose filling is
+    over: the shift has begun, or the order was cancelled or closed."""
+
+    code = "filling_over"
+
+    def __init__(self, code: str, status: str):
+        super().__init__(f"order {code} is {status} and no longer being filled")
+
+
 class NoFreeOrderCode(Conflict):
     code = "no_free_order_code"
 

@@ -86,8 +86,12 @@ def _candidates(
     )
 
 
-def run_wave(session: Session, order: Order, now: datetime) -> int:
-    """Offer the order to the next best workers; the order must be locked. Returns offers made."""
+def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = False) -> int:
+    """Offer the order to the next best workers; the order must be locked. Returns offers made.
+
+    widest: this wave searches the maximum radius at once (a dispatcher's "widen now").
+    The matcher is asked for one more than the wave offers: when that one is missing, nobody
+    is left in the ring and the order records it (ring_dry_at; dispatch/shortage.py)."""
     branch = session.get(Branch, order.branch_id)
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
@@ -104,16 +108,19 @@ def run_wave(session: Session, order: Order, now: datetime) -> int:
         .values(status="expired")
     )
     size = ranking.wave_size(order.booking_target - len(booked), branch.wave_multiple)
-    wave = order.wave + 1
+    last = ranking.widest_wave(branch.search_radius_m, branch.max_radius_m, branch.radius_growth)
+    wave = max(order.wave + 1, last) if widest else order.wave + 1
     while True:
         radius = ranking.wave_radius_m(
             branch.search_radius_m, branch.max_radius_m, branch.radius_growth, wave
         )
-        candidates = _candidates(session, order, branch, radius, now, size)
-        if candidates or radius >= branch.max_radius_m:
+        found = _candidates(session, order, branch, radius, now, size + 1)
+        if found or wave >= last:
             break
         wave += 1  # nobody new in this ring: widen now rather than wait out a timeout
+    candidates = found[:size]
     order.wave, order.radius_m = wave, radius
+    order.ring_dry_at = now if len(found) <= size else None
     offers = [
         Offer(
             order_id=order.id,

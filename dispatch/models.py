@@ -195,6 +195,9 @@ class Order(Timestamped, Base):
     radius_m: Mapped[int] = mapped_column(Integer, nullable=False)
     # When the current wave times out; the reconciler re-enqueues any order past it.
     next_wave_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the matcher last found nobody more to offer within radius_m (None: it may still
+    # have someone); with fewer booked than the headcount the order is short (dispatch/shortage.py).
+    ring_dry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

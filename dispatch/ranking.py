@@ -50,6 +50,15 @@ def wave_radius_m(search_radius_m: int, max_radius_m: int, growth: Decimal, wave
     return int(min(radius, max_radius_m))
 
 
+def widest_wave(search_radius_m: int, max_radius_m: int, growth: Decimal) -> int:
+    """The first wave that searches as wide as waves go: the maximum radius, or where the
+    growth stops (wave_radius_m's cap) should the maximum lie beyond it."""
+    wave = 1
+    while wave <= 64 and wave_radius_m(search_radius_m, max_radius_m, growth, wave) < max_radius_m:
+        wave += 1
+    return wave
+
+
 def wave_size(open_slots: int, multiple: Decimal) -> int:
     """New offers for a wave: enough for the open slots, times the branch's multiple."""
     return 0 if open_slots <= 0 else math.ceil(Decimal(open_slots) * multiple)

@@ -20,7 +20,7 @@ from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, office, orders, registry
+from dispatch import board, eligibility, fill, office, orders, registry, shortage
 from dispatch.enums import CLOSED
 from dispatch.queries import Candidate
 from dispatch.roster import standing
@@ -102,7 +102,7 @@ def _digest(lines: list[board.BoardLine], lang: str) -> str:
             line.booked,
             line.standby,
             line.fill_probability,
-            line.short,
+            line.shortage,
         )
         for line in lines
     ]
@@ -265,6 +265,7 @@ def _live_context(
         "row_error": row_error,
         "digest": _order_digest(session, order, language(request)),
         "when": _Clock(branch.timezone),
+        "shortage": shortage.shortages(session, [order], at)[order.id],  # order_short.html
         **_words(t),
     }
 

@@ -20,7 +20,7 @@ from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
-from dispatch import onsite, timesheets
+from dispatch import onsite, shortage, timesheets
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import get_order
 from dispatch.privacy import ShownWorker, Sight, show_workers
@@ -71,6 +71,7 @@ class Shift:
     started: bool
     closed: bool
     rows: list[Row]
+    short_by: int = 0  # dispatch/shortage.py
 
     @property
     def counts(self) -> dict[str, int]:
@@ -195,6 +196,9 @@ def _shift(
         started=at >= order.starts_at,
         closed=order.closed_at is not None,
         rows=rows,
+        short_by=shortage.shortage_of(
+            order, booked=len(rows), max_radius_m=branch.max_radius_m, now=at
+        ).by,
     )
 
 

@@ -13,6 +13,7 @@ from api.console import (
     order_actions,
     order_form,
     phone,
+    short_orders,
     signin,
     web,
 )
@@ -32,6 +33,7 @@ PAGES = (
     order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
     order_actions.router,
+    short_orders.router,
     foreman.router,
     phone.router,
     checkin.router,

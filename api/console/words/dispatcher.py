@@ -144,7 +144,8 @@ WORDS = {
     "order_st_open": ("открыт", "open"),
     "order_st_filling": ("набирается", "filling"),
     "order_st_filled": ("набран", "filled"),
-    "order_st_short": ("не хватает людей", "short"),
+    # The fill ran out below its booking target ("short by N", of the headcount, is apart).
+    "order_st_short": ("ниже цели", "below target"),
     "order_st_in_progress": ("идёт смена", "in progress"),
     "order_st_completed": ("закрыт", "completed"),
     "order_st_cancelled": ("отменён", "cancelled"),

@@ -102,6 +102,10 @@ WORDS = {
     # -- filling --
     "err_order_closed": ("Заказ больше не принимает ответы.", "The order takes no more answers."),
     "err_offer_closed": ("Предложение уже закрыто.", "The offer is closed."),
+    "err_filling_over": (
+        "Заказ больше не набирается: смена началась, заказ отменён или закрыт.",
+        "The order is no longer being filled: the shift has begun, or it was cancelled or closed.",
+    ),
     "err_booked_elsewhere": (
         "Работник уже записан на другой заказ в это время.",
         "The worker is booked on another order at that time.",

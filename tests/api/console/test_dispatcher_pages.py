@@ -4,7 +4,7 @@ who may open them."""
 import html
 import json
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from core.clock import now
 from core.redis import get_redis
 from core.tenancy import SYSTEM
 from dispatch import fill, ranking
-from dispatch.board import is_short, local_shift
+from dispatch.board import local_shift
 from dispatch.models import Order
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
@@ -90,8 +90,8 @@ def test_the_board_lists_todays_and_tomorrows_orders_of_the_branch_with_fill_bar
     started.starts_at, started.ends_at = local(0, 0), local(0, 23)  # under way, nobody booked
     filling = order_at(session, site, local(1, 10), headcount=2)
     book(session, filling, [make_worker(session, branch=office[0]) for _ in range(2)], now=now())
-    flagged = order_at(session, site, local(1, 12))
-    flagged.status = "short"
+    flagged = order_at(session, site, local(1, 12), headcount=2)
+    flagged.status, flagged.ring_dry_at = "short", now()  # nobody left at the widest radius
     adaptive = order_at(session, site, local(1, 14), overbooking_mode="adaptive")
     later = order_at(session, site, local(2, 10))
     theirs = order_at(session, other[1], local(1, 10))
@@ -113,10 +113,10 @@ def test_the_board_lists_todays_and_tomorrows_orders_of_the_branch_with_fill_bar
     assert "2 booked of 3, 2 needed" in bar  # the bar's words for screen readers
     assert "2 / 3" in bar and "chance to fill" not in bar
     assert "chance to fill" in row(text, adaptive)
-    # Short orders stand out by a class and by words, not by colour alone.
-    for short in (started, flagged):
-        assert 'class="short"' in row(text, short) and "short of people" in row(text, short)
-    assert 'class="short"' not in bar and "short of people" not in bar
+    # Short orders stand out by a class and by words (with how many), not by colour alone.
+    assert 'class="short"' in row(text, started) and "⚠ short by 3" in row(text, started)
+    assert 'class="short"' in row(text, flagged) and "⚠ short by 2" in row(text, flagged)
+    assert 'class="short"' not in bar and "short by" not in bar
 
 
 def test_the_rows_fragment_renders_alone_and_answers_204_when_nothing_moved(
@@ -131,7 +131,7 @@ def test_the_rows_fragment_renders_alone_and_answers_204_when_nothing_moved(
     digest = re.search(r'name="digest" value="(\w+)"', rows.text).group(1)
     same = client.get(f"/console/board/rows?digest={digest}", headers=htmx_headers(client))
     assert same.status_code == 204  # htmx swaps nothing; screen readers hear nothing new
-    order.status = "short"
+    order.status, order.ring_dry_at = "short", now()
     session.flush()
     moved = client.get(f"/console/board/rows?digest={digest}", headers=htmx_headers(client))
     assert moved.status_code == 200 and 'class="short"' in row(moved.text, order)
@@ -144,23 +144,6 @@ def test_an_admin_sees_every_branch_on_the_board(client, session, office, other)
     page = client.get("/console/").text
     assert f"order-{mine.id}" in page and f"order-{theirs.id}" in page
     assert other[0].code in row(page, theirs)  # the branch column
-
-
-@pytest.mark.parametrize(
-    "status, start_in_min, booked, headcount, short",
-    [
-        ("short", 60, 0, 2, True),  # the fill gave up: nobody left within the widest radius
-        ("filling", 60, 0, 2, False),  # still time to fill
-        ("filling", -1, 1, 2, True),  # started with fewer booked than needed
-        ("in_progress", -1, 2, 2, False),
-        ("cancelled", -1, 0, 2, False),
-        ("completed", -60, 1, 2, False),
-    ],
-)
-def test_which_orders_are_short(status, start_in_min, booked, headcount, short):
-    at = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-    starts_at = at + timedelta(minutes=start_in_min)
-    assert is_short(status, starts_at, booked, headcount, at) is short
 
 
 def test_a_shift_in_local_times_ending_before_it_starts_ends_the_next_day():
