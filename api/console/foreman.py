@@ -395,6 +395,21 @@ def _row_answer(
     return render(request, "foreman_tap.html", context, actor=actor)
 
 
+@router.get("/foreman/orders/{order_id}/arrive-all")
+def arrive_all_check(
+    request: Request,
+    order_id: IdPath,
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """The list "all arrived" would mark, as it stands now, to confirm."""
+    limit_worker_reads(request, actor)  # the crew's names: a worker read
+    order = get_order(session, order_id, actor=actor)
+    shift = _shift(session, order, actor, now(), "today")
+    crew = [] if shift.closed else shift.crew
+    return render(request, "foreman_crew.html", {"shift": shift, "crew": crew}, actor=actor)
+
+
 @router.post("/foreman/orders/{order_id}/arrive-all", dependencies=[Depends(csrf_checked)])
 def arrive_all(
     request: Request,

@@ -24,7 +24,8 @@ WORDS = {
     ),
     "foreman_undo_no_show": ("Отменить отметку «Не пришёл»", "Undo the no-show mark"),
     "foreman_undo_left_early": ("Отменить отметку «Ушёл раньше»", "Undo the left-early mark"),
-    "foreman_all_arrived": ("Пришли все ({n})…", "All arrived ({n})…"),
+    "foreman_all_arrived": ("Пришли все…", "All arrived…"),
+    "foreman_all_arrived_title": ("Пришли все: заказ {code}", "All arrived: order {code}"),
     "foreman_all_arrived_check": (
         "Отметить пришедшими сейчас всех ещё не отмеченных:",
         "Mark as arrived now everyone not yet marked:",

@@ -147,13 +147,15 @@ def test_the_counters_follow_each_tap(client, session, shift):
 def test_all_arrived_marks_the_unmarked_after_a_confirmation(client, session, shift):
     order, (first, second, third) = shift["order"], shift["workers"]
     sign_in(client, shift["foreman"])
-    _post(client, order, "mark", first, status="released")
     page = client.get("/console/foreman?lang=en").text
-    crew = page[page.index(f'id="crew-{order.id}"') : page.index("</details>")]
-    assert "All arrived (2)…" in crew and "Yes, all 2 arrived" in crew
-    assert second.full_name in crew and third.full_name in crew
-    assert first.full_name not in crew  # already marked
     path = f"/console/foreman/orders/{order.id}/arrive-all"
+    assert f'id="crew-{order.id}" href="{path}">All arrived…</a>' in page
+    _post(client, order, "mark", first, status="released")
+    # The confirmation lists the crew as it is now: the one marked since is left out.
+    check = client.get(path).text
+    listed = check[check.index('id="crew-check"') : check.index('id="crew-yes"')]
+    assert second.full_name in listed and third.full_name in listed
+    assert first.full_name not in listed and "Yes, all 2 arrived" in check
     ids = [second.id, third.id]
     assert client.post(path, data={"worker_id": ids}).status_code == 403  # no CSRF token
     done = client.post(
@@ -167,6 +169,10 @@ def test_all_arrived_marks_the_unmarked_after_a_confirmation(client, session, sh
     )
     assert marks == {first.id: "released", second.id: "arrived", third.id: "arrived"}
     assert f'id="crew-{order.id}"' not in client.get("/console/foreman").text
+    assert "Everyone is marked." in client.get(path).text
+    # Another branch's staff: 404.
+    sign_in(client, make_user(session, role="dispatcher", branch=make_branch(session)))
+    assert client.get(path).status_code == 404
 
 
 def test_another_foreman_may_not_undo_or_read_a_card(client, session, shift):
