@@ -205,11 +205,11 @@ def set_mark(
         order.branch_id,
         order_id=order.id,
         worker_id=offer.worker_id,
-        before={"attendance": before[0], "arrived_at": iso(before[1]), "left_at": iso(before[2])},
+        before={"attendance": before[0], "arrived_at": _iso(before[1]), "left_at": _iso(before[2])},
         after={
             "attendance": status,
-            "arrived_at": iso(offer.arrived_at),
-            "left_at": iso(offer.left_at),
+            "arrived_at": _iso(offer.arrived_at),
+            "left_at": _iso(offer.left_at),
         },
         **detail,
     )
@@ -226,7 +226,7 @@ def _marked(offer: Offer, status: str, at: datetime) -> tuple:
     return status, None, None  # no_show
 
 
-def iso(value: datetime | None) -> str | None:
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -287,7 +287,7 @@ def drop_pending(session: Session, order: Order, offer: Offer, by: Actor, *, why
         order_id=order.id,
         worker_id=offer.worker_id,
         mark=mark,
-        until=iso(until),
+        until=_iso(until),
         why=why,
     )
 
@@ -303,4 +303,4 @@ def apply_pending(session: Session, order: Order, offer: Offer, now: datetime) -
     status, at, until = offer.pending_mark, offer.pending_at, offer.pending_until
     by = _author(session, offer.pending_by)
     offer.pending_mark = offer.pending_at = offer.pending_by = offer.pending_until = None
-    set_mark(session, order, offer, status=status, at=at, by=by, now=now, pending_until=iso(until))
+    set_mark(session, order, offer, status=status, at=at, by=by, now=now, pending_until=_iso(until))

@@ -116,20 +116,8 @@ def mark_all_arrived(
     anyone marked meanwhile is left as they are."""
     order = get_order(session, order_id, actor=actor, lock=True)
     marks.check_open(order)
-    offers = list(
-        session.scalars(
-            locked(
-                select(Offer)
-                .where(
-                    Offer.order_id == order.id,
-                    Offer.status == "booked",
-                    Offer.attendance.is_(None),
-                    Offer.pending_mark.is_(None),
-                    Offer.worker_id.in_(worker_ids),
-                )
-                .order_by(Offer.worker_id)
-            )
-        )
+    offers = _unmarked(
+        session, order, Offer.pending_mark.is_(None), Offer.worker_id.in_(worker_ids)
     )
     for offer in offers:
         at = offer.checked_in_at or now
@@ -138,13 +126,11 @@ def mark_all_arrived(
     return offers
 
 
-def _unmarked(session: Session, order: Order, *, checked_in_too: bool = True) -> list[Offer]:
-    """Booked and unmarked; the sweep leaves out those who checked in by link (on site,
-    awaiting the foreman), the close does not (the foreman saw them in the summary)."""
-    # The sweep leaves a pending no-show to its own settling (and its undo window).
-    waiting = (
-        [] if checked_in_too else [Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None)]
-    )
+def _unmarked(session: Session, order: Order, *narrower) -> list[Offer]:
+    """Booked and unmarked, locked in worker order, narrowed by any further conditions: the
+    sweep leaves out those who checked in by link (on site, awaiting the foreman) and those
+    with a mark pending (its own window settles it), the close takes everyone (the foreman
+    saw them in the summary)."""
     return list(
         session.scalars(
             locked(
@@ -153,7 +139,7 @@ def _unmarked(session: Session, order: Order, *, checked_in_too: bool = True) ->
                     Offer.order_id == order.id,
                     Offer.status == "booked",
                     Offer.attendance.is_(None),
-                    *waiting,
+                    *narrower,
                 )
                 .order_by(Offer.worker_id)  # then their worker rows, in this order too
             )
@@ -195,7 +181,7 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     branch = session.get(Branch, order.branch_id)
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
-    offers = _unmarked(session, order, checked_in_too=False)
+    offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
     for offer in offers:
         marks.set_mark(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
     return len(offers)
