@@ -62,6 +62,10 @@ WORDS = {
     "foreman_timesheet_title": ("Табель: заказ {code}", "Timesheet: order {code}"),
     "foreman_counts": ("Отметки", "Marks"),
     "foreman_unmarked": ("Не отмечены", "Not marked"),
+    "foreman_pending_count": (
+        "Ждут отмены (при закрытии вступят в силу)",
+        "Waiting for an undo (they count at the close)",
+    ),
     "foreman_will_no_show": (
         "Не отмечены: при закрытии станут неявками",
         "Not marked: they become no-shows at the close",

@@ -206,3 +206,21 @@ def test_no_window_means_the_mark_counts_at_once(client, session, shift):
     assert "Отменить отметку" not in card and "Не пришёл" in card
     entries, texts = _punishments(session, worker)
     assert entries == 1 and "penalty" in texts
+
+
+def test_the_close_summary_counts_the_marks_waiting_and_the_close_applies_them(
+    client, session, shift
+):
+    order, worker = shift["order"], shift["workers"][0]
+    sign_in(client, shift["foreman"])
+    _post(client, order, "mark", worker, status="no_show")
+    summary = client.get(f"/console/foreman/orders/{order.id}/close?lang=en").text
+    assert re.search(r"<dt>Waiting for an undo \(they count at the close\)</dt><dd>1</dd>", summary)
+    assert re.search(r"<dt>Not marked</dt><dd>2</dd>", summary)
+    assert _punishments(session, worker) == (0, [])  # the preview wrote nothing
+    closed = client.post(
+        f"/console/foreman/orders/{order.id}/close", data={"csrf": csrf_of(client), "end": "now"}
+    )
+    assert closed.status_code == 200
+    entries, texts = _punishments(session, worker)
+    assert entries == 1 and texts.count("penalty") == 1
