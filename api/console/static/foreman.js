@@ -11,7 +11,10 @@
 
   function tick() {
     document.querySelectorAll("time.countdown[data-left]").forEach(function (el) {
-      if (!shown.has(el)) shown.set(el, Date.now());
+      if (!shown.has(el)) {
+        shown.set(el, Date.now());
+        el.dataset.left0 = el.dataset.left; // as the server drew it
+      }
       var left = Number(el.dataset.left) - Math.floor((Date.now() - shown.get(el)) / 1000);
       if (left > 0) {
         el.textContent = format(left);
@@ -22,11 +25,13 @@
       var card = el.closest("li.worker");
       var undo = card && card.querySelector("button.undo");
       if (undo) undo.disabled = true;
-      // The settle job runs a second after the window: ask a little later.
+      // The settle job runs a second after the window: ask a little later; if the card came
+      // back still waiting (the job lost, the minute's sweep to come), ask less often.
+      var again = el.dataset.left0 === "0" ? 15000 : 3000;
       if (card && window.htmx && el.dataset.row) {
         setTimeout(function () {
           window.htmx.ajax("GET", el.dataset.row, { target: "#" + card.id, swap: "outerHTML" });
-        }, 3000);
+        }, again);
       }
     });
   }

@@ -224,3 +224,20 @@ def test_the_close_summary_counts_the_marks_waiting_and_the_close_applies_them(
     assert closed.status_code == 200
     entries, texts = _punishments(session, worker)
     assert entries == 1 and texts.count("penalty") == 1
+
+
+def test_a_mark_past_its_window_but_not_yet_applied_offers_no_undo(client, session, shift):
+    order, worker = shift["order"], shift["workers"][0]
+    sign_in(client, shift["foreman"])
+    _post(client, order, "mark", worker, status="no_show")
+    offer = shift["offers"][0]
+    session.refresh(offer)
+    offer.pending_until = now() - timedelta(seconds=1)  # the job is late
+    session.flush()
+    card = client.get(
+        f"/console/foreman/orders/{order.id}/workers/{worker.id}?lang=en",
+        headers=htmx_headers(client),
+    ).text
+    assert "the time to undo is over: the mark counts" in card and 'data-left="0"' in card
+    assert f'id="w-{order.id}-{worker.id}-undo"' not in card  # it would be refused now
+    assert 'name="status"' not in card
