@@ -21,6 +21,10 @@ class AttendanceIn(Body):
     )
 
 
+class UndoIn(Body):
+    worker_id: Id
+
+
 class TimesheetLineOut(BaseModel):
     worker_id: int
     full_name: str | None  # None: a worker the reader may not see

@@ -39,6 +39,9 @@ class RosterLine(BaseModel):
     attendance: str | None = None
     arrived_at: datetime | None = None
     left_at: datetime | None = None
+    # A punishing mark inside its undo window: it counts at pending_until unless undone.
+    pending_mark: str | None = None
+    pending_until: datetime | None = None
 
     @classmethod
     def of(cls, offer: Offer) -> "RosterLine":
@@ -48,6 +51,8 @@ class RosterLine(BaseModel):
             attendance=offer.attendance,
             arrived_at=offer.arrived_at,
             left_at=offer.left_at,
+            pending_mark=offer.pending_mark,
+            pending_until=offer.pending_until,
         )
 
 

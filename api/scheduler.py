@@ -12,6 +12,7 @@ from core.heartbeat import heartbeat
 from core.settings import get_settings
 from dispatch.tasks import (
     before_shift,
+    marks_due,
     no_show_sweep,
     no_show_window_passed,
     reconcile,
@@ -22,7 +23,8 @@ log = logging.getLogger("brigada.scheduler")
 
 # (job, every seconds): the heartbeat proves the pipeline; the reconciler re-enqueues overdue
 # waves and stuck SMS, so a lost job delays work by a minute or so; a no-show that has left
-# the strike window gives the worker's rating back within a minute.
+# the strike window gives the worker's rating back within a minute; a foreman's pending mark
+# that its delayed job missed counts within a minute of its undo window's end.
 PERIODIC = (
     (heartbeat, 30),
     (reconcile, 60),
@@ -30,6 +32,7 @@ PERIODIC = (
     (before_shift, 60),
     (no_show_sweep, 60),
     (no_show_window_passed, 60),
+    (marks_due, 60),
 )
 
 

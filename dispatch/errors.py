@@ -306,6 +306,18 @@ class NotCheckedIn(Conflict):
     code = "not_checked_in"
 
 
+class NothingToUndo(Conflict):
+    """An undo with no pending mark: never made, already undone or replaced by another mark."""
+
+    code = "nothing_to_undo"
+
+
+class UndoTooLate(Conflict):
+    """An undo after the branch's undo window: the mark counts; correct it instead."""
+
+    code = "undo_too_late"
+
+
 # -- the ledger -----------------------------------------------------------------------------
 
 

@@ -77,6 +77,7 @@ class Branch(Timestamped, Base):
     late_fine_per_min: Mapped[Decimal] = mapped_column(Numeric(8, 2), nullable=False)
     no_show_fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     show_up_pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    undo_window_s: Mapped[int] = mapped_column(Integer, nullable=False)
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -208,6 +209,9 @@ class Order(Timestamped, Base):
 
 
 ATTENDANCE = ("arrived", "left_early", "no_show", "released")
+# Marks that punish (a penalty text, a fine, a suspension): a person's such mark waits out
+# the branch's undo_window_s as pending before it counts (dispatch/onsite.py).
+PUNISHING = ("no_show", "left_early")
 
 
 class Offer(Timestamped, Base):
@@ -223,6 +227,18 @@ class Offer(Timestamped, Base):
         Index("ix_offers_booked_order", "order_id", postgresql_where=text("status = 'booked'")),
         CheckConstraint(f"attendance IN {ATTENDANCE}", name="attendance"),
         CheckConstraint("attendance IS NULL OR status = 'booked'", name="attendance_booked"),
+        CheckConstraint(f"pending_mark IN {PUNISHING}", name="pending_mark"),
+        CheckConstraint(
+            "(pending_mark IS NULL) = (pending_until IS NULL)"
+            " AND (pending_mark IS NULL) = (pending_at IS NULL)",
+            name="pending_whole",
+        ),
+        # The settle sweep's look-up of pending marks whose undo window is over.
+        Index(
+            "ix_offers_pending_until",
+            "pending_until",
+            postgresql_where=text("pending_until IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -252,3 +268,9 @@ class Offer(Timestamped, Base):
     attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checkin_distance_m: Mapped[float | None] = mapped_column(Float)
+    # A punishing mark inside its undo window: not yet the attendance, nothing texted or
+    # fined; at pending_until it is applied (by whom, at what time) unless undone first.
+    pending_mark: Mapped[str | None] = mapped_column(String(12))
+    pending_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pending_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pending_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

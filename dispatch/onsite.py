@@ -4,11 +4,15 @@ A mark decides the automatic penalties of that worker on that order (late, no-sh
 early); a corrected mark reverses what no longer applies and adds what now does, so the
 ledger always matches the final marks. Locks: order, then offer, then ledger entry, then
 worker (as everywhere in dispatch).
+
+A person's punishing mark (no-show, left early) is first held as pending on the offer for the
+branch's undo_window_s: nothing is texted, fined or suspended, and an undo drops it without a
+trace in the ledger. Once the window is over it is applied exactly once, by a delayed job or
+the minute's sweep of due pending marks (settle_pending), whichever comes first; a close
+applies those still pending at once.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -16,198 +20,21 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch import record, timesheets
+from dispatch import marks, timesheets
 from dispatch.enums import NOT_CLOSED
 from dispatch.errors import (
-    ArrivalAfterEnd,
-    ArrivalTooEarly,
-    AttendanceFinal,
     EndNotChosen,
-    LeftBeforeArrival,
-    MarkInFuture,
-    NoArrival,
-    NotBooked,
     NotCheckedIn,
-    OrderCancelled,
+    NothingToUndo,
     ShiftNotStarted,
+    UndoTooLate,
     UnknownEnd,
     UnknownMark,
 )
-from dispatch.models import ATTENDANCE, Branch, Offer, Order
+from dispatch.models import ATTENDANCE, PUNISHING, Branch, Offer, Order
 from dispatch.orders import get_order, visible_orders
-from rating import policy
-from rating import service as ledger
 
-EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
-# What marks produce on their own (compensation: a released extra's show-up pay).
-MARKED_KINDS = ("late", "no_show", "left_early", "compensation")
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
-
-
-def _check_open(order: Order) -> None:
-    if order.status == "cancelled":
-        raise OrderCancelled(f"order {order.code} is cancelled")
-    if order.closed_at is not None:
-        raise AttendanceFinal(f"order {order.code} is closed: its attendance is final")
-
-
-def _booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
-    offer = session.scalars(
-        locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
-    ).one_or_none()
-    if offer is None or offer.status != "booked":
-        raise NotBooked(f"worker {worker_id} is not booked on order {order.code}")
-    return offer
-
-
-def _check_time(order: Order, offer: Offer, status: str, at: datetime, now: datetime) -> None:
-    if at > now:
-        raise MarkInFuture("at", "is in the future")
-    if status == "no_show":
-        if now < order.starts_at:
-            raise ShiftNotStarted(f"order {order.code} has not started: nobody is a no-show yet")
-        return
-    if at < order.starts_at - EARLIEST_ARRIVAL:
-        raise ArrivalTooEarly("at", f"is more than {EARLIEST_ARRIVAL} before the start")
-    if at > order.ends_at:
-        raise ArrivalAfterEnd("at", "is after the end of the shift")
-    if status == "left_early":
-        if offer.arrived_at is None:
-            raise NoArrival(f"worker {offer.worker_id} has no arrival to leave from: mark it first")
-        if at < offer.arrived_at:
-            raise LeftBeforeArrival("at", "is before the worker's arrival")
-
-
-@dataclass(frozen=True)
-class Due:
-    """An automatic ledger entry the marks call for."""
-
-    kind: str
-    points: int
-    fine: Decimal
-    payout: Decimal
-    reason: str
-
-    @property
-    def key(self) -> tuple:
-        return (self.kind, self.points, policy.money(self.fine), policy.money(self.payout))
-
-
-def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
-    zero = Decimal("0")
-    if offer.attendance == "no_show":
-        return [Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, "did not come")]
-    if offer.attendance == "released":  # came but not needed: show-up pay, no penalty
-        return [Due("compensation", 0, zero, branch.show_up_pay, "released on site")]
-    if offer.attendance not in ("arrived", "left_early"):
-        return []
-    due = []
-    lateness = policy.judge_arrival(
-        offer.arrived_at,
-        order.starts_at,
-        grace_min=branch.late_grace_min,
-        as_no_show_min=branch.late_as_no_show_min,
-        late_fine_per_min=branch.late_fine_per_min,
-    )
-    came = f"arrived {lateness.minutes_late} min after the start"
-    if lateness.kind == "late":
-        due.append(Due("late", lateness.points, lateness.fine, zero, came))
-    elif lateness.kind == "no_show":
-        more = f"{came}, more than {branch.late_as_no_show_min} min: counts as a no-show"
-        due.append(Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, more))
-    if offer.attendance == "left_early":
-        left = f"left {int((order.ends_at - offer.left_at).total_seconds() // 60)} min early"
-        due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
-    return due
-
-
-def _key(event) -> tuple:
-    return (event.kind, event.points, event.fine, event.payout)
-
-
-def _settle_entries(
-    session: Session, order: Order, offer: Offer, branch: Branch, by: Actor, now: datetime
-) -> None:
-    """Make the worker's automatic entries on this order match the marks."""
-    due = {d.key: d for d in _entries_due(order, offer, branch)}
-    for waived in ledger.waived_events(session, offer.worker_id, order.id):
-        due.pop(_key(waived), None)  # a dispatcher's word stands
-    for event in ledger.active_events(session, offer.worker_id, order.id):
-        if event.kind not in MARKED_KINDS:
-            continue
-        if _key(event) in due:
-            del due[_key(event)]  # still right: kept as it is
-            continue
-        event = ledger.get_event(session, event.id, lock=True)
-        # The correction's author answers for it in the ledger and the audit log.
-        record.withdraw(
-            session, event, order, reason="attendance corrected", now=now, actor=by, by_rule=True
-        )
-    for entry in due.values():
-        if entry.kind == "compensation":
-            record.compensate(
-                session, order, offer.worker_id, reason=entry.reason, text="show_up_pay"
-            )
-        else:
-            record.penalise(
-                session,
-                order,
-                offer.worker_id,
-                kind=entry.kind,
-                points=entry.points,
-                fine=entry.fine,
-                reason=entry.reason,
-            )
-    record.refresh_worker(session, offer.worker_id, now)
-
-
-def _apply(
-    session: Session,
-    order: Order,
-    offer: Offer,
-    *,
-    status: str,
-    at: datetime,
-    by: Actor,
-    now: datetime,
-) -> bool:
-    """Set one mark; False when it was already exactly so."""
-    before = (offer.attendance, offer.arrived_at, offer.left_at)
-    if status in ("arrived", "released"):
-        offer.arrived_at, offer.left_at = at, None
-    elif status == "left_early":
-        offer.left_at = at
-    else:  # no_show
-        offer.arrived_at = offer.left_at = None
-    offer.attendance = status
-    if (offer.attendance, offer.arrived_at, offer.left_at) == before:
-        return False
-    offer.attendance_by = by.user_id
-    if order.status in NOT_CLOSED and now >= order.starts_at:  # early arrivals: still filling
-        order.status = "in_progress"
-    session.flush()
-    audit.log(
-        session,
-        by,
-        "attendance.mark",
-        "offer",
-        [offer.id],
-        order.branch_id,
-        order_id=order.id,
-        worker_id=offer.worker_id,
-        before={"attendance": before[0], "arrived_at": _iso(before[1]), "left_at": _iso(before[2])},
-        after={
-            "attendance": status,
-            "arrived_at": _iso(offer.arrived_at),
-            "left_at": _iso(offer.left_at),
-        },
-    )
-    _settle_entries(session, order, offer, session.get(Branch, order.branch_id), by, now)
-    return True
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def mark_attendance(
@@ -225,17 +52,85 @@ def mark_attendance(
         raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
     at = at or now
     order = get_order(session, order_id, actor=actor, lock=True)
-    _check_open(order)
-    offer = _booked_offer(session, order, worker_id)
-    _check_time(order, offer, status, at, now)
-    _apply(session, order, offer, status=status, at=at, by=actor, now=now)
+    marks.check_open(order)
+    offer = marks.booked_offer(session, order, worker_id)
+    marks.check_time(order, offer, status, at, now)
+    window_s = session.get(Branch, order.branch_id).undo_window_s
+    if status in PUNISHING and window_s > 0 and actor.user_id is not None:
+        marks.hold_pending(
+            session, order, offer, status=status, at=at, by=actor, now=now, window_s=window_s
+        )
+    else:
+        marks.set_mark(session, order, offer, status=status, at=at, by=actor, now=now)
     return offer
 
 
-def _unmarked(session: Session, order: Order, *, checked_in_too: bool = True) -> list[Offer]:
-    """Booked and unmarked; the sweep leaves out those who checked in by link (on site,
-    awaiting the foreman), the close does not (the foreman saw them in the summary)."""
-    waiting = [] if checked_in_too else [Offer.checked_in_at.is_(None)]
+def undo_mark(
+    session: Session, order_id: int, *, actor: Actor, worker_id: int, now: datetime
+) -> Offer:
+    """Drop a pending mark inside its window: nothing was texted, fined or suspended, and
+    nothing will be. After the window the mark counts (correct it with another mark)."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    offer = marks.booked_offer(session, order, worker_id)
+    if offer.pending_mark is None:
+        raise NothingToUndo(f"worker {worker_id} has no mark waiting on order {order.code}")
+    if now >= offer.pending_until:
+        raise UndoTooLate(f"the undo window of worker {worker_id}'s mark is over")
+    marks.drop_pending(session, order, offer, actor, why="undone")
+    return offer
+
+
+def pending_due(session: Session, now: datetime) -> list[int]:
+    """Offers whose pending mark's window is over: what the settle sweep applies."""
+    return list(
+        session.scalars(
+            select(Offer.id).where(Offer.pending_until <= now).order_by(Offer.pending_until)
+        )
+    )
+
+
+def settle_pending(session: Session, offer_id: int, now: datetime) -> bool:
+    """Apply one pending mark whose window is over, exactly once: the order's and the offer's
+    row locks decide a race with an undo, another mark, a close or a second job; whoever comes
+    second finds nothing pending. True when this call applied it."""
+    order_id = session.scalar(select(Offer.order_id).where(Offer.id == offer_id))
+    if order_id is None:
+        return False
+    order = session.scalars(locked(select(Order).where(Order.id == order_id))).one()
+    offer = session.scalars(locked(select(Offer).where(Offer.id == offer_id))).one()
+    if offer.pending_mark is None or offer.pending_until > now:
+        return False  # undone, replaced, already applied, or its window still open
+    if order.closed_at is not None or order.status == "cancelled" or offer.status != "booked":
+        marks.drop_pending(session, order, offer, SYSTEM, why="order_closed")
+        return False
+    marks.apply_pending(session, order, offer, now)
+    return True
+
+
+def mark_all_arrived(
+    session: Session, order_id: int, *, actor: Actor, worker_ids: list[int], now: datetime
+) -> list[Offer]:
+    """A crew that came together: each of these workers still unmarked (and with no mark
+    pending) is marked arrived, at the time of their link check-in if they made one, else now;
+    anyone marked meanwhile is left as they are."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    offers = _unmarked(
+        session, order, Offer.pending_mark.is_(None), Offer.worker_id.in_(worker_ids)
+    )
+    for offer in offers:
+        at = offer.checked_in_at or now
+        marks.check_time(order, offer, "arrived", at, now)
+        marks.set_mark(session, order, offer, status="arrived", at=at, by=actor, now=now, crew=True)
+    return offers
+
+
+def _unmarked(session: Session, order: Order, *narrower) -> list[Offer]:
+    """Booked and unmarked, locked in worker order, narrowed by any further conditions: the
+    sweep leaves out those who checked in by link (on site, awaiting the foreman) and those
+    with a mark pending (its own window settles it), the close takes everyone (the foreman
+    saw them in the summary)."""
     return list(
         session.scalars(
             locked(
@@ -244,7 +139,7 @@ def _unmarked(session: Session, order: Order, *, checked_in_too: bool = True) ->
                     Offer.order_id == order.id,
                     Offer.status == "booked",
                     Offer.attendance.is_(None),
-                    *waiting,
+                    *narrower,
                 )
                 .order_by(Offer.worker_id)  # then their worker rows, in this order too
             )
@@ -260,6 +155,7 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
         Offer.status == "booked",
         Offer.attendance.is_(None),
         Offer.checked_in_at.is_(None),
+        Offer.pending_mark.is_(None),
     )
     return list(
         session.scalars(
@@ -285,9 +181,9 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     branch = session.get(Branch, order.branch_id)
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
-    offers = _unmarked(session, order, checked_in_too=False)
+    offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
     for offer in offers:
-        _apply(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
+        marks.set_mark(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
     return len(offers)
 
 
@@ -312,12 +208,19 @@ def close_shift(
     """End the shift: unmarked booked workers become no-shows; marks are final from here;
     hours run to the chosen end of work (end_of_work)."""
     order = get_order(session, order_id, actor=actor, lock=True)
-    _check_open(order)
+    marks.check_open(order)
     if now < order.starts_at:
         raise ShiftNotStarted(f"order {order.code} has not started yet")
     ended = end_of_work(order, end, now)
+    pending = locked(
+        select(Offer)
+        .where(Offer.order_id == order.id, Offer.pending_mark.is_not(None))
+        .order_by(Offer.worker_id)
+    )
+    for offer in session.scalars(pending):  # the close is the foreman's last word: they count
+        marks.apply_pending(session, order, offer, now)
     for offer in _unmarked(session, order):
-        _apply(session, order, offer, status="no_show", at=now, by=actor, now=now)
+        marks.set_mark(session, order, offer, status="no_show", at=now, by=actor, now=now)
     order.closed_at, order.status, order.next_wave_at = now, "completed", None
     order.work_ended_at = ended
     session.flush()
@@ -354,13 +257,13 @@ def confirm_check_in(
 ) -> Offer:
     """The foreman confirms a worker's link check-in: arrived at the time of the check-in."""
     order = get_order(session, order_id, actor=actor, lock=True)
-    _check_open(order)
-    offer = _booked_offer(session, order, worker_id)
+    marks.check_open(order)
+    offer = marks.booked_offer(session, order, worker_id)
     if offer.checked_in_at is None:
         raise NotCheckedIn(f"worker {worker_id} has not checked in by link")
     at = offer.checked_in_at
-    _check_time(order, offer, "arrived", at, now)
-    _apply(session, order, offer, status="arrived", at=at, by=actor, now=now)
+    marks.check_time(order, offer, "arrived", at, now)
+    marks.set_mark(session, order, offer, status="arrived", at=at, by=actor, now=now)
     return offer
 
 

@@ -68,6 +68,14 @@ KNOBS: dict[str, Knob] = {
         Decimal("100000"),
         doc="paid to a worker released on site or booked on an order the client cancels late",
     ),
+    "undo_window_s": Knob(
+        int,
+        120,
+        0,
+        900,
+        doc="a foreman's punishing mark (no-show, left early) waits this long for an undo "
+        "before it is texted, fined or suspends (0: at once)",
+    ),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
     "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),

@@ -49,6 +49,7 @@ def refresh_worker(session: Session, worker_id: int, now: datetime) -> ledger.Re
     branch's strike policy (one worker, one standing, wherever the shifts were)."""
     worker = session.scalars(locked(select(Worker).where(Worker.id == worker_id))).one()
     home = session.get(Branch, worker.branch_id)
+    was_suspended = _suspended(worker.suspended_until, now)
     refreshed = ledger.refresh(
         session,
         worker,
@@ -71,7 +72,15 @@ def refresh_worker(session: Session, worker_id: int, now: datetime) -> ledger.Re
             why=refreshed.standing.suspended_by,
             strikes=refreshed.standing.strikes,
         )
+    elif was_suspended and not _suspended(refreshed.standing.suspended_until, now):
+        # A corrected mark or a reversal took away what suspended them: they may work again.
+        tell(session, worker, "suspension_lifted")
+        audit.log(session, SYSTEM, "worker.unsuspend", "worker", [worker.id], worker.branch_id)
     return refreshed
+
+
+def _suspended(until: datetime | None, now: datetime) -> bool:
+    return until is not None and until > now
 
 
 def past_no_show_window(session: Session, now: datetime) -> list[int]:

@@ -20,7 +20,7 @@ from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
-from dispatch import onsite, shortage, timesheets
+from dispatch import marks, onsite, shortage, timesheets
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import get_order
 from dispatch.privacy import ShownWorker, Sight, show_workers
@@ -53,11 +53,15 @@ class Row:
     checkin_m: int | None
     closed: bool
     error: str | None = None
+    pending: str | None = None  # a punishing mark inside its undo window
+    pending_until: str | None = None  # its deadline, ISO (the page counts down to it)
+    pending_left_s: int = 0
+    next_marks: tuple[str, ...] = ()  # the marks valid from the current one
 
     @property
     def awaiting(self) -> bool:
         """Checked in by link, not yet marked by the foreman."""
-        return self.checked_in is not None and self.attendance is None
+        return self.checked_in is not None and self.attendance is None and self.pending is None
 
 
 @dataclass(frozen=True)
@@ -75,13 +79,34 @@ class Shift:
 
     @property
     def counts(self) -> dict[str, int]:
-        marks = Counter(row.attendance for row in self.rows)
-        return {
-            "booked": len(self.rows),
-            "came": marks["arrived"] + marks["left_early"] + marks["released"],
-            "unmarked": marks[None],
-            **{mark: marks[mark] for mark in MARKS},
-        }
+        return tally([(row.attendance, row.pending) for row in self.rows])
+
+    @property
+    def crew(self) -> list[Row]:
+        """Who "all arrived" would mark: unmarked, nothing pending."""
+        return [row for row in self.rows if row.attendance is None and row.pending is None]
+
+
+def tally(marked: list[tuple[str | None, str | None]]) -> dict[str, int]:
+    """The counters of a shift from each booked worker's (attendance, pending mark)."""
+    counted = Counter(attendance for attendance, _ in marked)
+    return {
+        "booked": len(marked),
+        "came": counted["arrived"] + counted["left_early"] + counted["released"],
+        "unmarked": sum(1 for attendance, pending in marked if attendance is None and not pending),
+        "pending": sum(1 for _, pending in marked if pending),
+        **{mark: counted[mark] for mark in MARKS},
+    }
+
+
+def _tally_of(session: Session, order: Order) -> dict[str, int]:
+    """The counters alone (no names: no worker read), for the answer to a tap."""
+    rows = session.execute(
+        select(Offer.attendance, Offer.pending_mark).where(
+            Offer.order_id == order.id, Offer.status == "booked"
+        )
+    ).all()
+    return tally([tuple(row) for row in rows])
 
 
 def _hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
@@ -93,6 +118,7 @@ def _row(
     branch: Branch,
     offer: Offer,
     shown: ShownWorker,
+    at: datetime,
     error: str | None = None,
 ) -> Row:
     zone = ZoneInfo(branch.timezone)
@@ -122,7 +148,15 @@ def _row(
         checkin_m=None if offer.checkin_distance_m is None else round(offer.checkin_distance_m),
         closed=order.closed_at is not None or order.status == "cancelled",
         error=error,
+        pending=offer.pending_mark,
+        pending_until=offer.pending_until.isoformat() if offer.pending_until else None,
+        pending_left_s=_left_s(offer.pending_until, at),
+        next_marks=marks.next_marks(offer.attendance, started=at >= order.starts_at),
     )
+
+
+def _left_s(until: datetime | None, at: datetime) -> int:
+    return max(0, math.ceil((until - at).total_seconds())) if until else 0
 
 
 def _nobody(order: Order, worker_id: int, error: str | None) -> Row:
@@ -185,7 +219,7 @@ def _shift(
         booked = _booked(session, [order.id])
     if people is None:
         people = _people(session, actor, [order.id], booked)
-    rows = [_row(order, branch, offer, people[w.id]) for offer, w in booked]
+    rows = [_row(order, branch, offer, people[w.id], at) for offer, w in booked]
     return Shift(
         order=order,
         site=session.get(Site, order.site_id),
@@ -265,39 +299,73 @@ def mark(
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
-    """One mark; with `checkin`, the arrival at the time the worker checked in by link."""
+    """One mark; with `checkin`, the arrival at the time the worker checked in by link. A
+    no-show or left-early waits out the branch's undo window (dispatch/onsite.py)."""
+
+    def act(order: Order, at: datetime) -> None:
+        if checkin:
+            onsite.confirm_check_in(session, order.id, actor=actor, worker_id=worker_id, now=at)
+        else:
+            onsite.mark_attendance(
+                session,
+                order.id,
+                actor=actor,
+                worker_id=worker_id,
+                status=status,
+                at=None,
+                now=at,
+            )
+
+    return _tap(request, session, actor, order_id, worker_id, act)
+
+
+@router.post("/foreman/orders/{order_id}/undo", dependencies=[Depends(csrf_checked)])
+def undo(
+    request: Request,
+    order_id: IdPath,
+    worker_id: int = Form(ge=1, le=MAX_ID),
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """Take back a mark inside its undo window: nothing was or will be texted for it."""
+
+    def act(order: Order, at: datetime) -> None:
+        onsite.undo_mark(session, order.id, actor=actor, worker_id=worker_id, now=at)
+
+    return _tap(request, session, actor, order_id, worker_id, act)
+
+
+@router.get("/foreman/orders/{order_id}/workers/{worker_id}")
+def worker_row(
+    request: Request,
+    order_id: IdPath,
+    worker_id: IdPath,
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """One worker's card as it stands (the page asks once a pending mark's window is over)."""
+    limit_worker_reads(request, actor)  # a name and a phone: a worker read
+    order = get_order(session, order_id, actor=actor)  # another's order: 404
+    return _row_answer(request, session, actor, order, worker_id, None, now())
+
+
+def _tap(request: Request, session: Session, actor: Actor, order_id: int, worker_id: int, act):
+    """Do one tap on a worker's card; answer htmx with the card and the shift's counters
+    (swapped in out of band), a plain form with the page."""
     order = get_order(session, order_id, actor=actor)  # another's order: 404
     t = translator(language(request))
     at = now()
     error, code = None, 200
     try:
-        with session.begin_nested():  # a refused mark writes nothing
-            if checkin:
-                onsite.confirm_check_in(session, order.id, actor=actor, worker_id=worker_id, now=at)
-            else:
-                onsite.mark_attendance(
-                    session,
-                    order.id,
-                    actor=actor,
-                    worker_id=worker_id,
-                    status=status,
-                    at=None,
-                    now=at,
-                )
+        with session.begin_nested():  # a refused tap writes nothing
+            act(order, at)
     except (Conflict, InvalidInput) as exc:
         code = 422 if isinstance(exc, InvalidInput) else 409
         session.refresh(order)
         error = _explain(exc, t, MARK_WORDS)
-    htmx = request.headers.get("HX-Request") == "true"
-    if htmx:  # only the worker's row; htmx swaps 2xx answers only, so the alert comes as 200
-        found = _booked(session, [order.id], worker_id)
-        if found:
-            offer, worker = found[0]
-            shown = _people(session, actor, [order.id], found)[worker.id]
-            row = _row(order, session.get(Branch, order.branch_id), offer, shown, error)
-        else:
-            row = _nobody(order, worker_id, error)
-        return render(request, "foreman_row.html", {"row": row, "marks": MARKS}, actor=actor)
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps 2xx answers only, so a refusal comes as 200 with its alert in the card
+        return _row_answer(request, session, actor, order, worker_id, error, at)
     if error is None:
         return RedirectResponse(f"{PREFIX}/foreman#w-{order.id}-{worker_id}", status_code=303)
     shifts = _shifts(session, actor, at)
@@ -309,6 +377,66 @@ def mark(
                 placed = True
     context = {"shifts": shifts, "marks": MARKS, "error": None if placed else error}
     return render(request, "foreman.html", context, actor=actor, status_code=code)
+
+
+def _row_answer(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    order: Order,
+    worker_id: int,
+    error: str | None,
+    at: datetime,
+) -> Response:
+    found = _booked(session, [order.id], worker_id)
+    if found:
+        offer, worker = found[0]
+        shown = _people(session, actor, [order.id], found)[worker.id]
+        row = _row(order, session.get(Branch, order.branch_id), offer, shown, at, error)
+    else:
+        row = _nobody(order, worker_id, error)
+    context = {"row": row, "marks": MARKS, "order": order, "counts": _tally_of(session, order)}
+    return render(request, "foreman_tap.html", context, actor=actor)
+
+
+@router.get("/foreman/orders/{order_id}/arrive-all")
+def arrive_all_check(
+    request: Request,
+    order_id: IdPath,
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """The list "all arrived" would mark, as it stands now, to confirm."""
+    limit_worker_reads(request, actor)  # the crew's names: a worker read
+    order = get_order(session, order_id, actor=actor)
+    shift = _shift(session, order, actor, now(), "today")
+    crew = [] if shift.closed else shift.crew
+    return render(request, "foreman_crew.html", {"shift": shift, "crew": crew}, actor=actor)
+
+
+@router.post("/foreman/orders/{order_id}/arrive-all", dependencies=[Depends(csrf_checked)])
+def arrive_all(
+    request: Request,
+    order_id: IdPath,
+    worker_id: list[int] = Form(default=[]),  # the crew the foreman confirmed, as listed
+    actor: Actor = Depends(staff(*ROLES)),
+    session: Session = DB,
+) -> Response:
+    """A crew that came together, after the foreman confirmed the list: each of them still
+    unmarked is marked arrived (anyone marked meanwhile keeps their mark)."""
+    order = get_order(session, order_id, actor=actor)
+    ids = [i for i in worker_id if 1 <= i <= MAX_ID][:500]
+    at = now()
+    try:
+        with session.begin_nested():
+            onsite.mark_all_arrived(session, order.id, actor=actor, worker_ids=ids, now=at)
+    except (Conflict, InvalidInput) as exc:
+        session.refresh(order)
+        error = _explain(exc, translator(language(request)), MARK_WORDS)
+        code = 422 if isinstance(exc, InvalidInput) else 409
+        context = {"shifts": _shifts(session, actor, at), "marks": MARKS, "error": error}
+        return render(request, "foreman.html", context, actor=actor, status_code=code)
+    return RedirectResponse(f"{PREFIX}/foreman#o-{order.id}", status_code=303)
 
 
 def _close_page(

@@ -16,6 +16,7 @@ from api.onsite_schemas import (
     ReviewIn,
     ReviewOut,
     TimesheetOut,
+    UndoIn,
 )
 from api.order_schemas import RosterLine
 from core.clock import now
@@ -50,6 +51,19 @@ def mark_attendance(
         at=body.at,
         now=now(),
     )
+    return RosterLine.of(offer)
+
+
+@router.post("/orders/{order_id}/attendance/undo", response_model=RosterLine, tags=["on site"])
+def undo_attendance(
+    order_id: IdPath,
+    body: UndoIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> RosterLine:
+    """Take back a no-show or left-early mark inside the branch's undo window (409 after it,
+    or with no such mark): nothing was texted, fined or suspended for it."""
+    offer = onsite.undo_mark(session, order_id, actor=actor, worker_id=body.worker_id, now=now())
     return RosterLine.of(offer)
 
 

@@ -120,6 +120,7 @@ MATRIX = {
     ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/cancel"):                       "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/attendance"):                   "ok   own  own  own  401",
+    ("POST", "/orders/{order_id}/attendance/undo"):              "ok   own  own  own  401",
     ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  401",
     ("GET", "/orders/{order_id}/timesheet"):                     "ok   own  own  own  401",
     ("POST", "/orders/{order_id}/reviews"):                      "ok   own  own  own  401",
@@ -269,6 +270,7 @@ def _request(method: str, path: str, t: Things) -> dict:
             "worker_id": t.worker,
             "status": "arrived",
         },
+        ("POST", "/orders/{order_id}/attendance/undo"): {"worker_id": t.worker},
         ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,

@@ -2,7 +2,7 @@
 their reversal, payouts; foremen see their orders only, other branches get 404, and a failed
 request writes nothing."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -48,8 +48,9 @@ def _started_order(session, site, *, headcount=2):
 
 @pytest.fixture
 def shift(session):
-    """A started order with four booked workers, a dispatcher and the site's foreman."""
-    branch = make_branch(session)
+    """A started order with four booked workers, a dispatcher and the site's foreman; marks
+    count at once (no undo window: test_a_no_show_waits_for_its_undo_window has one)."""
+    branch = make_branch(session, undo_window_s=0)
     site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
@@ -646,3 +647,26 @@ def test_nul_characters_and_endless_payout_ranges_are_422_not_500(client, sessio
         assert answer.status_code == 422, answer.text
         assert answer.json()["detail"][0]["loc"] == ["query", "to"]
     assert _counts(session) == before
+
+
+def test_a_no_show_waits_for_its_undo_window_and_an_undo_takes_it_back(client, session, shift):
+    order, (worker, other, *_) = shift["order"], shift["workers"]
+    shift["branch"].undo_window_s = 120
+    session.flush()
+    marked = _mark(client, shift["foreman"], order, worker, "no_show")
+    assert marked.status_code == 200
+    line = marked.json()
+    assert line["attendance"] is None and line["pending_mark"] == "no_show"
+    left = datetime.fromisoformat(line["pending_until"]) - now()
+    assert 115 <= left.total_seconds() <= 121
+    undo = _path(order, "/attendance/undo")
+    undone = client.post(undo, json={"worker_id": worker.id}, headers=shift["foreman"])
+    assert undone.status_code == 200 and undone.json()["pending_mark"] is None
+    again = client.post(undo, json={"worker_id": worker.id}, headers=shift["foreman"])
+    assert again.status_code == 409 and again.json()["code"] == "nothing_to_undo"
+    # Nothing was recorded for it; an arrival counts at once.
+    entries = select(func.count()).select_from(PenaltyEvent)
+    assert session.scalar(entries.where(PenaltyEvent.worker_id == worker.id)) == 0
+    assert _mark(client, shift["foreman"], order, other, "arrived").json()["pending_mark"] is None
+    bad = client.post(undo, json={"worker_id": "x"}, headers=shift["foreman"])
+    assert bad.status_code == 422

@@ -166,6 +166,8 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
             "attendance": None,
             "arrived_at": None,
             "left_at": None,
+            "pending_mark": None,
+            "pending_until": None,
         }
     ]
     assert 0 < state["fill_probability"] < 1

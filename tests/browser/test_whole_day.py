@@ -224,16 +224,17 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     row = f"#w-{order_id}"
     roster.locator(f"{row}-{checks_in}-confirm").click()
     expect(roster.locator(f"{row}-{checks_in}-mark")).to_contain_text("Arrived")
-    for worker_id, status in (
-        (late_a, "arrived"),
-        (late_b, "arrived"),
-        (released, "released"),
-        (absent, "no_show"),
+    for worker_id, status, shown in (
+        (late_a, "arrived", "Arrived"),
+        (late_b, "arrived", "Arrived"),
+        (released, "released", "Released"),
     ):
         roster.locator(f"{row}-{worker_id}-{status}").click()
-        expect(roster.locator(f"{row}-{worker_id}-{status}")).to_have_attribute(
-            "aria-current", "true"
-        )
+        expect(roster.locator(f"{row}-{worker_id}-mark")).to_contain_text(shown)
+        expect(roster.locator(f"{row}-{worker_id}-{status}")).to_have_count(0)  # done: gone
+    # A no-show waits out the branch's undo window (2 min); the close below applies it.
+    roster.locator(f"{row}-{absent}-no_show").click()
+    expect(roster.locator(f"{row}-{absent}-undo")).to_be_visible()
     expect(roster.locator(f"{row}-{late_a}-mark")).to_contain_text("late")
     shots(roster, "foreman-marked")
 

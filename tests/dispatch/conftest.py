@@ -9,7 +9,9 @@ from tests.builders import MOSCOW, make_branch, make_client, make_site, make_use
 
 @pytest.fixture
 def branch(session):
-    return make_branch(session)  # Europe/Moscow, fine 5.00/min, no-show 300.00, show-up 300.00
+    # Europe/Moscow, fine 5.00/min, no-show 300.00, show-up 300.00; marks count at once (no
+    # undo window): tests/dispatch/test_mark_undo.py is about the window.
+    return make_branch(session, undo_window_s=0)
 
 
 @pytest.fixture

@@ -188,6 +188,10 @@ def test_a_no_show_corrected_to_released_lifts_the_suspension(session, shift, di
     assert [e.kind for e in entries(session, worker)] == ["no_show", "reversal", "compensation"]
     assert figures_of(session, worker) == figures_of(session, twin)
     assert worker.suspended_until is None
+    # They are told they may work again, once, in their language (branch wording applies).
+    (lifted,) = texts(session, worker, "suspension_lifted")
+    assert "снова" in lifted.body
+    assert texts(session, twin, "suspension_lifted") == []
 
 
 def test_left_early_needs_an_arrival_and_a_time_after_it(session, shift, dispatcher):

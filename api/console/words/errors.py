@@ -166,6 +166,14 @@ WORDS = {
         "Работник не отмечался: подтверждать нечего.",
         "The worker has not checked in: nothing to confirm.",
     ),
+    "err_nothing_to_undo": (
+        "Отменять нечего: отметка уже снята или заменена.",
+        "Nothing to undo: the mark was already taken back or replaced.",
+    ),
+    "err_undo_too_late": (
+        "Время на отмену вышло: отметка уже действует. Исправьте её другой отметкой.",
+        "The time to undo is over: the mark counts. Correct it with another mark.",
+    ),
     "err_did_not_work": (
         "Этот работник не работал на заказе.",
         "This worker did not work on the order.",
