@@ -27,7 +27,20 @@ class Reply:
 # "let me think"), "буду", emoji such as 👍, and keyboard-layout slips ("lf" for "да").
 WORDS: dict[str, tuple[str, ...]] = {
     "yes": ("да", "da", "yes", "y", "yeah", "yep", "ok", "okay", "ок", "окей", "ага", "конечно"),
-    "no": ("нет", "нету", "неа", "не", "никак", "net", "no", "n", "nope", "cannot", "cant", "unable"),
+    "no": (
+        "нет",
+        "нету",
+        "неа",
+        "не",
+        "никак",
+        "net",
+        "no",
+        "n",
+        "nope",
+        "cannot",
+        "cant",
+        "unable",
+    ),
     # Twilio's opt-out keywords and the Russian ones; CANCEL is under "cancel", see _BARE_CANCEL.
     "stop": (
         "stop",

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from core.settings import get_settings
 from dispatch import checkin
 from dispatch.models import Offer
+from sms import templates
 from sms.models import Message
 from sms.segments import measure
-from sms import templates
 from sms.templates import MAX_BOOKED_SEGMENTS
 from tests.builders import (
     MOSCOW,
