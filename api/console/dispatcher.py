@@ -14,12 +14,13 @@ from api.console.errors import explain, word_key
 from api.console.i18n import translator
 from api.console.web import PREFIX, console_actor, csrf_checked, language, render, staff, start_page
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
+from api.console.words.replies import WORDS as REPLIES_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, orders, registry
+from dispatch import board, eligibility, fill, orders, registry, unclear
 from dispatch.enums import CLOSED
 from dispatch.queries import Candidate
 from geo.points import Point
@@ -30,6 +31,7 @@ OFFICE = staff(*OFFICE_ROLES)
 CANDIDATES_SHOWN = 20
 
 i18n.add(DISPATCHER_WORDS)
+i18n.add(REPLIES_WORDS)
 
 
 def _word(t, prefix: str, value: str | None) -> str:
@@ -67,16 +69,18 @@ def _words(t) -> dict:
 def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     lines = board.board(session, actor=actor, now=now())
     t = translator(language(request))
+    unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
     return {
         "lines": lines,
         "clocks": {line.timezone: _Clock(line.timezone) for line in lines},
         "many_branches": actor.branch_id is None,
-        "digest": _digest(lines, language(request)),
+        "unclear": unclear_replies,
+        "digest": _digest(lines, language(request), unclear_replies),
         **_words(t),
     }
 
 
-def _digest(lines: list[board.BoardLine], lang: str) -> str:
+def _digest(lines: list[board.BoardLine], lang: str, unclear_replies: dict[int, int]) -> str:
     """What the rows show, hashed: the poll sends it back and hears 204 when nothing moved."""
     shown = [
         (
@@ -91,7 +95,8 @@ def _digest(lines: list[board.BoardLine], lang: str) -> str:
         )
         for line in lines
     ]
-    return hashlib.sha256(repr((lang, shown)).encode()).hexdigest()[:16]
+    badges = sorted(unclear_replies.items())
+    return hashlib.sha256(repr((lang, shown, badges)).encode()).hexdigest()[:16]
 
 
 @router.get("/")
@@ -241,6 +246,7 @@ def _order_page(
         "show_candidates": open_order,
         "why": _why(t, session, actor, order, why, at) if open_order else None,
         "can_cancel": open_order and not marked,
+        "unclear": unclear.unclear_by_order(session, [order.id]),
         "cancel_error": cancel_error,
         "reason": reason,
         **_words(t),
