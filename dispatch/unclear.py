@@ -89,7 +89,8 @@ def answer(session: Session, message: Message, worker: Worker) -> str:
     session.flush()
     # The worker's lock makes the count and the reply one step for two texts at once.
     session.scalars(locked(select(Worker.id).where(Worker.id == worker.id))).one()
-    _, tries = unresolved(session, [offer.id])[offer.id]
+    # No entry when an answer came in after this text was stored (a YES the job took first).
+    _, tries = unresolved(session, [offer.id]).get(offer.id, (offer.order_id, 0))
     if tries <= TRIES:
         return _not_understood(session, worker)
     if tries == TRIES + 1:

@@ -280,3 +280,19 @@ def test_unclear_replies_count_per_offer_of_each_order(session, world):
     for body in ("?", "?", "?"):
         reply(session, first, body)  # about the newest: the other order
     assert unclear.unclear_by_order(session, [order.id, other.id]) == {order.id: 2, other.id: 3}
+
+
+def test_an_unclear_text_stored_before_the_answer_that_settled_it_is_not_counted(session, world):
+    """Two texts at once: "да" and "??" are stored, then the job books on "да" first; the
+    "??" it reads next is older than the answer and counts for nothing."""
+    from dispatch import unclear
+
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = offer_to(session, site, [worker])
+    offer = session.scalars(select(Offer).where(Offer.order_id == order.id)).one()
+    offer.answered_at = NOW + timedelta(days=365)  # later than any text stored in this test
+    session.flush()
+    assert reply(session, worker, "??") == "not understood"
+    assert reply(session, worker, "???") == "not understood"
+    assert unclear.unclear_by_order(session, [order.id]) == {}
