@@ -247,6 +247,8 @@ class UserIn(Body):
     password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
     role: Literal["admin", "manager", "dispatcher", "foreman"]
     branch_id: Id | None = None
+    full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None  # a mobile, any form
 
 
 class UserOut(BaseModel):
@@ -257,6 +259,8 @@ class UserOut(BaseModel):
     branch_id: int | None
     active: bool
     password_change_required: bool
+    full_name: str | None = None
+    phone: str | None = None
 
 
 class OneTimePassword(BaseModel):

@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from api.cli import alembic_config  # noqa: E402
 from core.db import get_sessionmaker, make_engine  # noqa: E402
-from dispatch.demo import FIRST, LAST, SKILL_WEIGHTS, ZONES  # noqa: E402
+from dispatch.demo import SKILL_WEIGHTS, ZONES, load_names  # noqa: E402
 from dispatch.policy import DEFAULTS  # noqa: E402
 from dispatch.queries import MATCHER_SQL, find_candidates  # noqa: E402
 from workers.skills import SKILLS  # noqa: E402
@@ -178,13 +178,14 @@ def worker_rows(
 ) -> Iterator[tuple]:
     """COPY rows for the workers table (COPY_COLUMNS); each near a city drawn by population."""
     branch_of = [nearest(city, branches) for city in cities]
+    names = load_names()
     picks = rng.choices(range(len(cities)), weights=[c.population for c in cities], k=count)
     for worker_id, pick in enumerate(picks, start=1):
         lat, lon = scatter(rng, cities[pick])
         vetted, opted_out, status, suspended_until = worker_state(rng)
         yield (
             worker_id,
-            f"{rng.choice(LAST)} {rng.choice(FIRST)}",
+            names.full_name(rng),
             f"+79{worker_id:09d}",
             ewkt(lat, lon),
             worker_skills(rng),

@@ -1,4 +1,5 @@
-"""Automatic replies to a worker's texts (not understood, help, which order, no open offer)
+"""Automatic replies to a worker's texts (not understood, help, which order, no open offer,
+the dispatcher will call)
 are throttled per worker: a few an hour (BRIGADA_SMS_AUTO_REPLIES_PER_HOUR), then silence,
 so a phone that sends junk never runs up an SMS bill. The first reply held back in an hour is
 kept as one "withheld" row in the message log (and the audit log): the dispatcher's note.
@@ -18,7 +19,7 @@ from sms.models import Message
 from sms.segments import measure
 from workers.models import Worker
 
-AUTOMATIC = ("not_understood", "help", "which_order", "no_open_offer")
+AUTOMATIC = ("not_understood", "help", "which_order", "no_open_offer", "unclear_call")
 WINDOW = timedelta(hours=1)
 
 

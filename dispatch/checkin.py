@@ -21,7 +21,7 @@ from core.db import locked
 from core.errors import Conflict, NotFound
 from core.ids import MAX_ID
 from core.tenancy import SYSTEM
-from dispatch.models import Branch, Offer, Order, Site
+from dispatch.models import Branch, Client, Offer, Order, Site, User
 from geo.points import Point
 from geo.queries import distance_m
 from workers.models import Worker
@@ -53,6 +53,14 @@ class CheckInRefused(Conflict):
         self.opens_at = opens_at
 
 
+def address_with_city(address: str, city: str) -> str:
+    """A site's address with its city, the branch's (a branch is a city office, named after
+    it), unless the address names the city already."""
+    if not city or city.casefold() in address.casefold():
+        return address
+    return f"{address}, {city}"
+
+
 @dataclass(frozen=True)
 class Booking:
     """What a check-in link leads to."""
@@ -62,6 +70,12 @@ class Booking:
     site: Site
     branch: Branch
     worker: Worker
+    client: Client
+    foreman: User | None  # the order's, else the site's; None if none or no longer active
+
+    @property
+    def address(self) -> str:
+        return address_with_city(self.site.address, self.branch.name)
 
 
 @dataclass(frozen=True)
@@ -103,12 +117,17 @@ def offer_for_token(session: Session, token: str, *, secret: str) -> Offer:
 def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
     offer = offer_for_token(session, token, secret=secret)
     order = session.get(Order, offer.order_id)
+    site = session.get(Site, order.site_id)
+    foreman_id = order.foreman_id or site.foreman_id
+    foreman = session.get(User, foreman_id) if foreman_id is not None else None
     return Booking(
         offer=offer,
         order=order,
-        site=session.get(Site, order.site_id),
+        site=site,
         branch=session.get(Branch, order.branch_id),
         worker=session.get(Worker, offer.worker_id),
+        client=session.get(Client, order.client_id),
+        foreman=foreman if foreman is not None and foreman.active else None,
     )
 
 

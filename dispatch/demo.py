@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 
 import iuliia
@@ -47,58 +48,6 @@ SKILL_WEIGHTS = {
     "rigger": 2,
     "kitchen_helper": 1,
 }
-FIRST = [
-    "Алексей",
-    "Иван",
-    "Сергей",
-    "Дмитрий",
-    "Андрей",
-    "Михаил",
-    "Николай",
-    "Павел",
-    "Роман",
-    "Олег",
-    "Артём",
-    "Виктор",
-    "Юрий",
-    "Тимур",
-    "Рустам",
-    "Фаррух",
-    "Азамат",
-    "Бахтиёр",
-    "Анна",
-    "Ольга",
-    "Наталья",
-    "Елена",
-    "Мария",
-    "Гульнара",
-]
-LAST = [
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Петров",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-    "Орлов",
-    "Андреев",
-    "Макаров",
-    "Захаров",
-]
 CLIENTS = [
     "Северный склад",
     "ТрансЛогистик",
@@ -149,7 +98,6 @@ class SeedResult:
 
 
 def load_cities() -> list[City]:
-    text = resources.files("dispatch").joinpath("data/cities.csv").read_text("utf-8")
     cities = [
         City(
             name=row["city"],
@@ -157,9 +105,33 @@ def load_cities() -> list[City]:
             utc_offset=int(row["utc_offset"].removeprefix("UTC")),
             center=Point(lat=float(row["lat"]), lon=float(row["lon"])),
         )
-        for row in csv.DictReader(text.splitlines())
+        for row in _rows("cities.csv")
     ]
     return sorted(cities, key=lambda c: -c.population)
+
+
+@dataclass(frozen=True)
+class Names:
+    first: list[tuple[str, str]]  # (first name, its gender: "m" or "f")
+    surnames: dict[str, list[str]]  # gender -> every surname in that gender's form
+
+    def full_name(self, rng: random.Random) -> str:
+        """'Surname First', the surname in the form of the first name's gender."""
+        name, gender = rng.choice(self.first)
+        return f"{rng.choice(self.surnames[gender])} {name}"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("dispatch").joinpath(f"data/{name}").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def load_names() -> Names:
+    first = [(row["name"], row["gender"]) for row in _rows("first_names.csv")]
+    surnames = _rows("surnames.csv")
+    genders = {gender for _, gender in first}
+    return Names(first, {gender: [row[gender] for row in surnames] for gender in genders})
 
 
 def branch_code(city: str) -> str:
@@ -217,12 +189,13 @@ def _phones(rng: random.Random, count: int, session: Session) -> list[str]:
 
 def _worker_rows(rng: random.Random, city: City, branch_id: int, phones: list[str]) -> list[dict]:
     at = now()
+    names = load_names()
     rows = []
     for phone in phones:
         roll = rng.random()
         rows.append(
             {
-                "full_name": f"{rng.choice(LAST)} {rng.choice(FIRST)}",
+                "full_name": names.full_name(rng),
                 "phone": phone,
                 "home": scatter(rng, city).ewkt(),
                 "skills": _skills(rng),
@@ -310,6 +283,9 @@ def seed(
             password=passwords[role],
             role=role,
             branch_id=first_branch.id,
+            # The foreman's name and number are on the workers' check-in pages.
+            full_name=load_names().full_name(rng) if role == "foreman" else None,
+            phone=f"+7916{rng.randrange(10**7):07d}" if role == "foreman" else None,
         )
         result.logins[role] = passwords[role]
         if role == "foreman":  # runs every site of the first branch, so the demo has a roster

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict
-from dispatch import autoreply, fill, messaging
+from dispatch import autoreply, fill, messaging, unclear
 from dispatch.enums import FILLABLE
 from dispatch.errors import BookedElsewhere, OrderClosed
 from dispatch.models import Offer, Order
@@ -48,9 +48,7 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
         return "help" if autoreply.reply(session, worker, "help") else "help withheld"
     if reply.kind in ("yes", "no", "cancel"):
         return _answer(session, message, worker, reply, now)
-    if autoreply.reply(session, worker, "not_understood"):
-        return "not understood"
-    return "not understood, reply withheld"
+    return unclear.answer(session, message, worker)
 
 
 def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Offer, Order]]:
@@ -108,4 +106,6 @@ def _answer(session: Session, message: Message, worker: Worker, reply: Reply, no
         return "order closed"
     if reply.kind != "yes" and before == "booked":
         messaging.notify(session, order, answered, "booking_cancelled")
+    elif reply.kind == "no" and before != answered.status == "declined":  # a plain NO
+        messaging.notify(session, order, answered, "declined")
     return f"{before} -> {answered.status}"

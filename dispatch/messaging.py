@@ -15,6 +15,7 @@ from dispatch.models import Branch, Offer, Order, Site
 from dispatch.privacy import ShownWorker, Sight, show_workers
 from sms import outbox, templates
 from sms.models import Message
+from sms.segments import measure
 from workers.models import Worker
 
 ADDRESS_CHARS = 40  # keeps an offer within two segments
@@ -58,10 +59,10 @@ def notify(
     if deadline is not None:
         zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
         values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
-    if kind == "booked":  # the check-in link, signed for this offer
-        settings = get_settings()
-        values["link"] = checkin.checkin_link(offer, settings.public_url, settings.secret_key)
-    body = _render(session, order.branch_id, kind, worker.language, values)
+    if kind == "booked":
+        body = _booking_text(session, order, offer, worker.language, values)
+    else:
+        body = _render(session, order.branch_id, kind, worker.language, values)
     outbox.queue(
         session,
         kind=kind,
@@ -71,6 +72,20 @@ def notify(
         order_id=order.id,
         offer_id=offer.id,
     )
+
+
+def _booking_text(
+    session: Session, order: Order, offer: Offer, language: str, values: dict[str, str]
+) -> str:
+    """The check-in link, signed for this offer, and the site's whole address when the text
+    keeps within MAX_BOOKED_SEGMENTS; else the link alone (its page shows the address)."""
+    settings = get_settings()
+    values["link"] = checkin.checkin_link(offer, settings.public_url, settings.secret_key)
+    values["address"] = session.get(Site, order.site_id).address
+    body = _render(session, order.branch_id, "booked", language, values)
+    if measure(body).segments <= templates.MAX_BOOKED_SEGMENTS:
+        return body
+    return _render(session, order.branch_id, "booked_link_only", language, values)
 
 
 def withdraw_order_texts(session: Session, order_id: int) -> set[int]:

@@ -107,6 +107,9 @@ class User(Timestamped, Base):
     password_change_required: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=text("false")
     )
+    # How workers know them: a foreman's name and number are on the check-in page.
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(16))
 
 
 class Client(Timestamped, Base):

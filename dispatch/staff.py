@@ -18,6 +18,7 @@ from dispatch.errors import (
     WeakPassword,
 )
 from dispatch.models import ROLES, Branch, User
+from workers.phones import to_e164
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -71,8 +72,14 @@ def create_user(
     role: str,
     branch_code: str | None = None,
     branch_id: int | None = None,
+    full_name: str | None = None,
+    phone: str | None = None,
 ) -> User:
     name = username.strip().lower()
+    full_name = (full_name or "").strip() or None
+    if full_name is not None and len(full_name) > 200:
+        raise InvalidInput("full_name", "full_name must be at most 200 characters")
+    phone = to_e164(phone, field="phone") if phone and phone.strip() else None
     if not name or len(name) > 64:
         raise InvalidInput("username", "username must be 1-64 characters")
     if role not in ROLES:
@@ -90,7 +97,12 @@ def create_user(
     if actor.role != "admin" and (role in ("admin", "manager") or branch_id != actor.branch_id):
         raise Forbidden("managers add dispatchers and foremen of their own branch only")
     user = User(
-        username=name, password_hash=hash_password(password), role=role, branch_id=branch_id
+        username=name,
+        password_hash=hash_password(password),
+        role=role,
+        branch_id=branch_id,
+        full_name=full_name,
+        phone=phone,
     )
     flush_checked(
         session,

@@ -1,8 +1,12 @@
 """Read a worker's SMS reply: an answer word (yes, no, stop...) and, maybe, an order code.
 
-The first word decides, and only the first few words are read. A reply that is not clearly
-one answer is "unknown": the caller asks again, which is cheaper than booking the wrong
-worker or turning away one who wanted the job.
+The first word decides, and only the first few words are read, with one exception: a refusal
+may follow a few words that set it up ("завтра не могу", "sorry, can't"), so a NO is read
+after the lead words of LEADS. YES stays strict: only the first word, and never with a
+refusal anywhere in the text ("да, но не смогу"). "нет проблем" and "no problem" say yes in
+words that start like a no: they are neither ("unknown"), so the worker is asked again. A
+reply that is not clearly one answer is "unknown": the caller asks again, which is cheaper
+than booking the wrong worker or turning away one who wanted the job.
 """
 
 import re
@@ -23,7 +27,20 @@ class Reply:
 # "let me think"), "буду", emoji such as 👍, and keyboard-layout slips ("lf" for "да").
 WORDS: dict[str, tuple[str, ...]] = {
     "yes": ("да", "da", "yes", "y", "yeah", "yep", "ok", "okay", "ок", "окей", "ага", "конечно"),
-    "no": ("нет", "нету", "неа", "не", "net", "no", "n", "nope"),
+    "no": (
+        "нет",
+        "нету",
+        "неа",
+        "не",
+        "никак",
+        "net",
+        "no",
+        "n",
+        "nope",
+        "cannot",
+        "cant",
+        "unable",
+    ),
     # Twilio's opt-out keywords and the Russian ones; CANCEL is under "cancel", see _BARE_CANCEL.
     "stop": (
         "stop",
@@ -45,6 +62,46 @@ WORDS: dict[str, tuple[str, ...]] = {
 SHORTCUTS: dict[str, Kind] = {"1": "yes", "+": "yes", "0": "no", "-": "no"}
 # "не" refuses alone or before one of these; "не знаю", "не вопрос" (= "sure") are not refusals.
 NOT_VERBS = ("могу", "смогу", "буду", "приду", "выйду", "поеду", "успею", "получится", "хочу")
+# English refusals written with "n't" come as two tokens: "can't" is "can" and "t".
+NOT_CONTRACTIONS = ("can", "won", "couldn")
+# "нет проблем", "no problem": a NO word followed by one of these says yes-ish; we ask again.
+NO_BUT_YES = ("проблем", "проблема", "вопросов", "problem", "problems", "prob", "worries")
+# Words that may come before a refusal: when, sorry, and the speaker ("завтра не могу",
+# "к сожалению, не смогу", "у меня не получится", "sorry, can't", "i can't tomorrow").
+# A condition is not among them: "если не смогу, напишу" is not a refusal.
+LEADS = (
+    "завтра",
+    "сегодня",
+    "послезавтра",
+    "утром",
+    "днём",
+    "днем",
+    "вечером",
+    "ночью",
+    "сейчас",
+    "тогда",
+    "я",
+    "к",
+    "сожалению",
+    "извините",
+    "простите",
+    "извиняюсь",
+    "увы",
+    "у",
+    "меня",
+    "sorry",
+    "unfortunately",
+    "sadly",
+    "i",
+    "m",
+    "am",
+    "afraid",
+    "tomorrow",
+    "today",
+    "tonight",
+)
+# Marks of a refusal that no reply with a YES may carry: "да, не смогу", "yes but I can't".
+_NEGATION_MARKS = ("not", "t")
 
 # Twilio opts the number out on a bare CANCEL before we see it, so we agree and call it a stop;
 # with anything after it ("CANCEL 482", "cancel please") it cannot be an opt-out: a booking.
@@ -57,6 +114,7 @@ _TOKEN = re.compile(r"[0-9]+|[^\W_0-9]+|[+-]+")
 _CODE = re.compile(r"[0-9]{3,6}")
 _DASHES = str.maketrans("–—−", "---")
 _WINDOW = 3  # tokens read, codes included: "да, буду 482" is the longest form we expect
+_MAX_LEADS = 3  # lead words read before a refusal: "к сожалению я не смогу"
 _UNKNOWN = Reply("unknown", None)
 
 
@@ -68,11 +126,36 @@ def _key(word: str) -> str:
 _KINDS: dict[str, Kind] = {_key(w): kind for kind, ws in WORDS.items() for w in ws} | SHORTCUTS
 _NE = _key("не")
 _NOT_VERBS = frozenset(map(_key, NOT_VERBS))
+_CONTRACTED = frozenset(NOT_CONTRACTIONS)
+_NO_BUT_YES = frozenset(map(_key, NO_BUT_YES))
+_LEADS = frozenset(map(_key, LEADS))
+_NEGATIONS = frozenset(map(_key, (*_NEGATION_MARKS, *WORDS["no"])))
 _OPPOSITE = {"yes": "no", "no": "yes"}
 
 
 def parse(body: str) -> Reply:
-    tokens = _tokens(body)[:_WINDOW]
+    tokens = _tokens(body)
+    reply = _parse(tokens[:_WINDOW])
+    if reply.kind == "yes" and _refuses(tokens[1:]):
+        return _UNKNOWN
+    if reply.kind != "unknown":
+        return reply
+    leads = 0
+    while leads < min(_MAX_LEADS, len(tokens) - 1) and _key(tokens[leads]) in _LEADS:
+        leads += 1
+    if leads:  # "завтра не могу": after the lead words only a refusal counts
+        after = _parse(tokens[leads : leads + _WINDOW])
+        if after.kind == "no":
+            return after
+    return _UNKNOWN
+
+
+def _refuses(tokens: list[str]) -> bool:
+    """Anything in these words that reads as a refusal: a NO word, "не", "not", "can't"."""
+    return any(_key(t) in _NEGATIONS for t in tokens)
+
+
+def _parse(tokens: list[str]) -> Reply:
     words = [_key(t) for t in tokens if not _CODE.fullmatch(t)]
     codes = {t for t in tokens if _CODE.fullmatch(t)}
     # Two codes ("да 482 483") may mean two orders; a number too short or long for a code
@@ -102,6 +185,10 @@ def _kind(words: list[str], *, bare: bool) -> Kind:
     if first == _BARE_CANCEL and bare:
         return "stop"
     if first == _NE and rest and rest[0] not in _NOT_VERBS:
+        return "unknown"
+    if first in _CONTRACTED and rest[:1] == ["t"]:  # "can't", "won't"
+        return "no"
+    if kind == "no" and rest[:1] and rest[0] in _NO_BUT_YES:  # "нет проблем", "no problem"
         return "unknown"
     # "да нет" is Russian for "not really"; any yes and no together is left to a human.
     if kind in _OPPOSITE and any(_KINDS.get(w) == _OPPOSITE[kind] for w in rest):

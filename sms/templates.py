@@ -37,7 +37,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "ru": {
         "offer": "Работа: {skill}, {date} {start}-{end}, {address}. {pay} р/ч. "
         "Ответ: ДА {code} или НЕТ {code}",
-        "booked": "Вы записаны: заказ {code}, {date} {start}. Отмена: ОТМЕНА {code}. Адрес и отметка: {link}",
+        "booked": "Вы записаны: {date} {start}, {address}. Отмена: ОТМЕНА {code}. Отметка: {link}",
+        "booked_link_only": "Вы записаны: заказ {code}, {date} {start}. Отмена: ОТМЕНА {code}. Адрес и отметка: {link}",
         "standby": "Заказ {code} набран, вы в резерве. Сообщим, если место освободится.",
         "order_cancelled": "Заказ {code} на {date} {start} отменён. Приходить не нужно.",
         "booking_cancelled": "Вы отменили запись на заказ {code}. Ждите новых предложений.",
@@ -48,9 +49,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reminder": "Напоминаем: заказ {code} сегодня в {start}, {address}.",
         "booked_elsewhere": "Вы уже записаны на другой заказ в это время, заказ {code} не взят.",
         "order_closed": "Заказ {code} уже закрыт. Ждите новых предложений.",
+        "declined": "Понятно: вы отказались от заказа {code}. Ждите новых предложений.",
         "which_order": "У вас несколько предложений: {codes}. Ответьте ДА и номер, например ДА {example}",
         "no_open_offer": "Сейчас для вас нет открытых предложений. Мы напишем, когда будут.",
         "not_understood": "Не понял ответ. Напишите ДА или НЕТ с номером заказа, СТОП - отписаться, ПОМОЩЬ - справка.",
+        "unclear_call": "Не удалось разобрать ваш ответ о заказе {code}. Диспетчер вам позвонит.",
         "opted_out": "Вы отписались от рассылки. Чтобы вернуться, напишите СТАРТ.",
         "opted_in": "Вы снова получаете предложения работы. Отписаться: СТОП.",
         "help": "Ответы: ДА 123 - беру заказ 123, НЕТ 123 - отказ, ОТМЕНА 123 - отмена записи, СТОП - отписаться.",
@@ -64,7 +67,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
         "Reply YES {code} or NO {code}",
-        "booked": "You are booked: order {code}, {date} {start}. To cancel: CANCEL {code}. "
+        "booked": "Booked: {date} {start}, {address}. To cancel: CANCEL {code}. Check-in: {link}",
+        "booked_link_only": "You are booked: order {code}, {date} {start}. To cancel: CANCEL {code}. "
         "Address and check-in: {link}",
         "standby": "Order {code} is full; you are on standby. We will text if a place frees up.",
         "order_cancelled": "Order {code} on {date} {start} is cancelled. Please do not come.",
@@ -76,9 +80,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reminder": "Reminder: order {code} today at {start}, {address}.",
         "booked_elsewhere": "You are already booked at that time; order {code} was not taken.",
         "order_closed": "Order {code} is closed. More offers will come.",
+        "declined": "OK: you declined order {code}. More offers will come.",
         "which_order": "You have several offers: {codes}. Reply YES and the number, e.g. YES {example}",
         "no_open_offer": "You have no open offers right now. We will text you when there are.",
         "not_understood": "Sorry, not understood. Reply YES or NO with the order number, STOP to opt out, HELP for help.",
+        "unclear_call": "We could not read your reply about order {code}. The dispatcher will call you.",
         "opted_out": "You are unsubscribed. Text START to receive offers again.",
         "opted_in": "You will receive job offers again. Text STOP to opt out.",
         "help": "Replies: YES 123 takes order 123, NO 123 declines, CANCEL 123 cancels a booking, STOP opts out.",
@@ -147,6 +153,9 @@ LONGEST_VALUES = {
     "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
 }
 MAX_OFFER_SEGMENTS = 2
+# The booking text carries the site's address when it fits in this many segments; else it is
+# sent as "booked_link_only" (the check-in link's page shows the address).
+MAX_BOOKED_SEGMENTS = 2
 
 
 def render(

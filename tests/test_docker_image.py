@@ -31,6 +31,8 @@ RUN_TIME_PATHS = [
     relative(console.HERE / "static"),
     *(relative(Path(directory)) for directory in TEMPLATES.env.loader.searchpath),
     "dispatch/data/cities.csv",  # dispatch/demo.py, via importlib.resources
+    "dispatch/data/first_names.csv",
+    "dispatch/data/surnames.csv",
     "migrations/env.py",
     "migrations/versions",
     "alembic.ini",

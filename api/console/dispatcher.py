@@ -15,12 +15,13 @@ from api.console.i18n import translator
 from api.console.web import PREFIX, console_actor, csrf_checked, language, render, staff, start_page
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
 from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
+from api.console.words.replies import WORDS as REPLIES_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, office, orders, registry, shortage
+from dispatch import board, eligibility, fill, office, orders, registry, shortage, unclear
 from dispatch.enums import CLOSED
 from dispatch.queries import Candidate
 from dispatch.roster import standing
@@ -44,6 +45,7 @@ MAP_MARKS = {
 
 i18n.add(DISPATCHER_WORDS)
 i18n.add(ORDER_PAGE_WORDS)
+i18n.add(REPLIES_WORDS)
 
 
 def _word(t, prefix: str, value: str | None) -> str:
@@ -82,16 +84,18 @@ def _words(t) -> dict:
 def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     lines = board.board(session, actor=actor, now=now())
     t = translator(language(request))
+    unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
     return {
         "lines": lines,
         "clocks": {line.timezone: _Clock(line.timezone) for line in lines},
         "many_branches": actor.branch_id is None,
-        "digest": _digest(lines, language(request)),
+        "unclear": unclear_replies,
+        "digest": _digest(lines, language(request), unclear_replies),
         **_words(t),
     }
 
 
-def _digest(lines: list[board.BoardLine], lang: str) -> str:
+def _digest(lines: list[board.BoardLine], lang: str, unclear_replies: dict[int, int]) -> str:
     """What the rows show, hashed: the poll sends it back and hears 204 when nothing moved."""
     shown = [
         (
@@ -106,7 +110,8 @@ def _digest(lines: list[board.BoardLine], lang: str) -> str:
         )
         for line in lines
     ]
-    return hashlib.sha256(repr((lang, shown)).encode()).hexdigest()[:16]
+    badges = sorted(unclear_replies.items())
+    return hashlib.sha256(repr((lang, shown, badges)).encode()).hexdigest()[:16]
 
 
 @router.get("/")
@@ -266,6 +271,7 @@ def _live_context(
         "digest": _order_digest(session, order, language(request)),
         "when": _Clock(branch.timezone),
         "shortage": shortage.shortages(session, [order], at)[order.id],  # order_short.html
+        "unclear": unclear.unclear_by_order(session, [order.id]),  # order_badge_unclear.html
         **_words(t),
     }
 

@@ -24,6 +24,8 @@ def create_user(
         password=body.password,
         role=body.role,
         branch_id=body.branch_id,
+        full_name=body.full_name,
+        phone=body.phone,
     )
 
 

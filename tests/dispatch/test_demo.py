@@ -1,5 +1,7 @@
 """The demo network: branches in the biggest cities, workers where people live, one login a role."""
 
+import random
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -92,3 +94,53 @@ def test_published_logins_names_the_demo_logins_that_keep_their_password(session
     admin.active = False
     session.flush()
     assert demo.published_logins(session) == ["dispatcher", "foreman"]
+
+
+# Feminine forms of Russian surnames, written out apart from the data file: -ов/-ев/-ёв/-ин
+# take -а, -ский/-ой/-ый take -ая; other endings (Кравец, Толстых) do not change.
+def _feminine(surname: str) -> str:
+    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return surname + "а"
+    if surname.endswith(("ский", "цкий")):
+        return surname[:-2] + "ая"
+    if surname.endswith(("ый", "ой")):
+        return surname[:-2] + "ая"
+    return surname
+
+
+def _genders() -> dict[str, str]:
+    return dict(demo.load_names().first)
+
+
+def test_the_name_data_agree_with_the_grammar():
+    names = demo.load_names()
+    assert set(names.surnames) == {"m", "f"}
+    for male, female in zip(names.surnames["m"], names.surnames["f"], strict=True):
+        assert female == _feminine(male), male
+    # Every woman's first name here ends in -а or -я, every man's does not.
+    for name, gender in names.first:
+        assert name.endswith(("а", "я")) == (gender == "f"), name
+
+
+def test_every_demo_name_agrees_in_gender(session, seeded):
+    names = demo.load_names()
+    seen = set()
+    for full_name in session.scalars(select(Worker.full_name)):
+        surname, first = full_name.split(" ")
+        gender = _genders()[first]
+        assert surname in names.surnames[gender], full_name
+        other = {"m": "f", "f": "m"}[gender]  # never the other gender's own form
+        assert surname not in set(names.surnames[other]) - set(names.surnames[gender]), full_name
+        seen.add(gender)
+    assert seen == {"m", "f"}  # both kinds of name were drawn
+    foreman = session.scalars(select(User).where(User.username == "foreman")).one()
+    surname, first = foreman.full_name.split(" ")
+    assert surname in names.surnames[_genders()[first]] and foreman.phone.startswith("+7916")
+
+
+def test_the_careless_names_of_issue_15_never_occur():
+    rng = random.Random(1)
+    names = demo.load_names()
+    drawn = {names.full_name(rng) for _ in range(5_000)}
+    assert "Смирнов Наталья" not in drawn and "Николаев Наталья" not in drawn
+    assert "Смирнова Наталья" in drawn and "Николаева Наталья" in drawn

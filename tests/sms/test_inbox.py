@@ -160,3 +160,139 @@ def test_a_yes_for_a_cancelled_order_gets_told(session, world):
     order = offer_to(session, site, [worker])
     orders.cancel_order(session, order.id, actor=SYSTEM, reason="called off", now=NOW)
     assert reply(session, worker, f"да {order.code}") == "no open offer"
+
+
+def test_a_plain_no_is_acknowledged_once_in_the_workers_language(session, world):
+    branch, site = world
+    russian = make_worker(session, branch=branch)
+    english = make_worker(session, branch=branch, language="en", near=offset(MOSCOW, east_m=50))
+    order = offer_to(session, site, [russian, english], headcount=2)
+    assert reply(session, russian, "завтра не могу, может послезавтра") == "queued -> declined"
+    ack = last_text(session, russian)
+    assert ack.kind == "declined" and order.code in ack.body and ack.body.startswith("Понятно")
+    assert (ack.order_id, ack.offer_id) != (None, None)
+    assert reply(session, english, "Sorry, can't make it") == "queued -> declined"
+    assert last_text(session, english).body.startswith("OK: you declined order")
+    # The same NO again changes nothing and is not acknowledged twice.
+    assert reply(session, russian, "нет") == "declined -> declined"
+    acks = session.scalars(
+        select(Message).where(Message.worker_id == russian.id, Message.kind == "declined")
+    ).all()
+    assert len(acks) == 1
+
+
+def test_the_acknowledgement_is_the_branchs_wording(session, world):
+    from core.tenancy import SYSTEM
+    from dispatch import wording
+
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    wording.set_wording(
+        session,
+        actor=SYSTEM,
+        branch_id=branch.id,
+        kind="declined",
+        language="ru",
+        body="Отказ по заказу {code} принят.",
+    )
+    order = offer_to(session, site, [worker])
+    reply(session, worker, "не смогу")
+    assert last_text(session, worker).body == f"Отказ по заказу {order.code} принят."
+
+
+def _unclear_texts(session, worker):
+    return [
+        m.kind
+        for m in session.scalars(
+            select(Message)
+            .where(Message.worker_id == worker.id, Message.direction == "out")
+            .order_by(Message.id)
+        )
+    ]
+
+
+def test_after_the_second_unclear_try_the_dispatcher_sees_it_and_the_worker_is_called(
+    session, world
+):
+    from dispatch import unclear
+
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = offer_to(session, site, [worker])
+    before = _unclear_texts(session, worker)
+    assert reply(session, worker, "а сколько платят?") == "not understood"
+    assert unclear.unclear_by_order(session, [order.id]) == {}  # one try: no badge yet
+    assert reply(session, worker, "а где это?") == "not understood"
+    assert unclear.unclear_by_order(session, [order.id]) == {order.id: 2}
+    assert reply(session, worker, "???") == "dispatcher will call"
+    call = last_text(session, worker)
+    assert call.kind == "unclear_call" and order.code in call.body and call.order_id == order.id
+    assert reply(session, worker, "алло") == "not understood, dispatcher told"
+    assert _unclear_texts(session, worker)[len(before) :] == [
+        "not_understood",
+        "not_understood",
+        "unclear_call",
+    ]
+    assert unclear.unclear_by_order(session, [order.id]) == {order.id: 4}
+    stored = session.scalars(
+        select(Message).where(Message.worker_id == worker.id, Message.direction == "in")
+    ).all()
+    assert {(m.kind, m.order_id) for m in stored} == {("unclear", order.id)}
+    # An answer understood at last settles them: no badge, and a fresh count next time.
+    assert reply(session, worker, "да") == "queued -> booked"
+    assert unclear.unclear_by_order(session, [order.id]) == {}
+    assert reply(session, worker, "во сколько?") == "not understood"
+
+
+def test_a_phone_answer_taken_after_the_unclear_replies_settles_them(session, world):
+    from core.clock import now
+    from dispatch import unclear
+
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = make_order(session, site=site, headcount=1, now=now())
+    fill.start_filling(session, order.id, now())
+    for body in ("?", "??"):
+        reply(session, worker, body)
+    assert unclear.unclear_by_order(session, [order.id]) == {order.id: 2}
+    fill.answer(
+        session,
+        order_id=order.id,
+        worker_id=worker.id,
+        yes=False,
+        source="phone",
+        now=now() + timedelta(minutes=1),
+    )
+    assert unclear.unclear_by_order(session, [order.id]) == {}
+
+
+def test_unclear_replies_count_per_offer_of_each_order(session, world):
+    from dispatch import unclear
+
+    branch, site = world
+    first = make_worker(session, branch=branch)
+    second = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=50))
+    order = offer_to(session, site, [first, second], headcount=2)
+    reply(session, second, "?")
+    assert unclear.unclear_by_order(session, [order.id]) == {}
+    reply(session, second, "??")
+    other = offer_to(session, site, [first], starts_in=timedelta(days=2))  # the newest offer
+    for body in ("?", "?", "?"):
+        reply(session, first, body)  # about the newest: the other order
+    assert unclear.unclear_by_order(session, [order.id, other.id]) == {order.id: 2, other.id: 3}
+
+
+def test_an_unclear_text_stored_before_the_answer_that_settled_it_is_not_counted(session, world):
+    """Two texts at once: "да" and "??" are stored, then the job books on "да" first; the
+    "??" it reads next is older than the answer and counts for nothing."""
+    from dispatch import unclear
+
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = offer_to(session, site, [worker])
+    offer = session.scalars(select(Offer).where(Offer.order_id == order.id)).one()
+    offer.answered_at = NOW + timedelta(days=365)  # later than any text stored in this test
+    session.flush()
+    assert reply(session, worker, "??") == "not understood"
+    assert reply(session, worker, "???") == "not understood"
+    assert unclear.unclear_by_order(session, [order.id]) == {}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sms.replies import SHORTCUTS, WORDS, Reply, parse
+from sms.replies import LEADS, SHORTCUTS, WORDS, Reply, parse
 
 KINDS = {"yes", "no", "stop", "start", "help", "cancel", "unknown"}
 
@@ -86,6 +86,25 @@ CASES = [
     ("не могу 482", "no", "482"),
     ("482 не приду", "no", "482"),
     ("не 482", "no", "482"),
+    # no, after words that set it up (issue 15, item 11)
+    ("завтра не могу, может послезавтра", "no", None),
+    ("Завтра не смогу", "no", None),
+    ("сегодня нет", "no", None),
+    ("к сожалению, не смогу", "no", None),
+    ("Извините, я не приду 482", "no", "482"),
+    ("у меня не получится", "no", None),
+    ("увы, никак", "no", None),
+    ("никак", "no", None),
+    ("нет, занят", "no", None),
+    ("no, can't", "no", None),
+    ("No, I can't", "no", None),
+    ("can't", "no", None),
+    ("Sorry, can't make it", "no", None),
+    ("I can't tomorrow", "no", None),
+    ("i won't 482", "no", "482"),
+    ("i won't come 482", "no", None),  # the code is past the words that are read
+    ("unfortunately I cannot", "no", None),
+    ("unable", "no", None),
     # stop: Twilio's opt-out keywords and the Russian ones
     ("STOP", "stop", None),
     ("stop", "stop", None),
@@ -147,7 +166,6 @@ CASES = [
     ("не вопрос", "unknown", None),  # colloquial "sure", but not a word we read as yes
     ("у", "unknown", None),  # a lone Cyrillic у is a preposition, not Latin y
     ("у меня всё ок", "unknown", None),
-    ("у меня не получится", "unknown", None),
     ("да 482 483", "unknown", None),
     ("да 48", "unknown", None),  # a code is 3-6 digits: maybe a typo
     ("да 1234567", "unknown", None),
@@ -160,6 +178,24 @@ CASES = [
     ("😀😀😀", "unknown", None),
     ("👍 482", "unknown", None),
     ("позвоните мне", "unknown", None),
+    # a yes in words that start like a no: asked again, never a refusal nor a booking
+    ("нет проблем", "unknown", None),
+    ("Нет вопросов", "unknown", None),
+    ("no problem", "unknown", None),
+    ("No problem 482", "unknown", None),
+    ("no worries", "unknown", None),
+    ("да, нет проблем", "unknown", None),
+    # a refusal anywhere makes a YES unclear; a lead word never makes a YES
+    ("Да, но не смогу", "unknown", None),
+    ("yes but I can't", "unknown", None),
+    ("ok, not tomorrow", "unknown", None),
+    ("завтра да", "unknown", None),
+    ("sorry yes", "unknown", None),
+    # only the listed lead words: a condition or a question is not a refusal
+    ("если не смогу, напишу", "unknown", None),
+    ("can you call me", "unknown", None),
+    ("завтра позвоню", "unknown", None),
+    ("завтра", "unknown", None),
     ("да \u0664\u0668\u0662", "unknown", None),  # 482 in Arabic-Indic digits: not read as a code
 ]
 
@@ -299,3 +335,30 @@ def test_look_alike_letters_do_not_matter(word, code, casing, data):
     suffix = f" {code}" if code else ""
     assert parse(word + suffix).kind != "unknown"
     assert parse(swapped + suffix) == parse(word + suffix)
+
+
+REFUSALS = ["не могу", "не смогу", "нет", "никак", "no", "can't", "cannot", "won't"]
+YES_WORDS = [*WORDS["yes"], "1", "+"]
+
+
+@given(
+    st.lists(st.sampled_from(sorted(LEADS)), max_size=3),
+    st.sampled_from(REFUSALS),
+    st.sampled_from(["", ", может послезавтра", " 482", ", sorry"]),
+)
+def test_a_refusal_after_lead_words_is_a_no(leads, refusal, tail):
+    assert parse(" ".join([*leads, refusal]) + tail).kind == "no"
+
+
+@given(
+    st.sampled_from(YES_WORDS),
+    st.sampled_from(REFUSALS),
+    st.sampled_from([" ", ", ", ". ", ", но ", " but I "]),
+)
+def test_a_yes_with_a_refusal_anywhere_is_never_a_yes(yes, refusal, between):
+    assert parse(f"{yes}{between}{refusal}").kind != "yes"
+
+
+@given(st.sampled_from(sorted(LEADS)), st.sampled_from(YES_WORDS))
+def test_lead_words_never_make_a_yes(lead, yes):
+    assert parse(f"{lead} {yes}").kind == "unknown"

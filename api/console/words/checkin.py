@@ -3,7 +3,10 @@
 WORDS = {
     "checkin_title": ("Отметка о приходе", "Check in"),
     "checkin_order": ("Заказ", "Order"),
+    "checkin_client": ("Заказчик", "Client"),
+    "checkin_site": ("Объект", "Site"),
     "checkin_address": ("Адрес", "Address"),
+    "checkin_foreman": ("Бригадир", "Foreman"),
     "checkin_start": ("Начало", "Starts"),
     "checkin_end": ("Конец", "Ends"),
     "checkin_here": ("Я на месте", "I am here"),
