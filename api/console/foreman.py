@@ -20,11 +20,10 @@ from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
-from dispatch import marks, onsite, shortage, timesheets
+from dispatch import marks, onsite, roster, shortage, timesheets
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import get_order
 from dispatch.privacy import ShownWorker, Sight, show_workers
-from rating.policy import judge_arrival
 from workers.models import Worker
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -122,17 +121,7 @@ def _row(
     error: str | None = None,
 ) -> Row:
     zone = ZoneInfo(branch.timezone)
-    lateness, minutes = None, 0
-    if offer.arrived_at is not None and offer.attendance in ("arrived", "left_early"):
-        minutes = math.ceil((offer.arrived_at - order.starts_at).total_seconds() / 60)
-        judged = judge_arrival(
-            offer.arrived_at,
-            order.starts_at,
-            grace_min=branch.late_grace_min,
-            as_no_show_min=branch.late_as_no_show_min,
-            late_fine_per_min=branch.late_fine_per_min,
-        )
-        lateness = "early" if minutes < 0 else judged.kind
+    lateness, minutes = roster.lateness(order, branch, offer)
     return Row(
         order_id=order.id,
         worker_id=shown.worker_id,

@@ -206,6 +206,7 @@ def test_under_way_or_another_branch_is_refused(session, filled, dispatcher):
     [
         (None, None, False, "booked"),
         (None, None, True, "checked_in"),
+        ("arrived", -5, False, "arrived"),  # before the start
         ("arrived", 5, False, "arrived"),  # within the 10 min grace
         ("arrived", 25, False, "late"),
         ("left_early", 0, False, "left_early"),
@@ -226,6 +227,14 @@ def test_a_booked_workers_standing_follows_the_marks(
     shown = standing(order, branch, offer)
     assert shown.word == word
     assert shown.minutes_late == (minutes if word == "late" else 0)
+
+
+@pytest.mark.parametrize("pending", ["no_show", "left_early"])
+def test_a_mark_inside_its_undo_window_reads_as_not_yet_in_force(session, branch, filled, pending):
+    order, (worker, *_) = filled
+    offer = offer_of(session, order, worker)
+    offer.pending_mark = pending
+    assert standing(order, branch, offer).word == f"{pending}_pending"
 
 
 def test_the_phone_tail_follows_the_privacy_rule():

@@ -29,6 +29,14 @@ WORDS = {
     "order_sd_late": ("опоздал", "late"),
     "order_sd_left_early": ("ушёл раньше", "left early"),
     "order_sd_no_show": ("не пришёл", "no-show"),
+    "order_sd_no_show_pending": (
+        "не пришёл? (прораб может отменить)",
+        "no-show? (the foreman may undo)",
+    ),
+    "order_sd_left_early_pending": (
+        "ушёл раньше? (прораб может отменить)",
+        "left early? (the foreman may undo)",
+    ),
     "order_sd_released_on_site": ("отпущен с объекта", "released on site"),
     "order_sd_standby": ("в резерве", "on standby"),
     "order_sd_declined": ("отказался", "declined"),
