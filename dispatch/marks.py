@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.jobs import enqueue_after_commit
+from core.money import money
 from core.tenancy import SYSTEM, Actor
 from dispatch import record
 from dispatch.enums import NOT_CLOSED
@@ -102,7 +103,7 @@ class Due:
 
     @property
     def key(self) -> tuple:
-        return (self.kind, self.points, policy.money(self.fine), policy.money(self.payout))
+        return (self.kind, self.points, money(self.fine), money(self.payout))
 
 
 def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:

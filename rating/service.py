@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.db import flush_checked, locked
 from core.errors import InvalidInput, ReasonRequired
+from core.money import money
 from rating import policy
 from rating.errors import (
     PenaltyAlreadyReversed,
@@ -51,8 +52,8 @@ def record(
         order_id=order_id,
         kind=kind,
         points=points,
-        fine=policy.money(fine),
-        payout=policy.money(payout),
+        fine=money(fine),
+        payout=money(payout),
         currency=currency,
         occurred_at=occurred_at,
         automatic=automatic,

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.errors import Conflict, InvalidInput, NotFound
+from core.money import money
 from dispatch import onsite, orders
 from dispatch.models import Offer
 from dispatch.staff import actor_of
@@ -115,7 +116,7 @@ def test_late_arrival_is_penalised_texted_and_recomputed(session, shift, dispatc
     )
     (late,) = entries(session, worker)
     assert (late.kind, late.points, late.fine) == ("late", expected.points, expected.fine)
-    assert (late.points, late.fine) == (1, policy.money(branch.late_fine_per_min * 15))
+    assert (late.points, late.fine) == (1, money(branch.late_fine_per_min * 15))
     assert late.order_id == order.id and late.automatic and late.occurred_at == order.starts_at
     (sms,) = texts(session, worker, "penalty")
     assert order.code in sms.body and f"{late.fine:f}" in sms.body
