@@ -111,6 +111,9 @@ class PenaltyOut(BaseModel):
     order_id: int | None
     automatic: bool
     reason: str
+    # A rule's reason as a stable code and its figures (rating/reasons.py); None: typed.
+    reason_code: str | None
+    reason_args: dict
     reverses_id: int | None
     reversed_at: datetime | None
     occurred_at: datetime

@@ -26,6 +26,7 @@ from dispatch.errors import (
 )
 from dispatch.models import Branch, Offer, Order
 from dispatch.queries import Candidate, find_candidates
+from rating import reasons
 from rating.policy import LATE_CANCELLATION_POINTS, is_late_cancellation
 from workers.models import Worker
 
@@ -277,7 +278,7 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
                 kind="late_cancellation",
                 points=LATE_CANCELLATION_POINTS,
                 fine=Decimal("0"),
-                reason=f"cancelled {hours:.1f} h before the start (window {late_cancel_h} h)",
+                reason=reasons.of("late_cancellation", hours=round(hours, 1), window=late_cancel_h),
                 occurred_at=now,
             )
             record.refresh_worker(session, offer.worker_id, now)

@@ -33,7 +33,7 @@ from dispatch.errors import (
 )
 from dispatch.models import Branch, Offer, Order, User
 from dispatch.staff import actor_of
-from rating import policy
+from rating import policy, reasons
 from rating import service as ledger
 
 EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
@@ -99,7 +99,7 @@ class Due:
     points: int
     fine: Decimal
     payout: Decimal
-    reason: str
+    reason: reasons.Reason
 
     @property
     def key(self) -> tuple:
@@ -109,9 +109,11 @@ class Due:
 def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
     zero = Decimal("0")
     if offer.attendance == "no_show":
-        return [Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, "did not come")]
+        return [
+            Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, reasons.of("absent"))
+        ]
     if offer.attendance == "released":  # came but not needed: show-up pay, no penalty
-        return [Due("compensation", 0, zero, branch.show_up_pay, "released on site")]
+        return [Due("compensation", 0, zero, branch.show_up_pay, reasons.of("released_on_site"))]
     if offer.attendance not in ("arrived", "left_early"):
         return []
     due = []
@@ -122,14 +124,16 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
         as_no_show_min=branch.late_as_no_show_min,
         late_fine_per_min=branch.late_fine_per_min,
     )
-    came = f"arrived {lateness.minutes_late} min after the start"
+    minutes = lateness.minutes_late
     if lateness.kind == "late":
+        came = reasons.of("late", minutes=minutes)
         due.append(Due("late", lateness.points, lateness.fine, zero, came))
     elif lateness.kind == "no_show":
-        more = f"{came}, more than {branch.late_as_no_show_min} min: counts as a no-show"
+        more = reasons.of("late_as_no_show", minutes=minutes, limit=branch.late_as_no_show_min)
         due.append(Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, more))
     if offer.attendance == "left_early":
-        left = f"left {int((order.ends_at - offer.left_at).total_seconds() // 60)} min early"
+        early = int((order.ends_at - offer.left_at).total_seconds() // 60)
+        left = reasons.of("left_early", minutes=early)
         due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
     return due
 
@@ -154,7 +158,13 @@ def _settle_entries(
         event = ledger.get_event(session, event.id, lock=True)
         # The correction's author answers for it in the ledger and the audit log.
         record.withdraw(
-            session, event, order, reason="attendance corrected", now=now, actor=by, by_rule=True
+            session,
+            event,
+            order,
+            reason=reasons.of("attendance_corrected"),
+            now=now,
+            actor=by,
+            by_rule=True,
         )
     for entry in due.values():
         if entry.kind == "compensation":

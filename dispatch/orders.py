@@ -33,6 +33,7 @@ from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.policy import check_knob
 from dispatch.registry import get_site
 from dispatch.staff import check_foreman
+from rating import reasons
 from rating.policy import is_late_cancellation
 from workers.skills import normalise_skill
 
@@ -275,7 +276,8 @@ def cancel_order(
         if offer.id not in unsent_offers:
             messaging.notify(session, order, offer, "order_cancelled")
         if late and offer.status == "booked":  # they kept the day free: show-up pay
-            record.compensate(session, order, offer.worker_id, reason="the client cancelled late")
+            late_pay = reasons.of("client_cancelled_late")
+            record.compensate(session, order, offer.worker_id, reason=late_pay)
         offer.status = "cancelled"
     session.flush()
     audit.log(

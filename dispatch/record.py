@@ -18,6 +18,7 @@ from rating import service as ledger
 from rating.errors import PenaltyNotFound
 from rating.models import PenaltyEvent
 from rating.policy import StrikePolicy
+from rating.reasons import Reason
 from sms.templates import penalty_words
 from workers.errors import WorkerNotFound
 from workers.models import Worker
@@ -99,7 +100,7 @@ def penalise(
     kind: str,
     points: int,
     fine: Decimal,
-    reason: str,
+    reason: Reason,
     actor: Actor | None = None,
     occurred_at: datetime | None = None,
 ) -> PenaltyEvent:
@@ -136,7 +137,7 @@ def penalise(
 
 
 def compensate(
-    session: Session, order: Order, worker_id: int, *, reason: str, text: str = "compensation"
+    session: Session, order: Order, worker_id: int, *, reason: Reason, text: str = "compensation"
 ) -> PenaltyEvent:
     """Show-up pay: for a booked worker whose order the client cancelled late, or one released
     on site (text "show_up_pay"), at the branch's rate of the day, kept on the ledger."""
@@ -170,7 +171,7 @@ def withdraw(
     event: PenaltyEvent,
     order: Order | None,
     *,
-    reason: str,
+    reason: Reason | str,
     now: datetime,
     actor: Actor | None,
     by_rule: bool = False,

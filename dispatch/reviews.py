@@ -15,6 +15,7 @@ from dispatch import record
 from dispatch.errors import DidNotWork
 from dispatch.models import Offer
 from dispatch.orders import get_order
+from rating import reasons
 from rating import service as ledger
 from rating.models import Review
 from rating.policy import COMPLAINT_POINTS
@@ -63,7 +64,7 @@ def review_worker(
             kind="complaint",
             points=COMPLAINT_POINTS,
             fine=Decimal("0"),
-            reason=f"complaint by {actor.name}: {review.comment}",
+            reason=reasons.of("complaint", by=actor.name, comment=review.comment),
         )
         review.penalty_id = event.id
     session.flush()

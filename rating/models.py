@@ -18,6 +18,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base
@@ -52,6 +53,12 @@ class PenaltyEvent(Base):
     automatic: Mapped[bool] = mapped_column(Boolean, nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, nullable=False)
+    # The rule's reason as a stable code and its figures (rating/reasons.py); None when a
+    # person typed the reason. The console words it by the code, never from `reason`.
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason_args: Mapped[dict] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb"), default=dict
+    )
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
     reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(

@@ -19,6 +19,7 @@ from rating.errors import (
     ReviewAlreadyGiven,
 )
 from rating.models import PenaltyEvent, Review
+from rating.reasons import Reason
 from workers.models import Worker
 
 
@@ -37,7 +38,7 @@ def record(
     kind: str,
     occurred_at: datetime,
     currency: str,
-    reason: str,
+    reason: Reason | str,
     order_id: int | None = None,
     points: int = 0,
     fine: Decimal = Decimal("0"),
@@ -58,11 +59,18 @@ def record(
         occurred_at=occurred_at,
         automatic=automatic,
         created_by=created_by,
-        reason=reason,
+        **_reason_columns(reason),
     )
     session.add(event)
     session.flush()
     return event
+
+
+def _reason_columns(reason: Reason | str) -> dict:
+    """A rule's reason keeps its code and figures beside its English; a typed one, its text."""
+    if isinstance(reason, Reason):
+        return {"reason": reason.text, "reason_code": reason.code, "reason_args": reason.args}
+    return {"reason": reason.strip(), "reason_code": None, "reason_args": {}}
 
 
 def get_event(session: Session, event_id: int, *, lock: bool = False) -> PenaltyEvent:
@@ -77,14 +85,14 @@ def reverse(
     session: Session,
     event: PenaltyEvent,
     *,
-    reason: str,
+    reason: Reason | str,
     now: datetime,
     automatic: bool = False,
     created_by: int | None = None,
 ) -> PenaltyEvent:
     """A compensating entry; the original is stamped reversed_at. Twice is a conflict (the
     caller holds the original's row lock; the unique reverses_id settles any race)."""
-    if not reason.strip():
+    if isinstance(reason, str) and not reason.strip():
         raise ReasonRequired("reason", "a reason is required")
     if event.kind == "reversal":
         raise ReversalNotReversible(event.id)
@@ -98,8 +106,8 @@ def reverse(
         occurred_at=event.occurred_at,
         automatic=automatic,
         created_by=created_by,
-        reason=reason.strip(),
         reverses_id=event.id,
+        **_reason_columns(reason),
     )
     event.reversed_at = now
     flush_checked(session, reversal, on_unique=PenaltyAlreadyReversed(event.id))

@@ -150,11 +150,11 @@ def _reason(t, c: Candidate, zone: ZoneInfo) -> str:
 
 def _event_text(t, event: board.Event) -> str:
     if event.what == "sms":
-        status = _word(t, "order_sms_", event.detail["status"])
+        status = _word(t, "messages_st_", event.detail["status"])
         if event.detail["direction"] == "in":
             return t("order_ev_sms_in").format(status=status)
         return t("order_ev_sms").format(
-            kind=_word(t, "order_kind_", event.detail["kind"]), status=status
+            kind=_word(t, "messages_kind_", event.detail["kind"]), status=status
         )
     detail = dict(event.detail)
     if "source" in detail:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from api.console import i18n
 from api.console.errors import explain
-from api.console.web import PREFIX, csrf_checked, language, render, staff
+from api.console.web import PREFIX, PageRefused, csrf_checked, language, render, staff
 from api.console.words.phone import WORDS as PHONE_WORDS
 from api.deps import DB, MAX_ID, OFFICE, IdPath, limit_worker_reads
 from core import audit
@@ -26,6 +26,7 @@ from core.tenancy import Actor
 from dispatch import messaging, record
 from dispatch.models import Branch
 from rating import service as ledger
+from rating.models import PenaltyEvent
 from sms.models import Message
 from sms.templates import skill_name
 from workers import service as workers
@@ -77,6 +78,18 @@ def _common(session: Session, request: Request, actor: Actor) -> dict:
     }
 
 
+def reason_words(t, lang: str, entry: PenaltyEvent) -> str:
+    """Why the entry was made: a rule's reason in words by its code (numbers as the language
+    writes them), a reason a person typed as typed."""
+    if entry.reason_code is None:
+        return entry.reason
+    args = {
+        name: f"{value:g}".replace(".", ",") if isinstance(value, float) and lang == "ru" else value
+        for name, value in entry.reason_args.items()
+    }
+    return t(f"ledger_reason_{entry.reason_code}").format(**args)
+
+
 def _id_filter(raw: str, name: str, error: str) -> int | None:
     raw = raw.strip()
     if not raw:
@@ -120,7 +133,14 @@ def _profile(
     limit_worker_reads(request, actor)  # also when a refused reversal shows the page again
     worker = workers.read_worker(session, worker_id, actor=actor)  # audited
     entries = record.worker_penalties(session, worker.id, actor=actor)
+    t, lang = i18n.translator(language(request)), language(request)
+    kinds = {e.id: e.kind for e in entries}
     context = {
+        "reason_words": lambda entry: reason_words(t, lang, entry),
+        # A payout taken back is said as such, not as a penalty lifted.
+        "of_payout": lambda key, entry_id: (
+            f"{key}_compensation" if kinds.get(entry_id) == "compensation" else key
+        ),
         "worker": worker,
         "entries": entries,  # newest first
         "reversible": {e.id for e in entries if record.may_reverse(session, actor, e)},
@@ -239,7 +259,7 @@ def messages_page(
 def outbox_only(request: Request) -> None:
     """With Twilio sending for real there is nothing to simulate: the pages are not there."""
     if request.app.state.settings.resolved_sms_backend != "outbox":
-        raise HTTPException(404, detail=i18n.translator(language(request))("phone_outbox_only"))
+        raise PageRefused(404, "phone_outbox_only")
 
 
 Outbox = Depends(outbox_only)

@@ -9,16 +9,23 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from psycopg.errors import LockNotAvailable
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.console.errors import explain
+from api.console import i18n
+from api.console.errors import explain, explain_invalid, explain_refusal
 from api.console.i18n import LANGUAGES, translator
+from api.console.words.common import WORDS as COMMON_WORDS
 from api.deps import DB, actor_from_token
 from api.errors import _status_of
+from core.db import session_scope
 from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
 from dispatch.errors import PasswordChangeRequired
@@ -32,9 +39,20 @@ PREFIX = "/console"
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
+i18n.add(COMMON_WORDS)
+
 
 class SignInFirst(Exception):
     """No usable session: the page answers with the sign-in form."""
+
+
+class PageRefused(HTTPException):
+    """A console refusal in words: `word` is a key of the word tables, filled with `values`
+    (a `field` value is a form field's name, said in words too)."""
+
+    def __init__(self, status_code: int, word: str, headers=None, **values: str):
+        super().__init__(status_code, detail=word, headers=headers)
+        self.word, self.values = word, values
 
 
 def language(request: Request) -> str:
@@ -127,7 +145,7 @@ async def csrf_checked(request: Request) -> None:
     if sent is None:
         sent = form.get(CSRF_FIELD)
     if not expected or not sent or not secrets.compare_digest(expected, str(sent)):
-        raise HTTPException(403, detail="the form has expired: reload the page and try again")
+        raise PageRefused(403, "http_form_expired")
     _refuse_nul(form.items())
 
 
@@ -139,7 +157,7 @@ def no_nul_in_query(request: Request) -> None:
 def _refuse_nul(fields) -> None:
     for name, value in fields:
         if isinstance(value, str) and "\x00" in value:
-            raise HTTPException(422, detail=f"{name}: must not contain NUL characters")
+            raise PageRefused(422, "http_nul", field=name)
 
 
 def content_policy(tiles_url: str) -> str:
@@ -217,26 +235,90 @@ async def _change_password_first(request: Request, exc: ChangePasswordFirst) -> 
     return RedirectResponse(target, status_code=303)
 
 
+async def _page_actor(request: Request) -> Actor | None:
+    """Who is signed in, for an error page's navigation; None when nobody usable is."""
+
+    def find() -> Actor | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        with session_scope(request.app.state.sessionmaker) as session:
+            return actor_from_token(request, token, session)
+
+    try:
+        return await run_in_threadpool(find)
+    except Exception:  # signed out, revoked, a one-time password, the database away: no nav
+        return None
+
+
+async def _error_page(
+    request: Request,
+    status_code: int,
+    message: str,
+    *,
+    actor: Actor | None = None,
+    details: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """An error in the console's layout: the navigation of whoever is signed in, the words in
+    their language, and a link to their start page."""
+    actor = actor or await _page_actor(request)
+    context = {
+        "message": message,
+        "details": details or [],
+        "start": start_page(actor.role) if actor else None,
+    }
+    page = render(request, "error.html", context, actor=actor, status_code=status_code)
+    page.headers.update(headers or {})  # Retry-After of a 429, for one
+    return page
+
+
 def install(app) -> None:
     """Console pages answer errors with a page, not JSON; the API keeps its JSON."""
     app.add_exception_handler(SignInFirst, _sign_in_first)
     app.add_exception_handler(ChangePasswordFirst, _change_password_first)
-    api_domain_handler = app.exception_handlers[DomainError]
+    api_handlers = dict(app.exception_handlers)
 
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if not _is_console(request):
-            return await api_domain_handler(request, exc)
+            return await api_handlers[DomainError](request, exc)
         message = explain(exc, translator(language(request)))  # by code, in the page's language
-        actor = getattr(exc, "actor", None)  # known: the page keeps its navigation and a way on
-        context = {"message": message, "start": start_page(actor.role) if actor else None}
-        return render(request, "error.html", context, actor=actor, status_code=_status_of(exc))
+        actor = getattr(exc, "actor", None)
+        return await _error_page(request, _status_of(exc), message, actor=actor)
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_console(request):
             return await http_exception_handler(request, exc)
-        page = render(request, "error.html", {"message": exc.detail}, status_code=exc.status_code)
-        page.headers.update(exc.headers or {})  # Retry-After of a 429, for one
+        t = translator(language(request))
+        message = explain_refusal(
+            t,
+            exc.status_code,
+            getattr(exc, "word", None),
+            getattr(exc, "values", {}),
+            (exc.headers or {}).get("Retry-After"),
+        )
+        return await _error_page(request, exc.status_code, message, headers=exc.headers)
+
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if not _is_console(request):
+            return await api_handlers[RequestValidationError](request, exc)
+        t = translator(language(request))
+        details = [explain_invalid(t, error) for error in exc.errors()]
+        return await _error_page(request, 422, t("http_422"), details=details)
+
+    async def database_unavailable(request: Request, exc: OperationalError) -> Response:
+        if not _is_console(request):
+            return await api_handlers[OperationalError](request, exc)
+        t = translator(language(request))
+        busy = isinstance(exc.orig, LockNotAvailable)  # others hold the row: soon, not later
+        word, wait = ("http_503", "1") if busy else ("http_database", "5")
+        # Not who is signed in: that needs the database this page says is away.
+        context = {"message": t(word), "details": [], "start": None}
+        page = render(request, "error.html", context, status_code=503)
+        page.headers["Retry-After"] = wait
         return page
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(OperationalError, database_unavailable)

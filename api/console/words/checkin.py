@@ -29,8 +29,8 @@ WORDS = {
         "This phone cannot tell where it is. Tell the foreman you are here.",
     ),
     "checkin_noscript": (
-        "Для отметки включите JavaScript и доступ к местоположению. Или скажите бригадиру, что "
-        "вы пришли.",
+        "Для отметки включите в браузере скрипты и доступ к местоположению. Или скажите "
+        "бригадиру, что вы пришли.",
         "To check in, turn on JavaScript and location. Or tell the foreman you are here.",
     ),
     "checkin_recorded": (
@@ -46,7 +46,7 @@ WORDS = {
         "You are {distance} from the site (need {need} m or less). Come closer and press again.",
     ),
     "checkin_invalid": (
-        "Ссылка недействительна. Откройте ссылку из SMS целиком.",
+        "Ссылка недействительна. Откройте ссылку из СМС целиком.",
         "This link is not valid. Open the whole link from the SMS.",
     ),
     "checkin_bad_location": (

@@ -32,10 +32,10 @@ WORDS = {
     "err_order_not_found": ("Заказ не найден.", "No such order."),
     "err_offer_not_found": ("Предложение не найдено.", "No such offer."),
     "err_worker_not_found": ("Работник не найден.", "No such worker."),
-    "err_penalty_not_found": ("Запись не найдена.", "No such entry."),
+    "err_penalty_not_found": ("Такой строки в журнале взысканий нет.", "No such entry."),
     "err_wording_not_found": ("Такого текста у филиала нет.", "The branch has no such wording."),
     "err_checkin_link_not_found": (
-        "Ссылка недействительна. Откройте ссылку из SMS целиком.",
+        "Ссылка недействительна. Откройте ссылку из СМС целиком.",
         "This link is not valid. Open the whole link from the SMS.",
     ),
     # -- registry and staff --
@@ -184,15 +184,16 @@ WORDS = {
     ),
     # -- the ledger --
     "err_penalty_already_reversed": (
-        "Эта запись уже отменена.",
+        "Это взыскание уже снято.",
         "This entry is already reversed.",
     ),
     "err_reversal_not_reversible": (
-        "Отмену нельзя отменить: это сама отмена записи.",
+        "Снятие взыскания нельзя отменить.",
         "A reversal cannot be reversed: it is itself a reversal.",
     ),
     "err_penalty_of_another_branch": (
-        "Запись сделана на заказе другого филиала: отменить её может только он или головной офис.",
+        "Взыскание назначено на заказе другого филиала: снять его может только этот филиал "
+        "или головной офис.",
         "The entry was recorded on another branch's order: only that branch or the head "
         "office may reverse it.",
     ),
@@ -245,7 +246,7 @@ WORDS = {
     # -- each eligibility rule (dispatch/eligibility.py), as the refusal of a worker --
     "err_not_eligible_inactive": ("заблокирован", "blocked"),
     "err_not_eligible_not_vetted": ("не прошёл собеседование", "not vetted"),
-    "err_not_eligible_opted_out": ("отписался от SMS", "opted out of SMS"),
+    "err_not_eligible_opted_out": ("отписался от СМС", "opted out of SMS"),
     "err_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
     "err_not_eligible_suspended": ("отстранён", "suspended"),
     "err_not_eligible_no_skill": ("нет нужной специальности", "does not have the skill"),

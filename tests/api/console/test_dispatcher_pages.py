@@ -178,7 +178,7 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
     roster = re.search(r'<table class="roster">.*?</table>', text, re.S).group(0)
     line = re.search(rf'<tr data-worker-id="{first.id}"[^>]*>.*?</tr>', roster, re.S).group(0)
     assert first.full_name in line
-    for step in ("offered (wave 1)", "replied (by phone)", "booked", "SMS “offer”: delivered"):
+    for step in ("offered (wave 1)", "replied (by phone)", "booked", "SMS “job offer”: delivered"):
         assert step in line, step
     assert line.index("offered (wave 1)") < line.index("replied (by phone)")
     # Another branch's worker booked here is named, the branch pays them (dispatch/privacy;

@@ -158,7 +158,7 @@ def test_the_profile_shows_the_ledger_and_a_reversal_works_once(client, session,
     ).one()
     assert reversal.reason == "заболел, позвонил" and reversal.created_by == office["dispatcher"].id
     after = client.get(done.headers["location"])
-    assert "отменяет запись №" in after.text and 'role="status"' in after.text
+    assert "снимает взыскание №" in after.text and 'role="status"' in after.text
     assert f'action="/console/penalties/{event.id}/reverse"' not in after.text
 
     before = (

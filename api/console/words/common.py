@@ -1,0 +1,69 @@
+"""Words more than one page shows: an SMS's kind and status (the message log, the phone, an
+order's timeline), a worker's language, and why the rules made a ledger entry (the English
+of a reason is the domain's own, rating/reasons.py: one definition)."""
+
+from rating.reasons import REASONS
+
+WORDS = {
+    # -- an SMS's kind: every kind of sms/templates.py, and the workers' replies --
+    "messages_kind_offer": ("предложение работы", "job offer"),
+    "messages_kind_booked": ("запись на заказ", "booked"),
+    "messages_kind_standby": ("резерв", "standby"),
+    "messages_kind_order_cancelled": ("заказ отменён", "order cancelled"),
+    "messages_kind_booking_cancelled": ("запись отменена работником", "booking cancelled"),
+    "messages_kind_confirm_request": ("просьба подтвердить выход", "confirmation request"),
+    "messages_kind_confirmed": ("выход подтверждён", "confirmed"),
+    "messages_kind_booking_released": ("запись снята без подтверждения", "booking released"),
+    "messages_kind_reminder": ("напоминание", "reminder"),
+    "messages_kind_booked_elsewhere": ("уже занят на другом заказе", "booked elsewhere"),
+    "messages_kind_order_closed": ("заказ уже закрыт", "order closed"),
+    "messages_kind_which_order": ("уточнение заказа", "which order?"),
+    "messages_kind_no_open_offer": ("нет открытых предложений", "no open offer"),
+    "messages_kind_not_understood": ("ответ не понят", "not understood"),
+    "messages_kind_opted_out": ("отписка от рассылки", "opted out"),
+    "messages_kind_opted_in": ("возврат к рассылке", "opted back in"),
+    "messages_kind_help": ("справка", "help"),
+    "messages_kind_penalty": ("взыскание", "penalty"),
+    "messages_kind_penalty_reversed": ("взыскание снято", "penalty withdrawn"),
+    "messages_kind_suspended": ("отстранение от заказов", "suspension"),
+    "messages_kind_compensation": ("оплата за позднюю отмену", "late-cancellation pay"),
+    "messages_kind_show_up_pay": ("оплата за выход", "show-up pay"),
+    "messages_kind_reply": ("ответ работника", "worker's reply"),
+    # -- an SMS's status --
+    "messages_st_queued": ("в очереди", "queued"),
+    "messages_st_sending": ("отправляется", "sending"),
+    "messages_st_sent": ("отправлено", "sent"),
+    "messages_st_delivered": ("доставлено", "delivered"),
+    "messages_st_undelivered": ("не доставлено", "undelivered"),
+    "messages_st_failed": ("ошибка", "failed"),
+    "messages_st_cancelled": ("отозвано", "withdrawn"),
+    "messages_st_received": ("получено", "received"),
+    "messages_st_processed": ("обработано", "processed"),
+    "messages_st_ignored": (
+        "не обработано: слишком много СМС с номера",
+        "ignored: too many texts from this number",
+    ),
+    "messages_st_withheld": (
+        "не отправлено: лимит автоответов в час",
+        "withheld: hourly automatic-reply limit",
+    ),
+    # -- a worker's language (their texts come in it) --
+    "lang_ru": ("русский", "Russian"),
+    "lang_en": ("английский", "English"),
+}
+
+# Why the rules made a ledger entry, in Russian; the English is the domain's.
+REASONS_RU = {
+    "absent": "неявка на смену",
+    "late": "опоздание на {minutes} мин",
+    "late_as_no_show": "опоздание на {minutes} мин, больше {limit} мин: считается неявкой",
+    "left_early": "уход на {minutes} мин раньше конца смены",
+    "released_on_site": "работник не понадобился на объекте",
+    "client_cancelled_late": "клиент отменил заказ слишком поздно",
+    "late_cancellation": "отмена записи за {hours} ч до начала (можно не позже чем за {window} ч)",
+    "complaint": "жалоба ({by}): {comment}",
+    "attendance_corrected": "отметка на объекте исправлена",
+}
+WORDS.update(
+    {f"ledger_reason_{code}": (REASONS_RU[code], english) for code, english in REASONS.items()}
+)
