@@ -98,9 +98,7 @@ def stack(day, tmp_path):
         yield running
 
 
-def test_the_russian_console_speaks_russian_and_the_english_one_english(
-    day, stack, browser, shots
-):
+def test_the_russian_console_speaks_russian_and_the_english_one_english(day, stack, browser, shots):
     base = stack.base
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
