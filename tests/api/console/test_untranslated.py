@@ -376,12 +376,12 @@ def _refused_forms(client: TestClient, world: World) -> list[tuple[str, object]]
     return [(path, client.post(path, data=data)) for path, data in posts]
 
 
-def _foreign_words(page: str, world: World, lang: str) -> list[tuple[list[str], str]]:
+def _foreign_words(texts: list[str], world: World, lang: str) -> list[tuple[list[str], str]]:
     """(the words of the other alphabet, the text they stand in), once per text of the page."""
     other = LATIN if lang == "ru" else CYRILLIC
     found = []
     seeded = sorted(world.seeded, key=len, reverse=True)
-    for text in dict.fromkeys(visible_text(page)):
+    for text in dict.fromkeys(texts):
         rest = URL.sub(" ", text)
         for value in seeded:
             if value in rest:
@@ -401,11 +401,17 @@ def _walk(client: TestClient, world: World, lang: str) -> tuple[int, list[str]]:
         if answer.status_code >= 500:
             problems.append(f"{path}: {answer.status_code}")
             continue
-        if "text/html" not in answer.headers.get("content-type", ""):
-            if answer.status_code != 204:
-                problems.append(f"{path}: {answer.status_code} answered with no page")
+        kind = answer.headers.get("content-type", "")
+        if "text/html" in kind:
+            texts = visible_text(answer.text)
+        elif kind.startswith("text/"):  # an export (CSV) is read as it is: its lines
+            texts = [line for line in answer.text.splitlines() if line.strip()]
+        elif "json" in kind:  # the API's answer where a person expects a page
+            problems.append(f"{path} ({answer.status_code}): JSON, not a page: {answer.text[:160]}")
             continue
-        for words, text in _foreign_words(answer.text, world, lang):
+        else:  # 204 of a poll with nothing new, or a file that is not text
+            continue
+        for words, text in _foreign_words(texts, world, lang):
             problems.append(f"{path} ({answer.status_code}): {' '.join(words)!r} in {text!r}")
     return len(answers), problems
 
