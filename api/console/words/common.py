@@ -14,6 +14,7 @@ WORDS = {
     "messages_kind_confirm_request": ("просьба подтвердить выход", "confirmation request"),
     "messages_kind_confirmed": ("выход подтверждён", "confirmed"),
     "messages_kind_booking_released": ("запись снята без подтверждения", "booking released"),
+    "messages_kind_booking_withdrawn": ("запись отменена офисом", "cancelled by the office"),
     "messages_kind_reminder": ("напоминание", "reminder"),
     "messages_kind_booked_elsewhere": ("уже занят на другом заказе", "booked elsewhere"),
     "messages_kind_order_closed": ("заказ уже закрыт", "order closed"),

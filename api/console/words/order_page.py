@@ -18,7 +18,6 @@ WORDS = {
     "order_act_cancel": ("Снять с заказа…", "Cancel this booking…"),
     "order_act_cancel_reason": ("Причина (работник получит СМС)", "Reason (the worker is texted)"),
     "order_act_cancel_button": ("Снять с заказа", "Cancel the booking"),
-    "order_kind_booking_withdrawn": ("запись отменена офисом", "booking cancelled by the office"),
     # Where an offered worker stands (dispatch/roster.py), in the page's words.
     "order_sd_queued": ("предложение в очереди", "offer queued"),
     "order_sd_sent": ("ждём ответа", "awaiting a reply"),

@@ -60,6 +60,7 @@ WORDS = {
     "field_end": ("Конец смены", "End of the shift"),
     "field_reason": ("Причина", "Reason"),
     "field_body": ("Текст", "Text"),
+    "field_answer": ("Ответ работника", "The worker's answer"),
     "field_field": ("Проверяемое поле", "Field to check"),
     "field_site_id": ("Объект", "Site"),
     "field_headcount": ("Сколько человек нужно", "Workers needed"),
