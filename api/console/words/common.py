@@ -27,6 +27,7 @@ WORDS = {
     "messages_kind_penalty": ("взыскание", "penalty"),
     "messages_kind_penalty_reversed": ("взыскание снято", "penalty withdrawn"),
     "messages_kind_suspended": ("отстранение от заказов", "suspension"),
+    "messages_kind_suspension_lifted": ("отстранение снято", "suspension lifted"),
     "messages_kind_compensation": ("оплата за позднюю отмену", "late-cancellation pay"),
     "messages_kind_show_up_pay": ("оплата за выход", "show-up pay"),
     "messages_kind_reply": ("ответ работника", "worker's reply"),

@@ -15,7 +15,7 @@ WORDS = {
     "foreman_pending_no_show": ("Отмечен «Не пришёл».", "Marked no-show."),
     "foreman_pending_left_early": ("Отмечен «Ушёл раньше».", "Marked left early."),
     "foreman_pending_in": (
-        "Штраф и SMS работнику — если не отменить за",
+        "Штраф и СМС работнику — если не отменить за",
         "The fine and the text to the worker go out unless undone within",
     ),
     "foreman_pending_over": (

@@ -61,6 +61,8 @@ WORDS = {
     "field_reason": ("Причина", "Reason"),
     "field_body": ("Текст", "Text"),
     "field_answer": ("Ответ работника", "The worker's answer"),
+    "field_wave": ("Волна предложений", "Wave of offers"),
+    "field_back": ("Страница возврата", "Page to return to"),
     "field_field": ("Проверяемое поле", "Field to check"),
     "field_site_id": ("Объект", "Site"),
     "field_headcount": ("Сколько человек нужно", "Workers needed"),

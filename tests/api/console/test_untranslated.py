@@ -205,6 +205,17 @@ def _world(session) -> World:
     mark(running, crew[2], "left_early", 40)
     mark(running, crew[3], "released", 1)
     run_offers[4].checked_in_at, run_offers[4].checkin_distance_m = start, 42.0
+    # A no-show the foreman just marked: waiting out its undo window, nothing fined yet.
+    make_offer(session, order=running, worker=crew[7], booked_at=at - timedelta(days=1))
+    onsite.mark_attendance(
+        session,
+        running.id,
+        actor=actor_of(users["foreman"]),
+        worker_id=crew[7].id,
+        status="no_show",
+        at=None,
+        now=at,
+    )
 
     # Closed yesterday with a timesheet: very late (a no-show), came, never marked.
     closed = make_order(session, site=site, now=at - timedelta(days=2), starts_in=timedelta(days=1))
