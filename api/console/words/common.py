@@ -8,6 +8,9 @@ WORDS = {
     # -- an SMS's kind: every kind of sms/templates.py, and the workers' replies --
     "messages_kind_offer": ("предложение работы", "job offer"),
     "messages_kind_booked": ("запись на заказ", "booked"),
+    "messages_kind_booked_link_only": ("запись на заказ (только ссылка)", "booked (link only)"),
+    "messages_kind_declined": ("отказ принят", "refusal acknowledged"),
+    "messages_kind_unclear_call": ("позвонит диспетчер", "the dispatcher will call"),
     "messages_kind_standby": ("резерв", "standby"),
     "messages_kind_order_cancelled": ("заказ отменён", "order cancelled"),
     "messages_kind_booking_cancelled": ("запись отменена работником", "booking cancelled"),

@@ -8,6 +8,4 @@ WORDS = {
         "A worker's replies were not understood at the second try either: call them. "
         "Opens their texts.",
     ),
-    "order_kind_declined": ("отказ принят", "refusal acknowledged"),
-    "order_kind_unclear_call": ("позвонит диспетчер", "the dispatcher will call"),
 }
