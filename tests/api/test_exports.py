@@ -64,13 +64,13 @@ def test_russian_export_is_what_excel_in_russia_reads(client, far_shift):
     text = body.decode("utf-8")
     assert text.startswith(BOM)
     header = text.removeprefix(BOM).splitlines()[0].split(";")
-    assert header[:6] == ["Заказ", "Номер работника", "Работник", "Отметка", "Пришёл", "Ушёл"]
+    assert header[:6] == ["Заказ", "Номер работника", "Работник", "Отметка", "Приход", "Уход"]
     assert "Маржа" in header and "Примечание" in header
     *lines, total = read_csv(body, "ru")
     assert total["worker_id"] == "Итого"
     marks = {line["attendance"] for line in lines}
-    assert marks == {"пришёл", "не вышел", "отпущен с оплатой выхода", "ушёл раньше"}
-    arrived = next(line for line in lines if line["attendance"] == "пришёл")
+    assert marks == {"явка", "неявка", "отпущен(а) с объекта, выход оплачен", "ранний уход"}
+    arrived = next(line for line in lines if line["attendance"] == "явка")
     start = order.starts_at.astimezone(zone)
     assert start.microsecond  # made from now(): there are microseconds to leave out
     assert arrived["arrived_at"] == start.strftime("%d.%m.%Y %H:%M:%S")  # branch time, no µs
@@ -79,7 +79,7 @@ def test_russian_export_is_what_excel_in_russia_reads(client, far_shift):
     for name in ("hours", "worker_pay", "fines"):
         lines_sum = sum(Decimal(number(line[name])) for line in lines)
         assert lines_sum == Decimal(number(total[name])), name
-    debt = next(line for line in lines if line["attendance"] == "не вышел")
+    debt = next(line for line in lines if line["attendance"] == "неявка")
     assert debt["worker_pay"].startswith("-") and "," in debt["worker_pay"]  # no quote: a number
     assert debt["note"] == "штраф больше оплаты за часы: долг"
 

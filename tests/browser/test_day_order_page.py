@@ -164,7 +164,7 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
 
     # 9. The same page in Russian: the words, the bar's name and the timesheet link.
     page.goto(f"{base}/console/orders/{order_id}?lang=ru")
-    expect(page.locator(f"#w-{a}-standing")).to_have_text("опоздал")
+    expect(page.locator(f"#w-{a}-standing")).to_have_text("опоздание")
     expect(page.locator(f"#w-{b}-standing")).to_have_text("запись отменена")
     expect(page.get_by_role("progressbar", name=f"Набор заказа {code}")).to_be_visible()
     expect(page.locator("#timesheet-link")).to_have_text("Табель смены")

@@ -244,18 +244,21 @@ WORDS = {
         "The new password is the same as the current one",
     ),
     # -- each eligibility rule (dispatch/eligibility.py), as the refusal of a worker --
-    "err_not_eligible_inactive": ("заблокирован", "blocked"),
-    "err_not_eligible_not_vetted": ("не прошёл собеседование", "not vetted"),
-    "err_not_eligible_opted_out": ("отписался от СМС", "opted out of SMS"),
+    "err_not_eligible_inactive": ("заблокирован(а)", "blocked"),
+    "err_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
+    "err_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),
     "err_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
-    "err_not_eligible_suspended": ("отстранён", "suspended"),
+    "err_not_eligible_suspended": ("отстранён(а)", "suspended"),
     "err_not_eligible_no_skill": ("нет нужной специальности", "does not have the skill"),
     "err_not_eligible_too_far": ("живёт дальше радиуса поиска", "lives beyond the search radius"),
     "err_not_eligible_booked_elsewhere": (
         "уже занят на другом заказе в это время",
         "booked on another order at that time",
     ),
-    "err_not_eligible_blocked_by_client": ("заблокирован этим клиентом", "blocked by this client"),
+    "err_not_eligible_blocked_by_client": (
+        "в чёрном списке этого клиента",
+        "blocked by this client",
+    ),
     "err_not_eligible_already_offered": (
         "этот заказ ему уже предлагали",
         "already offered this order",

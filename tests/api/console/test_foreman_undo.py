@@ -86,7 +86,7 @@ def test_a_tapped_no_show_is_pending_with_a_countdown_and_an_undo(client, sessio
     assert answer.status_code == 200
     card = answer.text
     rid = f"w-{order.id}-{worker.id}"
-    assert f'id="{rid}-undo"' in card and "Отменить отметку «Не пришёл»" in card
+    assert f'id="{rid}-undo"' in card and "Отменить неявку" in card
     assert 'name="status"' not in card  # while it waits: the undo only
     deadline = re.search(
         r'<time class="countdown"[^>]*datetime="([^"]+)"[^>]*data-left="(\d+)"', card
@@ -203,7 +203,7 @@ def test_no_window_means_the_mark_counts_at_once(client, session, shift):
     order, worker = shift["order"], shift["workers"][2]
     sign_in(client, shift["foreman"])
     card = _post(client, order, "mark", worker, status="no_show").text
-    assert "Отменить отметку" not in card and "Не пришёл" in card
+    assert "Отменить неявку" not in card and "Неявка" in card
     entries, texts = _punishments(session, worker)
     assert entries == 1 and "penalty" in texts
 

@@ -113,8 +113,8 @@ def test_the_standing_says_arrived_or_late_after_an_arrival(client, session, off
     sign_in(client, office[2])
     page = client.get(f"/console/orders/{order.id}?lang=ru").text
     words = {w.id: re.search(r'-standing">([^<]+)<', row(page, w.id)).group(1) for w in twins}
-    assert sorted(words.values()) == ["опоздал", "пришёл"]
-    late = [w for w in twins if words[w.id] == "опоздал"][0]
+    assert sorted(words.values()) == ["на месте", "опоздание"]
+    late = [w for w in twins if words[w.id] == "опоздание"][0]
     assert "(+40 мин)" in row(page, late.id)
 
 
