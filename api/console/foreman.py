@@ -232,7 +232,8 @@ def _day(order: Order, branch: Branch, at: datetime) -> str | None:
     starts_on = order.starts_at.astimezone(zone).date()
     if order.starts_at <= at and order.closed_at is None:
         return "under_way"  # until it is closed, whenever it ended
-    if starts_on == today:
+    closed_on = order.closed_at.astimezone(zone).date() if order.closed_at else None
+    if today in (starts_on, closed_on):  # a night shift closed after midnight stays the day
         return "today"
     if starts_on == today + timedelta(days=1):
         return "tomorrow"

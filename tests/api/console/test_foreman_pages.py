@@ -3,7 +3,8 @@ with lateness shown, refused marks, the close, who may see what, and both langua
 
 import math
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -391,3 +392,25 @@ def test_an_order_naming_another_foreman_is_theirs_not_the_sites(client, session
     sign_in(client, other)
     assert order.code in client.get("/console/foreman").text
     assert session.get(Order, order.id).foreman_id == other.id
+
+
+@pytest.mark.parametrize(
+    "starts, closed, at, day",
+    [
+        ("2026-12-02 23:40", None, "2026-12-03 00:10", "under_way"),  # a night shift, open
+        ("2026-12-02 23:40", "2026-12-03 00:10", "2026-12-03 00:15", "today"),  # closed today
+        ("2026-12-02 08:00", "2026-12-02 17:00", "2026-12-03 00:15", None),  # yesterday's
+        ("2026-12-03 08:00", None, "2026-12-03 00:15", "today"),
+        ("2026-12-04 08:00", None, "2026-12-03 00:15", "tomorrow"),
+        ("2026-12-05 08:00", None, "2026-12-03 00:15", None),
+    ],
+)
+def test_a_night_shift_closed_after_midnight_stays_on_the_page_that_day(starts, closed, at, day):
+    from api.console.foreman import _day
+    from dispatch.models import Branch, Order
+
+    def moscow(text):
+        return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Moscow"))
+
+    order = Order(starts_at=moscow(starts), closed_at=moscow(closed) if closed else None)
+    assert _day(order, Branch(timezone="Europe/Moscow"), moscow(at)) == day
