@@ -82,13 +82,22 @@ def _state(session, order):
     )
 
 
+@pytest.mark.parametrize("window_s", [0, 900])  # 900: punishing marks still wait at the close
 @pytest.mark.parametrize("end", ["now", "scheduled"])
 @pytest.mark.parametrize("closing_after", [4 * HOUR, 8 * HOUR, 9 * HOUR])
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_the_preview_and_the_close_agree_on_hours_and_money(
-    session, branch, site, dispatcher, scenario, closing_after, end
+    session, branch, site, dispatcher, scenario, closing_after, end, window_s
 ):
+    branch.undo_window_s = window_s
     order = _shift(session, branch, site, dispatcher, SCENARIOS[scenario])
+    pending = session.scalar(
+        select(func.count())
+        .select_from(Offer)
+        .where(Offer.order_id == order.id, Offer.pending_mark.is_not(None))
+    )
+    punishing = sum(bool(c) and c[-1][0] in ("no_show", "left_early") for c in SCENARIOS[scenario])
+    assert pending == (punishing if window_s else 0)  # no job ran: they wait for the close
     closing = order.starts_at + closing_after
     before = _state(session, order)
     preview = onsite.preview_close(session, order.id, actor=dispatcher, now=closing, end=end)
