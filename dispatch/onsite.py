@@ -202,6 +202,14 @@ def end_of_work(order: Order, end: str | None, now: datetime) -> datetime:
     return min(now, order.ends_at) if end == "now" else order.ends_at
 
 
+def ends_to_choose(order: Order, now: datetime) -> tuple[str, ...]:
+    """The ends a close may be given now: both while the shift runs, the scheduled one after
+    it, none before the start or once closed or cancelled."""
+    if order.closed_at is not None or order.status == "cancelled" or now < order.starts_at:
+        return ()
+    return ENDS if now < order.ends_at else ("scheduled",)
+
+
 def close_shift(
     session: Session, order_id: int, *, actor: Actor, now: datetime, end: str | None = "now"
 ) -> Order:

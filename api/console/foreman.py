@@ -20,7 +20,7 @@ from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
-from dispatch import marks, onsite, roster, shortage, timesheets
+from dispatch import marks, onsite, roster, shortage
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import get_order
 from dispatch.privacy import ShownWorker, Sight, show_workers
@@ -108,7 +108,7 @@ def _tally_of(session: Session, order: Order) -> dict[str, int]:
     return tally([tuple(row) for row in rows])
 
 
-def _hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
+def hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
     return value.astimezone(zone).strftime("%H:%M") if value else None
 
 
@@ -129,11 +129,11 @@ def _row(
         phone=shown.phone,
         callable=shown.sight is Sight.FULL,
         attendance=offer.attendance,
-        arrived=_hhmm(offer.arrived_at, zone),
-        left=_hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
+        arrived=hhmm(offer.arrived_at, zone),
+        left=hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
         lateness=lateness,
         minutes=minutes,
-        checked_in=_hhmm(offer.checked_in_at, zone),
+        checked_in=hhmm(offer.checked_in_at, zone),
         checkin_m=None if offer.checkin_distance_m is None else round(offer.checkin_distance_m),
         closed=order.closed_at is not None or order.status == "cancelled",
         error=error,
@@ -193,7 +193,7 @@ def _people(
     )
 
 
-def _shift(
+def shift_of(
     session: Session,
     order: Order,
     actor: Actor,
@@ -254,7 +254,7 @@ def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
     for offer, worker in booked:
         by_order.setdefault(offer.order_id, []).append((offer, worker))
     shifts = [
-        _shift(session, order, actor, at, day, by_order.get(order.id, []), people)
+        shift_of(session, order, actor, at, day, by_order.get(order.id, []), people)
         for order, day in days
     ]
     return sorted(shifts, key=lambda s: (s.order.starts_at, s.order.id))
@@ -262,10 +262,9 @@ def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
 
 # Refusals this page words its own way, by code; the rest in the console's common words.
 MARK_WORDS = {"shift_not_started": "foreman_err_not_started"}
-CLOSE_WORDS = {"shift_not_started": "foreman_not_started"}
 
 
-def _explain(exc: DomainError, t, own: dict[str, str]) -> str:
+def explain_own(exc: DomainError, t, own: dict[str, str]) -> str:
     """The domain's refusal in the foreman's words, found by its code."""
     return t(own[exc.code]) if exc.code in own else explain(exc, t)
 
@@ -352,7 +351,7 @@ def _tap(request: Request, session: Session, actor: Actor, order_id: int, worker
     except (Conflict, InvalidInput) as exc:
         code = 422 if isinstance(exc, InvalidInput) else 409
         session.refresh(order)
-        error = _explain(exc, t, MARK_WORDS)
+        error = explain_own(exc, t, MARK_WORDS)
     if request.headers.get("HX-Request") == "true":
         # htmx swaps 2xx answers only, so a refusal comes as 200 with its alert in the card
         return _row_answer(request, session, actor, order, worker_id, error, at)
@@ -399,7 +398,7 @@ def arrive_all_check(
     """The list "all arrived" would mark, as it stands now, to confirm."""
     limit_worker_reads(request, actor)  # the crew's names: a worker read
     order = get_order(session, order_id, actor=actor)
-    shift = _shift(session, order, actor, now(), "today")
+    shift = shift_of(session, order, actor, now(), "today")
     crew = [] if shift.closed else shift.crew
     return render(request, "foreman_crew.html", {"shift": shift, "crew": crew}, actor=actor)
 
@@ -422,80 +421,8 @@ def arrive_all(
             onsite.mark_all_arrived(session, order.id, actor=actor, worker_ids=ids, now=at)
     except (Conflict, InvalidInput) as exc:
         session.refresh(order)
-        error = _explain(exc, translator(language(request)), MARK_WORDS)
+        error = explain_own(exc, translator(language(request)), MARK_WORDS)
         code = 422 if isinstance(exc, InvalidInput) else 409
         context = {"shifts": _shifts(session, actor, at), "marks": MARKS, "error": error}
         return render(request, "foreman.html", context, actor=actor, status_code=code)
     return RedirectResponse(f"{PREFIX}/foreman#o-{order.id}", status_code=303)
-
-
-def _close_page(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    order: Order,
-    *,
-    error: str | None = None,
-    done: bool = False,
-    status_code: int = 200,
-) -> Response:
-    at = now()
-    shift = _shift(session, order, actor, at, "today")
-    # Each end the foreman may choose, with the figures that close would give (same code).
-    choices = []
-    if order.closed_at is None and order.status != "cancelled" and at >= order.starts_at:
-        ends = ("now", "scheduled") if at < order.ends_at else ("scheduled",)
-        for end in ends:
-            sheet = onsite.preview_close(session, order.id, actor=actor, now=at, end=end)
-            ended = onsite.end_of_work(order, end, at)
-            choices.append(
-                {"end": end, "time": _hhmm(ended, ZoneInfo(shift.branch.timezone)), "sheet": sheet}
-            )
-        session.refresh(order)
-        sheet = choices[-1]["sheet"]
-    else:
-        sheet = timesheets.timesheet(session, order.id, actor=actor)
-    context = {
-        "choices": choices,
-        "shift": shift,
-        "sheet": sheet,
-        "unmarked": [row for row in shift.rows if row.attendance is None],
-        "marks": MARKS,
-        "error": error,
-        "done": done,
-        "money": sheet.money,  # the amounts this reader may see (dispatch/prices.py)
-    }
-    return render(request, "foreman_close.html", context, actor=actor, status_code=status_code)
-
-
-@router.get("/foreman/orders/{order_id}/close")
-def close_summary(
-    request: Request,
-    order_id: IdPath,
-    actor: Actor = Depends(staff(*ROLES)),
-    session: Session = DB,
-) -> Response:
-    """What the close will do (or, once closed, the timesheet)."""
-    limit_worker_reads(request, actor)  # the crew's names and the timesheet: a worker read
-    order = get_order(session, order_id, actor=actor)
-    return _close_page(request, session, actor, order)
-
-
-@router.post("/foreman/orders/{order_id}/close", dependencies=[Depends(csrf_checked)])
-def close(
-    request: Request,
-    order_id: IdPath,
-    end: str | None = Form(None),  # now | scheduled: asked when closing before the end
-    actor: Actor = Depends(staff(*ROLES)),
-    session: Session = DB,
-) -> Response:
-    order = get_order(session, order_id, actor=actor)
-    try:
-        with session.begin_nested():
-            onsite.close_shift(session, order.id, actor=actor, now=now(), end=end or None)
-    except (Conflict, InvalidInput) as exc:
-        session.refresh(order)
-        message = _explain(exc, translator(language(request)), CLOSE_WORDS)
-        code = 422 if isinstance(exc, InvalidInput) else 409
-        return _close_page(request, session, actor, order, error=message, status_code=code)
-    return _close_page(request, session, actor, order, done=True)

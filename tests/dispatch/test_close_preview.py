@@ -145,3 +145,20 @@ def test_a_fine_above_the_hours_pay_says_why_the_pay_is_negative(session, branch
     table = timesheets.timesheet_table(sheet)
     assert table.columns[-1] == "note"
     assert timesheets.FINE_EXCEEDS_PAY in [row[-1] for row in table.rows]
+
+
+@pytest.mark.parametrize(
+    "after_start, closed, status, ends",
+    [
+        (-HOUR, False, "filled", ()),  # not started: nothing to close yet
+        (HOUR, False, "filled", ("now", "scheduled")),  # under way: the foreman chooses
+        (9 * HOUR, False, "filled", ("scheduled",)),  # past the scheduled end
+        (HOUR, True, "completed", ()),
+        (HOUR, False, "cancelled", ()),
+    ],
+)
+def test_the_ends_a_close_may_be_given(session, site, after_start, closed, status, ends):
+    order = make_order(session, site=site)  # 8 h
+    order.status = status
+    order.closed_at = order.starts_at if closed else None
+    assert onsite.ends_to_choose(order, order.starts_at + after_start) == ends
