@@ -269,6 +269,8 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
         late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
         offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
+        # The standby offers are locked before the worker's row (order, offer, worker).
+        _replace_dropout(session, order, now)
         if offer.cancelled_late:
             hours = (order.starts_at - now).total_seconds() / 3600
             record.penalise(
@@ -282,7 +284,6 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
                 occurred_at=now,
             )
             record.refresh_worker(session, offer.worker_id, now)
-        _replace_dropout(session, order, now)
         return True
     if offer.status in ("queued", "sent", "standby", "expired"):
         offer.status = "declined"

@@ -18,7 +18,6 @@ from dispatch.errors import OfferActionNotOpen, OfferTextWaiting, OrderClosed
 from dispatch.models import Offer, Order
 from sms.models import Message
 
-ACTIONS = ("cancel_booking", "retext", "phone_yes", "phone_no")
 NOT_YET_SENT = ("queued", "sending")  # an outgoing text's statuses before the gateway has it
 
 

@@ -14,7 +14,7 @@ applies those still pending at once.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -220,15 +220,24 @@ def close_shift(
     if now < order.starts_at:
         raise ShiftNotStarted(f"order {order.code} has not started yet")
     ended = end_of_work(order, end, now)
-    pending = locked(
+    # Every offer the close settles, locked at once in worker order before any worker row
+    # (locking the unmarked after applying the pending ones locked an offer after a worker).
+    settled = locked(
         select(Offer)
-        .where(Offer.order_id == order.id, Offer.pending_mark.is_not(None))
+        .where(
+            Offer.order_id == order.id,
+            or_(
+                Offer.pending_mark.is_not(None),
+                and_(Offer.status == "booked", Offer.attendance.is_(None)),
+            ),
+        )
         .order_by(Offer.worker_id)
     )
-    for offer in session.scalars(pending):  # the close is the foreman's last word: they count
-        marks.apply_pending(session, order, offer, now)
-    for offer in _unmarked(session, order):
-        marks.set_mark(session, order, offer, status="no_show", at=now, by=actor, now=now)
+    for offer in session.scalars(settled).all():
+        if offer.pending_mark is not None:  # the close is the foreman's last word: it counts
+            marks.apply_pending(session, order, offer, now)
+        else:
+            marks.set_mark(session, order, offer, status="no_show", at=now, by=actor, now=now)
     order.closed_at, order.status, order.next_wave_at = now, "completed", None
     order.work_ended_at = ended
     session.flush()

@@ -34,7 +34,7 @@ from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
 from dispatch.errors import BranchNotFound
-from dispatch.models import Branch, Offer, Order
+from dispatch.models import ATTENDANCE, Branch, Offer, Order
 from dispatch.orders import get_order
 from dispatch.prices import shown_money
 from dispatch.privacy import show_workers
@@ -228,7 +228,7 @@ def _value(value: object) -> object:
 
 
 # Codes shown in the reader's words in an export: attendance marks and a line's note.
-CODED_VALUES = ("arrived", "left_early", "no_show", "released", FINE_EXCEEDS_PAY)
+CODED_VALUES = (*ATTENDANCE, FINE_EXCEEDS_PAY)
 
 
 @dataclass(frozen=True)

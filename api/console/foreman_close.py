@@ -53,7 +53,7 @@ def _close_page(
         "choices": choices,
         "shift": shift,
         "sheet": sheet,
-        "unmarked": [row for row in shift.rows if row.attendance is None],
+        "unmarked": shift.crew,  # a pending mark is settled by the close, not made a no-show
         "marks": MARKS,
         "error": error,
         "done": done,
