@@ -1,27 +1,28 @@
 """A short order's two pushes, from the board or the order page: the next wave now, and the
 next wave at the widest radius now (dispatch/shortage.py decides and audits)."""
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.console import i18n
-from api.console.web import PREFIX, csrf_checked, staff
+from api.console.dispatcher import OFFICE
+from api.console.web import PREFIX, csrf_checked
 from api.console.words.shortage import WORDS as SHORTAGE_WORDS
 from api.deps import DB, IdPath
-from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.tenancy import Actor
 from dispatch import shortage
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-OFFICE = staff(*OFFICE_ROLES)
 MAX_WAVE = 1_000_000
 
 i18n.add(SHORTAGE_WORDS)
 
 
-def _back(order_id: int, back: str) -> RedirectResponse:
+def _back(order_id: int, back: Literal["board", "order"]) -> RedirectResponse:
     """Back where the push was made: the board's row, or the order page's warning."""
     target = (
         f"{PREFIX}/#order-{order_id}" if back == "board" else f"{PREFIX}/orders/{order_id}#short"
@@ -33,7 +34,7 @@ def _back(order_id: int, back: str) -> RedirectResponse:
 def next_wave(
     order_id: IdPath,
     wave: int = Form(ge=0, le=MAX_WAVE),  # the wave the page showed: a double click sends one
-    back: str = Form("order", max_length=10),
+    back: Literal["board", "order"] = Form("order"),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ) -> RedirectResponse:
@@ -45,7 +46,7 @@ def next_wave(
 def widen(
     order_id: IdPath,
     wave: int = Form(ge=0, le=MAX_WAVE),
-    back: str = Form("order", max_length=10),
+    back: Literal["board", "order"] = Form("order"),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ) -> RedirectResponse:

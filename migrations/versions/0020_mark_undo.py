@@ -47,6 +47,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # A mark still waiting would vanish with its columns: settle them (run the app) first.
+    waiting = op.get_bind().scalar(
+        sa.text("SELECT count(*) FROM offers WHERE pending_mark IS NOT NULL")
+    )
+    if waiting:
+        raise RuntimeError(f"{waiting} marks still wait out their undo window: settle them first")
     op.drop_index("ix_offers_pending_until", table_name="offers")
     op.drop_constraint(op.f("ck_offers_pending_whole"), "offers")
     op.drop_constraint(op.f("ck_offers_pending_mark"), "offers")
