@@ -3,16 +3,17 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, TypeVarTuple
 
 from psycopg.errors import ForeignKeyViolation, UniqueViolation
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, Select, create_engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import get_settings
 
 
-def make_engine(url: str, *, lock_timeout_ms: int | None = None, **kwargs) -> Engine:
+def make_engine(url: str, *, lock_timeout_ms: int | None = None, **kwargs: Any) -> Engine:
     settings = get_settings()
     lock_timeout_ms = lock_timeout_ms or settings.db_lock_timeout_ms
     options = " ".join(
@@ -84,7 +85,12 @@ def flush_checked(
         raise
 
 
-def locked(query, *, of=None, skip_locked: bool = False):
+Row = TypeVarTuple("Row")
+
+
+def locked(
+    query: Select[*Row], *, of: type[object] | None = None, skip_locked: bool = False
+) -> Select[*Row]:
     """FOR NO KEY UPDATE, and take the row as locked, not the copy the session may already hold.
 
     The one lock order for every writer: the order row, then its offer rows (by id), then the

@@ -5,7 +5,7 @@ into words); the English message is for logs and API readers, never matched by c
 whose instances differ in a finer way lists those finer codes in `reasons` and sets
 `reason` (CheckInRefused's "too_early")."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class DomainError(Exception):
@@ -15,7 +15,7 @@ class DomainError(Exception):
     reasons: ClassVar[tuple[str, ...]] = ()
     reason: str | None = None
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # An inherited code would make two errors one to the API and the console.
         if "code" not in cls.__dict__:

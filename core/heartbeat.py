@@ -1,6 +1,7 @@
 """Proof that the scheduler -> Redis -> jobs pipeline is alive, read by /metrics."""
 
 import time
+from typing import cast
 
 import dramatiq
 
@@ -19,5 +20,7 @@ def heartbeat() -> None:
 
 def last_beat_age_s() -> float | None:
     """Seconds since a jobs process last ran the heartbeat, or None if never."""
-    raw = get_redis().get(KEY)
+    # redis-py types every reply as "Awaitable | Any" (one signature for its sync and async
+    # clients); the sync client without decode_responses answers bytes, or None for no key.
+    raw = cast(bytes | None, get_redis().get(KEY))
     return None if raw is None else max(0.0, time.time() - float(raw))

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class _Pending:
     actor_name: str
-    args: tuple
+    args: tuple[object, ...]
     delay_ms: int | None
     # Every transaction the job was asked for inside, innermost first: a rollback of any drops it.
     within: tuple[SessionTransaction, ...]
@@ -44,7 +44,7 @@ def _open_transactions(session: Session) -> tuple[SessionTransaction, ...]:
 
 
 def enqueue_after_commit(
-    session: Session, actor_name: str, *args, delay_ms: int | None = None
+    session: Session, actor_name: str, *args: object, delay_ms: int | None = None
 ) -> None:
     """Queue a job that only goes out if the transactions around it all commit."""
     if not session.in_transaction():
@@ -53,7 +53,7 @@ def enqueue_after_commit(
     session.info.setdefault(_PENDING, []).append(job)
 
 
-def pending_jobs(session: Session) -> list[tuple[str, tuple]]:
+def pending_jobs(session: Session) -> list[tuple[str, tuple[object, ...]]]:
     """The jobs this session would send at its next outermost commit (for tests and logs)."""
     return [(job.actor_name, job.args) for job in session.info.get(_PENDING, [])]
 
@@ -62,11 +62,11 @@ def queue_of(actor_name: str) -> str:
     return QUEUES.get(actor_name, QUEUE)
 
 
-def send_now(actor_name: str, *args, delay_ms: int | None = None) -> None:
+def send_now(actor_name: str, *args: object, delay_ms: int | None = None) -> None:
     broker = setup_broker()
     queue = queue_of(actor_name)
     broker.declare_queue(queue)
-    message = dramatiq.Message(
+    message: dramatiq.Message[object] = dramatiq.Message(
         queue_name=queue, actor_name=actor_name, args=args, kwargs={}, options={}
     )
     broker.enqueue(message, delay=delay_ms)

@@ -49,7 +49,7 @@ def masked_phone(phone: str, lead: str = "") -> str:
     return lead + "*" * max(len(digits) - 2, 0) + digits[-2:]
 
 
-def mask_phone(match: re.Match) -> str:
+def mask_phone(match: re.Match[str]) -> str:
     text = match.group(0).removeprefix("%2B").removeprefix("%2b")
     return masked_phone(text, match.group("lead") or "")
 
@@ -96,13 +96,13 @@ class MaskingFilter(logging.Filter):
             record.stack_info = self.mask(record.stack_info)
         return True
 
-    def _masked_args(self, args):
+    def _masked_args(self, args: object) -> tuple[object, ...] | None:
         if isinstance(args, tuple):
             return tuple(self.mask(a) if isinstance(a, str) else a for a in args)
         return None
 
 
-def _formatted(msg: object, args: tuple) -> str | None:
+def _formatted(msg: object, args: tuple[object, ...]) -> str | None:
     try:
         return str(msg) % args if args else str(msg)
     except (TypeError, ValueError):
@@ -127,7 +127,7 @@ def install(settings: Settings) -> MaskingFilter:
         masking = MaskingFilter()
         make_record = logging.getLogRecordFactory()
 
-        def masked_record(*args, **kwargs) -> logging.LogRecord:
+        def masked_record(*args: object, **kwargs: object) -> logging.LogRecord:
             record = make_record(*args, **kwargs)
             masking.filter(record)
             return record

@@ -1,19 +1,23 @@
 """PostGIS expressions written so the GiST index on geography columns is used."""
 
+from typing import Any
+
 from geoalchemy2 import Geography
-from sqlalchemy import ColumnElement, cast, func
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, cast, func
 
 from geo.points import Point
 
 
-def point_literal(point: Point) -> ColumnElement:
+def point_literal(point: Point) -> ColumnElement[Any]:
     # Cast the constant, never the column: a cast on the column defeats its index.
     return cast(func.ST_GeomFromEWKT(point.ewkt()), Geography(geometry_type="POINT", srid=4326))
 
 
-def within_m(column: ColumnElement, point: Point, radius_m: float) -> ColumnElement[bool]:
+def within_m(
+    column: ColumnExpressionArgument[Any], point: Point, radius_m: float
+) -> ColumnElement[bool]:
     return func.ST_DWithin(column, point_literal(point), radius_m)
 
 
-def distance_m(column: ColumnElement, point: Point) -> ColumnElement[float]:
+def distance_m(column: ColumnExpressionArgument[Any], point: Point) -> ColumnElement[float]:
     return func.ST_Distance(column, point_literal(point))

@@ -56,7 +56,7 @@ class PenaltyEvent(Base):
     # The rule's reason as a stable code and its figures (rating/reasons.py); None when a
     # person typed the reason. The console words it by the code, never from `reason`.
     reason_code: Mapped[str | None] = mapped_column(String(40))
-    reason_args: Mapped[dict] = mapped_column(
+    reason_args: Mapped[dict[str, str | int | float]] = mapped_column(
         JSONB, nullable=False, server_default=text("'{}'::jsonb"), default=dict
     )
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))

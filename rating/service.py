@@ -4,6 +4,7 @@ worker's figures and standing from the whole record."""
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -66,7 +67,13 @@ def record(
     return event
 
 
-def _reason_columns(reason: Reason | str) -> dict:
+class _ReasonColumns(TypedDict):
+    reason: str
+    reason_code: str | None
+    reason_args: dict[str, str | int | float]
+
+
+def _reason_columns(reason: Reason | str) -> _ReasonColumns:
     """A rule's reason keeps its code and figures beside its English; a typed one, its text."""
     if isinstance(reason, Reason):
         return {"reason": reason.text, "reason_code": reason.code, "reason_args": reason.args}

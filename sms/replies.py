@@ -25,7 +25,7 @@ class Reply:
 
 # Every word understood, written in lower case. Deliberately left out: "давай" (also "bye",
 # "let me think"), "буду", emoji such as 👍, and keyboard-layout slips ("lf" for "да").
-WORDS: dict[str, tuple[str, ...]] = {
+WORDS: dict[Kind, tuple[str, ...]] = {
     "yes": ("да", "da", "yes", "y", "yeah", "yep", "ok", "okay", "ок", "окей", "ага", "конечно"),
     "no": (
         "нет",

@@ -9,4 +9,5 @@ _PLAIN = str.maketrans({"№": "N", "«": '"', "»": '"', "—": "-", "–": "-"
 
 
 def to_latin(text: str) -> str:
-    return _SCHEMA.translate(text).translate(_PLAIN)
+    latin: str = _SCHEMA.translate(text)  # iuliia is untyped
+    return latin.translate(_PLAIN)

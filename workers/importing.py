@@ -3,6 +3,7 @@
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,11 +29,20 @@ _TRUE = {"1", "true", "yes", "y", "да", "x", "+"}
 _FALSE = {"0", "false", "no", "n", "нет", "-"}
 
 
+class Rejected(TypedDict):
+    """A report line: the message for people, the stable code for programs."""
+
+    row: int
+    field: str | None
+    msg: str
+    code: str
+
+
 @dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
-    rejected: list[dict] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -87,7 +97,7 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         if missing:
             raise InvalidInput("file", f"missing columns: {', '.join(missing)}")
         reader.fieldnames = header
-        rows = []
+        rows: list[tuple[int, dict[str, str]]] = []
         for row in reader:
             if len(rows) >= MAX_ROWS:
                 raise InvalidInput("file", f"more than {MAX_ROWS} rows; split the file")
@@ -159,6 +169,5 @@ def import_workers(
     return report
 
 
-def _rejected(row: int, field: str | None, msg: str, exc: DomainError) -> dict:
-    """A report line: the message for people, the stable code for programs."""
+def _rejected(row: int, field: str | None, msg: str, exc: DomainError) -> Rejected:
     return {"row": row, "field": field, "msg": msg, "code": exc.code}

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -115,7 +115,7 @@ def update_worker(
     return worker
 
 
-def _visible(actor: Actor):
+def _visible(actor: Actor) -> Select[Worker]:
     query = select(Worker)
     if actor.branch_id is not None:
         query = query.where(Worker.branch_id == actor.branch_id)
@@ -154,14 +154,15 @@ def list_workers(
     query = _visible(actor)
     if skill is not None:
         query = query.where(Worker.skills.contains([normalise_skill(skill, location="query")]))
+    ranked: Select[Worker, float | None]
     if near is not None:
         dist = distance_m(Worker.home, near).label("distance_m")
-        query = query.add_columns(dist).order_by(dist, Worker.id)
+        ranked = query.add_columns(dist).order_by(dist, Worker.id)
         if radius_m is not None:
-            query = query.where(within_m(Worker.home, near, radius_m))
+            ranked = ranked.where(within_m(Worker.home, near, radius_m))
     else:
-        query = query.add_columns(null()).order_by(Worker.id)
-    rows = [(w, d) for w, d in session.execute(query.limit(limit).offset(offset)).all()]
+        ranked = query.add_columns(null()).order_by(Worker.id)
+    rows = [(w, d) for w, d in session.execute(ranked.limit(limit).offset(offset)).all()]
     audit.log(
         session,
         actor,
