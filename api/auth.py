@@ -19,8 +19,8 @@ from api.schemas import Body
 from core.clock import now
 from core.settings import Settings
 from core.tenancy import Actor
-from dispatch import accounts, staff
-from dispatch.staff import authenticate
+from dispatch.registry import accounts, staff
+from dispatch.registry.staff import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from api.schemas import Body, Id
-from dispatch.timesheets import MONEY_COLUMNS, Line, Timesheet
+from dispatch.shift.timesheets import MONEY_COLUMNS, Line, Timesheet
 from rating.models import PenaltyEvent, Review
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
@@ -32,7 +32,7 @@ class TimesheetLineOut(BaseModel):
     arrived_at: datetime | None
     left_at: datetime | None
     hours: Decimal
-    client_amount: Decimal | None = None  # office only (dispatch/prices.py): left out
+    client_amount: Decimal | None = None  # office only (dispatch/access/prices.py): left out
     base_pay: Decimal
     allowances: Decimal
     fines: Decimal

@@ -8,9 +8,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from api.schemas import Body, Id
 from core.tenancy import Actor
+from dispatch.access.prices import shown_money
 from dispatch.models import Offer, Order
-from dispatch.orders import OrderState
-from dispatch.prices import shown_money
+from dispatch.orders.service import OrderState
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 
@@ -68,7 +68,7 @@ class OrderOut(BaseModel):
     booking_target: int
     starts_at: datetime
     ends_at: datetime
-    client_rate: Decimal | None  # null for a reader who may not see it (dispatch/prices.py)
+    client_rate: Decimal | None  # null for a reader who may not see it (dispatch/access/prices.py)
     worker_rate: Decimal
     overbook_factor: Decimal
     overbooking_mode: str
@@ -108,7 +108,7 @@ class CandidateOut(BaseModel):
     reason: str
 
 
-# The words of each eligibility rule's code (dispatch/eligibility.py), for API clients.
+# The words of each eligibility rule's code (dispatch/fill/eligibility.py), for API clients.
 RULE_WORDS = {
     "inactive": "blocked in the registry",
     "not_vetted": "not vetted",

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 
 from core.ids import MAX_ID
 from dispatch.models import Branch, Site
-from dispatch.policy import KNOBS
+from dispatch.registry.knobs import KNOBS
 from geo.points import Point
 from workers.models import Worker
 from workers.phones import REGIONS

@@ -10,6 +10,7 @@ import the actor modules that call back into it.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 import dramatiq
 from sqlalchemy import event
@@ -23,6 +24,8 @@ QUEUE = "default"
 # own, which the jobs process consumes alongside the default one.
 QUEUES = {"sms.inbound": "replies"}
 log = logging.getLogger(__name__)
+# How late a job may be before the periodic sweeps (waves, texts) send it again.
+RECONCILE_GRACE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)

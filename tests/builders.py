@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from api.auth import issue_token
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import fill, orders
+from dispatch.fill import waves
 from dispatch.models import Branch, Client, Offer, Order, Site, User
-from dispatch.orders import OrderInput
-from dispatch.policy import DEFAULTS
-from dispatch.staff import _hasher
+from dispatch.orders import service as orders
+from dispatch.orders.service import OrderInput
+from dispatch.registry.knobs import DEFAULTS
+from dispatch.registry.staff import _hasher
 from geo.points import Point
 from workers.models import Worker
 
@@ -133,9 +134,9 @@ def make_order(
 
 def book(session: Session, order: Order, workers: list[Worker], *, now: datetime = NOW) -> None:
     """Book the workers through the real fill: the first wave, then a YES from each."""
-    fill.start_filling(session, order.id, now)
+    waves.start_filling(session, order.id, now)
     for i, worker in enumerate(workers):
-        offer = fill.answer(
+        offer = waves.answer(
             session,
             order_id=order.id,
             worker_id=worker.id,

@@ -22,7 +22,9 @@ from api.console.words.checkin import WORDS as CHECKIN_WORDS
 from api.deps import DB
 from core.clock import now
 from core.settings import Settings
-from dispatch import checkin
+from dispatch.shift import checkin
+from dispatch.shift.errors import CheckInRefused
+from dispatch.texts.errors import LinkNotFound
 from geo.points import Point
 from workers.models import Worker
 
@@ -128,7 +130,7 @@ def checkin_page(request: Request, token: str = TOKEN, session: Session = DB) ->
     secret = request.app.state.settings.secret_key
     try:
         booking = checkin.booking_for_token(session, token, secret=secret)
-    except checkin.LinkNotFound:
+    except LinkNotFound:
         return _page(request, token, None, status_code=404, invalid=True)
     refused = checkin.refusal(booking.order, booking.offer, now())
     return _page(request, token, booking, refused=refused)
@@ -144,12 +146,12 @@ def check_in(
     secret = request.app.state.settings.secret_key
     try:
         booking = checkin.booking_for_token(session, token, secret=secret)
-    except checkin.LinkNotFound:
+    except LinkNotFound:
         return _page(request, token, None, status_code=404, invalid=True)
     if point is None:
         return _page(request, token, booking, status_code=422, bad_location=True)
     try:
         result = checkin.check_in(session, token, point, secret=secret, now=now())
-    except checkin.CheckInRefused as refused:
+    except CheckInRefused as refused:
         return _page(request, token, booking, status_code=409, refused=refused)
     return _page(request, token, booking, result=result)

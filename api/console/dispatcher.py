@@ -21,10 +21,14 @@ from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, office, orders, registry, shortage, unclear
 from dispatch.enums import CLOSED
-from dispatch.queries import Candidate
-from dispatch.roster import standing
+from dispatch.fill import eligibility, office, waves, whereabouts
+from dispatch.fill.matcher import Candidate
+from dispatch.orders import board, shortage
+from dispatch.orders import service as orders
+from dispatch.orders.roster import standing
+from dispatch.registry import service as registry
+from dispatch.replies import unclear
 from geo.points import Point
 from sms.templates import skill_name
 
@@ -182,7 +186,8 @@ def _why(t, session: Session, actor: Actor, order, raw: str, at: datetime) -> di
 
 def _roster(t, session: Session, order, branch, offers, people, at: datetime) -> list[dict]:
     """Every offered worker in one compact row: who (name and phone tail as
-    dispatch/privacy.py allows), where they stand, the timeline to unfold, what may be done."""
+    dispatch/access/privacy.py allows), where they stand, the timeline to unfold, what may be
+    done."""
     timelines = board.timelines(session, order, offers)
     lines = []
     for offer in offers:
@@ -233,11 +238,11 @@ def _live_context(
     at = now()
     open_order = order.status not in CLOSED
     ranked = (
-        fill.preview_candidates(session, order, at, CANDIDATES_SHOWN, actor=actor)
+        waves.preview_candidates(session, order, at, CANDIDATES_SHOWN, actor=actor)
         if open_order and with_candidates
         else []
     )
-    people = board.shown_workers(
+    people = whereabouts.shown_workers(
         session,
         actor=actor,
         worker_ids=[o.worker_id for o in offers] + [c.worker_id for c, _ in ranked],

@@ -20,10 +20,11 @@ from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
-from dispatch import marks, onsite, roster, shortage
+from dispatch.access.privacy import ShownWorker, Sight, show_workers
 from dispatch.models import Branch, Offer, Order, Site
-from dispatch.orders import get_order
-from dispatch.privacy import ShownWorker, Sight, show_workers
+from dispatch.orders import roster, shortage
+from dispatch.orders.service import get_order
+from dispatch.shift import marks, onsite
 from workers.models import Worker
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -41,7 +42,7 @@ class Row:
     order_id: int
     worker_id: int
     name: str | None
-    phone: str | None  # as dispatch/privacy.py allows: masked for another branch's worker
+    phone: str | None  # as dispatch/access/privacy.py allows: masked for another branch's worker
     callable: bool  # the whole number is shown: the page offers to call it
     attendance: str | None
     arrived: str | None  # HH:MM, branch time
@@ -74,7 +75,7 @@ class Shift:
     started: bool
     closed: bool
     rows: list[Row]
-    short_by: int = 0  # dispatch/shortage.py
+    short_by: int = 0  # dispatch/orders/shortage.py
 
     @property
     def counts(self) -> dict[str, int]:
@@ -183,7 +184,7 @@ def _booked(session: Session, order_ids: list[int], worker_id: int | None = None
 def _people(
     session: Session, actor: Actor, order_ids: list[int], booked: list
 ) -> dict[int, ShownWorker]:
-    """Names and phones on the page, as dispatch/privacy.py allows; the read is audited."""
+    """Names and phones on the page, as dispatch/access/privacy.py allows; the read is audited."""
     return show_workers(
         session,
         actor=actor,
@@ -289,7 +290,7 @@ def mark(
     session: Session = DB,
 ) -> Response:
     """One mark; with `checkin`, the arrival at the time the worker checked in by link. A
-    no-show or left-early waits out the branch's undo window (dispatch/onsite.py)."""
+    no-show or left-early waits out the branch's undo window (dispatch/shift/onsite.py)."""
 
     def act(order: Order, at: datetime) -> None:
         if checkin:

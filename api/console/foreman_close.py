@@ -14,9 +14,9 @@ from api.deps import DB, IdPath, limit_worker_reads
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch import onsite, timesheets
 from dispatch.models import Order
-from dispatch.orders import get_order
+from dispatch.orders.service import get_order
+from dispatch.shift import onsite, timesheets
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -57,7 +57,7 @@ def _close_page(
         "marks": MARKS,
         "error": error,
         "done": done,
-        "money": sheet.money,  # the amounts this reader may see (dispatch/prices.py)
+        "money": sheet.money,  # the amounts this reader may see (dispatch/access/prices.py)
     }
     return render(request, "foreman_close.html", context, actor=actor, status_code=status_code)
 

@@ -1,6 +1,6 @@
 """What a dispatcher does to one offered worker from the order page: take the booking back,
 text the offer again, write down a YES or NO given by phone. The rules and the audit are
-dispatch/office.py's; a refusal comes back on the page, beside the worker's row."""
+dispatch/fill/office.py's; a refusal comes back on the page, beside the worker's row."""
 
 from collections.abc import Callable
 from typing import Literal
@@ -17,7 +17,7 @@ from api.deps import DB, IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch import office
+from dispatch.fill import office
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 ROW = "/orders/{order_id}/offers/{worker_id}"

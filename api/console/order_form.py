@@ -1,5 +1,5 @@
 """The new-order form: offered filled in (tomorrow, the branch's usual shift, the client's
-last rates: dispatch/order_defaults.py), fields checked as the dispatcher leaves them
+last rates: dispatch/orders/defaults.py), fields checked as the dispatcher leaves them
 (writing nothing), warnings that do not refuse (a worker's rate above the client's), and
 the order taken in when the form is sent."""
 
@@ -24,10 +24,12 @@ from core.clock import now
 from core.dates import DateInvalid, parse_date
 from core.errors import InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch import board, orders, overbooking, registry
-from dispatch.order_defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
-from dispatch.orders import OrderInput
-from dispatch.policy import DEFAULTS as POLICY_DEFAULTS
+from dispatch.orders import board, overbooking
+from dispatch.orders import service as orders
+from dispatch.orders.defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
+from dispatch.orders.service import OrderInput
+from dispatch.registry import service as registry
+from dispatch.registry.knobs import DEFAULTS as POLICY_DEFAULTS
 from sms.templates import skill_name
 from workers.skills import SKILLS
 

@@ -23,8 +23,9 @@ from core.clock import now
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.settings import Settings
 from core.tenancy import Actor
-from dispatch import messaging, record
 from dispatch.models import Branch
+from dispatch.penalties import record
+from dispatch.texts import messaging
 from rating import service as ledger
 from rating.models import PenaltyEvent
 from sms.models import Message

@@ -28,7 +28,7 @@ from api.errors import _status_of
 from core.db import session_scope
 from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
-from dispatch.errors import PasswordChangeRequired
+from dispatch.registry.errors import PasswordChangeRequired
 
 SESSION_COOKIE = "brigada_session"
 CSRF_COOKIE = "brigada_csrf"

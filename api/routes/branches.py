@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, MANAGERS, STAFF, IdPath, require
 from api.schemas import BranchIn, BranchOut, BranchPatch
 from core.tenancy import Actor
-from dispatch import registry
+from dispatch.registry import service as registry
 
 router = APIRouter(prefix="/api/v1/branches", tags=["branches"])
 

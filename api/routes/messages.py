@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, OFFICE, IdQuery, worker_reader
 from api.order_schemas import MessageOut
 from core.tenancy import Actor
-from dispatch import messaging
+from dispatch.texts import messaging
 
 router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
 

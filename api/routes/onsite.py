@@ -22,7 +22,8 @@ from api.order_schemas import RosterLine
 from core.clock import now
 from core.dates import parse_date
 from core.tenancy import Actor
-from dispatch import onsite, record, reviews, timesheets
+from dispatch.penalties import record
+from dispatch.shift import onsite, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
 

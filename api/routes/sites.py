@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, OFFICE, IdPath, IdQuery, require
 from api.schemas import SiteIn, SiteOut, SitePatch
 from core.tenancy import Actor
-from dispatch import registry
+from dispatch.registry import service as registry
 
 router = APIRouter(prefix="/api/v1/sites", tags=["sites"])
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, MANAGERS, IdPath, require
 from api.schemas import OneTimePassword, UserIn, UserOut
 from core.tenancy import Actor
-from dispatch import accounts, staff
+from dispatch.registry import accounts, staff
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from api.deps import DB, MANAGERS, OFFICE, IdPath, require
 from api.schemas import Body
 from core.tenancy import Actor
-from dispatch import wording
+from dispatch.registry import wording
 
 router = APIRouter(prefix="/api/v1/branches/{branch_id}/texts", tags=["branches"])
 

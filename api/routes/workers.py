@@ -8,7 +8,7 @@ from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
 from core.errors import InvalidInput
 from core.tenancy import Actor
-from dispatch import workforce
+from dispatch.registry import workforce
 from geo.points import Point
 from workers import service
 from workers.service import WorkerFields

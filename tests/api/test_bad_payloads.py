@@ -13,8 +13,8 @@ from api.console.web import SESSION_COOKIE
 from api.main import MAX_BODY_BYTES, create_app
 from api.routes.workers import MAX_IMPORT_BYTES
 from core.settings import Settings, get_settings
-from dispatch import checkin
 from dispatch.models import Order, Site, User
+from dispatch.texts import links
 from sms.models import Message
 from tests.builders import (
     auth,
@@ -365,7 +365,7 @@ def test_deeply_nested_json_at_a_check_in_link_is_4xx(client, session, office, d
     offer = make_offer(session, order=order, worker=make_worker(session, branch=office[0]))
     body = '{"lat": ' * depth + "1" + "}" * depth
     for link in (
-        checkin.token_for(offer.id, get_settings().secret_key),
+        links.token_for(offer.id, get_settings().secret_key),
         f"{offer.id}-AAAAAAAAAAAA",
     ):
         answer = client.post(

@@ -138,7 +138,7 @@ def test_candidates_show_the_ranking_with_reasons(client, session, setup):
 
 
 def test_phone_answers_and_cancel_through_the_api(client, session, setup):
-    from dispatch import fill
+    from dispatch.fill import waves
 
     branch, site, headers = setup
     workers = [
@@ -146,7 +146,7 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
         for i in range(1, 5)
     ]
     order = client.post("/api/v1/orders", json=body(site, headcount=1), headers=headers).json()
-    fill.start_filling(session, order["id"], now())
+    waves.start_filling(session, order["id"], now())
     _send_everything(session)
     path = f"/api/v1/orders/{order['id']}/offers"
     first = client.post(f"{path}/{workers[0].id}/accept", headers=headers)
@@ -188,7 +188,7 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
 
 def _send_everything(session):
     """The send job's work, done here: every queued text handed to the outbox gateway."""
-    from dispatch import delivery
+    from dispatch.texts import delivery
     from sms.gateways import OutboxGateway
     from sms.models import Message
 
@@ -202,11 +202,11 @@ def test_orders_of_another_branch_are_404(client, session, setup):
     order = client.post("/api/v1/orders", json=body(site), headers=headers).json()
     other = make_branch(session, center=KAZAN)
     stranger = auth(make_user(session, role="dispatcher", branch=other))
-    from dispatch import fill
+    from dispatch.fill import waves
 
     branch = session.get(Branch, order["branch_id"])
     worker = make_worker(session, branch=branch)
-    fill.start_filling(session, order["id"], now())
+    waves.start_filling(session, order["id"], now())
     accept = f"/offers/{worker.id}/accept"  # a real offer, of another branch
     for method, path in (("GET", ""), ("GET", "/candidates"), ("POST", accept)):
         answer = client.request(method, f"/api/v1/orders/{order['id']}{path}", headers=stranger)

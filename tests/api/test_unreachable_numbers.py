@@ -11,7 +11,7 @@ from api.console.words.errors import WORDS as ERROR_WORDS
 from api.order_schemas import RULE_WORDS
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch import eligibility
+from dispatch.fill import eligibility
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     KAZAN,

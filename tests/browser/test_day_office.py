@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from core.clock import now
 from core.db import session_scope
 from core.tenancy import Actor
-from dispatch import onsite
+from dispatch.shift import onsite
 from tests.builders import (
     MOSCOW,
     PASSWORD,

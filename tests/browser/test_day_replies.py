@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.clock import now
 from core.db import session_scope
-from dispatch import fill
+from dispatch.fill import waves
 from sms.models import Message
 from tests.browser.test_whole_day import _sign_in
 from tests.builders import (
@@ -70,7 +70,7 @@ def scene(engine):
                 for i, name in enumerate(("Орлова Мария", "Попов Иван", "Волков Олег"))
             ]
             order = make_order(session, site=site, headcount=2, now=now())
-            fill.start_filling(session, order.id, now())
+            waves.start_filling(session, order.id, now())
             scene = {"order": order.id, "code": order.code, "workers": workers}
             scene["dispatcher"] = dispatcher.username
         yield scene

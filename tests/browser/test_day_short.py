@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from core.audit import AuditEntry
 from core.clock import now
 from core.db import session_scope
-from dispatch import fill
+from dispatch.fill import waves
 from dispatch.models import Offer, Order
 from tests.browser.test_whole_day import (
     TIMEOUT_MS,
@@ -168,7 +168,7 @@ def test_a_short_order_says_by_how_many_and_what_to_do(scene, stack, browser, sh
     answering = sorted(_offers(order_id))[:2]
     with session_scope() as session:
         for worker_id in answering:
-            fill.answer(
+            waves.answer(
                 session, order_id=order_id, worker_id=worker_id, yes=True, source="sms", now=now()
             )
     expect(row.locator(".short-flag")).to_have_text("⚠ не хватает 1 чел.")

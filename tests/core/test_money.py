@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from core.money import money
-from dispatch.policy import check_knob
+from dispatch.registry.knobs import check_knob
 from tests.builders import make_branch, make_client, make_order, make_site
 
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.settings import get_settings
-from dispatch import checkin
 from dispatch.models import Offer
+from dispatch.texts import links
 from sms import templates
 from sms.models import Message
 from sms.segments import measure
@@ -41,7 +41,7 @@ def booked_text(session):
             select(Message.body).where(Message.order_id == order.id, Message.kind == "booked")
         )
         settings = get_settings()
-        return text, order, checkin.checkin_link(offer, settings.public_url, settings.secret_key)
+        return text, order, links.checkin_link(offer, settings.public_url, settings.secret_key)
 
     return make
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dispatch import confirmations, fill, inbox, intake
+from dispatch.fill import confirmations, waves
 from dispatch.models import Offer
+from dispatch.replies import inbox, intake
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
@@ -29,9 +30,9 @@ def booked(session):
         make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
     ]
     order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=24))
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     for i, worker in enumerate(workers):
-        fill.answer(
+        waves.answer(
             session,
             order_id=order.id,
             worker_id=worker.id,
@@ -70,8 +71,8 @@ def test_a_booking_inside_the_window_counts_as_confirmed(session):
     site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=5))
-    fill.start_filling(session, order.id, NOW)
-    fill.answer(session, order_id=order.id, worker_id=worker.id, yes=True, source="sms", now=NOW)
+    waves.start_filling(session, order.id, NOW)
+    waves.answer(session, order_id=order.id, worker_id=worker.id, yes=True, source="sms", now=NOW)
     assert confirmations.ask_confirmations(session, NOW + timedelta(minutes=1)) == 0
     assert offer_of(session, order, worker).confirmed_at == NOW
     assert texts(session, order, "confirm_request") == []

@@ -14,11 +14,13 @@ from core.db import make_engine, session_scope
 from core.errors import Conflict
 from core.jobs import pending_jobs
 from core.settings import get_settings
-from dispatch import marks, onsite, wording
-from dispatch.errors import NothingToUndo, PolicyInvalid, UndoTooLate
 from dispatch.models import Offer, Order
-from dispatch.policy import DEFAULTS, merge_policy
-from dispatch.staff import actor_of
+from dispatch.registry import wording
+from dispatch.registry.errors import PolicyInvalid
+from dispatch.registry.knobs import DEFAULTS, merge_policy
+from dispatch.registry.staff import actor_of
+from dispatch.shift import marks, onsite
+from dispatch.shift.errors import NothingToUndo, UndoTooLate
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (

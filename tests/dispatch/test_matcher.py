@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from core.tenancy import SYSTEM
-from dispatch.fill import preview_candidates
+from dispatch.fill.waves import preview_candidates
 from dispatch.models import ClientBlock, Offer
 from tests.builders import (
     KAZAN,

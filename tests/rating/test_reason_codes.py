@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.cli import alembic_config
 from core.clock import now
 from core.tenancy import SYSTEM
-from dispatch import onsite
+from dispatch.shift import onsite
 from rating.models import PenaltyEvent
 from rating.reasons import REASONS, Reason
 from tests.builders import make_branch, make_client, make_offer, make_order, make_site, make_worker

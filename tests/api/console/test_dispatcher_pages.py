@@ -14,9 +14,9 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.redis import get_redis
 from core.tenancy import SYSTEM
-from dispatch import fill, ranking
-from dispatch.board import local_shift
+from dispatch.fill import ranking, waves
 from dispatch.models import Order
+from dispatch.orders.board import local_shift
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
@@ -187,7 +187,7 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
 
     candidates = re.search(r'<table class="candidates">.*?</table>', text, re.S).group(0)
     assert candidate.full_name in candidates
-    (ranked, _), *_ = fill.preview_candidates(session, order, now(), 20, actor=SYSTEM)
+    (ranked, _), *_ = waves.preview_candidates(session, order, now(), 20, actor=SYSTEM)
     assert ranked.worker_id == candidate.id
     assert ranking.reason(ranked.rating, ranked.reliability, ranked.distance_m) in candidates
 

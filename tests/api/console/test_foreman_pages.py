@@ -13,8 +13,9 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import checkin, timesheets
 from dispatch.models import Offer, Order
+from dispatch.shift import timesheets
+from dispatch.texts import links
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     MOSCOW,
@@ -288,7 +289,7 @@ def test_other_foremen_and_other_branches_get_404_and_change_nothing(client, ses
 
 
 def _token(offer) -> str:
-    return checkin.token_for(offer.id, get_settings().secret_key)
+    return links.token_for(offer.id, get_settings().secret_key)
 
 
 def test_the_check_in_page_asks_for_the_location_in_the_workers_language(client, shift):

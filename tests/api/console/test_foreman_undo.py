@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import now
-from dispatch import onsite
 from dispatch.models import Offer
+from dispatch.shift import onsite
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in

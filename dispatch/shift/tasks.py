@@ -1,0 +1,51 @@
+"""The on-site jobs: the no-show sweep, and punishing marks applied when their undo window is
+over (one delayed job per mark, and a sweep for those a lost job left pending)."""
+
+import logging
+
+import dramatiq
+
+from core.broker import setup_broker
+from core.clock import now
+from core.db import session_scope
+from dispatch.shift import onsite
+
+setup_broker()
+
+log = logging.getLogger("brigada.jobs")
+
+
+@dramatiq.actor(actor_name="dispatch.no_show_sweep", max_retries=0, max_age=120_000)
+def no_show_sweep() -> None:
+    """Booked workers still unmarked late_as_no_show_min after the start become no-shows;
+    each order in its own transaction, so one failure does not hold up the rest."""
+    with session_scope() as session:
+        due = onsite.orders_due_for_sweep(session, now())
+    for order_id in due:
+        try:
+            with session_scope() as session:
+                onsite.sweep_no_shows(session, order_id, now())
+        except Exception:  # the next tick retries it; the other orders go on now
+            log.exception("no-show sweep of order %s failed", order_id)
+
+
+@dramatiq.actor(actor_name="dispatch.settle_mark", max_retries=5)
+def settle_mark(offer_id: int) -> None:
+    """A pending punishing mark whose undo window is over counts now (a no-op if it was
+    undone, replaced or already applied: the row locks decide)."""
+    with session_scope() as session:
+        onsite.settle_pending(session, offer_id, now())
+
+
+@dramatiq.actor(actor_name="dispatch.marks_due", max_retries=0, max_age=120_000)
+def marks_due() -> None:
+    """Pending marks past their window that no delayed job applied (lost, or the jobs process
+    down when it came due): each in its own transaction, so one failure holds up no other."""
+    with session_scope() as session:
+        due = onsite.pending_due(session, now())
+    for offer_id in due:
+        try:
+            with session_scope() as session:
+                onsite.settle_pending(session, offer_id, now())
+        except Exception:  # the next tick retries it
+            log.exception("settling the pending mark of offer %s failed", offer_id)
