@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVar
 
 from psycopg.errors import ForeignKeyViolation, UniqueViolation
 from sqlalchemy import Engine, Select, create_engine
@@ -85,12 +85,10 @@ def flush_checked(
         raise
 
 
-Row = TypeVarTuple("Row")
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
-def locked(
-    query: Select[*Row], *, of: type[object] | None = None, skip_locked: bool = False
-) -> Select[*Row]:
+def locked(query: SelectT, *, of: type[object] | None = None, skip_locked: bool = False) -> SelectT:
     """FOR NO KEY UPDATE, and take the row as locked, not the copy the session may already hold.
 
     The one lock order for every writer: the order row, then its offer rows (by id), then the

@@ -1,6 +1,7 @@
 """A point on the earth (WGS 84) and its conversions to and from PostGIS."""
 
 from dataclasses import dataclass
+from typing import overload
 
 from geoalchemy2 import WKBElement, WKTElement
 from geoalchemy2.shape import to_shape
@@ -32,6 +33,15 @@ class Point:
     def ewkt(self) -> str:
         return f"SRID={SRID};POINT({self.lon} {self.lat})"
 
+    @overload
+    @classmethod
+    def from_db(cls, value: WKBElement) -> "Point": ...
+    @overload
+    @classmethod
+    def from_db(cls, value: None) -> None: ...
+    @overload
+    @classmethod
+    def from_db(cls, value: WKBElement | None) -> "Point | None": ...
     @classmethod
     def from_db(cls, value: WKBElement | None) -> "Point | None":
         if value is None:

@@ -11,10 +11,10 @@ left to the next run.
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from core.db import locked
+from core.db import SelectT, locked
 from dispatch.enums import FILLABLE
 from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order
@@ -24,11 +24,11 @@ BATCH = 500
 
 
 def _due(
-    session: Session, now: datetime, *conditions
+    session: Session, now: datetime, *conditions: ColumnElement[bool]
 ) -> Iterator[tuple[Order, Branch, list[Offer]]]:
     """Each order with bookings whose step is due, locked, with those bookings, locked."""
 
-    def booked_due(query):
+    def booked_due(query: SelectT) -> SelectT:
         return (
             query.join(Order, Order.id == Offer.order_id)
             .join(Branch, Branch.id == Order.branch_id)
@@ -60,7 +60,7 @@ def _due(
             )
         )
         if offers:
-            yield order, session.get(Branch, order.branch_id), offers
+            yield order, session.get_one(Branch, order.branch_id), offers
 
 
 def ask_confirmations(session: Session, now: datetime) -> int:

@@ -74,7 +74,7 @@ class Verdict:
         return not self.failed
 
 
-def params(order: Order, now: datetime, radius_m: float) -> dict:
+def params(order: Order, now: datetime, radius_m: float) -> dict[str, object]:
     """The bind parameters of the rules for an order."""
     return {
         "order_id": order.id,
@@ -89,7 +89,12 @@ def params(order: Order, now: datetime, radius_m: float) -> dict:
 
 
 def _check(
-    session: Session, order: Order, worker_id: int, now: datetime, radius_m: float, codes
+    session: Session,
+    order: Order,
+    worker_id: int,
+    now: datetime,
+    radius_m: float,
+    codes: tuple[str, ...],
 ) -> Verdict | None:
     rules = [rule for rule in RULES if rule.code in codes]
     columns = ", ".join(f"({rule.holds}) AS {rule.code}" for rule in rules)

@@ -21,7 +21,7 @@ class OfferClosed(Conflict):
 class BookedElsewhere(Conflict):
     code = "booked_elsewhere"
 
-    def __init__(self, worker_id: int, code: str):
+    def __init__(self, worker_id: int, code: str | None):
         super().__init__(f"worker {worker_id} is already booked on order {code} at that time")
 
 

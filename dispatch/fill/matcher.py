@@ -21,6 +21,7 @@ and the floors stay bounds and the result stays exact. Distances use PostGIS's s
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -121,8 +122,8 @@ def find_candidates(
     starts_at: datetime,
     ends_at: datetime,
     radius_m: float,
-    rating_weight: float,
-    distance_weight: float,
+    rating_weight: Decimal | float,
+    distance_weight: Decimal | float,
     now: datetime,
     limit: int,
 ) -> list[Candidate]:

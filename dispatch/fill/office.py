@@ -61,7 +61,9 @@ def _locked(
     return order, offer
 
 
-def _audit(session: Session, actor: Actor, action: str, order: Order, offer: Offer, **detail):
+def _audit(
+    session: Session, actor: Actor, action: str, order: Order, offer: Offer, **detail: object
+) -> None:
     audit.log(
         session,
         actor,

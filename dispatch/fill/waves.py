@@ -91,7 +91,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     widest: this wave searches the maximum radius at once (a dispatcher's "widen now").
     The matcher is asked for one more than the wave offers: when that one is missing, nobody
     is left in the ring and the order records it (ring_dry_at; dispatch/orders/shortage.py)."""
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
     if is_full(order, booked):
@@ -204,6 +204,7 @@ def _check_can_book(session: Session, order: Order, worker_id: int, now: datetim
     """
     session.scalars(locked(select(Worker).where(Worker.id == worker_id))).one()
     verdict = eligibility.at_booking(session, order, worker_id, now)
+    assert verdict is not None  # None only for no such worker: the row was just locked
     refused = [code for code in verdict.failed if code != "booked_elsewhere"]
     if refused:
         why = _NOT_BOOKABLE.get(refused[0], "is not available for work now")
@@ -264,7 +265,7 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
         raise OfferClosed("already marked on site")  # came early: the foreman decides now
     if offer.status == "booked":
         offer.status = "cancelled"
-        late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
+        late_cancel_h = session.get_one(Branch, order.branch_id).late_cancel_h
         offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
         # The standby offers are locked before the worker's row (order, offer, worker).
@@ -349,7 +350,7 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
         order.next_wave_at = now  # nobody left to hear from: the next wave is due at once
         enqueue_after_commit(session, "dispatch.wave_due", order.id, order.wave)
     elif order.next_wave_at is None:  # it was full; wait for the open offers a timeout
-        _schedule_wave_due(session, order, session.get(Branch, order.branch_id), now)
+        _schedule_wave_due(session, order, session.get_one(Branch, order.branch_id), now)
 
 
 def preview_candidates(
@@ -358,7 +359,7 @@ def preview_candidates(
     """Who the next wave would offer, at the order's current radius, with the reason why, as
     the actor may see them: another branch's workers at rough distances
     (dispatch/fill/whereabouts.py), in the list, the score and the reason alike."""
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     candidates = _candidates(session, order, branch, order.radius_m, now, limit)
     rough = whereabouts.rough_distances(
         session, actor=actor, site_id=order.site_id, worker_ids=[c.worker_id for c in candidates]

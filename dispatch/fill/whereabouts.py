@@ -54,7 +54,7 @@ def rough_distances(
     ids = set(worker_ids)
     if not ids:
         return {}
-    site = Point.from_db(session.scalar(select(Site.location).where(Site.id == site_id)))
+    site = Point.from_db(session.scalars(select(Site.location).where(Site.id == site_id)).one())
     rows = session.execute(
         select(Worker.id, Worker.branch_id, Worker.home).where(Worker.id.in_(ids))
     ).all()
@@ -90,7 +90,7 @@ def rough_offers(
     )
     if not rough:
         return {}
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     return {
         offer.id: (
             rough[offer.worker_id],

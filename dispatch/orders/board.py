@@ -142,7 +142,7 @@ def timelines(session: Session, order: Order, offers: list[Offer]) -> dict[int, 
     }
 
 
-def order_stamp(session: Session, order: Order) -> tuple:
+def order_stamp(session: Session, order: Order) -> tuple[object, ...]:
     """What an order page shows that can change, without anyone's name: equal stamps, equal
     pages (the page's poll hears 204 and reads no worker)."""
     offers = session.execute(
@@ -158,7 +158,7 @@ def order_stamp(session: Session, order: Order) -> tuple:
 
 
 def site_branch(session: Session, site: Site) -> Branch:
-    return session.get(Branch, session.get(Client, site.client_id).branch_id)
+    return session.get_one(Branch, session.get_one(Client, site.client_id).branch_id)
 
 
 def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime, datetime]:

@@ -4,8 +4,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -81,6 +82,14 @@ def _check_times(data: OrderInput, now: datetime) -> None:
         raise ShiftTooLong("ends_at", "a shift lasts at most 24 hours")
 
 
+class Knobs(TypedDict):
+    """An order's overbooking knobs: the order's own, else its branch's."""
+
+    overbook_factor: Decimal
+    overbooking_mode: str
+    fill_goal: Decimal
+
+
 @dataclass(frozen=True)
 class CheckedOrder:
     """An order's input that passed every rule, with what taking it in needs."""
@@ -89,15 +98,15 @@ class CheckedOrder:
     client: Client
     branch: Branch
     skill: str
-    knobs: dict[str, object]  # overbook_factor, overbooking_mode, fill_goal: order's or branch's
+    knobs: Knobs
 
 
 def check_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> CheckedOrder:
     """Every rule an order must pass, reading only: the console's field check runs it on
     each keystroke, and create_order runs it first."""
     site = get_site(session, data.site_id, actor=actor)
-    client = session.get(Client, site.client_id)
-    branch = session.get(Branch, client.branch_id)
+    client = session.get_one(Client, site.client_id)
+    branch = session.get_one(Branch, client.branch_id)
     skill = normalise_skill(data.skill)
     if not 1 <= data.headcount <= 500:
         raise HeadcountOutOfRange("headcount", "headcount must be 1 to 500")
@@ -106,13 +115,17 @@ def check_order(session: Session, *, actor: Actor, data: OrderInput, now: dateti
     for name in ("client_rate", "worker_rate"):
         if getattr(data, name) < 0:
             raise NegativeRate(name, "a rate cannot be negative")
-    knobs = {
-        name: check_knob(name, getattr(data, name))
-        if getattr(data, name) is not None
-        else getattr(branch, name)
-        for name in ("overbook_factor", "overbooking_mode", "fill_goal")
-    }
+    knobs = Knobs(
+        overbook_factor=_knob(data, branch, "overbook_factor"),
+        overbooking_mode=_knob(data, branch, "overbooking_mode"),
+        fill_goal=_knob(data, branch, "fill_goal"),
+    )
     return CheckedOrder(site=site, client=client, branch=branch, skill=skill, knobs=knobs)
+
+
+def _knob(data: OrderInput, branch: Branch, name: str) -> Any:
+    value = getattr(data, name)
+    return check_knob(name, value) if value is not None else getattr(branch, name)
 
 
 def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
@@ -173,7 +186,7 @@ def _store_with_fresh_code(session: Session, order: Order) -> None:
     raise NoFreeOrderCode("could not draw a free order code")
 
 
-def visible_orders(query, actor: Actor):
+def visible_orders(query: Select[Order], actor: Actor) -> Select[Order]:
     """Branch staff see their branch's orders; a foreman only the orders assigned to them, by
     name or through the site they run."""
     if actor.branch_id is not None:
@@ -272,7 +285,7 @@ def cancel_order(
     # Texts of this order not yet handed to the gateway never go out; a worker whose offer
     # text went (or is going) out hears that the order is off.
     unsent_offers = messaging.withdraw_order_texts(session, order.id)
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     late = is_late_cancellation(now, order.starts_at, branch.late_cancel_h)
     for offer in live:
         if offer.id not in unsent_offers:

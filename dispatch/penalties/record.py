@@ -49,7 +49,7 @@ def refresh_worker(session: Session, worker_id: int, now: datetime) -> ledger.Re
     """Figures and standing from the whole record, under the worker's row lock and the home
     branch's strike policy (one worker, one standing, wherever the shifts were)."""
     worker = session.scalars(locked(select(Worker).where(Worker.id == worker_id))).one()
-    home = session.get(Branch, worker.branch_id)
+    home = session.get_one(Branch, worker.branch_id)
     was_suspended = _suspended(worker.suspended_until, now)
     refreshed = ledger.refresh(
         session,
@@ -58,8 +58,9 @@ def refresh_worker(session: Session, worker_id: int, now: datetime) -> ledger.Re
         strike_policy=strike_policy(home),
         now=now,
     )
-    if refreshed.newly_suspended:
-        until = refreshed.standing.suspended_until.astimezone(ZoneInfo(home.timezone))
+    suspended_until = refreshed.standing.suspended_until
+    if refreshed.newly_suspended and suspended_until is not None:  # newly: always a date
+        until = suspended_until.astimezone(ZoneInfo(home.timezone))
         why = penalty_words(refreshed.standing.suspended_by or "strikes", worker.language)
         tell(session, worker, "suspended", until=until.strftime("%d.%m %H:%M"), why=why)
         audit.log(
@@ -69,7 +70,7 @@ def refresh_worker(session: Session, worker_id: int, now: datetime) -> ledger.Re
             "worker",
             [worker.id],
             worker.branch_id,
-            until=refreshed.standing.suspended_until.isoformat(),
+            until=suspended_until.isoformat(),
             why=refreshed.standing.suspended_by,
             strikes=refreshed.standing.strikes,
         )
@@ -106,7 +107,7 @@ def penalise(
 ) -> PenaltyEvent:
     """One penalty on the ledger, audited and texted to the worker (the caller refreshes).
     It happened at the shift's start unless told otherwise (a cancellation: its moment)."""
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     event = ledger.record(
         session,
         worker_id=worker_id,
@@ -121,7 +122,7 @@ def penalise(
         created_by=actor.user_id if actor else None,
     )
     _audit_entry(session, actor, "penalty.add", event, order.branch_id)
-    worker = session.get(Worker, worker_id)
+    worker = session.get_one(Worker, worker_id)
     tell(
         session,
         worker,
@@ -141,7 +142,7 @@ def compensate(
 ) -> PenaltyEvent:
     """Show-up pay: for a booked worker whose order the client cancelled late, or one released
     on site (text "show_up_pay"), at the branch's rate of the day, kept on the ledger."""
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     event = ledger.record(
         session,
         worker_id=worker_id,
@@ -153,7 +154,7 @@ def compensate(
         reason=reason,
     )
     _audit_entry(session, SYSTEM, "penalty.add", event, order.branch_id)
-    worker = session.get(Worker, worker_id)
+    worker = session.get_one(Worker, worker_id)
     tell(
         session,
         worker,
@@ -186,10 +187,10 @@ def withdraw(
         automatic=by_rule or _automatic(actor),
         created_by=actor.user_id if actor else None,
     )
-    branch_id = order.branch_id if order else session.get(Worker, event.worker_id).branch_id
+    branch_id = order.branch_id if order else session.get_one(Worker, event.worker_id).branch_id
     _audit_entry(session, actor, "penalty.reverse", event, branch_id, reason=reversal.reason)
     if event.kind != "compensation" and order is not None:
-        worker = session.get(Worker, event.worker_id)
+        worker = session.get_one(Worker, event.worker_id)
         what = penalty_words(event.kind, worker.language)
         tell(session, worker, "penalty_reversed", order_id=order.id, code=order.code, what=what)
     return reversal
@@ -228,7 +229,7 @@ def _audit_entry(
 def _sees(session: Session, actor: Actor, event: PenaltyEvent) -> Order | None:
     """The event's order, if the actor may see the event (its order's or the worker's branch)."""
     order = session.get(Order, event.order_id) if event.order_id else None
-    worker_branch = session.get(Worker, event.worker_id).branch_id
+    worker_branch = session.get_one(Worker, event.worker_id).branch_id
     if actor.sees_branch(worker_branch) or (order and actor.sees_branch(order.branch_id)):
         return order
     raise PenaltyNotFound(event.id)
@@ -238,8 +239,8 @@ def deciding_branch(session: Session, event: PenaltyEvent) -> int:
     """The branch that answers for an entry: the one whose order it was recorded on (the
     worker's home branch only for an entry on no order); the home branch may not undo it."""
     if event.order_id is not None:
-        return session.get(Order, event.order_id).branch_id
-    return session.get(Worker, event.worker_id).branch_id
+        return session.get_one(Order, event.order_id).branch_id
+    return session.get_one(Worker, event.worker_id).branch_id
 
 
 def may_reverse(session: Session, actor: Actor, event: PenaltyEvent) -> bool:

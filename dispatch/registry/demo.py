@@ -136,7 +136,8 @@ def load_names() -> Names:
 
 
 def branch_code(city: str) -> str:
-    return iuliia.WIKIPEDIA.translate(city).upper().replace(" ", "-")[:16]
+    latin: str = iuliia.WIKIPEDIA.translate(city)  # iuliia is untyped
+    return latin.upper().replace(" ", "-")[:16]
 
 
 def demo_passwords(env: str, *, on_network: bool = False) -> dict[str, str]:
@@ -188,7 +189,9 @@ def _phones(rng: random.Random, count: int, session: Session) -> list[str]:
     return phones
 
 
-def _worker_rows(rng: random.Random, city: City, branch_id: int, phones: list[str]) -> list[dict]:
+def _worker_rows(
+    rng: random.Random, city: City, branch_id: int, phones: list[str]
+) -> list[dict[str, object]]:
     at = now()
     names = load_names()
     rows = []

@@ -57,7 +57,7 @@ class LastActiveAdmin(Conflict):
 class PasswordChangeRequired(Forbidden):
     code = "password_change_required"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "password change required: sign-in used a one-time password; set your own with "
             "POST /api/v1/auth/password first"

@@ -3,7 +3,7 @@
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -76,7 +76,9 @@ def create_branch(
     return branch
 
 
-def update_branch(session: Session, branch: Branch, *, actor: Actor, changes: dict) -> Branch:
+def update_branch(
+    session: Session, branch: Branch, *, actor: Actor, changes: dict[str, Any]
+) -> Branch:
     changes = dict(changes)
     policy_changes = changes.pop("policy", None) or {}
     if "timezone" in changes:
@@ -184,7 +186,7 @@ def create_site(
     foreman_id: int | None = None,
 ) -> Site:
     client = get_client(session, client_id, actor=actor)
-    branch = session.get(Branch, client.branch_id)
+    branch = session.get_one(Branch, client.branch_id)
     check_foreman(session, foreman_id, branch.id)
     for field, value in (("name", name), ("address", address)):
         if not value.strip():
@@ -203,7 +205,7 @@ def create_site(
     return site
 
 
-def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) -> Site:
+def update_site(session: Session, site: Site, *, actor: Actor, changes: dict[str, Any]) -> Site:
     for field in ("name", "address"):
         if field in changes and not changes[field].strip():
             raise FieldRequired(field, f"{field} is required")
@@ -211,12 +213,14 @@ def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) ->
     if moved_to is not None:
         changes = {**changes, "location": moved_to.to_db()}
     if changes.get("foreman_id") is not None:
-        check_foreman(session, changes["foreman_id"], session.get(Client, site.client_id).branch_id)
+        check_foreman(
+            session, changes["foreman_id"], session.get_one(Client, site.client_id).branch_id
+        )
     moved_from = Point.from_db(site.location)
     for key, value in changes.items():
         setattr(site, key, value)
     session.flush()
-    client = session.get(Client, site.client_id)
+    client = session.get_one(Client, site.client_id)
     audit.log(
         session, actor, "site.update", "site", [site.id], client.branch_id, fields=sorted(changes)
     )
@@ -249,7 +253,7 @@ def _audit_move(
         )
 
 
-def _sites_query(actor: Actor):
+def _sites_query(actor: Actor) -> Select[Site]:
     query = select(Site).join(Client, Client.id == Site.client_id)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)

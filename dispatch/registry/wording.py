@@ -28,7 +28,7 @@ class Wording:
 
 def override_for(session: Session, branch_id: int, kind: str, language: str) -> str | None:
     """The branch's wording, read once per transaction (a wave renders many texts)."""
-    cache = session.info.setdefault(_CACHE, {})
+    cache: dict[int, dict[tuple[str, str], str]] = session.info.setdefault(_CACHE, {})
     if branch_id not in cache:
         rows = session.scalars(
             select(TemplateOverride).where(TemplateOverride.branch_id == branch_id)

@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
+from dispatch.registry.errors import BranchNotFound
 from dispatch.registry.service import get_branch
 from workers import importing, service
 from workers.models import Worker
@@ -10,6 +11,8 @@ from workers.service import WorkerFields
 
 
 def register_worker(session: Session, *, actor: Actor, fields: WorkerFields) -> Worker:
+    if fields.branch_id is None:  # what get_branch finds for no branch
+        raise BranchNotFound(fields.branch_id)
     branch = get_branch(session, fields.branch_id, actor=actor)
     return service.create_worker(session, actor=actor, fields=fields, default_region=branch.country)
 

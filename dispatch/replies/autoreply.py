@@ -25,7 +25,7 @@ WINDOW = timedelta(hours=1)
 
 def _in_window(session: Session, worker_id: int, status_is_withheld: bool) -> int:
     status = Message.status == "withheld" if status_is_withheld else Message.status != "withheld"
-    return session.scalar(
+    return session.scalars(
         select(func.count())
         .select_from(Message)
         .where(
@@ -35,10 +35,12 @@ def _in_window(session: Session, worker_id: int, status_is_withheld: bool) -> in
             Message.created_at > func.now() - WINDOW,
             status,
         )
-    )
+    ).one()
 
 
-def reply(session: Session, worker: Worker, kind: str, **values: object) -> bool:
+def reply(
+    session: Session, worker: Worker, kind: str, order_id: int | None = None, **values: object
+) -> bool:
     """Queue an automatic reply unless the worker had their hour's share; False if withheld."""
     if kind not in AUTOMATIC:
         raise ValueError(f"{kind!r} is not an automatic reply")
@@ -46,7 +48,7 @@ def reply(session: Session, worker: Worker, kind: str, **values: object) -> bool
     # last lock of the order; nobody here holds an order or an offer).
     session.scalars(locked(select(Worker.id).where(Worker.id == worker.id))).one()
     if _in_window(session, worker.id, False) < get_settings().sms_auto_replies_per_hour:
-        messaging.tell(session, worker, kind, **values)
+        messaging.tell(session, worker, kind, order_id=order_id, **values)
         return True
     if _in_window(session, worker.id, True) == 0:  # the note, once an hour
         body = messaging.text_for(session, worker, kind, **values)

@@ -49,17 +49,17 @@ class CheckIn:
 
 def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
     offer = offer_for_token(session, token, secret=secret)
-    order = session.get(Order, offer.order_id)
-    site = session.get(Site, order.site_id)
+    order = session.get_one(Order, offer.order_id)
+    site = session.get_one(Site, order.site_id)
     foreman_id = order.foreman_id or site.foreman_id
     foreman = session.get(User, foreman_id) if foreman_id is not None else None
     return Booking(
         offer=offer,
         order=order,
         site=site,
-        branch=session.get(Branch, order.branch_id),
-        worker=session.get(Worker, offer.worker_id),
-        client=session.get(Client, order.client_id),
+        branch=session.get_one(Branch, order.branch_id),
+        worker=session.get_one(Worker, offer.worker_id),
+        client=session.get_one(Client, order.client_id),
         foreman=foreman if foreman is not None and foreman.active else None,
     )
 
@@ -93,13 +93,13 @@ def check_in(session: Session, token: str, point: Point, *, secret: str, now: da
     refused = refusal(order, offer, now)
     if refused is not None:
         raise refused
-    site = session.get(Site, order.site_id)
+    site = session.get_one(Site, order.site_id)
     if offer.checked_in_at is not None:  # the first check-in stands
         return CheckIn(
             True, offer.checkin_distance_m or 0.0, site.geofence_m, offer.checked_in_at, True
         )
     distance = float(
-        session.scalar(select(distance_m(Site.location, point)).where(Site.id == site.id))
+        session.scalars(select(distance_m(Site.location, point)).where(Site.id == site.id)).one()
     )
     if distance > site.geofence_m:
         return CheckIn(False, distance, site.geofence_m, None)

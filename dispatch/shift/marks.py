@@ -35,6 +35,7 @@ from dispatch.shift.errors import (
 )
 from rating import policy, reasons
 from rating import service as ledger
+from rating.models import PenaltyEvent
 
 EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
 # What marks produce on their own (compensation: a released extra's show-up pay).
@@ -102,7 +103,7 @@ class Due:
     reason: reasons.Reason
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, int, Decimal, Decimal]:
         return (self.kind, self.points, money(self.fine), money(self.payout))
 
 
@@ -116,7 +117,8 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
         return [Due("compensation", 0, zero, branch.show_up_pay, reasons.of("released_on_site"))]
     if offer.attendance not in ("arrived", "left_early"):
         return []
-    due = []
+    assert offer.arrived_at is not None  # set by the arrival's mark (_marked)
+    due: list[Due] = []
     lateness = policy.judge_arrival(
         offer.arrived_at,
         order.starts_at,
@@ -132,13 +134,14 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
         more = reasons.of("late_as_no_show", minutes=minutes, limit=branch.late_as_no_show_min)
         due.append(Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, more))
     if offer.attendance == "left_early":
+        assert offer.left_at is not None  # set by the mark (_marked)
         early = int((order.ends_at - offer.left_at).total_seconds() // 60)
         left = reasons.of("left_early", minutes=early)
         due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
     return due
 
 
-def _key(event) -> tuple:
+def _key(event: PenaltyEvent) -> tuple[str, int, Decimal, Decimal]:
     return (event.kind, event.points, event.fine, event.payout)
 
 
@@ -224,11 +227,13 @@ def set_mark(
         },
         **detail,
     )
-    _settle_entries(session, order, offer, session.get(Branch, order.branch_id), by, now)
+    _settle_entries(session, order, offer, session.get_one(Branch, order.branch_id), by, now)
     return True
 
 
-def _marked(offer: Offer, status: str, at: datetime) -> tuple:
+def _marked(
+    offer: Offer, status: str, at: datetime
+) -> tuple[str, datetime | None, datetime | None]:
     """(attendance, arrived_at, left_at) once this mark is set."""
     if status in ("arrived", "released"):
         return status, at, None
@@ -260,6 +265,7 @@ def hold_pending(
             drop_pending(session, order, offer, by, why="replaced")
         return
     if offer.pending_mark is not None:
+        assert offer.pending_at is not None  # a pending mark has its time (pending_whole)
         if _marked(offer, offer.pending_mark, offer.pending_at) == wanted:
             return  # the same mark tapped again: its window runs on, not anew
         drop_pending(session, order, offer, by, why="replaced")
@@ -312,6 +318,7 @@ def _author(session: Session, user_id: int | None) -> Actor:
 def apply_pending(session: Session, order: Order, offer: Offer, now: datetime) -> None:
     """Apply a pending mark now, as its author made it (the caller holds order and offer)."""
     status, at, until = offer.pending_mark, offer.pending_at, offer.pending_until
+    assert status is not None and at is not None  # the caller found it pending (pending_whole)
     by = _author(session, offer.pending_by)
     offer.pending_mark = offer.pending_at = offer.pending_by = offer.pending_until = None
     set_mark(session, order, offer, status=status, at=at, by=by, now=now, pending_until=_iso(until))

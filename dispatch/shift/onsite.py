@@ -14,7 +14,7 @@ applies those still pending at once.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -55,7 +55,7 @@ def mark_attendance(
     marks.check_open(order)
     offer = marks.booked_offer(session, order, worker_id)
     marks.check_time(order, offer, status, at, now)
-    window_s = session.get(Branch, order.branch_id).undo_window_s
+    window_s = session.get_one(Branch, order.branch_id).undo_window_s
     if status in PUNISHING and window_s > 0 and actor.user_id is not None:
         marks.hold_pending(
             session, order, offer, status=status, at=at, by=actor, now=now, window_s=window_s
@@ -75,6 +75,7 @@ def undo_mark(
     offer = marks.booked_offer(session, order, worker_id)
     if offer.pending_mark is None:
         raise NothingToUndo(f"worker {worker_id} has no mark waiting on order {order.code}")
+    assert offer.pending_until is not None  # a pending mark has its end (pending_whole)
     if now >= offer.pending_until:
         raise UndoTooLate(f"the undo window of worker {worker_id}'s mark is over")
     marks.drop_pending(session, order, offer, actor, why="undone")
@@ -99,8 +100,11 @@ def settle_pending(session: Session, offer_id: int, now: datetime) -> bool:
         return False
     order = session.scalars(locked(select(Order).where(Order.id == order_id))).one()
     offer = session.scalars(locked(select(Offer).where(Offer.id == offer_id))).one()
-    if offer.pending_mark is None or offer.pending_until > now:
-        return False  # undone, replaced, already applied, or its window still open
+    if offer.pending_mark is None:
+        return False  # undone, replaced or already applied
+    assert offer.pending_until is not None  # a pending mark has its end (pending_whole)
+    if offer.pending_until > now:
+        return False  # its window still open
     if order.closed_at is not None or order.status == "cancelled" or offer.status != "booked":
         marks.drop_pending(session, order, offer, SYSTEM, why="order_closed")
         return False
@@ -126,7 +130,7 @@ def mark_all_arrived(
     return offers
 
 
-def _unmarked(session: Session, order: Order, *narrower) -> list[Offer]:
+def _unmarked(session: Session, order: Order, *narrower: ColumnElement[bool]) -> list[Offer]:
     """Booked and unmarked, locked in worker order, narrowed by any further conditions: the
     sweep leaves out those who checked in by link (on site, awaiting the foreman) and those
     with a mark pending (its own window settles it), the close takes everyone (the foreman
@@ -178,7 +182,7 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     order = session.scalars(locked(select(Order).where(Order.id == order_id))).one_or_none()
     if order is None or order.status not in NOT_CLOSED or order.closed_at is not None:
         return 0
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
     offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
@@ -265,7 +269,7 @@ def preview_close(
         sheet = timesheets.timesheet(session, order_id, actor=actor)
     finally:
         savepoint.rollback()  # the read's audit entry went with it: record it again
-    timesheets.audit_read(session, actor, sheet, session.get(Order, order_id).branch_id)
+    timesheets.audit_read(session, actor, sheet, session.get_one(Order, order_id).branch_id)
     return sheet
 
 

@@ -64,7 +64,8 @@ def review_worker(
             kind="complaint",
             points=COMPLAINT_POINTS,
             fine=Decimal("0"),
-            reason=reasons.of("complaint", by=actor.name, comment=review.comment),
+            # A complaint's comment is never empty (checked above).
+            reason=reasons.of("complaint", by=actor.name, comment=review.comment or ""),
         )
         review.penalty_id = event.id
     session.flush()

@@ -115,7 +115,9 @@ def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) 
     )
 
 
-def _standing_entries(session: Session, order_ids: list[int]) -> dict[tuple[int, int], list]:
+def _standing_entries(
+    session: Session, order_ids: list[int]
+) -> dict[tuple[int | None, int], list[PenaltyEvent]]:
     rows = session.scalars(
         select(PenaltyEvent).where(
             PenaltyEvent.order_id.in_(order_ids),
@@ -123,7 +125,7 @@ def _standing_entries(session: Session, order_ids: list[int]) -> dict[tuple[int,
             PenaltyEvent.reversed_at.is_(None),
         )
     )
-    entries: dict[tuple[int, int], list[PenaltyEvent]] = {}
+    entries: dict[tuple[int | None, int], list[PenaltyEvent]] = {}
     for entry in rows:
         entries.setdefault((entry.order_id, entry.worker_id), []).append(entry)
     return entries
@@ -159,7 +161,7 @@ def _totals(lines: list[Line]) -> dict[str, Decimal]:
 
 def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
     order = get_order(session, order_id, actor=actor)
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     lines = _lines(session, [order])[order.id]
     shown = show_workers(
         session,
@@ -177,8 +179,7 @@ def _sheet(
     order: Order, branch: Branch, lines: list[Line], money_shown: tuple[str, ...]
 ) -> Timesheet:
     totals = _totals(lines)
-    hidden = {name: None for name in MONEY_COLUMNS if name not in money_shown}
-    lines = [replace(line, **hidden) for line in lines]
+    lines = [_hide_client_price(line, money_shown) for line in lines]
     return Timesheet(
         order_id=order.id,
         code=order.code,
@@ -190,6 +191,16 @@ def _sheet(
         totals={name: totals[name] for name in ("hours", *money_shown)},
         money=money_shown,
         timezone=branch.timezone,
+    )
+
+
+def _hide_client_price(line: Line, money_shown: tuple[str, ...]) -> Line:
+    """The amounts a reader may not see, blanked: the client's price (shown_money leaves out
+    nothing else)."""
+    return replace(
+        line,
+        client_amount=line.client_amount if "client_amount" in money_shown else None,
+        margin=line.margin if "margin" in money_shown else None,
     )
 
 

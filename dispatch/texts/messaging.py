@@ -1,5 +1,6 @@
 """What an order tells its workers: texts filled from the order, queued in the outbox."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,8 +24,8 @@ ADDRESS_CHARS = 40  # keeps an offer within two segments
 
 
 def _values(session: Session, order: Order, language: str) -> dict[str, str]:
-    branch = session.get(Branch, order.branch_id)
-    site = session.get(Site, order.site_id)
+    branch = session.get_one(Branch, order.branch_id)
+    site = session.get_one(Site, order.site_id)
     zone = ZoneInfo(branch.timezone)
     start, end = order.starts_at.astimezone(zone), order.ends_at.astimezone(zone)
     address = (
@@ -44,9 +45,11 @@ def _values(session: Session, order: Order, language: str) -> dict[str, str]:
     }
 
 
-def _render(session: Session, branch_id: int, kind: str, language: str, values: dict) -> str:
+def _render(
+    session: Session, branch_id: int, kind: str, language: str, values: Mapping[str, object]
+) -> str:
     """In the branch's wording if it has one, transliterated if the branch saves that way."""
-    branch = session.get(Branch, branch_id)
+    branch = session.get_one(Branch, branch_id)
     override = wording.override_for(session, branch_id, kind, language)
     return templates.render(kind, language, override, branch.sms_transliterate, **values)
 
@@ -55,10 +58,10 @@ def notify(
     session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
 ) -> None:
     """Queue one text of this kind to the offer's worker, in their language."""
-    worker = session.get(Worker, offer.worker_id)
+    worker = session.get_one(Worker, offer.worker_id)
     values = _values(session, order, worker.language)
     if deadline is not None:
-        zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
+        zone = ZoneInfo(session.get_one(Branch, order.branch_id).timezone)
         values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
     if kind == "booked":
         body = _booking_text(session, order, offer, worker.language, values)
@@ -82,7 +85,7 @@ def _booking_text(
     keeps within MAX_BOOKED_SEGMENTS; else the link alone (its page shows the address)."""
     settings = get_settings()
     values["link"] = links.checkin_link(offer, settings.public_url, settings.secret_key)
-    values["address"] = session.get(Site, order.site_id).address
+    values["address"] = session.get_one(Site, order.site_id).address
     body = _render(session, order.branch_id, "booked", language, values)
     if measure(body).segments <= templates.MAX_BOOKED_SEGMENTS:
         return body
@@ -168,8 +171,12 @@ def list_messages(
         worker_id=worker_id,
     )
     order_ids = {m.order_id for m in messages if m.order_id is not None}
-    codes = dict(session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids))).all())
-    return [_line(m, shown.get(m.worker_id), codes.get(m.order_id)) for m in messages]
+    found = session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids))).all()
+    codes: dict[int | None, str] = dict(found)  # a text on no order has no code
+    return [
+        _line(m, None if m.worker_id is None else shown.get(m.worker_id), codes.get(m.order_id))
+        for m in messages
+    ]
 
 
 def text_for(session: Session, worker: Worker, kind: str, **values: object) -> str:
