@@ -41,6 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(STAMP) $(PRISM) $(ASSETS)
 	scripts/services.sh brigada_test
@@ -48,6 +49,7 @@ test: $(STAMP) $(PRISM) $(ASSETS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	BRIGADA_ENV=test $(BIN)/pytest --ignore=tests/faults
 
 # Fault tests (tests/faults, docs/reliability.md): each test kills and restarts servers of its

@@ -2,7 +2,7 @@
 
 import re
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, cast
 
 import jwt
 import redis
@@ -59,7 +59,8 @@ class LoginLimiter:
         pattern = f"LIMITS:LIMITER/{self.BY_NAME}/{name}/*"  # limits' keys, whatever the rate
         client = redis.Redis.from_url(self._redis_url, socket_timeout=2)
         keys = list(client.scan_iter(match=pattern, count=1000))
-        return client.delete(*keys) if keys else 0
+        # redis-py types the sync client's replies as "Awaitable | Any" (core/heartbeat.py).
+        return cast(int, client.delete(*keys)) if keys else 0
 
 
 def issue_token(settings: Settings, user_id: int, token_version: int = 0) -> Token:

@@ -26,12 +26,16 @@ def _status_of(exc: DomainError) -> int:
     return 400
 
 
-async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+# Starlette types every handler as taking any Exception; each is installed for its own kind.
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
     status = _status_of(exc)
     if isinstance(exc, InvalidInput):
         # The same shape FastAPI gives for schema errors, so clients parse one format; the
         # item's type is the error's stable code, as FastAPI's own types are.
-        body = {"detail": [{"loc": list(exc.loc), "msg": exc.msg, "type": exc.code}]}
+        body: dict[str, object] = {
+            "detail": [{"loc": list(exc.loc), "msg": exc.msg, "type": exc.code}]
+        }
     else:
         body = {"detail": str(exc)}
     body["code"] = exc.code  # clients branch on this, never on the English detail
@@ -40,7 +44,8 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationalError)
     if isinstance(exc.orig, LockNotAvailable):
         # Waited lock_timeout for a row others are busy with: nothing was saved; retry soon.
         return JSONResponse(
@@ -63,7 +68,8 @@ def _finite(value):
     return value
 
 
-async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
     # FastAPI's own answer, but one that can always be encoded: a NaN, Infinity or 1e999 in
     # a body is a 422 naming the field, never a 500 from writing the answer.
     return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, status_code=422)

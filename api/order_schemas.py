@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -85,13 +85,12 @@ class OrderOut(BaseModel):
 
     @classmethod
     def of(cls, order: Order, state: OrderState | None = None, *, actor: Actor) -> "OrderOut":
-        out = cls(
-            **{
-                name: getattr(order, name) if name in shown_money(actor, (name,)) else None
-                for name in cls.model_fields
-                if name not in ("fill_probability", "counts", "roster")
-            }
-        )
+        fields: dict[str, Any] = {
+            name: getattr(order, name) if name in shown_money(actor, (name,)) else None
+            for name in cls.model_fields
+            if name not in ("fill_probability", "counts", "roster")
+        }
+        out = cls(**fields)
         if state is not None:
             out.fill_probability = round(state.fill_probability, 4)
             out.counts = state.counts

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
@@ -11,7 +11,7 @@ from dispatch.models import Branch, Site
 from dispatch.registry.knobs import KNOBS
 from geo.points import Point
 from workers.models import Worker
-from workers.phones import REGIONS
+from workers.phones import Region
 
 # A PostgreSQL integer id: anything else is a 422 naming the field, never a 500.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -29,8 +29,17 @@ class Body(BaseModel):
         return value
 
 
-# Patch bodies declare `field: T = None`: leaving a field out keeps it, an explicit null
-# is rejected naming the field (the default is not validated, a sent value is).
+# Patch bodies declare `field: Patch[T] = None`: leaving a field out keeps it, an explicit
+# null is rejected naming the field (the default is not validated, a sent value is). Pydantic
+# validates T; to mypy the field is T | None, as it holds None when left out.
+_T = TypeVar("_T")
+if TYPE_CHECKING:
+    Patch: TypeAlias = _T | None
+else:
+
+    class Patch:
+        def __class_getitem__(cls, item: object) -> object:
+            return item
 
 
 class PointIO(Body):
@@ -48,7 +57,7 @@ class PointIO(Body):
 
 def _knob_field(name: str):
     knob = KNOBS[name]
-    kind: Any = Literal[knob.choices] if knob.choices else knob.type  # type: ignore[valid-type]
+    kind: Any = Literal[knob.choices] if knob.choices else knob.type
     return (kind, Field(default=None, ge=knob.ge, le=knob.le, description=knob.doc))
 
 
@@ -57,7 +66,7 @@ PolicyIn = create_model("PolicyIn", __base__=Body, **{name: _knob_field(name) fo
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{2,16}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Country = Literal[REGIONS]  # type: ignore[valid-type]
+Country = Region
 
 
 class BranchIn(Body):
@@ -66,16 +75,16 @@ class BranchIn(Body):
     timezone: str = Field(examples=["Europe/Moscow"])
     center: PointIO
     country: Country = "RU"
-    policy: PolicyIn | None = None  # type: ignore[valid-type]
+    policy: PolicyIn | None = None
 
 
 class BranchPatch(Body):
-    code: Code = None
-    name: Name = None
-    timezone: str = None
-    center: PointIO = None
-    country: Country = None
-    policy: PolicyIn = None  # type: ignore[valid-type]
+    code: Patch[Code] = None
+    name: Patch[Name] = None
+    timezone: Patch[str] = None
+    center: Patch[PointIO] = None
+    country: Patch[Country] = None
+    policy: Patch[PolicyIn] = None
 
 
 class BranchOut(BaseModel):
@@ -127,10 +136,10 @@ class SiteIn(Body):
 
 
 class SitePatch(Body):
-    name: Name = None
-    address: Annotated[str, StringConstraints(min_length=1, max_length=300)] = None
-    location: PointIO = None
-    geofence_m: int = Field(default=None, ge=50, le=5000)
+    name: Patch[Name] = None
+    address: Patch[Annotated[str, StringConstraints(min_length=1, max_length=300)]] = None
+    location: Patch[PointIO] = None
+    geofence_m: Patch[int] = Field(default=None, ge=50, le=5000)
     foreman_id: Id | None = None  # null unassigns
 
 
@@ -167,14 +176,14 @@ class WorkerIn(Body):
 
 
 class WorkerPatch(Body):
-    full_name: Name = None
-    phone: str = None
-    home: PointIO = None
-    skills: list[str] = Field(default=None, min_length=1, max_length=20)
-    branch_id: Id = None
-    language: Literal["ru", "en"] = None
-    vetted: bool = None
-    status: Literal["active", "blocked"] = None
+    full_name: Patch[Name] = None
+    phone: Patch[str] = None
+    home: Patch[PointIO] = None
+    skills: Patch[list[str]] = Field(default=None, min_length=1, max_length=20)
+    branch_id: Patch[Id] = None
+    language: Patch[Literal["ru", "en"]] = None
+    vetted: Patch[bool] = None
+    status: Patch[Literal["active", "blocked"]] = None
 
 
 class WorkerOut(BaseModel):

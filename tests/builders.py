@@ -49,12 +49,17 @@ def make_branch(session: Session, *, center: Point = MOSCOW, **overrides) -> Bra
     return branch
 
 
+def _branch_id(branch: Branch | None) -> int:
+    assert branch is not None, "staff other than admins belong to a branch"
+    return branch.id
+
+
 def make_user(session: Session, *, role: str, branch: Branch | None = None, **overrides) -> User:
     user = User(
         username=overrides.pop("username", f"{role}{next(_seq)}"),
         password_hash=_password_hash(),
         role=role,
-        branch_id=None if role == "admin" else branch.id,
+        branch_id=None if role == "admin" else _branch_id(branch),
         **overrides,
     )
     session.add(user)

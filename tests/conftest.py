@@ -1,6 +1,7 @@
 """Real PostgreSQL + PostGIS and Redis; schema built by Alembic; every test rolled back."""
 
 import os
+from collections.abc import Iterator
 
 # Settings are read once per process: point them at the test services before anything loads.
 os.environ.setdefault("BRIGADA_ENV", "test")
@@ -65,7 +66,7 @@ def session_factory(connection) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def session(session_factory) -> Session:
+def session(session_factory) -> Iterator[Session]:
     with session_factory() as session:
         yield session
 
@@ -82,6 +83,6 @@ def app(session_factory):
 
 
 @pytest.fixture
-def client(app) -> TestClient:
+def client(app) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
@@ -103,7 +104,16 @@ def running_stack(tmp_path: Path) -> Iterator[Services]:
             stop(proc)
 
 
-def wait_for(predicate, what: str, services: Services | None = None, timeout_s: float = WAIT_S):
+class Watched(Protocol):
+    """Processes wait_for watches while it polls (Services here, tests/faults' FaultStack)."""
+
+    @property
+    def procs(self) -> dict[str, subprocess.Popen]: ...
+
+    def tails(self) -> str: ...
+
+
+def wait_for(predicate, what: str, services: Watched | None = None, timeout_s: float = WAIT_S):
     """Poll until predicate() is truthy; fail naming what, the last state and the logs."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -112,7 +122,7 @@ def wait_for(predicate, what: str, services: Services | None = None, timeout_s: 
         if time.monotonic() > deadline:
             break
         for name, proc in (services.procs if services else {}).items():
-            if proc.poll() is not None:
+            if proc.poll() is not None and services:
                 pytest.fail(f"the {name} process died while waiting for {what}\n{services.tails()}")
         time.sleep(0.2)
     state = getattr(predicate, "state", lambda: "")()

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from jinja2 import FileSystemLoader
 
 from api.console import routes as console
 from api.console.web import TEMPLATES
@@ -25,11 +26,15 @@ def relative(path: Path) -> str:
     return Path(os.path.abspath(path)).relative_to(ROOT).as_posix()
 
 
+_LOADER = TEMPLATES.env.loader
+assert isinstance(_LOADER, FileSystemLoader)
+_TEMPLATE_DIRS = _LOADER.searchpath
+
 # What the app reads at run time, as paths of the repository (the image's app directory).
 RUN_TIME_PATHS = [
     *(relative(directory) for directory in console.VENDORED.values()),
     relative(console.HERE / "static"),
-    *(relative(Path(directory)) for directory in TEMPLATES.env.loader.searchpath),
+    *(relative(Path(directory)) for directory in _TEMPLATE_DIRS),
     "dispatch/data/cities.csv",  # dispatch/registry/demo.py, via importlib.resources
     "dispatch/data/first_names.csv",
     "dispatch/data/surnames.csv",

@@ -61,9 +61,9 @@ def scene(engine):
 
 def _offers(order_id: int) -> int:
     with session_scope() as session:
-        return session.scalar(
+        return session.scalars(
             select(func.count()).select_from(Offer).where(Offer.order_id == order_id)
-        )
+        ).one()
 
 
 def _wait_for_offers(order_id: int, timeout_s: float = 30) -> int:
@@ -79,7 +79,7 @@ def _new_order(site_id: int) -> int:
     with session_scope() as session:
         from dispatch.models import Site
 
-        site = session.get(Site, site_id)
+        site = session.get_one(Site, site_id)
         return make_order(session, site=site, headcount=2, now=now()).id
 
 

@@ -121,7 +121,7 @@ def _offer_statuses(order_id: int) -> dict[int, str]:
         return dict(rows.all())
 
 
-def _out_messages(order_id: int) -> list[tuple[int, str, str]]:
+def _out_messages(order_id: int) -> list[tuple[int | None, str, str]]:
     """(worker id, kind, status) of every text the order sent or queued."""
     with session_scope() as session:
         rows = session.execute(
@@ -129,7 +129,7 @@ def _out_messages(order_id: int) -> list[tuple[int, str, str]]:
                 Message.order_id == order_id, Message.direction == "out"
             )
         )
-        return [tuple(row) for row in rows]
+        return [(worker_id, kind, status) for worker_id, kind, status in rows]
 
 
 def _wait_for_offers_sent(services: Services, order_id: int) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from geoalchemy2 import Geography, WKBElement
 from sqlalchemy import (
@@ -91,7 +92,7 @@ class Worker(Timestamped, Base):
         Boolean, nullable=False, server_default=text("false")
     )
 
-    def shown_status(self, now: datetime) -> str:
+    def shown_status(self, now: datetime) -> Literal["blocked", "opted_out", "suspended", "active"]:
         """The one status staff see: blocked, then opted out, then suspended, else active."""
         if self.status == "blocked":
             return "blocked"

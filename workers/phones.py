@@ -1,6 +1,7 @@
 """Phone numbers of Russia and the CIS, parsed and checked with phonenumbers."""
 
 import re
+from typing import Literal, get_args
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -10,7 +11,8 @@ from workers.errors import PhoneInvalid
 
 # Russia/Kazakhstan, Armenia, Belarus, Georgia, Lithuania, Ukraine, Azerbaijan.
 COUNTRY_CODES = frozenset({7, 374, 375, 995, 370, 380, 994})
-REGIONS = ("RU", "KZ", "AM", "BY", "GE", "LT", "UA", "AZ")
+Region = Literal["RU", "KZ", "AM", "BY", "GE", "LT", "UA", "AZ"]
+REGIONS: tuple[Region, ...] = get_args(Region)
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 # phonenumbers reads letters as keypad digits and drops extensions: neither belongs here.
 _PHONE_CHARS = re.compile(r"^[\d\s+()\-.]+$")

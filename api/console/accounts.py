@@ -47,7 +47,9 @@ def _staff_page(
     status_code: int = 200,
 ) -> Response:
     users = list_users(session, actor=actor)
-    branches = {b.id: b.code for b in registry.list_branches(session, actor=actor)}
+    branches: dict[int | None, str] = {
+        b.id: b.code for b in registry.list_branches(session, actor=actor)
+    }
     rows = [
         {
             "user": u,
@@ -109,7 +111,7 @@ def one_time_password(
         password = accounts.set_password(session, actor=actor, user_id=user_id)
     except MayNotManageUser as exc:
         return _refused(request, session, actor, exc)
-    name = session.get(User, user_id).username
+    name = session.get_one(User, user_id).username
     t = translator(language(request))
     notice = t("staff_one_time_made").format(name=name, password=password)
     page = _staff_page(request, session, actor, notice=notice)

@@ -106,7 +106,7 @@ def _tally_of(session: Session, order: Order) -> dict[str, int]:
             Offer.order_id == order.id, Offer.status == "booked"
         )
     ).all()
-    return tally([tuple(row) for row in rows])
+    return tally([(attendance, pending) for attendance, pending in rows])
 
 
 def hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
@@ -203,7 +203,7 @@ def shift_of(
     booked: list | None = None,
     people: dict[int, ShownWorker] | None = None,
 ) -> Shift:
-    branch = session.get(Branch, order.branch_id)
+    branch = session.get_one(Branch, order.branch_id)
     zone = ZoneInfo(branch.timezone)
     if booked is None:
         booked = _booked(session, [order.id])
@@ -212,7 +212,7 @@ def shift_of(
     rows = [_row(order, branch, offer, people[w.id], at) for offer, w in booked]
     return Shift(
         order=order,
-        site=session.get(Site, order.site_id),
+        site=session.get_one(Site, order.site_id),
         branch=branch,
         day=day,
         starts=order.starts_at.astimezone(zone).strftime("%d.%m %H:%M"),
@@ -245,7 +245,7 @@ def _shifts(session: Session, actor: Actor, at: datetime) -> list[Shift]:
     """Every shift of the page, its workers shown (and audited) in one read."""
     days = []
     for order in onsite.orders_on_site(session, actor=actor, now=at):
-        day = _day(order, session.get(Branch, order.branch_id), at)
+        day = _day(order, session.get_one(Branch, order.branch_id), at)
         if day is not None:
             days.append((order, day))
     order_ids = [order.id for order, _ in days]
@@ -382,7 +382,7 @@ def _row_answer(
     if found:
         offer, worker = found[0]
         shown = _people(session, actor, [order.id], found)[worker.id]
-        row = _row(order, session.get(Branch, order.branch_id), offer, shown, at, error)
+        row = _row(order, session.get_one(Branch, order.branch_id), offer, shown, at, error)
     else:
         row = _nobody(order, worker_id, error)
     context = {"row": row, "marks": MARKS, "order": order, "counts": _tally_of(session, order)}

@@ -1,6 +1,7 @@
 """The foreman's close: what the close will do, with the figures of each end the foreman may
 choose (computed by the close itself, rolled back), then the close and the timesheet."""
 
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -24,6 +25,14 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CLOSE_WORDS = {"shift_not_started": "foreman_not_started"}
 
 
+class _Choice(TypedDict):
+    """An end the close may be given, with the sheet it would make."""
+
+    end: str
+    time: str | None
+    sheet: timesheets.Timesheet
+
+
 def _close_page(
     request: Request,
     session: Session,
@@ -37,7 +46,7 @@ def _close_page(
     at = now()
     shift = shift_of(session, order, actor, at, "today")
     # Each end the foreman may choose, with the figures that close would give (same code).
-    choices = []
+    choices: list[_Choice] = []
     for end in onsite.ends_to_choose(order, at):
         sheet = onsite.preview_close(session, order.id, actor=actor, now=at, end=end)
         ended = onsite.end_of_work(order, end, at)

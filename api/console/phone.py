@@ -220,7 +220,7 @@ def messages_page(
 ) -> Response:
     t = i18n.translator(language(request))
     errors: dict[str, str] = {}
-    ids: dict[str, int | str | None] = {}
+    ids: dict[str, int | None] = {}
     for name, raw in (("order_id", order_id), ("worker_id", worker_id)):
         try:
             ids[name] = _id_filter(raw, name, t("messages_bad_id"))
@@ -230,13 +230,18 @@ def messages_page(
     code = order.strip().lstrip("#")
     if code and not (code.isascii() and code.isdigit() and len(code) <= 9):
         errors["order"] = t("messages_bad_code")
-    ids["order_code"] = code or None
     if direction not in ("", "in", "out"):
         errors["direction"] = t("messages_bad_direction")
-    rows: list[Message] = []
+    rows: list[messaging.MessageLine] = []
     if not errors:
         rows = messaging.list_messages(
-            session, actor=actor, direction=direction or None, limit=200, **ids
+            session,
+            actor=actor,
+            direction=direction or None,
+            limit=200,
+            order_code=code or None,
+            order_id=ids.get("order_id"),
+            worker_id=ids.get("worker_id"),
         )
     context = {
         "rows": rows,
@@ -392,6 +397,7 @@ def phone_reply(
     # Nothing is written yet: end the read, so no transaction (nor pooled connection) is held
     # while the webhook, which needs one of its own, is called.
     session.commit()
+    alert: str | None
     try:
         answered = post_inbound(url, fields, headers)
     except httpx.HTTPError as exc:

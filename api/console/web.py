@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -17,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from psycopg.errors import LockNotAvailable
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.console import i18n
@@ -140,7 +142,7 @@ async def csrf_checked(request: Request) -> None:
     """A form post must carry its session's token (the sign-in form: its cookie's)."""
     signed_in = bool(request.cookies.get(SESSION_COOKIE))
     expected = csrf_token(request) if signed_in else request.cookies.get(CSRF_COOKIE)
-    sent = request.headers.get(CSRF_HEADER)
+    sent: str | UploadFile | None = request.headers.get(CSRF_HEADER)
     form = await request.form() if request.method == "POST" else {}
     if sent is None:
         sent = form.get(CSRF_FIELD)
@@ -258,7 +260,7 @@ async def _error_page(
     *,
     actor: Actor | None = None,
     details: list[str] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """An error in the console's layout: the navigation of whoever is signed in, the words in
     their language, and a link to their start page."""
@@ -313,7 +315,7 @@ def install(app) -> None:
         busy = isinstance(exc.orig, LockNotAvailable)  # others hold the row: soon, not later
         word, wait = ("http_503", "1") if busy else ("http_database", "5")
         # Not who is signed in: that needs the database this page says is away.
-        context = {"message": t(word), "details": [], "start": None}
+        context: dict[str, object] = {"message": t(word), "details": [], "start": None}
         page = render(request, "error.html", context, status_code=503)
         page.headers["Retry-After"] = wait
         return page

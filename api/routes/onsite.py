@@ -1,7 +1,7 @@
 """On site and after: the foreman's marks, closing a shift, timesheets, reviews, a worker's
 penalties and their reversal, a branch's payouts."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from dispatch.shift import onsite, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
 
-CSV_ANSWER = {
+CSV_ANSWER: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/csv": {}},
         "description": "JSON, or CSV with format=csv (in the language of ?lang= or "

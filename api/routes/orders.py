@@ -34,6 +34,8 @@ def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), sessio
 
 @router.get("", response_model=list[OrderOut])
 def list_orders(
+    # A Literal of the statuses (an inline enum in the OpenAPI document), built from the
+    # enum at run time: FastAPI reads it, mypy cannot type a Literal of a variable.
     status: Literal[ORDER_STATUSES] | None = None,  # type: ignore[valid-type]
     limit: int = Query(default=100, ge=1, le=500),
     actor: Actor = Depends(require(*STAFF)),  # a foreman sees only the orders assigned to them

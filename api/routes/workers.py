@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Upload
 from sqlalchemy.orm import Session
 
 from api.deps import DB, MAX_ID, OFFICE, IdPath, require, worker_reader
-from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
+from api.schemas import ImportReportOut, Rejected, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
 from core.errors import InvalidInput
 from core.tenancy import Actor
@@ -53,7 +53,7 @@ def list_workers(
         raise InvalidInput("lat" if lat is None else "lon", "lat and lon go together", "query")
     if radius_m is not None and lat is None:
         raise InvalidInput("radius_m", "radius_m needs lat and lon", location="query")
-    near = Point(lat=lat, lon=lon) if lat is not None else None
+    near = Point(lat=lat, lon=lon) if lat is not None and lon is not None else None
     rows = service.list_workers(
         session, actor=actor, skill=skill, near=near, radius_m=radius_m, limit=limit, offset=offset
     )
@@ -100,6 +100,6 @@ def import_workers(
     return ImportReportOut(
         created=report.created,
         updated=report.updated,
-        rejected=report.rejected,
+        rejected=[Rejected(**line) for line in report.rejected],
         dry_run=report.dry_run,
     )

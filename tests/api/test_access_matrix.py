@@ -36,6 +36,7 @@ from dispatch.models import Branch, Order, User
 from dispatch.penalties import record
 from dispatch.registry import service as registry
 from geo.points import Point
+from rating import reasons
 from sms.models import TemplateOverride
 from tests.api.console.helpers import sign_in
 from tests.builders import (
@@ -145,15 +146,16 @@ HIDES = {
 
 
 def api_routes() -> set[tuple[str, str]]:
-    found = set()
+    found: set[tuple[str, str]] = set()
     for context in iter_route_contexts(create_app(get_settings()).routes):
         if not isinstance(context.original_route, APIRoute):
             continue
-        path = context.path
+        path, methods = context.path, context.methods
+        assert path is not None and methods is not None  # an APIRoute's
         if path in SKIPPED or path.startswith(SKIPPED_PREFIXES):
             continue
         path = path.removeprefix(API) if path.startswith(API + "/") else path
-        found |= {(method, path) for method in context.methods if method != "HEAD"}
+        found |= {(method, path) for method in methods if method != "HEAD"}
     return found
 
 
@@ -188,7 +190,13 @@ def _things(session, branch: Branch, at: Point) -> Things:
     order = make_order(session, site=site, now=now())
     make_offer(session, order=order, worker=worker)  # booked
     penalty = record.penalise(
-        session, order, worker.id, kind="no_show", points=3, fine=Decimal("300"), reason="test"
+        session,
+        order,
+        worker.id,
+        kind="no_show",
+        points=3,
+        fine=Decimal("300"),
+        reason=reasons.of("absent"),
     )
     registry.block_worker(
         session, actor=SYSTEM, client_id=client.id, worker_id=worker.id, reason="fought"

@@ -35,7 +35,7 @@ def foreman():
 
 def _user(user_id: int) -> User:
     with session_scope() as session:
-        return session.get(User, user_id)
+        return session.get_one(User, user_id)
 
 
 def test_deactivate_and_activate_by_username(foreman):

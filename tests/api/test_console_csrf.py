@@ -28,12 +28,12 @@ def _dependencies(dependant):
 def console_writes() -> list[tuple[str, str, APIRoute]]:
     found = []
     for context in iter_route_contexts(create_app(get_settings()).routes):
-        route = context.original_route
-        if not isinstance(route, APIRoute) or not (context.methods & WRITES):
+        route, path, methods = context.original_route, context.path, context.methods or set()
+        if not isinstance(route, APIRoute) or not (methods & WRITES) or path is None:
             continue
-        if context.path.startswith(("/console/", "/c/")):
-            for method in sorted(context.methods & WRITES):
-                found.append((method, context.path, route))
+        if path.startswith(("/console/", "/c/")):
+            for method in sorted(methods & WRITES):
+                found.append((method, path, route))
     return found
 
 

@@ -36,6 +36,7 @@ from api.auth import issue_token
 from core.settings import get_settings
 from dispatch.models import User
 from dispatch.penalties import record
+from rating import reasons
 from tests.api.test_access_matrix import API, MATRIX
 from tests.builders import (
     make_branch,
@@ -68,7 +69,13 @@ def _real_ids(session, role: str) -> tuple[User, dict[str, object]]:
     order = make_order(session, site=site)
     make_offer(session, order=order, worker=worker)
     penalty = record.penalise(
-        session, order, worker.id, kind="no_show", points=3, fine=Decimal("300"), reason="fuzz"
+        session,
+        order,
+        worker.id,
+        kind="no_show",
+        points=3,
+        fine=Decimal("300"),
+        reason=reasons.of("absent"),
     )
     colleague = make_user(session, role="dispatcher", branch=branch)
     session.flush()

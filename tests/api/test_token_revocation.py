@@ -161,7 +161,7 @@ def test_a_token_of_an_older_or_newer_version_is_refused(client, session, branch
     settings = get_settings()
     assert client.get(ME, headers=bearer(issue_token(settings, user.id, 0).access_token)).is_success
     for version in (-1, 1, "0"):
-        token = issue_token(settings, user.id, version).access_token  # type: ignore[arg-type]
+        token = issue_token(settings, user.id, version).access_token
         assert client.get(ME, headers=bearer(token)).status_code == 401
 
 

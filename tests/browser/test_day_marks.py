@@ -277,4 +277,4 @@ def test_the_foremans_marks_in_the_browser(crew, stack, browser, shots):
 
 def _name(worker_id: int) -> str:
     with session_scope() as session:
-        return session.get(Worker, worker_id).full_name
+        return session.get_one(Worker, worker_id).full_name

@@ -32,11 +32,11 @@ scene, stack = day.scene, day.stack  # the whole day's branch, workers and proce
 
 def _texts(order_id: int, worker_id: int, kind: str) -> int:
     with session_scope() as session:
-        return session.scalar(
+        return session.scalars(
             select(func.count()).where(
                 Message.order_id == order_id, Message.worker_id == worker_id, Message.kind == kind
             )
-        )
+        ).one()
 
 
 def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, browser, shots):

@@ -92,7 +92,7 @@ def scene(engine):
 
 def _order(order_id: int) -> Order:
     with session_scope() as session:
-        return session.get(Order, order_id)
+        return session.get_one(Order, order_id)
 
 
 def _pushes(order_id: int) -> list[str]:
@@ -109,9 +109,9 @@ def _pushes(order_id: int) -> list[str]:
 
 def _waves(order_id: int) -> int:
     with session_scope() as session:
-        return session.scalar(
+        return session.scalars(
             select(func.count(func.distinct(Offer.wave))).where(Offer.order_id == order_id)
-        )
+        ).one()
 
 
 def test_a_short_order_says_by_how_many_and_what_to_do(scene, stack, browser, shots):  # noqa: F811

@@ -1,6 +1,7 @@
 """Jobs enqueued in a transaction leave only when it commits (real Redis broker)."""
 
 import json
+from typing import cast
 
 from core.broker import setup_broker
 from core.jobs import enqueue_after_commit, pending_jobs
@@ -10,8 +11,10 @@ setup_broker()
 QUEUED = "brigada:default.msgs"  # dramatiq's Redis broker keeps queued messages in this hash
 
 
-def _queued_args() -> list[list]:
-    return sorted(json.loads(raw)["args"] for raw in get_redis().hvals(QUEUED))
+def _queued_args() -> list[list[object]]:
+    # redis-py types the sync client's replies as "Awaitable | Any" (core/heartbeat.py).
+    queued = cast(list[bytes], get_redis().hvals(QUEUED))
+    return sorted(json.loads(raw)["args"] for raw in queued)
 
 
 def test_job_is_sent_after_commit(session_factory):

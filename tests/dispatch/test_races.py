@@ -179,7 +179,7 @@ def test_one_worker_answering_two_overlapping_orders_at_once_books_one(factory, 
     with session_scope(factory) as session:
         second_id = new_order(
             session,
-            site=session.get(Site, site_id),
+            site=session.get_one(Site, site_id),
             headcount=10,
             starts_in=timedelta(days=1, hours=2),
         ).id
@@ -356,7 +356,7 @@ def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: i
     with session_scope(factory) as session:
         order = make_order(
             session,
-            site=session.get(Site, site_id),
+            site=session.get_one(Site, site_id),
             headcount=2,
             starts_in=timedelta(days=1 + day),  # a day each: no round clashes with another
         )
@@ -424,7 +424,7 @@ def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: i
         offers = {
             o.worker_id: o for o in session.scalars(select(Offer).where(Offer.order_id == order_id))
         }
-        order = session.get(Order, order_id)
+        order = session.get_one(Order, order_id)
         released_texts = session.scalar(
             select(func.count())
             .select_from(Message)

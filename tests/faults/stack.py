@@ -74,7 +74,7 @@ class FaultStack:
         self.procs: dict[str, subprocess.Popen] = {}  # running, watched by wait_for
         self.logs: dict[str, Path] = {}
         self._ended: dict[str, int] = {}
-        self._starts = Counter()
+        self._starts: Counter[str] = Counter()
         self.engine = make_engine(database_url, poolclass=NullPool)
         self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.broker = make_broker(redis_url)
@@ -151,7 +151,7 @@ class FaultStack:
     # --- the scheduler's reconcilers ---------------------------------------------------------
 
     def send(self, actor_name: str, *args) -> None:
-        message = dramatiq.Message(
+        message: dramatiq.Message[object] = dramatiq.Message(
             queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}
         )
         self.broker.enqueue(message)

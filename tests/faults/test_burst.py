@@ -110,12 +110,18 @@ def _order_at_one(stack: FaultStack, scene: Scene) -> tuple[int, list[int], list
     return order_id, ids[:PREBOOKED], ids[PREBOOKED : PREBOOKED + OFFERED], tokens
 
 
-def _requests(order_id: int, booked: list[int], offered: list[int], tokens: dict) -> list:
+# (kind, worker id or None, path, json, form)
+Burst = tuple[str, int | None, str, dict[str, object] | None, dict[str, str] | None]
+
+
+def _requests(
+    order_id: int, booked: list[int], offered: list[int], tokens: dict[int, str]
+) -> list[Burst]:
     """(kind, worker id or None, path, json, form), shuffled with a fixed seed."""
     api = f"/api/v1/orders/{order_id}"
     markable = booked + offered[:10]  # some not booked (yet): a 409, or a mark if booked by then
     arrived = {"status": "arrived"}
-    out = [
+    out: list[Burst] = [
         ("accept", w, f"{api}/offers/{w}/accept", None, None)
         for w in (offered[i % OFFERED] for i in range(BURST["accept"]))
     ]

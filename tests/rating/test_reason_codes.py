@@ -25,6 +25,7 @@ MIGRATION = next(Path("migrations/versions").glob("*_ledger_reason_codes.py"))
 
 def _revisions() -> tuple[str, str]:
     spec = importlib.util.spec_from_file_location("reason_codes", MIGRATION)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.down_revision, module.revision

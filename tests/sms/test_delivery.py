@@ -240,6 +240,7 @@ def die_after_claim(session, message, gateway, *, provider_took_it: bool) -> Non
     text, never having recorded the answer."""
     with steps(session)() as step:
         claimed = sending.claim(step, message.id, now())
+    assert isinstance(claimed, sending.Claim)
     if provider_took_it:
         sending.hand_over(claimed, gateway)
     session.refresh(message)

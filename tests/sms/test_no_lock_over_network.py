@@ -57,7 +57,8 @@ class Probe:
     open? Each look is written down with the moment it was taken."""
 
     def __init__(self, engine, message_id: int):
-        self.engine, self.message_id, self.seen = engine, message_id, []
+        self.engine, self.message_id = engine, message_id
+        self.seen: list[tuple[str, int, bool]] = []
 
     def __call__(self, moment: str) -> None:
         with self.engine.connect() as conn:

@@ -101,6 +101,7 @@ def test_letters_in_place_of_digits_are_rejected(raw):
 _PLANS = []
 for _region in REGIONS:
     _example = phonenumbers.example_number_for_type(_region, PhoneNumberType.MOBILE)
+    assert _example is not None, _region
     _nsn = phonenumbers.national_significant_number(_example)
     _PLANS.append((_example.country_code, _nsn[:3], len(_nsn) - 3))
 

@@ -230,9 +230,10 @@ def test_the_close_summary_lists_the_unmarked_and_closing_shows_the_timesheet(
 
 def _totals(html: str, end: str) -> tuple[str, str]:
     block = html[html.index(f'data-end="{end}"') :]
-    hours = re.search(r"<dt>Hours</dt><dd>([-\d.]+)</dd>", block).group(1)
-    pay = re.search(r"<dt>Pay</dt><dd>([-\d.]+) ", block).group(1)
-    return hours, pay
+    hours = re.search(r"<dt>Hours</dt><dd>([-\d.]+)</dd>", block)
+    pay = re.search(r"<dt>Pay</dt><dd>([-\d.]+) ", block)
+    assert hours and pay, block
+    return hours.group(1), pay.group(1)
 
 
 @pytest.mark.parametrize("end", ["now", "scheduled"])

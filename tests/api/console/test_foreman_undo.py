@@ -68,6 +68,7 @@ def _post(client, order, action, worker, **data):
 
 def _counts(html: str, order) -> str:
     found = re.search(rf'<p [^>]*id="counts-{order.id}"[^>]*>(.*?)</p>', html, re.S)
+    assert found, html
     return " ".join(found.group(0).split())
 
 

@@ -60,7 +60,9 @@ def scene(session, office):
 
 
 def row(page: str, worker_id: int) -> str:
-    roster = re.search(r'<table class="roster">.*?</table>', page, re.S).group(0)
+    table = re.search(r'<table class="roster">.*?</table>', page, re.S)
+    assert table, page
+    roster = table.group(0)
     found = re.search(rf'<tr data-worker-id="{worker_id}"[^>]*>.*?</tr>', roster, re.S)
     assert found, f"worker {worker_id} is not listed"
     return found.group(0)

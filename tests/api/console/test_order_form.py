@@ -39,8 +39,11 @@ def _order_at(session, site, day_offset: int, start: time, hours: int, **rates) 
 
 
 def _value(page: str, name: str) -> str:
-    tag = re.search(rf'<input\s+id="f-{name}"[^>]*>', page, re.S).group(0)
-    return html.unescape(re.search(r'value="([^"]*)"', tag).group(1))
+    tag = re.search(rf'<input\s+id="f-{name}"[^>]*>', page, re.S)
+    assert tag, page
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    assert value, tag.group(0)
+    return html.unescape(value.group(1))
 
 
 def _form(client, site, **changes) -> dict[str, str]:

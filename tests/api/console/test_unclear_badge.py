@@ -20,6 +20,7 @@ def texts(session, worker, *bodies: str) -> list[str]:
         message_id = intake.receive(
             session, provider_sid=f"SMunclear{next(_sid)}", from_phone=worker.phone, body=body
         )
+        assert message_id is not None
         done.append(inbox.handle_inbound(session, message_id, now()))
     return done
 

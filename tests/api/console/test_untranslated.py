@@ -110,7 +110,7 @@ def visible_text(page: str) -> list[str]:
 @dataclass
 class World:
     branch: Branch
-    users: dict[str, object]
+    users: dict[str, User]
     params: dict[str, list[str]]  # path parameter -> values to walk
     seeded: set[str] = field(default_factory=set)  # data shown as it was stored
 
@@ -329,7 +329,7 @@ def console_routes(app) -> list[str]:
         {
             route.path
             for route in _api_routes(app.routes)
-            if "GET" in route.methods
+            if "GET" in (route.methods or ())
             and (route.path.startswith("/console") or route.path.startswith("/c/"))
         }
     )
