@@ -16,7 +16,7 @@ from core.db import locked
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
 from dispatch import eligibility, messaging, overbooking, ranking, record, whereabouts
-from dispatch.enums import FILLABLE, OUTSTANDING
+from dispatch.enums import FILLABLE, OUTSTANDING, filling_open
 from dispatch.errors import (
     BookedElsewhere,
     NotEligible,
@@ -99,7 +99,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     if is_full(order, booked):
         order.status, order.next_wave_at = "filled", None
         return 0
-    if now >= order.starts_at:  # the shift has begun: nobody new is asked
+    if not filling_open(order, now):  # the shift has begun: nobody new is asked
         order.status, order.next_wave_at = "short", None
         return 0
     # The last wave's silent offers expire (a late YES is still welcome).
@@ -180,10 +180,15 @@ def overdue_orders(session: Session, now: datetime, grace: timedelta) -> list[tu
     return [(row.id, row.wave) for row in rows]
 
 
-def lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
-    offer = session.scalars(
+def locked_offer(session: Session, order: Order, worker_id: int) -> Offer | None:
+    """The worker's offer on the order, its row locked (after the order's); None: never offered."""
+    return session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).first()
+
+
+def lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
+    offer = locked_offer(session, order, worker_id)
     if offer is None:
         raise OfferNotFound(order.id, worker_id)
     return offer
@@ -226,10 +231,8 @@ def answer(
     if order is None:
         raise OfferNotFound(order_id, worker_id)
     offer = lock_offer(session, order, worker_id)
-    if order.status not in FILLABLE:
-        raise OrderClosed(order.code, order.status)
-    if now >= order.starts_at:
-        raise OrderClosed(order.code, "under way")
+    if not filling_open(order, now):  # closed says its status; begun, "under way"
+        raise OrderClosed(order.code, "under way" if order.status in FILLABLE else order.status)
     changed = _accept(session, order, offer, now) if yes else _decline(session, order, offer, now)
     if changed:  # a repeated answer keeps its place in the queue
         offer.answered_at, offer.answer_source = now, source

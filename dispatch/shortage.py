@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.tenancy import Actor
 from dispatch import fill
-from dispatch.enums import FILLABLE, NOT_CLOSED
+from dispatch.enums import NOT_CLOSED, filling_open
 from dispatch.errors import FillingOver
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import get_order
@@ -41,7 +41,7 @@ class Shortage:
     booked: int
     headcount: int
     started: bool
-    fillable: bool  # offers may still go out (not cancelled, not closed)
+    filling: bool  # filling is still open: offers may go out (dispatch/enums.py filling_open)
     radius_m: int
     max_radius_m: int
     wave: int  # the wave a push was seen at: a repeated push of the same wave does nothing
@@ -53,7 +53,7 @@ class Shortage:
     @property
     def can_push(self) -> bool:
         """A short order before its shift: the next wave may go out now."""
-        return self.short and self.fillable and not self.started
+        return self.short and self.filling
 
     @property
     def can_widen(self) -> bool:
@@ -73,7 +73,7 @@ def shortage_of(order: Order, *, booked: int, max_radius_m: int, now: datetime) 
         booked=booked,
         headcount=order.headcount,
         started=started,
-        fillable=order.status in FILLABLE,
+        filling=filling_open(order, now),
         radius_m=order.radius_m,
         max_radius_m=max_radius_m,
         wave=order.wave,
@@ -130,7 +130,7 @@ def _push(
     session: Session, order_id: int, *, actor: Actor, seen_wave: int, now: datetime, widest: bool
 ) -> Pushed:
     order = get_order(session, order_id, actor=actor, lock=True)  # the order row first
-    if order.status not in FILLABLE or now >= order.starts_at:
+    if not filling_open(order, now):
         raise FillingOver(order.code, order.status)
     if order.wave != seen_wave:  # the wave seen already went out: that one stands
         return Pushed(order.id, order.wave, order.radius_m, 0, repeated=True)
