@@ -22,6 +22,7 @@ from core.db import session_scope
 from dispatch.models import Order
 from sms.models import Message
 from tests.browser import test_whole_day as day
+from tests.scenarios import move_shift, offers_of
 from tests.stack import wait_for
 from workers.models import Worker
 
@@ -69,8 +70,8 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
         code = session.get(Order, order_id).code
     wait_for(
         lambda: (
-            len(day._offers(order_id)) == WORKERS
-            and all(o.status == "sent" for o in day._offers(order_id).values())
+            len(offers_of(order_id)) == WORKERS
+            and all(o.status == "sent" for o in offers_of(order_id).values())
         ),
         "the offers to be sent",
         stack,
@@ -138,12 +139,7 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
 
     # 7. Under way: an arrival 15 minutes after the start reads "late" (not "booked").
     start = now().replace(microsecond=0) - timedelta(minutes=15)
-    with session_scope() as session:
-        session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(starts_at=start, ends_at=start + timedelta(hours=8))
-        )
+    move_shift(order_id, start)
     page.goto(f"{base}/console/foreman")
     page.locator(f"#w-{order_id}-{a}-arrived").click()
     expect(page.locator(f"#w-{order_id}-{a}-mark")).to_contain_text("Arrived")
