@@ -255,13 +255,19 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
         offer.status = "standby"
         messaging.notify(session, order, offer, "standby")
         return True
+    _book(session, order, offer, booked, now)
+    if is_full(order, booked):
+        order.status, order.next_wave_at = "filled", None
+    return True
+
+
+def _book(session: Session, order: Order, offer: Offer, booked: list[float], now: datetime) -> None:
+    """The offer booked and the worker told; booked (the order's booked reliabilities) and
+    an adaptive target move with them."""
     offer.status, offer.booked_at = "booked", now
     messaging.notify(session, order, offer, "booked")
     booked.append(float(offer.reliability))
     _refresh_target(order, booked)
-    if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
-    return True
 
 
 def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
@@ -339,10 +345,7 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
         except (BookedElsewhere, NotEligible):
             standby.status = "cancelled"
             continue
-        standby.status, standby.booked_at = "booked", now
-        messaging.notify(session, order, standby, "booked")
-        booked.append(float(standby.reliability))
-        _refresh_target(order, booked)
+        _book(session, order, standby, booked, now)
     if is_full(order, booked):
         order.status, order.next_wave_at = "filled", None
         return
