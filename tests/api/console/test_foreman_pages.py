@@ -19,6 +19,7 @@ from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     MOSCOW,
     make_branch,
+    make_branch_site,
     make_client,
     make_order,
     make_site,
@@ -61,8 +62,7 @@ def _started_order(session, site, *, minutes_ago=30, headcount=2):
 @pytest.fixture
 def shift(session):
     """A shift that started 30 min ago with three booked workers, run by the site's foreman."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
     order = _started_order(session, site, headcount=2)
