@@ -38,8 +38,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
-from tests.scenarios import offers_of
+from tests.scenarios import committed, offers_of
 from tests.stack import wait_for
 
 BRANCH_CODE = "BROWSERSHORT"
@@ -47,15 +46,10 @@ HEADCOUNT = 3  # booking target 5: waves of 10
 RINGS = ((2_000, 2), (13_000, 3), (35_000, 3))  # (metres east of the site, workers)
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, "SMshort")
-
-
 @pytest.fixture
 def scene(engine):
     """The branch, its people and tomorrow's order, committed; the jobs process fills it."""
-    _purge()
-    try:
+    with committed(BRANCH_CODE, "SMshort"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE)
             foreman = make_user(session, role="foreman", branch=branch, username="short-foreman")
@@ -86,8 +80,6 @@ def scene(engine):
             )
             order_id = order.id
         yield order_id
-    finally:
-        _purge()
 
 
 def _order(order_id: int) -> Order:
