@@ -12,7 +12,6 @@ the page links the timesheet. English first, then the same page in Russian.
 
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select, update
@@ -53,17 +52,7 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
     day._sign_in(page, base, scene.dispatcher)
 
     # 1. A new order for tomorrow; its page lists every offered worker, one row each.
-    tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
-    page.goto(f"{base}/console/orders/new")
-    page.locator("#f-site_id").select_option(str(scene.site_id))
-    page.locator("#f-skill").select_option("loader")
-    page.locator("#f-headcount").fill(str(HEADCOUNT))
-    page.locator("#f-date").fill(tomorrow.isoformat())
-    page.locator("#f-start").fill("08:00")
-    page.locator("#f-end").fill("16:00")
-    page.locator("#f-client_rate").fill("250")
-    page.locator("#f-worker_rate").fill("120")
-    page.get_by_role("button", name="Create the order").click()
+    day._new_order(page, base, scene.site_id, headcount=HEADCOUNT)
     expect(page).to_have_url(re.compile(rf"{base}/console/orders/\d+$"))
     order_id = int(page.url.rsplit("/", 1)[1])
     with session_scope() as session:

@@ -100,6 +100,21 @@ def _csp_refusals(context, refused: list[str] | None = None) -> list[str]:
     return refused
 
 
+def _new_order(page, base: str, site_id: int, headcount: int) -> None:
+    """The new-order form sent: loaders tomorrow 08:00-16:00 (Moscow), 250 and 120 an hour."""
+    tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
+    page.goto(f"{base}/console/orders/new")
+    page.locator("#f-site_id").select_option(str(site_id))
+    page.locator("#f-skill").select_option("loader")
+    page.locator("#f-headcount").fill(str(headcount))
+    page.locator("#f-date").fill(tomorrow.isoformat())
+    page.locator("#f-start").fill("08:00")
+    page.locator("#f-end").fill("16:00")
+    page.locator("#f-client_rate").fill("250")
+    page.locator("#f-worker_rate").fill("120")
+    page.get_by_role("button", name="Create the order").click()
+
+
 def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, shots):
     base = stack.base
     office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
@@ -113,17 +128,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     shots(page, "board-empty")
 
     # 2. A new order for tomorrow: a headcount of 0 is refused beside its field, then fixed.
-    tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
-    page.goto(f"{base}/console/orders/new")
-    page.locator("#f-site_id").select_option(str(scene.site_id))
-    page.locator("#f-skill").select_option("loader")
-    page.locator("#f-headcount").fill("0")
-    page.locator("#f-date").fill(tomorrow.isoformat())
-    page.locator("#f-start").fill("08:00")
-    page.locator("#f-end").fill("16:00")
-    page.locator("#f-client_rate").fill("250")
-    page.locator("#f-worker_rate").fill("120")
-    page.get_by_role("button", name="Create the order").click()
+    _new_order(page, base, scene.site_id, headcount=0)
     expect(page.locator("#err-headcount")).not_to_be_empty()
     expect(page.locator("#f-headcount")).to_have_attribute("aria-invalid", "true")
     shots(page, "new-order-refused")

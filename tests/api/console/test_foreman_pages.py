@@ -21,6 +21,7 @@ from tests.builders import (
     make_branch,
     make_branch_site,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_user,
@@ -30,21 +31,7 @@ from tests.builders import (
 
 
 def _book(session, order, worker) -> Offer:
-    offer = Offer(
-        order_id=order.id,
-        worker_id=worker.id,
-        status="booked",
-        wave=1,
-        rank=1,
-        distance_m=0,
-        score=1,
-        rating=worker.rating,
-        reliability=worker.reliability,
-        booked_at=now() - timedelta(days=1),
-    )
-    session.add(offer)
-    session.flush()
-    return offer
+    return make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
 
 
 def _started_order(session, site, *, minutes_ago=30, headcount=2):
