@@ -18,6 +18,7 @@ from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
 from api.console.words.replies import WORDS as REPLIES_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
+from api.errors import status_of
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
@@ -375,6 +376,6 @@ def cancel_order(
             order_id,
             cancel_error=explain(exc, t),
             reason=reason,
-            status_code=422 if isinstance(exc, InvalidInput) else 409,
+            status_code=status_of(exc),
         )
     return RedirectResponse(f"{PREFIX}/orders/{order_id}", status_code=303)

@@ -17,6 +17,7 @@ from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
+from api.errors import status_of
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
@@ -97,16 +98,6 @@ def tally(marked: list[tuple[str | None, str | None]]) -> dict[str, int]:
         "pending": sum(1 for _, pending in marked if pending),
         **{mark: counted[mark] for mark in MARKS},
     }
-
-
-def _tally_of(session: Session, order: Order) -> dict[str, int]:
-    """The counters alone (no names: no worker read), for the answer to a tap."""
-    rows = session.execute(
-        select(Offer.attendance, Offer.pending_mark).where(
-            Offer.order_id == order.id, Offer.status == "booked"
-        )
-    ).all()
-    return tally([tuple(row) for row in rows])
 
 
 def hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
@@ -350,7 +341,7 @@ def _tap(request: Request, session: Session, actor: Actor, order_id: int, worker
         with session.begin_nested():  # a refused tap writes nothing
             act(order, at)
     except (Conflict, InvalidInput) as exc:
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         session.refresh(order)
         error = explain_own(exc, t, MARK_WORDS)
     if request.headers.get("HX-Request") == "true":
@@ -385,7 +376,8 @@ def _row_answer(
         row = _row(order, session.get(Branch, order.branch_id), offer, shown, at, error)
     else:
         row = _nobody(order, worker_id, error)
-    context = {"row": row, "marks": MARKS, "order": order, "counts": _tally_of(session, order)}
+    counts = tally(roster.marks_of(session, order.id))  # no names: no worker read
+    context = {"row": row, "marks": MARKS, "order": order, "counts": counts}
     return render(request, "foreman_tap.html", context, actor=actor)
 
 
@@ -423,7 +415,7 @@ def arrive_all(
     except (Conflict, InvalidInput) as exc:
         session.refresh(order)
         error = explain_own(exc, translator(language(request)), MARK_WORDS)
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         context = {"shifts": _shifts(session, actor, at), "marks": MARKS, "error": error}
         return render(request, "foreman.html", context, actor=actor, status_code=code)
     return RedirectResponse(f"{PREFIX}/foreman#o-{order.id}", status_code=303)

@@ -20,6 +20,7 @@ from api.console.words.phone import WORDS as PHONE_WORDS
 from api.deps import DB, MAX_ID, OFFICE, IdPath, limit_worker_reads
 from core import audit
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.settings import Settings
 from core.tenancy import Actor
@@ -85,7 +86,7 @@ def reason_words(t, lang: str, entry: PenaltyEvent) -> str:
     if entry.reason_code is None:
         return entry.reason
     args = {
-        name: f"{value:g}".replace(".", ",") if isinstance(value, float) and lang == "ru" else value
+        name: decimal_text(f"{value:g}", lang) if isinstance(value, float) else value
         for name, value in entry.reason_args.items()
     }
     return t(f"ledger_reason_{entry.reason_code}").format(**args)

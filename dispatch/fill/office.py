@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.errors import ReasonRequired
 from core.tenancy import Actor
-from dispatch.enums import FILLABLE
+from dispatch.enums import filling_open
 from dispatch.fill import waves
 from dispatch.fill.errors import OfferActionNotOpen, OfferTextWaiting
 from dispatch.models import Offer, Order
@@ -24,14 +24,9 @@ from sms.models import Message
 NOT_YET_SENT = ("queued", "sending")  # an outgoing text's statuses before the gateway has it
 
 
-def _order_open(order: Order, now: datetime) -> bool:
-    """Before the shift, while it fills: answers, bookings and offers still change."""
-    return order.status in FILLABLE and now < order.starts_at
-
-
 def open_actions(order: Order, offer: Offer, now: datetime) -> frozenset[str]:
     """What the office may do to this offer now, by the states dispatch/fill/waves.py acts on."""
-    if not _order_open(order, now):
+    if not filling_open(order, now):
         return frozenset()
     status = offer.status
     if status == "booked" and offer.attendance is None:
@@ -55,7 +50,7 @@ def _locked(
     order = orders.get_order(session, order_id, actor=actor, lock=True)  # another branch's: 404
     offer = waves.lock_offer(session, order, worker_id)
     if action not in open_actions(order, offer, now):
-        if not _order_open(order, now):
+        if not filling_open(order, now):
             raise OrderClosed(order.code, order.status if now < order.starts_at else "under way")
         raise OfferActionNotOpen(action, offer.status)
     return order, offer

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.db import locked
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
-from dispatch.enums import FILLABLE, OUTSTANDING
+from dispatch.enums import FILLABLE, OUTSTANDING, filling_open
 from dispatch.fill import eligibility, ranking, whereabouts
 from dispatch.fill.errors import BookedElsewhere, NotEligible, OfferClosed, OfferNotFound
 from dispatch.fill.matcher import Candidate, find_candidates
@@ -97,7 +97,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     if is_full(order, booked):
         order.status, order.next_wave_at = "filled", None
         return 0
-    if now >= order.starts_at:  # the shift has begun: nobody new is asked
+    if not filling_open(order, now):  # the shift has begun: nobody new is asked
         order.status, order.next_wave_at = "short", None
         return 0
     # The last wave's silent offers expire (a late YES is still welcome).
@@ -178,10 +178,15 @@ def overdue_orders(session: Session, now: datetime, grace: timedelta) -> list[tu
     return [(row.id, row.wave) for row in rows]
 
 
-def lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
-    offer = session.scalars(
+def locked_offer(session: Session, order: Order, worker_id: int) -> Offer | None:
+    """The worker's offer on the order, its row locked (after the order's); None: never offered."""
+    return session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).first()
+
+
+def lock_offer(session: Session, order: Order, worker_id: int) -> Offer:
+    offer = locked_offer(session, order, worker_id)
     if offer is None:
         raise OfferNotFound(order.id, worker_id)
     return offer
@@ -224,10 +229,8 @@ def answer(
     if order is None:
         raise OfferNotFound(order_id, worker_id)
     offer = lock_offer(session, order, worker_id)
-    if order.status not in FILLABLE:
-        raise OrderClosed(order.code, order.status)
-    if now >= order.starts_at:
-        raise OrderClosed(order.code, "under way")
+    if not filling_open(order, now):  # closed says its status; begun, "under way"
+        raise OrderClosed(order.code, "under way" if order.status in FILLABLE else order.status)
     changed = _accept(session, order, offer, now) if yes else _decline(session, order, offer, now)
     if changed:  # a repeated answer keeps its place in the queue
         offer.answered_at, offer.answer_source = now, source
@@ -250,13 +253,19 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
         offer.status = "standby"
         messaging.notify(session, order, offer, "standby")
         return True
+    _book(session, order, offer, booked, now)
+    if is_full(order, booked):
+        order.status, order.next_wave_at = "filled", None
+    return True
+
+
+def _book(session: Session, order: Order, offer: Offer, booked: list[float], now: datetime) -> None:
+    """The offer booked and the worker told; booked (the order's booked reliabilities) and
+    an adaptive target move with them."""
     offer.status, offer.booked_at = "booked", now
     messaging.notify(session, order, offer, "booked")
     booked.append(float(offer.reliability))
     _refresh_target(order, booked)
-    if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
-    return True
 
 
 def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
@@ -334,10 +343,7 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
         except (BookedElsewhere, NotEligible):
             standby.status = "cancelled"
             continue
-        standby.status, standby.booked_at = "booked", now
-        messaging.notify(session, order, standby, "booked")
-        booked.append(float(standby.reliability))
-        _refresh_target(order, booked)
+        _book(session, order, standby, booked, now)
     if is_full(order, booked):
         order.status, order.next_wave_at = "filled", None
         return

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.db import locked
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import SYSTEM, Actor
 from dispatch.enums import NOT_CLOSED
+from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order, User
+from dispatch.orders import roster
 from dispatch.orders.errors import OrderCancelled
 from dispatch.penalties import record
 from dispatch.registry.staff import actor_of
@@ -65,9 +65,7 @@ def check_open(order: Order) -> None:
 
 
 def booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
-    offer = session.scalars(
-        locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
-    ).one_or_none()
+    offer = waves.locked_offer(session, order, worker_id)
     if offer is None or offer.status != "booked":
         raise NotBooked(f"worker {worker_id} is not booked on order {order.code}")
     return offer
@@ -117,13 +115,7 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
     if offer.attendance not in ("arrived", "left_early"):
         return []
     due = []
-    lateness = policy.judge_arrival(
-        offer.arrived_at,
-        order.starts_at,
-        grace_min=branch.late_grace_min,
-        as_no_show_min=branch.late_as_no_show_min,
-        late_fine_per_min=branch.late_fine_per_min,
-    )
+    lateness = roster.judged_arrival(order, branch, offer)
     minutes = lateness.minutes_late
     if lateness.kind == "late":
         came = reasons.of("late", minutes=minutes)
