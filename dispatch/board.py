@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
 from dispatch import overbooking, shortage, whereabouts
+from dispatch.enums import Attendance, OfferStatus
 from dispatch.errors import ShiftTooFarAhead
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import visible_orders
 from dispatch.privacy import Sight, phone_tail, show_workers
 from dispatch.shortage import Shortage
 from geo.points import Point
+from sms.enums import FINISHED
 from sms.models import Message
 from workers.models import Worker
 
@@ -24,7 +26,6 @@ from workers.models import Worker
 # any branch's local today and tomorrow, before the exact test on the local date.
 _WINDOW_BEFORE = timedelta(hours=14 + 24)
 _WINDOW_AFTER = timedelta(days=2, hours=12)
-FINISHED_SMS = ("delivered", "undelivered", "failed")
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class BoardLine:
 def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) -> list[BoardLine]:
     """Orders starting today or tomorrow in their branch's timezone, soonest first."""
     booked = shortage.BOOKED.label("booked")
-    standby = func.count(Offer.id).filter(Offer.status == "standby").label("standby")
-    reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == "booked")
+    standby = func.count(Offer.id).filter(Offer.status == OfferStatus.STANDBY).label("standby")
+    reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == OfferStatus.BOOKED)
     local_day = func.date(func.timezone(Branch.timezone, Order.starts_at))
     today = func.date(func.timezone(Branch.timezone, now))
     day = (local_day - today).label("day")
@@ -114,14 +115,14 @@ def _offer_events(offer: Offer) -> list[Event]:
     ):
         if at is not None:
             events.append(Event(what, at))
-    if offer.attendance in ("no_show", "released"):
+    if offer.attendance in (Attendance.NO_SHOW, Attendance.RELEASED):
         events.append(Event(offer.attendance, None))
     return events
 
 
 def _message_event(message: Message) -> Event:
     # updated_at is when the provider last moved the status: the delivery (or failure) time.
-    at = message.updated_at if message.status in FINISHED_SMS else message.sent_at
+    at = message.updated_at if message.status in FINISHED else message.sent_at
     return Event(
         "sms",
         at or message.created_at,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db import locked
 from dispatch import fill, messaging
-from dispatch.enums import FILLABLE
+from dispatch.enums import FILLABLE, OfferStatus
 from dispatch.models import Branch, Offer, Order
 
 BATCH = 500
@@ -32,7 +32,7 @@ def _due(
             query.join(Order, Order.id == Offer.order_id)
             .join(Branch, Branch.id == Order.branch_id)
             .where(
-                Offer.status == "booked",
+                Offer.status == OfferStatus.BOOKED,
                 Order.status.in_(FILLABLE),
                 Order.starts_at > now,
                 *conditions,

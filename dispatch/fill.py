@@ -16,7 +16,15 @@ from core.db import locked
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
 from dispatch import eligibility, messaging, overbooking, ranking, record, whereabouts
-from dispatch.enums import FILLABLE, OUTSTANDING
+from dispatch.enums import (
+    ANSWERABLE,
+    ENDED,
+    FILLABLE,
+    OUTSTANDING,
+    SAID_YES,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.errors import (
     BookedElsewhere,
     NotEligible,
@@ -37,7 +45,9 @@ def _lock_order(session: Session, order_id: int) -> Order | None:
 
 def _booked_reliabilities(session: Session, order: Order) -> list[float]:
     rows = session.scalars(
-        select(Offer.reliability).where(Offer.order_id == order.id, Offer.status == "booked")
+        select(Offer.reliability).where(
+            Offer.order_id == order.id, Offer.status == OfferStatus.BOOKED
+        )
     )
     return [float(r) for r in rows]
 
@@ -97,16 +107,16 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
     if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
+        order.status, order.next_wave_at = OrderStatus.FILLED, None
         return 0
     if now >= order.starts_at:  # the shift has begun: nobody new is asked
-        order.status, order.next_wave_at = "short", None
+        order.status, order.next_wave_at = OrderStatus.SHORT, None
         return 0
     # The last wave's silent offers expire (a late YES is still welcome).
     session.execute(
         update(Offer)
         .where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING))
-        .values(status="expired")
+        .values(status=OfferStatus.EXPIRED)
     )
     size = ranking.wave_size(order.booking_target - len(booked), branch.wave_multiple)
     last = ranking.widest_wave(branch.search_radius_m, branch.max_radius_m, branch.radius_growth)
@@ -126,7 +136,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
         Offer(
             order_id=order.id,
             worker_id=c.worker_id,
-            status="queued",
+            status=OfferStatus.QUEUED,
             wave=wave,
             rank=rank,
             distance_m=c.distance_m,
@@ -143,7 +153,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     waiting = session.scalar(
         select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
     )
-    order.status = "filling" if offers or waiting else "short"
+    order.status = OrderStatus.FILLING if offers or waiting else OrderStatus.SHORT
     _schedule_wave_due(session, order, branch, now)
     return len(offers)
 
@@ -151,7 +161,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
 def start_filling(session: Session, order_id: int, now: datetime) -> int:
     """The first wave of a new order; a second call does nothing."""
     order = _lock_order(session, order_id)
-    if order is None or order.status != "open":
+    if order is None or order.status != OrderStatus.OPEN:
         return 0
     return run_wave(session, order, now)
 
@@ -238,34 +248,34 @@ def answer(
 
 
 def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
-    if offer.status == "booked" and offer.confirm_asked_at and offer.confirmed_at is None:
+    if offer.status == OfferStatus.BOOKED and offer.confirm_asked_at and offer.confirmed_at is None:
         offer.confirmed_at = now  # the answer to "please confirm"
         messaging.notify(session, order, offer, "confirmed")
         return True
-    if offer.status in ("booked", "standby"):
+    if offer.status in SAID_YES:
         return False  # the same YES twice
-    if offer.status in ("cancelled", "released"):
+    if offer.status in ENDED:
         raise OfferClosed(offer.status)
     _check_can_book(session, order, offer.worker_id, now)
     booked = _booked_reliabilities(session, order)
     if is_full(order, booked):
-        offer.status = "standby"
+        offer.status = OfferStatus.STANDBY
         messaging.notify(session, order, offer, "standby")
         return True
-    offer.status, offer.booked_at = "booked", now
+    offer.status, offer.booked_at = OfferStatus.BOOKED, now
     messaging.notify(session, order, offer, "booked")
     booked.append(float(offer.reliability))
     _refresh_target(order, booked)
     if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
+        order.status, order.next_wave_at = OrderStatus.FILLED, None
     return True
 
 
 def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
-    if offer.status == "booked" and offer.attendance is not None:
+    if offer.status == OfferStatus.BOOKED and offer.attendance is not None:
         raise OfferClosed("already marked on site")  # came early: the foreman decides now
-    if offer.status == "booked":
-        offer.status = "cancelled"
+    if offer.status == OfferStatus.BOOKED:
+        offer.status = OfferStatus.CANCELLED
         late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
         offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
@@ -285,8 +295,8 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
             )
             record.refresh_worker(session, offer.worker_id, now)
         return True
-    if offer.status in ("queued", "sent", "standby", "expired"):
-        offer.status = "declined"
+    if offer.status in ANSWERABLE and offer.status != OfferStatus.DECLINED:
+        offer.status = OfferStatus.DECLINED
         return True
     return False
 
@@ -297,9 +307,9 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
     if order is None or order.status not in FILLABLE:
         return False
     offer = lock_offer(session, order, worker_id)
-    if offer.status != "booked" or offer.confirmed_at is not None or offer.attendance:
+    if offer.status != OfferStatus.BOOKED or offer.confirmed_at is not None or offer.attendance:
         return False  # confirmed, on site already, or changed meanwhile
-    offer.status = "released"
+    offer.status = OfferStatus.RELEASED
     messaging.notify(session, order, offer, "booking_released")
     session.flush()
     _replace_dropout(session, order, now)
@@ -309,7 +319,7 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
 def cancel_booking(session: Session, order: Order, offer: Offer, now: datetime) -> None:
     """The office takes a booking back (not the worker's doing: no penalty); the worker hears
     not to come and the place is filled again. The order and the offer must be locked."""
-    offer.status = "cancelled"
+    offer.status = OfferStatus.CANCELLED
     messaging.notify(session, order, offer, "booking_withdrawn")
     session.flush()
     _replace_dropout(session, order, now)
@@ -323,7 +333,7 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
     waiting = session.scalars(
         locked(
             select(Offer)
-            .where(Offer.order_id == order.id, Offer.status == "standby")
+            .where(Offer.order_id == order.id, Offer.status == OfferStatus.STANDBY)
             .order_by(Offer.answered_at, Offer.id)
         )
     ).all()
@@ -334,16 +344,16 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
             with session.begin_nested():
                 _check_can_book(session, order, standby.worker_id, now)
         except (BookedElsewhere, NotEligible):
-            standby.status = "cancelled"
+            standby.status = OfferStatus.CANCELLED
             continue
-        standby.status, standby.booked_at = "booked", now
+        standby.status, standby.booked_at = OfferStatus.BOOKED, now
         messaging.notify(session, order, standby, "booked")
         booked.append(float(standby.reliability))
         _refresh_target(order, booked)
     if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
+        order.status, order.next_wave_at = OrderStatus.FILLED, None
         return
-    order.status = "filling"
+    order.status = OrderStatus.FILLING
     outstanding = session.scalar(
         select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
     )

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
+from dispatch.enums import CAME
 from dispatch.errors import PenaltyOfAnotherBranch
 from dispatch.messaging import tell
-from dispatch.models import ATTENDANCE, Branch, Offer, Order
+from dispatch.models import Branch, Offer, Order
 from rating import service as ledger
 from rating.errors import PenaltyNotFound
 from rating.models import PenaltyEvent
@@ -22,8 +23,6 @@ from rating.reasons import Reason
 from sms.templates import penalty_words
 from workers.errors import WorkerNotFound
 from workers.models import Worker
-
-CAME = tuple(a for a in ATTENDANCE if a != "no_show")
 
 
 def strike_policy(branch: Branch) -> StrikePolicy:

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from dispatch.enums import WORKED, Attendance, OfferStatus
 from dispatch.models import Branch, Offer, Order
 from rating.policy import judge_arrival
 
@@ -45,7 +46,7 @@ class Standing:
 def lateness(order: Order, branch: Branch, offer: Offer) -> tuple[str | None, int]:
     """An arrival judged by the branch's rule: (early | on_time | late | no_show, minutes after
     the start, negative before it); (None, 0) for a worker not marked as come."""
-    if offer.arrived_at is None or offer.attendance not in ("arrived", "left_early"):
+    if offer.arrived_at is None or offer.attendance not in WORKED:
         return None, 0
     minutes = math.ceil((offer.arrived_at - order.starts_at).total_seconds() / 60)
     judged = judge_arrival(
@@ -59,7 +60,7 @@ def lateness(order: Order, branch: Branch, offer: Offer) -> tuple[str | None, in
 
 
 def standing(order: Order, branch: Branch, offer: Offer) -> Standing:
-    if offer.status != "booked":
+    if offer.status != OfferStatus.BOOKED:
         return Standing(offer.status)
     if offer.pending_mark is not None:  # not in force yet: the foreman may still undo it
         return Standing(f"{offer.pending_mark}_pending", offer.arrived_at)
@@ -67,11 +68,11 @@ def standing(order: Order, branch: Branch, offer: Offer) -> Standing:
     kind, minutes = lateness(order, branch, offer)
     if kind is not None:
         late = kind not in ("early", "on_time")
-        word = "left_early" if mark == "left_early" else ("late" if late else "arrived")
+        word = "left_early" if mark == Attendance.LEFT_EARLY else ("late" if late else "arrived")
         return Standing(word, offer.arrived_at, offer.left_at, minutes if late else 0)
-    if mark == "no_show":
+    if mark == Attendance.NO_SHOW:
         return Standing("no_show")
-    if mark == "released":
+    if mark == Attendance.RELEASED:
         return Standing("released_on_site", offer.arrived_at)
     if offer.checked_in_at is not None:
         return Standing("checked_in")

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.tenancy import Actor
 from dispatch import fill
-from dispatch.enums import FILLABLE, NOT_CLOSED
+from dispatch.enums import FILLABLE, NOT_CLOSED, OfferStatus
 from dispatch.errors import FillingOver
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import get_order
 
 # The booked workers of an order, as every count of "booked" on the console reads them.
-BOOKED = func.count(Offer.id).filter(Offer.status == "booked")
+BOOKED = func.count(Offer.id).filter(Offer.status == OfferStatus.BOOKED)
 
 
 def short_by(*, status: str, headcount: int, booked: int, ring_dry: bool, started: bool) -> int:

@@ -21,6 +21,7 @@ from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
 from dispatch import marks, onsite, roster, shortage
+from dispatch.enums import ATTENDANCE, CAME, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import get_order
 from dispatch.privacy import ShownWorker, Sight, show_workers
@@ -29,7 +30,7 @@ from workers.models import Worker
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 ROLES = ("foreman", "dispatcher", "manager", "admin")
-MARKS = ("arrived", "left_early", "no_show", "released")
+MARKS = ATTENDANCE
 
 i18n.add(FOREMAN_WORDS)
 
@@ -91,7 +92,7 @@ def tally(marked: list[tuple[str | None, str | None]]) -> dict[str, int]:
     counted = Counter(attendance for attendance, _ in marked)
     return {
         "booked": len(marked),
-        "came": counted["arrived"] + counted["left_early"] + counted["released"],
+        "came": sum(counted[mark] for mark in CAME),
         "unmarked": sum(1 for attendance, pending in marked if attendance is None and not pending),
         "pending": sum(1 for _, pending in marked if pending),
         **{mark: counted[mark] for mark in MARKS},
@@ -102,7 +103,7 @@ def _tally_of(session: Session, order: Order) -> dict[str, int]:
     """The counters alone (no names: no worker read), for the answer to a tap."""
     rows = session.execute(
         select(Offer.attendance, Offer.pending_mark).where(
-            Offer.order_id == order.id, Offer.status == "booked"
+            Offer.order_id == order.id, Offer.status == OfferStatus.BOOKED
         )
     ).all()
     return tally([tuple(row) for row in rows])
@@ -130,12 +131,12 @@ def _row(
         callable=shown.sight is Sight.FULL,
         attendance=offer.attendance,
         arrived=hhmm(offer.arrived_at, zone),
-        left=hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
+        left=hhmm(offer.left_at, zone) if offer.attendance == Attendance.LEFT_EARLY else None,
         lateness=lateness,
         minutes=minutes,
         checked_in=hhmm(offer.checked_in_at, zone),
         checkin_m=None if offer.checkin_distance_m is None else round(offer.checkin_distance_m),
-        closed=order.closed_at is not None or order.status == "cancelled",
+        closed=order.closed_at is not None or order.status == OrderStatus.CANCELLED,
         error=error,
         pending=offer.pending_mark,
         pending_until=offer.pending_until.isoformat() if offer.pending_until else None,
@@ -172,7 +173,7 @@ def _booked(session: Session, order_ids: list[int], worker_id: int | None = None
     query = (
         select(Offer, Worker)
         .join(Worker, Worker.id == Offer.worker_id)
-        .where(Offer.order_id.in_(order_ids), Offer.status == "booked")
+        .where(Offer.order_id.in_(order_ids), Offer.status == OfferStatus.BOOKED)
         .order_by(Worker.full_name, Worker.id)
     )
     if worker_id is not None:
