@@ -29,6 +29,7 @@ from dispatch.penalties import record
 from dispatch.texts import messaging
 from rating import service as ledger
 from rating.models import PenaltyEvent
+from sms.enums import MessageStatus
 from sms.models import Message
 from sms.templates import skill_name
 from workers import service as workers
@@ -287,7 +288,7 @@ def twilio_form(settings: Settings, *, phone: str, body: str) -> dict[str, str]:
 def _conversation(session: Session, worker: Worker) -> list[Message]:
     """Oldest first: texts to and from the worker, and replies the inbox job has not yet tied
     to the worker (received, known only by the phone number; a partial index finds them)."""
-    pending = and_(Message.status == "received", Message.phone == worker.phone)
+    pending = and_(Message.status == MessageStatus.RECEIVED, Message.phone == worker.phone)
     query = (
         select(Message)
         .where(or_(Message.worker_id == worker.id, pending))
