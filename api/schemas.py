@@ -10,6 +10,7 @@ from core.ids import MAX_ID
 from dispatch.models import Branch, Site
 from dispatch.registry.knobs import KNOBS
 from geo.points import Point
+from workers.enums import WorkerStatus
 from workers.models import Worker
 from workers.phones import Region
 
@@ -195,7 +196,10 @@ class WorkerOut(BaseModel):
     branch_id: int
     language: str
     vetted: bool
-    status: Literal["active", "suspended", "opted_out", "blocked"]
+    # Its members, not the enum: the OpenAPI document keeps the values inline.
+    status: Literal[
+        WorkerStatus.ACTIVE, WorkerStatus.SUSPENDED, WorkerStatus.OPTED_OUT, WorkerStatus.BLOCKED
+    ]
     suspended_until: datetime | None
     rating: Decimal
     reliability: Decimal

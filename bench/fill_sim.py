@@ -104,7 +104,8 @@ class Policy:
         return len(booked) >= target
 
     def initial_target(self, headcount: int) -> int:
-        """Order.booking_target as dispatch/orders/service.py sets it; adaptive's is_full does not read it."""
+        """Order.booking_target as dispatch/orders/service.py sets it; adaptive's is_full does not
+        read it."""
         return fixed_target(headcount, self.value) if self.mode == "fixed" else 0
 
 

@@ -93,6 +93,14 @@ def make_site(session: Session, *, client: Client, at: Point = MOSCOW, **overrid
     return site
 
 
+def make_branch_site(
+    session: Session, *, at: Point = MOSCOW, **branch_overrides
+) -> tuple[Branch, Site]:
+    """A branch with one client and its one site (at MOSCOW unless told)."""
+    branch = make_branch(session, **branch_overrides)
+    return branch, make_site(session, client=make_client(session, branch=branch), at=at)
+
+
 def make_worker(session: Session, *, branch: Branch, near: Point = MOSCOW, **overrides) -> Worker:
     n = next(_seq)
     values = {

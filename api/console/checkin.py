@@ -21,6 +21,7 @@ from api.console.web import LANG_COOKIE, render
 from api.console.words.checkin import WORDS as CHECKIN_WORDS
 from api.deps import DB
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.settings import Settings
 from dispatch.shift import checkin
 from dispatch.shift.errors import CheckInRefused
@@ -80,8 +81,7 @@ def _language(request: Request, worker: Worker | None) -> str:
 def distance_text(metres: float, t, lang: str) -> str:
     if metres < 1000:
         return t("checkin_m").format(n=round(metres))
-    km = f"{metres / 1000:.1f}"
-    return t("checkin_km").format(n=km.replace(".", ",") if lang == "ru" else km)
+    return t("checkin_km").format(n=decimal_text(f"{metres / 1000:.1f}", lang))
 
 
 async def _location(request: Request) -> Point | None:

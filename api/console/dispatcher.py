@@ -18,10 +18,11 @@ from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
 from api.console.words.replies import WORDS as REPLIES_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
+from api.errors import status_of
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch.enums import CLOSED
+from dispatch.enums import CLOSED, OfferStatus
 from dispatch.fill import eligibility, office, waves, whereabouts
 from dispatch.fill.matcher import Candidate
 from dispatch.orders import board, shortage
@@ -36,15 +37,15 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
 CANDIDATES_SHOWN = 20
 # A sign per offer status on the map and in its legend, so colour is never the only clue.
-MAP_MARKS = {
-    "booked": "✓",
-    "standby": "+",
-    "sent": "?",
-    "queued": "?",
-    "declined": "✕",
-    "expired": "–",
-    "cancelled": "⊘",
-    "released": "⊘",
+MAP_MARKS: dict[str, str] = {  # str keys: an offer row's status is read as text
+    OfferStatus.BOOKED: "✓",
+    OfferStatus.STANDBY: "+",
+    OfferStatus.SENT: "?",
+    OfferStatus.QUEUED: "?",
+    OfferStatus.DECLINED: "✕",
+    OfferStatus.EXPIRED: "–",
+    OfferStatus.CANCELLED: "⊘",
+    OfferStatus.RELEASED: "⊘",
 }
 
 i18n.add(DISPATCHER_WORDS)
@@ -375,6 +376,6 @@ def cancel_order(
             order_id,
             cancel_error=explain(exc, t),
             reason=reason,
-            status_code=422 if isinstance(exc, InvalidInput) else 409,
+            status_code=status_of(exc),
         )
     return RedirectResponse(f"{PREFIX}/orders/{order_id}", status_code=303)

@@ -17,10 +17,12 @@ from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
 from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
+from api.errors import status_of
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.tenancy import Actor
 from dispatch.access.privacy import ShownWorker, Sight, show_workers
+from dispatch.enums import ATTENDANCE, CAME, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import roster, shortage
 from dispatch.orders.service import get_order
@@ -30,7 +32,7 @@ from workers.models import Worker
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 ROLES = ("foreman", "dispatcher", "manager", "admin")
-MARKS = ("arrived", "left_early", "no_show", "released")
+MARKS = ATTENDANCE
 
 i18n.add(FOREMAN_WORDS)
 
@@ -92,21 +94,11 @@ def tally(marked: list[tuple[str | None, str | None]]) -> dict[str, int]:
     counted = Counter(attendance for attendance, _ in marked)
     return {
         "booked": len(marked),
-        "came": counted["arrived"] + counted["left_early"] + counted["released"],
+        "came": sum(counted[mark] for mark in CAME),
         "unmarked": sum(1 for attendance, pending in marked if attendance is None and not pending),
         "pending": sum(1 for _, pending in marked if pending),
         **{mark: counted[mark] for mark in MARKS},
     }
-
-
-def _tally_of(session: Session, order: Order) -> dict[str, int]:
-    """The counters alone (no names: no worker read), for the answer to a tap."""
-    rows = session.execute(
-        select(Offer.attendance, Offer.pending_mark).where(
-            Offer.order_id == order.id, Offer.status == "booked"
-        )
-    ).all()
-    return tally([(attendance, pending) for attendance, pending in rows])
 
 
 def hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
@@ -131,12 +123,12 @@ def _row(
         callable=shown.sight is Sight.FULL,
         attendance=offer.attendance,
         arrived=hhmm(offer.arrived_at, zone),
-        left=hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
+        left=hhmm(offer.left_at, zone) if offer.attendance == Attendance.LEFT_EARLY else None,
         lateness=lateness,
         minutes=minutes,
         checked_in=hhmm(offer.checked_in_at, zone),
         checkin_m=None if offer.checkin_distance_m is None else round(offer.checkin_distance_m),
-        closed=order.closed_at is not None or order.status == "cancelled",
+        closed=order.closed_at is not None or order.status == OrderStatus.CANCELLED,
         error=error,
         pending=offer.pending_mark,
         pending_until=offer.pending_until.isoformat() if offer.pending_until else None,
@@ -173,7 +165,7 @@ def _booked(session: Session, order_ids: list[int], worker_id: int | None = None
     query = (
         select(Offer, Worker)
         .join(Worker, Worker.id == Offer.worker_id)
-        .where(Offer.order_id.in_(order_ids), Offer.status == "booked")
+        .where(Offer.order_id.in_(order_ids), Offer.status == OfferStatus.BOOKED)
         .order_by(Worker.full_name, Worker.id)
     )
     if worker_id is not None:
@@ -350,7 +342,7 @@ def _tap(request: Request, session: Session, actor: Actor, order_id: int, worker
         with session.begin_nested():  # a refused tap writes nothing
             act(order, at)
     except (Conflict, InvalidInput) as exc:
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         session.refresh(order)
         error = explain_own(exc, t, MARK_WORDS)
     if request.headers.get("HX-Request") == "true":
@@ -385,7 +377,8 @@ def _row_answer(
         row = _row(order, session.get_one(Branch, order.branch_id), offer, shown, at, error)
     else:
         row = _nobody(order, worker_id, error)
-    context = {"row": row, "marks": MARKS, "order": order, "counts": _tally_of(session, order)}
+    counts = tally(roster.marks_of(session, order.id))  # no names: no worker read
+    context = {"row": row, "marks": MARKS, "order": order, "counts": counts}
     return render(request, "foreman_tap.html", context, actor=actor)
 
 
@@ -423,7 +416,7 @@ def arrive_all(
     except (Conflict, InvalidInput) as exc:
         session.refresh(order)
         error = explain_own(exc, translator(language(request)), MARK_WORDS)
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         context = {"shifts": _shifts(session, actor, at), "marks": MARKS, "error": error}
         return render(request, "foreman.html", context, actor=actor, status_code=code)
     return RedirectResponse(f"{PREFIX}/foreman#o-{order.id}", status_code=303)

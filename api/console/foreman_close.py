@@ -12,6 +12,7 @@ from api.console.foreman import MARKS, ROLES, explain_own, hhmm, shift_of
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, IdPath, limit_worker_reads
+from api.errors import status_of
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
@@ -99,6 +100,6 @@ def close(
     except (Conflict, InvalidInput) as exc:
         session.refresh(order)
         message = explain_own(exc, translator(language(request)), CLOSE_WORDS)
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         return _close_page(request, session, actor, order, error=message, status_code=code)
     return _close_page(request, session, actor, order, done=True)

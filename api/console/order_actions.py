@@ -14,6 +14,7 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language
 from api.deps import DB, IdPath
+from api.errors import status_of
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
@@ -43,7 +44,7 @@ def _act(
             actor,
             order_id,
             row_error=(worker_id, error),
-            status_code=422 if isinstance(exc, InvalidInput) else 409,
+            status_code=status_of(exc),
         )
     return RedirectResponse(f"{PREFIX}/orders/{order_id}#w-{worker_id}", status_code=303)
 

@@ -21,6 +21,7 @@ from api.console.words.order_form import WORDS
 from api.deps import DB, MAX_ID
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.dates import DateInvalid, parse_date
 from core.errors import InvalidInput, NotFound
 from core.tenancy import Actor
@@ -150,14 +151,12 @@ def _warnings(values: dict[str, str], t, lang: str) -> dict[str, str]:
 
 
 def _amount(value: Decimal, lang: str) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "ru" else text
+    return decimal_text(f"{value:.2f}", lang)
 
 
 def _number(value: Decimal, lang: str) -> str:
     """1.50 as 1.5 (1,5 in Russian), 0.950 x 100 as 95."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",") if lang == "ru" else text
+    return decimal_text(format(value.normalize(), "f"), lang)
 
 
 def _mode_words(defaults: OrderDefaults, t, lang: str) -> dict[str, str]:

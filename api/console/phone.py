@@ -20,6 +20,7 @@ from api.console.words.phone import WORDS as PHONE_WORDS
 from api.deps import DB, MAX_ID, OFFICE, IdPath, limit_worker_reads
 from core import audit
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.settings import Settings
 from core.tenancy import Actor
@@ -28,6 +29,7 @@ from dispatch.penalties import record
 from dispatch.texts import messaging
 from rating import service as ledger
 from rating.models import PenaltyEvent
+from sms.enums import MessageStatus
 from sms.models import Message
 from sms.templates import skill_name
 from workers import service as workers
@@ -85,7 +87,7 @@ def reason_words(t, lang: str, entry: PenaltyEvent) -> str:
     if entry.reason_code is None:
         return entry.reason
     args = {
-        name: f"{value:g}".replace(".", ",") if isinstance(value, float) and lang == "ru" else value
+        name: decimal_text(f"{value:g}", lang) if isinstance(value, float) else value
         for name, value in entry.reason_args.items()
     }
     return t(f"ledger_reason_{entry.reason_code}").format(**args)
@@ -230,18 +232,13 @@ def messages_page(
     code = order.strip().lstrip("#")
     if code and not (code.isascii() and code.isdigit() and len(code) <= 9):
         errors["order"] = t("messages_bad_code")
+    by_code = code or None
     if direction not in ("", "in", "out"):
         errors["direction"] = t("messages_bad_direction")
     rows: list[messaging.MessageLine] = []
     if not errors:
         rows = messaging.list_messages(
-            session,
-            actor=actor,
-            direction=direction or None,
-            limit=200,
-            order_code=code or None,
-            order_id=ids.get("order_id"),
-            worker_id=ids.get("worker_id"),
+            session, actor=actor, direction=direction or None, limit=200, order_code=by_code, **ids
         )
     context = {
         "rows": rows,
@@ -291,7 +288,7 @@ def twilio_form(settings: Settings, *, phone: str, body: str) -> dict[str, str]:
 def _conversation(session: Session, worker: Worker) -> list[Message]:
     """Oldest first: texts to and from the worker, and replies the inbox job has not yet tied
     to the worker (received, known only by the phone number; a partial index finds them)."""
-    pending = and_(Message.status == "received", Message.phone == worker.phone)
+    pending = and_(Message.status == MessageStatus.RECEIVED, Message.phone == worker.phone)
     query = (
         select(Message)
         .where(or_(Message.worker_id == worker.id, pending))
@@ -397,11 +394,10 @@ def phone_reply(
     # Nothing is written yet: end the read, so no transaction (nor pooled connection) is held
     # while the webhook, which needs one of its own, is called.
     session.commit()
-    alert: str | None
     try:
         answered = post_inbound(url, fields, headers)
     except httpx.HTTPError as exc:
-        alert = t("phone_unreachable").format(error=str(exc) or type(exc).__name__)
+        alert: str | None = t("phone_unreachable").format(error=str(exc) or type(exc).__name__)
     else:
         alert = None if answered == 200 else t("phone_refused").format(status=answered)
     audit.log(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.tenancy import Actor
-from dispatch.enums import FILLABLE
+from dispatch.enums import filling_open
 from dispatch.fill import waves
 from dispatch.fill.errors import FillingOver
 from dispatch.orders.service import get_order
@@ -44,7 +44,7 @@ def _push(
     session: Session, order_id: int, *, actor: Actor, seen_wave: int, now: datetime, widest: bool
 ) -> Pushed:
     order = get_order(session, order_id, actor=actor, lock=True)  # the order row first
-    if order.status not in FILLABLE or now >= order.starts_at:
+    if not filling_open(order, now):
         raise FillingOver(order.code, order.status)
     if order.wave != seen_wave:  # the wave seen already went out: that one stands
         return Pushed(order.id, order.wave, order.radius_m, 0, repeated=True)

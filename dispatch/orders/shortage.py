@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatch.enums import FILLABLE, NOT_CLOSED
+from dispatch.enums import NOT_CLOSED, OfferStatus, filling_open
 from dispatch.models import Branch, Offer, Order
 
 # The booked workers of an order, as every count of "booked" on the console reads them.
-BOOKED = func.count(Offer.id).filter(Offer.status == "booked")
+BOOKED = func.count(Offer.id).filter(Offer.status == OfferStatus.BOOKED)
 
 
 def short_by(*, status: str, headcount: int, booked: int, ring_dry: bool, started: bool) -> int:
@@ -36,7 +36,7 @@ class Shortage:
     booked: int
     headcount: int
     started: bool
-    fillable: bool  # offers may still go out (not cancelled, not closed)
+    filling: bool  # filling is still open: offers may go out (dispatch/enums.py filling_open)
     radius_m: int
     max_radius_m: int
     wave: int  # the wave a push was seen at: a repeated push of the same wave does nothing
@@ -48,7 +48,7 @@ class Shortage:
     @property
     def can_push(self) -> bool:
         """A short order before its shift: the next wave may go out now."""
-        return self.short and self.fillable and not self.started
+        return self.short and self.filling
 
     @property
     def can_widen(self) -> bool:
@@ -68,7 +68,7 @@ def shortage_of(order: Order, *, booked: int, max_radius_m: int, now: datetime) 
         booked=booked,
         headcount=order.headcount,
         started=started,
-        fillable=order.status in FILLABLE,
+        filling=filling_open(order, now),
         radius_m=order.radius_m,
         max_radius_m=max_radius_m,
         wave=order.wave,

@@ -54,19 +54,25 @@ def _keep_an_admin(session: Session, user: User) -> None:
         raise LastActiveAdmin(user.username)
 
 
+def _switch(session: Session, user: User, *, active: bool) -> bool:
+    """Turns the user on or off in one conditional UPDATE (two managers at once: one of them
+    changes it); False: it was so already."""
+    changed = session.execute(
+        update(User)
+        .where(User.id == user.id, User.active.is_(not active))
+        .values(active=active)
+        .returning(User.id)
+    ).first()
+    session.refresh(user)
+    return changed is not None
+
+
 def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
     """The user can no longer sign in, and every token and console session they hold ends."""
     user = _managed_user(session, actor, user_id)
     if user.role == "admin":
         _keep_an_admin(session, user)
-    changed = session.execute(
-        update(User)
-        .where(User.id == user.id, User.active.is_(True))
-        .values(active=False)
-        .returning(User.id)
-    ).first()
-    session.refresh(user)
-    if changed is None:  # already off: nothing to do, nothing to log
+    if not _switch(session, user, active=False):  # already off: nothing to do, nothing to log
         return user
     end_sessions(session, user.id)
     audit.log(session, actor, "user.deactivate", "user", [user.id], user.branch_id)
@@ -76,14 +82,7 @@ def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
 def activate(session: Session, *, actor: Actor, user_id: int) -> User:
     """The user may sign in again (their old tokens stay void: they sign in anew)."""
     user = _managed_user(session, actor, user_id)
-    changed = session.execute(
-        update(User)
-        .where(User.id == user.id, User.active.is_(False))
-        .values(active=True)
-        .returning(User.id)
-    ).first()
-    session.refresh(user)
-    if changed is not None:
+    if _switch(session, user, active=True):
         audit.log(session, actor, "user.activate", "user", [user.id], user.branch_id)
     return user
 

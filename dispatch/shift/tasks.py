@@ -8,6 +8,7 @@ import dramatiq
 from core.broker import setup_broker
 from core.clock import now
 from core.db import session_scope
+from core.jobs import each_apart
 from dispatch.shift import onsite
 
 setup_broker()
@@ -19,14 +20,12 @@ log = logging.getLogger("brigada.jobs")
 def no_show_sweep() -> None:
     """Booked workers still unmarked late_as_no_show_min after the start become no-shows;
     each order in its own transaction, so one failure does not hold up the rest."""
-    with session_scope() as session:
-        due = onsite.orders_due_for_sweep(session, now())
-    for order_id in due:
-        try:
-            with session_scope() as session:
-                onsite.sweep_no_shows(session, order_id, now())
-        except Exception:  # the next tick retries it; the other orders go on now
-            log.exception("no-show sweep of order %s failed", order_id)
+    each_apart(
+        onsite.orders_due_for_sweep,
+        onsite.sweep_no_shows,
+        failed="no-show sweep of order %s failed",
+        log=log,
+    )
 
 
 @dramatiq.actor(actor_name="dispatch.settle_mark", max_retries=5)
@@ -41,11 +40,9 @@ def settle_mark(offer_id: int) -> None:
 def marks_due() -> None:
     """Pending marks past their window that no delayed job applied (lost, or the jobs process
     down when it came due): each in its own transaction, so one failure holds up no other."""
-    with session_scope() as session:
-        due = onsite.pending_due(session, now())
-    for offer_id in due:
-        try:
-            with session_scope() as session:
-                onsite.settle_pending(session, offer_id, now())
-        except Exception:  # the next tick retries it
-            log.exception("settling the pending mark of offer %s failed", offer_id)
+    each_apart(
+        onsite.pending_due,
+        onsite.settle_pending,
+        failed="settling the pending mark of offer %s failed",
+        log=log,
+    )

@@ -18,11 +18,9 @@ from dispatch.texts import links
 from sms.models import Message
 from tests.builders import (
     auth,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_offer,
     make_order,
-    make_site,
     make_user,
     make_worker,
 )
@@ -44,8 +42,7 @@ def twilio_client(session_factory):
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch))
+    branch, site = make_branch_site(session)
     return branch, site, auth(make_user(session, role="dispatcher", branch=branch))
 
 

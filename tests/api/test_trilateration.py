@@ -19,9 +19,8 @@ from tests.api.console.helpers import sign_in
 from tests.builders import (
     auth,
     make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -63,8 +62,7 @@ def attack(session):
     """Branch A's worker; branch B's dispatcher with a live order at a site of B's own."""
     home_branch = make_branch(session)
     worker = make_worker(session, branch=home_branch, near=HOME, rating=4.5)
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=PLACES[0])
+    branch, site = make_branch_site(session, at=PLACES[0])
     own = make_worker(session, branch=branch, near=offset(HOME, east_m=700), rating=4.0)
     order = make_order(session, site=site, now=now())
     dispatcher = make_user(session, role="dispatcher", branch=branch)
@@ -167,8 +165,7 @@ def test_moving_a_site_with_live_orders_is_audited_with_both_places(client, sess
 
 
 def test_moving_a_site_without_live_orders_is_not_a_move_entry(client, session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=HOME)
+    branch, site = make_branch_site(session, at=HOME)
     headers = auth(make_user(session, role="dispatcher", branch=branch))
     moved = client.patch(
         f"/api/v1/sites/{site.id}", json={"location": {"lat": 55.8, "lon": 37.7}}, headers=headers

@@ -18,9 +18,8 @@ from tests.builders import (
     MOSCOW,
     auth,
     make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -29,8 +28,7 @@ from tests.builders import (
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     order = make_order(session, site=site, now=now())
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     dead = make_worker(

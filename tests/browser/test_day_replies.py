@@ -28,7 +28,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack
 
 BRANCH_CODE = "BROWSERREPLIES"
@@ -37,8 +37,7 @@ TIMEOUT_MS = 20_000
 
 @pytest.fixture
 def scene(engine):
-    purge_e2e(BRANCH_CODE, "SMsim")
-    try:
+    with committed(BRANCH_CODE, "SMsim"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE, name="Москва")
             foreman = make_user(
@@ -74,8 +73,6 @@ def scene(engine):
             scene = {"order": order.id, "code": order.code, "workers": workers}
             scene["dispatcher"] = dispatcher.username
         yield scene
-    finally:
-        purge_e2e(BRANCH_CODE, "SMsim")
 
 
 @pytest.fixture

@@ -14,12 +14,9 @@ from sms.models import Message
 from sms.segments import measure
 from sms.templates import MAX_BOOKED_SEGMENTS
 from tests.builders import (
-    MOSCOW,
     book,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
 )
 
@@ -30,8 +27,7 @@ LONG = "Московская обл., г. Подольск, Промышленн
 @pytest.fixture
 def booked_text(session):
     def make(address: str, language: str, **branch_values):
-        branch = make_branch(session, **branch_values)
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, **branch_values)
         site.address = address
         worker = make_worker(session, branch=branch, language=language)
         order = make_order(session, site=site, headcount=1)

@@ -19,10 +19,8 @@ from tests.builders import (
     MOSCOW,
     NOW,
     book,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -33,8 +31,7 @@ SECRET = "a-test-secret-of-more-than-32-characters"
 @pytest.fixture
 def booked(session):
     """A worker booked on an 8 h order starting tomorrow (NOW + 1 day) at a 250 m site."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
     book(session, order, [worker])
@@ -168,8 +165,7 @@ def test_not_once_the_foreman_has_marked_or_for_a_booking_no_longer_held(session
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_the_booking_text_carries_the_link_within_two_segments(session, language):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     worker = make_worker(session, branch=branch, language=language)
     order = make_order(session, site=site, headcount=1)
     book(session, order, [worker])

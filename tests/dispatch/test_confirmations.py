@@ -12,10 +12,8 @@ from sms.models import Message
 from tests.builders import (
     MOSCOW,
     NOW,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -24,8 +22,7 @@ from tests.builders import (
 @pytest.fixture
 def booked(session):
     """An order starting in 24 h with 2 booked (target 2) and one on standby."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     workers = [
         make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
     ]
@@ -67,8 +64,7 @@ def test_asked_once_when_the_window_opens(session, booked):
 
 
 def test_a_booking_inside_the_window_counts_as_confirmed(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=5))
     waves.start_filling(session, order.id, NOW)

@@ -28,9 +28,8 @@ from tests.builders import (
     NOW,
     book,
     make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -335,8 +334,7 @@ def committed(engine):
     code = "UNDO1"
     with session_scope() as session:
         purge_code(session, code)
-        branch = make_branch(session, code=code, undo_window_s=WINDOW_S)
-        site = make_site(session, client=make_client(session, branch=branch))
+        branch, site = make_branch_site(session, code=code, undo_window_s=WINDOW_S)
         foreman = actor_of(make_user(session, role="foreman", branch=branch))
         worker = make_worker(session, branch=branch, phone="+79215550101")
         order = make_order(session, site=site, headcount=1, now=NOW)

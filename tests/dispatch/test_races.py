@@ -31,6 +31,7 @@ from tests.builders import (
     NOW,
     book,
     make_branch,
+    make_branch_site,
     make_client,
     make_order,
     make_site,
@@ -64,8 +65,7 @@ def factory(engine):
 def scene(factory):
     with session_scope(factory) as session:
         purge_code(session, "RACE")
-        branch = make_branch(session, wave_multiple=Decimal("10"), code="RACE")
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, wave_multiple=Decimal("10"), code="RACE")
         workers = [
             make_worker(
                 session, branch=branch, near=offset(MOSCOW, east_m=20 * i), phone=f"+7999{i:07d}"

@@ -27,6 +27,7 @@ from tests.builders import (
     MOSCOW,
     NOW,
     make_branch,
+    make_branch_site,
     make_client,
     make_order,
     make_site,
@@ -275,8 +276,7 @@ def test_another_branchs_order_cannot_be_pushed(session, site, dispatcher):
 def short_order(factory):  # noqa: F811 - the fixture imported above
     with session_scope(factory) as session:
         purge_code(session, "SHORTRACE")
-        branch = make_branch(session, code="SHORTRACE")
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, code="SHORTRACE")
         for i in range(2):
             make_worker(
                 session,

@@ -12,10 +12,8 @@ from sms.models import Message
 from tests.builders import (
     MOSCOW,
     NOW,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -42,8 +40,7 @@ def last_text(session, worker):
 
 @pytest.fixture
 def world(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     return branch, site
 
 

@@ -23,10 +23,8 @@ from tests.builders import (
     KAZAN,
     MOSCOW,
     book,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -65,16 +63,14 @@ def orders_count(session) -> int:
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, dispatcher
 
 
 @pytest.fixture
 def other(session):
-    branch = make_branch(session, center=KAZAN)
-    site = make_site(session, client=make_client(session, branch=branch), at=KAZAN)
+    branch, site = make_branch_site(session, at=KAZAN, center=KAZAN)
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, dispatcher
 

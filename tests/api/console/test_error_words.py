@@ -22,7 +22,7 @@ from dispatch.models import Order
 from dispatch.orders.errors import OrderFinished
 from tests.api.console.helpers import sign_in
 from tests.api.console.test_dispatcher_pages import form_for, local, order_at
-from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
+from tests.builders import make_branch_site, make_user
 
 
 def _import_everything() -> None:
@@ -113,8 +113,7 @@ def reworded(monkeypatch):
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     return branch, site, make_user(session, role="dispatcher", branch=branch)
 
 

@@ -20,7 +20,9 @@ from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     MOSCOW,
     make_branch,
+    make_branch_site,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_user,
@@ -30,21 +32,7 @@ from tests.builders import (
 
 
 def _book(session, order, worker) -> Offer:
-    offer = Offer(
-        order_id=order.id,
-        worker_id=worker.id,
-        status="booked",
-        wave=1,
-        rank=1,
-        distance_m=0,
-        score=1,
-        rating=worker.rating,
-        reliability=worker.reliability,
-        booked_at=now() - timedelta(days=1),
-    )
-    session.add(offer)
-    session.flush()
-    return offer
+    return make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
 
 
 def _started_order(session, site, *, minutes_ago=30, headcount=2):
@@ -62,8 +50,7 @@ def _started_order(session, site, *, minutes_ago=30, headcount=2):
 @pytest.fixture
 def shift(session):
     """A shift that started 30 min ago with three booked workers, run by the site's foreman."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
     order = _started_order(session, site, headcount=2)

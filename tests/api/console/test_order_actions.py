@@ -20,8 +20,7 @@ from tests.builders import (
     KAZAN,
     MOSCOW,
     make_branch,
-    make_client,
-    make_site,
+    make_branch_site,
     make_user,
     make_worker,
     offset,
@@ -30,8 +29,8 @@ from tests.builders import (
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session, wave_multiple=Decimal("10"))  # one wave offers everyone
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    # One wave offers everyone.
+    branch, site = make_branch_site(session, wave_multiple=Decimal("10"))
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, dispatcher
 
