@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.tenancy import Actor
 from dispatch import overbooking, shortage, whereabouts
 from dispatch.errors import ShiftTooFarAhead
-from dispatch.models import Branch, Client, Offer, Order, Site
+from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import visible_orders
 from dispatch.privacy import Sight, phone_tail, show_workers
 from dispatch.shortage import Shortage
@@ -189,10 +189,6 @@ def order_stamp(session: Session, order: Order) -> tuple:
     ).all()
     head = (order.status, order.booking_target, order.closed_at, order.updated_at)
     return head, tuple(map(tuple, offers)), tuple(map(tuple, texts))
-
-
-def site_branch(session: Session, site: Site) -> Branch:
-    return session.get(Branch, session.get(Client, site.client_id).branch_id)
 
 
 def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime, datetime]:

@@ -10,11 +10,13 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, immediateload, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from core import audit
 from core.db import locked
@@ -100,33 +102,50 @@ def checkin_link(offer: Offer, public_url: str, secret: str) -> str:
     return f"{public_url.rstrip('/')}/c/{token_for(offer.id, secret)}"
 
 
-def offer_for_token(session: Session, token: str, *, secret: str) -> Offer:
-    """The offer a genuine token names; anything else is not found (constant-time compare)."""
+def offer_for_token(
+    session: Session, token: str, *, secret: str, options: Sequence[ORMOption] = ()
+) -> Offer:
+    """The offer a genuine token names; anything else is not found (constant-time compare).
+    options: the relationships the caller walks (lazy="raise"); loaded even when the offer
+    is already in the session, which a get by key would not do."""
     match = _TOKEN.match(token or "")
     if match is None or int(match.group(1)) > MAX_ID:
         raise LinkNotFound()
     offer_id = int(match.group(1))
     if not hmac.compare_digest(match.group(2).encode(), _sig(offer_id, secret).encode()):
         raise LinkNotFound()
-    offer = session.get(Offer, offer_id)
+    if options:
+        query = select(Offer).where(Offer.id == offer_id).options(*options)
+        offer = session.scalars(query).one_or_none()
+    else:
+        offer = session.get(Offer, offer_id)
     if offer is None:
         raise LinkNotFound()
     return offer
 
 
+# What the check-in page shows of a booking, in the one read of the offer (no lock taken).
+_BOOKING = (
+    joinedload(Offer.worker),
+    joinedload(Offer.order).options(
+        joinedload(Order.site), joinedload(Order.branch), joinedload(Order.client)
+    ),
+)
+
+
 def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
-    offer = offer_for_token(session, token, secret=secret)
-    order = session.get(Order, offer.order_id)
-    site = session.get(Site, order.site_id)
+    offer = offer_for_token(session, token, secret=secret, options=_BOOKING)
+    order = offer.order
+    site = order.site
     foreman_id = order.foreman_id or site.foreman_id
     foreman = session.get(User, foreman_id) if foreman_id is not None else None
     return Booking(
         offer=offer,
         order=order,
         site=site,
-        branch=session.get(Branch, order.branch_id),
-        worker=session.get(Worker, offer.worker_id),
-        client=session.get(Client, order.client_id),
+        branch=order.branch,
+        worker=offer.worker,
+        client=order.client,
         foreman=foreman if foreman is not None and foreman.active else None,
     )
 
@@ -155,12 +174,13 @@ def check_in(session: Session, token: str, point: Point, *, secret: str, now: da
     """Record the arrival if the worker is within the site's geofence; else only measure."""
     found = offer_for_token(session, token, secret=secret)
     # Locks as everywhere in dispatch: the order, then the offer.
-    order = session.scalars(locked(select(Order).where(Order.id == found.order_id))).one()
+    query = select(Order).where(Order.id == found.order_id).options(immediateload(Order.site))
+    order = session.scalars(locked(query)).one()
     offer = session.scalars(locked(select(Offer).where(Offer.id == found.id))).one()
     refused = refusal(order, offer, now)
     if refused is not None:
         raise refused
-    site = session.get(Site, order.site_id)
+    site = order.site
     if offer.checked_in_at is not None:  # the first check-in stands
         return CheckIn(
             True, offer.checkin_distance_m or 0.0, site.geofence_m, offer.checked_in_at, True

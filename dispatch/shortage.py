@@ -20,7 +20,7 @@ from dispatch import fill
 from dispatch.enums import FILLABLE, NOT_CLOSED
 from dispatch.errors import FillingOver
 from dispatch.models import Branch, Offer, Order
-from dispatch.orders import get_order
+from dispatch.orders import ORDER_BRANCH, get_order
 
 # The booked workers of an order, as every count of "booked" on the console reads them.
 BOOKED = func.count(Offer.id).filter(Offer.status == "booked")
@@ -129,7 +129,8 @@ def widen_now(
 def _push(
     session: Session, order_id: int, *, actor: Actor, seen_wave: int, now: datetime, widest: bool
 ) -> Pushed:
-    order = get_order(session, order_id, actor=actor, lock=True)  # the order row first
+    # The order row first, with its branch for the wave.
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     if order.status not in FILLABLE or now >= order.starts_at:
         raise FillingOver(order.code, order.status)
     if order.wave != seen_wave:  # the wave seen already went out: that one stands
