@@ -14,7 +14,7 @@ from core.tenancy import Actor
 from dispatch import record
 from dispatch.errors import DidNotWork
 from dispatch.models import Offer
-from dispatch.orders import get_order
+from dispatch.orders import ORDER_BRANCH, get_order
 from rating import reasons
 from rating import service as ledger
 from rating.models import Review
@@ -41,7 +41,10 @@ def review_worker(
         raise InvalidInput("comment", f"longer than {MAX_COMMENT} characters")
     if complaint and not (comment or "").strip():
         raise InvalidInput("comment", "a complaint needs a comment saying what happened")
-    order = get_order(session, order_id, actor=actor, lock=True)
+    # A complaint is a penalty, in the branch's currency: then the branch is read too.
+    order = get_order(
+        session, order_id, actor=actor, lock=True, options=ORDER_BRANCH if complaint else ()
+    )
     offer = session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).one_or_none()

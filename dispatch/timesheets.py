@@ -35,7 +35,7 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.errors import BranchNotFound
 from dispatch.models import ATTENDANCE, Branch, Offer, Order
-from dispatch.orders import get_order
+from dispatch.orders import ORDER_BRANCH, get_order
 from dispatch.prices import shown_money
 from dispatch.privacy import show_workers
 from rating.models import PenaltyEvent
@@ -158,8 +158,8 @@ def _totals(lines: list[Line]) -> dict[str, Decimal]:
 
 
 def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
-    order = get_order(session, order_id, actor=actor)
-    branch = session.get(Branch, order.branch_id)
+    order = get_order(session, order_id, actor=actor, options=ORDER_BRANCH)
+    branch = order.branch
     lines = _lines(session, [order])[order.id]
     shown = show_workers(
         session,
