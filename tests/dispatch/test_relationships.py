@@ -49,7 +49,7 @@ def test_an_unloaded_relationship_raises_even_with_its_row_in_the_session(
     assert fresh is not rows[model]
     with pytest.raises(InvalidRequestError, match=f"{model.__name__}.{key}"):
         getattr(fresh, key)
-    # Loaded, it is the row the foreign key names, taken from the session.
+    # Loaded (a get by key), it is the row the foreign key names.
     loaded = session.scalars(
         select(model).where(model.id == row_id).options(immediateload(getattr(model, key)))
     ).one()
