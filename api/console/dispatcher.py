@@ -16,10 +16,12 @@ from api.console.web import PREFIX, console_actor, csrf_checked, language, rende
 from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
 from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
 from api.console.words.replies import WORDS as REPLIES_WORDS
-from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
+from api.deps import DB, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
+from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
+from core.ids import MAX_ID
 from core.tenancy import Actor
 from dispatch import board, eligibility, fill, office, orders, registry, shortage, unclear
 from dispatch.enums import CLOSED

@@ -16,9 +16,11 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
-from api.deps import DB, MAX_ID, IdPath, limit_worker_reads
+from api.deps import DB, limit_worker_reads
+from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
+from core.ids import MAX_ID
 from core.tenancy import Actor
 from dispatch import marks, onsite, roster, shortage
 from dispatch.models import Branch, Offer, Order, Site

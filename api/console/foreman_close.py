@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from api.console.foreman import MARKS, ROLES, explain_own, hhmm, shift_of
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, IdPath, limit_worker_reads
+from api.deps import DB, limit_worker_reads
+from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor

@@ -13,7 +13,8 @@ from api.console.dispatcher import OFFICE, show_order_page
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language
-from api.deps import DB, IdPath
+from api.deps import DB
+from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor

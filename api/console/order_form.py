@@ -18,11 +18,12 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.order_form import WORDS
-from api.deps import DB, MAX_ID
+from api.deps import DB
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.dates import DateInvalid, parse_date
 from core.errors import InvalidInput, NotFound
+from core.ids import MAX_ID
 from core.tenancy import Actor
 from dispatch import board, orders, overbooking, registry
 from dispatch.order_defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults

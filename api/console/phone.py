@@ -17,10 +17,12 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.web import PREFIX, PageRefused, csrf_checked, language, render, staff
 from api.console.words.phone import WORDS as PHONE_WORDS
-from api.deps import DB, MAX_ID, OFFICE, IdPath, limit_worker_reads
+from api.deps import DB, OFFICE, limit_worker_reads
+from api.schemas.common import IdPath
 from core import audit
 from core.clock import now
 from core.errors import Conflict, Forbidden, InvalidInput
+from core.ids import MAX_ID
 from core.settings import Settings
 from core.tenancy import Actor
 from dispatch import messaging, record

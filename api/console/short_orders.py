@@ -11,7 +11,8 @@ from api.console import i18n
 from api.console.dispatcher import OFFICE
 from api.console.web import PREFIX, csrf_checked
 from api.console.words.shortage import WORDS as SHORTAGE_WORDS
-from api.deps import DB, IdPath
+from api.deps import DB
+from api.schemas.common import IdPath
 from core.clock import now
 from core.tenancy import Actor
 from dispatch import shortage

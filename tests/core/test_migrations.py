@@ -3,7 +3,7 @@
 from alembic import command
 from sqlalchemy import inspect, text
 
-from api.cli import alembic_config
+from brigada.cli import alembic_config
 from core.db import make_engine
 from tests.conftest import reset_schema, upgrade  # noqa: I001
 
@@ -75,7 +75,7 @@ def test_models_match_the_migrations(connection):
     from alembic.migration import MigrationContext
     from geoalchemy2 import alembic_helpers
 
-    import api.models  # noqa: F401  (every table on the metadata)
+    import brigada.models  # noqa: F401  (every table on the metadata)
     from core.models import Base
 
     context = MigrationContext.configure(

@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, STAFF, IdPath, require
-from api.schemas import BranchIn, BranchOut, BranchPatch
+from api.deps import DB, MANAGERS, STAFF, require
+from api.schemas.common import IdPath
+from api.schemas.registry import BranchIn, BranchOut, BranchPatch
 from core.tenancy import Actor
 from dispatch import registry
 

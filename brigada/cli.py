@@ -227,14 +227,14 @@ def jobs(processes: int = 1, threads: int = 4) -> None:
     # An idle consumer polls Redis with a backoff up to this (default 1 s): a new order's fill
     # job would wait up to a second before anyone looked.
     os.environ.setdefault("dramatiq_worker_timeout", "100")
-    args = ["dramatiq", "api.jobs", "--processes", str(processes), "--threads", str(threads)]
+    args = ["dramatiq", "brigada.jobs", "--processes", str(processes), "--threads", str(threads)]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 
 
 @app.command()
 def scheduler() -> None:
     """The one scheduler of periodic work (run exactly one)."""
-    from api.scheduler import run_scheduler
+    from brigada.scheduler import run_scheduler
 
     run_scheduler()
 
@@ -252,7 +252,7 @@ def jobs_alive(max_age_s: float = 120.0) -> None:
 @app.command()
 def run() -> None:
     """API, jobs and scheduler together; Ctrl-C stops all of them."""
-    from api.runner import run_all
+    from brigada.runner import run_all
 
     raise typer.Exit(run_all())
 

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy import delete
 from typer.testing import CliRunner
 
-import api.cli
-from api.cli import app
+import brigada.cli
+from brigada.cli import app
 from core.audit import AuditEntry
 from core.db import session_scope
 from core.settings import DEV_SECRET_KEY, Settings, is_loopback
@@ -32,7 +32,7 @@ def served(monkeypatch):
 
     def serve(**settings):
         values = {"env": "test", "secret_key": SECRET, "web_concurrency": 1, **settings}
-        monkeypatch.setattr(api.cli, "get_settings", lambda: Settings(**values))
+        monkeypatch.setattr(brigada.cli, "get_settings", lambda: Settings(**values))
         result = CliRunner().invoke(app, ["api"])
         return result, (calls[-1]["host"] if calls else None)
 

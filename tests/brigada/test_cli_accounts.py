@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
-from api.cli import app
+from brigada.cli import app
 from core.audit import AuditEntry
 from core.db import session_scope
 from dispatch.models import Branch, User

@@ -3,10 +3,12 @@
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MAX_ID, OFFICE, IdPath, require, worker_reader
-from api.schemas import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
+from api.deps import DB, OFFICE, require, worker_reader
+from api.schemas.common import IdPath
+from api.schemas.registry import ImportReportOut, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
 from core.errors import InvalidInput
+from core.ids import MAX_ID
 from core.tenancy import Actor
 from dispatch import workforce
 from geo.points import Point

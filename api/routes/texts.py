@@ -5,8 +5,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, IdQuery, worker_reader
-from api.order_schemas import MessageOut
+from api.deps import DB, OFFICE, worker_reader
+from api.schemas.common import IdQuery
+from api.schemas.texts import MessageOut
 from core.tenancy import Actor
 from dispatch import messaging
 

@@ -21,7 +21,7 @@ def run_all() -> int:
     # Each child in its own process group: a terminal's Ctrl-C reaches only this supervisor,
     # which then stops every child with exactly one SIGTERM (a second signal makes dramatiq kill).
     children = {
-        name: subprocess.Popen([sys.executable, "-m", "api.cli", *args], process_group=0)
+        name: subprocess.Popen([sys.executable, "-m", "brigada.cli", *args], process_group=0)
         for name, args in PROCESSES.items()
     }
     stopping = False

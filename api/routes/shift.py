@@ -1,28 +1,20 @@
-"""On site and after: the foreman's marks, closing a shift, timesheets, reviews, a worker's
-penalties and their reversal, a branch's payouts."""
+"""On site and after: the foreman's marks, closing a shift, timesheets, reviews, a branch's
+payouts."""
 
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, STAFF, IdPath, require, worker_reader
+from api.deps import DB, OFFICE, STAFF, require, worker_reader
 from api.exports import csv_for
-from api.onsite_schemas import (
-    AttendanceIn,
-    CloseIn,
-    PenaltyOut,
-    ReverseIn,
-    ReviewIn,
-    ReviewOut,
-    TimesheetOut,
-    UndoIn,
-)
-from api.order_schemas import RosterLine
+from api.schemas.common import IdPath
+from api.schemas.orders import RosterLine
+from api.schemas.shift import AttendanceIn, CloseIn, ReviewIn, ReviewOut, TimesheetOut, UndoIn
 from core.clock import now
 from core.dates import parse_date
 from core.tenancy import Actor
-from dispatch import onsite, record, reviews, timesheets
+from dispatch import onsite, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
 
@@ -127,31 +119,6 @@ def review_worker(
         now=now(),
     )
     return ReviewOut.of(review)
-
-
-@router.get("/workers/{worker_id}/penalties", response_model=list[PenaltyOut], tags=["penalties"])
-def worker_penalties(
-    worker_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
-) -> list[PenaltyOut]:
-    return [PenaltyOut.of(e) for e in record.worker_penalties(session, worker_id, actor=actor)]
-
-
-@router.post(
-    "/penalties/{penalty_id}/reverse",
-    status_code=201,
-    response_model=PenaltyOut,
-    tags=["penalties"],
-)
-def reverse_penalty(
-    penalty_id: IdPath,
-    body: ReverseIn,
-    actor: Actor = Depends(require(*OFFICE)),
-    session: Session = DB,
-) -> PenaltyOut:
-    reversal = record.reverse_penalty(
-        session, penalty_id, actor=actor, reason=body.reason, now=now()
-    )
-    return PenaltyOut.of(reversal)
 
 
 @router.get(

@@ -1,29 +1,15 @@
 """A branch's wording of its SMS texts: managers adjust, dispatchers read."""
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, OFFICE, IdPath, require
-from api.schemas import Body
+from api.deps import DB, MANAGERS, OFFICE, require
+from api.schemas.common import IdPath
+from api.schemas.registry import WordingIn, WordingOut
 from core.tenancy import Actor
 from dispatch import wording
 
 router = APIRouter(prefix="/api/v1/branches/{branch_id}/texts", tags=["branches"])
-
-
-class WordingIn(Body):
-    body: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-
-
-class WordingOut(BaseModel):
-    kind: str
-    language: str
-    body: str
-    own: bool
-    longest_segments: int
 
 
 @router.get("", response_model=list[WordingOut])

@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, IdPath, require
-from api.schemas import OneTimePassword, UserIn, UserOut
+from api.deps import DB, MANAGERS, require
+from api.schemas.common import IdPath
+from api.schemas.registry import OneTimePassword, UserIn, UserOut
 from core.tenancy import Actor
 from dispatch import accounts, staff
 

@@ -3,7 +3,7 @@
 from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
-from api.cli import app
+from brigada.cli import app
 from core.audit import AuditEntry
 from core.db import session_scope
 from dispatch.models import Branch, User

@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, IdPath, IdQuery, require
-from api.schemas import BlockIn, BlockOut, ClientIn, ClientOut, ClientPatch
+from api.deps import DB, OFFICE, require
+from api.schemas.common import IdPath, IdQuery
+from api.schemas.registry import BlockIn, BlockOut, ClientIn, ClientOut, ClientPatch
 from core.tenancy import Actor
 from dispatch import registry
 

@@ -1,49 +1,18 @@
-"""Request and response bodies of the registry API."""
+"""Request and response bodies of the registry: branches and their knobs, clients and
+their block lists, sites, workers, staff accounts, a branch's wording of its texts."""
 
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from core.ids import MAX_ID
+from api.schemas.common import Body, Id, PointIO, Reason, fields_of
 from dispatch.models import Branch, Site
 from dispatch.policy import KNOBS
-from geo.points import Point
+from dispatch.wording import Wording
 from workers.models import Worker
 from workers.phones import REGIONS
-
-# A PostgreSQL integer id: anything else is a 422 naming the field, never a 500.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value):
-        # PostgreSQL text cannot hold NUL: refuse it here, naming the field, not with a 500.
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
-
-
-# Patch bodies declare `field: T = None`: leaving a field out keeps it, an explicit null
-# is rejected naming the field (the default is not validated, a sent value is).
-
-
-class PointIO(Body):
-    lat: float = Field(ge=-90, le=90, examples=[59.93])
-    lon: float = Field(ge=-180, le=180, examples=[30.31])
-
-    def to_point(self) -> Point:
-        return Point(lat=self.lat, lon=self.lon)
-
-    @classmethod
-    def of(cls, value) -> "PointIO":
-        point = Point.from_db(value)
-        return cls(lat=point.lat, lon=point.lon)
 
 
 def _knob_field(name: str):
@@ -231,7 +200,7 @@ class ImportReportOut(BaseModel):
 
 class BlockIn(Body):
     worker_id: Id
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    reason: Reason
 
 
 class BlockOut(BaseModel):
@@ -265,3 +234,12 @@ class UserOut(BaseModel):
 
 class OneTimePassword(BaseModel):
     password: str  # shown once; the user must change it at the next sign-in
+
+
+class WordingIn(Body):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+# A text as the branch words it: the fields of dispatch/wording.py's Wording.
+class WordingOut(fields_of(Wording)):
+    pass

@@ -1,0 +1,19 @@
+"""Response bodies of the texts to and from workers: the SMS log."""
+
+from pydantic import ConfigDict
+
+from api.schemas.common import fields_of
+from dispatch.messaging import MessageLine
+
+
+# A message as the log shows it through the API: the fields of dispatch/messaging.py's
+# MessageLine but those only the console shows (the error, when it was sent, the worker's name
+# and the order's code).
+class MessageOut(
+    fields_of(
+        MessageLine,
+        leave_out=("error_code", "sent_at", "name", "order_code"),
+        config=ConfigDict(from_attributes=True),
+    )
+):
+    pass
