@@ -17,6 +17,7 @@ from api.console import (
     short_orders,
     signin,
     web,
+    workers,
 )
 from api.console.headers import SecurityHeaders
 
@@ -37,6 +38,7 @@ PAGES = (
     short_orders.router,
     foreman.router,
     foreman_close.router,
+    workers.router,
     phone.router,
     checkin.router,
     accounts.router,
