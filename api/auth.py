@@ -19,8 +19,8 @@ from api.schemas.common import Body
 from core.clock import now
 from core.settings import Settings
 from core.tenancy import Actor
-from dispatch import accounts, staff
-from dispatch.staff import authenticate
+from dispatch.registry import accounts, staff
+from dispatch.registry.staff import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -71,19 +71,24 @@ def issue_token(settings: Settings, user_id: int, token_version: int = 0) -> Tok
     return Token(access_token=token, expires_in=int(ttl.total_seconds()))
 
 
+def _limit_attempts(request: Request, username: str, what: str) -> None:
+    """A 429 once the password attempts for the name, or from the address, pass the limits."""
+    address = request.client.host if request.client else "unknown"
+    if not request.app.state.login_limiter.allow(username, address):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"too many {what} attempts; wait a minute",
+            headers={"Retry-After": "60"},
+        )
+
+
 @router.post("/token", response_model=Token)
 def login(
     request: Request,
     form: OAuth2PasswordRequestForm = Depends(),
     session: Session = DB,
 ) -> Token:
-    address = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.allow(form.username, address):
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="too many login attempts; wait a minute",
-            headers={"Retry-After": "60"},
-        )
+    _limit_attempts(request, form.username, "login")
     user = authenticate(session, username=form.username, password=form.password)
     if user is None:
         raise HTTPException(
@@ -139,14 +144,8 @@ def change_password(
 ) -> Response:
     """Your own password, the current one required. Every session of yours ends, this one
     too: sign in again with the new password."""
-    address = request.client.host if request.client else "unknown"
     # Guessing the current password through a stolen session is limited like signing in.
-    if not request.app.state.login_limiter.allow(actor.name, address):
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="too many password attempts; wait a minute",
-            headers={"Retry-After": "60"},
-        )
+    _limit_attempts(request, actor.name, "password")
     accounts.change_password(
         session, actor=actor, old_password=body.old_password, new_password=body.new_password
     )

@@ -18,8 +18,8 @@ from core.db import session_scope
 from core.ids import MAX_ID
 from core.settings import Settings
 from core.tenancy import Actor
-from dispatch.errors import PasswordChangeRequired
-from dispatch.staff import actor_of, get_active_user
+from dispatch.registry.errors import PasswordChangeRequired
+from dispatch.registry.staff import actor_of, get_active_user
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 

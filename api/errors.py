@@ -19,7 +19,8 @@ STATUS: dict[type[DomainError], int] = {
 }
 
 
-def _status_of(exc: DomainError) -> int:
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of a domain error: the API's answer, and a console page's refusal."""
     for kind, status in STATUS.items():
         if isinstance(exc, kind):
             return status
@@ -27,7 +28,7 @@ def _status_of(exc: DomainError) -> int:
 
 
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    status = _status_of(exc)
+    status = status_of(exc)
     if isinstance(exc, InvalidInput):
         # The same shape FastAPI gives for schema errors, so clients parse one format; the
         # item's type is the error's stable code, as FastAPI's own types are.

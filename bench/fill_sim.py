@@ -38,7 +38,7 @@ policy says the order is full:
   the booked, headcount, goal)`, i.e. P(at least headcount arrive) >= goal, or the cap of
   twice the headcount.
 
-Both are the real functions of dispatch/overbooking.py, as dispatch/fill.py calls them.
+Both are the real functions of dispatch/orders/overbooking.py, as dispatch/fill/waves.py calls them.
 Each booked worker then turns up with their TRUE chance. No-shows here are unannounced (a
 drop-out announced in time would be replaced from standby, so it does not appear).
 
@@ -68,7 +68,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from dispatch.overbooking import (
+from dispatch.orders.overbooking import (
     NEWCOMER_RELIABILITY,
     adaptive_cap,
     adaptive_is_full,
@@ -104,7 +104,8 @@ class Policy:
         return len(booked) >= target
 
     def initial_target(self, headcount: int) -> int:
-        """Order.booking_target as orders.py sets it; adaptive's is_full does not read it."""
+        """Order.booking_target as dispatch/orders/service.py sets it; adaptive's is_full does not
+        read it."""
         return fixed_target(headcount, self.value) if self.mode == "fixed" else 0
 
 

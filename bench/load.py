@@ -72,7 +72,8 @@ from api.auth import issue_token  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.tenancy import SYSTEM  # noqa: E402
-from dispatch import demo, registry, staff  # noqa: E402
+from dispatch.registry import demo, staff  # noqa: E402
+from dispatch.registry import service as registry  # noqa: E402
 
 # --- set-up ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Matcher benchmark: how fast dispatch.queries.find_candidates ranks workers at Russian scale.
+"""Matcher benchmark: how fast dispatch.fill.matcher.find_candidates ranks workers at Russian scale.
 
 What it measures
     The production matcher (MATCHER_SQL through find_candidates, a real SQLAlchemy session,
@@ -52,9 +52,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from brigada.cli import alembic_config  # noqa: E402
 from core.db import get_sessionmaker, make_engine  # noqa: E402
-from dispatch.demo import SKILL_WEIGHTS, ZONES, load_names  # noqa: E402
-from dispatch.policy import DEFAULTS  # noqa: E402
-from dispatch.queries import MATCHER_SQL, find_candidates  # noqa: E402
+from dispatch.fill.matcher import MATCHER_SQL, find_candidates  # noqa: E402
+from dispatch.registry.demo import SKILL_WEIGHTS, ZONES, load_names  # noqa: E402
+from dispatch.registry.knobs import DEFAULTS  # noqa: E402
 from workers.skills import SKILLS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ class City:
 
     @property
     def radius_km(self) -> float:
-        # As dispatch.demo: ~27 km for Moscow, 6 km for a small town.
+        # As dispatch.registry.demo: ~27 km for Moscow, 6 km for a small town.
         return max(6.0, 2.5 * math.sqrt(self.population / 100_000))
 
 
@@ -123,7 +123,8 @@ def offset(lat: float, lon: float, distance_km: float, bearing: float) -> tuple[
 
 
 def scatter(rng: random.Random, city: City) -> tuple[float, float]:
-    """A home around the centre; uniform distance, so density falls off as 1/r (dispatch.demo).
+    """A home around the centre; uniform distance, so density falls off as 1/r
+    (dispatch.registry.demo).
 
     Moscow gets ~37% of its workers within 10 km of the centre: ~43,000 of 1M in all.
     """

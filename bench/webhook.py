@@ -82,9 +82,9 @@ from twilio.request_validator import RequestValidator  # noqa: E402
 
 from core.db import session_scope  # noqa: E402
 from core.tenancy import SYSTEM  # noqa: E402
-from dispatch import staff  # noqa: E402
 from dispatch.models import Branch, Client, Site  # noqa: E402
-from dispatch.policy import DEFAULTS  # noqa: E402
+from dispatch.registry import staff  # noqa: E402
+from dispatch.registry.knobs import DEFAULTS  # noqa: E402
 from geo.points import Point  # noqa: E402
 
 MOSCOW = Point(lat=55.7540, lon=37.6204)

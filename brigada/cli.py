@@ -43,7 +43,7 @@ def user_add(
     from core.db import session_scope
     from core.errors import DomainError
     from core.tenancy import SYSTEM
-    from dispatch import staff
+    from dispatch.registry import staff
 
     try:
         with session_scope() as session:
@@ -65,7 +65,7 @@ def _on_user(username: str, change) -> None:
     """Runs change(session, user) as the system, in one transaction; domain errors exit 2."""
     from core.db import session_scope
     from core.errors import DomainError
-    from dispatch import staff
+    from dispatch.registry import staff
 
     try:
         with session_scope() as session:
@@ -79,7 +79,7 @@ def _on_user(username: str, change) -> None:
 def user_deactivate(username: str) -> None:
     """Switch an account off: no sign-in, and every token and console session ends now."""
     from core.tenancy import SYSTEM
-    from dispatch import accounts
+    from dispatch.registry import accounts
 
     def change(session, user) -> None:
         accounts.deactivate(session, actor=SYSTEM, user_id=user.id)
@@ -92,7 +92,7 @@ def user_deactivate(username: str) -> None:
 def user_activate(username: str) -> None:
     """Switch an account back on (they sign in anew)."""
     from core.tenancy import SYSTEM
-    from dispatch import accounts
+    from dispatch.registry import accounts
 
     def change(session, user) -> None:
         accounts.activate(session, actor=SYSTEM, user_id=user.id)
@@ -116,7 +116,7 @@ def user_set_password(
     """Give an account a password (a forgotten one, a locked-out admin); every session of
     theirs ends."""
     from core.tenancy import SYSTEM
-    from dispatch import accounts
+    from dispatch.registry import accounts
 
     def change(session, user) -> None:
         accounts.set_password(
@@ -148,8 +148,8 @@ def demo_seed(
     from sqlalchemy import func, select
 
     from core.db import session_scope
-    from dispatch import demo
     from dispatch.models import Branch
+    from dispatch.registry import demo
 
     settings = get_settings()
     with session_scope() as session:
@@ -179,7 +179,7 @@ def refuse_published_logins(host: str) -> None:
     Checked here, where the address is bound, because only the database knows whether a
     demo seed (of any environment, any earlier day) left one of them in place."""
     from core.db import session_scope
-    from dispatch import demo
+    from dispatch.registry import demo
 
     with session_scope() as session:
         exposed = demo.published_logins(session)

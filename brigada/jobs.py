@@ -8,4 +8,8 @@ logmask.install(get_settings())  # phones and secrets never reach the jobs' logs
 broker = setup_broker()
 
 import core.heartbeat  # noqa: E402,F401  (actors register on import)
-import dispatch.tasks  # noqa: E402,F401
+import dispatch.fill.tasks  # noqa: E402,F401
+import dispatch.penalties.tasks  # noqa: E402,F401
+import dispatch.replies.tasks  # noqa: E402,F401
+import dispatch.shift.tasks  # noqa: E402,F401
+import dispatch.texts.tasks  # noqa: E402,F401

@@ -10,14 +10,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from core import logmask
 from core.heartbeat import heartbeat
 from core.settings import get_settings
-from dispatch.tasks import (
-    before_shift,
-    marks_due,
-    no_show_sweep,
-    no_show_window_passed,
-    reconcile,
-    reconcile_sms,
-)
+from dispatch.fill.tasks import before_shift, reconcile
+from dispatch.penalties.tasks import no_show_window_passed
+from dispatch.shift.tasks import marks_due, no_show_sweep
+from dispatch.texts.tasks import reconcile_sms
 
 log = logging.getLogger("brigada.scheduler")
 

@@ -75,11 +75,22 @@ class Style:
     date_format: str
     time_format: str  # a date and time, to the second
 
+    def number(self, text: str) -> str:
+        """A number's text ("1.5") with this language's decimal mark ("1,5" in Russian)."""
+        return text.replace(".", self.decimal)
+
 
 STYLES = {
     "ru": Style(";", ",", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S"),
     "en": Style(",", ".", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"),
 }
+
+
+def decimal_text(text: str, language: str) -> str:
+    """A number's text as the language writes it: the decimal comma in Russian; a language
+    without a style keeps the point."""
+    style = STYLES.get(language)
+    return style.number(text) if style else text
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,7 @@ def style_cell(value: Any, style: Style, zone: ZoneInfo, words: Callable[[str], 
     if isinstance(value, date):
         return value.strftime(style.date_format)
     if isinstance(value, (Decimal, float)):
-        return str(value).replace(".", style.decimal)
+        return style.number(str(value))
     return value
 
 

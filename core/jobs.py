@@ -9,13 +9,17 @@ import the actor modules that call back into it.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import dramatiq
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core.broker import setup_broker
+from core.clock import now
+from core.db import session_scope
 
 _PENDING = "brigada.pending_jobs"
 QUEUE = "default"
@@ -23,6 +27,8 @@ QUEUE = "default"
 # own, which the jobs process consumes alongside the default one.
 QUEUES = {"sms.inbound": "replies"}
 log = logging.getLogger(__name__)
+# How late a job may be before the periodic sweeps (waves, texts) send it again.
+RECONCILE_GRACE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -100,3 +106,22 @@ def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
     # into the session's next transaction.
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+
+
+def each_apart(
+    due: Callable[[Session, datetime], Iterable[int]],
+    do: Callable[[Session, int, datetime], object],
+    *,
+    failed: str,
+    log: logging.Logger,
+) -> None:
+    """A periodic job's sweep: the ids due now, each done in a transaction of its own, so one
+    failure (logged with `failed % id`; the next tick retries it) holds up no other."""
+    with session_scope() as session:
+        ids = due(session, now())
+    for key in ids:
+        try:
+            with session_scope() as session:
+                do(session, key, now())
+        except Exception:
+            log.exception(failed, key)

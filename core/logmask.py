@@ -42,7 +42,7 @@ MIN_SECRET_LENGTH = 8  # shorter "secrets" would mask ordinary words
 
 def masked_phone(phone: str, lead: str = "") -> str:
     """A number with only its last two digits left (+*********67): in logs, and to staff who
-    may know a worker but not their number (dispatch/privacy.py)."""
+    may know a worker but not their number (dispatch/access/privacy.py)."""
     digits = re.sub(r"\D", "", phone)
     if not lead and phone.lstrip().startswith("+"):
         lead = "+"

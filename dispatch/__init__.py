@@ -1,1 +1,3 @@
-"""Branches, clients, sites, orders, offers, matcher, overbooking, waves, attendance."""
+"""Dispatch: one sub-package per stage of an order's flow, each importing only those below it
+(import-linter): shift | replies -> fill -> orders -> penalties -> texts -> registry | access.
+Shared by all: the tables (models.py) and the statuses with their named sets (enums.py)."""

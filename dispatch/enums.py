@@ -3,7 +3,12 @@
 The sets are tuples of plain strings, so they read the same in SQL (`status IN ...`) and in
 Python (`order.status in FILLABLE`)."""
 
+from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dispatch.models import Order
 
 
 class OrderStatus(StrEnum):
@@ -43,3 +48,9 @@ CLOSED = _values(OrderStatus.COMPLETED, OrderStatus.CANCELLED)
 
 # Offers still waiting for an answer.
 OUTSTANDING = _values(OfferStatus.QUEUED, OfferStatus.SENT)
+
+
+def filling_open(order: "Order", now: datetime) -> bool:
+    """Before the shift, while it fills: answers book, offers and waves go out, bookings
+    change. The one test of "filling is still open" (the office, the pushes, the answers)."""
+    return order.status in FILLABLE and now < order.starts_at

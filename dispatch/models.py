@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped
 from dispatch.enums import NOT_CLOSED, OFFER_STATUSES, ORDER_STATUSES
-from dispatch.policy import KNOBS
+from dispatch.registry.knobs import KNOBS
 
 ROLES = ("admin", "manager", "dispatcher", "foreman")
 
@@ -49,7 +49,7 @@ class Branch(Timestamped, Base):
         Geography(geometry_type="POINT", srid=4326, spatial_index=False), nullable=False
     )
 
-    # Policy knobs (dispatch/policy.py holds their defaults, bounds and meaning).
+    # Policy knobs (dispatch/registry/knobs.py holds their defaults, bounds and meaning).
     overbook_factor: Mapped[Decimal] = mapped_column(Numeric(3, 2), nullable=False)
     overbooking_mode: Mapped[str] = mapped_column(String(10), nullable=False)
     fill_goal: Mapped[Decimal] = mapped_column(Numeric(4, 3), nullable=False)
@@ -200,7 +200,8 @@ class Order(Timestamped, Base):
     # When the current wave times out; the reconciler re-enqueues any order past it.
     next_wave_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the matcher last found nobody more to offer within radius_m (None: it may still
-    # have someone); with fewer booked than the headcount the order is short (dispatch/shortage.py).
+    # have someone); with fewer booked than the headcount the order is short
+    # (dispatch/orders/shortage.py).
     ring_dry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -213,7 +214,7 @@ class Order(Timestamped, Base):
 
 ATTENDANCE = ("arrived", "left_early", "no_show", "released")
 # Marks that punish (a penalty text, a fine, a suspension): a person's such mark waits out
-# the branch's undo_window_s as pending before it counts (dispatch/onsite.py).
+# the branch's undo_window_s as pending before it counts (dispatch/shift/onsite.py).
 PUNISHING = ("no_show", "left_early")
 
 

@@ -15,7 +15,7 @@ A worker's record is a list of observations, oldest first. From it:
   A newcomer: 5 * (0.6 * 0.8 + 0.2 * 0.8 + 0.2 * 0.8) = 4.00.
 - a recent no-show: while the latest (unreversed) no-show is younger than the home branch's
   strike_window_days, the rating shown is at most NO_SHOW_RATING_CAP (2.50) and the matcher
-  ranks the worker after everyone without one (dispatch/ranking.py); once it leaves the
+  ranks the worker after everyone without one (dispatch/fill/ranking.py); once it leaves the
   window the rating is the formula's again.
 
 Everything is recomputed from the whole record, so reversing an event restores the figures

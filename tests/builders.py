@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from api.auth import issue_token
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import fill, orders
+from dispatch.fill import waves
 from dispatch.models import Branch, Client, Offer, Order, Site, User
-from dispatch.orders import OrderInput
-from dispatch.policy import DEFAULTS
-from dispatch.staff import _hasher
+from dispatch.orders import service as orders
+from dispatch.orders.service import OrderInput
+from dispatch.registry.knobs import DEFAULTS
+from dispatch.registry.staff import _hasher
 from geo.points import Point
 from workers.models import Worker
 
@@ -87,6 +88,14 @@ def make_site(session: Session, *, client: Client, at: Point = MOSCOW, **overrid
     return site
 
 
+def make_branch_site(
+    session: Session, *, at: Point = MOSCOW, **branch_overrides
+) -> tuple[Branch, Site]:
+    """A branch with one client and its one site (at MOSCOW unless told)."""
+    branch = make_branch(session, **branch_overrides)
+    return branch, make_site(session, client=make_client(session, branch=branch), at=at)
+
+
 def make_worker(session: Session, *, branch: Branch, near: Point = MOSCOW, **overrides) -> Worker:
     n = next(_seq)
     values = {
@@ -133,9 +142,9 @@ def make_order(
 
 def book(session: Session, order: Order, workers: list[Worker], *, now: datetime = NOW) -> None:
     """Book the workers through the real fill: the first wave, then a YES from each."""
-    fill.start_filling(session, order.id, now)
+    waves.start_filling(session, order.id, now)
     for i, worker in enumerate(workers):
-        offer = fill.answer(
+        offer = waves.answer(
             session,
             order_id=order.id,
             worker_id=worker.id,

@@ -31,7 +31,7 @@ RUN_TIME_PATHS = [
     *(relative(directory) for directory in console.VENDORED.values()),
     relative(console.HERE / "static"),
     *(relative(Path(directory)) for directory in TEMPLATES.env.loader.searchpath),
-    "dispatch/data/cities.csv",  # dispatch/demo.py, via importlib.resources
+    "dispatch/data/cities.csv",  # dispatch/registry/demo.py, via importlib.resources
     "dispatch/data/first_names.csv",
     "dispatch/data/surnames.csv",
     "migrations/env.py",

@@ -17,10 +17,8 @@ from core.redis import get_redis
 from dispatch.models import Offer, Order
 from tests.builders import (
     MOSCOW,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -44,8 +42,7 @@ def jobs_process(engine):
 def scene(engine):
     with session_scope() as session:
         purge_code(session, "E2E")
-        branch = make_branch(session, code="E2E")
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, code="E2E")
         for i in range(6):
             make_worker(
                 session,

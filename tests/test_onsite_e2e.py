@@ -19,26 +19,23 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.clock import now
 from core.db import session_scope
 from core.jobs import send_now
-from dispatch.models import Offer, Order
 from rating.models import PenaltyEvent
 from sms.models import Message
-from tests.builders import (
-    MOSCOW,
-    auth,
-    make_branch,
-    make_client,
-    make_site,
-    make_user,
-    make_worker,
-    offset,
-)
-from tests.committed import purge_e2e
+from tests.builders import MOSCOW, auth, make_site, make_user, offset
 from tests.csv_reading import read_csv
+from tests.scenarios import (
+    branch_to_fill,
+    committed,
+    move_shift,
+    offers_of,
+    order_body,
+    worker_grid,
+)
 from tests.stack import Services, inbound_form, post_all, running_stack, wait_for
 from workers.models import Worker
 
@@ -57,28 +54,27 @@ class Scene:
     foreman: dict[str, str]  # the foreman of the first site
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, SID_PREFIX)
-
-
 @pytest.fixture
 def scene(engine):
-    _purge()
-    try:
+    with committed(BRANCH_CODE, SID_PREFIX):
         with session_scope() as session:
-            branch = make_branch(session, code=BRANCH_CODE, wave_multiple=Decimal("10"))
-            client = make_client(session, branch=branch)
+            branch, client = branch_to_fill(session, BRANCH_CODE)
             foreman = make_user(session, role="foreman", branch=branch, username="onsite-foreman")
             sites = (
                 make_site(session, client=client, at=MOSCOW),
                 make_site(session, client=client, at=offset(MOSCOW, north_m=1_000)),
             )
             sites[0].foreman_id = foreman.id
-            phones = {}
-            for i in range(WORKERS):  # a 6 x 5 grid, 200 m apart around the first site
-                home = offset(MOSCOW, north_m=200 * (i // 5) - 500, east_m=200 * (i % 5) - 400)
-                worker = make_worker(session, branch=branch, near=home, phone=f"+7995{i:07d}")
-                phones[worker.id] = worker.phone
+            phones = worker_grid(  # a 6 x 5 grid, 200 m apart around the first site
+                session,
+                branch=branch,
+                count=WORKERS,
+                columns=5,
+                spacing_m=200,
+                south_m=500,
+                west_m=400,
+                phone_prefix="+7995",
+            )
             dispatcher = make_user(session, role="dispatcher", branch=branch)
             built = Scene(
                 branch.id,
@@ -88,8 +84,6 @@ def scene(engine):
                 auth(foreman),
             )
         yield built
-    finally:
-        _purge()
 
 
 @pytest.fixture
@@ -104,30 +98,15 @@ def _api(services: Services, method: str, path: str, headers: dict, **kwargs) ->
 
 def _post_order(services: Services, scene: Scene, site_id: int, starts_in: timedelta) -> dict:
     starts_at = (now() + starts_in).replace(microsecond=0)
-    body = {
-        "site_id": site_id,
-        "skill": "loader",
-        "headcount": HEADCOUNT,
-        "starts_at": starts_at.isoformat(),
-        "ends_at": (starts_at + timedelta(hours=8)).isoformat(),
-        "client_rate": "250.00",
-        "worker_rate": "120.00",
-    }
+    body = order_body(site_id, headcount=HEADCOUNT, starts_at=starts_at)
     response = _api(services, "POST", "/api/v1/orders", scene.office, json=body)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def _offers(order_id: int) -> dict[int, Offer]:
-    with session_scope() as session:
-        return {
-            o.worker_id: o for o in session.scalars(select(Offer).where(Offer.order_id == order_id))
-        }
-
-
 def _wait_offers_sent(services: Services, order_id: int, expected: int) -> set[int]:
     def done():
-        offers = _offers(order_id)
+        offers = offers_of(order_id)
         done.state = lambda: f"offers by status {Counter(o.status for o in offers.values())}"
         return (
             set(offers)
@@ -166,7 +145,7 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
     assert {r.status_code for r in asyncio.run(post_all(services.base, forms))} == {200}
 
     def booked():
-        offers = _offers(order["id"])
+        offers = offers_of(order["id"])
         counts = Counter(o.status for o in offers.values())
         booked.state = lambda: f"offers by status {counts}"
         ok = counts["booked"] == TARGET and counts["standby"] == 2
@@ -182,12 +161,7 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
 
     # The shift ended an hour ago (see the module's docstring); the foreman marks it now.
     start = now().replace(microsecond=0) - timedelta(hours=9)
-    with session_scope() as session:
-        session.execute(
-            update(Order)
-            .where(Order.id == order["id"])
-            .values(starts_at=start, ends_at=start + timedelta(hours=8))
-        )
+    move_shift(order["id"], start)
     on_time, late_25, late_40, released, absent = crew[:9], crew[9], crew[10], crew[11], crew[12:]
 
     # The foreman, from a phone: 9 on time, 2 late, 1 released.
@@ -211,13 +185,13 @@ def test_a_whole_shift_from_sms_bookings_to_the_timesheet(scene, services):
     send_now("dispatch.no_show_sweep")
 
     def swept():
-        offers = _offers(order["id"])
+        offers = offers_of(order["id"])
         marked = {w for w, o in offers.items() if o.attendance == "no_show"}
         swept.state = lambda: f"no-shows marked: {sorted(marked)}"
         return marked if marked == set(absent) else None
 
     wait_for(swept, "the sweep to mark the 3 absent workers", services)
-    assert all(_offers(order["id"])[w].attendance_by is None for w in absent)  # the system
+    assert all(offers_of(order["id"])[w].attendance_by is None for w in absent)  # the system
 
     # The foreman closes the shift and gets the timesheet.
     closed = _api(services, "POST", f"/api/v1/orders/{order['id']}/close", scene.foreman)

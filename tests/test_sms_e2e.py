@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 import httpx
 import pytest
@@ -21,17 +20,8 @@ from core.clock import now
 from core.db import session_scope
 from dispatch.models import Offer, Order
 from sms.models import Message
-from tests.builders import (
-    MOSCOW,
-    auth,
-    make_branch,
-    make_client,
-    make_site,
-    make_user,
-    make_worker,
-    offset,
-)
-from tests.committed import purge_e2e
+from tests.builders import MOSCOW, auth, make_site, make_user, offset
+from tests.scenarios import branch_to_fill, committed, order_body, worker_grid
 from tests.stack import Services, inbound_form, post_all, running_stack, sign, wait_for
 from workers.models import Worker
 
@@ -53,33 +43,30 @@ class Scene:
     headers: dict[str, str]  # a dispatcher's bearer token
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, SID_PREFIX)
-
-
 @pytest.fixture
 def scene(engine):
-    _purge()
-    try:
+    with committed(BRANCH_CODE, SID_PREFIX):
         with session_scope() as session:
-            branch = make_branch(session, code=BRANCH_CODE, wave_multiple=Decimal("10"))
-            client = make_client(session, branch=branch)
+            branch, client = branch_to_fill(session, BRANCH_CODE)
             sites = (
                 make_site(session, client=client, at=MOSCOW),
                 make_site(session, client=client, at=offset(MOSCOW, north_m=1_500)),
             )
-            phones = {}
-            for i in range(WORKERS):  # a 11 x 10 grid, 150 m apart, all well within 10 km
-                home = offset(MOSCOW, north_m=150 * (i // 10) - 750, east_m=150 * (i % 10) - 700)
-                worker = make_worker(session, branch=branch, near=home, phone=f"+7996{i:07d}")
-                phones[worker.id] = worker.phone
+            phones = worker_grid(  # a 11 x 10 grid, 150 m apart, all well within 10 km
+                session,
+                branch=branch,
+                count=WORKERS,
+                columns=10,
+                spacing_m=150,
+                south_m=750,
+                west_m=700,
+                phone_prefix="+7996",
+            )
             user = make_user(
                 session, role="dispatcher", branch=branch, username="sms-e2e-dispatcher"
             )
             built = Scene(branch.id, (sites[0].id, sites[1].id), phones, auth(user))
         yield built
-    finally:
-        _purge()
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -96,15 +83,7 @@ def _post_order(services: Services, scene: Scene, site_id: int, starts_in: timed
     response = httpx.post(
         f"{services.base}/api/v1/orders",
         headers=scene.headers,
-        json={
-            "site_id": site_id,
-            "skill": "loader",
-            "headcount": HEADCOUNT,
-            "starts_at": starts_at.isoformat(),
-            "ends_at": (starts_at + timedelta(hours=8)).isoformat(),
-            "client_rate": "250.00",
-            "worker_rate": "120.00",
-        },
+        json=order_body(site_id, headcount=HEADCOUNT, starts_at=starts_at),
         timeout=10,
     )
     assert response.status_code == 201, response.text

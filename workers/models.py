@@ -36,7 +36,7 @@ class Worker(Timestamped, Base):
         Index("ix_workers_skills", "skills", postgresql_using="gin"),
         # The matcher's walk: grid cell, then rating; covering, for index-only scans
         # (brigada_cell() is created by migration 0003, this WHERE by 0014; see
-        # dispatch/queries.py).
+        # dispatch/fill/matcher.py).
         Index(
             "ix_workers_cell_rating",
             text("brigada_cell(home)"),

@@ -23,10 +23,11 @@ from api.deps import DB
 from api.schemas.common import IdPath
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch import accounts, registry
-from dispatch.errors import LastActiveAdmin, MayNotManageUser
 from dispatch.models import User
-from dispatch.staff import get_active_user, list_users
+from dispatch.registry import accounts
+from dispatch.registry import service as registry
+from dispatch.registry.errors import LastActiveAdmin, MayNotManageUser
+from dispatch.registry.staff import get_active_user, list_users
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 MANAGERS = staff("admin", "manager")

@@ -21,8 +21,11 @@ from api.console.web import LANG_COOKIE, render
 from api.console.words.checkin import WORDS as CHECKIN_WORDS
 from api.deps import DB
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.settings import Settings
-from dispatch import checkin
+from dispatch.shift import checkin
+from dispatch.shift.errors import CheckInRefused
+from dispatch.texts.errors import LinkNotFound
 from geo.points import Point
 from workers.models import Worker
 
@@ -78,8 +81,7 @@ def _language(request: Request, worker: Worker | None) -> str:
 def distance_text(metres: float, t, lang: str) -> str:
     if metres < 1000:
         return t("checkin_m").format(n=round(metres))
-    km = f"{metres / 1000:.1f}"
-    return t("checkin_km").format(n=km.replace(".", ",") if lang == "ru" else km)
+    return t("checkin_km").format(n=decimal_text(f"{metres / 1000:.1f}", lang))
 
 
 async def _location(request: Request) -> Point | None:
@@ -128,7 +130,7 @@ def checkin_page(request: Request, token: str = TOKEN, session: Session = DB) ->
     secret = request.app.state.settings.secret_key
     try:
         booking = checkin.booking_for_token(session, token, secret=secret)
-    except checkin.LinkNotFound:
+    except LinkNotFound:
         return _page(request, token, None, status_code=404, invalid=True)
     refused = checkin.refusal(booking.order, booking.offer, now())
     return _page(request, token, booking, refused=refused)
@@ -144,12 +146,12 @@ def check_in(
     secret = request.app.state.settings.secret_key
     try:
         booking = checkin.booking_for_token(session, token, secret=secret)
-    except checkin.LinkNotFound:
+    except LinkNotFound:
         return _page(request, token, None, status_code=404, invalid=True)
     if point is None:
         return _page(request, token, booking, status_code=422, bad_location=True)
     try:
         result = checkin.check_in(session, token, point, secret=secret, now=now())
-    except checkin.CheckInRefused as refused:
+    except CheckInRefused as refused:
         return _page(request, token, booking, status_code=409, refused=refused)
     return _page(request, token, booking, result=result)

@@ -18,15 +18,20 @@ from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
 from api.console.words.replies import WORDS as REPLIES_WORDS
 from api.deps import DB, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
+from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch import board, eligibility, fill, office, orders, registry, shortage, unclear
 from dispatch.enums import CLOSED
-from dispatch.queries import Candidate
-from dispatch.roster import standing
+from dispatch.fill import eligibility, office, waves, whereabouts
+from dispatch.fill.matcher import Candidate
+from dispatch.orders import board, shortage
+from dispatch.orders import service as orders
+from dispatch.orders.roster import standing
+from dispatch.registry import service as registry
+from dispatch.replies import unclear
 from geo.points import Point
 from sms.templates import skill_name
 
@@ -184,7 +189,8 @@ def _why(t, session: Session, actor: Actor, order, raw: str, at: datetime) -> di
 
 def _roster(t, session: Session, order, branch, offers, people, at: datetime) -> list[dict]:
     """Every offered worker in one compact row: who (name and phone tail as
-    dispatch/privacy.py allows), where they stand, the timeline to unfold, what may be done."""
+    dispatch/access/privacy.py allows), where they stand, the timeline to unfold, what may be
+    done."""
     timelines = board.timelines(session, order, offers)
     lines = []
     for offer in offers:
@@ -235,11 +241,11 @@ def _live_context(
     at = now()
     open_order = order.status not in CLOSED
     ranked = (
-        fill.preview_candidates(session, order, at, CANDIDATES_SHOWN, actor=actor)
+        waves.preview_candidates(session, order, at, CANDIDATES_SHOWN, actor=actor)
         if open_order and with_candidates
         else []
     )
-    people = board.shown_workers(
+    people = whereabouts.shown_workers(
         session,
         actor=actor,
         worker_ids=[o.worker_id for o in offers] + [c.worker_id for c, _ in ranked],
@@ -372,6 +378,6 @@ def cancel_order(
             order_id,
             cancel_error=explain(exc, t),
             reason=reason,
-            status_code=422 if isinstance(exc, InvalidInput) else 409,
+            status_code=status_of(exc),
         )
     return RedirectResponse(f"{PREFIX}/orders/{order_id}", status_code=303)

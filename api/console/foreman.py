@@ -18,20 +18,22 @@ from api.console.foreman_shifts import (
     row_of,
     shift_of,
     shifts_of,
-    tally_of,
+    tally,
 )
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.console.words.foreman import WORDS as FOREMAN_WORDS
 from api.deps import DB, limit_worker_reads
+from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, DomainError, InvalidInput
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch import onsite
 from dispatch.models import Branch, Order
-from dispatch.orders import get_order
+from dispatch.orders import roster
+from dispatch.orders.service import get_order
+from dispatch.shift import onsite
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -69,7 +71,7 @@ def mark(
     session: Session = DB,
 ) -> Response:
     """One mark; with `checkin`, the arrival at the time the worker checked in by link. A
-    no-show or left-early waits out the branch's undo window (dispatch/onsite.py)."""
+    no-show or left-early waits out the branch's undo window (dispatch/shift/onsite.py)."""
 
     def act(order: Order, at: datetime) -> None:
         if checkin:
@@ -129,7 +131,7 @@ def _tap(request: Request, session: Session, actor: Actor, order_id: int, worker
         with session.begin_nested():  # a refused tap writes nothing
             act(order, at)
     except (Conflict, InvalidInput) as exc:
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         session.refresh(order)
         error = explain_own(exc, t, MARK_WORDS)
     if request.headers.get("HX-Request") == "true":
@@ -164,7 +166,8 @@ def _row_answer(
         row = row_of(order, session.get(Branch, order.branch_id), offer, shown, at, error)
     else:
         row = nobody_row(order, worker_id, error)
-    context = {"row": row, "marks": MARKS, "order": order, "counts": tally_of(session, order)}
+    counts = tally(roster.marks_of(session, order.id))  # no names: no worker read
+    context = {"row": row, "marks": MARKS, "order": order, "counts": counts}
     return render(request, "foreman_tap.html", context, actor=actor)
 
 
@@ -202,7 +205,7 @@ def arrive_all(
     except (Conflict, InvalidInput) as exc:
         session.refresh(order)
         error = explain_own(exc, translator(language(request)), MARK_WORDS)
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         context = {"shifts": shifts_of(session, actor, at), "marks": MARKS, "error": error}
         return render(request, "foreman.html", context, actor=actor, status_code=code)
     return RedirectResponse(f"{PREFIX}/foreman#o-{order.id}", status_code=303)

@@ -12,13 +12,14 @@ from api.console.foreman_shifts import MARKS, hhmm, shift_of
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, limit_worker_reads
+from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch import onsite, timesheets
 from dispatch.models import Order
-from dispatch.orders import get_order
+from dispatch.orders.service import get_order
+from dispatch.shift import onsite, timesheets
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -59,7 +60,7 @@ def _close_page(
         "marks": MARKS,
         "error": error,
         "done": done,
-        "money": sheet.money,  # the amounts this reader may see (dispatch/prices.py)
+        "money": sheet.money,  # the amounts this reader may see (dispatch/access/prices.py)
     }
     return render(request, "foreman_close.html", context, actor=actor, status_code=status_code)
 
@@ -92,6 +93,6 @@ def close(
     except (Conflict, InvalidInput) as exc:
         session.refresh(order)
         message = explain_own(exc, translator(language(request)), CLOSE_WORDS)
-        code = 422 if isinstance(exc, InvalidInput) else 409
+        code = status_of(exc)
         return _close_page(request, session, actor, order, error=message, status_code=code)
     return _close_page(request, session, actor, order, done=True)

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
-from dispatch import marks, onsite, roster, shortage
+from dispatch.access.privacy import ShownWorker, Sight, show_workers
 from dispatch.models import Branch, Offer, Order, Site
-from dispatch.privacy import ShownWorker, Sight, show_workers
+from dispatch.orders import roster, shortage
+from dispatch.shift import marks, onsite
 from workers.models import Worker
 
 MARKS = ("arrived", "left_early", "no_show", "released")
@@ -26,7 +27,7 @@ class Row:
     order_id: int
     worker_id: int
     name: str | None
-    phone: str | None  # as dispatch/privacy.py allows: masked for another branch's worker
+    phone: str | None  # as dispatch/access/privacy.py allows: masked for another branch's worker
     callable: bool  # the whole number is shown: the page offers to call it
     attendance: str | None
     arrived: str | None  # HH:MM, branch time
@@ -59,7 +60,7 @@ class Shift:
     started: bool
     closed: bool
     rows: list[Row]
-    short_by: int = 0  # dispatch/shortage.py
+    short_by: int = 0  # dispatch/orders/shortage.py
 
     @property
     def counts(self) -> dict[str, int]:
@@ -81,16 +82,6 @@ def tally(marked: list[tuple[str | None, str | None]]) -> dict[str, int]:
         "pending": sum(1 for _, pending in marked if pending),
         **{mark: counted[mark] for mark in MARKS},
     }
-
-
-def tally_of(session: Session, order: Order) -> dict[str, int]:
-    """The counters alone (no names: no worker read), for the answer to a tap."""
-    rows = session.execute(
-        select(Offer.attendance, Offer.pending_mark).where(
-            Offer.order_id == order.id, Offer.status == "booked"
-        )
-    ).all()
-    return tally([tuple(row) for row in rows])
 
 
 def hhmm(value: datetime | None, zone: ZoneInfo) -> str | None:
@@ -168,7 +159,7 @@ def booked_of(session: Session, order_ids: list[int], worker_id: int | None = No
 def people_of(
     session: Session, actor: Actor, order_ids: list[int], booked: list
 ) -> dict[int, ShownWorker]:
-    """Names and phones on the page, as dispatch/privacy.py allows; the read is audited."""
+    """Names and phones on the page, as dispatch/access/privacy.py allows; the read is audited."""
     return show_workers(
         session,
         actor=actor,

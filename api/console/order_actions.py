@@ -1,6 +1,6 @@
 """What a dispatcher does to one offered worker from the order page: take the booking back,
 text the offer again, write down a YES or NO given by phone. The rules and the audit are
-dispatch/office.py's; a refusal comes back on the page, beside the worker's row."""
+dispatch/fill/office.py's; a refusal comes back on the page, beside the worker's row."""
 
 from collections.abc import Callable
 from typing import Literal
@@ -14,11 +14,12 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.web import PREFIX, csrf_checked, language
 from api.deps import DB
+from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch import office
+from dispatch.fill import office
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 ROW = "/orders/{order_id}/offers/{worker_id}"
@@ -44,7 +45,7 @@ def _act(
             actor,
             order_id,
             row_error=(worker_id, error),
-            status_code=422 if isinstance(exc, InvalidInput) else 409,
+            status_code=status_of(exc),
         )
     return RedirectResponse(f"{PREFIX}/orders/{order_id}#w-{worker_id}", status_code=303)
 

@@ -1,5 +1,5 @@
 """The new-order form: offered filled in (tomorrow, the branch's usual shift, the client's
-last rates: dispatch/order_defaults.py), fields checked as the dispatcher leaves them
+last rates: dispatch/orders/defaults.py), fields checked as the dispatcher leaves them
 (writing nothing), warnings that do not refuse (a worker's rate above the client's), and
 the order taken in when the form is sent."""
 
@@ -21,14 +21,17 @@ from api.console.words.order_form import WORDS
 from api.deps import DB
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.dates import DateInvalid, parse_date
 from core.errors import InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch import board, orders, overbooking, registry
-from dispatch.order_defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
-from dispatch.orders import OrderInput
-from dispatch.policy import DEFAULTS as POLICY_DEFAULTS
+from dispatch.orders import board, overbooking
+from dispatch.orders import service as orders
+from dispatch.orders.defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
+from dispatch.orders.service import OrderInput
+from dispatch.registry import service as registry
+from dispatch.registry.knobs import DEFAULTS as POLICY_DEFAULTS
 from sms.templates import skill_name
 from workers.skills import SKILLS
 
@@ -149,14 +152,12 @@ def _warnings(values: dict[str, str], t, lang: str) -> dict[str, str]:
 
 
 def _amount(value: Decimal, lang: str) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "ru" else text
+    return decimal_text(f"{value:.2f}", lang)
 
 
 def _number(value: Decimal, lang: str) -> str:
     """1.50 as 1.5 (1,5 in Russian), 0.950 x 100 as 95."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",") if lang == "ru" else text
+    return decimal_text(format(value.normalize(), "f"), lang)
 
 
 def _mode_words(defaults: OrderDefaults, t, lang: str) -> dict[str, str]:

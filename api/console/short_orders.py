@@ -1,5 +1,5 @@
 """A short order's two pushes, from the board or the order page: the next wave now, and the
-next wave at the widest radius now (dispatch/shortage.py decides and audits)."""
+next wave at the widest radius now (dispatch/orders/shortage.py decides and audits)."""
 
 from typing import Literal
 
@@ -15,7 +15,7 @@ from api.deps import DB
 from api.schemas.common import IdPath
 from core.clock import now
 from core.tenancy import Actor
-from dispatch import shortage
+from dispatch.fill import pushes
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 MAX_WAVE = 1_000_000
@@ -39,7 +39,7 @@ def next_wave(
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ) -> RedirectResponse:
-    shortage.send_next_wave(session, order_id, actor=actor, seen_wave=wave, now=now())
+    pushes.send_next_wave(session, order_id, actor=actor, seen_wave=wave, now=now())
     return _back(order_id, back)
 
 
@@ -51,5 +51,5 @@ def widen(
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ) -> RedirectResponse:
-    shortage.widen_now(session, order_id, actor=actor, seen_wave=wave, now=now())
+    pushes.widen_now(session, order_id, actor=actor, seen_wave=wave, now=now())
     return _back(order_id, back)

@@ -17,7 +17,7 @@ from api.console.web import (
 )
 from api.deps import DB
 from core.tenancy import Actor
-from dispatch.staff import authenticate, log_out
+from dispatch.registry.staff import authenticate, log_out
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 

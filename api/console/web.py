@@ -24,11 +24,11 @@ from api.console.errors import explain, explain_invalid, explain_refusal
 from api.console.i18n import LANGUAGES, translator
 from api.console.words.common import WORDS as COMMON_WORDS
 from api.deps import DB, actor_from_token
-from api.errors import _status_of
+from api.errors import status_of
 from core.db import session_scope
 from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
-from dispatch.errors import PasswordChangeRequired
+from dispatch.registry.errors import PasswordChangeRequired
 
 SESSION_COOKIE = "brigada_session"
 CSRF_COOKIE = "brigada_csrf"
@@ -284,7 +284,7 @@ def install(app) -> None:
             return await api_handlers[DomainError](request, exc)
         message = explain(exc, translator(language(request)))  # by code, in the page's language
         actor = getattr(exc, "actor", None)
-        return await _error_page(request, _status_of(exc), message, actor=actor)
+        return await _error_page(request, status_of(exc), message, actor=actor)
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not _is_console(request):

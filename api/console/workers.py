@@ -16,11 +16,13 @@ from api.console.words.phone import WORDS as PHONE_WORDS
 from api.deps import DB, OFFICE, limit_worker_reads
 from api.schemas.common import IdPath
 from core.clock import now
+from core.csvsafe import decimal_text
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch import messaging, record
 from dispatch.models import Branch
+from dispatch.penalties import record
+from dispatch.texts import messaging
 from rating import service as ledger
 from rating.models import PenaltyEvent
 from sms.models import Message
@@ -77,7 +79,7 @@ def reason_words(t, lang: str, entry: PenaltyEvent) -> str:
     if entry.reason_code is None:
         return entry.reason
     args = {
-        name: f"{value:g}".replace(".", ",") if isinstance(value, float) and lang == "ru" else value
+        name: decimal_text(f"{value:g}", lang) if isinstance(value, float) else value
         for name, value in entry.reason_args.items()
     }
     return t(f"ledger_reason_{entry.reason_code}").format(**args)

@@ -9,7 +9,8 @@ from api.schemas.common import IdPath
 from api.schemas.fill import CandidateCheckOut, CandidateOut, OfferOut
 from core.clock import now
 from core.tenancy import Actor
-from dispatch import eligibility, fill, orders, whereabouts
+from dispatch.fill import eligibility, waves, whereabouts
+from dispatch.orders import service as orders
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
@@ -21,7 +22,7 @@ def candidates(
     actor: Actor = Depends(worker_reader(*OFFICE)),  # how far homes are: a worker read
     session: Session = DB,
 ):
-    """Another branch's workers at rough distances (dispatch/whereabouts.py)."""
+    """Another branch's workers at rough distances (dispatch/fill/whereabouts.py)."""
     order = orders.get_order(session, order_id, actor=actor)
     return [
         CandidateOut(
@@ -32,7 +33,7 @@ def candidates(
             score=round(c.score, 4),
             reason=why,
         )
-        for c, why in fill.preview_candidates(session, order, now(), limit, actor=actor)
+        for c, why in waves.preview_candidates(session, order, now(), limit, actor=actor)
     ]
 
 
@@ -55,7 +56,7 @@ def list_offers(
     actor: Actor = Depends(worker_reader(*OFFICE)),  # distances to homes: a worker read
     session: Session = DB,
 ):
-    """Another branch's workers at rough distances (dispatch/whereabouts.py)."""
+    """Another branch's workers at rough distances (dispatch/fill/whereabouts.py)."""
     order = orders.get_order(session, order_id, actor=actor)
     offers = orders.offers_of(session, order)
     rough = whereabouts.rough_offers(session, actor=actor, order=order, offers=offers)
@@ -64,7 +65,7 @@ def list_offers(
 
 def _answer(session: Session, actor: Actor, order_id: int, worker_id: int, yes: bool):
     order = orders.get_order(session, order_id, actor=actor)  # 404 across branches
-    offer = fill.answer(
+    offer = waves.answer(
         session, order_id=order.id, worker_id=worker_id, yes=yes, source="phone", now=now()
     )
     rough = whereabouts.rough_offers(session, actor=actor, order=order, offers=[offer])

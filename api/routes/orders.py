@@ -10,9 +10,9 @@ from api.schemas.common import IdPath
 from api.schemas.orders import CancelIn, OrderIn, OrderOut
 from core.clock import now
 from core.tenancy import Actor
-from dispatch import orders
 from dispatch.enums import ORDER_STATUSES
-from dispatch.orders import OrderInput
+from dispatch.orders import service as orders
+from dispatch.orders.service import OrderInput
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 

@@ -8,7 +8,7 @@ from api.schemas.common import IdPath
 from api.schemas.penalties import PenaltyOut, ReverseIn
 from core.clock import now
 from core.tenancy import Actor
-from dispatch import record
+from dispatch.penalties import record
 
 router = APIRouter(prefix="/api/v1")
 

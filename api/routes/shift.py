@@ -14,7 +14,7 @@ from api.schemas.shift import AttendanceIn, CloseIn, ReviewIn, ReviewOut, Timesh
 from core.clock import now
 from core.dates import parse_date
 from core.tenancy import Actor
-from dispatch import onsite, reviews, timesheets
+from dispatch.shift import onsite, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
 

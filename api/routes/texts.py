@@ -9,7 +9,7 @@ from api.deps import DB, OFFICE, worker_reader
 from api.schemas.common import IdQuery
 from api.schemas.texts import MessageOut
 from core.tenancy import Actor
-from dispatch import messaging
+from dispatch.texts import messaging
 
 router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
 

@@ -9,7 +9,8 @@ from twilio.request_validator import RequestValidator
 from api.deps import DB
 from core.errors import InvalidInput
 from core.settings import Settings
-from dispatch import delivery, intake
+from dispatch.replies import intake
+from dispatch.texts import delivery
 
 router = APIRouter(prefix="/sms", tags=["twilio webhooks"])
 
@@ -76,7 +77,7 @@ def inbound(
     request: Request, form: dict[str, str] = Depends(signed_form), session: Session = DB
 ) -> Response:
     """Stored once per MessageSid and acted on by a job, so Twilio gets its answer at once;
-    past the number's rate stored only (dispatch/intake.py)."""
+    past the number's rate stored only (dispatch/replies/intake.py)."""
     intake.receive(
         session,
         provider_sid=_field(form, "MessageSid"),

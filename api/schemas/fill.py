@@ -17,7 +17,7 @@ class CandidateOut(BaseModel):
     reason: str
 
 
-# The words of each eligibility rule's code (dispatch/eligibility.py), for API clients.
+# The words of each eligibility rule's code (dispatch/fill/eligibility.py), for API clients.
 RULE_WORDS = {
     "inactive": "blocked in the registry",
     "not_vetted": "not vetted",

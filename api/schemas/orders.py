@@ -9,9 +9,9 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from api.schemas.common import Body, Id, Money, Reason
 from core.tenancy import Actor
+from dispatch.access.prices import shown_money
 from dispatch.models import Offer, Order
-from dispatch.orders import OrderState
-from dispatch.prices import shown_money
+from dispatch.orders.service import OrderState
 
 
 class OrderIn(Body):
@@ -67,7 +67,7 @@ class OrderOut(BaseModel):
     booking_target: int
     starts_at: datetime
     ends_at: datetime
-    client_rate: Decimal | None  # null for a reader who may not see it (dispatch/prices.py)
+    client_rate: Decimal | None  # null for a reader who may not see it (dispatch/access/prices.py)
     worker_rate: Decimal
     overbook_factor: Decimal
     overbooking_mode: str

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 
 from api.schemas.common import Body, Id, PointIO, Reason, fields_of
 from dispatch.models import Branch, Site
-from dispatch.policy import KNOBS
-from dispatch.wording import Wording
+from dispatch.registry.knobs import KNOBS
+from dispatch.registry.wording import Wording
 from workers.models import Worker
 from workers.phones import REGIONS
 
@@ -240,6 +240,6 @@ class WordingIn(Body):
     body: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
 
-# A text as the branch words it: the fields of dispatch/wording.py's Wording.
+# A text as the branch words it: the fields of dispatch/registry/wording.py's Wording.
 class WordingOut(fields_of(Wording)):
     pass

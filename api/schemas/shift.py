@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from api.schemas.common import Body, Id, fields_of
-from dispatch.prices import CLIENT_PRICE
-from dispatch.timesheets import MONEY_COLUMNS, Line, Timesheet
+from dispatch.access.prices import CLIENT_PRICE
+from dispatch.shift.timesheets import MONEY_COLUMNS, Line, Timesheet
 from rating.models import Review
 
 
@@ -23,8 +23,8 @@ class UndoIn(Body):
     worker_id: Id
 
 
-# A line of dispatch/timesheets.py's Timesheet; the amounts that tell the client's price
-# (dispatch/prices.py) stay unset for a reader who may not see them, so the answer leaves
+# A line of dispatch/shift/timesheets.py's Timesheet; the amounts that tell the client's price
+# (dispatch/access/prices.py) stay unset for a reader who may not see them, so the answer leaves
 # them out.
 class TimesheetLineOut(fields_of(Line, optional=CLIENT_PRICE)):
     @classmethod
@@ -38,7 +38,7 @@ class CloseIn(Body):
     end: Literal["now", "scheduled"] = "now"
 
 
-# dispatch/timesheets.py's Timesheet but what only its exports use (the amounts shown, in
+# dispatch/shift/timesheets.py's Timesheet but what only its exports use (the amounts shown, in
 # order, and the branch's time zone).
 class TimesheetOut(
     fields_of(Timesheet, leave_out=("money", "timezone"), retype={"lines": list[TimesheetLineOut]})

@@ -3,10 +3,10 @@
 from pydantic import ConfigDict
 
 from api.schemas.common import fields_of
-from dispatch.messaging import MessageLine
+from dispatch.texts.messaging import MessageLine
 
 
-# A message as the log shows it through the API: the fields of dispatch/messaging.py's
+# A message as the log shows it through the API: the fields of dispatch/texts/messaging.py's
 # MessageLine but those only the console shows (the error, when it was sent, the worker's name
 # and the order's code).
 class MessageOut(

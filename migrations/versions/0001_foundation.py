@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(64), nullable=False),
         sa.Column("country", sa.String(2), server_default="RU", nullable=False),
         sa.Column("center", _point(), nullable=False),
-        # Policy knobs with the defaults of DESIGN.md (dispatch/policy.py is the reference).
+        # Policy knobs with the defaults of DESIGN.md (dispatch/registry/knobs.py is the reference).
         sa.Column("overbook_factor", sa.Numeric(3, 2), server_default="1.50", nullable=False),
         sa.Column("overbooking_mode", sa.String(10), server_default="fixed", nullable=False),
         sa.Column("fill_goal", sa.Numeric(4, 3), server_default="0.950", nullable=False),

@@ -17,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 # Cells of 0.02 deg latitude x 0.03 deg longitude (~2.2 x 1.9 km at Moscow); the matcher's
-# CELL_DLAT / CELL_DLON (dispatch/queries.py) must stay equal to these.
+# CELL_DLAT / CELL_DLON (dispatch/fill/matcher.py) must stay equal to these.
 CELL_FUNCTION = """
 CREATE OR REPLACE FUNCTION brigada_cell(g geography) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

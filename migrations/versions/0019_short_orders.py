@@ -1,6 +1,6 @@
 """An order records when the matcher last found nobody more to offer within its current
 radius: with fewer booked than the headcount, the order is short by the difference from that
-moment (dispatch/shortage.py), not only once the widest radius is spent.
+moment (dispatch/orders/shortage.py), not only once the widest radius is spent.
 
 Revision ID: 0019
 Revises: 0018

@@ -31,8 +31,10 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import fill, record, registry
+from dispatch.fill import waves
 from dispatch.models import Branch, Order, User
+from dispatch.penalties import record
+from dispatch.registry import service as registry
 from geo.points import Point
 from sms.models import TemplateOverride
 from tests.api.console.helpers import sign_in
@@ -419,13 +421,13 @@ def test_a_partner_branch_sees_no_phone_of_another_branchs_worker_in_the_message
 ):
     """Offers go to workers of any branch; the texts of branch A's order must not hand A the
     phones of branch B's workers (found writing this matrix: GET /messages showed them). Only
-    offered, never booked nor paid by A, they are nothing to A (dispatch/privacy.py)."""
+    offered, never booked nor paid by A, they are nothing to A (dispatch/access/privacy.py)."""
     own, other = make_branch(session), make_branch(session, center=KAZAN)
     site = make_site(session, client=make_client(session, branch=own))
     stranger = make_worker(session, branch=other, near=MOSCOW)
     mine = make_worker(session, branch=own, near=MOSCOW)
     order = make_order(session, site=site, now=now())
-    fill.start_filling(session, order.id, now())
+    waves.start_filling(session, order.id, now())
     dispatcher = make_user(session, role="dispatcher", branch=own)
     listed = client.get(
         API + "/messages", params={"order_id": order.id}, headers=auth(dispatcher)

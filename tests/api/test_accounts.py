@@ -11,10 +11,10 @@ from sqlalchemy import delete, select, text, update
 
 from core.audit import AuditEntry
 from core.db import session_scope
-from dispatch import accounts
-from dispatch.errors import LastActiveAdmin
 from dispatch.models import User
-from dispatch.staff import actor_of, hash_password
+from dispatch.registry import accounts
+from dispatch.registry.errors import LastActiveAdmin
+from dispatch.registry.staff import actor_of, hash_password
 from tests.api.console.helpers import sign_in
 from tests.builders import KAZAN, PASSWORD, auth, make_branch, make_user
 

@@ -13,16 +13,14 @@ from api.console.web import SESSION_COOKIE
 from api.main import MAX_BODY_BYTES, create_app
 from api.routes.registry.workers import MAX_IMPORT_BYTES
 from core.settings import Settings, get_settings
-from dispatch import checkin
 from dispatch.models import Order, Site, User
+from dispatch.texts import links
 from sms.models import Message
 from tests.builders import (
     auth,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_offer,
     make_order,
-    make_site,
     make_user,
     make_worker,
 )
@@ -44,8 +42,7 @@ def twilio_client(session_factory):
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch))
+    branch, site = make_branch_site(session)
     return branch, site, auth(make_user(session, role="dispatcher", branch=branch))
 
 
@@ -365,7 +362,7 @@ def test_deeply_nested_json_at_a_check_in_link_is_4xx(client, session, office, d
     offer = make_offer(session, order=order, worker=make_worker(session, branch=office[0]))
     body = '{"lat": ' * depth + "1" + "}" * depth
     for link in (
-        checkin.token_for(offer.id, get_settings().secret_key),
+        links.token_for(offer.id, get_settings().secret_key),
         f"{offer.id}-AAAAAAAAAAAA",
     ):
         answer = client.post(

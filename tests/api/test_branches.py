@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from dispatch.models import Branch
-from dispatch.policy import DEFAULTS
+from dispatch.registry.knobs import DEFAULTS
 from tests.builders import auth, make_branch, make_user
 
 NEW = {

@@ -9,13 +9,10 @@ import pytest
 from core.clock import now
 from tests.api.console.helpers import sign_in
 from tests.builders import (
-    MOSCOW,
     auth,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_offer,
     make_order,
-    make_site,
     make_user,
     make_worker,
 )
@@ -28,8 +25,7 @@ OFFICE_ONLY = {"client_rate", "client_amount", "margin"}
 def shift(session):
     """A shift that started 2 hours ago, two workers booked, one arrived; its foreman and a
     dispatcher of the branch."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
     order = make_order(

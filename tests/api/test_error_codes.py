@@ -7,13 +7,16 @@ import pytest
 
 from core.clock import now
 from tests.api.test_orders import body
-from tests.builders import MOSCOW, auth, make_branch, make_client, make_site, make_user
+from tests.builders import (
+    auth,
+    make_branch_site,
+    make_user,
+)
 
 
 @pytest.fixture
 def setup(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     return branch, site, auth(make_user(session, role="dispatcher", branch=branch))
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from api.console.i18n import TEXTS
 from core.csvsafe import BOM
-from dispatch.timesheets import CODED_VALUES, Line, Payout
+from dispatch.shift.timesheets import CODED_VALUES, Line, Payout
 from tests.api.test_onsite import _mark_the_crew, _path, shift  # noqa: F401 - a fixture
 from tests.csv_reading import number, read_csv
 

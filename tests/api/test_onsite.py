@@ -18,6 +18,7 @@ from tests.builders import (
     MOSCOW,
     auth,
     make_branch,
+    make_branch_site,
     make_client,
     make_offer,
     make_order,
@@ -50,8 +51,7 @@ def _started_order(session, site, *, headcount=2):
 def shift(session):
     """A started order with four booked workers, a dispatcher and the site's foreman; marks
     count at once (no undo window: test_a_no_show_waits_for_its_undo_window has one)."""
-    branch = make_branch(session, undo_window_s=0)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session, undo_window_s=0)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
     order = _started_order(session, site, headcount=3)

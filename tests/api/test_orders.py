@@ -13,35 +13,26 @@ from tests.builders import (
     MOSCOW,
     auth,
     make_branch,
-    make_client,
-    make_site,
+    make_branch_site,
     make_user,
     make_worker,
     offset,
     steps,
 )
+from tests.scenarios import order_body
 
 
 @pytest.fixture
 def setup(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, auth(dispatcher)
 
 
 def body(site, **changes):
+    """Tomorrow's order for 10; the worker's rate a bare number (the API takes either)."""
     start = now() + timedelta(days=1)
-    base = {
-        "site_id": site.id,
-        "skill": "loader",
-        "headcount": 10,
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=8)).isoformat(),
-        "client_rate": "250.00",
-        "worker_rate": 120,
-    }
-    return {**base, **changes}
+    return {**order_body(site.id, headcount=10, starts_at=start, worker_rate=120), **changes}
 
 
 def _orders(session):
@@ -114,8 +105,7 @@ def test_shift_times_are_checked_together(client, session, setup):
 
 def test_unknown_or_foreign_site_is_404(client, session, setup):
     _, site, headers = setup
-    other = make_branch(session, center=KAZAN)
-    foreign = make_site(session, client=make_client(session, branch=other), at=KAZAN)
+    _, foreign = make_branch_site(session, at=KAZAN, center=KAZAN)
     for site_id in (999_999, foreign.id):
         answer = client.post("/api/v1/orders", json=body(site, site_id=site_id), headers=headers)
         assert answer.status_code == 404
@@ -138,7 +128,7 @@ def test_candidates_show_the_ranking_with_reasons(client, session, setup):
 
 
 def test_phone_answers_and_cancel_through_the_api(client, session, setup):
-    from dispatch import fill
+    from dispatch.fill import waves
 
     branch, site, headers = setup
     workers = [
@@ -146,7 +136,7 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
         for i in range(1, 5)
     ]
     order = client.post("/api/v1/orders", json=body(site, headcount=1), headers=headers).json()
-    fill.start_filling(session, order["id"], now())
+    waves.start_filling(session, order["id"], now())
     _send_everything(session)
     path = f"/api/v1/orders/{order['id']}/offers"
     first = client.post(f"{path}/{workers[0].id}/accept", headers=headers)
@@ -188,7 +178,7 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
 
 def _send_everything(session):
     """The send job's work, done here: every queued text handed to the outbox gateway."""
-    from dispatch import delivery
+    from dispatch.texts import delivery
     from sms.gateways import OutboxGateway
     from sms.models import Message
 
@@ -202,11 +192,11 @@ def test_orders_of_another_branch_are_404(client, session, setup):
     order = client.post("/api/v1/orders", json=body(site), headers=headers).json()
     other = make_branch(session, center=KAZAN)
     stranger = auth(make_user(session, role="dispatcher", branch=other))
-    from dispatch import fill
+    from dispatch.fill import waves
 
     branch = session.get(Branch, order["branch_id"])
     worker = make_worker(session, branch=branch)
-    fill.start_filling(session, order["id"], now())
+    waves.start_filling(session, order["id"], now())
     accept = f"/offers/{worker.id}/accept"  # a real offer, of another branch
     for method, path in (("GET", ""), ("GET", "/candidates"), ("POST", accept)):
         answer = client.request(method, f"/api/v1/orders/{order['id']}{path}", headers=stranger)

@@ -34,8 +34,8 @@ from sqlalchemy import select
 
 from api.auth import issue_token
 from core.settings import get_settings
-from dispatch import record
 from dispatch.models import User
+from dispatch.penalties import record
 from tests.api.test_access_matrix import API, MATRIX
 from tests.builders import (
     make_branch,

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from api.main import create_app
 from core.audit import AuditEntry
 from core.settings import Settings, get_settings
-from dispatch import fill, inbox, intake, unclear
+from dispatch.fill import waves
 from dispatch.models import Offer
+from dispatch.replies import inbox, intake, unclear
 from sms.models import Message
 from tests.api.console.helpers import sign_in
 from tests.api.test_twilio_webhooks import PUBLIC, TOKEN, inbound_form, signed
@@ -58,7 +59,7 @@ def test_a_junk_flood_from_one_phone_queues_a_handful_of_replies_and_a_yes_still
     worker = make_worker(session, branch=branch, phone=PHONE)
     site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     session.commit()
     started = time.monotonic()
     for n in range(FLOOD):

@@ -1,6 +1,6 @@
 """A worker's home located by trilateration (issue 14, High 2): a branch that moves its own
 site and reads the candidates' distances each time must learn no more of another branch's
-worker's home than the rough position (dispatch/whereabouts.py): every distance it is shown of
+worker's home than the rough position (dispatch/fill/whereabouts.py): every distance it is shown of
 them is measured to that rough position, in steps of 0.5 km, in the list, the score, the reason
 and the console alike; the home branch and admins see exact distances; each move of a site
 with live orders is audited with both places."""
@@ -12,16 +12,15 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch import fill
-from dispatch.whereabouts import distance_m
+from dispatch.fill import waves
+from dispatch.fill.whereabouts import distance_m
 from geo.points import Point
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     auth,
     make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -63,8 +62,7 @@ def attack(session):
     """Branch A's worker; branch B's dispatcher with a live order at a site of B's own."""
     home_branch = make_branch(session)
     worker = make_worker(session, branch=home_branch, near=HOME, rating=4.5)
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=PLACES[0])
+    branch, site = make_branch_site(session, at=PLACES[0])
     own = make_worker(session, branch=branch, near=offset(HOME, east_m=700), rating=4.0)
     order = make_order(session, site=site, now=now())
     dispatcher = make_user(session, role="dispatcher", branch=branch)
@@ -142,7 +140,7 @@ def test_the_console_order_page_and_the_offers_show_rough_distances(client, sess
     km = float(distance)
     assert (km * 1000) % 500 == 0 and abs(km * 1000 - exact) > 100, (km, exact)
     assert f"{km:.1f}" in reason  # the reason's kilometres are the same rough ones
-    fill.start_filling(session, order.id, now())
+    waves.start_filling(session, order.id, now())
     offers = client.get(f"/api/v1/orders/{order.id}/offers", headers=auth(dispatcher)).json()
     offered = next(o for o in offers if o["worker_id"] == worker.id)
     assert offered["distance_m"] % 500 == 0
@@ -167,8 +165,7 @@ def test_moving_a_site_with_live_orders_is_audited_with_both_places(client, sess
 
 
 def test_moving_a_site_without_live_orders_is_not_a_move_entry(client, session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=HOME)
+    branch, site = make_branch_site(session, at=HOME)
     headers = auth(make_user(session, role="dispatcher", branch=branch))
     moved = client.patch(
         f"/api/v1/sites/{site.id}", json={"location": {"lat": 55.8, "lon": 37.7}}, headers=headers

@@ -8,7 +8,7 @@ from twilio.request_validator import RequestValidator
 from api.main import create_app
 from core.clock import now
 from core.settings import Settings, get_settings
-from dispatch.delivery import apply_early_statuses
+from dispatch.texts.delivery import apply_early_statuses
 from sms.models import Message
 from tests.builders import make_branch, make_worker
 

@@ -11,16 +11,15 @@ from api.console.words.errors import WORDS as ERROR_WORDS
 from api.schemas.fill import RULE_WORDS
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch import eligibility
+from dispatch.fill import eligibility
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     KAZAN,
     MOSCOW,
     auth,
     make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -29,8 +28,7 @@ from tests.builders import (
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     order = make_order(session, site=site, now=now())
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     dead = make_worker(

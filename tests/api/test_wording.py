@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from dispatch import fill
+from dispatch.fill import waves
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
@@ -31,7 +31,7 @@ def test_a_manager_rewords_the_offer_and_the_wave_uses_it(client, session):
     site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
     make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     text = session.scalars(select(Message).where(Message.order_id == order.id)).one()
     assert text.body.startswith("Бригада: грузчик") and f"ДА {order.code}" in text.body
     listed = client.get(f"/api/v1/branches/{branch.id}/texts", headers=auth(manager)).json()
@@ -74,7 +74,7 @@ def test_transliteration_makes_a_russian_offer_gsm7(client, session):
     site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
     make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     text = session.scalars(select(Message).where(Message.order_id == order.id)).one()
     assert text.body.startswith("Rabota: gruzchik")
     assert text.encoding == "GSM-7" and text.segments == 1

@@ -1,7 +1,7 @@
 """A worker's name and phone, read path by read path (API, CSV, console): staff of the home
 branch and admins see both; staff of a branch that booked and paid the worker see the name
 and the phone masked to its last two digits; anyone else sees nothing of the worker. Every
-read that shows either is audited with the worker's id (dispatch/privacy.py)."""
+read that shows either is audited with the worker's id (dispatch/access/privacy.py)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +14,7 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.logmask import masked_phone
 from core.tenancy import SYSTEM
-from dispatch import onsite
+from dispatch.shift import onsite
 from sms import outbox
 from tests.api.console.helpers import htmx_headers, sign_in
 from tests.builders import (

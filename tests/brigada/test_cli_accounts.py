@@ -11,7 +11,7 @@ from brigada.cli import app
 from core.audit import AuditEntry
 from core.db import session_scope
 from dispatch.models import Branch, User
-from dispatch.staff import authenticate
+from dispatch.registry.staff import authenticate
 from geo.points import Point
 from tests.builders import PASSWORD, make_branch, make_user
 

@@ -15,9 +15,9 @@ from brigada.cli import app
 from core.audit import AuditEntry
 from core.db import session_scope
 from core.settings import DEV_SECRET_KEY, Settings, is_loopback
-from dispatch import demo
 from dispatch.models import Branch, User
-from dispatch.staff import hash_password
+from dispatch.registry import demo
+from dispatch.registry.staff import hash_password
 from geo.points import Point
 from tests.builders import make_branch
 

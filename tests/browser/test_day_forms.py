@@ -22,7 +22,7 @@ from core.clock import now
 from core.db import session_scope
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals, _sign_in
 from tests.builders import MOSCOW, make_branch, make_client, make_order, make_site, make_user
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack
 
 BRANCH_CODE = "BROWSERFORM"
@@ -47,8 +47,7 @@ WORDS = {
 
 @pytest.fixture
 def scene(engine):
-    purge_e2e(BRANCH_CODE, "SMform")
-    try:
+    with committed(BRANCH_CODE, "SMform"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE, overbook_factor=Decimal("1.50"))
             south = make_client(session, branch=branch, name="Склад Юг")
@@ -72,8 +71,6 @@ def scene(engine):
                 )
             hangar_id = hangar.id
         yield hangar_id
-    finally:
-        purge_e2e(BRANCH_CODE, "SMform")
 
 
 @pytest.fixture

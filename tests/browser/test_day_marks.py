@@ -39,7 +39,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack, wait_for
 from workers.models import Worker
 
@@ -63,8 +63,7 @@ def _code(lang: str) -> str:
 @pytest.fixture(params=["ru", "en"])
 def crew(engine, request):
     lang = request.param
-    purge_e2e(_code(lang), "SMmarks")
-    try:
+    with committed(_code(lang), "SMmarks"):
         with session_scope() as session:
             branch = make_branch(session, code=_code(lang), undo_window_s=WINDOW_S)
             client = make_client(session, branch=branch, name="Склад Юг")
@@ -104,8 +103,6 @@ def crew(engine, request):
                 order.id, foreman.username, [w.id for w in workers], [w.phone for w in workers]
             )
         yield lang, built
-    finally:
-        purge_e2e(_code(lang), "SMmarks")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from core.clock import now
 from core.db import session_scope
 from core.tenancy import Actor
-from dispatch import onsite
+from dispatch.shift import onsite
 from tests.builders import (
     MOSCOW,
     PASSWORD,
@@ -31,7 +31,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack
 
 BRANCH_CODE = "BROWSEROFFICE"
@@ -47,15 +47,10 @@ class Office:
     foreman: str
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, "SMoffice")
-
-
 @pytest.fixture
 def office(engine):
     """A shift that ran yesterday-ish (9 h to 1 h ago), both workers arrived, closed."""
-    _purge()
-    try:
+    with committed(BRANCH_CODE, "SMoffice"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE)
             client = make_client(session, branch=branch, name="Склад Юг")
@@ -93,8 +88,6 @@ def office(engine):
             onsite.close_shift(session, order.id, actor=desk, now=order.ends_at, end="scheduled")
             built = Office(order.id, order.code, dispatcher.username, foreman.username)
         yield built
-    finally:
-        _purge()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ the page links the timesheet. English first, then the same page in Russian.
 
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select, update
@@ -22,6 +21,7 @@ from core.db import session_scope
 from dispatch.models import Order
 from sms.models import Message
 from tests.browser import test_whole_day as day
+from tests.scenarios import move_shift, offers_of
 from tests.stack import wait_for
 from workers.models import Worker
 
@@ -52,25 +52,15 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
     day._sign_in(page, base, scene.dispatcher)
 
     # 1. A new order for tomorrow; its page lists every offered worker, one row each.
-    tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
-    page.goto(f"{base}/console/orders/new")
-    page.locator("#f-site_id").select_option(str(scene.site_id))
-    page.locator("#f-skill").select_option("loader")
-    page.locator("#f-headcount").fill(str(HEADCOUNT))
-    page.locator("#f-date").fill(tomorrow.isoformat())
-    page.locator("#f-start").fill("08:00")
-    page.locator("#f-end").fill("16:00")
-    page.locator("#f-client_rate").fill("250")
-    page.locator("#f-worker_rate").fill("120")
-    page.get_by_role("button", name="Create the order").click()
+    day._new_order(page, base, scene.site_id, headcount=HEADCOUNT)
     expect(page).to_have_url(re.compile(rf"{base}/console/orders/\d+$"))
     order_id = int(page.url.rsplit("/", 1)[1])
     with session_scope() as session:
         code = session.get(Order, order_id).code
     wait_for(
         lambda: (
-            len(day._offers(order_id)) == WORKERS
-            and all(o.status == "sent" for o in day._offers(order_id).values())
+            len(offers_of(order_id)) == WORKERS
+            and all(o.status == "sent" for o in offers_of(order_id).values())
         ),
         "the offers to be sent",
         stack,
@@ -138,12 +128,7 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
 
     # 7. Under way: an arrival 15 minutes after the start reads "late" (not "booked").
     start = now().replace(microsecond=0) - timedelta(minutes=15)
-    with session_scope() as session:
-        session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(starts_at=start, ends_at=start + timedelta(hours=8))
-        )
+    move_shift(order_id, start)
     page.goto(f"{base}/console/foreman")
     page.locator(f"#w-{order_id}-{a}-arrived").click()
     expect(page.locator(f"#w-{order_id}-{a}-mark")).to_contain_text("Arrived")

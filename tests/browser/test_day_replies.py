@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.clock import now
 from core.db import session_scope
-from dispatch import fill
+from dispatch.fill import waves
 from sms.models import Message
 from tests.browser.test_whole_day import _sign_in
 from tests.builders import (
@@ -28,7 +28,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack
 
 BRANCH_CODE = "BROWSERREPLIES"
@@ -37,8 +37,7 @@ TIMEOUT_MS = 20_000
 
 @pytest.fixture
 def scene(engine):
-    purge_e2e(BRANCH_CODE, "SMsim")
-    try:
+    with committed(BRANCH_CODE, "SMsim"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE, name="Москва")
             foreman = make_user(
@@ -70,12 +69,10 @@ def scene(engine):
                 for i, name in enumerate(("Орлова Мария", "Попов Иван", "Волков Олег"))
             ]
             order = make_order(session, site=site, headcount=2, now=now())
-            fill.start_filling(session, order.id, now())
+            waves.start_filling(session, order.id, now())
             scene = {"order": order.id, "code": order.code, "workers": workers}
             scene["dispatcher"] = dispatcher.username
         yield scene
-    finally:
-        purge_e2e(BRANCH_CODE, "SMsim")
 
 
 @pytest.fixture

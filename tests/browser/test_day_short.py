@@ -20,12 +20,11 @@ from sqlalchemy import func, select
 from core.audit import AuditEntry
 from core.clock import now
 from core.db import session_scope
-from dispatch import fill
+from dispatch.fill import waves
 from dispatch.models import Offer, Order
 from tests.browser.test_whole_day import (
     TIMEOUT_MS,
     _csp_refusals,
-    _offers,
     _sign_in,
     stack,  # noqa: F401 - a fixture, built on scene below
 )
@@ -39,7 +38,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import committed, offers_of
 from tests.stack import wait_for
 
 BRANCH_CODE = "BROWSERSHORT"
@@ -47,15 +46,10 @@ HEADCOUNT = 3  # booking target 5: waves of 10
 RINGS = ((2_000, 2), (13_000, 3), (35_000, 3))  # (metres east of the site, workers)
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, "SMshort")
-
-
 @pytest.fixture
 def scene(engine):
     """The branch, its people and tomorrow's order, committed; the jobs process fills it."""
-    _purge()
-    try:
+    with committed(BRANCH_CODE, "SMshort"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE)
             foreman = make_user(session, role="foreman", branch=branch, username="short-foreman")
@@ -86,8 +80,6 @@ def scene(engine):
             )
             order_id = order.id
         yield order_id
-    finally:
-        _purge()
 
 
 def _order(order_id: int) -> Order:
@@ -123,7 +115,7 @@ def test_a_short_order_says_by_how_many_and_what_to_do(scene, stack, browser, sh
 
     # 1. The jobs process sends the first wave: two offers, nobody more within 10 km.
     wait_for(lambda: _order(order_id).ring_dry_at is not None, "the first ring to run dry", stack)
-    assert len(_offers(order_id)) == 2 and _order(order_id).status == "filling"
+    assert len(offers_of(order_id)) == 2 and _order(order_id).status == "filling"
 
     # 2. The board says "short by 3", once, with the two pushes.
     _sign_in(page, base, "short-dispatcher")
@@ -143,7 +135,7 @@ def test_a_short_order_says_by_how_many_and_what_to_do(scene, stack, browser, sh
     shots(page, "short-order-page-en")
     page.locator(f"#next-wave-{order_id}").dblclick()
     expect(page).to_have_url(re.compile(rf"/console/orders/{order_id}#short$"))
-    wait_for(lambda: len(_offers(order_id)) == 5, "the second wave's three offers", stack)
+    wait_for(lambda: len(offers_of(order_id)) == 5, "the second wave's three offers", stack)
     page.reload()
     expect(warning).to_contain_text("within 15 km")
     assert _order(order_id).wave == 2 and _waves(order_id) == 2
@@ -157,7 +149,7 @@ def test_a_short_order_says_by_how_many_and_what_to_do(scene, stack, browser, sh
     shots(page, "short-board-ru")
     row.get_by_role("button", name="Расширить до 40 км сейчас").click()
     expect(page).to_have_url(f"{base}/console/#order-{order_id}")
-    wait_for(lambda: len(_offers(order_id)) == 8, "the widest wave's three offers", stack)
+    wait_for(lambda: len(offers_of(order_id)) == 8, "the widest wave's three offers", stack)
     assert _order(order_id).radius_m == 40_000
     assert _pushes(order_id) == ["order.next_wave_now", "order.widen_now"]
     expect(row.get_by_role("button", name="Следующая волна сейчас")).to_be_visible()
@@ -165,10 +157,10 @@ def test_a_short_order_says_by_how_many_and_what_to_do(scene, stack, browser, sh
     shots(page, "short-widened-ru")
 
     # 5. Two YES: the board's number falls without a reload (htmx polling).
-    answering = sorted(_offers(order_id))[:2]
+    answering = sorted(offers_of(order_id))[:2]
     with session_scope() as session:
         for worker_id in answering:
-            fill.answer(
+            waves.answer(
                 session, order_id=order_id, worker_id=worker_id, yes=True, source="sms", now=now()
             )
     expect(row.locator(".short-flag")).to_have_text("⚠ не хватает 1 чел.")

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from core.clock import now
 from core.db import session_scope
 from core.tenancy import Actor
-from dispatch import onsite
+from dispatch.shift import onsite
 from tests.builders import (
     MOSCOW,
     PASSWORD,
@@ -29,7 +29,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack
 
 BRANCH_CODE = "BROWSERWORDS"
@@ -45,15 +45,10 @@ class Day:
     dispatcher: str
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, "SMwords")
-
-
 @pytest.fixture
 def day(engine):
     """A shift from 10 h to 2 h ago: one worker came 25 min late, one never came; closed."""
-    _purge()
-    try:
+    with committed(BRANCH_CODE, "SMwords"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE, name="Филиал слов")
             client = make_client(session, branch=branch, name="Склад Север")
@@ -88,8 +83,6 @@ def day(engine):
             onsite.close_shift(session, order.id, actor=desk, now=order.ends_at, end="scheduled")
             built = Day(order.id, late.id, absent.id, dispatcher.username)
         yield built
-    finally:
-        _purge()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from core.db import session_scope
 from tests.builders import PASSWORD, make_branch, make_user, make_worker
-from tests.committed import purge_e2e
+from tests.scenarios import committed
 from tests.stack import running_stack
 
 BRANCH_CODE = "BROWSERSTAFF"
@@ -26,8 +26,7 @@ NEW_PASSWORD = "a-password-of-my-own-2026"
 
 @pytest.fixture
 def scene(engine):
-    purge_e2e(BRANCH_CODE, "SMstaff")
-    try:
+    with committed(BRANCH_CODE, "SMstaff"):
         with session_scope() as session:
             branch = make_branch(session, code=BRANCH_CODE)
             make_user(session, role="manager", branch=branch, username="browser-manager")
@@ -36,8 +35,6 @@ def scene(engine):
                 session, branch=branch, full_name="Сидоров Дмитрий", phone="+79950000077"
             ).phone_invalid = True
         yield
-    finally:
-        purge_e2e(BRANCH_CODE, "SMstaff")
 
 
 @pytest.fixture

@@ -15,28 +15,25 @@ so the test need not wait until tomorrow.
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.clock import now
 from core.db import session_scope
-from dispatch.models import Offer, Order
+from dispatch.models import Order
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
     PASSWORD,
-    make_branch,
-    make_client,
     make_site,
     make_user,
     make_worker,
     offset,
 )
-from tests.committed import purge_e2e
+from tests.scenarios import branch_to_fill, committed, move_shift, offers_of
 from tests.stack import running_stack, wait_for
 
 BRANCH_CODE = "BROWSERE2E"
@@ -54,17 +51,11 @@ class Scene:
     foreman: str
 
 
-def _purge() -> None:
-    purge_e2e(BRANCH_CODE, "SMsim")
-
-
 @pytest.fixture
 def scene(engine):
-    _purge()
-    try:
+    with committed(BRANCH_CODE, "SMsim"):
         with session_scope() as session:
-            branch = make_branch(session, code=BRANCH_CODE, wave_multiple=Decimal("10"))
-            client = make_client(session, branch=branch, name="Склад Север")
+            branch, client = branch_to_fill(session, BRANCH_CODE, client_name="Склад Север")
             foreman = make_user(session, role="foreman", branch=branch, username="browser-foreman")
             dispatcher = make_user(
                 session, role="dispatcher", branch=branch, username="browser-dispatcher"
@@ -82,8 +73,6 @@ def scene(engine):
             ]
             built = Scene(site.id, site.name, workers, dispatcher.username, foreman.username)
         yield built
-    finally:
-        _purge()
 
 
 @pytest.fixture
@@ -111,10 +100,19 @@ def _csp_refusals(context, refused: list[str] | None = None) -> list[str]:
     return refused
 
 
-def _offers(order_id: int) -> dict[int, Offer]:
-    with session_scope() as session:
-        query = select(Offer).where(Offer.order_id == order_id)
-        return {o.worker_id: o for o in session.scalars(query)}
+def _new_order(page, base: str, site_id: int, headcount: int) -> None:
+    """The new-order form sent: loaders tomorrow 08:00-16:00 (Moscow), 250 and 120 an hour."""
+    tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
+    page.goto(f"{base}/console/orders/new")
+    page.locator("#f-site_id").select_option(str(site_id))
+    page.locator("#f-skill").select_option("loader")
+    page.locator("#f-headcount").fill(str(headcount))
+    page.locator("#f-date").fill(tomorrow.isoformat())
+    page.locator("#f-start").fill("08:00")
+    page.locator("#f-end").fill("16:00")
+    page.locator("#f-client_rate").fill("250")
+    page.locator("#f-worker_rate").fill("120")
+    page.get_by_role("button", name="Create the order").click()
 
 
 def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, shots):
@@ -130,17 +128,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     shots(page, "board-empty")
 
     # 2. A new order for tomorrow: a headcount of 0 is refused beside its field, then fixed.
-    tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
-    page.goto(f"{base}/console/orders/new")
-    page.locator("#f-site_id").select_option(str(scene.site_id))
-    page.locator("#f-skill").select_option("loader")
-    page.locator("#f-headcount").fill("0")
-    page.locator("#f-date").fill(tomorrow.isoformat())
-    page.locator("#f-start").fill("08:00")
-    page.locator("#f-end").fill("16:00")
-    page.locator("#f-client_rate").fill("250")
-    page.locator("#f-worker_rate").fill("120")
-    page.get_by_role("button", name="Create the order").click()
+    _new_order(page, base, scene.site_id, headcount=0)
     expect(page.locator("#err-headcount")).not_to_be_empty()
     expect(page.locator("#f-headcount")).to_have_attribute("aria-invalid", "true")
     shots(page, "new-order-refused")
@@ -153,7 +141,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
 
     # 3. The jobs process offers it to all eight and sends the texts.
     def all_sent():
-        offers = _offers(order_id)
+        offers = offers_of(order_id)
         return len(offers) == WORKERS and all(o.status == "sent" for o in offers.values())
 
     wait_for(all_sent, "the eight offers to be sent", stack)
@@ -179,13 +167,8 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
 
     # 5. The shift began 15 minutes ago (see the docstring).
     start = now().replace(microsecond=0) - timedelta(minutes=15)
-    with session_scope() as session:
-        session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(starts_at=start, ends_at=start + timedelta(hours=8))
-        )
-    booked = sorted(w for w, o in _offers(order_id).items() if o.status == "booked")
+    move_shift(order_id, start)
+    booked = sorted(w for w, o in offers_of(order_id).items() if o.status == "booked")
     assert booked == scene.workers[:TARGET]
     checks_in, late_a, late_b, released, absent = booked
 
@@ -210,7 +193,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     worker_page.locator("#checkin-here").click()
     expect(worker_page.get_by_role("status")).to_contain_text("Записано")  # in their language
     shots(worker_page, "worker-check-in")
-    wait_for(lambda: _offers(order_id)[checks_in].checked_in_at is not None, "the check-in")
+    wait_for(lambda: offers_of(order_id)[checks_in].checked_in_at is not None, "the check-in")
 
     # 7. The foreman, on a 360 px phone: confirm the check-in, mark the rest as they come.
     foreman_phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
@@ -252,7 +235,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     ends_now.click()
     expect(roster.get_by_role("heading", level=1)).to_contain_text(code)
     shots(roster, "timesheet")
-    offers = _offers(order_id)
+    offers = offers_of(order_id)
     assert {w: offers[w].attendance for w in booked} == {
         checks_in: "arrived",
         late_a: "arrived",

@@ -102,6 +102,7 @@ def test_a_reply_has_a_queue_of_its_own_that_the_jobs_process_consumes(session_f
         session.commit()
     assert get_redis().hlen(QUEUED) == 1
     assert get_redis().hlen("brigada:replies.msgs") == 1  # not behind a wave of offer texts
-    import dispatch.tasks  # noqa: F401  (declares the actors, as `brigada jobs` does)
+    import dispatch.fill.tasks  # noqa: F401  (declares the actors, as `brigada jobs` does)
+    import dispatch.replies.tasks  # noqa: F401
 
     assert {"default", "replies"} <= setup_broker().get_declared_queues()

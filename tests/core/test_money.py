@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from core.money import money
-from dispatch.policy import check_knob
-from tests.builders import make_branch, make_client, make_order, make_site
+from dispatch.registry.knobs import check_knob
+from tests.builders import make_branch_site, make_order
 
 
 @pytest.mark.parametrize(
@@ -27,8 +27,7 @@ def test_money_rounds_halves_up(raw, rounded):
 
 
 def test_an_order_stores_its_rates_by_the_same_rule(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch))
+    branch, site = make_branch_site(session)
     order = make_order(
         session, site=site, client_rate=Decimal("250.125"), worker_rate=Decimal("0.025")
     )

@@ -3,7 +3,7 @@ centre and a dispatcher of that branch acting."""
 
 import pytest
 
-from dispatch.staff import actor_of
+from dispatch.registry.staff import actor_of
 from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
 
 

@@ -7,19 +7,16 @@ import pytest
 from sqlalchemy import select
 
 from core.settings import get_settings
-from dispatch import checkin
 from dispatch.models import Offer
+from dispatch.texts import links
 from sms import templates
 from sms.models import Message
 from sms.segments import measure
 from sms.templates import MAX_BOOKED_SEGMENTS
 from tests.builders import (
-    MOSCOW,
     book,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
 )
 
@@ -30,8 +27,7 @@ LONG = "Московская обл., г. Подольск, Промышленн
 @pytest.fixture
 def booked_text(session):
     def make(address: str, language: str, **branch_values):
-        branch = make_branch(session, **branch_values)
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, **branch_values)
         site.address = address
         worker = make_worker(session, branch=branch, language=language)
         order = make_order(session, site=site, headcount=1)
@@ -41,7 +37,7 @@ def booked_text(session):
             select(Message.body).where(Message.order_id == order.id, Message.kind == "booked")
         )
         settings = get_settings()
-        return text, order, checkin.checkin_link(offer, settings.public_url, settings.secret_key)
+        return text, order, links.checkin_link(offer, settings.public_url, settings.secret_key)
 
     return make
 

@@ -9,18 +9,18 @@ from core.audit import AuditEntry
 from core.errors import Conflict, NotFound
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import checkin, orders
 from dispatch.models import Offer
+from dispatch.orders import service as orders
+from dispatch.shift import checkin
+from dispatch.texts import links
 from sms.models import Message
 from sms.segments import measure
 from tests.builders import (
     MOSCOW,
     NOW,
     book,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -31,8 +31,7 @@ SECRET = "a-test-secret-of-more-than-32-characters"
 @pytest.fixture
 def booked(session):
     """A worker booked on an 8 h order starting tomorrow (NOW + 1 day) at a 250 m site."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
     book(session, order, [worker])
@@ -52,15 +51,15 @@ def checkins(session, offer) -> list[AuditEntry]:
 
 def test_a_token_names_its_offer_and_nothing_else(session, booked):
     _, offer, _ = booked
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     number, sig = token.split("-", 1)
     assert number == str(offer.id) and len(sig) == 12
-    assert checkin.offer_for_token(session, token, secret=SECRET) is offer
-    link = checkin.checkin_link(offer, "https://brigada.example.ru/", SECRET)
+    assert links.offer_for_token(session, token, secret=SECRET) is offer
+    link = links.checkin_link(offer, "https://brigada.example.ru/", SECRET)
     assert link == f"https://brigada.example.ru/c/{token}"
     # Another secret, a changed signature, another offer's number: none of them opens it.
     forged = [
-        checkin.token_for(offer.id, SECRET + "x"),
+        links.token_for(offer.id, SECRET + "x"),
         token[:-1] + ("A" if token[-1] != "A" else "B"),
         f"{offer.id + 1}-{sig}",
         f"{offer.id}-{sig}x",
@@ -69,16 +68,16 @@ def test_a_token_names_its_offer_and_nothing_else(session, booked):
         f"0{offer.id}-{sig}",
         f"99999999999-{sig}",
         f"{offer.id}-ЖЖЖЖЖЖЖЖЖЖЖЖ",
-        checkin.token_for(2_000_000_000, SECRET),  # genuine, but no such offer
+        links.token_for(2_000_000_000, SECRET),  # genuine, but no such offer
     ]
     for token in forged:
         with pytest.raises(NotFound):
-            checkin.offer_for_token(session, token, secret=SECRET)
+            links.offer_for_token(session, token, secret=SECRET)
 
 
 def test_inside_the_geofence_the_arrival_is_recorded_once_and_audited(session, booked):
     order, offer, _ = booked
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     at = order.starts_at - timedelta(minutes=5)
     here = offset(MOSCOW, north_m=120)
     result = checkin.check_in(session, token, here, secret=SECRET, now=at)
@@ -101,7 +100,7 @@ def test_the_geofence_is_the_sites_own(session, booked):
     order, offer, site = booked
     site.geofence_m = 500
     session.flush()
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     result = checkin.check_in(
         session, token, offset(MOSCOW, east_m=400), secret=SECRET, now=order.starts_at
     )
@@ -110,7 +109,7 @@ def test_the_geofence_is_the_sites_own(session, booked):
 
 def test_outside_it_says_how_far_and_writes_nothing(session, booked):
     order, offer, _ = booked
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     result = checkin.check_in(
         session, token, offset(MOSCOW, north_m=1500), secret=SECRET, now=order.starts_at
     )
@@ -123,7 +122,7 @@ def test_outside_it_says_how_far_and_writes_nothing(session, booked):
 
 def test_links_work_from_three_hours_before_the_start_until_the_end(session, booked):
     order, offer, _ = booked
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     opens = order.starts_at - timedelta(hours=3)
     with pytest.raises(Conflict) as early:
         checkin.check_in(session, token, MOSCOW, secret=SECRET, now=opens - timedelta(seconds=1))
@@ -140,7 +139,7 @@ def test_links_work_from_three_hours_before_the_start_until_the_end(session, boo
 
 def test_not_for_a_cancelled_order_nor_a_released_booking(session, booked):
     order, offer, _ = booked
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     orders.cancel_order(session, order.id, actor=SYSTEM, reason="client called off", now=NOW)
     with pytest.raises(Conflict) as refused:
         checkin.check_in(session, token, MOSCOW, secret=SECRET, now=order.starts_at)
@@ -151,7 +150,7 @@ def test_not_for_a_cancelled_order_nor_a_released_booking(session, booked):
 
 def test_not_once_the_foreman_has_marked_or_for_a_booking_no_longer_held(session, booked):
     order, offer, _ = booked
-    token = checkin.token_for(offer.id, SECRET)
+    token = links.token_for(offer.id, SECRET)
     offer.attendance, offer.arrived_at = "arrived", order.starts_at
     session.flush()
     with pytest.raises(Conflict) as marked:
@@ -166,8 +165,7 @@ def test_not_once_the_foreman_has_marked_or_for_a_booking_no_longer_held(session
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_the_booking_text_carries_the_link_within_two_segments(session, language):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     worker = make_worker(session, branch=branch, language=language)
     order = make_order(session, site=site, headcount=1)
     book(session, order, [worker])
@@ -176,7 +174,7 @@ def test_the_booking_text_carries_the_link_within_two_segments(session, language
         select(Message).where(Message.order_id == order.id, Message.kind == "booked")
     )
     settings = get_settings()
-    link = checkin.checkin_link(offer, settings.public_url, settings.secret_key)
+    link = links.checkin_link(offer, settings.public_url, settings.secret_key)
     assert text.body.endswith(link) and order.code in text.body
     assert measure(text.body).segments <= 2
     others = session.scalars(

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
-from dispatch import onsite, timesheets
-from dispatch.errors import EndNotChosen, UnknownEnd
 from dispatch.models import Offer
+from dispatch.shift import onsite, timesheets
+from dispatch.shift.errors import EndNotChosen, UnknownEnd
 from rating.models import PenaltyEvent
 from tests.builders import MOSCOW, book, make_order, make_worker, offset
 

@@ -5,16 +5,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dispatch import confirmations, fill, inbox, intake
+from dispatch.fill import confirmations, waves
 from dispatch.models import Offer
+from dispatch.replies import inbox, intake
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
     NOW,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -23,15 +22,14 @@ from tests.builders import (
 @pytest.fixture
 def booked(session):
     """An order starting in 24 h with 2 booked (target 2) and one on standby."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     workers = [
         make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
     ]
     order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=24))
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     for i, worker in enumerate(workers):
-        fill.answer(
+        waves.answer(
             session,
             order_id=order.id,
             worker_id=worker.id,
@@ -66,12 +64,11 @@ def test_asked_once_when_the_window_opens(session, booked):
 
 
 def test_a_booking_inside_the_window_counts_as_confirmed(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=5))
-    fill.start_filling(session, order.id, NOW)
-    fill.answer(session, order_id=order.id, worker_id=worker.id, yes=True, source="sms", now=NOW)
+    waves.start_filling(session, order.id, NOW)
+    waves.answer(session, order_id=order.id, worker_id=worker.id, yes=True, source="sms", now=NOW)
     assert confirmations.ask_confirmations(session, NOW + timedelta(minutes=1)) == 0
     assert offer_of(session, order, worker).confirmed_at == NOW
     assert texts(session, order, "confirm_request") == []

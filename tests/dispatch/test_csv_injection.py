@@ -11,7 +11,7 @@ import pytest
 
 from api.exports import write_csv
 from core.csvsafe import BOM, STYLES, safe_cell
-from dispatch import onsite, timesheets
+from dispatch.shift import onsite, timesheets
 from tests.builders import MOSCOW, book, make_order, make_worker, offset
 from tests.csv_reading import number, read_csv
 

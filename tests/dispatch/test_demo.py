@@ -5,9 +5,9 @@ import random
 import pytest
 from sqlalchemy import func, select, text
 
-from dispatch import demo, staff
 from dispatch.models import Branch, Client, Site, User
-from dispatch.staff import authenticate
+from dispatch.registry import demo, staff
+from dispatch.registry.staff import authenticate
 from workers.models import Worker
 from workers.phones import to_e164
 

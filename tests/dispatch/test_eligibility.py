@@ -1,4 +1,4 @@
-"""One definition of who may be offered an order and booked on it (dispatch/eligibility.py):
+"""One definition of who may be offered an order and booked on it (dispatch/fill/eligibility.py):
 a dead number is never offered nor booked, and "why is this worker not on the list" names
 each rule the worker fails, by the same rules the matcher applies."""
 
@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.tenancy import SYSTEM
-from dispatch import eligibility, fill
-from dispatch.errors import NotEligible
+from dispatch.fill import eligibility, waves
+from dispatch.fill.errors import NotEligible
 from dispatch.models import ClientBlock, Offer
-from dispatch.staff import actor_of
+from dispatch.registry.staff import actor_of
 from tests.builders import (
     MOSCOW,
     NOW,
@@ -31,7 +31,7 @@ def _offered(session, order) -> set[int]:
 
 
 def _yes(session, order, worker, at=NOW) -> Offer:
-    return fill.answer(
+    return waves.answer(
         session, order_id=order.id, worker_id=worker.id, yes=True, source="phone", now=at
     )
 
@@ -40,18 +40,18 @@ def test_a_worker_whose_number_is_unreachable_is_never_offered(session, branch, 
     dead = make_worker(session, branch=branch, phone_invalid=True, rating=5.0)
     fine = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=300))
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     assert _offered(session, order) == {fine.id}  # the best-rated and nearest, but dead
     assert dead.id not in {
-        c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 50, actor=SYSTEM)
+        c.worker_id for c, _ in waves.preview_candidates(session, order, NOW, 50, actor=SYSTEM)
     }
 
 
 def test_a_number_found_unreachable_after_the_offer_cannot_book(session, branch, site):
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
-    worker.phone_invalid = True  # as dispatch.delivery does when a text to it fails
+    waves.start_filling(session, order.id, NOW)
+    worker.phone_invalid = True  # as dispatch.texts.delivery does when a text to it fails
     session.flush()
     with pytest.raises(NotEligible, match="cannot receive SMS"):
         _yes(session, order, worker)
@@ -63,12 +63,12 @@ def test_a_standby_whose_number_became_unreachable_is_let_go(session, branch, si
         make_worker(session, branch=branch, near=offset(MOSCOW, east_m=100 * i)) for i in (1, 2)
     )
     order = make_order(session, site=site, headcount=1, overbook_factor=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     assert _yes(session, order, first).status == "booked"
     assert _yes(session, order, second).status == "standby"
     second.phone_invalid = True
     session.flush()
-    fill.answer(session, order_id=order.id, worker_id=first.id, yes=False, source="sms", now=NOW)
+    waves.answer(session, order_id=order.id, worker_id=first.id, yes=False, source="sms", now=NOW)
     statuses = dict(
         session.execute(
             select(Offer.worker_id, Offer.status).where(Offer.order_id == order.id)
@@ -81,7 +81,7 @@ def test_a_worker_who_lost_the_skill_after_the_offer_cannot_book(session, branch
     """The booking check is the matcher's rules, so it checks the skill too (it did not)."""
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     worker.skills = ["cashier"]
     session.flush()
     with pytest.raises(NotEligible, match="skill"):
@@ -92,7 +92,7 @@ def test_a_yes_is_not_refused_for_the_radius(session, branch, site):
     """The offer was made within its wave's radius; a move farther away does not take it back."""
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     worker.home = offset(MOSCOW, east_m=30_000).to_db()
     session.flush()
     assert _yes(session, order, worker).status == "booked"
@@ -133,7 +133,7 @@ def test_why_a_worker_is_not_on_the_list_names_the_rule(session, branch, site, f
     worker = _faulty(session, branch, site, order, fault)
     dispatcher = actor_of(make_user(session, role="dispatcher", branch=branch))
     assert worker.id not in {
-        c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 50, actor=SYSTEM)
+        c.worker_id for c, _ in waves.preview_candidates(session, order, NOW, 50, actor=SYSTEM)
     }
     failed = eligibility.why_not_offered(session, order, worker.id, actor=dispatcher, now=NOW)
     assert failed == [fault]

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.tenancy import SYSTEM
-from dispatch import eligibility, fill
-from dispatch.errors import BookedElsewhere, NotEligible
+from dispatch.fill import eligibility, waves
+from dispatch.fill.errors import BookedElsewhere, NotEligible
 from dispatch.models import ClientBlock
 from tests.builders import (
     MOSCOW,
@@ -146,7 +146,7 @@ def _world(session, radius_m: int) -> dict:
 def _booking_refusal(session, order, worker_id) -> type[Exception] | None:
     nested = session.begin_nested()
     try:
-        fill._check_can_book(session, order, worker_id, NOW)
+        waves._check_can_book(session, order, worker_id, NOW)
     except (NotEligible, BookedElsewhere) as exc:
         return type(exc)
     finally:
@@ -166,7 +166,7 @@ def test_the_matcher_and_the_single_worker_check_agree_on_every_rule(session, dr
         order = world["order"]
         workers = [_make(session, draw, world, i) for i, draw in enumerate(draws)]
         listed = {
-            c.worker_id for c, _ in fill.preview_candidates(session, order, NOW, 100, actor=SYSTEM)
+            c.worker_id for c, _ in waves.preview_candidates(session, order, NOW, 100, actor=SYSTEM)
         }
         for draw, worker in zip(draws, workers, strict=True):
             expected = draw.expected()

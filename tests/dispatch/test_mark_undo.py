@@ -14,11 +14,13 @@ from core.db import make_engine, session_scope
 from core.errors import Conflict
 from core.jobs import pending_jobs
 from core.settings import get_settings
-from dispatch import marks, onsite, wording
-from dispatch.errors import NothingToUndo, PolicyInvalid, UndoTooLate
 from dispatch.models import Offer, Order
-from dispatch.policy import DEFAULTS, merge_policy
-from dispatch.staff import actor_of
+from dispatch.registry import wording
+from dispatch.registry.errors import PolicyInvalid
+from dispatch.registry.knobs import DEFAULTS, merge_policy
+from dispatch.registry.staff import actor_of
+from dispatch.shift import marks, onsite
+from dispatch.shift.errors import NothingToUndo, UndoTooLate
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (
@@ -26,9 +28,8 @@ from tests.builders import (
     NOW,
     book,
     make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -333,8 +334,7 @@ def committed(engine):
     code = "UNDO1"
     with session_scope() as session:
         purge_code(session, code)
-        branch = make_branch(session, code=code, undo_window_s=WINDOW_S)
-        site = make_site(session, client=make_client(session, branch=branch))
+        branch, site = make_branch_site(session, code=code, undo_window_s=WINDOW_S)
         foreman = actor_of(make_user(session, role="foreman", branch=branch))
         worker = make_worker(session, branch=branch, phone="+79215550101")
         order = make_order(session, site=site, headcount=1, now=NOW)

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from core.tenancy import SYSTEM
-from dispatch.fill import preview_candidates
-from dispatch.models import ClientBlock, Offer
+from dispatch.fill.waves import preview_candidates
+from dispatch.models import ClientBlock
 from tests.builders import (
     KAZAN,
     MOSCOW,
@@ -121,20 +121,7 @@ def test_blocked_by_this_client_only(session, scene):
 def test_already_offered_is_left_out(session, scene):
     branch, _, _, order = scene
     worker = make_worker(session, branch=branch)
-    session.add(
-        Offer(
-            order_id=order.id,
-            worker_id=worker.id,
-            status="declined",
-            wave=1,
-            rank=1,
-            distance_m=0,
-            score=1,
-            rating=worker.rating,
-            reliability=worker.reliability,
-        )
-    )
-    session.flush()
+    make_offer(session, order=order, worker=worker, status="declined")
     assert _ids(session, order) == []
 
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import insert, text
 
 from core.tenancy import SYSTEM
-from dispatch.fill import preview_candidates
-from dispatch.queries import CELL_DLAT, CELL_DLON
+from dispatch.fill.matcher import CELL_DLAT, CELL_DLON
+from dispatch.fill.waves import preview_candidates
 from tests.builders import MOSCOW, NOW, make_branch, make_client, make_order, make_site, offset
 from workers.models import Worker
 

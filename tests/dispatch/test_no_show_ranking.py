@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from core.tenancy import SYSTEM
-from dispatch import fill, onsite, ranking, record
+from dispatch.fill import ranking, waves
+from dispatch.penalties import record
+from dispatch.shift import onsite
 from rating import policy
 from rating.models import PenaltyEvent
 from tests.builders import MOSCOW, book, make_order, make_worker, offset
@@ -53,7 +55,7 @@ def veteran(session, branch, site, dispatcher):
 def ranked(session, site, now):
     """The next order's candidates (within the branch's 10 km), as the dispatcher sees them."""
     order = make_order(session, site=site, headcount=1, starts_in=DAY, now=now)
-    return order, fill.preview_candidates(session, order, now, limit=10, actor=SYSTEM)
+    return order, waves.preview_candidates(session, order, now, limit=10, actor=SYSTEM)
 
 
 def test_a_fresh_no_show_ranks_a_good_worker_below_a_distant_newcomer(

@@ -1,5 +1,5 @@
-"""The office's hand on one offer (dispatch/office.py) and where each offered worker stands
-(dispatch/roster.py), on the real database."""
+"""The office's hand on one offer (dispatch/fill/office.py) and where each offered worker stands
+(dispatch/orders/roster.py), on the real database."""
 
 from datetime import timedelta
 
@@ -8,17 +8,13 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.errors import ReasonRequired
-from dispatch import fill, office
-from dispatch.errors import (
-    OfferActionNotOpen,
-    OfferTextWaiting,
-    OrderClosed,
-    OrderNotFound,
-)
+from dispatch.access.privacy import ShownWorker, Sight, phone_tail
+from dispatch.fill import office, waves
+from dispatch.fill.errors import OfferActionNotOpen, OfferTextWaiting
 from dispatch.models import Offer
-from dispatch.privacy import ShownWorker, Sight, phone_tail
-from dispatch.roster import standing
-from dispatch.staff import actor_of
+from dispatch.orders.errors import OrderClosed, OrderNotFound
+from dispatch.orders.roster import standing
+from dispatch.registry.staff import actor_of
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (
@@ -64,9 +60,9 @@ def filled(session, branch, site):
     """Headcount 2, target 3: three booked (by phone), one on standby, one never answered."""
     workers = crew(session, branch, 5)
     order = make_order(session, site=site, headcount=2)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     for i, worker in enumerate(workers[:4]):
-        fill.answer(
+        waves.answer(
             session,
             order_id=order.id,
             worker_id=worker.id,

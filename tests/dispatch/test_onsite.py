@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from core.audit import AuditEntry
 from core.errors import Conflict, InvalidInput, NotFound
 from core.money import money
-from dispatch import onsite, orders
 from dispatch.models import Offer
-from dispatch.staff import actor_of
+from dispatch.orders import service as orders
+from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite
 from rating import policy
 from rating.models import PenaltyEvent
 from sms.models import Message
@@ -365,7 +366,7 @@ def test_an_order_under_way_cannot_be_cancelled_only_closed(session, shift, disp
 
 
 def test_closing_early_pays_until_the_close(session, shift, dispatcher):
-    from dispatch import timesheets
+    from dispatch.shift import timesheets
 
     order, workers = shift
     for worker in workers:
@@ -378,7 +379,7 @@ def test_closing_early_pays_until_the_close(session, shift, dispatcher):
 def test_a_penalty_a_dispatcher_reversed_is_not_brought_back_by_a_later_mark(
     session, shift, dispatcher
 ):
-    from dispatch import record
+    from dispatch.penalties import record
 
     order, (worker, *_) = shift
     late = order.starts_at + 25 * MIN
@@ -403,15 +404,15 @@ def test_a_penalty_a_dispatcher_reversed_is_not_brought_back_by_a_later_mark(
 def test_an_early_arrival_keeps_the_order_filling_and_the_worker_on_the_roster(
     session, shift, dispatcher
 ):
-    from dispatch import fill
-    from dispatch.errors import OfferClosed
+    from dispatch.fill import waves
+    from dispatch.fill.errors import OfferClosed
 
     order, (early, other, _) = shift
     before_start = order.starts_at - 20 * MIN
     mark(session, order, early, "arrived", dispatcher, at=before_start)
     assert order.status == "filled"  # the others may still cancel and be replaced
     with pytest.raises(OfferClosed):  # but not the one already on site
-        fill.answer(
+        waves.answer(
             session,
             order_id=order.id,
             worker_id=early.id,
@@ -419,7 +420,7 @@ def test_an_early_arrival_keeps_the_order_filling_and_the_worker_on_the_roster(
             source="sms",
             now=before_start,
         )
-    fill.answer(
+    waves.answer(
         session, order_id=order.id, worker_id=other.id, yes=False, source="sms", now=before_start
     )
     assert offer_of(session, order, other).status == "cancelled"

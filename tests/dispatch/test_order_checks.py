@@ -10,9 +10,9 @@ from sqlalchemy import func, select, text
 
 from core.audit import AuditEntry
 from core.errors import InvalidInput, NotFound
-from dispatch import orders
 from dispatch.models import Order
-from dispatch.orders import OrderInput
+from dispatch.orders import service as orders
+from dispatch.orders.service import OrderInput
 from tests.builders import KAZAN, NOW, make_branch, make_client, make_site
 
 

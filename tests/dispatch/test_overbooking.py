@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dispatch import overbooking
+from dispatch.orders import overbooking
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.tenancy import SYSTEM
-from dispatch import orders, record
-from dispatch.privacy import Sight, show_workers
-from dispatch.staff import actor_of
+from dispatch.access.privacy import Sight, show_workers
+from dispatch.orders import service as orders
+from dispatch.penalties import record
+from dispatch.registry.staff import actor_of
 from rating.models import PenaltyEvent
 from tests.builders import KAZAN, book, make_branch, make_order, make_user, make_worker
 

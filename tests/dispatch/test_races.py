@@ -18,9 +18,11 @@ from sqlalchemy.orm import sessionmaker
 from core.clock import now
 from core.db import make_engine, session_scope
 from core.settings import get_settings
-from dispatch import delivery, fill, onsite
+from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order, Site
-from dispatch.staff import actor_of
+from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite
+from dispatch.texts import delivery
 from rating.models import PenaltyEvent
 from sms.gateways import Sent
 from sms.models import EarlyStatus, Message
@@ -29,6 +31,7 @@ from tests.builders import (
     NOW,
     book,
     make_branch,
+    make_branch_site,
     make_client,
     make_order,
     make_site,
@@ -62,8 +65,7 @@ def factory(engine):
 def scene(factory):
     with session_scope(factory) as session:
         purge_code(session, "RACE")
-        branch = make_branch(session, wave_multiple=Decimal("10"), code="RACE")
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, wave_multiple=Decimal("10"), code="RACE")
         workers = [
             make_worker(
                 session, branch=branch, near=offset(MOSCOW, east_m=20 * i), phone=f"+7999{i:07d}"
@@ -92,11 +94,11 @@ def _run_together(count, job):
 def test_a_hundred_concurrent_yes_book_exactly_the_target(factory, scene):
     _, _, order_id, worker_ids = scene
     with session_scope(factory) as session:
-        assert fill.start_filling(session, order_id, NOW) == 100  # everyone is offered
+        assert waves.start_filling(session, order_id, NOW) == 100  # everyone is offered
 
     def accept(i):
         with session_scope(factory) as session:
-            return fill.answer(
+            return waves.answer(
                 session, order_id=order_id, worker_id=worker_ids[i], yes=True, source="sms", now=NOW
             ).status
 
@@ -126,7 +128,7 @@ def test_the_fill_job_run_twice_at_once_offers_nobody_twice(factory, scene):
 
     def start(_):
         with session_scope(factory) as session:
-            return fill.start_filling(session, order_id, NOW)
+            return waves.start_filling(session, order_id, NOW)
 
     made = _run_together(2, start)
     assert sorted(made) == [0, 100]
@@ -140,11 +142,11 @@ def test_an_answer_sees_a_cancellation_committed_meanwhile(factory, scene):
     """Objects loaded before the lock must not hide a cancel another transaction committed."""
     from core.errors import Conflict
     from core.tenancy import SYSTEM
-    from dispatch import orders
+    from dispatch.orders import service as orders
 
     _, _, order_id, worker_ids = scene
     with session_scope(factory) as session:
-        fill.start_filling(session, order_id, NOW)
+        waves.start_filling(session, order_id, NOW)
     with pytest.raises(Conflict), session_scope(factory) as answering:
         loaded = answering.get(Order, order_id)  # read before the lock, as the SMS inbox does
         offer = answering.scalars(
@@ -153,7 +155,7 @@ def test_an_answer_sees_a_cancellation_committed_meanwhile(factory, scene):
         assert (loaded.status, offer.status) == ("filling", "queued")
         with session_scope(factory) as cancelling:
             orders.cancel_order(cancelling, order_id, actor=SYSTEM, reason="off", now=NOW)
-        fill.answer(
+        waves.answer(
             answering, order_id=order_id, worker_id=worker_ids[0], yes=True, source="phone", now=NOW
         )
     with session_scope(factory) as session:
@@ -169,7 +171,7 @@ def test_an_answer_sees_a_cancellation_committed_meanwhile(factory, scene):
 
 
 def test_one_worker_answering_two_overlapping_orders_at_once_books_one(factory, scene):
-    from dispatch.errors import BookedElsewhere
+    from dispatch.fill.errors import BookedElsewhere
     from dispatch.models import Site
     from tests.builders import make_order as new_order
 
@@ -181,15 +183,15 @@ def test_one_worker_answering_two_overlapping_orders_at_once_books_one(factory, 
             headcount=10,
             starts_in=timedelta(days=1, hours=2),
         ).id
-        fill.start_filling(session, first_id, NOW)
-        fill.start_filling(session, second_id, NOW)
+        waves.start_filling(session, first_id, NOW)
+        waves.start_filling(session, second_id, NOW)
     worker = worker_ids[0]
     first_booked = threading.Event()
 
     def first():
         # Books, then holds its transaction open while the second answer runs.
         with session_scope(factory) as session:
-            status = fill.answer(
+            status = waves.answer(
                 session, order_id=first_id, worker_id=worker, yes=True, source="sms", now=NOW
             ).status
             first_booked.set()
@@ -200,7 +202,7 @@ def test_one_worker_answering_two_overlapping_orders_at_once_books_one(factory, 
         first_booked.wait(10)
         try:
             with session_scope(factory) as session:
-                return fill.answer(
+                return waves.answer(
                     session, order_id=second_id, worker_id=worker, yes=True, source="sms", now=NOW
                 ).status
         except BookedElsewhere:
@@ -270,7 +272,7 @@ def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene)
     row holding the SID, so it is kept, and the reconciler's next pass applies it."""
     _, _, order_id, _ = scene
     with session_scope(factory) as session:
-        fill.start_filling(session, order_id, NOW)
+        waves.start_filling(session, order_id, NOW)
         message_id = session.scalars(
             select(Message.id).where(Message.order_id == order_id).limit(1)
         ).one()
@@ -346,7 +348,7 @@ def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: i
     from psycopg.errors import DeadlockDetected
 
     from core.errors import Conflict
-    from dispatch import confirmations
+    from dispatch.fill import confirmations
 
     # Roles move round: each worker is booked, on standby and silent in turn.
     turn = worker_ids[day % 8 :] + worker_ids[: day % 8]
@@ -361,9 +363,9 @@ def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: i
         order_id, starts_at = order.id, order.starts_at
         assert order.booking_target == 3
     with session_scope(factory) as session:
-        fill.start_filling(session, order_id, NOW)
+        waves.start_filling(session, order_id, NOW)
         for i, worker_id in enumerate(booked + standby):
-            fill.answer(
+            waves.answer(
                 session,
                 order_id=order_id,
                 worker_id=worker_id,
@@ -378,7 +380,7 @@ def _release_while_replying(factory, site_id: int, worker_ids: list[int], day: i
     def reply(worker_id: int, yes: bool):
         def run():
             with session_scope(factory) as session:
-                fill.answer(
+                waves.answer(
                     session,
                     order_id=order_id,
                     worker_id=worker_id,

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from dispatch import ranking
+from dispatch.fill import ranking
 
 
 def test_rating_leads_and_closeness_breaks_near_ties():

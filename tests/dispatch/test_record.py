@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.errors import Conflict, InvalidInput, NotFound
-from dispatch import fill, onsite, orders, record
+from dispatch.fill import waves
 from dispatch.models import Offer
-from dispatch.staff import actor_of
+from dispatch.orders import service as orders
+from dispatch.penalties import record
+from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite
 from rating import policy
 from rating.models import PenaltyEvent
 from sms.models import Message
@@ -164,7 +167,7 @@ def booked(session, branch, site):
     ]
     order = make_order(session, site=site, headcount=1)  # target 2
     book(session, order, workers[:2])
-    standby = fill.answer(
+    standby = waves.answer(
         session, order_id=order.id, worker_id=workers[2].id, yes=True, source="sms", now=NOW
     )
     assert standby.status == "standby"
@@ -174,7 +177,7 @@ def booked(session, branch, site):
 def test_a_booked_worker_cancelling_inside_the_window_is_penalised(session, branch, booked):
     order, (worker, *_) = booked
     now = order.starts_at - timedelta(hours=branch.late_cancel_h)  # the window's first instant
-    offer = fill.answer(
+    offer = waves.answer(
         session, order_id=order.id, worker_id=worker.id, yes=False, source="sms", now=now
     )
     assert (offer.status, offer.cancelled_late) == ("cancelled", True)
@@ -195,7 +198,7 @@ def test_a_booked_worker_cancelling_inside_the_window_is_penalised(session, bran
 def test_cancelling_before_the_window_is_free(session, branch, booked):
     order, (worker, *_) = booked
     now = order.starts_at - timedelta(hours=branch.late_cancel_h) - MIN
-    offer = fill.answer(
+    offer = waves.answer(
         session, order_id=order.id, worker_id=worker.id, yes=False, source="sms", now=now
     )
     assert (offer.status, offer.cancelled_late) == ("cancelled", False)

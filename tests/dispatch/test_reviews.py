@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.errors import Conflict, InvalidInput
-from dispatch import onsite, record, reviews
-from dispatch.staff import actor_of
+from dispatch.penalties import record
+from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite, reviews
 from rating import policy
 from rating.models import PenaltyEvent, Review
 from sms.models import Message

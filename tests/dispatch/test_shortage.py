@@ -12,18 +12,22 @@ from sqlalchemy import func, select
 from core.audit import AuditEntry
 from core.db import session_scope
 from core.tenancy import SYSTEM
-from dispatch import fill, orders, ranking, shortage
-from dispatch.board import board
 from dispatch.enums import ORDER_STATUSES
-from dispatch.errors import FillingOver, OrderNotFound
+from dispatch.fill import pushes, ranking, waves
+from dispatch.fill.errors import FillingOver
 from dispatch.models import Offer, Order
-from dispatch.shortage import short_by
-from dispatch.staff import actor_of
+from dispatch.orders import service as orders
+from dispatch.orders import shortage
+from dispatch.orders.board import board
+from dispatch.orders.errors import OrderNotFound
+from dispatch.orders.shortage import short_by
+from dispatch.registry.staff import actor_of
 from tests.builders import (
     KAZAN,
     MOSCOW,
     NOW,
     make_branch,
+    make_branch_site,
     make_client,
     make_order,
     make_site,
@@ -51,12 +55,12 @@ def short_of(session, order, at=NOW) -> int:
 
 
 def yes(session, order, worker_id, at=NOW):
-    return fill.answer(
+    return waves.answer(
         session, order_id=order.id, worker_id=worker_id, yes=True, source="phone", now=at
     )
 
 
-def pushes(session, order) -> list[AuditEntry]:
+def pushes_of(session, order) -> list[AuditEntry]:
     return list(
         session.scalars(
             select(AuditEntry)
@@ -122,7 +126,7 @@ def test_a_ring_that_runs_dry_in_the_first_wave_makes_the_order_short_at_once(
     near = crew(session, branch, 3, east_m=2_000)  # 3 within 10 km; a wave of 30 asks more
     crew(session, branch, 20, east_m=30_000)  # more beyond: the ring is dry, not the branch
     order = make_order(session, site=site, headcount=10)
-    assert fill.start_filling(session, order.id, NOW) == 3
+    assert waves.start_filling(session, order.id, NOW) == 3
     assert offered(session, order) == {w.id for w in near}
     assert order.status == "filling" and order.radius_m == 10_000  # offers are out...
     assert order.ring_dry_at == NOW and short_of(session, order) == 10  # ...and it is short
@@ -141,7 +145,7 @@ def _board(session, branch):
 def test_a_ring_with_someone_left_is_not_short(session, branch, site):
     crew(session, branch, 40, east_m=2_000)
     order = make_order(session, site=site, headcount=10)  # a wave of 30
-    assert fill.start_filling(session, order.id, NOW) == 30
+    assert waves.start_filling(session, order.id, NOW) == 30
     assert order.ring_dry_at is None and short_of(session, order) == 0
 
 
@@ -149,7 +153,7 @@ def test_a_ring_with_someone_left_is_not_short(session, branch, site):
 def test_exactly_a_wave_in_the_ring_leaves_nobody(session, branch, site, workers, dry):
     crew(session, branch, workers, east_m=2_000)
     order = make_order(session, site=site, headcount=1)  # target 2: a wave of 4
-    assert fill.start_filling(session, order.id, NOW) == 4
+    assert waves.start_filling(session, order.id, NOW) == 4
     assert (order.ring_dry_at is not None) is dry
     assert short_of(session, order) == (1 if dry else 0)
 
@@ -158,9 +162,9 @@ def test_a_wider_wave_with_people_to_spare_is_no_longer_short(session, branch, s
     crew(session, branch, 2, east_m=2_000)
     crew(session, branch, 10, east_m=12_000)  # within the second wave's 15 km
     order = make_order(session, site=site, headcount=2)  # target 3: waves of 6
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     assert short_of(session, order) == 2
-    fill.wave_due(session, order.id, 1, order.next_wave_at)
+    waves.wave_due(session, order.id, 1, order.next_wave_at)
     assert order.radius_m == 15_000 and order.ring_dry_at is None
     assert short_of(session, order) == 0
 
@@ -168,13 +172,13 @@ def test_a_wider_wave_with_people_to_spare_is_no_longer_short(session, branch, s
 def test_a_dropout_from_a_dry_ring_raises_n(session, branch, site):
     near = crew(session, branch, 3, east_m=2_000)
     order = make_order(session, site=site, headcount=2)  # target 3: a wave of 6
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     for worker in near:
         yes(session, order, worker.id)
     assert order.status == "filled" and short_of(session, order) == 0
     later = NOW + timedelta(minutes=1)
     for worker in near[:2]:
-        fill.answer(
+        waves.answer(
             session, order_id=order.id, worker_id=worker.id, yes=False, source="sms", now=later
         )
     assert short_of(session, order, later) == 1
@@ -184,7 +188,7 @@ def test_growth_that_never_reaches_the_widest_radius_still_stops(session, site, 
     branch.search_radius_m, branch.max_radius_m = 500, 300_000
     branch.radius_growth = Decimal("1.10")  # 500 x 1.1^64 is about 222 km: growth stops first
     order = make_order(session, site=site, headcount=1)
-    assert fill.start_filling(session, order.id, NOW) == 0
+    assert waves.start_filling(session, order.id, NOW) == 0
     last = ranking.widest_wave(500, 300_000, Decimal("1.10"))
     assert order.wave == last == 65 and order.status == "short"
     assert short_of(session, order) == 1
@@ -197,16 +201,16 @@ def test_the_next_wave_now_offers_the_next_ring_without_waiting(session, branch,
     near = crew(session, branch, 2, east_m=2_000)
     next_ring = crew(session, branch, 3, east_m=13_000)  # beyond 10 km, within 15 km
     order = make_order(session, site=site, headcount=3)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     assert short_of(session, order) == 3
     at = NOW + timedelta(minutes=1)  # long before the timeout
-    done = shortage.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+    done = pushes.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
     assert done.offers == 3 and not done.repeated
     assert order.wave == 2 and order.radius_m == 15_000
     assert offered(session, order) == {w.id for w in near + next_ring}
     assert order.next_wave_at == at + timedelta(minutes=10)
-    assert fill.wave_due(session, order.id, 1, NOW + timedelta(minutes=10)) == 0  # stale now
-    [entry] = pushes(session, order)
+    assert waves.wave_due(session, order.id, 1, NOW + timedelta(minutes=10)) == 0  # stale now
+    [entry] = pushes_of(session, order)
     assert entry.action == "order.next_wave_now" and entry.actor_user_id == dispatcher.user_id
     assert entry.detail == {"code": order.code, "wave": 2, "radius_m": 15_000, "offers": 3}
 
@@ -215,12 +219,12 @@ def test_widening_now_offers_the_widest_radius_at_once(session, branch, site, di
     crew(session, branch, 2, east_m=2_000)
     far = crew(session, branch, 4, east_m=35_000)  # only the widest radius (40 km) reaches them
     order = make_order(session, site=site, headcount=3)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     at = NOW + timedelta(minutes=1)
-    done = shortage.widen_now(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+    done = pushes.widen_now(session, order.id, actor=dispatcher, seen_wave=1, now=at)
     assert done.offers == 4 and order.radius_m == 40_000 and order.wave == 5
     assert {w.id for w in far} <= offered(session, order)
-    [entry] = pushes(session, order)
+    [entry] = pushes_of(session, order)
     assert entry.action == "order.widen_now" and entry.detail["radius_m"] == 40_000
     after = shortage.shortages(session, [order], at)[order.id]
     assert after.short and after.can_push and not after.can_widen  # 6 of 6 found: still dry
@@ -230,39 +234,39 @@ def test_a_double_submit_sends_one_wave(session, branch, site, dispatcher):
     crew(session, branch, 2, east_m=2_000)
     crew(session, branch, 10, east_m=13_000)
     order = make_order(session, site=site, headcount=3)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     at = NOW + timedelta(minutes=1)
-    first = shortage.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+    first = pushes.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
     count = len(offered(session, order))
-    again = shortage.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
-    widen = shortage.widen_now(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+    again = pushes.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+    widen = pushes.widen_now(session, order.id, actor=dispatcher, seen_wave=1, now=at)
     assert first.offers > 0 and again.repeated and widen.repeated
     assert again.offers == widen.offers == 0 and order.wave == 2
-    assert len(offered(session, order)) == count and len(pushes(session, order)) == 1
+    assert len(offered(session, order)) == count and len(pushes_of(session, order)) == 1
 
 
 @pytest.mark.parametrize("how", ["started", "cancelled"])
 def test_no_push_once_the_filling_is_over(session, branch, site, dispatcher, how):
     crew(session, branch, 2, east_m=2_000)
     order = make_order(session, site=site, headcount=3)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     at = NOW + timedelta(minutes=1)
     if how == "started":
         at = order.starts_at + timedelta(minutes=1)
     else:
         orders.cancel_order(session, order.id, actor=SYSTEM, reason="called off", now=at)
     with pytest.raises(FillingOver):
-        shortage.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+        pushes.send_next_wave(session, order.id, actor=dispatcher, seen_wave=1, now=at)
     with pytest.raises(FillingOver):
-        shortage.widen_now(session, order.id, actor=dispatcher, seen_wave=1, now=at)
-    assert order.wave == 1 and pushes(session, order) == []
+        pushes.widen_now(session, order.id, actor=dispatcher, seen_wave=1, now=at)
+    assert order.wave == 1 and pushes_of(session, order) == []
 
 
 def test_another_branchs_order_cannot_be_pushed(session, site, dispatcher):
     theirs = make_branch(session, center=KAZAN)
     order = make_order(session, site=make_site(session, client=make_client(session, branch=theirs)))
     with pytest.raises(OrderNotFound):
-        shortage.send_next_wave(session, order.id, actor=dispatcher, seen_wave=0, now=NOW)
+        pushes.send_next_wave(session, order.id, actor=dispatcher, seen_wave=0, now=NOW)
 
 
 # -- a double click on two connections at once ---------------------------------------------
@@ -272,8 +276,7 @@ def test_another_branchs_order_cannot_be_pushed(session, site, dispatcher):
 def short_order(factory):  # noqa: F811 - the fixture imported above
     with session_scope(factory) as session:
         purge_code(session, "SHORTRACE")
-        branch = make_branch(session, code="SHORTRACE")
-        site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+        branch, site = make_branch_site(session, code="SHORTRACE")
         for i in range(2):
             make_worker(
                 session,
@@ -289,7 +292,7 @@ def short_order(factory):  # noqa: F811 - the fixture imported above
                 phone=f"+7991{i + 2:07d}",
             )
         order = make_order(session, site=site, headcount=3)
-        fill.start_filling(session, order.id, NOW)
+        waves.start_filling(session, order.id, NOW)
         actor = actor_of(make_user(session, role="dispatcher", branch=branch))
         ids = (branch.id, order.id, actor)
     yield ids
@@ -303,7 +306,7 @@ def test_two_pushes_of_one_wave_at_once_send_one_wave(factory, short_order):  # 
 
     def push(i):
         with session_scope(factory) as session:
-            how = shortage.send_next_wave if i % 2 else shortage.widen_now
+            how = pushes.send_next_wave if i % 2 else pushes.widen_now
             return how(session, order_id, actor=actor, seen_wave=1, now=at)
 
     done = _run_together(4, push)

@@ -9,9 +9,13 @@ from sqlalchemy import select
 
 from api.exports import write_csv
 from core.errors import InvalidInput
-from dispatch import fill, onsite, orders, record, timesheets
-from dispatch.errors import BranchNotFound, OrderNotFound
-from dispatch.staff import actor_of
+from dispatch.fill import waves
+from dispatch.orders import service as orders
+from dispatch.orders.errors import OrderNotFound
+from dispatch.penalties import record
+from dispatch.registry.errors import BranchNotFound
+from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite, timesheets
 from rating.models import PenaltyEvent
 from tests.builders import (
     MOSCOW,
@@ -136,7 +140,7 @@ def test_a_worker_who_cancelled_late_is_not_on_the_sheet(session, branch, site, 
     )
     order = make_order(session, site=site, headcount=2)
     book(session, order, [stayed, dropped])
-    fill.answer(
+    waves.answer(
         session,
         order_id=order.id,
         worker_id=dropped.id,

@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from core.clock import now
 from core.settings import get_settings
-from dispatch.checkin import token_for
 from dispatch.models import Offer, Order
+from dispatch.texts.links import token_for
 from tests.builders import MOSCOW, make_offer
 from tests.faults.stack import FaultStack, Scene, make_scene
 from workers.models import Worker

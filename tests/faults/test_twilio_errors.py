@@ -15,7 +15,7 @@ from tests.faults.stack import all_sent_once, make_scene
 REFUSE_S = 60.0
 HEADCOUNT = 10  # target 15, wave 1 offers 30
 OFFERS = 30
-MIN_BACKOFF_S = 2.0  # sms.send's min_backoff (dispatch/tasks.py)
+MIN_BACKOFF_S = 2.0  # sms.send's min_backoff (dispatch/texts/tasks.py)
 
 
 def test_twilio_refusing_for_a_while_delays_sends_and_loses_none(stack, twilio, figure):

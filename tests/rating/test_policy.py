@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dispatch.policy import DEFAULTS
-from dispatch.ranking import score as dispatch_score
+from dispatch.fill.ranking import score as dispatch_score
+from dispatch.registry.knobs import DEFAULTS
 from rating import policy
 from rating.policy import Figures, Mark, Standing, StrikePolicy
 from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY

@@ -13,10 +13,16 @@ from sqlalchemy.orm import Session
 from brigada.cli import alembic_config
 from core.clock import now
 from core.tenancy import SYSTEM
-from dispatch import onsite
+from dispatch.shift import onsite
 from rating.models import PenaltyEvent
 from rating.reasons import REASONS, Reason
-from tests.builders import make_branch, make_client, make_offer, make_order, make_site, make_worker
+from tests.builders import (
+    make_branch,
+    make_branch_site,
+    make_offer,
+    make_order,
+    make_worker,
+)
 from tests.conftest import reset_schema, upgrade
 from tests.core.test_migrations import _scratch_engine
 
@@ -31,8 +37,7 @@ def _revisions() -> tuple[str, str]:
 
 
 def test_marks_write_codes_with_figures_beside_the_english(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch))
+    branch, site = make_branch_site(session)
     order = make_order(
         session, site=site, now=now() - timedelta(days=1), starts_in=timedelta(days=1, hours=-1)
     )

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import now
-from dispatch import delivery, fill
+from dispatch.fill import waves
 from dispatch.models import Offer
+from dispatch.texts import delivery
 from sms import sending
 from sms.gateways import GatewayError, OutboxGateway, Sent
 from sms.models import EarlyStatus, Message
@@ -66,7 +67,7 @@ def offered(session):
     branch = make_branch(session)
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=make_site(session, client=make_client(session, branch=branch)))
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     message = session.scalars(select(Message).where(Message.order_id == order.id)).one()
     return worker, order, message
 

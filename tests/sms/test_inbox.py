@@ -5,16 +5,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dispatch import fill, inbox, intake
+from dispatch.fill import waves
 from dispatch.models import Offer
+from dispatch.replies import inbox, intake
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
     NOW,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_worker,
     offset,
 )
@@ -41,14 +40,13 @@ def last_text(session, worker):
 
 @pytest.fixture
 def world(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     return branch, site
 
 
 def offer_to(session, site, workers, headcount=1, starts_in=timedelta(days=1)):
     order = make_order(session, site=site, headcount=headcount, starts_in=starts_in)
-    fill.start_filling(session, order.id, NOW)
+    waves.start_filling(session, order.id, NOW)
     offered = {
         o.worker_id for o in session.scalars(select(Offer).where(Offer.order_id == order.id))
     }
@@ -153,7 +151,7 @@ def test_gibberish_and_strangers(session, world):
 
 def test_a_yes_for_a_cancelled_order_gets_told(session, world):
     from core.tenancy import SYSTEM
-    from dispatch import orders
+    from dispatch.orders import service as orders
 
     branch, site = world
     worker = make_worker(session, branch=branch)
@@ -183,7 +181,7 @@ def test_a_plain_no_is_acknowledged_once_in_the_workers_language(session, world)
 
 def test_the_acknowledgement_is_the_branchs_wording(session, world):
     from core.tenancy import SYSTEM
-    from dispatch import wording
+    from dispatch.registry import wording
 
     branch, site = world
     worker = make_worker(session, branch=branch)
@@ -214,7 +212,7 @@ def _unclear_texts(session, worker):
 def test_after_the_second_unclear_try_the_dispatcher_sees_it_and_the_worker_is_called(
     session, world
 ):
-    from dispatch import unclear
+    from dispatch.replies import unclear
 
     branch, site = world
     worker = make_worker(session, branch=branch)
@@ -246,16 +244,16 @@ def test_after_the_second_unclear_try_the_dispatcher_sees_it_and_the_worker_is_c
 
 def test_a_phone_answer_taken_after_the_unclear_replies_settles_them(session, world):
     from core.clock import now
-    from dispatch import unclear
+    from dispatch.replies import unclear
 
     branch, site = world
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=site, headcount=1, now=now())
-    fill.start_filling(session, order.id, now())
+    waves.start_filling(session, order.id, now())
     for body in ("?", "??"):
         reply(session, worker, body)
     assert unclear.unclear_by_order(session, [order.id]) == {order.id: 2}
-    fill.answer(
+    waves.answer(
         session,
         order_id=order.id,
         worker_id=worker.id,
@@ -267,7 +265,7 @@ def test_a_phone_answer_taken_after_the_unclear_replies_settles_them(session, wo
 
 
 def test_unclear_replies_count_per_offer_of_each_order(session, world):
-    from dispatch import unclear
+    from dispatch.replies import unclear
 
     branch, site = world
     first = make_worker(session, branch=branch)
@@ -285,7 +283,7 @@ def test_unclear_replies_count_per_offer_of_each_order(session, world):
 def test_an_unclear_text_stored_before_the_answer_that_settled_it_is_not_counted(session, world):
     """Two texts at once: "да" and "??" are stored, then the job books on "да" first; the
     "??" it reads next is older than the answer and counts for nothing."""
-    from dispatch import unclear
+    from dispatch.replies import unclear
 
     branch, site = world
     worker = make_worker(session, branch=branch)

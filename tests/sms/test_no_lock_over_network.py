@@ -16,7 +16,8 @@ from sqlalchemy.orm import sessionmaker
 from core.clock import now
 from core.db import make_engine, session_scope
 from core.settings import get_settings
-from dispatch import delivery, fill
+from dispatch.fill import waves
+from dispatch.texts import delivery
 from sms import sending
 from sms.gateways import OutboxGateway, Sent
 from sms.models import Message
@@ -43,7 +44,7 @@ def queued(sender):
         make_worker(session, branch=branch)
         site = make_site(session, client=make_client(session, branch=branch))
         order = make_order(session, site=site)
-        fill.start_filling(session, order.id, NOW)
+        waves.start_filling(session, order.id, NOW)
         message_id = session.scalars(select(Message.id).where(Message.order_id == order.id)).one()
         branch_id = branch.id
     yield message_id

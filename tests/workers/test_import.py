@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from core.audit import AuditEntry
 from core.errors import InvalidInput
-from dispatch.staff import actor_of
+from dispatch.registry.staff import actor_of
 from geo.points import Point
 from tests.builders import KAZAN, MOSCOW, auth, make_branch, make_user, make_worker
 from workers.importing import import_workers

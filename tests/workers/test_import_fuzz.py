@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.errors import InvalidInput
-from dispatch.staff import actor_of
+from dispatch.registry.staff import actor_of
 from tests.builders import make_branch, make_user
 from workers.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_workers, read_rows
 from workers.models import Worker

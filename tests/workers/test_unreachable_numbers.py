@@ -1,10 +1,10 @@
-"""A number the SMS provider refused (`phone_invalid`, set by dispatch/delivery.py): staff see
+"""A number the SMS provider refused (`phone_invalid`, set by dispatch/texts/delivery.py): staff see
 "number unreachable", and giving the worker another number clears it; the same number again,
 however it is written, does not."""
 
 import pytest
 
-from dispatch.staff import actor_of
+from dispatch.registry.staff import actor_of
 from tests.builders import auth, make_branch, make_user, make_worker
 from workers.importing import import_workers
 from workers.models import Worker

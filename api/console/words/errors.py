@@ -243,7 +243,7 @@ WORDS = {
         "Новый пароль совпадает с текущим",
         "The new password is the same as the current one",
     ),
-    # -- each eligibility rule (dispatch/eligibility.py), as the refusal of a worker --
+    # -- each eligibility rule (dispatch/fill/eligibility.py), as the refusal of a worker --
     "err_not_eligible_inactive": ("заблокирован(а)", "blocked"),
     "err_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
     "err_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),

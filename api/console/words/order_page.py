@@ -18,7 +18,7 @@ WORDS = {
     "order_act_cancel": ("Снять с заказа…", "Cancel this booking…"),
     "order_act_cancel_reason": ("Причина (работник получит СМС)", "Reason (the worker is texted)"),
     "order_act_cancel_button": ("Снять с заказа", "Cancel the booking"),
-    # Where an offered worker stands (dispatch/roster.py), in the page's words.
+    # Where an offered worker stands (dispatch/orders/roster.py), in the page's words.
     "order_sd_queued": ("предложение в очереди", "offer queued"),
     "order_sd_sent": ("ждём ответа", "awaiting a reply"),
     "order_sd_booked": ("записан(а)", "booked"),

@@ -1,5 +1,5 @@
-"""Replies not understood (dispatch/unclear.py) and the texts about replies, on the board and
-an order's page."""
+"""Replies not understood (dispatch/replies/unclear.py) and the texts about replies, on the
+board and an order's page."""
 
 WORDS = {
     "unclear_badge": ("неясных ответов: {n}", "unclear replies: {n}"),

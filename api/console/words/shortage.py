@@ -1,4 +1,5 @@
-"""Short orders on the board, the order page and the foreman's page (dispatch/shortage.py)."""
+"""Short orders on the board, the order page and the foreman's page
+(dispatch/orders/shortage.py)."""
 
 WORDS = {
     "short_by": ("не хватает {n} чел.", "short by {n}"),

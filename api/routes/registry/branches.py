@@ -7,7 +7,7 @@ from api.deps import DB, MANAGERS, STAFF, require
 from api.schemas.common import IdPath
 from api.schemas.registry import BranchIn, BranchOut, BranchPatch
 from core.tenancy import Actor
-from dispatch import registry
+from dispatch.registry import service as registry
 
 router = APIRouter(prefix="/api/v1/branches", tags=["branches"])
 

@@ -7,7 +7,7 @@ from api.deps import DB, OFFICE, require
 from api.schemas.common import IdPath, IdQuery
 from api.schemas.registry import BlockIn, BlockOut, ClientIn, ClientOut, ClientPatch
 from core.tenancy import Actor
-from dispatch import registry
+from dispatch.registry import service as registry
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 

@@ -7,7 +7,7 @@ from api.deps import DB, MANAGERS, require
 from api.schemas.common import IdPath
 from api.schemas.registry import OneTimePassword, UserIn, UserOut
 from core.tenancy import Actor
-from dispatch import accounts, staff
+from dispatch.registry import accounts, staff
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 

@@ -7,7 +7,7 @@ from api.deps import DB, MANAGERS, OFFICE, require
 from api.schemas.common import IdPath
 from api.schemas.registry import WordingIn, WordingOut
 from core.tenancy import Actor
-from dispatch import wording
+from dispatch.registry import wording
 
 router = APIRouter(prefix="/api/v1/branches/{branch_id}/texts", tags=["branches"])
 

@@ -10,7 +10,7 @@ from core.clock import now
 from core.errors import InvalidInput
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch import workforce
+from dispatch.registry import workforce
 from geo.points import Point
 from workers import service
 from workers.service import WorkerFields

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from core.settings import Settings, get_settings
-from dispatch import checkin
+from dispatch.texts import links
 from tests.builders import make_branch, make_client, make_offer, make_order, make_site, make_worker
 
 JUNK = "{n}-AAAAAAAAAAAA"
@@ -17,7 +17,7 @@ def link(session) -> str:
     branch = make_branch(session)
     order = make_order(session, site=make_site(session, client=make_client(session, branch=branch)))
     offer = make_offer(session, order=order, worker=make_worker(session, branch=branch))
-    return checkin.token_for(offer.id, get_settings().secret_key)
+    return links.token_for(offer.id, get_settings().secret_key)
 
 
 def _client(session_factory, address: str, **limits: str) -> TestClient:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import checkin, staff
 from dispatch.models import Offer, Order
+from dispatch.registry import staff
+from dispatch.texts import links
 from tests.builders import (
     MOSCOW,
     book,
@@ -54,7 +55,7 @@ def booking(session):
 
 def page(client, offer, lang: str | None = None) -> str:
     client.cookies.clear()  # no session: the token is the credential
-    token = checkin.token_for(offer.id, get_settings().secret_key)
+    token = links.token_for(offer.id, get_settings().secret_key)
     answer = client.get(f"/c/{token}" + (f"?lang={lang}" if lang else ""))
     assert answer.status_code == 200
     return html.unescape(answer.text)
@@ -108,6 +109,6 @@ def test_the_orders_own_foreman_comes_first_and_one_who_left_is_not_named(client
 
 
 def test_address_with_city():
-    assert checkin.address_with_city("ул. Ленина, 5", "") == "ул. Ленина, 5"
-    assert checkin.address_with_city("ул. Ленина, 5", "Казань") == "ул. Ленина, 5, Казань"
-    assert checkin.address_with_city("Казань, ул. Ленина, 5", "казань") == "Казань, ул. Ленина, 5"
+    assert links.address_with_city("ул. Ленина, 5", "") == "ул. Ленина, 5"
+    assert links.address_with_city("ул. Ленина, 5", "Казань") == "ул. Ленина, 5, Казань"
+    assert links.address_with_city("Казань, ул. Ленина, 5", "казань") == "Казань, ул. Ленина, 5"

@@ -14,19 +14,17 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.redis import get_redis
 from core.tenancy import SYSTEM
-from dispatch import fill, ranking
-from dispatch.board import local_shift
+from dispatch.fill import ranking, waves
 from dispatch.models import Order
+from dispatch.orders.board import local_shift
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     KAZAN,
     MOSCOW,
     book,
-    make_branch,
-    make_client,
+    make_branch_site,
     make_order,
-    make_site,
     make_user,
     make_worker,
     offset,
@@ -65,16 +63,14 @@ def orders_count(session) -> int:
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, dispatcher
 
 
 @pytest.fixture
 def other(session):
-    branch = make_branch(session, center=KAZAN)
-    site = make_site(session, client=make_client(session, branch=branch), at=KAZAN)
+    branch, site = make_branch_site(session, at=KAZAN, center=KAZAN)
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, dispatcher
 
@@ -187,7 +183,7 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
 
     candidates = re.search(r'<table class="candidates">.*?</table>', text, re.S).group(0)
     assert candidate.full_name in candidates
-    (ranked, _), *_ = fill.preview_candidates(session, order, now(), 20, actor=SYSTEM)
+    (ranked, _), *_ = waves.preview_candidates(session, order, now(), 20, actor=SYSTEM)
     assert ranked.worker_id == candidate.id
     assert ranking.reason(ranked.rating, ranked.reliability, ranked.distance_m) in candidates
 

@@ -18,11 +18,11 @@ import workers
 from api.console.errors import word_key
 from api.console.i18n import TEXTS
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
-from dispatch.errors import OrderFinished
 from dispatch.models import Order
+from dispatch.orders.errors import OrderFinished
 from tests.api.console.helpers import sign_in
 from tests.api.console.test_dispatcher_pages import form_for, local, order_at
-from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
+from tests.builders import make_branch_site, make_user
 
 
 def _import_everything() -> None:
@@ -84,7 +84,7 @@ def test_an_error_class_without_its_own_code_is_refused_at_definition():
 
 
 def test_check_in_refusals_name_only_known_reasons():
-    from dispatch.checkin import CheckInRefused
+    from dispatch.shift.errors import CheckInRefused
 
     assert CheckInRefused("too_early", "x").reason == "too_early"
     with pytest.raises(ValueError):
@@ -113,8 +113,7 @@ def reworded(monkeypatch):
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     return branch, site, make_user(session, role="dispatcher", branch=branch)
 
 

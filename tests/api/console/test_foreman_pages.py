@@ -13,13 +13,16 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import checkin, timesheets
 from dispatch.models import Offer, Order
+from dispatch.shift import timesheets
+from dispatch.texts import links
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     MOSCOW,
     make_branch,
+    make_branch_site,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_user,
@@ -29,21 +32,7 @@ from tests.builders import (
 
 
 def _book(session, order, worker) -> Offer:
-    offer = Offer(
-        order_id=order.id,
-        worker_id=worker.id,
-        status="booked",
-        wave=1,
-        rank=1,
-        distance_m=0,
-        score=1,
-        rating=worker.rating,
-        reliability=worker.reliability,
-        booked_at=now() - timedelta(days=1),
-    )
-    session.add(offer)
-    session.flush()
-    return offer
+    return make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
 
 
 def _started_order(session, site, *, minutes_ago=30, headcount=2):
@@ -61,8 +50,7 @@ def _started_order(session, site, *, minutes_ago=30, headcount=2):
 @pytest.fixture
 def shift(session):
     """A shift that started 30 min ago with three booked workers, run by the site's foreman."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
     order = _started_order(session, site, headcount=2)
@@ -288,7 +276,7 @@ def test_other_foremen_and_other_branches_get_404_and_change_nothing(client, ses
 
 
 def _token(offer) -> str:
-    return checkin.token_for(offer.id, get_settings().secret_key)
+    return links.token_for(offer.id, get_settings().secret_key)
 
 
 def test_the_check_in_page_asks_for_the_location_in_the_workers_language(client, shift):

@@ -10,18 +10,16 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import now
-from dispatch import onsite
 from dispatch.models import Offer
+from dispatch.shift import onsite
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
-    MOSCOW,
     make_branch,
-    make_client,
+    make_branch_site,
     make_offer,
     make_order,
-    make_site,
     make_user,
     make_worker,
 )
@@ -31,8 +29,7 @@ from tests.builders import (
 def shift(session):
     """A shift that started 30 min ago with three booked workers; the branch's default undo
     window (2 minutes)."""
-    branch = make_branch(session)
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    branch, site = make_branch_site(session)
     foreman = make_user(session, role="foreman", branch=branch)
     site.foreman_id = foreman.id
     order = make_order(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch import fill
+from dispatch.fill import waves
 from dispatch.models import Offer
 from sms.models import Message
 from tests.api.console.helpers import sign_in
@@ -20,8 +20,7 @@ from tests.builders import (
     KAZAN,
     MOSCOW,
     make_branch,
-    make_client,
-    make_site,
+    make_branch_site,
     make_user,
     make_worker,
     offset,
@@ -30,8 +29,8 @@ from tests.builders import (
 
 @pytest.fixture
 def office(session):
-    branch = make_branch(session, wave_multiple=Decimal("10"))  # one wave offers everyone
-    site = make_site(session, client=make_client(session, branch=branch), at=MOSCOW)
+    # One wave offers everyone.
+    branch, site = make_branch_site(session, wave_multiple=Decimal("10"))
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return branch, site, dispatcher
 
@@ -52,9 +51,9 @@ def scene(session, office):
     standby, refuser, silent = (worker(session, branch, i) for i in (2, 3, 4))
     order = order_at(session, site, local(1, 8), headcount=1)
     at = now()
-    fill.start_filling(session, order.id, at)
+    waves.start_filling(session, order.id, at)
     for w, yes in ((twins[0], True), (twins[1], True), (standby, True), (refuser, False)):
-        fill.answer(session, order_id=order.id, worker_id=w.id, yes=yes, source="sms", now=at)
+        waves.answer(session, order_id=order.id, worker_id=w.id, yes=yes, source="sms", now=at)
     session.flush()
     return order, twins, standby, refuser, silent
 
@@ -129,8 +128,8 @@ def test_a_stranger_booked_here_shows_two_digits_and_one_only_offered_none(clien
     )
     order = order_at(session, site, local(1, 8), headcount=1)
     at = now()
-    fill.start_filling(session, order.id, at)
-    fill.answer(session, order_id=order.id, worker_id=booked.id, yes=True, source="sms", now=at)
+    waves.start_filling(session, order.id, at)
+    waves.answer(session, order_id=order.id, worker_id=booked.id, yes=True, source="sms", now=at)
     session.flush()
     sign_in(client, dispatcher)
     page = client.get(f"/console/orders/{order.id}?lang=en").text
@@ -156,7 +155,9 @@ def test_the_live_part_answers_204_until_a_reply_changes_it(client, session, off
     still = client.get(f"/console/orders/{order.id}/live?lang=en&digest={digest}")
     assert still.status_code == 204
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == reads  # no read
-    fill.answer(session, order_id=order.id, worker_id=silent.id, yes=False, source="sms", now=now())
+    waves.answer(
+        session, order_id=order.id, worker_id=silent.id, yes=False, source="sms", now=now()
+    )
     session.flush()
     moved = client.get(f"/console/orders/{order.id}/live?lang=en&digest={digest}")
     assert moved.status_code == 200 and "<html" not in moved.text

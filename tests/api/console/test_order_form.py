@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.clock import now
 from dispatch.models import Order
-from dispatch.order_defaults import DEFAULT_SHIFT, RECENT
+from dispatch.orders.defaults import DEFAULT_SHIFT, RECENT
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import MOSCOW, make_branch, make_client, make_order, make_site, make_user
 

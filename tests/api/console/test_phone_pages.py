@@ -15,8 +15,8 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.settings import Settings, get_settings
 from core.tenancy import SYSTEM
-from dispatch import onsite
 from dispatch.models import Branch
+from dispatch.shift import onsite
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in

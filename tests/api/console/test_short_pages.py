@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch import fill
+from dispatch.fill import waves
 from dispatch.models import Offer, Order
 from tests.api.console.helpers import sign_in
 from tests.api.console.test_dispatcher_pages import local, order_at, row
@@ -40,7 +40,7 @@ def scene(session):
         for i in range(count):
             make_worker(session, branch=branch, near=offset(MOSCOW, east_m=east_m + 10 * i))
     order = order_at(session, site, local(1, 9), headcount=3)
-    fill.start_filling(session, order.id, now())
+    waves.start_filling(session, order.id, now())
     assert order.ring_dry_at is not None
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return {
@@ -117,7 +117,7 @@ def test_a_ring_with_people_to_spare_shows_no_shortage(client, session, scene):
     for i in range(5):
         make_worker(session, branch=scene["branch"], near=offset(MOSCOW, north_m=1_000 + 10 * i))
     order = order_at(session, scene["site"], local(1, 11), headcount=1)  # a wave of 4 of 7
-    fill.start_filling(session, order.id, now())
+    waves.start_filling(session, order.id, now())
     assert order.ring_dry_at is None
     sign_in(client, scene["dispatcher"])
     assert "short by" not in row(client.get("/console/?lang=en").text, order)
@@ -228,7 +228,7 @@ def test_a_push_after_the_start_is_refused_in_words(client, session, scene, lang
 def test_the_foreman_sees_short_by_n(client, session, scene, lang, line):
     order = scene["order"]
     first = session.scalars(select(Offer).where(Offer.order_id == order.id)).first()
-    fill.answer(
+    waves.answer(
         session, order_id=order.id, worker_id=first.worker_id, yes=True, source="sms", now=now()
     )
     sign_in(client, scene["foreman"])

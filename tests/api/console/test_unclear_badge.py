@@ -5,7 +5,8 @@ import re
 from itertools import count
 
 from core.clock import now
-from dispatch import fill, inbox, intake
+from dispatch.fill import waves
+from dispatch.replies import inbox, intake
 from tests.api.console.helpers import htmx_headers, sign_in
 from tests.api.console.test_dispatcher_pages import local, office, order_at, row  # noqa: F401
 from tests.builders import make_worker
@@ -38,7 +39,7 @@ def test_the_badge_shows_after_the_second_unclear_try_on_the_board_and_the_order
     branch, site, dispatcher = office
     order = order_at(session, site, local(1, 10), headcount=1)
     worker = make_worker(session, branch=branch)
-    fill.start_filling(session, order.id, now())
+    waves.start_filling(session, order.id, now())
     sign_in(client, dispatcher)
 
     assert texts(session, worker, "сколько платят?") == ["not understood"]

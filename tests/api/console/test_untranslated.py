@@ -26,9 +26,13 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch import checkin, fill, onsite, orders, record, reviews
+from dispatch.fill import waves
 from dispatch.models import Branch, Client, Offer, Order, Site, User
-from dispatch.staff import actor_of
+from dispatch.orders import service as orders
+from dispatch.penalties import record
+from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite, reviews
+from dispatch.texts import links
 from rating.models import PenaltyEvent, Review
 from rating.reasons import REASONS
 from sms import outbox, templates
@@ -172,7 +176,7 @@ def _world(session) -> World:
     # Tomorrow: one not yet sent out, one filling (offers out), one short.
     fresh = make_order(session, site=site, now=at, starts_in=timedelta(days=1))
     filling = make_order(session, site=site, now=at, starts_in=timedelta(days=1, hours=2))
-    fill.start_filling(session, filling.id, at)
+    waves.start_filling(session, filling.id, at)
     short = make_order(session, site=site, now=at, starts_in=timedelta(days=1, hours=3))
     short.status = "short"
 
@@ -244,7 +248,7 @@ def _world(session) -> World:
     # In six hours: a worker cancels late; the client cancels late another order.
     soon = make_order(session, site=site, now=at, starts_in=timedelta(hours=6))
     make_offer(session, order=soon, worker=crew[5], booked_at=at - timedelta(hours=1))
-    fill.answer(session, order_id=soon.id, worker_id=crew[5].id, yes=False, source="sms", now=at)
+    waves.answer(session, order_id=soon.id, worker_id=crew[5].id, yes=False, source="sms", now=at)
     dropped = make_order(session, site=site, now=at, starts_in=timedelta(hours=5))
     make_offer(session, order=dropped, worker=crew[6], booked_at=at - timedelta(hours=1))
     orders.cancel_order(session, dropped.id, actor=dispatcher, reason="объект закрыт", now=at)
@@ -297,7 +301,7 @@ def _world(session) -> World:
         params={
             "order_id": [str(o.id) for o in every_state],
             "worker_id": [str(w.id) for w in crew],
-            "token": [checkin.token_for(o.id, secret) for o in offers],
+            "token": [links.token_for(o.id, secret) for o in offers],
         },
     )
     _seeded_strings(session, world)

@@ -1,0 +1,147 @@
+"""Who sees a worker's personal details (the name and the phone): the one rule every read path
+calls, and the audit of every read that shows any of them.
+
+- Staff of the worker's home branch, and admins: the full name and the phone.
+- Staff of a branch that engaged the worker (booked on one of its orders, or paid on one: a
+  released extra, a late cancellation's show-up pay), so that they can tick and pay them:
+  the full name, as the worker gave it (a clerk pays, and a foreman calls out, a person by
+  name; a shortened name would not tell two Ivanovs apart), and the phone masked to its
+  last two digits.
+- Everyone else: nothing of the worker but the id.
+
+Where a worker lives is seen only by the home branch and admins; what the others see of it
+(a rough position, rough distances) is dispatch/fill/whereabouts.py.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.logmask import masked_phone
+from core.tenancy import Actor
+from dispatch.models import Offer, Order
+from rating.models import PenaltyEvent
+from workers.models import Worker
+
+
+class Sight(StrEnum):
+    FULL = "full"  # home branch, admins
+    PAYING = "paying"  # a branch the worker was booked or paid by
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class ShownWorker:
+    """A worker as one reader may see them; name and phone are None when they may not."""
+
+    worker_id: int
+    sight: Sight
+    name: str | None
+    phone: str | None  # masked for a paying branch
+
+    @property
+    def named(self) -> bool:
+        return self.sight is not Sight.NONE
+
+
+def phone_tail(shown: ShownWorker) -> str | None:
+    """The last digits of the phone this reader may see, to tell two workers of one name
+    apart: four of a number they see whole, the two a masked one keeps, none otherwise."""
+    if shown.phone is None:
+        return None
+    digits = "".join(c for c in shown.phone if c.isdigit())
+    return "…" + digits[-(4 if shown.sight is Sight.FULL else 2) :]
+
+
+def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]:
+    """Those of the workers booked on, or paid on, an order of the branch."""
+    booked = (
+        select(Offer.worker_id)
+        .join(Order, Order.id == Offer.order_id)
+        .where(
+            Order.branch_id == branch_id,
+            Offer.worker_id.in_(worker_ids),
+            Offer.status == "booked",
+        )
+    )
+    paid = (
+        select(PenaltyEvent.worker_id)
+        .join(Order, Order.id == PenaltyEvent.order_id)
+        .where(
+            Order.branch_id == branch_id,
+            PenaltyEvent.worker_id.in_(worker_ids),
+            PenaltyEvent.payout > 0,
+            PenaltyEvent.kind != "reversal",
+            PenaltyEvent.reversed_at.is_(None),
+        )
+    )
+    return set(session.scalars(union(booked, paid)))
+
+
+def sees_home(actor: Actor, home_branch_id: int) -> bool:
+    """Whether the actor may see where the worker lives (and so how far from anywhere)."""
+    return actor.sees_branch(home_branch_id)
+
+
+def sight_of(actor: Actor, home_branch_id: int, engaged: bool) -> Sight:
+    """The rule itself, on plain values."""
+    if sees_home(actor, home_branch_id):
+        return Sight.FULL
+    return Sight.PAYING if engaged else Sight.NONE
+
+
+def show_workers(
+    session: Session,
+    *,
+    actor: Actor,
+    worker_ids: list[int],
+    via: str,
+    branch_id: int | None = None,
+    **detail: Any,
+) -> dict[int, ShownWorker]:
+    """The workers as the actor may see them, by id (unknown ids are left out). The read is
+    audited with the ids it named (`masked`: those shown with a masked phone) under the
+    branch it was about (the actor's, unless given); `via` names the path (a page, a
+    report), `detail` what it was about (an order, dates)."""
+    ids = set(worker_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Worker.id, Worker.full_name, Worker.phone, Worker.branch_id).where(
+            Worker.id.in_(ids)
+        )
+    ).all()
+    strangers = {worker_id for worker_id, _, _, home in rows if not actor.sees_branch(home)}
+    engaged = (
+        _engaged(session, actor.branch_id, strangers)
+        if strangers and actor.branch_id is not None
+        else set()
+    )
+    shown: dict[int, ShownWorker] = {}
+    for worker_id, name, phone, home in rows:
+        sight = sight_of(actor, home, worker_id in engaged)
+        if sight is Sight.FULL:
+            shown[worker_id] = ShownWorker(worker_id, sight, name, phone)
+        elif sight is Sight.PAYING:
+            shown[worker_id] = ShownWorker(worker_id, sight, name, masked_phone(phone))
+        else:
+            shown[worker_id] = ShownWorker(worker_id, sight, None, None)
+    named = sorted(w.worker_id for w in shown.values() if w.named)
+    if named:
+        masked = sorted(w.worker_id for w in shown.values() if w.sight is Sight.PAYING)
+        audit.log(
+            session,
+            actor,
+            "worker.list",
+            "worker",
+            named,
+            actor.branch_id if branch_id is None else branch_id,
+            via=via,
+            masked=masked,
+            **detail,
+        )
+    return shown

@@ -1,0 +1,66 @@
+"""Errors of taking in, reading and cancelling orders; each has a stable
+`code` (core/errors.py) that the API sends and the console turns into words."""
+
+from core.errors import Conflict, InvalidInput, NotFound
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("order", key)
+
+
+class OrderClosed(Conflict):
+    code = "order_closed"
+
+    def __init__(self, code: str, status: str):
+        super().__init__(f"order {code} is {status}; it takes no more answers")
+
+
+class TimeWithoutOffset(InvalidInput):
+    code = "time_without_offset"
+
+
+class HeadcountOutOfRange(InvalidInput):
+    code = "headcount_out_of_range"
+
+
+class ShiftInPast(InvalidInput):
+    code = "shift_in_past"
+
+
+class ShiftTooFarAhead(InvalidInput):
+    code = "shift_too_far_ahead"
+
+
+class ShiftEndsBeforeStart(InvalidInput):
+    code = "shift_ends_before_start"
+
+
+class ShiftTooLong(InvalidInput):
+    code = "shift_too_long"
+
+
+class NegativeRate(InvalidInput):
+    code = "negative_rate"
+
+
+class OrderFinished(Conflict):
+    """The order is already completed or cancelled."""
+
+    code = "order_finished"
+
+
+class OrderUnderWay(Conflict):
+    """Attendance is marked: the order can no longer be cancelled."""
+
+    code = "order_under_way"
+
+
+class NoFreeOrderCode(Conflict):
+    code = "no_free_order_code"
+
+
+class OrderCancelled(Conflict):
+    code = "order_cancelled"

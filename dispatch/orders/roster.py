@@ -1,0 +1,97 @@
+"""Where each worker offered an order stands, in one word that follows the real state: an
+arrival says "arrived" or "late", not "booked" (the lateness rule is rating/policy.py's)."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch.models import Branch, Offer, Order
+from rating.policy import Lateness, judge_arrival
+
+# The words, in the order the page lists them: who is coming first, who said no last.
+STANDINGS = (
+    "arrived",
+    "late",
+    "left_early",
+    "checked_in",
+    "confirmed",
+    "booked",
+    "left_early_pending",  # a punishing mark inside its undo window (dispatch/shift/marks.py)
+    "no_show_pending",
+    "released_on_site",
+    "no_show",
+    "standby",
+    "sent",
+    "queued",
+    "expired",
+    "declined",
+    "cancelled",
+    "released",
+)
+
+
+@dataclass(frozen=True)
+class Standing:
+    word: str  # one of STANDINGS
+    arrived_at: datetime | None = None
+    left_at: datetime | None = None
+    minutes_late: int = 0  # after the start, for a late arrival
+
+    @property
+    def rank(self) -> int:
+        return STANDINGS.index(self.word)
+
+
+def lateness(order: Order, branch: Branch, offer: Offer) -> tuple[str | None, int]:
+    """An arrival judged by the branch's rule: (early | on_time | late | no_show, minutes after
+    the start, negative before it); (None, 0) for a worker not marked as come."""
+    if offer.arrived_at is None or offer.attendance not in ("arrived", "left_early"):
+        return None, 0
+    minutes = math.ceil((offer.arrived_at - order.starts_at).total_seconds() / 60)
+    return ("early" if minutes < 0 else judged_arrival(order, branch, offer).kind), minutes
+
+
+def judged_arrival(order: Order, branch: Branch, offer: Offer) -> Lateness:
+    """The offer's arrival by the branch's lateness rule (rating/policy.py judge_arrival); the
+    offer must have an arrival time."""
+    return judge_arrival(
+        offer.arrived_at,
+        order.starts_at,
+        grace_min=branch.late_grace_min,
+        as_no_show_min=branch.late_as_no_show_min,
+        late_fine_per_min=branch.late_fine_per_min,
+    )
+
+
+def standing(order: Order, branch: Branch, offer: Offer) -> Standing:
+    if offer.status != "booked":
+        return Standing(offer.status)
+    if offer.pending_mark is not None:  # not in force yet: the foreman may still undo it
+        return Standing(f"{offer.pending_mark}_pending", offer.arrived_at)
+    mark = offer.attendance
+    kind, minutes = lateness(order, branch, offer)
+    if kind is not None:
+        late = kind not in ("early", "on_time")
+        word = "left_early" if mark == "left_early" else ("late" if late else "arrived")
+        return Standing(word, offer.arrived_at, offer.left_at, minutes if late else 0)
+    if mark == "no_show":
+        return Standing("no_show")
+    if mark == "released":
+        return Standing("released_on_site", offer.arrived_at)
+    if offer.checked_in_at is not None:
+        return Standing("checked_in")
+    return Standing("confirmed" if offer.confirmed_at is not None else "booked")
+
+
+def marks_of(session: Session, order_id: int) -> list[tuple[str | None, str | None]]:
+    """Each booked worker's (attendance, pending mark) on the order: the shift's counters
+    alone, no names (no worker read)."""
+    rows = session.execute(
+        select(Offer.attendance, Offer.pending_mark).where(
+            Offer.order_id == order_id, Offer.status == "booked"
+        )
+    ).all()
+    return [(row.attendance, row.pending_mark) for row in rows]

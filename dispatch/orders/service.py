@@ -1,0 +1,303 @@
+"""Orders: taking them in (checked, coded), reading their state, cancelling them."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import flush_checked, locked
+from core.errors import Conflict, ReasonRequired
+from core.jobs import enqueue_after_commit
+from core.money import money
+from core.tenancy import Actor
+from dispatch.enums import CLOSED
+from dispatch.models import Branch, Client, Offer, Order, Site
+from dispatch.orders import overbooking
+from dispatch.orders.errors import (
+    HeadcountOutOfRange,
+    NegativeRate,
+    NoFreeOrderCode,
+    OrderFinished,
+    OrderNotFound,
+    OrderUnderWay,
+    ShiftEndsBeforeStart,
+    ShiftInPast,
+    ShiftTooFarAhead,
+    ShiftTooLong,
+    TimeWithoutOffset,
+)
+from dispatch.penalties import record
+from dispatch.registry.knobs import check_knob
+from dispatch.registry.service import get_site
+from dispatch.registry.staff import check_foreman
+from dispatch.texts import messaging
+from rating import reasons
+from rating.policy import is_late_cancellation
+from workers.skills import normalise_skill
+
+MAX_SHIFT = timedelta(hours=24)
+MAX_AHEAD = timedelta(days=366)  # orders are for the coming year, not for year 9999
+
+
+class CodeTaken(Conflict):
+    """Two live orders drew the same code; the caller draws again (never leaves here)."""
+
+    code = "order_code_taken"
+
+
+@dataclass
+class OrderInput:
+    site_id: int
+    skill: str
+    headcount: int
+    starts_at: datetime
+    ends_at: datetime
+    client_rate: Decimal
+    worker_rate: Decimal
+    overbook_factor: Decimal | None = None
+    overbooking_mode: str | None = None
+    fill_goal: Decimal | None = None
+    foreman_id: int | None = None  # else the site's foreman runs it
+
+
+def _check_times(data: OrderInput, now: datetime) -> None:
+    for name in ("starts_at", "ends_at"):
+        value = getattr(data, name)
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise TimeWithoutOffset(
+                name, "time must carry an offset, like 2026-11-27T08:00:00+03:00"
+            )
+    if data.starts_at <= now:
+        raise ShiftInPast("starts_at", "the shift must start in the future")
+    if data.starts_at > now + MAX_AHEAD:
+        raise ShiftTooFarAhead("starts_at", "the shift must start within a year")
+    if data.ends_at <= data.starts_at:
+        raise ShiftEndsBeforeStart("ends_at", "the shift must end after it starts")
+    if data.ends_at - data.starts_at > MAX_SHIFT:
+        raise ShiftTooLong("ends_at", "a shift lasts at most 24 hours")
+
+
+@dataclass(frozen=True)
+class CheckedOrder:
+    """An order's input that passed every rule, with what taking it in needs."""
+
+    site: Site
+    client: Client
+    branch: Branch
+    skill: str
+    knobs: dict[str, object]  # overbook_factor, overbooking_mode, fill_goal: order's or branch's
+
+
+def check_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> CheckedOrder:
+    """Every rule an order must pass, reading only: the console's field check runs it on
+    each keystroke, and create_order runs it first."""
+    site = get_site(session, data.site_id, actor=actor)
+    client = session.get(Client, site.client_id)
+    branch = session.get(Branch, client.branch_id)
+    skill = normalise_skill(data.skill)
+    if not 1 <= data.headcount <= 500:
+        raise HeadcountOutOfRange("headcount", "headcount must be 1 to 500")
+    _check_times(data, now)
+    check_foreman(session, data.foreman_id, branch.id)
+    for name in ("client_rate", "worker_rate"):
+        if getattr(data, name) < 0:
+            raise NegativeRate(name, "a rate cannot be negative")
+    knobs = {
+        name: check_knob(name, getattr(data, name))
+        if getattr(data, name) is not None
+        else getattr(branch, name)
+        for name in ("overbook_factor", "overbooking_mode", "fill_goal")
+    }
+    return CheckedOrder(site=site, client=client, branch=branch, skill=skill, knobs=knobs)
+
+
+def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
+    """Take an order in and start filling it as soon as the transaction commits."""
+    checked = check_order(session, actor=actor, data=data, now=now)
+    branch, knobs = checked.branch, checked.knobs
+    if knobs["overbooking_mode"] == "fixed":
+        target = overbooking.fixed_target(data.headcount, knobs["overbook_factor"])
+    else:
+        target = overbooking.adaptive_target(
+            [], data.headcount, float(knobs["fill_goal"]), overbooking.NEWCOMER_RELIABILITY
+        )
+    order = Order(
+        branch_id=branch.id,
+        client_id=checked.client.id,
+        site_id=checked.site.id,
+        skill=checked.skill,
+        headcount=data.headcount,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        client_rate=money(data.client_rate),
+        worker_rate=money(data.worker_rate),
+        booking_target=target,
+        radius_m=branch.search_radius_m,
+        status="open",
+        wave=0,
+        next_wave_at=now,  # the reconciler starts it should the enqueued job be lost
+        created_by=actor.user_id,
+        foreman_id=data.foreman_id,
+        **knobs,
+    )
+    _store_with_fresh_code(session, order)
+    audit.log(
+        session,
+        actor,
+        "order.create",
+        "order",
+        [order.id],
+        branch.id,
+        code=order.code,
+        headcount=order.headcount,
+        target=target,
+    )
+    enqueue_after_commit(session, "dispatch.fill", order.id)
+    return order
+
+
+def _store_with_fresh_code(session: Session, order: Order) -> None:
+    """A short code for SMS replies, unique among live orders (the partial index decides)."""
+    for attempt in range(40):
+        digits = 3 + attempt // 10  # 3 digits while they last, then 4, 5...
+        order.code = str(10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1)))
+        try:
+            flush_checked(session, order, on_unique=CodeTaken())
+            return
+        except CodeTaken:
+            continue
+    raise NoFreeOrderCode("could not draw a free order code")
+
+
+def visible_orders(query, actor: Actor):
+    """Branch staff see their branch's orders; a foreman only the orders assigned to them, by
+    name or through the site they run."""
+    if actor.branch_id is not None:
+        query = query.where(Order.branch_id == actor.branch_id)
+    if actor.role == "foreman":
+        their_sites = select(Site.id).where(Site.foreman_id == actor.user_id)
+        query = query.where(
+            or_(
+                Order.foreman_id == actor.user_id,
+                and_(Order.foreman_id.is_(None), Order.site_id.in_(their_sites)),
+            )
+        )
+    return query
+
+
+def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = False) -> Order:
+    query = visible_orders(select(Order).where(Order.id == order_id), actor)
+    order = session.scalars(locked(query) if lock else query).one_or_none()
+    if order is None:
+        raise OrderNotFound(order_id)
+    return order
+
+
+def list_orders(
+    session: Session, *, actor: Actor, status: str | None = None, limit: int = 100
+) -> list[Order]:
+    query = visible_orders(select(Order), actor)
+    query = query.order_by(Order.starts_at.desc(), Order.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Order.status == status)
+    return list(session.scalars(query))
+
+
+@dataclass
+class OrderState:
+    counts: dict[str, int]
+    roster: list[Offer]
+    fill_probability: float
+
+
+def order_state(session: Session, order: Order) -> OrderState:
+    """Counts by offer status, the roster (booked and standby) and P(enough turn up)."""
+    by_status = dict(
+        session.execute(
+            select(Offer.status, func.count())
+            .where(Offer.order_id == order.id)
+            .group_by(Offer.status)
+        ).all()
+    )
+    counts = {
+        "offered": sum(by_status.values()),
+        **{s: by_status.get(s, 0) for s in ("booked", "standby", "declined", "cancelled")},
+    }
+    roster = list(
+        session.scalars(
+            select(Offer)
+            .where(Offer.order_id == order.id, Offer.status.in_(("booked", "standby")))
+            .order_by(Offer.status, Offer.booked_at, Offer.answered_at, Offer.id)
+        )
+    )
+    # Came at all (left early included) / marked absent; released extras are neither.
+    counts["arrived"] = sum(o.attendance in ("arrived", "left_early") for o in roster)
+    counts["no_show"] = sum(o.attendance == "no_show" for o in roster)
+    booked = [float(o.reliability) for o in roster if o.status == "booked"]
+    return OrderState(counts, roster, overbooking.fill_probability(booked, order.headcount))
+
+
+def cancel_order(
+    session: Session, order_id: int, *, actor: Actor, reason: str, now: datetime
+) -> Order:
+    """Release everyone; tell those who were booked, on standby or already texted."""
+    if not reason.strip():
+        raise ReasonRequired("reason", "a reason is required")
+    order = get_order(session, order_id, actor=actor, lock=True)
+    if order.status in CLOSED:
+        raise OrderFinished(f"order {order.code} is already {order.status}")
+    marked = select(Offer.id).where(Offer.order_id == order.id, Offer.attendance.is_not(None))
+    if session.scalar(marked.limit(1)) is not None:
+        raise OrderUnderWay(
+            f"order {order.code} is under way (attendance is marked): release the workers and "
+            "close the shift instead"
+        )
+    order.status = "cancelled"
+    order.cancel_reason = reason.strip()
+    order.next_wave_at = None
+    live = list(
+        session.scalars(
+            locked(
+                select(Offer).where(
+                    Offer.order_id == order.id,
+                    Offer.status.in_(("queued", "sent", "booked", "standby")),
+                )
+            )
+        )
+    )
+    # Texts of this order not yet handed to the gateway never go out; a worker whose offer
+    # text went (or is going) out hears that the order is off.
+    unsent_offers = messaging.withdraw_order_texts(session, order.id)
+    branch = session.get(Branch, order.branch_id)
+    late = is_late_cancellation(now, order.starts_at, branch.late_cancel_h)
+    for offer in live:
+        if offer.id not in unsent_offers:
+            messaging.notify(session, order, offer, "order_cancelled")
+        if late and offer.status == "booked":  # they kept the day free: show-up pay
+            late_pay = reasons.of("client_cancelled_late")
+            record.compensate(session, order, offer.worker_id, reason=late_pay)
+        offer.status = "cancelled"
+    session.flush()
+    audit.log(
+        session,
+        actor,
+        "order.cancel",
+        "order",
+        [order.id],
+        order.branch_id,
+        reason=order.cancel_reason,
+        released=len(live),
+    )
+    return order
+
+
+def offers_of(session: Session, order: Order) -> list[Offer]:
+    return list(
+        session.scalars(
+            select(Offer).where(Offer.order_id == order.id).order_by(Offer.wave, Offer.rank)
+        )
+    )

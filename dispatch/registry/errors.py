@@ -1,0 +1,109 @@
+"""Errors of branches, clients, sites, staff and their wording; each has a stable
+`code` (core/errors.py) that the API sends and the console turns into words."""
+
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+class BranchNotFound(NotFound):
+    code = "branch_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("branch", key)
+
+
+class ClientNotFound(NotFound):
+    code = "client_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("client", key)
+
+
+class SiteNotFound(NotFound):
+    code = "site_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("site", key)
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("user", key)
+
+
+class WordingNotFound(NotFound):
+    code = "wording_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("wording", key)
+
+
+class DuplicateName(Conflict):
+    code = "duplicate_name"
+
+    def __init__(self, field: str, value: str):
+        super().__init__(f"{field}: {value!r} is already taken")
+        self.field = field
+
+
+class LastActiveAdmin(Conflict):
+    code = "last_active_admin"
+
+    def __init__(self, username: str):
+        super().__init__(f"{username} is the last active admin; the network would have none")
+
+
+class PasswordChangeRequired(Forbidden):
+    code = "password_change_required"
+
+    def __init__(self):
+        super().__init__(
+            "password change required: sign-in used a one-time password; set your own with "
+            "POST /api/v1/auth/password first"
+        )
+
+
+class WrongPassword(InvalidInput):
+    code = "wrong_password"
+
+    def __init__(self, field: str = "old_password", why: str = "the current password is wrong"):
+        super().__init__(field, why)
+
+
+class WeakPassword(InvalidInput):
+    """A new password the one password rule refuses; `reason` says which part of it."""
+
+    code = "weak_password"
+    reasons = ("required", "too_short", "too_long", "is_username", "unchanged")
+
+    def __init__(self, field: str, why: str, reason: str):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown password refusal {reason!r}")
+        super().__init__(field, why)
+        self.reason = reason
+
+
+class MayNotManageUser(Forbidden):
+    code = "may_not_manage_user"
+
+    def __init__(self, actor_role: str, user_role: str):
+        super().__init__(
+            f"a {actor_role} may not switch off or reset the password of a {user_role}"
+        )
+
+
+class HeadOfficeOnly(Forbidden):
+    """Only an admin (the head office) may do this."""
+
+    code = "head_office_only"
+
+
+class NotAForeman(InvalidInput):
+    code = "not_a_foreman"
+
+
+class PolicyInvalid(InvalidInput):
+    """A policy knob unknown, of the wrong type, out of its bounds, or at odds with another."""
+
+    code = "policy_invalid"

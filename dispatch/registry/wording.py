@@ -1,0 +1,114 @@
+"""A branch's own wording of its SMS texts: checked, stored, audited, and used when sending."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.tenancy import Actor
+from dispatch.models import Branch
+from dispatch.registry.errors import WordingNotFound
+from dispatch.registry.service import get_branch
+from sms import templates
+from sms.models import TemplateOverride
+from sms.segments import measure
+
+_CACHE = "brigada.wording"
+
+
+@dataclass
+class Wording:
+    kind: str
+    language: str
+    body: str
+    own: bool  # the branch's wording rather than the default
+    longest_segments: int  # with the longest values the text can take
+
+
+def override_for(session: Session, branch_id: int, kind: str, language: str) -> str | None:
+    """The branch's wording, read once per transaction (a wave renders many texts)."""
+    cache = session.info.setdefault(_CACHE, {})
+    if branch_id not in cache:
+        rows = session.scalars(
+            select(TemplateOverride).where(TemplateOverride.branch_id == branch_id)
+        )
+        cache[branch_id] = {(r.kind, r.language): r.body for r in rows}
+    return cache[branch_id].get((kind, language))
+
+
+def set_wording(
+    session: Session, *, actor: Actor, branch_id: int, kind: str, language: str, body: str
+) -> Wording:
+    branch = get_branch(session, branch_id, actor=actor, lock=True)
+    templates.check_override(kind, language, body, branch.sms_transliterate)
+    row = session.get(TemplateOverride, (branch.id, kind, language))
+    if row is None:
+        session.add(TemplateOverride(branch_id=branch.id, kind=kind, language=language, body=body))
+    else:
+        row.body = body
+    session.flush()
+    session.info.pop(_CACHE, None)
+    audit.log(
+        session,
+        actor,
+        "branch.wording",
+        "branch",
+        [branch.id],
+        branch.id,
+        kind=kind,
+        language=language,
+        body=body,
+    )
+    return _wording(branch, kind, language, body)
+
+
+def reset_wording(
+    session: Session, *, actor: Actor, branch_id: int, kind: str, language: str
+) -> None:
+    branch = get_branch(session, branch_id, actor=actor)
+    row = session.get(TemplateOverride, (branch.id, kind, language))
+    if row is None:
+        raise WordingNotFound(f"{kind}/{language}")
+    session.delete(row)
+    session.flush()
+    session.info.pop(_CACHE, None)
+    audit.log(
+        session,
+        actor,
+        "branch.wording_reset",
+        "branch",
+        [branch.id],
+        branch.id,
+        kind=kind,
+        language=language,
+    )
+
+
+def list_wording(session: Session, *, actor: Actor, branch_id: int) -> list[Wording]:
+    branch = get_branch(session, branch_id, actor=actor)
+    return [
+        _wording(
+            branch,
+            kind,
+            language,
+            override_for(session, branch.id, kind, language) or table[kind],
+            own=override_for(session, branch.id, kind, language) is not None,
+        )
+        for language, table in templates.TEMPLATES.items()
+        for kind in table
+    ]
+
+
+def _wording(branch: Branch, kind: str, language: str, body: str, own: bool = True) -> Wording:
+    longest = templates.render(
+        kind,
+        language,
+        body,
+        branch.sms_transliterate,
+        **{
+            f: templates.LONGEST_VALUES.get(f, "x" * 10)
+            for f in templates.fields_of(kind, language)
+        },
+    )
+    return Wording(kind, language, body, own, measure(longest).segments)

@@ -1,0 +1,40 @@
+"""Worker registration in a branch's context (its country decides how phones are read)."""
+
+from sqlalchemy.orm import Session
+
+from core.tenancy import Actor
+from dispatch.registry.service import get_branch
+from workers import importing, service
+from workers.models import Worker
+from workers.service import WorkerFields
+
+
+def register_worker(session: Session, *, actor: Actor, fields: WorkerFields) -> Worker:
+    branch = get_branch(session, fields.branch_id, actor=actor)
+    return service.create_worker(session, actor=actor, fields=fields, default_region=branch.country)
+
+
+def change_worker(
+    session: Session, worker_id: int, *, actor: Actor, fields: WorkerFields
+) -> Worker:
+    worker = service.find_worker(session, worker_id, actor=actor, lock=True)
+    if fields.branch_id is not None:
+        get_branch(session, fields.branch_id, actor=actor)  # may move only to a visible branch
+    home = get_branch(session, worker.branch_id, actor=actor)
+    return service.update_worker(
+        session, worker, actor=actor, fields=fields, default_region=home.country
+    )
+
+
+def import_workers(
+    session: Session, *, actor: Actor, branch_id: int, data: bytes, dry_run: bool = False
+) -> importing.ImportReport:
+    branch = get_branch(session, branch_id, actor=actor)
+    return importing.import_workers(
+        session,
+        actor=actor,
+        data=data,
+        branch_id=branch.id,
+        default_region=branch.country,
+        dry_run=dry_run,
+    )

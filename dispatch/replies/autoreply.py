@@ -1,0 +1,77 @@
+"""Automatic replies to a worker's texts (not understood, help, which order, no open offer,
+the dispatcher will call)
+are throttled per worker: a few an hour (BRIGADA_SMS_AUTO_REPLIES_PER_HOUR), then silence,
+so a phone that sends junk never runs up an SMS bill. The first reply held back in an hour is
+kept as one "withheld" row in the message log (and the audit log): the dispatcher's note.
+Answers to YES, NO, CANCEL, STOP and START that do something never come through here."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import locked
+from core.settings import get_settings
+from core.tenancy import SYSTEM
+from dispatch.texts import messaging
+from sms.models import Message
+from sms.segments import measure
+from workers.models import Worker
+
+AUTOMATIC = ("not_understood", "help", "which_order", "no_open_offer", "unclear_call")
+WINDOW = timedelta(hours=1)
+
+
+def _in_window(session: Session, worker_id: int, status_is_withheld: bool) -> int:
+    status = Message.status == "withheld" if status_is_withheld else Message.status != "withheld"
+    return session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.worker_id == worker_id,
+            Message.direction == "out",
+            Message.kind.in_(AUTOMATIC),
+            Message.created_at > func.now() - WINDOW,
+            status,
+        )
+    )
+
+
+def reply(session: Session, worker: Worker, kind: str, **values: object) -> bool:
+    """Queue an automatic reply unless the worker had their hour's share; False if withheld."""
+    if kind not in AUTOMATIC:
+        raise ValueError(f"{kind!r} is not an automatic reply")
+    # The worker's row lock makes the count and the reply one step for concurrent jobs (the
+    # last lock of the order; nobody here holds an order or an offer).
+    session.scalars(locked(select(Worker.id).where(Worker.id == worker.id))).one()
+    if _in_window(session, worker.id, False) < get_settings().sms_auto_replies_per_hour:
+        messaging.tell(session, worker, kind, **values)
+        return True
+    if _in_window(session, worker.id, True) == 0:  # the note, once an hour
+        body = messaging.text_for(session, worker, kind, **values)
+        encoded = measure(body)
+        session.add(
+            Message(
+                direction="out",
+                kind=kind,
+                worker_id=worker.id,
+                phone=worker.phone,
+                body=body,
+                encoding=encoded.encoding,
+                segments=encoded.segments,
+                status="withheld",
+            )
+        )
+        session.flush()
+        audit.log(
+            session,
+            SYSTEM,
+            "sms.replies_withheld",
+            "worker",
+            [worker.id],
+            worker.branch_id,
+            kind=kind,
+            per_hour=get_settings().sms_auto_replies_per_hour,
+        )
+    return False

@@ -1,0 +1,96 @@
+"""Errors of the work on site: marks, the close, check-in, reviews; each has a stable
+`code` (core/errors.py) that the API sends and the console turns into words."""
+
+from datetime import datetime
+
+from core.errors import Conflict, InvalidInput
+
+
+class AttendanceFinal(Conflict):
+    """The shift is closed: its marks are final."""
+
+    code = "attendance_final"
+
+
+class NotBooked(Conflict):
+    code = "not_booked"
+
+
+class ShiftNotStarted(Conflict):
+    code = "shift_not_started"
+
+
+class UnknownEnd(InvalidInput):
+    """A close's end of work is neither "now" nor "scheduled"."""
+
+    code = "unknown_end"
+
+
+class EndNotChosen(InvalidInput):
+    """A close before the scheduled end must say when work ended: now, or at the end."""
+
+    code = "end_not_chosen"
+
+
+class NoArrival(Conflict):
+    """Left early without an arrival to leave from."""
+
+    code = "no_arrival"
+
+
+class UnknownMark(InvalidInput):
+    code = "unknown_mark"
+
+
+class MarkInFuture(InvalidInput):
+    code = "mark_in_future"
+
+
+class ArrivalTooEarly(InvalidInput):
+    code = "arrival_too_early"
+
+
+class ArrivalAfterEnd(InvalidInput):
+    code = "arrival_after_end"
+
+
+class LeftBeforeArrival(InvalidInput):
+    code = "left_before_arrival"
+
+
+class NotCheckedIn(Conflict):
+    """A check-in to confirm that never happened."""
+
+    code = "not_checked_in"
+
+
+class NothingToUndo(Conflict):
+    """An undo with no pending mark: never made, already undone or replaced by another mark."""
+
+    code = "nothing_to_undo"
+
+
+class UndoTooLate(Conflict):
+    """An undo after the branch's undo window: the mark counts; correct it instead."""
+
+    code = "undo_too_late"
+
+
+class DidNotWork(Conflict):
+    """A review of a worker who did not work on the order."""
+
+    code = "did_not_work"
+
+
+class CheckInRefused(Conflict):
+    """The link is genuine but cannot record an arrival now; `reason` names why."""
+
+    code = "checkin_refused"
+    reasons = ("not_booked", "cancelled", "closed", "expired", "too_early", "marked")
+
+    def __init__(self, reason: str, message: str, opens_at: datetime | None = None):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown check-in refusal {reason!r}")
+        super().__init__(message)
+        self.reason = reason
+        self.opens_at = opens_at

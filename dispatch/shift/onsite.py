@@ -1,0 +1,296 @@
+"""On site: the foreman's marks, the no-show sweep and closing a shift.
+
+A mark decides the automatic penalties of that worker on that order (late, no-show, left
+early); a corrected mark reverses what no longer applies and adds what now does, so the
+ledger always matches the final marks. Locks: order, then offer, then ledger entry, then
+worker (as everywhere in dispatch).
+
+A person's punishing mark (no-show, left early) is first held as pending on the offer for the
+branch's undo_window_s: nothing is texted, fined or suspended, and an undo drops it without a
+trace in the ledger. Once the window is over it is applied exactly once, by a delayed job or
+the minute's sweep of due pending marks (settle_pending), whichever comes first; a close
+applies those still pending at once.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import locked
+from core.tenancy import SYSTEM, Actor
+from dispatch.enums import NOT_CLOSED
+from dispatch.models import ATTENDANCE, PUNISHING, Branch, Offer, Order
+from dispatch.orders.service import get_order, visible_orders
+from dispatch.shift import marks, timesheets
+from dispatch.shift.errors import (
+    EndNotChosen,
+    NotCheckedIn,
+    NothingToUndo,
+    ShiftNotStarted,
+    UndoTooLate,
+    UnknownEnd,
+    UnknownMark,
+)
+
+SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
+
+
+def mark_attendance(
+    session: Session,
+    order_id: int,
+    *,
+    actor: Actor,
+    worker_id: int,
+    status: str,
+    at: datetime | None,
+    now: datetime,
+) -> Offer:
+    """The foreman's mark for one booked worker; corrections allowed until the close."""
+    if status not in ATTENDANCE:
+        raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
+    at = at or now
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    offer = marks.booked_offer(session, order, worker_id)
+    marks.check_time(order, offer, status, at, now)
+    window_s = session.get(Branch, order.branch_id).undo_window_s
+    if status in PUNISHING and window_s > 0 and actor.user_id is not None:
+        marks.hold_pending(
+            session, order, offer, status=status, at=at, by=actor, now=now, window_s=window_s
+        )
+    else:
+        marks.set_mark(session, order, offer, status=status, at=at, by=actor, now=now)
+    return offer
+
+
+def undo_mark(
+    session: Session, order_id: int, *, actor: Actor, worker_id: int, now: datetime
+) -> Offer:
+    """Drop a pending mark inside its window: nothing was texted, fined or suspended, and
+    nothing will be. After the window the mark counts (correct it with another mark)."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    offer = marks.booked_offer(session, order, worker_id)
+    if offer.pending_mark is None:
+        raise NothingToUndo(f"worker {worker_id} has no mark waiting on order {order.code}")
+    if now >= offer.pending_until:
+        raise UndoTooLate(f"the undo window of worker {worker_id}'s mark is over")
+    marks.drop_pending(session, order, offer, actor, why="undone")
+    return offer
+
+
+def pending_due(session: Session, now: datetime) -> list[int]:
+    """Offers whose pending mark's window is over: what the settle sweep applies."""
+    return list(
+        session.scalars(
+            select(Offer.id).where(Offer.pending_until <= now).order_by(Offer.pending_until)
+        )
+    )
+
+
+def settle_pending(session: Session, offer_id: int, now: datetime) -> bool:
+    """Apply one pending mark whose window is over, exactly once: the order's and the offer's
+    row locks decide a race with an undo, another mark, a close or a second job; whoever comes
+    second finds nothing pending. True when this call applied it."""
+    order_id = session.scalar(select(Offer.order_id).where(Offer.id == offer_id))
+    if order_id is None:
+        return False
+    order = session.scalars(locked(select(Order).where(Order.id == order_id))).one()
+    offer = session.scalars(locked(select(Offer).where(Offer.id == offer_id))).one()
+    if offer.pending_mark is None or offer.pending_until > now:
+        return False  # undone, replaced, already applied, or its window still open
+    if order.closed_at is not None or order.status == "cancelled" or offer.status != "booked":
+        marks.drop_pending(session, order, offer, SYSTEM, why="order_closed")
+        return False
+    marks.apply_pending(session, order, offer, now)
+    return True
+
+
+def mark_all_arrived(
+    session: Session, order_id: int, *, actor: Actor, worker_ids: list[int], now: datetime
+) -> list[Offer]:
+    """A crew that came together: each of these workers still unmarked (and with no mark
+    pending) is marked arrived, at the time of their link check-in if they made one, else now;
+    anyone marked meanwhile is left as they are."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    offers = _unmarked(
+        session, order, Offer.pending_mark.is_(None), Offer.worker_id.in_(worker_ids)
+    )
+    for offer in offers:
+        at = offer.checked_in_at or now
+        marks.check_time(order, offer, "arrived", at, now)
+        marks.set_mark(session, order, offer, status="arrived", at=at, by=actor, now=now, crew=True)
+    return offers
+
+
+def _unmarked(session: Session, order: Order, *narrower) -> list[Offer]:
+    """Booked and unmarked, locked in worker order, narrowed by any further conditions: the
+    sweep leaves out those who checked in by link (on site, awaiting the foreman) and those
+    with a mark pending (its own window settles it), the close takes everyone (the foreman
+    saw them in the summary)."""
+    return list(
+        session.scalars(
+            locked(
+                select(Offer)
+                .where(
+                    Offer.order_id == order.id,
+                    Offer.status == "booked",
+                    Offer.attendance.is_(None),
+                    *narrower,
+                )
+                .order_by(Offer.worker_id)  # then their worker rows, in this order too
+            )
+        )
+    )
+
+
+def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
+    """Orders under way, past start + late_as_no_show_min, with a booked worker unmarked."""
+    cutoff = Order.starts_at + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
+    unmarked = exists().where(
+        Offer.order_id == Order.id,
+        Offer.status == "booked",
+        Offer.attendance.is_(None),
+        Offer.checked_in_at.is_(None),
+        Offer.pending_mark.is_(None),
+    )
+    return list(
+        session.scalars(
+            select(Order.id)
+            .join(Branch, Branch.id == Order.branch_id)
+            .where(
+                Order.status.in_(NOT_CLOSED),
+                Order.closed_at.is_(None),
+                Order.starts_at > now - SWEEP_LOOKBACK,
+                cutoff < now,
+                unmarked,
+            )
+            .order_by(Order.starts_at)
+        )
+    )
+
+
+def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
+    """Booked workers still unmarked late_as_no_show_min after the start are no-shows."""
+    order = session.scalars(locked(select(Order).where(Order.id == order_id))).one_or_none()
+    if order is None or order.status not in NOT_CLOSED or order.closed_at is not None:
+        return 0
+    branch = session.get(Branch, order.branch_id)
+    if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
+        return 0
+    offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
+    for offer in offers:
+        marks.set_mark(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
+    return len(offers)
+
+
+ENDS = ("now", "scheduled")  # when work ended, chosen at a close before the scheduled end
+
+
+def end_of_work(order: Order, end: str | None, now: datetime) -> datetime:
+    """When work ends for everyone at a close: now, or the scheduled end. Before the scheduled
+    end the choice must be made (None refused); after it both are the scheduled end."""
+    if end is None:
+        if now < order.ends_at:
+            raise EndNotChosen("end", f"must be one of {', '.join(ENDS)}: the shift is under way")
+        end = "scheduled"
+    if end not in ENDS:
+        raise UnknownEnd("end", f"must be one of {', '.join(ENDS)}")
+    return min(now, order.ends_at) if end == "now" else order.ends_at
+
+
+def ends_to_choose(order: Order, now: datetime) -> tuple[str, ...]:
+    """The ends a close may be given now: both while the shift runs, the scheduled one after
+    it, none before the start or once closed or cancelled."""
+    if order.closed_at is not None or order.status == "cancelled" or now < order.starts_at:
+        return ()
+    return ENDS if now < order.ends_at else ("scheduled",)
+
+
+def close_shift(
+    session: Session, order_id: int, *, actor: Actor, now: datetime, end: str | None = "now"
+) -> Order:
+    """End the shift: unmarked booked workers become no-shows; marks are final from here;
+    hours run to the chosen end of work (end_of_work)."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    if now < order.starts_at:
+        raise ShiftNotStarted(f"order {order.code} has not started yet")
+    ended = end_of_work(order, end, now)
+    # Every offer the close settles, locked at once in worker order before any worker row
+    # (locking the unmarked after applying the pending ones locked an offer after a worker).
+    settled = locked(
+        select(Offer)
+        .where(
+            Offer.order_id == order.id,
+            or_(
+                Offer.pending_mark.is_not(None),
+                and_(Offer.status == "booked", Offer.attendance.is_(None)),
+            ),
+        )
+        .order_by(Offer.worker_id)
+    )
+    for offer in session.scalars(settled).all():
+        if offer.pending_mark is not None:  # the close is the foreman's last word: it counts
+            marks.apply_pending(session, order, offer, now)
+        else:
+            marks.set_mark(session, order, offer, status="no_show", at=now, by=actor, now=now)
+    order.closed_at, order.status, order.next_wave_at = now, "completed", None
+    order.work_ended_at = ended
+    session.flush()
+    audit.log(
+        session,
+        actor,
+        "order.close",
+        "order",
+        [order.id],
+        order.branch_id,
+        work_ended_at=ended.isoformat(),
+    )
+    return order
+
+
+def preview_close(
+    session: Session, order_id: int, *, actor: Actor, now: datetime, end: str | None
+) -> timesheets.Timesheet:
+    """The timesheet close_shift would produce with this end, writing nothing: the close itself
+    runs in a savepoint that is rolled back (its row locks and queued jobs go with it), so the
+    preview and the close cannot disagree."""
+    savepoint = session.begin_nested()
+    try:
+        close_shift(session, order_id, actor=actor, now=now, end=end)
+        sheet = timesheets.timesheet(session, order_id, actor=actor)
+    finally:
+        savepoint.rollback()  # the read's audit entry went with it: record it again
+    timesheets.audit_read(session, actor, sheet, session.get(Order, order_id).branch_id)
+    return sheet
+
+
+def confirm_check_in(
+    session: Session, order_id: int, *, actor: Actor, worker_id: int, now: datetime
+) -> Offer:
+    """The foreman confirms a worker's link check-in: arrived at the time of the check-in."""
+    order = get_order(session, order_id, actor=actor, lock=True)
+    marks.check_open(order)
+    offer = marks.booked_offer(session, order, worker_id)
+    if offer.checked_in_at is None:
+        raise NotCheckedIn(f"worker {worker_id} has not checked in by link")
+    at = offer.checked_in_at
+    marks.check_time(order, offer, "arrived", at, now)
+    marks.set_mark(session, order, offer, status="arrived", at=at, by=actor, now=now)
+    return offer
+
+
+def orders_on_site(session: Session, *, actor: Actor, now: datetime) -> list[Order]:
+    """What a foreman works with: the actor's orders starting within the next three days
+    (the page keeps today's and tomorrow's in branch time) and every shift that began within
+    the sweep's lookback (a week), so a night shift stays until it is closed; no cancelled."""
+    query = visible_orders(select(Order), actor).where(
+        Order.status != "cancelled",
+        Order.starts_at >= now - SWEEP_LOOKBACK,
+        Order.starts_at < now + timedelta(days=3),
+    )
+    return list(session.scalars(query.order_by(Order.starts_at, Order.id)))

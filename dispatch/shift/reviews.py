@@ -1,0 +1,84 @@
+"""Reviews of a worker's shift by the foreman or the client's contact; a complaint is a
+penalty too."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import locked
+from core.errors import InvalidInput
+from core.tenancy import Actor
+from dispatch.models import Offer
+from dispatch.orders.service import get_order
+from dispatch.penalties import record
+from dispatch.shift.errors import DidNotWork
+from rating import reasons
+from rating import service as ledger
+from rating.models import Review
+from rating.policy import COMPLAINT_POINTS
+
+MAX_COMMENT = 2_000
+
+
+def review_worker(
+    session: Session,
+    order_id: int,
+    *,
+    actor: Actor,
+    worker_id: int,
+    stars: int,
+    complaint: bool,
+    comment: str | None,
+    now: datetime,
+) -> Review:
+    """One review per worker per order (the database holds to it), of a worker who came."""
+    if not 1 <= stars <= 5:
+        raise InvalidInput("stars", "must be 1 to 5")
+    if comment is not None and len(comment) > MAX_COMMENT:
+        raise InvalidInput("comment", f"longer than {MAX_COMMENT} characters")
+    if complaint and not (comment or "").strip():
+        raise InvalidInput("comment", "a complaint needs a comment saying what happened")
+    order = get_order(session, order_id, actor=actor, lock=True)
+    offer = session.scalars(
+        locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
+    ).one_or_none()
+    if offer is None or offer.attendance not in record.CAME:
+        raise DidNotWork(f"worker {worker_id} did not work on order {order.code}")
+    review = ledger.add_review(
+        session,
+        order_id=order.id,
+        worker_id=worker_id,
+        stars=stars,
+        complaint=complaint,
+        comment=comment,
+        created_by=actor.user_id,
+    )
+    if complaint:
+        event = record.penalise(
+            session,
+            order,
+            worker_id,
+            kind="complaint",
+            points=COMPLAINT_POINTS,
+            fine=Decimal("0"),
+            reason=reasons.of("complaint", by=actor.name, comment=review.comment),
+        )
+        review.penalty_id = event.id
+    session.flush()
+    audit.log(
+        session,
+        actor,
+        "review.add",
+        "review",
+        [review.id],
+        order.branch_id,
+        order_id=order.id,
+        worker_id=worker_id,
+        stars=stars,
+        complaint=complaint,
+    )
+    record.refresh_worker(session, worker_id, now)
+    return review

@@ -1,0 +1,48 @@
+"""The on-site jobs: the no-show sweep, and punishing marks applied when their undo window is
+over (one delayed job per mark, and a sweep for those a lost job left pending)."""
+
+import logging
+
+import dramatiq
+
+from core.broker import setup_broker
+from core.clock import now
+from core.db import session_scope
+from core.jobs import each_apart
+from dispatch.shift import onsite
+
+setup_broker()
+
+log = logging.getLogger("brigada.jobs")
+
+
+@dramatiq.actor(actor_name="dispatch.no_show_sweep", max_retries=0, max_age=120_000)
+def no_show_sweep() -> None:
+    """Booked workers still unmarked late_as_no_show_min after the start become no-shows;
+    each order in its own transaction, so one failure does not hold up the rest."""
+    each_apart(
+        onsite.orders_due_for_sweep,
+        onsite.sweep_no_shows,
+        failed="no-show sweep of order %s failed",
+        log=log,
+    )
+
+
+@dramatiq.actor(actor_name="dispatch.settle_mark", max_retries=5)
+def settle_mark(offer_id: int) -> None:
+    """A pending punishing mark whose undo window is over counts now (a no-op if it was
+    undone, replaced or already applied: the row locks decide)."""
+    with session_scope() as session:
+        onsite.settle_pending(session, offer_id, now())
+
+
+@dramatiq.actor(actor_name="dispatch.marks_due", max_retries=0, max_age=120_000)
+def marks_due() -> None:
+    """Pending marks past their window that no delayed job applied (lost, or the jobs process
+    down when it came due): each in its own transaction, so one failure holds up no other."""
+    each_apart(
+        onsite.pending_due,
+        onsite.settle_pending,
+        failed="settling the pending mark of offer %s failed",
+        log=log,
+    )

@@ -1,0 +1,309 @@
+"""Timesheets: what a shift costs the client and pays each worker, and a branch's payouts.
+
+Per booked worker, hours worked run from the arrival (or the start, if earlier) to leaving
+(or the end of work chosen at the close: the scheduled end, or the moment of an early close
+ended "now"), in whole minutes, shown to the hundredth of an hour.
+- client amount = hours x client rate (released extras are not billed: overbooking is the
+  firm's cost);
+- base pay = hours x worker rate;
+- allowances = the worker's show-up pay entries on the order (released, or a late cancel);
+- fines = the worker's standing fines on the order;
+- pay = base + allowances - fines; when the fines exceed the rest the pay is negative, a debt
+  carried into the payouts, and the line says so (note = "fine_exceeds_pay");
+- margin = client amount - pay.
+Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
+so the sheet adds up to the cent.
+
+The client amount and the margin are the office's (dispatch/access/prices.py): a sheet read by a
+foreman leaves them out of its lines, totals and columns.
+
+Names and phones are shown as dispatch/access/privacy.py allows (a worker of another branch: the
+name, the phone masked), and every sheet and report read is audited with the ids shown.
+"""
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.csvsafe import Table, Word
+from core.errors import InvalidInput
+from core.money import money
+from core.tenancy import Actor
+from dispatch.access.prices import shown_money
+from dispatch.access.privacy import show_workers
+from dispatch.models import ATTENDANCE, Branch, Offer, Order
+from dispatch.orders.service import get_order
+from dispatch.registry.errors import BranchNotFound
+from rating.models import PenaltyEvent
+from workers.models import Worker
+
+ZERO = Decimal("0.00")
+MAX_PAYOUT_DAYS = 366
+MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
+
+
+@dataclass(frozen=True)
+class Line:
+    worker_id: int
+    full_name: str | None  # None: a worker the reader may not see (dispatch/access/privacy.py)
+    attendance: str | None
+    arrived_at: datetime | None
+    left_at: datetime | None
+    hours: Decimal
+    client_amount: Decimal | None  # None: the reader may not see it (dispatch/access/prices.py)
+    base_pay: Decimal
+    allowances: Decimal
+    fines: Decimal
+    worker_pay: Decimal
+    margin: Decimal | None  # None: the reader may not see it
+    note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
+
+
+FINE_EXCEEDS_PAY = "fine_exceeds_pay"
+
+
+@dataclass(frozen=True)
+class Timesheet:
+    order_id: int
+    code: str
+    currency: str
+    starts_at: datetime
+    ends_at: datetime
+    closed: bool
+    lines: list[Line]
+    totals: dict[str, Decimal]
+    money: tuple[str, ...] = MONEY_COLUMNS  # the amounts this reader may see, in order
+    timezone: str = "UTC"  # the branch's: exports show times in it
+
+
+def minutes_worked(order: Order, offer: Offer) -> int:
+    if offer.attendance not in ("arrived", "left_early") or offer.arrived_at is None:
+        return 0
+    start = max(offer.arrived_at, order.starts_at)
+    # Until leaving, or the end of work chosen at the close (older closes: their moment).
+    ended = order.work_ended_at or order.closed_at or order.ends_at
+    end = min(offer.left_at or order.ends_at, order.ends_at, ended)
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) -> Line:
+    # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
+    hours = money(Decimal(minutes_worked(order, offer)) / 60)
+    client_amount = money(order.client_rate * hours)
+    base_pay = money(order.worker_rate * hours)
+    allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
+    fines = sum((e.fine for e in entries), ZERO)
+    pay = base_pay + allowances - fines
+    return Line(
+        worker_id=offer.worker_id,
+        full_name=name,
+        attendance=offer.attendance,
+        arrived_at=offer.arrived_at,
+        left_at=offer.left_at,
+        hours=hours,
+        client_amount=client_amount,
+        base_pay=base_pay,
+        allowances=money(allowances),
+        fines=money(fines),
+        worker_pay=money(pay),
+        margin=money(client_amount - pay),
+        note=FINE_EXCEEDS_PAY if pay < 0 else None,
+    )
+
+
+def _standing_entries(session: Session, order_ids: list[int]) -> dict[tuple[int, int], list]:
+    rows = session.scalars(
+        select(PenaltyEvent).where(
+            PenaltyEvent.order_id.in_(order_ids),
+            PenaltyEvent.kind != "reversal",
+            PenaltyEvent.reversed_at.is_(None),
+        )
+    )
+    entries: dict[tuple[int, int], list[PenaltyEvent]] = {}
+    for entry in rows:
+        entries.setdefault((entry.order_id, entry.worker_id), []).append(entry)
+    return entries
+
+
+def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
+    """Lines of the booked workers (and of the cancelled order's compensated ones)."""
+    if not orders:
+        return {}
+    by_id = {o.id: o for o in orders}
+    entries = _standing_entries(session, list(by_id))
+    rows = session.execute(
+        select(Offer, Worker.full_name)
+        .join(Worker, Worker.id == Offer.worker_id)
+        .where(Offer.order_id.in_(by_id))
+        .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
+    )
+    lines: dict[int, list[Line]] = {o.id: [] for o in orders}
+    for offer, name in rows:
+        mine = entries.get((offer.order_id, offer.worker_id), [])
+        if offer.status != "booked" and not any(e.payout for e in mine):
+            continue  # a late cancellation's entry puts nobody on the sheet; compensation does
+        order = by_id[offer.order_id]
+        lines[order.id].append(line_of(order, offer, name, mine))
+    return lines
+
+
+def _totals(lines: list[Line]) -> dict[str, Decimal]:
+    totals = {name: sum((getattr(line, name) for line in lines), ZERO) for name in MONEY_COLUMNS}
+    totals["hours"] = sum((line.hours for line in lines), ZERO)
+    return totals
+
+
+def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
+    order = get_order(session, order_id, actor=actor)
+    branch = session.get(Branch, order.branch_id)
+    lines = _lines(session, [order])[order.id]
+    shown = show_workers(
+        session,
+        actor=actor,
+        worker_ids=[line.worker_id for line in lines],
+        via="timesheet",
+        branch_id=order.branch_id,
+        order_id=order.id,
+    )
+    lines = [replace(line, full_name=shown[line.worker_id].name) for line in lines]
+    return _sheet(order, branch, lines, shown_money(actor, MONEY_COLUMNS))
+
+
+def _sheet(
+    order: Order, branch: Branch, lines: list[Line], money_shown: tuple[str, ...]
+) -> Timesheet:
+    totals = _totals(lines)
+    hidden = {name: None for name in MONEY_COLUMNS if name not in money_shown}
+    lines = [replace(line, **hidden) for line in lines]
+    return Timesheet(
+        order_id=order.id,
+        code=order.code,
+        currency=branch.currency,
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        closed=order.closed_at is not None,
+        lines=lines,
+        totals={name: totals[name] for name in ("hours", *money_shown)},
+        money=money_shown,
+        timezone=branch.timezone,
+    )
+
+
+def audit_read(session: Session, actor: Actor, sheet: Timesheet, branch_id: int) -> None:
+    """Record a read of the sheet's workers (a preview computed in a rolled-back savepoint)."""
+    show_workers(
+        session,
+        actor=actor,
+        worker_ids=[line.worker_id for line in sheet.lines],
+        via="timesheet",
+        branch_id=branch_id,
+        order_id=sheet.order_id,
+    )
+
+
+def timesheet_table(sheet: Timesheet) -> Table:
+    """The sheet as an export (api/exports.py writes it in the reader's language): a line
+    per worker, then the totals. Only the amounts the reader may see (sheet.money) are
+    columns."""
+    names = [f.name for f in fields(Line) if f.name not in MONEY_COLUMNS or f.name in sheet.money]
+    rows = [[sheet.code, *(_value(getattr(line, n)) for n in names)] for line in sheet.lines]
+    rows.append(
+        [
+            sheet.code,
+            Word("total"),
+            *(None for _ in names[1:5]),
+            *(sheet.totals[n] for n in names[5:-1]),
+            None,  # note: a line's
+        ]
+    )
+    return Table(["order", *names], rows, sheet.timezone)
+
+
+def _value(value: object) -> object:
+    return Word(value) if isinstance(value, str) and value in CODED_VALUES else value
+
+
+# Codes shown in the reader's words in an export: attendance marks and a line's note.
+CODED_VALUES = (*ATTENDANCE, FINE_EXCEEDS_PAY)
+
+
+@dataclass(frozen=True)
+class Payout:
+    worker_id: int
+    full_name: str | None  # as dispatch/access/privacy.py shows it: masked phone to other branches
+    phone: str | None
+    shifts: int
+    hours: Decimal
+    base_pay: Decimal
+    allowances: Decimal
+    fines: Decimal
+    worker_pay: Decimal
+
+
+def payouts(
+    session: Session, branch_id: int, *, actor: Actor, date_from: date, date_to: date
+) -> tuple[str, list[Payout]]:
+    """Per worker, over the branch's closed or cancelled orders starting on those local dates
+    (both included): what to pay. Returns the currency and the rows, by name."""
+    if not actor.sees_branch(branch_id) or (branch := session.get(Branch, branch_id)) is None:
+        raise BranchNotFound(branch_id)
+    if date_to < date_from:
+        raise InvalidInput("to", "is before from", location="query")
+    if date_to >= date.max:  # the report runs to the next midnight, which does not exist
+        raise InvalidInput("to", f"must be before {date.max}", location="query")
+    if (date_to - date_from).days > MAX_PAYOUT_DAYS:
+        raise InvalidInput(
+            "to", f"a report covers at most {MAX_PAYOUT_DAYS} days", location="query"
+        )
+    zone = ZoneInfo(branch.timezone)
+    start = datetime.combine(date_from, time(0), zone)
+    end = datetime.combine(date_to + timedelta(days=1), time(0), zone)
+    orders = list(
+        session.scalars(
+            select(Order).where(
+                Order.branch_id == branch_id,
+                Order.starts_at >= start,
+                Order.starts_at < end,
+                (Order.closed_at.is_not(None)) | (Order.status == "cancelled"),
+            )
+        )
+    )
+    per_worker: dict[int, list[Line]] = {}
+    for order_lines in _lines(session, orders).values():
+        for line in order_lines:
+            per_worker.setdefault(line.worker_id, []).append(line)
+    shown = show_workers(
+        session,
+        actor=actor,
+        worker_ids=list(per_worker),
+        via="payouts",
+        branch_id=branch_id,
+        date_from=date_from.isoformat(),
+        date_to=date_to.isoformat(),
+    )
+    rows = [
+        Payout(
+            worker_id=worker_id,
+            full_name=shown[worker_id].name,
+            phone=shown[worker_id].phone,
+            shifts=sum(1 for line in lines if line.hours > 0),
+            hours=sum((line.hours for line in lines), ZERO),
+            base_pay=sum((line.base_pay for line in lines), ZERO),
+            allowances=sum((line.allowances for line in lines), ZERO),
+            fines=sum((line.fines for line in lines), ZERO),
+            worker_pay=sum((line.worker_pay for line in lines), ZERO),
+        )
+        for worker_id, lines in per_worker.items()
+    ]
+    rows.sort(key=lambda p: (p.full_name or "", p.worker_id))
+    return branch.currency, rows
+
+
+def payouts_table(currency: str, rows: list[Payout]) -> Table:
+    """Payouts as an export: a row per worker. No times in it, so no zone is needed."""
+    columns = [*(f.name for f in fields(Payout)), "currency"]
+    return Table(columns, [[*asdict(row).values(), currency] for row in rows], "UTC")

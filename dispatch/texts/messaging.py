@@ -1,0 +1,187 @@
+"""What an order tells its workers: texts filled from the order, queued in the outbox."""
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.logmask import masked_phone
+from core.settings import get_settings
+from core.tenancy import Actor
+from dispatch.access.privacy import ShownWorker, Sight, show_workers
+from dispatch.models import Branch, Offer, Order, Site
+from dispatch.registry import wording
+from dispatch.texts import links
+from sms import outbox, templates
+from sms.models import Message
+from sms.segments import measure
+from workers.models import Worker
+
+ADDRESS_CHARS = 40  # keeps an offer within two segments
+
+
+def _values(session: Session, order: Order, language: str) -> dict[str, str]:
+    branch = session.get(Branch, order.branch_id)
+    site = session.get(Site, order.site_id)
+    zone = ZoneInfo(branch.timezone)
+    start, end = order.starts_at.astimezone(zone), order.ends_at.astimezone(zone)
+    address = (
+        site.address
+        if len(site.address) <= ADDRESS_CHARS
+        else (site.address[: ADDRESS_CHARS - 1] + "…")
+    )
+    pay = order.worker_rate.normalize()
+    return {
+        "code": order.code,
+        "skill": templates.skill_name(order.skill, language),
+        "date": start.strftime("%d.%m"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "address": address,
+        "pay": f"{pay:f}",
+    }
+
+
+def _render(session: Session, branch_id: int, kind: str, language: str, values: dict) -> str:
+    """In the branch's wording if it has one, transliterated if the branch saves that way."""
+    branch = session.get(Branch, branch_id)
+    override = wording.override_for(session, branch_id, kind, language)
+    return templates.render(kind, language, override, branch.sms_transliterate, **values)
+
+
+def notify(
+    session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
+) -> None:
+    """Queue one text of this kind to the offer's worker, in their language."""
+    worker = session.get(Worker, offer.worker_id)
+    values = _values(session, order, worker.language)
+    if deadline is not None:
+        zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
+        values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
+    if kind == "booked":
+        body = _booking_text(session, order, offer, worker.language, values)
+    else:
+        body = _render(session, order.branch_id, kind, worker.language, values)
+    outbox.queue(
+        session,
+        kind=kind,
+        worker_id=worker.id,
+        phone=worker.phone,
+        body=body,
+        order_id=order.id,
+        offer_id=offer.id,
+    )
+
+
+def _booking_text(
+    session: Session, order: Order, offer: Offer, language: str, values: dict[str, str]
+) -> str:
+    """The check-in link, signed for this offer, and the site's whole address when the text
+    keeps within MAX_BOOKED_SEGMENTS; else the link alone (its page shows the address)."""
+    settings = get_settings()
+    values["link"] = links.checkin_link(offer, settings.public_url, settings.secret_key)
+    values["address"] = session.get(Site, order.site_id).address
+    body = _render(session, order.branch_id, "booked", language, values)
+    if measure(body).segments <= templates.MAX_BOOKED_SEGMENTS:
+        return body
+    return _render(session, order.branch_id, "booked_link_only", language, values)
+
+
+def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
+    """Withdraw the order's texts still waiting to be sent; the offers whose offer text it was."""
+    withdrawn = outbox.withdraw_order(session, order_id)
+    return {m.offer_id for m in withdrawn if m.kind == "offer" and m.offer_id is not None}
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    """A message as staff see it in the log."""
+
+    id: int
+    worker_id: int | None
+    order_id: int | None
+    direction: str
+    kind: str
+    phone: str | None  # as dispatch/access/privacy.py allows: masked, or None, for other branches
+    body: str
+    status: str
+    segments: int
+    encoding: str
+    error_code: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    name: str | None = None  # the worker's, as dispatch/access/privacy.py allows
+    order_code: str | None = None  # the code staff know the order by
+
+
+_OWN = ("name", "order_code")  # not the message's own columns
+
+
+def _line(message: Message, shown: ShownWorker | None, order_code: str | None) -> MessageLine:
+    values = {f.name: getattr(message, f.name) for f in fields(MessageLine) if f.name not in _OWN}
+    # A text tied to no worker (a reply from an unknown number) is the admins' alone.
+    sight = shown.sight if shown is not None else Sight.FULL
+    if sight is Sight.PAYING:
+        values["phone"] = masked_phone(message.phone)
+    elif sight is Sight.NONE:
+        values["phone"] = None
+    name = shown.name if shown is not None else None
+    return MessageLine(**values, name=name, order_code=order_code)
+
+
+def list_messages(
+    session: Session,
+    *,
+    actor: Actor,
+    order_id: int | None = None,
+    order_code: str | None = None,
+    worker_id: int | None = None,
+    direction: str | None = None,
+    limit: int = 200,
+) -> list[MessageLine]:
+    """Newest first; branch staff see messages of their branch's workers and orders. A phone
+    is a worker's personal detail: on texts about this branch's orders, another branch's
+    worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all); the read
+    is audited with the workers it named."""
+    query = select(Message).order_by(Message.id.desc()).limit(limit)
+    if actor.branch_id is not None:
+        mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
+        their_orders = select(Order.id).where(Order.branch_id == actor.branch_id)
+        query = query.where(or_(Message.worker_id.in_(mine), Message.order_id.in_(their_orders)))
+    if order_id is not None:
+        query = query.where(Message.order_id == order_id)
+    if order_code is not None:  # codes repeat once orders close: every order of that code
+        query = query.where(Message.order_id.in_(select(Order.id).where(Order.code == order_code)))
+    if worker_id is not None:
+        query = query.where(Message.worker_id == worker_id)
+    if direction is not None:
+        query = query.where(Message.direction == direction)
+    messages = list(session.scalars(query))
+    shown = show_workers(
+        session,
+        actor=actor,
+        worker_ids=[m.worker_id for m in messages if m.worker_id is not None],
+        via="messages",
+        order_id=order_id,
+        worker_id=worker_id,
+    )
+    order_ids = {m.order_id for m in messages if m.order_id is not None}
+    codes = dict(session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids))).all())
+    return [_line(m, shown.get(m.worker_id), codes.get(m.order_id)) for m in messages]
+
+
+def text_for(session: Session, worker: Worker, kind: str, **values: object) -> str:
+    """A text about the worker, in their language and their branch's wording."""
+    return _render(session, worker.branch_id, kind, worker.language, values)
+
+
+def tell(
+    session: Session, worker: Worker, kind: str, order_id: int | None = None, **values: object
+) -> None:
+    """Queue a text that is about the worker rather than one offer (help, opt-out, questions)."""
+    body = text_for(session, worker, kind, **values)
+    outbox.queue(
+        session, kind=kind, worker_id=worker.id, phone=worker.phone, body=body, order_id=order_id
+    )
