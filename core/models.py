@@ -1,8 +1,9 @@
 """The declarative base shared by every package's models."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import CheckConstraint, DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names so Alembic migrations can refer to them.
@@ -26,3 +27,20 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """Values as an SQL list of string literals, for `IN`: ('open', 'filling')."""
+    quoted = ("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f"({', '.join(quoted)})"
+
+
+def in_check(column: str, values: Iterable[str]) -> CheckConstraint:
+    """CHECK (column IN (...)) named after the column: the allowed values come from the enum
+    or the named set, never a second hand-written list (a NULL passes, as with any CHECK)."""
+    return CheckConstraint(f"{column} IN {sql_list(values)}", name=column)
+
+
+def sql_equals(column: str, value: str) -> str:
+    """column = 'value', for a partial index or a CHECK written in SQL."""
+    return f"{column} = {sql_list([value])[1:-1]}"

@@ -1,7 +1,11 @@
-"""Order and offer statuses, and the named sets of them the rules ask about: each set once.
+"""Order, offer and attendance statuses, and the named sets of them the rules ask about: each
+set once, here, beside its enum.
 
-The sets are tuples of plain strings, so they read the same in SQL (`status IN ...`) and in
-Python (`order.status in FILLABLE`)."""
+The members are `StrEnum`s: each is its plain string ("booked"), so it reads the same in SQL
+(`Offer.status == OfferStatus.BOOKED`, `Order.status.in_(FILLABLE)`), in Python
+(`order.status in FILLABLE`) and in the database, whose CHECKs are built from these enums
+(`core.models.in_check`). Where a hand-written SQL string needs a list, `core.models.sql_list`
+writes it."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -32,22 +36,57 @@ class OfferStatus(StrEnum):
     RELEASED = "released"
 
 
-def _values(*statuses: StrEnum) -> tuple[str, ...]:
-    return tuple(status.value for status in statuses)
+class Attendance(StrEnum):
+    """A booked worker on site, as the foreman marked it (or the no-show sweep)."""
+
+    ARRIVED = "arrived"
+    LEFT_EARLY = "left_early"
+    NO_SHOW = "no_show"
+    RELEASED = "released"  # came, but not needed: sent home with show-up pay
 
 
-ORDER_STATUSES = _values(*OrderStatus)
-OFFER_STATUSES = _values(*OfferStatus)
+ORDER_STATUSES = tuple(OrderStatus)
+OFFER_STATUSES = tuple(OfferStatus)
+ATTENDANCE = tuple(Attendance)
 
+# --- orders
 # Before the shift: offers go out, answers book, waves run, confirmations are asked.
-FILLABLE = _values(OrderStatus.OPEN, OrderStatus.FILLING, OrderStatus.FILLED, OrderStatus.SHORT)
+FILLABLE = (OrderStatus.OPEN, OrderStatus.FILLING, OrderStatus.FILLED, OrderStatus.SHORT)
 # Not yet closed: the shift is ahead or under way (marks, the sweep, the close; unique codes).
-NOT_CLOSED = (*FILLABLE, OrderStatus.IN_PROGRESS.value)
+NOT_CLOSED = (*FILLABLE, OrderStatus.IN_PROGRESS)
 # Done with: completed or cancelled.
-CLOSED = _values(OrderStatus.COMPLETED, OrderStatus.CANCELLED)
+CLOSED = (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
 
-# Offers still waiting for an answer.
-OUTSTANDING = _values(OfferStatus.QUEUED, OfferStatus.SENT)
+# --- offers
+# Still waiting for an answer.
+OUTSTANDING = (OfferStatus.QUEUED, OfferStatus.SENT)
+# Said yes: booked, or on standby for a place that frees up (an order's roster).
+SAID_YES = (OfferStatus.BOOKED, OfferStatus.STANDBY)
+# Taken back (by the worker, the office or the deadline): a later YES does not revive them.
+ENDED = (OfferStatus.CANCELLED, OfferStatus.RELEASED)
+# Still in play: waiting for an answer, booked or on standby (told when the order is off).
+IN_PLAY = (*OUTSTANDING, *SAID_YES)
+# A worker's YES or NO can still be about these (the expired and the declined may still book).
+ANSWERABLE = (
+    OfferStatus.QUEUED,
+    OfferStatus.SENT,
+    OfferStatus.STANDBY,
+    OfferStatus.EXPIRED,
+    OfferStatus.DECLINED,
+)
+# Offers a reply can be about: still waiting on the worker's word, or the worker's booking.
+LIVE = (*ANSWERABLE, OfferStatus.BOOKED)
+# Counted apart in an order's state (besides every offer made).
+COUNTED = (OfferStatus.BOOKED, OfferStatus.STANDBY, OfferStatus.DECLINED, OfferStatus.CANCELLED)
+
+# --- attendance
+# Marks that punish (a penalty text, a fine, a suspension): a person's such mark waits out
+# the branch's undo_window_s as pending before it counts (dispatch/shift/onsite.py).
+PUNISHING = (Attendance.NO_SHOW, Attendance.LEFT_EARLY)
+# Came at all (left early and released extras included): the worker may be reviewed.
+CAME = (Attendance.ARRIVED, Attendance.LEFT_EARLY, Attendance.RELEASED)
+# Came and worked (left early included): an arrival to judge, hours to pay.
+WORKED = (Attendance.ARRIVED, Attendance.LEFT_EARLY)
 
 
 def filling_open(order: "Order", now: datetime) -> bool:

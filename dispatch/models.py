@@ -22,8 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base, Timestamped
-from dispatch.enums import NOT_CLOSED, OFFER_STATUSES, ORDER_STATUSES
+from core.models import Base, Timestamped, in_check, sql_equals, sql_list
+from dispatch.enums import (
+    NOT_CLOSED,
+    PUNISHING,
+    Attendance,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.registry.knobs import KNOBS
 
 ROLES = ("admin", "manager", "dispatcher", "foreman")
@@ -89,7 +95,7 @@ class User(Timestamped, Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN {ROLES}", name="role"),
+        in_check("role", ROLES),
         CheckConstraint("(role = 'admin') = (branch_id IS NULL)", name="branch_by_role"),
     )
 
@@ -158,7 +164,7 @@ class Order(Timestamped, Base):
 
     __tablename__ = "orders"
     __table_args__ = (
-        CheckConstraint(f"status IN {ORDER_STATUSES}", name="status"),
+        in_check("status", OrderStatus),
         CheckConstraint("headcount BETWEEN 1 AND 500", name="headcount"),
         CheckConstraint("ends_at > starts_at", name="shift"),
         CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),
@@ -168,7 +174,7 @@ class Order(Timestamped, Base):
             "uq_orders_active_code",
             "code",
             unique=True,
-            postgresql_where=text(f"status IN {NOT_CLOSED}"),
+            postgresql_where=text(f"status IN {sql_list(NOT_CLOSED)}"),
         ),
         Index(
             "ix_orders_next_wave_at",
@@ -194,7 +200,9 @@ class Order(Timestamped, Base):
     overbooking_mode: Mapped[str] = mapped_column(String(10), nullable=False)
     fill_goal: Mapped[Decimal] = mapped_column(Numeric(4, 3), nullable=False)
     booking_target: Mapped[int] = mapped_column(Integer, nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, server_default="open")
+    status: Mapped[str] = mapped_column(
+        String(12), nullable=False, server_default=OrderStatus.OPEN.value
+    )
     wave: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     radius_m: Mapped[int] = mapped_column(Integer, nullable=False)
     # When the current wave times out; the reconciler re-enqueues any order past it.
@@ -212,10 +220,7 @@ class Order(Timestamped, Base):
     work_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-ATTENDANCE = ("arrived", "left_early", "no_show", "released")
-# Marks that punish (a penalty text, a fine, a suspension): a person's such mark waits out
-# the branch's undo_window_s as pending before it counts (dispatch/shift/onsite.py).
-PUNISHING = ("no_show", "left_early")
+_BOOKED = sql_equals("status", OfferStatus.BOOKED)  # SQL: the offer is a booking
 
 
 class Offer(Timestamped, Base):
@@ -224,14 +229,14 @@ class Offer(Timestamped, Base):
     __tablename__ = "offers"
     __table_args__ = (
         UniqueConstraint("order_id", "worker_id", name="uq_offers_order_worker"),
-        CheckConstraint(f"status IN {OFFER_STATUSES}", name="status"),
+        in_check("status", OfferStatus),
         Index("ix_offers_order_status", "order_id", "status"),
         # The matcher's "booked on an overlapping shift" test looks up a worker's bookings.
-        Index("ix_offers_worker_booked", "worker_id", postgresql_where=text("status = 'booked'")),
-        Index("ix_offers_booked_order", "order_id", postgresql_where=text("status = 'booked'")),
-        CheckConstraint(f"attendance IN {ATTENDANCE}", name="attendance"),
-        CheckConstraint("attendance IS NULL OR status = 'booked'", name="attendance_booked"),
-        CheckConstraint(f"pending_mark IN {PUNISHING}", name="pending_mark"),
+        Index("ix_offers_worker_booked", "worker_id", postgresql_where=text(_BOOKED)),
+        Index("ix_offers_booked_order", "order_id", postgresql_where=text(_BOOKED)),
+        in_check("attendance", Attendance),
+        CheckConstraint(f"attendance IS NULL OR {_BOOKED}", name="attendance_booked"),
+        in_check("pending_mark", PUNISHING),
         CheckConstraint(
             "(pending_mark IS NULL) = (pending_until IS NULL)"
             " AND (pending_mark IS NULL) = (pending_at IS NULL)",
@@ -248,7 +253,9 @@ class Offer(Timestamped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False, index=True)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, server_default="queued")
+    status: Mapped[str] = mapped_column(
+        String(12), nullable=False, server_default=OfferStatus.QUEUED.value
+    )
     wave: Mapped[int] = mapped_column(Integer, nullable=False)
     rank: Mapped[int] = mapped_column(Integer, nullable=False)
     distance_m: Mapped[float] = mapped_column(Float, nullable=False)

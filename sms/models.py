@@ -15,37 +15,35 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base, Timestamped
+from core.models import Base, Timestamped, in_check, sql_equals
+from sms.enums import MessageStatus
 
 DIRECTIONS = ("out", "in")
-STATUSES = (
-    "queued",
-    "sending",
-    "sent",
-    "delivered",
-    "undelivered",
-    "failed",
-    "cancelled",
-    "received",
-    "processed",
-    "ignored",  # in: past the number's inbound rate, kept for the record, never acted on
-    "withheld",  # out: an automatic reply past the hourly throttle, never sent (the note)
-)
-# Delivery only moves forward: a late "sent" callback never overwrites "delivered".
-STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3}
 
 
 class Message(Timestamped, Base):
     __tablename__ = "messages"
     __table_args__ = (
-        CheckConstraint(f"direction IN {DIRECTIONS}", name="direction"),
-        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        in_check("direction", DIRECTIONS),
+        in_check("status", MessageStatus),
         CheckConstraint("encoding IN ('GSM-7', 'UCS-2')", name="encoding"),
         # The sender's work list: queued outgoing messages, oldest first.
-        Index("ix_messages_queued", "id", postgresql_where=text("status = 'queued'")),
-        Index("ix_messages_received", "id", postgresql_where=text("status = 'received'")),
+        Index(
+            "ix_messages_queued",
+            "id",
+            postgresql_where=text(sql_equals("status", MessageStatus.QUEUED)),
+        ),
+        Index(
+            "ix_messages_received",
+            "id",
+            postgresql_where=text(sql_equals("status", MessageStatus.RECEIVED)),
+        ),
         # Claims a dead process left behind, for the reconciler to settle.
-        Index("ix_messages_sending", "claimed_at", postgresql_where=text("status = 'sending'")),
+        Index(
+            "ix_messages_sending",
+            "claimed_at",
+            postgresql_where=text(sql_equals("status", MessageStatus.SENDING)),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

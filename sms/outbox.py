@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.jobs import enqueue_after_commit
+from sms.enums import MessageStatus
 from sms.models import Message
 from sms.segments import measure
 
@@ -29,7 +30,7 @@ def queue(
         offer_id=offer_id,
         encoding=encoded.encoding,
         segments=encoded.segments,
-        status="queued",
+        status=MessageStatus.QUEUED,
     )
     session.add(message)
     session.flush()  # the id, for the send job
@@ -46,11 +47,11 @@ def withdraw_order(session: Session, order_id: int) -> list[Message]:
             .where(
                 Message.order_id == order_id,
                 Message.direction == "out",
-                Message.status == "queued",
+                Message.status == MessageStatus.QUEUED,
             )
             .with_for_update(skip_locked=True)
         )
     )
     for message in waiting:
-        message.status = "cancelled"
+        message.status = MessageStatus.CANCELLED
     return waiting

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from sms.enums import MessageStatus
 from sms.gateways import Gateway, GatewayError, Sent
 from sms.models import Message
 
@@ -73,7 +74,7 @@ class Seen:
 
     @property
     def sendable(self) -> bool:
-        return self.status == "queued" and self.provider_sid is None
+        return self.status == MessageStatus.QUEUED and self.provider_sid is None
 
 
 def look(session: Session, message_id: int) -> Seen | None:
@@ -116,13 +117,16 @@ def settle(session: Session, seen: Seen, candidates: list[str], at: datetime) ->
     """A dead sender's claim, with what the provider said: its id recorded (an Outcome), or
     the row back in the queue (None: send it). A claim that moved on meanwhile is skipped."""
     message = _lock(session, seen.message_id)
-    if message is None or (message.status, message.claimed_at) != ("sending", seen.claimed_at):
+    if message is None or (message.status, message.claimed_at) != (
+        MessageStatus.SENDING,
+        seen.claimed_at,
+    ):
         return seen.outcome("skipped")  # another sender settled or re-claimed it first
     found = _unrecorded(session, candidates)
     if found is not None:
         _mark_sent(message, found, at)
         return seen.outcome("sent")
-    message.status, message.claimed_at = "queued", None  # never arrived: send it now
+    message.status, message.claimed_at = MessageStatus.QUEUED, None  # never arrived: send it now
     return None
 
 
@@ -132,9 +136,9 @@ def claim(session: Session, message_id: int, at: datetime) -> Claim | Outcome:
     message = _lock(session, message_id, skip_locked=True)
     if message is None:
         return Outcome(message_id, None, "skipped")
-    if message.status != "queued" or message.provider_sid is not None:
+    if message.status != MessageStatus.QUEUED or message.provider_sid is not None:
         return Outcome(message_id, message.worker_id, "skipped")
-    message.status, message.claimed_at = "sending", at
+    message.status, message.claimed_at = MessageStatus.SENDING, at
     return Claim(message.id, message.worker_id, message.phone, message.body)
 
 
@@ -161,7 +165,7 @@ def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -
     # which is settled from the provider's list. Only the claim's commit must be durable.
     session.execute(text("SET LOCAL synchronous_commit = off"))
     message = session.get(Message, claimed.message_id, with_for_update=True)
-    if message is None or message.status != "sending":
+    if message is None or message.status != MessageStatus.SENDING:
         return Outcome(claimed.message_id, claimed.worker_id, "skipped")
     if handover.sent is not None:
         _mark_sent(message, handover.sent.provider_sid, at)
@@ -171,15 +175,15 @@ def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -
     if error.maybe_taken:  # stays claimed: settled against the provider's list once stale
         return Outcome(message.id, message.worker_id, "retry", detail=str(error))
     if error.transient:
-        message.status, message.claimed_at = "queued", None
+        message.status, message.claimed_at = MessageStatus.QUEUED, None
         return Outcome(message.id, message.worker_id, "retry", detail=str(error))
-    message.status, message.error_code = "failed", error.code or error.kind
+    message.status, message.error_code = MessageStatus.FAILED, error.code or error.kind
     return Outcome(message.id, message.worker_id, "failed", error.kind)
 
 
 def _mark_sent(message: Message, provider_sid: str, at: datetime) -> None:
     message.provider_sid = provider_sid
-    message.status = "sent"
+    message.status = MessageStatus.SENT
     message.sent_at = at
 
 

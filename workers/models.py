@@ -18,19 +18,18 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base, Timestamped
+from core.models import Base, Timestamped, in_check, sql_equals
+from workers.enums import STORED_STATUSES, WorkerStatus
 from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY
 
-# Stored states; "suspended" and "opted_out" are shown as status but kept in their own columns.
-STORED_STATUSES = ("active", "blocked")
 LANGUAGES = ("ru", "en")
 
 
 class Worker(Timestamped, Base):
     __tablename__ = "workers"
     __table_args__ = (
-        CheckConstraint(f"status IN {STORED_STATUSES}", name="status"),
-        CheckConstraint(f"language IN {LANGUAGES}", name="language"),
+        in_check("status", STORED_STATUSES),
+        in_check("language", LANGUAGES),
         CheckConstraint("rating >= 0 AND rating <= 5", name="rating_range"),
         CheckConstraint("reliability >= 0 AND reliability <= 1", name="reliability_range"),
         Index("ix_workers_skills", "skills", postgresql_using="gin"),
@@ -51,7 +50,8 @@ class Worker(Timestamped, Base):
                 "no_show_until",
             ],
             postgresql_where=text(
-                "status = 'active' AND vetted AND NOT opted_out AND NOT phone_invalid"
+                sql_equals("status", WorkerStatus.ACTIVE)
+                + " AND vetted AND NOT opted_out AND NOT phone_invalid"
             ),
         ),
         # The job that gives the figures back once a no-show leaves the window (migration 0014).
@@ -69,7 +69,9 @@ class Worker(Timestamped, Base):
         Geography(geometry_type="POINT", srid=4326, spatial_index=True), nullable=False
     )
     skills: Mapped[list[str]] = mapped_column(ARRAY(String(40)), nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="active")
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, server_default=WorkerStatus.ACTIVE.value
+    )
     language: Mapped[str] = mapped_column(String(2), nullable=False, server_default="ru")
     vetted: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
@@ -93,10 +95,10 @@ class Worker(Timestamped, Base):
 
     def shown_status(self, now: datetime) -> str:
         """The one status staff see: blocked, then opted out, then suspended, else active."""
-        if self.status == "blocked":
-            return "blocked"
+        if self.status == WorkerStatus.BLOCKED:
+            return WorkerStatus.BLOCKED
         if self.opted_out:
-            return "opted_out"
+            return WorkerStatus.OPTED_OUT
         if self.suspended_until is not None and self.suspended_until > now:
-            return "suspended"
-        return "active"
+            return WorkerStatus.SUSPENDED
+        return WorkerStatus.ACTIVE

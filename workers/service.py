@@ -13,8 +13,9 @@ from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
 from geo.points import Point
 from geo.queries import distance_m, within_m
+from workers.enums import STORED_STATUSES
 from workers.errors import BranchUnknown, PhoneTaken, WorkerNotFound
-from workers.models import LANGUAGES, STORED_STATUSES, Worker
+from workers.models import LANGUAGES, Worker
 from workers.phones import to_e164
 from workers.skills import normalise_skill, normalise_skills
 

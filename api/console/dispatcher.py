@@ -24,7 +24,7 @@ from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch.enums import CLOSED
+from dispatch.enums import CLOSED, OfferStatus
 from dispatch.fill import eligibility, office, waves, whereabouts
 from dispatch.fill.matcher import Candidate
 from dispatch.orders import board, shortage
@@ -40,14 +40,14 @@ OFFICE = staff(*OFFICE_ROLES)
 CANDIDATES_SHOWN = 20
 # A sign per offer status on the map and in its legend, so colour is never the only clue.
 MAP_MARKS = {
-    "booked": "✓",
-    "standby": "+",
-    "sent": "?",
-    "queued": "?",
-    "declined": "✕",
-    "expired": "–",
-    "cancelled": "⊘",
-    "released": "⊘",
+    OfferStatus.BOOKED: "✓",
+    OfferStatus.STANDBY: "+",
+    OfferStatus.SENT: "?",
+    OfferStatus.QUEUED: "?",
+    OfferStatus.DECLINED: "✕",
+    OfferStatus.EXPIRED: "–",
+    OfferStatus.CANCELLED: "⊘",
+    OfferStatus.RELEASED: "⊘",
 }
 
 i18n.add(DISPATCHER_WORDS)

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
 from dispatch.access.privacy import ShownWorker, Sight, show_workers
+from dispatch.enums import ATTENDANCE, CAME, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import roster, shortage
 from dispatch.shift import marks, onsite
 from workers.models import Worker
 
-MARKS = ("arrived", "left_early", "no_show", "released")
+MARKS = ATTENDANCE
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def tally(marked: list[tuple[str | None, str | None]]) -> dict[str, int]:
     counted = Counter(attendance for attendance, _ in marked)
     return {
         "booked": len(marked),
-        "came": counted["arrived"] + counted["left_early"] + counted["released"],
+        "came": sum(counted[mark] for mark in CAME),
         "unmarked": sum(1 for attendance, pending in marked if attendance is None and not pending),
         "pending": sum(1 for _, pending in marked if pending),
         **{mark: counted[mark] for mark in MARKS},
@@ -106,12 +107,12 @@ def row_of(
         callable=shown.sight is Sight.FULL,
         attendance=offer.attendance,
         arrived=hhmm(offer.arrived_at, zone),
-        left=hhmm(offer.left_at, zone) if offer.attendance == "left_early" else None,
+        left=hhmm(offer.left_at, zone) if offer.attendance == Attendance.LEFT_EARLY else None,
         lateness=lateness,
         minutes=minutes,
         checked_in=hhmm(offer.checked_in_at, zone),
         checkin_m=None if offer.checkin_distance_m is None else round(offer.checkin_distance_m),
-        closed=order.closed_at is not None or order.status == "cancelled",
+        closed=order.closed_at is not None or order.status == OrderStatus.CANCELLED,
         error=error,
         pending=offer.pending_mark,
         pending_until=offer.pending_until.isoformat() if offer.pending_until else None,
@@ -148,7 +149,7 @@ def booked_of(session: Session, order_ids: list[int], worker_id: int | None = No
     query = (
         select(Offer, Worker)
         .join(Worker, Worker.id == Offer.worker_id)
-        .where(Offer.order_id.in_(order_ids), Offer.status == "booked")
+        .where(Offer.order_id.in_(order_ids), Offer.status == OfferStatus.BOOKED)
         .order_by(Worker.full_name, Worker.id)
     )
     if worker_id is not None:

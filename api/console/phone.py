@@ -19,6 +19,7 @@ from api.schemas.common import IdPath
 from core import audit
 from core.settings import Settings
 from core.tenancy import Actor
+from sms.enums import MessageStatus
 from sms.models import Message
 from workers import service as workers
 from workers.models import Worker
@@ -59,7 +60,7 @@ def twilio_form(settings: Settings, *, phone: str, body: str) -> dict[str, str]:
 def _conversation(session: Session, worker: Worker) -> list[Message]:
     """Oldest first: texts to and from the worker, and replies the inbox job has not yet tied
     to the worker (received, known only by the phone number; a partial index finds them)."""
-    pending = and_(Message.status == "received", Message.phone == worker.phone)
+    pending = and_(Message.status == MessageStatus.RECEIVED, Message.phone == worker.phone)
     query = (
         select(Message)
         .where(or_(Message.worker_id == worker.id, pending))

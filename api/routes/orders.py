@@ -10,11 +10,13 @@ from api.schemas.common import IdPath
 from api.schemas.orders import CancelIn, OrderIn, OrderOut
 from core.clock import now
 from core.tenancy import Actor
-from dispatch.enums import ORDER_STATUSES
+from dispatch.enums import OrderStatus
 from dispatch.orders import service as orders
 from dispatch.orders.service import OrderInput
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
+# Plain strings: a wrong one's 422 lists 'open', 'filling', ... (not the enum's reprs).
+ORDER_STATUS = Literal[tuple(status.value for status in OrderStatus)]  # type: ignore[valid-type]
 
 
 @router.post("", status_code=201, response_model=OrderOut)
@@ -27,7 +29,7 @@ def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), sessio
 
 @router.get("", response_model=list[OrderOut])
 def list_orders(
-    status: Literal[ORDER_STATUSES] | None = None,  # type: ignore[valid-type]
+    status: ORDER_STATUS | None = None,  # type: ignore[valid-type]
     limit: int = Query(default=100, ge=1, le=500),
     actor: Actor = Depends(require(*STAFF)),  # a foreman sees only the orders assigned to them
     session: Session = DB,

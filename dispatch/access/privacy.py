@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.logmask import masked_phone
 from core.tenancy import Actor
+from dispatch.enums import OfferStatus
 from dispatch.models import Offer, Order
 from rating.models import PenaltyEvent
 from workers.models import Worker
@@ -65,7 +66,7 @@ def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]
         .where(
             Order.branch_id == branch_id,
             Offer.worker_id.in_(worker_ids),
-            Offer.status == "booked",
+            Offer.status == OfferStatus.BOOKED,
         )
     )
     paid = (

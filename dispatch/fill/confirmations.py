@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import locked
-from dispatch.enums import FILLABLE
+from dispatch.enums import FILLABLE, OfferStatus
 from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order
 from dispatch.texts import messaging
@@ -33,7 +33,7 @@ def _due(
             query.join(Order, Order.id == Offer.order_id)
             .join(Branch, Branch.id == Order.branch_id)
             .where(
-                Offer.status == "booked",
+                Offer.status == OfferStatus.BOOKED,
                 Order.status.in_(FILLABLE),
                 Order.starts_at > now,
                 *conditions,

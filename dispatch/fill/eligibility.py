@@ -17,13 +17,17 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.models import sql_equals
 from core.tenancy import Actor
+from dispatch.enums import OfferStatus
 from dispatch.models import Order
+from workers.enums import WorkerStatus
 from workers.errors import WorkerNotFound
 
 # The worker's booking on another order whose shift overlaps this one.
-_CLASH = """SELECT bo.code FROM offers b JOIN orders bo ON bo.id = b.order_id
-                WHERE b.worker_id = w.id AND b.status = 'booked' AND bo.id <> :order_id
+_BOOKED = sql_equals("b.status", OfferStatus.BOOKED)
+_CLASH = f"""SELECT bo.code FROM offers b JOIN orders bo ON bo.id = b.order_id
+                WHERE b.worker_id = w.id AND {_BOOKED} AND bo.id <> :order_id
                   AND bo.starts_at < :ends_at AND bo.ends_at > :starts_at"""
 
 
@@ -34,7 +38,7 @@ class Rule:
 
 
 RULES = (
-    Rule("inactive", "w.status = 'active'"),
+    Rule("inactive", sql_equals("w.status", WorkerStatus.ACTIVE)),
     Rule("not_vetted", "w.vetted"),
     Rule("opted_out", "NOT w.opted_out"),
     Rule("phone_unreachable", "NOT w.phone_invalid"),

@@ -12,16 +12,15 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.errors import ReasonRequired
 from core.tenancy import Actor
-from dispatch.enums import filling_open
+from dispatch.enums import OfferStatus, filling_open
 from dispatch.fill import waves
 from dispatch.fill.errors import OfferActionNotOpen, OfferTextWaiting
 from dispatch.models import Offer, Order
 from dispatch.orders import service as orders
 from dispatch.orders.errors import OrderClosed
 from dispatch.texts import messaging
+from sms.enums import UNSENT
 from sms.models import Message
-
-NOT_YET_SENT = ("queued", "sending")  # an outgoing text's statuses before the gateway has it
 
 
 def open_actions(order: Order, offer: Offer, now: datetime) -> frozenset[str]:
@@ -29,17 +28,20 @@ def open_actions(order: Order, offer: Offer, now: datetime) -> frozenset[str]:
     if not filling_open(order, now):
         return frozenset()
     status = offer.status
-    if status == "booked" and offer.attendance is None:
+    if status == OfferStatus.BOOKED and offer.attendance is None:
         asked = offer.confirm_asked_at is not None and offer.confirmed_at is None
         # A YES from a booked worker is the answer to "please confirm", and only then.
         return frozenset({"cancel_booking", "phone_no"} | ({"phone_yes"} if asked else set()))
-    if status == "sent" or status == "expired":  # texted, no answer (an expired one still books)
+    if status in (
+        OfferStatus.SENT,
+        OfferStatus.EXPIRED,
+    ):  # texted, no answer (an expired one still books)
         return frozenset({"retext", "phone_yes", "phone_no"})
-    if status == "queued":  # its text is not out yet: nothing to send again
+    if status == OfferStatus.QUEUED:  # its text is not out yet: nothing to send again
         return frozenset({"phone_yes", "phone_no"})
-    if status == "standby":
+    if status == OfferStatus.STANDBY:
         return frozenset({"phone_no"})
-    if status == "declined":  # changed their mind
+    if status == OfferStatus.DECLINED:  # changed their mind
         return frozenset({"phone_yes"})
     return frozenset()
 
@@ -98,7 +100,7 @@ def retext_offer(
         .where(
             Message.offer_id == offer.id,
             Message.kind == "offer",
-            Message.status.in_(NOT_YET_SENT),
+            Message.status.in_(UNSENT),
         )
         .limit(1)
     )

@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session
 from core.db import locked
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
-from dispatch.enums import FILLABLE, OUTSTANDING, filling_open
+from dispatch.enums import (
+    ANSWERABLE,
+    ENDED,
+    FILLABLE,
+    OUTSTANDING,
+    SAID_YES,
+    OfferStatus,
+    OrderStatus,
+    filling_open,
+)
 from dispatch.fill import eligibility, ranking, whereabouts
 from dispatch.fill.errors import BookedElsewhere, NotEligible, OfferClosed, OfferNotFound
 from dispatch.fill.matcher import Candidate, find_candidates
@@ -35,7 +44,9 @@ def _lock_order(session: Session, order_id: int) -> Order | None:
 
 def _booked_reliabilities(session: Session, order: Order) -> list[float]:
     rows = session.scalars(
-        select(Offer.reliability).where(Offer.order_id == order.id, Offer.status == "booked")
+        select(Offer.reliability).where(
+            Offer.order_id == order.id, Offer.status == OfferStatus.BOOKED
+        )
     )
     return [float(r) for r in rows]
 
@@ -95,16 +106,16 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
     if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
+        order.status, order.next_wave_at = OrderStatus.FILLED, None
         return 0
     if not filling_open(order, now):  # the shift has begun: nobody new is asked
-        order.status, order.next_wave_at = "short", None
+        order.status, order.next_wave_at = OrderStatus.SHORT, None
         return 0
     # The last wave's silent offers expire (a late YES is still welcome).
     session.execute(
         update(Offer)
         .where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING))
-        .values(status="expired")
+        .values(status=OfferStatus.EXPIRED)
     )
     size = ranking.wave_size(order.booking_target - len(booked), branch.wave_multiple)
     last = ranking.widest_wave(branch.search_radius_m, branch.max_radius_m, branch.radius_growth)
@@ -124,7 +135,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
         Offer(
             order_id=order.id,
             worker_id=c.worker_id,
-            status="queued",
+            status=OfferStatus.QUEUED,
             wave=wave,
             rank=rank,
             distance_m=c.distance_m,
@@ -141,7 +152,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     waiting = session.scalar(
         select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
     )
-    order.status = "filling" if offers or waiting else "short"
+    order.status = OrderStatus.FILLING if offers or waiting else OrderStatus.SHORT
     _schedule_wave_due(session, order, branch, now)
     return len(offers)
 
@@ -149,7 +160,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
 def start_filling(session: Session, order_id: int, now: datetime) -> int:
     """The first wave of a new order; a second call does nothing."""
     order = _lock_order(session, order_id)
-    if order is None or order.status != "open":
+    if order is None or order.status != OrderStatus.OPEN:
         return 0
     return run_wave(session, order, now)
 
@@ -239,40 +250,40 @@ def answer(
 
 
 def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
-    if offer.status == "booked" and offer.confirm_asked_at and offer.confirmed_at is None:
+    if offer.status == OfferStatus.BOOKED and offer.confirm_asked_at and offer.confirmed_at is None:
         offer.confirmed_at = now  # the answer to "please confirm"
         messaging.notify(session, order, offer, "confirmed")
         return True
-    if offer.status in ("booked", "standby"):
+    if offer.status in SAID_YES:
         return False  # the same YES twice
-    if offer.status in ("cancelled", "released"):
+    if offer.status in ENDED:
         raise OfferClosed(offer.status)
     _check_can_book(session, order, offer.worker_id, now)
     booked = _booked_reliabilities(session, order)
     if is_full(order, booked):
-        offer.status = "standby"
+        offer.status = OfferStatus.STANDBY
         messaging.notify(session, order, offer, "standby")
         return True
     _book(session, order, offer, booked, now)
     if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
+        order.status, order.next_wave_at = OrderStatus.FILLED, None
     return True
 
 
 def _book(session: Session, order: Order, offer: Offer, booked: list[float], now: datetime) -> None:
     """The offer booked and the worker told; booked (the order's booked reliabilities) and
     an adaptive target move with them."""
-    offer.status, offer.booked_at = "booked", now
+    offer.status, offer.booked_at = OfferStatus.BOOKED, now
     messaging.notify(session, order, offer, "booked")
     booked.append(float(offer.reliability))
     _refresh_target(order, booked)
 
 
 def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
-    if offer.status == "booked" and offer.attendance is not None:
+    if offer.status == OfferStatus.BOOKED and offer.attendance is not None:
         raise OfferClosed("already marked on site")  # came early: the foreman decides now
-    if offer.status == "booked":
-        offer.status = "cancelled"
+    if offer.status == OfferStatus.BOOKED:
+        offer.status = OfferStatus.CANCELLED
         late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
         offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
@@ -292,8 +303,8 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
             )
             record.refresh_worker(session, offer.worker_id, now)
         return True
-    if offer.status in ("queued", "sent", "standby", "expired"):
-        offer.status = "declined"
+    if offer.status in ANSWERABLE and offer.status != OfferStatus.DECLINED:
+        offer.status = OfferStatus.DECLINED
         return True
     return False
 
@@ -304,9 +315,9 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
     if order is None or order.status not in FILLABLE:
         return False
     offer = lock_offer(session, order, worker_id)
-    if offer.status != "booked" or offer.confirmed_at is not None or offer.attendance:
+    if offer.status != OfferStatus.BOOKED or offer.confirmed_at is not None or offer.attendance:
         return False  # confirmed, on site already, or changed meanwhile
-    offer.status = "released"
+    offer.status = OfferStatus.RELEASED
     messaging.notify(session, order, offer, "booking_released")
     session.flush()
     _replace_dropout(session, order, now)
@@ -316,7 +327,7 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
 def cancel_booking(session: Session, order: Order, offer: Offer, now: datetime) -> None:
     """The office takes a booking back (not the worker's doing: no penalty); the worker hears
     not to come and the place is filled again. The order and the offer must be locked."""
-    offer.status = "cancelled"
+    offer.status = OfferStatus.CANCELLED
     messaging.notify(session, order, offer, "booking_withdrawn")
     session.flush()
     _replace_dropout(session, order, now)
@@ -330,7 +341,7 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
     waiting = session.scalars(
         locked(
             select(Offer)
-            .where(Offer.order_id == order.id, Offer.status == "standby")
+            .where(Offer.order_id == order.id, Offer.status == OfferStatus.STANDBY)
             .order_by(Offer.answered_at, Offer.id)
         )
     ).all()
@@ -341,13 +352,13 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
             with session.begin_nested():
                 _check_can_book(session, order, standby.worker_id, now)
         except (BookedElsewhere, NotEligible):
-            standby.status = "cancelled"
+            standby.status = OfferStatus.CANCELLED
             continue
         _book(session, order, standby, booked, now)
     if is_full(order, booked):
-        order.status, order.next_wave_at = "filled", None
+        order.status, order.next_wave_at = OrderStatus.FILLED, None
         return
-    order.status = "filling"
+    order.status = OrderStatus.FILLING
     outstanding = session.scalar(
         select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
     )

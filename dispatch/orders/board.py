@@ -10,18 +10,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
+from dispatch.enums import Attendance, OfferStatus
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking, shortage
 from dispatch.orders.errors import ShiftTooFarAhead
 from dispatch.orders.service import visible_orders
 from dispatch.orders.shortage import Shortage
+from sms.enums import FINISHED
 from sms.models import Message
 
 # Timezones run from UTC-12 to UTC+14: a coarse window on starts_at that holds every order of
 # any branch's local today and tomorrow, before the exact test on the local date.
 _WINDOW_BEFORE = timedelta(hours=14 + 24)
 _WINDOW_AFTER = timedelta(days=2, hours=12)
-FINISHED_SMS = ("delivered", "undelivered", "failed")
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ class BoardLine:
 def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) -> list[BoardLine]:
     """Orders starting today or tomorrow in their branch's timezone, soonest first."""
     booked = shortage.BOOKED.label("booked")
-    standby = func.count(Offer.id).filter(Offer.status == "standby").label("standby")
-    reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == "booked")
+    standby = func.count(Offer.id).filter(Offer.status == OfferStatus.STANDBY).label("standby")
+    reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == OfferStatus.BOOKED)
     local_day = func.date(func.timezone(Branch.timezone, Order.starts_at))
     today = func.date(func.timezone(Branch.timezone, now))
     day = (local_day - today).label("day")
@@ -111,14 +112,14 @@ def _offer_events(offer: Offer) -> list[Event]:
     ):
         if at is not None:
             events.append(Event(what, at))
-    if offer.attendance in ("no_show", "released"):
+    if offer.attendance in (Attendance.NO_SHOW, Attendance.RELEASED):
         events.append(Event(offer.attendance, None))
     return events
 
 
 def _message_event(message: Message) -> Event:
     # updated_at is when the provider last moved the status: the delivery (or failure) time.
-    at = message.updated_at if message.status in FINISHED_SMS else message.sent_at
+    at = message.updated_at if message.status in FINISHED else message.sent_at
     return Event(
         "sms",
         at or message.created_at,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch.enums import WORKED, Attendance, OfferStatus
 from dispatch.models import Branch, Offer, Order
 from rating.policy import Lateness, judge_arrival
 
@@ -48,7 +49,7 @@ class Standing:
 def lateness(order: Order, branch: Branch, offer: Offer) -> tuple[str | None, int]:
     """An arrival judged by the branch's rule: (early | on_time | late | no_show, minutes after
     the start, negative before it); (None, 0) for a worker not marked as come."""
-    if offer.arrived_at is None or offer.attendance not in ("arrived", "left_early"):
+    if offer.arrived_at is None or offer.attendance not in WORKED:
         return None, 0
     minutes = math.ceil((offer.arrived_at - order.starts_at).total_seconds() / 60)
     return ("early" if minutes < 0 else judged_arrival(order, branch, offer).kind), minutes
@@ -67,7 +68,7 @@ def judged_arrival(order: Order, branch: Branch, offer: Offer) -> Lateness:
 
 
 def standing(order: Order, branch: Branch, offer: Offer) -> Standing:
-    if offer.status != "booked":
+    if offer.status != OfferStatus.BOOKED:
         return Standing(offer.status)
     if offer.pending_mark is not None:  # not in force yet: the foreman may still undo it
         return Standing(f"{offer.pending_mark}_pending", offer.arrived_at)
@@ -75,11 +76,11 @@ def standing(order: Order, branch: Branch, offer: Offer) -> Standing:
     kind, minutes = lateness(order, branch, offer)
     if kind is not None:
         late = kind not in ("early", "on_time")
-        word = "left_early" if mark == "left_early" else ("late" if late else "arrived")
+        word = "left_early" if mark == Attendance.LEFT_EARLY else ("late" if late else "arrived")
         return Standing(word, offer.arrived_at, offer.left_at, minutes if late else 0)
-    if mark == "no_show":
+    if mark == Attendance.NO_SHOW:
         return Standing("no_show")
-    if mark == "released":
+    if mark == Attendance.RELEASED:
         return Standing("released_on_site", offer.arrived_at)
     if offer.checked_in_at is not None:
         return Standing("checked_in")

@@ -14,7 +14,16 @@ from core.errors import Conflict, ReasonRequired
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import Actor
-from dispatch.enums import CLOSED
+from dispatch.enums import (
+    CLOSED,
+    COUNTED,
+    IN_PLAY,
+    SAID_YES,
+    WORKED,
+    Attendance,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking
 from dispatch.orders.errors import (
@@ -137,7 +146,7 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         worker_rate=money(data.worker_rate),
         booking_target=target,
         radius_m=branch.search_radius_m,
-        status="open",
+        status=OrderStatus.OPEN,
         wave=0,
         next_wave_at=now,  # the reconciler starts it should the enqueued job be lost
         created_by=actor.user_id,
@@ -225,19 +234,19 @@ def order_state(session: Session, order: Order) -> OrderState:
     )
     counts = {
         "offered": sum(by_status.values()),
-        **{s: by_status.get(s, 0) for s in ("booked", "standby", "declined", "cancelled")},
+        **{s.value: by_status.get(s, 0) for s in COUNTED},
     }
     roster = list(
         session.scalars(
             select(Offer)
-            .where(Offer.order_id == order.id, Offer.status.in_(("booked", "standby")))
+            .where(Offer.order_id == order.id, Offer.status.in_(SAID_YES))
             .order_by(Offer.status, Offer.booked_at, Offer.answered_at, Offer.id)
         )
     )
     # Came at all (left early included) / marked absent; released extras are neither.
-    counts["arrived"] = sum(o.attendance in ("arrived", "left_early") for o in roster)
-    counts["no_show"] = sum(o.attendance == "no_show" for o in roster)
-    booked = [float(o.reliability) for o in roster if o.status == "booked"]
+    counts["arrived"] = sum(o.attendance in WORKED for o in roster)
+    counts["no_show"] = sum(o.attendance == Attendance.NO_SHOW for o in roster)
+    booked = [float(o.reliability) for o in roster if o.status == OfferStatus.BOOKED]
     return OrderState(counts, roster, overbooking.fill_probability(booked, order.headcount))
 
 
@@ -256,7 +265,7 @@ def cancel_order(
             f"order {order.code} is under way (attendance is marked): release the workers and "
             "close the shift instead"
         )
-    order.status = "cancelled"
+    order.status = OrderStatus.CANCELLED
     order.cancel_reason = reason.strip()
     order.next_wave_at = None
     live = list(
@@ -264,7 +273,7 @@ def cancel_order(
             locked(
                 select(Offer).where(
                     Offer.order_id == order.id,
-                    Offer.status.in_(("queued", "sent", "booked", "standby")),
+                    Offer.status.in_(IN_PLAY),
                 )
             )
         )
@@ -277,10 +286,10 @@ def cancel_order(
     for offer in live:
         if offer.id not in unsent_offers:
             messaging.notify(session, order, offer, "order_cancelled")
-        if late and offer.status == "booked":  # they kept the day free: show-up pay
+        if late and offer.status == OfferStatus.BOOKED:  # they kept the day free: show-up pay
             late_pay = reasons.of("client_cancelled_late")
             record.compensate(session, order, offer.worker_id, reason=late_pay)
-        offer.status = "cancelled"
+        offer.status = OfferStatus.CANCELLED
     session.flush()
     audit.log(
         session,

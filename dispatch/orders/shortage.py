@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatch.enums import NOT_CLOSED, filling_open
+from dispatch.enums import NOT_CLOSED, OfferStatus, filling_open
 from dispatch.models import Branch, Offer, Order
 
 # The booked workers of an order, as every count of "booked" on the console reads them.
-BOOKED = func.count(Offer.id).filter(Offer.status == "booked")
+BOOKED = func.count(Offer.id).filter(Offer.status == OfferStatus.BOOKED)
 
 
 def short_by(*, status: str, headcount: int, booked: int, ring_dry: bool, started: bool) -> int:

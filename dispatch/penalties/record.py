@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch.models import ATTENDANCE, Branch, Offer, Order
+from dispatch.enums import CAME
+from dispatch.models import Branch, Offer, Order
 from dispatch.penalties.errors import PenaltyOfAnotherBranch
 from dispatch.texts.messaging import tell
 from rating import service as ledger
@@ -22,8 +23,6 @@ from rating.reasons import Reason
 from sms.templates import penalty_words
 from workers.errors import WorkerNotFound
 from workers.models import Worker
-
-CAME = tuple(a for a in ATTENDANCE if a != "no_show")
 
 
 def strike_policy(branch: Branch) -> StrikePolicy:

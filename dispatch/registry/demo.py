@@ -20,6 +20,7 @@ from dispatch.models import Branch, Client, Site, User
 from dispatch.registry import service as registry
 from dispatch.registry import staff
 from geo.points import Point
+from workers.enums import WorkerStatus
 from workers.models import Worker
 
 # IANA zone for each UTC offset of the cities file (Russia keeps no daylight saving).
@@ -203,7 +204,7 @@ def _worker_rows(rng: random.Random, city: City, branch_id: int, phones: list[st
                 "branch_id": branch_id,
                 "language": "en" if rng.random() < 0.05 else "ru",
                 "vetted": rng.random() < 0.9,
-                "status": "blocked" if roll < 0.02 else "active",
+                "status": WorkerStatus.BLOCKED if roll < 0.02 else WorkerStatus.ACTIVE,
                 "opted_out": 0.02 <= roll < 0.05,
                 "suspended_until": at + timedelta(days=rng.randint(1, 7))
                 if 0.05 <= roll < 0.08

@@ -15,6 +15,7 @@ from core.db import locked
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.texts import messaging
+from sms.enums import MessageStatus
 from sms.models import Message
 from sms.segments import measure
 from workers.models import Worker
@@ -24,7 +25,8 @@ WINDOW = timedelta(hours=1)
 
 
 def _in_window(session: Session, worker_id: int, status_is_withheld: bool) -> int:
-    status = Message.status == "withheld" if status_is_withheld else Message.status != "withheld"
+    withheld = MessageStatus.WITHHELD
+    status = Message.status == withheld if status_is_withheld else Message.status != withheld
     return session.scalar(
         select(func.count())
         .select_from(Message)
@@ -60,7 +62,7 @@ def reply(session: Session, worker: Worker, kind: str, **values: object) -> bool
                 body=body,
                 encoding=encoded.encoding,
                 segments=encoded.segments,
-                status="withheld",
+                status=MessageStatus.WITHHELD,
             )
         )
         session.flush()

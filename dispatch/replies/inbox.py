@@ -10,18 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict
-from dispatch.enums import FILLABLE
+from dispatch.enums import FILLABLE, LIVE, OfferStatus
 from dispatch.fill import waves
 from dispatch.fill.errors import BookedElsewhere
 from dispatch.models import Offer, Order
 from dispatch.orders.errors import OrderClosed
 from dispatch.replies import autoreply, unclear
 from dispatch.texts import messaging
+from sms.enums import MessageStatus
 from sms.models import Message
 from sms.replies import Reply, parse
 from workers.models import Worker
-
-ANSWERABLE = ("queued", "sent", "standby", "expired", "declined")
 
 
 def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
@@ -31,9 +30,9 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
         .where(Message.id == message_id, Message.direction == "in")
         .with_for_update(skip_locked=True)
     ).first()
-    if message is None or message.status != "received":
+    if message is None or message.status != MessageStatus.RECEIVED:
         return "skipped"
-    message.status = "processed"
+    message.status = MessageStatus.PROCESSED
     worker = session.scalars(select(Worker).where(Worker.phone == message.phone)).first()
     if worker is None:
         return "unknown sender"
@@ -56,7 +55,7 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
 
 def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Offer, Order]]:
     """The worker's offers this reply can be about: booked ones for a cancellation."""
-    statuses = ("booked",) if reply.kind == "cancel" else (*ANSWERABLE, "booked")
+    statuses = (OfferStatus.BOOKED,) if reply.kind == "cancel" else LIVE
     query = (
         select(Offer, Order)
         .join(Order, Order.id == Offer.order_id)
@@ -70,9 +69,9 @@ def _candidates(session: Session, worker: Worker, reply: Reply) -> list[tuple[Of
         awaiting = [
             (o, r)
             for o, r in rows
-            if o.status == "booked" and o.confirm_asked_at and o.confirmed_at is None
+            if o.status == OfferStatus.BOOKED and o.confirm_asked_at and o.confirmed_at is None
         ]
-        still_open = [(o, r) for o, r in rows if o.status != "booked"]
+        still_open = [(o, r) for o, r in rows if o.status != OfferStatus.BOOKED]
         rows = awaiting or still_open or rows
     return rows
 
@@ -107,8 +106,8 @@ def _answer(session: Session, message: Message, worker: Worker, reply: Reply, no
     except (OrderClosed, Conflict):
         messaging.notify(session, order, offer, "order_closed")
         return "order closed"
-    if reply.kind != "yes" and before == "booked":
+    if reply.kind != "yes" and before == OfferStatus.BOOKED:
         messaging.notify(session, order, answered, "booking_cancelled")
-    elif reply.kind == "no" and before != answered.status == "declined":  # a plain NO
+    elif reply.kind == "no" and before != answered.status == OfferStatus.DECLINED:  # a plain NO
         messaging.notify(session, order, answered, "declined")
     return f"{before} -> {answered.status}"

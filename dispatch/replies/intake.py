@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from core.jobs import enqueue_after_commit
+from sms.enums import MessageStatus
 from sms.models import Message
 from sms.replies import parse
 from sms.segments import measure
@@ -48,7 +49,7 @@ def receive(
             body=body,
             encoding=encoded.encoding,
             segments=encoded.segments,
-            status="received",
+            status=MessageStatus.RECEIVED,
             provider_sid=provider_sid,
         )
         .on_conflict_do_nothing(index_elements=["provider_sid"])
@@ -64,6 +65,6 @@ def receive(
         session.execute(
             update(Message)
             .where(Message.id == stored)
-            .values(status="ignored", worker_id=worker_id)
+            .values(status=MessageStatus.IGNORED, worker_id=worker_id)
         )
     return stored

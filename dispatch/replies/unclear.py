@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.db import locked
-from dispatch.enums import NOT_CLOSED
+from dispatch.enums import LIVE, NOT_CLOSED
 from dispatch.models import Offer, Order
 from dispatch.replies import autoreply
 from sms.models import Message
@@ -22,8 +22,6 @@ from workers.models import Worker
 UNCLEAR = "unclear"  # the kind of an inbound text that was not understood
 UNDERSTOOD = "reply"  # the kind of every other inbound text (dispatch/replies/intake.py)
 TRIES = 2  # "not understood" answers a worker gets per offer; past them the dispatcher calls
-# Offers a reply can be about: still waiting on the worker's word, or the worker's booking.
-LIVE = ("queued", "sent", "standby", "expired", "declined", "booked")
 
 
 def offer_about(session: Session, worker_id: int) -> Offer | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM
+from dispatch.enums import OfferStatus, OrderStatus
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.shift.errors import CheckInRefused
 from dispatch.texts.links import address_with_city, offer_for_token
@@ -66,11 +67,11 @@ def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
 
 def refusal(order: Order, offer: Offer, now: datetime) -> CheckInRefused | None:
     """Why this booking cannot check in now, or None when it can."""
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         return CheckInRefused("cancelled", f"order {order.code} is cancelled")
-    if order.closed_at is not None or order.status == "completed":
+    if order.closed_at is not None or order.status == OrderStatus.COMPLETED:
         return CheckInRefused("closed", f"order {order.code} is closed")
-    if offer.status != "booked":
+    if offer.status != OfferStatus.BOOKED:
         return CheckInRefused("not_booked", f"this booking on order {order.code} is not active")
     if now > order.ends_at:
         return CheckInRefused("expired", "the link has expired: the shift is over")

@@ -16,7 +16,7 @@ from core import audit
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import SYSTEM, Actor
-from dispatch.enums import NOT_CLOSED
+from dispatch.enums import NOT_CLOSED, WORKED, Attendance, OfferStatus, OrderStatus
 from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order, User
 from dispatch.orders import roster
@@ -43,22 +43,22 @@ SETTLE_JOB_MARGIN_MS = 1_000  # the delayed settle job comes just after the wind
 # The marks that make sense from each mark a worker has (the foreman's page offers only
 # these); the current mark is left out: tapping "arrived" again would move the arrival to now,
 # and "arrived" after "left early" would too.
-NEXT_MARKS: dict[str | None, tuple[str, ...]] = {
-    None: ("arrived", "no_show", "released"),
-    "arrived": ("left_early", "no_show", "released"),
-    "left_early": ("no_show", "released"),
-    "no_show": ("arrived", "released"),
-    "released": ("arrived", "no_show"),
+NEXT_MARKS: dict[str | None, tuple[Attendance, ...]] = {
+    None: (Attendance.ARRIVED, Attendance.NO_SHOW, Attendance.RELEASED),
+    Attendance.ARRIVED: (Attendance.LEFT_EARLY, Attendance.NO_SHOW, Attendance.RELEASED),
+    Attendance.LEFT_EARLY: (Attendance.NO_SHOW, Attendance.RELEASED),
+    Attendance.NO_SHOW: (Attendance.ARRIVED, Attendance.RELEASED),
+    Attendance.RELEASED: (Attendance.ARRIVED, Attendance.NO_SHOW),
 }
 
 
 def next_marks(attendance: str | None, *, started: bool) -> tuple[str, ...]:
     """The marks valid from this one: no no-show before the start (refused then)."""
-    return tuple(m for m in NEXT_MARKS[attendance] if started or m != "no_show")
+    return tuple(m for m in NEXT_MARKS[attendance] if started or m != Attendance.NO_SHOW)
 
 
 def check_open(order: Order) -> None:
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         raise OrderCancelled(f"order {order.code} is cancelled")
     if order.closed_at is not None:
         raise AttendanceFinal(f"order {order.code} is closed: its attendance is final")
@@ -66,7 +66,7 @@ def check_open(order: Order) -> None:
 
 def booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
     offer = waves.locked_offer(session, order, worker_id)
-    if offer is None or offer.status != "booked":
+    if offer is None or offer.status != OfferStatus.BOOKED:
         raise NotBooked(f"worker {worker_id} is not booked on order {order.code}")
     return offer
 
@@ -74,7 +74,7 @@ def booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
 def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datetime) -> None:
     if at > now:
         raise MarkInFuture("at", "is in the future")
-    if status == "no_show":
+    if status == Attendance.NO_SHOW:
         if now < order.starts_at:
             raise ShiftNotStarted(f"order {order.code} has not started: nobody is a no-show yet")
         return
@@ -82,7 +82,7 @@ def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datet
         raise ArrivalTooEarly("at", f"is more than {EARLIEST_ARRIVAL} before the start")
     if at > order.ends_at:
         raise ArrivalAfterEnd("at", "is after the end of the shift")
-    if status == "left_early":
+    if status == Attendance.LEFT_EARLY:
         if offer.arrived_at is None:
             raise NoArrival(f"worker {offer.worker_id} has no arrival to leave from: mark it first")
         if at < offer.arrived_at:
@@ -106,13 +106,13 @@ class Due:
 
 def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
     zero = Decimal("0")
-    if offer.attendance == "no_show":
+    if offer.attendance == Attendance.NO_SHOW:
         return [
             Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, reasons.of("absent"))
         ]
-    if offer.attendance == "released":  # came but not needed: show-up pay, no penalty
+    if offer.attendance == Attendance.RELEASED:  # came but not needed: show-up pay, no penalty
         return [Due("compensation", 0, zero, branch.show_up_pay, reasons.of("released_on_site"))]
-    if offer.attendance not in ("arrived", "left_early"):
+    if offer.attendance not in WORKED:
         return []
     due = []
     lateness = roster.judged_arrival(order, branch, offer)
@@ -123,7 +123,7 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
     elif lateness.kind == "no_show":
         more = reasons.of("late_as_no_show", minutes=minutes, limit=branch.late_as_no_show_min)
         due.append(Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, more))
-    if offer.attendance == "left_early":
+    if offer.attendance == Attendance.LEFT_EARLY:
         early = int((order.ends_at - offer.left_at).total_seconds() // 60)
         left = reasons.of("left_early", minutes=early)
         due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
@@ -197,7 +197,7 @@ def set_mark(
         return False
     offer.attendance_by = by.user_id
     if order.status in NOT_CLOSED and now >= order.starts_at:  # early arrivals: still filling
-        order.status = "in_progress"
+        order.status = OrderStatus.IN_PROGRESS
     session.flush()
     audit.log(
         session,
@@ -222,9 +222,9 @@ def set_mark(
 
 def _marked(offer: Offer, status: str, at: datetime) -> tuple:
     """(attendance, arrived_at, left_at) once this mark is set."""
-    if status in ("arrived", "released"):
+    if status in (Attendance.ARRIVED, Attendance.RELEASED):
         return status, at, None
-    if status == "left_early":
+    if status == Attendance.LEFT_EARLY:
         return status, offer.arrived_at, at
     return status, None, None  # no_show
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch.enums import NOT_CLOSED
-from dispatch.models import ATTENDANCE, PUNISHING, Branch, Offer, Order
+from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
+from dispatch.models import Branch, Offer, Order
 from dispatch.orders.service import get_order, visible_orders
 from dispatch.shift import marks, timesheets
 from dispatch.shift.errors import (
@@ -101,7 +101,11 @@ def settle_pending(session: Session, offer_id: int, now: datetime) -> bool:
     offer = session.scalars(locked(select(Offer).where(Offer.id == offer_id))).one()
     if offer.pending_mark is None or offer.pending_until > now:
         return False  # undone, replaced, already applied, or its window still open
-    if order.closed_at is not None or order.status == "cancelled" or offer.status != "booked":
+    if (
+        order.closed_at is not None
+        or order.status == OrderStatus.CANCELLED
+        or offer.status != OfferStatus.BOOKED
+    ):
         marks.drop_pending(session, order, offer, SYSTEM, why="order_closed")
         return False
     marks.apply_pending(session, order, offer, now)
@@ -121,8 +125,10 @@ def mark_all_arrived(
     )
     for offer in offers:
         at = offer.checked_in_at or now
-        marks.check_time(order, offer, "arrived", at, now)
-        marks.set_mark(session, order, offer, status="arrived", at=at, by=actor, now=now, crew=True)
+        marks.check_time(order, offer, Attendance.ARRIVED, at, now)
+        marks.set_mark(
+            session, order, offer, status=Attendance.ARRIVED, at=at, by=actor, now=now, crew=True
+        )
     return offers
 
 
@@ -137,7 +143,7 @@ def _unmarked(session: Session, order: Order, *narrower) -> list[Offer]:
                 select(Offer)
                 .where(
                     Offer.order_id == order.id,
-                    Offer.status == "booked",
+                    Offer.status == OfferStatus.BOOKED,
                     Offer.attendance.is_(None),
                     *narrower,
                 )
@@ -152,7 +158,7 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
     cutoff = Order.starts_at + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
     unmarked = exists().where(
         Offer.order_id == Order.id,
-        Offer.status == "booked",
+        Offer.status == OfferStatus.BOOKED,
         Offer.attendance.is_(None),
         Offer.checked_in_at.is_(None),
         Offer.pending_mark.is_(None),
@@ -183,7 +189,7 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
         return 0
     offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
     for offer in offers:
-        marks.set_mark(session, order, offer, status="no_show", at=now, by=SYSTEM, now=now)
+        marks.set_mark(session, order, offer, status=Attendance.NO_SHOW, at=now, by=SYSTEM, now=now)
     return len(offers)
 
 
@@ -205,7 +211,11 @@ def end_of_work(order: Order, end: str | None, now: datetime) -> datetime:
 def ends_to_choose(order: Order, now: datetime) -> tuple[str, ...]:
     """The ends a close may be given now: both while the shift runs, the scheduled one after
     it, none before the start or once closed or cancelled."""
-    if order.closed_at is not None or order.status == "cancelled" or now < order.starts_at:
+    if (
+        order.closed_at is not None
+        or order.status == OrderStatus.CANCELLED
+        or now < order.starts_at
+    ):
         return ()
     return ENDS if now < order.ends_at else ("scheduled",)
 
@@ -228,7 +238,7 @@ def close_shift(
             Offer.order_id == order.id,
             or_(
                 Offer.pending_mark.is_not(None),
-                and_(Offer.status == "booked", Offer.attendance.is_(None)),
+                and_(Offer.status == OfferStatus.BOOKED, Offer.attendance.is_(None)),
             ),
         )
         .order_by(Offer.worker_id)
@@ -237,8 +247,10 @@ def close_shift(
         if offer.pending_mark is not None:  # the close is the foreman's last word: it counts
             marks.apply_pending(session, order, offer, now)
         else:
-            marks.set_mark(session, order, offer, status="no_show", at=now, by=actor, now=now)
-    order.closed_at, order.status, order.next_wave_at = now, "completed", None
+            marks.set_mark(
+                session, order, offer, status=Attendance.NO_SHOW, at=now, by=actor, now=now
+            )
+    order.closed_at, order.status, order.next_wave_at = now, OrderStatus.COMPLETED, None
     order.work_ended_at = ended
     session.flush()
     audit.log(
@@ -279,8 +291,8 @@ def confirm_check_in(
     if offer.checked_in_at is None:
         raise NotCheckedIn(f"worker {worker_id} has not checked in by link")
     at = offer.checked_in_at
-    marks.check_time(order, offer, "arrived", at, now)
-    marks.set_mark(session, order, offer, status="arrived", at=at, by=actor, now=now)
+    marks.check_time(order, offer, Attendance.ARRIVED, at, now)
+    marks.set_mark(session, order, offer, status=Attendance.ARRIVED, at=at, by=actor, now=now)
     return offer
 
 
@@ -289,7 +301,7 @@ def orders_on_site(session: Session, *, actor: Actor, now: datetime) -> list[Ord
     (the page keeps today's and tomorrow's in branch time) and every shift that began within
     the sweep's lookback (a week), so a night shift stays until it is closed; no cancelled."""
     query = visible_orders(select(Order), actor).where(
-        Order.status != "cancelled",
+        Order.status != OrderStatus.CANCELLED,
         Order.starts_at >= now - SWEEP_LOOKBACK,
         Order.starts_at < now + timedelta(days=3),
     )

@@ -11,6 +11,7 @@ from core import audit
 from core.db import locked
 from core.errors import InvalidInput
 from core.tenancy import Actor
+from dispatch.enums import CAME
 from dispatch.models import Offer
 from dispatch.orders.service import get_order
 from dispatch.penalties import record
@@ -45,7 +46,7 @@ def review_worker(
     offer = session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).one_or_none()
-    if offer is None or offer.attendance not in record.CAME:
+    if offer is None or offer.attendance not in CAME:
         raise DidNotWork(f"worker {worker_id} did not work on order {order.code}")
     review = ledger.add_review(
         session,

@@ -35,7 +35,8 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
 from dispatch.access.privacy import show_workers
-from dispatch.models import ATTENDANCE, Branch, Offer, Order
+from dispatch.enums import ATTENDANCE, WORKED, OfferStatus, OrderStatus
+from dispatch.models import Branch, Offer, Order
 from dispatch.orders.service import get_order
 from dispatch.registry.errors import BranchNotFound
 from rating.models import PenaltyEvent
@@ -81,7 +82,7 @@ class Timesheet:
 
 
 def minutes_worked(order: Order, offer: Offer) -> int:
-    if offer.attendance not in ("arrived", "left_early") or offer.arrived_at is None:
+    if offer.attendance not in WORKED or offer.arrived_at is None:
         return 0
     start = max(offer.arrived_at, order.starts_at)
     # Until leaving, or the end of work chosen at the close (older closes: their moment).
@@ -144,7 +145,7 @@ def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
     lines: dict[int, list[Line]] = {o.id: [] for o in orders}
     for offer, name in rows:
         mine = entries.get((offer.order_id, offer.worker_id), [])
-        if offer.status != "booked" and not any(e.payout for e in mine):
+        if offer.status != OfferStatus.BOOKED and not any(e.payout for e in mine):
             continue  # a late cancellation's entry puts nobody on the sheet; compensation does
         order = by_id[offer.order_id]
         lines[order.id].append(line_of(order, offer, name, mine))
@@ -268,7 +269,7 @@ def payouts(
                 Order.branch_id == branch_id,
                 Order.starts_at >= start,
                 Order.starts_at < end,
-                (Order.closed_at.is_not(None)) | (Order.status == "cancelled"),
+                (Order.closed_at.is_not(None)) | (Order.status == OrderStatus.CANCELLED),
             )
         )
     )

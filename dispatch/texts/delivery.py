@@ -9,10 +9,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from core.clock import now
+from dispatch.enums import OfferStatus
 from dispatch.models import Offer
 from sms import sending
+from sms.enums import STATUS_RANK, MessageStatus
 from sms.gateways import Gateway, callback_failure_kind
-from sms.models import STATUS_RANK, EarlyStatus, Message
+from sms.models import EarlyStatus, Message
 from sms.sending import CLAIM_STALE, Outcome, SendLater
 from workers.models import Worker
 
@@ -36,7 +38,7 @@ def deliver(
         seen = sending.look(session, message_id)
     if seen is None:
         return Outcome(message_id, None, "skipped")
-    if seen.status == "sending":  # a claim: a dead sender's once stale
+    if seen.status == MessageStatus.SENDING:  # a claim: a dead sender's once stale
         sending.check_stale(seen, now())
         candidates = sending.ask_provider(seen, gateway)
         with transaction() as session:
@@ -70,9 +72,9 @@ def _act_on(session: Session, outcome: Outcome) -> None:
                 == select(Message.offer_id)
                 .where(Message.id == outcome.message_id, Message.kind == "offer")
                 .scalar_subquery(),
-                Offer.status == "queued",
+                Offer.status == OfferStatus.QUEUED,
             )
-            .values(status="sent")
+            .values(status=OfferStatus.SENT)
         )
     elif outcome.result == "failed":
         _flag_worker(session, outcome.message_id, outcome.worker_id, outcome.failure_kind)
@@ -173,15 +175,20 @@ def stuck_messages(session: Session, at: datetime, grace: timedelta) -> dict[str
     cutoff = at - grace
     queued = session.scalars(
         select(Message.id).where(
-            Message.status == "queued", Message.direction == "out", Message.created_at < cutoff
+            Message.status == MessageStatus.QUEUED,
+            Message.direction == "out",
+            Message.created_at < cutoff,
         )
     )
     abandoned = session.scalars(
         select(Message.id).where(
-            Message.status == "sending", Message.claimed_at < at - max(grace, CLAIM_STALE)
+            Message.status == MessageStatus.SENDING,
+            Message.claimed_at < at - max(grace, CLAIM_STALE),
         )
     )
     inbound = session.scalars(
-        select(Message.id).where(Message.status == "received", Message.created_at < cutoff)
+        select(Message.id).where(
+            Message.status == MessageStatus.RECEIVED, Message.created_at < cutoff
+        )
     )
     return {"sms.send": [*queued, *abandoned], "sms.inbound": list(inbound)}

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.tenancy import SYSTEM
+from dispatch.enums import OFFER_STATUSES
 from dispatch.fill import eligibility, waves
 from dispatch.fill.errors import BookedElsewhere, NotEligible
 from dispatch.models import ClientBlock
@@ -35,16 +36,6 @@ AGREE = settings(
 # A YES is not refused for these: the offer was made within its wave's radius, and the worker
 # holds an offer of this order by then.
 NOT_RECHECKED = ("too_far", "already_offered")
-OFFER_STATUSES = (
-    "queued",
-    "sent",
-    "booked",
-    "declined",
-    "expired",
-    "cancelled",
-    "released",
-    "standby",
-)
 
 
 @dataclass(frozen=True)

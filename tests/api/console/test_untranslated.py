@@ -36,7 +36,8 @@ from dispatch.texts import links
 from rating.models import PenaltyEvent, Review
 from rating.reasons import REASONS
 from sms import outbox, templates
-from sms.models import STATUSES, Message
+from sms.enums import INBOUND, STATUSES
+from sms.models import Message
 from tests.api.console.helpers import csrf_of, sign_in
 from tests.builders import (
     MOSCOW,
@@ -306,9 +307,6 @@ def _world(session) -> World:
     )
     _seeded_strings(session, world)
     return world
-
-
-INBOUND = ("received", "processed", "ignored")
 
 
 def _api_routes(routes) -> list[APIRoute]:
