@@ -20,7 +20,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
 from dispatch.enums import (
@@ -31,6 +31,13 @@ from dispatch.enums import (
     OrderStatus,
 )
 from dispatch.registry.knobs import KNOBS
+from workers.models import Worker
+
+# The relationships below are lazy="raise": reading one that was not loaded raises instead of
+# querying behind the attribute. Load what a use-case walks where it loads the row, e.g.
+# `.options(immediateload(Order.branch))` (a get by key: no query when the branch is already
+# in the session, as session.get; no join, so a FOR UPDATE never reaches the branch row).
+# Only downwards: dispatch's tables point at workers', never the other way (the layers).
 
 ROLES = ("admin", "manager", "dispatcher", "foreman")
 
@@ -126,6 +133,8 @@ class Client(Timestamped, Base):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
 
+    branch: Mapped[Branch] = relationship(lazy="raise")
+
 
 class Site(Timestamped, Base):
     """Where the work is: a point, an address for the SMS and a check-in geofence."""
@@ -143,6 +152,8 @@ class Site(Timestamped, Base):
     geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
     # The site's usual foreman: sees (and marks) every order here unless one names another.
     foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    client: Mapped[Client] = relationship(lazy="raise")
 
 
 class ClientBlock(Base):
@@ -219,6 +230,10 @@ class Order(Timestamped, Base):
     # When work ended, as chosen at the close (now, or the scheduled end): hours run to it.
     work_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    branch: Mapped[Branch] = relationship(lazy="raise")
+    client: Mapped[Client] = relationship(lazy="raise")
+    site: Mapped[Site] = relationship(lazy="raise")
+
 
 _BOOKED = sql_equals("status", OfferStatus.BOOKED)  # SQL: the offer is a booking
 
@@ -285,3 +300,6 @@ class Offer(Timestamped, Base):
     pending_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pending_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     pending_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    order: Mapped[Order] = relationship(lazy="raise")
+    worker: Mapped[Worker] = relationship(lazy="raise")

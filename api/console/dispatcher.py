@@ -232,8 +232,9 @@ def _live_context(
     """What the order page shows; the live part (summary and roster) is all its poll needs."""
     limit_worker_reads(request, actor)  # names, distances and the map: a worker read
     t = translator(language(request))
-    order = orders.get_order(session, order_id, actor=actor)  # another branch's: 404
-    branch = registry.get_branch(session, order.branch_id, actor=actor)
+    # Another branch's: 404. Its branch is one the actor sees: visible_orders decided that.
+    order = orders.get_order(session, order_id, actor=actor, options=orders.ORDER_BRANCH)
+    branch = order.branch
     site = registry.get_site(session, order.site_id, actor=actor)
     client = registry.get_client(session, order.client_id, actor=actor)
     state = orders.order_state(session, order)

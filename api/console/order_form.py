@@ -85,7 +85,9 @@ def _parse(
             site_id = int(values["site_id"])
             if not 1 <= site_id <= MAX_ID:  # past PostgreSQL's integers: no such site
                 raise NotFound("site", site_id)
-            parsed["site"] = registry.get_site(session, site_id, actor=actor)
+            parsed["site"] = registry.get_site(
+                session, site_id, actor=actor, options=registry.SITE_BRANCH
+            )
         except (ValueError, NotFound):
             errors["site_id"] = t("order_err_site")
     if "headcount" not in errors:
@@ -100,7 +102,7 @@ def _parse(
             errors["date"] = t("order_err_date")
         else:  # a day already gone, in the site's branch's time (else the dispatcher's)
             site = parsed.get("site")
-            zone = board.site_branch(session, site).timezone if site else _zone(session, actor)
+            zone = site.client.branch.timezone if site else _zone(session, actor)
             if parsed["date"] < now().astimezone(ZoneInfo(zone)).date():
                 errors["date"] = t("form_err_past_date")
     for name in ("start", "end", "client_rate", "worker_rate"):
@@ -115,7 +117,7 @@ def _parse(
     site = parsed["site"]
     try:
         starts_at, ends_at = board.local_shift(
-            board.site_branch(session, site).timezone,
+            site.client.branch.timezone,
             parsed["date"],
             parsed["start"],
             parsed["end"],

@@ -23,7 +23,7 @@ def candidates(
     session: Session = DB,
 ):
     """Another branch's workers at rough distances (dispatch/fill/whereabouts.py)."""
-    order = orders.get_order(session, order_id, actor=actor)
+    order = orders.get_order(session, order_id, actor=actor, options=orders.ORDER_BRANCH)
     return [
         CandidateOut(
             worker_id=c.worker_id,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, immediateload
 
 from core.db import locked
 from dispatch.enums import FILLABLE, OfferStatus
@@ -48,7 +48,10 @@ def _due(
     ).all()
     for order_id in dict.fromkeys(order_id for order_id, _ in found):
         order = session.scalars(
-            locked(select(Order).where(Order.id == order_id), skip_locked=True)
+            locked(
+                select(Order).where(Order.id == order_id).options(immediateload(Order.branch)),
+                skip_locked=True,
+            )
         ).first()
         if order is None:
             continue  # another transaction has it: the next run looks again
@@ -60,7 +63,7 @@ def _due(
             )
         )
         if offers:
-            yield order, session.get(Branch, order.branch_id), offers
+            yield order, order.branch, offers
 
 
 def ask_confirmations(session: Session, now: datetime) -> int:

@@ -49,7 +49,8 @@ def open_actions(order: Order, offer: Offer, now: datetime) -> frozenset[str]:
 def _locked(
     session: Session, order_id: int, worker_id: int, *, actor: Actor, action: str, now: datetime
 ) -> tuple[Order, Offer]:
-    order = orders.get_order(session, order_id, actor=actor, lock=True)  # another branch's: 404
+    # Another branch's: 404. With its branch: a cancelled booking may start a wave.
+    order = orders.get_order(session, order_id, actor=actor, lock=True, options=orders.ORDER_BRANCH)
     offer = waves.lock_offer(session, order, worker_id)
     if action not in open_actions(order, offer, now):
         if not filling_open(order, now):

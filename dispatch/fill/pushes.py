@@ -11,7 +11,7 @@ from core.tenancy import Actor
 from dispatch.enums import filling_open
 from dispatch.fill import waves
 from dispatch.fill.errors import FillingOver
-from dispatch.orders.service import get_order
+from dispatch.orders.service import ORDER_BRANCH, get_order
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ def widen_now(
 def _push(
     session: Session, order_id: int, *, actor: Actor, seen_wave: int, now: datetime, widest: bool
 ) -> Pushed:
-    order = get_order(session, order_id, actor=actor, lock=True)  # the order row first
+    # The order row first, with its branch for the wave.
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     if not filling_open(order, now):
         raise FillingOver(order.code, order.status)
     if order.wave != seen_wave:  # the wave seen already went out: that one stands

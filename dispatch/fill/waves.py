@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, immediateload
 
 from core.db import locked
 from core.jobs import enqueue_after_commit
@@ -39,7 +39,9 @@ from workers.models import Worker
 
 
 def _lock_order(session: Session, order_id: int) -> Order | None:
-    return session.scalars(locked(select(Order).where(Order.id == order_id))).first()
+    """The order locked, with its branch (a get by key, not a join: the lock is the order's)."""
+    query = select(Order).where(Order.id == order_id).options(immediateload(Order.branch))
+    return session.scalars(locked(query)).first()
 
 
 def _booked_reliabilities(session: Session, order: Order) -> list[float]:
@@ -101,8 +103,9 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
 
     widest: this wave searches the maximum radius at once (a dispatcher's "widen now").
     The matcher is asked for one more than the wave offers: when that one is missing, nobody
-    is left in the ring and the order records it (ring_dry_at; dispatch/orders/shortage.py)."""
-    branch = session.get(Branch, order.branch_id)
+    is left in the ring and the order records it (ring_dry_at; dispatch/orders/shortage.py).
+    The order comes with its branch loaded (Order.branch is lazy="raise")."""
+    branch = order.branch
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
     if is_full(order, booked):
@@ -284,7 +287,7 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
         raise OfferClosed("already marked on site")  # came early: the foreman decides now
     if offer.status == OfferStatus.BOOKED:
         offer.status = OfferStatus.CANCELLED
-        late_cancel_h = session.get(Branch, order.branch_id).late_cancel_h
+        late_cancel_h = order.branch.late_cancel_h
         offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
         # The standby offers are locked before the worker's row (order, offer, worker).
@@ -366,7 +369,7 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
         order.next_wave_at = now  # nobody left to hear from: the next wave is due at once
         enqueue_after_commit(session, "dispatch.wave_due", order.id, order.wave)
     elif order.next_wave_at is None:  # it was full; wait for the open offers a timeout
-        _schedule_wave_due(session, order, session.get(Branch, order.branch_id), now)
+        _schedule_wave_due(session, order, order.branch, now)
 
 
 def preview_candidates(
@@ -374,8 +377,9 @@ def preview_candidates(
 ) -> list[tuple[Candidate, str]]:
     """Who the next wave would offer, at the order's current radius, with the reason why, as
     the actor may see them: another branch's workers at rough distances
-    (dispatch/fill/whereabouts.py), in the list, the score and the reason alike."""
-    branch = session.get(Branch, order.branch_id)
+    (dispatch/fill/whereabouts.py), in the list, the score and the reason alike. The order comes
+    with its branch loaded."""
+    branch = order.branch
     candidates = _candidates(session, order, branch, order.radius_m, now, limit)
     rough = whereabouts.rough_distances(
         session, actor=actor, site_id=order.site_id, worker_ids=[c.worker_id for c in candidates]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
 from dispatch.enums import Attendance, OfferStatus
-from dispatch.models import Branch, Client, Offer, Order, Site
+from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import overbooking, shortage
 from dispatch.orders.errors import ShiftTooFarAhead
 from dispatch.orders.service import visible_orders
@@ -156,10 +156,6 @@ def order_stamp(session: Session, order: Order) -> tuple:
     ).all()
     head = (order.status, order.booking_target, order.closed_at, order.updated_at)
     return head, tuple(map(tuple, offers)), tuple(map(tuple, texts))
-
-
-def site_branch(session: Session, site: Site) -> Branch:
-    return session.get(Branch, session.get(Client, site.client_id).branch_id)
 
 
 def local_shift(zone: str, day: date, start: time, end: time) -> tuple[datetime, datetime]:

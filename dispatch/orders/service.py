@@ -1,12 +1,14 @@
 """Orders: taking them in (checked, coded), reading their state, cancelling them."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, immediateload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from core import audit
 from core.db import flush_checked, locked
@@ -41,7 +43,7 @@ from dispatch.orders.errors import (
 )
 from dispatch.penalties import record
 from dispatch.registry.knobs import check_knob
-from dispatch.registry.service import get_site
+from dispatch.registry.service import SITE_BRANCH, get_site
 from dispatch.registry.staff import check_foreman
 from dispatch.texts import messaging
 from rating import reasons
@@ -104,9 +106,8 @@ class CheckedOrder:
 def check_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> CheckedOrder:
     """Every rule an order must pass, reading only: the console's field check runs it on
     each keystroke, and create_order runs it first."""
-    site = get_site(session, data.site_id, actor=actor)
-    client = session.get(Client, site.client_id)
-    branch = session.get(Branch, client.branch_id)
+    site = get_site(session, data.site_id, actor=actor, options=SITE_BRANCH)
+    client, branch = site.client, site.client.branch
     skill = normalise_skill(data.skill)
     if not 1 <= data.headcount <= 500:
         raise HeadcountOutOfRange("headcount", "headcount must be 1 to 500")
@@ -135,6 +136,9 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
             [], data.headcount, float(knobs["fill_goal"]), overbooking.NEWCOMER_RELIABILITY
         )
     order = Order(
+        branch=branch,  # loaded: the relationships are lazy="raise"
+        client=checked.client,
+        site=checked.site,
         branch_id=branch.id,
         client_id=checked.client.id,
         site_id=checked.site.id,
@@ -198,8 +202,21 @@ def visible_orders(query, actor: Actor):
     return query
 
 
-def get_order(session: Session, order_id: int, *, actor: Actor, lock: bool = False) -> Order:
-    query = visible_orders(select(Order).where(Order.id == order_id), actor)
+# An order with its branch: a get by key (none when the branch is already in the session) and
+# no join, so a lock taken with it stays on the order row.
+ORDER_BRANCH = (immediateload(Order.branch),)
+
+
+def get_order(
+    session: Session,
+    order_id: int,
+    *,
+    actor: Actor,
+    lock: bool = False,
+    options: Sequence[ORMOption] = (),
+) -> Order:
+    """options: the relationships the caller walks (lazy="raise"), e.g. ORDER_BRANCH."""
+    query = visible_orders(select(Order).where(Order.id == order_id), actor).options(*options)
     order = session.scalars(locked(query) if lock else query).one_or_none()
     if order is None:
         raise OrderNotFound(order_id)
@@ -256,7 +273,7 @@ def cancel_order(
     """Release everyone; tell those who were booked, on standby or already texted."""
     if not reason.strip():
         raise ReasonRequired("reason", "a reason is required")
-    order = get_order(session, order_id, actor=actor, lock=True)
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     if order.status in CLOSED:
         raise OrderFinished(f"order {order.code} is already {order.status}")
     marked = select(Offer.id).where(Offer.order_id == order.id, Offer.attendance.is_not(None))
@@ -281,8 +298,7 @@ def cancel_order(
     # Texts of this order not yet handed to the gateway never go out; a worker whose offer
     # text went (or is going) out hears that the order is off.
     unsent_offers = messaging.withdraw_order_texts(session, order.id)
-    branch = session.get(Branch, order.branch_id)
-    late = is_late_cancellation(now, order.starts_at, branch.late_cancel_h)
+    late = is_late_cancellation(now, order.starts_at, order.branch.late_cancel_h)
     for offer in live:
         if offer.id not in unsent_offers:
             messaging.notify(session, order, offer, "order_cancelled")

@@ -104,8 +104,9 @@ def penalise(
     occurred_at: datetime | None = None,
 ) -> PenaltyEvent:
     """One penalty on the ledger, audited and texted to the worker (the caller refreshes).
-    It happened at the shift's start unless told otherwise (a cancellation: its moment)."""
-    branch = session.get(Branch, order.branch_id)
+    It happened at the shift's start unless told otherwise (a cancellation: its moment).
+    The order comes with its branch loaded."""
+    branch = order.branch
     event = ledger.record(
         session,
         worker_id=worker_id,
@@ -139,8 +140,9 @@ def compensate(
     session: Session, order: Order, worker_id: int, *, reason: Reason, text: str = "compensation"
 ) -> PenaltyEvent:
     """Show-up pay: for a booked worker whose order the client cancelled late, or one released
-    on site (text "show_up_pay"), at the branch's rate of the day, kept on the ledger."""
-    branch = session.get(Branch, order.branch_id)
+    on site (text "show_up_pay"), at the branch's rate of the day, kept on the ledger. The
+    order comes with its branch loaded."""
+    branch = order.branch
     event = ledger.record(
         session,
         worker_id=worker_id,

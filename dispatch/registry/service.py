@@ -1,10 +1,12 @@
 """Use-cases for branches, clients, sites and client block lists; branch-scoped reads."""
 
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import available_timezones
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, immediateload, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from core import audit
 from core.db import flush_checked
@@ -150,8 +152,11 @@ def update_client(session: Session, client: Client, *, actor: Actor, name: str) 
     return client
 
 
-def get_client(session: Session, client_id: int, *, actor: Actor) -> Client:
-    query = select(Client).where(Client.id == client_id)
+def get_client(
+    session: Session, client_id: int, *, actor: Actor, options: Sequence[ORMOption] = ()
+) -> Client:
+    """options: the relationships the caller walks (they are lazy="raise")."""
+    query = select(Client).where(Client.id == client_id).options(*options)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)
     client = session.scalars(query).one_or_none()
@@ -183,8 +188,8 @@ def create_site(
     geofence_m: int | None = None,
     foreman_id: int | None = None,
 ) -> Site:
-    client = get_client(session, client_id, actor=actor)
-    branch = session.get(Branch, client.branch_id)
+    client = get_client(session, client_id, actor=actor, options=[immediateload(Client.branch)])
+    branch = client.branch
     check_foreman(session, foreman_id, branch.id)
     for field, value in (("name", name), ("address", address)):
         if not value.strip():
@@ -204,6 +209,7 @@ def create_site(
 
 
 def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) -> Site:
+    """The site as get_site(..., options=SITE_CLIENT) gives it: with its client."""
     for field in ("name", "address"):
         if field in changes and not changes[field].strip():
             raise FieldRequired(field, f"{field} is required")
@@ -211,12 +217,12 @@ def update_site(session: Session, site: Site, *, actor: Actor, changes: dict) ->
     if moved_to is not None:
         changes = {**changes, "location": moved_to.to_db()}
     if changes.get("foreman_id") is not None:
-        check_foreman(session, changes["foreman_id"], session.get(Client, site.client_id).branch_id)
+        check_foreman(session, changes["foreman_id"], site.client.branch_id)
     moved_from = Point.from_db(site.location)
     for key, value in changes.items():
         setattr(site, key, value)
     session.flush()
-    client = session.get(Client, site.client_id)
+    client = site.client
     audit.log(
         session, actor, "site.update", "site", [site.id], client.branch_id, fields=sorted(changes)
     )
@@ -256,8 +262,19 @@ def _sites_query(actor: Actor):
     return query
 
 
-def get_site(session: Session, site_id: int, *, actor: Actor) -> Site:
-    site = session.scalars(_sites_query(actor).where(Site.id == site_id)).one_or_none()
+# A site with its client (a get by key: none when the client is already in the session), and
+# one with its client's branch too, joined: a chain of gets stops at a row already in the
+# session, a join reaches through it. The relationships are lazy="raise".
+SITE_CLIENT = (immediateload(Site.client),)
+SITE_BRANCH = (joinedload(Site.client).joinedload(Client.branch),)
+
+
+def get_site(
+    session: Session, site_id: int, *, actor: Actor, options: Sequence[ORMOption] = ()
+) -> Site:
+    """options: the relationships the caller walks, e.g. SITE_CLIENT."""
+    query = _sites_query(actor).where(Site.id == site_id).options(*options)
+    site = session.scalars(query).one_or_none()
     if site is None:
         raise SiteNotFound(site_id)
     return site

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, immediateload, joinedload
 
 from core import audit
 from core.db import locked
@@ -48,19 +48,28 @@ class CheckIn:
     repeated: bool = False  # already checked in: nothing new was written
 
 
+# What the check-in page shows of a booking, in the one read of the offer (no lock taken).
+_BOOKING = (
+    joinedload(Offer.worker),
+    joinedload(Offer.order).options(
+        joinedload(Order.site), joinedload(Order.branch), joinedload(Order.client)
+    ),
+)
+
+
 def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
-    offer = offer_for_token(session, token, secret=secret)
-    order = session.get(Order, offer.order_id)
-    site = session.get(Site, order.site_id)
+    offer = offer_for_token(session, token, secret=secret, options=_BOOKING)
+    order = offer.order
+    site = order.site
     foreman_id = order.foreman_id or site.foreman_id
     foreman = session.get(User, foreman_id) if foreman_id is not None else None
     return Booking(
         offer=offer,
         order=order,
         site=site,
-        branch=session.get(Branch, order.branch_id),
-        worker=session.get(Worker, offer.worker_id),
-        client=session.get(Client, order.client_id),
+        branch=order.branch,
+        worker=offer.worker,
+        client=order.client,
         foreman=foreman if foreman is not None and foreman.active else None,
     )
 
@@ -89,12 +98,13 @@ def check_in(session: Session, token: str, point: Point, *, secret: str, now: da
     """Record the arrival if the worker is within the site's geofence; else only measure."""
     found = offer_for_token(session, token, secret=secret)
     # Locks as everywhere in dispatch: the order, then the offer.
-    order = session.scalars(locked(select(Order).where(Order.id == found.order_id))).one()
+    query = select(Order).where(Order.id == found.order_id).options(immediateload(Order.site))
+    order = session.scalars(locked(query)).one()
     offer = session.scalars(locked(select(Offer).where(Offer.id == found.id))).one()
     refused = refusal(order, offer, now)
     if refused is not None:
         raise refused
-    site = session.get(Site, order.site_id)
+    site = order.site
     if offer.checked_in_at is not None:  # the first check-in stands
         return CheckIn(
             True, offer.checkin_distance_m or 0.0, site.geofence_m, offer.checked_in_at, True

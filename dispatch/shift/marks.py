@@ -188,7 +188,8 @@ def set_mark(
     **detail: object,
 ) -> bool:
     """Set one mark; False when it was already exactly so. A pending mark it replaces is
-    dropped (settle_pending clears its own before it applies it)."""
+    dropped (settle_pending clears its own before it applies it). The order and the offer
+    are locked, the order with its branch loaded (its penalties are in the branch's terms)."""
     if offer.pending_mark is not None:
         drop_pending(session, order, offer, by, why="replaced")
     before = (offer.attendance, offer.arrived_at, offer.left_at)
@@ -216,7 +217,7 @@ def set_mark(
         },
         **detail,
     )
-    _settle_entries(session, order, offer, session.get(Branch, order.branch_id), by, now)
+    _settle_entries(session, order, offer, order.branch, by, now)
     return True
 
 

@@ -22,7 +22,7 @@ from core.db import locked
 from core.tenancy import SYSTEM, Actor
 from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order
-from dispatch.orders.service import get_order, visible_orders
+from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
 from dispatch.shift import marks, timesheets
 from dispatch.shift.errors import (
     EndNotChosen,
@@ -51,11 +51,11 @@ def mark_attendance(
     if status not in ATTENDANCE:
         raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
     at = at or now
-    order = get_order(session, order_id, actor=actor, lock=True)
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
     offer = marks.booked_offer(session, order, worker_id)
     marks.check_time(order, offer, status, at, now)
-    window_s = session.get(Branch, order.branch_id).undo_window_s
+    window_s = order.branch.undo_window_s
     if status in PUNISHING and window_s > 0 and actor.user_id is not None:
         marks.hold_pending(
             session, order, offer, status=status, at=at, by=actor, now=now, window_s=window_s
@@ -97,7 +97,9 @@ def settle_pending(session: Session, offer_id: int, now: datetime) -> bool:
     order_id = session.scalar(select(Offer.order_id).where(Offer.id == offer_id))
     if order_id is None:
         return False
-    order = session.scalars(locked(select(Order).where(Order.id == order_id))).one()
+    order = session.scalars(
+        locked(select(Order).where(Order.id == order_id).options(*ORDER_BRANCH))
+    ).one()
     offer = session.scalars(locked(select(Offer).where(Offer.id == offer_id))).one()
     if offer.pending_mark is None or offer.pending_until > now:
         return False  # undone, replaced, already applied, or its window still open
@@ -118,7 +120,7 @@ def mark_all_arrived(
     """A crew that came together: each of these workers still unmarked (and with no mark
     pending) is marked arrived, at the time of their link check-in if they made one, else now;
     anyone marked meanwhile is left as they are."""
-    order = get_order(session, order_id, actor=actor, lock=True)
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
     offers = _unmarked(
         session, order, Offer.pending_mark.is_(None), Offer.worker_id.in_(worker_ids)
@@ -181,10 +183,11 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
 
 def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     """Booked workers still unmarked late_as_no_show_min after the start are no-shows."""
-    order = session.scalars(locked(select(Order).where(Order.id == order_id))).one_or_none()
+    query = select(Order).where(Order.id == order_id).options(*ORDER_BRANCH)
+    order = session.scalars(locked(query)).one_or_none()
     if order is None or order.status not in NOT_CLOSED or order.closed_at is not None:
         return 0
-    branch = session.get(Branch, order.branch_id)
+    branch = order.branch
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
     offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
@@ -225,7 +228,7 @@ def close_shift(
 ) -> Order:
     """End the shift: unmarked booked workers become no-shows; marks are final from here;
     hours run to the chosen end of work (end_of_work)."""
-    order = get_order(session, order_id, actor=actor, lock=True)
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
     if now < order.starts_at:
         raise ShiftNotStarted(f"order {order.code} has not started yet")
@@ -285,7 +288,7 @@ def confirm_check_in(
     session: Session, order_id: int, *, actor: Actor, worker_id: int, now: datetime
 ) -> Offer:
     """The foreman confirms a worker's link check-in: arrived at the time of the check-in."""
-    order = get_order(session, order_id, actor=actor, lock=True)
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
     offer = marks.booked_offer(session, order, worker_id)
     if offer.checked_in_at is None:

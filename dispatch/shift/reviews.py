@@ -13,7 +13,7 @@ from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch.enums import CAME
 from dispatch.models import Offer
-from dispatch.orders.service import get_order
+from dispatch.orders.service import ORDER_BRANCH, get_order
 from dispatch.penalties import record
 from dispatch.shift.errors import DidNotWork
 from rating import reasons
@@ -42,7 +42,10 @@ def review_worker(
         raise InvalidInput("comment", f"longer than {MAX_COMMENT} characters")
     if complaint and not (comment or "").strip():
         raise InvalidInput("comment", "a complaint needs a comment saying what happened")
-    order = get_order(session, order_id, actor=actor, lock=True)
+    # A complaint is a penalty, in the branch's currency: then the branch is read too.
+    order = get_order(
+        session, order_id, actor=actor, lock=True, options=ORDER_BRANCH if complaint else ()
+    )
     offer = session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).one_or_none()

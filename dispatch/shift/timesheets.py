@@ -37,7 +37,7 @@ from dispatch.access.prices import shown_money
 from dispatch.access.privacy import show_workers
 from dispatch.enums import ATTENDANCE, WORKED, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order
-from dispatch.orders.service import get_order
+from dispatch.orders.service import ORDER_BRANCH, get_order
 from dispatch.registry.errors import BranchNotFound
 from rating.models import PenaltyEvent
 from workers.models import Worker
@@ -159,8 +159,8 @@ def _totals(lines: list[Line]) -> dict[str, Decimal]:
 
 
 def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
-    order = get_order(session, order_id, actor=actor)
-    branch = session.get(Branch, order.branch_id)
+    order = get_order(session, order_id, actor=actor, options=ORDER_BRANCH)
+    branch = order.branch
     lines = _lines(session, [order])[order.id]
     shown = show_workers(
         session,

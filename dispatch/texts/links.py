@@ -10,8 +10,11 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from core.ids import MAX_ID
 from dispatch.models import Offer
@@ -42,15 +45,23 @@ def checkin_link(offer: Offer, public_url: str, secret: str) -> str:
     return f"{public_url.rstrip('/')}/c/{token_for(offer.id, secret)}"
 
 
-def offer_for_token(session: Session, token: str, *, secret: str) -> Offer:
-    """The offer a genuine token names; anything else is not found (constant-time compare)."""
+def offer_for_token(
+    session: Session, token: str, *, secret: str, options: Sequence[ORMOption] = ()
+) -> Offer:
+    """The offer a genuine token names; anything else is not found (constant-time compare).
+    options: the relationships the caller walks (lazy="raise"); loaded even when the offer
+    is already in the session, which a get by key would not do."""
     match = _TOKEN.match(token or "")
     if match is None or int(match.group(1)) > MAX_ID:
         raise LinkNotFound()
     offer_id = int(match.group(1))
     if not hmac.compare_digest(match.group(2).encode(), _sig(offer_id, secret).encode()):
         raise LinkNotFound()
-    offer = session.get(Offer, offer_id)
+    if options:
+        query = select(Offer).where(Offer.id == offer_id).options(*options)
+        offer = session.scalars(query).one_or_none()
+    else:
+        offer = session.get(Offer, offer_id)
     if offer is None:
         raise LinkNotFound()
     return offer

@@ -22,9 +22,7 @@ from workers.models import Worker
 ADDRESS_CHARS = 40  # keeps an offer within two segments
 
 
-def _values(session: Session, order: Order, language: str) -> dict[str, str]:
-    branch = session.get(Branch, order.branch_id)
-    site = session.get(Site, order.site_id)
+def _values(order: Order, branch: Branch, site: Site, language: str) -> dict[str, str]:
     zone = ZoneInfo(branch.timezone)
     start, end = order.starts_at.astimezone(zone), order.ends_at.astimezone(zone)
     address = (
@@ -44,26 +42,31 @@ def _values(session: Session, order: Order, language: str) -> dict[str, str]:
     }
 
 
-def _render(session: Session, branch_id: int, kind: str, language: str, values: dict) -> str:
+def _render(session: Session, branch: Branch, kind: str, language: str, values: dict) -> str:
     """In the branch's wording if it has one, transliterated if the branch saves that way."""
-    branch = session.get(Branch, branch_id)
-    override = wording.override_for(session, branch_id, kind, language)
+    override = wording.override_for(session, branch.id, kind, language)
     return templates.render(kind, language, override, branch.sms_transliterate, **values)
 
 
 def notify(
     session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
 ) -> None:
-    """Queue one text of this kind to the offer's worker, in their language."""
+    """Queue one text of this kind to the offer's worker, in their language.
+
+    The branch and the site are read by key here, once, not walked as order.branch: the
+    order comes from many loaders (the inbox's after a rolled-back savepoint among them) and
+    a get by key costs nothing for a row already in the session."""
     worker = session.get(Worker, offer.worker_id)
-    values = _values(session, order, worker.language)
+    branch = session.get(Branch, order.branch_id)
+    site = session.get(Site, order.site_id)
+    values = _values(order, branch, site, worker.language)
     if deadline is not None:
-        zone = ZoneInfo(session.get(Branch, order.branch_id).timezone)
+        zone = ZoneInfo(branch.timezone)
         values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
     if kind == "booked":
-        body = _booking_text(session, order, offer, worker.language, values)
+        body = _booking_text(session, branch, site, offer, worker.language, values)
     else:
-        body = _render(session, order.branch_id, kind, worker.language, values)
+        body = _render(session, branch, kind, worker.language, values)
     outbox.queue(
         session,
         kind=kind,
@@ -76,17 +79,17 @@ def notify(
 
 
 def _booking_text(
-    session: Session, order: Order, offer: Offer, language: str, values: dict[str, str]
+    session: Session, branch: Branch, site: Site, offer: Offer, language: str, values: dict
 ) -> str:
     """The check-in link, signed for this offer, and the site's whole address when the text
     keeps within MAX_BOOKED_SEGMENTS; else the link alone (its page shows the address)."""
     settings = get_settings()
     values["link"] = links.checkin_link(offer, settings.public_url, settings.secret_key)
-    values["address"] = session.get(Site, order.site_id).address
-    body = _render(session, order.branch_id, "booked", language, values)
+    values["address"] = site.address
+    body = _render(session, branch, "booked", language, values)
     if measure(body).segments <= templates.MAX_BOOKED_SEGMENTS:
         return body
-    return _render(session, order.branch_id, "booked_link_only", language, values)
+    return _render(session, branch, "booked_link_only", language, values)
 
 
 def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
@@ -173,8 +176,10 @@ def list_messages(
 
 
 def text_for(session: Session, worker: Worker, kind: str, **values: object) -> str:
-    """A text about the worker, in their language and their branch's wording."""
-    return _render(session, worker.branch_id, kind, worker.language, values)
+    """A text about the worker, in their language and their branch's wording (the worker's
+    home branch: read by key, workers' rows know nothing of dispatch's)."""
+    branch = session.get(Branch, worker.branch_id)
+    return _render(session, branch, kind, worker.language, values)
 
 
 def tell(

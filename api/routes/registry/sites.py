@@ -52,7 +52,7 @@ def update_site(
     actor: Actor = Depends(require(*OFFICE)),
     session: Session = DB,
 ) -> SiteOut:
-    site = registry.get_site(session, site_id, actor=actor)
+    site = registry.get_site(session, site_id, actor=actor, options=registry.SITE_CLIENT)
     changes = body.model_dump(exclude_unset=True, exclude={"location"})
     if body.location is not None:
         changes["location"] = body.location.to_point()
