@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.i18n import LANGUAGES, translator
+from api.console.site.words.checkin import WORDS as CHECKIN_WORDS
 from api.console.web import LANG_COOKIE, render
-from api.console.words.checkin import WORDS as CHECKIN_WORDS
 from api.deps import DB
 from core.clock import now
 from core.csvsafe import decimal_text

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from api.console import i18n
+from api.console.office.workers import Office, Reader, common_context
 from api.console.web import PREFIX, PageRefused, csrf_checked, language, render
-from api.console.workers import Office, Reader, common_context
 from api.deps import DB, limit_worker_reads
 from api.schemas.common import IdPath
 from core import audit

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.errors import explain
-from api.console.foreman_shifts import (
+from api.console.i18n import translator
+from api.console.site.foreman_shifts import (
     MARKS,
     booked_of,
     nobody_row,
@@ -20,9 +21,8 @@ from api.console.foreman_shifts import (
     shifts_of,
     tally,
 )
-from api.console.i18n import translator
+from api.console.site.words.foreman import WORDS as FOREMAN_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.console.words.foreman import WORDS as FOREMAN_WORDS
 from api.deps import DB, limit_worker_reads
 from api.errors import status_of
 from api.schemas.common import IdPath

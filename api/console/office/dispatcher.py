@@ -1,5 +1,5 @@
 """The dispatcher's pages: the live orders board and an order's page (roster, timelines,
-candidates, map); the new-order form is api/console/order_form.py."""
+candidates, map); the new-order form is api/console/office/order_form.py."""
 
 import hashlib
 from datetime import datetime
@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain, word_key
 from api.console.i18n import translator
+from api.console.office.words.dispatcher import WORDS as DISPATCHER_WORDS
+from api.console.office.words.order_page import WORDS as ORDER_PAGE_WORDS
+from api.console.office.words.replies import WORDS as REPLIES_WORDS
 from api.console.web import PREFIX, console_actor, csrf_checked, language, render, staff, start_page
-from api.console.words.dispatcher import WORDS as DISPATCHER_WORDS
-from api.console.words.order_page import WORDS as ORDER_PAGE_WORDS
-from api.console.words.replies import WORDS as REPLIES_WORDS
 from api.deps import DB, limit_worker_reads
 from api.deps import OFFICE as OFFICE_ROLES
 from api.errors import status_of

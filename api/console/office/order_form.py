@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
+from api.console.office.words.order_form import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.console.words.order_form import WORDS
 from api.deps import DB
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
@@ -54,7 +54,7 @@ FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
 HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
 
-# Its words are the dispatcher pages' table (registered by api/console/dispatcher.py) and
+# Its words are the dispatcher pages' table (registered by api/console/office/dispatcher.py) and
 # its own.
 i18n.add(WORDS)
 

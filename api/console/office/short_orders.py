@@ -8,9 +8,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.console import i18n
-from api.console.dispatcher import OFFICE
+from api.console.office.dispatcher import OFFICE
+from api.console.office.words.shortage import WORDS as SHORTAGE_WORDS
 from api.console.web import PREFIX, csrf_checked
-from api.console.words.shortage import WORDS as SHORTAGE_WORDS
 from api.deps import DB
 from api.schemas.common import IdPath
 from core.clock import now

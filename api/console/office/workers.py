@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.errors import explain
+from api.console.office.words.phone import WORDS as PHONE_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.console.words.phone import WORDS as PHONE_WORDS
 from api.deps import DB, OFFICE, limit_worker_reads
 from api.schemas.common import IdPath
 from core.clock import now

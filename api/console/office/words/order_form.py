@@ -1,4 +1,4 @@
-"""The new-order form's own words (api/console/order_form.py): the overbooking choice in
+"""The new-order form's own words (api/console/office/order_form.py): the overbooking choice in
 plain words, the warnings and the date's checks."""
 
 WORDS = {

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api.console.dispatcher import OFFICE, show_order_page
 from api.console.errors import explain
 from api.console.i18n import translator
+from api.console.office.dispatcher import OFFICE, show_order_page
 from api.console.web import PREFIX, csrf_checked, language
 from api.deps import DB
 from api.errors import status_of

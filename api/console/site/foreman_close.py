@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.console.foreman import ROLES, explain_own
-from api.console.foreman_shifts import MARKS, hhmm, shift_of
 from api.console.i18n import translator
+from api.console.site.foreman import ROLES, explain_own
+from api.console.site.foreman_shifts import MARKS, hhmm, shift_of
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, limit_worker_reads
 from api.errors import status_of
