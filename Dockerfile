@@ -22,6 +22,7 @@ COPY rating rating
 COPY sms sms
 COPY dispatch dispatch
 COPY api api
+COPY brigada brigada
 COPY migrations migrations
 COPY alembic.ini ./
 COPY --from=assets /app/web/node_modules web/node_modules

@@ -1,1 +1,1 @@
-"""HTTP: routers, auth, schemas, error mapping, CLI and process runner."""
+"""HTTP: the FastAPI app, its routers, auth, schemas, error mapping and the console."""

@@ -15,7 +15,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from api.deps import DB, password_changer
-from api.schemas import Body
+from api.schemas.common import Body
 from core.clock import now
 from core.settings import Settings
 from core.tenancy import Actor

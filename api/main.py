@@ -16,22 +16,8 @@ from api.auth import router as auth_router
 from api.console import routes as console
 from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
-from api.routes import (
-    audit,
-    branches,
-    clients,
-    docs,
-    health,
-    home,
-    messages,
-    onsite,
-    orders,
-    sites,
-    twilio,
-    users,
-    wording,
-    workers,
-)
+from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
+from api.routes.registry import branches, clients, sites, users, wording, workers
 from core import logmask
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
@@ -98,8 +84,10 @@ def create_app(
         users.router,
         audit.router,
         orders.router,
-        onsite.router,
-        messages.router,
+        fill.router,
+        shift.router,
+        penalties.router,
+        texts.router,
         twilio.router,
         wording.router,
     ):

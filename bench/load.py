@@ -4,8 +4,8 @@ What it does
     Seeds its own database (brigada_load_bench): --branches branches in the largest cities
     of dispatch/data/cities.csv, each with a dispatcher, a foreman, a client with 4 sites,
     and --workers-per-branch workers around the city (vetted, loaders). Starts the API
-    (`python -m api.cli api`: two uvicorn processes as deployed) and a jobs process
-    (`python -m api.cli jobs --processes 2 --threads 8`, nice 10: one process per core, the
+    (`python -m brigada.cli api`: two uvicorn processes as deployed) and a jobs process
+    (`python -m brigada.cli jobs --processes 2 --threads 8`, nice 10: one process per core, the
     API first), the outbox gateway, no sending limit.
     Then, through the public API only:
     1. orders: --orders orders (headcount 10, fixed overbooking 1.5: target 15, a 30-offer
@@ -376,10 +376,10 @@ def main() -> None:
         stage.recreate_database(DB_NAME)
         stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
         network = seed(args.branches, args.workers_per_branch, rng)
-        api = processes.start("api", ["-m", "api.cli", "api"], "Application startup complete")
+        api = processes.start("api", ["-m", "brigada.cli", "api"], "Application startup complete")
         jobs = processes.start(
             "jobs",
-            ["-m", "api.cli", "jobs", "--processes", str(args.jobs_processes), "--threads", "8"],
+            ["-m", "brigada.cli", "jobs", "--processes", str(args.jobs_processes), "--threads=8"],
             "Worker process is ready",
         )
         watch = MemoryWatch({"api": api.pid, "jobs": jobs.pid})

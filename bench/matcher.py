@@ -50,7 +50,7 @@ from alembic import command  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from api.cli import alembic_config  # noqa: E402
+from brigada.cli import alembic_config  # noqa: E402
 from core.db import get_sessionmaker, make_engine  # noqa: E402
 from dispatch.fill.matcher import MATCHER_SQL, find_candidates  # noqa: E402
 from dispatch.registry.demo import SKILL_WEIGHTS, ZONES, load_names  # noqa: E402

@@ -61,7 +61,7 @@ def recreate_database(name: str) -> None:
     import psycopg
     from alembic import command
 
-    from api.cli import alembic_config
+    from brigada.cli import alembic_config
 
     with psycopg.connect(libpq_url("postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

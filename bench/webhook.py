@@ -2,7 +2,7 @@
 and the time from a new order to the last offer of its first wave handed to the SMS gateway.
 
 What it measures
-    1. POST /sms/inbound on the real API (`python -m api.cli api`: uvicorn with
+    1. POST /sms/inbound on the real API (`python -m brigada.cli api`: uvicorn with
        --web-concurrency processes, default 2 as deployed) with signed, Twilio-shaped form
        posts: a unique MessageSid each, Body like "ДА 482", From a seeded worker's phone.
        Open loop: request i is due at start + i / rate whatever the answers do, and its
@@ -17,7 +17,7 @@ What it measures
        (per reply: an sms.inbound job that queues a "no open offer" text, and its sms.send
        job), as it would on one 2-core host, on a freshly restarted and warmed-up API (the
        400/s overload before leaves its heap and pools grown; --same-api skips the restart).
-    2. With a jobs process (`python -m api.cli jobs --threads 8`: at nice 10, as deployed), the
+    2. With a jobs process (`python -m brigada.cli jobs --threads 8`: at nice 10, as deployed), the
        outbox gateway and no sending limit: orders posted through POST /api/v1/orders (as a
        dispatcher with a token from POST /api/v1/auth/token; headcount 10, fixed overbooking
        1.5, wave multiple 2: a 30-offer first wave, at one of 6 sites among 5,000 workers
@@ -189,7 +189,7 @@ def seed(workers: int, sites: int, rng: random.Random) -> Scene:
 
 
 TICK = os.sysconf("SC_CLK_TCK")
-API_ARGS = ["-m", "api.cli", "api"]
+API_ARGS = ["-m", "brigada.cli", "api"]
 
 
 def ours_or_shared(proc_dir: str) -> bool:
@@ -666,7 +666,7 @@ def main() -> None:
             open_loop(warm, 100)
             stage.flush_redis(SETTINGS["BRIGADA_REDIS_URL"])
         if args.with_jobs_rate or args.orders or args.burst:
-            jobs_args = ["-m", "api.cli", "jobs", "--threads", "8"]  # nice 10, as deployed
+            jobs_args = ["-m", "brigada.cli", "jobs", "--threads", "8"]  # nice 10, as deployed
             jobs = processes.start("jobs", jobs_args, "Worker process is ready for action")
             groups["jobs"] = jobs.pid
         if args.with_jobs_rate:

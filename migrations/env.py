@@ -4,7 +4,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import engine_from_config, pool
 
-import api.models  # noqa: F401  (registers every table on the metadata)
+import brigada.models  # noqa: F401  (registers every table on the metadata)
 from core.models import Base
 from core.settings import get_settings
 

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-from api.cli import alembic_config  # noqa: E402
 from api.main import create_app  # noqa: E402
+from brigada.cli import alembic_config  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from core.redis import get_redis  # noqa: E402
 from core.settings import get_settings  # noqa: E402

@@ -77,7 +77,7 @@ def running_stack(tmp_path: Path) -> Iterator[Services]:
             *("--host", "127.0.0.1", "--port", str(port)),
         ],
         "jobs": [
-            *(sys.executable, "-m", "dramatiq", "api.jobs"),
+            *(sys.executable, "-m", "dramatiq", "brigada.jobs"),
             *("--processes", "1", "--threads", "8"),
         ],
     }

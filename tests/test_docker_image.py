@@ -8,6 +8,7 @@ import os
 import posixpath
 import re
 import shlex
+import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -178,3 +179,16 @@ def test_the_reader_sees_what_docker_would_leave_out():
     assert not any(path.startswith("/app/web/") for path in files)  # no lock file, no install
     assert ignored("a/b/__pycache__/x.pyc", ["**/__pycache__"])
     assert not ignored("a/b/__pycache__/x.pyc", ["**/__pycache__", "!a/b/__pycache__"])
+
+
+def packages() -> list[str]:
+    """The Python packages pyproject.toml installs (its packages.find include list)."""
+    found = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    return [name.rstrip("*") for name in found["packages"]["find"]["include"]]
+
+
+@pytest.mark.parametrize("package", packages())
+def test_the_image_holds_every_package_the_project_installs(package):
+    # `brigada` (the command's own package) once left the HTTP package: its COPY is one more.
+    workdir, files = image()
+    assert in_image(f"{package}/__init__.py", workdir, files), f"{package}/ would be missing"

@@ -28,7 +28,7 @@ from tests.committed import purge_branch, purge_code
 @pytest.fixture
 def jobs_process(engine):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dramatiq", "api.jobs", "--processes", "1", "--threads", "2"],
+        [sys.executable, "-m", "dramatiq", "brigada.jobs", "--processes", "1", "--threads", "2"],
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -69,7 +69,7 @@ def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
     port = _free_port()
     env = {**os.environ, "BRIGADA_PORT": str(port)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "run"],
+        [sys.executable, "-m", "brigada.cli", "run"],
         env=env,
         start_new_session=True,
         stdout=subprocess.PIPE,
@@ -89,7 +89,7 @@ def test_brigada_run_serves_works_jobs_and_stops_cleanly(engine):
         )
         assert 0 <= age < 60
         alive = subprocess.run(
-            [sys.executable, "-m", "api.cli", "jobs-alive"], capture_output=True, text=True
+            [sys.executable, "-m", "brigada.cli", "jobs-alive"], capture_output=True, text=True
         )
         assert alive.returncode == 0, alive.stdout
         children = _children_of(proc.pid)
@@ -126,7 +126,7 @@ def test_brigada_run_kills_a_wedged_worker_after_the_grace_period(engine):
     port = _free_port()
     env = {**os.environ, "BRIGADA_PORT": str(port)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "run"],
+        [sys.executable, "-m", "brigada.cli", "run"],
         env=env,
         start_new_session=True,
         stdout=subprocess.PIPE,

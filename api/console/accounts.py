@@ -19,7 +19,8 @@ from api.console.web import (
     staff,
 )
 from api.console.words.staff import WORDS
-from api.deps import DB, IdPath
+from api.deps import DB
+from api.schemas.common import IdPath
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
 from dispatch.models import User

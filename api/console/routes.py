@@ -5,20 +5,10 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import (
-    accounts,
-    checkin,
-    dispatcher,
-    foreman,
-    foreman_close,
-    order_actions,
-    order_form,
-    phone,
-    short_orders,
-    signin,
-    web,
-)
+from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
+from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
+from api.console.site import checkin, foreman, foreman_close
 
 HERE = Path(__file__).resolve().parent
 # htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
@@ -37,6 +27,7 @@ PAGES = (
     short_orders.router,
     foreman.router,
     foreman_close.router,
+    workers.router,
     phone.router,
     checkin.router,
     accounts.router,

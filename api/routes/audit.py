@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, IdQuery, require
+from api.deps import DB, MANAGERS, require
+from api.schemas.common import IdQuery
 from core import audit
 from core.tenancy import Actor
 

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from api.console.web import SESSION_COOKIE
 from api.main import MAX_BODY_BYTES, create_app
-from api.routes.workers import MAX_IMPORT_BYTES
+from api.routes.registry.workers import MAX_IMPORT_BYTES
 from core.settings import Settings, get_settings
 from dispatch.models import Order, Site, User
 from dispatch.texts import links

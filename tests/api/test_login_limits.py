@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.cli import app as cli
 from api.main import create_app
+from brigada.cli import app as cli
 from core.settings import Settings, get_settings
 from tests.builders import PASSWORD, make_branch, make_user
 

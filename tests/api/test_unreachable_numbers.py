@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from api.console.words.errors import WORDS as ERROR_WORDS
-from api.order_schemas import RULE_WORDS
+from api.schemas.fill import RULE_WORDS
 from core.audit import AuditEntry
 from core.clock import now
 from dispatch.fill import eligibility

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from api.console.words.foreman import WORDS
+from api.console.site.words.foreman import WORDS
 from core.clock import now
 from core.db import session_scope
 from dispatch.models import Offer

@@ -3,7 +3,7 @@
 from alembic import command
 from sqlalchemy import inspect, text
 
-from api.cli import alembic_config
+from brigada.cli import alembic_config
 from core.db import make_engine
 from tests.conftest import reset_schema, upgrade  # noqa: I001
 
@@ -75,7 +75,7 @@ def test_models_match_the_migrations(connection):
     from alembic.migration import MigrationContext
     from geoalchemy2 import alembic_helpers
 
-    import api.models  # noqa: F401  (every table on the metadata)
+    import brigada.models  # noqa: F401  (every table on the metadata)
     from core.models import Base
 
     context = MigrationContext.configure(
@@ -90,7 +90,7 @@ def test_checks_are_named_as_the_models_name_them(connection):
     database under the model's name, and the database has no other (migration 0023)."""
     from sqlalchemy import CheckConstraint
 
-    import api.models  # noqa: F401  (every table on the metadata)
+    import brigada.models  # noqa: F401  (every table on the metadata)
     from core.models import Base
 
     declared = {

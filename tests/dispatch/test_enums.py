@@ -11,8 +11,8 @@ from typing import get_args
 import pytest
 from sqlalchemy import text
 
-from api.onsite_schemas import AttendanceIn
-from api.schemas import WorkerOut, WorkerPatch
+from api.schemas.registry import WorkerOut, WorkerPatch
+from api.schemas.shift import AttendanceIn
 from dispatch import enums
 from dispatch.enums import (
     ANSWERABLE,

@@ -100,7 +100,7 @@ class PrivatePostgres:
         self.execute("CREATE EXTENSION postgis", self.TEMPLATE)
         env = {**os.environ, "BRIGADA_DATABASE_URL": self.url(self.TEMPLATE)}
         subprocess.run(
-            [sys.executable, "-m", "api.cli", "migrate"],
+            [sys.executable, "-m", "brigada.cli", "migrate"],
             cwd=ROOT,
             env=env,
             check=True,

@@ -91,7 +91,7 @@ class FaultStack:
         self.logs[label] = log
         with log.open("wb") as out:  # a file: a full pipe would block the server
             proc = subprocess.Popen(
-                [sys.executable, "-m", "api.cli", *args],
+                [sys.executable, "-m", "brigada.cli", *args],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,

@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from api.cli import alembic_config
+from brigada.cli import alembic_config
 from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch.shift import onsite

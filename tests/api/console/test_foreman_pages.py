@@ -395,7 +395,7 @@ def test_an_order_naming_another_foreman_is_theirs_not_the_sites(client, session
     ],
 )
 def test_a_night_shift_closed_after_midnight_stays_on_the_page_that_day(starts, closed, at, day):
-    from api.console.foreman import _day
+    from api.console.site.foreman_shifts import _day
     from dispatch.models import Branch, Order
 
     def moscow(text):

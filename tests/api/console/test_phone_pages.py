@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from api.console import phone
+from api.console.office import phone
 from api.main import create_app
 from core.audit import AuditEntry
 from core.clock import now

@@ -1,0 +1,1 @@
+"""Each office page module's words in Russian and English."""

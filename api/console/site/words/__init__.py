@@ -1,0 +1,1 @@
+"""Each site page module's words in Russian and English."""

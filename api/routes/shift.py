@@ -1,0 +1,144 @@
+"""On site and after: the foreman's marks, closing a shift, timesheets, reviews, a branch's
+payouts."""
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from api.deps import DB, OFFICE, STAFF, require, worker_reader
+from api.exports import csv_for
+from api.schemas.common import IdPath
+from api.schemas.orders import RosterLine
+from api.schemas.shift import AttendanceIn, CloseIn, ReviewIn, ReviewOut, TimesheetOut, UndoIn
+from core.clock import now
+from core.dates import parse_date
+from core.tenancy import Actor
+from dispatch.shift import onsite, reviews, timesheets
+
+router = APIRouter(prefix="/api/v1")
+
+CSV_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {}},
+        "description": "JSON, or CSV with format=csv (in the language of ?lang= or "
+        "Accept-Language; English by default)",
+    }
+}
+
+
+@router.post("/orders/{order_id}/attendance", response_model=RosterLine, tags=["on site"])
+def mark_attendance(
+    order_id: IdPath,
+    body: AttendanceIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> RosterLine:
+    offer = onsite.mark_attendance(
+        session,
+        order_id,
+        actor=actor,
+        worker_id=body.worker_id,
+        status=body.status,
+        at=body.at,
+        now=now(),
+    )
+    return RosterLine.of(offer)
+
+
+@router.post("/orders/{order_id}/attendance/undo", response_model=RosterLine, tags=["on site"])
+def undo_attendance(
+    order_id: IdPath,
+    body: UndoIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> RosterLine:
+    """Take back a no-show or left-early mark inside the branch's undo window (409 after it,
+    or with no such mark): nothing was texted, fined or suspended for it."""
+    offer = onsite.undo_mark(session, order_id, actor=actor, worker_id=body.worker_id, now=now())
+    return RosterLine.of(offer)
+
+
+@router.post(
+    "/orders/{order_id}/close",
+    response_model=TimesheetOut,
+    response_model_exclude_unset=True,  # the amounts a foreman may not see
+    tags=["on site"],
+)
+def close_shift(
+    order_id: IdPath,
+    body: CloseIn | None = None,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> TimesheetOut:
+    """Close the shift. `end` says when work ended for everyone: "now" (the default, also
+    without a body: hours are cut at the moment of closing) or "scheduled" (the order's end)."""
+    end = body.end if body else "now"
+    order = onsite.close_shift(session, order_id, actor=actor, now=now(), end=end)
+    return TimesheetOut.of(timesheets.timesheet(session, order.id, actor=actor))
+
+
+@router.get(
+    "/orders/{order_id}/timesheet",
+    response_model=TimesheetOut,
+    response_model_exclude_unset=True,  # the amounts a foreman may not see
+    responses=CSV_ANSWER,
+    tags=["on site"],
+)
+def timesheet(
+    request: Request,
+    order_id: IdPath,
+    format: Literal["json", "csv"] = "json",
+    actor: Actor = Depends(worker_reader(*STAFF)),  # workers' names: a worker read
+    session: Session = DB,
+):
+    sheet = timesheets.timesheet(session, order_id, actor=actor)
+    if format == "csv":
+        name = f"timesheet-{sheet.code}-{sheet.order_id}.csv"
+        return csv_for(request, timesheets.timesheet_table(sheet), name)
+    return TimesheetOut.of(sheet)
+
+
+@router.post(
+    "/orders/{order_id}/reviews", status_code=201, response_model=ReviewOut, tags=["on site"]
+)
+def review_worker(
+    order_id: IdPath,
+    body: ReviewIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> ReviewOut:
+    review = reviews.review_worker(
+        session,
+        order_id,
+        actor=actor,
+        worker_id=body.worker_id,
+        stars=body.stars,
+        complaint=body.complaint,
+        comment=body.comment,
+        now=now(),
+    )
+    return ReviewOut.of(review)
+
+
+@router.get(
+    "/branches/{branch_id}/payouts",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "one row per worker"}},
+    tags=["branches"],
+)
+def payouts(
+    request: Request,
+    branch_id: IdPath,
+    day_from: str = Query(alias="from", description="2026-12-01 or 01.12.2026"),
+    day_to: str = Query(alias="to", description="2026-12-31 or 31.12.2026"),
+    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
+    session: Session = DB,
+) -> Response:
+    date_from = parse_date(day_from, "from", location="query")
+    date_to = parse_date(day_to, "to", location="query")
+    currency, rows = timesheets.payouts(
+        session, branch_id, actor=actor, date_from=date_from, date_to=date_to
+    )
+    name = f"payouts-{branch_id}-{date_from}-{date_to}.csv"
+    return csv_for(request, timesheets.payouts_table(currency, rows), name)

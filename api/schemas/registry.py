@@ -1,0 +1,250 @@
+"""Request and response bodies of the registry: branches and their knobs, clients and
+their block lists, sites, workers, staff accounts, a branch's wording of its texts."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from api.schemas.common import Body, Id, Patch, PointIO, Reason, fields_of
+from dispatch.models import Branch, Site
+from dispatch.registry.knobs import KNOBS
+from dispatch.registry.wording import Wording
+from workers.enums import WorkerStatus
+from workers.models import Worker
+from workers.phones import Region
+
+
+def _knob_field(name: str):
+    knob = KNOBS[name]
+    kind: Any = Literal[knob.choices] if knob.choices else knob.type
+    return (kind, Field(default=None, ge=knob.ge, le=knob.le, description=knob.doc))
+
+
+# Built from the one table of knobs, so bounds and docs are never written twice.
+PolicyIn = create_model("PolicyIn", __base__=Body, **{name: _knob_field(name) for name in KNOBS})
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{2,16}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Country = Region
+
+
+class BranchIn(Body):
+    code: Code
+    name: Name
+    timezone: str = Field(examples=["Europe/Moscow"])
+    center: PointIO
+    country: Country = "RU"
+    policy: PolicyIn | None = None
+
+
+class BranchPatch(Body):
+    code: Patch[Code] = None
+    name: Patch[Name] = None
+    timezone: Patch[str] = None
+    center: Patch[PointIO] = None
+    country: Patch[Country] = None
+    policy: Patch[PolicyIn] = None
+
+
+class BranchOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    timezone: str
+    country: str
+    center: PointIO
+    policy: dict[str, Any]
+
+    @classmethod
+    def of(cls, branch: Branch) -> "BranchOut":
+        policy = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in branch.policy.items()}
+        return cls(
+            id=branch.id,
+            code=branch.code,
+            name=branch.name,
+            timezone=branch.timezone,
+            country=branch.country,
+            center=PointIO.of(branch.center),
+            policy=policy,
+        )
+
+
+class ClientIn(Body):
+    branch_id: Id
+    name: Name
+
+
+class ClientPatch(Body):
+    name: Name
+
+
+class ClientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    branch_id: int
+    name: str
+
+
+class SiteIn(Body):
+    client_id: Id
+    name: Name
+    address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    location: PointIO
+    geofence_m: int | None = Field(default=None, ge=50, le=5000)
+    foreman_id: Id | None = None  # the foreman who runs this site's orders
+
+
+class SitePatch(Body):
+    name: Patch[Name] = None
+    address: Patch[Annotated[str, StringConstraints(min_length=1, max_length=300)]] = None
+    location: Patch[PointIO] = None
+    geofence_m: Patch[int] = Field(default=None, ge=50, le=5000)
+    foreman_id: Id | None = None  # null unassigns
+
+
+class SiteOut(BaseModel):
+    id: int
+    client_id: int
+    name: str
+    address: str
+    location: PointIO
+    geofence_m: int
+    foreman_id: int | None = None
+
+    @classmethod
+    def of(cls, site: Site) -> "SiteOut":
+        return cls(
+            id=site.id,
+            client_id=site.client_id,
+            name=site.name,
+            address=site.address,
+            location=PointIO.of(site.location),
+            geofence_m=site.geofence_m,
+            foreman_id=site.foreman_id,
+        )
+
+
+class WorkerIn(Body):
+    full_name: Name
+    phone: str = Field(examples=["8 921 123-45-67", "+79211234567"])
+    home: PointIO
+    skills: list[str] = Field(min_length=1, max_length=20, examples=[["loader", "mover"]])
+    branch_id: Id
+    language: Literal["ru", "en"] = "ru"
+    vetted: bool = False
+
+
+class WorkerPatch(Body):
+    full_name: Patch[Name] = None
+    phone: Patch[str] = None
+    home: Patch[PointIO] = None
+    skills: Patch[list[str]] = Field(default=None, min_length=1, max_length=20)
+    branch_id: Patch[Id] = None
+    language: Patch[Literal["ru", "en"]] = None
+    vetted: Patch[bool] = None
+    status: Patch[Literal["active", "blocked"]] = None
+
+
+class WorkerOut(BaseModel):
+    id: int
+    full_name: str
+    phone: str
+    home: PointIO
+    skills: list[str]
+    branch_id: int
+    language: str
+    vetted: bool
+    # Its members, not the enum: the OpenAPI document keeps the values inline.
+    status: Literal[
+        WorkerStatus.ACTIVE, WorkerStatus.SUSPENDED, WorkerStatus.OPTED_OUT, WorkerStatus.BLOCKED
+    ]
+    suspended_until: datetime | None
+    rating: Decimal
+    reliability: Decimal
+    strikes: int
+    phone_unreachable: bool  # the SMS provider refused the number; fixing the phone clears it
+    distance_m: float | None = None
+
+    @classmethod
+    def of(cls, worker: Worker, at: datetime, distance_m: float | None = None) -> "WorkerOut":
+        return cls(
+            id=worker.id,
+            full_name=worker.full_name,
+            phone=worker.phone,
+            home=PointIO.of(worker.home),
+            skills=worker.skills,
+            branch_id=worker.branch_id,
+            language=worker.language,
+            vetted=worker.vetted,
+            status=worker.shown_status(at),
+            suspended_until=worker.suspended_until,
+            rating=worker.rating,
+            reliability=worker.reliability,
+            strikes=worker.strikes,
+            phone_unreachable=worker.phone_invalid,
+            distance_m=None if distance_m is None else round(distance_m, 1),
+        )
+
+
+class Rejected(BaseModel):
+    row: int
+    field: str | None
+    msg: str
+    code: str  # the error's stable code (API.md: errors), e.g. "phone_invalid"
+
+
+class ImportReportOut(BaseModel):
+    created: int
+    updated: int
+    rejected: list[Rejected]
+    dry_run: bool
+
+
+class BlockIn(Body):
+    worker_id: Id
+    reason: Reason
+
+
+class BlockOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    client_id: int
+    worker_id: int
+    reason: str
+    created_at: datetime
+
+
+class UserIn(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+    role: Literal["admin", "manager", "dispatcher", "foreman"]
+    branch_id: Id | None = None
+    full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None  # a mobile, any form
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    role: str
+    branch_id: int | None
+    active: bool
+    password_change_required: bool
+    full_name: str | None = None
+    phone: str | None = None
+
+
+class OneTimePassword(BaseModel):
+    password: str  # shown once; the user must change it at the next sign-in
+
+
+class WordingIn(Body):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+# A text as the branch words it: the fields of dispatch/registry/wording.py's Wording.
+# fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
+class WordingOut(fields_of(Wording)):  # type: ignore[misc]
+    pass

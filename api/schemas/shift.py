@@ -1,0 +1,76 @@
+"""Request and response bodies of the shift on site: marks, the close, timesheets, reviews."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from api.schemas.common import Body, Id, fields_of
+from dispatch.access.prices import CLIENT_PRICE
+from dispatch.shift.timesheets import MONEY_COLUMNS, Line, Timesheet
+from rating.models import Review
+
+
+class AttendanceIn(Body):
+    worker_id: Id
+    status: Literal["arrived", "left_early", "no_show", "released"]
+    at: AwareDatetime | None = Field(
+        default=None, description="when it happened; now if left out, never in the future"
+    )
+
+
+class UndoIn(Body):
+    worker_id: Id
+
+
+# A line of dispatch/shift/timesheets.py's Timesheet; the amounts that tell the client's price
+# (dispatch/access/prices.py) stay unset for a reader who may not see them, so the answer leaves
+# them out.
+# fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
+class TimesheetLineOut(fields_of(Line, optional=CLIENT_PRICE)):  # type: ignore[misc]
+    @classmethod
+    def of(cls, line: Line, money: tuple[str, ...]) -> "TimesheetLineOut":
+        hidden = set(MONEY_COLUMNS) - set(money)
+        return cls(**{name: getattr(line, name) for name in cls.model_fields if name not in hidden})
+
+
+class CloseIn(Body):
+    # When work ended for everyone: now (hours cut at the close) or the scheduled end.
+    end: Literal["now", "scheduled"] = "now"
+
+
+# dispatch/shift/timesheets.py's Timesheet but what only its exports use (the amounts shown, in
+# order, and the branch's time zone).
+# fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
+class TimesheetOut(
+    fields_of(Timesheet, leave_out=("money", "timezone"), retype={"lines": list[TimesheetLineOut]})  # type: ignore[misc]
+):
+    @classmethod
+    def of(cls, sheet: Timesheet) -> "TimesheetOut":
+        return cls(
+            **{name: getattr(sheet, name) for name in cls.model_fields if name != "lines"},
+            lines=[TimesheetLineOut.of(line, sheet.money) for line in sheet.lines],
+        )
+
+
+class ReviewIn(Body):
+    worker_id: Id
+    stars: int = Field(ge=1, le=5, strict=True)  # true is not 1
+    complaint: bool = False
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    order_id: int
+    worker_id: int
+    stars: int
+    complaint: bool
+    comment: str | None
+    penalty_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, review: Review) -> "ReviewOut":
+        return cls.model_validate(review)
