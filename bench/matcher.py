@@ -151,7 +151,8 @@ def nearest(city: City, branches: list[City]) -> int:
 
 
 def worker_skills(rng: random.Random) -> list[str]:
-    """1-3 catalogue skills, loader the most common (dispatch.demo's weights, 1 for the rest)."""
+    """1-3 catalogue skills, loader the most common (dispatch.registry.demo's weights, 1 for
+    the rest)."""
     weights = [SKILL_WEIGHTS.get(skill, 1) for skill in SKILLS]
     return sorted(set(rng.choices(SKILLS, weights, k=rng.choice((1, 1, 2, 2, 3)))))
 
@@ -196,7 +197,8 @@ def worker_rows(
             branch_of[pick],
             opted_out,
             suspended_until,
-            f"{min(5.0, max(0.5, rng.gauss(3.8, 0.7))):.2f}",  # dispatch.demo's distributions
+            # dispatch.registry.demo's distributions
+            f"{min(5.0, max(0.5, rng.gauss(3.8, 0.7))):.2f}",
             f"{min(0.99, max(0.3, rng.betavariate(8, 2))):.3f}",
             0 if rng.random() < 0.9 else rng.randint(1, 2),
         )

@@ -1,5 +1,5 @@
 """Why the rules made a ledger entry: a stable code with its figures. The console says it in
-the reader's language by the code (api/console/words/ledger.py); the English `text` is what
+the reader's language by the code (api/console/words/common.py); the English `text` is what
 the entry's `reason` keeps for the API and the audit log. A reason a person typed (a
 dispatcher's reversal) has no code: it is shown as typed."""
 

@@ -93,7 +93,7 @@ def marks_of(session: Session, order_id: int) -> list[tuple[str | None, str | No
     alone, no names (no worker read)."""
     rows = session.execute(
         select(Offer.attendance, Offer.pending_mark).where(
-            Offer.order_id == order_id, Offer.status == "booked"
+            Offer.order_id == order_id, Offer.status == OfferStatus.BOOKED
         )
     ).all()
     return [(row.attendance, row.pending_mark) for row in rows]

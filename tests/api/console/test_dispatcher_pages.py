@@ -177,8 +177,8 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
     for step in ("offered (wave 1)", "replied (by phone)", "booked", "SMS “job offer”: delivered"):
         assert step in line, step
     assert line.index("offered (wave 1)") < line.index("replied (by phone)")
-    # Another branch's worker booked here is named, the branch pays them (dispatch/privacy;
-    # one only offered is not named: tests/api/test_worker_privacy.py).
+    # Another branch's worker booked here is named, the branch pays them
+    # (dispatch/access/privacy.py; one only offered is not named: tests/api/test_worker_privacy.py).
     assert stranger.full_name in roster and stranger.phone not in text
 
     candidates = re.search(r'<table class="candidates">.*?</table>', text, re.S).group(0)
