@@ -9,7 +9,18 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 420  # STYLE: split a file when it passes ~400 lines
 MAX_MODULES = 10  # per sub-package, beside its __init__.py
 DISPATCH_SHARED = {"__init__.py", "models.py", "enums.py"}  # the tables and the statuses
-STAGES = {"registry", "access", "texts", "penalties", "orders", "fill", "replies", "shift"}
+STAGES = {
+    "registry",
+    "access",
+    "texts",
+    "penalties",
+    "orders",
+    "fill",
+    "replies",
+    "shift",
+    "changes",
+    "repeat",
+}
 
 
 def _modules(package: str) -> list[Path]:
