@@ -223,6 +223,7 @@ class Order(Timestamped, Base):
     # (dispatch/orders/shortage.py).
     ring_dry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)  # for the workers: what to bring, where to meet
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The shift was closed: attendance is final and the timesheet stands.

@@ -46,6 +46,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "confirmed": "Спасибо, выход подтверждён: заказ {code}, {date} {start}.",
         "booking_released": "Вы не подтвердили выход, запись на заказ {code} снята.",
         "booking_withdrawn": "Офис отменил вашу запись на заказ {code}, {date} {start}. Приходить не нужно.",
+        "order_moved": "Заказ {code} перенесён: {date} {start}-{end}, {address}. Подтвердите: ДА {code} до {deadline}.",
+        "order_moved_notice": "Заказ {code} перенесён: {date} {start}-{end}, {address}.",
+        "standby_released": "Заказ {code}: нужно меньше людей, резерв снят. Ждите новых предложений.",
         "reminder": "Напоминаем: заказ {code} сегодня в {start}, {address}.",
         "booked_elsewhere": "Вы уже записаны на другой заказ в это время, заказ {code} не взят.",
         "order_closed": "Заказ {code} уже закрыт. Ждите новых предложений.",
@@ -77,6 +80,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "confirmed": "Thank you, confirmed: order {code}, {date} {start}.",
         "booking_released": "You did not confirm, so your booking on order {code} is released.",
         "booking_withdrawn": "The office cancelled your booking on order {code}, {date} {start}. Please do not come.",
+        "order_moved": "Order {code} moved: {date} {start}-{end}, {address}. Please confirm: reply YES {code} by {deadline}.",
+        "order_moved_notice": "Order {code} moved: {date} {start}-{end}, {address}.",
+        "standby_released": "Order {code}: fewer workers needed, you are off standby. More offers will come.",
         "reminder": "Reminder: order {code} today at {start}, {address}.",
         "booked_elsewhere": "You are already booked at that time; order {code} was not taken.",
         "order_closed": "Order {code} is closed. More offers will come.",
@@ -172,7 +178,7 @@ def render(
 
 
 # Texts a worker answers (YES/NO): with several offers open, the reply names the order's code.
-ANSWERED_WITH_CODE = frozenset({"offer", "confirm_request"})
+ANSWERED_WITH_CODE = frozenset({"offer", "confirm_request", "order_moved"})
 
 
 def check_override(kind: str, language: str, body: str, transliterate: bool = False) -> None:

@@ -76,6 +76,7 @@ class OrderOut(BaseModel):
     radius_m: int
     next_wave_at: datetime | None
     cancel_reason: str | None
+    notes: str | None = None  # for the workers (PATCH sets it)
     foreman_id: int | None = None
     closed_at: datetime | None = None
     fill_probability: float | None = None

@@ -77,19 +77,23 @@ class OrderInput:
 
 
 def _check_times(data: OrderInput, now: datetime) -> None:
-    for name in ("starts_at", "ends_at"):
-        value = getattr(data, name)
+    check_shift(data.starts_at, data.ends_at, now)
+
+
+def check_shift(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    """A shift's times, for a new order and for one whose times change (dispatch/changes)."""
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value.tzinfo is None or value.utcoffset() is None:
             raise TimeWithoutOffset(
                 name, "time must carry an offset, like 2026-11-27T08:00:00+03:00"
             )
-    if data.starts_at <= now:
+    if starts_at <= now:
         raise ShiftInPast("starts_at", "the shift must start in the future")
-    if data.starts_at > now + MAX_AHEAD:
+    if starts_at > now + MAX_AHEAD:
         raise ShiftTooFarAhead("starts_at", "the shift must start within a year")
-    if data.ends_at <= data.starts_at:
+    if ends_at <= starts_at:
         raise ShiftEndsBeforeStart("ends_at", "the shift must end after it starts")
-    if data.ends_at - data.starts_at > MAX_SHIFT:
+    if ends_at - starts_at > MAX_SHIFT:
         raise ShiftTooLong("ends_at", "a shift lasts at most 24 hours")
 
 
@@ -311,13 +315,10 @@ def cancel_order(
     # Texts of this order not yet handed to the gateway never go out; a worker whose offer
     # text went (or is going) out hears that the order is off.
     unsent_offers = messaging.withdraw_order_texts(session, order.id)
-    late = is_late_cancellation(now, order.starts_at, order.branch.late_cancel_h)
     for offer in live:
         if offer.id not in unsent_offers:
             messaging.notify(session, order, offer, "order_cancelled")
-        if late and offer.status == OfferStatus.BOOKED:  # they kept the day free: show-up pay
-            late_pay = reasons.of("client_cancelled_late")
-            record.compensate(session, order, offer.worker_id, reason=late_pay)
+        pay_if_cancelled_late(session, order, offer, now)
         offer.status = OfferStatus.CANCELLED
     session.flush()
     audit.log(
@@ -331,6 +332,20 @@ def cancel_order(
         released=len(live),
     )
     return order
+
+
+def pay_if_cancelled_late(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
+    """A booked worker's place taken back by the client inside the branch's late_cancel_h:
+    they kept the day free, so show-up pay. The one rule of a cancelled order and of a
+    headcount cut (dispatch/changes/headcount.py); call it before the offer's status
+    changes. The order comes with its branch loaded."""
+    if offer.status != OfferStatus.BOOKED:
+        return False
+    if not is_late_cancellation(now, order.starts_at, order.branch.late_cancel_h):
+        return False
+    late_pay = reasons.of("client_cancelled_late")
+    record.compensate(session, order, offer.worker_id, reason=late_pay)
+    return True
 
 
 def offers_of(session: Session, order: Order) -> list[Offer]:

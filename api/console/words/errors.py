@@ -94,6 +94,20 @@ WORDS = {
         "Смена уже идёт (есть отметки): отпустите людей и закройте смену.",
         "The shift is under way (marks are made): release the workers and close the shift.",
     ),
+    # -- changing an order (dispatch/changes) --
+    "err_order_not_changeable": (
+        "Заказ отменён или завершён: его уже не изменить.",
+        "The order is cancelled or completed: it can no longer be changed.",
+    ),
+    "err_order_change_after_start": (
+        "Смена уже началась: число людей и время не меняются (добор, отпуск людей, часы).",
+        "The shift has begun: headcount and times stay (top up, release extras, record hours).",
+    ),
+    "err_order_notes_too_long": (
+        "Примечание не длиннее 1000 знаков.",
+        "Notes are at most 1000 characters.",
+    ),
+    "err_order_change_value_missing": ("Это поле нельзя оставить пустым.", "This cannot be empty."),
     "err_no_free_order_code": (
         "Не удалось выбрать свободный код заказа, попробуйте ещё раз.",
         "No free order code could be drawn; try again.",

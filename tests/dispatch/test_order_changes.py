@@ -1,0 +1,328 @@
+"""Changing a placed order (dispatch/changes): headcount up and down, the shift moved, rates,
+foreman and notes; each change audited with its values before and after."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from core.audit import AuditEntry
+from dispatch.changes.errors import (
+    ChangeAfterStart,
+    NotesTooLong,
+    OrderNotChangeable,
+    ValueMissing,
+)
+from dispatch.changes.patch import OrderChange, change_order
+from dispatch.fill import confirmations, waves
+from dispatch.models import Offer, Order
+from dispatch.orders import service as orders
+from dispatch.orders.errors import (
+    HeadcountOutOfRange,
+    NegativeRate,
+    ShiftEndsBeforeStart,
+    ShiftInPast,
+)
+from dispatch.registry.errors import NotAForeman
+from rating.models import PenaltyEvent
+from sms.models import Message
+from tests.builders import (
+    MOSCOW,
+    NOW,
+    make_branch,
+    make_client,
+    make_order,
+    make_site,
+    make_user,
+    make_worker,
+    offset,
+)
+
+
+@pytest.fixture
+def crowd(session, branch):
+    return [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=30 * i)) for i in range(30)
+    ]
+
+
+def answer_yes(session, order, workers, start=NOW, step=timedelta(minutes=1)):
+    return [
+        waves.answer(
+            session, order_id=order.id, worker_id=w.id, yes=True, source="sms", now=start + step * i
+        ).status
+        for i, w in enumerate(workers)
+    ]
+
+
+def statuses(session, order):
+    rows = session.execute(
+        select(Offer.worker_id, Offer.status).where(Offer.order_id == order.id)
+    ).all()
+    return dict(rows)
+
+
+def texts(session, order, kind):
+    return list(
+        session.scalars(select(Message).where(Message.order_id == order.id, Message.kind == kind))
+    )
+
+
+def last_change(session, order):
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "order.change", AuditEntry.entity_ids.contains([order.id]))
+        .order_by(AuditEntry.id.desc())
+    ).first()
+
+
+def change(session, order, actor, at=NOW, **values):
+    return change_order(session, order.id, actor=actor, change=OrderChange.of(**values), now=at)
+
+
+def test_raising_moves_standby_up_and_sends_a_wave_at_once(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=2)  # target 3, a wave of 6
+    waves.start_filling(session, order.id, NOW)
+    offered = set(statuses(session, order))
+    assert len(offered) == 6
+    first = [w for w in crowd if w.id in offered]
+    assert answer_yes(session, order, first[:4]) == ["booked"] * 3 + ["standby"]
+    assert session.get(Order, order.id).status == "filled"
+    wave = order.wave
+
+    change(session, order, dispatcher, at=NOW + timedelta(minutes=10), headcount=4)
+
+    assert (order.headcount, order.booking_target) == (4, 6)
+    now_offered = statuses(session, order)
+    assert now_offered[first[3].id] == "booked"  # standby moved up first
+    assert list(now_offered.values()).count("booked") == 4
+    assert order.status == "filling" and order.wave == wave + 1
+    new = set(now_offered) - offered
+    assert new, "the wave went out at once"
+    assert len(texts(session, order, "offer")) == 6 + len(new)
+    entry = last_change(session, order)
+    assert entry.detail["before"] == {"headcount": 2}
+    assert entry.detail["after"] == {"headcount": 4}
+    assert entry.detail["offered"] == len(new)
+
+
+def test_raising_then_yes_books_up_to_the_new_target(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=1)  # target 2
+    waves.start_filling(session, order.id, NOW)
+    change(session, order, dispatcher, headcount=3)  # target 5
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    result = answer_yes(session, order, offered[:7], start=NOW + timedelta(minutes=1))
+    assert result == ["booked"] * 5 + ["standby"] * 2
+    assert order.status == "filled"
+
+
+def _full_order(session, site, crowd, *, starts_in=timedelta(days=1)):
+    """Headcount 4, target 6: six booked (earliest first) and two on standby."""
+    order = make_order(session, site=site, headcount=4, starts_in=starts_in)
+    waves.start_filling(session, order.id, NOW)
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    assert answer_yes(session, order, offered[:8]) == ["booked"] * 6 + ["standby"] * 2
+    return order, offered[:6], offered[6:8]
+
+
+def test_lowering_lets_standby_go_then_the_newest_bookings(session, site, dispatcher, crowd):
+    order, booked, standby = _full_order(session, site, crowd)
+    change(session, order, dispatcher, at=NOW + timedelta(hours=1), headcount=2)  # target 3
+
+    now = statuses(session, order)
+    assert [now[w.id] for w in standby] == ["cancelled", "cancelled"]
+    assert [now[w.id] for w in booked] == ["booked"] * 3 + ["cancelled"] * 3
+    assert order.booking_target == 3 and order.status == "filled"
+    assert {m.worker_id for m in texts(session, order, "standby_released")} == {
+        w.id for w in standby
+    }
+    withdrawn = texts(session, order, "booking_withdrawn")
+    assert {m.worker_id for m in withdrawn} == {w.id for w in booked[3:]}
+    # A day ahead: outside late_cancel_h (12 h), no show-up pay.
+    assert session.scalar(select(func.count()).select_from(PenaltyEvent)) == 0
+    entry = last_change(session, order)
+    assert entry.detail["released_booked"] == [w.id for w in reversed(booked[3:])]
+    assert entry.detail["released_standby"] == [w.id for w in standby]
+    assert entry.detail["paid_late"] == []
+
+
+def test_lowering_inside_the_late_window_pays_show_up_pay(session, site, dispatcher, crowd):
+    order, booked, _ = _full_order(session, site, crowd, starts_in=timedelta(hours=8))
+    change(session, order, dispatcher, at=NOW + timedelta(hours=1), headcount=3)  # target 5
+
+    released = booked[5]
+    assert statuses(session, order)[released.id] == "cancelled"
+    paid = session.scalars(select(PenaltyEvent).where(PenaltyEvent.order_id == order.id)).all()
+    assert [(e.worker_id, e.kind, e.payout) for e in paid] == [
+        (released.id, "compensation", Decimal("300.00"))
+    ]
+    assert paid[0].reason_code == "client_cancelled_late"
+    assert [m.worker_id for m in texts(session, order, "compensation")] == [released.id]
+    assert last_change(session, order).detail["paid_late"] == [released.id]
+
+
+def test_cancel_order_still_pays_the_late_client_cancel(session, site, dispatcher, crowd):
+    """The rule moved into one function: the cancelled order keeps following it."""
+    order, booked, _ = _full_order(session, site, crowd, starts_in=timedelta(hours=8))
+    orders.cancel_order(
+        session, order.id, actor=dispatcher, reason="client", now=NOW + timedelta(hours=1)
+    )
+    paid = session.scalars(select(PenaltyEvent.worker_id).where(PenaltyEvent.order_id == order.id))
+    assert sorted(paid) == sorted(w.id for w in booked)
+
+
+def test_moving_the_shift_asks_every_booked_worker_again(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=1)  # target 2
+    waves.start_filling(session, order.id, NOW)
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    answer_yes(session, order, offered[:3])  # two booked, one standby
+    at = order.starts_at - timedelta(hours=12)
+    assert confirmations.ask_confirmations(session, at) == 2
+    answer_yes(session, order, offered[:2], start=at + timedelta(minutes=5))  # both confirm
+    booked = [o for o in session.scalars(select(Offer).where(Offer.order_id == order.id))]
+    assert sum(o.confirmed_at is not None for o in booked) == 2
+
+    moved = at + timedelta(minutes=30)
+    new_start = order.starts_at + timedelta(hours=2)
+    change(
+        session,
+        order,
+        dispatcher,
+        at=moved,
+        starts_at=new_start,
+        ends_at=new_start + timedelta(hours=8),
+    )
+
+    asked = texts(session, order, "order_moved")
+    assert {m.worker_id for m in asked} == {w.id for w in offered[:2]}
+    assert "ДА" in asked[0].body and order.code in asked[0].body
+    assert [m.worker_id for m in texts(session, order, "order_moved_notice")] == [offered[2].id]
+    for offer in session.scalars(
+        select(Offer).where(Offer.order_id == order.id, Offer.status == "booked")
+    ):
+        assert (offer.confirmed_at, offer.confirm_asked_at, offer.reminded_at) == (
+            None,
+            moved,
+            None,
+        )
+    # The existing sweep does the rest: nobody is asked twice; one confirms, the other is
+    # released at confirm_by_h (3 h) before the new start and the standby moves up.
+    assert confirmations.ask_confirmations(session, moved + timedelta(minutes=1)) == 0
+    answer_yes(session, order, offered[:1], start=moved + timedelta(minutes=2))
+    deadline = new_start - timedelta(hours=3)
+    assert confirmations.release_unconfirmed(session, deadline - timedelta(minutes=1)) == 0
+    assert confirmations.release_unconfirmed(session, deadline) == 1
+    now = statuses(session, order)
+    assert (now[offered[0].id], now[offered[1].id], now[offered[2].id]) == (
+        "booked",
+        "released",
+        "booked",
+    )
+    entry = last_change(session, order)
+    assert entry.detail["before"]["starts_at"] == (new_start - timedelta(hours=2)).isoformat()
+    assert entry.detail["after"]["starts_at"] == new_start.isoformat()
+    assert sorted(entry.detail["asked_to_confirm"]) == sorted(w.id for w in offered[:2])
+
+
+def test_a_move_past_the_confirmation_deadline_only_tells(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=4))
+    waves.start_filling(session, order.id, NOW)
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    answer_yes(session, order, offered[:1])
+    new_start = order.starts_at - timedelta(hours=2)  # 2 h ahead: inside confirm_by_h
+    change(session, order, dispatcher, starts_at=new_start, ends_at=new_start + timedelta(hours=6))
+    assert texts(session, order, "order_moved") == []
+    assert len(texts(session, order, "order_moved_notice")) == 1
+    assert confirmations.release_unconfirmed(session, NOW + timedelta(minutes=1)) == 0
+
+
+def test_rates_foreman_and_notes(session, branch, site, dispatcher):
+    order = make_order(session, site=site)
+    foreman = make_user(session, role="foreman", branch=branch)
+    change(
+        session,
+        order,
+        dispatcher,
+        client_rate=Decimal("260"),
+        worker_rate=Decimal("130.5"),
+        foreman_id=foreman.id,
+        notes="  Перчатки, вход со двора  ",
+    )
+    assert (order.client_rate, order.worker_rate) == (Decimal("260.00"), Decimal("130.50"))
+    assert (order.foreman_id, order.notes) == (foreman.id, "Перчатки, вход со двора")
+    entry = last_change(session, order)
+    assert entry.detail["before"] == {
+        "client_rate": "250.00",
+        "worker_rate": "120.00",
+        "foreman_id": None,
+        "notes": None,
+    }
+    assert entry.detail["after"]["worker_rate"] == "130.50"
+    change(session, order, dispatcher, notes="   ", foreman_id=None)
+    assert (order.notes, order.foreman_id) == (None, None)
+
+
+def test_the_same_values_are_no_change(session, site, dispatcher):
+    order = make_order(session, site=site)
+    change(session, order, dispatcher, headcount=2, client_rate=Decimal("250.00"))
+    assert last_change(session, order) is None
+
+
+def test_refusals(session, branch, site, dispatcher):
+    order = make_order(session, site=site)
+    with pytest.raises(HeadcountOutOfRange) as refused:
+        change(session, order, dispatcher, headcount=0)
+    assert refused.value.loc == ("body", "headcount")
+    with pytest.raises(ValueMissing):
+        change(session, order, dispatcher, headcount=None)
+    with pytest.raises(ShiftInPast):
+        change(session, order, dispatcher, starts_at=NOW - timedelta(hours=1))
+    with pytest.raises(ShiftEndsBeforeStart) as refused:
+        change(session, order, dispatcher, ends_at=order.starts_at)
+    assert refused.value.loc == ("body", "ends_at")
+    with pytest.raises(NegativeRate):
+        change(session, order, dispatcher, worker_rate=Decimal("-1"))
+    with pytest.raises(NotesTooLong):
+        change(session, order, dispatcher, notes="x" * 1001)
+    other = make_user(session, role="foreman", branch=make_branch(session))
+    with pytest.raises(NotAForeman):
+        change(session, order, dispatcher, foreman_id=other.id)
+    not_foreman = make_user(session, role="dispatcher", branch=branch)
+    with pytest.raises(NotAForeman):
+        change(session, order, dispatcher, foreman_id=not_foreman.id)
+
+
+def test_an_order_under_way_keeps_headcount_and_times(session, site, dispatcher):
+    order = make_order(session, site=site)
+    started = order.starts_at + timedelta(minutes=5)
+    for values in ({"headcount": 3}, {"ends_at": order.ends_at + timedelta(hours=1)}):
+        with pytest.raises(ChangeAfterStart):
+            change(session, order, dispatcher, at=started, **values)
+    change(session, order, dispatcher, at=started, worker_rate=Decimal("125"), notes="gate 3")
+    assert (order.worker_rate, order.notes) == (Decimal("125.00"), "gate 3")
+
+
+def test_cancelled_and_completed_orders_do_not_change(session, site, dispatcher):
+    order = make_order(session, site=site)
+    orders.cancel_order(session, order.id, actor=dispatcher, reason="off", now=NOW)
+    with pytest.raises(OrderNotChangeable) as refused:
+        change(session, order, dispatcher, notes="x")
+    assert refused.value.code == "order_not_changeable"
+    done = make_order(session, site=site)
+    done.status = "completed"
+    session.flush()
+    with pytest.raises(OrderNotChangeable):
+        change(session, done, dispatcher, headcount=3)
+
+
+def test_another_branchs_order_is_not_found(session, site, dispatcher):
+    from dispatch.orders.errors import OrderNotFound
+    from dispatch.registry.staff import actor_of
+
+    order = make_order(session, site=site)
+    elsewhere = make_branch(session)
+    make_site(session, client=make_client(session, branch=elsewhere))
+    stranger = actor_of(make_user(session, role="dispatcher", branch=elsewhere))
+    with pytest.raises(OrderNotFound):
+        change(session, order, stranger, headcount=5)
