@@ -16,19 +16,7 @@ from api.auth import router as auth_router
 from api.console import routes as console
 from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
-from api.routes import (
-    audit,
-    changes,
-    docs,
-    fill,
-    health,
-    home,
-    orders,
-    penalties,
-    shift,
-    texts,
-    twilio,
-)
+from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes.registry import branches, clients, sites, users, wording, workers
 from core import logmask
 from core.db import get_sessionmaker
@@ -96,7 +84,6 @@ def create_app(
         users.router,
         audit.router,
         orders.router,
-        changes.router,
         fill.router,
         shift.router,
         penalties.router,
