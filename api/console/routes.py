@@ -7,7 +7,15 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
-from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
+from api.console.office import (
+    dispatcher,
+    order_actions,
+    order_edit,
+    order_form,
+    phone,
+    short_orders,
+    workers,
+)
 from api.console.site import checkin, foreman, foreman_close
 
 HERE = Path(__file__).resolve().parent
@@ -24,6 +32,7 @@ PAGES = (
     order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
     order_actions.router,
+    order_edit.router,
     short_orders.router,
     foreman.router,
     foreman_close.router,
