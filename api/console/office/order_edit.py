@@ -4,7 +4,6 @@ fetched into the order page (order_edit.html) and sent as a plain POST: done, ba
 order page; refused, the form's own page with each error beside its field and the values
 kept. Dates and times are read as the new-order form reads them (order_form.py)."""
 
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -82,22 +81,25 @@ def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None,
         errors["foreman_id"] = explain(InvalidInput("foreman_id", "no such foreman"), t)
     if errors:
         return None, errors
-    try:
-        starts_at, ends_at = board.local_shift(
-            order.branch.timezone, parsed["date"], parsed["start"], parsed["end"]
-        )
-    except InvalidInput as exc:
-        return None, {"date": explain(exc, t)}
-    rates: dict[str, Decimal] = {n: parsed[n] for n in ("client_rate", "worker_rate")}
-    change = OrderChange.of(
-        headcount=parsed["headcount"],
-        starts_at=starts_at,
-        ends_at=ends_at,
-        foreman_id=int(foreman) if foreman else None,
-        notes=values["notes"],
-        **rates,
-    )
-    return change, {}
+    sent: dict = {
+        "headcount": parsed["headcount"],
+        "client_rate": parsed["client_rate"],
+        "worker_rate": parsed["worker_rate"],
+        "foreman_id": int(foreman) if foreman else None,
+        "notes": values["notes"],
+    }
+    shown = _values_of(order, "en")
+    typed = (parsed["date"].isoformat(), *(parsed[n].strftime("%H:%M") for n in ("start", "end")))
+    # The form shows the shift to the minute: as shown, it is no change (a stored start with
+    # seconds would otherwise "move" and ask everyone to confirm again).
+    if typed != (shown["date"], shown["start"], shown["end"]):
+        try:
+            sent["starts_at"], sent["ends_at"] = board.local_shift(
+                order.branch.timezone, parsed["date"], parsed["start"], parsed["end"]
+            )
+        except InvalidInput as exc:
+            return None, {"date": explain(exc, t)}
+    return OrderChange.of(**sent), {}
 
 
 def _edit_form(

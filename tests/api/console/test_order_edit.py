@@ -174,3 +174,24 @@ def test_csrf_and_another_branch(client, session, scene):
     form["csrf"] = "forged"
     assert client.post(f"/console/orders/{order.id}/edit", data=form).status_code == 403
     assert session.get(Order, order.id).headcount == 2
+
+
+def test_times_left_as_shown_are_no_move(client, session, scene):
+    """The order's start carries seconds; the form shows minutes: sent back untouched, the
+    shift has not moved and nobody is asked to confirm again."""
+    _, order, dispatcher, _, workers = scene
+    assert order.starts_at.second or order.starts_at.microsecond
+    book(session, order, workers[:3], now=now())
+    sign_in(client, dispatcher)
+    answer = client.post(
+        f"/console/orders/{order.id}/edit",
+        data=_form(client, order, headcount="3"),
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    moved = session.scalars(
+        select(Message.id).where(Message.order_id == order.id, Message.kind == "order_moved")
+    ).all()
+    assert moved == []
+    session.expire_all()
+    assert session.get(Order, order.id).headcount == 3
