@@ -42,7 +42,9 @@ def _value(page: str, name: str) -> str:
     assert tag, page
     if tag.group(1) == "textarea":
         return html.unescape(tag.group(2))
-    return html.unescape(re.search(r'value="([^"]*)"', tag.group(0)).group(1))
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    assert value, tag.group(0)
+    return html.unescape(value.group(1))
 
 
 def _form(client, order, **changes) -> dict[str, str]:
