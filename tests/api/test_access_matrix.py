@@ -122,6 +122,7 @@ MATRIX = {
     ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/cancel"):                       "ok   own  own  403  401",
+    ("PATCH", "/orders/{order_id}"):                             "ok   own  own  403  401",
     ("POST", "/orders/{order_id}/attendance"):                   "ok   own  own  own  401",
     ("POST", "/orders/{order_id}/attendance/undo"):              "ok   own  own  own  401",
     ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  401",
@@ -276,6 +277,7 @@ def _request(method: str, path: str, t: Things) -> dict:
             "worker_rate": "120.00",
         },
         ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
+        ("PATCH", "/orders/{order_id}"): {"notes": "gloves, the gate on the left"},
         ("POST", "/orders/{order_id}/attendance"): {
             "worker_id": t.worker,
             "status": "arrived",
