@@ -326,3 +326,49 @@ def test_another_branchs_order_is_not_found(session, site, dispatcher):
     stranger = actor_of(make_user(session, role="dispatcher", branch=elsewhere))
     with pytest.raises(OrderNotFound):
         change(session, order, stranger, headcount=5)
+
+
+def test_an_order_not_yet_filling_waits_for_its_first_wave(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=2)  # open: its first wave is a job
+    change(session, order, dispatcher, headcount=5)
+    assert (order.status, order.booking_target, order.wave) == ("open", 8, 0)
+    assert statuses(session, order) == {}
+    assert waves.start_filling(session, order.id, NOW) == 16  # the new target x 2
+
+
+def test_adaptive_lowering_keeps_only_what_the_goal_needs(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=4, overbooking_mode="adaptive")
+    waves.start_filling(session, order.id, NOW)
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    answer_yes(session, order, offered[:12])
+    booked_before = list(statuses(session, order).values()).count("booked")
+    change(session, order, dispatcher, headcount=2)
+    booked = session.scalars(
+        select(Offer.reliability).where(Offer.order_id == order.id, Offer.status == "booked")
+    ).all()
+    reliabilities = [float(r) for r in booked]
+    assert len(booked) < booked_before
+    assert waves.is_full(order, reliabilities)  # still enough to reach the goal
+    assert not waves.is_full(order, reliabilities[:-1])  # and not one more than that
+    assert order.booking_target >= len(booked) and order.status == "filled"
+
+
+def test_a_cut_and_a_move_together(session, site, dispatcher, crowd):
+    """The cut is judged at the start the workers were booked for; the move then asks the
+    ones who stay."""
+    order, booked, _ = _full_order(session, site, crowd, starts_in=timedelta(hours=13))
+    later = order.starts_at + timedelta(hours=3)
+    at = NOW + timedelta(minutes=30)  # 12.5 h before the old start: not late
+    change(
+        session,
+        order,
+        dispatcher,
+        at=at,
+        headcount=3,
+        starts_at=later,
+        ends_at=later + timedelta(hours=8),
+    )
+    assert session.scalar(select(func.count()).select_from(PenaltyEvent)) == 0
+    asked = {m.worker_id for m in texts(session, order, "order_moved")}
+    assert asked == {w.id for w in booked[:5]}
+    assert order.starts_at == later and order.booking_target == 5
