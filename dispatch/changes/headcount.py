@@ -28,10 +28,9 @@ from dispatch.texts import messaging
 
 
 @dataclass
-class HeadcountChanged:
-    """What a headcount change did, for the audit log and the caller."""
+class HeadcountCut:
+    """What a cut did, for the audit log and the caller."""
 
-    offered: int = 0  # offers of the wave sent at once (up)
     released_standby: list[int] = field(default_factory=list)  # worker ids (down)
     released_booked: list[int] = field(default_factory=list)  # worker ids, newest first
     paid_late: list[int] = field(default_factory=list)  # those of them paid show-up pay
@@ -73,11 +72,9 @@ def raise_headcount(session: Session, order: Order, headcount: int, now: datetim
     return waves.run_wave(session, order, now)
 
 
-def lower_headcount(
-    session: Session, order: Order, headcount: int, now: datetime
-) -> HeadcountChanged:
+def lower_headcount(session: Session, order: Order, headcount: int, now: datetime) -> HeadcountCut:
     """Fewer workers: standby let go, then the newest bookings beyond the new target."""
-    done = HeadcountChanged()
+    done = HeadcountCut()
     offers = _roster(session, order)
     order.headcount = headcount
     for offer in offers:
