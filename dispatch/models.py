@@ -284,6 +284,8 @@ class Offer(Timestamped, Base):
     confirm_asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The office moved the shift after this booking: a NO then is no late cancellation.
+    shift_moved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Cancelled by the worker inside the branch's late_cancel_h: a late-cancellation penalty.
     cancelled_late: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=text("false")

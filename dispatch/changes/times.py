@@ -7,8 +7,10 @@ any confirmation, and whoever has not confirmed by `confirm_by_h` before the new
 released and replaced by the existing sweep (`release_unconfirmed` in
 dispatch/fill/confirmations.py). A move made when that deadline has already passed only
 tells them (`order_moved_notice`): asking would release everyone at the sweep's next run,
-with no time left to replace them. Standby workers are told the new times; unanswered offers
-are not re-sent (the booking text, should they say YES, carries the new times).
+with no time left to replace them. A booked worker who answers NO to a moved shift is
+released like any drop-out, but without a late-cancellation penalty (`shift_moved_at`: the
+office changed the terms, not the worker). Standby workers are told the new times; unanswered
+offers are not re-sent (the booking text, should they say YES, carries the new times).
 
 The order row must be locked by the caller (dispatch/changes/patch.py); the offers are
 locked here, after it. The times were checked by the rules of a new order (`check_shift`).
@@ -47,6 +49,7 @@ def move_shift(
     for offer in offers:
         if offer.status == OfferStatus.BOOKED:
             offer.reminded_at = None  # the reminder goes out again, for the new start
+            offer.shift_moved_at = now  # who cannot come now may say NO without a penalty
         if offer.status == OfferStatus.STANDBY or deadline <= now:
             messaging.notify(session, order, offer, "order_moved_notice")
             continue

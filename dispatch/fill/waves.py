@@ -289,7 +289,8 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
     if offer.status == OfferStatus.BOOKED:
         offer.status = OfferStatus.CANCELLED
         late_cancel_h = order.branch.late_cancel_h
-        offer.cancelled_late = is_late_cancellation(now, order.starts_at, late_cancel_h)
+        late = offer.shift_moved_at is None  # the office moved the shift: a NO is no fault
+        offer.cancelled_late = late and is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
         # The standby offers are locked before the worker's row (order, offer, worker).
         _replace_dropout(session, order, now)

@@ -1,5 +1,6 @@
 """Orders carry notes for the workers (what to bring, where to meet), set when the order is
-changed (PATCH /api/v1/orders/{id}) and shown on the order page and the foreman's page.
+changed (PATCH /api/v1/orders/{id}) and shown on the order page and the foreman's page; a
+booking remembers when the office moved its shift (a NO after that is no late cancellation).
 
 Revision ID: 0024
 Revises: 0023
@@ -17,7 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("orders", sa.Column("notes", sa.Text()))
+    op.add_column("offers", sa.Column("shift_moved_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
+    op.drop_column("offers", "shift_moved_at")
     op.drop_column("orders", "notes")

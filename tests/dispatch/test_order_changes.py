@@ -372,3 +372,27 @@ def test_a_cut_and_a_move_together(session, site, dispatcher, crowd):
     asked = {m.worker_id for m in texts(session, order, "order_moved")}
     assert asked == {w.id for w in booked[:5]}
     assert order.starts_at == later and order.booking_target == 5
+
+
+def test_a_no_to_a_moved_shift_is_no_late_cancellation(session, site, dispatcher, crowd):
+    order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=10))
+    waves.start_filling(session, order.id, NOW)
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    answer_yes(session, order, offered[:2])  # target 2: both booked
+    later = order.starts_at + timedelta(hours=1)
+    change(session, order, dispatcher, starts_at=later, ends_at=later + timedelta(hours=8))
+    said_no = NOW + timedelta(minutes=5)  # 11 h before the start: inside late_cancel_h (12)
+    offer = waves.answer(
+        session, order_id=order.id, worker_id=offered[0].id, yes=False, source="sms", now=said_no
+    )
+    assert (offer.status, offer.cancelled_late) == ("cancelled", False)
+    assert session.scalar(select(func.count()).select_from(PenaltyEvent)) == 0
+    # A booking made after the move is on the new terms: its late NO is a late cancellation.
+    fresh = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=10))
+    waves.start_filling(session, fresh.id, NOW)
+    worker = next(w for w in crowd if w.id in statuses(session, fresh))
+    answer_yes(session, fresh, [worker])
+    late = waves.answer(
+        session, order_id=fresh.id, worker_id=worker.id, yes=False, source="sms", now=said_no
+    )
+    assert late.cancelled_late is True
