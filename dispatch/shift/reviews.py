@@ -19,9 +19,23 @@ from dispatch.shift.errors import DidNotWork
 from rating import reasons
 from rating import service as ledger
 from rating.models import Review
-from rating.policy import COMPLAINT_POINTS
+from rating.policy import COMPLAINT_POINTS, COMPLAINT_REASONS
 
 MAX_COMMENT = 2_000
+
+
+def check_complaint_reason(complaint: bool, reason: str | None) -> str | None:
+    """The complaint's reason as stored: one of COMPLAINT_REASONS, "other" when a complaint
+    does not say; a reason without a complaint is refused."""
+    if not complaint:
+        if reason is not None:
+            raise InvalidInput("complaint_reason", "only a complaint has a reason")
+        return None
+    if reason is None:
+        return "other"
+    if reason not in COMPLAINT_REASONS:
+        raise InvalidInput("complaint_reason", f"must be one of {', '.join(COMPLAINT_REASONS)}")
+    return reason
 
 
 def review_worker(
@@ -34,8 +48,12 @@ def review_worker(
     complaint: bool,
     comment: str | None,
     now: datetime,
+    complaint_reason: str | None = None,
 ) -> Review:
-    """One review per worker per order (the database holds to it), of a worker who came."""
+    """One review per worker per order (the database holds to it), of a worker who came.
+    A complaint says what it is about (COMPLAINT_REASONS; "other" when not said), and only
+    a complaint has a reason."""
+    complaint_reason = check_complaint_reason(complaint, complaint_reason)
     if not 1 <= stars <= 5:
         raise InvalidInput("stars", "must be 1 to 5")
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -59,6 +77,7 @@ def review_worker(
         complaint=complaint,
         comment=comment,
         created_by=actor.user_id,
+        complaint_reason=complaint_reason,
     )
     if complaint:
         event = record.penalise(
@@ -84,6 +103,7 @@ def review_worker(
         worker_id=worker_id,
         stars=stars,
         complaint=complaint,
+        complaint_reason=complaint_reason,
     )
     record.refresh_worker(session, worker_id, now)
     return review
