@@ -8,7 +8,9 @@ from fastapi.staticfiles import StaticFiles
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
 from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
+from api.console.office.order_book import router as order_book_router  # issue 17
 from api.console.site import checkin, foreman, foreman_close
+from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 
 HERE = Path(__file__).resolve().parent
 # htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
@@ -24,9 +26,11 @@ PAGES = (
     order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
     order_actions.router,
+    order_book_router,
     short_orders.router,
     foreman.router,
     foreman_close.router,
+    foreman_review_router,
     workers.router,
     phone.router,
     checkin.router,

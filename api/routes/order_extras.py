@@ -1,6 +1,8 @@
 """An order changed once placed, by hand: a named worker booked at once, and a top-up of an
 order under way (dispatch/changes/)."""
 
+from typing import Any
+
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
@@ -14,7 +16,7 @@ from dispatch.changes import named, topup
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
-REFUSALS = {
+REFUSALS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such order (or another branch's), or no such worker of the branch"},
     409: {"description": "order_full, already_booked_here, order_closed, top_up_not_open"},
     422: {"description": "named_not_eligible: `reason` is the eligibility rule's code"},

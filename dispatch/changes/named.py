@@ -119,3 +119,46 @@ def book_named(
         booking_target=order.booking_target,
     )
     return offer
+
+
+def verdicts(
+    session: Session, order: Order, worker_ids: list[int], *, actor: Actor, now: datetime
+) -> dict[int, list[str]]:
+    """For the office's picker: each worker's failed booking rules (empty: bookable), by the
+    same rules book_named applies, with "booked_here" for one booked on this order already.
+    Audited like "why is this worker not on the list": it tells a worker's standing."""
+    booked_here = set(
+        session.scalars(
+            select(Offer.worker_id).where(
+                Offer.order_id == order.id,
+                Offer.worker_id.in_(worker_ids),
+                Offer.status == OfferStatus.BOOKED,
+            )
+        )
+    )
+    found: dict[int, list[str]] = {}
+    for worker_id in worker_ids:
+        if worker_id in booked_here:
+            found[worker_id] = ["booked_here"]
+            continue
+        verdict = eligibility.at_booking(session, order, worker_id, now)
+        if verdict is not None:
+            found[worker_id] = verdict.failed
+    if found:
+        audit.log(
+            session,
+            actor,
+            "worker.eligibility",
+            "worker",
+            sorted(found),
+            order.branch_id,
+            order_id=order.id,
+            via="named_booking",
+        )
+    return found
+
+
+def fullness(session: Session, order: Order) -> tuple[int, bool]:
+    """(booked, full): whether a named booking now would go over the booking target."""
+    booked = _booked(session, order)
+    return len(booked), waves.is_full(order, booked)

@@ -67,7 +67,9 @@ def test_an_ineligible_worker_is_422_with_the_rules_code_and_nothing_written(
     client, session, office
 ):
     order = make_order(session, site=office["site"], now=now())
-    worker = make_worker(session, branch=office["branch"], suspended_until=now() + timedelta(days=2))
+    worker = make_worker(
+        session, branch=office["branch"], suspended_until=now() + timedelta(days=2)
+    )
     before = written(session)
     answer = client.post(
         f"/api/v1/orders/{order.id}/book", json={"worker_id": worker.id}, headers=office["office"]

@@ -51,9 +51,7 @@ def book_named(session, order, worker, actor, **kw):
     )
 
 
-def test_an_eligible_worker_is_booked_at_once_texted_and_audited(
-    session, branch, site, dispatcher
-):
+def test_an_eligible_worker_is_booked_at_once_texted_and_audited(session, branch, site, dispatcher):
     order = make_order(session, site=site, headcount=2)  # target 3
     walk_in = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=300))
     offer = book_named(session, order, walk_in, dispatcher)
@@ -69,7 +67,9 @@ def test_an_eligible_worker_is_booked_at_once_texted_and_audited(
 def test_a_worker_beyond_the_radius_is_the_dispatchers_choice(session, branch, site, dispatcher):
     order = make_order(session, site=site)
     favourite = make_worker(session, branch=branch, near=KAZAN)  # 700 km away
-    assert "too_far" in eligibility.for_offer(session, order, favourite.id, AT, order.radius_m).failed
+    assert (
+        "too_far" in eligibility.for_offer(session, order, favourite.id, AT, order.radius_m).failed
+    )
     assert book_named(session, order, favourite, dispatcher).status == "booked"
 
 

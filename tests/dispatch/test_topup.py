@@ -138,9 +138,7 @@ def test_a_top_up_only_while_under_way(session, site, dispatcher):
 def test_the_count_is_checked(session, site, dispatcher, count):
     order = make_order(session, site=site)
     with pytest.raises(TopUpCountInvalid):
-        topup.top_up(
-            session, order_id=order.id, count=count, actor=dispatcher, now=order.starts_at
-        )
+        topup.top_up(session, order_id=order.id, count=count, actor=dispatcher, now=order.starts_at)
     assert order.headcount == 2
 
 
