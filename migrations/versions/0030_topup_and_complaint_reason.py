@@ -28,6 +28,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint("ck_reviews_complaint_reason", "reviews", type_="check")
+    # the column's CHECK goes with it
     op.drop_column("reviews", "complaint_reason")
     op.drop_column("orders", "topped_up_at")

@@ -152,3 +152,38 @@ def test_top_up_refusals(client, session, office):
     assert early.status_code == 409
     assert (early.json()["code"], early.json()["reason"]) == ("top_up_not_open", "not_started")
     assert written(session) == before
+
+
+def test_a_complaints_reason_is_kept_other_when_not_said_and_only_with_a_complaint(
+    client, session, office
+):
+    order = _started(session, office)
+    came = [make_worker(session, branch=office["branch"]) for _ in range(3)]
+    for worker in came:
+        make_offer(session, order=order, worker=worker, attendance="arrived", arrived_at=now())
+    url = f"/api/v1/orders/{order.id}/reviews"
+    said = client.post(
+        url,
+        json={
+            "worker_id": came[0].id,
+            "stars": 1,
+            "complaint": True,
+            "complaint_reason": "intoxicated",
+            "comment": "пришёл пьяным",
+        },
+        headers=office["foreman"],
+    )
+    assert said.status_code == 201 and said.json()["complaint_reason"] == "intoxicated"
+    unsaid = client.post(
+        url,
+        json={"worker_id": came[1].id, "stars": 2, "complaint": True, "comment": "опоздал"},
+        headers=office["foreman"],
+    )
+    assert unsaid.status_code == 201 and unsaid.json()["complaint_reason"] == "other"
+    for body in (
+        {"worker_id": came[2].id, "stars": 4, "complaint_reason": "rude"},
+        {"worker_id": came[2].id, "stars": 2, "complaint": True, "complaint_reason": "bad"},
+    ):
+        refused = client.post(url, json=body, headers=office["foreman"])
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["loc"] == ["body", "complaint_reason"]

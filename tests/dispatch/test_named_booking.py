@@ -42,7 +42,8 @@ def texts(session, order, worker, kind):
 
 
 def audited(session, action):
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    return list(session.scalars(query))
 
 
 def book_named(session, order, worker, actor, **kw):

@@ -116,7 +116,7 @@ def book(
     order_id: IdPath,
     worker_id: int = Form(ge=1, le=MAX_ID),
     book_q: str = Form("", max_length=200),
-    over_target: bool = Form(default=False),
+    book_over: bool = Form(default=False),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ) -> Response:
@@ -129,7 +129,7 @@ def book(
                 worker_id=worker_id,
                 actor=actor,
                 now=now(),
-                over_target=over_target,
+                over_target=book_over,
             )
     except (InvalidInput, Conflict) as exc:
         reasons = getattr(exc, "failed", None)
@@ -138,7 +138,7 @@ def book(
             words = [t(word_key("named_not_eligible", code)) for code in reasons]
             why = f"{t(word_key('named_not_eligible'))} {', '.join(words)}"
         context = _panel(
-            request, session, actor, order_id, book_q, error=(worker_id, why), over=over_target
+            request, session, actor, order_id, book_q, error=(worker_id, why), over=book_over
         )
         return _answer(request, session, actor, order_id, context, status_of(exc))
     if request.headers.get("HX-Request") != "true":
@@ -154,22 +154,22 @@ def book(
 def top_up(
     request: Request,
     order_id: IdPath,
-    count: str = Form("", max_length=10),
+    topup_count: str = Form("", max_length=10),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ) -> Response:
     """More workers for an order under way: the urgent wave, then back to the page."""
     t = translator(language(request))
     try:
-        if not (count.strip().isascii() and count.strip().isdigit()):
+        if not (topup_count.strip().isascii() and topup_count.strip().isdigit()):
             raise TopUpCountInvalid("count", "must be a whole number")
         with session.begin_nested():
-            topup.top_up(session, order_id=order_id, count=int(count), actor=actor, now=now())
+            topup.top_up(session, order_id=order_id, count=int(topup_count), actor=actor, now=now())
     except (InvalidInput, Conflict) as exc:
-        extra = {"topup": {"count": count, "error": explain(exc, t)}}
+        extra = {"topup": {"count": topup_count, "error": explain(exc, t)}}
         return show_order_page(
             request, session, actor, order_id, extra=extra, status_code=status_of(exc)
         )
     return RedirectResponse(
-        f"{PREFIX}/orders/{order_id}?topped={int(count)}#topup", status_code=303
+        f"{PREFIX}/orders/{order_id}?topped={int(topup_count)}#topup", status_code=303
     )

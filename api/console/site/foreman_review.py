@@ -75,12 +75,12 @@ def _review_page(
 def review_page(
     request: Request,
     order_id: IdPath,
-    saved: int | None = None,
+    review_saved: int | None = None,
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
     order = get_order(session, order_id, actor=actor)  # another's order: 404
-    return _review_page(request, session, actor, order, saved=saved)
+    return _review_page(request, session, actor, order, saved=review_saved)
 
 
 @router.post("/foreman/orders/{order_id}/reviews", dependencies=[Depends(csrf_checked)])
@@ -88,20 +88,21 @@ def review(
     request: Request,
     order_id: IdPath,
     worker_id: int = Form(ge=1, le=MAX_ID),
-    stars: str = Form("", max_length=2),
-    complaint: bool = Form(default=False),
-    complaint_reason: str = Form("", max_length=24),
-    comment: str = Form("", max_length=2000),
+    review_stars: str = Form("", max_length=2),
+    review_complaint: bool = Form(default=False),
+    review_reason: str = Form("", max_length=24),
+    review_comment: str = Form("", max_length=2000),
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
     order = get_order(session, order_id, actor=actor)  # another's order: 404
     t = translator(language(request))
+    stars, complaint, comment = review_stars, review_complaint, review_comment
     values = {
         "worker_id": worker_id,
         "stars": stars,
         "complaint": complaint,
-        "complaint_reason": complaint_reason,
+        "complaint_reason": review_reason,
         "comment": comment,
     }
     if stars not in {"1", "2", "3", "4", "5"}:
@@ -118,14 +119,14 @@ def review(
                 complaint=complaint,
                 comment=comment or None,
                 now=now(),
-                complaint_reason=(complaint_reason or None) if complaint else None,
+                complaint_reason=(review_reason or None) if complaint else None,
             )
     except (InvalidInput, Conflict) as exc:
         field = exc.loc[-1] if isinstance(exc, InvalidInput) else ""
         form = {**values, "field": field, "error": explain(exc, t)}
         return _review_page(request, session, actor, order, form=form, status_code=status_of(exc))
     return RedirectResponse(
-        f"{PREFIX}/foreman/orders/{order.id}/reviews?saved={worker_id}#r-{worker_id}",
+        f"{PREFIX}/foreman/orders/{order.id}/reviews?review_saved={worker_id}#r-{worker_id}",
         status_code=303,
     )
 
@@ -134,26 +135,26 @@ def review(
 def ask_for_more(
     request: Request,
     order_id: IdPath,
-    count: str = Form("", max_length=10),
+    topup_count: str = Form("", max_length=10),
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
     """N more workers now: the order's urgent wave (a foreman: their own orders only)."""
     t = translator(language(request))
     try:
-        if not (count.strip().isascii() and count.strip().isdigit()):
+        if not (topup_count.strip().isascii() and topup_count.strip().isdigit()):
             raise TopUpCountInvalid("count", "must be a whole number")
         with session.begin_nested():
-            topup.top_up(session, order_id=order_id, count=int(count), actor=actor, now=now())
+            topup.top_up(session, order_id=order_id, count=int(topup_count), actor=actor, now=now())
     except (InvalidInput, Conflict) as exc:
         get_order(session, order_id, actor=actor)  # another's order: 404, not a form error
         limit_worker_reads(request, actor)  # the page's crews: a worker read
         context = {
             "shifts": shifts_of(session, actor, now()),
             "marks": MARKS,
-            "topup": {"order_id": order_id, "count": count, "error": explain(exc, t)},
+            "topup": {"order_id": order_id, "count": topup_count, "error": explain(exc, t)},
         }
         return render(request, "foreman.html", context, actor=actor, status_code=status_of(exc))
     return RedirectResponse(
-        f"{PREFIX}/foreman?asked={order_id}-{int(count)}#o-{order_id}", status_code=303
+        f"{PREFIX}/foreman?asked={order_id}-{int(topup_count)}#o-{order_id}", status_code=303
     )

@@ -44,4 +44,8 @@ WORDS = {
         "Запрошено ещё {n} чел.: срочная рассылка ушла.",
         "{n} more asked for: the urgent wave has gone out.",
     ),
+    # -- the fields, named in FastAPI's refusals --
+    "field_book_q": ("Поиск работника", "Worker search"),
+    "field_book_over": ("Сверх плана", "Over the target"),
+    "field_topup_count": ("Сколько ещё человек", "How many more workers"),
 }

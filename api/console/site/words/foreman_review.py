@@ -46,5 +46,10 @@ WORDS = {
     "review_saved": ("Оценка сохранена.", "The review is saved."),
     "review_back": ("К смене", "Back to the shift"),
     "review_pick_stars": ("Выберите оценку от 1 до 5.", "Pick 1 to 5 stars."),
+    "field_review_saved": ("Сохранённая оценка", "The saved review"),
+    "field_review_stars": ("Оценка", "Stars"),
+    "field_review_complaint": ("Жалоба", "Complaint"),
+    "field_review_reason": ("Причина жалобы", "Complaint reason"),
+    "field_review_comment": ("Комментарий", "Comment"),
     **{f"review_reason_{code}": words for code, words in _REASONS.items()},
 }
