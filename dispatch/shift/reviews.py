@@ -24,17 +24,31 @@ from rating.policy import COMPLAINT_POINTS, COMPLAINT_REASONS
 MAX_COMMENT = 2_000
 
 
+class ComplaintNeedsComment(InvalidInput):
+    """A complaint is a penalty: it must say what happened."""
+
+    code = "complaint_needs_comment"
+
+
+class ComplaintReasonInvalid(InvalidInput):
+    """A reason that is not one of COMPLAINT_REASONS, or a reason without a complaint."""
+
+    code = "complaint_reason_invalid"
+
+
 def check_complaint_reason(complaint: bool, reason: str | None) -> str | None:
     """The complaint's reason as stored: one of COMPLAINT_REASONS, "other" when a complaint
     does not say; a reason without a complaint is refused."""
     if not complaint:
         if reason is not None:
-            raise InvalidInput("complaint_reason", "only a complaint has a reason")
+            raise ComplaintReasonInvalid("complaint_reason", "only a complaint has a reason")
         return None
     if reason is None:
         return "other"
     if reason not in COMPLAINT_REASONS:
-        raise InvalidInput("complaint_reason", f"must be one of {', '.join(COMPLAINT_REASONS)}")
+        raise ComplaintReasonInvalid(
+            "complaint_reason", f"must be one of {', '.join(COMPLAINT_REASONS)}"
+        )
     return reason
 
 
@@ -59,7 +73,7 @@ def review_worker(
     if comment is not None and len(comment) > MAX_COMMENT:
         raise InvalidInput("comment", f"longer than {MAX_COMMENT} characters")
     if complaint and not (comment or "").strip():
-        raise InvalidInput("comment", "a complaint needs a comment saying what happened")
+        raise ComplaintNeedsComment("comment", "a complaint needs a comment saying what happened")
     # A complaint is a penalty, in the branch's currency: then the branch is read too.
     order = get_order(
         session, order_id, actor=actor, lock=True, options=ORDER_BRANCH if complaint else ()

@@ -307,4 +307,12 @@ WORDS = {
         "Сколько ещё людей: от 1 до 50.",
         "How many more: 1 to 50.",
     ),
+    "err_complaint_needs_comment": (
+        "Жалоба — это взыскание: напишите в комментарии, что случилось.",
+        "A complaint is a penalty: say in the comment what happened.",
+    ),
+    "err_complaint_reason_invalid": (
+        "Выберите причину из списка; причина бывает только у жалобы.",
+        "Pick a reason from the list; only a complaint has a reason.",
+    ),
 }
