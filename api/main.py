@@ -17,6 +17,7 @@ from api.console import routes as console
 from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
+from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.registry import branches, clients, sites, users, wording, workers
 from core import logmask
 from core.db import get_sessionmaker
@@ -85,6 +86,7 @@ def create_app(
         audit.router,
         orders.router,
         fill.router,
+        order_extras_router,
         shift.router,
         penalties.router,
         texts.router,

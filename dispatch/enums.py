@@ -91,5 +91,13 @@ WORKED = (Attendance.ARRIVED, Attendance.LEFT_EARLY)
 
 def filling_open(order: "Order", now: datetime) -> bool:
     """Before the shift, while it fills: answers book, offers and waves go out, bookings
-    change. The one test of "filling is still open" (the office, the pushes, the answers)."""
-    return order.status in FILLABLE and now < order.starts_at
+    change. The one test of "filling is still open" (the office, the pushes, the answers).
+    An order topped up after its start (dispatch/changes/topup.py) fills until its end."""
+    if order.status in FILLABLE and now < order.starts_at:
+        return True
+    return (
+        order.topped_up_at is not None
+        and order.status in NOT_CLOSED
+        and order.closed_at is None
+        and now < order.ends_at
+    )

@@ -230,6 +230,9 @@ class Order(Timestamped, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When work ended, as chosen at the close (now, or the scheduled end): hours run to it.
     work_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # More workers asked for after the start (dispatch/changes/topup.py): offers say "now",
+    # answers book until the end.
+    topped_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     branch: Mapped[Branch] = relationship(lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")

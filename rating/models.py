@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base
-from rating.policy import LEDGER_KINDS
+from core.models import Base, in_check
+from rating.policy import COMPLAINT_REASONS, LEDGER_KINDS
 
 
 class PenaltyEvent(Base):
@@ -72,6 +72,7 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
+        in_check("complaint_reason", COMPLAINT_REASONS),
         UniqueConstraint("order_id", "worker_id", name="uq_reviews_order_worker"),
         Index("ix_reviews_worker", "worker_id"),
     )
@@ -82,6 +83,7 @@ class Review(Base):
     stars: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     complaint: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     comment: Mapped[str | None] = mapped_column(Text)
+    complaint_reason: Mapped[str | None] = mapped_column(String(24))  # COMPLAINT_REASONS
     # The complaint's ledger entry: reversing it also takes these stars out of the average.
     penalty_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -171,6 +171,7 @@ def add_review(
     complaint: bool,
     comment: str | None,
     created_by: int | None,
+    complaint_reason: str | None = None,
 ) -> Review:
     if not 1 <= stars <= 5:
         raise InvalidInput("stars", "must be 1 to 5")
@@ -180,6 +181,7 @@ def add_review(
         stars=stars,
         complaint=complaint,
         comment=(comment or "").strip() or None,
+        complaint_reason=complaint_reason,
         created_by=created_by,
     )
     flush_checked(

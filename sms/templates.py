@@ -37,6 +37,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "ru": {
         "offer": "Работа: {skill}, {date} {start}-{end}, {address}. {pay} р/ч. "
         "Ответ: ДА {code} или НЕТ {code}",
+        "offer_now": "Срочно, прямо сейчас: {skill}, {address}, до {end}. {pay} р/ч. "
+        "Ответ: ДА {code} или НЕТ {code}",
         "booked": "Вы записаны: {date} {start}, {address}. Отмена: ОТМЕНА {code}. Отметка: {link}",
         "booked_link_only": "Вы записаны: заказ {code}, {date} {start}. Отмена: ОТМЕНА {code}. Адрес и отметка: {link}",
         "standby": "Заказ {code} набран, вы в резерве. Сообщим, если место освободится.",
@@ -69,6 +71,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
+        "Reply YES {code} or NO {code}",
+        "offer_now": "Urgent, right now: {skill}, {address}, until {end}. {pay}/h. "
         "Reply YES {code} or NO {code}",
         "booked": "Booked: {date} {start}, {address}. To cancel: CANCEL {code}. Check-in: {link}",
         "booked_link_only": "You are booked: order {code}, {date} {start}. To cancel: CANCEL {code}. "
@@ -178,7 +182,7 @@ def render(
 
 
 # Texts a worker answers (YES/NO): with several offers open, the reply names the order's code.
-ANSWERED_WITH_CODE = frozenset({"offer", "confirm_request", "order_moved"})
+ANSWERED_WITH_CODE = frozenset({"offer", "offer_now", "confirm_request", "order_moved"})
 
 
 def check_override(kind: str, language: str, body: str, transliterate: bool = False) -> None:
@@ -213,7 +217,7 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
         **{name: LONGEST_VALUES.get(name, "x" * 10) for name in allowed},
     )
     parts = measure(longest).segments
-    if kind == "offer" and parts > MAX_OFFER_SEGMENTS:
+    if kind in ("offer", "offer_now") and parts > MAX_OFFER_SEGMENTS:
         raise TemplateInvalid(
             "body",
             f"an offer can take {parts} SMS segments with long values; "

@@ -16,7 +16,9 @@ from api.console.office import (
     short_orders,
     workers,
 )
+from api.console.office.order_book import router as order_book_router  # issue 17
 from api.console.site import checkin, foreman, foreman_close
+from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 
 HERE = Path(__file__).resolve().parent
 # htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
@@ -33,9 +35,11 @@ PAGES = (
     dispatcher.router,
     order_actions.router,
     order_edit.router,
+    order_book_router,
     short_orders.router,
     foreman.router,
     foreman_close.router,
+    foreman_review_router,
     workers.router,
     phone.router,
     checkin.router,

@@ -117,6 +117,7 @@ def review_worker(
         complaint=body.complaint,
         comment=body.comment,
         now=now(),
+        complaint_reason=body.complaint_reason,
     )
     return ReviewOut.of(review)
 

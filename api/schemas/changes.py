@@ -1,8 +1,10 @@
-"""The body of a change to a placed order (PATCH /api/v1/orders/{id})."""
+"""Bodies of an order changed once placed (PATCH /api/v1/orders/{id}), a named worker booked,
+a top-up."""
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.schemas.common import Body, Id, Money, Patch
+from dispatch.changes.topup import MAX_TOP_UP, ToppedUp
 
 NOTES_MAX = 1000  # dispatch/changes/patch.py checks it again for the console
 
@@ -18,3 +20,27 @@ class OrderPatch(Body):
     worker_rate: Patch[Money] = Field(default=None, examples=["130.00"])
     foreman_id: Id | None = None
     notes: str | None = Field(default=None, max_length=NOTES_MAX, examples=["Bring gloves"])
+
+
+class BookIn(Body):
+    worker_id: Id
+    # The order is full: book this worker beyond the booking target anyway (the dispatcher's
+    # explicit choice); without it a full order answers 409 order_full.
+    over_target: bool = False
+
+
+class TopUpIn(Body):
+    count: int = Field(ge=1, le=MAX_TOP_UP, strict=True)
+
+
+class TopUpOut(BaseModel):
+    order_id: int
+    headcount: int
+    booking_target: int
+    wave: int
+    radius_m: int
+    offers: int  # offers the urgent wave made
+
+    @classmethod
+    def of(cls, done: ToppedUp) -> "TopUpOut":
+        return cls(**done.__dict__)

@@ -58,6 +58,8 @@ class ReviewIn(Body):
     stars: int = Field(ge=1, le=5, strict=True)  # true is not 1
     complaint: bool = False
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    # A complaint's reason (rating/policy.py COMPLAINT_REASONS); "other" when not said.
+    complaint_reason: str | None = None
 
 
 class ReviewOut(BaseModel):
@@ -68,6 +70,7 @@ class ReviewOut(BaseModel):
     stars: int
     complaint: bool
     comment: str | None
+    complaint_reason: str | None
     penalty_id: int | None
     created_at: datetime
 

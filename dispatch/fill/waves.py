@@ -111,7 +111,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     if is_full(order, booked):
         order.status, order.next_wave_at = OrderStatus.FILLED, None
         return 0
-    if now >= order.starts_at:  # the shift has begun: nobody new is asked
+    if not filling_open(order, now):  # begun (and not topped up): nobody new is asked
         order.status, order.next_wave_at = OrderStatus.SHORT, None
         return 0
     # The last wave's silent offers expire (a late YES is still welcome).

@@ -3,7 +3,7 @@ arrival says "arrived" or "late", not "booked" (the lateness rule is rating/poli
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,12 +46,25 @@ class Standing:
         return STANDINGS.index(self.word)
 
 
+# A worker booked after the start (a top-up, dispatch/changes/topup.py) is due this long
+# after the booking, not at the start they could not have kept.
+LATE_BOOKING_TRAVEL = timedelta(hours=1)
+
+
+def due_at(order: Order, offer: Offer) -> datetime:
+    """When the worker is due on site: the start, or for a booking made after the start the
+    booking plus LATE_BOOKING_TRAVEL (lateness and the no-show sweep count from here)."""
+    if offer.booked_at is None or offer.booked_at <= order.starts_at:
+        return order.starts_at
+    return offer.booked_at + LATE_BOOKING_TRAVEL
+
+
 def lateness(order: Order, branch: Branch, offer: Offer) -> tuple[str | None, int]:
     """An arrival judged by the branch's rule: (early | on_time | late | no_show, minutes after
-    the start, negative before it); (None, 0) for a worker not marked as come."""
+    the time due (due_at), negative before it); (None, 0) for a worker not marked as come."""
     if offer.arrived_at is None or offer.attendance not in WORKED:
         return None, 0
-    minutes = math.ceil((offer.arrived_at - order.starts_at).total_seconds() / 60)
+    minutes = math.ceil((offer.arrived_at - due_at(order, offer)).total_seconds() / 60)
     return ("early" if minutes < 0 else judged_arrival(order, branch, offer).kind), minutes
 
 
@@ -61,7 +74,7 @@ def judged_arrival(order: Order, branch: Branch, offer: Offer) -> Lateness:
     assert offer.arrived_at is not None
     return judge_arrival(
         offer.arrived_at,
-        order.starts_at,
+        due_at(order, offer),
         grace_min=branch.late_grace_min,
         as_no_show_min=branch.late_as_no_show_min,
         late_fine_per_min=branch.late_fine_per_min,

@@ -22,6 +22,7 @@ from core.db import locked
 from core.tenancy import SYSTEM, Actor
 from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order
+from dispatch.orders.roster import LATE_BOOKING_TRAVEL
 from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
 from dispatch.shift import marks, timesheets
 from dispatch.shift.errors import (
@@ -168,6 +169,15 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
         Offer.attendance.is_(None),
         Offer.checked_in_at.is_(None),
         Offer.pending_mark.is_(None),
+        # booked after the start (a top-up): due later (dispatch/orders/roster.py due_at)
+        or_(
+            Offer.booked_at.is_(None),
+            Offer.booked_at <= Order.starts_at,
+            Offer.booked_at
+            + LATE_BOOKING_TRAVEL
+            + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
+            < now,
+        ),
     )
     return list(
         session.scalars(
@@ -194,7 +204,18 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     branch = order.branch
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
-    offers = _unmarked(session, order, Offer.checked_in_at.is_(None), Offer.pending_mark.is_(None))
+    late_booked = now - LATE_BOOKING_TRAVEL - timedelta(minutes=branch.late_as_no_show_min)
+    offers = _unmarked(
+        session,
+        order,
+        Offer.checked_in_at.is_(None),
+        Offer.pending_mark.is_(None),
+        or_(  # booked after the start (a top-up): due later (roster.due_at)
+            Offer.booked_at.is_(None),
+            Offer.booked_at <= order.starts_at,
+            Offer.booked_at < late_booked,
+        ),
+    )
     for offer in offers:
         marks.set_mark(session, order, offer, status=Attendance.NO_SHOW, at=now, by=SYSTEM, now=now)
     return len(offers)

@@ -19,9 +19,37 @@ from dispatch.shift.errors import DidNotWork
 from rating import reasons
 from rating import service as ledger
 from rating.models import Review
-from rating.policy import COMPLAINT_POINTS
+from rating.policy import COMPLAINT_POINTS, COMPLAINT_REASONS
 
 MAX_COMMENT = 2_000
+
+
+class ComplaintNeedsComment(InvalidInput):
+    """A complaint is a penalty: it must say what happened."""
+
+    code = "complaint_needs_comment"
+
+
+class ComplaintReasonInvalid(InvalidInput):
+    """A reason that is not one of COMPLAINT_REASONS, or a reason without a complaint."""
+
+    code = "complaint_reason_invalid"
+
+
+def check_complaint_reason(complaint: bool, reason: str | None) -> str | None:
+    """The complaint's reason as stored: one of COMPLAINT_REASONS, "other" when a complaint
+    does not say; a reason without a complaint is refused."""
+    if not complaint:
+        if reason is not None:
+            raise ComplaintReasonInvalid("complaint_reason", "only a complaint has a reason")
+        return None
+    if reason is None:
+        return "other"
+    if reason not in COMPLAINT_REASONS:
+        raise ComplaintReasonInvalid(
+            "complaint_reason", f"must be one of {', '.join(COMPLAINT_REASONS)}"
+        )
+    return reason
 
 
 def review_worker(
@@ -34,14 +62,18 @@ def review_worker(
     complaint: bool,
     comment: str | None,
     now: datetime,
+    complaint_reason: str | None = None,
 ) -> Review:
-    """One review per worker per order (the database holds to it), of a worker who came."""
+    """One review per worker per order (the database holds to it), of a worker who came.
+    A complaint says what it is about (COMPLAINT_REASONS; "other" when not said), and only
+    a complaint has a reason."""
+    complaint_reason = check_complaint_reason(complaint, complaint_reason)
     if not 1 <= stars <= 5:
         raise InvalidInput("stars", "must be 1 to 5")
     if comment is not None and len(comment) > MAX_COMMENT:
         raise InvalidInput("comment", f"longer than {MAX_COMMENT} characters")
     if complaint and not (comment or "").strip():
-        raise InvalidInput("comment", "a complaint needs a comment saying what happened")
+        raise ComplaintNeedsComment("comment", "a complaint needs a comment saying what happened")
     # A complaint is a penalty, in the branch's currency: then the branch is read too.
     order = get_order(
         session, order_id, actor=actor, lock=True, options=ORDER_BRANCH if complaint else ()
@@ -59,6 +91,7 @@ def review_worker(
         complaint=complaint,
         comment=comment,
         created_by=actor.user_id,
+        complaint_reason=complaint_reason,
     )
     if complaint:
         event = record.penalise(
@@ -84,6 +117,7 @@ def review_worker(
         worker_id=worker_id,
         stars=stars,
         complaint=complaint,
+        complaint_reason=complaint_reason,
     )
     record.refresh_worker(session, worker_id, now)
     return review

@@ -68,8 +68,9 @@ def notify(
         values["deadline"] = deadline.astimezone(zone).strftime("%d.%m %H:%M")
     if kind == "booked":
         body = _booking_text(session, branch, site, offer, worker.language, values)
-    else:
-        body = _render(session, branch, kind, worker.language, values)
+    else:  # an offer of an order topped up after its start says "now" (still kind "offer")
+        urgent = kind == "offer" and order.topped_up_at is not None
+        body = _render(session, branch, "offer_now" if urgent else kind, worker.language, values)
     outbox.queue(
         session,
         kind=kind,

@@ -344,6 +344,7 @@ def test_reviews_and_a_complaint_that_becomes_a_penalty(client, session, shift):
         "stars": 5,
         "complaint": False,
         "comment": None,
+        "complaint_reason": None,
         "penalty_id": None,
         "created_at": "",
     }

@@ -296,6 +296,7 @@ def show_order_page(
     reason: str = "",
     row_error: tuple[int, str] | None = None,
     status_code: int = 200,
+    extra: dict | None = None,  # what a partial's own module shows (order_book.py)
 ) -> HTMLResponse:
     t = translator(language(request))
     context = _live_context(
@@ -325,6 +326,7 @@ def show_order_page(
             "can_cancel": open_order and not marked,
             "cancel_error": cancel_error,
             "reason": reason,
+            **(extra or {}),
         }
     )
     return render(request, "order.html", context, actor=actor, status_code=status_code)

@@ -7,6 +7,7 @@ from rating.reasons import REASONS
 WORDS = {
     # -- an SMS's kind: every kind of sms/templates.py, and the workers' replies --
     "messages_kind_offer": ("предложение работы", "job offer"),
+    "messages_kind_offer_now": ("срочное предложение работы", "urgent job offer"),
     "messages_kind_booked": ("запись на заказ", "booked"),
     "messages_kind_booked_link_only": ("запись на заказ (только ссылка)", "booked (link only)"),
     "messages_kind_declined": ("отказ принят", "refusal acknowledged"),

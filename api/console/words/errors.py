@@ -277,4 +277,56 @@ WORDS = {
         "этот заказ ему уже предлагали",
         "already offered this order",
     ),
+    # -- a named booking and a top-up (dispatch/changes/named_errors.py) --
+    "err_named_not_eligible": (
+        "Этого работника нельзя записать на заказ.",
+        "This worker cannot be booked on the order.",
+    ),
+    "err_named_not_eligible_inactive": ("заблокирован(а)", "blocked"),
+    "err_named_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
+    "err_named_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),
+    "err_named_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
+    "err_named_not_eligible_suspended": ("отстранён(а)", "suspended"),
+    "err_named_not_eligible_no_skill": ("нет нужной специальности", "does not have the skill"),
+    "err_named_not_eligible_booked_elsewhere": (
+        "уже занят на другом заказе в это время",
+        "booked on another order at that time",
+    ),
+    "err_named_not_eligible_blocked_by_client": (
+        "в чёрном списке этого клиента",
+        "blocked by this client",
+    ),
+    "err_already_booked_here": (
+        "Работник уже записан на этот заказ.",
+        "The worker is already booked on this order.",
+    ),
+    "err_order_full": (
+        "Заказ уже набран. Чтобы записать сверх плана, отметьте «Записать сверх плана».",
+        "The order is full. To book beyond the target, tick “Book over the target”.",
+    ),
+    "err_top_up_not_open": (
+        "Добавить людей можно только во время смены.",
+        "Workers can be added only while the shift is under way.",
+    ),
+    "err_top_up_not_open_not_started": (
+        "Смена ещё не началась: измените число людей в заказе.",
+        "The shift has not started: change the order's headcount instead.",
+    ),
+    "err_top_up_not_open_ended": ("Смена уже закончилась.", "The shift has ended."),
+    "err_top_up_not_open_closed": (
+        "Заказ закрыт или отменён.",
+        "The order is closed or cancelled.",
+    ),
+    "err_top_up_count_invalid": (
+        "Сколько ещё людей: от 1 до 50.",
+        "How many more: 1 to 50.",
+    ),
+    "err_complaint_needs_comment": (
+        "Жалоба — это взыскание: напишите в комментарии, что случилось.",
+        "A complaint is a penalty: say in the comment what happened.",
+    ),
+    "err_complaint_reason_invalid": (
+        "Выберите причину из списка; причина бывает только у жалобы.",
+        "Pick a reason from the list; only a complaint has a reason.",
+    ),
 }
