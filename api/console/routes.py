@@ -7,7 +7,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
+from api.console.office import clients as client_pages
 from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
+from api.console.office import sites as site_pages
 from api.console.site import checkin, foreman, foreman_close
 
 HERE = Path(__file__).resolve().parent
@@ -31,6 +33,8 @@ PAGES = (
     phone.router,
     checkin.router,
     accounts.router,
+    client_pages.router,
+    site_pages.router,
 )
 
 

@@ -31,6 +31,7 @@ from dispatch.registry.errors import (
 )
 from dispatch.registry.service import get_branch
 from workers.errors import WorkerNotFound
+from workers.models import Worker
 from workers.phones import to_e164
 
 # The optional details and their longest stored text (dispatch/models.py's columns).
@@ -339,3 +340,17 @@ def favourite_ids(session: Session, client_id: int) -> list[int]:
     """The client's favourites' worker ids, for the matcher (no actor: a job asks)."""
     query = select(ClientFavourite.worker_id).where(ClientFavourite.client_id == client_id)
     return list(session.scalars(query.order_by(ClientFavourite.worker_id)))
+
+
+def worker_id_of(session: Session, raw: str, *, country: str, field: str = "worker") -> int:
+    """A worker named by their number (id) or phone, as a dispatcher types either."""
+    text = raw.strip().lstrip("№#").strip()
+    by_number = text.isdigit() and len(text) < 10
+    if by_number:
+        query = select(Worker.id).where(Worker.id == int(text))
+    else:
+        query = select(Worker.id).where(Worker.phone == to_e164(text, country, field=field))
+    found = session.scalar(query)
+    if found is None:
+        raise WorkerNotFound(int(text) if by_number else 0)
+    return found
