@@ -148,17 +148,12 @@ def update_client(
     checked: dict[str, str | None] = clean_details(changes, country=branch.country)
     if name is not None:
         checked["name"] = _clean_name(name)
-    for field, value in checked.items():
-        setattr(client, field, value)
+    changed = sorted(field for field, value in checked.items() if getattr(client, field) != value)
+    for field in changed:
+        setattr(client, field, checked[field])
     flush_checked(session, client, on_unique=DuplicateName("name", client.name))
     audit.log(
-        session,
-        actor,
-        "client.update",
-        "client",
-        [client.id],
-        client.branch_id,
-        fields=sorted(checked),
+        session, actor, "client.update", "client", [client.id], client.branch_id, fields=changed
     )
     return client
 

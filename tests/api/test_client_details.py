@@ -112,6 +112,10 @@ def test_patch_changes_and_clears_details_and_a_bad_one_changes_nothing(client, 
     ok = client.patch(url, json={"inn": "7707083893", "notes": "x"}, headers=headers)
     assert ok.status_code == 200, ok.text
     assert ok.json()["name"] == made.name  # the name left as it was
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "client.update").order_by(AuditEntry.id)
+    ).all()[-1]
+    assert entry.entity_ids == [made.id] and entry.detail["fields"] == ["inn", "notes"]
     bad = client.patch(url, json={"notes": "y", "ogrn": "1"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "ogrn"]
     session.expire_all()
