@@ -72,8 +72,10 @@ from api.auth import issue_token  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.tenancy import SYSTEM  # noqa: E402
+from dispatch.registry import clients as client_registry  # noqa: E402
 from dispatch.registry import demo, staff  # noqa: E402
 from dispatch.registry import service as registry  # noqa: E402
+from dispatch.registry import sites as site_registry  # noqa: E402
 
 # --- set-up ----------------------------------------------------------------------------------
 
@@ -95,7 +97,7 @@ def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
                 # replies back for tens of minutes, which would time every wave out.
                 policy={"wave_timeout_min": WAVE_TIMEOUT_MIN},
             )
-            client = registry.create_client(
+            client = client_registry.create_client(
                 session, actor=SYSTEM, branch_id=branch.id, name=f"Склад {city.name}"
             )
             users = {
@@ -110,7 +112,7 @@ def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
                 for role in ("dispatcher", "foreman")
             }
             sites = [
-                registry.create_site(
+                site_registry.create_site(
                     session,
                     actor=SYSTEM,
                     client_id=client.id,

@@ -1,7 +1,7 @@
 """Imports every package's models so the metadata is complete (Alembic, tests)."""
 
 from core.audit import AuditEntry
-from dispatch.models import Branch, Client, ClientBlock, Offer, Order, Site, User
+from dispatch.models import Branch, Client, ClientBlock, ClientFavourite, Offer, Order, Site, User
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import Worker
@@ -11,6 +11,7 @@ __all__ = [
     "Branch",
     "Client",
     "ClientBlock",
+    "ClientFavourite",
     "Message",
     "Offer",
     "Order",

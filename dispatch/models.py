@@ -132,6 +132,15 @@ class Client(Timestamped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # Whom the office calls, and the legal details for contracts and invoices (checked by
+    # dispatch/registry/clients.py: INN and OGRN with their check digits, KPP's shape).
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    kpp: Mapped[str | None] = mapped_column(String(9))
+    ogrn: Mapped[str | None] = mapped_column(String(15))
+    legal_address: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)
 
     branch: Mapped[Branch] = relationship(lazy="raise")
 
@@ -164,6 +173,21 @@ class ClientBlock(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class ClientFavourite(Base):
+    """A worker the client asked for again: offered first when eligible (dispatch/orders/
+    preferred.py). Never also on the client's block list (dispatch/registry/clients.py)."""
+
+    __tablename__ = "client_favourites"
+
+    # The key is the pair: one favourite per worker and client, settled by the database.
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False

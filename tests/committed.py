@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from core.db import session_scope
-from dispatch.models import Branch, Client, Offer, Order, Site, User
+from dispatch.models import Branch, Client, ClientBlock, ClientFavourite, Offer, Order, Site, User
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import Worker
@@ -23,6 +23,12 @@ def purge_branch(session: Session, branch_id: int) -> None:
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
+    for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites
+        session.execute(
+            delete(listed).where(
+                listed.client_id.in_(client_ids) | listed.worker_id.in_(worker_ids)
+            )
+        )
     session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
     session.execute(delete(Order).where(Order.branch_id == branch_id))
     session.execute(delete(Worker).where(Worker.branch_id == branch_id))

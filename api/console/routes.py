@@ -17,6 +17,8 @@ from api.console.office import (
     workers,
 )
 from api.console.office.order_book import router as order_book_router  # issue 17
+from api.console.office import clients as client_pages
+from api.console.office import sites as site_pages
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 
@@ -44,6 +46,8 @@ PAGES = (
     phone.router,
     checkin.router,
     accounts.router,
+    client_pages.router,
+    site_pages.router,
 )
 
 

@@ -71,13 +71,33 @@ class BranchOut(BaseModel):
         )
 
 
-class ClientIn(Body):
+Short = Annotated[str, StringConstraints(max_length=40)]
+Line = Annotated[str, StringConstraints(max_length=200)]
+Address = Annotated[str, StringConstraints(max_length=500)]
+Notes = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class ClientDetails(Body):
+    """A client's optional details: null or "" clears one. INN (10 or 12 digits), KPP (9: 4
+    digits, 2 digits or capital Latin letters, 3 digits) and OGRN (13) or OGRNIP (15) are
+    checked with their check digits; the contact phone is parsed as a worker's (E.164)."""
+
+    contact_person: Line | None = None
+    contact_phone: Short | None = Field(default=None, examples=["8 921 123-45-67"])
+    inn: Short | None = Field(default=None, examples=["7707083893"])
+    kpp: Short | None = Field(default=None, examples=["773601001"])
+    ogrn: Short | None = Field(default=None, examples=["1027700132195"])
+    legal_address: Address | None = None
+    notes: Notes | None = None
+
+
+class ClientIn(ClientDetails):
     branch_id: Id
     name: Name
 
 
-class ClientPatch(Body):
-    name: Name
+class ClientPatch(ClientDetails):
+    name: Patch[Name] = None
 
 
 class ClientOut(BaseModel):
@@ -85,6 +105,13 @@ class ClientOut(BaseModel):
     id: int
     branch_id: int
     name: str
+    contact_person: str | None = None
+    contact_phone: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    legal_address: str | None = None
+    notes: str | None = None
 
 
 class SiteIn(Body):
@@ -212,6 +239,17 @@ class BlockOut(BaseModel):
     client_id: int
     worker_id: int
     reason: str
+    created_at: datetime
+
+
+class FavouriteIn(Body):
+    worker_id: Id
+
+
+class FavouriteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    client_id: int
+    worker_id: int
     created_at: datetime
 
 

@@ -22,11 +22,15 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from dispatch.fill.eligibility import MATCHER_CONDITION
+from dispatch.fill.eligibility import MATCHER_CONDITION, RULES
+from dispatch.models import Branch, Order
+from dispatch.orders.preferred import preferred_workers
 
 CELL_DLAT, CELL_DLON = 0.02, 0.03  # the brigada_cell() grid of migration 0003
 EARTH_RADIUS_M = 6_371_008.8  # PostGIS's sphere
@@ -101,6 +105,26 @@ MATCHER_SQL = text(
 )
 
 
+# The preferred workers (dispatch/orders/preferred.py) by every rule, but near enough is the
+# branch's widest radius (:reach_m): the client asked for them; the wave's ring limits only
+# the ranking. Scored as the ranking scores, at the wave's radius.
+_PREFERRED_ELIGIBLE = "\n      AND ".join(
+    rule.holds.replace(":radius_m", ":reach_m") if rule.code == "too_far" else rule.holds
+    for rule in RULES
+)
+PREFERRED_SQL = text(
+    f"""
+    SELECT w.id AS worker_id, ST_Distance(w.home, site.location, false) AS distance_m,
+           w.rating, w.reliability, {_SCORE} AS score, w.no_show_at, w.no_show_until
+    FROM workers w CROSS JOIN (SELECT location FROM sites WHERE id = :site_id) site
+    WHERE w.id = ANY(CAST(:worker_ids AS integer[]))
+      AND {_PREFERRED_ELIGIBLE}
+    ORDER BY score DESC, w.id
+    LIMIT :limit
+    """
+)
+
+
 @dataclass(frozen=True)
 class Candidate:
     worker_id: int
@@ -144,18 +168,67 @@ def find_candidates(
             "limit": limit,
         },
     )
-    return [
-        Candidate(
-            worker_id=row.worker_id,
-            distance_m=float(row.distance_m),
-            rating=float(row.rating),
-            reliability=float(row.reliability),
-            score=float(row.score),
-            no_show_at=row.no_show_at if _ranked_last(row.no_show_until, now) else None,
-            no_show_until=row.no_show_until if _ranked_last(row.no_show_until, now) else None,
+    return [_candidate(row, now) for row in rows]
+
+
+def candidates_for(
+    session: Session, order: Order, branch: Branch, radius_m: int, now: datetime, limit: int
+) -> list[Candidate]:
+    """The order's candidates at radius_m, best first: the eligible preferred workers
+    (dispatch/orders/preferred.py) before the ranking, in rank order among themselves; then
+    everyone else as find_candidates ranks them. An ineligible preferred worker is left out
+    like anyone else."""
+    first: list[Candidate] = []
+    preferred = preferred_workers(session, order)
+    if preferred and limit > 0:
+        rows = session.execute(
+            PREFERRED_SQL,
+            {
+                "worker_ids": preferred,
+                "order_id": order.id,
+                "site_id": order.site_id,
+                "client_id": order.client_id,
+                "skill": order.skill,
+                "starts_at": order.starts_at,
+                "ends_at": order.ends_at,
+                "radius_m": float(radius_m),
+                "reach_m": float(max(radius_m, branch.max_radius_m)),
+                "rating_weight": float(branch.rating_weight),
+                "distance_weight": float(branch.distance_weight),
+                "now": now,
+                "limit": limit,
+            },
         )
-        for row in rows
-    ]
+        first = [_candidate(row, now) for row in rows]
+    ranked = find_candidates(
+        session,
+        order_id=order.id,
+        site_id=order.site_id,
+        client_id=order.client_id,
+        skill=order.skill,
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        radius_m=radius_m,
+        rating_weight=branch.rating_weight,
+        distance_weight=branch.distance_weight,
+        now=now,
+        limit=limit + len(first),
+    )
+    taken = {c.worker_id for c in first}
+    return (first + [c for c in ranked if c.worker_id not in taken])[:limit]
+
+
+def _candidate(row: Row[Any], now: datetime) -> Candidate:
+    ranked_last = _ranked_last(row.no_show_until, now)
+    return Candidate(
+        worker_id=row.worker_id,
+        distance_m=float(row.distance_m),
+        rating=float(row.rating),
+        reliability=float(row.reliability),
+        score=float(row.score),
+        no_show_at=row.no_show_at if ranked_last else None,
+        no_show_until=row.no_show_until if ranked_last else None,
+    )
 
 
 def _ranked_last(no_show_until: datetime | None, now: datetime) -> bool:

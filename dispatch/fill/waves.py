@@ -27,7 +27,7 @@ from dispatch.enums import (
 )
 from dispatch.fill import eligibility, ranking, whereabouts
 from dispatch.fill.errors import BookedElsewhere, NotEligible, OfferClosed, OfferNotFound
-from dispatch.fill.matcher import Candidate, find_candidates
+from dispatch.fill.matcher import Candidate, candidates_for
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import overbooking
 from dispatch.orders.errors import OrderClosed
@@ -82,20 +82,7 @@ def _schedule_wave_due(session: Session, order: Order, branch: Branch, now: date
 def _candidates(
     session: Session, order: Order, branch: Branch, radius_m: int, now: datetime, limit: int
 ) -> list[Candidate]:
-    return find_candidates(
-        session,
-        order_id=order.id,
-        site_id=order.site_id,
-        client_id=order.client_id,
-        skill=order.skill,
-        starts_at=order.starts_at,
-        ends_at=order.ends_at,
-        radius_m=radius_m,
-        rating_weight=branch.rating_weight,
-        distance_weight=branch.distance_weight,
-        now=now,
-        limit=limit,
-    )
+    return candidates_for(session, order, branch, radius_m, now, limit)
 
 
 def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = False) -> int:

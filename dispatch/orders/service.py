@@ -44,7 +44,7 @@ from dispatch.orders.errors import (
 )
 from dispatch.penalties import record
 from dispatch.registry.knobs import check_knob
-from dispatch.registry.service import SITE_BRANCH, get_site
+from dispatch.registry.sites import SITE_BRANCH, get_site
 from dispatch.registry.staff import check_foreman
 from dispatch.texts import messaging
 from rating import reasons

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch.models import Branch, Client, Site, User
+from dispatch.registry import clients, sites, staff
 from dispatch.registry import service as registry
-from dispatch.registry import staff
 from geo.points import Point
 from workers.enums import WorkerStatus
 from workers.models import Worker
@@ -247,12 +247,12 @@ def seed(
         made.append((city, branch))
         result.branches.append(branch.code)
         for client_name in rng.sample(CLIENTS, 3):
-            client = registry.create_client(
+            client = clients.create_client(
                 session, actor=SYSTEM, branch_id=branch.id, name=client_name
             )
             result.clients += 1
             for n in range(2):
-                registry.create_site(
+                sites.create_site(
                     session,
                     actor=SYSTEM,
                     client_id=client.id,

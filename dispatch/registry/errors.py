@@ -107,3 +107,47 @@ class PolicyInvalid(InvalidInput):
     """A policy knob unknown, of the wrong type, out of its bounds, or at odds with another."""
 
     code = "policy_invalid"
+
+
+class InnInvalid(InvalidInput):
+    """Not an INN: 10 digits (a company) or 12 (a person), with their check digits."""
+
+    code = "inn_invalid"
+    reasons = ("format", "checksum")
+
+    def __init__(self, field: str, why: str, reason: str):
+        super().__init__(field, why)
+        self.reason = reason
+
+
+class KppInvalid(InvalidInput):
+    """Not a KPP: 4 digits, 2 digits or capital Latin letters, 3 digits."""
+
+    code = "kpp_invalid"
+
+
+class OgrnInvalid(InvalidInput):
+    """Not an OGRN (13 digits) or OGRNIP (15), or its check digit does not match."""
+
+    code = "ogrn_invalid"
+    reasons = ("format", "checksum")
+
+    def __init__(self, field: str, why: str, reason: str):
+        super().__init__(field, why)
+        self.reason = reason
+
+
+class FavouriteBlocked(Conflict):
+    """The client blocked this worker: a worker is never both blocked and a favourite."""
+
+    code = "favourite_blocked"
+
+    def __init__(self, worker_id: int):
+        super().__init__(f"worker {worker_id} is on the client's block list; unblock them first")
+
+
+class FavouriteNotFound(NotFound):
+    code = "favourite_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("favourite", key)

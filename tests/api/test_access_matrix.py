@@ -34,7 +34,7 @@ from core.tenancy import SYSTEM
 from dispatch.fill import waves
 from dispatch.models import Branch, Order, User
 from dispatch.penalties import record
-from dispatch.registry import service as registry
+from dispatch.registry import clients as registry
 from geo.points import Point
 from rating import reasons
 from sms.models import TemplateOverride
@@ -94,6 +94,9 @@ MATRIX = {
     ("GET", "/clients/{client_id}/blocks"):                      "ok   own  own  403  401",
     ("POST", "/clients/{client_id}/blocks"):                     "ok   own  own  403  401",
     ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):       "ok   own  own  403  401",
+    ("GET", "/clients/{client_id}/favourites"):                  "ok   own  own  403  401",
+    ("POST", "/clients/{client_id}/favourites"):                 "ok   own  own  403  401",
+    ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):   "ok   own  own  403  401",
     ("POST", "/sites"):                                          "ok   own  own  403  401",
     ("GET", "/sites"):                                           "ok   ok   ok   403  401",
     ("GET", "/sites/{site_id}"):                                 "ok   own  own  403  401",
@@ -182,6 +185,7 @@ class Things:
     penalty: int
     user: int
     username: str
+    favourite: int  # a second worker, the client's favourite (the first one is blocked)
 
 
 def _things(session, branch: Branch, at: Point) -> Things:
@@ -202,12 +206,15 @@ def _things(session, branch: Branch, at: Point) -> Things:
     registry.block_worker(
         session, actor=SYSTEM, client_id=client.id, worker_id=worker.id, reason="fought"
     )
+    favourite = make_worker(session, branch=branch, near=at)
+    session.flush()
+    registry.add_favourite(session, actor=SYSTEM, client_id=client.id, worker_id=favourite.id)
     session.add(TemplateOverride(branch_id=branch.id, kind="help", language="ru", body="Помощь"))
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
-        dispatcher.username,
+        dispatcher.username, favourite.id,
     )  # fmt: skip
 
 
@@ -225,7 +232,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         branch_id=t.branch,
         client_id=t.client,
         site_id=t.site,
-        worker_id=t.worker,
+        worker_id=t.favourite if "/favourites/" in path else t.worker,
         order_id=t.order,
         penalty_id=t.penalty,
         user_id=t.user,
@@ -245,6 +252,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("POST", "/clients"): {"branch_id": t.branch, "name": f"Client {n}"},
         ("PATCH", "/clients/{client_id}"): {"name": f"Renamed {n}"},
         ("POST", "/clients/{client_id}/blocks"): {"worker_id": t.worker, "reason": "late"},
+        ("POST", "/clients/{client_id}/favourites"): {"worker_id": t.favourite},
         ("POST", "/sites"): {
             "client_id": t.client,
             "name": f"Gate {n}",

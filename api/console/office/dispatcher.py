@@ -30,7 +30,7 @@ from dispatch.fill.matcher import Candidate
 from dispatch.orders import board, shortage
 from dispatch.orders import service as orders
 from dispatch.orders.roster import standing
-from dispatch.registry import service as registry
+from dispatch.registry import clients, sites
 from dispatch.replies import unclear
 from geo.points import Point
 from sms.templates import skill_name
@@ -235,8 +235,8 @@ def _live_context(
     # Another branch's: 404. Its branch is one the actor sees: visible_orders decided that.
     order = orders.get_order(session, order_id, actor=actor, options=orders.ORDER_BRANCH)
     branch = order.branch
-    site = registry.get_site(session, order.site_id, actor=actor)
-    client = registry.get_client(session, order.client_id, actor=actor)
+    site = sites.get_site(session, order.site_id, actor=actor)
+    client = clients.get_client(session, order.client_id, actor=actor)
     state = orders.order_state(session, order)
     offers = orders.offers_of(session, order)
     at = now()

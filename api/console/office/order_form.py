@@ -30,7 +30,8 @@ from dispatch.orders import board, overbooking
 from dispatch.orders import service as orders
 from dispatch.orders.defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
 from dispatch.orders.service import OrderInput
-from dispatch.registry import service as registry
+from dispatch.registry import sites as registry
+from dispatch.registry.clients import list_clients
 from dispatch.registry.knobs import DEFAULTS as POLICY_DEFAULTS
 from sms.templates import skill_name
 from workers.skills import SKILLS
@@ -178,7 +179,7 @@ def _mode_words(defaults: OrderDefaults, t, lang: str) -> dict[str, str]:
 
 def _site_groups(session: Session, actor: Actor, sites) -> list[tuple[str, list]]:
     """The sites by client (an optgroup each), each site one line without the client's name."""
-    clients = {c.id: c.name for c in registry.list_clients(session, actor=actor)}
+    clients = {c.id: c.name for c in list_clients(session, actor=actor)}
     ordered = sorted(sites, key=lambda s: (clients.get(s.client_id, ""), s.client_id, s.name))
     return [
         (clients.get(client_id, ""), list(group))

@@ -48,6 +48,36 @@ WORDS = {
         "Это не действующий бригадир этого филиала.",
         "Not an active foreman of this branch.",
     ),
+    "err_inn_invalid": ("ИНН не подходит.", "Not a valid INN."),
+    "err_inn_invalid_format": (
+        "ИНН — это 10 цифр (организация) или 12 (ИП, физлицо).",
+        "An INN is 10 digits (a company) or 12 (a sole trader or a person).",
+    ),
+    "err_inn_invalid_checksum": (
+        "Контрольные цифры ИНН не сходятся: проверьте, нет ли опечатки.",
+        "The INN's check digits do not match: look for a typo.",
+    ),
+    "err_kpp_invalid": (
+        "КПП — 9 знаков: 4 цифры, 2 цифры или латинские буквы, 3 цифры.",
+        "A KPP is 9 characters: 4 digits, 2 digits or Latin capitals, 3 digits.",
+    ),
+    "err_ogrn_invalid": ("ОГРН не подходит.", "Not a valid OGRN."),
+    "err_ogrn_invalid_format": (
+        "ОГРН — это 13 цифр (ОГРНИП — 15).",
+        "An OGRN is 13 digits (an OGRNIP 15).",
+    ),
+    "err_ogrn_invalid_checksum": (
+        "Контрольная цифра ОГРН не сходится: проверьте, нет ли опечатки.",
+        "The OGRN's check digit does not match: look for a typo.",
+    ),
+    "err_favourite_blocked": (
+        "Клиент заблокировал этого работника: сначала снимите блокировку.",
+        "The client has blocked this worker: unblock them first.",
+    ),
+    "err_favourite_not_found": (
+        "Этого работника нет среди избранных клиента.",
+        "This worker is not among the client's favourites.",
+    ),
     "err_policy_invalid": (
         "Недопустимое значение настройки.",
         "This setting's value is not accepted.",

@@ -7,7 +7,7 @@ from api.deps import DB, OFFICE, require
 from api.schemas.common import IdPath, IdQuery
 from api.schemas.registry import SiteIn, SiteOut, SitePatch
 from core.tenancy import Actor
-from dispatch.registry import service as registry
+from dispatch.registry import sites as registry
 
 router = APIRouter(prefix="/api/v1/sites", tags=["sites"])
 

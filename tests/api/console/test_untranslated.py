@@ -302,6 +302,8 @@ def _world(session) -> World:
         params={
             "order_id": [str(o.id) for o in every_state],
             "worker_id": [str(w.id) for w in crew],
+            "client_id": [str(client.id)],
+            "site_id": [str(site.id)],
             "token": [links.token_for(o.id, secret) for o in offers],
         },
     )

@@ -1,0 +1,137 @@
+"""Sites: where a client's work happens (a point, an address for the SMS, a check-in geofence
+and the usual foreman); branch-scoped reads."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, immediateload, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
+
+from core import audit
+from core.errors import FieldRequired
+from core.tenancy import Actor
+from dispatch.enums import NOT_CLOSED
+from dispatch.models import Client, Order, Site, User
+from dispatch.registry.clients import get_client
+from dispatch.registry.errors import SiteNotFound
+from dispatch.registry.staff import check_foreman
+from geo.points import Point
+
+
+def create_site(
+    session: Session,
+    *,
+    actor: Actor,
+    client_id: int,
+    name: str,
+    address: str,
+    location: Point,
+    geofence_m: int | None = None,
+    foreman_id: int | None = None,
+) -> Site:
+    client = get_client(session, client_id, actor=actor, options=[immediateload(Client.branch)])
+    branch = client.branch
+    check_foreman(session, foreman_id, branch.id)
+    for field, value in (("name", name), ("address", address)):
+        if not value.strip():
+            raise FieldRequired(field, f"{field} is required")
+    site = Site(
+        client_id=client.id,
+        name=name.strip(),
+        address=address.strip(),
+        location=location.to_db(),
+        geofence_m=geofence_m or branch.geofence_m,
+        foreman_id=foreman_id,
+    )
+    session.add(site)
+    session.flush()
+    audit.log(session, actor, "site.create", "site", [site.id], client.branch_id)
+    return site
+
+
+def update_site(session: Session, site: Site, *, actor: Actor, changes: dict[str, Any]) -> Site:
+    """The site as get_site(..., options=SITE_CLIENT) gives it: with its client."""
+    for field in ("name", "address"):
+        if field in changes and not changes[field].strip():
+            raise FieldRequired(field, f"{field} is required")
+    moved_to: Point | None = changes.get("location")
+    if moved_to is not None:
+        changes = {**changes, "location": moved_to.to_db()}
+    if changes.get("foreman_id") is not None:
+        check_foreman(session, changes["foreman_id"], site.client.branch_id)
+    moved_from = Point.from_db(site.location)
+    for key, value in changes.items():
+        setattr(site, key, value)
+    session.flush()
+    client = site.client
+    audit.log(
+        session, actor, "site.update", "site", [site.id], client.branch_id, fields=sorted(changes)
+    )
+    if moved_to is not None and moved_to != moved_from:
+        _audit_move(session, actor, site, client.branch_id, moved_from, moved_to)
+    return site
+
+
+def _audit_move(
+    session: Session, actor: Actor, site: Site, branch_id: int, old: Point, new: Point
+) -> None:
+    """A site with live orders that moves changes how far its candidates live: moving it back
+    and forth is how homes were located, so each such move is audited, both places named."""
+    live = sorted(
+        session.scalars(
+            select(Order.id).where(Order.site_id == site.id, Order.status.in_(NOT_CLOSED))
+        )
+    )
+    if live:
+        audit.log(
+            session,
+            actor,
+            "site.move",
+            "site",
+            [site.id],
+            branch_id,
+            old={"lat": old.lat, "lon": old.lon},
+            new={"lat": new.lat, "lon": new.lon},
+            live_orders=live,
+        )
+
+
+def _sites_query(actor: Actor) -> Select[Site]:
+    query = select(Site).join(Client, Client.id == Site.client_id)
+    if actor.branch_id is not None:
+        query = query.where(Client.branch_id == actor.branch_id)
+    return query
+
+
+# A site with its client (a get by key: none when the client is already in the session), and
+# one with its client's branch too, joined: a chain of gets stops at a row already in the
+# session, a join reaches through it. The relationships are lazy="raise".
+SITE_CLIENT = (immediateload(Site.client),)
+SITE_BRANCH = (joinedload(Site.client).joinedload(Client.branch),)
+
+
+def get_site(
+    session: Session, site_id: int, *, actor: Actor, options: Sequence[ORMOption] = ()
+) -> Site:
+    """options: the relationships the caller walks, e.g. SITE_CLIENT."""
+    query = _sites_query(actor).where(Site.id == site_id).options(*options)
+    site = session.scalars(query).one_or_none()
+    if site is None:
+        raise SiteNotFound(site_id)
+    return site
+
+
+def list_sites(session: Session, *, actor: Actor, client_id: int | None = None) -> list[Site]:
+    query = _sites_query(actor).order_by(Site.id)
+    if client_id is not None:
+        query = query.where(Site.client_id == client_id)
+    return list(session.scalars(query))
+
+
+def foremen(session: Session, branch_id: int) -> list[User]:
+    """The branch's active foremen: whom a site may name as its usual foreman."""
+    query = select(User).where(
+        User.role == "foreman", User.branch_id == branch_id, User.active.is_(True)
+    )
+    return list(session.scalars(query.order_by(User.full_name, User.id)))
