@@ -249,6 +249,10 @@ WORDS = {
     "err_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),
     "err_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
     "err_not_eligible_suspended": ("отстранён(а)", "suspended"),
+    "err_not_eligible_patent_expired": (
+        "патент истекает до дня смены",
+        "work patent expires before the shift's day",
+    ),
     "err_not_eligible_no_skill": ("нет нужной специальности", "does not have the skill"),
     "err_not_eligible_too_far": ("живёт дальше радиуса поиска", "lives beyond the search radius"),
     "err_not_eligible_booked_elsewhere": (
