@@ -243,6 +243,29 @@ WORDS = {
         "Новый пароль совпадает с текущим",
         "The new password is the same as the current one",
     ),
+    # -- vetting, blocking, opting in (workers/vetting.py) --
+    "err_document_invalid": (
+        "Укажите номер документа, а для патента — срок действия.",
+        "Give the document's number, and for a patent its expiry date.",
+    ),
+    "err_document_twice": (
+        "Документ этого вида уже указан.",
+        "A document of this kind is already listed.",
+    ),
+    "err_passport_required": (
+        "Для допуска нужен паспорт работника.",
+        "Approval needs the worker's passport.",
+    ),
+    "err_patent_expired": (
+        "Срок патента уже истёк: допустить по нему нельзя.",
+        "This patent has already expired: it cannot approve the worker.",
+    ),
+    "err_worker_already_blocked": ("Работник уже заблокирован.", "The worker is already blocked."),
+    "err_worker_not_blocked": ("Работник не заблокирован.", "The worker is not blocked."),
+    "err_worker_not_opted_out": (
+        "Работник не отказывался от СМС.",
+        "The worker has not opted out of SMS.",
+    ),
     # -- each eligibility rule (dispatch/fill/eligibility.py), as the refusal of a worker --
     "err_not_eligible_inactive": ("заблокирован(а)", "blocked"),
     "err_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
