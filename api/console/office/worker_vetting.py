@@ -28,7 +28,6 @@ from workers.vetting import Document
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Vetter = Depends(staff(*VETTERS))
 VET_FIELDS = ("result", "note", "passport_number", "patent_number", "patent_expires_on")
-DONE = {"vetted", "blocked", "unblocked", "opted_in"}
 
 
 def _today(session: Session, actor: Actor, worker: Worker) -> date:
@@ -181,17 +180,14 @@ def _act(
     done: str,
 ) -> Response:
     t = translator(language(request))
-    acts = {
-        "blocked": workforce.block_worker,
-        "unblocked": workforce.unblock_worker,
-        "opted_in": workforce.opt_worker_in,
-    }
     try:
         with session.begin_nested():
             if done == "opted_in":
-                acts[done](session, worker_id, actor=actor, note=text)
+                workforce.opt_worker_in(session, worker_id, actor=actor, note=text)
+            elif done == "blocked":
+                workforce.block_worker(session, worker_id, actor=actor, reason=text)
             else:
-                acts[done](session, worker_id, actor=actor, reason=text)
+                workforce.unblock_worker(session, worker_id, actor=actor, reason=text)
     except InvalidInput as exc:
         error, status_code = explain(exc, t), 422
     except Conflict as exc:  # already blocked, not blocked, not opted out: someone was first
