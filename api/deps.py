@@ -169,6 +169,7 @@ def worker_reader(*roles: str) -> Callable[..., Actor]:
 STAFF = ("admin", "manager", "dispatcher", "foreman")
 OFFICE = ("admin", "manager", "dispatcher")
 MANAGERS = ("admin", "manager")
+VETTERS = (*OFFICE, "recruiter")  # who may vet, block, unblock and opt a worker back in
 
 
 # Ids outside PostgreSQL's integers are a 422 naming the field, never a 500.

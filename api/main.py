@@ -18,7 +18,7 @@ from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
-from api.routes.registry import branches, clients, sites, users, wording, workers
+from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from core import logmask
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
@@ -82,6 +82,7 @@ def create_app(
         clients.router,
         sites.router,
         workers.router,
+        vetting.router,
         users.router,
         audit.router,
         orders.router,

@@ -40,3 +40,48 @@ class UnknownSkill(InvalidInput):
 
 class SkillsRequired(InvalidInput):
     code = "skills_required"
+
+
+class DocumentInvalid(InvalidInput):
+    """A vetting document without a number, or a patent without its expiry date."""
+
+    code = "document_invalid"
+
+
+class DocumentTwice(InvalidInput):
+    """Two documents of one kind in one vetting: which one counts would be a guess."""
+
+    code = "document_twice"
+
+
+class PassportRequired(InvalidInput):
+    """An approval names nobody's papers: a worker is approved on an identity document."""
+
+    code = "passport_required"
+
+
+class PatentExpired(InvalidInput):
+    """A patent already expired cannot approve a worker."""
+
+    code = "patent_expired"
+
+
+class AlreadyBlocked(Conflict):
+    code = "worker_already_blocked"
+
+    def __init__(self, worker_id: int):
+        super().__init__(f"worker {worker_id} is already blocked")
+
+
+class NotBlocked(Conflict):
+    code = "worker_not_blocked"
+
+    def __init__(self, worker_id: int):
+        super().__init__(f"worker {worker_id} is not blocked")
+
+
+class NotOptedOut(Conflict):
+    code = "worker_not_opted_out"
+
+    def __init__(self, worker_id: int):
+        super().__init__(f"worker {worker_id} has not opted out of SMS")

@@ -1,18 +1,21 @@
 """A worker: a person on the common base, owned by a home branch."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from geoalchemy2 import Geography, WKBElement
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     Numeric,
     String,
+    Text,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -48,6 +51,7 @@ class Worker(Timestamped, Base):
                 "home",
                 "no_show_at",
                 "no_show_until",
+                "patent_expires_on",
             ],
             postgresql_where=text(
                 sql_equals("status", WorkerStatus.ACTIVE)
@@ -93,6 +97,10 @@ class Worker(Timestamped, Base):
         Boolean, nullable=False, server_default=text("false")
     )
 
+    # The work patent of the latest approving vetting (workers/vetting.py); none: not needed.
+    # The matcher reads it here: a patent expired by the shift's day is not offered work.
+    patent_expires_on: Mapped[date | None] = mapped_column(Date)
+
     def shown_status(self, now: datetime) -> WorkerStatus:
         """The one status staff see: blocked, then opted out, then suspended, else active."""
         if self.status == WorkerStatus.BLOCKED:
@@ -102,3 +110,44 @@ class Worker(Timestamped, Base):
         if self.suspended_until is not None and self.suspended_until > now:
             return WorkerStatus.SUSPENDED
         return WorkerStatus.ACTIVE
+
+
+VETTING_RESULTS = ("approved", "rejected")
+DOCUMENT_KINDS = ("passport", "patent")
+
+
+class WorkerVetting(Base):
+    """A vetting as a recorded act: who looked at the worker and their papers, when, and
+    what they decided. Users are dispatch's table: named by its key only (the layers)."""
+
+    __tablename__ = "worker_vettings"
+    __table_args__ = (in_check("result", VETTING_RESULTS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(
+        ForeignKey("workers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    vetted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    vetted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    result: Mapped[str] = mapped_column(String(10), nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+
+
+class VettingDocument(Base):
+    """A document seen at a vetting; a patent always says when it expires."""
+
+    __tablename__ = "vetting_documents"
+    __table_args__ = (
+        in_check("kind", DOCUMENT_KINDS),
+        CheckConstraint("kind <> 'patent' OR expires_on IS NOT NULL", name="patent_expiry"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vetting_id: Mapped[int] = mapped_column(
+        ForeignKey("worker_vettings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    number: Mapped[str] = mapped_column(String(40), nullable=False)
+    expires_on: Mapped[date | None] = mapped_column(Date)

@@ -14,6 +14,8 @@ from api.console.office import (
     order_form,
     phone,
     short_orders,
+    worker_form,
+    worker_vetting,
     workers,
 )
 from api.console.office.order_book import router as order_book_router  # issue 17
@@ -42,6 +44,8 @@ PAGES = (
     foreman.router,
     foreman_close.router,
     foreman_review_router,
+    worker_form.router,  # before workers' /workers/{worker_id}
+    worker_vetting.router,  # before workers' /workers/{worker_id}
     workers.router,
     phone.router,
     checkin.router,

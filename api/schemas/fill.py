@@ -24,6 +24,7 @@ RULE_WORDS = {
     "opted_out": "opted out of SMS",
     "phone_unreachable": "number unreachable",
     "suspended": "suspended",
+    "patent_expired": "work patent expired by the shift's day",
     "no_skill": "does not have the order's skill",
     "too_far": "lives outside the order's current search radius",
     "booked_elsewhere": "booked on another order at that time",

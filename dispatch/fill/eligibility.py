@@ -31,6 +31,12 @@ _CLASH = f"""SELECT bo.code FROM offers b JOIN orders bo ON bo.id = b.order_id
                   AND bo.starts_at < :ends_at AND bo.ends_at > :starts_at"""
 
 
+# The shift's day where the order is: its start in its client's branch's zone.
+_DAY = """SELECT CAST(CAST(:starts_at AS timestamptz) AT TIME ZONE day_br.timezone AS date)
+                FROM clients day_c JOIN branches day_br ON day_br.id = day_c.branch_id
+                WHERE day_c.id = :client_id"""
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str  # stable: the API and the console translate it
@@ -43,6 +49,9 @@ RULES = (
     Rule("opted_out", "NOT w.opted_out"),
     Rule("phone_unreachable", "NOT w.phone_invalid"),
     Rule("suspended", "(w.suspended_until IS NULL OR w.suspended_until <= :now)"),
+    # A work patent expired before the shift's day (in the order's branch's zone) counts;
+    # no patent on record: none is needed. The day is one InitPlan, not a per-worker lookup.
+    Rule("patent_expired", f"(w.patent_expires_on IS NULL OR w.patent_expires_on >= ({_DAY}))"),
     Rule("no_skill", "CAST(:skill AS varchar) = ANY(w.skills)"),
     Rule("too_far", "ST_Distance(w.home, site.location, false) <= :radius_m"),
     Rule("booked_elsewhere", f"NOT EXISTS ({_CLASH})"),

@@ -36,6 +36,7 @@ class NotEligible(Conflict):
         "opted_out",
         "phone_unreachable",
         "suspended",
+        "patent_expired",
         "no_skill",
         "too_far",
         "booked_elsewhere",

@@ -198,6 +198,7 @@ _NOT_BOOKABLE = {
     "no_skill": "no longer has the skill this order needs",
     "phone_unreachable": "has a number that cannot receive SMS",
     "blocked_by_client": "is blocked by this client",
+    "patent_expired": "has a work patent that expires before the shift",
 }
 
 

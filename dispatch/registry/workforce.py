@@ -1,12 +1,16 @@
-"""Worker registration in a branch's context (its country decides how phones are read)."""
+"""Worker registration in a branch's context (its country decides how phones are read, its
+zone what day it is for a patent's expiry)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
 from dispatch.registry.errors import BranchNotFound
 from dispatch.registry.service import get_branch
-from workers import importing, service
-from workers.models import Worker
+from workers import importing, service, vetting
+from workers.models import Worker, WorkerVetting
 from workers.service import WorkerFields
 
 
@@ -41,3 +45,48 @@ def import_workers(
         default_region=branch.country,
         dry_run=dry_run,
     )
+
+
+def branch_today(session: Session, branch_id: int | None, *, actor: Actor, now: datetime) -> date:
+    """Today in the branch's zone (the head office, no branch: UTC)."""
+    if branch_id is None:
+        return now.date()
+    return now.astimezone(ZoneInfo(get_branch(session, branch_id, actor=actor).timezone)).date()
+
+
+def vet_worker(
+    session: Session,
+    worker_id: int,
+    *,
+    actor: Actor,
+    result: str,
+    note: str,
+    documents: list[vetting.Document],
+    now: datetime,
+) -> tuple[Worker, WorkerVetting]:
+    worker = service.find_worker(session, worker_id, actor=actor, lock=True)
+    today = branch_today(session, worker.branch_id, actor=actor, now=now)
+    act = vetting.vet(
+        session, worker, actor=actor, result=result, note=note, documents=documents, today=today
+    )
+    return worker, act
+
+
+def block_worker(session: Session, worker_id: int, *, actor: Actor, reason: str) -> Worker:
+    worker = service.find_worker(session, worker_id, actor=actor, lock=True)
+    return vetting.block(session, worker, actor=actor, reason=reason)
+
+
+def unblock_worker(session: Session, worker_id: int, *, actor: Actor, reason: str) -> Worker:
+    worker = service.find_worker(session, worker_id, actor=actor, lock=True)
+    return vetting.unblock(session, worker, actor=actor, reason=reason)
+
+
+def opt_worker_in(session: Session, worker_id: int, *, actor: Actor, note: str) -> Worker:
+    worker = service.find_worker(session, worker_id, actor=actor, lock=True)
+    return vetting.opt_in(session, worker, actor=actor, note=note)
+
+
+def expiring_patents(session: Session, *, actor: Actor, now: datetime) -> list[Worker]:
+    today = branch_today(session, actor.branch_id, actor=actor, now=now)
+    return vetting.patents_expiring(session, actor=actor, today=today)

@@ -111,6 +111,9 @@ def _faulty(session, branch, site, order, fault: str):
         return make_worker(session, branch=branch, phone_invalid=True)
     if fault == "suspended":
         return make_worker(session, branch=branch, suspended_until=NOW + timedelta(days=2))
+    if fault == "patent_expired":  # the day before the shift's day
+        day_before = (order.starts_at - timedelta(days=1)).date()
+        return make_worker(session, branch=branch, patent_expires_on=day_before)
     if fault == "no_skill":
         return make_worker(session, branch=branch, skills=["cashier"])
     if fault == "too_far":

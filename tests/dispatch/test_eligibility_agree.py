@@ -5,6 +5,7 @@ call for, rule by rule."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,6 +46,7 @@ class Draw:
     faults: frozenset[str]  # codes of the rules this worker breaks
     reach: float  # home distance as a share of the radius (kept off the edge itself)
     suspension_ended: bool  # a suspension that ended a minute ago
+    patent_miss: str  # "none", "expires_on_the_day" or "valid_for_long" (all pass)
     other_skill_too: bool  # a second skill beside the order's (or instead of it)
     booking_miss: str  # "none", "back_to_back" or "overlapping_declined"
     other_client_block: bool  # blocked by another client only
@@ -60,6 +62,7 @@ DRAWS = st.builds(
     faults=st.frozensets(st.sampled_from(eligibility.CODES), max_size=3),
     reach=st.floats(0, 0.97),
     suspension_ended=st.booleans(),
+    patent_miss=st.sampled_from(["none", "expires_on_the_day", "valid_for_long"]),
     other_skill_too=st.booleans(),
     booking_miss=st.sampled_from(["none", "back_to_back", "overlapping_declined"]),
     other_client_block=st.booleans(),
@@ -78,6 +81,12 @@ def _make(session, draw: Draw, world: dict, bearing: int):
         suspended_until = NOW + timedelta(days=3)
     elif draw.suspension_ended:
         suspended_until = NOW - timedelta(minutes=1)
+    # The shift's day in Moscow (the branch's zone); a patent valid through it passes.
+    day = world["order"].starts_at.astimezone(ZoneInfo("Europe/Moscow")).date()
+    patent = {"none": None, "expires_on_the_day": day, "valid_for_long": day + timedelta(days=90)}
+    patent_expires_on = patent[draw.patent_miss]
+    if "patent_expired" in faults:
+        patent_expires_on = day - timedelta(days=1)
     skills = ["cashier"] if "no_skill" in faults else ["loader"]
     if draw.other_skill_too:
         skills.append("mover")
@@ -91,6 +100,7 @@ def _make(session, draw: Draw, world: dict, bearing: int):
         opted_out="opted_out" in faults,
         suspended_until=suspended_until,
         phone_invalid="phone_unreachable" in faults,
+        patent_expires_on=patent_expires_on,
         rating=draw.rating,
     )
     if "booked_elsewhere" in faults:

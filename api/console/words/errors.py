@@ -287,12 +287,39 @@ WORDS = {
         "Новый пароль совпадает с текущим",
         "The new password is the same as the current one",
     ),
+    # -- vetting, blocking, opting in (workers/vetting.py) --
+    "err_document_invalid": (
+        "Укажите номер документа, а для патента — срок действия.",
+        "Give the document's number, and for a patent its expiry date.",
+    ),
+    "err_document_twice": (
+        "Документ этого вида уже указан.",
+        "A document of this kind is already listed.",
+    ),
+    "err_passport_required": (
+        "Для допуска нужен паспорт работника.",
+        "Approval needs the worker's passport.",
+    ),
+    "err_patent_expired": (
+        "Срок патента уже истёк: допустить по нему нельзя.",
+        "This patent has already expired: it cannot approve the worker.",
+    ),
+    "err_worker_already_blocked": ("Работник уже заблокирован.", "The worker is already blocked."),
+    "err_worker_not_blocked": ("Работник не заблокирован.", "The worker is not blocked."),
+    "err_worker_not_opted_out": (
+        "Работник не отказывался от СМС.",
+        "The worker has not opted out of SMS.",
+    ),
     # -- each eligibility rule (dispatch/fill/eligibility.py), as the refusal of a worker --
     "err_not_eligible_inactive": ("заблокирован(а)", "blocked"),
     "err_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
     "err_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),
     "err_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
     "err_not_eligible_suspended": ("отстранён(а)", "suspended"),
+    "err_not_eligible_patent_expired": (
+        "патент истекает до дня смены",
+        "work patent expires before the shift's day",
+    ),
     "err_not_eligible_no_skill": ("нет нужной специальности", "does not have the skill"),
     "err_not_eligible_too_far": ("живёт дальше радиуса поиска", "lives beyond the search radius"),
     "err_not_eligible_booked_elsewhere": (
