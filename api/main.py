@@ -17,6 +17,7 @@ from api.console import routes as console
 from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
+from api.routes import repeat as repeat_orders
 from api.routes.registry import branches, clients, sites, users, wording, workers
 from core import logmask
 from core.db import get_sessionmaker
@@ -90,6 +91,7 @@ def create_app(
         texts.router,
         twilio.router,
         wording.router,
+        repeat_orders.router,
     ):
         app.include_router(router)
     return app
