@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
 from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
+from api.console.office import order_repeat as repeat_pages
 from api.console.site import checkin, foreman, foreman_close
 
 HERE = Path(__file__).resolve().parent
@@ -24,6 +25,7 @@ PAGES = (
     order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
     order_actions.router,
+    repeat_pages.router,
     short_orders.router,
     foreman.router,
     foreman_close.router,
