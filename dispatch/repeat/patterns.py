@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -119,7 +119,7 @@ def create_pattern(
     return pattern
 
 
-def _visible(query, actor: Actor):
+def _visible(query: Select[OrderPattern], actor: Actor) -> Select[OrderPattern]:
     query = query.where(OrderPattern.stopped_at.is_(None))
     if actor.branch_id is not None:
         query = query.where(OrderPattern.branch_id == actor.branch_id)

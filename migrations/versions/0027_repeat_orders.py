@@ -62,11 +62,11 @@ def upgrade() -> None:
         sa.Column(
             "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
-        sa.CheckConstraint("lead_h BETWEEN 1 AND 168", name="ck_order_patterns_lead_h"),
+        sa.CheckConstraint("lead_h BETWEEN 1 AND 168", name="lead_h"),
         sa.CheckConstraint(
             "cardinality(weekdays) BETWEEN 1 AND 7"
             " AND weekdays <@ ARRAY[1,2,3,4,5,6,7]::smallint[]",
-            name="ck_order_patterns_weekdays",
+            name="weekdays",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_order_patterns"),
     )

@@ -53,6 +53,11 @@ WORDS = {
         "Удалённый повтор больше ничего не создаёт; уже созданные заказы остаются.",
         "A deleted repeat places nothing more; orders already placed stay.",
     ),
+    # the form's fields, as FastAPI's refusals name them
+    "field_pattern_id": ("Номер повтора", "Repeat number"),
+    "field_lead_h": ("Создавать заранее, часов", "Place it ahead, hours"),
+    "field_weekdays": ("Дни недели", "Weekdays"),
+    "field_until": ("Последний день", "Last day"),
     # the form's own checks
     "repeat_err_required": ("Заполните это поле", "Fill in this field"),
     "repeat_err_date": (
