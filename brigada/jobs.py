@@ -10,6 +10,7 @@ broker = setup_broker()
 import core.heartbeat  # noqa: E402,F401  (actors register on import)
 import dispatch.fill.tasks  # noqa: E402,F401
 import dispatch.penalties.tasks  # noqa: E402,F401
+import dispatch.repeat.tasks  # noqa: E402,F401
 import dispatch.replies.tasks  # noqa: E402,F401
 import dispatch.shift.tasks  # noqa: E402,F401
 import dispatch.texts.tasks  # noqa: E402,F401

@@ -1,7 +1,18 @@
 """Imports every package's models so the metadata is complete (Alembic, tests)."""
 
 from core.audit import AuditEntry
-from dispatch.models import Branch, Client, ClientBlock, ClientFavourite, Offer, Order, Site, User
+from dispatch.models import (
+    Branch,
+    Client,
+    ClientBlock,
+    ClientFavourite,
+    Offer,
+    Order,
+    OrderPattern,
+    PatternDay,
+    Site,
+    User,
+)
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import Worker
@@ -15,6 +26,8 @@ __all__ = [
     "Message",
     "Offer",
     "Order",
+    "OrderPattern",
+    "PatternDay",
     "PenaltyEvent",
     "Review",
     "Site",

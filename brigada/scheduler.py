@@ -12,6 +12,7 @@ from core.heartbeat import heartbeat
 from core.settings import get_settings
 from dispatch.fill.tasks import before_shift, reconcile
 from dispatch.penalties.tasks import no_show_window_passed
+from dispatch.repeat.tasks import repeat_due
 from dispatch.shift.tasks import marks_due, no_show_sweep
 from dispatch.texts.tasks import reconcile_sms
 
@@ -29,6 +30,7 @@ PERIODIC = (
     (no_show_sweep, 60),
     (no_show_window_passed, 60),
     (marks_due, 60),
+    (repeat_due, 60),  # each weekly pattern's day placed lead_h before its start, once
 )
 
 

@@ -1,6 +1,6 @@
 """The office side of the registry: branches, staff, clients, sites and block lists."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -8,18 +8,21 @@ from geoalchemy2 import Geography, WKBElement
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
@@ -257,6 +260,8 @@ class Order(Timestamped, Base):
     # More workers asked for after the start (dispatch/changes/topup.py): offers say "now",
     # answers book until the end.
     topped_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The order this one was copied from (by hand or by a weekly pattern): last time's crew.
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
 
     branch: Mapped[Branch] = relationship(lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
@@ -333,3 +338,48 @@ class Offer(Timestamped, Base):
 
     order: Mapped[Order] = relationship(lazy="raise")
     worker: Mapped[Worker] = relationship(lazy="raise")
+
+
+class OrderPattern(Timestamped, Base):
+    """An order repeated every week on some weekdays until a date: each day's copy is placed
+    lead_h hours before its start (dispatch/repeat/patterns.py). Deleting it stops it."""
+
+    __tablename__ = "order_patterns"
+    __table_args__ = (
+        CheckConstraint("lead_h BETWEEN 1 AND 168", name="lead_h"),
+        CheckConstraint(
+            "cardinality(weekdays) BETWEEN 1 AND 7"
+            " AND weekdays <@ ARRAY[1,2,3,4,5,6,7]::smallint[]",
+            name="weekdays",
+        ),
+        # The job's sweep reads the live patterns only.
+        Index("ix_order_patterns_live", "until", postgresql_where=text("stopped_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False, index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    weekdays: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger), nullable=False)  # ISO, Mon=1
+    until: Mapped[date] = mapped_column(Date, nullable=False)  # the last day, in branch time
+    lead_h: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stopped_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PatternDay(Base):
+    """One day of a pattern, claimed once: the unique (pattern_id, day) lets only one job run
+    place that day's order however often or in however many processes it runs."""
+
+    __tablename__ = "order_pattern_days"
+    __table_args__ = (UniqueConstraint("pattern_id", "day", name="uq_order_pattern_days_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pattern_id: Mapped[int] = mapped_column(ForeignKey("order_patterns.id"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    # The day's order, or none with the code of the rule that refused it (skipped for good).
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    refused: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )

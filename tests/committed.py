@@ -5,7 +5,18 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from core.db import session_scope
-from dispatch.models import Branch, Client, ClientBlock, ClientFavourite, Offer, Order, Site, User
+from dispatch.models import (
+    Branch,
+    Client,
+    ClientBlock,
+    ClientFavourite,
+    Offer,
+    Order,
+    OrderPattern,
+    PatternDay,
+    Site,
+    User,
+)
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import Worker
@@ -29,7 +40,12 @@ def purge_branch(session: Session, branch_id: int) -> None:
                 listed.client_id.in_(client_ids) | listed.worker_id.in_(worker_ids)
             )
         )
-    session.execute(update(Order).where(Order.branch_id == branch_id).values(created_by=None))
+    pattern_ids = select(OrderPattern.id).where(OrderPattern.branch_id == branch_id)
+    session.execute(delete(PatternDay).where(PatternDay.pattern_id.in_(pattern_ids)))
+    session.execute(delete(OrderPattern).where(OrderPattern.branch_id == branch_id))
+    session.execute(
+        update(Order).where(Order.branch_id == branch_id).values(created_by=None, repeat_of_id=None)
+    )
     session.execute(delete(Order).where(Order.branch_id == branch_id))
     session.execute(delete(Worker).where(Worker.branch_id == branch_id))
     session.execute(delete(Site).where(Site.client_id.in_(client_ids)))

@@ -21,6 +21,7 @@ from api.console.office import (
 from api.console.office.order_book import router as order_book_router  # issue 17
 from api.console.office import clients as client_pages
 from api.console.office import sites as site_pages
+from api.console.office import order_repeat as repeat_pages
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 
@@ -40,6 +41,7 @@ PAGES = (
     order_actions.router,
     order_edit.router,
     order_book_router,
+    repeat_pages.router,
     short_orders.router,
     foreman.router,
     foreman_close.router,

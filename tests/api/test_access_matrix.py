@@ -35,6 +35,8 @@ from dispatch.fill import waves
 from dispatch.models import Branch, Order, User
 from dispatch.penalties import record
 from dispatch.registry import clients as registry
+from dispatch.repeat import patterns
+from dispatch.repeat.patterns import PatternInput
 from geo.points import Point
 from rating import reasons
 from sms.models import TemplateOverride
@@ -137,6 +139,10 @@ MATRIX = {
     ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  401",
     ("GET", "/orders/{order_id}/timesheet"):                     "ok   own  own  own  401",
     ("POST", "/orders/{order_id}/reviews"):                      "ok   own  own  own  401",
+    ("POST", "/orders/{order_id}/copy"):                         "ok   own  own  403  401",
+    ("POST", "/order-patterns"):                                 "ok   own  own  403  401",
+    ("GET", "/order-patterns"):                                  "ok   ok   ok   403  401",
+    ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -153,6 +159,7 @@ HIDES = {
     ("GET", "/audit"): ("branch_id", "branch"),
     ("GET", "/messages"): ("worker_id", "worker"),
     ("GET", "/orders"): ("id", "order"),
+    ("GET", "/order-patterns"): ("branch_id", "branch"),
 }
 
 
@@ -193,6 +200,7 @@ class Things:
     user: int
     username: str
     favourite: int  # a second worker, the client's favourite (the first one is blocked)
+    pattern: int = 0
 
 
 def _things(session, branch: Branch, at: Point) -> Things:
@@ -218,10 +226,12 @@ def _things(session, branch: Branch, at: Point) -> Things:
     registry.add_favourite(session, actor=SYSTEM, client_id=client.id, worker_id=favourite.id)
     session.add(TemplateOverride(branch_id=branch.id, kind="help", language="ru", body="Помощь"))
     dispatcher = make_user(session, role="dispatcher", branch=branch)
+    weekly = PatternInput(order.id, [1, 4], now().date() + timedelta(days=14), 24)
+    pattern = patterns.create_pattern(session, actor=SYSTEM, data=weekly, now=now())
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
-        dispatcher.username, favourite.id,
+        dispatcher.username, favourite.id, pattern.id,
     )  # fmt: skip
 
 
@@ -243,6 +253,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         order_id=t.order,
         penalty_id=t.penalty,
         user_id=t.user,
+        pattern_id=t.pattern,
         kind="help",
         language="ru",
     )
@@ -297,6 +308,15 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
         ("PATCH", "/orders/{order_id}"): {"notes": "gloves, the gate on the left"},
+        ("POST", "/orders/{order_id}/copy"): {
+            "starts_at": (starts + timedelta(days=7)).isoformat()
+        },
+        ("POST", "/order-patterns"): {
+            "order_id": t.order,
+            "weekdays": [2],
+            "until": str(date.today() + timedelta(days=30)),
+            "lead_h": 12,
+        },
         ("POST", "/orders/{order_id}/attendance"): {
             "worker_id": t.worker,
             "status": "arrived",
@@ -317,6 +337,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/sites"): {"client_id": t.client},
         ("GET", "/messages"): {"worker_id": t.worker},
         ("GET", "/audit"): {"entity_id": t.worker},
+        ("GET", "/order-patterns"): {"order_id": t.order},
     }
     key = (method, path)
     if key == ("POST", "/auth/token"):

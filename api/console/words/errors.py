@@ -142,6 +142,32 @@ WORDS = {
         "Не удалось выбрать свободный код заказа, попробуйте ещё раз.",
         "No free order code could be drawn; try again.",
     ),
+    # -- repeat orders (dispatch/repeat/) --
+    "err_pattern_not_found": ("Такого повтора заказа нет.", "No such repeat pattern."),
+    "err_pattern_weekdays_invalid": (
+        "выберите хотя бы один день недели",
+        "choose at least one weekday",
+    ),
+    "err_pattern_until_past": (
+        "последний день не может быть в прошлом",
+        "the last day cannot be in the past",
+    ),
+    "err_pattern_until_before_order": (
+        "последний день должен быть позже дня самого заказа",
+        "the last day must come after the order's own day",
+    ),
+    "err_pattern_until_too_far": (
+        "последний день не позже чем через год",
+        "the last day must be within a year",
+    ),
+    "err_pattern_lead_out_of_range": (
+        "заранее: от 1 до 168 часов",
+        "lead time: 1 to 168 hours",
+    ),
+    "err_pattern_day_taken": (
+        "Заказ на этот день уже создан.",
+        "This day's order is already placed.",
+    ),
     "err_order_code_taken": ("Код заказа уже занят.", "The order code is taken."),
     # -- filling --
     "err_order_closed": ("Заказ больше не принимает ответы.", "The order takes no more answers."),
