@@ -3,6 +3,7 @@ ends at once) and on again, changing one's own password, and a one-time password
 admin or a manager that must be changed at the next sign-in."""
 
 import secrets
+from collections.abc import Mapping
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from core import audit
 from core.db import locked
 from core.errors import FieldRequired, Forbidden
 from core.tenancy import Actor
+from dispatch.enums import MANAGED_BY_MANAGERS
 from dispatch.models import User
 from dispatch.registry.errors import (
     LastActiveAdmin,
@@ -19,16 +21,20 @@ from dispatch.registry.errors import (
     WeakPassword,
     WrongPassword,
 )
-from dispatch.registry.staff import check_password, end_sessions, hash_password, password_matches
+from dispatch.registry.staff import (
+    check_password,
+    checked_contact,
+    end_sessions,
+    hash_password,
+    password_matches,
+)
 
-# A manager runs their branch's office and shifts; their peers and admins are an admin's.
-MANAGED_BY_MANAGERS = ("dispatcher", "foreman")
 ONE_TIME_PASSWORD_BYTES = 12  # 16 URL-safe characters
 
 
 def may_manage(actor: Actor, user: User) -> bool:
     """Whether the actor may switch the user off and on or give them a password: admins
-    anyone; a manager their own branch's dispatchers and foremen."""
+    anyone; a manager their own branch's dispatchers, foremen and recruiters."""
     if not actor.sees_branch(user.branch_id):
         return False
     return actor.role == "admin" or (actor.role == "manager" and user.role in MANAGED_BY_MANAGERS)
@@ -84,6 +90,28 @@ def activate(session: Session, *, actor: Actor, user_id: int) -> User:
     user = _managed_user(session, actor, user_id)
     if _switch(session, user, active=True):
         audit.log(session, actor, "user.activate", "user", [user.id], user.branch_id)
+    return user
+
+
+def edit_contact(
+    session: Session, *, actor: Actor, user_id: int, changes: Mapping[str, str | None]
+) -> User:
+    """A staff member's full name and/or phone (blank or None removes one; a field not in
+    `changes` stays), by whoever may manage them."""
+    user = _managed_user(session, actor, user_id)
+    full_name, phone = checked_contact(
+        changes.get("full_name", user.full_name), changes.get("phone", user.phone)
+    )
+    changed = sorted(
+        field
+        for field, value in (("full_name", full_name), ("phone", phone))
+        if getattr(user, field) != value
+    )
+    if not changed:
+        return user
+    user.full_name, user.phone = full_name, phone
+    session.flush()
+    audit.log(session, actor, "user.edit", "user", [user.id], user.branch_id, fields=changed)
     return user
 
 
