@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
+from api.console.manage import settings, staff, texts
 from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
 from api.console.site import checkin, foreman, foreman_close
 
@@ -31,6 +32,9 @@ PAGES = (
     phone.router,
     checkin.router,
     accounts.router,
+    staff.router,
+    settings.router,
+    texts.router,
 )
 
 

@@ -24,6 +24,7 @@ from dispatch.registry.errors import (
 from dispatch.registry.staff import (
     check_password,
     checked_contact,
+    create_user,
     end_sessions,
     hash_password,
     password_matches,
@@ -40,7 +41,7 @@ def may_manage(actor: Actor, user: User) -> bool:
     return actor.role == "admin" or (actor.role == "manager" and user.role in MANAGED_BY_MANAGERS)
 
 
-def _managed_user(session: Session, actor: Actor, user_id: int) -> User:
+def managed_user(session: Session, actor: Actor, user_id: int) -> User:
     """The user, if may_manage(); another branch's user is not there (404)."""
     user = session.get(User, user_id)
     if user is None or not actor.sees_branch(user.branch_id):
@@ -75,7 +76,7 @@ def _switch(session: Session, user: User, *, active: bool) -> bool:
 
 def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
     """The user can no longer sign in, and every token and console session they hold ends."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     if user.role == "admin":
         _keep_an_admin(session, user)
     if not _switch(session, user, active=False):  # already off: nothing to do, nothing to log
@@ -87,10 +88,39 @@ def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
 
 def activate(session: Session, *, actor: Actor, user_id: int) -> User:
     """The user may sign in again (their old tokens stay void: they sign in anew)."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     if _switch(session, user, active=True):
         audit.log(session, actor, "user.activate", "user", [user.id], user.branch_id)
     return user
+
+
+def add_staff(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    role: str,
+    branch_id: int | None,
+    full_name: str | None = None,
+    phone: str | None = None,
+) -> tuple[User, str]:
+    """A new staff member with a random one-time password, answered once: they choose their
+    own at the first sign-in. Managers add their own branch's dispatchers, foremen and
+    recruiters; admins anyone."""
+    password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
+    user = create_user(
+        session,
+        actor=actor,
+        username=username,
+        password=password,
+        role=role,
+        branch_id=branch_id,
+        full_name=full_name,
+        phone=phone,
+    )
+    user.password_change_required = True
+    session.flush()
+    return user, password
 
 
 def edit_contact(
@@ -98,7 +128,7 @@ def edit_contact(
 ) -> User:
     """A staff member's full name and/or phone (blank or None removes one; a field not in
     `changes` stays), by whoever may manage them."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     full_name, phone = checked_contact(
         changes.get("full_name", user.full_name), changes.get("phone", user.phone)
     )
@@ -150,7 +180,7 @@ def set_password(
     """An admin or a manager gives the user a password (a random one when none is given),
     answered once. One-time by default: the user must pick their own at the next sign-in.
     Every session the user holds ends."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     if password is None:
         password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
     else:
