@@ -104,7 +104,7 @@ MATRIX = {
     ("GET", "/workers/{worker_id}"):                             "ok   own  own  403  own  401",
     ("PATCH", "/workers/{worker_id}"):                           "ok   own  own  403  own  401",
     ("POST", "/workers/import"):                                 "ok   own  own  403  own  401",
-    ("GET", "/workers/{worker_id}/penalties"):                   "ok   own  own  403  403  401",
+    ("GET", "/workers/{worker_id}/penalties"):                   "ok   own  own  403  own  401",
     ("POST", "/penalties/{penalty_id}/reverse"):                 "ok   own  own  403  403  401",
     ("POST", "/users"):                                          "ok   own  403  403  403  401",
     ("GET", "/users"):                                           "ok   ok   403  403  403  401",

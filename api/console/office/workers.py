@@ -148,7 +148,10 @@ def _profile(
             e.id for e in entries if actor.role in OFFICE and record.may_reverse(session, actor, e)
         },
         "history": sorted(entries, key=lambda e: (e.occurred_at, e.id)),
-        "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50),
+        # The texts tell of orders (sites, times): the office's, not a recruiter's.
+        "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50)
+        if actor.role in OFFICE
+        else [],
         "error": error,
         "error_entry": error_entry,
         "reason": reason,

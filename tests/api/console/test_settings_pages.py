@@ -10,14 +10,26 @@ from api.console.i18n import TEXTS
 from api.console.manage.preview import GROUPS
 from api.console.manage.words import WORDS
 from core.audit import AuditEntry
+from core.clock import now
 from dispatch.models import Branch, User
 from dispatch.orders.overbooking import fixed_target
+from dispatch.penalties import record
 from dispatch.registry.knobs import KNOBS
+from rating import reasons
 from sms.models import TemplateOverride
 from sms.segments import measure
 from sms.templates import LONGEST_VALUES, TEMPLATES, fields_of
 from tests.api.console.helpers import htmx_headers, sign_in
-from tests.builders import KAZAN, make_branch, make_user
+from tests.builders import (
+    KAZAN,
+    make_branch,
+    make_client,
+    make_offer,
+    make_order,
+    make_site,
+    make_user,
+    make_worker,
+)
 
 
 def _policy_form(branch: Branch, **changes) -> dict[str, str]:
@@ -172,6 +184,16 @@ def test_a_recruiter_lands_on_the_workers_and_sees_only_them(client, session):
     nav = workers.text.split("<nav aria-label")[1].split("</nav>")[0]
     links = re.findall(r'href="(/console/[^"]*)"', nav)
     assert links == ["/console/workers", "/console/password"]
+    worker = make_worker(session, branch=branch)
+    order = make_order(session, site=make_site(session, client=make_client(session, branch=branch)),
+                       now=now())  # fmt: skip
+    make_offer(session, order=order, worker=worker)
+    entry = record.penalise(session, order, worker.id, kind="no_show", points=3,
+                            fine=Decimal("300"), reason=reasons.of("absent"))  # fmt: skip
+    profile = client.get(f"/console/workers/{worker.id}")
+    assert f"/console/penalties/{entry.id}/reverse" not in profile.text
+    assert profile.status_code == 200 and worker.full_name in profile.text
+    assert "/reverse" not in profile.text  # the ledger is read, reversed by the office only
     for page in (
         "/console/orders/new",
         "/console/foreman",
@@ -180,7 +202,11 @@ def test_a_recruiter_lands_on_the_workers_and_sees_only_them(client, session):
         "/console/settings",
         f"/console/branches/{branch.id}/texts",
     ):
-        assert client.get(page, follow_redirects=False).status_code == 403, page  # fmt: skip
+        assert client.get(page, follow_redirects=False).status_code == 403, page
+    sign_in(client, make_user(session, role="dispatcher", branch=branch))  # the office's page
+    assert (
+        f"/console/penalties/{entry.id}/reverse" in client.get(f"/console/workers/{worker.id}").text
+    )
 
 
 # -- branch settings -------------------------------------------------------------------------
