@@ -18,6 +18,13 @@ from core.db import session_scope
 from core.ids import MAX_ID
 from core.settings import Settings
 from core.tenancy import Actor
+
+# Who may reach what, by role: the sets are defined once, in dispatch/enums.py.
+from dispatch.enums import EVERYONE as EVERYONE
+from dispatch.enums import MANAGERS as MANAGERS
+from dispatch.enums import OFFICE as OFFICE
+from dispatch.enums import STAFF as STAFF
+from dispatch.enums import WORKER_DESK as WORKER_DESK
 from dispatch.registry.errors import PasswordChangeRequired
 from dispatch.registry.staff import actor_of, get_active_user
 
@@ -164,12 +171,6 @@ def worker_reader(*roles: str) -> Callable[..., Actor]:
         return actor
 
     return check
-
-
-STAFF = ("admin", "manager", "dispatcher", "foreman")
-OFFICE = ("admin", "manager", "dispatcher")
-MANAGERS = ("admin", "manager")
-VETTERS = (*OFFICE, "recruiter")  # who may vet, block, unblock and opt a worker back in
 
 
 # Ids outside PostgreSQL's integers are a 422 naming the field, never a 500.

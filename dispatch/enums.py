@@ -101,3 +101,24 @@ def filling_open(order: "Order", now: datetime) -> bool:
         and order.closed_at is None
         and now < order.ends_at
     )
+
+
+
+# -- staff roles and who may reach what: every route, page and rule asks these sets ----------
+# admin: the whole network; manager, dispatcher, recruiter: one branch; foreman: the orders
+# assigned to them. A recruiter registers and vets workers (lists, reads, creates, edits and
+# imports them) and reaches no order, client or site.
+
+ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter")  # the users' role CHECK
+# Those who see orders (a foreman only the ones assigned to them).
+STAFF = ("admin", "manager", "dispatcher", "foreman")
+# The office: clients, sites, orders and the workers' base.
+OFFICE = ("admin", "manager", "dispatcher")
+# Those who tune a branch and keep its staff.
+MANAGERS = ("admin", "manager")
+# Those who keep the workers' base: the office and the branch's recruiters.
+WORKER_DESK = (*OFFICE, "recruiter")
+# Every staff member (reading their own branch, say).
+EVERYONE = (*STAFF, "recruiter")
+# The roles a manager adds and manages in their own branch; the rest are an admin's.
+MANAGED_BY_MANAGERS = ("dispatcher", "foreman", "recruiter")

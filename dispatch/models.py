@@ -29,6 +29,7 @@ from core.models import Base, Timestamped, in_check, sql_equals, sql_list
 from dispatch.enums import (
     NOT_CLOSED,
     PUNISHING,
+    ROLES,
     Attendance,
     OfferStatus,
     OrderStatus,
@@ -41,8 +42,6 @@ from workers.models import Worker
 # `.options(immediateload(Order.branch))` (a get by key: no query when the branch is already
 # in the session, as session.get; no join, so a FOR UPDATE never reaches the branch row).
 # Only downwards: dispatch's tables point at workers', never the other way (the layers).
-
-ROLES = ("admin", "manager", "dispatcher", "foreman")
 
 
 class Branch(Timestamped, Base):

@@ -3,7 +3,7 @@
 from string import Formatter
 
 from core.errors import InvalidInput
-from sms.segments import measure
+from sms.segments import Encoded, measure
 from sms.transliteration import to_latin
 
 
@@ -11,6 +11,13 @@ class TemplateInvalid(InvalidInput):
     """A branch's wording that cannot be used: unreadable, empty, unknown fields, too long."""
 
     code = "template_invalid"
+    reasons = ("unreadable", "unknown_fields", "empty", "needs_code", "too_long")
+
+    def __init__(self, field: str, msg: str, reason: str):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown template refusal {reason!r}")
+        super().__init__(field, msg)
+        self.reason = reason
 
 
 SKILL_NAMES = {
@@ -163,6 +170,8 @@ LONGEST_VALUES = {
     "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
 }
 MAX_OFFER_SEGMENTS = 2
+# The kinds a branch's wording may not make longer than this (segments, with the longest values).
+SEGMENT_LIMITS = {"offer": MAX_OFFER_SEGMENTS, "offer_now": MAX_OFFER_SEGMENTS}
 # The booking text carries the site's address when it fits in this many segments; else it is
 # sent as "booked_link_only" (the check-in link's page shows the address).
 MAX_BOOKED_SEGMENTS = 2
@@ -195,31 +204,41 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
     try:
         used = {name for _, name, _, _ in Formatter().parse(body) if name is not None}
     except ValueError as exc:
-        raise TemplateInvalid("body", f"not a valid template: {exc}") from None
+        raise TemplateInvalid("body", f"not a valid template: {exc}", "unreadable") from None
     allowed = fields_of(kind, language)
     if not used <= allowed:
         unknown = ", ".join(sorted(used - allowed))
         raise TemplateInvalid(
             "body",
             f"unknown fields {unknown}; this text may use {', '.join(sorted(allowed)) or 'none'}",
+            "unknown_fields",
         )
     if not body.strip():
-        raise TemplateInvalid("body", "the text is empty")
+        raise TemplateInvalid("body", "the text is empty", "empty")
     if kind in ANSWERED_WITH_CODE and "code" not in used:
         raise TemplateInvalid(
-            "body", "this text must carry {code}: a worker with several offers answers with it"
+            "body",
+            "this text must carry {code}: a worker with several offers answers with it",
+            "needs_code",
         )
+    parts = measure_longest(kind, language, body, transliterate).segments
+    limit = SEGMENT_LIMITS.get(kind)
+    if limit is not None and parts > limit:
+        raise TemplateInvalid(
+            "body",
+            f"an offer can take {parts} SMS segments with long values; at most {limit} are allowed",
+            "too_long",
+        )
+
+
+def measure_longest(kind: str, language: str, body: str, transliterate: bool = False) -> Encoded:
+    """The encoding and segments of a wording with the longest values its fields can take: what
+    it costs at most. KeyError, ValueError or IndexError for a body that does not render."""
     longest = render(
         kind,
         language,
         body,
         transliterate,
-        **{name: LONGEST_VALUES.get(name, "x" * 10) for name in allowed},
+        **{name: LONGEST_VALUES.get(name, "x" * 10) for name in fields_of(kind, language)},
     )
-    parts = measure(longest).segments
-    if kind in ("offer", "offer_now") and parts > MAX_OFFER_SEGMENTS:
-        raise TemplateInvalid(
-            "body",
-            f"an offer can take {parts} SMS segments with long values; "
-            f"at most {MAX_OFFER_SEGMENTS} are allowed",
-        )
+    return measure(longest)

@@ -38,7 +38,7 @@ i18n.add(WORDS)
 # -- the staff page ------------------------------------------------------------------------
 
 
-def _staff_page(
+def staff_listing(
     request: Request,
     session: Session,
     actor: Actor,
@@ -65,7 +65,7 @@ def _staff_page(
 
 @router.get("/staff")
 def staff_page(request: Request, actor: Actor = Depends(MANAGERS), session: Session = DB):
-    return _staff_page(request, session, actor)
+    return staff_listing(request, session, actor)
 
 
 def _refused(request: Request, session: Session, actor: Actor, exc: Forbidden | LastActiveAdmin):
@@ -73,7 +73,7 @@ def _refused(request: Request, session: Session, actor: Actor, exc: Forbidden | 
     t = translator(language(request))
     status_code = 409 if isinstance(exc, LastActiveAdmin) else 403
     error = explain(exc, t)
-    return _staff_page(request, session, actor, error=error, status_code=status_code)
+    return staff_listing(request, session, actor, error=error, status_code=status_code)
 
 
 @router.post("/staff/{user_id}/deactivate", dependencies=[Depends(csrf_checked)])
@@ -86,7 +86,7 @@ def deactivate(
         return _refused(request, session, actor, exc)
     t = translator(language(request))
     notice = t("staff_deactivated").format(name=user.username)
-    return _staff_page(request, session, actor, notice=notice)
+    return staff_listing(request, session, actor, notice=notice)
 
 
 @router.post("/staff/{user_id}/activate", dependencies=[Depends(csrf_checked)])
@@ -98,7 +98,7 @@ def activate(
     except MayNotManageUser as exc:
         return _refused(request, session, actor, exc)
     t = translator(language(request))
-    return _staff_page(
+    return staff_listing(
         request, session, actor, notice=t("staff_activated").format(name=user.username)
     )
 
@@ -115,7 +115,7 @@ def one_time_password(
     name = session.get_one(User, user_id).username
     t = translator(language(request))
     notice = t("staff_one_time_made").format(name=name, password=password)
-    page = _staff_page(request, session, actor, notice=notice)
+    page = staff_listing(request, session, actor, notice=notice)
     page.headers["Cache-Control"] = "no-store"
     return page
 

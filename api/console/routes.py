@@ -22,6 +22,7 @@ from api.console.office.order_book import router as order_book_router  # issue 1
 from api.console.office import clients as client_pages
 from api.console.office import sites as site_pages
 from api.console.office import order_repeat as repeat_pages
+from api.console.manage import settings, staff, texts
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 
@@ -54,6 +55,9 @@ PAGES = (
     accounts.router,
     client_pages.router,
     site_pages.router,
+    staff.router,
+    settings.router,
+    texts.router,
 )
 
 

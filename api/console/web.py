@@ -30,6 +30,7 @@ from api.errors import status_of
 from core.db import session_scope
 from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
+from dispatch.enums import MANAGERS, OFFICE, STAFF, WORKER_DESK
 from dispatch.registry.errors import PasswordChangeRequired
 
 SESSION_COOKIE = "brigada_session"
@@ -40,6 +41,13 @@ CSRF_HEADER = "X-CSRF-Token"
 PREFIX = "/console"
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The navigation shows each role its pages by the same sets the pages check.
+TEMPLATES.env.globals["roles"] = {
+    "office": OFFICE,
+    "staff": STAFF,
+    "managers": MANAGERS,
+    "worker_desk": WORKER_DESK,
+}
 
 i18n.add(COMMON_WORDS)
 
@@ -91,6 +99,7 @@ def _actor(request: Request, session: Session, *, password_change_ok: bool) -> A
 # Where each role lands after signing in, and where a refused page sends them.
 START_PAGES = {
     "foreman": f"{PREFIX}/foreman",
+    "recruiter": f"{PREFIX}/workers",
     "dispatcher": f"{PREFIX}/",
     "manager": f"{PREFIX}/",
     "admin": f"{PREFIX}/",

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, WORKER_DESK, require
 from api.schemas.common import IdPath
 from api.schemas.penalties import PenaltyOut, ReverseIn
 from core.clock import now
@@ -15,8 +15,9 @@ router = APIRouter(prefix="/api/v1")
 
 @router.get("/workers/{worker_id}/penalties", response_model=list[PenaltyOut], tags=["penalties"])
 def worker_penalties(
-    worker_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    worker_id: IdPath, actor: Actor = Depends(require(*WORKER_DESK)), session: Session = DB
 ) -> list[PenaltyOut]:
+    """The ledger of a worker (a recruiter reads it to vet them; reversing is the office's)."""
     return [PenaltyOut.of(e) for e in record.worker_penalties(session, worker_id, actor=actor)]
 
 

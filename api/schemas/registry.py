@@ -256,10 +256,17 @@ class FavouriteOut(BaseModel):
 class UserIn(Body):
     username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
-    role: Literal["admin", "manager", "dispatcher", "foreman"]
+    role: Literal["admin", "manager", "dispatcher", "foreman", "recruiter"]
     branch_id: Id | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(max_length=32)] | None = None  # a mobile, any form
+
+
+class UserPatch(Body):
+    """A staff member's contact: a field sent blank or null removes it; one not sent stays."""
+
+    full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
 class UserOut(BaseModel):

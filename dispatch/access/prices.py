@@ -6,8 +6,8 @@ pay lines only.
 """
 
 from core.tenancy import Actor
+from dispatch.enums import OFFICE as OFFICE_ROLES
 
-OFFICE_ROLES = ("admin", "manager", "dispatcher")
 # Amounts that tell the client's price, by name wherever they appear (orders, timesheets).
 CLIENT_PRICE = frozenset({"client_rate", "client_amount", "margin"})
 

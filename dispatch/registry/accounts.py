@@ -3,6 +3,7 @@ ends at once) and on again, changing one's own password, and a one-time password
 admin or a manager that must be changed at the next sign-in."""
 
 import secrets
+from collections.abc import Mapping
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from core import audit
 from core.db import locked
 from core.errors import FieldRequired, Forbidden
 from core.tenancy import Actor
+from dispatch.enums import MANAGED_BY_MANAGERS
 from dispatch.models import User
 from dispatch.registry.errors import (
     LastActiveAdmin,
@@ -19,22 +21,27 @@ from dispatch.registry.errors import (
     WeakPassword,
     WrongPassword,
 )
-from dispatch.registry.staff import check_password, end_sessions, hash_password, password_matches
+from dispatch.registry.staff import (
+    check_password,
+    checked_contact,
+    create_user,
+    end_sessions,
+    hash_password,
+    password_matches,
+)
 
-# A manager runs their branch's office and shifts; their peers and admins are an admin's.
-MANAGED_BY_MANAGERS = ("dispatcher", "foreman")
 ONE_TIME_PASSWORD_BYTES = 12  # 16 URL-safe characters
 
 
 def may_manage(actor: Actor, user: User) -> bool:
     """Whether the actor may switch the user off and on or give them a password: admins
-    anyone; a manager their own branch's dispatchers and foremen."""
+    anyone; a manager their own branch's dispatchers, foremen and recruiters."""
     if not actor.sees_branch(user.branch_id):
         return False
     return actor.role == "admin" or (actor.role == "manager" and user.role in MANAGED_BY_MANAGERS)
 
 
-def _managed_user(session: Session, actor: Actor, user_id: int) -> User:
+def managed_user(session: Session, actor: Actor, user_id: int) -> User:
     """The user, if may_manage(); another branch's user is not there (404)."""
     user = session.get(User, user_id)
     if user is None or not actor.sees_branch(user.branch_id):
@@ -69,7 +76,7 @@ def _switch(session: Session, user: User, *, active: bool) -> bool:
 
 def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
     """The user can no longer sign in, and every token and console session they hold ends."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     if user.role == "admin":
         _keep_an_admin(session, user)
     if not _switch(session, user, active=False):  # already off: nothing to do, nothing to log
@@ -81,9 +88,60 @@ def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
 
 def activate(session: Session, *, actor: Actor, user_id: int) -> User:
     """The user may sign in again (their old tokens stay void: they sign in anew)."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     if _switch(session, user, active=True):
         audit.log(session, actor, "user.activate", "user", [user.id], user.branch_id)
+    return user
+
+
+def add_staff(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    role: str,
+    branch_id: int | None,
+    full_name: str | None = None,
+    phone: str | None = None,
+) -> tuple[User, str]:
+    """A new staff member with a random one-time password, answered once: they choose their
+    own at the first sign-in. Managers add their own branch's dispatchers, foremen and
+    recruiters; admins anyone."""
+    password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
+    user = create_user(
+        session,
+        actor=actor,
+        username=username,
+        password=password,
+        role=role,
+        branch_id=branch_id,
+        full_name=full_name,
+        phone=phone,
+    )
+    user.password_change_required = True
+    session.flush()
+    return user, password
+
+
+def edit_contact(
+    session: Session, *, actor: Actor, user_id: int, changes: Mapping[str, str | None]
+) -> User:
+    """A staff member's full name and/or phone (blank or None removes one; a field not in
+    `changes` stays), by whoever may manage them."""
+    user = managed_user(session, actor, user_id)
+    full_name, phone = checked_contact(
+        changes.get("full_name", user.full_name), changes.get("phone", user.phone)
+    )
+    changed = sorted(
+        field
+        for field, value in (("full_name", full_name), ("phone", phone))
+        if getattr(user, field) != value
+    )
+    if not changed:
+        return user
+    user.full_name, user.phone = full_name, phone
+    session.flush()
+    audit.log(session, actor, "user.edit", "user", [user.id], user.branch_id, fields=changed)
     return user
 
 
@@ -122,7 +180,7 @@ def set_password(
     """An admin or a manager gives the user a password (a random one when none is given),
     answered once. One-time by default: the user must pick their own at the next sign-in.
     Every session the user holds ends."""
-    user = _managed_user(session, actor, user_id)
+    user = managed_user(session, actor, user_id)
     if password is None:
         password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
     else:

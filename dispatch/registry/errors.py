@@ -107,6 +107,22 @@ class PolicyInvalid(InvalidInput):
     """A policy knob unknown, of the wrong type, out of its bounds, or at odds with another."""
 
     code = "policy_invalid"
+    reasons = (
+        "unknown",
+        "not_a_value",  # not of the knob's type (a number, true or false)
+        "not_a_choice",
+        "below",
+        "above",
+        "radii",  # the first wave's radius beyond the widest
+        "confirm_window",  # release no earlier than the question
+        "late_window",  # the grace not shorter than the no-show lateness
+    )
+
+    def __init__(self, field: str | tuple[str, ...], msg: str, reason: str):
+        if reason not in self.reasons:
+            raise ValueError(f"unknown policy refusal {reason!r}")
+        super().__init__(field, msg)
+        self.reason = reason
 
 
 class InnInvalid(InvalidInput):

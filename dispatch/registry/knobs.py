@@ -116,24 +116,60 @@ def check_knob(name: str, value: Any) -> Any:
     """One knob's value converted and bounded, or InvalidInput at ('policy', name)."""
     knob = KNOBS.get(name)
     if knob is None:
-        raise PolicyInvalid(("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}")
+        raise PolicyInvalid(
+            ("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}", "unknown"
+        )
     if knob.type is bool:
         if not isinstance(value, bool):
-            raise PolicyInvalid(("policy", name), f"{value!r} is not true or false")
+            raise PolicyInvalid(("policy", name), f"{value!r} is not true or false", "not_a_value")
         return value
     try:
         converted = knob.type(str(value)) if knob.type is Decimal else knob.type(value)
         if isinstance(converted, Decimal):  # to the stored scale, the default's (1.50, 0.950)
             converted = converted.quantize(knob.default, rounding=ROUND_HALF_UP)
     except Exception:
-        raise PolicyInvalid(("policy", name), f"{value!r} is not a {knob.type.__name__}") from None
+        raise PolicyInvalid(
+            ("policy", name), f"{value!r} is not a {knob.type.__name__}", "not_a_value"
+        ) from None
     if knob.choices and converted not in knob.choices:
-        raise PolicyInvalid(("policy", name), f"must be one of {', '.join(knob.choices)}")
+        raise PolicyInvalid(
+            ("policy", name), f"must be one of {', '.join(knob.choices)}", "not_a_choice"
+        )
     if knob.ge is not None and converted < knob.ge:
-        raise PolicyInvalid(("policy", name), f"must be at least {knob.ge}")
+        raise PolicyInvalid(("policy", name), f"must be at least {knob.ge}", "below")
     if knob.le is not None and converted > knob.le:
-        raise PolicyInvalid(("policy", name), f"must be at most {knob.le}")
+        raise PolicyInvalid(("policy", name), f"must be at most {knob.le}", "above")
     return converted
+
+
+def check_policy(
+    current: dict[str, Any], changes: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, PolicyInvalid]]:
+    """Every refusal of these changes at once, by knob (a form shows each beside its field),
+    and the policy with the acceptable ones applied: what merge_policy would refuse first,
+    and what a change would do were the rest mended."""
+    merged, errors = dict(current), {}
+    for name, value in changes.items():
+        try:
+            merged[name] = check_knob(name, value)
+        except PolicyInvalid as exc:
+            errors[name] = exc
+    for _ in _CROSS_RULES:  # each rule between knobs refused at most once
+        try:
+            merge_policy(merged, {})
+            break
+        except PolicyInvalid as exc:
+            errors.setdefault(str(exc.loc[-1]), exc)
+            merged.update({name: current[name] for name in _CROSS_RULES[exc.reason or ""]})
+    return merged, errors
+
+
+# The knobs a rule between knobs reads, by its refusal's reason: undone together when refused.
+_CROSS_RULES = {
+    "radii": ("search_radius_m", "max_radius_m"),
+    "confirm_window": ("confirm_by_h", "confirm_ask_h"),
+    "late_window": ("late_grace_min", "late_as_no_show_min"),
+}
 
 
 def merge_policy(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -142,9 +178,13 @@ def merge_policy(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
     for name, value in changes.items():
         merged[name] = check_knob(name, value)
     if merged["search_radius_m"] > merged["max_radius_m"]:
-        raise PolicyInvalid(("policy", "search_radius_m"), "must not exceed max_radius_m")
+        raise PolicyInvalid(("policy", "search_radius_m"), "must not exceed max_radius_m", "radii")
     if merged["confirm_by_h"] >= merged["confirm_ask_h"]:
-        raise PolicyInvalid(("policy", "confirm_by_h"), "must be fewer hours than confirm_ask_h")
+        raise PolicyInvalid(
+            ("policy", "confirm_by_h"), "must be fewer hours than confirm_ask_h", "confirm_window"
+        )
     if merged["late_grace_min"] >= merged["late_as_no_show_min"]:
-        raise PolicyInvalid(("policy", "late_grace_min"), "must be less than late_as_no_show_min")
+        raise PolicyInvalid(
+            ("policy", "late_grace_min"), "must be less than late_as_no_show_min", "late_window"
+        )
     return merged

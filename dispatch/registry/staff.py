@@ -10,7 +10,8 @@ from core import audit
 from core.db import flush_checked
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch.models import ROLES, Branch, User
+from dispatch.enums import MANAGED_BY_MANAGERS, ROLES
+from dispatch.models import Branch, User
 from dispatch.registry.errors import (
     BranchNotFound,
     DuplicateName,
@@ -63,6 +64,16 @@ def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, name=user.username, role=user.role, branch_id=user.branch_id)
 
 
+def checked_contact(full_name: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    """A staff member's name and phone as stored: blank is none; the phone checked like a
+    worker's and written in E.164 (InvalidInput naming the field otherwise)."""
+    full_name = (full_name or "").strip() or None
+    if full_name is not None and len(full_name) > 200:
+        raise InvalidInput("full_name", "full_name must be at most 200 characters")
+    phone = to_e164(phone, field="phone") if phone and phone.strip() else None
+    return full_name, phone
+
+
 def create_user(
     session: Session,
     *,
@@ -76,10 +87,7 @@ def create_user(
     phone: str | None = None,
 ) -> User:
     name = username.strip().lower()
-    full_name = (full_name or "").strip() or None
-    if full_name is not None and len(full_name) > 200:
-        raise InvalidInput("full_name", "full_name must be at most 200 characters")
-    phone = to_e164(phone, field="phone") if phone and phone.strip() else None
+    full_name, phone = checked_contact(full_name, phone)
     if not name or len(name) > 64:
         raise InvalidInput("username", "username must be 1-64 characters")
     if role not in ROLES:
@@ -94,8 +102,8 @@ def create_user(
         raise InvalidInput("branch", "an admin serves the whole network, not one branch")
     if role != "admin" and branch_id is None:
         raise InvalidInput("branch", f"a {role} belongs to a branch")
-    if actor.role != "admin" and (role in ("admin", "manager") or branch_id != actor.branch_id):
-        raise Forbidden("managers add dispatchers and foremen of their own branch only")
+    if actor.role != "admin" and (role not in MANAGED_BY_MANAGERS or branch_id != actor.branch_id):
+        raise Forbidden("managers add dispatchers, foremen and recruiters of their own branch only")
     user = User(
         username=name,
         password_hash=hash_password(password),

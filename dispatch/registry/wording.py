@@ -6,13 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.errors import InvalidInput
 from core.tenancy import Actor
 from dispatch.models import Branch
 from dispatch.registry.errors import WordingNotFound
 from dispatch.registry.service import get_branch
 from sms import templates
 from sms.models import TemplateOverride
-from sms.segments import measure
 
 _CACHE = "brigada.wording"
 
@@ -85,6 +85,27 @@ def reset_wording(
     )
 
 
+@dataclass
+class Editable:
+    """One text as its editor shows it: the branch's wording (or the default) and the default."""
+
+    wording: Wording
+    default: str
+    fields: list[str]
+
+
+def read_wording(
+    session: Session, *, actor: Actor, branch_id: int, kind: str, language: str
+) -> Editable:
+    branch = get_branch(session, branch_id, actor=actor)
+    table = templates.TEMPLATES.get(language)
+    if table is None or kind not in table:
+        raise WordingNotFound(f"{kind}/{language}")
+    own = override_for(session, branch.id, kind, language)
+    current = _wording(branch, kind, language, own or table[kind], own=own is not None)
+    return Editable(current, table[kind], sorted(templates.fields_of(kind, language)))
+
+
 def list_wording(session: Session, *, actor: Actor, branch_id: int) -> list[Wording]:
     branch = get_branch(session, branch_id, actor=actor)
     return [
@@ -101,14 +122,41 @@ def list_wording(session: Session, *, actor: Actor, branch_id: int) -> list[Word
 
 
 def _wording(branch: Branch, kind: str, language: str, body: str, own: bool = True) -> Wording:
-    longest = templates.render(
-        kind,
-        language,
+    longest = templates.measure_longest(kind, language, body, branch.sms_transliterate)
+    return Wording(kind, language, body, own, longest.segments)
+
+
+@dataclass
+class Draft:
+    """A wording being typed, measured as it would be sent at its longest: the one segment
+    rule of sms/segments.py, the one check of sms/templates.py. Nothing is stored."""
+
+    body: str
+    encoding: str | None  # "GSM-7" or "UCS-2"; None while the text does not render
+    units: int
+    segments: int
+    limit: int | None  # the most segments this kind may take, if it is bounded
+    error: InvalidInput | None  # what saving it would refuse
+
+
+def measure_draft(
+    session: Session, *, actor: Actor, branch_id: int, kind: str, language: str, body: str
+) -> Draft:
+    branch = get_branch(session, branch_id, actor=actor)
+    error: InvalidInput | None = None
+    try:
+        templates.check_override(kind, language, body, branch.sms_transliterate)
+    except InvalidInput as exc:
+        error = exc
+    try:
+        encoded = templates.measure_longest(kind, language, body, branch.sms_transliterate)
+    except (KeyError, ValueError, IndexError):  # unknown or broken fields: nothing to measure
+        return Draft(body, None, 0, 0, templates.SEGMENT_LIMITS.get(kind), error)
+    return Draft(
         body,
-        branch.sms_transliterate,
-        **{
-            f: templates.LONGEST_VALUES.get(f, "x" * 10)
-            for f in templates.fields_of(kind, language)
-        },
+        encoded.encoding,
+        encoded.units,
+        encoded.segments,
+        templates.SEGMENT_LIMITS.get(kind),
+        error,
     )
-    return Wording(kind, language, body, own, measure(longest).segments)

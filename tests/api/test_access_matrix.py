@@ -56,7 +56,8 @@ from tests.builders import (
 )
 
 API = "/api/v1"
-ROLES = ("admin", "manager", "dispatcher", "foreman", "nobody")
+ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter", "nobody")
+STAFF_ROLES = ROLES[:-1]  # every real role
 BRANCHES = ("own", "other")
 OUTCOMES = {"ok": ("ok", "ok"), "own": ("ok", "404"), "403": ("403", "403"), "401": ("401", "401")}
 # Not the JSON API: the bare address's redirect and documentation (tests/api/test_docs_page.py),
@@ -76,73 +77,74 @@ SKIPPED_PREFIXES = ("/sms/", "/console/", "/c/")
 # fmt: off
 MATRIX = {
     # route (paths below /api/v1)                               admin, manager, dispatcher,
-    #                                                            foreman, nobody
-    ("POST", "/auth/token"):                                     "ok   ok   ok   ok   ok",
-    ("POST", "/auth/logout"):                                    "ok   ok   ok   ok   401",
-    ("GET", "/auth/me"):                                         "ok   ok   ok   ok   401",
-    ("POST", "/auth/password"):                                  "ok   ok   ok   ok   401",
-    ("POST", "/branches"):                                       "ok   403  403  403  401",
-    ("GET", "/branches"):                                        "ok   ok   ok   ok   401",
-    ("GET", "/branches/{branch_id}"):                            "ok   own  own  own  401",
-    ("PATCH", "/branches/{branch_id}"):                          "ok   own  403  403  401",
-    ("GET", "/branches/{branch_id}/payouts"):                    "ok   own  own  403  401",
-    ("GET", "/branches/{branch_id}/texts"):                      "ok   own  own  403  401",
-    ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok   own  403  403  401",
-    ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok   own  403  403  401",
-    ("POST", "/clients"):                                        "ok   own  own  403  401",
-    ("GET", "/clients"):                                         "ok   ok   ok   403  401",
-    ("GET", "/clients/{client_id}"):                             "ok   own  own  403  401",
-    ("PATCH", "/clients/{client_id}"):                           "ok   own  own  403  401",
-    ("GET", "/clients/{client_id}/blocks"):                      "ok   own  own  403  401",
-    ("POST", "/clients/{client_id}/blocks"):                     "ok   own  own  403  401",
-    ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):       "ok   own  own  403  401",
-    ("GET", "/clients/{client_id}/favourites"):                  "ok   own  own  403  401",
-    ("POST", "/clients/{client_id}/favourites"):                 "ok   own  own  403  401",
-    ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):   "ok   own  own  403  401",
-    ("POST", "/sites"):                                          "ok   own  own  403  401",
-    ("GET", "/sites"):                                           "ok   ok   ok   403  401",
-    ("GET", "/sites/{site_id}"):                                 "ok   own  own  403  401",
-    ("PATCH", "/sites/{site_id}"):                               "ok   own  own  403  401",
-    ("POST", "/workers"):                                        "ok   own  own  403  401",
-    ("GET", "/workers"):                                         "ok   ok   ok   403  401",
-    ("GET", "/workers/{worker_id}"):                             "ok   own  own  403  401",
-    ("PATCH", "/workers/{worker_id}"):                           "ok   own  own  403  401",
-    ("POST", "/workers/import"):                                 "ok   own  own  403  401",
-    ("GET", "/workers/{worker_id}/penalties"):                   "ok   own  own  403  401",
-    ("POST", "/workers/{worker_id}/vetting"):                    "ok   own  own  403  401",
-    ("GET", "/workers/{worker_id}/vettings"):                    "ok   own  own  403  401",
-    ("POST", "/workers/{worker_id}/block"):                      "ok   own  own  403  401",
-    ("POST", "/workers/{worker_id}/unblock"):                    "ok   own  own  403  401",
-    ("POST", "/workers/{worker_id}/opt-in"):                     "ok   own  own  403  401",
-    ("GET", "/patents/expiring"):                                "ok   ok   ok   403  401",
-    ("POST", "/penalties/{penalty_id}/reverse"):                 "ok   own  own  403  401",
-    ("POST", "/users"):                                          "ok   own  403  403  401",
-    ("GET", "/users"):                                           "ok   ok   403  403  401",
-    ("POST", "/users/{user_id}/revoke-tokens"):                  "ok   own  403  403  401",
-    ("POST", "/users/{user_id}/deactivate"):                     "ok   own  403  403  401",
-    ("POST", "/users/{user_id}/activate"):                       "ok   own  403  403  401",
-    ("POST", "/users/{user_id}/one-time-password"):              "ok   own  403  403  401",
-    ("GET", "/audit"):                                           "ok   ok   403  403  401",
-    ("GET", "/messages"):                                        "ok   ok   ok   403  401",
-    ("POST", "/orders"):                                         "ok   own  own  403  401",
-    ("GET", "/orders"):                                          "ok   ok   ok   ok   401",
-    ("GET", "/orders/{order_id}"):                               "ok   own  own  own  401",
-    ("GET", "/orders/{order_id}/candidates"):                    "ok   own  own  403  401",
-    ("GET", "/orders/{order_id}/candidates/{worker_id}"):        "ok   own  own  403  401",
-    ("GET", "/orders/{order_id}/offers"):                        "ok   own  own  403  401",
-    ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok   own  own  403  401",
-    ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  401",
-    ("POST", "/orders/{order_id}/cancel"):                       "ok   own  own  403  401",
-    ("PATCH", "/orders/{order_id}"):                             "ok   own  own  403  401",
-    ("POST", "/orders/{order_id}/attendance"):                   "ok   own  own  own  401",
-    ("POST", "/orders/{order_id}/attendance/undo"):              "ok   own  own  own  401",
-    ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  401",
-    ("GET", "/orders/{order_id}/timesheet"):                     "ok   own  own  own  401",
-    ("POST", "/orders/{order_id}/reviews"):                      "ok   own  own  own  401",
-    ("POST", "/orders/{order_id}/copy"):                         "ok   own  own  403  401",
-    ("POST", "/order-patterns"):                                 "ok   own  own  403  401",
-    ("GET", "/order-patterns"):                                  "ok   ok   ok   403  401",
-    ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  401",
+    #                                                            foreman, recruiter, nobody
+    ("POST", "/auth/token"):                                     "ok   ok   ok   ok   ok   ok",
+    ("POST", "/auth/logout"):                                    "ok   ok   ok   ok   ok   401",
+    ("GET", "/auth/me"):                                         "ok   ok   ok   ok   ok   401",
+    ("POST", "/auth/password"):                                  "ok   ok   ok   ok   ok   401",
+    ("POST", "/branches"):                                       "ok   403  403  403  403  401",
+    ("GET", "/branches"):                                        "ok   ok   ok   ok   ok   401",
+    ("GET", "/branches/{branch_id}"):                            "ok   own  own  own  own  401",
+    ("PATCH", "/branches/{branch_id}"):                          "ok   own  403  403  403  401",
+    ("GET", "/branches/{branch_id}/payouts"):                    "ok   own  own  403  403  401",
+    ("GET", "/branches/{branch_id}/texts"):                      "ok   own  own  403  403  401",
+    ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok   own  403  403  403  401",
+    ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok   own  403  403  403  401",
+    ("POST", "/clients"):                                        "ok   own  own  403  403  401",
+    ("GET", "/clients"):                                         "ok   ok   ok   403  403  401",
+    ("GET", "/clients/{client_id}"):                             "ok   own  own  403  403  401",
+    ("PATCH", "/clients/{client_id}"):                           "ok   own  own  403  403  401",
+    ("GET", "/clients/{client_id}/blocks"):                      "ok   own  own  403  403  401",
+    ("POST", "/clients/{client_id}/blocks"):                     "ok   own  own  403  403  401",
+    ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):       "ok   own  own  403  403  401",
+    ("POST", "/sites"):                                          "ok   own  own  403  403  401",
+    ("GET", "/sites"):                                           "ok   ok   ok   403  403  401",
+    ("GET", "/sites/{site_id}"):                                 "ok   own  own  403  403  401",
+    ("PATCH", "/sites/{site_id}"):                               "ok   own  own  403  403  401",
+    ("POST", "/workers"):                                        "ok   own  own  403  own  401",
+    ("GET", "/workers"):                                         "ok   ok   ok   403  ok   401",
+    ("GET", "/workers/{worker_id}"):                             "ok   own  own  403  own  401",
+    ("PATCH", "/workers/{worker_id}"):                           "ok   own  own  403  own  401",
+    ("POST", "/workers/import"):                                 "ok   own  own  403  own  401",
+    ("GET", "/workers/{worker_id}/penalties"):                   "ok   own  own  403  own  401",
+    ("POST", "/penalties/{penalty_id}/reverse"):                 "ok   own  own  403  403  401",
+    ("POST", "/users"):                                          "ok   own  403  403  403  401",
+    ("GET", "/users"):                                           "ok   ok   403  403  403  401",
+    ("PATCH", "/users/{user_id}"):                               "ok   own  403  403  403  401",
+    ("POST", "/users/{user_id}/revoke-tokens"):                  "ok   own  403  403  403  401",
+    ("POST", "/users/{user_id}/deactivate"):                     "ok   own  403  403  403  401",
+    ("POST", "/users/{user_id}/activate"):                       "ok   own  403  403  403  401",
+    ("POST", "/users/{user_id}/one-time-password"):              "ok   own  403  403  403  401",
+    ("GET", "/audit"):                                           "ok   ok   403  403  403  401",
+    ("GET", "/messages"):                                        "ok   ok   ok   403  403  401",
+    ("POST", "/orders"):                                         "ok   own  own  403  403  401",
+    ("GET", "/orders"):                                          "ok   ok   ok   ok   403  401",
+    ("GET", "/orders/{order_id}"):                               "ok   own  own  own  403  401",
+    ("GET", "/orders/{order_id}/candidates"):                    "ok   own  own  403  403  401",
+    ("GET", "/orders/{order_id}/candidates/{worker_id}"):        "ok   own  own  403  403  401",
+    ("GET", "/orders/{order_id}/offers"):                        "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/cancel"):                       "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/attendance"):                   "ok   own  own  own  403  401",
+    ("POST", "/orders/{order_id}/attendance/undo"):              "ok   own  own  own  403  401",
+    ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  403  401",
+    ("GET", "/orders/{order_id}/timesheet"):                     "ok   own  own  own  403  401",
+    ("POST", "/orders/{order_id}/reviews"):                      "ok   own  own  own  403  401",
+    ("GET", "/clients/{client_id}/favourites"):                  "ok   own  own  403  403  401",
+    ("POST", "/clients/{client_id}/favourites"):                 "ok   own  own  403  403  401",
+    ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):   "ok   own  own  403  403  401",
+    ("POST", "/workers/{worker_id}/vetting"):                    "ok   own  own  403  own  401",
+    ("GET", "/workers/{worker_id}/vettings"):                    "ok   own  own  403  own  401",
+    ("POST", "/workers/{worker_id}/block"):                      "ok   own  own  403  own  401",
+    ("POST", "/workers/{worker_id}/unblock"):                    "ok   own  own  403  own  401",
+    ("POST", "/workers/{worker_id}/opt-in"):                     "ok   own  own  403  own  401",
+    ("GET", "/patents/expiring"):                                "ok   ok   ok   403  ok   401",
+    ("PATCH", "/orders/{order_id}"):                             "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/copy"):                         "ok   own  own  403  403  401",
+    ("POST", "/order-patterns"):                                 "ok   own  own  403  403  401",
+    ("GET", "/order-patterns"):                                  "ok   ok   ok   403  403  401",
+    ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  403  401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -291,6 +293,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("POST", "/workers/{worker_id}/unblock"): {"reason": "made up"},
         ("POST", "/workers/{worker_id}/opt-in"): {"note": "asked by phone"},
         ("POST", "/penalties/{penalty_id}/reverse"): {"reason": "the foreman erred"},
+        ("PATCH", "/users/{user_id}"): {"full_name": f"Иван Петров {n}"},
         ("POST", "/users"): {
             "username": f"new-user-{n}",
             "password": "long-enough-pass",
@@ -425,7 +428,7 @@ def test_a_foreman_does_not_see_an_order_of_their_branch_not_assigned_to_them(cl
 def test_a_deactivated_user_of_any_role_gets_401_everywhere(client, session):
     own = make_branch(session)
     things = _things(session, own, MOSCOW)
-    for role in ROLES[:4]:
+    for role in STAFF_ROLES:
         user = make_user(session, role=role, branch=None if role == "admin" else own)
         headers = auth(user)
         user.active = False
@@ -452,7 +455,7 @@ WHILE_PASSWORD_CHANGE_REQUIRED = {
 def test_a_one_time_password_is_refused_everywhere_but_choosing_ones_own(client, session):
     own = make_branch(session)
     things = _things(session, own, MOSCOW)
-    for role in ROLES[:4]:
+    for role in STAFF_ROLES:
         user = make_user(session, role=role, branch=None if role == "admin" else own)
         user.password_change_required = True
         session.flush()

@@ -64,7 +64,10 @@ def test_a_signed_in_post_without_the_sessions_token_is_403(client, session, met
     client.cookies.set(CSRF_COOKIE, PLANTED)  # a cookie another site (a sibling domain) set
     entries = session.scalar(select(func.count()).select_from(AuditEntry))
     form = {"csrf": csrf} if csrf else {}
-    url = path.format(order_id=1, penalty_id=1, worker_id=1, user_id=admin.id, pattern_id=1)
+    url = path.format(
+        order_id=1, penalty_id=1, worker_id=1, user_id=admin.id, branch_id=1, kind="help",
+        lang="ru", pattern_id=1,
+    )  # fmt: skip
     answer = client.request(method, url, data=form, follow_redirects=False)
     assert answer.status_code == 403, answer.text[:200]
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == entries

@@ -13,7 +13,7 @@ from api.console.i18n import translator
 from api.console.office import worker_form  # noqa: F401  (registers the words of both pages)
 from api.console.office.workers import common_context
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, VETTERS, limit_worker_reads
+from api.deps import DB, WORKER_DESK, limit_worker_reads
 from api.schemas.common import IdPath
 from core.clock import now
 from core.dates import DateInvalid, parse_date
@@ -26,7 +26,7 @@ from workers.models import Worker
 from workers.vetting import Document
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-Vetter = Depends(staff(*VETTERS))
+Vetter = Depends(staff(*WORKER_DESK))
 VET_FIELDS = ("result", "note", "passport_number", "patent_number", "patent_expires_on")
 
 

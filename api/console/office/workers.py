@@ -13,7 +13,7 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.office.words.phone import WORDS as PHONE_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, OFFICE, limit_worker_reads
+from api.deps import DB, OFFICE, WORKER_DESK, limit_worker_reads
 from api.schemas.common import IdPath
 from core.clock import now
 from core.csvsafe import decimal_text
@@ -37,6 +37,7 @@ REASON_MAX = 1000  # as the API's reversal
 i18n.add(PHONE_WORDS)
 
 Office = Depends(staff(*OFFICE))
+Desk = Depends(staff(*WORKER_DESK))  # the workers' pages: the office and recruiters
 
 
 def _office_reading(request: Request, actor: Actor = Office) -> Actor:
@@ -44,8 +45,14 @@ def _office_reading(request: Request, actor: Actor = Office) -> Actor:
     return actor
 
 
+def _desk_reading(request: Request, actor: Actor = Desk) -> Actor:
+    limit_worker_reads(request, actor)
+    return actor
+
+
 # Pages that show workers' names, phones or homes: each counts as a worker read.
 Reader = Depends(_office_reading)
+DeskReader = Depends(_desk_reading)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -98,7 +105,7 @@ def _id_filter(raw: str, name: str, error: str) -> int | None:
 
 @router.get("/workers")
 def workers_page(
-    request: Request, q: str = "", skill: str = "", actor: Actor = Reader, session: Session = DB
+    request: Request, q: str = "", skill: str = "", actor: Actor = DeskReader, session: Session = DB
 ) -> Response:
     errors: dict[str, str] = {}
     found: list[Worker] = []
@@ -137,9 +144,14 @@ def _profile(
         ),
         "worker": worker,
         "entries": entries,  # newest first
-        "reversible": {e.id for e in entries if record.may_reverse(session, actor, e)},
+        "reversible": {  # a recruiter reverses nothing: the ledger is the office's
+            e.id for e in entries if actor.role in OFFICE and record.may_reverse(session, actor, e)
+        },
         "history": sorted(entries, key=lambda e: (e.occurred_at, e.id)),
-        "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50),
+        # The texts tell of orders (sites, times): the office's, not a recruiter's.
+        "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50)
+        if actor.role in OFFICE
+        else [],
         "error": error,
         "error_entry": error_entry,
         "reason": reason,
@@ -151,7 +163,7 @@ def _profile(
 
 @router.get("/workers/{worker_id}")
 def worker_page(
-    request: Request, worker_id: IdPath, actor: Actor = Office, session: Session = DB
+    request: Request, worker_id: IdPath, actor: Actor = Desk, session: Session = DB
 ) -> Response:
     return _profile(request, session, actor, worker_id)
 

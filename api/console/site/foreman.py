@@ -23,7 +23,7 @@ from api.console.site.foreman_shifts import (
 )
 from api.console.site.words.foreman import WORDS as FOREMAN_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, limit_worker_reads
+from api.deps import DB, STAFF, limit_worker_reads
 from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
@@ -37,7 +37,7 @@ from dispatch.shift import onsite
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
-ROLES = ("foreman", "dispatcher", "manager", "admin")
+ROLES = STAFF  # a foreman sees only the orders assigned to them
 
 i18n.add(FOREMAN_WORDS)
 

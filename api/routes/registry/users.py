@@ -1,11 +1,12 @@
-"""Staff accounts: admins add anyone, managers add their branch's dispatchers and foremen."""
+"""Staff accounts: admins add anyone, managers their branch's dispatchers, foremen and
+recruiters."""
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from api.deps import DB, MANAGERS, require
 from api.schemas.common import IdPath
-from api.schemas.registry import OneTimePassword, UserIn, UserOut
+from api.schemas.registry import OneTimePassword, UserIn, UserOut, UserPatch
 from core.tenancy import Actor
 from dispatch.registry import accounts, staff
 
@@ -33,6 +34,18 @@ def create_user(
 @router.get("", response_model=list[UserOut])
 def list_users(actor: Actor = Depends(require(*MANAGERS)), session: Session = DB):
     return staff.list_users(session, actor=actor)
+
+
+@router.patch("/{user_id}", response_model=UserOut)
+def edit_user(
+    user_id: IdPath,
+    body: UserPatch,
+    actor: Actor = Depends(require(*MANAGERS)),
+    session: Session = DB,
+):
+    """Their full name and phone (a field not sent stays as it is; null removes it)."""
+    changes = body.model_dump(exclude_unset=True)
+    return accounts.edit_contact(session, actor=actor, user_id=user_id, changes=changes)
 
 
 @router.post("/{user_id}/revoke-tokens", status_code=204, response_class=Response)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import DB, VETTERS, require, worker_reader
+from api.deps import DB, WORKER_DESK, require, worker_reader
 from api.schemas.common import IdPath
 from api.schemas.vetting import OptInIn, ReasonIn, StandingOut, VettingIn, VettingOut
 from core.clock import now
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["workers"])
 def vet_worker(
     worker_id: IdPath,
     body: VettingIn,
-    actor: Actor = Depends(require(*VETTERS)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> VettingOut:
     worker, act = workforce.vet_worker(
@@ -41,7 +41,7 @@ def vet_worker(
 @router.get("/workers/{worker_id}/vettings", response_model=list[VettingOut])
 def list_vettings(
     worker_id: IdPath,
-    actor: Actor = Depends(require(*VETTERS)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> list[VettingOut]:
     worker = service.find_worker(session, worker_id, actor=actor)
@@ -52,7 +52,7 @@ def list_vettings(
 def block_worker(
     worker_id: IdPath,
     body: ReasonIn,
-    actor: Actor = Depends(require(*VETTERS)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> StandingOut:
     return StandingOut.of(
@@ -64,7 +64,7 @@ def block_worker(
 def unblock_worker(
     worker_id: IdPath,
     body: ReasonIn,
-    actor: Actor = Depends(require(*VETTERS)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> StandingOut:
     return StandingOut.of(
@@ -76,7 +76,7 @@ def unblock_worker(
 def opt_worker_in(
     worker_id: IdPath,
     body: OptInIn,
-    actor: Actor = Depends(require(*VETTERS)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> StandingOut:
     """A worker who texted STOP asks the office for offers again; the note records how."""
@@ -92,7 +92,7 @@ class PatentOut(BaseModel):
 
 @router.get("/patents/expiring", response_model=list[PatentOut])
 def expiring_patents(
-    actor: Actor = Depends(worker_reader(*VETTERS)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK)),
     session: Session = DB,
 ) -> list[PatentOut]:
     """Workers whose patent expires within 14 days (or has expired), soonest first."""

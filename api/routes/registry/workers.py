@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require, worker_reader
+from api.deps import DB, WORKER_DESK, require, worker_reader
 from api.schemas.common import IdPath
 from api.schemas.registry import ImportReportOut, Rejected, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
@@ -33,7 +33,7 @@ def _fields(body: WorkerIn | WorkerPatch) -> WorkerFields:
 @router.post("", status_code=201, response_model=WorkerOut)
 def create_worker(
     body: WorkerIn,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> WorkerOut:
     worker = workforce.register_worker(session, actor=actor, fields=_fields(body))
@@ -48,7 +48,7 @@ def list_workers(
     radius_m: float | None = Query(default=None, gt=0, le=300_000),
     limit: int = Query(default=50, ge=1, le=MAX_PAGE),
     offset: int = Query(default=0, ge=0, le=MAX_ID),
-    actor: Actor = Depends(worker_reader(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK)),
     session: Session = DB,
 ) -> list[WorkerOut]:
     if (lat is None) != (lon is None):
@@ -66,7 +66,7 @@ def list_workers(
 @router.get("/{worker_id}", response_model=WorkerOut)
 def get_worker(
     worker_id: IdPath,
-    actor: Actor = Depends(worker_reader(*OFFICE)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK)),
     session: Session = DB,
 ) -> WorkerOut:
     return WorkerOut.of(service.read_worker(session, worker_id, actor=actor), now())
@@ -76,7 +76,7 @@ def get_worker(
 def update_worker(
     worker_id: IdPath,
     body: WorkerPatch,
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # answers the whole record: {} is a read
+    actor: Actor = Depends(worker_reader(*WORKER_DESK)),  # answers the whole record: {} is a read
     session: Session = DB,
 ) -> WorkerOut:
     worker = workforce.change_worker(session, worker_id, actor=actor, fields=_fields(body))
@@ -90,7 +90,7 @@ def import_workers(
     ),
     branch_id: int = Form(ge=1, le=MAX_ID),
     dry_run: bool = Form(default=False),
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
 ) -> ImportReportOut:
     data = file.file.read(MAX_IMPORT_BYTES + 1)

@@ -30,6 +30,7 @@ from dispatch.fill import waves
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import service as orders
 from dispatch.penalties import record
+from dispatch.registry.knobs import CURRENCIES
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, reviews
 from dispatch.texts import links
@@ -52,7 +53,7 @@ from tests.builders import (
 )
 from workers.models import Worker
 
-ROLES = ("admin", "manager", "dispatcher", "foreman")
+ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter")
 
 # Latin words a Russian page may hold, each for a reason:
 ALLOWED = {
@@ -61,7 +62,10 @@ ALLOWED = {
     "EN",
     "GSM",  # an SMS's encoding, by the standard's name (GSM-7, UCS-2), in the message log
     "UCS",
+    *CURRENCIES,  # ISO 4217 codes (a branch's currency), said as such
 }
+# A field of an SMS text ({code}, {address}) is typed as it is, in any language.
+PLACEHOLDER = re.compile(r"{\w+}")
 # Attributes whose words are said or shown: by screen readers, as tooltips, on buttons.
 SAID = ("title", "aria-label", "aria-valuetext", "placeholder", "alt")
 LATIN = re.compile(r"[A-Za-z]+")
@@ -136,6 +140,8 @@ def _seeded_strings(session, world: World) -> None:
         *(r.comment or "" for r in session.scalars(select(Review))),
         # the texts workers got and sent, in the worker's language, not the console's
         *(m.body for m in session.scalars(select(Message))),
+        # the default texts, in the worker's language: the SMS texts' editor shows them
+        *(body for table in templates.TEMPLATES.values() for body in table.values()),
     ]
     world.seeded |= {row for row in rows if row}
 
@@ -152,6 +158,7 @@ def _world(session) -> World:
         "manager": make_user(session, role="manager", branch=branch),
         "dispatcher": make_user(session, role="dispatcher", branch=branch),
         "foreman": make_user(session, role="foreman", branch=branch),
+        "recruiter": make_user(session, role="recruiter", branch=branch),
     }
     site.foreman_id = users["foreman"].id
     dispatcher = actor_of(users["dispatcher"])
@@ -305,6 +312,10 @@ def _world(session) -> World:
             "client_id": [str(client.id)],
             "site_id": [str(site.id)],
             "token": [links.token_for(o.id, secret) for o in offers],
+            "branch_id": [str(branch.id)],
+            "user_id": [str(users["dispatcher"].id)],
+            "kind": ["offer"],
+            "lang": list(templates.TEMPLATES),
         },
     )
     _seeded_strings(session, world)
@@ -401,6 +412,7 @@ def _foreign_words(texts: list[str], world: World, lang: str) -> list[tuple[list
         for value in seeded:
             if value in rest:
                 rest = rest.replace(value, " ")
+        rest = PLACEHOLDER.sub(" ", rest)
         words = [w for w in other.findall(rest) if lang == "en" or w not in ALLOWED]
         if words:
             found.append((words, text[:160]))
