@@ -4,13 +4,14 @@ from core.audit import AuditEntry
 from dispatch.models import Branch, Client, ClientBlock, Offer, Order, Site, User
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
-from workers.models import Worker
+from workers.models import ImportRun, Worker
 
 __all__ = [
     "AuditEntry",
     "Branch",
     "Client",
     "ClientBlock",
+    "ImportRun",
     "Message",
     "Offer",
     "Order",

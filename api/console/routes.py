@@ -7,7 +7,16 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
-from api.console.office import dispatcher, order_actions, order_form, phone, short_orders, workers
+from api.console.office import (
+    dispatcher,
+    list_exports,
+    order_actions,
+    order_form,
+    phone,
+    short_orders,
+    worker_import,
+    workers,
+)
 from api.console.site import checkin, foreman, foreman_close
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +36,8 @@ PAGES = (
     short_orders.router,
     foreman.router,
     foreman_close.router,
+    worker_import.router,  # before workers' /workers/{worker_id}
+    list_exports.router,  # before workers' /workers/{worker_id}
     workers.router,
     phone.router,
     checkin.router,

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from core.tenancy import Actor
 from dispatch.registry.errors import BranchNotFound
 from dispatch.registry.service import get_branch
-from workers import importing, service
+from workers import import_runs, importing, service
 from workers.models import Worker
 from workers.service import WorkerFields
 
@@ -40,4 +40,19 @@ def import_workers(
         branch_id=branch.id,
         default_region=branch.country,
         dry_run=dry_run,
+    )
+
+
+def preview_import(
+    session: Session, *, actor: Actor, branch_id: int, data: bytes, filename: str
+) -> import_runs.Preview:
+    """A console import's check and its run, in the branch's context (its country reads phones)."""
+    branch = get_branch(session, branch_id, actor=actor)
+    return import_runs.preview(
+        session,
+        actor=actor,
+        data=data,
+        filename=filename,
+        branch_id=branch.id,
+        default_region=branch.country,
     )

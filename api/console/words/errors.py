@@ -263,4 +263,14 @@ WORDS = {
         "этот заказ ему уже предлагали",
         "already offered this order",
     ),
+    # -- the console's CSV import of workers --
+    "err_import_run_not_found": ("Такой загрузки нет.", "No such import."),
+    "err_import_not_allowed": (
+        "Загружать работников может администратор, менеджер или диспетчер.",
+        "Only an admin, a manager or a dispatcher may import workers.",
+    ),
+    "err_import_already_started": (
+        "Эта загрузка уже запущена.",
+        "This import has already started.",
+    ),
 }

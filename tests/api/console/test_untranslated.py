@@ -50,7 +50,9 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from workers.models import Worker
+from tests.workers.test_import_runs import make_import_run
+from workers.enums import IMPORT_STATUSES
+from workers.models import ImportRun, Worker
 
 ROLES = ("admin", "manager", "dispatcher", "foreman")
 
@@ -136,6 +138,7 @@ def _seeded_strings(session, world: World) -> None:
         *(r.comment or "" for r in session.scalars(select(Review))),
         # the texts workers got and sent, in the worker's language, not the console's
         *(m.body for m in session.scalars(select(Message))),
+        *(line["msg"] for run in session.scalars(select(ImportRun)) for line in run.rejected),
     ]
     world.seeded |= {row for row in rows if row}
 
@@ -294,6 +297,7 @@ def _world(session) -> World:
     session.flush()
 
     every_state = (fresh, filling, short, running, closed, soon, dropped)
+    import_runs = [make_import_run(session, branch, status=s) for s in IMPORT_STATUSES]
     secret = get_settings().secret_key
     offers = session.scalars(select(Offer).where(Offer.status == "booked")).all()
     world = World(
@@ -303,6 +307,7 @@ def _world(session) -> World:
             "order_id": [str(o.id) for o in every_state],
             "worker_id": [str(w.id) for w in crew],
             "token": [links.token_for(o.id, secret) for o in offers],
+            "run_id": [str(run.id) for run in import_runs],
         },
     )
     _seeded_strings(session, world)
