@@ -8,7 +8,7 @@ from core.db import session_scope
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
-from workers.models import Worker
+from workers.models import ImportRun, Worker
 
 
 def purge_branch(session: Session, branch_id: int) -> None:
@@ -30,6 +30,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
     session.execute(delete(Client).where(Client.branch_id == branch_id))
     session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
     session.execute(delete(TemplateOverride).where(TemplateOverride.branch_id == branch_id))
+    session.execute(delete(ImportRun).where(ImportRun.branch_id == branch_id))
     session.execute(delete(User).where(User.branch_id == branch_id))
     session.execute(delete(Branch).where(Branch.id == branch_id))
 

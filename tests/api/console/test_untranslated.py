@@ -138,7 +138,14 @@ def _seeded_strings(session, world: World) -> None:
         *(r.comment or "" for r in session.scalars(select(Review))),
         # the texts workers got and sent, in the worker's language, not the console's
         *(m.body for m in session.scalars(select(Message))),
-        *(line["msg"] for run in session.scalars(select(ImportRun)) for line in run.rejected),
+        # an import's file name, and its report's lines: the file's columns, the importer's words
+        *(run.filename for run in session.scalars(select(ImportRun))),
+        *(
+            text
+            for run in session.scalars(select(ImportRun))
+            for line in run.rejected
+            for text in (line["msg"], f"{line['row']};{line['field']};{line['msg']}")
+        ),
     ]
     world.seeded |= {row for row in rows if row}
 
