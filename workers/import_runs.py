@@ -25,9 +25,10 @@ from workers.models import ImportRun
 # Who may import workers: who may create them. One place, so a new role is one word here.
 IMPORT_ROLES = ("admin", "manager", "dispatcher")
 PREVIEW_ROWS = 20  # rows shown before the import
-# Rows the preview checks (every error of a file this long is shown before the import; a
-# longer file is checked this far, and the job reports the rest).
-CHECK_ROWS = 2_000
+# Rows the preview checks in the request (every error of a file this long is shown before
+# the import; a longer file is checked this far, and the job reports the rest): a few seconds
+# at most, as each row costs the importer a few round trips to the database.
+CHECK_ROWS = 500
 BATCH_ROWS = 500  # rows per transaction of the job
 JOB = "workers.import_run"
 Row = tuple[int, dict[str, str]]

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from core.csvsafe import BOM
 from core.db import session_scope
+from tests.browser.test_day_office import _sign_in
 from tests.builders import make_branch, make_user
 from tests.scenarios import committed
 from tests.stack import running_stack
@@ -83,8 +84,6 @@ def _csv(path: str, delimiter: str = ";") -> list[list[str]]:
 
 
 def test_a_dispatcher_imports_200_workers(desk, stack, browser, shots, tmp_path):
-    from tests.browser.test_day_office import _sign_in
-
     base = stack.base
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)

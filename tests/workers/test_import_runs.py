@@ -83,9 +83,15 @@ def preview(session, desk, branch, data: bytes):
     )
 
 
+def job_input(session, run_id: int):
+    loaded = load_for_job(session, run_id)
+    assert loaded is not None, "the job found nothing to do"
+    return loaded
+
+
 def run_all(session, run_id: int, size: int) -> list[int]:
     """The job's loop in the test's transaction: the progress after each batch."""
-    rows, seen = load_for_job(session, run_id)
+    rows, seen = job_input(session, run_id)
     progress = []
     while import_batch(session, run_id, rows, seen, size=size):
         progress.append(session.get(ImportRun, run_id).processed)
@@ -171,7 +177,7 @@ def test_batches_commit_progress_and_report_together(session, desk, branch):
 def test_each_batch_shows_its_progress_before_the_next(session, desk, branch):
     run = preview(session, desk, branch, csv_rows(5)).run
     import_runs.start(session, run.id, actor=desk)
-    rows, seen = load_for_job(session, run.id)
+    rows, seen = job_input(session, run.id)
     assert import_batch(session, run.id, rows, seen, size=2) is True
     session.refresh(run)
     assert (run.status, run.processed, run.total, run.created) == ("running", 2, 5, 2)
@@ -182,9 +188,9 @@ def test_a_job_started_again_resumes_after_the_last_batch(session, desk, branch)
     data = csv_rows(6, {4: f"Двойник,{phone(1)},55.75,37.62,loader"})
     run = preview(session, desk, branch, data).run
     import_runs.start(session, run.id, actor=desk)
-    rows, seen = load_for_job(session, run.id)
+    rows, seen = job_input(session, run.id)
     import_batch(session, run.id, rows, seen, size=3)  # then the job dies
-    rows, seen = load_for_job(session, run.id)  # delivered again
+    rows, seen = job_input(session, run.id)  # delivered again
     assert seen == {phone(0): 2, phone(1): 3, phone(2): 4}
     while import_batch(session, run.id, rows, seen, size=3):
         pass
@@ -222,3 +228,15 @@ def test_the_report_lists_rejected_rows_then_the_counts(session, desk, branch):
     assert session.scalars(
         select(AuditEntry).where(AuditEntry.action == "worker.import_report")
     ).one()
+
+
+def test_a_long_file_is_checked_in_part_and_kept_whole(session, desk, branch, monkeypatch):
+    monkeypatch.setattr(import_runs, "CHECK_ROWS", 10)
+    shown = preview(session, desk, branch, csv_rows(25, {15: "Поздняя ошибка,,55.75,37.62,loader"}))
+    assert shown.checked == 10 and shown.report.created == 10
+    assert shown.report.rejected == []  # row 17 is beyond the check: the job reports it
+    assert shown.run.total == 25
+    import_runs.start(session, shown.run.id, actor=desk)
+    run_all(session, shown.run.id, size=10)
+    assert [line["row"] for line in shown.run.rejected] == [17]
+    assert shown.run.created == 24

@@ -97,12 +97,19 @@ def import_preview(
                 "run": preview.run,
                 "errors_by_row": _by_row(preview.report.rejected),
                 "partly": preview.checked < preview.run.total,
+                "problem": lambda line: _problem(t, line),
             }
             return render(request, "worker_import.html", context, actor=actor)
     field, message = error or ("import_file", "")
     return _form(
         request, session, actor, errors={field: message}, branch_id=import_branch, status_code=422
     )
+
+
+def _problem(t, line: Rejected) -> str:
+    """A rejected row's error in words by its code (the importer's own detail follows it)."""
+    key = f"err_{line['code']}"
+    return t(key if key in i18n.TEXTS["ru"] else "err_invalid_input")
 
 
 def _by_row(rejected: list[Rejected]) -> dict[int, list[Rejected]]:

@@ -13,9 +13,11 @@ from api.console.i18n import TEXTS
 from api.routes.registry.workers import MAX_IMPORT_BYTES
 from core.csvsafe import BOM
 from core.jobs import pending_jobs
+from dispatch.registry.staff import actor_of
 from tests.api.console.helpers import csrf_of, sign_in
 from tests.builders import make_branch, make_user
 from tests.workers.test_import_runs import csv_rows, run_all
+from workers import import_runs
 from workers.enums import ImportStatus
 from workers.models import ImportRun, Worker
 
@@ -133,9 +135,6 @@ def test_import_runs_as_a_job_with_progress_and_a_report(client, session, dispat
 
 
 def test_the_job_is_sent_only_when_the_start_commits(session, dispatcher, branch):
-    from dispatch.registry.staff import actor_of
-    from workers import import_runs
-
     desk = actor_of(dispatcher)
     run = import_runs.preview(
         session,
@@ -145,10 +144,9 @@ def test_the_job_is_sent_only_when_the_start_commits(session, dispatcher, branch
         branch_id=branch.id,
         default_region="RU",
     ).run
-    with pytest.raises(RuntimeError):
-        with session.begin_nested():
-            import_runs.start(session, run.id, actor=desk)
-            raise RuntimeError("the request failed")
+    with pytest.raises(RuntimeError), session.begin_nested():
+        import_runs.start(session, run.id, actor=desk)
+        raise RuntimeError("the request failed")
     assert pending_jobs(session) == []
 
 
@@ -187,3 +185,11 @@ def test_an_admin_chooses_the_branch(client, session, branch):
     assert session.get(ImportRun, run_of(page)).branch_id == branch.id
     none = upload(client, csv_rows(2))
     assert none.status_code == 422 and 'id="import-branch-error"' in none.text
+
+
+def test_a_long_file_says_it_was_checked_in_part(client, dispatcher, monkeypatch):
+    monkeypatch.setattr(import_runs, "CHECK_ROWS", 5)
+    sign_in(client, dispatcher)
+    page = upload(client, csv_rows(30), name="long.csv")
+    assert page.status_code == 200
+    assert TEXTS["ru"]["import_partly_checked"].format(checked=5) in page.text
