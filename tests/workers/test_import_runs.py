@@ -240,3 +240,16 @@ def test_a_long_file_is_checked_in_part_and_kept_whole(session, desk, branch, mo
     run_all(session, shown.run.id, size=10)
     assert [line["row"] for line in shown.run.rejected] == [17]
     assert shown.run.created == 24
+
+
+def test_a_failed_job_keeps_its_batches_and_says_so(session, desk, branch):
+    run = preview(session, desk, branch, csv_rows(6)).run
+    import_runs.start(session, run.id, actor=desk)
+    rows, seen = job_input(session, run.id)
+    import_batch(session, run.id, rows, seen, size=4)
+    import_runs.fail(session, run.id, "OperationalError")
+    session.refresh(run)
+    assert (run.status, run.processed, run.created) == ("failed", 4, 4)
+    assert run.error == "OperationalError" and run.data is None
+    assert import_batch(session, run.id, rows, seen, size=4) is False  # nothing more
+    assert count(session, Worker) == 4
