@@ -15,7 +15,7 @@ from dispatch.models import (
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
-from workers.models import Worker
+from workers.models import ImportRun, Worker
 
 __all__ = [
     "AuditEntry",
@@ -23,6 +23,7 @@ __all__ = [
     "Client",
     "ClientBlock",
     "ClientFavourite",
+    "ImportRun",
     "Message",
     "Offer",
     "Order",

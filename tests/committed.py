@@ -19,7 +19,7 @@ from dispatch.models import (
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
-from workers.models import Worker
+from workers.models import ImportRun, Worker
 
 
 def purge_branch(session: Session, branch_id: int) -> None:
@@ -52,6 +52,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
     session.execute(delete(Client).where(Client.branch_id == branch_id))
     session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
     session.execute(delete(TemplateOverride).where(TemplateOverride.branch_id == branch_id))
+    session.execute(delete(ImportRun).where(ImportRun.branch_id == branch_id))
     session.execute(delete(User).where(User.branch_id == branch_id))
     session.execute(delete(Branch).where(Branch.id == branch_id))
 

@@ -15,3 +15,18 @@ class WorkerStatus(StrEnum):
 
 # Stored in workers.status (its CHECK is built from these); the others have their own columns.
 STORED_STATUSES = (WorkerStatus.ACTIVE, WorkerStatus.BLOCKED)
+
+
+class ImportStatus(StrEnum):
+    """An import run (workers.models.ImportRun): checked and shown, sent to the job, being
+    imported batch by batch, finished (with its report), or stopped by an error."""
+
+    PREVIEWED = "previewed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+IMPORT_STATUSES = tuple(ImportStatus)
+IMPORT_FINISHED = (ImportStatus.DONE, ImportStatus.FAILED)

@@ -124,7 +124,33 @@ def import_workers(
     """
     _, rows = read_rows(data)
     report = ImportReport(dry_run=dry_run)
-    seen: dict[str, int] = {}
+    import_rows(
+        session,
+        actor=actor,
+        rows=rows,
+        branch_id=branch_id,
+        default_region=default_region,
+        report=report,
+        seen={},
+    )
+    return report
+
+
+def import_rows(
+    session: Session,
+    *,
+    actor: Actor,
+    rows: list[tuple[int, dict[str, str]]],
+    branch_id: int,
+    default_region: str,
+    report: ImportReport,
+    seen: dict[str, int],
+) -> None:
+    """Import (or, on a dry-run report, check) rows read by read_rows, adding to the report.
+
+    `seen` maps each phone already stored from this file to its row: a batch of a large file
+    passes the same dict on, so a phone repeated across batches is still refused."""
+    dry_run = report.dry_run
     for number, row in rows:
         try:
             with session.begin_nested():
@@ -166,8 +192,23 @@ def import_workers(
             report.rejected.append(_rejected(number, "phone", str(exc), exc))
         except DomainError as exc:
             report.rejected.append(_rejected(number, None, str(exc), exc))
-    return report
 
 
 def _rejected(row: int, field: str | None, msg: str, exc: DomainError) -> Rejected:
     return {"row": row, "field": field, "msg": msg, "code": exc.code}
+
+
+def phones_stored(
+    rows: list[tuple[int, dict[str, str]]], default_region: str, rejected_rows: set[int]
+) -> dict[str, int]:
+    """The `seen` of rows already imported (a batch job started again): each phone of a row
+    that was not rejected, by its first row."""
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        if number in rejected_rows:
+            continue
+        try:
+            seen.setdefault(to_e164(row.get("phone") or "", default_region), number)
+        except DomainError:
+            continue
+    return seen

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from geoalchemy2 import Geography, WKBElement
 from sqlalchemy import (
@@ -12,17 +13,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped, in_check, sql_equals
-from workers.enums import STORED_STATUSES, WorkerStatus
+from workers.enums import IMPORT_STATUSES, STORED_STATUSES, WorkerStatus
 from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY
 
 LANGUAGES = ("ru", "en")
@@ -151,3 +153,26 @@ class VettingDocument(Base):
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     number: Mapped[str] = mapped_column(String(40), nullable=False)
     expires_on: Mapped[date | None] = mapped_column(Date)
+class ImportRun(Timestamped, Base):
+    """A CSV import the console runs as a job: the file itself until it is done (so the job
+    needs no shared disk), then the progress and the report the page polls and offers."""
+    __tablename__ = "import_runs"
+        in_check("status", IMPORT_STATUSES),
+        CheckConstraint("processed >= 0 AND processed <= total", name="progress"),
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    # Who started it, as the job acts (and audits) in their name.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    actor_role: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor_branch_id: Mapped[int | None] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(2), nullable=False)  # how phones are read
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)  # dropped once done
+    total: Mapped[int] = mapped_column(Integer, nullable=False)
+    processed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    updated: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    error: Mapped[str | None] = mapped_column(String(500))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

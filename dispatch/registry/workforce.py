@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.tenancy import Actor
 from dispatch.registry.errors import BranchNotFound
 from dispatch.registry.service import get_branch
-from workers import importing, service, vetting
+from workers import import_runs, importing, service, vetting
 from workers.models import Worker, WorkerVetting
 from workers.service import WorkerFields
 
@@ -90,3 +90,15 @@ def opt_worker_in(session: Session, worker_id: int, *, actor: Actor, note: str) 
 def expiring_patents(session: Session, *, actor: Actor, now: datetime) -> list[Worker]:
     today = branch_today(session, actor.branch_id, actor=actor, now=now)
     return vetting.patents_expiring(session, actor=actor, today=today)
+def preview_import(
+    session: Session, *, actor: Actor, branch_id: int, data: bytes, filename: str
+) -> import_runs.Preview:
+    """A console import's check and its run, in the branch's context (its country reads phones)."""
+    branch = get_branch(session, branch_id, actor=actor)
+    return import_runs.preview(
+        session,
+        actor=actor,
+        data=data,
+        filename=filename,
+        branch_id=branch.id,
+        default_region=branch.country,

@@ -441,5 +441,13 @@ WORDS = {
     "err_template_invalid_too_long": (
         "Слишком длинно: больше двух сегментов с самыми длинными значениями.",
         "Too long: over two segments with the longest values.",
+    # -- the console's CSV import of workers --
+    "err_import_run_not_found": ("Такой загрузки нет.", "No such import."),
+    "err_import_not_allowed": (
+        "Загружать работников может администратор, менеджер или диспетчер.",
+        "Only an admin, a manager or a dispatcher may import workers.",
+    "err_import_already_started": (
+        "Эта загрузка уже запущена.",
+        "This import has already started.",
     ),
 }

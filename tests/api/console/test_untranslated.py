@@ -51,7 +51,9 @@ from tests.builders import (
     make_worker,
     offset,
 )
-from workers.models import Worker
+from tests.workers.test_import_runs import make_import_run
+from workers.enums import IMPORT_STATUSES
+from workers.models import ImportRun, Worker
 
 ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter")
 
@@ -142,6 +144,14 @@ def _seeded_strings(session, world: World) -> None:
         *(m.body for m in session.scalars(select(Message))),
         # the default texts, in the worker's language: the SMS texts' editor shows them
         *(body for table in templates.TEMPLATES.values() for body in table.values()),
+        # an import's file name, and its report's lines: the file's columns, the importer's words
+        *(run.filename for run in session.scalars(select(ImportRun))),
+        *(
+            text
+            for run in session.scalars(select(ImportRun))
+            for line in run.rejected
+            for text in (line["msg"], f"{line['row']};{line['field']};{line['msg']}")
+        ),
     ]
     world.seeded |= {row for row in rows if row}
 
@@ -301,6 +311,7 @@ def _world(session) -> World:
     session.flush()
 
     every_state = (fresh, filling, short, running, closed, soon, dropped)
+    import_runs = [make_import_run(session, branch, status=s) for s in IMPORT_STATUSES]
     secret = get_settings().secret_key
     offers = session.scalars(select(Offer).where(Offer.status == "booked")).all()
     world = World(
@@ -316,6 +327,7 @@ def _world(session) -> World:
             "user_id": [str(users["dispatcher"].id)],
             "kind": ["offer"],
             "lang": list(templates.TEMPLATES),
+            "run_id": [str(run.id) for run in import_runs],
         },
     )
     _seeded_strings(session, world)

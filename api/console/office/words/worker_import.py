@@ -1,0 +1,121 @@
+"""The CSV import of workers (api/console/office/worker_import.py) and the lists' CSV
+downloads (api/console/office/list_exports.py)."""
+
+WORDS = {
+    # -- the import page --
+    "import_title": ("Загрузка работников из таблицы", "Import workers from CSV"),
+    "import_link": ("Загрузить из таблицы…", "Import from CSV…"),
+    "import_help": (
+        "Таблица в кодировке юникод, сохранённая с разделителями, со столбцами как в образце: "
+        "имя, телефон, широта и долгота дома, специальности (и по желанию язык и отметка "
+        "о проверке); разделитель — точка с запятой или запятая. Сначала покажем первые "
+        "строки и ошибки, ничего не записывая.",
+        "A UTF-8 CSV file with the columns of the sample: full_name, phone, lat, lon, skills "
+        "(and optionally language, vetted), separated by ';' or ','. First you see the first "
+        "rows and the errors; nothing is written yet.",
+    ),
+    "import_sample": ("Образец файла", "A sample file"),
+    "import_file": ("Файл таблицы", "CSV file"),
+    "field_import_file": ("Файл", "File"),
+    "field_import_branch": ("Филиал", "Branch"),
+    "field_run_id": ("Номер загрузки", "Import number"),
+    "import_branch": ("Филиал", "Branch"),
+    "import_check": ("Проверить файл", "Check the file"),
+    "import_no_file": ("Выберите файл.", "Choose a file."),
+    "import_too_large": (
+        "Файл больше {mb} МБ: разделите его.",
+        "The file is larger than {mb} MB: split it.",
+    ),
+    "import_preview": ("Проверка файла «{name}»", "Check of “{name}”"),
+    "import_counts": (
+        "Строк: {total}. Проверено: {checked}: новых {created}, обновится {updated}, "
+        "с ошибками {rejected}.",
+        "Rows: {total}. Checked: {checked}: {created} new, {updated} to update, "
+        "{rejected} with errors.",
+    ),
+    "import_partly_checked": (
+        "Проверены первые {checked} строк; остальные проверит загрузка, ошибки будут в отчёте.",
+        "The first {checked} rows were checked; the import checks the rest and reports them.",
+    ),
+    "import_first_rows": ("Первые строки файла", "The first rows of the file"),
+    "import_row_number": ("Строка", "Row"),
+    "import_problems": ("Ошибки", "Errors"),
+    "import_ok": ("без ошибок", "no errors"),
+    "import_errors_caption": ("Строки с ошибками: {n}", "Rows with errors: {n}"),
+    "import_field_col": ("Поле", "Field"),
+    "import_message_col": ("Ошибка", "Error"),
+    "import_start": ("Загрузить {n} строк", "Import {n} rows"),
+    "import_start_note": (
+        "Строки с ошибками будут пропущены и попадут в отчёт.",
+        "Rows with errors are skipped and listed in the report.",
+    ),
+    "import_again": ("Выбрать другой файл", "Choose another file"),
+    "import_run_title": ("Загрузка «{name}»", "Import of “{name}”"),
+    "import_progress": ("Ход загрузки", "Import progress"),
+    "import_progress_text": (
+        "Обработано {processed} из {total} ({percent}%)",
+        "{processed} of {total} processed ({percent}%)",
+    ),
+    "import_status_previewed": ("проверен, не загружен", "checked, not imported"),
+    "import_status_queued": ("в очереди", "queued"),
+    "import_status_running": ("идёт загрузка", "importing"),
+    "import_status_done": ("готово", "done"),
+    "import_status_failed": ("остановлена с ошибкой", "stopped by an error"),
+    "import_result": (
+        "Добавлено: {created}, обновлено: {updated}, пропущено с ошибками: {rejected}.",
+        "Created: {created}, updated: {updated}, skipped with errors: {rejected}.",
+    ),
+    "import_download_report": ("Скачать отчёт (таблица)", "Download the report (CSV)"),
+    "import_export_workers": (
+        "Скачать всех работников филиала (таблица)",
+        "Download the branch's workers (CSV)",
+    ),
+    # -- report cells (core.csvsafe.Word) and columns --
+    "csv_import_row": ("Строка", "Row"),
+    "csv_import_field": ("Поле", "Field"),
+    "csv_import_message": ("Ошибка", "Error"),
+    "csv_import_rows": ("строк в файле", "rows in the file"),
+    "csv_import_processed": ("обработано", "processed"),
+    "csv_import_created": ("добавлено", "created"),
+    "csv_import_updated": ("обновлено", "updated"),
+    "csv_import_rejected": ("пропущено с ошибками", "rejected"),
+    # -- the lists' downloads --
+    "export_csv": ("Скачать таблицу", "Download CSV"),
+    "export_workers_csv": ("Скачать всех работников (таблица)", "Download all workers (CSV)"),
+    "csv_export_skills": ("Специальности", "Skills"),
+    "csv_export_language": ("Язык", "Language"),
+    "csv_export_vetted": ("Проверен", "Vetted"),
+    "csv_export_status": ("Статус", "Status"),
+    "csv_export_rating": ("Рейтинг", "Rating"),
+    "csv_export_reliability": ("Надёжность", "Reliability"),
+    "csv_export_lat": ("Широта", "Latitude"),
+    "csv_export_lon": ("Долгота", "Longitude"),
+    "csv_export_branch": ("Филиал", "Branch"),
+    "csv_export_site": ("Объект", "Site"),
+    "csv_export_address": ("Адрес", "Address"),
+    "csv_export_starts_at": ("Начало", "Starts"),
+    "csv_export_ends_at": ("Конец", "Ends"),
+    "csv_export_headcount": ("Нужно", "Needed"),
+    "csv_export_target": ("Цель записи", "Booking target"),
+    "csv_export_booked": ("Записано", "Booked"),
+    "csv_export_standby": ("В резерве", "Standby"),
+    "csv_export_fill_chance": ("Вероятность набора", "Chance to fill"),
+    "csv_export_short_by": ("Не хватает", "Short by"),
+    "csv_export_time": ("Время", "Time"),
+    "csv_export_direction": ("Направление", "Direction"),
+    "csv_export_kind": ("Вид", "Kind"),
+    "csv_export_text": ("Текст", "Text"),
+    "csv_export_username": ("Логин", "Username"),
+    "csv_export_role": ("Роль", "Role"),
+    "csv_export_active": ("Доступ", "Access"),
+    "csv_export_st_active": ("работает", "active"),
+    "csv_export_st_blocked": ("заблокирован(а)", "blocked"),
+    "csv_export_st_opted_out": ("отказ от СМС", "opted out of SMS"),
+    "csv_export_st_suspended": ("отстранён(а)", "suspended"),
+    "csv_export_lang_ru": ("русский", "Russian"),
+    "csv_export_lang_en": ("английский", "English"),
+    "csv_yes": ("да", "yes"),
+    "csv_no": ("нет", "no"),
+    "csv_in": ("входящее", "in"),
+    "csv_out": ("исходящее", "out"),
+}
