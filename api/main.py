@@ -17,9 +17,9 @@ from api.console import routes as console
 from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
+from api.routes import repeat as repeat_orders
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
-from api.routes import repeat as repeat_orders
 from core import logmask
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings

@@ -103,7 +103,6 @@ def filling_open(order: "Order", now: datetime) -> bool:
     )
 
 
-
 # -- staff roles and who may reach what: every route, page and rule asks these sets ----------
 # admin: the whole network; manager, dispatcher, recruiter: one branch; foreman: the orders
 # assigned to them. A recruiter registers and vets workers (lists, reads, creates, edits and

@@ -153,12 +153,19 @@ class VettingDocument(Base):
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     number: Mapped[str] = mapped_column(String(40), nullable=False)
     expires_on: Mapped[date | None] = mapped_column(Date)
+
+
 class ImportRun(Timestamped, Base):
     """A CSV import the console runs as a job: the file itself until it is done (so the job
     needs no shared disk), then the progress and the report the page polls and offers."""
+
     __tablename__ = "import_runs"
+    __table_args__ = (
         in_check("status", IMPORT_STATUSES),
         CheckConstraint("processed >= 0 AND processed <= total", name="progress"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
     # Who started it, as the job acts (and audits) in their name.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -90,6 +90,8 @@ def opt_worker_in(session: Session, worker_id: int, *, actor: Actor, note: str) 
 def expiring_patents(session: Session, *, actor: Actor, now: datetime) -> list[Worker]:
     today = branch_today(session, actor.branch_id, actor=actor, now=now)
     return vetting.patents_expiring(session, actor=actor, today=today)
+
+
 def preview_import(
     session: Session, *, actor: Actor, branch_id: int, data: bytes, filename: str
 ) -> import_runs.Preview:
@@ -102,3 +104,4 @@ def preview_import(
         filename=filename,
         branch_id=branch.id,
         default_region=branch.country,
+    )

@@ -3,7 +3,7 @@ worker's current work patent expiry on the worker row, and the matcher's cell in
 it so the walk stays index-only with its new "patent not expired" rule.
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0023"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

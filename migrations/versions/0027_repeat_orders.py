@@ -3,7 +3,7 @@ time's crew), and weekly patterns place each day's copy once (order_patterns, an
 order_pattern_days whose unique (pattern_id, day) lets only one job place a day).
 
 Revision ID: 0027
-Revises: 0023
+Revises: 0026
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY
 
 revision = "0027"
-down_revision = "0023"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,14 @@
 role CHECK allows it. A constraint swap, no row rewritten.
 
 Revision ID: 0028
-Revises: 0023
+Revises: 0027
 Create Date: 2026-12-03
 """
 
 from alembic import op
 
 revision = "0028"
-down_revision = "0023"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

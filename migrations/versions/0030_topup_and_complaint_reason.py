@@ -3,7 +3,7 @@ book until the order's end) and a complaint's reason (reviews.complaint_reason, 
 code of dispatch/shift/reviews.py). Both columns are new and nullable: no table rewrite.
 
 Revision ID: 0030
-Revises: 0023
+Revises: 0029
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0023"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

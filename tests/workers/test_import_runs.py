@@ -2,14 +2,13 @@
 each with the run's progress and report, resumed after the last batch, and the report."""
 
 import pytest
-
-from dispatch.enums import WORKER_DESK
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.csvsafe import Word
 from core.errors import InvalidInput
 from core.jobs import pending_jobs
+from dispatch.enums import WORKER_DESK
 from dispatch.registry import workforce
 from dispatch.registry.staff import actor_of
 from tests.builders import make_branch, make_user, make_worker

@@ -411,41 +411,51 @@ WORDS = {
     "err_complaint_reason_invalid": (
         "Выберите причину из списка; причина бывает только у жалобы.",
         "Pick a reason from the list; only a complaint has a reason.",
+    ),
     # -- a branch's settings and texts, by the refusal's reason --
     "err_policy_invalid_unknown": ("Нет такой настройки.", "No such setting."),
     "err_policy_invalid_not_a_value": ("Введите число.", "Enter a number."),
     "err_policy_invalid_not_a_choice": (
         "Выберите один из вариантов.",
         "Choose one of the options.",
+    ),
     "err_policy_invalid_below": ("Меньше наименьшего.", "Below the lowest allowed."),
     "err_policy_invalid_above": ("Больше наибольшего.", "Above the highest allowed."),
     "err_policy_invalid_radii": (
         "Не больше наибольшего радиуса.",
         "Must not exceed the widest radius.",
+    ),
     "err_policy_invalid_confirm_window": (
         "Должно быть меньше часов, чем «просить подтвердить».",
         "Must be fewer hours than asking to confirm.",
+    ),
     "err_policy_invalid_late_window": (
         "Должно быть меньше, чем «опоздание как неявка».",
         "Must be less than late as a no-show.",
+    ),
     "err_template_invalid_unreadable": (
         "Фигурные скобки не закрыты: {поле} пишется в скобках.",
         "Unbalanced braces: a field is written as {field}.",
+    ),
     "err_template_invalid_unknown_fields": (
         "Здесь нет такой подстановки: смотрите список под полем.",
         "No such field here: see the list under the text.",
+    ),
     "err_template_invalid_empty": ("Текст пуст.", "The text is empty."),
     "err_template_invalid_needs_code": (
         "Нужен {code}: работник с несколькими предложениями отвечает им.",
         "It must carry {code}: a worker with several offers answers with it.",
+    ),
     "err_template_invalid_too_long": (
         "Слишком длинно: больше двух сегментов с самыми длинными значениями.",
         "Too long: over two segments with the longest values.",
+    ),
     # -- the console's CSV import of workers --
     "err_import_run_not_found": ("Такой загрузки нет.", "No such import."),
     "err_import_not_allowed": (
-        "Загружать работников может администратор, менеджер или диспетчер.",
-        "Only an admin, a manager or a dispatcher may import workers.",
+        "Загружать работников может администратор, менеджер, диспетчер или рекрутер.",
+        "Only an admin, a manager, a dispatcher or a recruiter may import workers.",
+    ),
     "err_import_already_started": (
         "Эта загрузка уже запущена.",
         "This import has already started.",
