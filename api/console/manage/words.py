@@ -5,9 +5,6 @@ WORDS = {
     # -- staff: adding and editing --
     "staff_role_recruiter": ("рекрутер", "recruiter"),
     # the fields of these pages (FastAPI's refusals name them)
-    "field_branch_id": ("Филиал", "Branch"),
-    "field_full_name": ("Имя и фамилия", "Full name"),
-    "field_phone": ("Телефон", "Phone"),
     "field_role": ("Роль", "Role"),
     "field_kind": ("Вид сообщения", "Kind of message"),
     "staff_add_title": ("Новый сотрудник", "New staff member"),

@@ -106,18 +106,13 @@ WORDS = {
     # the fields by name, for FastAPI's own refusals on these pages
     "field_client_id": ("Номер клиента", "Client number"),
     "field_name": ("Название", "Name"),
-    "field_branch_id": ("Филиал", "Branch"),
     "field_contact_person": ("Контактное лицо", "Contact person"),
     "field_contact_phone": ("Телефон контактного лица", "Contact phone"),
     "field_inn": ("ИНН", "INN"),
     "field_kpp": ("КПП", "KPP"),
     "field_ogrn": ("ОГРН", "OGRN"),
     "field_legal_address": ("Юридический адрес", "Legal address"),
-    "field_notes": ("Заметки", "Notes"),
     "field_worker": ("Работник", "Worker"),
     "field_address": ("Адрес", "Address"),
-    "field_lat": ("Широта", "Latitude"),
-    "field_lon": ("Долгота", "Longitude"),
     "field_geofence_m": ("Зона отметки", "Check-in zone"),
-    "field_foreman_id": ("Бригадир", "Foreman"),
 }

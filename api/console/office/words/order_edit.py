@@ -25,7 +25,5 @@ WORDS = {
         "The order was not changed; correct these fields:",
     ),
     # FastAPI's refusals name the form's fields (api/console/words/refusals.py)
-    "field_foreman_id": ("Бригадир", "Foreman"),
-    "field_notes": ("Примечание", "Notes"),
     "chg_refused": ("Заказ не изменён", "The order was not changed"),
 }

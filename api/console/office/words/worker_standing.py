@@ -91,13 +91,8 @@ WORDS = {
     "standing_patents_none": ("Ни у кого патент не истекает.", "No patent is about to expire."),
     "standing_patents_expired": ("истёк", "expired"),
     # -- the fields' names, as FastAPI's refusals say them --
-    "field_full_name": ("Фамилия, имя, отчество", "Full name"),
-    "field_phone": ("Телефон", "Phone"),
-    "field_lat": ("Широта", "Latitude"),
-    "field_lon": ("Долгота", "Longitude"),
     "field_skills": ("Специальности", "Skills"),
     "field_language": ("Язык СМС", "SMS language"),
-    "field_branch_id": ("Филиал", "Branch"),
     "field_result": ("Решение", "Decision"),
     "field_note": ("Комментарий", "Note"),
     "field_passport_number": ("Номер паспорта", "Passport number"),
