@@ -1,7 +1,7 @@
 """The console's polled queries find their rows by index, not by reading a whole table that
 grows with the branch's history (bench/console.py measured them at a branch's size)."""
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from dispatch.replies import unclear
 
