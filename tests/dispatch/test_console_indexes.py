@@ -32,3 +32,9 @@ def test_the_unclear_badge_reads_inbound_texts_by_offer_through_an_index(session
     assert "ix_messages_inbound_offer on messages" in plan
     assert "Seq Scan on messages" not in plan
     assert "ix_messages_inbound_offer on messages m" in plan  # the last understood reply too
+
+
+def test_the_badge_of_many_orders_is_one_query_picking_their_offers_itself(session):
+    # Before: the orders' offer ids were read, then sent back as thousands of parameters.
+    plan = plan_of(session, lambda: unclear.unclear_by_order(session, [1, 2, 3]))
+    assert "ix_messages_inbound_offer on messages" in plan
