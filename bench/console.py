@@ -99,7 +99,7 @@ from geo.points import Point  # noqa: E402
 from workers.skills import SKILLS  # noqa: E402
 
 CITIES_CSV = stage.ROOT.parent / "shared" / "data" / "russian_cities.csv"
-LOADER_VERSION = 1  # bump when the generated data changes, so old databases get reloaded
+LOADER_VERSION = 2  # bump when the generated data changes, so old databases get reloaded
 PASSWORD = "bench-console-not-a-secret"  # the bench database's staff only, on 127.0.0.1
 DISPATCHER, FOREMAN = "bench-dispatcher", "bench-foreman"
 USERS = {"dispatcher": DISPATCHER, "foreman": FOREMAN, "manager": "bench-manager"}
@@ -421,6 +421,11 @@ def offer_texts(offer_id: int, row: tuple, rng: random.Random) -> list[tuple]:
     texts = [
         text("out", "offer", f"Работа завтра 08:00, 350 руб/ч. Ответьте ДА {code}", sent, status)
     ]  # noqa: E501
+    if fate == "sent" and rng.random() < 0.03:  # not understood twice: the board's badge
+        for k in (1, 2):
+            at = sent + timedelta(minutes=5 * k)
+            texts.append(text("in", "unclear", "сколько платят?", at, "processed"))
+            texts.append(text("out", "not_understood", "Не поняли ответ", at))
     if answered_at is not None:
         reply = "НЕТ" if fate == "declined" else f"ДА {code}"
         texts.append(text("in", "reply", reply, answered_at, "processed"))
