@@ -85,6 +85,7 @@ SETTINGS = stage.settings(database=DB_NAME, redis_db=REDIS_DB, port=PORT)
 SETTINGS["BRIGADA_WORKER_READS_RATE"] = "1000000/hour"
 BASE_URL = SETTINGS["BRIGADA_PUBLIC_URL"]
 stage.take(SETTINGS)
+sys.path.insert(0, str(stage.ROOT))  # this checkout's code and migrations, as the API runs it
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
