@@ -44,6 +44,13 @@ class Message(Timestamped, Base):
             "claimed_at",
             postgresql_where=text(sql_equals("status", MessageStatus.SENDING)),
         ),
+        # Inbound texts by kind and offer: the unclear-replies badge (dispatch/replies/unclear.py).
+        Index(
+            "ix_messages_inbound_offer",
+            "kind",
+            "offer_id",
+            postgresql_where=text(sql_equals("direction", "in")),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

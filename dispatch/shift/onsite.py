@@ -12,6 +12,7 @@ the minute's sweep of due pending marks (settle_pending), whichever comes first;
 applies those still pending at once.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -299,14 +300,28 @@ def preview_close(
     """The timesheet close_shift would produce with this end, writing nothing: the close itself
     runs in a savepoint that is rolled back (its row locks and queued jobs go with it), so the
     preview and the close cannot disagree."""
+    return preview_closes(session, order_id, actor=actor, now=now, ends=(end,))[0]
+
+
+def preview_closes(
+    session: Session, order_id: int, *, actor: Actor, now: datetime, ends: Sequence[str | None]
+) -> list[timesheets.Timesheet]:
+    """preview_close for each end, from one close: the end changes only the hours (through
+    work_ended_at), not who becomes a no-show or what that costs them."""
+    if not ends:
+        return []
     savepoint = session.begin_nested()
+    sheets = []
     try:
-        close_shift(session, order_id, actor=actor, now=now, end=end)
-        sheet = timesheets.timesheet(session, order_id, actor=actor)
+        order = close_shift(session, order_id, actor=actor, now=now, end=ends[0])
+        for end in ends:
+            order.work_ended_at = end_of_work(order, end, now)
+            sheets.append(timesheets.timesheet(session, order_id, actor=actor))
     finally:
-        savepoint.rollback()  # the read's audit entry went with it: record it again
-    timesheets.audit_read(session, actor, sheet, session.get_one(Order, order_id).branch_id)
-    return sheet
+        savepoint.rollback()  # the reads' audit entries went with it: record them again
+    for sheet in sheets:
+        timesheets.audit_read(session, actor, sheet, session.get_one(Order, order_id).branch_id)
+    return sheets
 
 
 def confirm_check_in(

@@ -50,8 +50,11 @@ def _close_page(
     shift = shift_of(session, order, actor, at, "today")
     # Each end the foreman may choose, with the figures that close would give (same code).
     choices: list[_Choice] = []
-    for end in onsite.ends_to_choose(order, at):
-        sheet = onsite.preview_close(session, order.id, actor=actor, now=at, end=end)
+    ends = onsite.ends_to_choose(order, at)
+    sheets = (
+        onsite.preview_closes(session, order.id, actor=actor, now=at, ends=ends) if ends else []
+    )
+    for end, sheet in zip(ends, sheets, strict=True):
         ended = onsite.end_of_work(order, end, at)
         choices.append(
             {"end": end, "time": hhmm(ended, ZoneInfo(shift.branch.timezone)), "sheet": sheet}

@@ -217,11 +217,20 @@ def _day(order: Order, branch: Branch, at: datetime) -> str | None:
     return None
 
 
+def _all(session: Session, model: type[Branch] | type[Site], ids: set[int]) -> list:
+    return list(session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
+
+
 def shifts_of(session: Session, actor: Actor, at: datetime) -> list[Shift]:
     """Every shift of the page, its workers shown (and audited) in one read."""
+    orders = onsite.orders_on_site(session, actor=actor, now=at)
+    # Held here: the session's identity map keeps only what is referenced, so without these
+    # every order's session.get_one below would read its branch and site again.
+    branches = {b.id: b for b in _all(session, Branch, {o.branch_id for o in orders})}
+    sites = _all(session, Site, {o.site_id for o in orders})  # noqa: F841 (held, see above)
     days = []
-    for order in onsite.orders_on_site(session, actor=actor, now=at):
-        day = _day(order, session.get_one(Branch, order.branch_id), at)
+    for order in orders:
+        day = _day(order, branches[order.branch_id], at)
         if day is not None:
             days.append((order, day))
     order_ids = [order.id for order, _ in days]

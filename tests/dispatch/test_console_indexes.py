@@ -1,0 +1,40 @@
+"""The console's polled queries find their rows by index, not by reading a whole table that
+grows with the branch's history (bench/console.py measured them at a branch's size)."""
+
+from sqlalchemy import event
+
+from dispatch.replies import unclear
+
+
+def plan_of(session, run) -> str:
+    """EXPLAIN of the one statement run() sends, with sequential scans priced out: the plan
+    names an index only when one can answer it."""
+    sent: list[tuple[str, object]] = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", catch)
+    try:
+        run()
+    finally:
+        event.remove(connection, "before_cursor_execute", catch)
+    assert len(sent) == 1
+    statement, parameters = sent[0]
+    raw = connection.connection.driver_connection
+    raw.execute("SET LOCAL enable_seqscan = off")
+    return "\n".join(row[0] for row in raw.execute(f"EXPLAIN {statement}", parameters))
+
+
+def test_the_unclear_badge_reads_inbound_texts_by_offer_through_an_index(session):
+    plan = plan_of(session, lambda: unclear.unresolved(session, [1, 2, 3]))
+    assert "ix_messages_inbound_offer on messages" in plan
+    assert "Seq Scan on messages" not in plan
+    assert "ix_messages_inbound_offer on messages m" in plan  # the last understood reply too
+
+
+def test_the_badge_of_many_orders_is_one_query_picking_their_offers_itself(session):
+    # Before: the orders' offer ids were read, then sent back as thousands of parameters.
+    plan = plan_of(session, lambda: unclear.unclear_by_order(session, [1, 2, 3]))
+    assert "ix_messages_inbound_offer on messages" in plan
