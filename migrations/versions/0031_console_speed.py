@@ -4,7 +4,7 @@ whole messages table (~85 ms at 150,000 texts, every 3 s per open board); an ind
 inbound texts by kind and offer answers it in well under a millisecond.
 
 Revision ID: 0031
-Revises: 0023
+Revises: 0030
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0023"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
