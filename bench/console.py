@@ -55,7 +55,7 @@ import stage
 # (name, who asks, path). A new console page is one line here. Placeholders are filled
 # round-robin from picks(): {order} today's orders, {past_order} last week's completed ones,
 # {coming_order} tomorrow's, {worker} workers with a history, {foreman_order} the foreman's
-# shifts of today.
+# shifts of today, {client} and {site} the busiest.
 PAGES: list[tuple[str, str, str]] = [
     ("board", "dispatcher", "/console/"),
     ("board rows", "dispatcher", "/console/board/rows"),
@@ -75,6 +75,22 @@ PAGES: list[tuple[str, str, str]] = [
     ("staff", "manager", "/console/staff"),
     ("foreman", "foreman", "/console/foreman"),
     ("foreman close", "foreman", "/console/foreman/orders/{foreman_order}/close"),
+    # issue 17: the office around the engine
+    ("foreman reviews", "foreman", "/console/foreman/orders/{foreman_order}/reviews"),
+    ("order change form", "dispatcher", "/console/orders/{coming_order}/edit"),
+    ("order named booking", "dispatcher", "/console/orders/{coming_order}/book?book_q=Иван"),
+    ("order repeat", "dispatcher", "/console/orders/{coming_order}/repeat"),
+    ("clients", "dispatcher", "/console/clients"),
+    ("clients search", "dispatcher", "/console/clients?q=О"),
+    ("a client", "dispatcher", "/console/clients/{client}"),
+    ("a site", "dispatcher", "/console/sites/{site}"),
+    ("new worker form", "dispatcher", "/console/workers/new"),
+    ("worker vetting", "dispatcher", "/console/workers/{worker}/vetting"),
+    ("worker standing", "dispatcher", "/console/workers/{worker}/standing"),
+    ("patents expiring", "dispatcher", "/console/workers/patents"),
+    ("worker import", "dispatcher", "/console/workers/import"),
+    ("branch settings", "manager", "/console/settings"),
+    ("SMS texts", "manager", "/console/texts"),
 ]
 TARGET_P95_MS = 150.0
 
@@ -452,6 +468,8 @@ def picks(conn: psycopg.Connection, foreman_id: int) -> dict[str, list[int]]:
         "past_order": "SELECT id FROM orders WHERE status = 'completed'"
         " ORDER BY starts_at DESC LIMIT 8",
         "worker": "SELECT worker_id FROM offers GROUP BY worker_id ORDER BY count(*) DESC LIMIT 8",
+        "client": "SELECT client_id FROM orders GROUP BY client_id ORDER BY count(*) DESC LIMIT 4",
+        "site": "SELECT site_id FROM orders GROUP BY site_id ORDER BY count(*) DESC LIMIT 4",
         "foreman_order": "SELECT o.id FROM orders o JOIN sites s ON s.id = o.site_id WHERE"
         f" s.foreman_id = {foreman_id} AND o.status = 'in_progress' ORDER BY o.id LIMIT 4",
     }
