@@ -8,7 +8,6 @@ from fastapi.staticfiles import StaticFiles
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
 from api.console.manage import settings, staff, texts
-from api.console.office import clients as client_pages
 from api.console.office import (
     dispatcher,
     list_exports,
@@ -17,14 +16,12 @@ from api.console.office import (
     order_form,
     phone,
     short_orders,
-    worker_form,
-    worker_import,
-    worker_vetting,
-    workers,
 )
 from api.console.office import order_repeat as repeat_pages
-from api.console.office import sites as site_pages
 from api.console.office.order_book import router as order_book_router  # issue 17
+from api.console.registry import clients as client_pages
+from api.console.registry import sites as site_pages
+from api.console.registry import worker_form, worker_import, worker_vetting, workers
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, select
 from sqlalchemy.orm import Session
 
 from dispatch.enums import WORKED, Attendance, OfferStatus
@@ -52,11 +52,26 @@ LATE_BOOKING_TRAVEL = timedelta(hours=1)
 
 
 def due_at(order: Order, offer: Offer) -> datetime:
-    """When the worker is due on site: the start, or for a booking made after the start the
-    booking plus LATE_BOOKING_TRAVEL (lateness and the no-show sweep count from here)."""
-    if offer.booked_at is None or offer.booked_at <= order.starts_at:
+    """When the worker is due on site: the start, or for a booking a top-up made after the
+    start the booking plus LATE_BOOKING_TRAVEL (lateness and the no-show sweep count from
+    here). The same rule in SQL: due_sql."""
+    booked, topped_up = offer.booked_at, order.topped_up_at
+    if booked is None or topped_up is None or booked <= order.starts_at or booked < topped_up:
         return order.starts_at
-    return offer.booked_at + LATE_BOOKING_TRAVEL
+    return booked + LATE_BOOKING_TRAVEL
+
+
+def due_sql(
+    starts_at: SQLColumnExpression[datetime], topped_up_at: SQLColumnExpression[datetime | None]
+) -> ColumnElement[datetime]:
+    """due_at as SQL over Offer.booked_at, for the order's start and top-up given as columns
+    (a join with Order) or literals (one order)."""
+    late = and_(
+        topped_up_at.is_not(None),
+        Offer.booked_at > starts_at,
+        Offer.booked_at >= topped_up_at,
+    )
+    return case((late, Offer.booked_at + LATE_BOOKING_TRAVEL), else_=starts_at)
 
 
 def lateness(order: Order, branch: Branch, offer: Offer) -> tuple[str | None, int]:

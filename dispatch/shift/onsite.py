@@ -15,7 +15,7 @@ applies those still pending at once.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -23,7 +23,7 @@ from core.db import locked
 from core.tenancy import SYSTEM, Actor
 from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order
-from dispatch.orders.roster import LATE_BOOKING_TRAVEL
+from dispatch.orders.roster import due_sql
 from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
 from dispatch.shift import marks, timesheets
 from dispatch.shift.errors import (
@@ -170,15 +170,10 @@ def orders_due_for_sweep(session: Session, now: datetime) -> list[int]:
         Offer.attendance.is_(None),
         Offer.checked_in_at.is_(None),
         Offer.pending_mark.is_(None),
-        # booked after the start (a top-up): due later (dispatch/orders/roster.py due_at)
-        or_(
-            Offer.booked_at.is_(None),
-            Offer.booked_at <= Order.starts_at,
-            Offer.booked_at
-            + LATE_BOOKING_TRAVEL
-            + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
-            < now,
-        ),
+        # booked by a top-up after the start: due later (dispatch/orders/roster.py due_at)
+        due_sql(Order.starts_at, Order.topped_up_at)
+        + func.make_interval(0, 0, 0, 0, 0, Branch.late_as_no_show_min)
+        < now,
     )
     return list(
         session.scalars(
@@ -205,17 +200,17 @@ def sweep_no_shows(session: Session, order_id: int, now: datetime) -> int:
     branch = order.branch
     if now <= order.starts_at + timedelta(minutes=branch.late_as_no_show_min):
         return 0
-    late_booked = now - LATE_BOOKING_TRAVEL - timedelta(minutes=branch.late_as_no_show_min)
     offers = _unmarked(
         session,
         order,
         Offer.checked_in_at.is_(None),
         Offer.pending_mark.is_(None),
-        or_(  # booked after the start (a top-up): due later (roster.due_at)
-            Offer.booked_at.is_(None),
-            Offer.booked_at <= order.starts_at,
-            Offer.booked_at < late_booked,
-        ),
+        # booked by a top-up after the start: due later (roster.due_at)
+        due_sql(
+            literal(order.starts_at, DateTime(timezone=True)),
+            literal(order.topped_up_at, DateTime(timezone=True)),
+        )
+        < now - timedelta(minutes=branch.late_as_no_show_min),
     )
     for offer in offers:
         marks.set_mark(session, order, offer, status=Attendance.NO_SHOW, at=now, by=SYSTEM, now=now)

@@ -141,6 +141,8 @@ MATRIX = {
     ("POST", "/workers/{worker_id}/opt-in"):                     "ok   own  own  403  own  401",
     ("GET", "/patents/expiring"):                                "ok   ok   ok   403  ok   401",
     ("PATCH", "/orders/{order_id}"):                             "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/book"):                         "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/top-up"):                       "ok   own  own  own  403  401",
     ("POST", "/orders/{order_id}/copy"):                         "ok   own  own  403  403  401",
     ("POST", "/order-patterns"):                                 "ok   own  own  403  403  401",
     ("GET", "/order-patterns"):                                  "ok   ok   ok   403  403  401",
@@ -311,6 +313,8 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
         ("PATCH", "/orders/{order_id}"): {"notes": "gloves, the gate on the left"},
+        ("POST", "/orders/{order_id}/book"): {"worker_id": t.favourite},
+        ("POST", "/orders/{order_id}/top-up"): {"count": 1},
         ("POST", "/orders/{order_id}/copy"): {
             "starts_at": (starts + timedelta(days=7)).isoformat()
         },

@@ -1,2 +1,2 @@
-"""The office's pages: the board and an order's page, the new-order form, short orders, workers
-and their messages, the phone simulator."""
+"""The office's pages: the board and an order's page, the new-order form, changing an order,
+booking a named worker, repeating it, short orders, the phone simulator, the lists' CSV."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from api.console import i18n
-from api.console.office.workers import Office, Reader, common_context
+from api.console.registry.workers import Office, Reader, common_context
 from api.console.web import PREFIX, PageRefused, csrf_checked, language, render
 from api.deps import DB, limit_worker_reads
 from api.schemas.common import IdPath

@@ -1,4 +1,4 @@
-"""The clients' and sites' pages' words (api/console/office/clients.py and sites.py)."""
+"""The clients' and sites' pages' words (api/console/registry/clients.py and sites.py)."""
 
 WORDS = {
     "clients_nav": ("Клиенты", "Clients"),

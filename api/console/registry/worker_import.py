@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.exports import branch_timezone
-from api.console.office.words.worker_import import WORDS
+from api.console.registry.words.worker_import import WORDS
 from api.console.web import PREFIX, TEMPLATES, csrf_checked, language, render, staff
 from api.deps import DB, WORKER_DESK
 from api.exports import csv_for

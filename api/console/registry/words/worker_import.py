@@ -1,4 +1,4 @@
-"""The CSV import of workers (api/console/office/worker_import.py) and the lists' CSV
+"""The CSV import of workers (api/console/registry/worker_import.py) and the lists' CSV
 downloads (api/console/office/list_exports.py)."""
 
 WORDS = {

@@ -20,7 +20,7 @@ from dispatch.models import Branch, Client, Site
 from dispatch.registry import clients, sites
 from geo.points import Point
 
-# The words are the clients' pages' (api/console/office/clients.py adds them).
+# The words are the clients' pages' (api/console/registry/clients.py adds them).
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Office = Depends(staff(*OFFICE))
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.office.words.worker_standing import WORDS
+from api.console.registry.words.worker_standing import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, OFFICE, limit_worker_reads
 from api.schemas.common import IdPath

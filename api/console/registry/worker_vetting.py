@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.office import worker_form  # noqa: F401  (registers the words of both pages)
-from api.console.office.workers import common_context
+from api.console.registry import worker_form  # noqa: F401  (registers the words of both pages)
+from api.console.registry.workers import common_context
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, WORKER_DESK, limit_worker_reads
 from api.schemas.common import IdPath

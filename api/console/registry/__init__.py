@@ -1,0 +1,1 @@
+"""The registry's pages: clients and their sites, workers registered, vetted and imported."""

@@ -1,0 +1,1 @@
+"""Words of the registry's pages, Russian and English, one module per page."""
