@@ -9,8 +9,10 @@ dispatch/fill/confirmations.py). A move made when that deadline has already pass
 tells them (`order_moved_notice`): asking would release everyone at the sweep's next run,
 with no time left to replace them. A booked worker who answers NO to a moved shift is
 released like any drop-out, but without a late-cancellation penalty (`shift_moved_at`: the
-office changed the terms, not the worker). Standby workers are told the new times; unanswered
-offers are not re-sent (the booking text, should they say YES, carries the new times).
+office changed the terms, not the worker) until they confirm the new times: the YES clears
+it (dispatch/fill/waves.py `_accept`), and a NO after it is late as any other. Standby
+workers are told the new times; unanswered offers are not re-sent (the booking text, should
+they say YES, carries the new times).
 
 Who can no longer work the moved shift (booked elsewhere at the new time, a patent ending
 before the new day: `eligibility.after_move`) is let go first, as a cut lets go (texts: the
@@ -93,7 +95,7 @@ def move_shift(
             continue  # let go above
         if offer.status == OfferStatus.BOOKED:
             offer.reminded_at = None  # the reminder goes out again, for the new start
-            offer.shift_moved_at = now  # who cannot come now may say NO without a penalty
+            offer.shift_moved_at = now  # a NO is no fault until the new times are confirmed
         if offer.status == OfferStatus.STANDBY or deadline <= now:
             messaging.notify(session, order, offer, "order_moved_notice")
             continue

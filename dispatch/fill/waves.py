@@ -243,7 +243,8 @@ def answer(
 
 def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
     if offer.status == OfferStatus.BOOKED and offer.confirm_asked_at and offer.confirmed_at is None:
-        offer.confirmed_at = now  # the answer to "please confirm"
+        # The answer to "please confirm"; to a moved shift: its new terms, a later NO is late.
+        offer.confirmed_at, offer.shift_moved_at = now, None
         messaging.notify(session, order, offer, "confirmed")
         return True
     if offer.status in SAID_YES:

@@ -437,3 +437,23 @@ def test_a_move_lets_go_who_cannot_work_the_new_times(session, site, dispatcher,
         busy.id: ("standby", ["booked_elsewhere"]),
     }
     assert entry.detail["asked_to_confirm"] == []
+
+
+def test_a_confirmed_move_makes_a_late_no_late_again(session, site, dispatcher, crowd):
+    """Only the end moves, the worker confirms it: the move's pass ends with the YES."""
+    order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=10))
+    waves.start_filling(session, order.id, NOW)
+    worker = next(w for w in crowd if w.id in statuses(session, order))
+    answer_yes(session, order, [worker])
+    change(session, order, dispatcher, ends_at=order.ends_at + timedelta(hours=1))
+    offer = session.scalars(select(Offer).where(Offer.worker_id == worker.id)).one()
+    assert offer.shift_moved_at == NOW and offer.confirm_asked_at == NOW
+    answer_yes(session, order, [worker], start=NOW + timedelta(minutes=2))  # confirms
+    assert offer.confirmed_at == NOW + timedelta(minutes=2) and offer.shift_moved_at is None
+    said_no = NOW + timedelta(minutes=5)  # 10 h before the start: inside late_cancel_h (12)
+    offer = waves.answer(
+        session, order_id=order.id, worker_id=worker.id, yes=False, source="sms", now=said_no
+    )
+    assert (offer.status, offer.cancelled_late) == ("cancelled", True)
+    kinds = session.scalars(select(PenaltyEvent.kind).where(PenaltyEvent.worker_id == worker.id))
+    assert list(kinds) == ["late_cancellation"]
