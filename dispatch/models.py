@@ -207,6 +207,8 @@ class Order(Timestamped, Base):
         CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),
         CheckConstraint("overbook_factor BETWEEN 1.0 AND 3.0", name="overbook_factor"),
         CheckConstraint("booking_target >= headcount", name="booking_target"),
+        CheckConstraint("topped_up_by >= 0 AND topped_up_by < headcount", name="topped_up_by"),
+        CheckConstraint("mode_before_top_up IN ('fixed', 'adaptive')", name="mode_before_top_up"),
         Index(
             "uq_orders_active_code",
             "code",
@@ -259,6 +261,10 @@ class Order(Timestamped, Base):
     # More workers asked for after the start (dispatch/changes/topup.py): offers say "now",
     # answers book until the end.
     topped_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Of the headcount, the workers the top-ups added, and the overbooking mode the order
+    # was placed with (a top-up makes it fixed): a copy takes the order as it was placed.
+    topped_up_by: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    mode_before_top_up: Mapped[str | None] = mapped_column(String(10))
     # The order this one was copied from (by hand or by a weekly pattern): last time's crew.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
 

@@ -16,7 +16,9 @@ The rules:
   most NOTES_MAX characters (blank clears them);
 - with both headcount and times changed, a cut is made at the old times (show-up pay is
   judged by the start the workers were booked for), then the shift moves, then a raise
-  sends its wave at the new times (the matcher checks clashes with the new shift).
+  sends its wave at the new times (the matcher checks clashes with the new shift);
+- a move lets go whoever can no longer work the new times (`released_on_move`, with the
+  rules each failed: dispatch/changes/times.py), and their places are filled again.
 A value sent equal to the stored one is no change: nothing is texted or audited for it.
 """
 
@@ -136,13 +138,14 @@ def change_order(
             paid_late=cut.paid_late,
         )
     if "starts_at" in wanted or "ends_at" in wanted:
-        detail["asked_to_confirm"] = times.move_shift(
+        moved = times.move_shift(
             session,
             order,
             wanted.get("starts_at", order.starts_at),
             wanted.get("ends_at", order.ends_at),
             now,
         )
+        detail.update(asked_to_confirm=moved.asked, released_on_move=moved.released)
     for name in ("client_rate", "worker_rate", "foreman_id", "notes"):
         if name in wanted:
             setattr(order, name, wanted[name])

@@ -2,7 +2,9 @@
 
 The headcount grows by the count; the booking target becomes what is booked plus the count
 (never under the new headcount), in fixed mode: after the start who came is known, so a
-top-up counts heads, not chances. The order is marked topped up (`topped_up_at`), which keeps
+top-up counts heads, not chances (the count and the mode before are kept apart,
+`topped_up_by` and `mode_before_top_up`: a copy for another day takes the order as it was
+placed, dispatch/repeat/copies.py). The order is marked topped up (`topped_up_at`), which keeps
 its filling open until its end (dispatch/enums.py filling_open): an urgent wave goes out at
 once at the widest radius (dispatch/fill/waves.py run_wave), its offers say "now"
 (dispatch/texts/messaging.py, the "offer_now" text), answers book until the end, later waves
@@ -61,9 +63,11 @@ def top_up(session: Session, *, order_id: int, count: int, actor: Actor, now: da
     booked = session.scalar(
         select(func.count()).where(Offer.order_id == order.id, Offer.status == OfferStatus.BOOKED)
     )
-    before = (order.headcount, order.booking_target, order.status)
+    before = (order.headcount, order.booking_target, order.status, order.overbooking_mode)
     order.headcount += count
+    order.topped_up_by += count  # a copy asks for the headcount as placed (repeat/copies.py)
     order.booking_target = max(order.headcount, (booked or 0) + count)
+    order.mode_before_top_up = order.mode_before_top_up or order.overbooking_mode
     order.overbooking_mode = "fixed"
     order.topped_up_at = now
     order.status = OrderStatus.FILLING  # filling again; the next mark says in_progress
@@ -81,6 +85,8 @@ def top_up(session: Session, *, order_id: int, count: int, actor: Actor, now: da
         headcount=[before[0], order.headcount],
         booking_target=[before[1], order.booking_target],
         status=[before[2], order.status],
+        overbooking_mode=[before[3], order.overbooking_mode],
+        topped_up_by=order.topped_up_by,
         wave=order.wave,
         radius_m=order.radius_m,
         offers=offers,

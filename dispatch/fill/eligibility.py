@@ -75,6 +75,9 @@ MATCHER_CONDITION = "\n          AND ".join(rule.holds for rule in RULES)
 # an offer of this order by then, of course.
 NOT_AT_BOOKING = ("too_far", "already_offered")
 AT_BOOKING = tuple(code for code in CODES if code not in NOT_AT_BOOKING)
+# A booking whose shift moved is checked again against the rules that read the shift's
+# times: a clash with another booking at the new time, a patent ending before the new day.
+ON_MOVE = ("patent_expired", "booked_elsewhere")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def _check(
     now: datetime,
     radius_m: float,
     codes: tuple[str, ...],
+    **shift: datetime,
 ) -> Verdict | None:
     rules = [rule for rule in RULES if rule.code in codes]
     columns = ", ".join(f"({rule.holds}) AS {rule.code}" for rule in rules)
@@ -117,7 +121,7 @@ def _check(
             FROM workers w CROSS JOIN (SELECT location FROM sites WHERE id = :site_id) site
             WHERE w.id = :worker_id"""
         ),
-        {**params(order, now, radius_m), "worker_id": worker_id},
+        {**params(order, now, radius_m), "worker_id": worker_id, **shift},
     ).one_or_none()
     if row is None:
         return None
@@ -137,6 +141,21 @@ def at_booking(session: Session, order: Order, worker_id: int, now: datetime) ->
     """The rules a YES must still pass (None: no such worker); the caller holds the
     worker's row lock, taken in an earlier statement so this one sees what it waited for."""
     return _check(session, order, worker_id, now, order.radius_m, AT_BOOKING)
+
+
+def after_move(
+    session: Session,
+    order: Order,
+    worker_id: int,
+    now: datetime,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> Verdict | None:
+    """The rules a booking must still pass were its shift moved to these times (None: no
+    such worker); the caller holds the worker's row lock."""
+    shift = {"starts_at": starts_at, "ends_at": ends_at}
+    return _check(session, order, worker_id, now, order.radius_m, ON_MOVE, **shift)
 
 
 def why_not_offered(

@@ -67,6 +67,14 @@ def _refresh_target(order: Order, booked: list[float]) -> None:
         )
 
 
+def _status(order: Order, status: OrderStatus, *, stop: bool = True) -> None:
+    """The fill's status (stop: no wave due); under way (a top-up's waves) stays in_progress."""
+    if stop:
+        order.next_wave_at = None
+    if order.status != OrderStatus.IN_PROGRESS:
+        order.status = status
+
+
 def _schedule_wave_due(session: Session, order: Order, branch: Branch, now: datetime) -> None:
     delay = timedelta(minutes=branch.wave_timeout_min)
     order.next_wave_at = now + delay
@@ -96,10 +104,10 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     booked = _booked_reliabilities(session, order)
     _refresh_target(order, booked)
     if is_full(order, booked):
-        order.status, order.next_wave_at = OrderStatus.FILLED, None
+        _status(order, OrderStatus.FILLED)
         return 0
     if not filling_open(order, now):  # begun (and not topped up): nobody new is asked
-        order.status, order.next_wave_at = OrderStatus.SHORT, None
+        _status(order, OrderStatus.SHORT)
         return 0
     # The last wave's silent offers expire (a late YES is still welcome).
     session.execute(
@@ -142,7 +150,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     waiting = session.scalar(
         select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
     )
-    order.status = OrderStatus.FILLING if offers or waiting else OrderStatus.SHORT
+    _status(order, OrderStatus.FILLING if offers or waiting else OrderStatus.SHORT, stop=False)
     _schedule_wave_due(session, order, branch, now)
     return len(offers)
 
@@ -162,7 +170,9 @@ def wave_due(session: Session, order_id: int, wave: int, now: datetime) -> int:
     cancelled, the timeout not yet reached) change nothing.
     """
     order = _lock_order(session, order_id)
-    if order is None or order.wave != wave or order.status not in FILLABLE:
+    if order is None or order.wave != wave:
+        return 0
+    if order.status not in FILLABLE and not filling_open(order, now):  # a top-up: until its end
         return 0
     if order.next_wave_at is None or order.next_wave_at > now:
         return 0
@@ -171,9 +181,11 @@ def wave_due(session: Session, order_id: int, wave: int, now: datetime) -> int:
 
 def overdue_orders(session: Session, now: datetime, grace: timedelta) -> list[tuple[int, int]]:
     """(order id, wave) of orders whose next wave should have gone out already."""
+    topped_up = (Order.status == OrderStatus.IN_PROGRESS) & Order.topped_up_at.is_not(None)
     rows = session.execute(
         select(Order.id, Order.wave).where(
-            Order.next_wave_at < now - grace, Order.status.in_(FILLABLE)
+            Order.next_wave_at < now - grace,
+            Order.status.in_(FILLABLE) | (topped_up & (Order.ends_at > now)),
         )
     )
     return [(row.id, row.wave) for row in rows]
@@ -243,7 +255,8 @@ def answer(
 
 def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
     if offer.status == OfferStatus.BOOKED and offer.confirm_asked_at and offer.confirmed_at is None:
-        offer.confirmed_at = now  # the answer to "please confirm"
+        # The answer to "please confirm"; to a moved shift: its new terms, a later NO is late.
+        offer.confirmed_at, offer.shift_moved_at = now, None
         messaging.notify(session, order, offer, "confirmed")
         return True
     if offer.status in SAID_YES:
@@ -258,7 +271,7 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
         return True
     _book(session, order, offer, booked, now)
     if is_full(order, booked):
-        order.status, order.next_wave_at = OrderStatus.FILLED, None
+        _status(order, OrderStatus.FILLED)
     return True
 
 
@@ -349,9 +362,9 @@ def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
             continue
         _book(session, order, standby, booked, now)
     if is_full(order, booked):
-        order.status, order.next_wave_at = OrderStatus.FILLED, None
+        _status(order, OrderStatus.FILLED)
         return
-    order.status = OrderStatus.FILLING
+    _status(order, OrderStatus.FILLING, stop=False)
     outstanding = session.scalar(
         select(Offer.id).where(Offer.order_id == order.id, Offer.status.in_(OUTSTANDING)).limit(1)
     )

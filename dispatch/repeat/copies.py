@@ -2,6 +2,8 @@
 overbooking knobs, foreman (and notes), taken in by the one order intake
 (dispatch/orders/service.py: the same checks, the same audit, filling starts after the
 commit), remembering the order it repeats (repeat_of_id: last time's crew is offered first).
+A topped-up order is copied as it was placed: its headcount without the top-ups' workers,
+its overbooking mode from before them (dispatch/changes/topup.py).
 
 Any order may be copied, a cancelled or finished one too: "the same again on Thursday" is
 what a dispatcher asks of yesterday's shift as often as of tomorrow's."""
@@ -24,13 +26,13 @@ def copy_input(template: Order, starts_at: datetime) -> OrderInput:
     return OrderInput(
         site_id=template.site_id,
         skill=template.skill,
-        headcount=template.headcount,
+        headcount=template.headcount - template.topped_up_by,  # as placed: not its top-ups
         starts_at=starts_at,
         ends_at=starts_at + (template.ends_at - template.starts_at),
         client_rate=template.client_rate,
         worker_rate=template.worker_rate,
         overbook_factor=template.overbook_factor,
-        overbooking_mode=template.overbooking_mode,
+        overbooking_mode=template.mode_before_top_up or template.overbooking_mode,
         fill_goal=template.fill_goal,
         foreman_id=template.foreman_id,
     )

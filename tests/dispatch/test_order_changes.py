@@ -32,6 +32,7 @@ from tests.builders import (
     NOW,
     make_branch,
     make_client,
+    make_offer,
     make_order,
     make_site,
     make_user,
@@ -396,3 +397,63 @@ def test_a_no_to_a_moved_shift_is_no_late_cancellation(session, site, dispatcher
         session, order_id=fresh.id, worker_id=worker.id, yes=False, source="sms", now=said_no
     )
     assert late.cancelled_late is True
+
+
+def test_a_move_lets_go_who_cannot_work_the_new_times(session, site, dispatcher, crowd):
+    """Booked elsewhere at the new time, or a patent ending before the new day: let go with
+    no penalty, their places filled the usual way (standby first), the audit says why."""
+    order = make_order(session, site=site, headcount=1)  # target 2, tomorrow
+    waves.start_filling(session, order.id, NOW)
+    offered = [w for w in crowd if w.id in statuses(session, order)]
+    assert answer_yes(session, order, offered[:4]) == ["booked"] * 2 + ["standby"] * 2
+    clashing, lapsing, waiting, busy = offered[:4]
+    lapsing.patent_expires_on = (order.starts_at + timedelta(hours=3)).date()  # the old day
+    later = order.starts_at + timedelta(days=1)
+    other = make_order(session, site=site, headcount=2, starts_in=timedelta(days=2))
+    for worker in (clashing, busy):
+        make_offer(session, order=other, worker=worker, status="booked")
+    session.flush()
+
+    change(session, order, dispatcher, starts_at=later, ends_at=later + timedelta(hours=8))
+
+    now = statuses(session, order)
+    assert [now[w.id] for w in (clashing, lapsing, waiting, busy)] == [
+        "cancelled",
+        "cancelled",
+        "booked",  # moved up from standby, at the new times
+        "cancelled",
+    ]
+    withdrawn = texts(session, order, "booking_withdrawn")
+    assert {m.worker_id for m in withdrawn} == {clashing.id, lapsing.id}
+    assert [m.worker_id for m in texts(session, order, "standby_released")] == [busy.id]
+    assert [m.worker_id for m in texts(session, order, "booked")][-1] == waiting.id
+    assert order.status == "filling" and order.starts_at == later  # still one short: a wave
+    assert session.scalar(select(func.count()).select_from(PenaltyEvent)) == 0
+    entry = last_change(session, order)
+    gone = {r["worker_id"]: (r["was"], r["why"]) for r in entry.detail["released_on_move"]}
+    assert gone == {
+        clashing.id: ("booked", ["booked_elsewhere"]),
+        lapsing.id: ("booked", ["patent_expired"]),
+        busy.id: ("standby", ["booked_elsewhere"]),
+    }
+    assert entry.detail["asked_to_confirm"] == []
+
+
+def test_a_confirmed_move_makes_a_late_no_late_again(session, site, dispatcher, crowd):
+    """Only the end moves, the worker confirms it: the move's pass ends with the YES."""
+    order = make_order(session, site=site, headcount=1, starts_in=timedelta(hours=10))
+    waves.start_filling(session, order.id, NOW)
+    worker = next(w for w in crowd if w.id in statuses(session, order))
+    answer_yes(session, order, [worker])
+    change(session, order, dispatcher, ends_at=order.ends_at + timedelta(hours=1))
+    offer = session.scalars(select(Offer).where(Offer.worker_id == worker.id)).one()
+    assert offer.shift_moved_at == NOW and offer.confirm_asked_at == NOW
+    answer_yes(session, order, [worker], start=NOW + timedelta(minutes=2))  # confirms
+    assert offer.confirmed_at == NOW + timedelta(minutes=2) and offer.shift_moved_at is None
+    said_no = NOW + timedelta(minutes=5)  # 10 h before the start: inside late_cancel_h (12)
+    offer = waves.answer(
+        session, order_id=order.id, worker_id=worker.id, yes=False, source="sms", now=said_no
+    )
+    assert (offer.status, offer.cancelled_late) == ("cancelled", True)
+    kinds = session.scalars(select(PenaltyEvent.kind).where(PenaltyEvent.worker_id == worker.id))
+    assert list(kinds) == ["late_cancellation"]

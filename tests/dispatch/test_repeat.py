@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.jobs import pending_jobs
 from core.tenancy import SYSTEM
+from dispatch.changes import topup
 from dispatch.models import Order, OrderPattern, PatternDay, User
 from dispatch.orders import service as orders
 from dispatch.orders.crew import last_crew
@@ -37,6 +38,7 @@ from tests.builders import (
 )
 
 MSK = ZoneInfo("Europe/Moscow")
+HOUR = timedelta(hours=1)
 # NOW is Thursday 2026-11-26 15:00 in Moscow; the template runs Friday 27th 15:00-23:00.
 
 
@@ -78,6 +80,24 @@ def test_a_copy_is_the_same_order_on_another_day_through_the_one_intake(
     [line] = audited(session, "order.copy")
     assert line.entity_ids == [copy.id] and line.detail["repeat_of"] == template.id
     assert ("dispatch.fill", (copy.id,)) in pending_jobs(session)
+
+
+def test_a_topped_up_order_is_copied_as_it_was_placed(session, site, dispatcher):
+    """A top-up is that day's: next week's copy asks for the crew and the mode placed."""
+    placed = make_order(session, site=site, headcount=3, overbooking_mode="adaptive")
+    topup.top_up(session, order_id=placed.id, count=2, actor=dispatcher, now=placed.starts_at)
+    topup.top_up(
+        session, order_id=placed.id, count=1, actor=dispatcher, now=placed.starts_at + HOUR
+    )
+    assert (placed.headcount, placed.overbooking_mode) == (6, "fixed")
+    assert (placed.topped_up_by, placed.mode_before_top_up) == (3, "adaptive")
+    first, second = audited(session, "order.top_up")
+    assert first.detail["overbooking_mode"] == ["adaptive", "fixed"]
+    assert (first.detail["topped_up_by"], second.detail["topped_up_by"]) == (2, 3)
+    starts_at = datetime(2026, 12, 3, 9, 30, tzinfo=MSK)
+    copy = copies.copy_order(session, placed.id, actor=dispatcher, starts_at=starts_at, now=NOW)
+    assert (copy.headcount, copy.overbooking_mode) == (3, "adaptive")
+    assert (copy.topped_up_by, copy.mode_before_top_up, copy.topped_up_at) == (0, None, None)
 
 
 def test_a_copy_is_checked_as_any_new_order(session, template, dispatcher):

@@ -156,3 +156,44 @@ def test_before_a_top_up_a_started_order_still_sends_nobody(session, under_way):
     order, _, _ = under_way
     order.status = "short"
     assert waves.run_wave(session, order, order.starts_at + MIN, widest=True) == 0
+
+
+def test_a_top_ups_later_waves_go_out_after_the_next_mark(session, branch, under_way):
+    """The next mark says in_progress; the top-up's waves still go out until the end, and
+    the order under way stays in_progress however its fill goes."""
+    order, foreman, (first, _) = under_way
+    now = order.starts_at + 2 * 60 * MIN
+    topup.top_up(session, order_id=order.id, count=2, actor=foreman, now=now)  # 3 booked of 5
+    waves.answer(session, order_id=order.id, worker_id=first.id, yes=True, source="sms", now=now)
+    onsite.mark_attendance(
+        session,
+        order.id,
+        actor=foreman,
+        worker_id=first.id,
+        status="arrived",
+        at=now + 20 * MIN,
+        now=now + 20 * MIN,
+    )
+    assert order.status == "in_progress"
+    newcomer = make_worker(session, branch=branch, near=offset(MOSCOW, north_m=20_000))
+    due = order.next_wave_at
+    assert (order.id, order.wave) in waves.overdue_orders(session, due + 10 * MIN, 5 * MIN)
+    assert waves.wave_due(session, order.id, order.wave, due) == 1
+    assert offer_of(session, order, newcomer).status == "queued"
+    assert order.status == "in_progress" and order.next_wave_at is not None
+    offer = waves.answer(
+        session, order_id=order.id, worker_id=newcomer.id, yes=True, source="sms", now=due + MIN
+    )
+    assert offer.status == "booked" and order.next_wave_at is None
+    assert order.status == "in_progress"  # full, and under way: not "filled"
+    # A drop-out: a wave due at once, none after the end, and still in_progress.
+    quit_at = due + 2 * MIN
+    waves.answer(
+        session, order_id=order.id, worker_id=newcomer.id, yes=False, source="sms", now=quit_at
+    )
+    assert order.status == "in_progress" and order.next_wave_at == quit_at
+    after = order.ends_at + 10 * MIN
+    assert waves.overdue_orders(session, after, 5 * MIN) == []
+    assert waves.wave_due(session, order.id, order.wave, after) == 0
+    assert waves.run_wave(session, order, order.ends_at) == 0
+    assert order.status == "in_progress" and order.next_wave_at is None
