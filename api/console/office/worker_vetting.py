@@ -144,7 +144,7 @@ def record_vetting(
 ) -> Response:
     t = translator(language(request))
     typed = (result, note, passport_number, patent_number, patent_expires_on)
-    values = {name: value.strip()[:1000] for name, value in zip(VET_FIELDS, typed, strict=True)}
+    values = {name: value.strip() for name, value in zip(VET_FIELDS, typed, strict=True)}
     errors: dict[str, str] = {}
     if values["result"] not in ("approved", "rejected"):
         errors["result"] = t("wform_required")
@@ -199,7 +199,7 @@ def _act(
         session,
         actor,
         worker_id,
-        values={field: text[:1000]},
+        values={field: text},
         errors={field: error},
         status_code=status_code,
     )
