@@ -22,7 +22,7 @@ from core.tenancy import Actor
 from dispatch.registry import workforce
 from workers import service as workers
 from workers import vetting
-from workers.models import Worker
+from workers.models import VETTING_RESULTS, Worker
 from workers.vetting import Document
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -146,7 +146,7 @@ def record_vetting(
     typed = (result, note, passport_number, patent_number, patent_expires_on)
     values = {name: value.strip() for name, value in zip(VET_FIELDS, typed, strict=True)}
     errors: dict[str, str] = {}
-    if values["result"] not in ("approved", "rejected"):
+    if values["result"] not in VETTING_RESULTS:
         errors["result"] = t("wform_required")
     docs, kinds, date_errors = _documents(values, t)
     errors.update(date_errors)
