@@ -6,13 +6,14 @@ naming the field.
 """
 
 import re
-from datetime import date
+from datetime import date, time
 
 from core.errors import InvalidInput
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)  # day first
 FORMATS = "YYYY-MM-DD or DD.MM.YYYY"
+_HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")  # a clock time as typed: 7:30, 07:30
 
 
 class DateInvalid(InvalidInput):
@@ -34,3 +35,10 @@ def parse_date(raw: str, field: str, *, location: str = "body") -> date:
         return date(int(year), int(month), int(day))
     except ValueError:
         raise DateInvalid(field, f"there is no such day: {text}", location=location) from None
+
+
+def clock_time(raw: str) -> time | None:
+    """A time of day typed as H:MM or HH:MM (24-hour), surrounding spaces ignored; None if
+    it is not one. The one reading of every time the console's forms ask for."""
+    match = _HH_MM.fullmatch((raw or "").strip())
+    return time(int(match[1]), int(match[2])) if match else None

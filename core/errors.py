@@ -65,3 +65,16 @@ class ReasonRequired(InvalidInput):
     """A decision (a cancellation, a block, a reversal) that must say why."""
 
     code = "reason_required"
+
+
+class TextTooLong(InvalidInput):
+    """A text longer than its column (or its rule) takes: refused by name, never cut."""
+
+    code = "text_too_long"
+
+
+def check_length(field: str | tuple[str, ...], value: str, longest: int) -> str:
+    """The value if it fits in `longest` characters; TextTooLong naming the field otherwise."""
+    if len(value) > longest:
+        raise TextTooLong(field, f"longer than {longest} characters")
+    return value

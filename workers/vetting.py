@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import InvalidInput, ReasonRequired
+from core.errors import InvalidInput, ReasonRequired, check_length
 from core.tenancy import Actor
 from workers.enums import WorkerStatus
 from workers.errors import (
@@ -41,9 +41,7 @@ def _text(value: str, field: str | tuple[str | int, ...], limit: int) -> str:
     clean = " ".join(value.split())
     if "\x00" in clean:
         raise InvalidInput(_loc(field), "must not contain NUL characters")
-    if len(clean) > limit:
-        raise InvalidInput(_loc(field), f"longer than {limit} characters")
-    return clean
+    return check_length(_loc(field), clean, limit)
 
 
 def _loc(field: str | tuple[str | int, ...]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from api.schemas.common import Body, Id, Patch, PointIO, Reason, fields_of
+from dispatch.enums import ROLES
 from dispatch.models import Branch, Site
 from dispatch.registry.knobs import KNOBS
 from dispatch.registry.wording import Wording
@@ -253,10 +254,15 @@ class FavouriteOut(BaseModel):
     created_at: datetime
 
 
+# The roles from their one list (the users' CHECK): an enum in the OpenAPI schema, and a role
+# outside it a 422 naming the field, as a Literal written out would give.
+Role: Any = Literal[ROLES]
+
+
 class UserIn(Body):
     username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
-    role: Literal["admin", "manager", "dispatcher", "foreman", "recruiter"]
+    role: Role
     branch_id: Id | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(max_length=32)] | None = None  # a mobile, any form

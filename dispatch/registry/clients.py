@@ -17,7 +17,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from core import audit
 from core.db import flush_checked
-from core.errors import FieldRequired, InvalidInput, ReasonRequired
+from core.errors import FieldRequired, ReasonRequired, check_length
 from core.tenancy import Actor
 from dispatch.models import Client, ClientBlock, ClientFavourite
 from dispatch.registry.errors import (
@@ -44,6 +44,8 @@ DETAILS: dict[str, int] = {
     "legal_address": 500,
     "notes": 2000,
 }
+NAME_MAX = 200  # clients.name
+BLOCK_REASON_MAX = 1000  # as the API's Reason
 # 4 digits (the tax office), 2 digits or capital Latin letters (the reason), 3 digits.
 _KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
 
@@ -97,8 +99,7 @@ def clean_details(details: Mapping[str, str | None], *, country: str) -> dict[st
             continue
         value = " ".join((details[field] or "").split()) if field != "notes" else details[field]
         value = (value or "").strip()
-        if len(value) > longest:
-            raise InvalidInput(field, f"{field} is longer than {longest} characters")
+        check_length(field, value, longest)
         if not value:
             clean[field] = None
         elif field == "contact_phone":
@@ -117,7 +118,7 @@ def _clean_name(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
         raise FieldRequired("name", "name is required")
-    return clean
+    return check_length("name", clean, NAME_MAX)
 
 
 def create_client(
@@ -220,6 +221,7 @@ def block_worker(
     client = get_client(session, client_id, actor=actor, lock=True)
     if not reason.strip():
         raise ReasonRequired("reason", "a reason is required")
+    check_length("reason", reason.strip(), BLOCK_REASON_MAX)
     existing = session.get(ClientBlock, (client.id, worker_id))
     if existing is not None:
         return existing

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, immediateload, joinedload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from core import audit
-from core.errors import FieldRequired
+from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
 from dispatch.enums import NOT_CLOSED
 from dispatch.models import Client, Order, Site, User
@@ -17,6 +17,18 @@ from dispatch.registry.clients import get_client
 from dispatch.registry.errors import SiteNotFound
 from dispatch.registry.staff import check_foreman
 from geo.points import Point
+
+# The sites table's columns.
+LONGEST = {"name": 200, "address": 300}
+
+
+def _check_texts(texts: dict[str, Any]) -> None:
+    """A name and an address filled in and fitting their columns; the first refusal raised."""
+    for field, longest in LONGEST.items():
+        if field in texts:
+            if not texts[field].strip():
+                raise FieldRequired(field, f"{field} is required")
+            check_length(field, texts[field].strip(), longest)
 
 
 def create_site(
@@ -33,9 +45,7 @@ def create_site(
     client = get_client(session, client_id, actor=actor, options=[immediateload(Client.branch)])
     branch = client.branch
     check_foreman(session, foreman_id, branch.id)
-    for field, value in (("name", name), ("address", address)):
-        if not value.strip():
-            raise FieldRequired(field, f"{field} is required")
+    _check_texts({"name": name, "address": address})
     site = Site(
         client_id=client.id,
         name=name.strip(),
@@ -52,9 +62,7 @@ def create_site(
 
 def update_site(session: Session, site: Site, *, actor: Actor, changes: dict[str, Any]) -> Site:
     """The site as get_site(..., options=SITE_CLIENT) gives it: with its client."""
-    for field in ("name", "address"):
-        if field in changes and not changes[field].strip():
-            raise FieldRequired(field, f"{field} is required")
+    _check_texts(changes)
     moved_to: Point | None = changes.get("location")
     if moved_to is not None:
         changes = {**changes, "location": moved_to.to_db()}

@@ -62,6 +62,8 @@ def test_an_approval_is_recorded_with_its_documents_and_vets_the_worker(
     assert "AB 123456" not in str(entry.detail)  # the numbers stay in their table
     listed = client.get(_url(worker, "vettings"), headers=office).json()
     assert [v["id"] for v in listed] == [body["id"]]
+    [read] = _audit(session, "worker.read")  # the documents' numbers: an audited read
+    assert read.entity_ids == [worker.id]
 
 
 def test_a_rejection_unvets_and_must_say_why(client, session, branch, office):

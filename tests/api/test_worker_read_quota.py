@@ -54,6 +54,7 @@ def world(session):
 # (method, path, who reads it); console paths are read signed in.
 OFFICE_PATHS = [
     ("GET", "/api/v1/workers/{w}"),
+    ("GET", "/api/v1/workers/{w}/vettings"),  # passport and patent numbers
     ("PATCH", "/api/v1/workers/{w}"),  # an empty change answers the whole record
     ("GET", "/api/v1/workers"),
     ("GET", "/api/v1/messages"),

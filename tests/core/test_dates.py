@@ -1,10 +1,10 @@
 """One date parser: ISO and the Russian day-first form, bad input refused naming the field."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
-from core.dates import DateInvalid, parse_date
+from core.dates import DateInvalid, clock_time, parse_date
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,16 @@ def test_bad_input_names_the_field(raw):
         parse_date(raw, "from", location="query")
     assert caught.value.loc == ("query", "from")
     assert caught.value.code == "date_invalid"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("7:30", time(7, 30)), (" 07:05 ", time(7, 5)), ("23:59", time(23, 59)), ("0:00", time(0))],
+)
+def test_a_clock_time_is_read_as_typed(raw, expected):
+    assert clock_time(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["24:00", "7:60", "7.30", "730", "", "07:30:00", "7:3"])
+def test_anything_else_is_no_clock_time(raw):
+    assert clock_time(raw) is None

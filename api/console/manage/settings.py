@@ -118,12 +118,24 @@ def settings_page(
     return _page(request, branch, actor, values, branch.policy, {}, notice=notice)
 
 
+async def _knob_form(request: Request) -> dict[str, str]:
+    """The posted fields, read on the event loop so the handlers can be plain `def` (their
+    database work, a row lock included, then runs in the thread pool)."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+KnobForm = Depends(_knob_form)
+
+
 @router.post("/branches/{branch_id}/settings/preview", dependencies=[Depends(csrf_checked)])
-async def settings_preview(
-    request: Request, branch_id: IdPath, actor: Actor = Manager, session: Session = DB
+def settings_preview(
+    request: Request,
+    branch_id: IdPath,
+    actor: Actor = Manager,
+    session: Session = DB,
+    form: dict[str, str] = KnobForm,
 ) -> Response:
     """What the typed values would do and what saving them would refuse; writes nothing."""
-    form = await request.form()
     branch = registry.get_branch(session, branch_id, actor=actor)
     values, policy, errors = _checked(request, branch, form)
     t = i18n.translator(language(request))
@@ -133,10 +145,13 @@ async def settings_preview(
 
 
 @router.post("/branches/{branch_id}/settings", dependencies=[Depends(csrf_checked)])
-async def save_settings(
-    request: Request, branch_id: IdPath, actor: Actor = Manager, session: Session = DB
+def save_settings(
+    request: Request,
+    branch_id: IdPath,
+    actor: Actor = Manager,
+    session: Session = DB,
+    form: dict[str, str] = KnobForm,
 ) -> Response:
-    form = await request.form()
     branch = registry.get_branch(session, branch_id, actor=actor, lock=True)
     values, policy, errors = _checked(request, branch, form)
     if errors:

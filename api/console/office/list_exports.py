@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.exports import csv_download, yes_no
 from api.console.web import PREFIX, staff
-from api.deps import DB, OFFICE, limit_worker_reads
+from api.deps import DB, MANAGERS, OFFICE, limit_worker_reads
 from api.exports import export_language
 from core.clock import now
 from core.csvsafe import Word
@@ -40,7 +40,7 @@ def _office_reading(request: Request, actor: Actor = Depends(staff(*OFFICE))) ->
 
 
 Reader = Depends(_office_reading)
-Managers = Depends(staff("admin", "manager"))
+Managers = Depends(staff(*MANAGERS))
 
 
 def _worker_row(worker: Worker, lang: str) -> list:

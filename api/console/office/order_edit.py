@@ -14,22 +14,23 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.office.dispatcher import OFFICE
-from api.console.office.order_form import _amount, _clock_time, _money
+from api.console.office.order_form import _amount, _money
 from api.console.office.words.order_edit import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB
 from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
-from core.dates import DateInvalid, parse_date
+from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
 from dispatch.changes.errors import ChangeAfterStart
-from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order, foremen_of
+from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order
 from dispatch.enums import CLOSED
 from dispatch.models import Order
 from dispatch.orders import board
 from dispatch.orders import service as orders
+from dispatch.registry import sites
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 FIELDS = ("headcount", "date", "start", "end", "client_rate", "worker_rate", "foreman_id", "notes")
@@ -71,7 +72,7 @@ def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None,
         except DateInvalid:
             errors["date"] = t("order_err_date")
     for name in ("start", "end"):
-        if name not in errors and (parsed.setdefault(name, _clock_time(values[name])) is None):
+        if name not in errors and (parsed.setdefault(name, clock_time(values[name])) is None):
             errors[name] = t("order_err_time")
     for name in ("client_rate", "worker_rate"):
         if name not in errors and (parsed.setdefault(name, _money(values[name])) is None):
@@ -138,7 +139,7 @@ def _context(
         "errors": errors,
         "labels": names,
         "fields": [f for f in FIELDS if f in errors],
-        "foremen": foremen_of(session, order.branch_id),
+        "foremen": sites.foremen(session, order.branch_id),
         "notes_max": NOTES_MAX,
     }
 

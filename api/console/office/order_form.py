@@ -4,7 +4,6 @@ last rates: dispatch/orders/defaults.py), fields checked as the dispatcher leave
 the order taken in when the form is sent."""
 
 import re
-from datetime import time
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -22,7 +21,7 @@ from api.deps import DB
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.csvsafe import decimal_text
-from core.dates import DateInvalid, parse_date
+from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
@@ -52,7 +51,6 @@ ORDER_FIELDS = (
 REQUIRED = ORDER_FIELDS[:-1]
 # The domain names the shift's ends by their stored names; the form asks for local times.
 FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
-HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
 
 # Its words are the dispatcher pages' table (registered by api/console/office/dispatcher.py) and
@@ -67,11 +65,6 @@ def _money(raw: str) -> Decimal | None:
         return Decimal(raw.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return None
-
-
-def _clock_time(raw: str) -> time | None:
-    match = HH_MM.match(raw)
-    return time(int(match[1]), int(match[2])) if match else None
 
 
 def _parse(
@@ -109,7 +102,7 @@ def _parse(
     for name in ("start", "end", "client_rate", "worker_rate"):
         if name in errors:
             continue
-        convert = _clock_time if name in ("start", "end") else _money
+        convert = clock_time if name in ("start", "end") else _money
         parsed[name] = convert(values[name])
         if parsed[name] is None:
             errors[name] = t("order_err_time" if name in ("start", "end") else "order_err_money")

@@ -3,8 +3,7 @@ and start time, and weekly patterns, listed with the orders each placed and a de
 The order page loads the section by htmx; without it, and after a refused form, it is a page
 of its own (errors beside the fields, the values kept). The rules are the domain's."""
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -20,7 +19,7 @@ from api.deps import DB
 from api.deps import OFFICE as OFFICE_ROLES
 from api.schemas.common import IdPath
 from core.clock import now
-from core.dates import DateInvalid, parse_date
+from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
 from dispatch.models import Order
@@ -31,7 +30,6 @@ from dispatch.repeat.patterns import PatternInput
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
-HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 WEEKDAYS = range(1, 8)
 # The domain names a copy's start by its stored name; the form asks for a local date and time.
 FORM_FIELD = {"starts_at": "start", "ends_at": "start"}
@@ -142,11 +140,11 @@ def copy_order(
     values = {"date": day, "start": start}
     errors: dict[str, str] = {}
     parsed_day = _parse_day(day, "date", zone, t, errors)
-    match = HH_MM.match(start.strip())
-    if not match:
+    at = clock_time(start)
+    if at is None:
         errors["start"] = t("repeat_err_time" if start.strip() else "repeat_err_required")
-    if not errors and parsed_day is not None and match:
-        starts_at = datetime.combine(parsed_day, time(int(match[1]), int(match[2])), tzinfo=zone)
+    if not errors and parsed_day is not None and at is not None:
+        starts_at = datetime.combine(parsed_day, at, tzinfo=zone)
         try:
             with session.begin_nested():  # a refusal leaves nothing half-done
                 copy = copies.copy_order(

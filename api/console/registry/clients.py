@@ -251,13 +251,13 @@ def block_worker(
     def change(client: Client) -> str:
         worker_id = _worker(session, client, worker[:40])
         clients.block_worker(
-            session, actor=actor, client_id=client.id, worker_id=worker_id, reason=reason[:1000]
+            session, actor=actor, client_id=client.id, worker_id=worker_id, reason=reason
         )
         return "blocks"
 
     done, t = _list_change(request, session, actor, client_id, change)
     if isinstance(done, DomainError):
-        typed = {"worker": worker[:40], "reason": reason[:1000]}
+        typed = {"worker": worker[:40], "reason": reason}
         return _refused(request, session, actor, client_id, "blocks", typed, done, t)
     return done
 

@@ -38,7 +38,10 @@ def _site_form(
     foreman_id: str = Form(""),
 ) -> dict[str, str]:
     typed = (name, address, lat, lon, geofence_m, foreman_id)
-    return {field: value.strip()[:300] for field, value in zip(FIELDS, typed, strict=True)}
+    values = {field: value.strip() for field, value in zip(FIELDS, typed, strict=True)}
+    # The texts go to the domain whole (it refuses what its columns cannot hold, by name);
+    # a number this long is wrong anyway, and int() of thousands of digits raises.
+    return {f: v if f in ("name", "address") else v[:40] for f, v in values.items()}
 
 
 def _parse(values: dict[str, str], t) -> tuple[dict, dict[str, str]]:

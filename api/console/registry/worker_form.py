@@ -12,7 +12,7 @@ from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.registry.words.worker_standing import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, OFFICE, limit_worker_reads
+from api.deps import DB, WORKER_DESK, limit_worker_reads
 from api.schemas.common import IdPath
 from core.errors import DomainError, InvalidInput, NotFound
 from core.tenancy import Actor
@@ -27,7 +27,7 @@ from workers.service import WorkerFields
 from workers.skills import SKILLS
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-Office = Depends(staff(*OFFICE))
+Office = Depends(staff(*WORKER_DESK))  # recruiters register and edit workers too
 FIELDS = ("full_name", "phone", "lat", "lon", "language", "branch_id")
 # The domain's field names as the form's: a home is its latitude and longitude.
 FORM_FIELD = {"home": "lat"}

@@ -22,7 +22,7 @@ from core.tenancy import Actor
 from dispatch.registry import workforce
 from workers import service as workers
 from workers import vetting
-from workers.models import Worker
+from workers.models import VETTING_RESULTS, Worker
 from workers.vetting import Document
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -144,9 +144,9 @@ def record_vetting(
 ) -> Response:
     t = translator(language(request))
     typed = (result, note, passport_number, patent_number, patent_expires_on)
-    values = {name: value.strip()[:1000] for name, value in zip(VET_FIELDS, typed, strict=True)}
+    values = {name: value.strip() for name, value in zip(VET_FIELDS, typed, strict=True)}
     errors: dict[str, str] = {}
-    if values["result"] not in ("approved", "rejected"):
+    if values["result"] not in VETTING_RESULTS:
         errors["result"] = t("wform_required")
     docs, kinds, date_errors = _documents(values, t)
     errors.update(date_errors)
@@ -199,7 +199,7 @@ def _act(
         session,
         actor,
         worker_id,
-        values={field: text[:1000]},
+        values={field: text},
         errors={field: error},
         status_code=status_code,
     )

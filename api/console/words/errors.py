@@ -19,6 +19,7 @@ WORDS = {
     ),
     "err_invalid_input": ("Недопустимое значение.", "This value is not accepted."),
     "err_field_required": ("Заполните это поле.", "Fill in this field."),
+    "err_text_too_long": ("Слишком длинный текст: сократите его.", "Too long: shorten it."),
     "err_date_invalid": (
         "Дата пишется как 01.12.2026 или 2026-12-01, и такой день должен быть.",
         "Write the date as 01.12.2026 or 2026-12-01, and a day that exists.",

@@ -41,10 +41,10 @@ def vet_worker(
 @router.get("/workers/{worker_id}/vettings", response_model=list[VettingOut])
 def list_vettings(
     worker_id: IdPath,
-    actor: Actor = Depends(require(*WORKER_DESK)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK)),  # passport and patent numbers: a read
     session: Session = DB,
 ) -> list[VettingOut]:
-    worker = service.find_worker(session, worker_id, actor=actor)
+    worker = service.read_worker(session, worker_id, actor=actor)  # audited
     return [VettingOut.of(worker, v, docs) for v, docs in vetting.vettings(session, worker)]
 
 

@@ -230,3 +230,21 @@ def test_a_foreman_may_not_open_the_pages(client, session, branch):
     sign_in(client, make_user(session, role="foreman", branch=branch))
     assert client.get("/console/workers/new").status_code == 403
     assert client.get(f"/console/workers/{worker.id}/vetting").status_code == 403
+
+
+def test_a_recruiter_registers_and_edits_a_worker_as_the_api_allows(client, session, branch):
+    form = sign_in(client, make_user(session, role="recruiter", branch=branch))
+    assert client.get("/console/workers/new").status_code == 200
+    answer = client.post(
+        "/console/workers/new", data={**form, **_new(branch)}, follow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text
+    worker = session.scalars(select(Worker)).one()
+    assert client.get(f"/console/workers/{worker.id}/edit").status_code == 200
+    changed = _new(branch, full_name="Сидоров Сидор", phone=worker.phone)
+    answer = client.post(
+        f"/console/workers/{worker.id}/edit", data={**form, **changed}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    session.refresh(worker)
+    assert worker.full_name == "Сидоров Сидор"
