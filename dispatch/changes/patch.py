@@ -27,7 +27,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -42,7 +41,7 @@ from dispatch.changes.errors import (
     ValueMissing,
 )
 from dispatch.enums import CLOSED, OrderStatus
-from dispatch.models import Order, User
+from dispatch.models import Order
 from dispatch.orders import service as orders
 from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate
 from dispatch.registry.staff import check_foreman
@@ -167,11 +166,3 @@ def change_order(
         **detail,
     )
     return order
-
-
-def foremen_of(session: Session, branch_id: int) -> list[User]:
-    """Who may run an order of this branch: its active foremen, by name."""
-    query = select(User).where(
-        User.branch_id == branch_id, User.role == "foreman", User.active.is_(True)
-    )
-    return list(session.scalars(query.order_by(User.full_name, User.username)))
