@@ -9,7 +9,9 @@ its filling open until its end (dispatch/enums.py filling_open): an urgent wave 
 once at the widest radius (dispatch/fill/waves.py run_wave), its offers say "now"
 (dispatch/texts/messaging.py, the "offer_now" text), answers book until the end, later waves
 follow at the wave timeout, and a worker booked after the start is due an hour after the
-booking, not at the start (dispatch/orders/roster.py due_at)."""
+booking, not at the start (dispatch/orders/roster.py due_at). An order marked in progress
+stays in_progress on the board (its waves go out all the same: waves.py keeps the status of
+an order under way); one filled or short after its start, with no mark yet, is filling."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,7 +72,8 @@ def top_up(session: Session, *, order_id: int, count: int, actor: Actor, now: da
     order.mode_before_top_up = order.mode_before_top_up or order.overbooking_mode
     order.overbooking_mode = "fixed"
     order.topped_up_at = now
-    order.status = OrderStatus.FILLING  # filling again; the next mark says in_progress
+    if order.status != OrderStatus.IN_PROGRESS:  # filled or short, no mark yet: filling again
+        order.status = OrderStatus.FILLING  # (under way stays so: its waves still go out)
     order.ring_dry_at = None
     offers = waves.run_wave(session, order, now, widest=True)
     audit.log(

@@ -63,7 +63,7 @@ def test_a_top_up_sends_an_urgent_wave_at_the_widest_radius(session, branch, und
     assert (order.headcount, order.booking_target) == (4, 5)  # 3 booked + 2
     assert order.overbooking_mode == "fixed" and order.topped_up_at == now
     assert done.radius_m == branch.max_radius_m == order.radius_m
-    assert done.offers == 2 and order.status == "filling"
+    assert done.offers == 2 and order.status == "in_progress"  # marked: the board says so
     for worker in far:
         offer = offer_of(session, order, worker)
         assert offer is not None and offer.status == "queued"
@@ -71,6 +71,40 @@ def test_a_top_up_sends_an_urgent_wave_at_the_widest_radius(session, branch, und
         assert text.kind == "offer" and text.body.startswith("Срочно, прямо сейчас")
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "order.top_up")).one()
     assert entry.detail["count"] == 2 and entry.detail["headcount"] == [2, 4]
+
+
+def test_an_in_progress_top_up_stays_in_progress_and_its_wave_goes_out(session, branch, under_way):
+    order, foreman, far = under_way
+    now = order.starts_at + 2 * 60 * MIN
+    done = topup.top_up(session, order_id=order.id, count=2, actor=foreman, now=now)
+    assert order.status == "in_progress" and done.offers == 2
+    assert order.next_wave_at is not None  # the next wave is scheduled, as for any wave
+    assert {offer_of(session, order, w).status for w in far} == {"queued"}
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "order.top_up")).one()
+    assert entry.detail["status"] == ["in_progress", "in_progress"]
+    # Nobody answers: at the timeout the next wave goes out, still in_progress.
+    newcomer = make_worker(session, branch=branch, near=offset(MOSCOW, north_m=20_000))
+    assert waves.wave_due(session, order.id, order.wave, order.next_wave_at) == 1
+    assert offer_of(session, order, newcomer).status == "queued"
+    assert order.status == "in_progress"
+
+
+def test_a_filled_order_without_a_mark_is_filling_again_after_a_top_up(
+    session, branch, site, dispatcher
+):
+    """Filled, its start passed, nobody marked yet: not in progress, so it is filling."""
+    crew = [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
+    ]
+    order = make_order(session, site=site, headcount=2)
+    book(session, order, crew)
+    assert order.status == "filled"
+    far = make_worker(session, branch=branch, near=offset(MOSCOW, north_m=15_000))
+    done = topup.top_up(
+        session, order_id=order.id, count=1, actor=dispatcher, now=order.starts_at + 5 * MIN
+    )
+    assert done.offers == 1 and order.status == "filling"
+    assert offer_of(session, order, far).status == "queued"
 
 
 def test_a_yes_books_until_the_end_and_the_late_booked_is_due_after_booking(
@@ -82,7 +116,8 @@ def test_a_yes_books_until_the_end_and_the_late_booked_is_due_after_booking(
     offer = waves.answer(
         session, order_id=order.id, worker_id=first.id, yes=True, source="sms", now=now + MIN
     )
-    assert offer.status == "booked" and order.status == "filled"
+    assert offer.status == "booked" and order.next_wave_at is None  # full: no wave due
+    assert order.status == "in_progress"  # and under way: not "filled"
     assert due_at(order, offer) == now + MIN + LATE_BOOKING_TRAVEL
     # The sweep, past start + late_as_no_show_min, leaves the late-booked worker alone...
     sweep_at = now + 30 * MIN
