@@ -133,14 +133,32 @@ def _reason(reason: str, field: str = "reason") -> str:
     return clean
 
 
-def block(session: Session, worker: Worker, *, actor: Actor, reason: str) -> Worker:
-    """Blocked: never offered work nor booked (the eligibility rule "inactive")."""
+def check_block(worker: Worker, reason: str) -> str:
+    """The reason cleaned, or the refusal (no reason, already blocked); writes nothing."""
     why = _reason(reason)
     if worker.status == WorkerStatus.BLOCKED:
         raise AlreadyBlocked(worker.id)
+    return why
+
+
+def block(
+    session: Session, worker: Worker, *, actor: Actor, reason: str, **detail: object
+) -> Worker:
+    """Blocked: never offered work nor booked (the eligibility rule "inactive"). `detail`
+    joins the audit entry (what the block let go of: dispatch/changes/blocked.py)."""
+    why = check_block(worker, reason)
     worker.status = WorkerStatus.BLOCKED
     session.flush()
-    audit.log(session, actor, "worker.block", "worker", [worker.id], worker.branch_id, reason=why)
+    audit.log(
+        session,
+        actor,
+        "worker.block",
+        "worker",
+        [worker.id],
+        worker.branch_id,
+        reason=why,
+        **detail,
+    )
     return worker
 
 

@@ -92,3 +92,26 @@ class StandingOut(BaseModel):
             vetted=worker.vetted,
             patent_expires_on=worker.patent_expires_on,
         )
+
+
+class ReleasedOut(BaseModel):
+    """An order the block let the worker go from."""
+
+    order_id: int
+    code: str
+    was: str = Field(description="booked, standby, queued or sent")
+
+
+class UnderWayOut(BaseModel):
+    """A booking the block left: its order has begun; the dispatcher decides."""
+
+    order_id: int
+    code: str
+    starts_at: datetime
+
+
+class BlockedOut(StandingOut):
+    """A block's answer: the standing, the orders released from, the bookings left."""
+
+    released: list[ReleasedOut]
+    under_way: list[UnderWayOut]

@@ -72,11 +72,6 @@ def vet_worker(
     return worker, act
 
 
-def block_worker(session: Session, worker_id: int, *, actor: Actor, reason: str) -> Worker:
-    worker = service.find_worker(session, worker_id, actor=actor, lock=True)
-    return vetting.block(session, worker, actor=actor, reason=reason)
-
-
 def unblock_worker(session: Session, worker_id: int, *, actor: Actor, reason: str) -> Worker:
     worker = service.find_worker(session, worker_id, actor=actor, lock=True)
     return vetting.unblock(session, worker, actor=actor, reason=reason)

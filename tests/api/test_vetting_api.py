@@ -9,7 +9,17 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.clock import now
-from tests.builders import auth, make_branch, make_user, make_worker
+from dispatch.models import Offer
+from tests.builders import (
+    auth,
+    make_branch,
+    make_client,
+    make_offer,
+    make_order,
+    make_site,
+    make_user,
+    make_worker,
+)
 from workers.models import VettingDocument, WorkerVetting
 
 TODAY = now().date()  # within a day of the Moscow branch's today: dates below keep clear
@@ -157,6 +167,7 @@ def test_block_and_unblock_say_why_and_are_audited(client, session, branch, offi
     ]["loc"] == ["body", "reason"]
     blocked = client.post(_url(worker, "block"), json={"reason": "fought on site"}, headers=office)
     assert blocked.status_code == 200 and blocked.json()["status"] == "blocked"
+    assert blocked.json()["released"] == [] and blocked.json()["under_way"] == []
     again = client.post(_url(worker, "block"), json={"reason": "again"}, headers=office)
     assert (again.status_code, again.json()["code"]) == (409, "worker_already_blocked")
     unblocked = client.post(_url(worker, "unblock"), json={"reason": "apologised"}, headers=office)
@@ -165,6 +176,34 @@ def test_block_and_unblock_say_why_and_are_audited(client, session, branch, offi
     assert (twice.status_code, twice.json()["code"]) == (409, "worker_not_blocked")
     assert [e.detail["reason"] for e in _audit(session, "worker.block")] == ["fought on site"]
     assert [e.detail["reason"] for e in _audit(session, "worker.unblock")] == ["apologised"]
+
+
+def test_a_block_answers_the_orders_released_from_and_those_under_way(
+    client, session, branch, office
+):
+    """Booked tomorrow: released and named; booked on a shift begun an hour ago: left, listed
+    for the dispatcher."""
+    worker = make_worker(session, branch=branch)
+    site = make_site(session, client=make_client(session, branch=branch))
+    at = now()
+    ahead = make_order(session, site=site, headcount=1, now=at)
+    make_offer(session, order=ahead, worker=worker, status="booked", booked_at=at)
+    running = make_order(
+        session, site=site, headcount=1, now=at - timedelta(hours=2), starts_in=timedelta(hours=1)
+    )
+    make_offer(session, order=running, worker=worker, status="booked", booked_at=at)
+    answer = client.post(_url(worker, "block"), json={"reason": "fought on site"}, headers=office)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["status"] == "blocked"
+    assert body["released"] == [{"order_id": ahead.id, "code": ahead.code, "was": "booked"}]
+    assert [(u["order_id"], u["code"]) for u in body["under_way"]] == [(running.id, running.code)]
+    statuses = dict(
+        session.execute(
+            select(Offer.order_id, Offer.status).where(Offer.worker_id == worker.id)
+        ).all()
+    )
+    assert statuses == {ahead.id: "cancelled", running.id: "booked"}
 
 
 def test_an_opted_out_worker_is_opted_back_in_at_their_request(client, session, branch):

@@ -3,6 +3,7 @@ patent), block and unblock with a reason, opting back in to SMS at the worker's 
 the patents about to expire. The rules are workers/vetting.py's; the roles the API's."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +20,7 @@ from core.clock import now
 from core.dates import DateInvalid, parse_date
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
+from dispatch.changes import blocked
 from dispatch.registry import workforce
 from workers import service as workers
 from workers import vetting
@@ -86,6 +88,10 @@ def _page(
             "values": values or {},
             "errors": errors or {},
             "done": request.query_params.get("done", ""),
+            # What a block did (dispatch/changes/blocked.py): the count let go, the codes
+            # of the orders under way where the booking stays.
+            "released": request.query_params.get("released", ""),
+            "under_way": [c for c in request.query_params.get("under_way", "").split(",") if c],
         }
     )
     context.update(common_context(session, request, actor))
@@ -180,12 +186,15 @@ def _act(
     done: str,
 ) -> Response:
     t = translator(language(request))
+    told: dict[str, str] = {"done": done}
     try:
         with session.begin_nested():
             if done == "opted_in":
                 workforce.opt_worker_in(session, worker_id, actor=actor, note=text)
             elif done == "blocked":
-                workforce.block_worker(session, worker_id, actor=actor, reason=text)
+                act = blocked.block_worker(session, worker_id, actor=actor, reason=text, now=now())
+                told["released"] = str(len({r.order_id for r in act.released}))
+                told["under_way"] = ",".join(u.code for u in act.under_way)
             else:
                 workforce.unblock_worker(session, worker_id, actor=actor, reason=text)
     except InvalidInput as exc:
@@ -193,7 +202,8 @@ def _act(
     except Conflict as exc:  # already blocked, not blocked, not opted out: someone was first
         error, status_code = explain(exc, t), 409
     else:
-        return RedirectResponse(f"{PREFIX}/workers/{worker_id}/vetting?done={done}", 303)
+        query = urlencode({k: v for k, v in told.items() if v})
+        return RedirectResponse(f"{PREFIX}/workers/{worker_id}/vetting?{query}", 303)
     return _page(
         request,
         session,

@@ -9,9 +9,19 @@ from sqlalchemy.orm import Session
 
 from api.deps import DB, WORKER_DESK, require, worker_reader
 from api.schemas.common import IdPath
-from api.schemas.vetting import OptInIn, ReasonIn, StandingOut, VettingIn, VettingOut
+from api.schemas.vetting import (
+    BlockedOut,
+    OptInIn,
+    ReasonIn,
+    ReleasedOut,
+    StandingOut,
+    UnderWayOut,
+    VettingIn,
+    VettingOut,
+)
 from core.clock import now
 from core.tenancy import Actor
+from dispatch.changes import blocked
 from dispatch.registry import workforce
 from workers import service, vetting
 
@@ -48,15 +58,23 @@ def list_vettings(
     return [VettingOut.of(worker, v, docs) for v, docs in vetting.vettings(session, worker)]
 
 
-@router.post("/workers/{worker_id}/block", response_model=StandingOut)
+@router.post("/workers/{worker_id}/block", response_model=BlockedOut)
 def block_worker(
     worker_id: IdPath,
     body: ReasonIn,
     actor: Actor = Depends(require(*WORKER_DESK)),
     session: Session = DB,
-) -> StandingOut:
-    return StandingOut.of(
-        workforce.block_worker(session, worker_id, actor=actor, reason=body.reason)
+) -> BlockedOut:
+    """Blocked, and let go from every order not yet begun (booked, standby, offered); the
+    bookings on orders under way are left and listed (`under_way`)."""
+    done = blocked.block_worker(session, worker_id, actor=actor, reason=body.reason, now=now())
+    return BlockedOut(
+        **StandingOut.of(done.worker).model_dump(),
+        released=[ReleasedOut(order_id=r.order_id, code=r.code, was=r.was) for r in done.released],
+        under_way=[
+            UnderWayOut(order_id=u.order_id, code=u.code, starts_at=u.starts_at)
+            for u in done.under_way
+        ],
     )
 
 

@@ -9,9 +9,18 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.clock import now
+from dispatch.models import Offer
 from geo.points import Point
 from tests.api.console.helpers import sign_in
-from tests.builders import make_branch, make_user, make_worker
+from tests.builders import (
+    make_branch,
+    make_client,
+    make_offer,
+    make_order,
+    make_site,
+    make_user,
+    make_worker,
+)
 from workers.models import Worker, WorkerVetting
 
 TODAY = now().date()
@@ -248,3 +257,24 @@ def test_a_recruiter_registers_and_edits_a_worker_as_the_api_allows(client, sess
     assert answer.status_code == 303
     session.refresh(worker)
     assert worker.full_name == "Сидоров Сидор"
+
+
+def test_a_block_from_the_page_names_the_orders_under_way(client, session, branch, form):
+    """Released from the order ahead (counted), the booking under way left and named."""
+    worker = make_worker(session, branch=branch)
+    site = make_site(session, client=make_client(session, branch=branch))
+    at = now()
+    ahead = make_order(session, site=site, headcount=1, now=at)
+    make_offer(session, order=ahead, worker=worker, status="booked", booked_at=at)
+    running = make_order(
+        session, site=site, headcount=1, now=at - timedelta(hours=2), starts_in=timedelta(hours=1)
+    )
+    make_offer(session, order=running, worker=worker, status="booked", booked_at=at)
+    blocked = client.post(f"/console/workers/{worker.id}/block", data={**form, "reason": "drunk"})
+    assert blocked.status_code == 200
+    assert "done=blocked" in str(blocked.url) and "released=1" in str(blocked.url)
+    assert running.code in blocked.text
+    statuses = session.execute(
+        select(Offer.order_id, Offer.status).where(Offer.worker_id == worker.id)
+    ).all()
+    assert dict(statuses) == {ahead.id: "cancelled", running.id: "booked"}

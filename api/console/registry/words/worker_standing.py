@@ -70,6 +70,14 @@ WORDS = {
     "standing_block": ("Заблокировать", "Block"),
     "standing_unblock": ("Разблокировать", "Unblock"),
     "standing_blocked_ok": ("Работник заблокирован.", "The worker is blocked."),
+    "standing_blocked_released": (
+        "Снят(а) с заказов, ещё не начавшихся: {n}. Места заполняются заново.",
+        "Released from orders not yet begun: {n}. Their places are being filled again.",
+    ),
+    "standing_blocked_under_way": (
+        "Заказы уже идут, запись осталась (решите сами): {codes}.",
+        "Orders already under way, still booked (your call): {codes}.",
+    ),
     "standing_unblocked_ok": ("Работник разблокирован.", "The worker is unblocked."),
     "standing_optin_h": ("СМС по просьбе работника", "SMS at the worker's request"),
     "standing_optin_note": (
