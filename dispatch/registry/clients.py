@@ -45,6 +45,7 @@ DETAILS: dict[str, int] = {
     "notes": 2000,
 }
 NAME_MAX = 200  # clients.name
+LONGEST: dict[str, int] = {"name": NAME_MAX, **DETAILS}  # every field of a client's form
 BLOCK_REASON_MAX = 1000  # as the API's Reason
 # 4 digits (the tax office), 2 digits or capital Latin letters (the reason), 3 digits.
 _KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
@@ -114,7 +115,9 @@ def clean_details(details: Mapping[str, str | None], *, country: str) -> dict[st
 CHECKS = {"inn": check_inn, "kpp": check_kpp, "ogrn": check_ogrn}
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
+    """The name as stored: its spaces collapsed; FieldRequired if blank, TextTooLong if over
+    NAME_MAX (the console's form asks this, as it asks clean_details, to name each field)."""
     clean = " ".join(name.split())
     if not clean:
         raise FieldRequired("name", "name is required")
@@ -130,7 +133,7 @@ def create_client(
     details: Mapping[str, str | None] | None = None,
 ) -> Client:
     branch = get_branch(session, branch_id, actor=actor)
-    clean = _clean_name(name)
+    clean = clean_name(name)
     checked = clean_details(details or {}, country=branch.country)
     client = Client(branch_id=branch_id, name=clean, **checked)
     flush_checked(session, client, on_unique=DuplicateName("name", clean))
@@ -148,7 +151,7 @@ def update_client(
     branch = get_branch(session, client.branch_id, actor=actor)
     checked: dict[str, str | None] = clean_details(changes, country=branch.country)
     if name is not None:
-        checked["name"] = _clean_name(name)
+        checked["name"] = clean_name(name)
     changed = sorted(field for field, value in checked.items() if getattr(client, field) != value)
     for field in changed:
         setattr(client, field, checked[field])

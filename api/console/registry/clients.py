@@ -1,7 +1,8 @@
-"""Clients in the console: the list (search by name or INN), a new client, a client's page
-with its details, its sites, its block list and its favourites. The rules are
-dispatch/registry/clients.py's; a refusal is shown beside the field it names, with what was
-typed kept. Another branch's client is a 404 (get_client scopes by the actor's branch)."""
+"""Clients in the console: the list (search by name or INN) and its CSV download (the same
+search, through api/console/exports.csv_download, audited), a new client, a client's page
+with its details, its sites, its block list and its favourites. The rules, limits included,
+are dispatch/registry/clients.py's; a refusal is shown beside the field it names, with what
+was typed kept. Another branch's client is a 404 (get_client scopes by the actor's branch)."""
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.errors import explain
+from api.console.exports import csv_download
 from api.console.i18n import translator
 from api.console.registry.words.clients import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
@@ -28,8 +30,8 @@ Office = Depends(staff(*OFFICE))
 i18n.add(WORDS)
 
 FIELDS = ("name", *clients.DETAILS)
-LONGEST = {"name": 200, **clients.DETAILS}
 SEARCH_SHOWN = 200
+EXPORT_MAX = 5_000  # the list's download: the page shows 200
 
 
 def _client_form(
@@ -51,18 +53,17 @@ def _client_form(
 
 
 def _field_errors(values: dict[str, str], country: str, t) -> dict[str, str]:
-    """Each field's refusal, every field at once (the domain's checks, which write nothing)."""
+    """Each field's refusal, every field at once: the domain's own checks, one field at a
+    time (they write nothing), so a limit (blank, too long, a bad INN) lives there only."""
     errors: dict[str, str] = {}
-    if not values["name"].strip():
-        errors["name"] = t("clients_err_required")
     for field, value in values.items():
-        if len(value) > LONGEST[field]:
-            errors[field] = t("clients_err_long")
-        elif field != "name" and field not in errors:
-            try:
+        try:
+            if field == "name":
+                clients.clean_name(value)
+            else:
                 clients.clean_details({field: value}, country=country)
-            except InvalidInput as exc:
-                errors[field] = explain(exc, t)
+        except InvalidInput as exc:
+            errors[field] = explain(exc, t)
     return errors
 
 
@@ -83,6 +84,7 @@ def _form_page(
     context = {
         "values": values,
         "errors": errors,
+        "longest": clients.LONGEST,  # the inputs' maxlength: the domain's limits
         "fields": [f for f in ("branch_id", *FIELDS) if f in errors],
         "client": client,
         "branches": branches.list_branches(session, actor=actor)
@@ -137,6 +139,37 @@ def client_list(request: Request, q: str = "", actor: Actor = Office, session: S
     q = q.strip()[:200]
     found = clients.list_clients(session, actor=actor, search=q or None, limit=SEARCH_SHOWN)
     return render(request, "clients_list.html", {"q": q, "found": found}, actor=actor)
+
+
+# The header's words: t("csv_clients_<field>") for each of the form's details.
+EXPORT_COLUMNS = [
+    "clients_id",
+    "clients_name",
+    "export_branch",
+    *(f"clients_{f}" for f in clients.DETAILS),
+]
+
+
+@router.get("/clients.csv")
+def client_export(request: Request, q: str = "", actor: Actor = Office, session: Session = DB):
+    """The list as the page searches it (the same words), every match up to EXPORT_MAX."""
+    q = q.strip()[:200]
+    found = clients.list_clients(session, actor=actor, search=q or None, limit=EXPORT_MAX)
+    codes = {b.id: b.code for b in branches.list_branches(session, actor=actor)}
+    rows = [
+        [c.id, c.name, codes.get(c.branch_id, ""), *(getattr(c, f) for f in clients.DETAILS)]
+        for c in found
+    ]
+    return csv_download(
+        request,
+        session,
+        actor,
+        what="client",
+        columns=EXPORT_COLUMNS,
+        rows=rows,
+        ids=[c.id for c in found],
+        filename="clients.csv",
+    )
 
 
 @router.get("/clients/new")

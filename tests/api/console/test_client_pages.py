@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from dispatch.models import Client, ClientBlock, ClientFavourite, Site
+from dispatch.registry import clients
 from geo.points import Point
 from tests.api.console.helpers import sign_in
 from tests.builders import (
@@ -232,3 +233,42 @@ def test_a_foreman_may_not_open_the_clients(client, session):
     branch = make_branch(session)
     sign_in(client, make_user(session, role="foreman", branch=branch))
     assert client.get("/console/clients").status_code == 403
+
+
+def test_the_forms_limits_are_the_domains_refused_beside_each_field_values_kept(
+    client, session, office
+):
+    """No length table of the console's own: a name or a detail one past the domain's limit
+    is refused by the domain's check, beside its field, what was typed kept whole; one at the
+    limit passes."""
+    branch, form = office
+    too_long = {
+        "name": "Я" * (clients.NAME_MAX + 1),
+        "legal_address": "ул. " + "Щ" * clients.DETAILS["legal_address"],
+        "contact_person": "Ё" * (clients.DETAILS["contact_person"] + 1),
+    }
+    before = _count(session, Client)
+    bad = client.post("/console/clients/new", data={**form, **DETAILS, **too_long})
+    assert bad.status_code == 422
+    for field in too_long:
+        assert _error(bad.text, field) == "Слишком длинный текст: сократите его.", field
+    assert _value(bad.text, "name") == too_long["name"]
+    assert _value(bad.text, "contact_person") == too_long["contact_person"]
+    assert too_long["legal_address"] in html.unescape(bad.text)
+    assert _error(bad.text, "inn") == ""  # the other fields were fine
+    for field, longest in clients.LONGEST.items():  # the inputs say the same limits
+        assert re.search(rf'id="f-{field}"[^>]*maxlength="{longest}"', bad.text), field
+    assert _count(session, Client) == before
+
+    target = make_client(session, branch=branch, name="Бета")
+    url = f"/console/clients/{target.id}"
+    edited = client.post(url, data={**form, **DETAILS, "name": too_long["name"]})
+    assert edited.status_code == 422 and _error(edited.text, "name")
+    session.expire_all()
+    assert session.get(Client, target.id).name == "Бета"
+
+    at_limit = {"name": "Я" * clients.NAME_MAX, "contact_person": "Ё" * 200}
+    saved = client.post(url, data={**form, **DETAILS, **at_limit}, follow_redirects=False)
+    assert saved.status_code == 303
+    session.expire_all()
+    assert session.get(Client, target.id).name == at_limit["name"]
