@@ -110,8 +110,10 @@ from psycopg import sql  # noqa: E402
 
 from core.db import session_scope  # noqa: E402
 from core.tenancy import SYSTEM  # noqa: E402
+from dispatch.registry import clients as client_registry  # noqa: E402
 from dispatch.registry import demo, staff  # noqa: E402
 from dispatch.registry import service as registry  # noqa: E402
+from dispatch.registry import sites as site_registry  # noqa: E402
 from geo.points import Point  # noqa: E402
 from workers.skills import SKILLS  # noqa: E402
 
@@ -205,12 +207,12 @@ def seed_registry(city: City, clients: int, rng: random.Random) -> dict:
         foremen = [users[FOREMAN], *(users[f"bench-foreman-{n}"] for n in range(2, 7))]
         sites = []
         for n in range(clients):
-            client = registry.create_client(
+            client = client_registry.create_client(
                 session, actor=SYSTEM, branch_id=branch.id, name=f"ООО Клиент {n + 1}"
             )
             for k in range(SITES_PER_CLIENT):
                 location = stage.near(city.center, rng, 12.0)
-                site = registry.create_site(
+                site = site_registry.create_site(
                     session,
                     actor=SYSTEM,
                     client_id=client.id,
