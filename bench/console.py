@@ -55,7 +55,7 @@ import stage
 # (name, who asks, path). A new console page is one line here. Placeholders are filled
 # round-robin from picks(): {order} today's orders, {past_order} last week's completed ones,
 # {coming_order} tomorrow's, {worker} workers with a history, {foreman_order} the foreman's
-# shifts of today, {client} and {site} the busiest.
+# shifts of today, {client} and {site} the busiest, {branch} the branch.
 PAGES: list[tuple[str, str, str]] = [
     ("board", "dispatcher", "/console/"),
     ("board rows", "dispatcher", "/console/board/rows"),
@@ -89,8 +89,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("worker standing", "dispatcher", "/console/workers/{worker}/standing"),
     ("patents expiring", "dispatcher", "/console/workers/patents"),
     ("worker import", "dispatcher", "/console/workers/import"),
-    ("branch settings", "manager", "/console/settings"),
-    ("SMS texts", "manager", "/console/texts"),
+    ("branch settings", "manager", "/console/branches/{branch}/settings"),
+    ("SMS texts", "manager", "/console/branches/{branch}/texts"),
 ]
 TARGET_P95_MS = 150.0
 
@@ -470,6 +470,7 @@ def picks(conn: psycopg.Connection, foreman_id: int) -> dict[str, list[int]]:
         "past_order": "SELECT id FROM orders WHERE status = 'completed'"
         " ORDER BY starts_at DESC LIMIT 8",
         "worker": "SELECT worker_id FROM offers GROUP BY worker_id ORDER BY count(*) DESC LIMIT 8",
+        "branch": "SELECT id FROM branches ORDER BY id LIMIT 1",
         "client": "SELECT client_id FROM orders GROUP BY client_id ORDER BY count(*) DESC LIMIT 4",
         "site": "SELECT site_id FROM orders GROUP BY site_id ORDER BY count(*) DESC LIMIT 4",
         "foreman_order": "SELECT o.id FROM orders o JOIN sites s ON s.id = o.site_id WHERE"
