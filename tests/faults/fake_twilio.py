@@ -153,7 +153,10 @@ class FakeTwilio:
             def do_POST(self):
                 match = MESSAGES.match(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+                body = self.rfile.read(length)
+                if len(body) < length:  # the sender died mid-request: Twilio never got it
+                    return
+                raw = body.decode()
                 if match is None:
                     self._answer(404, {"code": 20404, "message": "not found", "status": 404})
                     return
