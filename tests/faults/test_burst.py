@@ -7,12 +7,14 @@ Before, such a burst wedged both processes for good: the requests waiting for th
 held every worker thread, and the lock holder needed one more to finish and commit."""
 
 import asyncio
-import http.client
+import json
 import random
-import threading
+import subprocess
+import sys
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,43 +33,36 @@ PREBOOKED = 6
 OFFERED = 34
 BURST = {"accept": 90, "attendance": 50, "checkin": 40, "close": 20}  # 200 in all
 REQUEST_TIMEOUT_S = 30.0  # a wedged process never answers; a healthy one within seconds
-HEALTHZ_EVERY_S = 0.02
 HEALTHZ_LIMIT_S = 0.1
+ROOT = Path(__file__).resolve().parents[2]  # where `-m tests.faults.healthz_probe` is found
 
 
 class HealthzProbe:
-    """/healthz on a fresh connection (so either API process may answer) every 20 ms, timed."""
+    """/healthz on a fresh connection (so either API process may answer) every 20 ms, timed by
+    a process of its own (tests/faults/healthz_probe.py): in this one, the poll waited for the
+    GIL behind the client firing the burst, and that wait was counted as the API's."""
 
     def __init__(self, port: int):
         self.port = port
         self.latencies: list[float] = []
         self.failures: list[str] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            started = time.perf_counter()
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-            try:
-                conn.request("GET", "/healthz")
-                status = conn.getresponse().status
-                if status != 200:
-                    self.failures.append(f"status {status}")
-            except OSError as exc:
-                self.failures.append(repr(exc))
-            finally:
-                conn.close()
-            self.latencies.append(time.perf_counter() - started)
-            self._stop.wait(HEALTHZ_EVERY_S)
+        self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> "HealthzProbe":
-        self._thread.start()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.faults.healthz_probe", str(self.port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         return self
 
     def __exit__(self, *_) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        assert self._process is not None
+        out, _err = self._process.communicate(input="", timeout=15)  # stdin closed: it stops
+        polled = json.loads(out)
+        self.latencies, self.failures = polled["latencies"], polled["failures"]
 
     def quantile(self, q: float) -> float:
         ordered = sorted(self.latencies)
