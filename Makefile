@@ -50,7 +50,7 @@ test: $(STAMP) $(PRISM) $(ASSETS)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	BRIGADA_ENV=test $(BIN)/pytest --ignore=tests/faults
+	BRIGADA_ENV=test $(BIN)/pytest -n 2 --dist loadfile --ignore=tests/faults
 
 # Fault tests (tests/faults, docs/reliability.md): each test kills and restarts servers of its
 # own (a private PostgreSQL cluster and Redis, a fake Twilio), never the shared ones; the whole

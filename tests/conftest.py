@@ -11,6 +11,10 @@ os.environ.setdefault(
 os.environ.setdefault("BRIGADA_REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("BRIGADA_SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
 os.environ.setdefault("BRIGADA_LOGIN_RATE_LIMIT", "1000/minute")
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # `pytest -n 2` (make test): gw0, gw1
+    from tests.parallel import own_services
+
+    own_services(int(worker.removeprefix("gw")))
 
 import pytest  # noqa: E402
 from alembic import command  # noqa: E402
