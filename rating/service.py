@@ -1,12 +1,13 @@
 """The ledger's use-cases: record an entry, reverse one, take a review, and recompute a
 worker's figures and standing from the whole record."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from core.db import flush_checked, locked
@@ -121,34 +122,63 @@ def reverse(
     return reversal
 
 
+def _active() -> Select[PenaltyEvent]:
+    """The entries that count: not reversed, and not reversals themselves."""
+    return select(PenaltyEvent).where(
+        PenaltyEvent.kind != "reversal", PenaltyEvent.reversed_at.is_(None)
+    )
+
+
+def _waived() -> Select[PenaltyEvent]:
+    """Entries that a person reversed (not a rule)."""
+    reversal = aliased(PenaltyEvent)
+    return (
+        select(PenaltyEvent)
+        .join(reversal, reversal.reverses_id == PenaltyEvent.id)
+        .where(reversal.automatic.is_(False))
+    )
+
+
 def active_events(
     session: Session, worker_id: int, order_id: int | None = None
 ) -> list[PenaltyEvent]:
-    """The entries that count: not reversed, and not reversals themselves."""
-    query = select(PenaltyEvent).where(
-        PenaltyEvent.worker_id == worker_id,
-        PenaltyEvent.kind != "reversal",
-        PenaltyEvent.reversed_at.is_(None),
-    )
+    query = _active().where(PenaltyEvent.worker_id == worker_id)
     if order_id is not None:
         query = query.where(PenaltyEvent.order_id == order_id)
     return list(session.scalars(query.order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)))
 
 
 def waived_events(session: Session, worker_id: int, order_id: int) -> list[PenaltyEvent]:
-    """Entries of the worker on the order that a person reversed (not a rule)."""
-    reversal = aliased(PenaltyEvent)
-    return list(
-        session.scalars(
-            select(PenaltyEvent)
-            .join(reversal, reversal.reverses_id == PenaltyEvent.id)
-            .where(
-                PenaltyEvent.worker_id == worker_id,
-                PenaltyEvent.order_id == order_id,
-                reversal.automatic.is_(False),
-            )
-        )
+    query = _waived().where(PenaltyEvent.worker_id == worker_id, PenaltyEvent.order_id == order_id)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class OrderEntries:
+    """One worker's entries on one order, as the marks settle them."""
+
+    waived: list[PenaltyEvent]
+    active: list[PenaltyEvent]
+
+
+def entries_on(session: Session, worker_id: int, order_id: int) -> OrderEntries:
+    return OrderEntries(
+        waived_events(session, worker_id, order_id),
+        active_events(session, worker_id, order_id),
     )
+
+
+def entries_on_order(session: Session, order_id: int) -> dict[int, OrderEntries]:
+    """entries_on for every worker of the order at once, in two reads (a close settles many);
+    a worker with no entries is absent."""
+    by_worker: dict[int, OrderEntries] = defaultdict(lambda: OrderEntries([], []))
+    on_order = PenaltyEvent.order_id == order_id
+    for event in session.scalars(_waived().where(on_order)):
+        by_worker[event.worker_id].waived.append(event)
+    active = _active().where(on_order).order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)
+    for event in session.scalars(active):
+        by_worker[event.worker_id].active.append(event)
+    return dict(by_worker)
 
 
 def history(session: Session, worker_id: int) -> list[PenaltyEvent]:

@@ -137,13 +137,25 @@ def _key(event: PenaltyEvent) -> tuple[str, int, Decimal, Decimal]:
 
 
 def _settle_entries(
-    session: Session, order: Order, offer: Offer, branch: Branch, by: Actor, now: datetime
+    session: Session,
+    order: Order,
+    offer: Offer,
+    branch: Branch,
+    by: Actor,
+    now: datetime,
+    *,
+    standing: bool = True,
+    entries: ledger.OrderEntries | None = None,
 ) -> None:
-    """Make the worker's automatic entries on this order match the marks."""
+    """Make the worker's automatic entries on this order match the marks (entries: as read
+    for the whole order by a close); then, unless told not to (a rehearsed close), the
+    worker's figures and standing from the whole record."""
     due = {d.key: d for d in _entries_due(order, offer, branch)}
-    for waived in ledger.waived_events(session, offer.worker_id, order.id):
+    if entries is None:
+        entries = ledger.entries_on(session, offer.worker_id, order.id)
+    for waived in entries.waived:
         due.pop(_key(waived), None)  # a dispatcher's word stands
-    for event in ledger.active_events(session, offer.worker_id, order.id):
+    for event in entries.active:
         if event.kind not in MARKED_KINDS:
             continue
         if _key(event) in due:
@@ -175,7 +187,8 @@ def _settle_entries(
                 fine=entry.fine,
                 reason=entry.reason,
             )
-    record.refresh_worker(session, offer.worker_id, now)
+    if standing:
+        record.refresh_worker(session, offer.worker_id, now)
 
 
 def set_mark(
@@ -187,6 +200,8 @@ def set_mark(
     at: datetime,
     by: Actor,
     now: datetime,
+    standing: bool = True,
+    entries: ledger.OrderEntries | None = None,
     **detail: object,
 ) -> bool:
     """Set one mark; False when it was already exactly so. A pending mark it replaces is
@@ -219,7 +234,9 @@ def set_mark(
         },
         **detail,
     )
-    _settle_entries(session, order, offer, order.branch, by, now)
+    _settle_entries(
+        session, order, offer, order.branch, by, now, standing=standing, entries=entries
+    )
     return True
 
 
@@ -307,10 +324,29 @@ def _author(session: Session, user_id: int | None) -> Actor:
     return actor_of(user) if user is not None else SYSTEM
 
 
-def apply_pending(session: Session, order: Order, offer: Offer, now: datetime) -> None:
+def apply_pending(
+    session: Session,
+    order: Order,
+    offer: Offer,
+    now: datetime,
+    *,
+    standing: bool = True,
+    entries: ledger.OrderEntries | None = None,
+) -> None:
     """Apply a pending mark now, as its author made it (the caller holds order and offer)."""
     status, at, until = offer.pending_mark, offer.pending_at, offer.pending_until
     assert status is not None and at is not None  # the caller found it pending (pending_whole)
     by = _author(session, offer.pending_by)
     offer.pending_mark = offer.pending_at = offer.pending_by = offer.pending_until = None
-    set_mark(session, order, offer, status=status, at=at, by=by, now=now, pending_until=_iso(until))
+    set_mark(
+        session,
+        order,
+        offer,
+        status=status,
+        at=at,
+        by=by,
+        now=now,
+        standing=standing,
+        entries=entries,
+        pending_until=_iso(until),
+    )

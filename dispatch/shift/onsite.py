@@ -35,6 +35,7 @@ from dispatch.shift.errors import (
     UnknownEnd,
     UnknownMark,
 )
+from rating import service as ledger
 
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
 
@@ -245,10 +246,17 @@ def ends_to_choose(order: Order, now: datetime) -> tuple[str, ...]:
 
 
 def close_shift(
-    session: Session, order_id: int, *, actor: Actor, now: datetime, end: str | None = "now"
+    session: Session,
+    order_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    end: str | None = "now",
+    rehearsal: bool = False,
 ) -> Order:
     """End the shift: unmarked booked workers become no-shows; marks are final from here;
-    hours run to the chosen end of work (end_of_work)."""
+    hours run to the chosen end of work (end_of_work). A rehearsal (the preview, rolled back)
+    leaves the workers' standing as it is: the sheet it shows holds none of it."""
     order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
     if now < order.starts_at:
@@ -267,12 +275,25 @@ def close_shift(
         )
         .order_by(Offer.worker_id)
     )
-    for offer in session.scalars(settled).all():
+    offers = session.scalars(settled).all()
+    # Their entries on the order in two reads, not two per worker; settling one worker
+    # touches no other's.
+    on_order = ledger.entries_on_order(session, order.id)
+    for offer in offers:
+        entries = on_order.get(offer.worker_id) or ledger.OrderEntries([], [])
         if offer.pending_mark is not None:  # the close is the foreman's last word: it counts
-            marks.apply_pending(session, order, offer, now)
+            marks.apply_pending(session, order, offer, now, standing=not rehearsal, entries=entries)
         else:
             marks.set_mark(
-                session, order, offer, status=Attendance.NO_SHOW, at=now, by=actor, now=now
+                session,
+                order,
+                offer,
+                status=Attendance.NO_SHOW,
+                at=now,
+                by=actor,
+                now=now,
+                standing=not rehearsal,
+                entries=entries,
             )
     order.closed_at, order.status, order.next_wave_at = now, OrderStatus.COMPLETED, None
     order.work_ended_at = ended
@@ -306,12 +327,10 @@ def preview_closes(
     if not ends:
         return []
     savepoint = session.begin_nested()
-    sheets = []
     try:
-        order = close_shift(session, order_id, actor=actor, now=now, end=ends[0])
-        for end in ends:
-            order.work_ended_at = end_of_work(order, end, now)
-            sheets.append(timesheets.timesheet(session, order_id, actor=actor))
+        order = close_shift(session, order_id, actor=actor, now=now, end=ends[0], rehearsal=True)
+        ended = [end_of_work(order, end, now) for end in ends]
+        sheets = timesheets.timesheets_ending(session, order_id, actor=actor, ends=ended)
     finally:
         savepoint.rollback()  # the reads' audit entries went with it: record them again
     for sheet in sheets:

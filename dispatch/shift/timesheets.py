@@ -21,6 +21,7 @@ Names and phones are shown as dispatch/access/privacy.py allows (a worker of ano
 name, the phone masked), and every sheet and report read is audited with the ids shown.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -132,8 +133,12 @@ def _standing_entries(
     return entries
 
 
-def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
-    """Lines of the booked workers (and of the cancelled order's compensated ones)."""
+# A booked worker's offer, name and standing entries on the order: what a line is made of.
+Crew = list[tuple[Offer, str, list[PenaltyEvent]]]
+
+
+def _crews(session: Session, orders: list[Order]) -> dict[int, Crew]:
+    """Per order, the booked workers (and the cancelled order's compensated ones)."""
     if not orders:
         return {}
     by_id = {o.id: o for o in orders}
@@ -144,14 +149,21 @@ def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
         .where(Offer.order_id.in_(by_id))
         .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
     )
-    lines: dict[int, list[Line]] = {o.id: [] for o in orders}
+    crews: dict[int, Crew] = {o.id: [] for o in orders}
     for offer, name in rows:
         mine = entries.get((offer.order_id, offer.worker_id), [])
         if offer.status != OfferStatus.BOOKED and not any(e.payout for e in mine):
             continue  # a late cancellation's entry puts nobody on the sheet; compensation does
-        order = by_id[offer.order_id]
-        lines[order.id].append(line_of(order, offer, name, mine))
-    return lines
+        crews[offer.order_id].append((offer, name, mine))
+    return crews
+
+
+def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
+    by_id = {o.id: o for o in orders}
+    return {
+        order_id: [line_of(by_id[order_id], *member) for member in crew]
+        for order_id, crew in _crews(session, orders).items()
+    }
 
 
 def _totals(lines: list[Line]) -> dict[str, Decimal]:
@@ -161,19 +173,35 @@ def _totals(lines: list[Line]) -> dict[str, Decimal]:
 
 
 def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
+    return timesheets_ending(session, order_id, actor=actor, ends=(None,))[0]
+
+
+def timesheets_ending(
+    session: Session, order_id: int, *, actor: Actor, ends: Sequence[datetime | None]
+) -> list[Timesheet]:
+    """The order's sheet for each end of work (None: as it stands), from one read of the crew
+    and one show of their names: an end changes the hours, not who is on the sheet."""
     order = get_order(session, order_id, actor=actor, options=ORDER_BRANCH)
-    branch = order.branch
-    lines = _lines(session, [order])[order.id]
+    crew = _crews(session, [order])[order.id]
     shown = show_workers(
         session,
         actor=actor,
-        worker_ids=[line.worker_id for line in lines],
+        worker_ids=[offer.worker_id for offer, _, _ in crew],
         via="timesheet",
         branch_id=order.branch_id,
         order_id=order.id,
     )
-    lines = [replace(line, full_name=shown[line.worker_id].name) for line in lines]
-    return _sheet(order, branch, lines, shown_money(actor, MONEY_COLUMNS))
+    money_shown = shown_money(actor, MONEY_COLUMNS)
+    sheets = []
+    for end in ends:
+        if end is not None:
+            order.work_ended_at = end
+        lines = [
+            replace(line_of(order, o, name, e), full_name=shown[o.worker_id].name)
+            for o, name, e in crew
+        ]
+        sheets.append(_sheet(order, order.branch, lines, money_shown))
+    return sheets
 
 
 def _sheet(
