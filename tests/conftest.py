@@ -28,6 +28,22 @@ from core.db import make_engine  # noqa: E402
 from core.redis import get_redis  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 
+# Files that take 10-100 s each (browsers, running stacks, the schema fuzz) go first: on two
+# workers (make test) the suite ends when the last file started ends.
+SLOW_FIRST = (
+    "tests/browser/",
+    "tests/api/test_schema_fuzz.py",
+    "tests/test_processes.py",
+    "tests/api/test_sms_flood.py",
+    "tests/test_sms_e2e.py",
+    "tests/test_onsite_e2e.py",
+    "tests/api/console/test_untranslated.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))  # stable: else as found
+
 
 def reset_schema(engine) -> None:
     """An empty public schema with PostGIS, ready for `alembic upgrade head`."""
