@@ -7,7 +7,7 @@ headcount cut ends it (dispatch/changes/headcount.py): booked, "the office cance
 booking"; on standby, "off standby"; an offer still unanswered, silently (a late YES finds it
 closed). No penalty and no show-up pay: the worker's standing, not the client, took the place
 back. A freed booking is filled the usual way: standby moves up, else a wave
-(`waves._replace_dropout`, as a move's releases are). An order already under way (its start
+(`waves.replace_dropout`, as a move's releases are). An order already under way (its start
 passed, marked in progress, or the worker already marked on site) keeps the booking: it is
 listed in the answer (`under_way`) for the dispatcher to act on.
 
@@ -33,6 +33,7 @@ from core.tenancy import Actor
 from dispatch.enums import IN_PLAY, NOT_CLOSED, SAID_YES, OfferStatus, OrderStatus
 from dispatch.fill import waves
 from dispatch.models import Offer, Order
+from dispatch.orders import roster
 from dispatch.texts import messaging
 from workers import service, vetting
 from workers.models import Worker
@@ -66,12 +67,8 @@ class Blocked:
 
 
 def _begun(order: Order, offer: Offer, now: datetime) -> bool:
-    """The shift has begun for this booking (patch.py's "started", or marked on site)."""
-    return (
-        now >= order.starts_at
-        or order.status == OrderStatus.IN_PROGRESS
-        or offer.attendance is not None
-    )
+    """The shift has begun for this booking (roster.begun, or the worker marked on site)."""
+    return roster.begun(order, now) or offer.attendance is not None
 
 
 def _live_order_ids(session: Session, worker_id: int) -> list[int]:
@@ -163,6 +160,6 @@ def block_worker(
             was=kinds,
         )
     for order in refill:  # standby moves up, else a wave: as for any drop-out
-        waves._replace_dropout(session, order, now)
+        waves.replace_dropout(session, order, now)
     session.flush()
     return done

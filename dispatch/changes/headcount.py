@@ -66,7 +66,7 @@ def raise_headcount(session: Session, order: Order, headcount: int, now: datetim
         return 0  # the first wave is still to come: it fills to the new target
     # Standby moves up first, as for a drop-out; whoever on standby can no longer come is
     # let go there. (waves.py is at the house's size limit: its helper is used, not copied.)
-    waves._replace_dropout(session, order, now)
+    waves.replace_dropout(session, order, now)
     if order.status == OrderStatus.FILLED:
         return 0
     return waves.run_wave(session, order, now)

@@ -40,8 +40,9 @@ from dispatch.changes.errors import (
     OrderNotChangeable,
     ValueMissing,
 )
-from dispatch.enums import CLOSED, OrderStatus
+from dispatch.enums import CLOSED
 from dispatch.models import Order
+from dispatch.orders import roster
 from dispatch.orders import service as orders
 from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate
 from dispatch.registry.staff import check_foreman
@@ -101,7 +102,7 @@ def _wanted(order: Order, change: OrderChange) -> dict[str, Any]:
 
 
 def _check(session: Session, order: Order, wanted: dict[str, Any], now: datetime) -> None:
-    started = now >= order.starts_at or order.status == OrderStatus.IN_PROGRESS
+    started = roster.begun(order, now)
     for name in ("headcount", "starts_at", "ends_at"):
         if name in wanted and started:
             raise ChangeAfterStart(name, order.code)

@@ -18,7 +18,7 @@ Who can no longer work the moved shift (booked elsewhere at the new time, a pate
 before the new day: `eligibility.after_move`) is let go first, as a cut lets go (texts: the
 office cancelled the booking, off standby; no penalty, no show-up pay: it is as if they had
 said NO to the new times), and the places freed are filled the usual way, standby first,
-then a wave (`_replace_dropout`), at the new times.
+then a wave (`replace_dropout`), at the new times.
 
 The order row must be locked by the caller (dispatch/changes/patch.py); the offers are
 locked here, after it, then the workers' rows (by id). The times were checked by the rules
@@ -104,5 +104,5 @@ def move_shift(
         moved.asked.append(offer.worker_id)
     session.flush()
     if any(gone["was"] == OfferStatus.BOOKED for gone in moved.released):
-        waves._replace_dropout(session, order, now)  # standby up, else a wave: at the new times
+        waves.replace_dropout(session, order, now)  # standby up, else a wave: at the new times
     return moved

@@ -294,7 +294,7 @@ def _decline(session: Session, order: Order, offer: Offer, now: datetime) -> boo
         offer.cancelled_late = late and is_late_cancellation(now, order.starts_at, late_cancel_h)
         session.flush()
         # The standby offers are locked before the worker's row (order, offer, worker).
-        _replace_dropout(session, order, now)
+        replace_dropout(session, order, now)
         if offer.cancelled_late:
             hours = (order.starts_at - now).total_seconds() / 3600
             record.penalise(
@@ -326,7 +326,7 @@ def release_booking(session: Session, *, order_id: int, worker_id: int, now: dat
     offer.status = OfferStatus.RELEASED
     messaging.notify(session, order, offer, "booking_released")
     session.flush()
-    _replace_dropout(session, order, now)
+    replace_dropout(session, order, now)
     return True
 
 
@@ -336,10 +336,10 @@ def cancel_booking(session: Session, order: Order, offer: Offer, now: datetime) 
     offer.status = OfferStatus.CANCELLED
     messaging.notify(session, order, offer, "booking_withdrawn")
     session.flush()
-    _replace_dropout(session, order, now)
+    replace_dropout(session, order, now)
 
 
-def _replace_dropout(session: Session, order: Order, now: datetime) -> None:
+def replace_dropout(session: Session, order: Order, now: datetime) -> None:
     """A booked worker dropped out: standby moves up, longest-waiting first, until the order
     is full again; whoever on standby can no longer come is let go. Still short: a wave."""
     booked = _booked_reliabilities(session, order)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, select
 from sqlalchemy.orm import Session
 
-from dispatch.enums import WORKED, Attendance, OfferStatus
+from dispatch.enums import WORKED, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order
 from rating.policy import Lateness, judge_arrival
 
@@ -49,6 +49,12 @@ class Standing:
 # A worker booked after the start (a top-up, dispatch/changes/topup.py) is due this long
 # after the booking, not at the start they could not have kept.
 LATE_BOOKING_TRAVEL = timedelta(hours=1)
+
+
+def begun(order: Order, now: datetime) -> bool:
+    """The shift has begun: its start has passed, or it is marked in progress (an early mark).
+    From here its headcount and times are fixed and a block leaves the crew as it is."""
+    return now >= order.starts_at or order.status == OrderStatus.IN_PROGRESS
 
 
 def due_at(order: Order, offer: Offer) -> datetime:
