@@ -20,6 +20,7 @@ from api.routes import audit, docs, fill, health, home, orders, penalties, shift
 from api.routes import repeat as repeat_orders
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
+from api.warm import build_routes
 from core import logmask
 from core.db import get_sessionmaker
 from core.settings import Settings, get_settings
@@ -45,6 +46,7 @@ def create_app(
         # others wait for always find a thread to answer and commit in, and /readyz one too.
         threads = settings.db_pool_size + SPARE_THREADS
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        await build_routes(_app)  # before the freeze below: the built routes live as long
         # What start-up built lives as long as the process: keep it out of every full collection
         # (they took 20-90 ms each under load, stalling every request in flight).
         gc.collect()
