@@ -20,6 +20,7 @@ from core.db import flush_checked
 from core.errors import FieldRequired, ReasonRequired, check_length
 from core.tenancy import Actor
 from dispatch.models import Client, ClientBlock, ClientFavourite
+from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.errors import (
     ClientNotFound,
     DuplicateName,
@@ -176,6 +177,7 @@ def get_client(
     query = select(Client).where(Client.id == client_id).options(*options)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)
+    query = of_their_client(query, actor, Client.id)
     if lock:
         query = query.with_for_update(key_share=True)
     client = session.scalars(query).one_or_none()
@@ -196,6 +198,7 @@ def list_clients(
     query = select(Client).order_by(Client.name)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)
+    query = of_their_client(query, actor, Client.id)
     if branch_id is not None:
         query = query.where(Client.branch_id == branch_id)
     words = " ".join((search or "").split())
