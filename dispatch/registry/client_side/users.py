@@ -25,11 +25,10 @@ def keeps_client(actor: Actor) -> bool:
 
 
 def kept_client(session: Session, actor: Actor, client_id: int) -> Client:
-    """The client, if the actor sees it (404 otherwise) and may keep it (403 otherwise)."""
-    client = get_client(session, client_id, actor=actor)
+    """The client, if the actor may keep clients (403 otherwise) and sees this one (404)."""
     if not keeps_client(actor):
         raise ClientAdminOnly()
-    return client
+    return get_client(session, client_id, actor=actor)
 
 
 def create_client_user(
