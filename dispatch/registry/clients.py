@@ -19,7 +19,8 @@ from core import audit
 from core.db import flush_checked
 from core.errors import FieldRequired, ReasonRequired, check_length
 from core.tenancy import Actor
-from dispatch.models import Client, ClientBlock, ClientFavourite
+from dispatch.enums import OfferStatus
+from dispatch.models import Client, ClientBlock, ClientFavourite, Offer, Order
 from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.errors import (
     ClientNotFound,
@@ -219,12 +220,33 @@ def list_clients(
 # --- client block lists -----------------------------------------------------------------
 
 
+def _check_had(session: Session, actor: Actor, client_id: int, worker_id: int) -> None:
+    """A client user blocks or favours only workers it has had (booked on one of its orders):
+    anyone else of the common base is not there for it (404), so no id is probed."""
+    if not actor.is_client:
+        return
+    had = (
+        select(Offer.id)
+        .join(Order, Order.id == Offer.order_id)
+        .where(
+            Order.client_id == client_id,
+            Offer.worker_id == worker_id,
+            or_(Offer.booked_at.is_not(None), Offer.status == OfferStatus.BOOKED),
+        )
+        .limit(1)
+    )
+    if session.scalar(had) is None:
+        raise WorkerNotFound(worker_id)
+
+
+
 def block_worker(
     session: Session, *, actor: Actor, client_id: int, worker_id: int, reason: str
 ) -> ClientBlock:
     """The client will not get this worker again; blocking twice is a no-op (the PK decides).
     A favourite who is blocked stops being one."""
     client = get_client(session, client_id, actor=actor, lock=True)
+    _check_had(session, actor, client.id, worker_id)
     if not reason.strip():
         raise ReasonRequired("reason", "a reason is required")
     check_length("reason", reason.strip(), BLOCK_REASON_MAX)
@@ -291,6 +313,7 @@ def add_favourite(
 ) -> ClientFavourite:
     """A worker the client asked for again; twice is a no-op. Refused while blocked."""
     client = get_client(session, client_id, actor=actor, lock=True)
+    _check_had(session, actor, client.id, worker_id)
     if session.get(ClientBlock, (client.id, worker_id)) is not None:
         raise FavouriteBlocked(worker_id)
     existing = session.get(ClientFavourite, (client.id, worker_id))

@@ -249,6 +249,8 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
         session, actor=SYSTEM, client_id=client.id, worker_id=worker.id, reason="fought"
     )
     favourite = make_worker(session, branch=branch, near=at)
+    earlier = make_order(session, site=site, now=now() - timedelta(days=10))
+    make_offer(session, order=earlier, worker=favourite)  # had by the client: theirs to favour
     session.flush()
     registry.add_favourite(session, actor=SYSTEM, client_id=client.id, worker_id=favourite.id)
     if wording:  # once per branch
@@ -568,7 +570,9 @@ def test_a_client_reaches_nothing_of_another_client_of_its_own_branch(client, se
         if answer.status_code != 404:
             failures.append(f"{method} {API}{path}: got {answer.status_code}")
     assert not failures, "\n".join(failures)
-    assert [o["id"] for o in client.get(API + "/orders", headers=headers).json()] == [mine.order]
+    listed = client.get(API + "/orders", headers=headers).json()
+    assert mine.order in {o["id"] for o in listed}
+    assert {o["client_id"] for o in listed} == {mine.client}
     assert [s["id"] for s in client.get(API + "/sites", headers=headers).json()] == [mine.site]
 
 

@@ -333,3 +333,20 @@ def test_a_client_cancels_its_order_under_the_offices_rules(client, session, wor
         f"{API}/orders/{order.id}/cancel", json={"reason": "again"}, headers=auth(world["user"])
     )
     assert again.status_code == 409 and again.json()["code"] == "order_finished"
+
+
+def test_a_client_favours_and_blocks_only_workers_it_has_had(client, session, world):
+    headers = auth(world["user"])
+    stranger = make_worker(session, branch=world["branch"])
+    base = f"{API}/clients/{world['client'].id}"
+    never = client.post(f"{base}/favourites", json={"worker_id": stranger.id}, headers=headers)
+    assert never.status_code == 404
+    blocked = {"worker_id": stranger.id, "reason": "rude"}
+    assert client.post(f"{base}/blocks", json=blocked, headers=headers).status_code == 404
+    had = client.post(f"{base}/favourites", json={"worker_id": world["worker"].id}, headers=headers)
+    assert had.status_code == 201, had.text
+    # The office favours anyone of the base for the client, as before.
+    office = client.post(
+        f"{base}/favourites", json={"worker_id": stranger.id}, headers=auth(world["dispatcher"])
+    )
+    assert office.status_code == 201
