@@ -239,7 +239,6 @@ def _check_had(session: Session, actor: Actor, client_id: int, worker_id: int) -
         raise WorkerNotFound(worker_id)
 
 
-
 def block_worker(
     session: Session, *, actor: Actor, client_id: int, worker_id: int, reason: str
 ) -> ClientBlock:
