@@ -112,6 +112,8 @@ class Me(BaseModel):
     username: str
     role: str
     branch_id: int | None
+    client_id: int | None = None  # a client user's client
+    client_admin: bool = False
     # True after signing in with a one-time password: POST /auth/password before anything else.
     password_change_required: bool = False
 
@@ -124,6 +126,8 @@ def me(actor: Actor = Depends(password_changer), session: Session = DB) -> Me:
         username=actor.name,
         role=actor.role,
         branch_id=actor.branch_id,
+        client_id=actor.client_id,
+        client_admin=actor.client_admin,
         password_change_required=bool(user and user.password_change_required),
     )
 

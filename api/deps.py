@@ -8,7 +8,7 @@ from typing import Annotated
 import anyio
 import jwt
 from fastapi import Depends, HTTPException, Path, Query, Request, status
-from fastapi.security import OAuth2PasswordBearer
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -20,15 +20,22 @@ from core.settings import Settings
 from core.tenancy import Actor
 
 # Who may reach what, by role: the sets are defined once, in dispatch/enums.py.
+from dispatch.enums import CLIENT_DESK as CLIENT_DESK
 from dispatch.enums import EVERYONE as EVERYONE
 from dispatch.enums import MANAGERS as MANAGERS
 from dispatch.enums import OFFICE as OFFICE
+from dispatch.enums import ORDER_READERS as ORDER_READERS
+from dispatch.enums import ORDERING as ORDERING
 from dispatch.enums import STAFF as STAFF
 from dispatch.enums import WORKER_DESK as WORKER_DESK
+from dispatch.registry.client_side.keys import actor_of_key
 from dispatch.registry.errors import PasswordChangeRequired
 from dispatch.registry.staff import actor_of, get_active_user
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
+# Without a bearer token, a client's system may send its key (X-API-Key) instead.
+oauth2_or_key = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
 async def _session_slot(request: Request) -> AsyncIterator[None]:
@@ -72,8 +79,52 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def current_actor(request: Request, token: str = Depends(oauth2), session: Session = DB) -> Actor:
-    return actor_from_token(request, token, session)
+def current_actor(
+    request: Request,
+    token: str | None = Depends(oauth2_or_key),
+    key: str | None = Depends(api_key_header),
+    session: Session = DB,
+) -> Actor:
+    """The caller: a bearer token's user, else an API key's client (401 for neither)."""
+    if token:
+        return actor_from_token(request, token, session)
+    if key:
+        return actor_from_key(request, key, session)
+    raise _unauthorized("Not authenticated")
+
+
+class ApiKeyLimiter:
+    """A moving window of requests per client API key (BRIGADA_API_KEY_RATE), shared by all
+    API processes: a client's runaway script slows itself down, not the office."""
+
+    def __init__(self, settings: Settings):
+        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.redis_url))
+        self._limit = parse(settings.api_key_rate)
+
+    def wait_s(self, key_id: int) -> int:
+        """0 if this request may go ahead (and counts it), else whole seconds until one may."""
+        if self._limiter.hit(self._limit, "brigada-api-keys", str(key_id)):
+            return 0
+        stats = self._limiter.get_window_stats(self._limit, "brigada-api-keys", str(key_id))
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def actor_from_key(request: Request, key: str, session: Session) -> Actor:
+    """The client user a live API key acts as; 401 for an unknown or revoked key, 429 past
+    the key's rate."""
+    if len(key) > 200 or not key.isascii():
+        raise _unauthorized("invalid API key")
+    actor = actor_of_key(session, key)
+    if actor is None or actor.api_key_id is None:
+        raise _unauthorized("invalid API key")
+    wait = request.app.state.api_key_limiter.wait_s(actor.api_key_id)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"too many requests with this key; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    return actor
 
 
 def password_changer(
@@ -143,7 +194,7 @@ class WorkerReadLimiter:
 
     def wait_s(self, actor: Actor) -> int:
         """0 if this read may go ahead (and counts it), else whole seconds until one may."""
-        key = str(actor.user_id)
+        key = actor.rate_key
         if self._limiter.hit(self._limit, "brigada-worker-reads", key):
             return 0
         stats = self._limiter.get_window_stats(self._limit, "brigada-worker-reads", key)

@@ -14,12 +14,13 @@ from api import errors
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
 from api.console import routes as console
-from api.deps import WorkerReadLimiter
+from api.deps import ApiKeyLimiter, WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes import repeat as repeat_orders
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
+from api.routes.registry.client_users import router as client_users_router  # issue 18
 from api.warm import build_routes
 from core import logmask
 from core.db import get_sessionmaker
@@ -71,6 +72,7 @@ def create_app(
     app.state.session_slots = anyio.Semaphore(settings.db_pool_size)  # see api/deps.py
     app.state.login_limiter = LoginLimiter(settings)
     app.state.worker_read_limiter = WorkerReadLimiter(settings)
+    app.state.api_key_limiter = ApiKeyLimiter(settings)
     app.state.inbound_limiter = InboundLimiter(settings.redis_url, settings.sms_inbound_rate)
     app.state.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     app.add_middleware(MetricsMiddleware)
@@ -97,6 +99,7 @@ def create_app(
         twilio.router,
         wording.router,
         repeat_orders.router,
+        client_users_router,  # issue 18: a client's users, API keys and agreed rates
     ):
         app.include_router(router)
     return app

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Worker lists and searches per staff member (limits' notation): the shared base is read
     # in pages of at most 200, and no office exports it quietly.
     worker_reads_rate: str = "600/hour"
+    # Requests per client API key (X-API-Key), limits' notation; past it 429 with Retry-After.
+    api_key_rate: str = "120/minute"
 
     sms_backend: Literal["outbox", "twilio"] | None = None
     twilio_account_sid: str | None = None

@@ -106,9 +106,13 @@ def filling_open(order: "Order", now: datetime) -> bool:
 # -- staff roles and who may reach what: every route, page and rule asks these sets ----------
 # admin: the whole network; manager, dispatcher, recruiter: one branch; foreman: the orders
 # assigned to them. A recruiter registers and vets workers (lists, reads, creates, edits and
-# imports them) and reaches no order, client or site.
+# imports them) and reaches no order, client or site. A client user (and a client's API key)
+# is bound to one client of one branch: that client's sites (read), orders, timesheets,
+# favourites and blocks, nothing else (dispatch/registry/client_side/tenancy.py); a client
+# admin also keeps the client's users and keys.
 
-ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter")  # the users' role CHECK
+CLIENT = "client"
+ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter", CLIENT)  # the role CHECK
 # Those who see orders (a foreman only the ones assigned to them).
 STAFF = ("admin", "manager", "dispatcher", "foreman")
 # The office: clients, sites, orders and the workers' base.
@@ -119,5 +123,12 @@ MANAGERS = ("admin", "manager")
 WORKER_DESK = (*OFFICE, "recruiter")
 # Every staff member (reading their own branch, say).
 EVERYONE = (*STAFF, "recruiter")
-# The roles a manager adds and manages in their own branch; the rest are an admin's.
+# The roles a manager adds and manages in their own branch; the rest are an admin's (client
+# users are added on their client's page: dispatch/registry/client_side/users.py).
 MANAGED_BY_MANAGERS = ("dispatcher", "foreman", "recruiter")
+# Those who place, change and cancel a client's orders: the office, and the client itself.
+ORDERING = (*OFFICE, CLIENT)
+# Those who read orders and their timesheets (a foreman, a client: only their own orders).
+ORDER_READERS = (*STAFF, CLIENT)
+# A client's own things (sites to read, favourites, blocks): the office and the client.
+CLIENT_DESK = (*OFFICE, CLIENT)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -106,6 +107,9 @@ class User(Timestamped, Base):
     __table_args__ = (
         in_check("role", ROLES),
         CheckConstraint("(role = 'admin') = (branch_id IS NULL)", name="branch_by_role"),
+        CheckConstraint("(role = 'client') = (client_id IS NOT NULL)", name="client_by_role"),
+        CheckConstraint("NOT client_admin OR role = 'client'", name="client_admin"),
+        ForeignKeyConstraint(["client_id", "branch_id"], ["clients.id", "clients.branch_id"]),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -125,11 +129,16 @@ class User(Timestamped, Base):
     # How workers know them: a foreman's name and number are on the check-in page.
     full_name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(16))
+    client_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a client user's, only
+    client_admin: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class Client(Timestamped, Base):
     __tablename__ = "clients"
-    __table_args__ = (UniqueConstraint("branch_id", "name", name="uq_clients_branch_name"),)
+    __table_args__ = (
+        UniqueConstraint("branch_id", "name", name="uq_clients_branch_name"),
+        UniqueConstraint("id", "branch_id", name="uq_clients_id_branch"),  # users' client key
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
@@ -388,3 +397,24 @@ class PatternDay(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+class ClientRate(Timestamped, Base):  # agreed per skill; orders without rates take them
+    __tablename__ = "client_rates"
+    __table_args__ = (CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),)
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
+    client_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    worker_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+
+
+class ClientApiKey(Timestamped, Base):  # X-API-Key: kept as its SHA-256 and a short prefix
+    __tablename__ = "client_api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    prefix: Mapped[str] = mapped_column(String(12), nullable=False)
+    key_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

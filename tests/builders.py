@@ -17,6 +17,7 @@ from dispatch.fill import waves
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import service as orders
 from dispatch.orders.service import OrderInput
+from dispatch.registry.client_side import keys as client_keys
 from dispatch.registry.knobs import DEFAULTS
 from dispatch.registry.staff import _hasher
 from geo.points import Point
@@ -77,6 +78,27 @@ def make_client(session: Session, *, branch: Branch, name: str | None = None) ->
     session.add(client)
     session.flush()
     return client
+
+
+def make_client_user(session: Session, *, client: Client, admin: bool = False) -> User:
+    """A user of the client (role client, of the client's branch); admin: a client admin."""
+    user = User(
+        username=f"client-user{next(_seq)}",
+        password_hash=_password_hash(),
+        role="client",
+        branch_id=client.branch_id,
+        client_id=client.id,
+        client_admin=admin,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def key_auth(session: Session, *, client: Client) -> dict[str, str]:
+    """The header of a new API key of the client (made as the system)."""
+    _, key = client_keys.create_key(session, actor=SYSTEM, client_id=client.id, name="erp", now=NOW)
+    return {"X-API-Key": key}
 
 
 def make_site(session: Session, *, client: Client, at: Point = MOSCOW, **overrides) -> Site:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, STAFF, require
+from api.deps import DB, ORDER_READERS, ORDERING, require
 from api.schemas.changes import OrderPatch
 from api.schemas.common import IdPath
 from api.schemas.orders import CancelIn, OrderIn, OrderOut
@@ -26,7 +26,9 @@ else:
 
 
 @router.post("", status_code=201, response_model=OrderOut)
-def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def create_order(body: OrderIn, actor: Actor = Depends(require(*ORDERING)), session: Session = DB):
+    """Without client_rate and worker_rate the order takes the rates agreed with its client for
+    the skill (422 naming the field when none is agreed); a client (user or key) sends none."""
     order = orders.create_order(
         session, actor=actor, data=OrderInput(**body.model_dump()), now=now()
     )
@@ -37,7 +39,8 @@ def create_order(body: OrderIn, actor: Actor = Depends(require(*OFFICE)), sessio
 def list_orders(
     status: ORDER_STATUS | None = None,
     limit: int = Query(default=100, ge=1, le=500),
-    actor: Actor = Depends(require(*STAFF)),  # a foreman sees only the orders assigned to them
+    # a foreman sees only the orders assigned to them, a client only its own
+    actor: Actor = Depends(require(*ORDER_READERS)),
     session: Session = DB,
 ):
     return [
@@ -47,7 +50,9 @@ def list_orders(
 
 
 @router.get("/{order_id}", response_model=OrderOut)
-def get_order(order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB):
+def get_order(
+    order_id: IdPath, actor: Actor = Depends(require(*ORDER_READERS)), session: Session = DB
+):
     order = orders.get_order(session, order_id, actor=actor)
     return OrderOut.of(order, orders.order_state(session, order), actor=actor)
 
@@ -56,7 +61,7 @@ def get_order(order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session
 def cancel(
     order_id: IdPath,
     body: CancelIn,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*ORDERING)),
     session: Session = DB,
 ):
     order = orders.cancel_order(session, order_id, actor=actor, reason=body.reason, now=now())
@@ -67,7 +72,7 @@ def cancel(
 def patch_order(
     order_id: IdPath,
     body: OrderPatch,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*ORDERING)),
     session: Session = DB,
 ):
     """Any of the fields; a time change asks every booked worker to confirm again, a

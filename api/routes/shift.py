@@ -6,7 +6,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, STAFF, require, worker_reader
+from api.deps import DB, OFFICE, ORDER_READERS, STAFF, require, worker_reader
 from api.exports import csv_for
 from api.schemas.common import IdPath
 from api.schemas.orders import RosterLine
@@ -89,7 +89,7 @@ def timesheet(
     request: Request,
     order_id: IdPath,
     format: Literal["json", "csv"] = "json",
-    actor: Actor = Depends(worker_reader(*STAFF)),  # workers' names: a worker read
+    actor: Actor = Depends(worker_reader(*ORDER_READERS)),  # workers' names: a worker read
     session: Session = DB,
 ):
     sheet = timesheets.timesheet(session, order_id, actor=actor)

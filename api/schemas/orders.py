@@ -20,8 +20,9 @@ class OrderIn(Body):
     headcount: int = Field(ge=1, le=500, strict=True)  # true is not 1
     starts_at: AwareDatetime
     ends_at: AwareDatetime
-    client_rate: Money = Field(examples=["250.00"])
-    worker_rate: Money = Field(examples=["120.00"])
+    # Left out: the rates agreed with the client for the skill (a client user sends none).
+    client_rate: Money | None = Field(default=None, examples=["250.00"])
+    worker_rate: Money | None = Field(default=None, examples=["120.00"])
     overbook_factor: Decimal | None = Field(default=None, ge=1, le=3)
     overbooking_mode: Literal["fixed", "adaptive"] | None = None
     fill_goal: Decimal | None = Field(default=None, ge=Decimal("0.5"), le=Decimal("0.999"))
@@ -68,7 +69,7 @@ class OrderOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     client_rate: Decimal | None  # null for a reader who may not see it (dispatch/access/prices.py)
-    worker_rate: Decimal
+    worker_rate: Decimal | None  # null for a client (dispatch/access/prices.py)
     overbook_factor: Decimal
     overbooking_mode: str
     fill_goal: Decimal

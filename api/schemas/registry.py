@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from api.schemas.common import Body, Id, Patch, PointIO, Reason, fields_of
+from api.schemas.common import Body, Id, Money, Patch, PointIO, Reason, fields_of
 from dispatch.enums import ROLES
 from dispatch.models import Branch, Site
 from dispatch.registry.knobs import KNOBS
@@ -299,3 +299,59 @@ class WordingIn(Body):
 # fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
 class WordingOut(fields_of(Wording)):  # type: ignore[misc]
     pass
+
+
+# --- clients as users: a client's own users, API keys and agreed rates (issue 18) ---------
+
+
+class ClientUserIn(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+    full_name: Annotated[str, StringConstraints(max_length=200)]
+    phone: Annotated[str, StringConstraints(max_length=30)] | None = None
+    client_admin: bool = False
+
+
+class ClientUserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    role: str
+    branch_id: int | None
+    client_id: int | None
+    client_admin: bool
+    active: bool
+    full_name: str | None = None
+    phone: str | None = None
+
+
+class ApiKeyIn(Body):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class ApiKeyOut(BaseModel):
+    """A key as listed: never the key itself (it is kept only hashed)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    client_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class NewApiKey(ApiKeyOut):
+    key: str = Field(description="shown once, here; only its hash is kept")
+
+
+class RateIn(Body):
+    skill: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    client_rate: Money
+    worker_rate: Money
+
+
+class RateOut(BaseModel):
+    skill: str
+    client_rate: Decimal
+    worker_rate: Decimal | None = None  # left out for a client (dispatch/access/prices.py)

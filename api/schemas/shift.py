@@ -23,11 +23,11 @@ class UndoIn(Body):
     worker_id: Id
 
 
-# A line of dispatch/shift/timesheets.py's Timesheet; the amounts that tell the client's price
-# (dispatch/access/prices.py) stay unset for a reader who may not see them, so the answer leaves
-# them out.
+# A line of dispatch/shift/timesheets.py's Timesheet; the amounts a reader may not see
+# (dispatch/access/prices.py: the client's price to a foreman, the workers' pay to the client)
+# stay unset, so the answer leaves them out.
 # fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
-class TimesheetLineOut(fields_of(Line, optional=CLIENT_PRICE)):  # type: ignore[misc]
+class TimesheetLineOut(fields_of(Line, optional=CLIENT_PRICE | set(MONEY_COLUMNS))):  # type: ignore[misc]
     @classmethod
     def of(cls, line: Line, money: tuple[str, ...]) -> "TimesheetLineOut":
         hidden = set(MONEY_COLUMNS) - set(money)

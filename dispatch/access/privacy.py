@@ -7,6 +7,9 @@ calls, and the audit of every read that shows any of them.
   the full name, as the worker gave it (a clerk pays, and a foreman calls out, a person by
   name; a shortened name would not tell two Ivanovs apart), and the phone masked to its
   last two digits.
+- A client (a client user or key), of the workers on its own orders (the only ones its reads
+  reach): the first name and the surname's initial ("Иван П."), never the phone, the home or
+  the rating history, whichever branch the worker is of.
 - Everyone else: nothing of the worker but the id.
 
 Where a worker lives is seen only by the home branch and admins; what the others see of it
@@ -32,6 +35,7 @@ from workers.models import Worker
 class Sight(StrEnum):
     FULL = "full"  # home branch, admins
     PAYING = "paying"  # a branch the worker was booked or paid by
+    CLIENT = "client"  # the client the worker works for: the first name and an initial
     NONE = "none"
 
 
@@ -84,12 +88,24 @@ def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]
 
 
 def sees_home(actor: Actor, home_branch_id: int) -> bool:
-    """Whether the actor may see where the worker lives (and so how far from anywhere)."""
-    return actor.sees_branch(home_branch_id)
+    """Whether the actor may see where the worker lives (and so how far from anywhere): never
+    a client, though it belongs to the worker's branch."""
+    return not actor.is_client and actor.sees_branch(home_branch_id)
+
+
+def short_name(full_name: str) -> str:
+    """The first name and the surname's initial, as a client sees a worker. Names are kept
+    "Surname First [Patronymic]" (Russian order): "Петров Иван Ильич" -> "Иван П."."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    return f"{parts[1]} {parts[0][0]}."
 
 
 def sight_of(actor: Actor, home_branch_id: int, engaged: bool) -> Sight:
     """The rule itself, on plain values."""
+    if actor.is_client:
+        return Sight.CLIENT
     if sees_home(actor, home_branch_id):
         return Sight.FULL
     return Sight.PAYING if engaged else Sight.NONE
@@ -116,10 +132,10 @@ def show_workers(
             Worker.id.in_(ids)
         )
     ).all()
-    strangers = {worker_id for worker_id, _, _, home in rows if not actor.sees_branch(home)}
+    strangers = {worker_id for worker_id, _, _, home in rows if not sees_home(actor, home)}
     engaged = (
         _engaged(session, actor.branch_id, strangers)
-        if strangers and actor.branch_id is not None
+        if strangers and actor.branch_id is not None and not actor.is_client
         else set()
     )
     shown: dict[int, ShownWorker] = {}
@@ -129,6 +145,8 @@ def show_workers(
             shown[worker_id] = ShownWorker(worker_id, sight, name, phone)
         elif sight is Sight.PAYING:
             shown[worker_id] = ShownWorker(worker_id, sight, name, masked_phone(phone))
+        elif sight is Sight.CLIENT:
+            shown[worker_id] = ShownWorker(worker_id, sight, short_name(name), None)
         else:
             shown[worker_id] = ShownWorker(worker_id, sight, None, None)
     named = sorted(w.worker_id for w in shown.values() if w.named)

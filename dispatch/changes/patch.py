@@ -44,7 +44,7 @@ from dispatch.enums import CLOSED
 from dispatch.models import Order
 from dispatch.orders import roster
 from dispatch.orders import service as orders
-from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate
+from dispatch.orders.errors import ClientSetsNoRates, HeadcountOutOfRange, NegativeRate
 from dispatch.registry.staff import check_foreman
 
 NOTES_MAX = 1000
@@ -123,6 +123,10 @@ def change_order(
     order = orders.get_order(session, order_id, actor=actor, lock=True, options=orders.ORDER_BRANCH)
     if order.status in CLOSED:
         raise OrderNotChangeable(order.code, order.status)
+    if actor.is_client:  # rates are agreed with the office (the client's page)
+        for name in orders.RATES:
+            if name in change.given:
+                raise ClientSetsNoRates(name, "a client cannot set rates")
     wanted = _wanted(order, change)
     _check(session, order, wanted, now)
     if not wanted:

@@ -64,3 +64,15 @@ class NoFreeOrderCode(Conflict):
 
 class OrderCancelled(Conflict):
     code = "order_cancelled"
+
+
+class ClientSetsNoRates(InvalidInput):
+    """Rates are agreed with the office (the client's page): a client user or key sends none."""
+
+    code = "client_sets_no_rates"
+
+
+class NoAgreedRate(InvalidInput):
+    """An order without rates, for a skill with no rate agreed with its client."""
+
+    code = "no_agreed_rate"

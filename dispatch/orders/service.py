@@ -30,8 +30,10 @@ from dispatch.enums import (
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking
 from dispatch.orders.errors import (
+    ClientSetsNoRates,
     HeadcountOutOfRange,
     NegativeRate,
+    NoAgreedRate,
     NoFreeOrderCode,
     OrderFinished,
     OrderNotFound,
@@ -43,6 +45,8 @@ from dispatch.orders.errors import (
     TimeWithoutOffset,
 )
 from dispatch.penalties import record
+from dispatch.registry.client_side.rates import agreed_rate
+from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.knobs import check_knob
 from dispatch.registry.sites import SITE_BRANCH, get_site
 from dispatch.registry.staff import check_foreman
@@ -68,8 +72,8 @@ class OrderInput:
     headcount: int
     starts_at: datetime
     ends_at: datetime
-    client_rate: Decimal
-    worker_rate: Decimal
+    client_rate: Decimal | None  # None: the rate agreed with the client for the skill
+    worker_rate: Decimal | None
     overbook_factor: Decimal | None = None
     overbooking_mode: str | None = None
     fill_goal: Decimal | None = None
@@ -114,6 +118,30 @@ class CheckedOrder:
     branch: Branch
     skill: str
     knobs: Knobs
+    client_rate: Decimal
+    worker_rate: Decimal
+
+
+RATES = ("client_rate", "worker_rate")
+
+
+def _rates(session: Session, actor: Actor, data: OrderInput, client: Client, skill: str) -> Any:
+    """The order's rates: as sent by the office, else those agreed with the client for the
+    skill. A client (user or key) never sends rates: the office agrees them."""
+    sent = {name: getattr(data, name) for name in RATES}
+    if actor.is_client:
+        for name in RATES:
+            if sent[name] is not None:
+                raise ClientSetsNoRates(name, "a client cannot set rates")
+    if all(value is not None for value in sent.values()):
+        return sent
+    agreed = agreed_rate(session, client.id, skill)
+    for name in RATES:
+        if sent[name] is None and agreed is None:
+            raise NoAgreedRate(name, f"{name} is required: no rate is agreed for {skill}")
+        if sent[name] is None:
+            sent[name] = getattr(agreed, name)
+    return sent
 
 
 def check_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> CheckedOrder:
@@ -126,15 +154,24 @@ def check_order(session: Session, *, actor: Actor, data: OrderInput, now: dateti
         raise HeadcountOutOfRange("headcount", "headcount must be 1 to 500")
     _check_times(data, now)
     check_foreman(session, data.foreman_id, branch.id)
-    for name in ("client_rate", "worker_rate"):
-        if getattr(data, name) < 0:
+    rates = _rates(session, actor, data, client, skill)
+    for name in RATES:
+        if rates[name] < 0:
             raise NegativeRate(name, "a rate cannot be negative")
     knobs = Knobs(
         overbook_factor=_knob(data, branch, "overbook_factor"),
         overbooking_mode=_knob(data, branch, "overbooking_mode"),
         fill_goal=_knob(data, branch, "fill_goal"),
     )
-    return CheckedOrder(site=site, client=client, branch=branch, skill=skill, knobs=knobs)
+    return CheckedOrder(
+        site=site,
+        client=client,
+        branch=branch,
+        skill=skill,
+        knobs=knobs,
+        client_rate=rates["client_rate"],
+        worker_rate=rates["worker_rate"],
+    )
 
 
 def _knob(data: OrderInput, branch: Branch, name: str) -> Any:
@@ -163,8 +200,8 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         headcount=data.headcount,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
-        client_rate=money(data.client_rate),
-        worker_rate=money(data.worker_rate),
+        client_rate=money(checked.client_rate),
+        worker_rate=money(checked.worker_rate),
         booking_target=target,
         radius_m=branch.search_radius_m,
         status=OrderStatus.OPEN,
@@ -208,6 +245,7 @@ def visible_orders(query: Select[Order], actor: Actor) -> Select[Order]:
     name or through the site they run."""
     if actor.branch_id is not None:
         query = query.where(Order.branch_id == actor.branch_id)
+    query = of_their_client(query, actor, Order.client_id)  # a client user: their own only
     if actor.role == "foreman":
         their_sites = select(Site.id).where(Site.foreman_id == actor.user_id)
         query = query.where(

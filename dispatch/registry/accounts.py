@@ -12,7 +12,7 @@ from core import audit
 from core.db import locked
 from core.errors import FieldRequired, Forbidden
 from core.tenancy import Actor
-from dispatch.enums import MANAGED_BY_MANAGERS
+from dispatch.enums import CLIENT, MANAGED_BY_MANAGERS
 from dispatch.models import User
 from dispatch.registry.errors import (
     LastActiveAdmin,
@@ -35,10 +35,11 @@ ONE_TIME_PASSWORD_BYTES = 12  # 16 URL-safe characters
 
 def may_manage(actor: Actor, user: User) -> bool:
     """Whether the actor may switch the user off and on or give them a password: admins
-    anyone; a manager their own branch's dispatchers, foremen and recruiters."""
+    anyone; a manager their own branch's dispatchers, foremen, recruiters and client users."""
     if not actor.sees_branch(user.branch_id):
         return False
-    return actor.role == "admin" or (actor.role == "manager" and user.role in MANAGED_BY_MANAGERS)
+    managed = (*MANAGED_BY_MANAGERS, CLIENT)
+    return actor.role == "admin" or (actor.role == "manager" and user.role in managed)
 
 
 def managed_user(session: Session, actor: Actor, user_id: int) -> User:

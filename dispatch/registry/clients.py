@@ -19,7 +19,9 @@ from core import audit
 from core.db import flush_checked
 from core.errors import FieldRequired, ReasonRequired, check_length
 from core.tenancy import Actor
-from dispatch.models import Client, ClientBlock, ClientFavourite
+from dispatch.enums import OfferStatus
+from dispatch.models import Client, ClientBlock, ClientFavourite, Offer, Order
+from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.errors import (
     ClientNotFound,
     DuplicateName,
@@ -176,6 +178,7 @@ def get_client(
     query = select(Client).where(Client.id == client_id).options(*options)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)
+    query = of_their_client(query, actor, Client.id)
     if lock:
         query = query.with_for_update(key_share=True)
     client = session.scalars(query).one_or_none()
@@ -196,6 +199,7 @@ def list_clients(
     query = select(Client).order_by(Client.name)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)
+    query = of_their_client(query, actor, Client.id)
     if branch_id is not None:
         query = query.where(Client.branch_id == branch_id)
     words = " ".join((search or "").split())
@@ -216,12 +220,32 @@ def list_clients(
 # --- client block lists -----------------------------------------------------------------
 
 
+def _check_had(session: Session, actor: Actor, client_id: int, worker_id: int) -> None:
+    """A client user blocks or favours only workers it has had (booked on one of its orders):
+    anyone else of the common base is not there for it (404), so no id is probed."""
+    if not actor.is_client:
+        return
+    had = (
+        select(Offer.id)
+        .join(Order, Order.id == Offer.order_id)
+        .where(
+            Order.client_id == client_id,
+            Offer.worker_id == worker_id,
+            or_(Offer.booked_at.is_not(None), Offer.status == OfferStatus.BOOKED),
+        )
+        .limit(1)
+    )
+    if session.scalar(had) is None:
+        raise WorkerNotFound(worker_id)
+
+
 def block_worker(
     session: Session, *, actor: Actor, client_id: int, worker_id: int, reason: str
 ) -> ClientBlock:
     """The client will not get this worker again; blocking twice is a no-op (the PK decides).
     A favourite who is blocked stops being one."""
     client = get_client(session, client_id, actor=actor, lock=True)
+    _check_had(session, actor, client.id, worker_id)
     if not reason.strip():
         raise ReasonRequired("reason", "a reason is required")
     check_length("reason", reason.strip(), BLOCK_REASON_MAX)
@@ -288,6 +312,7 @@ def add_favourite(
 ) -> ClientFavourite:
     """A worker the client asked for again; twice is a no-op. Refused while blocked."""
     client = get_client(session, client_id, actor=actor, lock=True)
+    _check_had(session, actor, client.id, worker_id)
     if session.get(ClientBlock, (client.id, worker_id)) is not None:
         raise FavouriteBlocked(worker_id)
     existing = session.get(ClientFavourite, (client.id, worker_id))

@@ -167,3 +167,32 @@ class FavouriteNotFound(NotFound):
 
     def __init__(self, key: object):
         super().__init__("favourite", key)
+
+
+class ClientAdminOnly(Forbidden):
+    """A client's users and API keys are kept by its client admin, or the branch's managers."""
+
+    code = "client_admin_only"
+
+    def __init__(self) -> None:
+        super().__init__("only the client's admin or the branch's managers may do this")
+
+
+class ClientUserNotFound(NotFound):
+    code = "client_user_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("client user", key)
+
+
+class ApiKeyNotFound(NotFound):
+    code = "api_key_not_found"
+
+    def __init__(self, key: object):
+        super().__init__("API key", key)
+
+
+class RateInvalid(InvalidInput):
+    """A rate agreed with a client: a skill named twice, or a negative amount."""
+
+    code = "rate_invalid"

@@ -13,6 +13,7 @@ from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
 from dispatch.enums import NOT_CLOSED
 from dispatch.models import Client, Order, Site, User
+from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.clients import get_client
 from dispatch.registry.errors import SiteNotFound
 from dispatch.registry.staff import check_foreman
@@ -109,7 +110,7 @@ def _sites_query(actor: Actor) -> Select[Site]:
     query = select(Site).join(Client, Client.id == Site.client_id)
     if actor.branch_id is not None:
         query = query.where(Client.branch_id == actor.branch_id)
-    return query
+    return of_their_client(query, actor, Site.client_id)
 
 
 # A site with its client (a get by key: none when the client is already in the session), and

@@ -10,7 +10,7 @@ from core import audit
 from core.db import flush_checked
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch.enums import MANAGED_BY_MANAGERS, ROLES
+from dispatch.enums import CLIENT, MANAGED_BY_MANAGERS, ROLES
 from dispatch.models import Branch, User
 from dispatch.registry.errors import (
     BranchNotFound,
@@ -61,7 +61,14 @@ def _decoy_hash() -> str:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user_id=user.id, name=user.username, role=user.role, branch_id=user.branch_id)
+    return Actor(
+        user_id=user.id,
+        name=user.username,
+        role=user.role,
+        branch_id=user.branch_id,
+        client_id=user.client_id,
+        client_admin=user.client_admin,
+    )
 
 
 def checked_contact(full_name: str | None, phone: str | None) -> tuple[str | None, str | None]:
@@ -92,6 +99,10 @@ def create_user(
         raise InvalidInput("username", "username must be 1-64 characters")
     if role not in ROLES:
         raise InvalidInput("role", f"role must be one of {', '.join(ROLES)}")
+    if (
+        role == CLIENT
+    ):  # bound to a client: added on its page (dispatch/registry/client_side/users.py)
+        raise InvalidInput("role", "client users are added at /api/v1/clients/{id}/users")
     check_password("password", password, username=name)
     if branch_code is not None:
         found = session.scalars(select(Branch.id).where(Branch.code == branch_code.upper()))

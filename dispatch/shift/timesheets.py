@@ -15,7 +15,8 @@ Each amount is rounded half up to the cent; the totals are the sums of the round
 so the sheet adds up to the cent.
 
 The client amount and the margin are the office's (dispatch/access/prices.py): a sheet read by a
-foreman leaves them out of its lines, totals and columns.
+foreman leaves them out of its lines, totals and columns; a sheet read by the client leaves out
+everything but the hours and the client amount.
 
 Names and phones are shown as dispatch/access/privacy.py allows (a worker of another branch: the
 name, the phone masked), and every sheet and report read is audited with the ids shown.
@@ -230,6 +231,8 @@ def _hide_client_price(line: Line, money_shown: tuple[str, ...]) -> Line:
         line,
         client_amount=line.client_amount if "client_amount" in money_shown else None,
         margin=line.margin if "margin" in money_shown else None,
+        # "fine_exceeds_pay" tells of the worker's pay: only for those who see it
+        note=line.note if "worker_pay" in money_shown else None,
     )
 
 

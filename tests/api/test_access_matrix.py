@@ -32,9 +32,10 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.fill import waves
-from dispatch.models import Branch, Order, User
+from dispatch.models import Branch, Client, Order, User
 from dispatch.penalties import record
 from dispatch.registry import clients as registry
+from dispatch.registry.client_side import keys as client_keys
 from dispatch.repeat import patterns
 from dispatch.repeat.patterns import PatternInput
 from geo.points import Point
@@ -46,18 +47,30 @@ from tests.builders import (
     MOSCOW,
     PASSWORD,
     auth,
+    key_auth,
     make_branch,
     make_client,
+    make_client_user,
     make_offer,
     make_order,
     make_site,
     make_user,
     make_worker,
 )
+from workers.models import Worker
 
 API = "/api/v1"
-ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter", "nobody")
-STAFF_ROLES = ROLES[:-1]  # every real role
+ROLES = (
+    "admin",
+    "manager",
+    "dispatcher",
+    "foreman",
+    "recruiter",
+    "client",
+    "client_admin",
+    "nobody",
+)
+STAFF_ROLES = ROLES[:5]  # every staff role (a client user: tests/api/test_client_users.py)
 BRANCHES = ("own", "other")
 OUTCOMES = {"ok": ("ok", "ok"), "own": ("ok", "404"), "403": ("403", "403"), "401": ("401", "401")}
 # Not the JSON API: the bare address's redirect and documentation (tests/api/test_docs_page.py),
@@ -77,76 +90,84 @@ SKIPPED_PREFIXES = ("/sms/", "/console/", "/c/")
 # fmt: off
 MATRIX = {
     # route (paths below /api/v1)                               admin, manager, dispatcher,
-    #                                                            foreman, recruiter, nobody
-    ("POST", "/auth/token"):                                     "ok   ok   ok   ok   ok   ok",
-    ("POST", "/auth/logout"):                                    "ok   ok   ok   ok   ok   401",
-    ("GET", "/auth/me"):                                         "ok   ok   ok   ok   ok   401",
-    ("POST", "/auth/password"):                                  "ok   ok   ok   ok   ok   401",
-    ("POST", "/branches"):                                       "ok   403  403  403  403  401",
-    ("GET", "/branches"):                                        "ok   ok   ok   ok   ok   401",
-    ("GET", "/branches/{branch_id}"):                            "ok   own  own  own  own  401",
-    ("PATCH", "/branches/{branch_id}"):                          "ok   own  403  403  403  401",
-    ("GET", "/branches/{branch_id}/payouts"):                    "ok   own  own  403  403  401",
-    ("GET", "/branches/{branch_id}/texts"):                      "ok   own  own  403  403  401",
-    ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok   own  403  403  403  401",
-    ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok   own  403  403  403  401",
-    ("POST", "/clients"):                                        "ok   own  own  403  403  401",
-    ("GET", "/clients"):                                         "ok   ok   ok   403  403  401",
-    ("GET", "/clients/{client_id}"):                             "ok   own  own  403  403  401",
-    ("PATCH", "/clients/{client_id}"):                           "ok   own  own  403  403  401",
-    ("GET", "/clients/{client_id}/blocks"):                      "ok   own  own  403  403  401",
-    ("POST", "/clients/{client_id}/blocks"):                     "ok   own  own  403  403  401",
-    ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):       "ok   own  own  403  403  401",
-    ("POST", "/sites"):                                          "ok   own  own  403  403  401",
-    ("GET", "/sites"):                                           "ok   ok   ok   403  403  401",
-    ("GET", "/sites/{site_id}"):                                 "ok   own  own  403  403  401",
-    ("PATCH", "/sites/{site_id}"):                               "ok   own  own  403  403  401",
-    ("POST", "/workers"):                                        "ok   own  own  403  own  401",
-    ("GET", "/workers"):                                         "ok   ok   ok   403  ok   401",
-    ("GET", "/workers/{worker_id}"):                             "ok   own  own  403  own  401",
-    ("PATCH", "/workers/{worker_id}"):                           "ok   own  own  403  own  401",
-    ("POST", "/workers/import"):                                 "ok   own  own  403  own  401",
-    ("GET", "/workers/{worker_id}/penalties"):                   "ok   own  own  403  own  401",
-    ("POST", "/penalties/{penalty_id}/reverse"):                 "ok   own  own  403  403  401",
-    ("POST", "/users"):                                          "ok   own  403  403  403  401",
-    ("GET", "/users"):                                           "ok   ok   403  403  403  401",
-    ("PATCH", "/users/{user_id}"):                               "ok   own  403  403  403  401",
-    ("POST", "/users/{user_id}/revoke-tokens"):                  "ok   own  403  403  403  401",
-    ("POST", "/users/{user_id}/deactivate"):                     "ok   own  403  403  403  401",
-    ("POST", "/users/{user_id}/activate"):                       "ok   own  403  403  403  401",
-    ("POST", "/users/{user_id}/one-time-password"):              "ok   own  403  403  403  401",
-    ("GET", "/audit"):                                           "ok   ok   403  403  403  401",
-    ("GET", "/messages"):                                        "ok   ok   ok   403  403  401",
-    ("POST", "/orders"):                                         "ok   own  own  403  403  401",
-    ("GET", "/orders"):                                          "ok   ok   ok   ok   403  401",
-    ("GET", "/orders/{order_id}"):                               "ok   own  own  own  403  401",
-    ("GET", "/orders/{order_id}/candidates"):                    "ok   own  own  403  403  401",
-    ("GET", "/orders/{order_id}/candidates/{worker_id}"):        "ok   own  own  403  403  401",
-    ("GET", "/orders/{order_id}/offers"):                        "ok   own  own  403  403  401",
-    ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok   own  own  403  403  401",
-    ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok   own  own  403  403  401",
-    ("POST", "/orders/{order_id}/cancel"):                       "ok   own  own  403  403  401",
-    ("POST", "/orders/{order_id}/attendance"):                   "ok   own  own  own  403  401",
-    ("POST", "/orders/{order_id}/attendance/undo"):              "ok   own  own  own  403  401",
-    ("POST", "/orders/{order_id}/close"):                        "ok   own  own  own  403  401",
-    ("GET", "/orders/{order_id}/timesheet"):                     "ok   own  own  own  403  401",
-    ("POST", "/orders/{order_id}/reviews"):                      "ok   own  own  own  403  401",
-    ("GET", "/clients/{client_id}/favourites"):                  "ok   own  own  403  403  401",
-    ("POST", "/clients/{client_id}/favourites"):                 "ok   own  own  403  403  401",
-    ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):   "ok   own  own  403  403  401",
-    ("POST", "/workers/{worker_id}/vetting"):                    "ok   own  own  403  own  401",
-    ("GET", "/workers/{worker_id}/vettings"):                    "ok   own  own  403  own  401",
-    ("POST", "/workers/{worker_id}/block"):                      "ok   own  own  403  own  401",
-    ("POST", "/workers/{worker_id}/unblock"):                    "ok   own  own  403  own  401",
-    ("POST", "/workers/{worker_id}/opt-in"):                     "ok   own  own  403  own  401",
-    ("GET", "/patents/expiring"):                                "ok   ok   ok   403  ok   401",
-    ("PATCH", "/orders/{order_id}"):                             "ok   own  own  403  403  401",
-    ("POST", "/orders/{order_id}/book"):                         "ok   own  own  403  403  401",
-    ("POST", "/orders/{order_id}/top-up"):                       "ok   own  own  own  403  401",
-    ("POST", "/orders/{order_id}/copy"):                         "ok   own  own  403  403  401",
-    ("POST", "/order-patterns"):                                 "ok   own  own  403  403  401",
-    ("GET", "/order-patterns"):                                  "ok   ok   ok   403  403  401",
-    ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  403  401",
+    #                                     foreman, recruiter, client, client_admin, nobody
+    ("POST", "/auth/token"):                                     "ok  ok  ok  ok  ok  ok  ok  ok",
+    ("POST", "/auth/logout"):                                    "ok  ok  ok  ok  ok  ok  ok  401",
+    ("GET", "/auth/me"):                                         "ok  ok  ok  ok  ok  ok  ok  401",
+    ("POST", "/auth/password"):                                  "ok  ok  ok  ok  ok  ok  ok  401",
+    ("POST", "/branches"):                                       "ok  403 403 403 403 403 403 401",
+    ("GET", "/branches"):                                        "ok  ok  ok  ok  ok  403 403 401",
+    ("GET", "/branches/{branch_id}"):                            "ok  own own own own 403 403 401",
+    ("PATCH", "/branches/{branch_id}"):                          "ok  own 403 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/payouts"):                    "ok  own own 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/texts"):                      "ok  own own 403 403 403 403 401",
+    ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok  own 403 403 403 403 403 401",
+    ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok  own 403 403 403 403 403 401",
+    ("POST", "/clients"):                                        "ok  own own 403 403 403 403 401",
+    ("GET", "/clients"):                                         "ok  ok  ok  403 403 403 403 401",
+    ("GET", "/clients/{client_id}"):                             "ok  own own 403 403 403 403 401",
+    ("PATCH", "/clients/{client_id}"):                           "ok  own own 403 403 403 403 401",
+    ("GET", "/clients/{client_id}/blocks"):                      "ok  own own 403 403 own own 401",
+    ("POST", "/clients/{client_id}/blocks"):                     "ok  own own 403 403 own own 401",
+    ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):       "ok  own own 403 403 own own 401",
+    ("POST", "/sites"):                                          "ok  own own 403 403 403 403 401",
+    ("GET", "/sites"):                                           "ok  ok  ok  403 403 ok  ok  401",
+    ("GET", "/sites/{site_id}"):                                 "ok  own own 403 403 own own 401",
+    ("PATCH", "/sites/{site_id}"):                               "ok  own own 403 403 403 403 401",
+    ("POST", "/workers"):                                        "ok  own own 403 own 403 403 401",
+    ("GET", "/workers"):                                         "ok  ok  ok  403 ok  403 403 401",
+    ("GET", "/workers/{worker_id}"):                             "ok  own own 403 own 403 403 401",
+    ("PATCH", "/workers/{worker_id}"):                           "ok  own own 403 own 403 403 401",
+    ("POST", "/workers/import"):                                 "ok  own own 403 own 403 403 401",
+    ("GET", "/workers/{worker_id}/penalties"):                   "ok  own own 403 own 403 403 401",
+    ("POST", "/penalties/{penalty_id}/reverse"):                 "ok  own own 403 403 403 403 401",
+    ("POST", "/users"):                                          "ok  own 403 403 403 403 403 401",
+    ("GET", "/users"):                                           "ok  ok  403 403 403 403 403 401",
+    ("PATCH", "/users/{user_id}"):                               "ok  own 403 403 403 403 403 401",
+    ("POST", "/users/{user_id}/revoke-tokens"):                  "ok  own 403 403 403 403 403 401",
+    ("POST", "/users/{user_id}/deactivate"):                     "ok  own 403 403 403 403 403 401",
+    ("POST", "/users/{user_id}/activate"):                       "ok  own 403 403 403 403 403 401",
+    ("POST", "/users/{user_id}/one-time-password"):              "ok  own 403 403 403 403 403 401",
+    ("GET", "/audit"):                                           "ok  ok  403 403 403 403 403 401",
+    ("GET", "/messages"):                                        "ok  ok  ok  403 403 403 403 401",
+    ("POST", "/orders"):                                         "ok  own own 403 403 own own 401",
+    ("GET", "/orders"):                                          "ok  ok  ok  ok  403 ok  ok  401",
+    ("GET", "/orders/{order_id}"):                               "ok  own own own 403 own own 401",
+    ("GET", "/orders/{order_id}/candidates"):                    "ok  own own 403 403 403 403 401",
+    ("GET", "/orders/{order_id}/candidates/{worker_id}"):        "ok  own own 403 403 403 403 401",
+    ("GET", "/orders/{order_id}/offers"):                        "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/cancel"):                       "ok  own own 403 403 own own 401",
+    ("POST", "/orders/{order_id}/attendance"):                   "ok  own own own 403 403 403 401",
+    ("POST", "/orders/{order_id}/attendance/undo"):              "ok  own own own 403 403 403 401",
+    ("POST", "/orders/{order_id}/close"):                        "ok  own own own 403 403 403 401",
+    ("GET", "/orders/{order_id}/timesheet"):                     "ok  own own own 403 own own 401",
+    ("POST", "/orders/{order_id}/reviews"):                      "ok  own own own 403 403 403 401",
+    ("GET", "/clients/{client_id}/favourites"):                  "ok  own own 403 403 own own 401",
+    ("POST", "/clients/{client_id}/favourites"):                 "ok  own own 403 403 own own 401",
+    ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):   "ok  own own 403 403 own own 401",
+    ("POST", "/workers/{worker_id}/vetting"):                    "ok  own own 403 own 403 403 401",
+    ("GET", "/workers/{worker_id}/vettings"):                    "ok  own own 403 own 403 403 401",
+    ("POST", "/workers/{worker_id}/block"):                      "ok  own own 403 own 403 403 401",
+    ("POST", "/workers/{worker_id}/unblock"):                    "ok  own own 403 own 403 403 401",
+    ("POST", "/workers/{worker_id}/opt-in"):                     "ok  own own 403 own 403 403 401",
+    ("GET", "/patents/expiring"):                                "ok  ok  ok  403 ok  403 403 401",
+    ("PATCH", "/orders/{order_id}"):                             "ok  own own 403 403 own own 401",
+    ("POST", "/orders/{order_id}/book"):                         "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/top-up"):                       "ok  own own own 403 403 403 401",
+    ("POST", "/orders/{order_id}/copy"):                         "ok  own own 403 403 403 403 401",
+    ("POST", "/order-patterns"):                                 "ok  own own 403 403 403 403 401",
+    ("GET", "/order-patterns"):                                  "ok  ok  ok  403 403 403 403 401",
+    ("DELETE", "/order-patterns/{pattern_id}"):                  "ok  own own 403 403 403 403 401",
+    ("POST", "/clients/{client_id}/users"):                      "ok  own 403 403 403 403 own 401",
+    ("GET", "/clients/{client_id}/users"):                       "ok  own 403 403 403 403 own 401",
+    ("DELETE", "/clients/{client_id}/users/{user_id}"):          "ok  own 403 403 403 403 own 401",
+    ("POST", "/clients/{client_id}/api-keys"):                   "ok  own 403 403 403 403 own 401",
+    ("GET", "/clients/{client_id}/api-keys"):                    "ok  own 403 403 403 403 own 401",
+    ("DELETE", "/clients/{client_id}/api-keys/{key_id}"):        "ok  own 403 403 403 403 own 401",
+    ("GET", "/clients/{client_id}/rates"):                       "ok  own own 403 403 own own 401",
+    ("PUT", "/clients/{client_id}/rates"):                       "ok  own own 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -205,9 +226,11 @@ class Things:
     username: str
     favourite: int  # a second worker, the client's favourite (the first one is blocked)
     pattern: int = 0
+    client_user: int = 0  # a user of the client (not an admin of it)
+    key: int = 0  # an API key of the client
 
 
-def _things(session, branch: Branch, at: Point) -> Things:
+def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
     client = make_client(session, branch=branch)
     site = make_site(session, client=client, at=at)
     worker = make_worker(session, branch=branch, near=at)
@@ -226,16 +249,25 @@ def _things(session, branch: Branch, at: Point) -> Things:
         session, actor=SYSTEM, client_id=client.id, worker_id=worker.id, reason="fought"
     )
     favourite = make_worker(session, branch=branch, near=at)
+    earlier = make_order(session, site=site, now=now() - timedelta(days=10))
+    make_offer(session, order=earlier, worker=favourite)  # had by the client: theirs to favour
     session.flush()
     registry.add_favourite(session, actor=SYSTEM, client_id=client.id, worker_id=favourite.id)
-    session.add(TemplateOverride(branch_id=branch.id, kind="help", language="ru", body="Помощь"))
+    if wording:  # once per branch
+        session.add(
+            TemplateOverride(branch_id=branch.id, kind="help", language="ru", body="Помощь")
+        )
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     weekly = PatternInput(order.id, [1, 4], now().date() + timedelta(days=14), 24)
     pattern = patterns.create_pattern(session, actor=SYSTEM, data=weekly, now=now())
+    client_user = make_client_user(session, client=client)
+    key, _ = client_keys.create_key(
+        session, actor=SYSTEM, client_id=client.id, name="erp", now=now()
+    )
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
-        dispatcher.username, favourite.id, pattern.id,
+        dispatcher.username, favourite.id, pattern.id, client_user.id, key.id,
     )  # fmt: skip
 
 
@@ -256,8 +288,9 @@ def _request(method: str, path: str, t: Things) -> dict:
         worker_id=t.favourite if "/favourites/" in path else t.worker,
         order_id=t.order,
         penalty_id=t.penalty,
-        user_id=t.user,
+        user_id=t.client_user if path.startswith("/clients/") else t.user,
         pattern_id=t.pattern,
+        key_id=t.key,
         kind="help",
         language="ru",
     )
@@ -330,6 +363,15 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/attendance/undo"): {"worker_id": t.worker},
         ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
+        ("POST", "/clients/{client_id}/users"): {
+            "username": f"client-{n}",
+            "password": "long-enough-pass",
+            "full_name": "Анна Петрова",
+        },
+        ("POST", "/clients/{client_id}/api-keys"): {"name": f"ERP {n}"},
+        ("PUT", "/clients/{client_id}/rates"): [
+            {"skill": "loader", "client_rate": "250.00", "worker_rate": "120.00"}
+        ],
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
@@ -365,6 +407,9 @@ def _request(method: str, path: str, t: Things) -> dict:
 def _caller(session, role: str, own: Branch, branch: str, things: dict[str, Things]):
     if role == "nobody":
         return {}
+    if role in ("client", "client_admin"):  # a user of branch A's client
+        client = session.get(Client, things["own"].client)
+        return auth(make_client_user(session, client=client, admin=role == "client_admin"))
     user = make_user(session, role=role, branch=None if role == "admin" else own)
     if role == "foreman" and branch == "own":
         order = session.get(Order, things["own"].order)
@@ -499,3 +544,66 @@ def test_a_partner_branch_sees_no_phone_of_another_branchs_worker_in_the_message
     admin = auth(make_user(session, role="admin"))
     listed = client.get(API + "/messages", params={"order_id": order.id}, headers=admin).json()
     assert {m["worker_id"]: m["phone"] for m in listed}[stranger.id] == stranger.phone
+
+
+# --- clients as users: nothing of another client, nothing of a worker's person -------------
+
+
+def _client_caller(session, caller: str, things: Things) -> tuple[str, dict[str, str]]:
+    """The matrix role the caller answers as, and its headers: a client admin, or a key."""
+    client = session.get(Client, things.client)
+    if caller == "key":  # a key acts as a plain client user of its client
+        return "client", key_auth(session, client=client)
+    return "client_admin", auth(make_client_user(session, client=client, admin=True))
+
+
+@pytest.mark.parametrize("caller", ["client_admin", "key"])
+def test_a_client_reaches_nothing_of_another_client_of_its_own_branch(client, session, caller):
+    own = make_branch(session)
+    mine, theirs = _things(session, own, MOSCOW), _things(session, own, MOSCOW, wording=False)
+    role, headers = _client_caller(session, caller, mine)
+    failures = []
+    for method, path in sorted(MATRIX):
+        if _expected((method, path), role) != ("ok", "404"):
+            continue
+        answer = client.request(method, headers=headers, **_request(method, path, theirs))
+        if answer.status_code != 404:
+            failures.append(f"{method} {API}{path}: got {answer.status_code}")
+    assert not failures, "\n".join(failures)
+    listed = client.get(API + "/orders", headers=headers).json()
+    assert mine.order in {o["id"] for o in listed}
+    assert {o["client_id"] for o in listed} == {mine.client}
+    assert [s["id"] for s in client.get(API + "/sites", headers=headers).json()] == [mine.site]
+
+
+def _keys(value) -> set[str]:
+    if isinstance(value, list):
+        return set().union(*(_keys(v) for v in value)) if value else set()
+    if isinstance(value, dict):
+        return set(value).union(*(_keys(v) for v in value.values()))
+    return set()
+
+
+@pytest.mark.parametrize("caller", ["client_admin", "key"])
+def test_a_client_never_sees_a_workers_phone_home_or_full_name(client, session, caller):
+    """Every route a client may call, about its own order with a booked worker."""
+    own = make_branch(session)
+    things = _things(session, own, MOSCOW)
+    role, headers = _client_caller(session, caller, things)
+    worker = session.get(Worker, things.worker)
+    surname = worker.full_name.split()[0]
+    sheet = client.get(f"{API}/orders/{things.order}/timesheet", headers=headers).json()
+    assert sheet["lines"][0]["full_name"] == f"{worker.full_name.split()[1]} {surname[0]}."
+    reached = 0
+    for method, path in sorted(MATRIX):
+        if _expected((method, path), role)[0] != "ok" or path.startswith("/auth/"):
+            continue
+        answer = client.request(method, headers=headers, **_request(method, path, things))
+        text = answer.text
+        assert worker.phone not in text and worker.phone[-7:] not in text, f"{method} {path}"
+        assert surname not in text, f"{method} {path}: {text[:200]}"
+        # (a client's own users have phones: theirs to see)
+        if answer.headers.get("content-type") == "application/json" and "/users" not in path:
+            assert not _keys(answer.json()) & {"home", "phone", "rating", "reliability"}, path
+        reached += answer.status_code < 300
+    assert reached >= 10  # the client's routes answered, not only refused

@@ -28,6 +28,8 @@ def test_password_login_gives_a_bearer_token_that_opens_the_api(client, session)
         "username": user.username,
         "role": "dispatcher",
         "branch_id": branch.id,
+        "client_id": None,  # staff act for no client (tests/api/test_client_users.py)
+        "client_admin": False,
         "password_change_required": False,
     }
 

@@ -12,6 +12,7 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.exports import csv_download
 from api.console.i18n import translator
+from api.console.registry.client_rates import agreed_of, rates_context
 from api.console.registry.words.clients import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, OFFICE
@@ -22,6 +23,7 @@ from dispatch.access.privacy import show_workers
 from dispatch.models import Branch, Client
 from dispatch.registry import clients, sites
 from dispatch.registry import service as branches
+from dispatch.registry.client_side import rates
 from dispatch.registry.errors import DuplicateName
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -121,6 +123,7 @@ def _lists(session: Session, actor: Actor, client: Client, request: Request) -> 
 
     foremen = {u.id: u.full_name or u.username for u in sites.foremen(session, client.branch_id)}
     return {
+        **rates_context(session, actor, client, language(request)),
         "sites": sites.list_sites(session, actor=actor, client_id=client.id),
         "foremen": foremen,
         "blocks": [(b, name(b.worker_id)) for b in blocks],
@@ -339,3 +342,32 @@ def remove_favourite(
 ):
     clients.remove_favourite(session, actor=actor, client_id=client_id, worker_id=worker_id)
     return RedirectResponse(f"{PREFIX}/clients/{client_id}#favourites", status_code=303)
+
+
+@router.post("/clients/{client_id}/rates", dependencies=[Depends(csrf_checked)])
+def save_rates(
+    request: Request,
+    client_id: IdPath,
+    skill: list[str] = Form([]),
+    client_rate: list[str] = Form([]),
+    worker_rate: list[str] = Form([]),
+    actor: Actor = Office,
+    session: Session = DB,
+):
+    """The rates agreed with the client become the table's rows (api/console/registry/
+    client_rates.py reads them)."""
+    typed = list(zip(skill[:100], client_rate[:100], worker_rate[:100], strict=False))
+    try:
+        agreed = agreed_of(typed)
+        rates.replace_rates(session, actor=actor, client_id=client_id, rates=agreed)
+    except InvalidInput as exc:
+        session.rollback()
+        client = clients.get_client(session, client_id, actor=actor)
+        rows = [{"skill": s, "client_rate": c, "worker_rate": w} for s, c, w in typed]
+        error = explain(exc, translator(language(request)))
+        extra = {"rates": rows, "rates_error": error}
+        return _form_page(
+            request, session, actor, _values_of(client), {}, client=client, status_code=422,
+            extra=extra,
+        )  # fmt: skip
+    return RedirectResponse(f"{PREFIX}/clients/{client_id}#rates", status_code=303)

@@ -103,4 +103,23 @@ WORDS = {
         "Выберите причину из списка; причина бывает только у жалобы.",
         "Pick a reason from the list; only a complaint has a reason.",
     ),
+    # -- clients as users (issue 18) --
+    "err_client_sets_no_rates": (
+        "Ставки согласует офис: клиент их не указывает.",
+        "Rates are agreed with the office: a client does not set them.",
+    ),
+    "err_no_agreed_rate": (
+        "Для этой специальности с клиентом не согласована ставка: укажите её.",
+        "No rate is agreed with the client for this skill: enter one.",
+    ),
+    "err_client_admin_only": (
+        "Это может только администратор клиента или руководитель филиала.",
+        "Only the client's admin or the branch's managers may do this.",
+    ),
+    "err_client_user_not_found": ("Такого пользователя у клиента нет.", "No such client user."),
+    "err_api_key_not_found": ("Такого API-ключа у клиента нет.", "No such API key."),
+    "err_rate_invalid": (
+        "Ставки: специальность указана дважды или сумма отрицательная.",
+        "Rates: a skill is listed twice or an amount is negative.",
+    ),
 }

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import CLIENT_DESK, DB, OFFICE, require
 from api.schemas.common import IdPath, IdQuery
 from api.schemas.registry import (
     BlockIn,
@@ -68,7 +68,7 @@ def update_client(
 @router.get("/{client_id}/blocks", response_model=list[BlockOut])
 def list_blocks(
     client_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ):
     return registry.list_blocks(session, actor=actor, client_id=client_id)
@@ -78,7 +78,7 @@ def list_blocks(
 def block_worker(
     client_id: IdPath,
     body: BlockIn,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ):
     return registry.block_worker(
@@ -90,7 +90,7 @@ def block_worker(
 def unblock_worker(
     client_id: IdPath,
     worker_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ) -> Response:
     registry.unblock_worker(session, actor=actor, client_id=client_id, worker_id=worker_id)
@@ -100,7 +100,7 @@ def unblock_worker(
 @router.get("/{client_id}/favourites", response_model=list[FavouriteOut])
 def list_favourites(
     client_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ):
     return registry.list_favourites(session, actor=actor, client_id=client_id)
@@ -110,7 +110,7 @@ def list_favourites(
 def add_favourite(
     client_id: IdPath,
     body: FavouriteIn,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ):
     """A worker the client asked for again: offered first when eligible. 409
@@ -124,7 +124,7 @@ def add_favourite(
 def remove_favourite(
     client_id: IdPath,
     worker_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ) -> Response:
     registry.remove_favourite(session, actor=actor, client_id=client_id, worker_id=worker_id)

@@ -1,6 +1,17 @@
 """The clients' and sites' pages' words (api/console/registry/clients.py and sites.py)."""
 
 WORDS = {
+    "clients_rates": ("Согласованные ставки", "Agreed rates"),
+    "clients_rates_hint": (
+        "Заказ без ставок берёт ставки по своей работе; клиент сам ставок не указывает. "
+        "Пустая строка — новая работа; очистите строку, чтобы убрать ставку.",
+        "An order without rates takes its work's rates; a client never types them. "
+        "The blank row adds a work; clear a row to remove its rate.",
+    ),
+    "clients_rates_skill": ("Работа", "Work"),
+    "clients_rates_client": ("Ставка клиента, в час", "Client rate, per hour"),
+    "clients_rates_worker": ("Ставка работника, в час", "Worker rate, per hour"),
+    "clients_rates_save": ("Сохранить ставки", "Save the rates"),
     "clients_nav": ("Клиенты", "Clients"),
     "clients_title": ("Клиенты", "Clients"),
     "clients_q": ("Название или ИНН", "Name or INN"),
