@@ -60,6 +60,8 @@ class ReviewIn(Body):
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
     # A complaint's reason (rating/policy.py COMPLAINT_REASONS); "other" when not said.
     complaint_reason: str | None = None
+    # Whose review: the foreman's, or the client's (told to the office); both count alike.
+    source: Literal["foreman", "client"] = "foreman"
 
 
 class ReviewOut(BaseModel):
@@ -72,6 +74,7 @@ class ReviewOut(BaseModel):
     comment: str | None
     complaint_reason: str | None
     penalty_id: int | None
+    source: str
     created_at: datetime
 
     @classmethod

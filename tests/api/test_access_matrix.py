@@ -147,6 +147,12 @@ MATRIX = {
     ("POST", "/order-patterns"):                                 "ok   own  own  403  403  401",
     ("GET", "/order-patterns"):                                  "ok   ok   ok   403  403  401",
     ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/timesheet/approve"):            "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"):
+                                                                 "ok   own  own  403  403  401",
+    ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"):
+                                                                 "ok   own  own  403  403  401",
+    ("GET", "/timesheet-disputes"):                              "ok   ok   ok   403  403  401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -164,6 +170,7 @@ HIDES = {
     ("GET", "/messages"): ("worker_id", "worker"),
     ("GET", "/orders"): ("id", "order"),
     ("GET", "/order-patterns"): ("branch_id", "branch"),
+    ("GET", "/timesheet-disputes"): ("branch_id", "branch"),
 }
 
 
@@ -330,6 +337,10 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/attendance/undo"): {"worker_id": t.worker},
         ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
+        ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"): {
+            "reason": "8 h, not 9"
+        },
+        ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"): {"note": "agreed 8 h"},
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
