@@ -47,8 +47,12 @@ class TimesheetOut(
 ):
     @classmethod
     def of(cls, sheet: Timesheet) -> "TimesheetOut":
+        # What may be billed is the client's price too: left out for a reader who may not see it.
+        hidden = {"lines"}
+        if "client_amount" not in sheet.money:
+            hidden.add("billable_client_amount")
         return cls(
-            **{name: getattr(sheet, name) for name in cls.model_fields if name != "lines"},
+            **{name: getattr(sheet, name) for name in cls.model_fields if name not in hidden},
             lines=[TimesheetLineOut.of(line, sheet.money) for line in sheet.lines],
         )
 

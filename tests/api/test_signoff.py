@@ -199,3 +199,13 @@ def test_a_client_review_counts_beside_the_foremans(client, session, closed):
     body = {"worker_id": closed["workers"][1].id, "stars": 2, "source": "client"}
     refused = client.post(_path(order, "/reviews"), json=body, headers=closed["foreman"])
     assert refused.status_code == 403 and refused.json()["code"] == "sign_off_forbidden"
+
+
+def test_a_foreman_reads_each_lines_state_but_not_what_is_billable(client, closed):
+    order, worker = closed["order"], closed["workers"][0]
+    client.post(_line(order, worker, "dispute"), json={"reason": "?"}, headers=closed["office"])
+    sheet = client.get(_path(order, "/timesheet"), headers=closed["foreman"]).json()
+    assert "billable_client_amount" not in sheet and sheet["held_lines"] == 1
+    assert {line["worker_id"]: line["state"] for line in sheet["lines"]}[worker.id] == "disputed"
+    office = client.get(_path(order, "/timesheet"), headers=closed["office"]).json()
+    assert office["billable_client_amount"] is not None
