@@ -182,6 +182,12 @@ def test_another_branch_sees_neither_the_line_nor_the_queue(client, session, clo
         "/api/v1/timesheet-disputes", params={"branch_id": closed["branch"].id}, headers=admin
     ).json()
     assert [d["worker_id"] for d in listed] == [worker.id]
+    elsewhere = client.get(
+        "/api/v1/timesheet-disputes", params={"branch_id": other.id}, headers=admin
+    ).json()
+    assert elsewhere == []
+    bad = client.get("/api/v1/timesheet-disputes", params={"status": "lost"}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "status"]
 
 
 def test_a_client_review_counts_beside_the_foremans(client, session, closed):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import DB, OFFICE, require, worker_reader
 from api.routes.signoff.schemas import ApproveOut, DisputeIn, DisputeOut, LineSignoffOut, SettleIn
-from api.schemas.common import IdPath
+from api.schemas.common import IdPath, IdQuery
 from core.clock import now
 from core.tenancy import Actor
 from dispatch.shift import signoff
@@ -67,8 +67,8 @@ def settle(
 @router.get("/timesheet-disputes", response_model=list[DisputeOut])
 def disputes(
     status: Literal["open", "settled"] = "open",
-    branch_id: IdPath | None = None,
-    order_id: IdPath | None = None,
+    branch_id: IdQuery = None,
+    order_id: IdQuery = None,
     actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
     session: Session = DB,
 ) -> list[DisputeOut]:
