@@ -18,6 +18,7 @@ from api.deps import ApiKeyLimiter, WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes import repeat as repeat_orders
+from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
@@ -100,6 +101,7 @@ def create_app(
         wording.router,
         repeat_orders.router,
         client_users_router,  # issue 18: a client's users, API keys and agreed rates
+        timesheet_signoff.router,
     ):
         app.include_router(router)
     return app

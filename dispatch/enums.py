@@ -45,6 +45,17 @@ class Attendance(StrEnum):
     RELEASED = "released"  # came, but not needed: sent home with show-up pay
 
 
+class LineState(StrEnum):
+    """A timesheet line's sign-off by the client (dispatch/shift/signoff.py); pending has no
+    row in timesheet_signoffs."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DISPUTED = "disputed"
+    SETTLED = "settled"
+
+
+LINE_STATES = tuple(LineState)
 ORDER_STATUSES = tuple(OrderStatus)
 OFFER_STATUSES = tuple(OfferStatus)
 ATTENDANCE = tuple(Attendance)

@@ -28,10 +28,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
 from dispatch.enums import (
+    LINE_STATES,
     NOT_CLOSED,
     PUNISHING,
     ROLES,
     Attendance,
+    LineState,
     OfferStatus,
     OrderStatus,
 )
@@ -418,3 +420,30 @@ class ClientApiKey(Timestamped, Base):  # X-API-Key: kept as its SHA-256 and a s
     prefix: Mapped[str] = mapped_column(String(12), nullable=False)
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TimesheetSignoff(Base):
+    """The client's word on one line (worker) of a closed order's timesheet, kept by
+    dispatch/shift/signoff.py: approved, or disputed until settled. No row: pending."""
+
+    __tablename__ = "timesheet_signoffs"
+    __table_args__ = (
+        in_check("state", [s for s in LINE_STATES if s != LineState.PENDING]),
+        CheckConstraint("settled_hours BETWEEN 0 AND 24", name="settled_hours"),
+        # The branch's queue: the open disputes.
+        Index("ix_timesheet_signoffs_open", "branch_id", postgresql_where=text("state='disputed'")),
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)  # the dispute's
+    disputed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    disputed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    settle_note: Mapped[str | None] = mapped_column(Text)
+    settled_hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # agreed, if changed
+    settled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

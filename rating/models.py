@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, in_check
-from rating.policy import COMPLAINT_REASONS, LEDGER_KINDS
+from rating.policy import COMPLAINT_REASONS, LEDGER_KINDS, REVIEW_SOURCES
 
 
 class PenaltyEvent(Base):
@@ -73,7 +73,9 @@ class Review(Base):
     __table_args__ = (
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
         in_check("complaint_reason", COMPLAINT_REASONS),
-        UniqueConstraint("order_id", "worker_id", name="uq_reviews_order_worker"),
+        in_check("source", REVIEW_SOURCES),
+        # One review per worker per order from each side: the foreman's and the client's.
+        UniqueConstraint("order_id", "worker_id", "source", name="uq_reviews_order_worker_source"),
         Index("ix_reviews_worker", "worker_id"),
     )
 
@@ -84,6 +86,8 @@ class Review(Base):
     complaint: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     comment: Mapped[str | None] = mapped_column(Text)
     complaint_reason: Mapped[str | None] = mapped_column(String(24))  # COMPLAINT_REASONS
+    # Whose review (REVIEW_SOURCES): the foreman's or the client's; both count alike.
+    source: Mapped[str] = mapped_column(String(8), nullable=False, server_default="foreman")
     # The complaint's ledger entry: reversing it also takes these stars out of the average.
     penalty_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -48,6 +48,8 @@ LATE_CANCELLATION_POINTS = 2
 COMPLAINT_POINTS = 2
 # What a complaint is about: stable codes (reviews.complaint_reason), said by the console.
 COMPLAINT_REASONS = ("late", "left_site", "poor_work", "rude", "intoxicated", "safety", "other")
+# Who gave a review (reviews.source): a client's counts in the rating exactly like a foreman's.
+REVIEW_SOURCES = ("foreman", "client")
 LEFT_EARLY_POINTS = 1
 LATE_POINTS_STEP_MIN = 15  # one point per started 15 minutes beyond the grace...
 LATE_POINTS_MAX = 3  # ...up to a no-show's worth

@@ -202,6 +202,7 @@ def add_review(
     comment: str | None,
     created_by: int | None,
     complaint_reason: str | None = None,
+    source: str = "foreman",
 ) -> Review:
     if not 1 <= stars <= 5:
         raise InvalidInput("stars", "must be 1 to 5")
@@ -213,6 +214,7 @@ def add_review(
         comment=(comment or "").strip() or None,
         complaint_reason=complaint_reason,
         created_by=created_by,
+        source=source,
     )
     flush_checked(
         session,

@@ -15,6 +15,7 @@ from dispatch.models import (
     OrderPattern,
     PatternDay,
     Site,
+    TimesheetSignoff,
     User,
 )
 from rating.models import PenaltyEvent, Review
@@ -33,6 +34,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
         session.execute(
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
+    session.execute(delete(TimesheetSignoff).where(TimesheetSignoff.branch_id == branch_id))
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
     for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites
         session.execute(

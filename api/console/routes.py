@@ -18,6 +18,7 @@ from api.console.office import (
     short_orders,
 )
 from api.console.office import order_repeat as repeat_pages
+from api.console.office.disputes import router as disputes_router  # issue 18
 from api.console.office.order_book import router as order_book_router  # issue 17
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
@@ -43,6 +44,7 @@ PAGES = (
     order_book_router,
     repeat_pages.router,
     short_orders.router,
+    disputes_router,
     foreman.router,
     foreman_close.router,
     foreman_review_router,

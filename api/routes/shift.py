@@ -118,6 +118,7 @@ def review_worker(
         comment=body.comment,
         now=now(),
         complaint_reason=body.complaint_reason,
+        source=body.source,
     )
     return ReviewOut.of(review)
 

@@ -47,8 +47,12 @@ class TimesheetOut(
 ):
     @classmethod
     def of(cls, sheet: Timesheet) -> "TimesheetOut":
+        # What may be billed is the client's price too: left out for a reader who may not see it.
+        hidden = {"lines"}
+        if "client_amount" not in sheet.money:
+            hidden.add("billable_client_amount")
         return cls(
-            **{name: getattr(sheet, name) for name in cls.model_fields if name != "lines"},
+            **{name: getattr(sheet, name) for name in cls.model_fields if name not in hidden},
             lines=[TimesheetLineOut.of(line, sheet.money) for line in sheet.lines],
         )
 
@@ -60,6 +64,8 @@ class ReviewIn(Body):
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
     # A complaint's reason (rating/policy.py COMPLAINT_REASONS); "other" when not said.
     complaint_reason: str | None = None
+    # Whose review: the foreman's, or the client's (told to the office); both count alike.
+    source: Literal["foreman", "client"] = "foreman"
 
 
 class ReviewOut(BaseModel):
@@ -72,6 +78,7 @@ class ReviewOut(BaseModel):
     comment: str | None
     complaint_reason: str | None
     penalty_id: int | None
+    source: str
     created_at: datetime
 
     @classmethod

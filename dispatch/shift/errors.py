@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class AttendanceFinal(Conflict):
@@ -94,3 +94,50 @@ class CheckInRefused(Conflict):
         super().__init__(message)
         self.reason = reason
         self.opens_at = opens_at
+
+
+# -- the client's sign-off of a timesheet (dispatch/shift/signoff.py) --
+
+
+class TimesheetNotClosed(Conflict):
+    """A timesheet is signed off only after the close: until then its hours may change."""
+
+    code = "timesheet_not_closed"
+
+
+class NotOnTimesheet(NotFound):
+    """A worker with no line on the order's timesheet."""
+
+    code = "not_on_timesheet"
+
+
+class LineAlreadyApproved(Conflict):
+    """An approved line is final: it can no longer be disputed."""
+
+    code = "line_already_approved"
+
+
+class LineAlreadyDisputed(Conflict):
+    code = "line_already_disputed"
+
+
+class LineAlreadySettled(Conflict):
+    """A settled dispute is final: the line is neither disputed again nor settled twice."""
+
+    code = "line_already_settled"
+
+
+class LineNotDisputed(Conflict):
+    """Only a disputed line is settled."""
+
+    code = "line_not_disputed"
+
+
+class SignOffForbidden(Forbidden):
+    """The caller may not speak for this order's client (signoff.may_sign_off)."""
+
+    code = "sign_off_forbidden"
+
+
+class SettledHoursInvalid(InvalidInput):
+    code = "settled_hours_invalid"

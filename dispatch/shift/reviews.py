@@ -1,5 +1,6 @@
 """Reviews of a worker's shift by the foreman or the client's contact; a complaint is a
-penalty too."""
+penalty too. A client's review (source "client", recorded by whoever may speak for the client:
+dispatch/shift/signoff.py may_sign_off) counts in the rating exactly like a foreman's."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -15,11 +16,12 @@ from dispatch.enums import CAME
 from dispatch.models import Offer
 from dispatch.orders.service import ORDER_BRANCH, get_order
 from dispatch.penalties import record
-from dispatch.shift.errors import DidNotWork
+from dispatch.shift.errors import DidNotWork, SignOffForbidden
+from dispatch.shift.signoff import may_sign_off
 from rating import reasons
 from rating import service as ledger
 from rating.models import Review
-from rating.policy import COMPLAINT_POINTS, COMPLAINT_REASONS
+from rating.policy import COMPLAINT_POINTS, COMPLAINT_REASONS, REVIEW_SOURCES
 
 MAX_COMMENT = 2_000
 
@@ -63,11 +65,15 @@ def review_worker(
     comment: str | None,
     now: datetime,
     complaint_reason: str | None = None,
+    source: str = "foreman",
 ) -> Review:
-    """One review per worker per order (the database holds to it), of a worker who came.
+    """One review per worker per order from each source (the database holds to it), of a
+    worker who came.
     A complaint says what it is about (COMPLAINT_REASONS; "other" when not said), and only
     a complaint has a reason."""
     complaint_reason = check_complaint_reason(complaint, complaint_reason)
+    if source not in REVIEW_SOURCES:
+        raise InvalidInput("source", f"must be one of {', '.join(REVIEW_SOURCES)}")
     if not 1 <= stars <= 5:
         raise InvalidInput("stars", "must be 1 to 5")
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -78,6 +84,8 @@ def review_worker(
     order = get_order(
         session, order_id, actor=actor, lock=True, options=ORDER_BRANCH if complaint else ()
     )
+    if source == "client" and not may_sign_off(actor, order):
+        raise SignOffForbidden(f"{actor.name} may not review for the client of {order.code}")
     offer = session.scalars(
         locked(select(Offer).where(Offer.order_id == order.id, Offer.worker_id == worker_id))
     ).one_or_none()
@@ -92,6 +100,7 @@ def review_worker(
         comment=comment,
         created_by=actor.user_id,
         complaint_reason=complaint_reason,
+        source=source,
     )
     if complaint:
         event = record.penalise(
@@ -118,6 +127,7 @@ def review_worker(
         stars=stars,
         complaint=complaint,
         complaint_reason=complaint_reason,
+        source=source,
     )
     record.refresh_worker(session, worker_id, now)
     return review

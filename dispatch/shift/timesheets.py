@@ -11,6 +11,8 @@ ended "now"), in whole minutes, shown to the hundredth of an hour.
 - pay = base + allowances - fines; when the fines exceed the rest the pay is negative, a debt
   carried into the payouts, and the line says so (note = "fine_exceeds_pay");
 - margin = client amount - pay.
+A line the client disputed (dispatch/shift/signoff.py) shows its state and is held from the
+client's bill until settled (billable_lines); a settlement's agreed hours replace the marks'.
 Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
 so the sheet adds up to the cent.
 
@@ -37,8 +39,8 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
 from dispatch.access.privacy import show_workers
-from dispatch.enums import ATTENDANCE, WORKED, OfferStatus, OrderStatus
-from dispatch.models import Branch, Offer, Order
+from dispatch.enums import ATTENDANCE, LINE_STATES, WORKED, LineState, OfferStatus, OrderStatus
+from dispatch.models import Branch, Offer, Order, TimesheetSignoff
 from dispatch.orders.service import ORDER_BRANCH, get_order
 from dispatch.registry.errors import BranchNotFound
 from rating.models import PenaltyEvent
@@ -64,6 +66,7 @@ class Line:
     worker_pay: Decimal
     margin: Decimal | None  # None: the reader may not see it
     note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
+    state: str = LineState.PENDING  # the client's sign-off (dispatch/shift/signoff.py)
 
 
 FINE_EXCEEDS_PAY = "fine_exceeds_pay"
@@ -81,6 +84,20 @@ class Timesheet:
     totals: dict[str, Decimal]
     money: tuple[str, ...] = MONEY_COLUMNS  # the amounts this reader may see, in order
     timezone: str = "UTC"  # the branch's: exports show times in it
+    # What the client may be billed now: the client amount of billable_lines (None: the reader
+    # may not see it), and how many lines a dispute holds back.
+    billable_client_amount: Decimal | None = None
+    held_lines: int = 0
+
+
+def billable(line: Line) -> bool:
+    """A disputed line is held from the client's bill (the invoice, any client total) until
+    the office settles it; every other line, pending, approved or settled, may be billed."""
+    return line.state != LineState.DISPUTED
+
+
+def billable_lines(lines: list[Line]) -> list[Line]:
+    return [line for line in lines if billable(line)]
 
 
 def minutes_worked(order: Order, offer: Offer) -> int:
@@ -93,9 +110,17 @@ def minutes_worked(order: Order, offer: Offer) -> int:
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) -> Line:
+def line_of(
+    order: Order,
+    offer: Offer,
+    name: str,
+    entries: list[PenaltyEvent],
+    signoff: TimesheetSignoff | None = None,
+) -> Line:
     # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
     hours = money(Decimal(minutes_worked(order, offer)) / 60)
+    if signoff is not None and signoff.settled_hours is not None:
+        hours = money(signoff.settled_hours)  # agreed with the client at the settlement
     client_amount = money(order.client_rate * hours)
     base_pay = money(order.worker_rate * hours)
     allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
@@ -115,6 +140,7 @@ def line_of(order: Order, offer: Offer, name: str, entries: list[PenaltyEvent]) 
         worker_pay=money(pay),
         margin=money(client_amount - pay),
         note=FINE_EXCEEDS_PAY if pay < 0 else None,
+        state=signoff.state if signoff is not None else LineState.PENDING,
     )
 
 
@@ -159,10 +185,27 @@ def _crews(session: Session, orders: list[Order]) -> dict[int, Crew]:
     return crews
 
 
+def on_sheet(session: Session, order: Order) -> list[int]:
+    """The workers with a line on the order's timesheet, in the sheet's order."""
+    return [offer.worker_id for offer, _, _ in _crews(session, [order])[order.id]]
+
+
+def signoffs_of(session: Session, order_ids: list[int]) -> dict[tuple[int, int], TimesheetSignoff]:
+    """The client's word per (order, worker) line; a line without one is pending."""
+    if not order_ids:
+        return {}
+    rows = session.scalars(select(TimesheetSignoff).where(TimesheetSignoff.order_id.in_(order_ids)))
+    return {(row.order_id, row.worker_id): row for row in rows}
+
+
 def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
     by_id = {o.id: o for o in orders}
+    signoffs = signoffs_of(session, list(by_id))
     return {
-        order_id: [line_of(by_id[order_id], *member) for member in crew]
+        order_id: [
+            line_of(by_id[order_id], *member, signoffs.get((order_id, member[0].worker_id)))
+            for member in crew
+        ]
         for order_id, crew in _crews(session, orders).items()
     }
 
@@ -193,12 +236,16 @@ def timesheets_ending(
         order_id=order.id,
     )
     money_shown = shown_money(actor, MONEY_COLUMNS)
+    signoffs = signoffs_of(session, [order.id])
     sheets = []
     for end in ends:
         if end is not None:
             order.work_ended_at = end
         lines = [
-            replace(line_of(order, o, name, e), full_name=shown[o.worker_id].name)
+            replace(
+                line_of(order, o, name, e, signoffs.get((order.id, o.worker_id))),
+                full_name=shown[o.worker_id].name,
+            )
             for o, name, e in crew
         ]
         sheets.append(_sheet(order, order.branch, lines, money_shown))
@@ -209,6 +256,8 @@ def _sheet(
     order: Order, branch: Branch, lines: list[Line], money_shown: tuple[str, ...]
 ) -> Timesheet:
     totals = _totals(lines)
+    billed = _totals(billable_lines(lines))["client_amount"]
+    held = len(lines) - len(billable_lines(lines))
     lines = [_hide_client_price(line, money_shown) for line in lines]
     return Timesheet(
         order_id=order.id,
@@ -221,6 +270,8 @@ def _sheet(
         totals={name: totals[name] for name in ("hours", *money_shown)},
         money=money_shown,
         timezone=branch.timezone,
+        billable_client_amount=billed if "client_amount" in money_shown else None,
+        held_lines=held,
     )
 
 
@@ -254,15 +305,8 @@ def timesheet_table(sheet: Timesheet) -> Table:
     columns."""
     names = [f.name for f in fields(Line) if f.name not in MONEY_COLUMNS or f.name in sheet.money]
     rows = [[sheet.code, *(_value(getattr(line, n)) for n in names)] for line in sheet.lines]
-    rows.append(
-        [
-            sheet.code,
-            Word("total"),
-            *(None for _ in names[1:5]),
-            *(sheet.totals[n] for n in names[5:-1]),
-            None,  # note: a line's
-        ]
-    )
+    # The totals under their columns; a line's own fields (names, times, note, state) blank.
+    rows.append([sheet.code, Word("total"), *(sheet.totals.get(n) for n in names[1:])])
     return Table(["order", *names], rows, sheet.timezone)
 
 
@@ -270,8 +314,8 @@ def _value(value: object) -> object:
     return Word(value) if isinstance(value, str) and value in CODED_VALUES else value
 
 
-# Codes shown in the reader's words in an export: attendance marks and a line's note.
-CODED_VALUES = (*ATTENDANCE, FINE_EXCEEDS_PAY)
+# Codes shown in the reader's words in an export: attendance marks, a line's note and state.
+CODED_VALUES = (*ATTENDANCE, FINE_EXCEEDS_PAY, *LINE_STATES)
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,12 @@ MATRIX = {
     ("DELETE", "/clients/{client_id}/api-keys/{key_id}"):        "ok  own 403 403 403 403 own 401",
     ("GET", "/clients/{client_id}/rates"):                       "ok  own own 403 403 own own 401",
     ("PUT", "/clients/{client_id}/rates"):                       "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/timesheet/approve"):            "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"):
+                                                                 "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"):
+                                                                 "ok  own own 403 403 403 403 401",
+    ("GET", "/timesheet-disputes"):                              "ok  ok  ok  403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -185,6 +191,7 @@ HIDES = {
     ("GET", "/messages"): ("worker_id", "worker"),
     ("GET", "/orders"): ("id", "order"),
     ("GET", "/order-patterns"): ("branch_id", "branch"),
+    ("GET", "/timesheet-disputes"): ("branch_id", "branch"),
 }
 
 
@@ -372,6 +379,10 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("PUT", "/clients/{client_id}/rates"): [
             {"skill": "loader", "client_rate": "250.00", "worker_rate": "120.00"}
         ],
+        ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"): {
+            "reason": "8 h, not 9"
+        },
+        ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"): {"note": "agreed 8 h"},
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",

@@ -346,6 +346,7 @@ def test_reviews_and_a_complaint_that_becomes_a_penalty(client, session, shift):
         "comment": None,
         "complaint_reason": None,
         "penalty_id": None,
+        "source": "foreman",
         "created_at": "",
     }
     body = {"worker_id": c.id, "stars": 2, "complaint": True, "comment": "rude to the client"}

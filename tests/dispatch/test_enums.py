@@ -31,6 +31,7 @@ from dispatch.enums import (
     SAID_YES,
     WORKED,
     Attendance,
+    LineState,
     OfferStatus,
     OrderStatus,
 )
@@ -42,7 +43,7 @@ from workers.enums import STORED_STATUSES, ImportStatus, WorkerStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("core", "geo", "workers", "rating", "sms", "dispatch", "api")
-ENUMS = (OrderStatus, OfferStatus, Attendance, MessageStatus, WorkerStatus)
+ENUMS = (OrderStatus, OfferStatus, Attendance, MessageStatus, WorkerStatus, LineState)
 STATUS_WORDS = {status.value for enum in ENUMS for status in enum}
 
 # Each status column's CHECK, and what it must allow: the enum, or the stored part of it.
@@ -53,6 +54,8 @@ CHECKS = [
     ("offers", "ck_offers_pending_mark", PUNISHING),
     ("messages", "ck_messages_status", MessageStatus),
     ("workers", "ck_workers_status", STORED_STATUSES),
+    # A pending line has no row (dispatch/shift/signoff.py).
+    ("timesheet_signoffs", "ck_timesheet_signoffs_state", tuple(LineState)[1:]),
 ]
 
 

@@ -2,9 +2,11 @@
 "err_<code>_<reason>" for an error's finer reasons. Every page shows refusals from here."""
 
 from api.console.words.order_errors import WORDS as ORDER_ERROR_WORDS
+from api.console.words.signoff_errors import WORDS as SIGNOFF_ERROR_WORDS
 
 WORDS = {
     **ORDER_ERROR_WORDS,
+    **SIGNOFF_ERROR_WORDS,
     # -- the base kinds (an error with no finer code) --
     "err_domain_error": ("Действие не выполнено.", "The action was not done."),
     "err_not_found": ("Не найдено.", "Not found."),

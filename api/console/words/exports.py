@@ -18,6 +18,7 @@ WORDS = {
     "csv_worker_pay": ("К выплате", "To pay"),
     "csv_margin": ("Маржа", "Margin"),
     "csv_note": ("Примечание", "Note"),
+    "csv_state": ("Подтверждение клиента", "Client sign-off"),
     "csv_currency": ("Валюта", "Currency"),
     # -- coded cells --
     "csv_total": ("Итого", "Total"),
@@ -29,4 +30,8 @@ WORDS = {
         "штраф больше оплаты за часы: долг",
         "the fine exceeds the hours' pay: a debt",
     ),
+    "csv_pending": ("ждёт подтверждения", "pending"),
+    "csv_approved": ("подтверждено", "approved"),
+    "csv_disputed": ("оспорено, не к оплате", "disputed, held"),
+    "csv_settled": ("спор решён", "settled"),
 }

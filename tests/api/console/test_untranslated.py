@@ -27,12 +27,12 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.fill import waves
-from dispatch.models import Branch, Client, Offer, Order, Site, User
+from dispatch.models import Branch, Client, Offer, Order, Site, TimesheetSignoff, User
 from dispatch.orders import service as orders
 from dispatch.penalties import record
 from dispatch.registry.knobs import CURRENCIES
 from dispatch.registry.staff import actor_of
-from dispatch.shift import onsite, reviews
+from dispatch.shift import onsite, reviews, signoff
 from dispatch.texts import links
 from rating.models import PenaltyEvent, Review
 from rating.reasons import REASONS
@@ -140,6 +140,7 @@ def _seeded_strings(session, world: World) -> None:
         # typed by people: a dispatcher's reason, a complaint's words
         *(e.reason for e in session.scalars(select(PenaltyEvent)) if e.reason_code is None),
         *(r.comment or "" for r in session.scalars(select(Review))),
+        *(r.reason or "" for r in session.scalars(select(TimesheetSignoff))),
         # the texts workers got and sent, in the worker's language, not the console's
         *(m.body for m in session.scalars(select(Message))),
         # the default texts, in the worker's language: the SMS texts' editor shows them
@@ -256,6 +257,8 @@ def _world(session) -> World:
         comment="грубил заказчику",
         now=at,
     )
+    # The client disputes one line (the sign-off page and the disputes queue show it).
+    signoff.dispute(session, closed.id, crew[0].id, actor=dispatcher, reason="ушёл в 15:00", now=at)
     no_show = next(
         e for e in record.worker_penalties(session, crew[2].id, actor=dispatcher) if e.points
     )
