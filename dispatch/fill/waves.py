@@ -28,6 +28,7 @@ from dispatch.enums import (
 from dispatch.fill import eligibility, ranking, whereabouts
 from dispatch.fill.errors import BookedElsewhere, NotEligible, OfferClosed, OfferNotFound
 from dispatch.fill.matcher import Candidate, candidates_for
+from dispatch.hooks import events
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import overbooking
 from dispatch.orders.errors import OrderClosed
@@ -272,6 +273,7 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
     _book(session, order, offer, booked, now)
     if is_full(order, booked):
         _status(order, OrderStatus.FILLED)
+        events.order_event(session, order, "order.filled")
     return True
 
 
@@ -363,6 +365,7 @@ def replace_dropout(session: Session, order: Order, now: datetime) -> None:
         _book(session, order, standby, booked, now)
     if is_full(order, booked):
         _status(order, OrderStatus.FILLED)
+        events.order_event(session, order, "order.filled")
         return
     _status(order, OrderStatus.FILLING, stop=False)
     outstanding = session.scalar(
