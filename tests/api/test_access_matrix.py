@@ -32,7 +32,7 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.fill import waves
-from dispatch.models import Branch, Order, User
+from dispatch.models import Branch, Order, User, WebhookSubscription
 from dispatch.penalties import record
 from dispatch.registry import clients as registry
 from dispatch.repeat import patterns
@@ -147,6 +147,12 @@ MATRIX = {
     ("POST", "/order-patterns"):                                 "ok   own  own  403  403  401",
     ("GET", "/order-patterns"):                                  "ok   ok   ok   403  403  401",
     ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  403  401",
+    ("POST", "/clients/{client_id}/webhooks"):                   "ok   own  own  403  403  401",
+    ("GET", "/clients/{client_id}/webhooks"):                    "ok   own  own  403  403  401",
+    ("DELETE", "/clients/{client_id}/webhooks/{hook_id}"):       "ok   own  own  403  403  401",
+    ("GET", "/clients/{client_id}/webhooks/{hook_id}/deliveries"): "ok own own 403 403 401",
+    ("PUT", "/clients/{client_id}/notifications"):               "ok   own  own  403  403  401",
+    ("PUT", "/sites/{site_id}/contact"):                         "ok   own  own  403  403  401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -205,6 +211,7 @@ class Things:
     username: str
     favourite: int  # a second worker, the client's favourite (the first one is blocked)
     pattern: int = 0
+    hook: int = 0  # the client's webhook subscription
 
 
 def _things(session, branch: Branch, at: Point) -> Things:
@@ -232,10 +239,14 @@ def _things(session, branch: Branch, at: Point) -> Things:
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     weekly = PatternInput(order.id, [1, 4], now().date() + timedelta(days=14), 24)
     pattern = patterns.create_pattern(session, actor=SYSTEM, data=weekly, now=now())
+    hook = WebhookSubscription(
+        client_id=client.id, url="https://hooks.example.com/", events=["order.filled"], secret="s"
+    )
+    session.add(hook)
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
-        dispatcher.username, favourite.id, pattern.id,
+        dispatcher.username, favourite.id, pattern.id, hook.id,
     )  # fmt: skip
 
 
@@ -258,6 +269,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         penalty_id=t.penalty,
         user_id=t.user,
         pattern_id=t.pattern,
+        hook_id=t.hook,
         kind="help",
         language="ru",
     )
@@ -312,6 +324,12 @@ def _request(method: str, path: str, t: Things) -> dict:
             "worker_rate": "120.00",
         },
         ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
+        ("POST", "/clients/{client_id}/webhooks"): {
+            "url": "https://hooks.example.com/brigada",
+            "events": ["order.filled", "shift.closed"],
+        },
+        ("PUT", "/clients/{client_id}/notifications"): {"sms": False, "language": "en"},
+        ("PUT", "/sites/{site_id}/contact"): {"name": "Иван", "phone": "+79161234567"},
         ("PATCH", "/orders/{order_id}"): {"notes": "gloves, the gate on the left"},
         ("POST", "/orders/{order_id}/book"): {"worker_id": t.favourite},
         ("POST", "/orders/{order_id}/top-up"): {"count": 1},
