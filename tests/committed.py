@@ -9,6 +9,7 @@ from dispatch.models import (
     Branch,
     Client,
     ClientBlock,
+    ClientEvent,
     ClientFavourite,
     Offer,
     Order,
@@ -16,6 +17,8 @@ from dispatch.models import (
     PatternDay,
     Site,
     User,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
@@ -33,6 +36,12 @@ def purge_branch(session: Session, branch_id: int) -> None:
         session.execute(
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
+    hook_ids = select(WebhookSubscription.id).where(WebhookSubscription.client_id.in_(client_ids))
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.subscription_id.in_(hook_ids)))
+    session.execute(
+        delete(WebhookSubscription).where(WebhookSubscription.client_id.in_(client_ids))
+    )
+    session.execute(delete(ClientEvent).where(ClientEvent.client_id.in_(client_ids)))
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
     for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites
         session.execute(
