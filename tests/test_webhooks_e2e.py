@@ -34,7 +34,8 @@ CODE = "WHK"
 def documented_verify():
     """The verify() of docs/webhooks.md, run as written (the one python block there)."""
     [block] = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
-    assert len(block.strip().splitlines()) <= 10, "the example must stay ten lines"
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert len(lines) <= 10, "the example must stay ten lines"
     namespace: dict = {}
     exec(compile(block, str(DOC), "exec"), namespace)
     return namespace["verify"]
