@@ -106,6 +106,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     _refresh_target(order, booked)
     if is_full(order, booked):
         _status(order, OrderStatus.FILLED)
+        events.order_event(session, order, "order.filled")
         return 0
     if not filling_open(order, now):  # begun (and not topped up): nobody new is asked
         _status(order, OrderStatus.SHORT)

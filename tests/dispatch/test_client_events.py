@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from core.jobs import pending_jobs
 from core.tenancy import SYSTEM
+from dispatch.changes import named
 from dispatch.hooks import events
 from dispatch.models import Client, ClientEvent, Order, Site, WebhookDelivery, WebhookSubscription
 from dispatch.orders import service as orders
 from dispatch.shift import milestones, onsite
 from sms.models import Message
-from tests.builders import MOSCOW, book, make_order, make_worker, offset
+from tests.builders import MOSCOW, NOW, book, make_order, make_worker, offset
 
 MIN = timedelta(minutes=1)
 
@@ -206,3 +207,10 @@ def test_events_name_the_site_not_the_workers_home(session, branch, site):
     assert event.data["site"] == {"id": site.id, "name": site_row.name, "address": site_row.address}
     assert set(event.data) >= {"order_id", "code", "headcount", "booked", "arrived", "starts_at"}
     assert session.get_one(Order, order.id).client_id == event.client_id
+
+
+def test_an_order_filled_by_a_named_booking_is_an_event(session, branch, site, dispatcher):
+    order = make_order(session, site=site, headcount=1, overbook_factor=1)
+    walk_in = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=300))
+    named.book_named(session, order_id=order.id, worker_id=walk_in.id, actor=dispatcher, now=NOW)
+    assert order.status == "filled" and types_of(session, order) == ["order.filled"]
