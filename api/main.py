@@ -19,8 +19,8 @@ from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes import repeat as repeat_orders
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
+from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
-from api.routes.webhooks import router as webhooks_router  # issue 18: clients' webhooks
 from api.warm import build_routes
 from core import logmask
 from core.db import get_sessionmaker

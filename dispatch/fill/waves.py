@@ -88,12 +88,6 @@ def _schedule_wave_due(session: Session, order: Order, branch: Branch, now: date
     )
 
 
-def _candidates(
-    session: Session, order: Order, branch: Branch, radius_m: int, now: datetime, limit: int
-) -> list[Candidate]:
-    return candidates_for(session, order, branch, radius_m, now, limit)
-
-
 def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = False) -> int:
     """Offer the order to the next best workers; the order must be locked. Returns offers made.
 
@@ -124,7 +118,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
         radius = ranking.wave_radius_m(
             branch.search_radius_m, branch.max_radius_m, branch.radius_growth, wave
         )
-        found = _candidates(session, order, branch, radius, now, size + 1)
+        found = candidates_for(session, order, branch, radius, now, size + 1)
         if found or wave >= last:
             break
         wave += 1  # nobody new in this ring: widen now rather than wait out a timeout
@@ -387,7 +381,7 @@ def preview_candidates(
     (dispatch/fill/whereabouts.py), in the list, the score and the reason alike. The order comes
     with its branch loaded."""
     branch = order.branch
-    candidates = _candidates(session, order, branch, order.radius_m, now, limit)
+    candidates = candidates_for(session, order, branch, order.radius_m, now, limit)
     rough = whereabouts.rough_distances(
         session, actor=actor, site_id=order.site_id, worker_ids=[c.worker_id for c in candidates]
     )

@@ -5,8 +5,7 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from api.deps import DB, OFFICE, require
-from api.schemas.common import IdPath
-from api.schemas.webhooks import (
+from api.routes.hooks.schemas import (
     ClientTextsIn,
     ClientTextsOut,
     DeliveryOut,
@@ -16,6 +15,7 @@ from api.schemas.webhooks import (
     WebhookIn,
     WebhookOut,
 )
+from api.schemas.common import IdPath
 from core.clock import now
 from core.tenancy import Actor
 from dispatch.hooks import contacts, subscriptions
