@@ -16,11 +16,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from core.db import session_scope
+from core.redis import get_redis
 from core.tenancy import SYSTEM
 from dispatch.hooks import subscriptions
+from dispatch.hooks.tasks import reconcile_webhooks
 from dispatch.models import CLIENT_EVENTS, ClientEvent, WebhookDelivery
 from dispatch.orders import service as orders
 from dispatch.shift import onsite
@@ -203,3 +205,31 @@ def test_every_event_is_delivered_once_after_the_receiver_recovers(world, jobs_p
         # refused, then at least one 500, then delivered
         assert line.attempts >= 3 and line.last_status == 200 and line.delivered_at is not None
         assert line.next_attempt_at is None and line.type == expected[str(line.event_id)]
+
+
+@pytest.fixture
+def lost_jobs(world):
+    """The delivery jobs are lost (Redis emptied) and the deliveries overdue past the grace."""
+    get_redis().flushdb()
+    with session_scope() as session:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.subscription_id == world[2])
+            .values(next_attempt_at=func.now() - timedelta(minutes=1))
+        )
+
+
+def test_deliveries_whose_jobs_were_lost_are_sent_by_the_reconciler(world, lost_jobs, jobs_process):
+    port, _, hook_id, secret = world
+    receiver = Receiver(port)
+    receiver.failing = False
+    try:
+        time.sleep(3)  # the jobs process is up: with no job, nothing is sent
+        assert receiver.requests == []
+        reconcile_webhooks()  # the scheduler's tick, run here
+        wait_until(lambda: all(d.delivered_at for d in deliveries(hook_id)), "all delivered")
+    finally:
+        receiver.stop()
+    verify = documented_verify()
+    assert len(receiver.requests) == len(deliveries(hook_id)) == 5
+    assert all(verify(secret, body, header) for _, header, body, _ in receiver.requests)
