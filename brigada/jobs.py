@@ -9,6 +9,7 @@ broker = setup_broker()
 
 import core.heartbeat  # noqa: E402,F401  (actors register on import)
 import dispatch.fill.tasks  # noqa: E402,F401
+import dispatch.hooks.tasks  # noqa: E402,F401
 import dispatch.penalties.tasks  # noqa: E402,F401
 import dispatch.repeat.tasks  # noqa: E402,F401
 import dispatch.replies.tasks  # noqa: E402,F401

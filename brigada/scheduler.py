@@ -11,9 +11,10 @@ from core import logmask
 from core.heartbeat import heartbeat
 from core.settings import get_settings
 from dispatch.fill.tasks import before_shift, reconcile
+from dispatch.hooks.tasks import reconcile_webhooks
 from dispatch.penalties.tasks import no_show_window_passed
 from dispatch.repeat.tasks import repeat_due
-from dispatch.shift.tasks import marks_due, no_show_sweep
+from dispatch.shift.tasks import marks_due, milestones, no_show_sweep
 from dispatch.texts.tasks import reconcile_sms
 
 log = logging.getLogger("brigada.scheduler")
@@ -31,6 +32,8 @@ PERIODIC = (
     (no_show_window_passed, 60),
     (marks_due, 60),
     (repeat_due, 60),  # each weekly pattern's day placed lead_h before its start, once
+    (reconcile_webhooks, 60),  # webhook deliveries a lost job or a dead sender left due
+    (milestones, 60),  # clients told: short two hours before the start, the shift started
 )
 
 

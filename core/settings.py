@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     sms_auto_replies_per_hour: int = Field(default=5, ge=0, le=1000)
     # Map tiles for the console ({z}/{x}/{y} URL, e.g. a local tile server); empty: no tiles.
     map_tiles_url: str = ""
+    # Webhooks to clients' systems (docs/webhooks.md): the wait after a failed delivery, doubling
+    # per attempt up to the cap; a subscription failing this long is switched off; the POST's
+    # timeout. Tests shorten the waits.
+    webhook_backoff_s: float = Field(default=30.0, gt=0)
+    webhook_backoff_max_s: float = Field(default=3600.0, gt=0)
+    webhook_give_up_h: float = Field(default=24.0, gt=0)
+    webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

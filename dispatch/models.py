@@ -1,5 +1,6 @@
 """The office side of the registry: branches, staff, clients, sites and block lists."""
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
@@ -154,6 +155,14 @@ class Client(Timestamped, Base):
     ogrn: Mapped[str | None] = mapped_column(String(15))
     legal_address: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Texts to the client's contacts about their orders (dispatch/hooks/notices.py): on unless
+    # switched off, in this language.
+    notify_by_sms: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=text("true")
+    )
+    notify_language: Mapped[str] = mapped_column(
+        String(2), nullable=False, default="ru", server_default="ru"
+    )
 
     branch: Mapped[Branch] = relationship(lazy="raise")
 
@@ -174,6 +183,9 @@ class Site(Timestamped, Base):
     geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
     # The site's usual foreman: sees (and marks) every order here unless one names another.
     foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The client's person on this site: texted about its orders (else the client's contact).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))  # E.164
 
     client: Mapped[Client] = relationship(lazy="raise")
 
@@ -447,3 +459,91 @@ class TimesheetSignoff(Base):
     settled_hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # agreed, if changed
     settled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# The events a client's systems may subscribe to (docs/webhooks.md), each at most once per order.
+CLIENT_EVENTS = (
+    "order.filled",
+    "order.short",
+    "order.cancelled",
+    "shift.started",
+    "shift.closed",
+    "timesheet.ready",
+)
+
+
+class ClientEvent(Base):
+    """Something that happened to a client's order, written in the transaction that made it
+    happen (dispatch/hooks/events.py): the outbox the webhook deliveries and the client's texts
+    are made from. The id is the event id the client deduplicates by."""
+
+    __tablename__ = "client_events"
+    __table_args__ = (
+        in_check("type", CLIENT_EVENTS),
+        # Once per order: a second "filled" after a drop-out and a refill is not news.
+        UniqueConstraint("order_id", "type", name="uq_client_events_order_type"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
+    type: Mapped[str] = mapped_column(String(24), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+
+
+class WebhookSubscription(Timestamped, Base):
+    """A client's system asking to be told of some events at a URL, signed with the secret.
+
+    The secret is kept as given (it must sign every delivery); it is shown once, at creation.
+    failing_since: the first failed attempt since the last success; 24 h of that and the
+    subscription is switched off (disabled_at). deleted_at: removed by the client or office."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
+    url: Mapped[str] = mapped_column(String(2000), nullable=False)
+    events: Mapped[list[str]] = mapped_column(ARRAY(String(24)), nullable=False)
+    secret: Mapped[str] = mapped_column(String(80), nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDelivery(Base):
+    """One event to one subscription, sent until the receiver answers 2xx (dispatch/hooks/
+    delivery.py): the delivery log the client reads. next_attempt_at is empty once delivered
+    or given up; claimed_at marks a send in flight (no transaction is open during it)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "subscription_id", name="uq_webhook_deliveries_event_id"),
+        # The reconciler's work list: deliveries due again.
+        Index(
+            "ix_webhook_deliveries_due",
+            "next_attempt_at",
+            postgresql_where=text("next_attempt_at IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("client_events.id"), nullable=False, index=True
+    )
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_subscriptions.id"), nullable=False, index=True
+    )
+    attempts: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )

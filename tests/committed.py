@@ -9,6 +9,7 @@ from dispatch.models import (
     Branch,
     Client,
     ClientBlock,
+    ClientEvent,
     ClientFavourite,
     Offer,
     Order,
@@ -17,6 +18,8 @@ from dispatch.models import (
     Site,
     TimesheetSignoff,
     User,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
@@ -35,6 +38,12 @@ def purge_branch(session: Session, branch_id: int) -> None:
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
     session.execute(delete(TimesheetSignoff).where(TimesheetSignoff.branch_id == branch_id))
+    hook_ids = select(WebhookSubscription.id).where(WebhookSubscription.client_id.in_(client_ids))
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.subscription_id.in_(hook_ids)))
+    session.execute(
+        delete(WebhookSubscription).where(WebhookSubscription.client_id.in_(client_ids))
+    )
+    session.execute(delete(ClientEvent).where(ClientEvent.client_id.in_(client_ids)))
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
     for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites
         session.execute(

@@ -15,6 +15,7 @@ STAGES = {
     "texts",
     "penalties",
     "orders",
+    "hooks",
     "fill",
     "replies",
     "shift",

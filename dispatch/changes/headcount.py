@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.db import locked
 from dispatch.enums import SAID_YES, OfferStatus, OrderStatus
 from dispatch.fill import waves
+from dispatch.hooks import events
 from dispatch.models import Offer, Order
 from dispatch.orders import overbooking
 from dispatch.orders.service import pay_if_cancelled_late
@@ -96,5 +97,6 @@ def lower_headcount(session: Session, order: Order, headcount: int, now: datetim
     order.booking_target = target_for(order, booked)
     if order.status != OrderStatus.OPEN and waves.is_full(order, booked):
         order.status, order.next_wave_at = OrderStatus.FILLED, None
+        events.order_event(session, order, "order.filled")
     session.flush()
     return done

@@ -19,6 +19,7 @@ from core.tenancy import Actor
 from dispatch.changes.named_errors import AlreadyBookedHere, NamedNotEligible, OrderFull
 from dispatch.enums import OfferStatus, OrderStatus, filling_open
 from dispatch.fill import eligibility, waves
+from dispatch.hooks import events
 from dispatch.models import Offer, Order
 from dispatch.orders import overbooking
 from dispatch.orders.errors import OrderClosed
@@ -103,6 +104,7 @@ def book_named(
         )
     if waves.is_full(order, booked) and order.status != OrderStatus.IN_PROGRESS:
         order.status, order.next_wave_at = OrderStatus.FILLED, None
+        events.order_event(session, order, "order.filled")
     audit.log(
         session,
         actor,

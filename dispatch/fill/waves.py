@@ -28,6 +28,7 @@ from dispatch.enums import (
 from dispatch.fill import eligibility, ranking, whereabouts
 from dispatch.fill.errors import BookedElsewhere, NotEligible, OfferClosed, OfferNotFound
 from dispatch.fill.matcher import Candidate, candidates_for
+from dispatch.hooks import events
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders import overbooking
 from dispatch.orders.errors import OrderClosed
@@ -87,12 +88,6 @@ def _schedule_wave_due(session: Session, order: Order, branch: Branch, now: date
     )
 
 
-def _candidates(
-    session: Session, order: Order, branch: Branch, radius_m: int, now: datetime, limit: int
-) -> list[Candidate]:
-    return candidates_for(session, order, branch, radius_m, now, limit)
-
-
 def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = False) -> int:
     """Offer the order to the next best workers; the order must be locked. Returns offers made.
 
@@ -105,6 +100,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
     _refresh_target(order, booked)
     if is_full(order, booked):
         _status(order, OrderStatus.FILLED)
+        events.order_event(session, order, "order.filled")
         return 0
     if not filling_open(order, now):  # begun (and not topped up): nobody new is asked
         _status(order, OrderStatus.SHORT)
@@ -122,7 +118,7 @@ def run_wave(session: Session, order: Order, now: datetime, *, widest: bool = Fa
         radius = ranking.wave_radius_m(
             branch.search_radius_m, branch.max_radius_m, branch.radius_growth, wave
         )
-        found = _candidates(session, order, branch, radius, now, size + 1)
+        found = candidates_for(session, order, branch, radius, now, size + 1)
         if found or wave >= last:
             break
         wave += 1  # nobody new in this ring: widen now rather than wait out a timeout
@@ -272,6 +268,7 @@ def _accept(session: Session, order: Order, offer: Offer, now: datetime) -> bool
     _book(session, order, offer, booked, now)
     if is_full(order, booked):
         _status(order, OrderStatus.FILLED)
+        events.order_event(session, order, "order.filled")
     return True
 
 
@@ -363,6 +360,7 @@ def replace_dropout(session: Session, order: Order, now: datetime) -> None:
         _book(session, order, standby, booked, now)
     if is_full(order, booked):
         _status(order, OrderStatus.FILLED)
+        events.order_event(session, order, "order.filled")
         return
     _status(order, OrderStatus.FILLING, stop=False)
     outstanding = session.scalar(
@@ -383,7 +381,7 @@ def preview_candidates(
     (dispatch/fill/whereabouts.py), in the list, the score and the reason alike. The order comes
     with its branch loaded."""
     branch = order.branch
-    candidates = _candidates(session, order, branch, order.radius_m, now, limit)
+    candidates = candidates_for(session, order, branch, order.radius_m, now, limit)
     rough = whereabouts.rough_distances(
         session, actor=actor, site_id=order.site_id, worker_ids=[c.worker_id for c in candidates]
     )

@@ -27,6 +27,7 @@ from dispatch.enums import (
     OfferStatus,
     OrderStatus,
 )
+from dispatch.hooks import events
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking
 from dispatch.orders.errors import (
@@ -369,6 +370,7 @@ def cancel_order(
         reason=order.cancel_reason,
         released=len(live),
     )
+    events.order_event(session, order, "order.cancelled", reason=order.cancel_reason)
     return order
 
 

@@ -22,6 +22,7 @@ from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
 from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
+from dispatch.hooks import events
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders.roster import due_sql
 from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
@@ -307,6 +308,7 @@ def close_shift(
         order.branch_id,
         work_ended_at=ended.isoformat(),
     )
+    events.shift_closed(session, order)
     return order
 
 

@@ -9,6 +9,7 @@ from core.broker import setup_broker
 from core.clock import now
 from core.db import session_scope
 from core.jobs import each_apart
+from dispatch.shift import milestones as milestones_
 from dispatch.shift import onsite
 
 setup_broker()
@@ -44,5 +45,22 @@ def marks_due() -> None:
         onsite.pending_due,
         onsite.settle_pending,
         failed="settling the pending mark of offer %s failed",
+        log=log,
+    )
+
+
+@dramatiq.actor(actor_name="dispatch.milestones", max_retries=0, max_age=120_000)
+def milestones() -> None:
+    """The client events the clock brings: short two hours before the start, shift started."""
+    each_apart(
+        milestones_.short_due,
+        milestones_.report_short,
+        failed="the short notice of order %s failed",
+        log=log,
+    )
+    each_apart(
+        milestones_.started_due,
+        milestones_.report_started,
+        failed="the start notice of order %s failed",
         log=log,
     )

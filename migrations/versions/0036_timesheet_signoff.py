@@ -4,7 +4,7 @@ the foreman's or the client's, one of each per worker per order). A new table, a
 column with a constant default: no table rewrite; the reviews' unique key gains the source.
 
 Revision ID: 0036
-Revises: 0033
+Revises: 0034
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036"
-down_revision = "0033"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 

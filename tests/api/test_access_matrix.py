@@ -32,7 +32,7 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.fill import waves
-from dispatch.models import Branch, Client, Order, User
+from dispatch.models import Branch, Client, Order, User, WebhookSubscription
 from dispatch.penalties import record
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
@@ -174,6 +174,12 @@ MATRIX = {
     ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"):
                                                                  "ok  own own 403 403 403 403 401",
     ("GET", "/timesheet-disputes"):                              "ok  ok  ok  403 403 403 403 401",
+    ("POST", "/clients/{client_id}/webhooks"):                   "ok  own own 403 403 403 own 401",
+    ("GET", "/clients/{client_id}/webhooks"):                    "ok  own own 403 403 403 own 401",
+    ("DELETE", "/clients/{client_id}/webhooks/{hook_id}"):       "ok  own own 403 403 403 own 401",
+    ("GET", "/clients/{client_id}/webhooks/{hook_id}/deliveries"): "ok own own 403 403 403 own 401",
+    ("PUT", "/clients/{client_id}/notifications"):               "ok  own own 403 403 403 403 401",
+    ("PUT", "/sites/{site_id}/contact"):                         "ok  own own 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -235,6 +241,7 @@ class Things:
     pattern: int = 0
     client_user: int = 0  # a user of the client (not an admin of it)
     key: int = 0  # an API key of the client
+    hook: int = 0  # the client's webhook subscription
 
 
 def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
@@ -271,10 +278,14 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
     key, _ = client_keys.create_key(
         session, actor=SYSTEM, client_id=client.id, name="erp", now=now()
     )
+    hook = WebhookSubscription(
+        client_id=client.id, url="https://hooks.example.com/", events=["order.filled"], secret="s"
+    )
+    session.add(hook)
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
-        dispatcher.username, favourite.id, pattern.id, client_user.id, key.id,
+        dispatcher.username, favourite.id, pattern.id, client_user.id, key.id, hook.id,
     )  # fmt: skip
 
 
@@ -298,6 +309,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         user_id=t.client_user if path.startswith("/clients/") else t.user,
         pattern_id=t.pattern,
         key_id=t.key,
+        hook_id=t.hook,
         kind="help",
         language="ru",
     )
@@ -352,6 +364,12 @@ def _request(method: str, path: str, t: Things) -> dict:
             "worker_rate": "120.00",
         },
         ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
+        ("POST", "/clients/{client_id}/webhooks"): {
+            "url": "https://hooks.example.com/brigada",
+            "events": ["order.filled", "shift.closed"],
+        },
+        ("PUT", "/clients/{client_id}/notifications"): {"sms": False, "language": "en"},
+        ("PUT", "/sites/{site_id}/contact"): {"name": "Иван", "phone": "+79161234567"},
         ("PATCH", "/orders/{order_id}"): {"notes": "gloves, the gate on the left"},
         ("POST", "/orders/{order_id}/book"): {"worker_id": t.favourite},
         ("POST", "/orders/{order_id}/top-up"): {"count": 1},

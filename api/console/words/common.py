@@ -7,6 +7,10 @@ from rating.reasons import REASONS
 WORDS = {
     # -- an SMS's kind: every kind of sms/templates.py, and the workers' replies --
     "messages_kind_offer": ("предложение работы", "job offer"),
+    "messages_kind_client_filled": ("клиенту: заказ набран", "to the client: order filled"),
+    "messages_kind_client_short": ("клиенту: не хватает людей", "to the client: order short"),
+    "messages_kind_client_started": ("клиенту: смена началась", "to the client: shift started"),
+    "messages_kind_client_webhook_off": ("клиенту: вебхук отключён", "to the client: webhook off"),
     "messages_kind_offer_now": ("срочное предложение работы", "urgent job offer"),
     "messages_kind_booked": ("запись на заказ", "booked"),
     "messages_kind_booked_link_only": ("запись на заказ (только ссылка)", "booked (link only)"),

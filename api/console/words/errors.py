@@ -20,6 +20,14 @@ WORDS = {
         "This page is not open to your role.",
     ),
     "err_invalid_input": ("Недопустимое значение.", "This value is not accepted."),
+    "err_webhook_url_invalid": (
+        "Адрес вебхука: нужен http:// или https:// и внешний адрес.",
+        "Webhook URL: an http:// or https:// address outside our network is needed.",
+    ),
+    "err_webhook_events_invalid": (
+        "Выберите события из списка.",
+        "Choose events from the list.",
+    ),
     "err_field_required": ("Заполните это поле.", "Fill in this field."),
     "err_text_too_long": ("Слишком длинный текст: сократите его.", "Too long: shorten it."),
     "err_date_invalid": (
