@@ -23,11 +23,12 @@ from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
-from dispatch.enums import LineState
+from dispatch.enums import CAME, LineState
 from dispatch.models import Branch
 from dispatch.orders.service import ORDER_BRANCH, get_order
-from dispatch.shift import signoff, timesheets
+from dispatch.shift import reviews, signoff, timesheets
 from dispatch.shift.errors import SettledHoursInvalid
+from rating.models import Review
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 REFUSED = (InvalidInput, Conflict, NotFound)
@@ -61,9 +62,14 @@ def _order_page(
         for line in signoff.lines(session, order.id, actor=actor)
         if line.state != LineState.PENDING
     }
+    by_client = session.scalars(
+        select(Review).where(Review.order_id == order.id, Review.source == "client")
+    )
     context = {
         "order": order,
         "sheet": sheet,
+        "client_reviews": {review.worker_id: review for review in by_client},
+        "came": CAME,
         "signoffs": signed,
         "may_sign_off": signoff.may_sign_off(actor, order),
         "error": error,
@@ -117,6 +123,39 @@ def dispute(
     try:
         signoff.dispute(
             session, order_id, worker_id, actor=actor, reason=reason[:MAX_FORM_TEXT], now=now()
+        )
+    except REFUSED as exc:
+        return _refused(request, session, actor, order_id, exc, worker_id)
+    return RedirectResponse(
+        f"{PREFIX}/orders/{order_id}/timesheet#line-{worker_id}", status_code=303
+    )
+
+
+@router.post(
+    "/orders/{order_id}/timesheet/lines/{worker_id}/review", dependencies=[Depends(csrf_checked)]
+)
+def client_review(
+    request: Request,
+    order_id: IdPath,
+    worker_id: IdPath,
+    stars: int = Form(ge=1, le=5),
+    complaint: bool = Form(False),
+    comment: str = Form(""),
+    actor: Actor = Depends(OFFICE),
+    session: Session = DB,
+) -> Response:
+    """The client's review of a worker, told to the office: counts like a foreman's."""
+    try:
+        reviews.review_worker(
+            session,
+            order_id,
+            actor=actor,
+            worker_id=worker_id,
+            stars=stars,
+            complaint=complaint,
+            comment=comment[: reviews.MAX_COMMENT] or None,
+            now=now(),
+            source="client",
         )
     except REFUSED as exc:
         return _refused(request, session, actor, order_id, exc, worker_id)

@@ -35,4 +35,7 @@ WORDS = {
     ),
     "field_hours": ("Часы", "Hours"),
     "field_source": ("Чей отзыв", "Whose review"),
+    "field_stars": ("Оценка", "Stars"),
+    "field_complaint": ("Жалоба", "Complaint"),
+    "field_comment": ("Комментарий", "Comment"),
 }

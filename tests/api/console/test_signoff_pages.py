@@ -2,6 +2,7 @@
 approve, dispute on the client's word), the branch's queue of disputes settled there, the
 links from the order page and the nav, refusals in words, in Russian and English."""
 
+import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.clock import now
 from dispatch.models import TimesheetSignoff
+from rating.models import Review
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     KAZAN,
@@ -137,3 +139,19 @@ def test_the_foremans_timesheet_shows_each_lines_state(client, session, closed):
     page = client.get(f"/console/foreman/orders/{order.id}/close?lang=en").text
     assert 'data-state="disputed"' in page and "disputed, held" in page
     assert 'data-state="pending"' in page
+
+
+def test_the_clients_review_is_recorded_and_shown_on_the_sign_off_page(client, session, closed):
+    order, (w0, _) = closed["order"], closed["workers"]
+    form = sign_in(client, closed["dispatcher"])
+    path = f"/console/orders/{order.id}/timesheet/lines/{w0.id}/review"
+    body = {**form, "stars": "2", "complaint": "true", "comment": "slow all day"}
+    assert client.post(path, data=body, follow_redirects=False).status_code == 303
+    (review,) = session.scalars(select(Review).where(Review.order_id == order.id))
+    assert (review.source, review.stars, review.complaint) == ("client", 2, True)
+    assert review.penalty_id is not None  # a complaint is a penalty, the client's as well
+    page = html.unescape(client.get(f"/console/orders/{order.id}/timesheet?lang=en").text)
+    assert "The client's review: 2 of 5" in page
+    again = client.post(f"{path}?lang=en", data=body)
+    assert again.status_code == 409
+    assert "This worker already has a review for this order." in again.text

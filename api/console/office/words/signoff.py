@@ -51,4 +51,9 @@ WORDS = {
     "signoff_st_approved": ("подтверждено", "approved"),
     "signoff_st_disputed": ("оспорено, удержано", "disputed, held"),
     "signoff_st_settled": ("спор решён", "settled"),
+    "signoff_review_given": ("Отзыв клиента: {stars} из 5", "The client's review: {stars} of 5"),
+    "signoff_review_complaint": ("жалоба", "a complaint"),
+    "signoff_review_stars": ("Оценка клиента", "The client's stars"),
+    "signoff_review_comment": ("Слова клиента", "The client's words"),
+    "signoff_review_button": ("Записать отзыв клиента", "Record the client's review"),
 }
