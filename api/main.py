@@ -17,6 +17,7 @@ from api.console import routes as console
 from api.deps import WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
+from api.routes import quality as quality_reviews  # issue 18, item 3
 from api.routes import repeat as repeat_orders
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
@@ -97,6 +98,7 @@ def create_app(
         twilio.router,
         wording.router,
         repeat_orders.router,
+        quality_reviews.router,
     ):
         app.include_router(router)
     return app

@@ -93,6 +93,8 @@ class Branch(Timestamped, Base):
     no_show_fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     show_up_pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     undo_window_s: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Ask the site's contact to rate the crew by SMS after each close (dispatch/quality/).
+    quality_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -163,6 +165,9 @@ class Site(Timestamped, Base):
     geofence_m: Mapped[int] = mapped_column(Integer, nullable=False)
     # The site's usual foreman: sees (and marks) every order here unless one names another.
     foreman_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Whom the client has on site (the quality SMS goes there; else the client's contact_phone).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))  # E.164
 
     client: Mapped[Client] = relationship(lazy="raise")
 
@@ -388,3 +393,39 @@ class PatternDay(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+class QualityReview(Base):
+    """The client's rating of one order's crew, asked by SMS after the close
+    (dispatch/quality/): the row is written when the question is queued (one per order, the
+    unique key settles it), the score and comment when the contact answers; a score of 1 or 2
+    opens a case the dispatcher closes with a note."""
+
+    __tablename__ = "quality_reviews"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+        CheckConstraint("case_closed_at IS NULL OR case_opened_at IS NOT NULL", name="case"),
+        # An inbound text's question: the newest asked of that number.
+        Index("ix_quality_reviews_phone", "phone", "asked_at"),
+        Index(
+            "ix_quality_reviews_open_cases",
+            "branch_id",
+            postgresql_where=text("case_opened_at IS NOT NULL AND case_closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False, unique=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False)
+    phone: Mapped[str] = mapped_column(String(20), nullable=False)  # the contact asked, E.164
+    language: Mapped[str] = mapped_column(String(2), nullable=False)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    ask_message_id: Mapped[int | None] = mapped_column(Integer)
+    reasked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    case_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    case_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    case_closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    case_note: Mapped[str | None] = mapped_column(Text)

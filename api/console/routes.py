@@ -15,6 +15,7 @@ from api.console.office import (
     order_edit,
     order_form,
     phone,
+    quality,
     short_orders,
 )
 from api.console.office import order_repeat as repeat_pages
@@ -43,6 +44,7 @@ PAGES = (
     order_book_router,
     repeat_pages.router,
     short_orders.router,
+    quality.router,
     foreman.router,
     foreman_close.router,
     foreman_review_router,

@@ -25,6 +25,7 @@ from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferS
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders.roster import due_sql
 from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
+from dispatch.quality import asking
 from dispatch.shift import marks, timesheets
 from dispatch.shift.errors import (
     EndNotChosen,
@@ -307,6 +308,8 @@ def close_shift(
         order.branch_id,
         work_ended_at=ended.isoformat(),
     )
+    if not rehearsal:  # the client's contact is asked to rate the crew (once per order)
+        asking.ask_after_close(session, order, now)
     return order
 
 

@@ -32,7 +32,7 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.fill import waves
-from dispatch.models import Branch, Order, User
+from dispatch.models import Branch, Order, QualityReview, User
 from dispatch.penalties import record
 from dispatch.registry import clients as registry
 from dispatch.repeat import patterns
@@ -147,6 +147,8 @@ MATRIX = {
     ("POST", "/order-patterns"):                                 "ok   own  own  403  403  401",
     ("GET", "/order-patterns"):                                  "ok   ok   ok   403  403  401",
     ("DELETE", "/order-patterns/{pattern_id}"):                  "ok   own  own  403  403  401",
+    ("GET", "/quality/reviews"):                                 "ok   ok   ok   403  403  401",
+    ("POST", "/quality/cases/{order_id}/close"):                 "ok   own  own  403  403  401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -164,6 +166,7 @@ HIDES = {
     ("GET", "/messages"): ("worker_id", "worker"),
     ("GET", "/orders"): ("id", "order"),
     ("GET", "/order-patterns"): ("branch_id", "branch"),
+    ("GET", "/quality/reviews"): ("order_id", "order"),
 }
 
 
@@ -232,6 +235,13 @@ def _things(session, branch: Branch, at: Point) -> Things:
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     weekly = PatternInput(order.id, [1, 4], now().date() + timedelta(days=14), 24)
     pattern = patterns.create_pattern(session, actor=SYSTEM, data=weekly, now=now())
+    # The client rated the crew 1: the order has an open case (dispatch/quality/).
+    session.add(
+        QualityReview(
+            order_id=order.id, branch_id=branch.id, phone=_phone(), language="ru",
+            asked_at=now(), score=1, answered_at=now(), case_opened_at=now(),
+        )
+    )  # fmt: skip
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
@@ -330,6 +340,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/attendance/undo"): {"worker_id": t.worker},
         ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
+        ("POST", "/quality/cases/{order_id}/close"): {"note": "called the client, sorted"},
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
