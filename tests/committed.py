@@ -14,6 +14,7 @@ from dispatch.models import (
     Order,
     OrderPattern,
     PatternDay,
+    QualityReview,
     Site,
     User,
 )
@@ -34,6 +35,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
+    session.execute(delete(QualityReview).where(QualityReview.order_id.in_(order_ids)))
     for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites
         session.execute(
             delete(listed).where(
