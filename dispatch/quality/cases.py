@@ -77,6 +77,16 @@ def open_cases_by_order(session: Session, order_ids: list[int]) -> dict[int, int
     return {order_id: score for order_id, score in rows}
 
 
+def answered_review(session: Session, order_id: int) -> QualityReview | None:
+    """The order's review once the client has scored it (the order page shows it); the
+    caller has already been allowed to see the order."""
+    return session.scalars(
+        select(QualityReview).where(
+            QualityReview.order_id == order_id, QualityReview.score.is_not(None)
+        )
+    ).first()
+
+
 def review_line(session: Session, order_id: int, *, actor: Actor) -> ReviewLine:
     """One order's review as the list shows it; CaseNotFound if it was never asked."""
     lines = _lines(session, actor, QualityReview.order_id == order_id, 1)

@@ -102,3 +102,17 @@ def test_the_office_lists_reviews_and_closes_a_case_with_a_note(client, session)
     assert review.case_closed_at is not None and review.case_closed_at > now() - timedelta(
         minutes=1
     )
+
+
+def test_a_manager_switches_the_quality_sms_on_for_the_branch(client, session):
+    branch = make_branch(session)
+    assert branch.quality_sms is False  # off until the office turns it on
+    headers = auth(make_user(session, role="manager", branch=branch))
+    patched = client.patch(
+        f"/api/v1/branches/{branch.id}", json={"policy": {"quality_sms": True}}, headers=headers
+    )
+    assert patched.status_code == 200 and patched.json()["policy"]["quality_sms"] is True
+    refused = client.patch(
+        f"/api/v1/branches/{branch.id}", json={"policy": {"quality_sms": "often"}}, headers=headers
+    )
+    assert refused.status_code == 422

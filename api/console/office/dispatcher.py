@@ -290,6 +290,7 @@ def _live_context(
         "shortage": shortage.shortages(session, [order], at)[order.id],  # order_short.html
         "unclear": unclear.unclear_by_order(session, [order.id]),  # order_badge_unclear.html
         "quality_cases": cases.open_cases_by_order(session, [order.id]),  # its badge
+        "quality_review": cases.answered_review(session, order.id),
         **_words(t),
     }
 

@@ -72,6 +72,7 @@ def test_a_dispatcher_closes_a_case_from_the_ratings_page(client, session, offic
     session.flush()
     order_page = client.get(f"/console/orders/{order.id}").text
     assert f'id="quality-{order.id}"' in order_page and "оценка 2: разбор" in order_page
+    assert "Оценка клиента: 2 из 5: «опоздали двое»" in order_page
     assert f'id="quality-{order.id}"' in client.get("/console/").text  # the board
 
     page = client.get("/console/quality").text

@@ -22,6 +22,7 @@ WORDS = {
     "quality_case_closed": ("закрыт {at}", "closed {at}"),
     "quality_note": ("Что сделано", "What was done"),
     "quality_close": ("Закрыть разбор", "Close the case"),
+    "quality_on_order": ("Оценка клиента: {score} из 5", "The client's rating: {score} of 5"),
     "quality_badge": ("оценка {score}: разбор", "rated {score}: case"),
     "quality_badge_title": (
         "Клиент низко оценил бригаду: позвоните ему и закройте разбор.",
