@@ -21,6 +21,7 @@ from api.routes import repeat as repeat_orders
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
+from api.routes.quality.routes import router as quality_router  # issue 18, item 3
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
 from api.warm import build_routes
@@ -104,6 +105,7 @@ def create_app(
         client_users_router,  # issue 18: a client's users, API keys and agreed rates
         timesheet_signoff.router,
         webhooks_router,
+        quality_router,
     ):
         app.include_router(router)
     return app

@@ -1,13 +1,12 @@
 """Imports every package's models so the metadata is complete (Alembic, tests)."""
 
 from core.audit import AuditEntry
+from dispatch.client_models import ClientApiKey, ClientRate
 from dispatch.models import (
     Branch,
     Client,
-    ClientApiKey,
     ClientBlock,
     ClientFavourite,
-    ClientRate,
     Offer,
     Order,
     OrderPattern,

@@ -1,6 +1,5 @@
 """The office side of the registry: branches, staff, clients, sites and block lists."""
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,17 +23,15 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
 from dispatch.enums import (
-    LINE_STATES,
     NOT_CLOSED,
     PUNISHING,
     ROLES,
     Attendance,
-    LineState,
     OfferStatus,
     OrderStatus,
 )
@@ -97,6 +94,8 @@ class Branch(Timestamped, Base):
     no_show_fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     show_up_pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     undo_window_s: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Ask the site's contact to rate the crew by SMS after each close (dispatch/quality/).
+    quality_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -408,142 +407,6 @@ class PatternDay(Base):
     # The day's order, or none with the code of the rule that refused it (skipped for good).
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     refused: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
-
-
-class ClientRate(Timestamped, Base):  # agreed per skill; orders without rates take them
-    __tablename__ = "client_rates"
-    __table_args__ = (CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),)
-
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
-    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
-    client_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
-    worker_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
-
-
-class ClientApiKey(Timestamped, Base):  # X-API-Key: kept as its SHA-256 and a short prefix
-    __tablename__ = "client_api_keys"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    prefix: Mapped[str] = mapped_column(String(12), nullable=False)
-    key_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class TimesheetSignoff(Base):
-    """The client's word on one line (worker) of a closed order's timesheet, kept by
-    dispatch/shift/signoff.py: approved, or disputed until settled. No row: pending."""
-
-    __tablename__ = "timesheet_signoffs"
-    __table_args__ = (
-        in_check("state", [s for s in LINE_STATES if s != LineState.PENDING]),
-        CheckConstraint("settled_hours BETWEEN 0 AND 24", name="settled_hours"),
-        # The branch's queue: the open disputes.
-        Index("ix_timesheet_signoffs_open", "branch_id", postgresql_where=text("state='disputed'")),
-    )
-
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True)
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False)
-    state: Mapped[str] = mapped_column(String(10), nullable=False)
-    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reason: Mapped[str | None] = mapped_column(Text)  # the dispute's
-    disputed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    disputed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    settle_note: Mapped[str | None] = mapped_column(Text)
-    settled_hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # agreed, if changed
-    settled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-# The events a client's systems may subscribe to (docs/webhooks.md), each at most once per order.
-CLIENT_EVENTS = (
-    "order.filled",
-    "order.short",
-    "order.cancelled",
-    "shift.started",
-    "shift.closed",
-    "timesheet.ready",
-)
-
-
-class ClientEvent(Base):
-    """Something that happened to a client's order, written in the transaction that made it
-    happen (dispatch/hooks/events.py): the outbox the webhook deliveries and the client's texts
-    are made from. The id is the event id the client deduplicates by."""
-
-    __tablename__ = "client_events"
-    __table_args__ = (
-        in_check("type", CLIENT_EVENTS),
-        # Once per order: a second "filled" after a drop-out and a refill is not news.
-        UniqueConstraint("order_id", "type", name="uq_client_events_order_type"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
-    type: Mapped[str] = mapped_column(String(24), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
-
-
-class WebhookSubscription(Timestamped, Base):
-    """A client's system asking to be told of some events at a URL, signed with the secret.
-
-    The secret is kept as given (it must sign every delivery); it is shown once, at creation.
-    failing_since: the first failed attempt since the last success; 24 h of that and the
-    subscription is switched off (disabled_at). deleted_at: removed by the client or office."""
-
-    __tablename__ = "webhook_subscriptions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), nullable=False, index=True)
-    url: Mapped[str] = mapped_column(String(2000), nullable=False)
-    events: Mapped[list[str]] = mapped_column(ARRAY(String(24)), nullable=False)
-    secret: Mapped[str] = mapped_column(String(80), nullable=False)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class WebhookDelivery(Base):
-    """One event to one subscription, sent until the receiver answers 2xx (dispatch/hooks/
-    delivery.py): the delivery log the client reads. next_attempt_at is empty once delivered
-    or given up; claimed_at marks a send in flight (no transaction is open during it)."""
-
-    __tablename__ = "webhook_deliveries"
-    __table_args__ = (
-        UniqueConstraint("event_id", "subscription_id", name="uq_webhook_deliveries_event_id"),
-        # The reconciler's work list: deliveries due again.
-        Index(
-            "ix_webhook_deliveries_due",
-            "next_attempt_at",
-            postgresql_where=text("next_attempt_at IS NOT NULL"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    event_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("client_events.id"), nullable=False, index=True
-    )
-    subscription_id: Mapped[int] = mapped_column(
-        ForeignKey("webhook_subscriptions.id"), nullable=False, index=True
-    )
-    attempts: Mapped[int] = mapped_column(
-        Integer, nullable=False, default=0, server_default=text("0")
-    )
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_status: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(String(200))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )

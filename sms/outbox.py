@@ -13,7 +13,7 @@ def queue(
     session: Session,
     *,
     kind: str,
-    worker_id: int | None,
+    worker_id: int | None,  # None: a text to a client's contact (dispatch/quality/)
     phone: str,
     body: str,
     order_id: int | None = None,

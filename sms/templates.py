@@ -75,6 +75,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "suspension_lifted": "Ограничение снято: вы снова получаете предложения работы.",
         "compensation": "Заказ {code} отменён поздно, вам начислено {payout} {currency}.",
         "show_up_pay": "Заказ {code}: вы не понадобились на объекте, вам начислено {payout} {currency}.",
+        "quality_ask": "Оцените бригаду сегодня ({skill}, {address}) от 1 до 5: ответьте цифрой, можно с комментарием.",
+        "quality_reask": "Не поняли оценку. Ответьте цифрой от 1 до 5, например: 4 всё хорошо",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -111,6 +113,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "suspension_lifted": "Your suspension is lifted: you will receive job offers again.",
         "compensation": "Order {code} was cancelled late: you are paid {payout} {currency}.",
         "show_up_pay": "Order {code}: you were not needed on site; you are paid {payout} {currency}.",
+        "quality_ask": "Rate today's crew ({skill}, {address}) 1-5: reply with a number; a comment after it is welcome.",
+        "quality_reask": "Sorry, we could not read a rating. Reply with a number 1 to 5, e.g. 4 all good",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])

@@ -5,21 +5,24 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from core.db import session_scope
+from dispatch.client_models import (
+    ClientEvent,
+    QualityReview,
+    TimesheetSignoff,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from dispatch.models import (
     Branch,
     Client,
     ClientBlock,
-    ClientEvent,
     ClientFavourite,
     Offer,
     Order,
     OrderPattern,
     PatternDay,
     Site,
-    TimesheetSignoff,
     User,
-    WebhookDelivery,
-    WebhookSubscription,
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
@@ -45,6 +48,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
     )
     session.execute(delete(ClientEvent).where(ClientEvent.client_id.in_(client_ids)))
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
+    session.execute(delete(QualityReview).where(QualityReview.order_id.in_(order_ids)))
     for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites
         session.execute(
             delete(listed).where(

@@ -21,9 +21,9 @@ from sqlalchemy import func, select, update
 from core.db import session_scope
 from core.redis import get_redis
 from core.tenancy import SYSTEM
+from dispatch.client_models import CLIENT_EVENTS, ClientEvent, WebhookDelivery
 from dispatch.hooks import subscriptions
 from dispatch.hooks.tasks import reconcile_webhooks
-from dispatch.models import CLIENT_EVENTS, ClientEvent, WebhookDelivery
 from dispatch.orders import service as orders
 from dispatch.shift import onsite
 from tests.builders import MOSCOW, book, make_branch_site, make_order, make_worker, offset

@@ -18,13 +18,14 @@ from api.console.office import (
     short_orders,
 )
 from api.console.office import order_repeat as repeat_pages
-from api.console.office.disputes import router as disputes_router  # issue 18
 from api.console.office.order_book import router as order_book_router  # issue 17
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
+from api.console.verdicts import quality
+from api.console.verdicts.disputes import router as disputes_router  # issue 18
 
 HERE = Path(__file__).resolve().parent
 # htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
@@ -45,6 +46,7 @@ PAGES = (
     repeat_pages.router,
     short_orders.router,
     disputes_router,
+    quality.router,
     foreman.router,
     foreman_close.router,
     foreman_review_router,

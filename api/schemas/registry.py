@@ -122,6 +122,9 @@ class SiteIn(Body):
     location: PointIO
     geofence_m: int | None = Field(default=None, ge=50, le=5000)
     foreman_id: Id | None = None  # the foreman who runs this site's orders
+    # Whom the client has on site: the quality SMS goes there (else the client's contact).
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=40, examples=["+79211234567"])
 
 
 class SitePatch(Body):
@@ -130,6 +133,8 @@ class SitePatch(Body):
     location: Patch[PointIO] = None
     geofence_m: Patch[int] = Field(default=None, ge=50, le=5000)
     foreman_id: Id | None = None  # null unassigns
+    contact_name: str | None = Field(default=None, max_length=200)  # null or "" clears
+    contact_phone: str | None = Field(default=None, max_length=40)  # null or "" clears
 
 
 class SiteOut(BaseModel):
@@ -140,6 +145,8 @@ class SiteOut(BaseModel):
     location: PointIO
     geofence_m: int
     foreman_id: int | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None  # E.164
 
     @classmethod
     def of(cls, site: Site) -> "SiteOut":
@@ -151,6 +158,8 @@ class SiteOut(BaseModel):
             location=PointIO.of(site.location),
             geofence_m=site.geofence_m,
             foreman_id=site.foreman_id,
+            contact_name=site.contact_name,
+            contact_phone=site.contact_phone,
         )
 
 

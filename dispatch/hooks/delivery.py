@@ -29,8 +29,9 @@ from core import audit
 from core.jobs import enqueue_after_commit
 from core.settings import get_settings
 from core.tenancy import SYSTEM
+from dispatch.client_models import ClientEvent, WebhookDelivery, WebhookSubscription
 from dispatch.hooks.signing import EVENT_ID, SIGNATURE, signature
-from dispatch.models import Client, ClientEvent, WebhookDelivery, WebhookSubscription
+from dispatch.models import Client
 from sms import outbox
 
 # The POST times out after BRIGADA_WEBHOOK_TIMEOUT_S (at most 30 s): an older claim has no

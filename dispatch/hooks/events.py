@@ -13,17 +13,10 @@ from sqlalchemy.orm import Session
 
 from core.clock import now
 from core.jobs import enqueue_after_commit
+from dispatch.client_models import CLIENT_EVENTS, ClientEvent, WebhookDelivery, WebhookSubscription
 from dispatch.enums import WORKED, Attendance, OfferStatus
 from dispatch.hooks import notices
-from dispatch.models import (
-    CLIENT_EVENTS,
-    ClientEvent,
-    Offer,
-    Order,
-    Site,
-    WebhookDelivery,
-    WebhookSubscription,
-)
+from dispatch.models import Offer, Order, Site
 
 
 def record_event(

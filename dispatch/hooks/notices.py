@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dispatch.models import Branch, Client, ClientEvent, Order, Site
+from dispatch.client_models import ClientEvent
+from dispatch.models import Branch, Client, Order, Site
 from sms import outbox, templates
 
 SITE_CHARS = 30  # the site's name, cut: the text stays within two segments

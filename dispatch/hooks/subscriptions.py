@@ -14,16 +14,11 @@ from core import audit
 from core.errors import Forbidden, NotFound
 from core.settings import get_settings
 from core.tenancy import Actor
+from dispatch.client_models import CLIENT_EVENTS, ClientEvent, WebhookDelivery, WebhookSubscription
 from dispatch.enums import OFFICE
 from dispatch.hooks.errors import WebhookEventsInvalid, WebhookUrlInvalid
 from dispatch.hooks.signing import new_secret
-from dispatch.models import (
-    CLIENT_EVENTS,
-    Client,
-    ClientEvent,
-    WebhookDelivery,
-    WebhookSubscription,
-)
+from dispatch.models import Client
 from dispatch.registry import clients as registry
 
 MAX_URL = 2000

@@ -79,6 +79,9 @@ KNOBS: dict[str, Knob] = {
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
     "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),
+    "quality_sms": Knob(
+        bool, False, doc="after each close, ask the site's contact by SMS to rate the crew 1-5"
+    ),
     "wave_multiple": Knob(
         Decimal,
         Decimal("2.0"),

@@ -12,15 +12,32 @@ from core import audit
 from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
 from dispatch.enums import NOT_CLOSED
-from dispatch.models import Client, Order, Site, User
+from dispatch.models import Branch, Client, Order, Site, User
 from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.clients import get_client
 from dispatch.registry.errors import SiteNotFound
 from dispatch.registry.staff import check_foreman
 from geo.points import Point
+from workers.phones import to_e164
 
 # The sites table's columns.
 LONGEST = {"name": 200, "address": 300}
+CONTACT_NAME_MAX = 200
+CONTACT_PHONE_TYPED_MAX = 40  # as typed; stored in E.164
+
+
+def clean_contact(contact: dict[str, Any], *, country: str) -> dict[str, str | None]:
+    """The site's contact as stored: trimmed, a blank one None (cleared), the phone in E.164
+    (workers/phones.py's rule, the branch's country for a number without +country)."""
+    clean: dict[str, str | None] = {}
+    if "contact_name" in contact:
+        name = " ".join((contact["contact_name"] or "").split())
+        clean["contact_name"] = check_length("contact_name", name, CONTACT_NAME_MAX) or None
+    if "contact_phone" in contact:
+        typed = (contact["contact_phone"] or "").strip()
+        check_length("contact_phone", typed, CONTACT_PHONE_TYPED_MAX)
+        clean["contact_phone"] = to_e164(typed, country, field="contact_phone") if typed else None
+    return clean
 
 
 def _check_texts(texts: dict[str, Any]) -> None:
@@ -42,11 +59,16 @@ def create_site(
     location: Point,
     geofence_m: int | None = None,
     foreman_id: int | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
 ) -> Site:
     client = get_client(session, client_id, actor=actor, options=[immediateload(Client.branch)])
     branch = client.branch
     check_foreman(session, foreman_id, branch.id)
     _check_texts({"name": name, "address": address})
+    contact = clean_contact(
+        {"contact_name": contact_name, "contact_phone": contact_phone}, country=branch.country
+    )
     site = Site(
         client_id=client.id,
         name=name.strip(),
@@ -54,6 +76,7 @@ def create_site(
         location=location.to_db(),
         geofence_m=geofence_m or branch.geofence_m,
         foreman_id=foreman_id,
+        **contact,
     )
     session.add(site)
     session.flush()
@@ -64,6 +87,9 @@ def create_site(
 def update_site(session: Session, site: Site, *, actor: Actor, changes: dict[str, Any]) -> Site:
     """The site as get_site(..., options=SITE_CLIENT) gives it: with its client."""
     _check_texts(changes)
+    if "contact_name" in changes or "contact_phone" in changes:
+        branch = session.get_one(Branch, site.client.branch_id)
+        changes = {**changes, **clean_contact(changes, country=branch.country)}
     moved_to: Point | None = changes.get("location")
     if moved_to is not None:
         changes = {**changes, "location": moved_to.to_db()}

@@ -15,6 +15,7 @@ from dispatch.fill import waves
 from dispatch.fill.errors import BookedElsewhere
 from dispatch.models import Offer, Order
 from dispatch.orders.errors import OrderClosed
+from dispatch.quality import answers
 from dispatch.replies import autoreply, unclear
 from dispatch.texts import messaging
 from sms.enums import MessageStatus
@@ -34,6 +35,15 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
         return "skipped"
     message.status = MessageStatus.PROCESSED
     worker = session.scalars(select(Worker).where(Worker.phone == message.phone)).first()
+    # A client's contact answering the rating question (dispatch/quality/answers.py decides
+    # which texts of a number that is also a worker's are the worker's).
+    question = answers.open_question(session, message.phone, now)
+    if question is not None and answers.is_answer(
+        message.body,
+        worker=worker is not None,
+        worker_busy=worker is not None and unclear.offer_about(session, worker.id) is not None,
+    ):
+        return answers.take(session, message, question, now)
     if worker is None:
         return "unknown sender"
     message.worker_id = worker.id

@@ -10,9 +10,10 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from core.db import locked
+from dispatch.client_models import ClientEvent
 from dispatch.enums import NOT_CLOSED, OfferStatus
 from dispatch.hooks import events
-from dispatch.models import Branch, ClientEvent, Offer, Order
+from dispatch.models import Branch, Offer, Order
 
 SHORT_NOTICE = timedelta(hours=2)
 # Shifts that began longer ago than this are not announced as started any more.

@@ -26,6 +26,7 @@ from dispatch.hooks import events
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders.roster import due_sql
 from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
+from dispatch.quality import asking
 from dispatch.shift import marks, timesheets
 from dispatch.shift.errors import (
     EndNotChosen,
@@ -309,6 +310,8 @@ def close_shift(
         work_ended_at=ended.isoformat(),
     )
     events.shift_closed(session, order)
+    if not rehearsal:  # the client's contact is asked to rate the crew (once per order)
+        asking.ask_after_close(session, order, now)
     return order
 
 

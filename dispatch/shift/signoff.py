@@ -24,9 +24,11 @@ from core.db import flush_checked, locked
 from core.errors import FieldRequired, InvalidInput, ReasonRequired, check_length
 from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
+from dispatch.client_models import TimesheetSignoff
 from dispatch.enums import OFFICE, LineState
-from dispatch.models import Order, TimesheetSignoff
+from dispatch.models import Order
 from dispatch.orders.service import get_order
+from dispatch.registry.client_side.tenancy import sees_client
 from dispatch.shift.errors import (
     LineAlreadyApproved,
     LineAlreadyDisputed,
@@ -53,7 +55,9 @@ REFUSED_DISPUTE = {
 def may_sign_off(actor: Actor, order: Order) -> bool:
     """Who may approve or dispute this order's timesheet, and review its workers as the
     client: the office (admin, manager, dispatcher of a branch that sees the order), saying
-    what the client said. The client's own users join here."""
+    what the client said, and the order's client's own users (and API keys)."""
+    if actor.is_client:
+        return sees_client(actor, order.client_id)
     return actor.role in OFFICE and actor.sees_branch(order.branch_id)
 
 

@@ -39,8 +39,9 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
 from dispatch.access.privacy import show_workers
+from dispatch.client_models import TimesheetSignoff
 from dispatch.enums import ATTENDANCE, LINE_STATES, WORKED, LineState, OfferStatus, OrderStatus
-from dispatch.models import Branch, Offer, Order, TimesheetSignoff
+from dispatch.models import Branch, Offer, Order
 from dispatch.orders.service import ORDER_BRANCH, get_order
 from dispatch.registry.errors import BranchNotFound
 from rating.models import PenaltyEvent

@@ -4,7 +4,7 @@ the foreman's or the client's, one of each per worker per order). A new table, a
 column with a constant default: no table rewrite; the reviews' unique key gains the source.
 
 Revision ID: 0036
-Revises: 0034
+Revises: 0035
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036"
-down_revision = "0034"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 

@@ -31,8 +31,9 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
+from dispatch.client_models import QualityReview, WebhookSubscription
 from dispatch.fill import waves
-from dispatch.models import Branch, Client, Order, User, WebhookSubscription
+from dispatch.models import Branch, Client, Order, User
 from dispatch.penalties import record
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
@@ -168,9 +169,9 @@ MATRIX = {
     ("DELETE", "/clients/{client_id}/api-keys/{key_id}"):        "ok  own 403 403 403 403 own 401",
     ("GET", "/clients/{client_id}/rates"):                       "ok  own own 403 403 own own 401",
     ("PUT", "/clients/{client_id}/rates"):                       "ok  own own 403 403 403 403 401",
-    ("POST", "/orders/{order_id}/timesheet/approve"):            "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/timesheet/approve"):            "ok  own own 403 403 own own 401",
     ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"):
-                                                                 "ok  own own 403 403 403 403 401",
+                                                                 "ok  own own 403 403 own own 401",
     ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"):
                                                                  "ok  own own 403 403 403 403 401",
     ("GET", "/timesheet-disputes"):                              "ok  ok  ok  403 403 403 403 401",
@@ -180,6 +181,8 @@ MATRIX = {
     ("GET", "/clients/{client_id}/webhooks/{hook_id}/deliveries"): "ok own own 403 403 403 own 401",
     ("PUT", "/clients/{client_id}/notifications"):               "ok  own own 403 403 403 403 401",
     ("PUT", "/sites/{site_id}/contact"):                         "ok  own own 403 403 403 403 401",
+    ("GET", "/quality/reviews"):                                 "ok  ok  ok  403 403 403 403 401",
+    ("POST", "/quality/cases/{order_id}/close"):                 "ok  own own 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -198,6 +201,7 @@ HIDES = {
     ("GET", "/orders"): ("id", "order"),
     ("GET", "/order-patterns"): ("branch_id", "branch"),
     ("GET", "/timesheet-disputes"): ("branch_id", "branch"),
+    ("GET", "/quality/reviews"): ("order_id", "order"),
 }
 
 
@@ -282,6 +286,13 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
         client_id=client.id, url="https://hooks.example.com/", events=["order.filled"], secret="s"
     )
     session.add(hook)
+    # The client rated the crew 1: the order has an open case (dispatch/quality/).
+    session.add(
+        QualityReview(
+            order_id=order.id, branch_id=branch.id, phone=_phone(), language="ru",
+            asked_at=now(), score=1, answered_at=now(), case_opened_at=now(),
+        )
+    )  # fmt: skip
     session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
@@ -401,6 +412,7 @@ def _request(method: str, path: str, t: Things) -> dict:
             "reason": "8 h, not 9"
         },
         ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"): {"note": "agreed 8 h"},
+        ("POST", "/quality/cases/{order_id}/close"): {"note": "called the client, sorted"},
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",

@@ -12,7 +12,8 @@ from api.main import create_app
 from core.audit import AuditEntry
 from core.clock import now
 from core.settings import Settings, get_settings
-from dispatch.models import ClientApiKey, User
+from dispatch.client_models import ClientApiKey
+from dispatch.models import User
 from tests.builders import (
     KAZAN,
     auth,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import now
-from dispatch.models import TimesheetSignoff
+from dispatch.client_models import TimesheetSignoff
 from tests.builders import (
     KAZAN,
     auth,

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.settings import get_settings
+from dispatch.client_models import WebhookSubscription
 from dispatch.hooks import events, subscriptions
 from dispatch.hooks.errors import WebhookUrlInvalid
-from dispatch.models import Branch, Client, Site, WebhookSubscription
+from dispatch.models import Branch, Client, Site
 from tests.builders import auth, make_branch_site, make_order, make_user
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from core.jobs import pending_jobs
 from core.tenancy import SYSTEM
 from dispatch.changes import named
+from dispatch.client_models import ClientEvent, WebhookDelivery, WebhookSubscription
 from dispatch.hooks import events
-from dispatch.models import Client, ClientEvent, Order, Site, WebhookDelivery, WebhookSubscription
+from dispatch.models import Client, Order, Site
 from dispatch.orders import service as orders
 from dispatch.shift import milestones, onsite
 from sms.models import Message

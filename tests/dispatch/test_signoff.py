@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.errors import InvalidInput
-from dispatch.models import TimesheetSignoff
+from dispatch.client_models import TimesheetSignoff
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, signoff, timesheets
 from dispatch.shift.errors import (

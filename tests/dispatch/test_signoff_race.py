@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from core.db import make_engine, session_scope
 from core.settings import get_settings
-from dispatch.models import TimesheetSignoff
+from dispatch.client_models import TimesheetSignoff
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, signoff
 from dispatch.shift.errors import LineAlreadyApproved

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.clock import now
 from core.jobs import pending_jobs
+from dispatch.client_models import WebhookDelivery, WebhookSubscription
 from dispatch.hooks import delivery, events
-from dispatch.models import Client, WebhookDelivery, WebhookSubscription
+from dispatch.models import Client
 from sms.models import Message
 from tests.builders import make_order, steps
 

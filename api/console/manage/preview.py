@@ -31,7 +31,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "rating_weight",
         "distance_weight",
     ),
-    "confirmations": ("confirm_ask_h", "confirm_by_h", "remind_h", "sms_transliterate"),
+    "confirmations": (
+        "confirm_ask_h",
+        "confirm_by_h",
+        "remind_h",
+        "sms_transliterate",
+        "quality_sms",
+    ),
     "penalties": (
         "late_grace_min",
         "late_as_no_show_min",

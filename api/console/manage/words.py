@@ -223,6 +223,13 @@ KNOB_WORDS = {
         ("СМС латиницей", "Texts in Latin letters"),
         ("Дешевле: больше знаков в сегменте.", "Cheaper: more characters a segment."),
     ),
+    "quality_sms": (
+        ("Оценка бригады по СМС", "Crew rating by SMS"),
+        (
+            "После закрытия смены контакт объекта ставит оценку 1–5; 1 или 2 — разбор.",
+            "After the close the site's contact rates the crew 1-5; a 1 or 2 opens a case.",
+        ),
+    ),
     "late_grace_min": (
         ("Опоздание без последствий, мин", "Grace for lateness, min"),
         ("Пришёл в эти минуты — вовремя.", "Arriving within this is on time."),

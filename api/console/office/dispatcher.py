@@ -30,6 +30,7 @@ from dispatch.fill.matcher import Candidate
 from dispatch.orders import board, shortage
 from dispatch.orders import service as orders
 from dispatch.orders.roster import standing
+from dispatch.quality import cases
 from dispatch.registry import clients, sites
 from dispatch.replies import unclear
 from geo.points import Point
@@ -92,17 +93,24 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     lines = board.board(session, actor=actor, now=now())
     t = translator(language(request))
     unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
+    quality_cases = cases.open_cases_by_order(session, [line.order.id for line in lines])
     return {
         "lines": lines,
         "clocks": {line.timezone: _Clock(line.timezone) for line in lines},
         "many_branches": actor.branch_id is None,
         "unclear": unclear_replies,
-        "digest": _digest(lines, language(request), unclear_replies),
+        "quality_cases": quality_cases,  # order_badge_quality.html
+        "digest": _digest(lines, language(request), unclear_replies, quality_cases),
         **_words(t),
     }
 
 
-def _digest(lines: list[board.BoardLine], lang: str, unclear_replies: dict[int, int]) -> str:
+def _digest(
+    lines: list[board.BoardLine],
+    lang: str,
+    unclear_replies: dict[int, int],
+    quality_cases: dict[int, int | None],
+) -> str:
     """What the rows show, hashed: the poll sends it back and hears 204 when nothing moved."""
     shown = [
         (
@@ -117,7 +125,7 @@ def _digest(lines: list[board.BoardLine], lang: str, unclear_replies: dict[int, 
         )
         for line in lines
     ]
-    badges = sorted(unclear_replies.items())
+    badges = (sorted(unclear_replies.items()), sorted(quality_cases))
     return hashlib.sha256(repr((lang, shown, badges)).encode()).hexdigest()[:16]
 
 
@@ -281,6 +289,8 @@ def _live_context(
         "when": _Clock(branch.timezone),
         "shortage": shortage.shortages(session, [order], at)[order.id],  # order_short.html
         "unclear": unclear.unclear_by_order(session, [order.id]),  # order_badge_unclear.html
+        "quality_cases": cases.open_cases_by_order(session, [order.id]),  # its badge
+        "quality_review": cases.answered_review(session, order.id),
         **_words(t),
     }
 

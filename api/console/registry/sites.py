@@ -24,7 +24,17 @@ from geo.points import Point
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Office = Depends(staff(*OFFICE))
 
-FIELDS = ("name", "address", "lat", "lon", "geofence_m", "foreman_id")
+FIELDS = (
+    "name",
+    "address",
+    "lat",
+    "lon",
+    "geofence_m",
+    "foreman_id",
+    "contact_name",
+    "contact_phone",
+)
+CONTACT = ("contact_name", "contact_phone")  # checked by the domain (sites.clean_contact)
 NUMBER = re.compile(r"^-?\d{1,3}([.,]\d{1,10})?$")
 GEOFENCE = (50, 5000)  # the sites table's CHECK
 
@@ -36,12 +46,18 @@ def _site_form(
     lon: str = Form(""),
     geofence_m: str = Form(""),
     foreman_id: str = Form(""),
+    contact_name: str = Form(""),
+    contact_phone: str = Form(""),
 ) -> dict[str, str]:
-    typed = (name, address, lat, lon, geofence_m, foreman_id)
+    typed = (name, address, lat, lon, geofence_m, foreman_id, contact_name, contact_phone)
     values = {field: value.strip() for field, value in zip(FIELDS, typed, strict=True)}
     # The texts go to the domain whole (it refuses what its columns cannot hold, by name);
     # a number this long is wrong anyway, and int() of thousands of digits raises.
-    return {f: v if f in ("name", "address") else v[:40] for f, v in values.items()}
+    whole = ("name", "address", "contact_name")
+    return {
+        f: v if f in whole else v[:41] if f == "contact_phone" else v[:40]
+        for f, v in values.items()
+    }
 
 
 def _parse(values: dict[str, str], t) -> tuple[dict, dict[str, str]]:
@@ -72,6 +88,7 @@ def _parse(values: dict[str, str], t) -> tuple[dict, dict[str, str]]:
             errors["geofence_m"] = t("sites_err_whole")
     foreman = values["foreman_id"]
     parsed["foreman_id"] = int(foreman) if foreman.isdigit() and len(foreman) < 10 else None
+    parsed.update({field: values[field] or None for field in CONTACT})
     return parsed, errors
 
 
@@ -102,6 +119,8 @@ def _values_of(site: Site) -> dict[str, str]:
         "lon": f"{point.lon:.6f}",
         "geofence_m": str(site.geofence_m),
         "foreman_id": str(site.foreman_id or ""),
+        "contact_name": site.contact_name or "",
+        "contact_phone": site.contact_phone or "",
     }
 
 

@@ -41,6 +41,9 @@ WORDS = {
     "messages_kind_suspension_lifted": ("отстранение снято", "suspension lifted"),
     "messages_kind_compensation": ("оплата за позднюю отмену", "late-cancellation pay"),
     "messages_kind_show_up_pay": ("оплата за выход", "show-up pay"),
+    "messages_kind_quality_ask": ("просьба оценить бригаду", "crew rating request"),
+    "messages_kind_quality_reask": ("повторная просьба об оценке", "rating asked again"),
+    "messages_kind_quality": ("оценка клиента", "client's rating"),
     "messages_kind_reply": ("ответ работника", "worker's reply"),
     # -- an SMS's status --
     "messages_st_queued": ("в очереди", "queued"),

@@ -25,6 +25,8 @@ def create_site(
         location=body.location.to_point(),
         geofence_m=body.geofence_m,
         foreman_id=body.foreman_id,
+        contact_name=body.contact_name,
+        contact_phone=body.contact_phone,
     )
     return SiteOut.of(site)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require, worker_reader
+from api.deps import CLIENT_DESK, DB, OFFICE, require, worker_reader
 from api.routes.signoff.schemas import ApproveOut, DisputeIn, DisputeOut, LineSignoffOut, SettleIn
 from api.schemas.common import IdPath, IdQuery
 from core.clock import now
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["sign-off"])
 
 @router.post("/orders/{order_id}/timesheet/approve", response_model=ApproveOut)
 def approve(
-    order_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    order_id: IdPath, actor: Actor = Depends(require(*CLIENT_DESK)), session: Session = DB
 ) -> ApproveOut:
     """Approve every line not disputed (409 timesheet_not_closed before the close). Disputed
     lines stay held; approving again approves nothing new."""
@@ -39,7 +39,7 @@ def dispute(
     order_id: IdPath,
     worker_id: IdPath,
     body: DisputeIn,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_DESK)),
     session: Session = DB,
 ) -> LineSignoffOut:
     """Dispute one line with a reason: it goes to the branch's queue and is held from the

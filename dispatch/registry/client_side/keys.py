@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
+from dispatch.client_models import ClientApiKey
 from dispatch.enums import CLIENT
-from dispatch.models import Client, ClientApiKey
+from dispatch.models import Client
 from dispatch.registry.client_side.users import kept_client
 from dispatch.registry.errors import ApiKeyNotFound
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.money import money
 from core.tenancy import Actor
-from dispatch.models import ClientRate
+from dispatch.client_models import ClientRate
 from dispatch.registry.clients import get_client
 from dispatch.registry.errors import RateInvalid
 from workers.skills import normalise_skill

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dispatch.models import ClientRate
+from dispatch.client_models import ClientRate
 from tests.api.console.helpers import sign_in
 from tests.builders import make_branch, make_client, make_user
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch.models import TimesheetSignoff
+from dispatch.client_models import TimesheetSignoff
 from rating.models import Review
 from tests.api.console.helpers import sign_in
 from tests.builders import (

@@ -26,8 +26,9 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
+from dispatch.client_models import QualityReview, TimesheetSignoff
 from dispatch.fill import waves
-from dispatch.models import Branch, Client, Offer, Order, Site, TimesheetSignoff, User
+from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import service as orders
 from dispatch.penalties import record
 from dispatch.registry.knobs import CURRENCIES
@@ -247,6 +248,13 @@ def _world(session) -> World:
     mark(closed, crew[0], "arrived", 90)
     mark(closed, crew[1], "arrived", 3)
     onsite.close_shift(session, closed.id, actor=SYSTEM, now=at, end="scheduled")
+    # The client rated the crew 1 by SMS (dispatch/quality/): an open case and its badge.
+    session.add(
+        QualityReview(
+            order_id=closed.id, branch_id=branch.id, phone="+79031234567", language="ru",
+            asked_at=at, score=1, answered_at=at, case_opened_at=at,
+        )
+    )  # fmt: skip
     reviews.review_worker(
         session,
         closed.id,

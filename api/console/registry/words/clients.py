@@ -92,6 +92,12 @@ WORDS = {
     ),
     "sites_foreman": ("Бригадир объекта", "The site's foreman"),
     "sites_no_foreman": ("— без бригадира —", "— no foreman —"),
+    "sites_contact_name": ("Контакт на объекте", "Contact on site"),
+    "sites_contact_phone": ("Телефон контакта на объекте", "Contact's phone on site"),
+    "sites_contact_hint": (
+        "Ему приходит СМС с просьбой оценить бригаду; без него — контакту клиента.",
+        "The crew rating SMS goes there; without one, to the client's contact.",
+    ),
     "sites_map": ("Место на карте", "Place on the map"),
     "sites_map_label": (
         "Карта: щёлкните, чтобы поставить метку объекта, или перетащите метку",
@@ -128,6 +134,7 @@ WORDS = {
     "field_name": ("Название", "Name"),
     "field_contact_person": ("Контактное лицо", "Contact person"),
     "field_contact_phone": ("Телефон контактного лица", "Contact phone"),
+    "field_contact_name": ("Контакт на объекте", "Contact on site"),
     "field_inn": ("ИНН", "INN"),
     "field_kpp": ("КПП", "KPP"),
     "field_ogrn": ("ОГРН", "OGRN"),

@@ -15,7 +15,7 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.office.dispatcher import OFFICE
-from api.console.office.words.signoff import WORDS as SIGNOFF_WORDS
+from api.console.verdicts.words import SIGNOFF_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB, limit_worker_reads
 from api.errors import status_of
