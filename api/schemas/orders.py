@@ -8,8 +8,10 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.schemas.common import Body, Id, Money, Reason
+from core.clock import now
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
+from dispatch.access.privacy import on_the_day
 from dispatch.models import Offer, Order
 from dispatch.orders.service import OrderState
 
@@ -42,6 +44,8 @@ class RosterLine(BaseModel):
     # A punishing mark inside its undo window: it counts at pending_until unless undone.
     pending_mark: str | None = None
     pending_until: datetime | None = None
+    # For a client, instead of the marks: "arrived", "late" or "not_yet" (privacy.on_the_day).
+    on_the_day: str | None = None
 
     @classmethod
     def of(cls, offer: Offer) -> "RosterLine":
@@ -95,5 +99,18 @@ class OrderOut(BaseModel):
         if state is not None:
             out.fill_probability = round(state.fill_probability, 4)
             out.counts = state.counts
-            out.roster = [RosterLine.of(o) for o in state.roster]
+            out.roster = [
+                _as_client_sees(o, order) if actor.is_client else RosterLine.of(o)
+                for o in state.roster
+            ]
         return out
+
+
+def _as_client_sees(offer: Offer, order: Order) -> RosterLine:
+    """A roster line for the client: who, their answer and their day in one word."""
+    return RosterLine(
+        worker_id=offer.worker_id,
+        offer_status=offer.status,
+        arrived_at=offer.arrived_at,
+        on_the_day=on_the_day(offer.arrived_at, order.starts_at, now()),
+    )

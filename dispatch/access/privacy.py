@@ -17,6 +17,7 @@ Where a worker lives is seen only by the home branch and admins; what the others
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -164,3 +165,11 @@ def show_workers(
             **detail,
         )
     return shown
+
+
+def on_the_day(arrived_at: datetime | None, starts_at: datetime, now: datetime) -> str:
+    """All a client sees of a booked worker's day: "arrived", "late" (the start passed
+    without them) or "not_yet"; never the marks themselves (a no-show, a fine)."""
+    if arrived_at is not None:
+        return "arrived"
+    return "late" if now > starts_at else "not_yet"

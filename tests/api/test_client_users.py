@@ -12,6 +12,7 @@ from api.main import create_app
 from core.audit import AuditEntry
 from core.clock import now
 from core.settings import Settings, get_settings
+from dispatch.access.privacy import on_the_day
 from dispatch.client_models import ClientApiKey
 from dispatch.models import User
 from tests.builders import (
@@ -184,6 +185,8 @@ def test_a_client_sees_no_phone_home_or_pay_of_a_worker(client, session, world):
     assert PHONE not in csv.text and "Петров" not in csv.text and "Иван П." in csv.text
     read = client.get(f"{API}/orders/{order.id}", headers=headers)
     assert PHONE not in read.text and "Петров" not in read.text
+    [line] = read.json()["roster"]  # the day in one word, not the marks
+    assert line["on_the_day"] == "arrived" and line["attendance"] is None
     # The office of the same branch sees the whole name, on the same path.
     office = client.get(f"{API}/orders/{order.id}/timesheet", headers=auth(world["dispatcher"]))
     assert office.json()["lines"][0]["full_name"] == NAME
@@ -351,3 +354,10 @@ def test_a_client_favours_and_blocks_only_workers_it_has_had(client, session, wo
         f"{base}/favourites", json={"worker_id": stranger.id}, headers=auth(world["dispatcher"])
     )
     assert office.status_code == 201
+
+
+def test_a_client_sees_a_workers_day_in_one_word():
+    start = now()
+    assert on_the_day(None, start, start - timedelta(minutes=1)) == "not_yet"
+    assert on_the_day(None, start, start + timedelta(minutes=1)) == "late"
+    assert on_the_day(start + timedelta(minutes=30), start, start + timedelta(hours=1)) == "arrived"
