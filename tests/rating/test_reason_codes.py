@@ -17,7 +17,6 @@ from dispatch.shift import onsite
 from rating.models import PenaltyEvent
 from rating.reasons import REASONS, Reason
 from tests.builders import (
-    make_branch,
     make_branch_site,
     make_offer,
     make_order,
@@ -73,15 +72,23 @@ def test_the_migration_gives_earlier_entries_their_codes(engine):
         reset_schema(scratch)
         upgrade(scratch, before)
         with Session(scratch) as session:
-            branch = make_branch(session)
-            # Raw SQL: the ORM's Worker has columns (a patent's expiry) this revision lacks.
+            # Raw SQL: the ORM's Branch and Worker have columns (a branch's quality_sms, a
+            # patent's expiry) this revision lacks.
+            branch_id = session.execute(
+                text(
+                    "INSERT INTO branches (code, name, timezone, center, strike_suspend_days,"
+                    " currency, late_fine_per_min, no_show_fine, show_up_pay, undo_window_s)"
+                    " VALUES ('OLD1', 'Old branch', 'Europe/Moscow',"
+                    " 'SRID=4326;POINT(37.62 55.75)', 7, 'RUB', 5, 300, 300, 120) RETURNING id"
+                )
+            ).scalar_one()
             worker_id = session.execute(
                 text(
                     "INSERT INTO workers (full_name, phone, home, skills, branch_id) VALUES"
                     " ('Иванов Иван', '+79210000001', 'SRID=4326;POINT(37.62 55.75)',"
                     " ARRAY['loader'], :b) RETURNING id"
                 ),
-                {"b": branch.id},
+                {"b": branch_id},
             ).scalar_one()
             written = {
                 "did not come": ("absent", {}),
