@@ -278,9 +278,20 @@ def test_the_portal_speaks_only_the_users_language(client, session, world, close
     other = LATIN if lang == "ru" else CYRILLIC
     seeded = {world["site"].name, world["site"].address, order.code, "RUB", "RU", "EN"}
     seeded |= {world["user"].username, *(w.full_name.split()[1] for w in workers)}
-    for path in ("/portal/", "/portal/orders/new", f"/portal/orders/{order.id}"):
+    pages = {
+        "/portal/": 200,
+        "/portal/orders/new": 200,
+        f"/portal/orders/{order.id}": 200,
+        f"/portal/orders/{order.id}/live": 200,
+        f"/portal/orders/{order.id}/cancel": 200,
+        "/portal/orders/2147483000": 404,  # the error pages speak the portal's language too
+        "/portal/orders/abc": 422,
+        "/console/workers": 403,
+    }
+    for path, status in pages.items():
         page = client.get(path)
-        assert page.status_code == 200
+        assert page.status_code == status, path
+        assert "text/html" in page.headers["content-type"], path
         for text in visible_text(page.text):
             for value in seeded:
                 text = text.replace(value, " ")
