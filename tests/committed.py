@@ -6,7 +6,9 @@ from sqlalchemy.orm import Session
 from core.audit import AuditEntry
 from core.db import session_scope
 from dispatch.client_models import (
+    ClientApiKey,
     ClientEvent,
+    ClientRate,
     QualityReview,
     TimesheetSignoff,
     WebhookDelivery,
@@ -64,6 +66,8 @@ def purge_branch(session: Session, branch_id: int) -> None:
     session.execute(delete(Order).where(Order.branch_id == branch_id))
     session.execute(delete(Worker).where(Worker.branch_id == branch_id))
     session.execute(delete(Site).where(Site.client_id.in_(client_ids)))
+    for kept in (ClientRate, ClientApiKey, User):  # a client's rates, keys and users
+        session.execute(delete(kept).where(kept.client_id.in_(client_ids)))
     session.execute(delete(Client).where(Client.branch_id == branch_id))
     session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
     session.execute(delete(TemplateOverride).where(TemplateOverride.branch_id == branch_id))

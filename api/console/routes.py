@@ -19,6 +19,9 @@ from api.console.office import (
 )
 from api.console.office import order_repeat as repeat_pages
 from api.console.office.order_book import router as order_book_router  # issue 17
+from api.console.portal import order as portal_order
+from api.console.portal import orders as portal_orders  # issue 18: the client's portal
+from api.console.portal import signoff as portal_signoff
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
@@ -63,6 +66,9 @@ PAGES = (
     staff.router,
     settings.router,
     texts.router,
+    portal_orders.router,  # before portal_order's /orders/{order_id}
+    portal_order.router,
+    portal_signoff.router,
 )
 
 

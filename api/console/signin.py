@@ -25,7 +25,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 def _safe_next(target: str | None, role: str) -> str:
     """Only our own pages: never an open redirect to another site. The console's root is
     each role's own start page."""
-    if target and target.startswith(PREFIX + "/") and not target.startswith("//"):
+    if target and target.startswith(("/portal/", PREFIX + "/")) and not target.startswith("//"):
         return start_page(role) if target == f"{PREFIX}/" else target
     return start_page(role)
 

@@ -103,6 +103,7 @@ START_PAGES = {
     "dispatcher": f"{PREFIX}/",
     "manager": f"{PREFIX}/",
     "admin": f"{PREFIX}/",
+    "client": "/portal/",  # the client's portal (api/console/portal/)
 }
 
 
@@ -229,7 +230,8 @@ def render(
 
 
 def _is_console(request: Request) -> bool:
-    return request.url.path.startswith(PREFIX) or request.url.path.startswith("/c/")
+    path = request.url.path
+    return path.startswith(PREFIX) or path.startswith("/c/") or path.startswith("/portal")
 
 
 async def _sign_in_first(request: Request, exc: SignInFirst) -> Response:

@@ -374,14 +374,17 @@ def cancel_order(
     return order
 
 
+def cancels_late(order: Order, now: datetime) -> bool:
+    """Whether the client taking booked places back now is late (the branch loaded)."""
+    return is_late_cancellation(now, order.starts_at, order.branch.late_cancel_h)
+
+
 def pay_if_cancelled_late(session: Session, order: Order, offer: Offer, now: datetime) -> bool:
     """A booked worker's place taken back by the client inside the branch's late_cancel_h:
     they kept the day free, so show-up pay. The one rule of a cancelled order and of a
     headcount cut (dispatch/changes/headcount.py); call it before the offer's status
     changes. The order comes with its branch loaded."""
-    if offer.status != OfferStatus.BOOKED:
-        return False
-    if not is_late_cancellation(now, order.starts_at, order.branch.late_cancel_h):
+    if offer.status != OfferStatus.BOOKED or not cancels_late(order, now):
         return False
     late_pay = reasons.of("client_cancelled_late")
     record.compensate(session, order, offer.worker_id, reason=late_pay)

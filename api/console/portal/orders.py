@@ -1,0 +1,173 @@
+"""The client's orders (upcoming first) and the new-order form: one of the client's sites, a
+skill with an agreed rate, how many, when. No rate is typed: create_order applies the agreed
+ones, as it does for POST /api/v1/orders by a client."""
+
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.console.errors import explain
+from api.console.i18n import translator
+from api.console.portal.common import CLIENT_USER, PORTAL, local
+from api.console.web import csrf_checked, language, render
+from api.deps import DB
+from core.clock import now
+from core.dates import DateInvalid, clock_time, parse_date
+from core.errors import InvalidInput, NotFound
+from core.ids import MAX_ID
+from core.tenancy import Actor
+from dispatch.models import Branch
+from dispatch.orders import board
+from dispatch.orders import service as orders
+from dispatch.orders.defaults import order_defaults
+from dispatch.orders.service import OrderInput
+from dispatch.registry import sites as registry
+from dispatch.registry.client_side.rates import list_rates
+from sms.templates import skill_name
+
+router = APIRouter(prefix=PORTAL, include_in_schema=False)
+FIELDS = ("site_id", "skill", "headcount", "date", "start", "end")
+FORM_FIELD = {
+    "starts_at": "start",
+    "ends_at": "end",
+    "client_rate": "skill",
+    "worker_rate": "skill",
+}
+
+
+@router.get("/")
+def my_orders(request: Request, actor: Actor = Depends(CLIENT_USER), session: Session = DB):
+    found = orders.list_orders(session, actor=actor, limit=200)
+    moment = now()
+    upcoming = sorted((o for o in found if o.ends_at >= moment), key=lambda o: o.starts_at)
+    past = [o for o in found if o.ends_at < moment]
+    sites = {s.id: s for s in registry.list_sites(session, actor=actor)}
+    zones = {o.id: session.get_one(Branch, o.branch_id).timezone for o in found}
+    context = {
+        "groups": [("portal_upcoming", upcoming), ("portal_past", past)],
+        "counts": {o.id: orders.order_state(session, o).counts.get("booked", 0) for o in found},
+        "sites": sites,
+        "when": lambda o: local(o.starts_at, zones[o.id]) + "–" + local(o.ends_at, zones[o.id])[6:],
+    }
+    return render(request, "portal_orders.html", context, actor=actor)
+
+
+def _form(
+    site_id: str = Form(""),
+    skill: str = Form(""),
+    headcount: str = Form(""),
+    day: str = Form("", alias="date"),
+    start: str = Form(""),
+    end: str = Form(""),
+) -> dict[str, str]:
+    typed = (site_id, skill, headcount, day, start, end)
+    return {name: value.strip()[:200] for name, value in zip(FIELDS, typed, strict=True)}
+
+
+def _parse(session: Session, actor: Actor, values: dict[str, str], t):
+    """The form's own checks (filled in, a number, a date, times, a site of the client's);
+    the domain checks the rest when the order is placed."""
+    errors = {name: t("order_err_required") for name in FIELDS if not values[name]}
+    site = headcount = day = None
+    if "site_id" not in errors:
+        try:
+            site_id = int(values["site_id"])
+            if not 1 <= site_id <= MAX_ID:
+                raise NotFound("site", site_id)
+            site = registry.get_site(session, site_id, actor=actor, options=registry.SITE_BRANCH)
+        except (ValueError, NotFound):
+            errors["site_id"] = t("order_err_site")
+    if "headcount" not in errors:
+        try:
+            headcount = int(values["headcount"])
+        except ValueError:
+            errors["headcount"] = t("order_err_whole")
+    if "date" not in errors:
+        try:
+            day = parse_date(values["date"], "date")
+        except DateInvalid:
+            errors["date"] = t("order_err_date")
+        else:
+            if site and day < now().astimezone(ZoneInfo(site.client.branch.timezone)).date():
+                errors["date"] = t("form_err_past_date")
+    times = {}
+    for name in ("start", "end"):
+        if name not in errors:
+            times[name] = clock_time(values[name])
+            if times[name] is None:
+                errors[name] = t("order_err_time")
+    start, end = times.get("start"), times.get("end")
+    if errors or site is None or headcount is None or day is None or start is None or end is None:
+        return None, errors
+    try:
+        starts_at, ends_at = board.local_shift(site.client.branch.timezone, day, start, end)
+    except InvalidInput as exc:
+        return None, {"date": explain(exc, t)}
+    data = OrderInput(
+        site_id=site.id,
+        skill=values["skill"],
+        headcount=headcount,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        client_rate=None,  # the agreed rates apply
+        worker_rate=None,
+    )
+    return data, {}
+
+
+def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
+    name = str(exc.loc[-1]) if exc.loc else "skill"
+    field = FORM_FIELD.get(name, name if name in FIELDS else "skill")
+    word = t("portal_err_no_rate") if exc.code == "no_agreed_rate" else explain(exc, t)
+    return {field: word}
+
+
+def _page(request, session, actor, values, errors, status_code=200) -> Response:
+    lang = language(request)
+    sites = registry.list_sites(session, actor=actor)
+    rates = list_rates(session, actor=actor, client_id=actor.client_id) if actor.client_id else []
+    if not values:
+        defaults = order_defaults(session, actor=actor, sites=sites, now=now())
+        values = dict.fromkeys(FIELDS, "")
+        values.update(
+            headcount="1",
+            date=defaults.day.isoformat(),
+            start=defaults.start.strftime("%H:%M"),
+            end=defaults.end.strftime("%H:%M"),
+            site_id=str(sites[0].id) if len(sites) == 1 else "",
+        )
+    context = {
+        "sites": sites,
+        "skills": [(r.skill, skill_name(r.skill, lang)) for r in rates],
+        "values": values,
+        "errors": errors,
+        "fields": [f for f in FIELDS if f in errors],
+    }
+    return render(request, "portal_new.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/orders/new")
+def new_order(request: Request, actor: Actor = Depends(CLIENT_USER), session: Session = DB):
+    return _page(request, session, actor, {}, {})
+
+
+@router.post("/orders/new", dependencies=[Depends(csrf_checked)])
+def place_order(
+    request: Request,
+    values: dict[str, str] = Depends(_form),
+    actor: Actor = Depends(CLIENT_USER),
+    session: Session = DB,
+):
+    t = translator(language(request))
+    data, errors = _parse(session, actor, values, t)
+    if data is not None:
+        try:
+            order = orders.create_order(session, actor=actor, data=data, now=now())
+        except InvalidInput as exc:
+            session.rollback()  # nothing half-written, no job sent
+            errors = _domain_errors(exc, t)
+        else:
+            return RedirectResponse(f"{PORTAL}/orders/{order.id}", status_code=303)
+    return _page(request, session, actor, values, errors, status_code=422)
