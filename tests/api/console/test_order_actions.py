@@ -248,7 +248,7 @@ def test_a_phone_answer_books_or_declines(client, session, office, scene):
     assert status_of(session, order, twins[1].id) == "cancelled"
     assert status_of(session, order, standby.id) == "booked"
     answers = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "offer.phone_answer")
+        select(AuditEntry).where(AuditEntry.action == "offer.phone_answer").order_by(AuditEntry.id)
     ).all()
     assert [a.detail["answer"] for a in answers] == ["yes", "no"]
     refused = client.post(
