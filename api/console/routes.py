@@ -22,6 +22,8 @@ from api.console.office.order_book import router as order_book_router  # issue 1
 from api.console.portal import order as portal_order
 from api.console.portal import orders as portal_orders  # issue 18: the client's portal
 from api.console.portal import signoff as portal_signoff
+from api.console.portal import team as portal_team  # issue 18: a client's users and keys
+from api.console.registry import client_users as client_user_pages
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
@@ -62,6 +64,7 @@ PAGES = (
     checkin.router,
     accounts.router,
     client_pages.router,
+    client_user_pages.router,
     site_pages.router,
     staff.router,
     settings.router,
@@ -69,6 +72,7 @@ PAGES = (
     portal_orders.router,  # before portal_order's /orders/{order_id}
     portal_order.router,
     portal_signoff.router,
+    portal_team.router,
 )
 
 

@@ -185,6 +185,15 @@ class ClientUserNotFound(NotFound):
         super().__init__("client user", key)
 
 
+class LastClientAdmin(Conflict):
+    """A client keeps at least one active admin: else nobody of theirs could add users."""
+
+    code = "last_client_admin"
+
+    def __init__(self, username: str):
+        super().__init__(f"{username} is the client's last active admin; add another first")
+
+
 class ApiKeyNotFound(NotFound):
     code = "api_key_not_found"
 

@@ -118,6 +118,10 @@ WORDS = {
     ),
     "err_client_user_not_found": ("Такого пользователя у клиента нет.", "No such client user."),
     "err_api_key_not_found": ("Такого API-ключа у клиента нет.", "No such API key."),
+    "err_last_client_admin": (
+        "Это последний администратор клиента: сначала назначьте другого.",
+        "This is the client's last admin: make someone else an admin first.",
+    ),
     "err_rate_invalid": (
         "Ставки: специальность указана дважды или сумма отрицательная.",
         "Rates: a skill is listed twice or an amount is negative.",
