@@ -1,0 +1,112 @@
+"""A client admin keeps the client's team in the portal, in a real browser (Debian's Chromium,
+headless) against the real processes, on a 360 px phone: signs in, adds a colleague, makes an
+API key (read off the page, the one time it is shown; it works), revokes it (it stops); the
+colleague then signs in to the portal, without the team page. Screenshots of each step go to
+test-results/console/."""
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from core.db import session_scope
+from tests.builders import PASSWORD, make_branch, make_client, make_client_user
+from tests.scenarios import committed
+from tests.stack import running_stack
+
+BRANCH_CODE = "BROWSERTEAM"
+TIMEOUT_MS = 15_000
+COLLEAGUE, COLLEAGUE_PASSWORD = "team-colleague", "colleague-pass-1"
+
+
+@pytest.fixture
+def scene(engine):
+    with committed(BRANCH_CODE, "SMteam"):
+        with session_scope() as session:
+            client = make_client(session, branch=make_branch(session, code=BRANCH_CODE))
+            make_client_user(session, client=client, admin=True).username = "team-admin"
+        yield
+
+
+@pytest.fixture
+def stack(scene, tmp_path):
+    with running_stack(tmp_path) as running:
+        yield running
+
+
+def _sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/console/login?lang=en")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/portal/")
+
+
+def _fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def _orders(base: str, key: str) -> int:
+    return httpx.get(f"{base}/api/v1/orders", headers={"X-API-Key": key}, timeout=10).status_code
+
+
+def test_a_client_admin_adds_a_colleague_and_makes_and_revokes_a_key(stack, browser, shots):
+    base = stack.base
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    phone.set_default_timeout(TIMEOUT_MS)
+    portal = phone.new_page()
+
+    # 1. The admin signs in; the portal's navigation leads to the team page.
+    _sign_in(portal, base, "team-admin")
+    portal.get_by_role("link", name="Team and keys").click()
+    expect(portal).to_have_url(f"{base}/portal/team")
+    shots(portal, "team-page")
+    _fits(portal)
+
+    # 2. A colleague added: a short password first, refused beside the field.
+    portal.locator("#team-f-username").fill(COLLEAGUE)
+    portal.locator("#team-f-password").fill("short")
+    portal.locator("#team-f-full_name").fill("Вера Складова")
+    portal.locator("#team-f-phone").fill("+79215550077")
+    portal.get_by_role("button", name="Add the user").click()
+    expect(portal.locator("#team-err-password")).to_have_text("At least 10 characters")
+    expect(portal.locator("#team-f-username")).to_have_value(COLLEAGUE)
+    shots(portal, "team-user-refused")
+    portal.locator("#team-f-password").fill(COLLEAGUE_PASSWORD)
+    portal.get_by_role("button", name="Add the user").click()
+    expect(portal.locator("#team-users")).to_contain_text(COLLEAGUE)
+    expect(portal.locator("#team-users")).to_contain_text("+79215550077")
+    shots(portal, "team-user-added")
+    _fits(portal)
+
+    # 3. A key: shown once on the answer that made it, and it works.
+    portal.get_by_label("Key name (what it is for)").fill("Warehouse ERP")
+    portal.get_by_role("button", name="Create a key").click()
+    expect(portal.locator("#team-new-key")).to_contain_text("it will not be shown again")
+    key = portal.locator("#team-key-value").inner_text().strip()
+    assert key.startswith("brg_") and len(key) > 40
+    shots(portal, "team-key-shown-once")
+    _fits(portal)
+    assert _orders(base, key) == 200
+    portal.goto(f"{base}/portal/team")
+    expect(portal.locator("#team-new-key")).to_have_count(0)
+    assert key not in portal.content()
+
+    # 4. Revoked, with a confirmation: it stops working at once.
+    row = portal.locator("#team-keys li", has_text="Warehouse ERP")
+    row.locator("summary", has_text="Revoke").click()
+    row.get_by_role("button", name="Yes, revoke").click()
+    expect(portal.locator("#team-keys li", has_text="Warehouse ERP")).to_have_attribute(
+        "data-revoked", "yes"
+    )
+    shots(portal, "team-key-revoked")
+    assert _orders(base, key) == 401
+
+    # 5. The colleague signs in: the portal, but no team page (not an admin).
+    other = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    other.set_default_timeout(TIMEOUT_MS)
+    colleague = other.new_page()
+    _sign_in(colleague, base, COLLEAGUE, COLLEAGUE_PASSWORD)
+    expect(colleague.get_by_role("link", name="Team and keys")).to_have_count(0)
+    shots(colleague, "team-colleague-signed-in")
+    phone.close()
+    other.close()
