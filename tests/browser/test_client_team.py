@@ -27,12 +27,6 @@ def scene(engine):
         yield
 
 
-@pytest.fixture
-def stack(scene, tmp_path):
-    with running_stack(tmp_path) as running:
-        yield running
-
-
 def _sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/console/login?lang=en")
     page.get_by_label("Username").fill(username)
@@ -49,8 +43,14 @@ def _orders(base: str, key: str) -> int:
     return httpx.get(f"{base}/api/v1/orders", headers={"X-API-Key": key}, timeout=10).status_code
 
 
-def test_a_client_admin_adds_a_colleague_and_makes_and_revokes_a_key(stack, browser, shots):
-    base = stack.base
+def test_a_client_admin_adds_a_colleague_and_makes_and_revokes_a_key(
+    scene, tmp_path, browser, shots
+):
+    with running_stack(tmp_path) as stack:
+        _steps(stack.base, browser, shots)
+
+
+def _steps(base: str, browser, shots) -> None:
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     phone.set_default_timeout(TIMEOUT_MS)
     portal = phone.new_page()

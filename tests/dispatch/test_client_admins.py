@@ -8,10 +8,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from core.db import make_engine, session_scope
-from core.settings import get_settings
+from core.db import session_scope
 from core.tenancy import SYSTEM
 from dispatch.models import Client, User
 from dispatch.registry.client_side.users import remove_client_user
@@ -46,15 +44,6 @@ def test_nobody_switches_off_a_clients_last_active_admin(session):
     assert not first.active and second.active
     with pytest.raises(LastClientAdmin):
         remove_client_user(session, actor=SYSTEM, client_id=client.id, user_id=second.id)
-
-
-@pytest.fixture
-def factory(engine):
-    racing = make_engine(
-        get_settings().database_url, pool_size=4, max_overflow=0, lock_timeout_ms=30_000
-    )
-    yield sessionmaker(bind=racing, expire_on_commit=False)
-    racing.dispose()
 
 
 @pytest.fixture

@@ -12,10 +12,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
-from core.db import make_engine, session_scope
-from core.settings import get_settings
+from core.db import session_scope
 from dispatch.client_models import TimesheetSignoff
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, signoff
@@ -32,15 +30,6 @@ from tests.builders import (
 from tests.committed import purge_branch, purge_code
 
 CODE = "SIGNRACE"
-
-
-@pytest.fixture
-def factory(engine):
-    racing = make_engine(
-        get_settings().database_url, pool_size=4, max_overflow=0, lock_timeout_ms=30_000
-    )
-    yield sessionmaker(bind=racing, expire_on_commit=False)
-    racing.dispose()
 
 
 @pytest.fixture
