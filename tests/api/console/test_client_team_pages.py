@@ -270,6 +270,13 @@ def test_the_office_keeps_a_clients_users_and_keys_on_its_page(client, session, 
     # Another client's user or key through this client's address: not found.
     theirs = world["their_admin"]
     assert client.post(f"{path}/users/{theirs.id}/remove", data=form).status_code == 404
+    # The head office (an admin, of no branch) keeps them too.
+    client.cookies.clear()
+    form = sign_in(client, make_user(session, role="admin"))
+    assert NEW_USER["username"].lower() in client.get(path).text
+    first = {**form, **NEW_USER, "username": "first-admin", "client_admin": "1"}
+    assert client.post(f"{path}/users", data=first).status_code == 303
+    assert _team_user(session, "first-admin").client_admin
 
 
 def test_the_office_roles_the_domain_refuses_see_and_do_nothing(client, session, world):
