@@ -1,15 +1,16 @@
 """A client admin keeps the client's team in the portal, in a real browser (Debian's Chromium,
 headless) against the real processes, on a 360 px phone: signs in, adds a colleague, makes an
 API key (read off the page, the one time it is shown; it works), revokes it (it stops); the
-colleague then signs in to the portal, without the team page. Screenshots of each step go to
-test-results/console/."""
+colleague then signs in to the portal, without the team page. The branch's manager sees them
+on the client's page in the office and switches the colleague off: the colleague's next page
+is the sign-in. Screenshots of each step go to test-results/console/."""
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from core.db import session_scope
-from tests.builders import PASSWORD, make_branch, make_client, make_client_user
+from tests.builders import PASSWORD, make_branch, make_client, make_client_user, make_user
 from tests.scenarios import committed
 from tests.stack import running_stack
 
@@ -22,17 +23,20 @@ COLLEAGUE, COLLEAGUE_PASSWORD = "team-colleague", "colleague-pass-1"
 def scene(engine):
     with committed(BRANCH_CODE, "SMteam"):
         with session_scope() as session:
-            client = make_client(session, branch=make_branch(session, code=BRANCH_CODE))
+            branch = make_branch(session, code=BRANCH_CODE)
+            client = make_client(session, branch=branch)
             make_client_user(session, client=client, admin=True).username = "team-admin"
-        yield
+            make_user(session, role="manager", branch=branch, username="team-manager")
+            client_id = client.id
+        yield client_id
 
 
-def _sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+def _sign_in(page, base: str, username: str, password: str = PASSWORD, lands: str = "/portal/"):
     page.goto(f"{base}/console/login?lang=en")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/portal/")
+    expect(page).to_have_url(f"{base}{lands}")
 
 
 def _fits(page) -> None:
@@ -47,10 +51,10 @@ def test_a_client_admin_adds_a_colleague_and_makes_and_revokes_a_key(
     scene, tmp_path, browser, shots
 ):
     with running_stack(tmp_path) as stack:
-        _steps(stack.base, browser, shots)
+        _steps(stack.base, browser, shots, scene)
 
 
-def _steps(base: str, browser, shots) -> None:
+def _steps(base: str, browser, shots, client_id: int) -> None:
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     phone.set_default_timeout(TIMEOUT_MS)
     portal = phone.new_page()
@@ -108,5 +112,22 @@ def _steps(base: str, browser, shots) -> None:
     _sign_in(colleague, base, COLLEAGUE, COLLEAGUE_PASSWORD)
     expect(colleague.get_by_role("link", name="Team and keys")).to_have_count(0)
     shots(colleague, "team-colleague-signed-in")
-    phone.close()
-    other.close()
+
+    # 6. The office: the manager sees the client's users and keys, and switches one off.
+    office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    office.set_default_timeout(TIMEOUT_MS)
+    desk = office.new_page()
+    _sign_in(desk, base, "team-manager", lands="/console/")
+    desk.goto(f"{base}/console/clients/{client_id}#team-users")
+    expect(desk.locator("#team-keys li", has_text="Warehouse ERP")).to_contain_text("revoked")
+    row = desk.locator("#team-users li", has_text=COLLEAGUE)
+    row.locator("summary", has_text="Switch off").click()
+    row.get_by_role("button", name=f"Yes, switch off {COLLEAGUE}").click()
+    expect(desk.locator("#team-users li", has_text=COLLEAGUE)).to_have_attribute(
+        "data-active", "no"
+    )
+    shots(desk, "team-office-switched-off")
+    colleague.reload()
+    expect(colleague).to_have_url(f"{base}/console/login?next=/portal/")
+    for context in (phone, other, office):
+        context.close()
