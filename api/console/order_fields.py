@@ -1,0 +1,118 @@
+"""The fields every order form shares, read once: how many, the date, the start and the end
+(the shift in the branch's time) and, where the form shows them, the two rates. The office's
+new-order and change forms (api/console/office/order_form.py, order_edit.py) and the portal's
+(api/console/portal/orders.py, change.py) read them here and show them with one partial
+template, order_fields.html ("rates shown" on or off). These are the form's own checks
+(filled in, a whole number, a date, a time, an amount); the rules are the domain's."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from api.console.errors import explain
+from core.clock import now
+from core.csvsafe import decimal_text
+from core.dates import DateInvalid, clock_time, parse_date
+from core.errors import InvalidInput
+from dispatch.models import Order
+from dispatch.orders import board
+
+SHIFT = ("headcount", "date", "start", "end")
+RATES = ("client_rate", "worker_rate")
+# The domain names the shift by its stored names; the forms ask for a local date and times.
+FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
+MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
+
+
+def money(raw: str) -> Decimal | None:
+    if not MONEY.match(raw):
+        return None
+    try:
+        return Decimal(raw.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return None
+
+
+def amount(value: Decimal, lang: str) -> str:
+    return decimal_text(f"{value:.2f}", lang)
+
+
+def read_fields(
+    values: dict[str, str], t, *, rates: bool, zone: str | None = None
+) -> tuple[dict, dict[str, str]]:
+    """The shift's fields (and the rates) as numbers, a date and times, and each field's
+    error. zone: a new order's, whose date may not be a day already gone there."""
+    names = SHIFT + (RATES if rates else ())
+    errors = {name: t("order_err_required") for name in names if not values[name]}
+    parsed: dict = {}
+    if "headcount" not in errors:
+        try:
+            parsed["headcount"] = int(values["headcount"])
+        except ValueError:
+            errors["headcount"] = t("order_err_whole")
+    if "date" not in errors:
+        try:
+            parsed["date"] = parse_date(values["date"], "date")
+        except DateInvalid:
+            errors["date"] = t("order_err_date")
+        else:
+            if zone and parsed["date"] < now().astimezone(ZoneInfo(zone)).date():
+                errors["date"] = t("form_err_past_date")
+    for name in names[2:]:
+        if name in errors:
+            continue
+        time_field = name in ("start", "end")
+        parsed[name] = clock_time(values[name]) if time_field else money(values[name])
+        if parsed[name] is None:
+            errors[name] = t("order_err_time" if time_field else "order_err_money")
+    return parsed, errors
+
+
+def shift_of(zone: str, day: date, parsed: dict) -> tuple[datetime, datetime]:
+    """The shift's start and end from the form's date and times (InvalidInput past the
+    calendar's end)."""
+    return board.local_shift(zone, day, parsed["start"], parsed["end"])
+
+
+def values_of(order: Order, lang: str, *, rates: bool) -> dict[str, str]:
+    """A change form filled in from the order as it stands, in the branch's time (the order
+    comes with its branch)."""
+    zone = ZoneInfo(order.branch.timezone)
+    start, end = order.starts_at.astimezone(zone), order.ends_at.astimezone(zone)
+    values = {
+        "headcount": str(order.headcount),
+        "date": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "notes": order.notes or "",
+    }
+    if rates:
+        values.update(
+            client_rate=amount(order.client_rate, lang),
+            worker_rate=amount(order.worker_rate, lang),
+        )
+    return values
+
+
+def changed_shift(order: Order, parsed: dict, t) -> tuple[dict, dict[str, str]]:
+    """The change form's shift as the domain takes it: nothing when the date and the times
+    are those shown (a stored start with seconds would otherwise "move" and ask everyone
+    to confirm again), else the new start and end; or the date's error."""
+    shown = values_of(order, "en", rates=False)
+    typed = (parsed["date"].isoformat(), *(parsed[n].strftime("%H:%M") for n in ("start", "end")))
+    if typed == (shown["date"], shown["start"], shown["end"]):
+        return {}, {}
+    try:
+        starts_at, ends_at = shift_of(order.branch.timezone, parsed["date"], parsed)
+    except InvalidInput as exc:
+        return {}, {"date": explain(exc, t)}
+    return {"starts_at": starts_at, "ends_at": ends_at}, {}
+
+
+def refused(exc: InvalidInput, t, fields: tuple[str, ...], fallback: str) -> dict[str, str]:
+    """The domain's refusal beside the form's field it names (else `fallback`), in words
+    found by its code."""
+    name = str(exc.loc[-1]) if exc.loc else fallback
+    field = FORM_FIELD.get(name, name)
+    return {field if field in fields else fallback: explain(exc, t)}
