@@ -11,10 +11,12 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from api.console.errors import explain
+from api.errors import status_of
 from core.clock import now
 from core.csvsafe import decimal_text
 from core.dates import DateInvalid, clock_time, parse_date
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
+from dispatch.changes.errors import ChangeAfterStart
 from dispatch.models import Order
 from dispatch.orders import board
 
@@ -108,6 +110,29 @@ def changed_shift(order: Order, parsed: dict, t) -> tuple[dict, dict[str, str]]:
     except InvalidInput as exc:
         return {}, {"date": explain(exc, t)}
     return {"starts_at": starts_at, "ends_at": ends_at}, {}
+
+
+def read_change(order: Order, values: dict[str, str], t, *, rates: bool) -> tuple[dict, dict]:
+    """A change form's fields, with `starts_at` and `ends_at` when the shift moves; or the
+    errors."""
+    parsed, errors = read_fields(values, t, rates=rates)
+    if errors:
+        return parsed, errors
+    shift, errors = changed_shift(order, parsed, t)
+    return {**parsed, **shift}, errors
+
+
+def change_refused(
+    exc: InvalidInput | Conflict, t, fields: tuple[str, ...], fallback: str
+) -> tuple[dict[str, str], str, int]:
+    """A change's refusal as its form shows it: beside its field (an input's, or one that no
+    longer changes once the shift began), else over the form (the order closed meanwhile);
+    with the answer's status."""
+    if isinstance(exc, ChangeAfterStart):
+        return {FORM_FIELD.get(exc.field, exc.field): explain(exc, t)}, "", status_of(exc)
+    if isinstance(exc, InvalidInput):
+        return refused(exc, t, fields, fallback), "", status_of(exc)
+    return {}, explain(exc, t), status_of(exc)
 
 
 def refused(exc: InvalidInput, t, fields: tuple[str, ...], fallback: str) -> dict[str, str]:

@@ -4,7 +4,15 @@ centre and a dispatcher of that branch acting."""
 import pytest
 
 from dispatch.registry.staff import actor_of
-from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
+from tests.builders import (
+    MOSCOW,
+    make_branch,
+    make_client,
+    make_site,
+    make_user,
+    make_worker,
+    offset,
+)
 
 
 @pytest.fixture
@@ -22,3 +30,11 @@ def site(session, branch):
 @pytest.fixture
 def dispatcher(session, branch):
     return actor_of(make_user(session, role="dispatcher", branch=branch))
+
+
+@pytest.fixture
+def crowd(session, branch):
+    """Thirty workers within a kilometre of the site, 30 m apart."""
+    return [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=30 * i)) for i in range(30)
+    ]

@@ -17,22 +17,12 @@ from dispatch.registry.staff import actor_of
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (
-    MOSCOW,
     NOW,
     make_client_user,
     make_order,
     make_user,
-    make_worker,
-    offset,
 )
 from tests.dispatch.test_order_changes import _full_order, statuses
-
-
-@pytest.fixture
-def crowd(session, branch):
-    return [
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=30 * i)) for i in range(30)
-    ]
 
 
 @pytest.fixture

@@ -16,12 +16,10 @@ from api.console.office.dispatcher import OFFICE
 from api.console.office.words.order_edit import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB
-from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch.changes.errors import ChangeAfterStart
 from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order
 from dispatch.enums import CLOSED
 from dispatch.models import Order
@@ -41,23 +39,15 @@ def _values_of(order: Order, lang: str) -> dict[str, str]:
 
 def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None, dict[str, str]]:
     """The form's own checks (filled in, numbers, a date, times); the domain checks the rest."""
-    parsed, errors = fields.read_fields(values, t, rates=True)
+    parsed, errors = fields.read_change(order, values, t, rates=True)
     foreman = values["foreman_id"]
     if foreman and not (foreman.isdigit() and len(foreman) < 10):
         errors["foreman_id"] = explain(InvalidInput("foreman_id", "no such foreman"), t)
     if errors:
         return None, errors
-    shift, errors = fields.changed_shift(order, parsed, t)
-    if errors:
-        return None, errors
-    sent: dict = {
-        "headcount": parsed["headcount"],
-        "client_rate": parsed["client_rate"],
-        "worker_rate": parsed["worker_rate"],
-        "foreman_id": int(foreman) if foreman else None,
-        "notes": values["notes"],
-        **shift,
-    }
+    names = ("headcount", "client_rate", "worker_rate", "starts_at", "ends_at")
+    sent: dict = {name: parsed[name] for name in names if name in parsed}
+    sent.update(foreman_id=int(foreman) if foreman else None, notes=values["notes"])
     return OrderChange.of(**sent), {}
 
 
@@ -137,16 +127,9 @@ def save_changes(
     if change is not None:
         try:
             change_order(session, order_id, actor=actor, change=change, now=now())
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:  # a field's, or cancelled or completed meanwhile
             session.rollback()  # nothing half-written, and no job or text sent for it
-            errors = fields.refused(exc, t, FIELDS, "headcount")
-        except ChangeAfterStart as exc:
-            session.rollback()
-            status_code = status_of(exc)
-            errors = {fields.FORM_FIELD.get(exc.field, exc.field): explain(exc, t)}
-        except Conflict as exc:  # cancelled or completed meanwhile
-            session.rollback()
-            status_code, refusal = status_of(exc), explain(exc, t)
+            errors, refusal, status_code = fields.change_refused(exc, t, FIELDS, "headcount")
         else:
             return RedirectResponse(f"{PREFIX}/orders/{order_id}#order-edit", status_code=303)
         order = _order(session, actor, order_id)

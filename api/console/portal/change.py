@@ -10,17 +10,14 @@ from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console import order_fields as fields
-from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.portal.common import CLIENT_USER, PORTAL, local
 from api.console.web import csrf_checked, language, render
 from api.deps import DB
-from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch.changes.errors import ChangeAfterStart
 from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order
 from dispatch.changes.terms import ChangeTerms, change_terms
 from dispatch.enums import CLOSED
@@ -99,12 +96,10 @@ def _form(
 
 def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None, dict[str, str]]:
     """The form's own checks; the domain's change checks the rest."""
-    parsed, errors = fields.read_fields(values, t, rates=False)
+    parsed, errors = fields.read_change(order, values, t, rates=False)
     if errors:
         return None, errors
-    shift, errors = fields.changed_shift(order, parsed, t)
-    if errors:
-        return None, errors
+    shift = {name: parsed[name] for name in ("starts_at", "ends_at") if name in parsed}
     return OrderChange.of(headcount=parsed["headcount"], notes=values["notes"], **shift), {}
 
 
@@ -165,22 +160,13 @@ def change(
     sent, errors = _parse(_order(session, actor, order_id), values, t)
     if sent is None:
         return _page(request, session, actor, order_id, values, errors, status_code=422)
-    refusal, status_code = "", 422
     try:
         if confirm:
             change_order(session, order_id, actor=actor, change=sent, now=now())
             return RedirectResponse(f"{PORTAL}/orders/{order_id}", status_code=303)
         terms = change_terms(session, order_id, actor=actor, change=sent, now=now())
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         session.rollback()  # nothing half-written, no text or job sent
-        errors = fields.refused(exc, t, FIELDS, "headcount")
-    except ChangeAfterStart as exc:
-        session.rollback()
-        errors = {fields.FORM_FIELD.get(exc.field, exc.field): explain(exc, t)}
-        status_code = status_of(exc)
-    except Conflict as exc:  # cancelled or completed meanwhile
-        session.rollback()
-        refusal, status_code = explain(exc, t), status_of(exc)
-    else:
-        return _page(request, session, actor, order_id, values, terms=terms)
-    return _page(request, session, actor, order_id, values, errors, None, refusal, status_code)
+        errors, refusal, status_code = fields.change_refused(exc, t, FIELDS, "headcount")
+        return _page(request, session, actor, order_id, values, errors, None, refusal, status_code)
+    return _page(request, session, actor, order_id, values, terms=terms)

@@ -68,9 +68,10 @@ def _page(request, session, actor, error=None, status_code=200) -> Response:
     return render(request, "portal_workers.html", context, actor=actor, status_code=status_code)
 
 
-def _done(request, session, actor, worker_id: int, act) -> Response:
+def _done(request, session, actor, worker_id: int, call, **extra) -> Response:
+    """The domain's call for the client's own list; a refusal shown beside the worker."""
     try:
-        act()
+        call(session, actor=actor, client_id=actor.client_id or 0, worker_id=worker_id, **extra)
     except REFUSED as exc:
         session.rollback()  # nothing written
         error = (worker_id, explain(exc, translator(language(request))))
@@ -95,14 +96,7 @@ def favourite(
 ) -> Response:
     """on=1: favour the worker; else no longer."""
     call = clients.add_favourite if on else clients.remove_favourite
-    mine = actor.client_id or 0
-    return _done(
-        request,
-        session,
-        actor,
-        worker_id,
-        lambda: call(session, actor=actor, client_id=mine, worker_id=worker_id),
-    )
+    return _done(request, session, actor, worker_id, call)
 
 
 @router.post("/workers/{worker_id}/block", dependencies=[Depends(csrf_checked)])
@@ -113,27 +107,11 @@ def block(
     actor: Actor = Depends(CLIENT_USER),
     session: Session = DB,
 ) -> Response:
-    mine = actor.client_id or 0
-    return _done(
-        request,
-        session,
-        actor,
-        worker_id,
-        lambda: clients.block_worker(
-            session, actor=actor, client_id=mine, worker_id=worker_id, reason=reason
-        ),
-    )
+    return _done(request, session, actor, worker_id, clients.block_worker, reason=reason)
 
 
 @router.post("/workers/{worker_id}/unblock", dependencies=[Depends(csrf_checked)])
 def unblock(
     request: Request, worker_id: IdPath, actor: Actor = Depends(CLIENT_USER), session: Session = DB
 ) -> Response:
-    mine = actor.client_id or 0
-    return _done(
-        request,
-        session,
-        actor,
-        worker_id,
-        lambda: clients.unblock_worker(session, actor=actor, client_id=mine, worker_id=worker_id),
-    )
+    return _done(request, session, actor, worker_id, clients.unblock_worker)
