@@ -10,6 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from fastapi import Form
+
 from api.console.errors import explain
 from api.errors import status_of
 from core.clock import now
@@ -17,14 +19,34 @@ from core.csvsafe import decimal_text
 from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import Conflict, InvalidInput
 from dispatch.changes.errors import ChangeAfterStart
+from dispatch.changes.patch import NOTES_MAX
 from dispatch.models import Order
 from dispatch.orders import board
 
 SHIFT = ("headcount", "date", "start", "end")
+CHANGE_FIELDS = (*SHIFT, "client_rate", "worker_rate", "foreman_id", "notes")
 RATES = ("client_rate", "worker_rate")
 # The domain names the shift by its stored names; the forms ask for a local date and times.
 FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
+
+
+def change_form(
+    headcount: str = Form(""),
+    day: str = Form("", alias="date"),
+    start: str = Form(""),
+    end: str = Form(""),
+    client_rate: str = Form(""),
+    worker_rate: str = Form(""),
+    foreman_id: str = Form(""),
+    notes: str = Form(""),
+) -> dict[str, str]:
+    """A change form's fields as typed (trimmed; the notes kept whole up to the domain's limit
+    and one). The portal's form has no rates nor foreman: those stay empty, and unused."""
+    typed = (headcount, day, start, end, client_rate, worker_rate, foreman_id)
+    values = {name: value.strip()[:200] for name, value in zip(CHANGE_FIELDS, typed, strict=False)}
+    values["notes"] = notes[: NOTES_MAX + 1]
+    return values
 
 
 def money(raw: str) -> Decimal | None:

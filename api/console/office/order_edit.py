@@ -4,7 +4,7 @@ fetched into the order page (order_edit.html) and sent as a plain POST: done, ba
 order page; refused, the form's own page with each error beside its field and the values
 kept. Dates and times are read as the new-order form reads them (order_form.py)."""
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,7 @@ from dispatch.orders import service as orders
 from dispatch.registry import sites
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-FIELDS = ("headcount", "date", "start", "end", "client_rate", "worker_rate", "foreman_id", "notes")
+FIELDS = fields.CHANGE_FIELDS
 
 i18n.add(WORDS)
 
@@ -49,23 +49,6 @@ def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None,
     sent: dict = {name: parsed[name] for name in names if name in parsed}
     sent.update(foreman_id=int(foreman) if foreman else None, notes=values["notes"])
     return OrderChange.of(**sent), {}
-
-
-def _edit_form(
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-    client_rate: str = Form(""),
-    worker_rate: str = Form(""),
-    foreman_id: str = Form(""),
-    notes: str = Form(""),
-) -> dict[str, str]:
-    """The fields as typed (trimmed; the notes kept whole up to the domain's limit and one)."""
-    typed = (headcount, day, start, end, client_rate, worker_rate, foreman_id)
-    values = {name: value.strip()[:200] for name, value in zip(FIELDS, typed, strict=False)}
-    values["notes"] = notes[: NOTES_MAX + 1]
-    return values
 
 
 def _context(
@@ -116,7 +99,7 @@ def edit_form(
 def save_changes(
     request: Request,
     order_id: IdPath,
-    values: dict[str, str] = Depends(_edit_form),
+    values: dict[str, str] = Depends(fields.change_form),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):

@@ -81,19 +81,6 @@ i18n.add(
 )
 
 
-def _form(
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-    notes: str = Form(""),
-) -> dict[str, str]:
-    typed = (headcount, day, start, end)
-    values = {name: value.strip()[:200] for name, value in zip(FIELDS, typed, strict=False)}
-    values["notes"] = notes[: NOTES_MAX + 1]
-    return values
-
-
 def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None, dict[str, str]]:
     """The form's own checks; the domain's change checks the rest."""
     parsed, errors = fields.read_change(order, values, t, rates=False)
@@ -151,7 +138,7 @@ def change(
     request: Request,
     order_id: IdPath,
     confirm: str = Form(""),
-    values: dict[str, str] = Depends(_form),
+    values: dict[str, str] = Depends(fields.change_form),
     actor: Actor = Depends(CLIENT_USER),
     session: Session = DB,
 ) -> Response:
