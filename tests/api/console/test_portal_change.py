@@ -63,6 +63,9 @@ def test_a_cut_shows_the_late_pay_first_then_changes_the_order(client, session, 
     expected = f"each one let go is paid {pay} {branch.currency}, {pay} {branch.currency} in all"
     assert expected in shown.text
     assert 'id="confirm-change"' in shown.text
+    russian = client.post(f"/portal/orders/{order.id}/change?lang=ru", data={**csrf, **values})
+    assert "Записанных, которых отпустят (записавшиеся последними): 1." in russian.text
+    assert f"каждому отпущенному платится {pay} {branch.currency}" in russian.text
     session.expire_all()
     assert session.get_one(Order, order.id).headcount == 3  # shown, not done
     done = client.post(
