@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from fastapi import Form
+from fastapi import Depends, Form
 
 from api.console.errors import explain
 from api.errors import status_of
@@ -24,29 +24,49 @@ from dispatch.models import Order
 from dispatch.orders import board
 
 SHIFT = ("headcount", "date", "start", "end")
-CHANGE_FIELDS = (*SHIFT, "client_rate", "worker_rate", "foreman_id", "notes")
 RATES = ("client_rate", "worker_rate")
+CHANGE_FIELDS = (*SHIFT, *RATES, "foreman_id", "notes")
 # The domain names the shift by its stored names; the forms ask for a local date and times.
 FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
 
 
-def change_form(
+def _typed(value: str) -> str:
+    return value.strip()[:200]
+
+
+def shift_form(
     headcount: str = Form(""),
     day: str = Form("", alias="date"),
     start: str = Form(""),
     end: str = Form(""),
     client_rate: str = Form(""),
     worker_rate: str = Form(""),
+) -> dict[str, str]:
+    """The shared fields as typed, trimmed (the rates empty on a form without them)."""
+    typed = (headcount, day, start, end, client_rate, worker_rate)
+    return {name: _typed(value) for name, value in zip(SHIFT + RATES, typed, strict=True)}
+
+
+def new_form(
+    site_id: str = Form(""),
+    skill: str = Form(""),
+    overbooking_mode: str = Form(""),
+    shift: dict[str, str] = Depends(shift_form),
+) -> dict[str, str]:
+    """A new order's fields as typed (the portal's has no rates and no overbooking mode)."""
+    mode = _typed(overbooking_mode)
+    return {"site_id": _typed(site_id), "skill": _typed(skill), **shift, "overbooking_mode": mode}
+
+
+def change_form(
     foreman_id: str = Form(""),
     notes: str = Form(""),
+    shift: dict[str, str] = Depends(shift_form),
 ) -> dict[str, str]:
-    """A change form's fields as typed (trimmed; the notes kept whole up to the domain's limit
-    and one). The portal's form has no rates nor foreman: those stay empty, and unused."""
-    typed = (headcount, day, start, end, client_rate, worker_rate, foreman_id)
-    values = {name: value.strip()[:200] for name, value in zip(CHANGE_FIELDS, typed, strict=False)}
-    values["notes"] = notes[: NOTES_MAX + 1]
-    return values
+    """A change form's fields as typed (the notes kept whole up to the domain's limit and
+    one). The portal's has no rates nor foreman: those stay empty, and unused."""
+    return {**shift, "foreman_id": _typed(foreman_id), "notes": notes[: NOTES_MAX + 1]}
 
 
 def money(raw: str) -> Decimal | None:

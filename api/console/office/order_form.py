@@ -140,22 +140,6 @@ def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
     return fields.refused(exc, t, ORDER_FIELDS, "site_id")
 
 
-def _order_form(
-    site_id: str = Form(""),
-    skill: str = Form(""),
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-    client_rate: str = Form(""),
-    worker_rate: str = Form(""),
-    overbooking_mode: str = Form(""),
-) -> dict[str, str]:
-    """The form's fields as typed (trimmed), to check and to show again."""
-    typed = (site_id, skill, headcount, day, start, end, client_rate, worker_rate, overbooking_mode)
-    return {name: value.strip()[:200] for name, value in zip(ORDER_FIELDS, typed, strict=True)}
-
-
 def _new_order_page(
     request: Request,
     session: Session,
@@ -214,7 +198,7 @@ def new_order_form(request: Request, actor: Actor = Depends(OFFICE), session: Se
 @router.post("/orders/new", dependencies=[Depends(csrf_checked)])
 def create_order(
     request: Request,
-    values: dict[str, str] = Depends(_order_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
@@ -235,7 +219,7 @@ def create_order(
 def check_order_field(
     request: Request,
     field: str = Form(""),
-    values: dict[str, str] = Depends(_order_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
@@ -255,7 +239,7 @@ def check_order_field(
 def order_warnings(
     request: Request,
     field: str = Form(""),
-    values: dict[str, str] = Depends(_order_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(OFFICE),
 ):
     """htmx: the warning under a field (a worker's rate above the client's), empty if none.

@@ -2,7 +2,7 @@
 skill with an agreed rate, how many, when. No rate is typed: create_order applies the agreed
 ones, as it does for POST /api/v1/orders by a client."""
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -43,18 +43,6 @@ def my_orders(request: Request, actor: Actor = Depends(CLIENT_USER), session: Se
         "when": lambda o: local(o.starts_at, zones[o.id]) + "–" + local(o.ends_at, zones[o.id])[6:],
     }
     return render(request, "portal_orders.html", context, actor=actor)
-
-
-def _form(
-    site_id: str = Form(""),
-    skill: str = Form(""),
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-) -> dict[str, str]:
-    typed = (site_id, skill, headcount, day, start, end)
-    return {name: value.strip()[:200] for name, value in zip(FIELDS, typed, strict=True)}
 
 
 def _parse(session: Session, actor: Actor, values: dict[str, str], t):
@@ -129,7 +117,7 @@ def new_order(request: Request, actor: Actor = Depends(CLIENT_USER), session: Se
 @router.post("/orders/new", dependencies=[Depends(csrf_checked)])
 def place_order(
     request: Request,
-    values: dict[str, str] = Depends(_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(CLIENT_USER),
     session: Session = DB,
 ):
