@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from core.clock import now
 from core.db import session_scope
 from dispatch.models import ClientFavourite, Order
+from tests.browser.test_client_portal import _fits, _sign_in
 from tests.builders import (
     MOSCOW,
-    PASSWORD,
     make_branch,
     make_client,
     make_client_user,
@@ -74,19 +74,12 @@ def stack(scene, tmp_path):
         yield running
 
 
-def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
 def test_a_client_changes_the_headcount_and_favours_a_worker(scene, stack, browser, shots):
     base = stack.base
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     portal = context.new_page()
-    portal.goto(f"{base}/console/login?lang=en")
-    portal.get_by_label("Username").fill("pchg-client")
-    portal.get_by_label("Password").fill(PASSWORD)
-    portal.get_by_role("button", name="Sign in").click()
+    _sign_in(portal, base, "pchg-client")
     expect(portal).to_have_url(f"{base}/portal/")
 
     # 1. The order's page: Change beside Cancel.
