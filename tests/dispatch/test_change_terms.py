@@ -115,3 +115,16 @@ def test_a_client_sets_no_foreman_and_no_rates(session, branch, site, client_use
     office = actor_of(make_user(session, role="dispatcher", branch=branch))
     change_order(session, order.id, actor=office, change=OrderChange.of(**{field: value}), now=NOW)
     assert getattr(order, field) == value
+
+
+def test_a_raise_is_told_and_its_wave_is_not_sent(session, site, client_user, crowd):
+    order, _, _ = _full_order(session, site, crowd)
+    offers_before = len(statuses(session, order))
+    texts_before = _count(session, Message, order_id=order.id)
+    terms = change_terms(
+        session, order.id, actor=client_user, change=OrderChange.of(headcount=6), now=NOW
+    )
+    assert terms.changed == ("headcount",) and terms.offered > 0
+    assert len(statuses(session, order)) == offers_before  # the wave was rolled back
+    assert _count(session, Message, order_id=order.id) == texts_before
+    assert session.get(Order, order.id).headcount == 4
