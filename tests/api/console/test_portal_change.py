@@ -3,7 +3,7 @@ confirming (the late-change pay of a cut, everyone asked to confirm new times), 
 office's own change; bad input beside its field; no rate or foreman field; and the workers the
 client has had (/portal/workers), as it may see them, favoured and blocked there."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -84,9 +84,9 @@ def test_a_move_asks_the_booked_to_confirm_again(client, session, world):
     order = world["order"]
     csrf = sign_in(client, world["user"])
     values = _fields(client.get(f"/portal/orders/{order.id}/change").text)
-    later = f"{(int(values['start'][:2]) + 1) % 24:02d}{values['start'][2:]}"
+    next_day = (date.fromisoformat(values["date"]) + timedelta(days=1)).isoformat()
     shown = client.post(
-        f"/portal/orders/{order.id}/change?lang=en", data={**csrf, **values, "start": later}
+        f"/portal/orders/{order.id}/change?lang=en", data={**csrf, **values, "date": next_day}
     )
     assert "Every booked worker (3) is asked to confirm the new times" in shown.text
 
