@@ -19,11 +19,13 @@ from api.console.office import (
 )
 from api.console.office import order_repeat as repeat_pages
 from api.console.office.order_book import router as order_book_router  # issue 17
+from api.console.portal import change as portal_change
 from api.console.portal import order as portal_order
 from api.console.portal import orders as portal_orders  # issue 18: the client's portal
 from api.console.portal import signoff as portal_signoff
 from api.console.portal import team as portal_team  # issue 18: a client's users and keys
 from api.console.registry import client_users as client_user_pages
+from api.console.portal import workers as portal_workers
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
@@ -73,6 +75,8 @@ PAGES = (
     portal_order.router,
     portal_signoff.router,
     portal_team.router,
+    portal_change.router,
+    portal_workers.router,
 )
 
 

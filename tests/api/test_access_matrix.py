@@ -144,7 +144,7 @@ MATRIX = {
     ("POST", "/orders/{order_id}/attendance/undo"):              "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/close"):                        "ok  own own own 403 403 403 401",
     ("GET", "/orders/{order_id}/timesheet"):                     "ok  own own own 403 own own 401",
-    ("POST", "/orders/{order_id}/reviews"):                      "ok  own own own 403 403 403 401",
+    ("POST", "/orders/{order_id}/reviews"):                      "ok  own own own 403 own own 401",
     ("GET", "/clients/{client_id}/favourites"):                  "ok  own own 403 403 own own 401",
     ("POST", "/clients/{client_id}/favourites"):                 "ok  own own 403 403 own own 401",
     ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):   "ok  own own 403 403 own own 401",

@@ -7,7 +7,15 @@ from sqlalchemy.orm import sessionmaker
 from core.db import make_engine
 from core.settings import get_settings
 from dispatch.registry.staff import actor_of
-from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
+from tests.builders import (
+    MOSCOW,
+    make_branch,
+    make_client,
+    make_site,
+    make_user,
+    make_worker,
+    offset,
+)
 
 
 @pytest.fixture
@@ -36,3 +44,11 @@ def factory(engine):
     )
     yield sessionmaker(bind=racing, expire_on_commit=False)
     racing.dispose()
+
+
+@pytest.fixture
+def crowd(session, branch):
+    """Thirty workers within a kilometre of the site, 30 m apart."""
+    return [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=30 * i)) for i in range(30)
+    ]

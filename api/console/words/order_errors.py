@@ -108,6 +108,14 @@ WORDS = {
         "Ставки согласует офис: клиент их не указывает.",
         "Rates are agreed with the office: a client does not set them.",
     ),
+    "err_client_sets_no_foreman": (
+        "Бригадира назначает офис: клиент его не указывает.",
+        "The office chooses the foreman: a client does not set one.",
+    ),
+    "err_worker_not_had": (
+        "Этот работник у вас не работал: отметить можно только тех, кто был у вас на смене.",
+        "This worker has not worked for you: only those booked on your orders can be marked.",
+    ),
     "err_no_agreed_rate": (
         "Для этой специальности с клиентом не согласована ставка: укажите её.",
         "No rate is agreed with the client for this skill: enter one.",

@@ -284,6 +284,8 @@ def test_the_portal_speaks_only_the_users_language(client, session, world, close
         f"/portal/orders/{order.id}": 200,
         f"/portal/orders/{order.id}/live": 200,
         f"/portal/orders/{order.id}/cancel": 200,
+        f"/portal/orders/{order.id}/change": 200,
+        "/portal/workers": 200,
         "/portal/orders/2147483000": 404,  # the error pages speak the portal's language too
         "/portal/orders/abc": 422,
         "/console/workers": 403,
