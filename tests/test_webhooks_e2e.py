@@ -49,6 +49,7 @@ class Receiver:
     def __init__(self, port: int):
         self.failing = True
         self.requests: list[tuple[str, str, bytes, int]] = []  # event id, signature, body, answer
+        self.hosts: list[str] = []  # each request's Host header
         self.lock = threading.Lock()
         receiver = self
 
@@ -57,6 +58,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 status = 500 if receiver.failing else 200
                 with receiver.lock:
+                    receiver.hosts.append(self.headers["Host"])
                     receiver.requests.append(
                         (
                             self.headers["Brigada-Event-Id"],
