@@ -129,11 +129,10 @@ def record(session: Session, claimed: Claim, answer: Answer, at: datetime) -> st
         delivery.delivered_at, delivery.next_attempt_at = at, None
         subscription.failing_since = None
         return "delivered"
-    if subscription.failing_since is None and subscription.disabled_at is None:
-        subscription.failing_since = at  # switched off by hand meanwhile: no failure clock
-    give_up = timedelta(hours=get_settings().webhook_give_up_h)
-    if subscription.disabled_at is None and subscription.failing_since <= at - give_up:
-        switch_off(session, subscription, at)
+    if subscription.disabled_at is None:  # switched off by hand meanwhile: no failure clock
+        failing_since = subscription.failing_since = subscription.failing_since or at
+        if failing_since <= at - timedelta(hours=get_settings().webhook_give_up_h):
+            switch_off(session, subscription, at)
     if subscription.disabled_at is not None or subscription.deleted_at is not None:
         delivery.next_attempt_at = None
         return "disabled"

@@ -63,7 +63,9 @@ def list_context(
     }
 
 
-def log_context(session: Session, actor: Actor, client_id: int, hook_id: int, *, back: str) -> dict:
+def log_context(
+    session: Session, actor: Actor, client_id: int, hook_id: int, *, back: str, orders: str
+) -> dict:
     """What hooks_log.html shows: the subscription's deliveries, newest first."""
     hook = subscriptions.get(session, client_id, hook_id, actor=actor)
     zone = _zone(session, client_id)
@@ -74,6 +76,7 @@ def log_context(session: Session, actor: Actor, client_id: int, hook_id: int, *,
         "capped": LOG_SHOWN if len(lines) >= LOG_SHOWN else None,
         "when": lambda at: local(at, zone) if at else "",
         "back": back,
+        "orders": orders,
     }
 
 
@@ -114,11 +117,10 @@ def create_hook(
 ) -> Response:
     """The answer shows the secret: the one time it is ever shown."""
     assert actor.client_id is not None
-    typed = {"url": url[:2_100], "events": [e[:40] for e in events[: len(CLIENT_EVENTS) + 1]]}
+    url, events = url[:2_100], [e[:40] for e in events[: len(CLIENT_EVENTS) + 1]]
+    typed = {"url": url, "events": events}
     try:
-        made = subscriptions.create(
-            session, actor.client_id, actor=actor, url=typed["url"], events=typed["events"]
-        )
+        made = subscriptions.create(session, actor.client_id, actor=actor, url=url, events=events)
     except InvalidInput as exc:
         session.rollback()  # nothing written
         words = explain(exc, translator(language(request)))
@@ -150,5 +152,7 @@ def hook_log(
     request: Request, hook_id: IdPath, actor: Actor = ClientAdmin, session: Session = DB
 ) -> Response:
     assert actor.client_id is not None
-    context = log_context(session, actor, actor.client_id, hook_id, back=HOOKS)
+    context = log_context(
+        session, actor, actor.client_id, hook_id, back=HOOKS, orders=f"{PORTAL}/orders"
+    )
     return render(request, "hooks_log_page.html", context, actor=actor)

@@ -51,5 +51,7 @@ def hook_log(
     actor: Actor = Office,
     session: Session = DB,
 ) -> Response:
-    context = log_context(session, actor, client_id, hook_id, back=_base(client_id))
+    context = log_context(
+        session, actor, client_id, hook_id, back=_base(client_id), orders=f"{PREFIX}/orders"
+    )
     return render(request, "hooks_log_page.html", context, actor=actor)

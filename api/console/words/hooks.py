@@ -55,16 +55,15 @@ WORDS = {
         "Keep it now: it is shown this once and never again.",
     ),
     "hooks_verify": (
-        "Проверка подписи: заголовок Brigada-Signature «t=…,v1=…»; v1 — HMAC-SHA256 строки "
-        "«t.тело запроса» с этим секретом. Рецепт — в документации API (webhooks).",
-        'Verifying: the Brigada-Signature header "t=…,v1=…"; v1 is the HMAC-SHA256 of '
-        '"t.raw body" with this secret. The recipe is in the API docs (webhooks).',
+        "Проверка подписи: в заголовке Brigada-Signature «t=…,v1=…» v1 — это HMAC-SHA256 "
+        "строки «t.тело запроса как пришло» с этим секретом; сравнивайте за постоянное время и "
+        "отвергайте t старше 5 минут. Событие может прийти дважды, с тем же Brigada-Event-Id.",
+        'Verifying: in the Brigada-Signature header "t=…,v1=…", v1 is the HMAC-SHA256 of '
+        '"t.the raw body as received" with this secret; compare in constant time and refuse a '
+        "t older than 5 minutes. An event may come twice, with the same Brigada-Event-Id.",
     ),
-    "hooks_docs": ("Документация API", "API docs"),
-    "hooks_log_title": ("Журнал доставок: {url}", "Delivery log: {url}"),
     "hooks_back": ("Все вебхуки", "All webhooks"),
     "hooks_log_event": ("Событие", "Event"),
-    "hooks_log_type": ("Тип", "Type"),
     "hooks_log_order": ("Заказ", "Order"),
     "hooks_log_attempts": ("Попыток", "Attempts"),
     "hooks_log_answer": ("Последний ответ", "Last answer"),
