@@ -17,7 +17,7 @@ from tests.browser.test_client_portal import _fits, _sign_in
 from tests.builders import MOSCOW, make_client_user, make_order, make_site
 from tests.scenarios import branch_to_fill, committed
 from tests.stack import running_stack, wait_for
-from tests.test_webhooks_e2e import Receiver, documented_verify, free_port
+from tests.test_webhooks_e2e import documented_verify
 
 BRANCH_CODE = "BROWSERHOOKS"
 TIMEOUT_MS = 15_000
@@ -34,14 +34,6 @@ def scene(engine):
             order = make_order(session, site=site, starts_in=timedelta(days=3))
             order_id = order.id
         yield order_id
-
-
-@pytest.fixture
-def receiver():
-    listening = Receiver(free_port())
-    listening.failing = False
-    yield listening
-    listening.stop()
 
 
 @pytest.fixture

@@ -6,18 +6,10 @@ import pytest
 
 from core import webhook_http
 from core.webhook_http import HttpxWebhookGateway, PrivateAddress, public_address
-from tests.test_webhooks_e2e import Receiver, free_port
+from tests.receiver import free_port
 
 BODY = b'{"id":"e1"}'
 HEADERS = {"Content-Type": "application/json", "Brigada-Event-Id": "e1"}
-
-
-@pytest.fixture
-def receiver():
-    listening = Receiver(free_port())
-    listening.failing = False
-    yield listening
-    listening.stop()
 
 
 def resolving_to(*addresses: str):

@@ -25,7 +25,6 @@ from tests.builders import (
     make_user,
     steps,
 )
-from tests.test_webhooks_e2e import Receiver, free_port
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -144,15 +143,9 @@ def test_the_admin_switches_off_and_on_and_deletes(client, session, world):
     ]  # fmt: skip
 
 
-@pytest.fixture
-def receiver():
-    listening = Receiver(free_port())
-    yield listening
-    listening.stop()
-
-
 def test_the_log_shows_the_attempts_of_a_real_delivery(client, session, world, receiver):
     """Refused with a 500, then accepted: the log and the list say so, newest first."""
+    receiver.failing = True
     url = f"http://127.0.0.1:{receiver.server.server_port}/brigada"
     hook = subscriptions.create(
         session, world["client"].id, actor=SYSTEM, url=url, events=["order.cancelled"]
