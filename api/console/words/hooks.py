@@ -72,6 +72,9 @@ WORDS = {
     "hooks_log_given_up": ("брошена", "given up"),
     "hooks_log_none": ("Доставок пока не было.", "No deliveries yet."),
     "hooks_log_capped": ("Показаны последние {n}.", "The latest {n} are shown."),
+    # the pages' path parameters, as a refusal names them
+    "field_hook_id": ("Номер вебхука", "Webhook number"),
+    "field_how": ("Действие с вебхуком", "What to do with the webhook"),
     "hooks_client_section": ("Вебхуки клиента", "The client's webhooks"),
     "hooks_client_open": ("Вебхуки и журналы доставок", "Webhooks and delivery logs"),
 }
