@@ -10,6 +10,7 @@ import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -183,7 +184,17 @@ def _audit(
     )  # fmt: skip
 
 
-def off_reason(subscription: WebhookSubscription) -> str | None:
+class Switched(Protocol):
+    """What off_reason reads: a subscription, or the API's body of one."""
+
+    @property
+    def disabled_at(self) -> datetime | None: ...
+
+    @property
+    def failing_since(self) -> datetime | None: ...
+
+
+def off_reason(subscription: Switched) -> str | None:
     """Why it is off: "failing" (a day of failed deliveries, switched off by us), "by_hand"
     (the office or the client's admin), or None while on. A switch-off by hand clears the
     failure clock, a switch-off for failures needs it set."""

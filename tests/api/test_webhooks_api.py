@@ -154,6 +154,7 @@ def test_switched_off_it_is_switched_on_again_by_the_clients_admin_only(client, 
     hook = client.post(hooks_url(client_id), json=body, headers=office).json()
     off = client.post(f"{hooks_url(client_id)}/{hook['id']}/disable", headers=office)
     assert off.status_code == 200 and off.json()["disabled_at"] is not None
+    assert off.json()["off_reason"] == "by_hand"
     client_row = session.get_one(Client, client_id)
     admin = auth(make_client_user(session, client=client_row, admin=True))
     plain = auth(make_client_user(session, client=client_row))
@@ -166,6 +167,7 @@ def test_switched_off_it_is_switched_on_again_by_the_clients_admin_only(client, 
     on = client.post(enable, headers=admin)
     assert on.status_code == 200, on.text
     assert on.json()["disabled_at"] is None and on.json()["failing_since"] is None
+    assert on.json()["off_reason"] is None
     order = make_order(session, site=site)
     event = events.order_event(session, order, "order.cancelled")
     log = client.get(f"{hooks_url(client_id)}/{hook['id']}/deliveries", headers=admin).json()
