@@ -179,6 +179,8 @@ MATRIX = {
     ("GET", "/clients/{client_id}/webhooks"):                    "ok  own own 403 403 403 own 401",
     ("DELETE", "/clients/{client_id}/webhooks/{hook_id}"):       "ok  own own 403 403 403 own 401",
     ("GET", "/clients/{client_id}/webhooks/{hook_id}/deliveries"): "ok own own 403 403 403 own 401",
+    ("POST", "/clients/{client_id}/webhooks/{hook_id}/enable"):  "ok  own own 403 403 403 own 401",
+    ("POST", "/clients/{client_id}/webhooks/{hook_id}/disable"): "ok  own own 403 403 403 own 401",
     ("PUT", "/clients/{client_id}/notifications"):               "ok  own own 403 403 403 403 401",
     ("PUT", "/sites/{site_id}/contact"):                         "ok  own own 403 403 403 403 401",
     ("GET", "/quality/reviews"):                                 "ok  ok  ok  403 403 403 403 401",

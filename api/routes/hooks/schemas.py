@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, computed_field
 
 from api.schemas.common import Body
+from dispatch.hooks import subscriptions
 
 
 class WebhookIn(Body):
@@ -24,6 +25,12 @@ class WebhookOut(BaseModel):
     created_at: datetime
     failing_since: datetime | None = None
     disabled_at: datetime | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def off_reason(self) -> str | None:
+        """Why it is off: "failing" (a day of failures), "by_hand", or null while on."""
+        return subscriptions.off_reason(self)
 
 
 class WebhookCreated(WebhookOut):
