@@ -29,8 +29,7 @@ def language_of(branch: Branch) -> str:
 
 
 def render(session: Session, branch: Branch, kind: str, language: str, **values: object) -> str:
-    override = wording.override_for(session, branch.id, kind, language)
-    return templates.render(kind, language, override, branch.sms_transliterate, **values)
+    return wording.render(session, branch, kind, language, values)
 
 
 def ask_after_close(session: Session, order: Order, now: datetime) -> QualityReview | None:

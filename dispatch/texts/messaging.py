@@ -1,6 +1,5 @@
 """What an order tells its workers: texts filled from the order, queued in the outbox."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -43,14 +42,6 @@ def _values(order: Order, branch: Branch, site: Site, language: str) -> dict[str
     }
 
 
-def _render(
-    session: Session, branch: Branch, kind: str, language: str, values: Mapping[str, object]
-) -> str:
-    """In the branch's wording if it has one, transliterated if the branch saves that way."""
-    override = wording.override_for(session, branch.id, kind, language)
-    return templates.render(kind, language, override, branch.sms_transliterate, **values)
-
-
 def notify(
     session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
 ) -> None:
@@ -70,7 +61,9 @@ def notify(
         body = _booking_text(session, branch, site, offer, worker.language, values)
     else:  # an offer of an order topped up after its start says "now" (still kind "offer")
         urgent = kind == "offer" and order.topped_up_at is not None
-        body = _render(session, branch, "offer_now" if urgent else kind, worker.language, values)
+        body = wording.render(
+            session, branch, "offer_now" if urgent else kind, worker.language, values
+        )
     outbox.queue(
         session,
         kind=kind,
@@ -95,10 +88,10 @@ def _booking_text(
     settings = get_settings()
     values["link"] = links.checkin_link(offer, settings.public_url, settings.secret_key)
     values["address"] = site.address
-    body = _render(session, branch, "booked", language, values)
+    body = wording.render(session, branch, "booked", language, values)
     if measure(body).segments <= templates.MAX_BOOKED_SEGMENTS:
         return body
-    return _render(session, branch, "booked_link_only", language, values)
+    return wording.render(session, branch, "booked_link_only", language, values)
 
 
 def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
@@ -192,7 +185,7 @@ def text_for(session: Session, worker: Worker, kind: str, **values: object) -> s
     """A text about the worker, in their language and their branch's wording (the worker's
     home branch: read by key, workers' rows know nothing of dispatch's)."""
     branch = session.get_one(Branch, worker.branch_id)
-    return _render(session, branch, kind, worker.language, values)
+    return wording.render(session, branch, kind, worker.language, values)
 
 
 def tell(
