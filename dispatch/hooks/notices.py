@@ -24,6 +24,8 @@ KINDS = {
 
 
 def contact_phone(site: Site, client: Client) -> str | None:
+    """Whom a client's text goes to (these notices, the quality question): the site's own
+    contact, else the client's (both E.164)."""
     return site.contact_phone or client.contact_phone
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.tenancy import SYSTEM
 from dispatch.client_models import QualityReview
+from dispatch.hooks.notices import contact_phone
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry import wording
 from sms import outbox, templates
@@ -17,11 +18,6 @@ from sms import outbox, templates
 ADDRESS_CHARS = 40  # as the offers cut it: the question stays within two segments
 # Countries where the office writes to clients in Russian; elsewhere in English.
 RUSSIAN = ("RU", "KZ", "BY", "KG", "UZ", "TJ", "AM", "AZ", "GE", "MD")
-
-
-def contact_phone(site: Site, client: Client) -> str | None:
-    """Whom to ask: the site's own contact, else the client's (both E.164)."""
-    return site.contact_phone or client.contact_phone
 
 
 def language_of(branch: Branch) -> str:
