@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core.logmask import masked_phone
 from core.settings import get_settings
 from core.tenancy import Actor
-from dispatch.access.privacy import ShownWorker, Sight, show_workers
+from dispatch.access.privacy import ShownWorker, Sight, contact_phone_shown, show_workers
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.registry import wording
 from dispatch.texts import links
@@ -109,7 +109,7 @@ class MessageLine:
     order_id: int | None
     direction: str
     kind: str
-    phone: str | None  # as dispatch/access/privacy.py allows: masked, or None, for other branches
+    phone: str | None  # as dispatch/access/privacy.py allows: masked, or None (a contact's: masked)
     body: str
     status: str
     segments: int
@@ -126,11 +126,11 @@ _OWN = ("name", "order_code")  # not the message's own columns
 
 def _line(message: Message, shown: ShownWorker | None, order_code: str | None) -> MessageLine:
     values = {f.name: getattr(message, f.name) for f in fields(MessageLine) if f.name not in _OWN}
-    # A text tied to no worker (a reply from an unknown number) is the admins' alone.
-    sight = shown.sight if shown is not None else Sight.FULL
-    if sight is Sight.PAYING:
+    if shown is None:  # no worker's: a client's contact (or a stranger), masked to everyone
+        values["phone"] = contact_phone_shown(message.phone)
+    elif shown.sight is Sight.PAYING:
         values["phone"] = masked_phone(message.phone)
-    elif sight is Sight.NONE:
+    elif shown.sight is Sight.NONE:
         values["phone"] = None
     name = shown.name if shown is not None else None
     return MessageLine(**values, name=name, order_code=order_code)
@@ -148,8 +148,8 @@ def list_messages(
 ) -> list[MessageLine]:
     """Newest first; branch staff see messages of their branch's workers and orders. A phone
     is a worker's personal detail: on texts about this branch's orders, another branch's
-    worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all); the read
-    is audited with the workers it named."""
+    worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all), and a
+    client contact's is masked to everyone; the read is audited with the workers it named."""
     query = select(Message).order_by(Message.id.desc()).limit(limit)
     if actor.branch_id is not None:
         mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
