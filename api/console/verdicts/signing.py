@@ -1,0 +1,118 @@
+"""The client's word on a closed order, as its forms post it: approve the lines not disputed,
+dispute one with a reason (dispatch/shift/signoff.py), review a worker who came, a complaint
+with its reason (dispatch/shift/reviews.py, source "client"). One body for the office, which
+records it on the client's word (verdicts/disputes.py), and the client's own users on the portal
+(portal/signoff.py): each names its role, its paths, its page and where a done form goes back."""
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.console.errors import explain
+from api.console.i18n import translator
+from api.console.web import csrf_checked, language
+from api.deps import DB
+from api.errors import status_of
+from api.schemas.common import IdPath
+from core.clock import now
+from core.errors import Conflict, InvalidInput, NotFound
+from core.tenancy import Actor
+from dispatch.shift import reviews, signoff
+
+REFUSED = (InvalidInput, Conflict, NotFound)
+MAX_FORM_TEXT = 2_000  # read of a typed text at most; the domain refuses what is too long
+
+
+class OrderPage(Protocol):
+    """The order's page, with a refusal shown beside its line (None: the page's own)."""
+
+    def __call__(
+        self,
+        request: Request,
+        session: Session,
+        actor: Actor,
+        order_id: int,
+        *,
+        error: tuple[int | None, str] | None = None,
+        status_code: int = 200,
+    ) -> Response: ...
+
+
+def add_signoff_routes(
+    router: APIRouter,
+    *,
+    approve_path: str,  # with {order_id}
+    line_path: str,  # with {order_id} and {worker_id}: /dispute and /review are added
+    role: Callable[..., Actor],
+    page: OrderPage,
+    back: Callable[[int, int | None], str],  # the order and the line, None: the whole sheet
+) -> None:
+    reader: Any = Depends(role)
+    checked = [Depends(csrf_checked)]
+
+    def refused(request, session, actor, order_id, exc, worker_id: int | None) -> Response:
+        session.rollback()  # nothing written
+        words = explain(exc, translator(language(request)))
+        return page(
+            request, session, actor, order_id, error=(worker_id, words), status_code=status_of(exc)
+        )
+
+    @router.post(approve_path, dependencies=checked)
+    def approve(
+        request: Request, order_id: IdPath, actor: Actor = reader, session: Session = DB
+    ) -> Response:
+        try:
+            signoff.approve(session, order_id, actor=actor, now=now())
+        except REFUSED as exc:
+            return refused(request, session, actor, order_id, exc, None)
+        return RedirectResponse(back(order_id, None), status_code=303)
+
+    @router.post(f"{line_path}/dispute", dependencies=checked)
+    def dispute(
+        request: Request,
+        order_id: IdPath,
+        worker_id: IdPath,
+        reason: str = Form(""),
+        actor: Actor = reader,
+        session: Session = DB,
+    ) -> Response:
+        try:
+            signoff.dispute(
+                session, order_id, worker_id, actor=actor, reason=reason[:MAX_FORM_TEXT], now=now()
+            )
+        except REFUSED as exc:
+            return refused(request, session, actor, order_id, exc, worker_id)
+        return RedirectResponse(back(order_id, worker_id), status_code=303)
+
+    @router.post(f"{line_path}/review", dependencies=checked)
+    def review(
+        request: Request,
+        order_id: IdPath,
+        worker_id: IdPath,
+        stars: str = Form(""),
+        complaint: bool = Form(False),
+        complaint_reason: str = Form(""),
+        comment: str = Form(""),
+        actor: Actor = reader,
+        session: Session = DB,
+    ) -> Response:
+        """Counts like a foreman's review."""
+        try:
+            reviews.review_worker(
+                session,
+                order_id,
+                actor=actor,
+                worker_id=worker_id,
+                stars=int(stars) if stars.isdigit() and len(stars) < 3 else 0,  # 0: refused
+                complaint=complaint,
+                complaint_reason=(complaint_reason or None) if complaint else None,
+                comment=comment[:MAX_FORM_TEXT].strip() or None,
+                now=now(),
+                source="client",
+            )
+        except REFUSED as exc:
+            return refused(request, session, actor, order_id, exc, worker_id)
+        return RedirectResponse(back(order_id, worker_id), status_code=303)
