@@ -183,6 +183,8 @@ class WorkerPatch(Body):
     skills: Patch[list[str]] = Field(default=None, min_length=1, max_length=20)
     branch_id: Patch[Id] = None
     language: Patch[Literal["ru", "en"]] = None
+    # Refused (422 vetted_by_vetting, status_by_block): changed only by their acts,
+    # POST /workers/{id}/vetting, /block, /unblock.
     vetted: Patch[bool] = None
     status: Patch[Literal["active", "blocked"]] = None
 
