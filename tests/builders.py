@@ -319,3 +319,15 @@ def close_through_api(client, order: Order, workers: list[Worker], *, foreman: U
         assert marked.is_success, marked.text
     closed = client.post(f"/api/v1/orders/{order.id}/close", headers=auth(foreman))
     assert closed.is_success, closed.text
+
+
+def make_closed_through_api(
+    client, session: Session, *, crew: int, started_ago: timedelta, **branch_overrides
+) -> tuple[Branch, Site, Order, list[Worker]]:
+    """A closed order of its site's foreman: `crew` workers who all came, marked and closed
+    by the API (close_through_api): what a sign-off begins with."""
+    branch, site, foreman = make_foremans_site(session, **branch_overrides)
+    workers = [make_worker(session, branch=branch) for _ in range(crew)]
+    order, _ = make_started_order(session, site=site, workers=workers, started_ago=started_ago)
+    close_through_api(client, order, workers, foreman=foreman)
+    return branch, site, order, workers

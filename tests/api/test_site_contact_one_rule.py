@@ -64,20 +64,21 @@ def test_both_paths_give_the_same_answer(client, world, typed, expected):
         assert phone.strip() in msg
 
 
+def _new_site(client, site, headers, name, **contact):
+    body = {
+        "client_id": site.client_id,
+        "name": name,
+        "address": "ул. Ленина, 5",
+        "location": {"lat": 55.75, "lon": 37.61},
+        **contact,
+    }
+    return client.post("/api/v1/sites", json=body, headers=headers)
+
+
 def test_creating_a_site_cleans_the_contact_as_the_contact_route_does(client, session, world):
     site, headers = world
     typed = {"contact_name": "  Олег   Складов ", "contact_phone": "8 (916) 123-45-67"}
-    made = client.post(
-        "/api/v1/sites",
-        json={
-            "client_id": site.client_id,
-            "name": "Ворота 3",
-            "address": "ул. Ленина, 5",
-            "location": {"lat": 55.75, "lon": 37.61},
-            **typed,
-        },
-        headers=headers,
-    )
+    made = _new_site(client, site, headers, "Ворота 3", **typed)
     put = client.put(
         f"/api/v1/sites/{site.id}/contact",
         json={"name": typed["contact_name"], "phone": typed["contact_phone"]},
@@ -86,15 +87,5 @@ def test_creating_a_site_cleans_the_contact_as_the_contact_route_does(client, se
     assert made.status_code == 201 and put.status_code == 200
     for field in ("contact_name", "contact_phone"):
         assert made.json()[field] == put.json()[field]
-    refused = client.post(
-        "/api/v1/sites",
-        json={
-            "client_id": site.client_id,
-            "name": "Ворота 4",
-            "address": "ул. Ленина, 5",
-            "location": {"lat": 55.75, "lon": 37.61},
-            "contact_phone": "12",
-        },
-        headers=headers,
-    )
+    refused = _new_site(client, site, headers, "Ворота 4", contact_phone="12")
     assert _answer(refused)[1][:2] == ("phone_invalid", "contact_phone")

@@ -17,7 +17,7 @@ from dispatch.shift import milestones, onsite
 from sms import templates
 from sms.models import Message
 from tests.api.console.helpers import htmx_headers, sign_in
-from tests.builders import MOSCOW, auth, book, make_order, make_user, make_worker, offset
+from tests.builders import arrive_all, auth, book, make_crew, make_order, make_user
 
 CONTACT = "+79161234567"
 CLIENT_KINDS = ("client_filled", "client_short", "client_started", "quality_ask", "quality_reask")
@@ -42,9 +42,7 @@ def sent(session, order, kind):
 
 
 def crew(session, branch, n):
-    return [
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(n)
-    ]
+    return make_crew(session, branch=branch, n=n)
 
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
@@ -94,10 +92,7 @@ def test_the_started_text_is_the_branchs_wording(session, branch, site, dispatch
     team = crew(session, branch, 2)
     order = make_order(session, site=site, headcount=2, overbook_factor=1)
     book(session, order, team)
-    onsite.mark_attendance(
-        session, order.id, actor=dispatcher, worker_id=team[0].id, status="arrived",
-        at=order.starts_at, now=order.starts_at,
-    )  # fmt: skip
+    arrive_all(session, order, team[:1], foreman=dispatcher)
     at = order.starts_at + timedelta(minutes=branch.late_grace_min)
     milestones.report_started(session, order.id, at)
     assert sent(session, order, "client_started") == [f"{site.name}: вышли 1 из 2"]

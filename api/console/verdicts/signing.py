@@ -53,22 +53,33 @@ def add_signoff_routes(
     reader: Any = Depends(role)
     checked = [Depends(csrf_checked)]
 
-    def refused(request, session, actor, order_id, exc, worker_id: int | None) -> Response:
-        session.rollback()  # nothing written
-        words = explain(exc, translator(language(request)))
-        return page(
-            request, session, actor, order_id, error=(worker_id, words), status_code=status_of(exc)
-        )
+    def attempt(
+        request: Request,
+        session: Session,
+        actor: Actor,
+        order_id: int,
+        worker_id: int | None,
+        act: Callable[[], object],
+    ) -> Response:
+        """The act done: back to the order (at the line); refused: the page, the refusal
+        in words beside the line (or the page's own), nothing written."""
+        try:
+            act()
+        except REFUSED as exc:
+            session.rollback()
+            words = explain(exc, translator(language(request)))
+            error = (worker_id, words)
+            return page(request, session, actor, order_id, error=error, status_code=status_of(exc))
+        return RedirectResponse(back(order_id, worker_id), status_code=303)
 
     @router.post(approve_path, dependencies=checked)
     def approve(
         request: Request, order_id: IdPath, actor: Actor = reader, session: Session = DB
     ) -> Response:
-        try:
-            signoff.approve(session, order_id, actor=actor, now=now())
-        except REFUSED as exc:
-            return refused(request, session, actor, order_id, exc, None)
-        return RedirectResponse(back(order_id, None), status_code=303)
+        return attempt(
+            request, session, actor, order_id, None,
+            lambda: signoff.approve(session, order_id, actor=actor, now=now()),
+        )  # fmt: skip
 
     @router.post(f"{line_path}/dispute", dependencies=checked)
     def dispute(
@@ -79,13 +90,13 @@ def add_signoff_routes(
         actor: Actor = reader,
         session: Session = DB,
     ) -> Response:
-        try:
-            signoff.dispute(
-                session, order_id, worker_id, actor=actor, reason=reason[:MAX_FORM_TEXT], now=now()
-            )
-        except REFUSED as exc:
-            return refused(request, session, actor, order_id, exc, worker_id)
-        return RedirectResponse(back(order_id, worker_id), status_code=303)
+        text = reason[:MAX_FORM_TEXT]
+        return attempt(
+            request, session, actor, order_id, worker_id,
+            lambda: signoff.dispute(
+                session, order_id, worker_id, actor=actor, reason=text, now=now()
+            ),
+        )  # fmt: skip
 
     @router.post(f"{line_path}/review", dependencies=checked)
     def review(
@@ -100,8 +111,9 @@ def add_signoff_routes(
         session: Session = DB,
     ) -> Response:
         """Counts like a foreman's review."""
-        try:
-            reviews.review_worker(
+        return attempt(
+            request, session, actor, order_id, worker_id,
+            lambda: reviews.review_worker(
                 session,
                 order_id,
                 actor=actor,
@@ -112,7 +124,5 @@ def add_signoff_routes(
                 comment=comment[:MAX_FORM_TEXT].strip() or None,
                 now=now(),
                 source="client",
-            )
-        except REFUSED as exc:
-            return refused(request, session, actor, order_id, exc, worker_id)
-        return RedirectResponse(back(order_id, worker_id), status_code=303)
+            ),
+        )  # fmt: skip

@@ -13,12 +13,9 @@ from dispatch.models import Client
 from rating.models import Review
 from tests.api.console.helpers import sign_in
 from tests.builders import (
-    close_through_api,
     make_client_user,
-    make_foremans_site,
-    make_started_order,
+    make_closed_through_api,
     make_user,
-    make_worker,
 )
 
 ALERT = re.compile(r'<p class="error" role="alert">([^<]*)</p>')
@@ -26,12 +23,9 @@ ALERT = re.compile(r'<p class="error" role="alert">([^<]*)</p>')
 
 @pytest.fixture
 def closed(client, session):
-    branch, site, foreman = make_foremans_site(session, undo_window_s=0)
-    workers = [make_worker(session, branch=branch) for _ in range(2)]
-    order, _ = make_started_order(
-        session, site=site, workers=workers, started_ago=timedelta(hours=10)
+    branch, site, order, workers = make_closed_through_api(
+        client, session, crew=2, started_ago=timedelta(hours=10), undo_window_s=0
     )
-    close_through_api(client, order, workers, foreman=foreman)
     users = {
         "office": make_user(session, role="dispatcher", branch=branch),
         "portal": make_client_user(session, client=session.get_one(Client, site.client_id)),

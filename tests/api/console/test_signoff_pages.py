@@ -16,24 +16,18 @@ from tests.api.console.helpers import sign_in
 from tests.builders import (
     KAZAN,
     auth,
-    close_through_api,
     make_branch_site,
-    make_foremans_site,
-    make_started_order,
+    make_closed_through_api,
     make_user,
-    make_worker,
 )
 
 
 @pytest.fixture
 def closed(client, session):
     """A closed order of two workers who came on time, its foreman and a dispatcher."""
-    branch, site, foreman = make_foremans_site(session, undo_window_s=0)
-    workers = [make_worker(session, branch=branch) for _ in range(2)]
-    order, _ = make_started_order(
-        session, site=site, workers=workers, started_ago=timedelta(hours=2)
+    branch, _, order, workers = make_closed_through_api(
+        client, session, crew=2, started_ago=timedelta(hours=2), undo_window_s=0
     )
-    close_through_api(client, order, workers, foreman=foreman)
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return {"branch": branch, "order": order, "workers": workers, "dispatcher": dispatcher}
 
