@@ -354,7 +354,7 @@ def _request(method: str, path: str, t: Things) -> dict:
             "skills": ["loader"],
             "branch_id": t.branch,
         },
-        ("PATCH", "/workers/{worker_id}"): {"vetted": True},
+        ("PATCH", "/workers/{worker_id}"): {"language": "en"},
         ("POST", "/workers/{worker_id}/vetting"): {"result": "rejected", "note": "no papers"},
         ("POST", "/workers/{worker_id}/block"): {"reason": "a fight"},
         ("POST", "/workers/{worker_id}/unblock"): {"reason": "made up"},

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, computed_field
 
 from api.schemas.common import Body
 from dispatch.hooks import subscriptions
+from dispatch.registry.sites import CONTACT_NAME_MAX, CONTACT_PHONE_TYPED_MAX
 
 
 class WebhookIn(Body):
@@ -65,8 +66,9 @@ class ClientTextsOut(BaseModel):
 
 
 class SiteContactIn(Body):
-    name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    # As POST/PATCH /sites take contact_name and contact_phone: one rule (registry/sites.py).
+    name: Annotated[str, StringConstraints(max_length=CONTACT_NAME_MAX)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=CONTACT_PHONE_TYPED_MAX)] | None = None
 
 
 class SiteContactOut(BaseModel):
