@@ -25,8 +25,8 @@ from api.console.portal import order as portal_order
 from api.console.portal import orders as portal_orders  # issue 18: the client's portal
 from api.console.portal import signoff as portal_signoff
 from api.console.portal import team as portal_team  # issue 18: a client's users and keys
-from api.console.registry import client_users as client_user_pages
 from api.console.portal import workers as portal_workers
+from api.console.registry import client_users as client_user_pages
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
