@@ -100,7 +100,7 @@ ENDPOINTS = [
         "worker patch",
         "PATCH",
         "/api/v1/workers/{worker}",
-        lambda t: {"vetted": False},
+        lambda t: {"language": "en"},
         ROLES[:3],
         200,
     ),

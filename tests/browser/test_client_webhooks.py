@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from core.clock import now
 from core.db import session_scope
 from core.tenancy import SYSTEM
+from dispatch.client_models import ClientEvent, WebhookDelivery
 from dispatch.orders import service as orders
 from tests.browser.test_client_portal import _fits, _sign_in
 from tests.builders import MOSCOW, make_client_user, make_order, make_site
@@ -83,7 +85,9 @@ def test_a_client_admin_subscribes_and_sees_the_delivery(scene, receiver, stack,
     [(event_id, header, body, status)] = receiver.requests
     assert status == 200 and documented_verify()(secret, body, header)
 
-    # 5. The log shows the delivery: its event id, one attempt, delivered.
+    # 5. The log shows the delivery: its event id, one attempt, delivered. The jobs process
+    # records the answer after the receiver has it: wait for that row, then reload.
+    wait_for(lambda: _delivered(scene), "the delivery to be recorded", stack)
     portal.reload()
     expect(portal.locator(".hook-last")).to_contain_text("accepted (200)")
     portal.get_by_role("link", name="Delivery log").click()
@@ -96,3 +100,15 @@ def test_a_client_admin_subscribes_and_sees_the_delivery(scene, receiver, stack,
     shots(portal, "hooks-delivery-log")
     _fits(portal)
     context.close()
+
+
+def _delivered(order_id: int) -> bool:
+    """The order's event is recorded as delivered (the log reads this row)."""
+    with session_scope() as session:
+        return bool(
+            session.scalar(
+                select(WebhookDelivery.id)
+                .join(ClientEvent, ClientEvent.id == WebhookDelivery.event_id)
+                .where(ClientEvent.order_id == order_id, WebhookDelivery.delivered_at.is_not(None))
+            )
+        )
