@@ -180,10 +180,20 @@ def _knob(data: OrderInput, branch: Branch, name: str) -> Any:
     return check_knob(name, value) if value is not None else getattr(branch, name)
 
 
+def inside_lead_time(actor: Actor, branch: Branch, starts_at: datetime, now: datetime) -> bool:
+    """A client (user or key) asking for a start sooner than the branch's
+    client_order_approval_h from now: a new order waits for the office (approval.py), a move
+    is refused. The office's orders never wait; 0 hours: nothing does."""
+    lead_h = branch.client_order_approval_h
+    return actor.is_client and lead_h > 0 and starts_at < now + timedelta(hours=lead_h)
+
+
 def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
-    """Take an order in and start filling it as soon as the transaction commits."""
+    """Take an order in and start filling it as soon as the transaction commits, or, placed
+    by a client inside the lead time, hold it for the office's approval (nothing is sent)."""
     checked = check_order(session, actor=actor, data=data, now=now)
     branch, knobs = checked.branch, checked.knobs
+    held = inside_lead_time(actor, branch, data.starts_at, now)
     if knobs["overbooking_mode"] == "fixed":
         target = overbooking.fixed_target(data.headcount, knobs["overbook_factor"])
     else:
@@ -205,9 +215,9 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         worker_rate=money(checked.worker_rate),
         booking_target=target,
         radius_m=branch.search_radius_m,
-        status=OrderStatus.OPEN,
+        status=OrderStatus.AWAITING_APPROVAL if held else OrderStatus.OPEN,
         wave=0,
-        next_wave_at=now,  # the reconciler starts it should the enqueued job be lost
+        next_wave_at=None if held else now,  # the reconciler starts it should the job be lost
         created_by=actor.user_id,
         foreman_id=data.foreman_id,
         **knobs,
@@ -223,8 +233,10 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         code=order.code,
         headcount=order.headcount,
         target=target,
+        held=held,
     )
-    enqueue_after_commit(session, "dispatch.fill", order.id)
+    if not held:
+        enqueue_after_commit(session, "dispatch.fill", order.id)
     return order
 
 
