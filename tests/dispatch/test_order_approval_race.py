@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -136,7 +137,8 @@ def test_the_clients_cancel_holding_the_row_makes_the_approval_wait_and_refuse(f
 def _fill_jobs_in_redis(order_id: int) -> int:
     """The fill jobs of the order waiting in Redis, taken off the queue (no jobs process here)."""
     redis, found = get_redis(), 0
-    for message_id, raw in redis.hgetall("brigada:default.msgs").items():
+    stored: dict[Any, Any] = redis.hgetall("brigada:default.msgs")  # type: ignore[assignment]
+    for message_id, raw in stored.items():
         message = json.loads(raw)
         if message["actor_name"] == "dispatch.fill" and message["args"] == [order_id]:
             found += 1

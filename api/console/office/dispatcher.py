@@ -98,7 +98,7 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     return {
         "lines": lines,
         "awaiting": awaiting,  # above the days, whatever their day
-        "clocks": {line.timezone: _Clock(line.timezone) for line in [*lines, *awaiting]},
+        "clocks": {zone: _Clock(zone) for zone in {x.timezone for x in lines + awaiting}},
         "many_branches": actor.branch_id is None,
         "unclear": unclear_replies,
         "quality_cases": quality_cases,  # order_badge_quality.html
