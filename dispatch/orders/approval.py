@@ -6,11 +6,14 @@ declines it with a reason (a cancellation: the client's order.cancelled event, n
 pay since nobody is booked). The client may cancel it meanwhile; the order's row lock
 settles an approval racing that cancellation."""
 
+from collections.abc import Collection
 from datetime import datetime
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.audit import AuditEntry
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
 from dispatch.enums import OrderStatus
@@ -60,3 +63,14 @@ def decline_order(
         reason=order.cancel_reason,
     )
     return order
+
+
+def declined(session: Session, order_ids: Collection[int]) -> set[int]:
+    """Of these (cancelled) orders, those the office declined: the client's pages say so."""
+    if not order_ids:
+        return set()
+    query = select(AuditEntry.entity_ids).where(
+        AuditEntry.action == "order.decline",
+        or_(*(AuditEntry.entity_ids.contains([order_id]) for order_id in order_ids)),
+    )
+    return {i for ids in session.scalars(query) for i in ids} & set(order_ids)
