@@ -36,7 +36,7 @@ def world(session):
     }
 
 
-def _place(client, world, form) -> Order:
+def _place(client, world, form) -> int:
     day = (now() + timedelta(days=2)).date().isoformat()
     data = {"site_id": str(world["site"].id), "skill": "loader", "headcount": "3"}
     data |= {"date": day, "start": "08:00", "end": "17:00"}
