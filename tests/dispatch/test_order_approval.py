@@ -266,3 +266,13 @@ def test_more_workers_on_an_awaiting_order_send_nothing(session, branch, site, c
     assert texts(session, order) == 0
     offered = select(func.count()).select_from(Offer).where(Offer.order_id == order.id)
     assert session.scalar(offered) == 0
+
+
+@pytest.mark.usefixtures("rates")
+def test_a_foreman_is_not_shown_an_order_awaiting_approval(session, site, client_actor, dispatcher):
+    from dispatch.shift import onsite
+
+    order = place(session, site, client_actor, starts_in=3 * H)
+    assert order not in onsite.orders_on_site(session, actor=dispatcher, now=NOW)
+    approval.approve_order(session, order.id, actor=dispatcher, now=NOW)
+    assert order in onsite.orders_on_site(session, actor=dispatcher, now=NOW)
