@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from core.clock import now
-from dispatch.client_models import ClientRate
+from core.tenancy import SYSTEM
+from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from tests.builders import (
     auth,
     key_auth,
@@ -27,14 +28,8 @@ def world(session):
     branch = make_branch(session, client_order_approval_h=6)
     client_row = make_client(session, branch=branch)
     site = make_site(session, client=client_row)
-    session.add(
-        ClientRate(
-            client_id=client_row.id,
-            skill="loader",
-            client_rate=Decimal("300"),
-            worker_rate=Decimal("150"),
-        )
-    )
+    rate = AgreedRate("loader", Decimal("300"), Decimal("150"))
+    replace_rates(session, actor=SYSTEM, client_id=client_row.id, rates=[rate])
     session.flush()
     return {
         "branch": branch,

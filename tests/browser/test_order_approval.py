@@ -17,9 +17,9 @@ from core.db import session_scope
 from core.tenancy import SYSTEM
 from dispatch.models import Order
 from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from tests.browser.test_client_portal import _sign_in
 from tests.builders import (
     MOSCOW,
-    PASSWORD,
     make_client_user,
     make_site,
     make_user,
@@ -59,13 +59,6 @@ def scene(engine):
 def stack(scene, tmp_path):
     with running_stack(tmp_path) as running:
         yield running
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login?lang=en")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_client_order_inside_the_lead_time_waits_until_the_dispatcher_approves_it(

@@ -14,7 +14,7 @@ from core.errors import ReasonRequired
 from core.jobs import pending_jobs
 from core.tenancy import SYSTEM
 from dispatch.changes.patch import OrderChange, change_order
-from dispatch.client_models import ClientEvent, ClientRate
+from dispatch.client_models import ClientEvent
 from dispatch.enums import OrderStatus
 from dispatch.fill import waves
 from dispatch.models import Client, Offer, Order
@@ -29,6 +29,7 @@ from dispatch.orders.errors import (
 from dispatch.orders.service import OrderInput
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.registry.client_side.keys import actor_of_key
+from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from sms.models import Message
 from tests.builders import (
@@ -83,14 +84,8 @@ def place(session, site, actor, starts_in, now=NOW):
 
 @pytest.fixture
 def rates(session, site):
-    session.add(
-        ClientRate(
-            client_id=site.client_id,
-            skill="loader",
-            client_rate=Decimal("250.00"),
-            worker_rate=Decimal("120.00"),
-        )
-    )
+    rate = AgreedRate("loader", Decimal("250.00"), Decimal("120.00"))
+    replace_rates(session, actor=SYSTEM, client_id=site.client_id, rates=[rate])
     session.flush()
 
 

@@ -23,12 +23,13 @@ from core.clock import now
 from core.db import make_engine, session_scope
 from core.redis import get_redis
 from core.settings import get_settings
-from dispatch.client_models import ClientRate
+from core.tenancy import SYSTEM
 from dispatch.models import Client, Order
 from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.errors import OrderNotAwaitingApproval
 from dispatch.orders.service import OrderInput
+from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.builders import make_branch_site, make_client_user, make_user
 from tests.committed import purge_branch, purge_code
@@ -51,14 +52,8 @@ def scene(factory):
         purge_code(session, CODE)
         branch, site = make_branch_site(session, code=CODE, client_order_approval_h=6)
         client = session.get_one(Client, site.client_id)
-        session.add(
-            ClientRate(
-                client_id=client.id,
-                skill="loader",
-                client_rate=Decimal("300"),
-                worker_rate=Decimal("150"),
-            )
-        )
+        rate = AgreedRate("loader", Decimal("300"), Decimal("150"))
+        replace_rates(session, actor=SYSTEM, client_id=client.id, rates=[rate])
         ids = {
             "branch": branch.id,
             "site": site.id,

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.clock import now
-from dispatch.client_models import ClientRate
+from core.tenancy import SYSTEM
 from dispatch.models import Client, Order
 from dispatch.orders import service as orders
 from dispatch.orders.service import OrderInput
+from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.api.console.helpers import htmx_headers, sign_in
 from tests.api.console.test_dispatcher_pages import local, order_at
@@ -23,14 +24,8 @@ from tests.builders import make_branch_site, make_client_user, make_user
 @pytest.fixture
 def office(session):
     branch, site = make_branch_site(session, client_order_approval_h=48)
-    session.add(
-        ClientRate(
-            client_id=site.client_id,
-            skill="loader",
-            client_rate=Decimal("300"),
-            worker_rate=Decimal("150"),
-        )
-    )
+    rate = AgreedRate("loader", Decimal("300"), Decimal("150"))
+    replace_rates(session, actor=SYSTEM, client_id=site.client_id, rates=[rate])
     client_user = make_client_user(session, client=session.get_one(Client, site.client_id))
     return site, make_user(session, role="dispatcher", branch=branch), client_user
 
