@@ -13,6 +13,8 @@ from core.audit import AuditEntry
 from core.errors import ReasonRequired
 from core.jobs import pending_jobs
 from core.tenancy import SYSTEM
+from dispatch.changes import named, topup
+from dispatch.changes.named_errors import TopUpNotOpen
 from dispatch.changes.patch import OrderChange, change_order
 from dispatch.client_models import ClientEvent
 from dispatch.enums import OrderStatus
@@ -22,6 +24,7 @@ from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.errors import (
     ApprovalAfterStart,
+    OrderClosed,
     OrderNotAwaitingApproval,
     OrderNotFound,
     StartInsideLeadTime,
@@ -31,6 +34,7 @@ from dispatch.registry.client_side import keys as client_keys
 from dispatch.registry.client_side.keys import actor_of_key
 from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
+from dispatch.shift import onsite
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
@@ -265,9 +269,21 @@ def test_more_workers_on_an_awaiting_order_send_nothing(session, branch, site, c
 
 @pytest.mark.usefixtures("rates")
 def test_a_foreman_is_not_shown_an_order_awaiting_approval(session, site, client_actor, dispatcher):
-    from dispatch.shift import onsite
-
     order = place(session, site, client_actor, starts_in=3 * H)
     assert order not in onsite.orders_on_site(session, actor=dispatcher, now=NOW)
     approval.approve_order(session, order.id, actor=dispatcher, now=NOW)
     assert order in onsite.orders_on_site(session, actor=dispatcher, now=NOW)
+
+
+@pytest.mark.usefixtures("rates")
+def test_no_top_up_or_named_booking_slips_past_the_approval(
+    session, branch, site, client_actor, dispatcher
+):
+    worker = make_worker(session, branch=branch, near=offset(MOSCOW, east_m=50))
+    order = place(session, site, client_actor, starts_in=3 * H)
+    with pytest.raises(TopUpNotOpen) as refused:
+        topup.top_up(session, order_id=order.id, count=1, actor=dispatcher, now=NOW + 4 * H)
+    assert refused.value.reason == "awaiting_approval"
+    with pytest.raises(OrderClosed):
+        named.book_named(session, order_id=order.id, worker_id=worker.id, actor=dispatcher, now=NOW)
+    assert order.status == OrderStatus.AWAITING_APPROVAL and texts(session, order) == 0

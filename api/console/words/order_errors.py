@@ -100,6 +100,10 @@ WORDS = {
         "The shift has not started: change the order's headcount instead.",
     ),
     "err_top_up_not_open_ended": ("Смена уже закончилась.", "The shift has ended."),
+    "err_top_up_not_open_awaiting_approval": (
+        "Заказ ещё ждёт одобрения офиса: добирать людей нельзя.",
+        "The order still awaits the office's approval: no top-up yet.",
+    ),
     "err_top_up_not_open_closed": (
         "Заказ закрыт или отменён.",
         "The order is closed or cancelled.",

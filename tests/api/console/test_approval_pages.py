@@ -11,13 +11,14 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.clock import now
 from core.tenancy import SYSTEM
-from dispatch.models import Client, Order
+from dispatch.models import Branch, Client, Order
 from dispatch.orders import service as orders
 from dispatch.orders.service import OrderInput
 from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.api.console.helpers import htmx_headers, sign_in
 from tests.api.console.test_dispatcher_pages import local, order_at
+from tests.api.console.test_settings_pages import _policy_form
 from tests.builders import make_branch_site, make_client_user, make_user
 
 
@@ -112,3 +113,23 @@ def test_a_client_user_cannot_approve_from_the_console(client, session, office):
     assert answer.status_code in (303, 403, 404)
     session.refresh(order)
     assert order.status == "awaiting_approval"
+
+
+def test_the_manager_sets_the_lead_time_on_the_settings_page(client, session, office):
+    site, _, _ = office
+    branch = session.get_one(Branch, session.get_one(Client, site.client_id).branch_id)
+    manager = make_user(session, role="manager", branch=branch)
+    form = sign_in(client, manager)
+    url = f"/console/branches/{branch.id}/settings"
+    page = client.get(url + "?lang=en").text
+    assert 'id="f-client_order_approval_h"' in page and "from 0 to 168" in page
+    refused = client.post(
+        url + "?lang=en", data={**form, **_policy_form(branch, client_order_approval_h="-1")}
+    )
+    assert refused.status_code == 422
+    assert re.search(r'id="err-client_order_approval_h"[^>]*>\S', refused.text)
+    for typed, stored in (("6", 6), ("", 0)):
+        data = {**form, **_policy_form(branch, client_order_approval_h=typed)}
+        assert client.post(url, data=data, follow_redirects=False).status_code == 303
+        session.refresh(branch)
+        assert branch.client_order_approval_h == stored
