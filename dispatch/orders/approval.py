@@ -16,14 +16,20 @@ from core import audit
 from core.audit import AuditEntry
 from core.jobs import enqueue_after_commit
 from core.tenancy import Actor
-from dispatch.enums import OrderStatus
+from dispatch.enums import OFFICE, OrderStatus
 from dispatch.models import Order
-from dispatch.orders.errors import ApprovalAfterStart, OrderNotAwaitingApproval
+from dispatch.orders.errors import (
+    ApprovalAfterStart,
+    ApprovalByOfficeOnly,
+    OrderNotAwaitingApproval,
+)
 from dispatch.orders.service import ORDER_BRANCH, cancel_order, get_order
 
 
 def _awaiting(session: Session, order_id: int, actor: Actor) -> Order:
     """The order, locked, if it still awaits approval (another branch's: not found)."""
+    if actor.is_client or actor.role not in OFFICE:
+        raise ApprovalByOfficeOnly("only the office approves or declines an order")
     order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     if order.status != OrderStatus.AWAITING_APPROVAL:
         raise OrderNotAwaitingApproval(order.code, order.status)

@@ -1,7 +1,7 @@
 """Errors of taking in, reading and cancelling orders; each has a stable
 `code` (core/errors.py) that the API sends and the console turns into words."""
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class OrderNotFound(NotFound):
@@ -101,3 +101,10 @@ class StartInsideLeadTime(InvalidInput):
     """A client moving a start sooner than the branch's approval lead time: ask the office."""
 
     code = "start_inside_lead_time"
+
+
+class ApprovalByOfficeOnly(Forbidden):
+    """Approving or declining is the office's (admin, manager, dispatcher), never the client's
+    nor a foreman's."""
+
+    code = "order_approval_office_only"

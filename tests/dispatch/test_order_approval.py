@@ -24,6 +24,7 @@ from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.errors import (
     ApprovalAfterStart,
+    ApprovalByOfficeOnly,
     OrderClosed,
     OrderNotAwaitingApproval,
     OrderNotFound,
@@ -214,11 +215,19 @@ def test_the_client_cancels_an_awaiting_order_without_consequence(
 
 
 @pytest.mark.usefixtures("rates")
-def test_approving_another_branchs_order_is_not_found(session, site, client_actor):
+def test_only_the_office_of_the_orders_branch_approves_or_declines(
+    session, branch, site, client_actor
+):
     order = place(session, site, client_actor, starts_in=3 * H)
     stranger = actor_of(make_user(session, role="dispatcher", branch=make_branch(session)))
     with pytest.raises(OrderNotFound):
         approval.approve_order(session, order.id, actor=stranger, now=NOW)
+    for not_office in (client_actor, actor_of(make_user(session, role="foreman", branch=branch))):
+        with pytest.raises(ApprovalByOfficeOnly):
+            approval.approve_order(session, order.id, actor=not_office, now=NOW)
+        with pytest.raises(ApprovalByOfficeOnly):
+            approval.decline_order(session, order.id, actor=not_office, reason="x", now=NOW)
+    assert order.status == OrderStatus.AWAITING_APPROVAL
 
 
 @pytest.mark.usefixtures("rates")

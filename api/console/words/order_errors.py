@@ -29,6 +29,10 @@ WORDS = {
         "Начало смены уже прошло: одобрять поздно — отклоните заказ.",
         "The shift's start has passed: too late to approve; decline the order.",
     ),
+    "err_order_approval_office_only": (
+        "Одобрить или отклонить заказ может только офис.",
+        "Only the office approves or declines an order.",
+    ),
     "err_start_inside_lead_time": (
         "Такое близкое начало может назначить только офис: позвоните диспетчеру.",
         "A start this soon can only be set by the office: ask the dispatcher.",
