@@ -133,3 +133,14 @@ def test_the_manager_sets_the_lead_time_on_the_settings_page(client, session, of
         assert client.post(url, data=data, follow_redirects=False).status_code == 303
         session.refresh(branch)
         assert branch.client_order_approval_h == stored
+
+
+def test_a_plain_post_approving_an_order_no_longer_awaiting_says_why(client, session, office):
+    site, dispatcher, client_user = office
+    order = held(session, site, client_user, local(1, 9))
+    form = sign_in(client, dispatcher)
+    path = f"/console/orders/{order.id}/approve?lang=en"
+    assert client.post(path, data=form, follow_redirects=False).status_code == 303
+    again = client.post(path, data=form)
+    assert again.status_code == 409
+    assert re.search(r'id="approval-error"[^>]*>The order no longer awaits approval', again.text)
