@@ -1,4 +1,5 @@
-"""Message texts per language (the worker's), kept short: every segment is paid for."""
+"""Message texts per language (the worker's, and the client contact's: client_*, quality_*),
+kept short: every segment is paid for. A branch may word each one its own way."""
 
 from string import Formatter
 
@@ -77,6 +78,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "show_up_pay": "Заказ {code}: вы не понадобились на объекте, вам начислено {payout} {currency}.",
         "quality_ask": "Оцените бригаду сегодня ({skill}, {address}) от 1 до 5: ответьте цифрой, можно с комментарием.",
         "quality_reask": "Не поняли оценку. Ответьте цифрой от 1 до 5, например: 4 всё хорошо",
+        "client_filled": "Заказ {code} ({site}, {date} {start}) набран: {booked} из {headcount}.",
+        "client_short": "Заказ {code} ({site}, {date} {start}): набрано {booked} из "
+        "{headcount}. Продолжаем искать людей, сообщим о переменах.",
+        "client_started": "Заказ {code} ({site}): смена началась, на месте {arrived} из "
+        "{headcount}.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -115,6 +121,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "show_up_pay": "Order {code}: you were not needed on site; you are paid {payout} {currency}.",
         "quality_ask": "Rate today's crew ({skill}, {address}) 1-5: reply with a number; a comment after it is welcome.",
         "quality_reask": "Sorry, we could not read a rating. Reply with a number 1 to 5, e.g. 4 all good",
+        "client_filled": "Order {code} ({site}, {date} {start}) is filled: {booked} of {headcount}.",
+        "client_short": "Order {code} ({site}, {date} {start}): {booked} of {headcount} "
+        "booked. We are still calling workers and will text you of any change.",
+        "client_started": "Order {code} ({site}): the shift has started, {arrived} of "
+        "{headcount} on site.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])
@@ -152,6 +163,7 @@ def skill_name(skill: str, language: str) -> str:
     return SKILL_NAMES.get(language, {}).get(skill, skill.replace("_", " "))
 
 
+SITE_CHARS = 30  # a site's name in a client's text, cut: the text stays within two segments
 # The longest values each field takes, to check a branch's own text before it is saved.
 LONGEST_VALUES = {
     "code": "999999",
@@ -172,6 +184,10 @@ LONGEST_VALUES = {
     "points": "3",
     "until": "31.12 23:59",
     "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
+    "site": "x" * SITE_CHARS,
+    "booked": "999",
+    "headcount": "999",
+    "arrived": "999",
 }
 MAX_OFFER_SEGMENTS = 2
 # The kinds a branch's wording may not make longer than this (segments, with the longest values).

@@ -11,8 +11,9 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from api.auth import issue_token
+from core import clock
 from core.settings import get_settings
-from core.tenancy import SYSTEM
+from core.tenancy import SYSTEM, Actor
 from dispatch.fill import waves
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import service as orders
@@ -20,6 +21,7 @@ from dispatch.orders.service import OrderInput
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.registry.knobs import DEFAULTS
 from dispatch.registry.staff import _hasher
+from dispatch.shift import onsite
 from geo.points import Point
 from workers.models import Worker
 
@@ -220,3 +222,112 @@ def steps(session: Session):
             yield session
 
     return step
+
+
+# -- shifts: reviews, sign-off, the foreman's marks ------------------------------------------
+
+
+def make_crew(
+    session: Session, *, branch: Branch, n: int, near: Point = MOSCOW, spacing_m: float = 10
+) -> list[Worker]:
+    """n workers of the branch living a few metres apart (east of `near`): one wave reaches all."""
+    return [
+        make_worker(session, branch=branch, near=offset(near, east_m=spacing_m * i))
+        for i in range(n)
+    ]
+
+
+def arrive_all(session: Session, order: Order, workers: list[Worker], *, foreman: Actor) -> None:
+    """The foreman marks each worker arrived at the start."""
+    for worker in workers:
+        onsite.mark_attendance(
+            session,
+            order.id,
+            actor=foreman,
+            worker_id=worker.id,
+            status="arrived",
+            at=order.starts_at,
+            now=order.starts_at,
+        )
+
+
+def make_worked_shift(
+    session: Session,
+    *,
+    site: Site,
+    foreman: Actor,
+    crew: int = 3,
+    headcount: int | None = None,
+    spacing_m: float = 10,
+    close: str | None = None,  # "scheduled": closed at its end, the hours as scheduled
+    **order_overrides,
+) -> tuple[Order, list[Worker]]:
+    """An order of the site filled through the real engine by `crew` workers who all came on
+    time (the foreman's marks); closed at its end when `close` says how."""
+    client = session.get_one(Client, site.client_id)
+    branch = session.get_one(Branch, client.branch_id)
+    workers = make_crew(session, branch=branch, n=crew, spacing_m=spacing_m)
+    order = make_order(session, site=site, headcount=headcount or crew, **order_overrides)
+    book(session, order, workers)
+    arrive_all(session, order, workers, foreman=foreman)
+    if close is not None:
+        onsite.close_shift(session, order.id, actor=foreman, now=order.ends_at, end=close)
+    return order, workers
+
+
+def make_foremans_site(session: Session, **branch_overrides) -> tuple[Branch, Site, User]:
+    """A branch with one client's site run by the branch's foreman (the site's foreman_id)."""
+    branch, site = make_branch_site(session, **branch_overrides)
+    foreman = make_user(session, role="foreman", branch=branch)
+    site.foreman_id = foreman.id
+    session.flush()
+    return branch, site, foreman
+
+
+def make_started_order(
+    session: Session,
+    *,
+    site: Site,
+    workers: list[Worker],
+    started_ago: timedelta,
+    headcount: int | None = None,
+    **order_overrides,
+) -> tuple[Order, list[Offer]]:
+    """An order placed yesterday that started `started_ago` (real time), the workers booked on
+    it by offer rows (no fill engine): a shift under way for the pages' and the API's tests."""
+    yesterday = clock.now() - timedelta(days=1)
+    order = make_order(
+        session,
+        site=site,
+        headcount=headcount or len(workers),
+        now=yesterday,
+        starts_in=timedelta(days=1) - started_ago,
+        **order_overrides,
+    )
+    offers = [make_offer(session, order=order, worker=w, booked_at=yesterday) for w in workers]
+    return order, offers
+
+
+def close_through_api(client, order: Order, workers: list[Worker], *, foreman: User) -> None:
+    """The foreman marks each worker arrived at the start and closes the order, by the API
+    (a TestClient), as the sign-off pages' tests begin."""
+    for worker in workers:
+        body = {"worker_id": worker.id, "status": "arrived", "at": order.starts_at.isoformat()}
+        marked = client.post(
+            f"/api/v1/orders/{order.id}/attendance", json=body, headers=auth(foreman)
+        )
+        assert marked.is_success, marked.text
+    closed = client.post(f"/api/v1/orders/{order.id}/close", headers=auth(foreman))
+    assert closed.is_success, closed.text
+
+
+def make_closed_through_api(
+    client, session: Session, *, crew: int, started_ago: timedelta, **branch_overrides
+) -> tuple[Branch, Site, Order, list[Worker]]:
+    """A closed order of its site's foreman: `crew` workers who all came, marked and closed
+    by the API (close_through_api): what a sign-off begins with."""
+    branch, site, foreman = make_foremans_site(session, **branch_overrides)
+    workers = [make_worker(session, branch=branch) for _ in range(crew)]
+    order, _ = make_started_order(session, site=site, workers=workers, started_ago=started_ago)
+    close_through_api(client, order, workers, foreman=foreman)
+    return branch, site, order, workers

@@ -27,6 +27,7 @@ from brigada.cli import alembic_config  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from core.redis import get_redis  # noqa: E402
 from core.settings import get_settings  # noqa: E402
+from tests.receiver import Receiver, free_port  # noqa: E402
 
 # Files that take 10-100 s each (browsers, running stacks, the schema fuzz) go first: on two
 # workers (make test) the suite ends when the last file started ends.
@@ -106,3 +107,12 @@ def app(session_factory):
 def client(app) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A client's webhook endpoint on 127.0.0.1 answering 200 (failing = True: 500)."""
+    listening = Receiver(free_port())
+    listening.failing = False
+    yield listening
+    listening.stop()

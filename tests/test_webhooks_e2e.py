@@ -5,14 +5,11 @@ recipe of docs/webhooks.md, and the delivery log shows the attempts."""
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -28,6 +25,7 @@ from dispatch.orders import service as orders
 from dispatch.shift import onsite
 from tests.builders import MOSCOW, book, make_branch_site, make_order, make_worker, offset
 from tests.committed import purge_code
+from tests.receiver import Receiver, free_port
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "webhooks.md"
 CODE = "WHK"
@@ -41,50 +39,6 @@ def documented_verify():
     namespace: dict = {}
     exec(compile(block, str(DOC), "exec"), namespace)
     return namespace["verify"]
-
-
-class Receiver:
-    """A client's endpoint: answers 500 while failing, else 200; keeps every request."""
-
-    def __init__(self, port: int):
-        self.failing = True
-        self.requests: list[tuple[str, str, bytes, int]] = []  # event id, signature, body, answer
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = 500 if receiver.failing else 200
-                with receiver.lock:
-                    receiver.requests.append(
-                        (
-                            self.headers["Brigada-Event-Id"],
-                            self.headers["Brigada-Signature"],
-                            body,
-                            status,
-                        )
-                    )
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -85,3 +85,31 @@ class NotOptedOut(Conflict):
 
     def __init__(self, worker_id: int):
         super().__init__(f"worker {worker_id} has not opted out of SMS")
+
+
+class VettedByVetting(InvalidInput):
+    """Whether a worker is vetted is the outcome of a vetting (their papers checked, audited
+    with a note), never an edit of the record."""
+
+    code = "vetted_by_vetting"
+
+    def __init__(self, worker_id: int):
+        super().__init__(
+            "vetted",
+            "vetted is not edited: record a vetting, "
+            f"POST /api/v1/workers/{worker_id}/vetting {{result, note, documents}}",
+        )
+
+
+class StatusByBlock(InvalidInput):
+    """A worker is blocked and unblocked by those acts (each with its reason, audited, the
+    worker's offers withdrawn), never by an edit of the record."""
+
+    code = "status_by_block"
+
+    def __init__(self, worker_id: int):
+        super().__init__(
+            "status",
+            f"status is not edited: POST /api/v1/workers/{worker_id}/block {{reason}}, "
+            f"or POST /api/v1/workers/{worker_id}/unblock {{reason}}",
+        )

@@ -20,12 +20,18 @@ from api.console.office import (
 )
 from api.console.office import order_repeat as repeat_pages
 from api.console.office.order_book import router as order_book_router  # issue 17
+from api.console.portal import change as portal_change
+from api.console.portal import hooks as portal_hooks
 from api.console.portal import order as portal_order
 from api.console.portal import orders as portal_orders  # issue 18: the client's portal
 from api.console.portal import signoff as portal_signoff
+from api.console.portal import team as portal_team  # issue 18: a client's users and keys
+from api.console.portal import workers as portal_workers
+from api.console.registry import client_users as client_user_pages
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
+from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
@@ -64,6 +70,8 @@ PAGES = (
     checkin.router,
     accounts.router,
     client_pages.router,
+    client_user_pages.router,
+    client_hooks_router,
     site_pages.router,
     staff.router,
     settings.router,
@@ -71,6 +79,10 @@ PAGES = (
     portal_orders.router,  # before portal_order's /orders/{order_id}
     portal_order.router,
     portal_signoff.router,
+    portal_team.router,
+    portal_change.router,
+    portal_workers.router,
+    portal_hooks.router,
 )
 
 

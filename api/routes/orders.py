@@ -30,7 +30,8 @@ else:
 @router.post("", status_code=201, response_model=OrderOut)
 def create_order(body: OrderIn, actor: Actor = Depends(require(*ORDERING)), session: Session = DB):
     """Without client_rate and worker_rate the order takes the rates agreed with its client for
-    the skill (422 naming the field when none is agreed); a client (user or key) sends none."""
+    the skill (422 naming the field when none is agreed); a client (user or key) sends no rates
+    (422 client_sets_no_rates) and no foreman_id (422 client_sets_no_foreman)."""
     order = orders.create_order(
         session, actor=actor, data=OrderInput(**body.model_dump()), now=now()
     )
@@ -78,7 +79,8 @@ def patch_order(
     session: Session = DB,
 ):
     """Any of the fields; a time change asks every booked worker to confirm again, a
-    headcount change fills or releases at once (the rules: dispatch/changes/patch.py)."""
+    headcount change fills or releases at once (the rules: dispatch/changes/patch.py). A client
+    (user or key) changes neither the rates nor the foreman (422, the field named)."""
     change = OrderChange.of(**body.model_dump(exclude_unset=True))
     order = change_order(session, order_id, actor=actor, change=change, now=now())
     return OrderOut.of(order, orders.order_state(session, order), actor=actor)

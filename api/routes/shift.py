@@ -105,9 +105,12 @@ def timesheet(
 def review_worker(
     order_id: IdPath,
     body: ReviewIn,
-    actor: Actor = Depends(require(*STAFF)),
+    actor: Actor = Depends(require(*ORDER_READERS)),
     session: Session = DB,
 ) -> ReviewOut:
+    """A worker who came, rated 1 to 5 stars, or a complaint (a penalty: its reason and a
+    comment). The foreman's review, or the client's: told to the office, or sent by a client
+    user or key, whose review is always the client's (`source` "client"). Both count alike."""
     review = reviews.review_worker(
         session,
         order_id,

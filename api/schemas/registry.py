@@ -11,6 +11,7 @@ from api.schemas.common import Body, Id, Money, Patch, PointIO, Reason, fields_o
 from dispatch.enums import ROLES
 from dispatch.models import Branch, Site
 from dispatch.registry.knobs import KNOBS
+from dispatch.registry.sites import CONTACT_NAME_MAX, CONTACT_PHONE_TYPED_MAX
 from dispatch.registry.wording import Wording
 from workers.enums import WorkerStatus
 from workers.models import Worker
@@ -125,8 +126,10 @@ class SiteIn(Body):
     geofence_m: int | None = Field(default=None, ge=50, le=5000)
     foreman_id: Id | None = None  # the foreman who runs this site's orders
     # Whom the client has on site: the quality SMS goes there (else the client's contact).
-    contact_name: str | None = Field(default=None, max_length=200)
-    contact_phone: str | None = Field(default=None, max_length=40, examples=["+79211234567"])
+    contact_name: str | None = Field(default=None, max_length=CONTACT_NAME_MAX)
+    contact_phone: str | None = Field(
+        default=None, max_length=CONTACT_PHONE_TYPED_MAX, examples=["+79211234567"]
+    )
 
 
 class SitePatch(Body):
@@ -135,8 +138,8 @@ class SitePatch(Body):
     location: Patch[PointIO] = None
     geofence_m: Patch[int] = Field(default=None, ge=50, le=5000)
     foreman_id: Id | None = None  # null unassigns
-    contact_name: str | None = Field(default=None, max_length=200)  # null or "" clears
-    contact_phone: str | None = Field(default=None, max_length=40)  # null or "" clears
+    contact_name: str | None = Field(default=None, max_length=CONTACT_NAME_MAX)  # null/"" clears
+    contact_phone: str | None = Field(default=None, max_length=CONTACT_PHONE_TYPED_MAX)
 
 
 class SiteOut(BaseModel):
@@ -182,6 +185,8 @@ class WorkerPatch(Body):
     skills: Patch[list[str]] = Field(default=None, min_length=1, max_length=20)
     branch_id: Patch[Id] = None
     language: Patch[Literal["ru", "en"]] = None
+    # Refused (422 vetted_by_vetting, status_by_block): changed only by their acts,
+    # POST /workers/{id}/vetting, /block, /unblock.
     vetted: Patch[bool] = None
     status: Patch[Literal["active", "blocked"]] = None
 

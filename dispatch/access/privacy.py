@@ -14,6 +14,13 @@ calls, and the audit of every read that shows any of them.
 
 Where a worker lives is seen only by the home branch and admins; what the others see of it
 (a rough position, rough distances) is dispatch/fill/whereabouts.py.
+
+A number that is no worker's (a client's contact: the site's person or the client's own, texted
+about orders and asked for ratings; or a stranger who texted us) is whole only on the record
+that keeps it (the client's and the site's pages, API and the clients' CSV: the office of the
+client's branch edits it there, a client user sees its own). Every other read path (the
+message log, its CSV, the ratings) shows it masked to its last two digits, to every reader,
+admins included: contact_phone_shown.
 """
 
 from dataclasses import dataclass
@@ -61,6 +68,12 @@ def phone_tail(shown: ShownWorker) -> str | None:
         return None
     digits = "".join(c for c in shown.phone if c.isdigit())
     return "…" + digits[-(4 if shown.sight is Sight.FULL else 2) :]
+
+
+def contact_phone_shown(phone: str | None) -> str | None:
+    """A client contact's (or a stranger's) number off its record: the last two digits, which
+    tell two contacts apart (see the module)."""
+    return masked_phone(phone) if phone else None
 
 
 def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]:

@@ -46,12 +46,7 @@ from dispatch.enums import CLOSED
 from dispatch.models import Order
 from dispatch.orders import roster
 from dispatch.orders import service as orders
-from dispatch.orders.errors import (
-    ClientSetsNoRates,
-    HeadcountOutOfRange,
-    NegativeRate,
-    StartInsideLeadTime,
-)
+from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate, StartInsideLeadTime
 from dispatch.registry.staff import check_foreman
 
 NOTES_MAX = 1000
@@ -126,14 +121,19 @@ def change_order(
     session: Session, order_id: int, *, actor: Actor, change: OrderChange, now: datetime
 ) -> Order:
     """Apply the change (see the module's rules); the order as it now stands."""
+    return apply_change(session, order_id, actor=actor, change=change, now=now)[0]
+
+
+def apply_change(
+    session: Session, order_id: int, *, actor: Actor, change: OrderChange, now: datetime
+) -> tuple[Order, dict[str, Any]]:
+    """change_order, with what it did as its audit entry says it: the fields changed
+    (`before`) and the workers released, paid, asked to confirm or offered the order."""
     # Another branch's order: 404. Locked first, with its branch (the lock stays on the row).
     order = orders.get_order(session, order_id, actor=actor, lock=True, options=orders.ORDER_BRANCH)
     if order.status in CLOSED:
         raise OrderNotChangeable(order.code, order.status)
-    if actor.is_client:  # rates are agreed with the office (the client's page)
-        for name in orders.RATES:
-            if name in change.given:
-                raise ClientSetsNoRates(name, "a client cannot set rates")
+    orders.check_client_sends(actor, change.given)  # rates and the foreman: the office's
     wanted = _wanted(order, change)
     _check(session, order, wanted, now)
     if "starts_at" in wanted and orders.inside_lead_time(
@@ -142,7 +142,7 @@ def change_order(
         hours = order.branch.client_order_approval_h
         raise StartInsideLeadTime("starts_at", f"a start within {hours} h: ask the office")
     if not wanted:
-        return order
+        return order, {"before": {}}
     before = {name: _shown(getattr(order, name)) for name in wanted}
     detail: dict[str, Any] = {}
     new_headcount = wanted.get("headcount")
@@ -182,4 +182,4 @@ def change_order(
         booking_target=order.booking_target,
         **detail,
     )
-    return order
+    return order, {"before": before, **detail}

@@ -10,8 +10,9 @@ from core.tenancy import Actor
 from dispatch.hooks.notices import LANGUAGES
 from dispatch.hooks.subscriptions import client_for_hooks
 from dispatch.models import Branch, Client, Site
-from dispatch.registry.sites import get_site
-from workers.phones import to_e164
+from dispatch.registry.sites import clean_contact, get_site
+
+NAMED = ("name", "phone")  # the fields as PUT /sites/{id}/contact names them
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,15 @@ def set_client_texts(
 def set_site_contact(
     session: Session, site_id: int, *, actor: Actor, name: str | None, phone: str | None
 ) -> Site:
-    """The client's person on the site; the phone in E.164 (the branch's country by default)."""
+    """The client's person on the site, cleaned by the sites' one rule (registry.sites)."""
     site = get_site(session, site_id, actor=actor)
     client = session.get_one(Client, site.client_id)
     client_for_hooks(session, client.id, actor=actor)  # the same people as the client's texts
     branch = session.get_one(Branch, client.branch_id)
-    cleaned = phone.strip() if phone else ""
-    site.contact_phone = to_e164(cleaned, branch.country, "phone") if cleaned else None
-    site.contact_name = (name or "").strip() or None
+    contact = clean_contact(
+        {"contact_name": name, "contact_phone": phone}, country=branch.country, named=NAMED
+    )
+    site.contact_name, site.contact_phone = contact["contact_name"], contact["contact_phone"]
     # The contact's number is personal data: the write is audited, the number is not logged.
     audit.log(session, actor, "site.contact", "site", [site.id], client.branch_id)
     return site

@@ -3,7 +3,8 @@
 As an SMS is sent (sms/sending.py), a delivery is three steps:
 1. `claim`: lock the row (skip locked), check it is due and its subscription live, stamp
    claimed_at and count the attempt, commit; the body and the secret are taken along.
-2. `post`: the signed POST with a short timeout, no database.
+2. `post`: the signed POST with a short timeout, no database, through the gateway the job
+   hands in (core/webhook_http.py: public addresses only, checked as the name resolves now).
 3. `record`: the answer on the row. 2xx: delivered. Anything else: the next attempt after a
    wait doubling from BRIGADA_WEBHOOK_BACKOFF_S up to BRIGADA_WEBHOOK_BACKOFF_MAX_S, asked of
    the jobs after the commit; the subscription remembers since when it fails, and once that is
@@ -16,12 +17,12 @@ an event twice, and deduplicates by its id.
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from core import audit
 from core.jobs import enqueue_after_commit
 from core.settings import get_settings
 from core.tenancy import SYSTEM
+from core.webhook_http import Answer
 from dispatch.client_models import ClientEvent, WebhookDelivery, WebhookSubscription
 from dispatch.hooks.signing import EVENT_ID, SIGNATURE, signature
 from dispatch.models import Client
@@ -37,7 +39,6 @@ from sms import outbox
 # The POST times out after BRIGADA_WEBHOOK_TIMEOUT_S (at most 30 s): an older claim has no
 # living sender.
 CLAIM_STALE = timedelta(seconds=60)
-ERROR_CHARS = 200
 # A delayed job may wake a moment before the time it was asked for.
 EARLY = timedelta(milliseconds=500)
 
@@ -51,14 +52,12 @@ class Claim:
     body: bytes
 
 
-@dataclass(frozen=True)
-class Answer:
-    status: int | None  # None: no HTTP answer at all
-    error: str | None = None
+class WebhookGateway(Protocol):
+    """Where the POST goes: core/webhook_http.py's over httpx, a fake in tests."""
 
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
+    def post(
+        self, url: str, *, body: bytes, headers: Mapping[str, str], timeout_s: float
+    ) -> Answer: ...
 
 
 def body_of(event: ClientEvent) -> bytes:
@@ -96,27 +95,15 @@ def claim(session: Session, delivery_id: int, at: datetime) -> Claim | None:
     return Claim(delivery.id, event.id, subscription.url, subscription.secret, body_of(event))
 
 
-def post(claimed: Claim, timeout_s: float) -> Answer:
-    """The POST itself: no database, no transaction open."""
+def post(claimed: Claim, gateway: WebhookGateway, timeout_s: float) -> Answer:
+    """The signed POST through the gateway: no database, no transaction open."""
     headers = {
         "Content-Type": "application/json",
         EVENT_ID: str(claimed.event_id),
         SIGNATURE: signature(claimed.secret, int(time.time()), claimed.body),
         "User-Agent": "Brigada-Webhooks/1",
     }
-    try:
-        response = httpx.post(
-            claimed.url,
-            content=claimed.body,
-            headers=headers,
-            timeout=timeout_s,
-            follow_redirects=False,
-        )
-    except httpx.HTTPError as exc:
-        return Answer(None, f"{type(exc).__name__}: {exc}"[:ERROR_CHARS])
-    if 200 <= response.status_code < 300:
-        return Answer(response.status_code)
-    return Answer(response.status_code, response.text[:ERROR_CHARS] or None)
+    return gateway.post(claimed.url, body=claimed.body, headers=headers, timeout_s=timeout_s)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -142,11 +129,10 @@ def record(session: Session, claimed: Claim, answer: Answer, at: datetime) -> st
         delivery.delivered_at, delivery.next_attempt_at = at, None
         subscription.failing_since = None
         return "delivered"
-    if subscription.failing_since is None:
-        subscription.failing_since = at
-    give_up = timedelta(hours=get_settings().webhook_give_up_h)
-    if subscription.disabled_at is None and subscription.failing_since <= at - give_up:
-        switch_off(session, subscription, at)
+    if subscription.disabled_at is None:  # switched off by hand meanwhile: no failure clock
+        failing_since = subscription.failing_since = subscription.failing_since or at
+        if failing_since <= at - timedelta(hours=get_settings().webhook_give_up_h):
+            switch_off(session, subscription, at)
     if subscription.disabled_at is not None or subscription.deleted_at is not None:
         delivery.next_attempt_at = None
         return "disabled"
@@ -184,9 +170,10 @@ def switch_off(session: Session, subscription: WebhookSubscription, at: datetime
 
 
 OFF_TEXT = {
-    "ru": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. Создайте его заново.",
-    "en": "Brigada: webhook {id} is switched off: deliveries failed for a day. Create it again "
-    "to resume.",
+    "ru": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. Включите его снова на "
+    "портале.",
+    "en": "Brigada: webhook {id} is switched off: deliveries failed for a day. Switch it back on "
+    "in the portal.",
 }
 
 
@@ -194,6 +181,7 @@ def deliver(
     scope: Callable[[], AbstractContextManager[Session]],
     delivery_id: int,
     clock: Callable[[], datetime],
+    gateway: WebhookGateway,
 ) -> str:
     """One attempt: claim and record each in a transaction of its own, the POST between them
     with none open. The outcome: "skipped", or record's."""
@@ -201,7 +189,7 @@ def deliver(
         claimed = claim(session, delivery_id, clock())
     if claimed is None:
         return "skipped"
-    answer = post(claimed, get_settings().webhook_timeout_s)
+    answer = post(claimed, gateway, get_settings().webhook_timeout_s)
     with scope() as session:
         return record(session, claimed, answer, clock())
 

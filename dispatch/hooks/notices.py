@@ -1,7 +1,8 @@
 """The client's texts about their orders (the second consumer of client events): filled, short
 two hours before the start, the shift started with N of M arrived. To the site's contact, else
 the client's; unless the client switched them off (clients.notify_by_sms). Through the SMS
-outbox like every text, in the client's language, transliterated if the branch sends so."""
+outbox like every text, in the client's language, in the branch's wording of that text
+(sms/templates.py holds the defaults), transliterated if the branch sends so."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,28 +11,11 @@ from sqlalchemy.orm import Session
 
 from dispatch.client_models import ClientEvent
 from dispatch.models import Branch, Client, Order, Site
+from dispatch.registry import wording
 from sms import outbox, templates
 
-SITE_CHARS = 30  # the site's name, cut: the text stays within two segments
-
-TEXTS = {
-    "ru": {
-        "order.filled": "Заказ {code} ({site}, {date} {start}) набран: {booked} из {headcount}.",
-        "order.short": "Заказ {code} ({site}, {date} {start}): набрано {booked} из "
-        "{headcount}. Мы продолжаем обзванивать работников и сообщим о переменах.",
-        "shift.started": "Заказ {code} ({site}): смена началась, на месте {arrived} из "
-        "{headcount}.",
-    },
-    "en": {
-        "order.filled": "Order {code} ({site}, {date} {start}) is filled: {booked} of {headcount}.",
-        "order.short": "Order {code} ({site}, {date} {start}): {booked} of {headcount} "
-        "booked. We are still calling workers and will text you of any change.",
-        "shift.started": "Order {code} ({site}): the shift has started, {arrived} of "
-        "{headcount} on site.",
-    },
-}
-LANGUAGES = tuple(TEXTS)
-# The message log's kind of each text.
+LANGUAGES = tuple(templates.TEMPLATES)
+# The text of each event: its kind in sms/templates.py, on the texts page and in the message log.
 KINDS = {
     "order.filled": "client_filled",
     "order.short": "client_short",
@@ -40,6 +24,8 @@ KINDS = {
 
 
 def contact_phone(site: Site, client: Client) -> str | None:
+    """Whom a client's text goes to (these notices, the quality question): the site's own
+    contact, else the client's (both E.164)."""
     return site.contact_phone or client.contact_phone
 
 
@@ -53,21 +39,23 @@ def tell_client(session: Session, order: Order, event: ClientEvent) -> None:
     if not client.notify_by_sms or phone is None:
         return
     branch = session.get_one(Branch, order.branch_id)
-    body = render(event.type, client.notify_language, event.data, branch)
     kind = KINDS[event.type]
+    body = render(session, kind, client.notify_language, event.data, branch)
     outbox.queue(session, kind=kind, worker_id=None, phone=phone, body=body, order_id=order.id)
 
 
-def render(type: str, language: str, data: dict[str, object], branch: Branch) -> str:
-    table = TEXTS.get(language) or TEXTS["ru"]
+def render(
+    session: Session, kind: str, language: str, data: dict[str, object], branch: Branch
+) -> str:
+    language = language if language in templates.TEMPLATES else "ru"
     starts = datetime.fromisoformat(str(data["starts_at"])).astimezone(ZoneInfo(branch.timezone))
     site = data["site"]
     name = str(site["name"]) if isinstance(site, dict) else ""
+    cut = templates.SITE_CHARS
     values = {
         **data,
-        "site": name if len(name) <= SITE_CHARS else name[: SITE_CHARS - 1] + "…",
+        "site": name if len(name) <= cut else name[: cut - 1] + "…",
         "date": starts.strftime("%d.%m"),
         "start": starts.strftime("%H:%M"),
     }
-    # Our own text as the "override": the branch's transliteration applies as to every text.
-    return templates.render(type, language, table[type], branch.sms_transliterate, **values)
+    return wording.render(session, branch, kind, language, values)

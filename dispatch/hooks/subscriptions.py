@@ -1,13 +1,19 @@
 """Clients' webhook subscriptions: who may manage them, creating one (its secret shown once),
-listing, removing, and the delivery log."""
+listing, removing, switching off and on again, and the delivery log.
+
+Switched back on (`enable`), a subscription gets the events recorded from then on. Nothing
+is sent again: a delivery given up (next_attempt_at empty, not delivered) stays given up, and
+an event recorded while it was off got no delivery to it at all; the log shows the former,
+and the client reads the orders' state from the API for what it missed (docs/webhooks.md)."""
 
 import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -134,6 +140,107 @@ def remove(session: Session, client_id: int, hook_id: int, *, actor: Actor, now:
         client.branch_id,
         webhook_id=hook_id,
     )
+
+
+def disable(
+    session: Session, client_id: int, hook_id: int, *, actor: Actor, now: datetime
+) -> WebhookSubscription:
+    """Switched off by hand: no more attempts (those due are given up at their claim)."""
+    subscription = _locked(session, get(session, client_id, hook_id, actor=actor))
+    if subscription.disabled_at is None:
+        subscription.disabled_at, subscription.failing_since = now, None
+        _audit(session, actor, "webhook.switch_off", subscription)
+    return subscription
+
+
+def enable(session: Session, client_id: int, hook_id: int, *, actor: Actor) -> WebhookSubscription:
+    """On again, with a fresh day before a switch-off; events from now on are delivered,
+    nothing given up or missed while off is sent again (the module's note)."""
+    subscription = _locked(session, get(session, client_id, hook_id, actor=actor))
+    if subscription.disabled_at is not None:
+        off_since = subscription.disabled_at.isoformat()
+        subscription.disabled_at, subscription.failing_since = None, None
+        _audit(session, actor, "webhook.enable", subscription, off_since=off_since)
+    return subscription
+
+
+def _locked(session: Session, subscription: WebhookSubscription) -> WebhookSubscription:
+    # The row as a delivery's record() would write it: theirs waits for ours, or ours for theirs.
+    return session.scalars(
+        select(WebhookSubscription)
+        .where(WebhookSubscription.id == subscription.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _audit(
+    session: Session, actor: Actor, action: str, subscription: WebhookSubscription, **detail: str
+) -> None:
+    client = session.get_one(Client, subscription.client_id)
+    audit.log(
+        session, actor, action, "client", [client.id], client.branch_id,
+        webhook_id=subscription.id, url=subscription.url, **detail,
+    )  # fmt: skip
+
+
+class Switched(Protocol):
+    """What off_reason reads: a subscription, or the API's body of one."""
+
+    @property
+    def disabled_at(self) -> datetime | None: ...
+
+    @property
+    def failing_since(self) -> datetime | None: ...
+
+
+def off_reason(subscription: Switched) -> str | None:
+    """Why it is off: "failing" (a day of failed deliveries, switched off by us), "by_hand"
+    (the office or the client's admin), or None while on. A switch-off by hand clears the
+    failure clock, a switch-off for failures needs it set."""
+    if subscription.disabled_at is None:
+        return None
+    return "failing" if subscription.failing_since is not None else "by_hand"
+
+
+@dataclass(frozen=True)
+class LastDelivery:
+    attempted_at: datetime | None
+    status: int | None
+    error: str | None
+    delivered_at: datetime | None
+
+
+def last_deliveries(
+    session: Session, subscriptions: list[WebhookSubscription]
+) -> dict[int, LastDelivery]:
+    """Each subscription's most recently attempted delivery (none yet: absent)."""
+    ids = [s.id for s in subscriptions]
+    if not ids:
+        return {}
+    latest = (
+        select(
+            WebhookDelivery.subscription_id, func.max(WebhookDelivery.last_attempt_at).label("at")
+        )
+        .where(WebhookDelivery.subscription_id.in_(ids))
+        .group_by(WebhookDelivery.subscription_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(WebhookDelivery)
+        .join(
+            latest,
+            (latest.c.subscription_id == WebhookDelivery.subscription_id)
+            & (latest.c.at == WebhookDelivery.last_attempt_at),
+        )
+        .order_by(WebhookDelivery.id)
+    ).scalars()
+    return {
+        d.subscription_id: LastDelivery(
+            d.last_attempt_at, d.last_status, d.last_error, d.delivered_at
+        )
+        for d in rows
+    }
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,13 @@ class ClientSetsNoRates(InvalidInput):
     code = "client_sets_no_rates"
 
 
+class ClientSetsNoForeman(InvalidInput):
+    """The foreman who runs an order is the office's choice (else the site's): a client user
+    or key names none."""
+
+    code = "client_sets_no_foreman"
+
+
 class NoAgreedRate(InvalidInput):
     """An order without rates, for a skill with no rate agreed with its client."""
 

@@ -1,7 +1,7 @@
 """Orders: taking them in (checked, coded), reading their state, cancelling them."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,7 +13,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from core import audit
 from core.db import flush_checked, locked
-from core.errors import Conflict, ReasonRequired
+from core.errors import Conflict, InvalidInput, ReasonRequired
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import Actor
@@ -31,6 +31,7 @@ from dispatch.hooks import events
 from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking
 from dispatch.orders.errors import (
+    ClientSetsNoForeman,
     ClientSetsNoRates,
     HeadcountOutOfRange,
     NegativeRate,
@@ -124,16 +125,26 @@ class CheckedOrder:
 
 
 RATES = ("client_rate", "worker_rate")
+# What the office decides for an order, never a client (user or key): the refusal names it.
+OFFICE_SETS: dict[str, type[InvalidInput]] = {
+    "client_rate": ClientSetsNoRates,
+    "worker_rate": ClientSetsNoRates,
+    "foreman_id": ClientSetsNoForeman,
+}
+
+
+def check_client_sends(actor: Actor, sent: Iterable[str]) -> None:
+    """A client sends no rates (agreed on its page with the office) and no foreman."""
+    if actor.is_client:
+        for name in sorted(set(sent) & OFFICE_SETS.keys()):
+            what = "rates" if name in RATES else "the foreman"
+            raise OFFICE_SETS[name](name, f"a client cannot set {what}")
 
 
 def _rates(session: Session, actor: Actor, data: OrderInput, client: Client, skill: str) -> Any:
     """The order's rates: as sent by the office, else those agreed with the client for the
     skill. A client (user or key) never sends rates: the office agrees them."""
     sent = {name: getattr(data, name) for name in RATES}
-    if actor.is_client:
-        for name in RATES:
-            if sent[name] is not None:
-                raise ClientSetsNoRates(name, "a client cannot set rates")
     if all(value is not None for value in sent.values()):
         return sent
     agreed = agreed_rate(session, client.id, skill)
@@ -154,6 +165,8 @@ def check_order(session: Session, *, actor: Actor, data: OrderInput, now: dateti
     if not 1 <= data.headcount <= 500:
         raise HeadcountOutOfRange("headcount", "headcount must be 1 to 500")
     _check_times(data, now)
+    given = (name for name in OFFICE_SETS if getattr(data, name) is not None)
+    check_client_sends(actor, given)
     check_foreman(session, data.foreman_id, branch.id)
     rates = _rates(session, actor, data, client, skill)
     for name in RATES:
@@ -181,16 +194,13 @@ def _knob(data: OrderInput, branch: Branch, name: str) -> Any:
 
 
 def inside_lead_time(actor: Actor, branch: Branch, starts_at: datetime, now: datetime) -> bool:
-    """A client (user or key) asking for a start sooner than the branch's
-    client_order_approval_h from now: a new order waits for the office (approval.py), a move
-    is refused. The office's orders never wait; 0 hours: nothing does."""
+    """A client's start sooner than client_order_approval_h (0: never): held (approval.py)."""
     lead_h = branch.client_order_approval_h
     return actor.is_client and lead_h > 0 and starts_at < now + timedelta(hours=lead_h)
 
 
 def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
-    """Take an order in and start filling it as soon as the transaction commits, or, placed
-    by a client inside the lead time, hold it for the office's approval (nothing is sent)."""
+    """Take an order in and fill it after the commit; a client's inside the lead time waits."""
     checked = check_order(session, actor=actor, data=data, now=now)
     branch, knobs = checked.branch, checked.knobs
     held = inside_lead_time(actor, branch, data.starts_at, now)
@@ -233,7 +243,6 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         code=order.code,
         headcount=order.headcount,
         target=target,
-        held=held,
     )
     if not held:
         enqueue_after_commit(session, "dispatch.fill", order.id)

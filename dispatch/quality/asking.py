@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.tenancy import SYSTEM
 from dispatch.client_models import QualityReview
+from dispatch.hooks.notices import contact_phone
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry import wording
 from sms import outbox, templates
@@ -19,18 +20,12 @@ ADDRESS_CHARS = 40  # as the offers cut it: the question stays within two segmen
 RUSSIAN = ("RU", "KZ", "BY", "KG", "UZ", "TJ", "AM", "AZ", "GE", "MD")
 
 
-def contact_phone(site: Site, client: Client) -> str | None:
-    """Whom to ask: the site's own contact, else the client's (both E.164)."""
-    return site.contact_phone or client.contact_phone
-
-
 def language_of(branch: Branch) -> str:
     return "ru" if branch.country in RUSSIAN else "en"
 
 
 def render(session: Session, branch: Branch, kind: str, language: str, **values: object) -> str:
-    override = wording.override_for(session, branch.id, kind, language)
-    return templates.render(kind, language, override, branch.sms_transliterate, **values)
+    return wording.render(session, branch, kind, language, values)
 
 
 def ask_after_close(session: Session, order: Order, now: datetime) -> QualityReview | None:

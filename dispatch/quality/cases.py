@@ -11,6 +11,7 @@ from core import audit
 from core.db import locked
 from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
+from dispatch.access.privacy import contact_phone_shown
 from dispatch.client_models import QualityReview
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.orders.service import get_order, visible_orders
@@ -26,6 +27,11 @@ class ReviewLine:
     client: str
     site: str
     timezone: str  # the branch's: times are shown in it
+
+    @property
+    def phone(self) -> str:
+        """The contact asked, as every read but the site's record shows it: masked."""
+        return contact_phone_shown(self.review.phone) or ""
 
     @property
     def case_open(self) -> bool:

@@ -8,7 +8,7 @@ client's row lock first, so two such requests for one client run one after the o
 import re
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -30,6 +30,7 @@ from dispatch.registry.errors import (
     InnInvalid,
     KppInvalid,
     OgrnInvalid,
+    WorkerNotHad,
 )
 from dispatch.registry.service import get_branch
 from workers.errors import WorkerNotFound
@@ -220,23 +221,26 @@ def list_clients(
 # --- client block lists -----------------------------------------------------------------
 
 
-def _check_had(session: Session, actor: Actor, client_id: int, worker_id: int) -> None:
-    """A client user blocks or favours only workers it has had (booked on one of its orders):
-    anyone else of the common base is not there for it (404), so no id is probed."""
-    if not actor.is_client:
-        return
-    had = (
-        select(Offer.id)
+def had_offers(client_id: int) -> Select[Offer]:
+    """The bookings on the client's orders (came, absent, or still to come): the workers a
+    client "has had", whom its users may favour or block and its portal lists."""
+    return (
+        select(Offer)
         .join(Order, Order.id == Offer.order_id)
         .where(
             Order.client_id == client_id,
-            Offer.worker_id == worker_id,
             or_(Offer.booked_at.is_not(None), Offer.status == OfferStatus.BOOKED),
         )
-        .limit(1)
     )
-    if session.scalar(had) is None:
-        raise WorkerNotFound(worker_id)
+
+
+def _check_had(session: Session, actor: Actor, client_id: int, worker_id: int) -> None:
+    """A client user blocks or favours only workers it has had; the office, anyone."""
+    if not actor.is_client:
+        return
+    had = had_offers(client_id).where(Offer.worker_id == worker_id)
+    if session.scalar(had.with_only_columns(Offer.id).limit(1)) is None:
+        raise WorkerNotHad(worker_id)
 
 
 def block_worker(

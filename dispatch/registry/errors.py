@@ -169,6 +169,17 @@ class FavouriteNotFound(NotFound):
         super().__init__("favourite", key)
 
 
+class WorkerNotHad(NotFound):
+    """A client user or key favours or blocks only a worker it has had (booked on one of its
+    orders); any other id, of a worker or of none, is this same answer: nothing is probed."""
+
+    code = "worker_not_had"
+
+    def __init__(self, worker_id: int):
+        super().__init__("worker", worker_id)
+        self.args = (f"worker {worker_id} has not worked for this client",)
+
+
 class ClientAdminOnly(Forbidden):
     """A client's users and API keys are kept by its client admin, or the branch's managers."""
 
@@ -183,6 +194,15 @@ class ClientUserNotFound(NotFound):
 
     def __init__(self, key: object):
         super().__init__("client user", key)
+
+
+class LastClientAdmin(Conflict):
+    """A client keeps at least one active admin: else nobody of theirs could add users."""
+
+    code = "last_client_admin"
+
+    def __init__(self, username: str):
+        super().__init__(f"{username} is the client's last active admin; add another first")
 
 
 class ApiKeyNotFound(NotFound):

@@ -26,17 +26,25 @@ CONTACT_NAME_MAX = 200
 CONTACT_PHONE_TYPED_MAX = 40  # as typed; stored in E.164
 
 
-def clean_contact(contact: dict[str, Any], *, country: str) -> dict[str, str | None]:
+CONTACT = ("contact_name", "contact_phone")
+
+
+def clean_contact(
+    contact: dict[str, Any], *, country: str, named: tuple[str, str] = CONTACT
+) -> dict[str, str | None]:
     """The site's contact as stored: trimmed, a blank one None (cleared), the phone in E.164
-    (workers/phones.py's rule, the branch's country for a number without +country)."""
+    (workers/phones.py's rule, the branch's country for a number without +country). The one
+    rule for every path that writes it; `named` is what the caller's form calls the two fields
+    (PUT /sites/{id}/contact says name and phone), so a refusal names the field it was sent as."""
+    name_field, phone_field = named
     clean: dict[str, str | None] = {}
     if "contact_name" in contact:
         name = " ".join((contact["contact_name"] or "").split())
-        clean["contact_name"] = check_length("contact_name", name, CONTACT_NAME_MAX) or None
+        clean["contact_name"] = check_length(name_field, name, CONTACT_NAME_MAX) or None
     if "contact_phone" in contact:
         typed = (contact["contact_phone"] or "").strip()
-        check_length("contact_phone", typed, CONTACT_PHONE_TYPED_MAX)
-        clean["contact_phone"] = to_e164(typed, country, field="contact_phone") if typed else None
+        check_length(phone_field, typed, CONTACT_PHONE_TYPED_MAX)
+        clean["contact_phone"] = to_e164(typed, country, field=phone_field) if typed else None
     return clean
 
 

@@ -1,5 +1,6 @@
 """A branch's own wording of its SMS texts: checked, stored, audited, and used when sending."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -35,6 +36,15 @@ def override_for(session: Session, branch_id: int, kind: str, language: str) -> 
         )
         cache[branch_id] = {(r.kind, r.language): r.body for r in rows}
     return cache[branch_id].get((kind, language))
+
+
+def render(
+    session: Session, branch: Branch, kind: str, language: str, values: Mapping[str, object]
+) -> str:
+    """A text to send, worker's or client's: in the branch's wording if it has one, else the
+    default, transliterated if the branch sends so."""
+    override = override_for(session, branch.id, kind, language)
+    return templates.render(kind, language, override, branch.sms_transliterate, **values)
 
 
 def set_wording(

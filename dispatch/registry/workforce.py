@@ -10,6 +10,7 @@ from core.tenancy import Actor
 from dispatch.registry.errors import BranchNotFound
 from dispatch.registry.service import get_branch
 from workers import import_runs, importing, service, vetting
+from workers.errors import StatusByBlock, VettedByVetting
 from workers.models import Worker, WorkerVetting
 from workers.service import WorkerFields
 
@@ -24,7 +25,13 @@ def register_worker(session: Session, *, actor: Actor, fields: WorkerFields) -> 
 def change_worker(
     session: Session, worker_id: int, *, actor: Actor, fields: WorkerFields
 ) -> Worker:
+    """An edit of the record. Vetted and status are the outcome of acts with their reasons
+    (vet_worker, block and unblock_worker), each audited: an edit may set neither."""
     worker = service.find_worker(session, worker_id, actor=actor, lock=True)
+    if fields.vetted is not None:
+        raise VettedByVetting(worker.id)
+    if fields.status is not None:
+        raise StatusByBlock(worker.id)
     if fields.branch_id is not None:
         get_branch(session, fields.branch_id, actor=actor)  # may move only to a visible branch
     home = get_branch(session, worker.branch_id, actor=actor)

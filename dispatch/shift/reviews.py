@@ -70,7 +70,9 @@ def review_worker(
     """One review per worker per order from each source (the database holds to it), of a
     worker who came.
     A complaint says what it is about (COMPLAINT_REASONS; "other" when not said), and only
-    a complaint has a reason."""
+    a complaint has a reason. A client user or key reviews as the client, whatever it sent."""
+    if actor.is_client:
+        source = "client"
     complaint_reason = check_complaint_reason(complaint, complaint_reason)
     if source not in REVIEW_SOURCES:
         raise InvalidInput("source", f"must be one of {', '.join(REVIEW_SOURCES)}")

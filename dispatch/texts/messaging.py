@@ -1,6 +1,5 @@
 """What an order tells its workers: texts filled from the order, queued in the outbox."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 from core.logmask import masked_phone
 from core.settings import get_settings
 from core.tenancy import Actor
-from dispatch.access.privacy import ShownWorker, Sight, show_workers
+from dispatch.access.privacy import ShownWorker, Sight, contact_phone_shown, show_workers
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.registry import wording
 from dispatch.texts import links
@@ -43,14 +42,6 @@ def _values(order: Order, branch: Branch, site: Site, language: str) -> dict[str
     }
 
 
-def _render(
-    session: Session, branch: Branch, kind: str, language: str, values: Mapping[str, object]
-) -> str:
-    """In the branch's wording if it has one, transliterated if the branch saves that way."""
-    override = wording.override_for(session, branch.id, kind, language)
-    return templates.render(kind, language, override, branch.sms_transliterate, **values)
-
-
 def notify(
     session: Session, order: Order, offer: Offer, kind: str, deadline: datetime | None = None
 ) -> None:
@@ -70,7 +61,9 @@ def notify(
         body = _booking_text(session, branch, site, offer, worker.language, values)
     else:  # an offer of an order topped up after its start says "now" (still kind "offer")
         urgent = kind == "offer" and order.topped_up_at is not None
-        body = _render(session, branch, "offer_now" if urgent else kind, worker.language, values)
+        body = wording.render(
+            session, branch, "offer_now" if urgent else kind, worker.language, values
+        )
     outbox.queue(
         session,
         kind=kind,
@@ -95,10 +88,10 @@ def _booking_text(
     settings = get_settings()
     values["link"] = links.checkin_link(offer, settings.public_url, settings.secret_key)
     values["address"] = site.address
-    body = _render(session, branch, "booked", language, values)
+    body = wording.render(session, branch, "booked", language, values)
     if measure(body).segments <= templates.MAX_BOOKED_SEGMENTS:
         return body
-    return _render(session, branch, "booked_link_only", language, values)
+    return wording.render(session, branch, "booked_link_only", language, values)
 
 
 def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
@@ -116,7 +109,7 @@ class MessageLine:
     order_id: int | None
     direction: str
     kind: str
-    phone: str | None  # as dispatch/access/privacy.py allows: masked, or None, for other branches
+    phone: str | None  # as dispatch/access/privacy.py allows: masked, or None (a contact's: masked)
     body: str
     status: str
     segments: int
@@ -133,11 +126,11 @@ _OWN = ("name", "order_code")  # not the message's own columns
 
 def _line(message: Message, shown: ShownWorker | None, order_code: str | None) -> MessageLine:
     values = {f.name: getattr(message, f.name) for f in fields(MessageLine) if f.name not in _OWN}
-    # A text tied to no worker (a reply from an unknown number) is the admins' alone.
-    sight = shown.sight if shown is not None else Sight.FULL
-    if sight is Sight.PAYING:
+    if shown is None:  # no worker's: a client's contact (or a stranger), masked to everyone
+        values["phone"] = contact_phone_shown(message.phone)
+    elif shown.sight is Sight.PAYING:
         values["phone"] = masked_phone(message.phone)
-    elif sight is Sight.NONE:
+    elif shown.sight is Sight.NONE:
         values["phone"] = None
     name = shown.name if shown is not None else None
     return MessageLine(**values, name=name, order_code=order_code)
@@ -155,8 +148,8 @@ def list_messages(
 ) -> list[MessageLine]:
     """Newest first; branch staff see messages of their branch's workers and orders. A phone
     is a worker's personal detail: on texts about this branch's orders, another branch's
-    worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all); the read
-    is audited with the workers it named."""
+    worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all), and a
+    client contact's is masked to everyone; the read is audited with the workers it named."""
     query = select(Message).order_by(Message.id.desc()).limit(limit)
     if actor.branch_id is not None:
         mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
@@ -192,7 +185,7 @@ def text_for(session: Session, worker: Worker, kind: str, **values: object) -> s
     """A text about the worker, in their language and their branch's wording (the worker's
     home branch: read by key, workers' rows know nothing of dispatch's)."""
     branch = session.get_one(Branch, worker.branch_id)
-    return _render(session, branch, kind, worker.language, values)
+    return wording.render(session, branch, kind, worker.language, values)
 
 
 def tell(

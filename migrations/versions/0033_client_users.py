@@ -79,11 +79,36 @@ def upgrade() -> None:
     op.create_index("ix_client_api_keys_client_id", "client_api_keys", ["client_id"])
 
 
+def _forget_client_users() -> None:
+    """Client users go with their role; what they made stays, as if the system had made it:
+    every reference to one (an order placed, a worker blocked, a review) is cleared first.
+    The references are read from the catalogue, so one added by a later revision is not
+    missed (all are nullable, as for rows the system makes)."""
+    references = op.get_bind().execute(
+        sa.text(
+            "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+            "WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass "
+            "AND c.conrelid <> 'users'::regclass ORDER BY 1, 2"
+        )
+    ).all()
+    clients = "SELECT id FROM users WHERE role = 'client'"
+    for table, column in references:
+        op.execute(f'UPDATE {table} SET "{column}" = NULL WHERE "{column}" IN ({clients})')
+    op.execute("DELETE FROM users WHERE role = 'client'")
+
+
 def downgrade() -> None:
+    """The way up, undone in the reverse order, each thing by its name as the database has it."""
+    op.drop_index("ix_client_api_keys_client_id", table_name="client_api_keys")
     op.drop_table("client_api_keys")
     op.drop_table("client_rates")
-    op.execute("DELETE FROM users WHERE role = 'client'")  # a role that no longer exists
+    _forget_client_users()
+    op.drop_constraint(op.f("ck_users_client_admin"), "users", type_="check")
+    op.drop_constraint(op.f("ck_users_client_by_role"), "users", type_="check")
+    op.drop_constraint(op.f("fk_users_client_id_clients"), "users", type_="foreignkey")
+    op.drop_index("ix_users_client_id", table_name="users")
     op.drop_column("users", "client_admin")
-    op.drop_column("users", "client_id")  # its index, key and CHECK go with it
-    op.drop_constraint("uq_clients_id_branch", "clients", type_="unique")
+    op.drop_column("users", "client_id")
+    op.drop_constraint(op.f("uq_clients_id_branch"), "clients", type_="unique")
     _allow(BEFORE)

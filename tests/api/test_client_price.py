@@ -6,13 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from core.clock import now
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     auth,
-    make_branch_site,
-    make_offer,
-    make_order,
+    make_foremans_site,
+    make_started_order,
     make_user,
     make_worker,
 )
@@ -25,26 +23,11 @@ OFFICE_ONLY = {"client_rate", "client_amount", "margin"}
 def shift(session):
     """A shift that started 2 hours ago, two workers booked, one arrived; its foreman and a
     dispatcher of the branch."""
-    branch, site = make_branch_site(session)
-    foreman = make_user(session, role="foreman", branch=branch)
-    site.foreman_id = foreman.id
-    order = make_order(
-        session,
-        site=site,
-        headcount=2,
-        now=now() - timedelta(days=1),
-        starts_in=timedelta(days=1) - timedelta(hours=2),
-        hours=8,
+    branch, site, foreman = make_foremans_site(session)
+    workers = [make_worker(session, branch=branch) for _ in range(2)]
+    order, offers = make_started_order(
+        session, site=site, workers=workers, started_ago=timedelta(hours=2)
     )
-    offers = [
-        make_offer(
-            session,
-            order=order,
-            worker=make_worker(session, branch=branch),
-            booked_at=now() - timedelta(days=1),
-        )
-        for _ in range(2)
-    ]
     offers[0].attendance, offers[0].arrived_at = "arrived", order.starts_at
     session.flush()
     users = {"foreman": foreman, "dispatcher": make_user(session, role="dispatcher", branch=branch)}

@@ -57,8 +57,8 @@ def test_a_recruiter_keeps_their_branchs_workers(client, session):
     assert made.status_code == 201, made.text
     worker_id = made.json()["id"]
     assert client.get(f"{API}/workers/{worker_id}", headers=headers).status_code == 200
-    changed = client.patch(f"{API}/workers/{worker_id}", json={"vetted": True}, headers=headers)
-    assert changed.status_code == 200 and changed.json()["vetted"] is True
+    changed = client.patch(f"{API}/workers/{worker_id}", json={"language": "en"}, headers=headers)
+    assert changed.status_code == 200 and changed.json()["language"] == "en"
     listed = client.get(f"{API}/workers", headers=headers).json()
     assert worker_id in {w["id"] for w in listed} and theirs.id not in {w["id"] for w in listed}
     csv = "full_name,phone,lat,lon,skills\nСидоров Сидор,+79160001133,55.7,37.6,loader\n"

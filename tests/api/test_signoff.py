@@ -7,14 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from core.clock import now
 from dispatch.client_models import TimesheetSignoff
 from tests.builders import (
     KAZAN,
     auth,
     make_branch_site,
-    make_offer,
-    make_order,
+    make_foremans_site,
+    make_started_order,
     make_user,
     make_worker,
 )
@@ -24,19 +23,11 @@ from tests.csv_reading import read_csv
 @pytest.fixture
 def shift(session):
     """A started order of three booked workers, with its foreman and a dispatcher."""
-    branch, site = make_branch_site(session, undo_window_s=0)
-    foreman = make_user(session, role="foreman", branch=branch)
-    site.foreman_id = foreman.id
-    order = make_order(
-        session,
-        site=site,
-        headcount=3,
-        now=now() - timedelta(days=1),
-        starts_in=timedelta(days=1) - timedelta(hours=2),
-    )
+    branch, site, foreman = make_foremans_site(session, undo_window_s=0)
     workers = [make_worker(session, branch=branch) for _ in range(3)]
-    for worker in workers:
-        make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
+    order, _ = make_started_order(
+        session, site=site, workers=workers, started_ago=timedelta(hours=2)
+    )
     return {
         "branch": branch,
         "order": order,

@@ -10,7 +10,14 @@ from dispatch.client_models import WebhookSubscription
 from dispatch.hooks import events, subscriptions
 from dispatch.hooks.errors import WebhookUrlInvalid
 from dispatch.models import Branch, Client, Site
-from tests.builders import auth, make_branch_site, make_order, make_user
+from tests.builders import (
+    auth,
+    make_branch_site,
+    make_client,
+    make_client_user,
+    make_order,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -139,3 +146,35 @@ def test_the_clients_texts_switch_and_the_sites_contact(client, session, scene):
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["body", "phone"]
     stored = session.scalar(select(Site.contact_phone).where(Site.id == site.id))
     assert stored == "+79161234567"  # the refused change wrote nothing
+
+
+def test_switched_off_it_is_switched_on_again_by_the_clients_admin_only(client, session, scene):
+    site, client_id, office = scene
+    body = {"url": "https://hooks.example.com/in", "events": ["order.cancelled"]}
+    hook = client.post(hooks_url(client_id), json=body, headers=office).json()
+    off = client.post(f"{hooks_url(client_id)}/{hook['id']}/disable", headers=office)
+    assert off.status_code == 200 and off.json()["disabled_at"] is not None
+    assert off.json()["off_reason"] == "by_hand"
+    client_row = session.get_one(Client, client_id)
+    admin = auth(make_client_user(session, client=client_row, admin=True))
+    plain = auth(make_client_user(session, client=client_row))
+    other = make_client(session, branch=session.get_one(Branch, client_row.branch_id))
+    stranger = auth(make_client_user(session, client=other, admin=True))
+    enable = f"{hooks_url(client_id)}/{hook['id']}/enable"
+    assert client.post(enable, headers=plain).status_code == 403
+    assert client.post(enable, headers=stranger).status_code == 404
+    assert session.get_one(WebhookSubscription, hook["id"]).disabled_at is not None
+    on = client.post(enable, headers=admin)
+    assert on.status_code == 200, on.text
+    assert on.json()["disabled_at"] is None and on.json()["failing_since"] is None
+    assert on.json()["off_reason"] is None
+    order = make_order(session, site=site)
+    event = events.order_event(session, order, "order.cancelled")
+    log = client.get(f"{hooks_url(client_id)}/{hook['id']}/deliveries", headers=admin).json()
+    assert [line["event_id"] for line in log] == [str(event.id)]  # new events flow again
+    audited = session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.action.in_(["webhook.switch_off", "webhook.enable"]))
+        .order_by(AuditEntry.id)
+    )
+    assert list(audited) == ["webhook.switch_off", "webhook.enable"]

@@ -2,9 +2,20 @@
 centre and a dispatcher of that branch acting."""
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
+from core.db import make_engine
+from core.settings import get_settings
 from dispatch.registry.staff import actor_of
-from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
+from tests.builders import (
+    MOSCOW,
+    make_branch,
+    make_client,
+    make_site,
+    make_user,
+    make_worker,
+    offset,
+)
 
 
 @pytest.fixture
@@ -22,3 +33,22 @@ def site(session, branch):
 @pytest.fixture
 def dispatcher(session, branch):
     return actor_of(make_user(session, role="dispatcher", branch=branch))
+
+
+@pytest.fixture
+def factory(engine):
+    """Sessions on a pool of their own, for tests that race on committed rows (a test
+    module may override it with a bigger pool)."""
+    racing = make_engine(
+        get_settings().database_url, pool_size=4, max_overflow=0, lock_timeout_ms=30_000
+    )
+    yield sessionmaker(bind=racing, expire_on_commit=False)
+    racing.dispose()
+
+
+@pytest.fixture
+def crowd(session, branch):
+    """Thirty workers within a kilometre of the site, 30 m apart."""
+    return [
+        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=30 * i)) for i in range(30)
+    ]

@@ -172,7 +172,7 @@ def test_short_two_hours_before_the_start_once(session, branch, site, contact):
     assert event.data["booked"] == 1 and event.data["short_by"] == 2
     assert order.id not in milestones.short_due(session, due + MIN)  # told once
     [text] = client_texts(session, order)
-    assert text.kind == "client_short" and "1 из 3" in text.body and "обзванивать" in text.body
+    assert text.kind == "client_short" and "1 из 3" in text.body and "искать людей" in text.body
 
 
 def test_a_full_order_is_not_short(session, branch, site):

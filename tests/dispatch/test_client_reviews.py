@@ -8,19 +8,16 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.errors import InvalidInput
 from dispatch.registry.staff import actor_of
-from dispatch.shift import onsite, reviews
+from dispatch.shift import reviews
 from dispatch.shift.errors import SignOffForbidden
 from rating import policy
 from rating.models import PenaltyEvent
 from tests.builders import (
     MOSCOW,
-    book,
     make_client,
-    make_order,
     make_site,
     make_user,
-    make_worker,
-    offset,
+    make_worked_shift,
 )
 
 
@@ -35,23 +32,7 @@ def worked(session, branch, foreman):
     site = make_site(
         session, client=make_client(session, branch=branch), at=MOSCOW, foreman_id=foreman.user_id
     )
-    crew = [
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=9 * i)) for i in range(3)
-    ]
-    order = make_order(session, site=site, headcount=3)
-    book(session, order, crew)
-    for worker in crew:
-        onsite.mark_attendance(
-            session,
-            order.id,
-            actor=foreman,
-            worker_id=worker.id,
-            status="arrived",
-            at=order.starts_at,
-            now=order.starts_at,
-        )
-    onsite.close_shift(session, order.id, actor=foreman, now=order.ends_at, end="scheduled")
-    return order, crew
+    return make_worked_shift(session, site=site, foreman=foreman, spacing_m=9, close="scheduled")
 
 
 def _review(session, order, worker, actor, stars, source, **more):

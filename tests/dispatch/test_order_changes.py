@@ -28,7 +28,6 @@ from dispatch.registry.errors import NotAForeman
 from rating.models import PenaltyEvent
 from sms.models import Message
 from tests.builders import (
-    MOSCOW,
     NOW,
     make_branch,
     make_client,
@@ -36,16 +35,7 @@ from tests.builders import (
     make_order,
     make_site,
     make_user,
-    make_worker,
-    offset,
 )
-
-
-@pytest.fixture
-def crowd(session, branch):
-    return [
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=30 * i)) for i in range(30)
-    ]
 
 
 def answer_yes(session, order, workers, start=NOW, step=timedelta(minutes=1)):

@@ -15,13 +15,13 @@ from rating.models import PenaltyEvent, Review
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
+    arrive_all,
     book,
     make_client,
+    make_crew,
     make_order,
     make_site,
     make_user,
-    make_worker,
-    offset,
 )
 
 
@@ -39,20 +39,10 @@ def worked(session, branch, foreman):
         at=MOSCOW,
         foreman_id=foreman.user_id,
     )
-    came, absent = (
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(2)
-    )
+    came, absent = make_crew(session, branch=branch, n=2)
     order = make_order(session, site=site, headcount=1)  # target 2
     book(session, order, [came, absent])
-    onsite.mark_attendance(
-        session,
-        order.id,
-        actor=foreman,
-        worker_id=came.id,
-        status="arrived",
-        at=order.starts_at,
-        now=order.starts_at,
-    )
+    arrive_all(session, order, [came], foreman=foreman)
     onsite.close_shift(session, order.id, actor=foreman, now=order.ends_at)
     return order, came, absent
 

@@ -23,15 +23,12 @@ from dispatch.shift.errors import (
 )
 from tests.builders import (
     KAZAN,
-    MOSCOW,
-    book,
     make_branch,
     make_client,
-    make_order,
     make_site,
     make_user,
+    make_worked_shift,
     make_worker,
-    offset,
 )
 
 
@@ -46,21 +43,7 @@ def shift(session, branch, foreman):
     site = make_site(
         session, client=make_client(session, branch=branch), foreman_id=foreman.user_id
     )
-    crew = [
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
-    ]
-    order = make_order(session, site=site, headcount=3)
-    book(session, order, crew)
-    for worker in crew:
-        onsite.mark_attendance(
-            session,
-            order.id,
-            actor=foreman,
-            worker_id=worker.id,
-            status="arrived",
-            at=order.starts_at,
-            now=order.starts_at,
-        )
+    order, crew = make_worked_shift(session, site=site, foreman=foreman)
     return order, [w.id for w in crew]
 
 

@@ -12,35 +12,23 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
-from core.db import make_engine, session_scope
-from core.settings import get_settings
+from core.db import session_scope
 from dispatch.client_models import TimesheetSignoff
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, signoff
 from dispatch.shift.errors import LineAlreadyApproved
 from tests.builders import (
-    MOSCOW,
+    arrive_all,
     book,
     make_branch_site,
+    make_crew,
     make_order,
     make_user,
-    make_worker,
-    offset,
 )
 from tests.committed import purge_branch, purge_code
 
 CODE = "SIGNRACE"
-
-
-@pytest.fixture
-def factory(engine):
-    racing = make_engine(
-        get_settings().database_url, pool_size=4, max_overflow=0, lock_timeout_ms=30_000
-    )
-    yield sessionmaker(bind=racing, expire_on_commit=False)
-    racing.dispose()
 
 
 @pytest.fixture
@@ -52,23 +40,12 @@ def scene(factory):
         foreman = actor_of(make_user(session, role="foreman", branch=branch))
         site.foreman_id = foreman.user_id
         office = actor_of(make_user(session, role="dispatcher", branch=branch))
-        crew = [
-            make_worker(session, branch=branch, near=offset(MOSCOW, east_m=7 * i)) for i in range(2)
-        ]
+        crew = make_crew(session, branch=branch, n=2, spacing_m=7)
         orders = []
         for day in range(RUNS):  # a day apart: the same crew works each
             order = make_order(session, site=site, headcount=2, starts_in=timedelta(days=1 + day))
             book(session, order, crew)
-            for worker in crew:
-                onsite.mark_attendance(
-                    session,
-                    order.id,
-                    actor=foreman,
-                    worker_id=worker.id,
-                    status="arrived",
-                    at=order.starts_at,
-                    now=order.starts_at,
-                )
+            arrive_all(session, order, crew, foreman=foreman)
             onsite.close_shift(session, order.id, actor=foreman, now=order.ends_at)
             orders.append((order.id, order.ends_at))
         branch_id, worker_ids = branch.id, [w.id for w in crew]

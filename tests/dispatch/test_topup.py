@@ -16,7 +16,16 @@ from dispatch.orders.roster import LATE_BOOKING_TRAVEL, due_at, lateness
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite
 from sms.models import Message
-from tests.builders import MOSCOW, book, make_order, make_user, make_worker, offset
+from tests.builders import (
+    MOSCOW,
+    arrive_all,
+    book,
+    make_crew,
+    make_order,
+    make_user,
+    make_worker,
+    offset,
+)
 
 MIN = timedelta(minutes=1)
 
@@ -25,23 +34,12 @@ MIN = timedelta(minutes=1)
 def under_way(session, branch, site):
     """A 2-worker order (target 3), all three booked and arrived, 2 h into its shift; two
     more workers 15 km and 30 km away (beyond the first radius, within the widest)."""
-    crew = [
-        make_worker(session, branch=branch, near=offset(MOSCOW, east_m=10 * i)) for i in range(3)
-    ]
+    crew = make_crew(session, branch=branch, n=3)
     order = make_order(session, site=site, headcount=2)
     book(session, order, crew)
     foreman = actor_of(make_user(session, role="foreman", branch=branch))
     order.foreman_id = foreman.user_id
-    for worker in crew:
-        onsite.mark_attendance(
-            session,
-            order.id,
-            actor=foreman,
-            worker_id=worker.id,
-            status="arrived",
-            at=order.starts_at,
-            now=order.starts_at,
-        )
+    arrive_all(session, order, crew, foreman=foreman)
     far = [
         make_worker(session, branch=branch, near=offset(MOSCOW, north_m=15_000)),
         make_worker(session, branch=branch, near=offset(MOSCOW, north_m=30_000)),

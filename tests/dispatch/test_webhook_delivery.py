@@ -10,11 +10,14 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.clock import now
 from core.jobs import pending_jobs
+from core.webhook_http import HttpxWebhookGateway
 from dispatch.client_models import WebhookDelivery, WebhookSubscription
 from dispatch.hooks import delivery, events
 from dispatch.models import Client
 from sms.models import Message
 from tests.builders import make_order, steps
+
+LOCAL = HttpxWebhookGateway(allow_private=True)  # as the jobs' in test
 
 
 def closed_port_url() -> str:
@@ -46,7 +49,7 @@ def test_the_wait_doubles_from_the_first_up_to_the_cap():
 
 def test_a_refused_attempt_is_logged_and_the_next_asked_for(session, pending):
     hook, row = pending
-    outcome = delivery.deliver(steps(session), row.id, now)
+    outcome = delivery.deliver(steps(session), row.id, now, LOCAL)
     assert outcome == "retry"
     session.refresh(row)
     assert row.attempts == 1 and row.last_status is None and "ConnectError" in row.last_error
@@ -54,7 +57,7 @@ def test_a_refused_attempt_is_logged_and_the_next_asked_for(session, pending):
     assert ("hooks.deliver", (row.id,)) in pending_jobs(session)
     assert session.get_one(WebhookSubscription, hook.id).failing_since == row.last_attempt_at
     # Not due again yet: a second job now does nothing.
-    assert delivery.deliver(steps(session), row.id, now) == "skipped"
+    assert delivery.deliver(steps(session), row.id, now, LOCAL) == "skipped"
 
 
 def test_the_reconciler_finds_deliveries_overdue(session, pending):
@@ -84,7 +87,7 @@ def test_a_day_of_failures_switches_the_subscription_off_and_tells_the_client(
     client.contact_phone = "+79161234567"
     hook.failing_since = now() - timedelta(hours=24, minutes=1)
     session.flush()
-    assert delivery.deliver(steps(session), row.id, now) == "disabled"
+    assert delivery.deliver(steps(session), row.id, now, LOCAL) == "disabled"
     session.refresh(row)
     session.refresh(hook)
     assert hook.disabled_at is not None and row.next_attempt_at is None

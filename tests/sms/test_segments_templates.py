@@ -56,6 +56,10 @@ LONGEST = {
     "points": "3",
     "until": "31.12 23:59",
     "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
+    "site": "x" * templates.SITE_CHARS,
+    "booked": "999",
+    "headcount": "999",
+    "arrived": "999",
 }
 
 

@@ -135,7 +135,6 @@ def test_patch_changes_the_fields_sent_and_keeps_the_rest(client, session, branc
         "phone": "8 921 555-00-33",
         "home": {"lat": KAZAN.lat, "lon": KAZAN.lon},
         "skills": ["Painter", "builder"],
-        "status": "blocked",
     }
     answer = client.patch(f"{URL}/{worker.id}", json=change, headers=headers)
     assert answer.status_code == 200, answer.text
@@ -146,12 +145,12 @@ def test_patch_changes_the_fields_sent_and_keeps_the_rest(client, session, branc
         ["painter", "builder"],
     )
     assert body["home"] == {"lat": KAZAN.lat, "lon": KAZAN.lon}
-    assert (body["status"], body["language"], body["vetted"]) == ("blocked", "ru", True)
+    assert (body["status"], body["language"], body["vetted"]) == ("active", "ru", True)
     session.expire_all()
-    assert (worker.phone, worker.status, worker.branch_id) == ("+79215550033", "blocked", branch.id)
+    assert (worker.phone, worker.status, worker.branch_id) == ("+79215550033", "active", branch.id)
     [update] = audit_entries(session, "worker.update")
     assert update.entity_ids == [worker.id]
-    assert {"full_name", "phone", "skills", "status"} <= set(update.detail["fields"])
+    assert {"full_name", "phone", "skills"} <= set(update.detail["fields"])
 
 
 @pytest.mark.parametrize(

@@ -4,120 +4,51 @@ fetched into the order page (order_edit.html) and sent as a plain POST: done, ba
 order page; refused, the form's own page with each error beside its field and the values
 kept. Dates and times are read as the new-order form reads them (order_form.py)."""
 
-from zoneinfo import ZoneInfo
-
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.console import i18n
+from api.console import order_fields as fields
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.office.dispatcher import OFFICE
-from api.console.office.order_form import _amount, _money
 from api.console.office.words.order_edit import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB
-from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
-from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch.changes.errors import ChangeAfterStart
 from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order
 from dispatch.enums import CLOSED
 from dispatch.models import Order
-from dispatch.orders import board
 from dispatch.orders import service as orders
 from dispatch.registry import sites
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-FIELDS = ("headcount", "date", "start", "end", "client_rate", "worker_rate", "foreman_id", "notes")
-REQUIRED = FIELDS[:6]
-# The domain names the shift by its stored names; the form asks for a local date and times.
-FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
+FIELDS = fields.CHANGE_FIELDS
 
 i18n.add(WORDS)
 
 
 def _values_of(order: Order, lang: str) -> dict[str, str]:
     """The form filled in from the order as it stands, in the branch's time."""
-    zone = ZoneInfo(order.branch.timezone)
-    start, end = order.starts_at.astimezone(zone), order.ends_at.astimezone(zone)
-    return {
-        "headcount": str(order.headcount),
-        "date": start.date().isoformat(),
-        "start": start.strftime("%H:%M"),
-        "end": end.strftime("%H:%M"),
-        "client_rate": _amount(order.client_rate, lang),
-        "worker_rate": _amount(order.worker_rate, lang),
-        "foreman_id": str(order.foreman_id or ""),
-        "notes": order.notes or "",
-    }
+    return {**fields.values_of(order, lang, rates=True), "foreman_id": str(order.foreman_id or "")}
 
 
 def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None, dict[str, str]]:
     """The form's own checks (filled in, numbers, a date, times); the domain checks the rest."""
-    errors = {name: t("order_err_required") for name in REQUIRED if not values[name]}
-    parsed: dict = {}
-    if "headcount" not in errors:
-        try:
-            parsed["headcount"] = int(values["headcount"])
-        except ValueError:
-            errors["headcount"] = t("order_err_whole")
-    if "date" not in errors:
-        try:
-            parsed["date"] = parse_date(values["date"], "date")
-        except DateInvalid:
-            errors["date"] = t("order_err_date")
-    for name in ("start", "end"):
-        if name not in errors and (parsed.setdefault(name, clock_time(values[name])) is None):
-            errors[name] = t("order_err_time")
-    for name in ("client_rate", "worker_rate"):
-        if name not in errors and (parsed.setdefault(name, _money(values[name])) is None):
-            errors[name] = t("order_err_money")
+    parsed, errors = fields.read_change(order, values, t, rates=True)
     foreman = values["foreman_id"]
     if foreman and not (foreman.isdigit() and len(foreman) < 10):
         errors["foreman_id"] = explain(InvalidInput("foreman_id", "no such foreman"), t)
     if errors:
         return None, errors
-    sent: dict = {
-        "headcount": parsed["headcount"],
-        "client_rate": parsed["client_rate"],
-        "worker_rate": parsed["worker_rate"],
-        "foreman_id": int(foreman) if foreman else None,
-        "notes": values["notes"],
-    }
-    shown = _values_of(order, "en")
-    typed = (parsed["date"].isoformat(), *(parsed[n].strftime("%H:%M") for n in ("start", "end")))
-    # The form shows the shift to the minute: as shown, it is no change (a stored start with
-    # seconds would otherwise "move" and ask everyone to confirm again).
-    if typed != (shown["date"], shown["start"], shown["end"]):
-        try:
-            sent["starts_at"], sent["ends_at"] = board.local_shift(
-                order.branch.timezone, parsed["date"], parsed["start"], parsed["end"]
-            )
-        except InvalidInput as exc:
-            return None, {"date": explain(exc, t)}
+    names = ("headcount", "client_rate", "worker_rate", "starts_at", "ends_at")
+    sent: dict = {name: parsed[name] for name in names if name in parsed}
+    sent.update(foreman_id=int(foreman) if foreman else None, notes=values["notes"])
     return OrderChange.of(**sent), {}
-
-
-def _edit_form(
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-    client_rate: str = Form(""),
-    worker_rate: str = Form(""),
-    foreman_id: str = Form(""),
-    notes: str = Form(""),
-) -> dict[str, str]:
-    """The fields as typed (trimmed; the notes kept whole up to the domain's limit and one)."""
-    typed = (headcount, day, start, end, client_rate, worker_rate, foreman_id)
-    values = {name: value.strip()[:200] for name, value in zip(FIELDS, typed, strict=False)}
-    values["notes"] = notes[: NOTES_MAX + 1]
-    return values
 
 
 def _context(
@@ -168,7 +99,7 @@ def edit_form(
 def save_changes(
     request: Request,
     order_id: IdPath,
-    values: dict[str, str] = Depends(_edit_form),
+    values: dict[str, str] = Depends(fields.change_form),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
@@ -179,17 +110,9 @@ def save_changes(
     if change is not None:
         try:
             change_order(session, order_id, actor=actor, change=change, now=now())
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:  # a field's, or cancelled or completed meanwhile
             session.rollback()  # nothing half-written, and no job or text sent for it
-            name = str(exc.loc[-1])
-            errors = {FORM_FIELD.get(name, name): explain(exc, t)}
-        except ChangeAfterStart as exc:
-            session.rollback()
-            status_code = status_of(exc)
-            errors = {FORM_FIELD.get(exc.field, exc.field): explain(exc, t)}
-        except Conflict as exc:  # cancelled or completed meanwhile
-            session.rollback()
-            status_code, refusal = status_of(exc), explain(exc, t)
+            errors, refusal, status_code = fields.change_refused(exc, t, FIELDS, "headcount")
         else:
             return RedirectResponse(f"{PREFIX}/orders/{order_id}#order-edit", status_code=303)
         order = _order(session, actor, order_id)

@@ -3,16 +3,15 @@ last rates: dispatch/orders/defaults.py), fields checked as the dispatcher leave
 (writing nothing), warnings that do not refuse (a worker's rate above the client's), and
 the order taken in when the form is sent."""
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.console import i18n
+from api.console import order_fields as fields
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.office.words.order_form import WORDS
@@ -21,11 +20,10 @@ from api.deps import DB
 from api.deps import OFFICE as OFFICE_ROLES
 from core.clock import now
 from core.csvsafe import decimal_text
-from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch.orders import board, overbooking
+from dispatch.orders import overbooking
 from dispatch.orders import service as orders
 from dispatch.orders.defaults import DEFAULT_ZONE, OrderDefaults, defaults_branch, order_defaults
 from dispatch.orders.service import OrderInput
@@ -48,23 +46,10 @@ ORDER_FIELDS = (
     "worker_rate",
     "overbooking_mode",
 )
-REQUIRED = ORDER_FIELDS[:-1]
-# The domain names the shift's ends by their stored names; the form asks for local times.
-FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
-MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
 
 # Its words are the dispatcher pages' table (registered by api/console/office/dispatcher.py) and
 # its own.
 i18n.add(WORDS)
-
-
-def _money(raw: str) -> Decimal | None:
-    if not MONEY.match(raw):
-        return None
-    try:
-        return Decimal(raw.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None
 
 
 def _parse(
@@ -72,50 +57,24 @@ def _parse(
 ) -> tuple[OrderInput | None, dict[str, str]]:
     """The form's own checks (filled in, numbers, dates, times, a site the actor sees); the
     domain checks the rest when the order is created."""
-    errors = {name: t("order_err_required") for name in REQUIRED if not values[name]}
-    parsed: dict = {}
+    errors = {name: t("order_err_required") for name in ("site_id", "skill") if not values[name]}
+    site = None
     if "site_id" not in errors:
         try:
             site_id = int(values["site_id"])
             if not 1 <= site_id <= MAX_ID:  # past PostgreSQL's integers: no such site
                 raise NotFound("site", site_id)
-            parsed["site"] = registry.get_site(
-                session, site_id, actor=actor, options=registry.SITE_BRANCH
-            )
+            site = registry.get_site(session, site_id, actor=actor, options=registry.SITE_BRANCH)
         except (ValueError, NotFound):
             errors["site_id"] = t("order_err_site")
-    if "headcount" not in errors:
-        try:
-            parsed["headcount"] = int(values["headcount"])
-        except ValueError:
-            errors["headcount"] = t("order_err_whole")
-    if "date" not in errors:
-        try:
-            parsed["date"] = parse_date(values["date"], "date")
-        except DateInvalid:
-            errors["date"] = t("order_err_date")
-        else:  # a day already gone, in the site's branch's time (else the dispatcher's)
-            site = parsed.get("site")
-            zone = site.client.branch.timezone if site else _zone(session, actor)
-            if parsed["date"] < now().astimezone(ZoneInfo(zone)).date():
-                errors["date"] = t("form_err_past_date")
-    for name in ("start", "end", "client_rate", "worker_rate"):
-        if name in errors:
-            continue
-        convert = clock_time if name in ("start", "end") else _money
-        parsed[name] = convert(values[name])
-        if parsed[name] is None:
-            errors[name] = t("order_err_time" if name in ("start", "end") else "order_err_money")
-    if errors:
+    # A day already gone, in the site's branch's time (else the dispatcher's).
+    zone = site.client.branch.timezone if site else _zone(session, actor)
+    parsed, field_errors = fields.read_fields(values, t, rates=True, zone=zone)
+    errors.update(field_errors)
+    if errors or site is None:
         return None, errors
-    site = parsed["site"]
     try:
-        starts_at, ends_at = board.local_shift(
-            site.client.branch.timezone,
-            parsed["date"],
-            parsed["start"],
-            parsed["end"],
-        )
+        starts_at, ends_at = fields.shift_of(zone, parsed["date"], parsed)
     except InvalidInput as exc:  # the calendar's last day: beyond any order's year
         return None, {"date": explain(exc, t)}
     data = OrderInput(
@@ -138,17 +97,13 @@ def _zone(session: Session, actor: Actor) -> str:
 
 def _warnings(values: dict[str, str], t, lang: str) -> dict[str, str]:
     """What the dispatcher should look at twice, without refusing the order."""
-    client, worker = _money(values["client_rate"]), _money(values["worker_rate"])
+    client, worker = fields.money(values["client_rate"]), fields.money(values["worker_rate"])
     if client is not None and worker is not None and worker > client:
         text = t("form_warn_rates").format(
-            client=_amount(client, lang), worker=_amount(worker, lang)
+            client=fields.amount(client, lang), worker=fields.amount(worker, lang)
         )
         return {"worker_rate": text}
     return {}
-
-
-def _amount(value: Decimal, lang: str) -> str:
-    return decimal_text(f"{value:.2f}", lang)
 
 
 def _number(value: Decimal, lang: str) -> str:
@@ -182,24 +137,7 @@ def _site_groups(session: Session, actor: Actor, sites) -> list[tuple[str, list]
 
 def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
     """The domain's refusal beside the form's field it names, in words found by its code."""
-    name = str(exc.loc[-1])
-    return {FORM_FIELD.get(name, name): explain(exc, t)}
-
-
-def _order_form(
-    site_id: str = Form(""),
-    skill: str = Form(""),
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-    client_rate: str = Form(""),
-    worker_rate: str = Form(""),
-    overbooking_mode: str = Form(""),
-) -> dict[str, str]:
-    """The form's fields as typed (trimmed), to check and to show again."""
-    typed = (site_id, skill, headcount, day, start, end, client_rate, worker_rate, overbooking_mode)
-    return {name: value.strip()[:200] for name, value in zip(ORDER_FIELDS, typed, strict=True)}
+    return fields.refused(exc, t, ORDER_FIELDS, "site_id")
 
 
 def _new_order_page(
@@ -219,7 +157,7 @@ def _new_order_page(
     context = {
         "site_groups": _site_groups(session, actor, sites),
         "rates": {
-            site_id: (_amount(r.client_rate, lang), _amount(r.worker_rate, lang))
+            site_id: (fields.amount(r.client_rate, lang), fields.amount(r.worker_rate, lang))
             for site_id, r in defaults.rates.items()
         },
         "skills": [(s, skill_name(s, lang)) for s in SKILLS],
@@ -247,8 +185,8 @@ def _filled_in(defaults: OrderDefaults, site_id: str, lang: str) -> dict[str, st
     values["site_id"] = site_id  # an unknown or foreign site is refused when the form is sent
     rates = defaults.rates.get(int(site_id))
     if rates is not None:
-        values["client_rate"] = _amount(rates.client_rate, lang)
-        values["worker_rate"] = _amount(rates.worker_rate, lang)
+        values["client_rate"] = fields.amount(rates.client_rate, lang)
+        values["worker_rate"] = fields.amount(rates.worker_rate, lang)
     return values
 
 
@@ -260,7 +198,7 @@ def new_order_form(request: Request, actor: Actor = Depends(OFFICE), session: Se
 @router.post("/orders/new", dependencies=[Depends(csrf_checked)])
 def create_order(
     request: Request,
-    values: dict[str, str] = Depends(_order_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
@@ -281,7 +219,7 @@ def create_order(
 def check_order_field(
     request: Request,
     field: str = Form(""),
-    values: dict[str, str] = Depends(_order_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(OFFICE),
     session: Session = DB,
 ):
@@ -301,7 +239,7 @@ def check_order_field(
 def order_warnings(
     request: Request,
     field: str = Form(""),
-    values: dict[str, str] = Depends(_order_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(OFFICE),
 ):
     """htmx: the warning under a field (a worker's rate above the client's), empty if none.

@@ -19,7 +19,7 @@ from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
 from dispatch.enums import CAME, CLOSED, OrderStatus
 from dispatch.models import Site
-from dispatch.orders import approval, client_view
+from dispatch.orders import approval, client_view, roster
 from dispatch.orders import service as orders
 from dispatch.orders.service import ORDER_BRANCH
 from dispatch.shift import timesheets
@@ -43,6 +43,7 @@ def order_context(request: Request, session: Session, actor: Actor, order_id: in
         "starts": local(order.starts_at, zone),
         "ends": local(order.ends_at, zone),
         "can_cancel": order.status not in CLOSED,
+        "can_change": order.status not in CLOSED and not roster.begun(order, now()),
         "declined": order.status == OrderStatus.CANCELLED
         and order.id in approval.declined(session, [order.id]),
     }

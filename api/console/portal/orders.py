@@ -2,25 +2,23 @@
 skill with an agreed rate, how many, when. No rate is typed: create_order applies the agreed
 ones, as it does for POST /api/v1/orders by a client."""
 
-from zoneinfo import ZoneInfo
-
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api.console import order_fields as fields
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.portal.common import CLIENT_USER, PORTAL, local
 from api.console.web import csrf_checked, language, render
 from api.deps import DB
 from core.clock import now
-from core.dates import DateInvalid, clock_time, parse_date
 from core.errors import InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
 from dispatch.enums import OrderStatus
 from dispatch.models import Branch
-from dispatch.orders import approval, board
+from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.defaults import order_defaults
 from dispatch.orders.service import OrderInput
@@ -30,12 +28,6 @@ from sms.templates import skill_name
 
 router = APIRouter(prefix=PORTAL, include_in_schema=False)
 FIELDS = ("site_id", "skill", "headcount", "date", "start", "end")
-FORM_FIELD = {
-    "starts_at": "start",
-    "ends_at": "end",
-    "client_rate": "skill",
-    "worker_rate": "skill",
-}
 
 
 @router.get("/")
@@ -57,23 +49,11 @@ def my_orders(request: Request, actor: Actor = Depends(CLIENT_USER), session: Se
     return render(request, "portal_orders.html", context, actor=actor)
 
 
-def _form(
-    site_id: str = Form(""),
-    skill: str = Form(""),
-    headcount: str = Form(""),
-    day: str = Form("", alias="date"),
-    start: str = Form(""),
-    end: str = Form(""),
-) -> dict[str, str]:
-    typed = (site_id, skill, headcount, day, start, end)
-    return {name: value.strip()[:200] for name, value in zip(FIELDS, typed, strict=True)}
-
-
 def _parse(session: Session, actor: Actor, values: dict[str, str], t):
     """The form's own checks (filled in, a number, a date, times, a site of the client's);
     the domain checks the rest when the order is placed."""
-    errors = {name: t("order_err_required") for name in FIELDS if not values[name]}
-    site = headcount = day = None
+    errors = {name: t("order_err_required") for name in ("site_id", "skill") if not values[name]}
+    site = None
     if "site_id" not in errors:
         try:
             site_id = int(values["site_id"])
@@ -82,36 +62,19 @@ def _parse(session: Session, actor: Actor, values: dict[str, str], t):
             site = registry.get_site(session, site_id, actor=actor, options=registry.SITE_BRANCH)
         except (ValueError, NotFound):
             errors["site_id"] = t("order_err_site")
-    if "headcount" not in errors:
-        try:
-            headcount = int(values["headcount"])
-        except ValueError:
-            errors["headcount"] = t("order_err_whole")
-    if "date" not in errors:
-        try:
-            day = parse_date(values["date"], "date")
-        except DateInvalid:
-            errors["date"] = t("order_err_date")
-        else:
-            if site and day < now().astimezone(ZoneInfo(site.client.branch.timezone)).date():
-                errors["date"] = t("form_err_past_date")
-    times = {}
-    for name in ("start", "end"):
-        if name not in errors:
-            times[name] = clock_time(values[name])
-            if times[name] is None:
-                errors[name] = t("order_err_time")
-    start, end = times.get("start"), times.get("end")
-    if errors or site is None or headcount is None or day is None or start is None or end is None:
+    zone = site.client.branch.timezone if site else None
+    parsed, field_errors = fields.read_fields(values, t, rates=False, zone=zone)
+    errors.update(field_errors)
+    if errors or site is None or zone is None:
         return None, errors
     try:
-        starts_at, ends_at = board.local_shift(site.client.branch.timezone, day, start, end)
+        starts_at, ends_at = fields.shift_of(zone, parsed["date"], parsed)
     except InvalidInput as exc:
         return None, {"date": explain(exc, t)}
     data = OrderInput(
         site_id=site.id,
         skill=values["skill"],
-        headcount=headcount,
+        headcount=parsed["headcount"],
         starts_at=starts_at,
         ends_at=ends_at,
         client_rate=None,  # the agreed rates apply
@@ -121,10 +84,9 @@ def _parse(session: Session, actor: Actor, values: dict[str, str], t):
 
 
 def _domain_errors(exc: InvalidInput, t) -> dict[str, str]:
-    name = str(exc.loc[-1]) if exc.loc else "skill"
-    field = FORM_FIELD.get(name, name if name in FIELDS else "skill")
-    word = t("portal_err_no_rate") if exc.code == "no_agreed_rate" else explain(exc, t)
-    return {field: word}
+    if exc.code == "no_agreed_rate":
+        return {"skill": t("portal_err_no_rate")}
+    return fields.refused(exc, t, FIELDS, "skill")
 
 
 def _page(request, session, actor, values, errors, status_code=200) -> Response:
@@ -161,7 +123,7 @@ def new_order(request: Request, actor: Actor = Depends(CLIENT_USER), session: Se
 @router.post("/orders/new", dependencies=[Depends(csrf_checked)])
 def place_order(
     request: Request,
-    values: dict[str, str] = Depends(_form),
+    values: dict[str, str] = Depends(fields.new_form),
     actor: Actor = Depends(CLIENT_USER),
     session: Session = DB,
 ):

@@ -94,4 +94,76 @@ WORDS = {
         "Заказ ещё не одобрен, людям ничего не отправлено: отмена ничего не стоит.",
         "The order is not approved yet and nothing was sent to workers: cancelling costs nothing.",
     ),
+    # the client's users and API keys (portal/team.py; shared with the office's client page)
+    "portal_nav_team": ("Сотрудники и ключи", "Team and keys"),
+    "team_title": ("Сотрудники и ключи доступа", "Your team and API keys"),
+    "team_users": ("Пользователи портала", "Portal users"),
+    "team_users_hint": (
+        "Сотрудники клиента, которые входят в портал. Администратор добавляет и отключает "
+        "пользователей и выдаёт ключи доступа.",
+        "The client's people who sign in to the portal. An admin adds and switches off users "
+        "and makes the access keys.",
+    ),
+    "team_username": ("Логин", "Username"),
+    "team_password": ("Пароль", "Password"),
+    "team_password_hint": (
+        "Не короче 10 знаков и не равен логину; сообщите его сотруднику сами.",
+        "At least 10 characters, not the username; pass it on to them yourself.",
+    ),
+    "team_full_name": ("Имя и фамилия", "Full name"),
+    "team_phone": ("Телефон", "Phone"),
+    "team_admin": (
+        "Администратор (добавляет пользователей и ключи)",
+        "Admin (adds users and keys)",
+    ),
+    "team_admin_hint": (
+        "У клиента всегда остаётся хотя бы один администратор.",
+        "A client always keeps at least one admin.",
+    ),
+    "team_admin_badge": ("администратор", "admin"),
+    "team_active": ("активен", "active"),
+    "team_inactive": ("отключён", "switched off"),
+    "team_no_users": ("Пользователей пока нет.", "No users yet."),
+    "team_add": ("Добавить пользователя", "Add a user"),
+    "team_add_submit": ("Добавить", "Add the user"),
+    "team_errors": ("Проверьте поля", "Check these fields"),
+    "team_remove": ("Отключить", "Switch off"),
+    "team_remove_note": (
+        "Пользователь больше не сможет войти; его сеансы закончатся сейчас же.",
+        "They can no longer sign in; their sessions end at once.",
+    ),
+    "team_remove_self": (
+        "Это вы: после отключения вы выйдете из портала и больше не сможете войти.",
+        "This is you: once switched off you are signed out and cannot sign in again.",
+    ),
+    "team_remove_confirm": ("Да, отключить {name}", "Yes, switch off {name}"),
+    "team_keys": ("Ключи доступа для программ", "API keys"),
+    "team_keys_hint_portal": (
+        "Ключ даёт вашей программе доступ к заказам клиента, как у обычного пользователя. "
+        "Отзовите ключ, если он больше не нужен или мог попасть в чужие руки.",
+        "A key lets your own software reach the client's orders, as a plain user would. "
+        "Revoke a key no longer needed, or one that may have leaked.",
+    ),
+    "team_keys_hint_office": (
+        "Ключи выдаёт администратор клиента в портале; здесь их можно отозвать.",
+        "The client's admin makes keys in the portal; here they can be revoked.",
+    ),
+    "team_no_keys": ("Ключей нет.", "No keys."),
+    "team_key_name": ("Название ключа (для чего он)", "Key name (what it is for)"),
+    "team_key_create": ("Создать ключ", "Create a key"),
+    "team_key_made": ("Ключ «{name}» создан:", "Key \u201c{name}\u201d created:"),
+    "team_key_once": (
+        "Скопируйте его сейчас: больше он показан не будет. Программа передаёт его в "
+        "заголовке X-API-Key.",
+        "Copy it now: it will not be shown again. Your software sends it in the X-API-Key header.",
+    ),
+    "team_key_created": ("создан {at}", "created {at}"),
+    "team_key_live": ("действует", "active"),
+    "team_key_revoked_at": ("отозван {at}", "revoked {at}"),
+    "team_revoke": ("Отозвать", "Revoke"),
+    "team_revoke_note": (
+        "Программы с этим ключом сразу потеряют доступ; вернуть ключ нельзя.",
+        "Software using this key loses access at once; a revoked key cannot be restored.",
+    ),
+    "team_revoke_confirm": ("Да, отозвать «{name}»", "Yes, revoke \u201c{name}\u201d"),
 }

@@ -12,6 +12,7 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.exports import csv_download
 from api.console.i18n import translator
+from api.console.portal.team_parts import team_context
 from api.console.registry.client_rates import agreed_of, rates_context
 from api.console.registry.words.clients import WORDS
 from api.console.web import PREFIX, csrf_checked, language, render, staff
@@ -24,6 +25,7 @@ from dispatch.models import Branch, Client
 from dispatch.registry import clients, sites
 from dispatch.registry import service as branches
 from dispatch.registry.client_side import rates
+from dispatch.registry.client_side.users import keeps_client
 from dispatch.registry.errors import DuplicateName
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -122,7 +124,12 @@ def _lists(session: Session, actor: Actor, client: Client, request: Request) -> 
         return t("clients_worker_numbered").format(id=worker_id)
 
     foremen = {u.id: u.full_name or u.username for u in sites.foremen(session, client.branch_id)}
+    # Its users and keys, for the roles that keep them (api/console/registry/client_users.py).
+    action = f"{PREFIX}/clients/{client.id}"
+    kept = keeps_client(actor)
+    team = team_context(session, actor, client, side="office", action=action) if kept else {}
     return {
+        **team,
         **rates_context(session, actor, client, language(request)),
         "sites": sites.list_sites(session, actor=actor, client_id=client.id),
         "foremen": foremen,
@@ -206,6 +213,15 @@ def create_client(
             return RedirectResponse(f"{PREFIX}/clients/{made.id}", status_code=303)
     shown = {**values, "branch_id": branch_id.strip()}
     return _form_page(request, session, actor, shown, errors, status_code=422)
+
+
+def show_client(request, session, actor, client_id: int, *, status_code=200, extra=None):
+    """The client's page as it is stored, with `extra` over its lists (a refusal, say)."""
+    client = clients.get_client(session, client_id, actor=actor)
+    values = _values_of(client)
+    return _form_page(
+        request, session, actor, values, {}, client=client, status_code=status_code, extra=extra
+    )
 
 
 @router.get("/clients/{client_id}")

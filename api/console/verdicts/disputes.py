@@ -15,23 +15,22 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
 from api.console.office.dispatcher import OFFICE
+from api.console.verdicts.signing import REFUSED, add_signoff_routes
 from api.console.verdicts.words import SIGNOFF_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB, limit_worker_reads
 from api.errors import status_of
 from api.schemas.common import IdPath
 from core.clock import now
-from core.errors import Conflict, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch.enums import CAME, LineState
 from dispatch.models import Branch
 from dispatch.orders.service import ORDER_BRANCH, get_order
-from dispatch.shift import reviews, signoff, timesheets
+from dispatch.shift import signoff, timesheets
 from dispatch.shift.errors import SettledHoursInvalid
 from rating.models import Review
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-REFUSED = (InvalidInput, Conflict, NotFound)
 MAX_FORM_TEXT = 1_000
 
 i18n.add(SIGNOFF_WORDS)
@@ -85,83 +84,20 @@ def order_signoff(
     return _order_page(request, session, actor, order_id)
 
 
-def _refused(request, session, actor, order_id, exc, worker_id: int | None) -> Response:
-    session.rollback()
-    t = translator(language(request))
-    return _order_page(
-        request,
-        session,
-        actor,
-        order_id,
-        error=(worker_id, explain(exc, t)),
-        status_code=status_of(exc),
-    )
+def _back(order_id: int, worker_id: int | None) -> str:
+    anchor = f"#line-{worker_id}" if worker_id else ""
+    return f"{PREFIX}/orders/{order_id}/timesheet{anchor}"
 
 
-@router.post("/orders/{order_id}/timesheet/approve", dependencies=[Depends(csrf_checked)])
-def approve(
-    request: Request, order_id: IdPath, actor: Actor = Depends(OFFICE), session: Session = DB
-) -> Response:
-    try:
-        signoff.approve(session, order_id, actor=actor, now=now())
-    except (Conflict, InvalidInput) as exc:
-        return _refused(request, session, actor, order_id, exc, None)
-    return RedirectResponse(f"{PREFIX}/orders/{order_id}/timesheet", status_code=303)
-
-
-@router.post(
-    "/orders/{order_id}/timesheet/lines/{worker_id}/dispute", dependencies=[Depends(csrf_checked)]
+# Approve, dispute a line, review a worker: the portal's forms, on the client's word.
+add_signoff_routes(
+    router,
+    approve_path="/orders/{order_id}/timesheet/approve",
+    line_path="/orders/{order_id}/timesheet/lines/{worker_id}",
+    role=OFFICE,
+    page=_order_page,
+    back=_back,
 )
-def dispute(
-    request: Request,
-    order_id: IdPath,
-    worker_id: IdPath,
-    reason: str = Form(""),
-    actor: Actor = Depends(OFFICE),
-    session: Session = DB,
-) -> Response:
-    try:
-        signoff.dispute(
-            session, order_id, worker_id, actor=actor, reason=reason[:MAX_FORM_TEXT], now=now()
-        )
-    except REFUSED as exc:
-        return _refused(request, session, actor, order_id, exc, worker_id)
-    return RedirectResponse(
-        f"{PREFIX}/orders/{order_id}/timesheet#line-{worker_id}", status_code=303
-    )
-
-
-@router.post(
-    "/orders/{order_id}/timesheet/lines/{worker_id}/review", dependencies=[Depends(csrf_checked)]
-)
-def client_review(
-    request: Request,
-    order_id: IdPath,
-    worker_id: IdPath,
-    stars: int = Form(ge=1, le=5),
-    complaint: bool = Form(False),
-    comment: str = Form(""),
-    actor: Actor = Depends(OFFICE),
-    session: Session = DB,
-) -> Response:
-    """The client's review of a worker, told to the office: counts like a foreman's."""
-    try:
-        reviews.review_worker(
-            session,
-            order_id,
-            actor=actor,
-            worker_id=worker_id,
-            stars=stars,
-            complaint=complaint,
-            comment=comment[: reviews.MAX_COMMENT] or None,
-            now=now(),
-            source="client",
-        )
-    except REFUSED as exc:
-        return _refused(request, session, actor, order_id, exc, worker_id)
-    return RedirectResponse(
-        f"{PREFIX}/orders/{order_id}/timesheet#line-{worker_id}", status_code=303
-    )
 
 
 # -- the branch's queue --------------------------------------------------------------------

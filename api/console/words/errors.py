@@ -112,6 +112,14 @@ WORDS = {
     "err_phone_invalid": ("Это не номер мобильного телефона.", "Not a mobile phone number."),
     "err_unknown_skill": ("неизвестная работа", "unknown skill"),
     "err_skills_required": ("Укажите хотя бы одну работу.", "Give at least one skill."),
+    "err_vetted_by_vetting": (
+        "Проверку работника отмечают проверкой документов, а не правкой карточки.",
+        "A worker is vetted by a vetting of their papers, not by an edit.",
+    ),
+    "err_status_by_block": (
+        "Работника блокируют и разблокируют кнопками блокировки, а не правкой карточки.",
+        "A worker is blocked and unblocked by those actions, not by an edit.",
+    ),
     # -- orders --
     "err_time_without_offset": (
         "Время без часового пояса.",

@@ -129,6 +129,14 @@ WORDS = {
         "Ставки согласует офис: клиент их не указывает.",
         "Rates are agreed with the office: a client does not set them.",
     ),
+    "err_client_sets_no_foreman": (
+        "Бригадира назначает офис: клиент его не указывает.",
+        "The office chooses the foreman: a client does not set one.",
+    ),
+    "err_worker_not_had": (
+        "Этот работник у вас не работал: отметить можно только тех, кто был у вас на смене.",
+        "This worker has not worked for you: only those booked on your orders can be marked.",
+    ),
     "err_no_agreed_rate": (
         "Для этой специальности с клиентом не согласована ставка: укажите её.",
         "No rate is agreed with the client for this skill: enter one.",
@@ -139,6 +147,10 @@ WORDS = {
     ),
     "err_client_user_not_found": ("Такого пользователя у клиента нет.", "No such client user."),
     "err_api_key_not_found": ("Такого API-ключа у клиента нет.", "No such API key."),
+    "err_last_client_admin": (
+        "Это последний администратор клиента: сначала назначьте другого.",
+        "This is the client's last admin: make someone else an admin first.",
+    ),
     "err_rate_invalid": (
         "Ставки: специальность указана дважды или сумма отрицательная.",
         "Rates: a skill is listed twice or an amount is negative.",

@@ -37,5 +37,6 @@ WORDS = {
     "field_source": ("Чей отзыв", "Whose review"),
     "field_stars": ("Оценка", "Stars"),
     "field_complaint": ("Жалоба", "Complaint"),
+    "field_complaint_reason": ("Причина жалобы", "What the complaint is about"),
     "field_comment": ("Комментарий", "Comment"),
 }

@@ -54,6 +54,29 @@ def delete_webhook(
     return Response(status_code=204)
 
 
+@router.post("/clients/{client_id}/webhooks/{hook_id}/enable", response_model=WebhookOut)
+def enable_webhook(
+    client_id: IdPath,
+    hook_id: IdPath,
+    actor: Actor = Depends(require(*CLIENT_DESK)),
+    session: Session = DB,
+):
+    """Switched back on (after a day of failures, or by hand): events recorded from now on are
+    delivered; deliveries given up and events recorded while it was off are not sent again."""
+    return subscriptions.enable(session, client_id, hook_id, actor=actor)
+
+
+@router.post("/clients/{client_id}/webhooks/{hook_id}/disable", response_model=WebhookOut)
+def disable_webhook(
+    client_id: IdPath,
+    hook_id: IdPath,
+    actor: Actor = Depends(require(*CLIENT_DESK)),
+    session: Session = DB,
+):
+    """Switched off by hand: no more attempts until it is switched on again."""
+    return subscriptions.disable(session, client_id, hook_id, actor=actor, now=now())
+
+
 @router.get("/clients/{client_id}/webhooks/{hook_id}/deliveries", response_model=list[DeliveryOut])
 def webhook_deliveries(
     client_id: IdPath,

@@ -4,9 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, computed_field
 
 from api.schemas.common import Body
+from dispatch.hooks import subscriptions
+from dispatch.registry.sites import CONTACT_NAME_MAX, CONTACT_PHONE_TYPED_MAX
 
 
 class WebhookIn(Body):
@@ -24,6 +26,12 @@ class WebhookOut(BaseModel):
     created_at: datetime
     failing_since: datetime | None = None
     disabled_at: datetime | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def off_reason(self) -> str | None:
+        """Why it is off: "failing" (a day of failures), "by_hand", or null while on."""
+        return subscriptions.off_reason(self)
 
 
 class WebhookCreated(WebhookOut):
@@ -58,8 +66,9 @@ class ClientTextsOut(BaseModel):
 
 
 class SiteContactIn(Body):
-    name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    # As POST/PATCH /sites take contact_name and contact_phone: one rule (registry/sites.py).
+    name: Annotated[str, StringConstraints(max_length=CONTACT_NAME_MAX)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=CONTACT_PHONE_TYPED_MAX)] | None = None
 
 
 class SiteContactOut(BaseModel):

@@ -6,7 +6,6 @@ from typing import Annotated
 from pydantic import BaseModel, StringConstraints
 
 from api.schemas.common import Body
-from core.logmask import masked_phone
 from dispatch.quality.cases import ReviewLine
 
 
@@ -34,7 +33,7 @@ class ReviewOut(BaseModel):
             order_code=line.order_code,
             client=line.client,
             site=line.site,
-            phone=masked_phone(r.phone),
+            phone=line.phone,
             asked_at=r.asked_at,
             score=r.score,
             comment=r.comment,

@@ -56,7 +56,8 @@ def remove_client_user(
     actor: Actor = Depends(require(*KEEPERS)),
     session: Session = DB,
 ) -> Response:
-    """Switches the client's user off: every session of theirs ends."""
+    """Switches the client's user off: every session of theirs ends. A client keeps at least
+    one active admin: switching off its last is 409 `last_client_admin`."""
     client_users.remove_client_user(session, actor=actor, client_id=client_id, user_id=user_id)
     return Response(status_code=204)
 

@@ -1,19 +1,26 @@
 """A client's own users: who adds and removes them (the client's admin, or the branch's
-managers and admins), and the rule that a client admin keeps only their own client's users,
-never staff and never another client's."""
+managers and admins), the rule that a client admin keeps only their own client's users,
+never staff and never another client's, and that a client keeps at least one active admin."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import flush_checked
-from core.errors import InvalidInput
+from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
 from dispatch.enums import CLIENT, MANAGERS
 from dispatch.models import Client, User
 from dispatch.registry.clients import get_client
-from dispatch.registry.errors import ClientAdminOnly, ClientUserNotFound, DuplicateName
+from dispatch.registry.errors import (
+    ClientAdminOnly,
+    ClientUserNotFound,
+    DuplicateName,
+    LastClientAdmin,
+)
 from dispatch.registry.staff import check_password, checked_contact, end_sessions, hash_password
+
+USERNAME_MAX = 64
 
 
 def keeps_client(actor: Actor) -> bool:
@@ -24,11 +31,12 @@ def keeps_client(actor: Actor) -> bool:
     return actor.role in MANAGERS
 
 
-def kept_client(session: Session, actor: Actor, client_id: int) -> Client:
-    """The client, if the actor may keep clients (403 otherwise) and sees this one (404)."""
+def kept_client(session: Session, actor: Actor, client_id: int, *, lock: bool = False) -> Client:
+    """The client, if the actor may keep clients (403 otherwise) and sees this one (404);
+    lock: its row locked, so two removals of its users follow one another."""
     if not keeps_client(actor):
         raise ClientAdminOnly()
-    return get_client(session, client_id, actor=actor)
+    return get_client(session, client_id, actor=actor, lock=lock)
 
 
 def create_client_user(
@@ -44,8 +52,9 @@ def create_client_user(
 ) -> User:
     client = kept_client(session, actor, client_id)
     name = username.strip().lower()
-    if not name or len(name) > 64:
-        raise InvalidInput("username", "username must be 1-64 characters")
+    if not name:
+        raise FieldRequired("username", "a username is required")
+    check_length("username", name, USERNAME_MAX)
     full_name, phone = checked_contact(full_name, phone)
     check_password("password", password, username=name)
     user = User(
@@ -80,11 +89,14 @@ def list_client_users(session: Session, *, actor: Actor, client_id: int) -> list
 
 
 def remove_client_user(session: Session, *, actor: Actor, client_id: int, user_id: int) -> User:
-    """Switches the client's user off (every session ends); staff are never theirs to remove."""
-    client = kept_client(session, actor, client_id)
+    """Switches the client's user off (every session ends); staff are never theirs to remove,
+    nor the client's last active admin (the client's row lock settles two at once)."""
+    client = kept_client(session, actor, client_id, lock=True)
     user = session.get(User, user_id)
     if user is None or user.role != CLIENT or user.client_id != client.id:
         raise ClientUserNotFound(user_id)
+    if user.active and user.client_admin and _active_admins(session, client.id) <= 1:
+        raise LastClientAdmin(user.username)
     if user.active:
         user.active = False
         session.flush()
@@ -99,3 +111,10 @@ def remove_client_user(session: Session, *, actor: Actor, client_id: int, user_i
             client_id=client.id,
         )
     return user
+
+
+def _active_admins(session: Session, client_id: int) -> int:
+    query = select(func.count()).where(
+        User.client_id == client_id, User.role == CLIENT, User.client_admin, User.active
+    )
+    return session.scalar(query) or 0

@@ -17,9 +17,8 @@ from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
     make_branch,
-    make_branch_site,
-    make_offer,
-    make_order,
+    make_foremans_site,
+    make_started_order,
     make_user,
     make_worker,
 )
@@ -29,23 +28,13 @@ from tests.builders import (
 def shift(session):
     """A shift that started 30 min ago with three booked workers; the branch's default undo
     window (2 minutes)."""
-    branch, site = make_branch_site(session)
-    foreman = make_user(session, role="foreman", branch=branch)
-    site.foreman_id = foreman.id
-    order = make_order(
-        session,
-        site=site,
-        headcount=2,
-        now=now() - timedelta(days=1),
-        starts_in=timedelta(days=1) - timedelta(minutes=30),
-    )
+    branch, site, foreman = make_foremans_site(session)
     workers = [
         make_worker(session, branch=branch, full_name=f"Сидоров Семён {i}") for i in range(3)
     ]
-    offers = [
-        make_offer(session, order=order, worker=w, booked_at=now() - timedelta(days=1))
-        for w in workers
-    ]
+    order, offers = make_started_order(
+        session, site=site, workers=workers, headcount=2, started_ago=timedelta(minutes=30)
+    )
     return {
         "branch": branch,
         "order": order,

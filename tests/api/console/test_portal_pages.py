@@ -19,13 +19,14 @@ from rating.models import Review
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     PASSWORD,
-    auth,
+    close_through_api,
     make_branch_site,
     make_client,
     make_client_user,
     make_offer,
     make_order,
     make_site,
+    make_started_order,
     make_user,
     make_worker,
 )
@@ -203,20 +204,11 @@ def closed(client, session, world):
     """A closed order of the client: two workers who came on time."""
     foreman = make_user(session, role="foreman", branch=world["branch"])
     world["site"].foreman_id = foreman.id
-    order = make_order(
-        session,
-        site=world["site"],
-        headcount=2,
-        now=now() - timedelta(days=1),
-        starts_in=timedelta(days=1) - timedelta(hours=10),
-    )
     workers = [make_worker(session, branch=world["branch"]) for _ in range(2)]
-    for worker in workers:
-        make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
-        body = {"worker_id": worker.id, "status": "arrived", "at": order.starts_at.isoformat()}
-        path = f"/api/v1/orders/{order.id}/attendance"
-        assert client.post(path, json=body, headers=auth(foreman)).is_success
-    assert client.post(f"/api/v1/orders/{order.id}/close", headers=auth(foreman)).is_success
+    order, _ = make_started_order(
+        session, site=world["site"], workers=workers, started_ago=timedelta(hours=10)
+    )
+    close_through_api(client, order, workers, foreman=foreman)
     return order, workers
 
 
@@ -284,6 +276,8 @@ def test_the_portal_speaks_only_the_users_language(client, session, world, close
         f"/portal/orders/{order.id}": 200,
         f"/portal/orders/{order.id}/live": 200,
         f"/portal/orders/{order.id}/cancel": 200,
+        f"/portal/orders/{order.id}/change": 200,
+        "/portal/workers": 200,
         "/portal/orders/2147483000": 404,  # the error pages speak the portal's language too
         "/portal/orders/abc": 422,
         "/console/workers": 403,

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from core.audit import AuditEntry
-from core.clock import now
 from dispatch.client_models import TimesheetSignoff
 from rating.models import Review
 from tests.api.console.helpers import sign_in
@@ -18,35 +17,17 @@ from tests.builders import (
     KAZAN,
     auth,
     make_branch_site,
-    make_offer,
-    make_order,
+    make_closed_through_api,
     make_user,
-    make_worker,
 )
 
 
 @pytest.fixture
 def closed(client, session):
     """A closed order of two workers who came on time, its foreman and a dispatcher."""
-    branch, site = make_branch_site(session, undo_window_s=0)
-    foreman = make_user(session, role="foreman", branch=branch)
-    site.foreman_id = foreman.id
-    order = make_order(
-        session,
-        site=site,
-        headcount=2,
-        now=now() - timedelta(days=1),
-        starts_in=timedelta(days=1) - timedelta(hours=2),
+    branch, _, order, workers = make_closed_through_api(
+        client, session, crew=2, started_ago=timedelta(hours=2), undo_window_s=0
     )
-    workers = [make_worker(session, branch=branch) for _ in range(2)]
-    for worker in workers:
-        make_offer(session, order=order, worker=worker, booked_at=now() - timedelta(days=1))
-        body = {"worker_id": worker.id, "status": "arrived", "at": order.starts_at.isoformat()}
-        answer = client.post(
-            f"/api/v1/orders/{order.id}/attendance", json=body, headers=auth(foreman)
-        )
-        assert answer.is_success
-    assert client.post(f"/api/v1/orders/{order.id}/close", headers=auth(foreman)).is_success
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return {"branch": branch, "order": order, "workers": workers, "dispatcher": dispatcher}
 

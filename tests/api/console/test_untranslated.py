@@ -26,9 +26,17 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch.client_models import QualityReview, TimesheetSignoff
+from dispatch.client_models import (
+    CLIENT_EVENTS,
+    ClientEvent,
+    QualityReview,
+    TimesheetSignoff,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from dispatch.enums import OrderStatus
 from dispatch.fill import waves
+from dispatch.hooks import events, subscriptions
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import service as orders
 from dispatch.penalties import record
@@ -143,6 +151,10 @@ def _seeded_strings(session, world: World) -> None:
         *(e.reason for e in session.scalars(select(PenaltyEvent)) if e.reason_code is None),
         *(r.comment or "" for r in session.scalars(select(Review))),
         *(r.reason or "" for r in session.scalars(select(TimesheetSignoff))),
+        # clients' webhooks: their addresses, event ids and the receivers' answers
+        *(h.url for h in session.scalars(select(WebhookSubscription))),
+        *(str(d.event_id) for d in session.scalars(select(WebhookDelivery))),
+        *(d.last_error or "" for d in session.scalars(select(WebhookDelivery))),
         # the texts workers got and sent, in the worker's language, not the console's
         *(m.body for m in session.scalars(select(Message))),
         # the default texts, in the worker's language: the SMS texts' editor shows them
@@ -325,6 +337,7 @@ def _world(session) -> World:
         )
     session.flush()
 
+    hooks = _webhooks(session, client, dropped, at)
     every_state = (fresh, filling, short, running, closed, soon, dropped, awaiting)
     import_runs = [make_import_run(session, branch, status=s) for s in IMPORT_STATUSES]
     secret = get_settings().secret_key
@@ -343,10 +356,44 @@ def _world(session) -> World:
             "kind": ["offer"],
             "lang": list(templates.TEMPLATES),
             "run_id": [str(run.id) for run in import_runs],
+            "hook_id": [str(hook.id) for hook in hooks],
         },
     )
     _seeded_strings(session, world)
     return world
+
+
+def _webhooks(session, client, cancelled, at) -> list[WebhookSubscription]:
+    """A subscription that delivers, one failing, one switched off after a day of failures
+    (its delivery given up, the receiver's English error on it), one switched off by hand."""
+    hooks = [
+        subscriptions.create(
+            session, client.id, actor=SYSTEM, url=f"https://hooks{n}.example.com/in",
+            events=list(CLIENT_EVENTS),
+        )
+        for n in range(4)
+    ]  # fmt: skip
+    event = (
+        events.order_event(session, cancelled, "order.cancelled")
+        or session.scalars(select(ClientEvent).where(ClientEvent.order_id == cancelled.id)).first()
+    )
+    assert event is not None
+    session.add_all(
+        [
+            WebhookDelivery(event_id=event.id, subscription_id=hooks[0].id, attempts=1,
+                            last_attempt_at=at, last_status=200, delivered_at=at),
+            WebhookDelivery(event_id=event.id, subscription_id=hooks[1].id, attempts=2,
+                            last_attempt_at=at, last_error="ConnectError: connection refused",
+                            next_attempt_at=at),
+            WebhookDelivery(event_id=event.id, subscription_id=hooks[2].id, attempts=30,
+                            last_attempt_at=at, last_status=503, last_error="Service Unavailable"),
+        ]
+    )  # fmt: skip
+    hooks[1].failing_since = at
+    hooks[2].failing_since, hooks[2].disabled_at = at - timedelta(days=1), at
+    subscriptions.disable(session, client.id, hooks[3].id, actor=SYSTEM, now=at)
+    session.flush()
+    return hooks
 
 
 def _api_routes(routes) -> list[APIRoute]:

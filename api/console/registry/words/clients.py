@@ -142,4 +142,7 @@ WORDS = {
     "field_worker": ("Работник", "Worker"),
     "field_address": ("Адрес", "Address"),
     "field_geofence_m": ("Зона отметки", "Check-in zone"),
+    # a client's users and keys on its page (api/console/registry/client_users.py)
+    "field_client_admin": ("Администратор клиента", "Client admin"),
+    "field_key_id": ("Номер ключа доступа", "Access key number"),
 }
