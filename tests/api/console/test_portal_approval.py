@@ -6,6 +6,7 @@ the user's language only."""
 import re
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,8 +17,9 @@ from dispatch.orders import approval
 from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.api.console.helpers import sign_in
+from tests.api.console.test_portal_change import _fields
 from tests.api.console.test_untranslated import visible_text
-from tests.builders import make_branch_site, make_client_user, make_user
+from tests.builders import make_branch_site, make_client_user, make_order, make_user
 
 WEEK_H = 168
 
@@ -117,3 +119,19 @@ def test_the_awaiting_pages_speak_only_the_users_language(client, session, world
             for value in seeded:
                 text = text.replace(value, " ")
             assert not other.findall(text), (path, text)
+
+
+def test_a_move_inside_the_lead_time_is_refused_beside_the_start(client, session, world):
+    world["branch"].client_order_approval_h = 6
+    order = make_order(session, site=world["site"], now=now(), starts_in=timedelta(hours=48))
+    csrf = sign_in(client, world["user"])
+    soon = (now() + timedelta(hours=2)).astimezone(ZoneInfo("Europe/Moscow"))
+    values = _fields(client.get(f"/portal/orders/{order.id}/change").text)
+    values |= {"date": soon.date().isoformat(), "start": soon.strftime("%H:%M")}
+    values["end"] = (soon + timedelta(hours=4)).strftime("%H:%M")
+    answer = client.post(f"/portal/orders/{order.id}/change?lang=en", data={**csrf, **values})
+    assert answer.status_code == 422
+    error = answer.text.split('id="err-start"', 1)[1].split("</p>", 1)[0]
+    assert "only be set by the office" in error
+    session.expire_all()
+    assert session.get_one(Order, order.id).starts_at == order.starts_at
