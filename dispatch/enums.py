@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 
 class OrderStatus(StrEnum):
+    # A client's order starting inside the branch's client_order_approval_h: nothing is sent
+    # until the office approves it (dispatch/orders/approval.py).
+    AWAITING_APPROVAL = "awaiting_approval"
     OPEN = "open"
     FILLING = "filling"
     FILLED = "filled"
@@ -63,8 +66,11 @@ ATTENDANCE = tuple(Attendance)
 # --- orders
 # Before the shift: offers go out, answers book, waves run, confirmations are asked.
 FILLABLE = (OrderStatus.OPEN, OrderStatus.FILLING, OrderStatus.FILLED, OrderStatus.SHORT)
-# Not yet closed: the shift is ahead or under way (marks, the sweep, the close; unique codes).
+# Not yet closed: the shift is ahead or under way (marks, the sweep, the close).
 NOT_CLOSED = (*FILLABLE, OrderStatus.IN_PROGRESS)
+# Not closed, or not yet begun at all: awaiting the office's approval (unique codes, a site's
+# orders).
+LIVE_OR_AWAITING = (OrderStatus.AWAITING_APPROVAL, *NOT_CLOSED)
 # Done with: completed or cancelled.
 CLOSED = (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
 from dispatch.enums import (
-    NOT_CLOSED,
+    LIVE_OR_AWAITING,
     PUNISHING,
     ROLES,
     Attendance,
@@ -96,6 +96,10 @@ class Branch(Timestamped, Base):
     undo_window_s: Mapped[int] = mapped_column(Integer, nullable=False)
     # Ask the site's contact to rate the crew by SMS after each close (dispatch/quality/).
     quality_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    # A client's order starting sooner than this after it is placed waits for approval (0: never).
+    client_order_approval_h: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default="0"
+    )
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -205,7 +209,7 @@ class ClientBlock(Base):
 
 class ClientFavourite(Base):
     """A worker the client asked for again: offered first when eligible (dispatch/orders/
-    preferred.py). Never also on the client's block list (dispatch/registry/clients.py)."""
+    crew.py). Never also on the client's block list (dispatch/registry/clients.py)."""
 
     __tablename__ = "client_favourites"
 
@@ -235,7 +239,7 @@ class Order(Timestamped, Base):
             "uq_orders_active_code",
             "code",
             unique=True,
-            postgresql_where=text(f"status IN {sql_list(NOT_CLOSED)}"),
+            postgresql_where=text(f"status IN {sql_list(LIVE_OR_AWAITING)}"),
         ),
         Index(
             "ix_orders_next_wave_at",
@@ -262,7 +266,7 @@ class Order(Timestamped, Base):
     fill_goal: Mapped[Decimal] = mapped_column(Numeric(4, 3), nullable=False)
     booking_target: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(
-        String(12), nullable=False, server_default=OrderStatus.OPEN.value
+        String(20), nullable=False, server_default=OrderStatus.OPEN.value
     )
     wave: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     radius_m: Mapped[int] = mapped_column(Integer, nullable=False)

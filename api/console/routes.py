@@ -12,6 +12,7 @@ from api.console.office import (
     dispatcher,
     list_exports,
     order_actions,
+    order_approval,
     order_edit,
     order_form,
     phone,
@@ -50,6 +51,7 @@ PAGES = (
     order_form.router,  # before dispatcher's /orders/{order_id}
     dispatcher.router,
     order_actions.router,
+    order_approval.router,  # issue 18: approving a client's order placed inside the lead time
     order_edit.router,
     order_book_router,
     repeat_pages.router,

@@ -1,11 +1,12 @@
-"""Orders: take them in, read them with their counts and roster, cancel them."""
+"""Orders: take them in, read them with their counts and roster, cancel them; the office
+approves or declines a client's order placed inside the branch's lead time."""
 
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, ORDER_READERS, ORDERING, require
+from api.deps import DB, OFFICE, ORDER_READERS, ORDERING, require
 from api.schemas.changes import OrderPatch
 from api.schemas.common import IdPath
 from api.schemas.orders import CancelIn, OrderIn, OrderOut
@@ -13,6 +14,7 @@ from core.clock import now
 from core.tenancy import Actor
 from dispatch.changes.patch import OrderChange, change_order
 from dispatch.enums import OrderStatus
+from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.service import OrderInput
 
@@ -81,4 +83,24 @@ def patch_order(
     (user or key) changes neither the rates nor the foreman (422, the field named)."""
     change = OrderChange.of(**body.model_dump(exclude_unset=True))
     order = change_order(session, order_id, actor=actor, change=change, now=now())
+    return OrderOut.of(order, orders.order_state(session, order), actor=actor)
+
+
+@router.post("/{order_id}/approve", response_model=OrderOut)
+def approve(order_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+    """An order awaiting approval opens and starts filling (409 order_not_awaiting_approval
+    otherwise, order_approval_after_start once its start has passed)."""
+    order = approval.approve_order(session, order_id, actor=actor, now=now())
+    return OrderOut.of(order, orders.order_state(session, order), actor=actor)
+
+
+@router.post("/{order_id}/decline", response_model=OrderOut)
+def decline(
+    order_id: IdPath,
+    body: CancelIn,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+):
+    """An order awaiting approval is cancelled with the reason (the client hears it)."""
+    order = approval.decline_order(session, order_id, actor=actor, reason=body.reason, now=now())
     return OrderOut.of(order, orders.order_state(session, order), actor=actor)

@@ -21,6 +21,8 @@ from workers.phones import Region
 def _knob_field(name: str):
     knob = KNOBS[name]
     kind: Any = Literal[knob.choices] if knob.choices else knob.type
+    if knob.blank is not None:
+        kind = kind | None  # null: the knob's blank (e.g. 0, never)
     return (kind, Field(default=None, ge=knob.ge, le=knob.le, description=knob.doc))
 
 

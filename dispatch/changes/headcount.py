@@ -63,8 +63,8 @@ def raise_headcount(session: Session, order: Order, headcount: int, now: datetim
     offers = _roster(session, order)
     order.headcount = headcount
     order.booking_target = target_for(order, [float(o.reliability) for o in _booked(offers)])
-    if order.status == OrderStatus.OPEN:
-        return 0  # the first wave is still to come: it fills to the new target
+    if order.status in (OrderStatus.OPEN, OrderStatus.AWAITING_APPROVAL):
+        return 0  # the first wave is still to come (or to be approved): it fills to the target
     # Standby moves up first, as for a drop-out; whoever on standby can no longer come is
     # let go there. (waves.py is at the house's size limit: its helper is used, not copied.)
     waves.replace_dropout(session, order, now)
@@ -95,7 +95,9 @@ def lower_headcount(session: Session, order: Order, headcount: int, now: datetim
         done.released_booked.append(offer.worker_id)
     booked = [float(o.reliability) for o in kept]
     order.booking_target = target_for(order, booked)
-    if order.status != OrderStatus.OPEN and waves.is_full(order, booked):
+    if order.status not in (OrderStatus.OPEN, OrderStatus.AWAITING_APPROVAL) and waves.is_full(
+        order, booked
+    ):
         order.status, order.next_wave_at = OrderStatus.FILLED, None
         events.order_event(session, order, "order.filled")
     session.flush()

@@ -50,7 +50,7 @@ class TopUpNotOpen(Conflict):
     """A top-up is for an order under way: started, not ended, not closed or cancelled."""
 
     code = "top_up_not_open"
-    reasons = ("not_started", "ended", "closed")
+    reasons = ("not_started", "ended", "closed", "awaiting_approval")
 
     def __init__(self, order_code: str, reason: str):
         if reason not in self.reasons:

@@ -11,6 +11,8 @@ The rules:
   the times stay (`order_change_after_start`): more workers then are a top-up, fewer are
   the foreman's "released" mark (show-up pay), a longer day is the hours' record; rates,
   foreman and notes may still change until the order is closed;
+- a client (user or key) may not move the start inside the branch's approval lead time
+  (`start_inside_lead_time`, service.inside_lead_time: the rule that holds a new order);
 - the headcount stays 1 to 500 and the times pass the rules of a new order (`check_shift`);
   the foreman is an active foreman of the order's branch (`check_foreman`); notes are at
   most NOTES_MAX characters (blank clears them);
@@ -44,7 +46,7 @@ from dispatch.enums import CLOSED
 from dispatch.models import Order
 from dispatch.orders import roster
 from dispatch.orders import service as orders
-from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate
+from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate, StartInsideLeadTime
 from dispatch.registry.staff import check_foreman
 
 NOTES_MAX = 1000
@@ -134,6 +136,11 @@ def apply_change(
     orders.check_client_sends(actor, change.given)  # rates and the foreman: the office's
     wanted = _wanted(order, change)
     _check(session, order, wanted, now)
+    if "starts_at" in wanted and orders.inside_lead_time(
+        actor, order.branch, wanted["starts_at"], now
+    ):
+        hours = order.branch.client_order_approval_h
+        raise StartInsideLeadTime("starts_at", f"a start within {hours} h: ask the office")
     if not wanted:
         return order, {"before": {}}
     before = {name: _shown(getattr(order, name)) for name in wanted}

@@ -45,6 +45,8 @@ def check_open(order: Order, now: datetime) -> None:
     """An order may be topped up from its start to its end, while not closed or cancelled."""
     if order.status in CLOSED or order.closed_at is not None:
         raise TopUpNotOpen(order.code, "closed")
+    if order.status == OrderStatus.AWAITING_APPROVAL:  # nothing is sent before the office says
+        raise TopUpNotOpen(order.code, "awaiting_approval")
     if now < order.starts_at:
         raise TopUpNotOpen(order.code, "not_started")
     if now >= order.ends_at:

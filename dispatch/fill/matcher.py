@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.fill.eligibility import MATCHER_CONDITION, RULES
 from dispatch.models import Branch, Order
-from dispatch.orders.preferred import preferred_workers
+from dispatch.orders.crew import preferred_workers
 
 CELL_DLAT, CELL_DLON = 0.02, 0.03  # the brigada_cell() grid of migration 0003
 EARTH_RADIUS_M = 6_371_008.8  # PostGIS's sphere
@@ -105,7 +105,7 @@ MATCHER_SQL = text(
 )
 
 
-# The preferred workers (dispatch/orders/preferred.py) by every rule, but near enough is the
+# The preferred workers (dispatch/orders/crew.py) by every rule, but near enough is the
 # branch's widest radius (:reach_m): the client asked for them; the wave's ring limits only
 # the ranking. Scored as the ranking scores, at the wave's radius.
 _PREFERRED_ELIGIBLE = "\n      AND ".join(
@@ -175,7 +175,7 @@ def candidates_for(
     session: Session, order: Order, branch: Branch, radius_m: int, now: datetime, limit: int
 ) -> list[Candidate]:
     """The order's candidates at radius_m, best first: the eligible preferred workers
-    (dispatch/orders/preferred.py) before the ranking, in rank order among themselves; then
+    (dispatch/orders/crew.py) before the ranking, in rank order among themselves; then
     everyone else as find_candidates ranks them. An ineligible preferred worker is left out
     like anyone else."""
     first: list[Candidate] = []

@@ -1,6 +1,7 @@
 """What the dispatcher's console reads: the board of today's and tomorrow's orders with their
-counts in one query, each offered worker's timeline, and a shift given in the branch's local
-times (the workers an order page may name: dispatch/fill/whereabouts.py)."""
+counts in one query (above them, every order awaiting the office's approval), each offered
+worker's timeline, and a shift given in the branch's local times (the workers an order page
+may name: dispatch/fill/whereabouts.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -10,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
-from dispatch.enums import Attendance, OfferStatus
-from dispatch.models import Branch, Offer, Order, Site
+from dispatch.enums import Attendance, OfferStatus, OrderStatus
+from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking, shortage
 from dispatch.orders.errors import ShiftTooFarAhead
 from dispatch.orders.service import visible_orders
@@ -44,7 +45,8 @@ class BoardLine:
 
 
 def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) -> list[BoardLine]:
-    """Orders starting today or tomorrow in their branch's timezone, soonest first."""
+    """Orders starting today or tomorrow in their branch's timezone, soonest first (those
+    awaiting approval before the rest)."""
     booked = shortage.BOOKED.label("booked")
     standby = func.count(Offer.id).filter(Offer.status == OfferStatus.STANDBY).label("standby")
     reliabilities = func.array_agg(Offer.reliability).filter(Offer.status == OfferStatus.BOOKED)
@@ -61,7 +63,7 @@ def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) ->
         .where(Order.starts_at >= now - _WINDOW_BEFORE, Order.starts_at < now + _WINDOW_AFTER)
         .where(day.between(0, 1))
         .group_by(Order.id, Site.id, Branch.id)
-        .order_by(Order.starts_at, Order.id)
+        .order_by(Order.status != OrderStatus.AWAITING_APPROVAL, Order.starts_at, Order.id)
         .limit(limit)
     )
     lines = []
@@ -89,6 +91,34 @@ def board(session: Session, *, actor: Actor, now: datetime, limit: int = 500) ->
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class AwaitingLine:
+    order: Order
+    site_name: str
+    client_name: str
+    branch_code: str
+    timezone: str
+
+
+def awaiting(session: Session, *, actor: Actor, limit: int = 100) -> list[AwaitingLine]:
+    """Every order awaiting the office's approval, whatever its day, soonest first."""
+    query = (
+        visible_orders(select(Order), actor)
+        .add_columns(Site.name.label("site_name"), Client.name.label("client_name"))
+        .add_columns(Branch.code, Branch.timezone)
+        .join(Site, Site.id == Order.site_id)
+        .join(Client, Client.id == Order.client_id)
+        .join(Branch, Branch.id == Order.branch_id)
+        .where(Order.status == OrderStatus.AWAITING_APPROVAL)
+        .order_by(Order.starts_at, Order.id)
+        .limit(limit)
+    )
+    return [
+        AwaitingLine(row.Order, row.site_name, row.client_name, row.code, row.timezone)
+        for row in session.execute(query)
+    ]
 
 
 @dataclass(frozen=True)

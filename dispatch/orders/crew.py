@@ -1,11 +1,22 @@
-"""Last time's crew: who came to work the last time this order ran, to be offered first
-when it runs again (the fill's preferred workers read it; dispatch/orders/preferred.py)."""
+"""Whom an order is offered to first, before the ranking: the workers the client asked for
+again (its favourites) and, for an order that repeats another, last time's crew (who came to
+work the last time this order ran). The matcher (dispatch/fill/matcher.py) keeps only the
+eligible ones, by the same rules as everyone else, and ranks them among themselves."""
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dispatch.enums import WORKED
 from dispatch.models import Offer, Order
+from dispatch.registry.clients import favourite_ids
+
+
+def preferred_workers(session: Session, order: Order) -> list[int]:
+    """The worker ids to offer this order first, in no particular order (the matcher ranks
+    them), each once: the client's favourites, then last time's crew."""
+    return list(
+        dict.fromkeys([*favourite_ids(session, order.client_id), *last_crew(session, order)])
+    )
 
 
 def last_crew(session: Session, order: Order) -> list[int]:

@@ -1,7 +1,7 @@
 """Errors of taking in, reading and cancelling orders; each has a stable
 `code` (core/errors.py) that the API sends and the console turns into words."""
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class OrderNotFound(NotFound):
@@ -83,3 +83,35 @@ class NoAgreedRate(InvalidInput):
     """An order without rates, for a skill with no rate agreed with its client."""
 
     code = "no_agreed_rate"
+
+
+class OrderNotAwaitingApproval(Conflict):
+    """Approve or decline an order that is not (or no longer) awaiting the office's approval:
+    already approved, declined or cancelled by the client."""
+
+    code = "order_not_awaiting_approval"
+
+    def __init__(self, code: str, status: str):
+        super().__init__(f"order {code} is {status}, not awaiting approval")
+
+
+class ApprovalAfterStart(Conflict):
+    """The shift's start has passed while the order awaited approval: too late to fill it."""
+
+    code = "order_approval_after_start"
+
+    def __init__(self, code: str):
+        super().__init__(f"order {code} has already started: decline it or place a new one")
+
+
+class StartInsideLeadTime(InvalidInput):
+    """A client moving a start sooner than the branch's approval lead time: ask the office."""
+
+    code = "start_inside_lead_time"
+
+
+class ApprovalByOfficeOnly(Forbidden):
+    """Approving or declining is the office's (admin, manager, dispatcher), never the client's
+    nor a foreman's."""
+
+    code = "order_approval_office_only"

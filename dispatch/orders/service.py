@@ -193,10 +193,17 @@ def _knob(data: OrderInput, branch: Branch, name: str) -> Any:
     return check_knob(name, value) if value is not None else getattr(branch, name)
 
 
+def inside_lead_time(actor: Actor, branch: Branch, starts_at: datetime, now: datetime) -> bool:
+    """A client's start sooner than client_order_approval_h (0: never): held (approval.py)."""
+    lead_h = branch.client_order_approval_h
+    return actor.is_client and lead_h > 0 and starts_at < now + timedelta(hours=lead_h)
+
+
 def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> Order:
-    """Take an order in and start filling it as soon as the transaction commits."""
+    """Take an order in and fill it after the commit; a client's inside the lead time waits."""
     checked = check_order(session, actor=actor, data=data, now=now)
     branch, knobs = checked.branch, checked.knobs
+    held = inside_lead_time(actor, branch, data.starts_at, now)
     if knobs["overbooking_mode"] == "fixed":
         target = overbooking.fixed_target(data.headcount, knobs["overbook_factor"])
     else:
@@ -218,9 +225,9 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         worker_rate=money(checked.worker_rate),
         booking_target=target,
         radius_m=branch.search_radius_m,
-        status=OrderStatus.OPEN,
+        status=OrderStatus.AWAITING_APPROVAL if held else OrderStatus.OPEN,
         wave=0,
-        next_wave_at=now,  # the reconciler starts it should the enqueued job be lost
+        next_wave_at=None if held else now,  # the reconciler starts it should the job be lost
         created_by=actor.user_id,
         foreman_id=data.foreman_id,
         **knobs,
@@ -237,7 +244,8 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         headcount=order.headcount,
         target=target,
     )
-    enqueue_after_commit(session, "dispatch.fill", order.id)
+    if not held:
+        enqueue_after_commit(session, "dispatch.fill", order.id)
     return order
 
 

@@ -18,6 +18,7 @@ class Knob:
     le: Any = None
     choices: tuple[str, ...] | None = None
     doc: str = ""
+    blank: Any = None  # what null or an empty field means, where either is allowed
 
 
 KNOBS: dict[str, Knob] = {
@@ -78,6 +79,15 @@ KNOBS: dict[str, Knob] = {
     ),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
     "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),
+    "client_order_approval_h": Knob(
+        int,
+        0,
+        0,
+        168,
+        doc="a client's order (user or key) starting sooner than this many hours after it is "
+        "placed waits for the office's approval (0 or null: never)",
+        blank=0,
+    ),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),
     "quality_sms": Knob(
         bool, False, doc="after each close, ask the site's contact by SMS to rate the crew 1-5"
@@ -122,6 +132,8 @@ def check_knob(name: str, value: Any) -> Any:
         raise PolicyInvalid(
             ("policy", name), f"unknown policy knob; known: {', '.join(KNOBS)}", "unknown"
         )
+    if knob.blank is not None and (value is None or value == ""):
+        return knob.blank
     if knob.type is bool:
         if not isinstance(value, bool):
             raise PolicyInvalid(("policy", name), f"{value!r} is not true or false", "not_a_value")

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from core import audit
 from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
-from dispatch.enums import NOT_CLOSED
+from dispatch.enums import LIVE_OR_AWAITING
 from dispatch.models import Branch, Client, Order, Site, User
 from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.clients import get_client
@@ -123,7 +123,7 @@ def _audit_move(
     and forth is how homes were located, so each such move is audited, both places named."""
     live = sorted(
         session.scalars(
-            select(Order.id).where(Order.site_id == site.id, Order.status.in_(NOT_CLOSED))
+            select(Order.id).where(Order.site_id == site.id, Order.status.in_(LIVE_OR_AWAITING))
         )
     )
     if live:

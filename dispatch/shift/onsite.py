@@ -361,9 +361,10 @@ def confirm_check_in(
 def orders_on_site(session: Session, *, actor: Actor, now: datetime) -> list[Order]:
     """What a foreman works with: the actor's orders starting within the next three days
     (the page keeps today's and tomorrow's in branch time) and every shift that began within
-    the sweep's lookback (a week), so a night shift stays until it is closed; no cancelled."""
+    the sweep's lookback (a week), so a night shift stays until it is closed; no cancelled
+    order, none awaiting the office's approval (nobody is arranged for it yet)."""
     query = visible_orders(select(Order), actor).where(
-        Order.status != OrderStatus.CANCELLED,
+        Order.status.not_in((OrderStatus.CANCELLED, OrderStatus.AWAITING_APPROVAL)),
         Order.starts_at >= now - SWEEP_LOOKBACK,
         Order.starts_at < now + timedelta(days=3),
     )

@@ -140,6 +140,8 @@ MATRIX = {
     ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):    "ok  own own 403 403 403 403 401",
     ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):   "ok  own own 403 403 403 403 401",
     ("POST", "/orders/{order_id}/cancel"):                       "ok  own own 403 403 own own 401",
+    ("POST", "/orders/{order_id}/approve"):                      "ok  own own 403 403 403 403 401",
+    ("POST", "/orders/{order_id}/decline"):                      "ok  own own 403 403 403 403 401",
     ("POST", "/orders/{order_id}/attendance"):                   "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/attendance/undo"):              "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/close"):                        "ok  own own own 403 403 403 401",
@@ -377,6 +379,7 @@ def _request(method: str, path: str, t: Things) -> dict:
             "worker_rate": "120.00",
         },
         ("POST", "/orders/{order_id}/cancel"): {"reason": "the client called it off"},
+        ("POST", "/orders/{order_id}/decline"): {"reason": "no crew that soon"},
         ("POST", "/clients/{client_id}/webhooks"): {
             "url": "https://hooks.example.com/brigada",
             "events": ["order.filled", "shift.closed"],

@@ -23,6 +23,7 @@ from dispatch.enums import (
     FILLABLE,
     IN_PLAY,
     LIVE,
+    LIVE_OR_AWAITING,
     NOT_CLOSED,
     OFFER_STATUSES,
     ORDER_STATUSES,
@@ -60,8 +61,10 @@ CHECKS = [
 
 
 def test_every_order_is_either_closed_or_not_and_fillable_ones_are_not_closed():
-    assert set(NOT_CLOSED) | set(CLOSED) == set(ORDER_STATUSES)
-    assert not set(NOT_CLOSED) & set(CLOSED)
+    # An order awaiting approval is neither: nothing of the shift runs until it is approved.
+    assert set(LIVE_OR_AWAITING) | set(CLOSED) == set(ORDER_STATUSES)
+    assert set(LIVE_OR_AWAITING) - set(NOT_CLOSED) == {OrderStatus.AWAITING_APPROVAL}
+    assert not set(LIVE_OR_AWAITING) & set(CLOSED)
     assert set(FILLABLE) == set(NOT_CLOSED) - {OrderStatus.IN_PROGRESS}
     assert set(OUTSTANDING) <= set(OFFER_STATUSES)
 

@@ -10,7 +10,7 @@ from core.tenancy import SYSTEM
 from dispatch.fill import waves
 from dispatch.fill.waves import preview_candidates
 from dispatch.models import ClientFavourite, Offer
-from dispatch.orders.preferred import preferred_workers
+from dispatch.orders.crew import preferred_workers
 from dispatch.registry import clients
 from dispatch.registry.errors import FavouriteBlocked, FavouriteNotFound
 from tests.builders import (

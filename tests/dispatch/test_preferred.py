@@ -1,4 +1,4 @@
-"""Who is offered first (dispatch/orders/preferred.py): a copy of an order offers last time's
+"""Who is offered first (dispatch/orders/crew.py): a copy of an order offers last time's
 crew and the client's favourites before the ranking, each once, eligible ones only, in rank
 order among themselves; then everyone else."""
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from core.tenancy import SYSTEM
 from dispatch.fill.waves import preview_candidates
-from dispatch.orders.preferred import preferred_workers
+from dispatch.orders.crew import preferred_workers
 from dispatch.registry import clients
 from dispatch.repeat import copies
 from tests.builders import MOSCOW, NOW, make_offer, make_order, make_worker, offset

@@ -49,7 +49,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "strike_suspend_days",
         "clean_shifts_per_forgiven_strike",
     ),
-    "pay": ("currency", "late_cancel_h", "show_up_pay"),
+    "pay": ("currency", "late_cancel_h", "show_up_pay", "client_order_approval_h"),
     "site": ("geofence_m", "undo_window_s"),
 }
 
@@ -156,6 +156,12 @@ def pay(p: dict[str, Any], t: Words) -> list[str]:
         late = is_late_cancellation(SHIFT_START - timedelta(hours=before), SHIFT_START, hours)
         verdict = t("settings_pv_late_word") if late else t("settings_pv_in_time_word")
         lines.append(t("settings_pv_cancel_at").format(hours=before, verdict=verdict))
+    approval_h = p["client_order_approval_h"]
+    lines.append(
+        t("settings_pv_approval").format(hours=approval_h)
+        if approval_h
+        else t("settings_pv_approval_never")
+    )
     return lines
 
 

@@ -99,6 +99,14 @@ WORDS = {
         "{strikes} strikes in {window} days → suspended for {days} days; "
         "{clean} clean shifts forgive one.",
     ),
+    "settings_pv_approval": (
+        "Заказ клиента, начинающийся менее чем через {hours} ч, ждёт одобрения офиса.",
+        "A client's order starting within {hours} h waits for the office's approval.",
+    ),
+    "settings_pv_approval_never": (
+        "Заказы клиентов не ждут одобрения.",
+        "Client orders never wait for approval.",
+    ),
     "settings_pv_late_cancel": (
         "Отмена менее чем за {hours} ч до начала — поздняя: клиент платит каждому "
         "записанному выход {pay} {currency}; работнику — взыскание.",
@@ -276,6 +284,15 @@ KNOB_WORDS = {
         (
             "Отпущенному с объекта и записанному на заказ, отменённый поздно.",
             "To a worker released on site or booked on an order cancelled late.",
+        ),
+    ),
+    "client_order_approval_h": (
+        ("Одобрять заказы клиентов, начало ближе чем, ч", "Approve client orders within, h"),
+        (
+            "Заказ клиента (с портала или по ключу), начинающийся раньше, ждёт одобрения офиса. "
+            "0 или пусто — никогда.",
+            "A client's order (portal or key) starting sooner waits for the office's approval. "
+            "0 or blank: never.",
         ),
     ),
     "geofence_m": (

@@ -91,16 +91,20 @@ def _words(t) -> dict:
 
 def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     lines = board.board(session, actor=actor, now=now())
+    awaiting = board.awaiting(session, actor=actor)
     t = translator(language(request))
     unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
     quality_cases = cases.open_cases_by_order(session, [line.order.id for line in lines])
     return {
         "lines": lines,
-        "clocks": {line.timezone: _Clock(line.timezone) for line in lines},
+        "awaiting": awaiting,  # above the days, whatever their day
+        "clocks": {zone: _Clock(zone) for zone in {x.timezone for x in lines + awaiting}},
         "many_branches": actor.branch_id is None,
         "unclear": unclear_replies,
         "quality_cases": quality_cases,  # order_badge_quality.html
-        "digest": _digest(lines, language(request), unclear_replies, quality_cases),
+        "digest": _digest(
+            lines, language(request), unclear_replies, quality_cases, [a.order.id for a in awaiting]
+        ),
         **_words(t),
     }
 
@@ -110,6 +114,7 @@ def _digest(
     lang: str,
     unclear_replies: dict[int, int],
     quality_cases: dict[int, int | None],
+    awaiting: list[int],
 ) -> str:
     """What the rows show, hashed: the poll sends it back and hears 204 when nothing moved."""
     shown = [
@@ -125,7 +130,7 @@ def _digest(
         )
         for line in lines
     ]
-    badges = (sorted(unclear_replies.items()), sorted(quality_cases))
+    badges = (sorted(unclear_replies.items()), sorted(quality_cases), awaiting)
     return hashlib.sha256(repr((lang, shown, badges)).encode()).hexdigest()[:16]
 
 

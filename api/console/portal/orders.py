@@ -16,7 +16,9 @@ from core.clock import now
 from core.errors import InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
+from dispatch.enums import OrderStatus
 from dispatch.models import Branch
+from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.defaults import order_defaults
 from dispatch.orders.service import OrderInput
@@ -36,7 +38,9 @@ def my_orders(request: Request, actor: Actor = Depends(CLIENT_USER), session: Se
     past = [o for o in found if o.ends_at < moment]
     sites = {s.id: s for s in registry.list_sites(session, actor=actor)}
     zones = {o.id: session.get_one(Branch, o.branch_id).timezone for o in found}
+    cancelled = [o.id for o in found if o.status == OrderStatus.CANCELLED]
     context = {
+        "declined": approval.declined(session, cancelled),
         "groups": [("portal_upcoming", upcoming), ("portal_past", past)],
         "counts": {o.id: orders.order_state(session, o).counts.get("booked", 0) for o in found},
         "sites": sites,
@@ -99,7 +103,9 @@ def _page(request, session, actor, values, errors, status_code=200) -> Response:
             end=defaults.end.strftime("%H:%M"),
             site_id=str(sites[0].id) if len(sites) == 1 else "",
         )
+    branch = session.get_one(Branch, actor.branch_id)  # a client user is of its client's branch
     context = {
+        "approval_h": branch.client_order_approval_h,  # said before the order is placed
         "sites": sites,
         "skills": [(r.skill, skill_name(r.skill, lang)) for r in rates],
         "values": values,

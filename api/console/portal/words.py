@@ -75,6 +75,25 @@ WORDS = {
         "The timesheet appears once the shift is closed.",
     ),
     "portal_cancelled_because": ("Заказ отменён: {reason}", "Order cancelled: {reason}"),
+    # Orders starting sooner than the branch's client_order_approval_h wait for the office.
+    "portal_approval_note": (
+        "Заказ с началом ближе чем через {hours} ч требует одобрения офиса: до одобрения людям "
+        "ничего не отправляется.",
+        "Orders starting within {hours} h need the office's approval: nothing is sent to "
+        "workers until then.",
+    ),
+    "portal_awaiting": (
+        "Ждёт одобрения офиса. Людям ничего не отправлено; заказ можно отменить бесплатно.",
+        "Awaiting the office's approval. Nothing has been sent to workers; you may cancel it "
+        "at no cost.",
+    ),
+    "portal_st_awaiting_approval": ("ждёт одобрения офиса", "awaiting the office's approval"),
+    "portal_st_declined": ("отклонён офисом", "declined by the office"),
+    "portal_declined_because": ("Офис отклонил заказ: {reason}", "The office declined: {reason}"),
+    "portal_cancel_awaiting": (
+        "Заказ ещё не одобрен, людям ничего не отправлено: отмена ничего не стоит.",
+        "The order is not approved yet and nothing was sent to workers: cancelling costs nothing.",
+    ),
     # the client's users and API keys (portal/team.py; shared with the office's client page)
     "portal_nav_team": ("Сотрудники и ключи", "Team and keys"),
     "team_title": ("Сотрудники и ключи доступа", "Your team and API keys"),

@@ -20,6 +20,23 @@ WORDS = {
         "Не удалось выбрать свободный код заказа, попробуйте ещё раз.",
         "No free order code could be drawn; try again.",
     ),
+    # -- approval of client orders placed inside the lead time (dispatch/orders/approval.py) --
+    "err_order_not_awaiting_approval": (
+        "Заказ уже не ждёт одобрения: его одобрили, отклонили или отменили.",
+        "The order no longer awaits approval: it was approved, declined or cancelled.",
+    ),
+    "err_order_approval_after_start": (
+        "Начало смены уже прошло: одобрять поздно — отклоните заказ.",
+        "The shift's start has passed: too late to approve; decline the order.",
+    ),
+    "err_order_approval_office_only": (
+        "Одобрить или отклонить заказ может только офис.",
+        "Only the office approves or declines an order.",
+    ),
+    "err_start_inside_lead_time": (
+        "Такое близкое начало может назначить только офис: позвоните диспетчеру.",
+        "A start this soon can only be set by the office: ask the dispatcher.",
+    ),
     # -- repeat orders (dispatch/repeat/) --
     "err_pattern_not_found": ("Такого повтора заказа нет.", "No such repeat pattern."),
     "err_pattern_weekdays_invalid": (
@@ -87,6 +104,10 @@ WORDS = {
         "The shift has not started: change the order's headcount instead.",
     ),
     "err_top_up_not_open_ended": ("Смена уже закончилась.", "The shift has ended."),
+    "err_top_up_not_open_awaiting_approval": (
+        "Заказ ещё ждёт одобрения офиса: добирать людей нельзя.",
+        "The order still awaits the office's approval: no top-up yet.",
+    ),
     "err_top_up_not_open_closed": (
         "Заказ закрыт или отменён.",
         "The order is closed or cancelled.",

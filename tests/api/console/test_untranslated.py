@@ -34,6 +34,7 @@ from dispatch.client_models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from dispatch.enums import OrderStatus
 from dispatch.fill import waves
 from dispatch.hooks import events, subscriptions
 from dispatch.models import Branch, Client, Offer, Order, Site, User
@@ -211,6 +212,9 @@ def _world(session) -> World:
     waves.start_filling(session, filling.id, at)
     short = make_order(session, site=site, now=at, starts_in=timedelta(days=1, hours=3))
     short.status = "short"
+    # A client's, placed inside the lead time: awaiting the office's approval (its buttons).
+    awaiting = make_order(session, site=site, now=at, starts_in=timedelta(days=1, hours=4))
+    awaiting.status, awaiting.next_wave_at = "awaiting_approval", None
 
     # Under way since 70 min ago: late, no-show corrected to arrived, left early, released,
     # one checked in by link and waiting for the foreman.
@@ -334,7 +338,7 @@ def _world(session) -> World:
     session.flush()
 
     hooks = _webhooks(session, client, dropped, at)
-    every_state = (fresh, filling, short, running, closed, soon, dropped)
+    every_state = (fresh, filling, short, running, closed, soon, dropped, awaiting)
     import_runs = [make_import_run(session, branch, status=s) for s in IMPORT_STATUSES]
     secret = get_settings().secret_key
     offers = session.scalars(select(Offer).where(Offer.status == "booked")).all()
@@ -561,6 +565,7 @@ def _words_of(key: str) -> tuple[str, str]:
     "key",
     [f"messages_kind_{kind}" for kind in (*templates.KINDS, "reply")]
     + [f"messages_st_{status}" for status in STATUSES]
+    + [f"order_st_{status}" for status in OrderStatus]
     + [f"ledger_reason_{code}" for code in REASONS]
     + [f"lang_{language}" for language in LANGUAGES]
     + [f"http_{status}" for status in (403, 404, 405, 422, 429, 503)],

@@ -123,6 +123,7 @@ WORDS = {
     "order_ev_sms_in": ("входящее СМС: {status}", "SMS received: {status}"),
     "order_src_sms": ("СМС", "SMS"),
     "order_src_phone": ("по телефону", "by phone"),
+    "order_st_awaiting_approval": ("ждёт одобрения", "awaiting approval"),
     "order_st_open": ("открыт", "open"),
     "order_st_filling": ("набирается", "filling"),
     "order_st_filled": ("набран", "filled"),

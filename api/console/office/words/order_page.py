@@ -18,6 +18,25 @@ WORDS = {
     "order_act_cancel": ("Снять с заказа…", "Cancel this booking…"),
     "order_act_cancel_reason": ("Причина (работник получит СМС)", "Reason (the worker is texted)"),
     "order_act_cancel_button": ("Снять с заказа", "Cancel the booking"),
+    # A client's order awaiting the office's approval (dispatch/orders/approval.py).
+    "board_awaiting": ("Ждут одобрения", "Awaiting approval"),
+    "board_awaiting_note": (
+        "Заказы клиентов с близким началом: людям ничего не отправлено, пока офис не одобрит.",
+        "Clients' orders starting soon: nothing is sent to workers until the office approves.",
+    ),
+    "approval_title": ("Заказ ждёт одобрения", "The order awaits approval"),
+    "approval_note": (
+        "Клиент разместил заказ на близкое время (ближе срока филиала). Людям ничего не "
+        "отправлено: одобрите, и набор начнётся сразу.",
+        "The client placed it to start soon (inside the branch's lead time). Nothing has been "
+        "sent to workers: approve it and filling starts at once.",
+    ),
+    "approval_approve": ("Одобрить и начать набор", "Approve and start filling"),
+    "approval_decline": ("Отклонить…", "Decline…"),
+    "approval_reason": ("Причина (клиент её увидит)", "Reason (the client sees it)"),
+    "approval_decline_button": ("Отклонить заказ", "Decline the order"),
+    "approval_done": ("Одобрено: набор начался.", "Approved: filling has started."),
+    "approval_declined": ("Заказ отклонён.", "The order is declined."),
     # Where an offered worker stands (dispatch/orders/roster.py), in the page's words.
     "order_sd_queued": ("предложение в очереди", "offer queued"),
     "order_sd_sent": ("ждём ответа", "awaiting a reply"),

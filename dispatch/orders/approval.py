@@ -1,0 +1,82 @@
+"""The office's approval of a client's order placed inside the branch's lead time
+(client_order_approval_h; the one rule is service.inside_lead_time, read by create_order and
+by a change of times). Such an order is created `awaiting_approval`: no wave is due, no job
+is enqueued, nobody is texted. The office approves it (it opens and fills at once) or
+declines it with a reason (a cancellation: the client's order.cancelled event, no late-cancel
+pay since nobody is booked). The client may cancel it meanwhile; the order's row lock
+settles an approval racing that cancellation."""
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.audit import AuditEntry
+from core.jobs import enqueue_after_commit
+from core.tenancy import Actor
+from dispatch.enums import OFFICE, OrderStatus
+from dispatch.models import Order
+from dispatch.orders.errors import (
+    ApprovalAfterStart,
+    ApprovalByOfficeOnly,
+    OrderNotAwaitingApproval,
+)
+from dispatch.orders.service import ORDER_BRANCH, cancel_order, get_order
+
+
+def _awaiting(session: Session, order_id: int, actor: Actor) -> Order:
+    """The order, locked, if it still awaits approval (another branch's: not found)."""
+    if actor.is_client or actor.role not in OFFICE:
+        raise ApprovalByOfficeOnly("only the office approves or declines an order")
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        raise OrderNotAwaitingApproval(order.code, order.status)
+    return order
+
+
+def approve_order(session: Session, order_id: int, *, actor: Actor, now: datetime) -> Order:
+    """Open the order and start filling it once the transaction commits."""
+    order = _awaiting(session, order_id, actor)
+    if order.starts_at <= now:
+        raise ApprovalAfterStart(order.code)
+    order.status = OrderStatus.OPEN
+    order.next_wave_at = now  # the reconciler starts it should the enqueued job be lost
+    session.flush()
+    audit.log(
+        session, actor, "order.approve", "order", [order.id], order.branch_id, code=order.code
+    )
+    enqueue_after_commit(session, "dispatch.fill", order.id)
+    return order
+
+
+def decline_order(
+    session: Session, order_id: int, *, actor: Actor, reason: str, now: datetime
+) -> Order:
+    """Turn the order down: cancelled with the reason, by the one cancel path (which asks for
+    the reason)."""
+    _awaiting(session, order_id, actor)  # locks the row: a racing approval or cancel waits
+    order = cancel_order(session, order_id, actor=actor, reason=reason, now=now)
+    audit.log(
+        session,
+        actor,
+        "order.decline",
+        "order",
+        [order.id],
+        order.branch_id,
+        code=order.code,
+        reason=order.cancel_reason,
+    )
+    return order
+
+
+def declined(session: Session, order_ids: Collection[int]) -> set[int]:
+    """Of these (cancelled) orders, those the office declined: the client's pages say so."""
+    if not order_ids:
+        return set()
+    query = select(AuditEntry.entity_ids).where(
+        AuditEntry.action == "order.decline",
+        or_(*(AuditEntry.entity_ids.contains([order_id]) for order_id in order_ids)),
+    )
+    return {i for ids in session.scalars(query) for i in ids} & set(order_ids)
