@@ -1,5 +1,6 @@
-"""Message texts per language (the worker's, and the client contact's: client_*, quality_*),
-kept short: every segment is paid for. A branch may word each one its own way."""
+"""Message texts per language, kept short: every segment is paid for. The worker's, and the
+client contact's (client_*, quality_*: in the language dispatch/hooks/notices.py's language_of
+picks). A branch may word each one its own way."""
 
 from string import Formatter
 
@@ -83,6 +84,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount}. Продолжаем искать людей, сообщим о переменах.",
         "client_started": "Заказ {code} ({site}): смена началась, на месте {arrived} из "
         "{headcount}.",
+        "client_webhook_off": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. "
+        "Включите его снова на портале.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -126,6 +129,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "booked. We are still calling workers and will text you of any change.",
         "client_started": "Order {code} ({site}): the shift has started, {arrived} of "
         "{headcount} on site.",
+        "client_webhook_off": "Brigada: webhook {id} is switched off: deliveries failed for a "
+        "day. Switch it back on in the portal.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])
@@ -188,6 +193,7 @@ LONGEST_VALUES = {
     "booked": "999",
     "headcount": "999",
     "arrived": "999",
+    "id": "2147483647",  # a webhook subscription's
 }
 MAX_OFFER_SEGMENTS = 2
 # The kinds a branch's wording may not make longer than this (segments, with the longest values).

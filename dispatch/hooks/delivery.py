@@ -32,8 +32,10 @@ from core.settings import get_settings
 from core.tenancy import SYSTEM
 from core.webhook_http import Answer
 from dispatch.client_models import ClientEvent, WebhookDelivery, WebhookSubscription
+from dispatch.hooks.notices import language_of
 from dispatch.hooks.signing import EVENT_ID, SIGNATURE, signature
-from dispatch.models import Client
+from dispatch.models import Branch, Client
+from dispatch.registry import wording
 from sms import outbox
 
 # The POST times out after BRIGADA_WEBHOOK_TIMEOUT_S (at most 30 s): an older claim has no
@@ -145,7 +147,8 @@ def record(session: Session, claimed: Claim, answer: Answer, at: datetime) -> st
 
 def switch_off(session: Session, subscription: WebhookSubscription, at: datetime) -> None:
     """Failing for the whole give-up window: no more attempts. The branch's office sees it in
-    the audit log; the client's contact gets a text when the client has a phone on file."""
+    the audit log; the client's contact gets a text when the client has a phone on file, in
+    the branch's wording of client_webhook_off and the client's language."""
     subscription.disabled_at = at
     client = session.get_one(Client, subscription.client_id)
     audit.log(
@@ -160,21 +163,13 @@ def switch_off(session: Session, subscription: WebhookSubscription, at: datetime
         failing_since=subscription.failing_since.isoformat() if subscription.failing_since else "",
     )
     if client.contact_phone:
-        outbox.queue(
-            session,
-            kind="client_webhook_off",
-            worker_id=None,
-            phone=client.contact_phone,
-            body=OFF_TEXT.get(client.notify_language, OFF_TEXT["ru"]).format(id=subscription.id),
-        )
+        branch = session.get_one(Branch, client.branch_id)
+        values = {"id": subscription.id}
+        body = wording.render(session, branch, OFF_KIND, language_of(client), values)
+        outbox.queue(session, kind=OFF_KIND, worker_id=None, phone=client.contact_phone, body=body)
 
 
-OFF_TEXT = {
-    "ru": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. Включите его снова на "
-    "портале.",
-    "en": "Brigada: webhook {id} is switched off: deliveries failed for a day. Switch it back on "
-    "in the portal.",
-}
+OFF_KIND = "client_webhook_off"  # its defaults in sms/templates.py, the branch's on the texts page
 
 
 def deliver(

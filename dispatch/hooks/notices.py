@@ -23,6 +23,13 @@ KINDS = {
 }
 
 
+def language_of(client: Client) -> str:
+    """The language a client's contacts are texted in: these notices, the quality question and
+    its second asking, the webhook switch-off. The client's choice (contacts.set_client_texts;
+    a new client's follows its branch's country, registry.clients), one we have texts in."""
+    return client.notify_language if client.notify_language in LANGUAGES else "ru"
+
+
 def contact_phone(site: Site, client: Client) -> str | None:
     """Whom a client's text goes to (these notices, the quality question): the site's own
     contact, else the client's (both E.164)."""
@@ -40,14 +47,13 @@ def tell_client(session: Session, order: Order, event: ClientEvent) -> None:
         return
     branch = session.get_one(Branch, order.branch_id)
     kind = KINDS[event.type]
-    body = render(session, kind, client.notify_language, event.data, branch)
+    body = render(session, kind, language_of(client), event.data, branch)
     outbox.queue(session, kind=kind, worker_id=None, phone=phone, body=body, order_id=order.id)
 
 
 def render(
     session: Session, kind: str, language: str, data: dict[str, object], branch: Branch
 ) -> str:
-    language = language if language in templates.TEMPLATES else "ru"
     starts = datetime.fromisoformat(str(data["starts_at"])).astimezone(ZoneInfo(branch.timezone))
     site = data["site"]
     name = str(site["name"]) if isinstance(site, dict) else ""

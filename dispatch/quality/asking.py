@@ -1,5 +1,6 @@
 """The question after the close: "rate today's crew 1-5", texted once per order to the site's
-contact (else the client's), in the branch's wording, when the branch has it switched on."""
+contact (else the client's), in the client's language and the branch's wording, when the
+branch has it switched on."""
 
 from datetime import datetime
 
@@ -10,18 +11,12 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.tenancy import SYSTEM
 from dispatch.client_models import QualityReview
-from dispatch.hooks.notices import contact_phone
+from dispatch.hooks.notices import contact_phone, language_of
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry import wording
 from sms import outbox, templates
 
 ADDRESS_CHARS = 40  # as the offers cut it: the question stays within two segments
-# Countries where the office writes to clients in Russian; elsewhere in English.
-RUSSIAN = ("RU", "KZ", "BY", "KG", "UZ", "TJ", "AM", "AZ", "GE", "MD")
-
-
-def language_of(branch: Branch) -> str:
-    return "ru" if branch.country in RUSSIAN else "en"
 
 
 def render(session: Session, branch: Branch, kind: str, language: str, **values: object) -> str:
@@ -39,7 +34,7 @@ def ask_after_close(session: Session, order: Order, now: datetime) -> QualityRev
     phone = contact_phone(site, client)
     if phone is None:
         return None
-    language = language_of(branch)
+    language = language_of(client)  # its second asking reads it from the review
     review_id = session.scalar(
         insert(QualityReview)
         .values(

@@ -37,6 +37,10 @@ from workers.errors import WorkerNotFound
 from workers.models import Worker
 from workers.phones import to_e164
 
+# Countries whose clients are texted in Russian until they choose (dispatch/hooks/contacts.py);
+# elsewhere in English.
+RUSSIAN = ("RU", "KZ", "BY", "KG", "UZ", "TJ", "AM", "AZ", "GE", "MD")
+
 # The optional details and their longest stored text (dispatch/models.py's columns).
 DETAILS: dict[str, int] = {
     "contact_person": 200,
@@ -138,7 +142,8 @@ def create_client(
     branch = get_branch(session, branch_id, actor=actor)
     clean = clean_name(name)
     checked = clean_details(details or {}, country=branch.country)
-    client = Client(branch_id=branch_id, name=clean, **checked)
+    language = "ru" if branch.country in RUSSIAN else "en"
+    client = Client(branch_id=branch_id, name=clean, notify_language=language, **checked)
     flush_checked(session, client, on_unique=DuplicateName("name", clean))
     filled = sorted(field for field, value in checked.items() if value is not None)
     audit.log(session, actor, "client.create", "client", [client.id], branch_id, fields=filled)

@@ -1,26 +1,46 @@
 """Every text to a client's contact is a named text the branch may word its own way, like the
 workers' (issue 18: "per-branch on/off and wording, like other texts"): the order filled, short
-and started notices and the quality question and its second asking. The override is what the
-outbox sends; the default comes back when it is removed."""
+and started notices, the quality question and its second asking, and the webhook switch-off.
+The override is what the outbox sends; the default comes back when it is removed. All go in
+one language, the client's (notices.language_of)."""
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from core.clock import now
 from core.errors import InvalidInput
 from core.tenancy import SYSTEM
+from core.webhook_http import Answer
+from dispatch.client_models import WebhookDelivery, WebhookSubscription
+from dispatch.hooks import delivery, events
 from dispatch.models import Client
-from dispatch.registry import wording
+from dispatch.registry import clients, wording
 from dispatch.replies import inbox, intake
 from dispatch.shift import milestones, onsite
 from sms import templates
 from sms.models import Message
 from tests.api.console.helpers import htmx_headers, sign_in
-from tests.builders import arrive_all, auth, book, make_crew, make_order, make_user
+from tests.builders import (
+    arrive_all,
+    auth,
+    book,
+    make_branch,
+    make_crew,
+    make_order,
+    make_user,
+)
 
 CONTACT = "+79161234567"
-CLIENT_KINDS = ("client_filled", "client_short", "client_started", "quality_ask", "quality_reask")
+CLIENT_KINDS = (
+    "client_filled",
+    "client_short",
+    "client_started",
+    "client_webhook_off",
+    "quality_ask",
+    "quality_reask",
+)
 
 
 @pytest.fixture
@@ -116,6 +136,84 @@ def test_the_quality_question_and_its_second_asking_are_the_branchs_wording(
     assert sent(session, order, "quality_reask") == ["Одной цифрой, пожалуйста: 1-5"]
 
 
+def close_and_answer(session, branch, site, dispatcher, answer):
+    """The order closed (the question asked), then the contact's unclear answer (asked again)."""
+    branch.quality_sms = True
+    order = make_order(session, site=site, headcount=1, overbook_factor=1)
+    book(session, order, crew(session, branch, 1))
+    end = order.ends_at + timedelta(hours=1)
+    onsite.close_shift(session, order.id, actor=dispatcher, now=end, end=None)
+    message_id = intake.receive(
+        session, provider_sid="SMl" + "0" * 31, from_phone=CONTACT, body=answer
+    )
+    inbox.handle_inbound(session, message_id, end + timedelta(hours=1))
+    return sent(session, order, "quality_ask") + sent(session, order, "quality_reask")
+
+
+def test_the_quality_question_is_in_the_clients_language_not_the_branchs_country(
+    session, branch, site, dispatcher, contact
+):
+    assert branch.country == "RU"
+    session.get_one(Client, site.client_id).notify_language = "en"
+    values = {"skill": "loader", "address": site.address}
+    asked = [
+        templates.render("quality_ask", "en", **values),
+        templates.TEMPLATES["en"]["quality_reask"],
+    ]
+    assert close_and_answer(session, branch, site, dispatcher, "good") == asked
+
+
+def test_by_default_the_quality_question_stays_russian(session, branch, site, dispatcher, contact):
+    values = {"skill": "грузчик", "address": site.address}
+    asked = [
+        templates.render("quality_ask", "ru", **values),
+        templates.TEMPLATES["ru"]["quality_reask"],
+    ]
+    assert close_and_answer(session, branch, site, dispatcher, "хорошо") == asked
+
+
+def test_a_new_clients_language_follows_its_branchs_country(session):
+    for country, language in (("RU", "ru"), ("KZ", "ru"), ("LT", "en")):
+        branch = make_branch(session, country=country)
+        made = clients.create_client(session, actor=SYSTEM, branch_id=branch.id, name="Acme")
+        assert made.notify_language == language, country
+
+
+def switch_off(session, site):
+    """A subscription failing for a day past the give-up window gets one more failed answer."""
+    hook = WebhookSubscription(
+        client_id=site.client_id, url="https://hooks.example.com/x", events=["order.cancelled"],
+        secret="s", failing_since=now() - timedelta(hours=25),
+    )  # fmt: skip
+    session.add(hook)
+    session.flush()
+    event = events.order_event(session, make_order(session, site=site), "order.cancelled")
+    row = session.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == event.id))
+    claimed = delivery.claim(session, row.one().id, now() + timedelta(hours=1))
+    assert claimed is not None
+    assert delivery.record(session, claimed, Answer(500), now()) == "disabled"
+    told = select(Message.body).where(Message.kind == "client_webhook_off")
+    return hook, list(session.scalars(told))
+
+
+def test_the_webhook_switch_off_is_the_branchs_wording_in_the_clients_language(
+    session, branch, site
+):
+    client = session.get_one(Client, site.client_id)
+    client.contact_phone = CONTACT
+    reword(session, branch, "client_webhook_off", "Вебхук {id} выключен, включите на портале")
+    reword(session, branch, "client_webhook_off", "Hook {id} is off", "en")
+    hook, told = switch_off(session, site)
+    assert told == [f"Вебхук {hook.id} выключен, включите на портале"]
+
+    client.notify_language = "en"
+    wording.reset_wording(
+        session, actor=SYSTEM, branch_id=branch.id, kind="client_webhook_off", language="en"
+    )
+    hook, told = switch_off(session, site)
+    assert told[-1] == templates.render("client_webhook_off", "en", id=hook.id)
+
+
 def test_a_client_text_may_use_only_its_own_fields(session, branch):
     with pytest.raises(InvalidInput) as refused:
         reword(session, branch, "client_started", "Смена {code}: ставка {pay}")
@@ -145,6 +243,12 @@ def test_a_manager_words_a_client_text_on_the_api_and_previews_it_on_the_texts_p
         headers=htmx_headers(client),
     )
     assert "GSM-7" in measured.text
+    editor = client.get(f"/console/branches/{branch.id}/texts/client_webhook_off/en?lang=en")
+    assert editor.status_code == 200 and "to the client: webhook off" in editor.text
+    assert templates.TEMPLATES["en"]["client_webhook_off"] in editor.text
+    hook_path = f"/api/v1/branches/{branch.id}/texts/client_webhook_off/ru"
+    saved = client.put(hook_path, json={"body": "Вебхук {id} выключен"}, headers=auth(manager))
+    assert saved.status_code == 200 and saved.json()["own"] is True, saved.text
 
     session.get_one(Client, site.client_id).notify_language = "en"
     order = make_order(session, site=site, headcount=1, overbook_factor=1)

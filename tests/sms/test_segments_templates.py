@@ -60,6 +60,7 @@ LONGEST = {
     "booked": "999",
     "headcount": "999",
     "arrived": "999",
+    "id": "2147483647",
 }
 
 
