@@ -62,19 +62,22 @@ def _caller(session, world, caller):
     return auth(make_client_user(session, client=client))
 
 
-@pytest.mark.parametrize("caller", ["user", "key"])
-def test_a_client_names_no_foreman(client, session, world, caller):
-    headers = _caller(session, world, caller)
-    open_order = make_order(session, site=world["site"], now=now())
+def _new_order(world):
     starts = now() + timedelta(days=2)
-    body = {
+    return {
         "site_id": world["site"].id,
         "skill": "loader",
         "headcount": 1,
         "starts_at": starts.isoformat(),
         "ends_at": (starts + timedelta(hours=8)).isoformat(),
-        "foreman_id": world["foreman"].id,
     }
+
+
+@pytest.mark.parametrize("caller", ["user", "key"])
+def test_a_client_names_no_foreman(client, session, world, caller):
+    headers = _caller(session, world, caller)
+    open_order = make_order(session, site=world["site"], now=now())
+    body = {**_new_order(world), "foreman_id": world["foreman"].id}
     path = f"{API}/orders/{open_order.id}"
     for answer in (
         client.post(f"{API}/orders", json=body, headers=headers),
@@ -101,14 +104,7 @@ KNOBS = {"overbook_factor": "1.5", "overbooking_mode": "adaptive", "fill_goal": 
 @pytest.mark.parametrize("caller", ["user", "key"])
 def test_a_client_sets_no_overbooking_the_office_does(client, session, world, caller):
     headers = _caller(session, world, caller)
-    starts = now() + timedelta(days=2)
-    body = {
-        "site_id": world["site"].id,
-        "skill": "loader",
-        "headcount": 1,
-        "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=8)).isoformat(),
-    }
+    body = _new_order(world)
     placed = select(func.count()).select_from(Order).where(Order.site_id == world["site"].id)
     before = session.scalar(placed)
     for name, value in KNOBS.items():
