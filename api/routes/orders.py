@@ -31,7 +31,8 @@ else:
 def create_order(body: OrderIn, actor: Actor = Depends(require(*ORDERING)), session: Session = DB):
     """Without client_rate and worker_rate the order takes the rates agreed with its client for
     the skill (422 naming the field when none is agreed); a client (user or key) sends no rates
-    (422 client_sets_no_rates) and no foreman_id (422 client_sets_no_foreman)."""
+    (422 client_sets_no_rates), no foreman_id (422 client_sets_no_foreman) and no overbooking
+    knob: overbook_factor, overbooking_mode, fill_goal (422 client_sets_no_overbooking)."""
     order = orders.create_order(
         session, actor=actor, data=OrderInput(**body.model_dump()), now=now()
     )

@@ -4,7 +4,9 @@ by a change of times). Such an order is created `awaiting_approval`: no wave is 
 is enqueued, nobody is texted. The office approves it (it opens and fills at once) or
 declines it with a reason (a cancellation: the client's order.cancelled event, no late-cancel
 pay since nobody is booked). The client may cancel it meanwhile; the order's row lock
-settles an approval racing that cancellation."""
+settles an approval racing that cancellation. An order whose start passes while it waits is
+declined by the system (the reconciler's sweep: expired, decline_expired), as the office
+would: the client hears order.cancelled and its portal shows the order declined."""
 
 from collections.abc import Collection
 from datetime import datetime
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.audit import AuditEntry
 from core.jobs import enqueue_after_commit
-from core.tenancy import Actor
+from core.tenancy import SYSTEM, Actor
 from dispatch.enums import OFFICE, OrderStatus
 from dispatch.models import Order
 from dispatch.orders.errors import (
@@ -69,6 +71,27 @@ def decline_order(
         reason=order.cancel_reason,
     )
     return order
+
+
+NOT_APPROVED = "not approved before the start"
+
+
+def expired(session: Session, now: datetime) -> list[int]:
+    """Orders (every branch) still awaiting approval whose start has come."""
+    query = select(Order.id).where(
+        Order.status == OrderStatus.AWAITING_APPROVAL, Order.starts_at <= now
+    )
+    return list(session.scalars(query.order_by(Order.id)))
+
+
+def decline_expired(session: Session, order_id: int, now: datetime) -> Order | None:
+    """Decline, as the system, an order whose start came before the office decided. Nothing
+    (None) if, under the order's row lock, it no longer awaits (approved, declined or
+    cancelled meanwhile) or its start is ahead again: a second run changes nothing."""
+    order = get_order(session, order_id, actor=SYSTEM, lock=True)
+    if order.status != OrderStatus.AWAITING_APPROVAL or order.starts_at > now:
+        return None
+    return decline_order(session, order_id, actor=SYSTEM, reason=NOT_APPROVED, now=now)
 
 
 def declined(session: Session, order_ids: Collection[int]) -> set[int]:

@@ -79,6 +79,13 @@ class ClientSetsNoForeman(InvalidInput):
     code = "client_sets_no_foreman"
 
 
+class ClientSetsNoOverbooking(InvalidInput):
+    """How far to overbook (overbook_factor, overbooking_mode, fill_goal) is the office's: a
+    client's order takes the branch's knobs."""
+
+    code = "client_sets_no_overbooking"
+
+
 class NoAgreedRate(InvalidInput):
     """An order without rates, for a skill with no rate agreed with its client."""
 

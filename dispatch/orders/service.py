@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, immediateload
@@ -32,6 +32,7 @@ from dispatch.models import Branch, Client, Offer, Order, Site
 from dispatch.orders import overbooking
 from dispatch.orders.errors import (
     ClientSetsNoForeman,
+    ClientSetsNoOverbooking,
     ClientSetsNoRates,
     HeadcountOutOfRange,
     NegativeRate,
@@ -125,20 +126,22 @@ class CheckedOrder:
 
 
 RATES = ("client_rate", "worker_rate")
+KNOBS = ("overbook_factor", "overbooking_mode", "fill_goal")
 # What the office decides for an order, never a client (user or key): the refusal names it.
-OFFICE_SETS: dict[str, type[InvalidInput]] = {
-    "client_rate": ClientSetsNoRates,
-    "worker_rate": ClientSetsNoRates,
-    "foreman_id": ClientSetsNoForeman,
+OFFICE_SETS: dict[str, tuple[type[InvalidInput], str]] = {
+    **dict.fromkeys(RATES, (ClientSetsNoRates, "rates")),
+    "foreman_id": (ClientSetsNoForeman, "the foreman"),
+    **dict.fromkeys(KNOBS, (ClientSetsNoOverbooking, "overbooking")),
 }
 
 
 def check_client_sends(actor: Actor, sent: Iterable[str]) -> None:
-    """A client sends no rates (agreed on its page with the office) and no foreman."""
+    """A client sends no rates (agreed on its page with the office), no foreman and no
+    overbooking knob (the branch's)."""
     if actor.is_client:
         for name in sorted(set(sent) & OFFICE_SETS.keys()):
-            what = "rates" if name in RATES else "the foreman"
-            raise OFFICE_SETS[name](name, f"a client cannot set {what}")
+            refusal, what = OFFICE_SETS[name]
+            raise refusal(name, f"a client cannot set {what}")
 
 
 def _rates(session: Session, actor: Actor, data: OrderInput, client: Client, skill: str) -> Any:
@@ -172,11 +175,7 @@ def check_order(session: Session, *, actor: Actor, data: OrderInput, now: dateti
     for name in RATES:
         if rates[name] < 0:
             raise NegativeRate(name, "a rate cannot be negative")
-    knobs = Knobs(
-        overbook_factor=_knob(data, branch, "overbook_factor"),
-        overbooking_mode=_knob(data, branch, "overbooking_mode"),
-        fill_goal=_knob(data, branch, "fill_goal"),
-    )
+    knobs = cast(Knobs, {name: _knob(data, branch, name) for name in KNOBS})
     return CheckedOrder(
         site=site,
         client=client,

@@ -1,13 +1,16 @@
 """What a client (a client user, or its API key) does by the API beyond placing orders: never
-names a foreman, reviews the workers who came as the client, favours and blocks only the
-workers it has had, and sees of them, in those lists, nothing but what Sight.CLIENT allows."""
+names a foreman nor tunes the overbooking, reviews the workers who came as the client, favours
+and blocks only the workers it has had, and sees of them, in those lists, nothing but what
+Sight.CLIENT allows."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from core.clock import now
-from dispatch.models import Client
+from dispatch.models import Client, Order
 from rating.models import Review
 from tests.builders import (
     auth,
@@ -59,19 +62,22 @@ def _caller(session, world, caller):
     return auth(make_client_user(session, client=client))
 
 
-@pytest.mark.parametrize("caller", ["user", "key"])
-def test_a_client_names_no_foreman(client, session, world, caller):
-    headers = _caller(session, world, caller)
-    open_order = make_order(session, site=world["site"], now=now())
+def _new_order(world):
     starts = now() + timedelta(days=2)
-    body = {
+    return {
         "site_id": world["site"].id,
         "skill": "loader",
         "headcount": 1,
         "starts_at": starts.isoformat(),
         "ends_at": (starts + timedelta(hours=8)).isoformat(),
-        "foreman_id": world["foreman"].id,
     }
+
+
+@pytest.mark.parametrize("caller", ["user", "key"])
+def test_a_client_names_no_foreman(client, session, world, caller):
+    headers = _caller(session, world, caller)
+    open_order = make_order(session, site=world["site"], now=now())
+    body = {**_new_order(world), "foreman_id": world["foreman"].id}
     path = f"{API}/orders/{open_order.id}"
     for answer in (
         client.post(f"{API}/orders", json=body, headers=headers),
@@ -90,6 +96,34 @@ def test_a_client_names_no_foreman(client, session, world, caller):
     )
     session.refresh(open_order)
     assert office.status_code == 200 and open_order.foreman_id == world["foreman"].id
+
+
+KNOBS = {"overbook_factor": "1.5", "overbooking_mode": "adaptive", "fill_goal": "0.9"}
+
+
+@pytest.mark.parametrize("caller", ["user", "key"])
+def test_a_client_sets_no_overbooking_the_office_does(client, session, world, caller):
+    headers = _caller(session, world, caller)
+    body = _new_order(world)
+    placed = select(func.count()).select_from(Order).where(Order.site_id == world["site"].id)
+    before = session.scalar(placed)
+    for name, value in KNOBS.items():
+        answer = client.post(f"{API}/orders", json={**body, name: value}, headers=headers)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["code"] == "client_sets_no_overbooking"
+        assert answer.json()["detail"][0]["loc"] == ["body", name]
+    assert session.scalar(placed) == before
+    rates = {"client_rate": "250.00", "worker_rate": "120.00"}
+    office = client.post(
+        f"{API}/orders", json={**body, **rates, **KNOBS}, headers=auth(world["dispatcher"])
+    )
+    assert office.status_code == 201, office.text
+    order = session.get_one(Order, office.json()["id"])
+    assert (order.overbook_factor, order.overbooking_mode, order.fill_goal) == (
+        Decimal("1.5"),
+        "adaptive",
+        Decimal("0.9"),
+    )
 
 
 @pytest.mark.parametrize("caller", ["user", "key"])

@@ -3,6 +3,7 @@
 refused after the start, declined (the one cancel path: the client's event), cancelled by
 the client; and a client moving a start inside the lead time is refused."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from dispatch.changes.named_errors import TopUpNotOpen
 from dispatch.changes.patch import OrderChange, change_order
 from dispatch.client_models import ClientEvent
 from dispatch.enums import OrderStatus
-from dispatch.fill import waves
+from dispatch.fill import tasks, waves
 from dispatch.models import Client, Offer, Order
 from dispatch.orders import approval
 from dispatch.orders import service as orders
@@ -296,3 +297,57 @@ def test_no_top_up_or_named_booking_slips_past_the_approval(
     with pytest.raises(OrderClosed):
         named.book_named(session, order_id=order.id, worker_id=worker.id, actor=dispatcher, now=NOW)
     assert order.status == OrderStatus.AWAITING_APPROVAL and texts(session, order) == 0
+
+
+def declines(session, order):
+    """What the client saw of the order: its events, and whether its pages say declined."""
+    kinds = session.scalars(select(ClientEvent.type).where(ClientEvent.order_id == order.id))
+    return list(kinds), approval.declined(session, [order.id]) == {order.id}
+
+
+@pytest.mark.usefixtures("rates")
+def test_an_order_still_awaiting_at_its_start_is_declined_once_by_the_system(
+    session, site, client_actor, dispatcher
+):
+    late = place(session, site, client_actor, starts_in=2 * H)
+    ahead = place(session, site, client_actor, starts_in=5 * H)
+    approved = place(session, site, client_actor, starts_in=1 * H)
+    approval.approve_order(session, approved.id, actor=dispatcher, now=NOW)
+    at = NOW + 2 * H  # the start itself: too late to approve (ApprovalAfterStart)
+    assert approval.expired(session, at - timedelta(seconds=1)) == []
+    assert approval.expired(session, at) == [late.id]
+    declined = approval.decline_expired(session, late.id, at)
+    assert declined is not None and declined.status == OrderStatus.CANCELLED
+    assert declined.cancel_reason == approval.NOT_APPROVED
+    assert declines(session, late) == (["order.cancelled"], True)
+    [entry] = audited(session, "order.decline", late)
+    assert entry.actor_user_id is None  # the system, not a user
+    # A second run (the next tick, or a duplicate delivery) changes nothing.
+    assert approval.expired(session, at) == []
+    assert approval.decline_expired(session, late.id, at + H) is None
+    assert declines(session, late) == (["order.cancelled"], True)
+    assert len(audited(session, "order.cancel", late)) == 1
+    # The one before its start, and the approved one, are left alone.
+    assert approval.decline_expired(session, ahead.id, at) is None
+    assert session.get_one(Order, ahead.id).status == OrderStatus.AWAITING_APPROVAL
+    assert approval.decline_expired(session, approved.id, at) is None
+    assert session.get_one(Order, approved.id).status == OrderStatus.OPEN
+
+
+@pytest.mark.usefixtures("rates")
+def test_the_reconciler_declines_the_orders_that_expired(session, site, client_actor, monkeypatch):
+    @contextmanager
+    def in_test(factory=None):  # the job's transactions: savepoints of the test's
+        with session.begin_nested():
+            yield session
+
+    late = place(session, site, client_actor, starts_in=2 * H)
+    ahead = place(session, site, client_actor, starts_in=5 * H)
+    for module in ("core.jobs", "dispatch.fill.tasks"):
+        monkeypatch.setattr(f"{module}.session_scope", in_test)
+        monkeypatch.setattr(f"{module}.now", lambda: NOW + 3 * H)
+    tasks.reconcile.fn()
+    assert session.get_one(Order, late.id).status == OrderStatus.CANCELLED
+    assert session.get_one(Order, ahead.id).status == OrderStatus.AWAITING_APPROVAL
+    tasks.reconcile.fn()
+    assert len(audited(session, "order.decline", late)) == 1

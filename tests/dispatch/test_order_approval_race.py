@@ -2,7 +2,8 @@
 connection, committed: the order's row lock settles it. The cancellation holding the row
 makes the approval wait and then refuse (never an approved order the client cancelled); an
 approval holding the row is followed by the cancellation. An approval that commits sends a
-real fill job to Redis.
+real fill job to Redis. The reconciler's sweep of orders whose start came (decline_expired)
+races the office the same way: whoever holds the row first decides, the other changes nothing.
 
 These tests commit, so they build their own branch and delete everything afterwards."""
 
@@ -157,3 +158,35 @@ def test_an_approval_holding_the_row_sends_a_fill_job_then_the_cancel_follows(fa
         ["order.approve", "order.cancel"],
     )
     assert _fill_jobs_in_redis(order_id) == 1  # its run finds the order cancelled: sends nothing
+
+
+def _starts_at(factory, order_id):
+    with session_scope(factory) as session:
+        return session.get_one(Order, order_id).starts_at
+
+
+def test_an_approval_holding_the_row_leaves_the_sweep_nothing_to_decline(factory, scene):
+    order_id = _held_order(factory, scene)
+    start = _starts_at(factory, order_id)
+    approved, swept = _first_then_second(
+        factory,
+        lambda s: approval.approve_order(s, order_id, actor=scene["dispatcher"], now=now()).status,
+        lambda s: approval.decline_expired(s, order_id, start),
+    )
+    assert (approved, swept) == ("open", None)
+    assert _status_and_actions(factory, order_id) == ("open", ["order.approve"])
+    assert _fill_jobs_in_redis(order_id) == 1
+
+
+def test_the_sweep_holding_the_row_makes_the_offices_decline_wait_and_refuse(factory, scene):
+    order_id = _held_order(factory, scene)
+    start = _starts_at(factory, order_id)
+    swept, declined = _first_then_second(
+        factory,
+        lambda s: approval.decline_expired(s, order_id, start).status,
+        lambda s: approval.decline_order(
+            s, order_id, actor=scene["dispatcher"], reason="no crew", now=start
+        ),
+    )
+    assert swept == "cancelled" and isinstance(declined, OrderNotAwaitingApproval)
+    assert _status_and_actions(factory, order_id) == ("cancelled", ["order.cancel"])

@@ -46,6 +46,7 @@ def order_context(request: Request, session: Session, actor: Actor, order_id: in
         "can_change": order.status not in CLOSED and not roster.begun(order, now()),
         "declined": order.status == OrderStatus.CANCELLED
         and order.id in approval.declined(session, [order.id]),
+        "not_approved": approval.NOT_APPROVED,  # the system's reason: in the reader's words
     }
 
 

@@ -90,6 +90,8 @@ WORDS = {
     "portal_st_awaiting_approval": ("ждёт одобрения офиса", "awaiting the office's approval"),
     "portal_st_declined": ("отклонён офисом", "declined by the office"),
     "portal_declined_because": ("Офис отклонил заказ: {reason}", "The office declined: {reason}"),
+    # The system's reason (approval.NOT_APPROVED) when the start came before a decision.
+    "portal_not_approved": ("не одобрен до начала смены", "not approved before the start"),
     "portal_cancel_awaiting": (
         "Заказ ещё не одобрен, людям ничего не отправлено: отмена ничего не стоит.",
         "The order is not approved yet and nothing was sent to workers: cancelling costs nothing.",

@@ -133,6 +133,10 @@ WORDS = {
         "Бригадира назначает офис: клиент его не указывает.",
         "The office chooses the foreman: a client does not set one.",
     ),
+    "err_client_sets_no_overbooking": (
+        "Сколько людей звать с запасом, решает офис: клиент это не указывает.",
+        "The office decides how far to overbook: a client does not set it.",
+    ),
     "err_worker_not_had": (
         "Этот работник у вас не работал: отметить можно только тех, кто был у вас на смене.",
         "This worker has not worked for you: only those booked on your orders can be marked.",

@@ -86,6 +86,18 @@ def test_a_declined_order_says_so_with_the_reason(client, session, world):
     assert re.search(r'id="declined"><strong>The office declined: no crew so soon', page)
 
 
+def test_an_order_the_start_overtook_says_so_in_the_users_language(client, session, world):
+    form = sign_in(client, world["user"])
+    order_id = _place(client, world, form)
+    starts_at = session.get_one(Order, order_id).starts_at
+    assert approval.decline_expired(session, order_id, starts_at) is not None
+    session.flush()
+    page = client.get(f"/portal/orders/{order_id}?lang=en").text
+    assert 'id="declined"><strong>The office declined: not approved before the start' in page
+    page = client.get(f"/portal/orders/{order_id}?lang=ru").text
+    assert 'id="declined"><strong>Офис отклонил заказ: не одобрен до начала смены' in page
+
+
 def test_the_client_cancels_a_held_order(client, session, world):
     form = sign_in(client, world["user"])
     order_id = _place(client, world, form)
