@@ -43,6 +43,7 @@ from workers.models import Worker
 # `.options(immediateload(Order.branch))` (a get by key: no query when the branch is already
 # in the session, as session.get; no join, so a FOR UPDATE never reaches the branch row).
 # Only downwards: dispatch's tables point at workers', never the other way (the layers).
+_AWAITING = sql_equals("status", OrderStatus.AWAITING_APPROVAL)  # SQL: held for approval
 
 
 class Branch(Timestamped, Base):
@@ -248,6 +249,8 @@ class Order(Timestamped, Base):
         ),
         # The board's today-and-tomorrow window and the no-show sweep's lookback.
         Index("ix_orders_starts_at", "starts_at"),
+        # The reconciler's minute look for held orders whose start came (orders/approval.py).
+        Index("ix_orders_awaiting_starts_at", "starts_at", postgresql_where=text(_AWAITING)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,7 +1,8 @@
 """Approval of client orders placed inside a lead time (issue 18): the branch's knob
 (branches.client_order_approval_h, 0: never), the order status `awaiting_approval` (the
 status column widens to hold it) and the code's partial unique index covering awaiting
-orders too, so an awaiting order keeps its code unique among live ones. A constant default
+orders too, so an awaiting order keeps its code unique among live ones, and a partial index
+of held orders by start for the reconciler's sweep. A constant default
 and a wider varchar: no table rewrite. Downgrade cancels the awaiting orders first.
 
 Revision ID: 0037
@@ -49,6 +50,13 @@ def upgrade() -> None:
     )
     op.alter_column("orders", "status", type_=sa.String(20), existing_nullable=False)
     _allow(AFTER, LIVE_AFTER)
+    # The reconciler's minute look for held orders whose start came: a few rows, not history.
+    op.create_index(
+        "ix_orders_awaiting_starts_at",
+        "orders",
+        ["starts_at"],
+        postgresql_where=sa.text("status = 'awaiting_approval'"),
+    )
 
 
 def downgrade() -> None:
@@ -58,6 +66,7 @@ def downgrade() -> None:
         "cancel_reason = coalesce(cancel_reason, 'not approved before a downgrade') "
         "WHERE status = 'awaiting_approval'"
     )
+    op.drop_index("ix_orders_awaiting_starts_at", table_name="orders")
     _allow(BEFORE, LIVE_BEFORE)
     op.alter_column("orders", "status", type_=sa.String(12), existing_nullable=False)
     op.drop_column("branches", "client_order_approval_h")
