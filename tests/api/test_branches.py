@@ -32,7 +32,9 @@ def test_create_branch_with_design_defaults(client, session):
     assert body["policy"]["max_radius_m"] == 40_000
     assert body["policy"]["late_grace_min"] == 10
     assert set(body["policy"]) == set(DEFAULTS)
-    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "branch"))
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity == "branch").order_by(AuditEntry.id)
+    )
     assert "branch.create" in list(actions)
 
 

@@ -108,7 +108,9 @@ def test_rates_foreman_and_notes_come_back_and_are_audited(client, session, setu
     assert (body["client_rate"], body["worker_rate"]) == ("260.00", "130.50")
     assert (body["foreman_id"], body["notes"]) == (foreman.id, "Перчатки")
     assert client.get(url(order), headers=headers).json()["notes"] == "Перчатки"
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "order.change")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "order.change").order_by(AuditEntry.id)
+    ).one()
     assert entry.detail["before"]["client_rate"] == "250.00"
     assert entry.detail["after"]["notes"] == "Перчатки"
 

@@ -118,7 +118,9 @@ def test_a_pattern_answers_201_lists_and_deletes(client, session, setup):
     again = client.delete(f"/api/v1/order-patterns/{pattern['id']}", headers=headers)
     assert again.status_code == 404 and again.json()["code"] == "pattern_not_found"
     actions = session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity == "order_pattern")
+        select(AuditEntry.action)
+        .where(AuditEntry.entity == "order_pattern")
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == ["order_pattern.create", "order_pattern.delete"]
 

@@ -94,7 +94,7 @@ def test_the_office_lists_reviews_and_closes_a_case_with_a_note(client, session)
     assert closed.status_code == 200, closed.text
     assert (closed.json()["case"], closed.json()["case_note"]) == ("closed", "позвонил")
     entry = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "quality.case_close")
+        select(AuditEntry).where(AuditEntry.action == "quality.case_close").order_by(AuditEntry.id)
     ).one()
     assert entry.actor_user_id == dispatcher.id and entry.entity_ids == [low.id]
     assert client.get("/api/v1/quality/reviews?open_cases=true", headers=headers).json() == []

@@ -171,5 +171,10 @@ def test_moving_a_site_without_live_orders_is_not_a_move_entry(client, session):
         f"/api/v1/sites/{site.id}", json={"location": {"lat": 55.8, "lon": 37.7}}, headers=headers
     )
     assert moved.status_code == 200
-    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "site.move")).all() == []
+    assert (
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "site.move").order_by(AuditEntry.id)
+        ).all()
+        == []
+    )
     assert moved.json()["location"] == {"lat": 55.8, "lon": 37.7}

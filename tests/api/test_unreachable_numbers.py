@@ -55,7 +55,9 @@ def test_the_api_says_why_a_worker_is_not_a_candidate(client, session, office):
         "radius_m": order.radius_m,
         "failed": [{"code": "phone_unreachable", "text": "number unreachable"}],
     }
-    [read] = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.eligibility"))
+    [read] = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.eligibility").order_by(AuditEntry.id)
+    )
     assert (read.actor_user_id, read.entity_ids) == (office["dispatcher"].id, [dead.id])
 
 
@@ -78,7 +80,7 @@ def test_the_api_check_is_404_for_unknown_workers_and_other_branches_orders(
     url = f"/api/v1/orders/{order.id}/candidates/{office['dead'].id}"
     assert client.get(url, headers=auth(stranger)).status_code == 404
     assert not session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "worker.eligibility")
+        select(AuditEntry).where(AuditEntry.action == "worker.eligibility").order_by(AuditEntry.id)
     ).all()
 
 

@@ -45,7 +45,9 @@ def test_created_with_its_secret_once(client, session, scene):
     listed = client.get(hooks_url(client_id), headers=office).json()
     assert [h["id"] for h in listed] == [made.json()["id"]] and "secret" not in listed[0]
     audited = session.scalars(
-        select(AuditEntry.action).where(AuditEntry.action == "webhook.create")
+        select(AuditEntry.action)
+        .where(AuditEntry.action == "webhook.create")
+        .order_by(AuditEntry.id)
     )
     assert list(audited) == ["webhook.create"]
 

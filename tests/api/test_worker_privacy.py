@@ -162,9 +162,9 @@ def world(session):
 
 def _reads_of(session, reader, worker_id: int) -> list[AuditEntry]:
     entries = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.actor_user_id == reader.id, AuditEntry.entity == "worker"
-        )
+        select(AuditEntry)
+        .where(AuditEntry.actor_user_id == reader.id, AuditEntry.entity == "worker")
+        .order_by(AuditEntry.id)
     )
     return [e for e in entries if worker_id in e.entity_ids]
 

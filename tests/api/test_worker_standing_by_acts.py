@@ -17,8 +17,10 @@ def world(session):
 
 
 def _updates(session, worker) -> list[AuditEntry]:
-    query = select(AuditEntry).where(
-        AuditEntry.action == "worker.update", AuditEntry.entity_ids.contains([worker.id])
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.action == "worker.update", AuditEntry.entity_ids.contains([worker.id]))
+        .order_by(AuditEntry.id)
     )
     return list(session.scalars(query))
 

@@ -51,9 +51,11 @@ def test_deactivate_and_activate_by_username(foreman):
     with session_scope() as session:
         assert authenticate(session, username=username, password=PASSWORD) is None
         [entry] = session.scalars(
-            select(AuditEntry).where(
+            select(AuditEntry)
+            .where(
                 AuditEntry.action == "user.deactivate", AuditEntry.entity_ids.contains([user_id])
             )
+            .order_by(AuditEntry.id)
         )
         assert entry.actor == "system"
 

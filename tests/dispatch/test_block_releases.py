@@ -110,7 +110,9 @@ def test_a_block_releases_every_order_not_begun_and_leaves_the_one_under_way(
     assert (
         session.scalars(select(PenaltyEvent).where(PenaltyEvent.worker_id == worker.id)).all() == []
     )
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.block")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.block").order_by(AuditEntry.id)
+    ).one()
     assert entry.entity_ids == [worker.id] and entry.detail["reason"] == "fought on site"
     assert {(r["order_id"], r["code"], r["was"]) for r in entry.detail["released"]} == {
         (booked.id, booked.code, "booked"),

@@ -44,7 +44,9 @@ def booked(session):
 def checkins(session, offer) -> list[AuditEntry]:
     return list(
         session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "checkin", AuditEntry.entity == "offer")
+            select(AuditEntry)
+            .where(AuditEntry.action == "checkin", AuditEntry.entity == "offer")
+            .order_by(AuditEntry.id)
         )
     )
 

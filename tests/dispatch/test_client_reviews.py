@@ -59,9 +59,9 @@ def test_a_client_review_moves_the_rating_as_a_foremans_does(session, foreman, d
     assert by_client.rating == by_foreman.rating == policy.figures([True], [True], [1]).rating
     assert by_client.rating < unreviewed.rating
     audit = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "review.add", AuditEntry.entity_ids.contains([added.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "review.add", AuditEntry.entity_ids.contains([added.id]))
+        .order_by(AuditEntry.id)
     ).one()
     assert audit.detail["source"] == "client"
 

@@ -140,7 +140,9 @@ def test_why_a_worker_is_not_on_the_list_names_the_rule(session, branch, site, f
     }
     failed = eligibility.why_not_offered(session, order, worker.id, actor=dispatcher, now=NOW)
     assert failed == [fault]
-    [read] = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.eligibility"))
+    [read] = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.eligibility").order_by(AuditEntry.id)
+    )
     assert (read.entity_ids, read.detail["failed"]) == ([worker.id], [fault])
 
 

@@ -178,8 +178,10 @@ def test_favourites_are_audited_and_twice_is_one(session, scene):
         clients.remove_favourite(session, actor=SYSTEM, client_id=client.id, worker_id=worker.id)
 
     actions = session.scalars(
-        select(AuditEntry.action).where(
+        select(AuditEntry.action)
+        .where(
             AuditEntry.action.like("client.favourite%"), AuditEntry.entity_ids.contains([worker.id])
         )
+        .order_by(AuditEntry.id)
     ).all()
     assert sorted(actions) == ["client.favourite_add", "client.favourite_remove"]

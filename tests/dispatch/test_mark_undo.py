@@ -144,9 +144,9 @@ def test_undo_inside_the_window_writes_no_penalty_and_texts_nothing(session, shi
     assert onsite.pending_due(session, tapped + 10 * MIN) == []
     assert punished(session, worker) == ([], [], None)
     undo = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "attendance.undo", AuditEntry.entity_ids.contains([offer.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "attendance.undo", AuditEntry.entity_ids.contains([offer.id]))
+        .order_by(AuditEntry.id)
     ).one()
     assert undo.actor_user_id == foreman.user_id and undo.detail["why"] == "undone"
     # Nothing left to undo.

@@ -52,7 +52,11 @@ def texts(session, order, worker, kind):
 
 
 def audited(session, action):
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 @pytest.fixture

@@ -95,9 +95,9 @@ def test_on_time_arrival_no_penalty_order_under_way_audited(session, shift, disp
     assert entries(session, worker) == []
     assert texts(session, worker, "penalty") == []
     audit = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "attendance.mark", AuditEntry.entity_ids.contains([offer.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "attendance.mark", AuditEntry.entity_ids.contains([offer.id]))
+        .order_by(AuditEntry.id)
     ).one()
     assert audit.actor_user_id == dispatcher.user_id
     assert audit.detail["before"]["attendance"] is None
@@ -269,9 +269,9 @@ def test_the_close_makes_the_unmarked_no_shows_and_is_final(session, shift, disp
     assert offer_of(session, order, came).attendance == "arrived"
     assert entries(session, came) == []
     closed = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "order.close", AuditEntry.entity_ids.contains([order.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "order.close", AuditEntry.entity_ids.contains([order.id]))
+        .order_by(AuditEntry.id)
     ).all()
     assert len(closed) == 1
     before = counts(session)

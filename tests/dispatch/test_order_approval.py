@@ -107,7 +107,7 @@ def texts(session, order):
 
 
 def audited(session, action, order):
-    query = select(AuditEntry).where(AuditEntry.action == action)
+    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
     return [e for e in session.scalars(query) if order.id in (e.entity_ids or [])]
 
 

@@ -88,9 +88,9 @@ def test_three_strikes_suspend_and_reversing_one_lifts_it(session, branch, dispa
     )
     assert len(texts(session, worker, "suspended")) == 1
     suspended = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "worker.suspend", AuditEntry.entity_ids.contains([worker.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "worker.suspend", AuditEntry.entity_ids.contains([worker.id]))
+        .order_by(AuditEntry.id)
     ).one()
     assert suspended.detail["why"] == "strikes"
     now = shifts[-1].starts_at + timedelta(hours=1)
@@ -110,9 +110,11 @@ def test_three_strikes_suspend_and_reversing_one_lifts_it(session, branch, dispa
     on_time = policy.figures([True, True, True], [False, True, False], [])
     assert (worker.rating, worker.reliability) == (on_time.rating, on_time.reliability)
     audit = session.scalars(
-        select(AuditEntry).where(
+        select(AuditEntry)
+        .where(
             AuditEntry.action == "penalty.reverse", AuditEntry.entity_ids.contains([lates[1].id])
         )
+        .order_by(AuditEntry.id)
     ).one()
     assert audit.actor_user_id == dispatcher.user_id
     assert audit.detail["reason"] == "the bus broke down"

@@ -43,7 +43,11 @@ HOUR = timedelta(hours=1)
 
 
 def audited(session, action):
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 def copies_of(session, template):

@@ -75,9 +75,9 @@ def test_stars_count_in_the_rating(session, foreman, worked):
     session.refresh(came)
     assert came.rating == policy.figures([True], [True], [5]).rating
     assert session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "review.add", AuditEntry.entity_ids.contains([added.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "review.add", AuditEntry.entity_ids.contains([added.id]))
+        .order_by(AuditEntry.id)
     ).one()
 
 

@@ -69,9 +69,9 @@ def _rows(session):
 
 def _audited(session, action, order):
     return session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == action, AuditEntry.entity_ids.contains([order.id])
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == action, AuditEntry.entity_ids.contains([order.id]))
+        .order_by(AuditEntry.id)
     ).all()
 
 

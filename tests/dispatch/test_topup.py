@@ -67,7 +67,9 @@ def test_a_top_up_sends_an_urgent_wave_at_the_widest_radius(session, branch, und
         assert offer is not None and offer.status == "queued"
         (text,) = session.scalars(select(Message).where(Message.offer_id == offer.id))
         assert text.kind == "offer" and text.body.startswith("Срочно, прямо сейчас")
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "order.top_up")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "order.top_up").order_by(AuditEntry.id)
+    ).one()
     assert entry.detail["count"] == 2 and entry.detail["headcount"] == [2, 4]
 
 
@@ -78,7 +80,9 @@ def test_an_in_progress_top_up_stays_in_progress_and_its_wave_goes_out(session, 
     assert order.status == "in_progress" and done.offers == 2
     assert order.next_wave_at is not None  # the next wave is scheduled, as for any wave
     assert {offer_of(session, order, w).status for w in far} == {"queued"}
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "order.top_up")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "order.top_up").order_by(AuditEntry.id)
+    ).one()
     assert entry.detail["status"] == ["in_progress", "in_progress"]
     # Nobody answers: at the timeout the next wave goes out, still in_progress.
     newcomer = make_worker(session, branch=branch, near=offset(MOSCOW, north_m=20_000))

@@ -91,7 +91,9 @@ def test_a_day_of_failures_switches_the_subscription_off_and_tells_the_client(
     session.refresh(row)
     session.refresh(hook)
     assert hook.disabled_at is not None and row.next_attempt_at is None
-    audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook.disabled"))
+    audited = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "webhook.disabled").order_by(AuditEntry.id)
+    )
     assert audited.one().branch_id == client.branch_id
     told = session.scalars(select(Message).where(Message.kind == "client_webhook_off")).one()
     assert told.phone == "+79161234567" and str(hook.id) in told.body

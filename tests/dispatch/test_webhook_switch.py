@@ -47,7 +47,9 @@ def delivery_of(session, event) -> WebhookDelivery | None:
 
 
 def actions(session) -> list[str]:
-    query = select(AuditEntry.action).where(AuditEntry.action.like("webhook.%"))
+    query = (
+        select(AuditEntry.action).where(AuditEntry.action.like("webhook.%")).order_by(AuditEntry.id)
+    )
     return list(session.scalars(query.order_by(AuditEntry.id)))
 
 

@@ -148,7 +148,9 @@ def test_a_mixed_file_numbers_rows_as_a_spreadsheet_does(session, run, branch):
         GOOD_PHONE: ("Петров Пётр", ["loader"]),  # the repeat did not overwrite it
         "+79215550016": ("Сидоров Сидор", ["mover", "packer"]),
     }
-    creations = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.create"))
+    creations = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.create").order_by(AuditEntry.id)
+    )
     assert sorted(e.entity_ids[0] for e in creations) == sorted(w.id for w in stored)
 
 
@@ -202,7 +204,9 @@ def test_a_known_phone_of_the_same_branch_updates_that_worker(session, run, bran
         branch.id,
     )
     assert Point.from_db(worker.home) == pytest.approx(KAZAN)
-    update = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.update")).one()
+    update = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.update").order_by(AuditEntry.id)
+    ).one()
     assert update.entity_ids == [existing.id]
     assert {"full_name", "skills"} <= set(update.detail["fields"])
 

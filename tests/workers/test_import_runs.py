@@ -171,7 +171,7 @@ def test_batches_commit_progress_and_report_together(session, desk, branch):
     assert [(line["row"], line["field"]) for line in run.rejected] == [(7, "phone"), (10, "skills")]
     assert "repeats row 2" in run.rejected[0]["msg"]
     assert count(session, Worker) == 9
-    actions = session.scalars(select(AuditEntry.action)).all()
+    actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions.count("worker.create") == 9 and "worker.import_done" in actions
 
 
@@ -227,7 +227,9 @@ def test_the_report_lists_rejected_rows_then_the_counts(session, desk, branch):
     ]
     assert all(isinstance(c[1], Word) for c in counts)
     assert session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "worker.import_report")
+        select(AuditEntry)
+        .where(AuditEntry.action == "worker.import_report")
+        .order_by(AuditEntry.id)
     ).one()
 
 

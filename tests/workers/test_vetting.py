@@ -125,7 +125,9 @@ def test_block_unblock_and_opt_in_are_audited_with_their_reasons(session, branch
     vetting.opt_in(session, worker, actor=actor, note="asked by phone")
     with pytest.raises(NotOptedOut):
         vetting.opt_in(session, worker, actor=actor, note="again")
-    mine = select(AuditEntry).where(AuditEntry.actor_user_id == actor.user_id)  # not others'
+    mine = (
+        select(AuditEntry).where(AuditEntry.actor_user_id == actor.user_id).order_by(AuditEntry.id)
+    )  # not others'
     entries = session.scalars(mine.order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor_user_id) for e in entries] == [
         ("worker.block", actor.user_id),

@@ -70,7 +70,9 @@ def test_the_dispatcher_approves_on_the_order_page_and_filling_starts(client, se
     session.refresh(order)
     assert order.status == "open" and order.next_wave_at is not None
     actions = session.scalars(
-        select(AuditEntry.action).where(AuditEntry.actor_user_id == dispatcher.id)
+        select(AuditEntry.action)
+        .where(AuditEntry.actor_user_id == dispatcher.id)
+        .order_by(AuditEntry.id)
     )
     assert "order.approve" in list(actions)
     again = client.post(path, headers=htmx_headers(client))

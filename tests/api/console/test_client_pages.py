@@ -133,7 +133,9 @@ def test_editing_a_client_saves_and_audits_and_a_bad_ogrn_changes_nothing(client
     session.expire_all()
     assert session.get(Client, target.id).ogrn == DETAILS["ogrn"]
     actions = session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_ids.contains([target.id]))
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_ids.contains([target.id]))
+        .order_by(AuditEntry.id)
     ).all()
     assert "client.update" in actions
 

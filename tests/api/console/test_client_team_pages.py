@@ -159,7 +159,9 @@ def test_a_client_admin_adds_a_colleague_who_signs_in(client, session, world):
     page = client.get("/portal/team").text
     for shown in ("vera-store", "Вера Складова", "+79215550077"):
         assert shown in page  # the client's own people: their phones too
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "user.create")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "user.create").order_by(AuditEntry.id)
+    ).one()
     assert entry.entity_ids == [vera.id]
     client.cookies.clear()
     client.get("/console/login")

@@ -199,7 +199,9 @@ def test_the_order_page_shows_roster_timelines_candidates_and_map(client, sessio
     assert '<script src="/static/console/map.js"' in text
     # Names shown are a read of the workers: audited like any list.
     audited = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "worker.list", AuditEntry.entity == "worker")
+        select(AuditEntry)
+        .where(AuditEntry.action == "worker.list", AuditEntry.entity == "worker")
+        .order_by(AuditEntry.id)
     ).all()
     assert any({first.id, candidate.id, stranger.id} <= set(a.entity_ids) for a in audited)
     assert any(a.detail.get("masked") == [stranger.id] for a in audited)

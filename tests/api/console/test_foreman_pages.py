@@ -113,7 +113,9 @@ def test_a_foreman_sees_the_roster_with_phones_and_the_valid_marks_each(client, 
     assert 'href="/console/foreman/orders/{}/close"'.format(shift["order"].id) in html
     assert '<link rel="stylesheet" href="/static/console/foreman.css">' in html
     # Names and phones are a read of the worker base: audited with the ids shown.
-    reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.list")).all()
+    reads = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "worker.list").order_by(AuditEntry.id)
+    ).all()
     assert sorted(reads[-1].entity_ids) == sorted(w.id for w in shift["workers"])
 
 
@@ -166,7 +168,9 @@ def test_a_refused_mark_shows_an_alert_in_the_row_and_writes_nothing(client, ses
     offer = shift["offers"][2]
     session.refresh(offer)
     assert offer.attendance is None and offer.left_at is None
-    marks = session.scalars(select(AuditEntry).where(AuditEntry.action == "attendance.mark")).all()
+    marks = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "attendance.mark").order_by(AuditEntry.id)
+    ).all()
     assert marks == []
     # A no-show before the start is refused too, in English when the page is.
     future = make_order(session, site=shift["site"], now=now(), starts_in=timedelta(hours=5))

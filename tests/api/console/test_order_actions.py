@@ -196,7 +196,9 @@ def test_cancelling_a_booking_promotes_standby_and_is_audited(client, session, o
     assert status_of(session, order, twins[0].id) == "cancelled"
     assert status_of(session, order, standby.id) == "booked"
     entry = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "offer.cancel_booking")
+        select(AuditEntry)
+        .where(AuditEntry.action == "offer.cancel_booking")
+        .order_by(AuditEntry.id)
     ).one()
     assert entry.actor_user_id == office[2].id and entry.detail["reason"] == "client said no"
     again = client.post(f"{url}?lang=ru", data={**form, "reason": "again"})
@@ -223,7 +225,9 @@ def test_retexting_an_unanswered_offer_queues_its_text(client, session, office, 
         select(Message).where(Message.offer_id == offer.id, Message.kind == "offer")
     ).all()
     assert [m.status for m in texts] == ["delivered", "queued"]
-    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "offer.retext")).one()
+    assert session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "offer.retext").order_by(AuditEntry.id)
+    ).one()
     # A booked worker's offer is answered: refused, in words.
     answered = client.post(
         f"/console/orders/{order.id}/offers/{twins[0].id}/retext?lang=en", data=form

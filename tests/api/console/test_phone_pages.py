@@ -59,7 +59,11 @@ def _through(client: TestClient, seen: list | None = None):
 
 
 def _audits(session, action: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 def _count(session, model, *where) -> int:

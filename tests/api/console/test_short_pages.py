@@ -59,9 +59,11 @@ def offers_of(session, order) -> int:
 def pushes(session, order) -> list[AuditEntry]:
     return list(
         session.scalars(
-            select(AuditEntry).where(
+            select(AuditEntry)
+            .where(
                 AuditEntry.action.like("order.%_now"), AuditEntry.entity_ids.contains([order.id])
             )
+            .order_by(AuditEntry.id)
         )
     )
 

@@ -80,7 +80,11 @@ def test_dispute_approve_and_settle_through_the_pages(client, session, closed):
     assert (row.state, str(row.settled_hours)) == ("settled", "0.50")
     assert "Открытых споров нет." in client.get("/console/disputes?lang=ru").text
     actions = set(
-        session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("timesheet.%")))
+        session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.action.like("timesheet.%"))
+            .order_by(AuditEntry.id)
+        )
     )
     assert actions == {"timesheet.approve", "timesheet.dispute", "timesheet.settle"}
 

@@ -72,7 +72,9 @@ def test_a_dispatcher_registers_a_worker_as_the_api_would(client, session, branc
     )
     home = Point.from_db(worker.home)
     assert (round(home.lat, 4), round(home.lon, 4)) == (55.7601, 37.6101)
-    assert session.scalars(select(AuditEntry.action)).all() == ["worker.create"]
+    assert session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all() == [
+        "worker.create"
+    ]
 
 
 @pytest.mark.parametrize(
