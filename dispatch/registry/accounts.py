@@ -14,6 +14,7 @@ from core.errors import FieldRequired, Forbidden
 from core.tenancy import Actor
 from dispatch.enums import CLIENT, MANAGED_BY_MANAGERS
 from dispatch.models import User
+from dispatch.registry.client_side.users import keep_a_client_admin
 from dispatch.registry.errors import (
     LastActiveAdmin,
     MayNotManageUser,
@@ -80,6 +81,7 @@ def deactivate(session: Session, *, actor: Actor, user_id: int) -> User:
     user = managed_user(session, actor, user_id)
     if user.role == "admin":
         _keep_an_admin(session, user)
+    keep_a_client_admin(session, user)
     if not _switch(session, user, active=False):  # already off: nothing to do, nothing to log
         return user
     end_sessions(session, user.id)

@@ -12,10 +12,11 @@ import pytest
 from core.db import session_scope
 from core.tenancy import SYSTEM
 from dispatch.models import Client, User
+from dispatch.registry import accounts
 from dispatch.registry.client_side.users import remove_client_user
 from dispatch.registry.errors import LastClientAdmin
 from dispatch.registry.staff import actor_of
-from tests.builders import make_branch_site, make_client_user
+from tests.builders import make_branch_site, make_client_user, make_user
 from tests.committed import purge_branch, purge_code
 
 CODE = "CLIENTADMINS"
@@ -44,6 +45,20 @@ def test_nobody_switches_off_a_clients_last_active_admin(session):
     assert not first.active and second.active
     with pytest.raises(LastClientAdmin):
         remove_client_user(session, actor=SYSTEM, client_id=client.id, user_id=second.id)
+
+
+def test_the_staff_accounts_path_keeps_the_last_client_admin_too(session):
+    """POST /users/{id}/deactivate (accounts.deactivate) follows the same rule."""
+    branch, site = make_branch_site(session)
+    client = session.get_one(Client, site.client_id)
+    only = make_client_user(session, client=client, admin=True)
+    manager = actor_of(make_user(session, role="manager", branch=branch))
+    with pytest.raises(LastClientAdmin):
+        accounts.deactivate(session, actor=manager, user_id=only.id)
+    assert only.active
+    other = make_client_user(session, client=client, admin=True)
+    accounts.deactivate(session, actor=manager, user_id=only.id)
+    assert not only.active and other.active
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.db import flush_checked
+from core.db import flush_checked, locked
 from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
 from dispatch.enums import CLIENT, MANAGERS
@@ -95,8 +95,7 @@ def remove_client_user(session: Session, *, actor: Actor, client_id: int, user_i
     user = session.get(User, user_id)
     if user is None or user.role != CLIENT or user.client_id != client.id:
         raise ClientUserNotFound(user_id)
-    if user.active and user.client_admin and _active_admins(session, client.id) <= 1:
-        raise LastClientAdmin(user.username)
+    keep_a_client_admin(session, user)
     if user.active:
         user.active = False
         session.flush()
@@ -111,6 +110,16 @@ def remove_client_user(session: Session, *, actor: Actor, client_id: int, user_i
             client_id=client.id,
         )
     return user
+
+
+def keep_a_client_admin(session: Session, user: User) -> None:
+    """Refuses to switch off a client's last active admin, by either path (the client's page
+    or the staff accounts'): the client's row is locked first, so two at once follow in turn."""
+    if not (user.active and user.role == CLIENT and user.client_admin and user.client_id):
+        return
+    session.execute(locked(select(Client.id).where(Client.id == user.client_id)))
+    if _active_admins(session, user.client_id) <= 1:
+        raise LastClientAdmin(user.username)
 
 
 def _active_admins(session: Session, client_id: int) -> int:
