@@ -11,8 +11,9 @@ The rules:
   the times stay (`order_change_after_start`): more workers then are a top-up, fewer are
   the foreman's "released" mark (show-up pay), a longer day is the hours' record; rates,
   foreman and notes may still change until the order is closed;
-- a client (user or key) may not move the start inside the branch's approval lead time
-  (`start_inside_lead_time`, service.inside_lead_time: the rule that holds a new order);
+- a client (user or key) may not move the start inside the branch's approval lead time,
+  nor ask for more workers once the start is inside it (`start_inside_lead_time`,
+  service.inside_lead_time: the rule that holds a new order);
 - the headcount stays 1 to 500 and the times pass the rules of a new order (`check_shift`);
   the foreman is an active foreman of the order's branch (`check_foreman`); notes are at
   most NOTES_MAX characters (blank clears them);
@@ -42,7 +43,7 @@ from dispatch.changes.errors import (
     OrderNotChangeable,
     ValueMissing,
 )
-from dispatch.enums import CLOSED
+from dispatch.enums import CLOSED, OrderStatus
 from dispatch.models import Order
 from dispatch.orders import roster
 from dispatch.orders import service as orders
@@ -117,6 +118,26 @@ def _check(session: Session, order: Order, wanted: dict[str, Any], now: datetime
         check_foreman(session, wanted["foreman_id"], order.branch_id)
 
 
+def shift_changeable(order: Order, now: datetime) -> bool:
+    """Whether the headcount and the times may still change: not closed, not begun (notes,
+    rates and the foreman may change until the close)."""
+    return order.status not in CLOSED and not roster.begun(order, now)
+
+
+def _check_lead_time(actor: Actor, order: Order, wanted: dict[str, Any], now: datetime) -> None:
+    """A client's start moved inside the approval lead time, or more workers asked for a start
+    already inside it, would skip the office's approval (an order held for it is not filling)."""
+    hours = order.branch.client_order_approval_h
+    starts_at = wanted.get("starts_at", order.starts_at)
+    if not orders.inside_lead_time(actor, order.branch, starts_at, now):
+        return
+    if "starts_at" in wanted:
+        raise StartInsideLeadTime("starts_at", f"a start within {hours} h: ask the office")
+    raising = wanted.get("headcount", 0) > order.headcount
+    if raising and order.status != OrderStatus.AWAITING_APPROVAL:
+        raise StartInsideLeadTime("headcount", f"more workers within {hours} h: ask the office")
+
+
 def change_order(
     session: Session, order_id: int, *, actor: Actor, change: OrderChange, now: datetime
 ) -> Order:
@@ -136,11 +157,7 @@ def apply_change(
     orders.check_client_sends(actor, change.given)  # rates and the foreman: the office's
     wanted = _wanted(order, change)
     _check(session, order, wanted, now)
-    if "starts_at" in wanted and orders.inside_lead_time(
-        actor, order.branch, wanted["starts_at"], now
-    ):
-        hours = order.branch.client_order_approval_h
-        raise StartInsideLeadTime("starts_at", f"a start within {hours} h: ask the office")
+    _check_lead_time(actor, order, wanted, now)
     if not wanted:
         return order, {"before": {}}
     before = {name: _shown(getattr(order, name)) for name in wanted}

@@ -266,6 +266,27 @@ def test_a_client_may_not_move_a_start_inside_the_lead_time(
 
 
 @pytest.mark.usefixtures("rates")
+def test_a_client_may_not_add_workers_once_the_start_is_inside_the_lead_time(
+    session, site, client_actor, dispatcher
+):
+    """A small order placed early, raised an hour before: the raise would skip approval."""
+    order = place(session, site, client_actor, starts_in=48 * H, now=NOW)
+    assert order.status != OrderStatus.AWAITING_APPROVAL
+    late = order.starts_at - 1 * H
+    raise_it = OrderChange.of(headcount=order.headcount + 5)
+    with pytest.raises(StartInsideLeadTime) as refused:
+        change_order(session, order.id, actor=client_actor, change=raise_it, now=late)
+    assert refused.value.loc == ("body", "headcount")
+    assert order.headcount == 2
+    # Fewer is the client's to say; more, the office's.
+    change_order(
+        session, order.id, actor=client_actor, change=OrderChange.of(headcount=1), now=late
+    )
+    change_order(session, order.id, actor=dispatcher, change=raise_it, now=late)
+    assert order.headcount == 7
+
+
+@pytest.mark.usefixtures("rates")
 def test_more_workers_on_an_awaiting_order_send_nothing(session, branch, site, client_actor):
     for i in range(4):
         make_worker(session, branch=branch, near=offset(MOSCOW, east_m=50 * (i + 1)))

@@ -18,11 +18,9 @@ from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
-from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order
+from dispatch.changes.patch import NOTES_MAX, OrderChange, change_order, shift_changeable
 from dispatch.changes.terms import ChangeTerms, change_terms
-from dispatch.enums import CLOSED
 from dispatch.models import Order, Site
-from dispatch.orders import roster
 from dispatch.orders import service as orders
 
 router = APIRouter(prefix=PORTAL, include_in_schema=False)
@@ -121,7 +119,7 @@ def _page(
         "terms": terms,
         "refusal": refusal,
         "notes_max": NOTES_MAX,
-        "can_change": order.status not in CLOSED and not roster.begun(order, now()),
+        "can_change": shift_changeable(order, now()),
     }
     return render(request, "portal_change.html", context, actor=actor, status_code=status_code)
 

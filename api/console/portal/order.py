@@ -17,9 +17,10 @@ from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import Conflict, InvalidInput
 from core.tenancy import Actor
+from dispatch.changes import patch
 from dispatch.enums import CAME, CLOSED, OrderStatus
 from dispatch.models import Site
-from dispatch.orders import approval, client_view, roster
+from dispatch.orders import approval, client_view
 from dispatch.orders import service as orders
 from dispatch.orders.service import ORDER_BRANCH
 from dispatch.shift import timesheets
@@ -43,7 +44,7 @@ def order_context(request: Request, session: Session, actor: Actor, order_id: in
         "starts": local(order.starts_at, zone),
         "ends": local(order.ends_at, zone),
         "can_cancel": order.status not in CLOSED,
-        "can_change": order.status not in CLOSED and not roster.begun(order, now()),
+        "can_change": patch.shift_changeable(order, now()),
         "declined": order.status == OrderStatus.CANCELLED
         and order.id in approval.declined(session, [order.id]),
         "not_approved": approval.NOT_APPROVED,  # the system's reason: in the reader's words

@@ -34,8 +34,8 @@ WORDS = {
         "Only the office approves or declines an order.",
     ),
     "err_start_inside_lead_time": (
-        "Такое близкое начало может назначить только офис: позвоните диспетчеру.",
-        "A start this soon can only be set by the office: ask the dispatcher.",
+        "Так близко к началу это может сделать только офис: позвоните диспетчеру.",
+        "This close to the start only the office can do this: ask the dispatcher.",
     ),
     # -- repeat orders (dispatch/repeat/) --
     "err_pattern_not_found": ("Такого повтора заказа нет.", "No such repeat pattern."),

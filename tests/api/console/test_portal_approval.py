@@ -144,6 +144,6 @@ def test_a_move_inside_the_lead_time_is_refused_beside_the_start(client, session
     answer = client.post(f"/portal/orders/{order.id}/change?lang=en", data={**csrf, **values})
     assert answer.status_code == 422
     error = answer.text.split('id="err-start"', 1)[1].split("</p>", 1)[0]
-    assert "only be set by the office" in error
+    assert "only the office can do this" in error
     session.expire_all()
     assert session.get_one(Order, order.id).starts_at == order.starts_at
