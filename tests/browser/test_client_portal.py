@@ -26,9 +26,9 @@ from dispatch.fill import waves
 from dispatch.models import Order, User
 from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from rating.models import Review
+from tests.browser.signing import sign_in as _sign_in
 from tests.builders import (
     MOSCOW,
-    PASSWORD,
     auth,
     make_client_user,
     make_site,
@@ -81,13 +81,6 @@ def scene(engine):
 def stack(scene, tmp_path):
     with running_stack(tmp_path) as running:
         yield running
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login?lang=en")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _fits(page) -> None:

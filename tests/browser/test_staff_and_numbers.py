@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.db import session_scope
-from tests.builders import PASSWORD, make_branch, make_user, make_worker
+from tests.browser.signing import sign_in as _sign_in
+from tests.builders import make_branch, make_user, make_worker
 from tests.scenarios import committed
 from tests.stack import running_stack
 
@@ -41,13 +42,6 @@ def scene(engine):
 def stack(scene, tmp_path):
     with running_stack(tmp_path) as running:
         yield running
-
-
-def _sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/console/login?lang=en")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_manager_switches_a_leaver_off_and_a_dead_number_shows(stack, browser, shots):

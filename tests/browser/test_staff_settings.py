@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.db import session_scope
-from tests.builders import PASSWORD, make_branch, make_user
+from tests.browser.signing import sign_in as _sign_in
+from tests.builders import make_branch, make_user
 from tests.scenarios import committed
 from tests.stack import running_stack
 
@@ -34,13 +35,6 @@ def scene(engine):
 def stack(scene, tmp_path):
     with running_stack(tmp_path) as running:
         yield running
-
-
-def _sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/console/login?lang=en")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_manager_adds_and_removes_a_dispatcher_and_tunes_the_branch(stack, browser, shots):

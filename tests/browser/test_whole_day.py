@@ -25,9 +25,9 @@ from core.clock import now
 from core.db import session_scope
 from dispatch.models import Order
 from sms.models import Message
+from tests.browser.signing import sign_in as _sign_in
 from tests.builders import (
     MOSCOW,
-    PASSWORD,
     make_site,
     make_user,
     make_worker,
@@ -79,13 +79,6 @@ def scene(engine):
 def stack(scene, tmp_path):
     with running_stack(tmp_path) as running:
         yield running
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login?lang=en")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _csp_refusals(context, refused: list[str] | None = None) -> list[str]:
