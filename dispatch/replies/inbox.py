@@ -16,8 +16,9 @@ from dispatch.fill.errors import BookedElsewhere
 from dispatch.models import Offer, Order
 from dispatch.orders.errors import OrderClosed
 from dispatch.quality import answers
-from dispatch.replies import autoreply, unclear
+from dispatch.replies import autoreply, commands, unclear
 from dispatch.texts import messaging
+from sms.commands import read
 from sms.enums import MessageStatus
 from sms.models import Message
 from sms.replies import Reply, parse
@@ -60,6 +61,9 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
         return "help" if autoreply.reply(session, worker, "help") else "help withheld"
     if reply.kind in ("yes", "no", "cancel"):
         return _answer(session, message, worker, reply, now)
+    command = read(message.body)
+    if command is not None:
+        return commands.handle(session, message, worker, command, now)
     return unclear.answer(session, message, worker)
 
 

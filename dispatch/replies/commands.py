@@ -1,0 +1,26 @@
+"""What a worker's command word does (sms/commands.py reads it): their shifts, their pay,
+their rating, the days they are free or busy, a pause, a dispute, a deletion. Each kind is
+answered by its own module; this one only routes."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dispatch.replies import unclear
+from sms.commands import Command
+from sms.models import Message
+from workers.models import Worker
+
+# kind -> what answers it: (session, message, worker, command, now) -> what it did (for logs)
+Handler = Callable[[Session, Message, Worker, Command, datetime], str]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handle(
+    session: Session, message: Message, worker: Worker, command: Command, now: datetime
+) -> str:
+    handler = HANDLERS.get(command.kind)
+    if handler is None:  # a word with no answer yet ("work" from a worker): as if unread
+        return unclear.answer(session, message, worker)
+    return handler(session, message, worker, command, now)
