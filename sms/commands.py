@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from sms.letters import fold
+
 CommandKind = Literal[
     "shifts",  # the next 7 days' bookings
     "pay",  # what is owed for closed shifts not yet paid out
@@ -25,8 +27,8 @@ CommandKind = Literal[
     "language",  # a language's own name: text me in it
 ]
 
-# Per language, lower case, the word as typed. Latin and Cyrillic look-alikes are folded
-# (sms/replies.py's fold) and apostrophes dropped (o'zbek, yo'q), so "O'ZBEK" = "ozbek".
+# Per language, lower case. Words are compared folded (sms/letters.py: look-alikes, stand-ins
+# and apostrophes), so "O'ZBEK" is "ozbek" and "ТОЧИКИ" is "тоҷикӣ".
 WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
     "ru": {
         "shifts": ("смены", "смена", "мои"),
@@ -38,7 +40,7 @@ WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
         "dispute": ("спор", "оспорить"),
         "delete": ("удалить", "удалите"),
         "work": ("работа", "работу"),
-        "language": ("русский", "рус"),
+        "language": ("русский", "рус", "russkiy", "russian"),
     },
     "en": {
         "shifts": ("shifts", "shift"),
@@ -99,16 +101,7 @@ class Command:
     args: tuple[str, ...]  # the words after it, lower case, as typed ("15.12", "482", "3")
 
 
-# Cyrillic letters that look like Latin ones, after casefold (the same fold as the answers').
-_LOOK_ALIKES = str.maketrans("авекмнорстуі", "abekmhopctyi")
-_APOSTROPHES = dict.fromkeys(map(ord, "'`’ʻʼ‘"), None)
 _TOKEN = re.compile(r"[^\s,;:!?()]+")
-
-
-def fold(word: str) -> str:
-    """A word as the tables are keyed: casefolded, apostrophes out, look-alikes Latin."""
-    word = unicodedata.normalize("NFC", word.casefold()).translate(_APOSTROPHES)
-    return word if len(word) == 1 else word.translate(_LOOK_ALIKES)
 
 
 def _table() -> dict[str, tuple[CommandKind, str]]:

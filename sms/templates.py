@@ -2,6 +2,8 @@
 client contact's (client_*, quality_*: in the language dispatch/hooks/notices.py's language_of
 picks). A branch may word each one its own way."""
 
+import tomllib
+from pathlib import Path
 from string import Formatter
 
 from core.errors import InvalidInput
@@ -22,146 +24,43 @@ class TemplateInvalid(InvalidInput):
         self.reason = reason
 
 
-SKILL_NAMES = {
-    "ru": {
-        "loader": "грузчик",
-        "mover": "переезд",
-        "handyman": "разнорабочий",
-        "cashier": "кассир",
-        "cleaner": "уборка",
-        "snow_clearing": "уборка снега",
-        "warehouse_picker": "комплектовщик",
-        "packer": "упаковщик",
-        "rigger": "такелажник",
-        "painter": "маляр",
-        "builder": "стройка",
-        "driver": "водитель",
-        "promoter": "промоутер",
-        "kitchen_helper": "кухня",
-    },
-    "en": {},  # English uses the catalogue name with spaces
-}
+# The texts, the skills' names and the penalties' words of each language: one data file per
+# language (sms/languages/<code>.toml), read once. Russian has every kind; a kind another
+# language lacks is sent in Russian (render), so a new text never waits for its translations.
+LANGUAGES = ("ru", "en", "uz", "tg", "ky")
+_DATA = Path(__file__).parent / "languages"
 
-TEMPLATES: dict[str, dict[str, str]] = {
-    "ru": {
-        "offer": "Работа: {skill}, {date} {start}-{end}, {address}. {pay} р/ч. "
-        "Ответ: ДА {code} или НЕТ {code}",
-        "offer_now": "Срочно, прямо сейчас: {skill}, {address}, до {end}. {pay} р/ч. "
-        "Ответ: ДА {code} или НЕТ {code}",
-        "booked": "Вы записаны: {date} {start}, {address}. Отмена: ОТМЕНА {code}. Отметка: {link}",
-        "booked_link_only": "Вы записаны: заказ {code}, {date} {start}. Отмена: ОТМЕНА {code}. Адрес и отметка: {link}",
-        "standby": "Заказ {code} набран, вы в резерве. Сообщим, если место освободится.",
-        "order_cancelled": "Заказ {code} на {date} {start} отменён. Приходить не нужно.",
-        "booking_cancelled": "Вы отменили запись на заказ {code}. Ждите новых предложений.",
-        "confirm_request": "Подтвердите выход на заказ {code}, {date} {start}, {address}: ответьте ДА {code} до {deadline}.",
-        "confirmed": "Спасибо, выход подтверждён: заказ {code}, {date} {start}.",
-        "booking_released": "Вы не подтвердили выход, запись на заказ {code} снята.",
-        "booking_withdrawn": "Офис отменил вашу запись на заказ {code}, {date} {start}. Приходить не нужно.",
-        "order_moved": "Заказ {code} перенесён: {date} {start}-{end}, {address}. Подтвердите: ДА {code} до {deadline}.",
-        "order_moved_notice": "Заказ {code} перенесён: {date} {start}-{end}, {address}.",
-        "standby_released": "Заказ {code}: нужно меньше людей, резерв снят. Ждите новых предложений.",
-        "reminder": "Напоминаем: заказ {code} сегодня в {start}, {address}.",
-        "booked_elsewhere": "Вы уже записаны на другой заказ в это время, заказ {code} не взят.",
-        "order_closed": "Заказ {code} уже закрыт. Ждите новых предложений.",
-        "declined": "Понятно: вы отказались от заказа {code}. Ждите новых предложений.",
-        "which_order": "У вас несколько предложений: {codes}. Ответьте ДА и номер, например ДА {example}",
-        "no_open_offer": "Сейчас для вас нет открытых предложений. Мы напишем, когда будут.",
-        "not_understood": "Не понял ответ. Напишите ДА или НЕТ с номером заказа, СТОП - отписаться, ПОМОЩЬ - справка.",
-        "unclear_call": "Не удалось разобрать ваш ответ о заказе {code}. Диспетчер вам позвонит.",
-        "opted_out": "Вы отписались от рассылки. Чтобы вернуться, напишите СТАРТ.",
-        "opted_in": "Вы снова получаете предложения работы. Отписаться: СТОП.",
-        "help": "Ответы: ДА 123 - беру заказ 123, НЕТ 123 - отказ, ОТМЕНА 123 - отмена записи, СТОП - отписаться.",
-        "penalty": "Заказ {code}: {what}. Штраф {fine} {currency}, баллов {points}. Оспорить: позвоните в офис.",
-        "penalty_reversed": "Заказ {code}: взыскание ({what}) снято.",
-        "suspended": "Вы не получаете заказы до {until}: {why}. Оспорить: позвоните в офис.",
-        "suspension_lifted": "Ограничение снято: вы снова получаете предложения работы.",
-        "compensation": "Заказ {code} отменён поздно, вам начислено {payout} {currency}.",
-        "show_up_pay": "Заказ {code}: вы не понадобились на объекте, вам начислено {payout} {currency}.",
-        "quality_ask": "Оцените бригаду сегодня ({skill}, {address}) от 1 до 5: ответьте цифрой, можно с комментарием.",
-        "quality_reask": "Не поняли оценку. Ответьте цифрой от 1 до 5, например: 4 всё хорошо",
-        "client_filled": "Заказ {code} ({site}, {date} {start}) набран: {booked} из {headcount}.",
-        "client_short": "Заказ {code} ({site}, {date} {start}): набрано {booked} из "
-        "{headcount}. Продолжаем искать людей, сообщим о переменах.",
-        "client_started": "Заказ {code} ({site}): смена началась, на месте {arrived} из "
-        "{headcount}.",
-        "client_webhook_off": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. "
-        "Включите его снова на портале.",
-    },
-    "en": {
-        "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
-        "Reply YES {code} or NO {code}",
-        "offer_now": "Urgent, right now: {skill}, {address}, until {end}. {pay}/h. "
-        "Reply YES {code} or NO {code}",
-        "booked": "Booked: {date} {start}, {address}. To cancel: CANCEL {code}. Check-in: {link}",
-        "booked_link_only": "You are booked: order {code}, {date} {start}. To cancel: CANCEL {code}. "
-        "Address and check-in: {link}",
-        "standby": "Order {code} is full; you are on standby. We will text if a place frees up.",
-        "order_cancelled": "Order {code} on {date} {start} is cancelled. Please do not come.",
-        "booking_cancelled": "You cancelled your booking on order {code}. More offers will come.",
-        "confirm_request": "Please confirm: order {code}, {date} {start}, {address}. Reply YES {code} by {deadline} or the booking is released.",
-        "confirmed": "Thank you, confirmed: order {code}, {date} {start}.",
-        "booking_released": "You did not confirm, so your booking on order {code} is released.",
-        "booking_withdrawn": "The office cancelled your booking on order {code}, {date} {start}. Please do not come.",
-        "order_moved": "Order {code} moved: {date} {start}-{end}, {address}. Please confirm: reply YES {code} by {deadline}.",
-        "order_moved_notice": "Order {code} moved: {date} {start}-{end}, {address}.",
-        "standby_released": "Order {code}: fewer workers needed, you are off standby. More offers will come.",
-        "reminder": "Reminder: order {code} today at {start}, {address}.",
-        "booked_elsewhere": "You are already booked at that time; order {code} was not taken.",
-        "order_closed": "Order {code} is closed. More offers will come.",
-        "declined": "OK: you declined order {code}. More offers will come.",
-        "which_order": "You have several offers: {codes}. Reply YES and the number, e.g. YES {example}",
-        "no_open_offer": "You have no open offers right now. We will text you when there are.",
-        "not_understood": "Sorry, not understood. Reply YES or NO with the order number, STOP to opt out, HELP for help.",
-        "unclear_call": "We could not read your reply about order {code}. The dispatcher will call you.",
-        "opted_out": "You are unsubscribed. Text START to receive offers again.",
-        "opted_in": "You will receive job offers again. Text STOP to opt out.",
-        "help": "Replies: YES 123 takes order 123, NO 123 declines, CANCEL 123 cancels a booking, STOP opts out.",
-        "penalty": "Order {code}: {what}. Fine {fine} {currency}, {points} points. To dispute, call your office.",
-        "penalty_reversed": "Order {code}: the penalty ({what}) is withdrawn.",
-        "suspended": "No offers until {until}: {why}. To dispute, call your office.",
-        "suspension_lifted": "Your suspension is lifted: you will receive job offers again.",
-        "compensation": "Order {code} was cancelled late: you are paid {payout} {currency}.",
-        "show_up_pay": "Order {code}: you were not needed on site; you are paid {payout} {currency}.",
-        "quality_ask": "Rate today's crew ({skill}, {address}) 1-5: reply with a number; a comment after it is welcome.",
-        "quality_reask": "Sorry, we could not read a rating. Reply with a number 1 to 5, e.g. 4 all good",
-        "client_filled": "Order {code} ({site}, {date} {start}) is filled: {booked} of {headcount}.",
-        "client_short": "Order {code} ({site}, {date} {start}): {booked} of {headcount} "
-        "booked. We are still calling workers and will text you of any change.",
-        "client_started": "Order {code} ({site}): the shift has started, {arrived} of "
-        "{headcount} on site.",
-        "client_webhook_off": "Brigada: webhook {id} is switched off: deliveries failed for a "
-        "day. Switch it back on in the portal.",
-    },
+
+def _load(language: str) -> dict[str, dict[str, str]]:
+    with (_DATA / f"{language}.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+_TABLES = {language: _load(language) for language in LANGUAGES}
+TEMPLATES: dict[str, dict[str, str]] = {lang: t["texts"] for lang, t in _TABLES.items()}
+SKILL_NAMES: dict[str, dict[str, str]] = {lang: t.get("skills", {}) for lang, t in _TABLES.items()}
+PENALTY_WORDS: dict[str, dict[str, str]] = {
+    lang: t.get("penalties", {}) for lang, t in _TABLES.items()
 }
 KINDS = tuple(TEMPLATES["ru"])
-
-# What a penalty or a suspension was for, in the worker's language.
-PENALTY_WORDS = {
-    "ru": {
-        "late": "опоздание",
-        "no_show": "неявка",
-        "late_cancellation": "поздняя отмена",
-        "complaint": "жалоба",
-        "left_early": "ранний уход",
-        "strikes": "много нарушений",
-    },
-    "en": {
-        "late": "late arrival",
-        "no_show": "no-show",
-        "late_cancellation": "late cancellation",
-        "complaint": "complaint",
-        "left_early": "left early",
-        "strikes": "too many penalties",
-    },
-}
+# Texts to a client's contact, who reads Russian or English (dispatch/hooks/notices.py).
+CLIENT_KINDS = tuple(k for k in KINDS if k.startswith(("client_", "quality_")))
+CLIENT_LANGUAGES = ("ru", "en")
 
 
 def penalty_words(kind: str, language: str) -> str:
-    return (PENALTY_WORDS.get(language) or PENALTY_WORDS["ru"])[kind]
+    return PENALTY_WORDS.get(language, {}).get(kind) or PENALTY_WORDS["ru"][kind]
+
+
+def default_text(kind: str, language: str) -> tuple[str, str]:
+    """The default text of this kind for this language, and the language it is written in:
+    Russian where the language has no translation of it."""
+    table = TEMPLATES.get(language, {})
+    return (table[kind], language) if kind in table else (TEMPLATES["ru"][kind], "ru")
 
 
 def fields_of(kind: str, language: str = "ru") -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(TEMPLATES[language][kind]) if name}
+    return {name for _, name, _, _ in Formatter().parse(default_text(kind, language)[0]) if name}
 
 
 def skill_name(skill: str, language: str) -> str:
@@ -195,6 +94,16 @@ LONGEST_VALUES = {
     "arrived": "999",
     "id": "2147483647",  # a webhook subscription's
 }
+
+
+def longest_values(language: str) -> dict[str, str]:
+    """LONGEST_VALUES with this language's longest skill and penalty words."""
+    skills = {**SKILL_NAMES["ru"], **SKILL_NAMES.get(language, {})}
+    words = {**PENALTY_WORDS["ru"], **PENALTY_WORDS.get(language, {})}
+    what = max(words.values(), key=len)
+    return {**LONGEST_VALUES, "skill": max(skills.values(), key=len), "what": what, "why": what}
+
+
 MAX_OFFER_SEGMENTS = 2
 # The kinds a branch's wording may not make longer than this (segments, with the longest values).
 SEGMENT_LIMITS = {"offer": MAX_OFFER_SEGMENTS, "offer_now": MAX_OFFER_SEGMENTS}
@@ -210,10 +119,14 @@ def render(
     transliterate: bool = False,
     **values: object,
 ) -> str:
-    """The text of this kind: the branch's own wording if it has one, else ours."""
-    table = TEMPLATES.get(language) or TEMPLATES["ru"]
-    text = (override or table[kind]).format(**values)
-    return to_latin(text) if transliterate else text
+    """The text of this kind: the branch's own wording if it has one, else ours (Russian where
+    the language has none). Transliterated where the branch asks and the text's language has
+    a scheme (sms/transliteration.py)."""
+    default, written_in = default_text(kind, language)
+    if override is not None:
+        default, written_in = override, language
+    text = default.format(**values)
+    return to_latin(text, written_in) if transliterate else text
 
 
 # Texts a worker answers (YES/NO): with several offers open, the reply names the order's code.
@@ -225,7 +138,7 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
     at most two segments long with the longest values it can take."""
     if language not in TEMPLATES:
         raise InvalidInput("language", f"language must be one of {', '.join(TEMPLATES)}")
-    if kind not in TEMPLATES[language]:
+    if kind not in KINDS:
         raise InvalidInput("kind", f"kind must be one of {', '.join(KINDS)}")
     try:
         used = {name for _, name, _, _ in Formatter().parse(body) if name is not None}
@@ -265,6 +178,8 @@ def measure_longest(kind: str, language: str, body: str, transliterate: bool = F
         language,
         body,
         transliterate,
-        **{name: LONGEST_VALUES.get(name, "x" * 10) for name in fields_of(kind, language)},
+        **{
+            name: longest_values(language).get(name, "x" * 10) for name in fields_of(kind, language)
+        },
     )
     return measure(longest)

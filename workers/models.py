@@ -27,7 +27,8 @@ from core.models import Base, Timestamped, in_check, sql_equals
 from workers.enums import IMPORT_STATUSES, STORED_STATUSES, WorkerStatus
 from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY
 
-LANGUAGES = ("ru", "en")
+# The languages a worker is texted in (sms/templates.py has a data file for each).
+LANGUAGES = ("ru", "en", "uz", "tg", "ky")
 
 
 class Worker(Timestamped, Base):

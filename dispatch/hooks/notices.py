@@ -14,7 +14,7 @@ from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry import wording
 from sms import outbox, templates
 
-LANGUAGES = tuple(templates.TEMPLATES)
+LANGUAGES = templates.CLIENT_LANGUAGES
 # The text of each event: its kind in sms/templates.py, on the texts page and in the message log.
 KINDS = {
     "order.filled": "client_filled",

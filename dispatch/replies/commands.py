@@ -7,14 +7,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core import audit
+from core.tenancy import SYSTEM
 from dispatch.replies import unclear
+from dispatch.texts import messaging
 from sms.commands import Command
 from sms.models import Message
 from workers.models import Worker
 
 # kind -> what answers it: (session, message, worker, command, now) -> what it did (for logs)
 Handler = Callable[[Session, Message, Worker, Command, datetime], str]
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {}  # each kind registered below, beside its import
 
 
 def handle(
@@ -24,3 +27,27 @@ def handle(
     if handler is None:  # a word with no answer yet ("work" from a worker): as if unread
         return unclear.answer(session, message, worker)
     return handler(session, message, worker, command, now)
+
+
+def _language(
+    session: Session, message: Message, worker: Worker, command: Command, now: datetime
+) -> str:
+    """A language's own name (O'ZBEK, ТОҶИКӢ...): the worker's texts come in it from now on."""
+    before = worker.language
+    worker.language = command.language
+    audit.log(
+        session,
+        SYSTEM,
+        "worker.language",
+        "worker",
+        [worker.id],
+        worker.branch_id,
+        before=before,
+        after=command.language,
+        message_id=message.id,
+    )
+    messaging.tell(session, worker, "language_set")
+    return f"language {before} -> {command.language}"
+
+
+HANDLERS["language"] = _language

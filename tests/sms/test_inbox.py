@@ -132,7 +132,7 @@ def test_stop_start_and_help(session, world):
     assert reply(session, worker, "START") == "opted in"
     assert worker.opted_out is False
     assert reply(session, worker, "help") == "help"
-    assert last_text(session, worker).body.startswith("Replies:")
+    assert last_text(session, worker).body.startswith("YES 123 takes it")
 
 
 def test_gibberish_and_strangers(session, world):

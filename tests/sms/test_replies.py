@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sms.replies import LEADS, SHORTCUTS, WORDS, Reply, parse
+from sms.replies import EXACT, LEADS, SHORTCUTS, WORDS, Reply, parse, words_of
 
 KINDS = {"yes", "no", "stop", "start", "help", "cancel", "unknown"}
 
@@ -102,7 +102,8 @@ CASES = [
     ("Sorry, can't make it", "no", None),
     ("I can't tomorrow", "no", None),
     ("i won't 482", "no", "482"),
-    ("i won't come 482", "no", None),  # the code is past the words that are read
+    ("i won't come tomorrow 482", "no", None),  # the code is past the words that are read
+    ("i won't come 482", "no", "482"),  # "won't" is one word: the code is within reach
     ("unfortunately I cannot", "no", None),
     ("unable", "no", None),
     # stop: Twilio's opt-out keywords and the Russian ones
@@ -232,7 +233,7 @@ CYRILLIC = "АВЕКМНОРСТУХаеорсух"
 LATIN = "ABEKMHOPCTYXaeopcyx"
 SWAP = dict(zip(CYRILLIC + LATIN, LATIN + CYRILLIC, strict=True))
 
-ALL_WORDS = [w for words in WORDS.values() for w in words] + list(SHORTCUTS)
+ALL_WORDS = [w for kinds in WORDS.values() for ws in kinds.values() for w in ws] + list(SHORTCUTS)
 LONG_WORDS = [w for w in ALL_WORDS if len(w) >= 2]
 CODES = st.none() | st.from_regex(r"[0-9]{3,6}", fullmatch=True)
 # Around a reply: anything but letters, digits and the signs "+"/"-", which are answers.
@@ -262,7 +263,16 @@ def test_look_alike_cases_really_are_look_alikes(body, kind, code):
     assert mixed or (body.isascii() and body.split()[0].lower() not in latin_words)
 
 
-@pytest.mark.parametrize(("word", "kind"), [(w, k) for k, ws in WORDS.items() for w in ws])
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        (w, k)
+        for table in (WORDS, EXACT)
+        for kinds in table.values()
+        for k, ws in kinds.items()
+        for w in ws
+    ],
+)
 def test_every_word_is_understood_bare_and_with_a_code(word, kind):
     assert parse(word).kind == ("stop" if word == "cancel" else kind)
     assert parse(f"{word} 482") == Reply(kind, "482")
@@ -338,7 +348,7 @@ def test_look_alike_letters_do_not_matter(word, code, casing, data):
 
 
 REFUSALS = ["не могу", "не смогу", "нет", "никак", "no", "can't", "cannot", "won't"]
-YES_WORDS = [*WORDS["yes"], "1", "+"]
+YES_WORDS = [*words_of("yes"), "1", "+"]
 
 
 @given(

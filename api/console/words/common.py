@@ -34,6 +34,7 @@ WORDS = {
     "messages_kind_not_understood": ("ответ не понят", "not understood"),
     "messages_kind_opted_out": ("отписка от рассылки", "opted out"),
     "messages_kind_opted_in": ("возврат к рассылке", "opted back in"),
+    "messages_kind_language_set": ("язык сообщений", "texts language"),
     "messages_kind_help": ("справка", "help"),
     "messages_kind_penalty": ("взыскание", "penalty"),
     "messages_kind_penalty_reversed": ("взыскание снято", "penalty withdrawn"),
@@ -66,6 +67,9 @@ WORDS = {
     # -- a worker's language (their texts come in it) --
     "lang_ru": ("русский", "Russian"),
     "lang_en": ("английский", "English"),
+    "lang_uz": ("узбекский", "Uzbek"),
+    "lang_tg": ("таджикский", "Tajik"),
+    "lang_ky": ("киргизский", "Kyrgyz"),
 }
 
 # Why the rules made a ledger entry, in Russian; the English is the domain's.

@@ -63,6 +63,7 @@ from tests.builders import (
 )
 from tests.workers.test_import_runs import make_import_run
 from workers.enums import IMPORT_STATUSES
+from workers.models import LANGUAGES as WORKER_LANGUAGES
 from workers.models import ImportRun, Worker
 
 ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter")
@@ -567,7 +568,7 @@ def _words_of(key: str) -> tuple[str, str]:
     + [f"messages_st_{status}" for status in STATUSES]
     + [f"order_st_{status}" for status in OrderStatus]
     + [f"ledger_reason_{code}" for code in REASONS]
-    + [f"lang_{language}" for language in LANGUAGES]
+    + [f"lang_{language}" for language in (*LANGUAGES, *WORKER_LANGUAGES)]
     + [f"http_{status}" for status in (403, 404, 405, 422, 429, 503)],
 )
 def test_every_code_a_page_shows_has_russian_and_english_words(key):
