@@ -140,6 +140,8 @@ def check_override(kind: str, language: str, body: str, transliterate: bool = Fa
         raise InvalidInput("language", f"language must be one of {', '.join(TEMPLATES)}")
     if kind not in KINDS:
         raise InvalidInput("kind", f"kind must be one of {', '.join(KINDS)}")
+    if kind in CLIENT_KINDS and language not in CLIENT_LANGUAGES:
+        raise InvalidInput("language", f"a client's text is in {' or '.join(CLIENT_LANGUAGES)}")
     try:
         used = {name for _, name, _, _ in Formatter().parse(body) if name is not None}
     except ValueError as exc:

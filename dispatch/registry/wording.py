@@ -16,6 +16,14 @@ from sms import templates
 from sms.models import TemplateOverride
 
 _CACHE = "brigada.wording"
+# Every text a branch may word: a worker's in each of the five languages (those with no
+# translation show the Russian default), a client contact's in Russian and English.
+_EDITABLE = [
+    (kind, language)
+    for language in templates.LANGUAGES
+    for kind in templates.KINDS
+    if kind not in templates.CLIENT_KINDS or language in templates.CLIENT_LANGUAGES
+]
 
 
 @dataclass
@@ -108,12 +116,12 @@ def read_wording(
     session: Session, *, actor: Actor, branch_id: int, kind: str, language: str
 ) -> Editable:
     branch = get_branch(session, branch_id, actor=actor)
-    table = templates.TEMPLATES.get(language)
-    if table is None or kind not in table:
+    if (kind, language) not in _EDITABLE:
         raise WordingNotFound(f"{kind}/{language}")
+    default = templates.default_text(kind, language)[0]  # Russian where none is translated
     own = override_for(session, branch.id, kind, language)
-    current = _wording(branch, kind, language, own or table[kind], own=own is not None)
-    return Editable(current, table[kind], sorted(templates.fields_of(kind, language)))
+    current = _wording(branch, kind, language, own or default, own=own is not None)
+    return Editable(current, default, sorted(templates.fields_of(kind, language)))
 
 
 def list_wording(session: Session, *, actor: Actor, branch_id: int) -> list[Wording]:
@@ -123,11 +131,11 @@ def list_wording(session: Session, *, actor: Actor, branch_id: int) -> list[Word
             branch,
             kind,
             language,
-            override_for(session, branch.id, kind, language) or table[kind],
+            override_for(session, branch.id, kind, language)
+            or templates.default_text(kind, language)[0],
             own=override_for(session, branch.id, kind, language) is not None,
         )
-        for language, table in templates.TEMPLATES.items()
-        for kind in table
+        for kind, language in _EDITABLE
     ]
 
 
