@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from geoalchemy2 import Geography, WKBElement
 from sqlalchemy import (
@@ -28,7 +28,8 @@ from workers.enums import IMPORT_STATUSES, STORED_STATUSES, WorkerStatus
 from workers.priors import NEWCOMER_RATING, NEWCOMER_RELIABILITY
 
 # The languages a worker is texted in (sms/templates.py has a data file for each).
-LANGUAGES = ("ru", "en", "uz", "tg", "ky")
+Language = Literal["ru", "en", "uz", "tg", "ky"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
 
 
 class Worker(Timestamped, Base):

@@ -14,7 +14,7 @@ from dispatch.registry.knobs import KNOBS
 from dispatch.registry.sites import CONTACT_NAME_MAX, CONTACT_PHONE_TYPED_MAX
 from dispatch.registry.wording import Wording
 from workers.enums import WorkerStatus
-from workers.models import Worker
+from workers.models import Language, Worker
 from workers.phones import Region
 
 
@@ -174,7 +174,7 @@ class WorkerIn(Body):
     home: PointIO
     skills: list[str] = Field(min_length=1, max_length=20, examples=[["loader", "mover"]])
     branch_id: Id
-    language: Literal["ru", "en"] = "ru"
+    language: Language = "ru"
     vetted: bool = False
 
 
@@ -184,7 +184,7 @@ class WorkerPatch(Body):
     home: Patch[PointIO] = None
     skills: Patch[list[str]] = Field(default=None, min_length=1, max_length=20)
     branch_id: Patch[Id] = None
-    language: Patch[Literal["ru", "en"]] = None
+    language: Patch[Language] = None
     # Refused (422 vetted_by_vetting, status_by_block): changed only by their acts,
     # POST /workers/{id}/vetting, /block, /unblock.
     vetted: Patch[bool] = None

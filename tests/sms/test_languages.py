@@ -10,8 +10,9 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from sms import commands, replies, templates
 from sms.segments import measure
-from tests.builders import make_branch_site, make_worker
+from tests.builders import auth, make_branch_site, make_user, make_worker
 from tests.sms.test_inbox import last_text, offer_to, reply
+from workers.models import Worker
 
 ANSWERS = [
     (word, kind)
@@ -155,3 +156,27 @@ def test_a_worker_chooses_their_language_by_sms_and_is_offered_work_in_it(sessio
     assert reply(session, worker, f"ha {order.code}").endswith("-> booked")
     assert reply(session, worker, "ТОҶИКӢ") == "language uz -> tg"
     assert last_text(session, worker).body.startswith("Акнун паёмҳо")
+
+
+def test_the_office_registers_a_worker_in_any_of_the_five_languages_and_no_other(client, session):
+    branch, _ = make_branch_site(session)
+    headers = auth(make_user(session, role="dispatcher", branch=branch))
+    body = {
+        "full_name": "Рахимов Алишер",
+        "home": {"lat": 55.75, "lon": 37.61},
+        "skills": ["loader"],
+        "branch_id": branch.id,
+    }
+    made = client.post(
+        "/api/v1/workers", json={**body, "phone": "+79215550101", "language": "uz"}, headers=headers
+    )
+    assert made.status_code == 201 and made.json()["language"] == "uz", made.text
+    bad = client.post(
+        "/api/v1/workers", json={**body, "phone": "+79215550102", "language": "fr"}, headers=headers
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "language"]
+    assert session.scalar(select(Worker.id).where(Worker.phone == "+79215550102")) is None
+    changed = client.patch(
+        f"/api/v1/workers/{made.json()['id']}", json={"language": "ky"}, headers=headers
+    )
+    assert changed.status_code == 200 and changed.json()["language"] == "ky", changed.text
