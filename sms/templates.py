@@ -86,6 +86,36 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount}.",
         "client_webhook_off": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. "
         "Включите его снова на портале.",
+        # issue 19 applicants
+        "applicant_consent": "Brigada: для записи на работу нужно ваше согласие на обработку "
+        "персональных данных (152-ФЗ). Согласны? Ответьте ДА или НЕТ",
+        "applicant_consent_again": "Не понял. Согласны на обработку персональных данных "
+        "для записи на работу? Ответьте ДА или НЕТ",
+        "applicant_declined": "Хорошо, мы ничего не сохранили. Если передумаете, напишите РАБОТА.",
+        "applicant_name": "Спасибо! Как вас зовут? Напишите имя и фамилию.",
+        "applicant_name_again": "Не понял. Напишите, пожалуйста, имя и фамилию буквами.",
+        "applicant_skills": "Какая работа вам подходит? Ответьте номерами через пробел, "
+        "например 1 3: {list}",
+        "applicant_list": "{list}",
+        "applicant_skills_again": "Не понял. Ответьте номерами работ из списка через пробел, "
+        "например: 1 3",
+        "applicant_home": "Где вы живёте? Напишите район или отправьте место по ссылке: {link}",
+        "applicant_home_again": "Не нашли такой район. Напишите район ещё раз или отправьте "
+        "место по ссылке: {link}",
+        "applicant_district": "Уточните район: {districts}? Напишите его название.",
+        "applicant_language": "На каком языке вам писать? Ответьте номером: {list}",
+        "applicant_language_again": "Не понял. Ответьте номером языка: {list}",
+        "applicant_queued": "Спасибо, {name}! Анкета принята, офис {branch} свяжется с вами.",
+        "applicant_waiting": "Ваша анкета у офиса {branch}. Мы напишем вам.",
+        "applicant_ended": "Запись прервана: не удалось понять ответы. Чтобы начать заново, "
+        "напишите РАБОТА.",
+        "applicant_timeout": "Запись прервана: вы не отвечали 2 дня. Чтобы начать заново, "
+        "напишите РАБОТА.",
+        "applicant_invite": "Приглашаем на собеседование {when}, {place}. Возьмите паспорт.",
+        "applicant_approved": "Вы приняты в {branch}! Теперь вам будут приходить предложения "
+        "работы. Справка: ПОМОЩЬ.",
+        "applicant_refused": "Спасибо за интерес к работе в {branch}. К сожалению, сейчас мы "
+        "не можем вас принять.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -131,6 +161,38 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount} on site.",
         "client_webhook_off": "Brigada: webhook {id} is switched off: deliveries failed for a "
         "day. Switch it back on in the portal.",
+        # issue 19 applicants
+        "applicant_consent": "Brigada: to sign up for work we need your consent to the "
+        "processing of your personal data (152-FZ). Do you agree? Reply YES or NO",
+        "applicant_consent_again": "Sorry, not understood. Do you agree to the processing of "
+        "your personal data to sign up? Reply YES or NO",
+        "applicant_declined": "OK, nothing was kept. If you change your mind, text WORK.",
+        "applicant_name": "Thank you! What is your name? Please text your first and last name.",
+        "applicant_name_again": "Sorry, not understood. Please text your first and last name "
+        "in letters.",
+        "applicant_skills": "What work suits you? Reply with the numbers, e.g. 1 3: {list}",
+        "applicant_list": "{list}",
+        "applicant_skills_again": "Sorry, not understood. Reply with the numbers of the work "
+        "from the list, e.g. 1 3",
+        "applicant_home": "Where do you live? Text your district or send your location with "
+        "this link: {link}",
+        "applicant_home_again": "No such district found. Text it again or send your location "
+        "with this link: {link}",
+        "applicant_district": "Which district: {districts}? Text its name.",
+        "applicant_language": "Which language shall we text you in? Reply with a number: {list}",
+        "applicant_language_again": "Sorry, not understood. Reply with the language's number: "
+        "{list}",
+        "applicant_queued": "Thank you, {name}! Your application is in; the {branch} office "
+        "will contact you.",
+        "applicant_waiting": "Your application is with the {branch} office. We will text you.",
+        "applicant_ended": "Sign-up stopped: we could not read the answers. To start again, "
+        "text WORK.",
+        "applicant_timeout": "Sign-up stopped: no answer for 2 days. To start again, text WORK.",
+        "applicant_invite": "Please come to an interview {when}, {place}. Bring your passport.",
+        "applicant_approved": "Welcome to {branch}! You will now receive job offers. Help: "
+        "text HELP.",
+        "applicant_refused": "Thank you for your interest in working at {branch}. We cannot "
+        "take you on at the moment.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])
@@ -194,6 +256,13 @@ LONGEST_VALUES = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",  # a webhook subscription's
+    # issue 19 applicants
+    "list": "1 Русский, 2 English, 3 O'zbek, 4 Тоҷикӣ, 5 Кыргызча",
+    "name": "x" * 30,
+    "branch": "x" * 30,
+    "districts": "x" * 60,
+    "when": "31.12 23:30",
+    "place": "x" * 60,
 }
 MAX_OFFER_SEGMENTS = 2
 # The kinds a branch's wording may not make longer than this (segments, with the longest values).

@@ -23,6 +23,7 @@ from dispatch.registry.knobs import DEFAULTS
 from dispatch.registry.staff import _hasher
 from dispatch.shift import onsite
 from geo.points import Point
+from workers.applicants import District
 from workers.models import Worker
 
 MOSCOW = Point(lat=55.7540, lon=37.6204)
@@ -143,6 +144,14 @@ def make_worker(session: Session, *, branch: Branch, near: Point = MOSCOW, **ove
 
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def make_district(session: Session, *, branch: Branch, name: str, at: Point = MOSCOW) -> District:
+    """issue 19: a district of the branch's city, for an applicant's "where do you live"."""
+    district = District(branch_id=branch.id, name=name, centre=at.to_db())
+    session.add(district)
+    session.flush()
+    return district
 
 
 def make_order(

@@ -32,7 +32,7 @@ from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
-from api.console.site import checkin, foreman, foreman_close
+from api.console.site import applicant_place, checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
 from api.console.verdicts.disputes import router as disputes_router  # issue 18
@@ -68,6 +68,7 @@ PAGES = (
     workers.router,
     phone.router,
     checkin.router,
+    applicant_place.router,  # issue 19: an applicant's location link
     accounts.router,
     client_pages.router,
     client_user_pages.router,

@@ -61,6 +61,13 @@ LONGEST = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",
+    # issue 19 applicants (the skills' list is cut to fit when sent: dispatch/applicants/)
+    "list": "1 Русский, 2 English, 3 O'zbek, 4 Тоҷикӣ, 5 Кыргызча",
+    "name": "x" * 30,
+    "branch": "x" * 30,
+    "districts": "x" * 60,
+    "when": "31.12 23:30",
+    "place": "x" * 60,
 }
 
 
