@@ -23,7 +23,7 @@ from dispatch.registry.knobs import DEFAULTS
 from dispatch.registry.staff import _hasher
 from dispatch.shift import onsite
 from geo.points import Point
-from workers.applicants import District
+from workers.applicants import Applicant, District
 from workers.models import Worker
 
 MOSCOW = Point(lat=55.7540, lon=37.6204)
@@ -152,6 +152,31 @@ def make_district(session: Session, *, branch: Branch, name: str, at: Point = MO
     session.add(district)
     session.flush()
     return district
+
+
+def make_applicant(
+    session: Session, *, branch: Branch, near: Point = MOSCOW, **overrides
+) -> Applicant:
+    """issue 19: an applicant who finished the SMS dialogue, in the branch's recruiting queue."""
+    n = next(_seq)
+    values = {
+        "phone": f"+7903{n:07d}",
+        "status": "queued",
+        "step": "done",
+        "language": "ru",
+        "last_message_at": NOW,
+        "consent_version": "2026-12-v1",
+        "consent_at": NOW,
+        "full_name": f"Соискатель Пётр {n}",
+        "skills": ["loader", "packer"],
+        "home": near.to_db(),
+        "branch_id": branch.id,
+    }
+    values.update(overrides)
+    applicant = Applicant(**values)
+    session.add(applicant)
+    session.flush()
+    return applicant
 
 
 def make_order(
