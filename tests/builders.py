@@ -165,7 +165,7 @@ def make_applicant(
         "step": "done",
         "language": "ru",
         "last_message_at": NOW,
-        "consent_version": "2026-12-v1",
+        "consent_version": "2026-12",
         "consent_at": NOW,
         "full_name": f"Соискатель Пётр {n}",
         "skills": ["loader", "packer"],

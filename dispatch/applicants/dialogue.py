@@ -34,7 +34,7 @@ from sms.replies import parse
 from workers.applicants import Applicant, ApplicantStep
 from workers.skills import SKILLS
 
-CONSENT_VERSION = "2026-12-v1"  # the consent text asked (sms/templates.py applicant_consent)
+CONSENT_VERSION = "2026-12"  # the consent text asked (sms/templates.py applicant_consent)
 MAX_TRIES = 3  # failed answers to one step before the dialogue ends
 SILENCE = timedelta(hours=48)
 STARTING_LANGUAGES = ("uz", "tg", "ky")  # a job word in these starts in them; else Russian
