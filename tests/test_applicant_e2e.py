@@ -65,7 +65,7 @@ def _texts_to_phone() -> list[tuple[str, str, str]]:
             .where(Message.phone == PHONE, Message.direction == "out")
             .order_by(Message.id)
         )
-        return [tuple(row) for row in rows.all()]
+        return [(kind, status, body) for kind, status, body in rows.all()]
 
 
 def _say(services: Services, body: str, expect_kind: str) -> str:

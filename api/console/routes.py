@@ -27,6 +27,7 @@ from api.console.portal import orders as portal_orders  # issue 18: the client's
 from api.console.portal import signoff as portal_signoff
 from api.console.portal import team as portal_team  # issue 18: a client's users and keys
 from api.console.portal import workers as portal_workers
+from api.console.recruiting import districts as district_pages  # issue 19: districts
 from api.console.recruiting import pages as recruiting_pages  # issue 19: applicants
 from api.console.registry import client_users as client_user_pages
 from api.console.registry import clients as client_pages
@@ -68,6 +69,7 @@ PAGES = (
     list_exports.router,  # before workers' /workers/{worker_id}
     workers.router,
     recruiting_pages.router,
+    district_pages.router,
     phone.router,
     checkin.router,
     applicant_place.router,  # issue 19: an applicant's location link

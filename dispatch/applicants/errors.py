@@ -26,3 +26,20 @@ class LocationLinkNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("location link", "")
         self.args = ("this location link is not valid",)
+
+
+class DistrictNotFound(NotFound):
+    code = "district_not_found"
+
+    def __init__(self, district_id: int):
+        super().__init__("district", district_id)
+
+
+class DistrictTaken(Conflict):
+    """A district the branch lists already, by a name that reads the same (places.fold)."""
+
+    code = "district_taken"
+
+    def __init__(self, name: str):
+        super().__init__(f"name: the branch lists {name!r} already")
+        self.name = name

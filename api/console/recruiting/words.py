@@ -112,4 +112,34 @@ WORDS = {
     "messages_kind_applicant_invite": ("соискателю: собеседование", "to an applicant: interview"),
     "messages_kind_applicant_approved": ("принят на работу", "taken on"),
     "messages_kind_applicant_refused": ("соискателю: отказ", "to an applicant: refused"),
+    # a branch's districts (districts.py)
+    "districts_nav": ("Районы", "Districts"),
+    "districts_title": ("Районы", "Districts"),
+    "districts_intro": (
+        "Соискатель по СМС называет район, где живёт: его центр станет домом соискателя, "
+        "а филиал района — его филиалом. Регистр, ё и дефисы не важны.",
+        "An applicant texts the district they live in: its centre becomes their home and its "
+        "branch theirs. Letter case and dashes do not matter.",
+    ),
+    "districts_none": ("Районов пока нет.", "No districts yet."),
+    "districts_name": ("Название", "Name"),
+    "districts_centre": ("Центр", "Centre"),
+    "districts_lat": ("Широта центра", "Centre latitude"),
+    "districts_lon": ("Долгота центра", "Centre longitude"),
+    "districts_add": ("Добавить район", "Add a district"),
+    "districts_add_send": ("Добавить", "Add"),
+    "districts_remove": ("Убрать", "Remove"),
+    "districts_remove_named": ("Убрать район {name}", "Remove the district {name}"),
+    "districts_done_added": ("Район добавлен.", "The district is added."),
+    "districts_done_removed": ("Район убран.", "The district is removed."),
+    "districts_bad_point": (
+        "Укажите широту и долготу числами, например 55.75 и 37.62.",
+        "Give the latitude and longitude as numbers, e.g. 55.75 and 37.62.",
+    ),
+    "field_district_id": ("Район", "District"),
+    "err_district_not_found": ("район не найден", "district not found"),
+    "err_district_taken": (
+        "такой район в списке уже есть",
+        "the branch lists this district already",
+    ),
 }

@@ -55,6 +55,7 @@ from tests.builders import (
     make_applicant,
     make_branch,
     make_client,
+    make_district,
     make_offer,
     make_order,
     make_site,
@@ -63,7 +64,7 @@ from tests.builders import (
     offset,
 )
 from tests.workers.test_import_runs import make_import_run
-from workers.applicants import Applicant
+from workers.applicants import Applicant, District
 from workers.enums import IMPORT_STATUSES
 from workers.models import ImportRun, Worker
 
@@ -144,6 +145,7 @@ def _seeded_strings(session, world: World) -> None:
         *(a.phone for a in session.scalars(select(Applicant))),
         *(a.interview or "" for a in session.scalars(select(Applicant))),
         *(a.note or "" for a in session.scalars(select(Applicant))),
+        *(d.name for d in session.scalars(select(District))),
         *(u.username for u in session.scalars(select(User))),
         *(c.name for c in session.scalars(select(Client))),
         *(s.name for s in session.scalars(select(Site))),
@@ -357,6 +359,7 @@ def _world(session) -> World:
             ("refused", None, "не пришёл"),
         )
     ]
+    district = make_district(session, branch=branch, name="Тверской")
     world = World(
         branch=branch,
         users=users,
@@ -373,6 +376,7 @@ def _world(session) -> World:
             "run_id": [str(run.id) for run in import_runs],
             "hook_id": [str(hook.id) for hook in hooks],
             "applicant_id": [str(a.id) for a in applicants],
+            "district_id": [str(district.id)],
         },
     )
     _seeded_strings(session, world)
