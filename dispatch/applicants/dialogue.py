@@ -7,10 +7,11 @@ phone are read one after the other, and created with ON CONFLICT, so two first t
 row. A text that does not answer the step is asked again; the third in a row ends the
 dialogue, and so do SILENCE without a text (the scheduler's sweep: end_silent). An ended or
 refused applicant starts again with a job word (РАБОТА, ИШ...); other texts go unanswered.
+STOP withdraws an open application (under way, queued or invited): the row is deleted.
 
 Decided: before consent nothing but the phone, the step and the dialogue's language is
-stored; a "no" deletes the row (nothing is kept; the next text asks again). STOP deletes a
-dialogue under way without a reply (the provider confirms an opt-out itself). A job word in
+stored; a "no" deletes the row (nothing is kept; the next text asks again). STOP deletes
+without a reply (the provider confirms an opt-out itself). A job word in
 Uzbek, Tajik or Kyrgyz starts the dialogue in that language; anything else in Russian (texts
 without a translation yet fall back to Russian: texting.py)."""
 
@@ -31,7 +32,7 @@ from geo.points import Point
 from sms.commands import Command, read
 from sms.models import Message
 from sms.replies import parse
-from workers.applicants import Applicant, ApplicantStep
+from workers.applicants import OPEN, Applicant, ApplicantStep
 from workers.skills import SKILLS
 
 CONSENT_VERSION = "2026-12"  # the consent text asked (sms/templates.py applicant_consent)
@@ -41,7 +42,9 @@ STARTING_LANGUAGES = ("uz", "tg", "ky")  # a job word in these starts in them; e
 NAME_MIN, NAME_MAX = 2, 100
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]+)*\.?$")
 _NUMBERS = re.compile(r"^[\d\s,;.]+$")
-_RESTARTABLE = ("ended", "refused")
+# "approved" reaches here only once the worker is gone (deleted at their request, or their
+# number changed): the phone may sign up anew.
+_RESTARTABLE = ("ended", "refused", "approved")
 # The fields a wiped dialogue forgets (an end, a restart); the consent record stays.
 _PERSONAL = ("full_name", "skills", "home", "district_id")
 
@@ -51,7 +54,7 @@ def handle(session: Session, message: Message, now: datetime) -> str:
     reply, command = parse(message.body), read(message.body)
     applicant = _locked(session, message.phone)
     if reply.kind == "stop":
-        if applicant is None or applicant.status != "talking":
+        if applicant is None or applicant.status not in OPEN:
             return "unknown sender stopped"
         _delete(session, applicant, "applicant.stopped")
         return "applicant stopped"
@@ -103,7 +106,16 @@ def _create(session: Session, phone: str, language: str, now: datetime) -> Appli
 def _restart(session: Session, applicant: Applicant, language: str, now: datetime) -> None:
     for name in (*_PERSONAL, "consent_version", "consent_at", "consent_message_id"):
         setattr(applicant, name, None)
-    for name in ("interview", "invited_at", "decided_at", "decided_by", "note", "ended_at"):
+    for name in (
+        "interview",
+        "invited_at",
+        "decided_at",
+        "decided_by",
+        "note",
+        "ended_at",
+        "worker_id",
+        "branch_id",
+    ):
         setattr(applicant, name, None)
     applicant.status, applicant.step, applicant.tries = "talking", "consent", 0
     applicant.language, applicant.last_message_at = language, now

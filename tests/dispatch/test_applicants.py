@@ -175,6 +175,24 @@ def test_stop_forgets_a_dialogue_without_a_reply(session, city):
     assert text(session, phone, "СТОП") == "applicant stopped"
     assert applicant_of(session, phone) is None
     assert kinds(session, phone) == ["applicant_consent"]
+    assert text(session, phone, "STOP") == "unknown sender stopped"  # nothing to forget
+
+
+def test_stop_withdraws_a_queued_application(session, city):
+    phone = new_phone()
+    for body in ("работа", "да", "Анна Ли", "2", "тверской", "1"):
+        text(session, phone, body)
+    assert applicant_of(session, phone).status == "queued"
+    assert text(session, phone, "stop") == "applicant stopped"
+    assert applicant_of(session, phone) is None
+
+
+def test_the_sweep_is_scheduled():
+    from brigada.scheduler import PERIODIC
+
+    assert [
+        every for actor, every in PERIODIC if actor.actor_name == "dispatch.applicants_silent"
+    ] == [600]
 
 
 def test_an_interrupted_dialogue_resumes_where_it_stopped(session, city):
@@ -327,3 +345,13 @@ def test_an_applicants_texts_are_capped_per_phone(session, city, monkeypatch):
         text(session, phone, "?")  # consent asked again twice, then the end
     statuses = [m.status for m in sent(session, phone)]
     assert statuses == ["queued", "queued", "queued", "withheld"]
+
+
+def test_an_approved_applicant_whose_worker_is_gone_may_sign_up_again(session, city):
+    from tests.builders import make_applicant
+
+    applicant = make_applicant(session, branch=city[0], status="approved")
+    assert text(session, applicant.phone, "ну?") == "applicant approved, not answered"
+    assert text(session, applicant.phone, "работа") == "applicant restarted"
+    again = applicant_of(session, applicant.phone)
+    assert (again.status, again.branch_id, again.full_name) == ("talking", None, None)
