@@ -59,10 +59,12 @@ def handle(session: Session, message: Message, now: datetime) -> str:
         _delete(session, applicant, "applicant.stopped")
         return "applicant stopped"
     if applicant is None:
-        applicant = _create(session, message.phone, _starting_language(command), now)
-        _log(session, applicant, message, "started")
-        texting.send(session, applicant, "applicant_consent", now)
-        return "applicant started"
+        applicant, created = _create(session, message.phone, _starting_language(command), now)
+        if created:
+            _log(session, applicant, message, "started")
+            texting.send(session, applicant, "applicant_consent", now)
+            return "applicant started"
+        # else a text from the same phone made it a moment ago: this one answers its question
     if applicant.status in ("queued", "invited"):
         branch = session.get_one(Branch, applicant.branch_id)
         texting.send(session, applicant, "applicant_waiting", now, branch=texting.cut(branch.name))
@@ -91,16 +93,19 @@ def _locked(session: Session, phone: str) -> Applicant | None:
     ).first()
 
 
-def _create(session: Session, phone: str, language: str, now: datetime) -> Applicant:
-    session.execute(
+def _create(session: Session, phone: str, language: str, now: datetime) -> tuple[Applicant, bool]:
+    """The phone's new row, or the one a concurrent first text made (False: not ours)."""
+    made = session.execute(
         insert(Applicant)
         .values(phone=phone, language=language, last_message_at=now)
         .on_conflict_do_nothing(index_elements=["phone"])
-    )
-    created = _locked(session, phone)
-    assert created is not None
-    audit.log(session, SYSTEM, "applicant.start", "applicant", [created.id], None)
-    return created
+        .returning(Applicant.id)
+    ).scalar()
+    applicant = _locked(session, phone)
+    assert applicant is not None
+    if made is not None:
+        audit.log(session, SYSTEM, "applicant.start", "applicant", [applicant.id], None)
+    return applicant, made is not None
 
 
 def _restart(session: Session, applicant: Applicant, language: str, now: datetime) -> None:
