@@ -16,9 +16,12 @@ from dispatch.models import (
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
+from workers.applicants import Applicant, ApplicantStep, District
 from workers.models import ImportRun, Worker
 
 __all__ = [
+    "Applicant",
+    "ApplicantStep",
     "AuditEntry",
     "Branch",
     "Client",
@@ -26,6 +29,7 @@ __all__ = [
     "ClientBlock",
     "ClientFavourite",
     "ClientRate",
+    "District",
     "ImportRun",
     "Message",
     "Offer",

@@ -10,6 +10,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from core import logmask
 from core.heartbeat import heartbeat
 from core.settings import get_settings
+from dispatch.applicants.tasks import applicants_silent
 from dispatch.fill.tasks import before_shift, reconcile
 from dispatch.hooks.tasks import reconcile_webhooks
 from dispatch.penalties.tasks import no_show_window_passed
@@ -34,6 +35,7 @@ PERIODIC = (
     (repeat_due, 60),  # each weekly pattern's day placed lead_h before its start, once
     (reconcile_webhooks, 60),  # webhook deliveries a lost job or a dead sender left due
     (milestones, 60),  # clients told: short two hours before the start, the shift started
+    (applicants_silent, 600),  # issue 19: registration dialogues silent for 48 h end
 )
 
 

@@ -93,6 +93,12 @@ LONGEST_VALUES = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",  # a webhook subscription's
+    "list": "1 Русский, 2 English, 3 O'zbek, 4 Тоҷикӣ, 5 Кыргызча",
+    "name": "x" * 30,
+    "branch": "x" * 30,
+    "districts": "x" * 60,
+    "when": "31.12 23:30",
+    "place": "x" * 60,
 }
 
 

@@ -23,6 +23,7 @@ from dispatch.registry.knobs import DEFAULTS
 from dispatch.registry.staff import _hasher
 from dispatch.shift import onsite
 from geo.points import Point
+from workers.applicants import Applicant, District
 from workers.models import Worker
 
 MOSCOW = Point(lat=55.7540, lon=37.6204)
@@ -143,6 +144,39 @@ def make_worker(session: Session, *, branch: Branch, near: Point = MOSCOW, **ove
 
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def make_district(session: Session, *, branch: Branch, name: str, at: Point = MOSCOW) -> District:
+    """issue 19: a district of the branch's city, for an applicant's "where do you live"."""
+    district = District(branch_id=branch.id, name=name, centre=at.to_db())
+    session.add(district)
+    session.flush()
+    return district
+
+
+def make_applicant(
+    session: Session, *, branch: Branch, near: Point = MOSCOW, **overrides
+) -> Applicant:
+    """issue 19: an applicant who finished the SMS dialogue, in the branch's recruiting queue."""
+    n = next(_seq)
+    values = {
+        "phone": f"+7903{n:07d}",
+        "status": "queued",
+        "step": "done",
+        "language": "ru",
+        "last_message_at": NOW,
+        "consent_version": "2026-12",
+        "consent_at": NOW,
+        "full_name": f"Соискатель Пётр {n}",
+        "skills": ["loader", "packer"],
+        "home": near.to_db(),
+        "branch_id": branch.id,
+    }
+    values.update(overrides)
+    applicant = Applicant(**values)
+    session.add(applicant)
+    session.flush()
+    return applicant
 
 
 def make_order(

@@ -28,6 +28,7 @@ from dispatch.models import (
 )
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
+from workers.applicants import Applicant, District
 from workers.models import ImportRun, Worker
 
 
@@ -64,6 +65,16 @@ def purge_branch(session: Session, branch_id: int) -> None:
         update(Order).where(Order.branch_id == branch_id).values(created_by=None, repeat_of_id=None)
     )
     session.execute(delete(Order).where(Order.branch_id == branch_id))
+    # issue 19: applicants of the branch (their steps cascade), its districts
+    user_ids = select(User.id).where(User.branch_id == branch_id)
+    session.execute(
+        delete(Applicant).where(
+            (Applicant.branch_id == branch_id)
+            | Applicant.worker_id.in_(worker_ids)
+            | Applicant.decided_by.in_(user_ids)
+        )
+    )
+    session.execute(delete(District).where(District.branch_id == branch_id))
     session.execute(delete(Worker).where(Worker.branch_id == branch_id))
     session.execute(delete(Site).where(Site.client_id.in_(client_ids)))
     for kept in (ClientRate, ClientApiKey, User):  # a client's rates, keys and users
@@ -86,5 +97,16 @@ def purge_code(session: Session, code: str) -> None:
 def purge_e2e(code: str, sid_prefix: str) -> None:
     """What an end-to-end test committed: its branch and the inbound SMS it posted."""
     with session_scope() as session:
+        # issue 19: a stranger's texts made an applicant: it and the texts it was sent go first
+        phones = select(Message.phone).where(Message.provider_sid.like(f"{sid_prefix}%"))
+        session.execute(delete(Applicant).where(Applicant.phone.in_(phones)))
+        session.execute(
+            delete(Message).where(
+                Message.phone.in_(phones.scalar_subquery()),
+                Message.direction == "out",
+                Message.worker_id.is_(None),
+                Message.order_id.is_(None),
+            )
+        )
         session.execute(delete(Message).where(Message.provider_sid.like(f"{sid_prefix}%")))
         purge_code(session, code)

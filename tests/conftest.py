@@ -37,6 +37,7 @@ SLOW_FIRST = (
     "tests/test_processes.py",
     "tests/api/test_sms_flood.py",
     "tests/test_sms_e2e.py",
+    "tests/test_applicant_e2e.py",
     "tests/test_onsite_e2e.py",
     "tests/api/console/test_untranslated.py",
 )

@@ -17,6 +17,7 @@ STAGES = {
     "orders",
     "hooks",
     "quality",
+    "applicants",
     "fill",
     "replies",
     "shift",

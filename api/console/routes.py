@@ -27,12 +27,14 @@ from api.console.portal import orders as portal_orders  # issue 18: the client's
 from api.console.portal import signoff as portal_signoff
 from api.console.portal import team as portal_team  # issue 18: a client's users and keys
 from api.console.portal import workers as portal_workers
+from api.console.recruiting import districts as district_pages  # issue 19: districts
+from api.console.recruiting import pages as recruiting_pages  # issue 19: applicants
 from api.console.registry import client_users as client_user_pages
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
-from api.console.site import checkin, foreman, foreman_close
+from api.console.site import applicant_place, checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
 from api.console.verdicts.disputes import router as disputes_router  # issue 18
@@ -66,8 +68,11 @@ PAGES = (
     worker_import.router,  # before workers' /workers/{worker_id}
     list_exports.router,  # before workers' /workers/{worker_id}
     workers.router,
+    recruiting_pages.router,
+    district_pages.router,
     phone.router,
     checkin.router,
+    applicant_place.router,  # issue 19: an applicant's location link
     accounts.router,
     client_pages.router,
     client_user_pages.router,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict
+from dispatch.applicants import dialogue
 from dispatch.enums import FILLABLE, LIVE, OfferStatus
 from dispatch.fill import waves
 from dispatch.fill.errors import BookedElsewhere
@@ -45,8 +46,8 @@ def handle_inbound(session: Session, message_id: int, now: datetime) -> str:
         worker_busy=worker is not None and unclear.offer_about(session, worker.id) is not None,
     ):
         return answers.take(session, message, question, now)
-    if worker is None:
-        return "unknown sender"
+    if worker is None:  # a stranger: the registration dialogue (dispatch/applicants/)
+        return dialogue.handle(session, message, now)
     message.worker_id = worker.id
     reply = parse(message.body)
     if reply.kind == "stop":

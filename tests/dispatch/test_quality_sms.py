@@ -164,7 +164,8 @@ def test_an_unclear_answer_is_asked_again_once(session, world):
 
 def test_past_the_window_a_text_is_no_answer(session, world):
     order = closed_order(session, world)
-    assert answer(session, order, "5", after=timedelta(hours=50)) == "unknown sender"
+    # A stranger's text now: the registration dialogue starts (dispatch/applicants/).
+    assert answer(session, order, "5", after=timedelta(hours=50)) == "applicant started"
     assert review_of(session, order).score is None
 
 

@@ -144,7 +144,8 @@ def test_gibberish_and_strangers(session, world):
     stranger_id = intake.receive(
         session, provider_sid="SMstranger", from_phone="+79990000000", body="да"
     )
-    assert inbox.handle_inbound(session, stranger_id, NOW) == "unknown sender"
+    # A stranger is asked to register (issue 19: tests/dispatch/test_applicants.py).
+    assert inbox.handle_inbound(session, stranger_id, NOW) == "applicant started"
     stored = session.get(Message, stranger_id)
     assert stored.status == "processed" and stored.body == "да"
 

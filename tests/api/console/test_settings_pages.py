@@ -183,7 +183,8 @@ def test_a_recruiter_lands_on_the_workers_and_sees_only_them(client, session):
     assert workers.status_code == 200
     nav = workers.text.split("<nav aria-label")[1].split("</nav>")[0]
     links = re.findall(r'href="(/console/[^"]*)"', nav)
-    assert links == ["/console/workers", "/console/password"]
+    # issue 19: and the applicants who registered by SMS
+    assert links == ["/console/workers", "/console/recruiting", "/console/password"]
     worker = make_worker(session, branch=branch)
     order = make_order(session, site=make_site(session, client=make_client(session, branch=branch)),
                        now=now())  # fmt: skip

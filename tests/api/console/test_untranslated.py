@@ -52,8 +52,10 @@ from sms.models import Message
 from tests.api.console.helpers import csrf_of, sign_in
 from tests.builders import (
     MOSCOW,
+    make_applicant,
     make_branch,
     make_client,
+    make_district,
     make_offer,
     make_order,
     make_site,
@@ -62,6 +64,7 @@ from tests.builders import (
     offset,
 )
 from tests.workers.test_import_runs import make_import_run
+from workers.applicants import Applicant, District
 from workers.enums import IMPORT_STATUSES
 from workers.models import LANGUAGES as WORKER_LANGUAGES
 from workers.models import ImportRun, Worker
@@ -138,6 +141,12 @@ def _seeded_strings(session, world: World) -> None:
     rows = [
         *(w.full_name for w in session.scalars(select(Worker))),
         *(w.phone for w in session.scalars(select(Worker))),
+        # issue 19: applicants as they typed themselves, and the recruiter's words
+        *(a.full_name or "" for a in session.scalars(select(Applicant))),
+        *(a.phone for a in session.scalars(select(Applicant))),
+        *(a.interview or "" for a in session.scalars(select(Applicant))),
+        *(a.note or "" for a in session.scalars(select(Applicant))),
+        *(d.name for d in session.scalars(select(District))),
         *(u.username for u in session.scalars(select(User))),
         *(c.name for c in session.scalars(select(Client))),
         *(s.name for s in session.scalars(select(Site))),
@@ -343,6 +352,15 @@ def _world(session) -> World:
     import_runs = [make_import_run(session, branch, status=s) for s in IMPORT_STATUSES]
     secret = get_settings().secret_key
     offers = session.scalars(select(Offer).where(Offer.status == "booked")).all()
+    applicants = [  # issue 19: the recruiting pages, an applicant in each state they show
+        make_applicant(session, branch=branch, status=status, interview=interview, note=note)
+        for status, interview, note in (
+            ("queued", None, None),
+            ("invited", "15.01 10:30, ул. Баумана, 5", None),
+            ("refused", None, "не пришёл"),
+        )
+    ]
+    district = make_district(session, branch=branch, name="Тверской")
     world = World(
         branch=branch,
         users=users,
@@ -358,6 +376,8 @@ def _world(session) -> World:
             "lang": list(templates.TEMPLATES),
             "run_id": [str(run.id) for run in import_runs],
             "hook_id": [str(hook.id) for hook in hooks],
+            "applicant_id": [str(a.id) for a in applicants],
+            "district_id": [str(district.id)],
         },
     )
     _seeded_strings(session, world)

@@ -1,0 +1,1 @@
+"""The recruiter's pages (issue 19): the branch's applicants who registered by SMS."""
