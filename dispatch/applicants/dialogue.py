@@ -162,7 +162,7 @@ def _ask(session: Session, applicant: Applicant, now: datetime) -> None:
     if step == "name":
         texting.send(session, applicant, "applicant_name", now)
     elif step == "skills":
-        items = texting.skill_items(texting.language_of("applicant_skills", applicant.language))
+        items = texting.skill_items(applicant.language)
         texting.send_list(session, applicant, "applicant_skills", items, now)
     elif step == "home":
         texting.send(session, applicant, "applicant_home", now, link=_link(applicant))

@@ -39,13 +39,8 @@ def cut(value: str, chars: int = NAME_CHARS) -> str:
     return value if len(value) <= chars else value[: chars - 1] + "…"
 
 
-def language_of(kind: str, language: str) -> str:
-    """The applicant's language if the text exists in it, else Russian."""
-    return language if kind in templates.TEMPLATES.get(language, {}) else "ru"
-
-
 def body(session: Session, applicant: Applicant, kind: str, **values: object) -> str:
-    language = language_of(kind, applicant.language)
+    language = applicant.language  # a text not translated into it goes in Russian (render)
     if applicant.branch_id is None:  # branch-less: our default wording
         return templates.render(kind, language, None, False, **values)
     branch = session.get_one(Branch, applicant.branch_id)

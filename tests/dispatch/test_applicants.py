@@ -130,14 +130,12 @@ def test_ish_starts_the_dialogue_in_uzbek(session, city):
     applicant = applicant_of(session, phone)
     assert applicant.language == "uz"
     consent = sent(session, phone)[-1]
-    # Uzbek texts come from the lead's branch; until then the Russian one stands in.
-    language = texting.language_of("applicant_consent", "uz")
-    assert consent.body == templates.render("applicant_consent", language)
-    assert text(session, phone, "да") == "consent given"
+    assert consent.body == templates.render("applicant_consent", "uz")
+    assert "roziligingiz" in consent.body  # in Uzbek
+    assert text(session, phone, "ha") == "consent given"  # the Uzbek yes
     assert applicant_of(session, phone).language == "uz"  # kept for every later text
     name = sent(session, phone)[-1]
-    language = texting.language_of("applicant_name", "uz")
-    assert name.body == templates.render("applicant_name", language)
+    assert name.body == templates.render("applicant_name", "uz") and "Ismingiz" in name.body
 
 
 def test_a_job_word_in_english_starts_in_russian_and_the_language_is_chosen_by_word(session, city):
