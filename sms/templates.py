@@ -86,6 +86,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount}.",
         "client_webhook_off": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. "
         "Включите его снова на портале.",
+        # issue 19 self-service (dispatch/replies/selfservice.py): lists cut to MAX_LIST_SEGMENTS
+        "shifts": "Ваши смены на 7 дней: {list}",
+        "shifts_more": "Ваши смены на 7 дней: {list} и ещё {more}",
+        "shifts_none": "На ближайшие 7 дней у вас нет записей. Предложения придут по СМС.",
+        "pay": "К выплате {owed} {currency} за смены с {since} (смен: {shifts}).",
+        "pay_fined": "К выплате {owed} {currency} за смены с {since} (смен: {shifts}), штрафы вычтены: {fines}",
+        "pay_none": "Неоплаченных закрытых смен нет.",
+        "rating": "Рейтинг {rating} из 5, выходы {reliability}%, нарушений {strikes}. Последнее: {history}",
+        "rating_suspended": "Рейтинг {rating} из 5, выходы {reliability}%, нарушений {strikes}. Заказов нет до {until}. Последнее: {history}",
+        "free_recorded": "Записано: свободен {days}. Предложения на эти дни придут первыми.",
+        "busy_recorded": "Записано: занят {days}. На эти дни предложений не будет.",
+        "days_unreadable": "Не понял дни. Пример: СВОБОДЕН завтра, СВОБОДЕН {day}, СВОБОДЕН пн ср пт, ЗАНЯТ до {day}",
+        "days_past": "Этот день уже прошёл. Пример: СВОБОДЕН {day} или ЗАНЯТ до {day}",
+        "days_too_far": "Отметить можно дни не дальше {last}. Пример: СВОБОДЕН {day}",
+        "pause_set": "Пауза: предложений не будет до {until}. Снять раньше: ПАУЗА 0",
+        "pause_ended": "Пауза снята: вы снова получаете предложения работы.",
+        "pause_unreadable": "Напишите ПАУЗА и число дней от 1 до {max}, например ПАУЗА 7. Снять паузу: ПАУЗА 0",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -131,6 +148,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount} on site.",
         "client_webhook_off": "Brigada: webhook {id} is switched off: deliveries failed for a "
         "day. Switch it back on in the portal.",
+        # issue 19 self-service (dispatch/replies/selfservice.py): lists cut to MAX_LIST_SEGMENTS
+        "shifts": "Your shifts, next 7 days: {list}",
+        "shifts_more": "Your shifts, next 7 days: {list} and {more} more",
+        "shifts_none": "You have no bookings in the next 7 days. Offers will come by SMS.",
+        "pay": "Owed to you: {owed} {currency} for shifts since {since} ({shifts} shifts).",
+        "pay_fined": "Owed to you: {owed} {currency} for shifts since {since} ({shifts} shifts), after fines: {fines}",
+        "pay_none": "No closed shifts are waiting to be paid.",
+        "rating": "Rating {rating} of 5, turns up {reliability}%, strikes {strikes}. Latest: {history}",
+        "rating_suspended": "Rating {rating} of 5, turns up {reliability}%, strikes {strikes}. No offers until {until}. Latest: {history}",
+        "free_recorded": "Noted: free {days}. Offers for those days come to you first.",
+        "busy_recorded": "Noted: busy {days}. No offers for those days.",
+        "days_unreadable": "Sorry, which days? E.g. FREE tomorrow, FREE {day}, FREE mon wed fri, BUSY until {day}",
+        "days_past": "That day has passed. E.g. FREE {day} or BUSY until {day}",
+        "days_too_far": "Days can be given up to {last}. E.g. FREE {day}",
+        "pause_set": "Paused: no offers until {until}. To end it sooner: PAUSE 0",
+        "pause_ended": "Pause ended: you will receive job offers again.",
+        "pause_unreadable": "Text PAUSE and a number of days from 1 to {max}, e.g. PAUSE 7. To end a pause: PAUSE 0",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])
@@ -154,6 +188,22 @@ PENALTY_WORDS = {
         "strikes": "too many penalties",
     },
 }
+
+
+# issue 19 self-service: the ledger's other entries in a RATING answer's history.
+LEDGER_WORDS = {
+    "ru": {"compensation": "выплата", "reversal": "снято"},
+    "en": {"compensation": "payment", "reversal": "withdrawn"},
+}
+# A list in a text (shifts, fines, history) takes entries while the text fits this many segments.
+MAX_LIST_SEGMENTS = 3
+
+
+def ledger_words(kind: str, language: str) -> str:
+    """A ledger entry's kind in words: a penalty's, a payment, a withdrawal."""
+    words = {**PENALTY_WORDS["ru"], **LEDGER_WORDS["ru"]}
+    words.update({**PENALTY_WORDS.get(language, {}), **LEDGER_WORDS.get(language, {})})
+    return words[kind]
 
 
 def penalty_words(kind: str, language: str) -> str:
@@ -194,6 +244,21 @@ LONGEST_VALUES = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",  # a webhook subscription's
+    # issue 19 self-service: one entry of each list (a text is cut to MAX_LIST_SEGMENTS when sent)
+    "list": "999999 31.12 23:30 " + "x" * 24,
+    "more": "99",
+    "owed": "-99999.99",
+    "since": "31.12",
+    "shifts": "99",
+    "fines": "999999 " + max(PENALTY_WORDS["ru"].values(), key=len) + " 99999.99",
+    "rating": "4.99",
+    "reliability": "100",
+    "strikes": "9",
+    "history": "31.12 " + max(PENALTY_WORDS["ru"].values(), key=len) + " 999999",
+    "days": "31.12, 31.12, 31.12",
+    "day": "31.12",
+    "last": "31.12",
+    "max": "60",
 }
 MAX_OFFER_SEGMENTS = 2
 # The kinds a branch's wording may not make longer than this (segments, with the longest values).

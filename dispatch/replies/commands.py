@@ -7,14 +7,21 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dispatch.replies import unclear
+from dispatch.replies import availability, selfservice, unclear
 from sms.commands import Command
 from sms.models import Message
 from workers.models import Worker
 
 # kind -> what answers it: (session, message, worker, command, now) -> what it did (for logs)
 Handler = Callable[[Session, Message, Worker, Command, datetime], str]
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {
+    "shifts": selfservice.shifts,
+    "pay": selfservice.pay_owed,
+    "rating": selfservice.rating,
+    "free": availability.free,
+    "busy": availability.busy,
+    "pause": availability.pause,
+}
 
 
 def handle(

@@ -1,0 +1,50 @@
+"""Self-service words over SMS (issue 19 item 2): the days a worker says they are free or
+busy (worker_availability, one row a day, the latest word wins; a partial index of free days
+for the matcher's free-first look), a worker's own pause (workers.paused_until) and the
+branch's "paid up to and including" date (branches.paid_through) that a worker's PAY answer
+counts from. New nullable columns and a new table: no rewrite.
+
+Revision ID: 0039
+Revises: 0037
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0039"
+down_revision = "0037"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("workers", sa.Column("paused_until", sa.DateTime(timezone=True)))
+    op.add_column("branches", sa.Column("paid_through", sa.Date()))
+    op.create_table(
+        "worker_availability",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "worker_id",
+            sa.Integer(),
+            sa.ForeignKey("workers.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("free", sa.Boolean(), nullable=False),
+        sa.Column("said_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("worker_id", "day", name="uq_worker_availability_day"),
+    )
+    op.create_index(
+        "ix_worker_availability_free_day",
+        "worker_availability",
+        ["day", "worker_id"],
+        postgresql_where=sa.text("free"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_worker_availability_free_day", table_name="worker_availability")
+    op.drop_table("worker_availability")
+    op.drop_column("branches", "paid_through")
+    op.drop_column("workers", "paused_until")
