@@ -55,6 +55,7 @@ class Worker(Timestamped, Base):
                 "no_show_at",
                 "no_show_until",
                 "patent_expires_on",
+                "paused_until",
             ],
             postgresql_where=text(
                 sql_equals("status", WorkerStatus.ACTIVE)

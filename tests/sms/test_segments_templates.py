@@ -61,6 +61,13 @@ LONGEST = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",
+    # issue 19 self-service: one entry of each list (cut to MAX_LIST_SEGMENTS when sent,
+    # tests/dispatch/test_selfservice.py)
+    **{
+        name: templates.LONGEST_VALUES[name]
+        for name in ("list", "more", "owed", "since", "shifts", "fines", "rating")
+        + ("reliability", "strikes", "history", "days", "day", "last", "max")
+    },
 }
 
 

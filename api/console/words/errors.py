@@ -319,6 +319,7 @@ WORDS = {
     "err_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),
     "err_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
     "err_not_eligible_suspended": ("отстранён(а)", "suspended"),
+    "err_not_eligible_paused": ("сам(а) взял(а) паузу по СМС", "paused offers by SMS"),
     "err_not_eligible_patent_expired": (
         "патент истекает до дня смены",
         "work patent expires before the shift's day",
@@ -328,6 +329,10 @@ WORDS = {
     "err_not_eligible_booked_elsewhere": (
         "уже занят на другом заказе в это время",
         "booked on another order at that time",
+    ),
+    "err_not_eligible_said_busy": (
+        "написал(а) по СМС, что занят(а) в этот день",
+        "said by SMS they are busy that day",
     ),
     "err_not_eligible_blocked_by_client": (
         "в чёрном списке этого клиента",
