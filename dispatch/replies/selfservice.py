@@ -145,9 +145,8 @@ def rating(
     zone = ZoneInfo(session.get_one(Branch, worker.branch_id).timezone)
     newest = ledger.history(session, worker.id)[:HISTORY]
     order_ids = {e.order_id for e in newest if e.order_id is not None}
-    codes = dict(
-        session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids))).tuples()
-    )
+    found = session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids)))
+    codes = {order_id: code for order_id, code in found}
     entries = [_entry(e, codes.get(e.order_id or 0), worker.language, zone) for e in newest]
     values: dict[str, object] = {
         "rating": f"{worker.rating:.2f}",
