@@ -313,6 +313,16 @@ WORDS = {
         "Работник не отказывался от СМС.",
         "The worker has not opted out of SMS.",
     ),
+    # issue 19 self-service: payouts recorded, a worker's pause
+    "err_paid_through_backwards": (
+        "Выплаты уже отмечены по более позднюю дату: назад дату не перенести.",
+        "Payouts are already recorded through a later date: it cannot go back.",
+    ),
+    "err_paid_through_office_only": (
+        "Отмечать выплаты может только офис.",
+        "Only the office records payouts.",
+    ),
+    "err_worker_not_paused": ("У работника нет паузы.", "The worker is not paused."),
     # -- each eligibility rule (dispatch/fill/eligibility.py), as the refusal of a worker --
     "err_not_eligible_inactive": ("заблокирован(а)", "blocked"),
     "err_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
