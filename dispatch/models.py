@@ -101,9 +101,7 @@ class Branch(Timestamped, Base):
     client_order_approval_h: Mapped[int] = mapped_column(
         Integer, nullable=False, server_default="0"
     )
-    # Workers are paid up to and including this local date (the office says so on the payouts
-    # page; dispatch/penalties/pay.py): a worker's PAY answer counts the shifts after it.
-    paid_through: Mapped[date | None] = mapped_column(Date)
+    paid_through: Mapped[date | None] = mapped_column(Date)  # paid up to, incl. (penalties/pay.py)
 
     @property
     def policy(self) -> dict[str, Any]:
