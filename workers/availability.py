@@ -1,12 +1,11 @@
 """The days a worker says they are free or busy, and their own pause (both by SMS:
-dispatch/replies/selfservice.py). The matcher reads them (dispatch/fill/eligibility.py): a
+dispatch/replies/availability.py). The matcher reads them (dispatch/fill/eligibility.py): a
 free day's work is offered first, a busy day's none, a paused worker none until the pause
 ends. The latest word for a day wins: one row a (worker, day), upserted."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -45,17 +44,6 @@ def said(session: Session, worker_id: int, first: date, days: int = SHOWN_DAYS) 
         )
     )
     return {day: free for day, free in rows}
-
-
-def forget_before(session: Session, day: date) -> int:
-    """Drop the rows of days before `day` (the past says nothing to the matcher)."""
-    result = session.execute(delete(WorkerAvailability).where(WorkerAvailability.day < day))
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-@dataclass(frozen=True)
-class Pause:
-    until: datetime  # offers resume at this moment
 
 
 def pause(session: Session, worker: Worker, until: datetime | None) -> None:
