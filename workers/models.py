@@ -127,8 +127,8 @@ class WorkerAvailability(Base):
     __tablename__ = "worker_availability"
     __table_args__ = (
         UniqueConstraint("worker_id", "day", name="uq_worker_availability_day"),
-        # The matcher's free-first look: who said free on the order's day.
-        Index("ix_worker_availability_free_day", "day", "worker_id", postgresql_where=text("free")),
+        # The matcher's look at the order's day: who said free, who said busy (index-only).
+        Index("ix_worker_availability_day", "day", "free", "worker_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

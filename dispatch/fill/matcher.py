@@ -16,9 +16,9 @@ in the circle is ranked. A worker with a no-show in the strike window (no_show_u
 scores lower by more than any score (dispatch/fill/ranking.py); that only lowers scores, so the bar
 and the floors stay bounds and the result stays exact. A worker who texted FREE for the order's
 day scores higher by twice as much (ranked first): the floors do not bound them, so they are
-read apart, by id from the free days' partial index (few rows a day), and united with the
-walk; the bar stays a lower bound of the true 50th score, the walk finds every other worker
-above it, so the result stays exact. Distances use PostGIS's sphere
+read apart, by id from the index of said days (few rows a day), and added to the walk (which
+leaves them out); the bar stays a lower bound of the true 50th score, the walk finds every
+other worker above it, so the result stays exact. Distances use PostGIS's sphere
 (use_spheroid => false): ~0.3% off at these distances and about twice as fast as the spheroid.
 """
 
@@ -45,8 +45,8 @@ PROBE_CELLS = 4
 
 # Every rule of who may be offered the order: one definition, shared with the booking check.
 _ELIGIBLE = MATCHER_CONDITION
-# Who texted FREE for the order's day (workers/availability.py): one read of the partial index
-# ix_worker_availability_free_day, a CTE both queries carry.
+# Who texted FREE for the order's day (workers/availability.py): one read of the index
+# ix_worker_availability_day, a CTE both queries carry.
 FREE_DAY = f"""free_day AS MATERIALIZED (
         SELECT wa.worker_id FROM worker_availability wa WHERE wa.day = ({DAY}) AND wa.free)"""
 _SAID_FREE = "(w.id IN (SELECT worker_id FROM free_day))"
@@ -112,8 +112,9 @@ MATCHER_SQL = text(
             FROM workers w
             WHERE brigada_cell(w.home) = c.cell
               AND w.rating >= {_RATING_FLOOR}
+              AND NOT {_SAID_FREE}
               AND {_ELIGIBLE}) x
-        UNION
+        UNION ALL
         SELECT {_COLUMNS}
         FROM site, free_day f JOIN workers w ON w.id = f.worker_id
         WHERE {_ELIGIBLE}

@@ -1,6 +1,6 @@
 """Self-service words over SMS (issue 19 item 2): the days a worker says they are free or
-busy (worker_availability, one row a day, the latest word wins; a partial index of free days
-for the matcher's free-first look), a worker's own pause (workers.paused_until) and the
+busy (worker_availability, one row a day, the latest word wins; an index by day for the
+matcher's look at the order's day), a worker's own pause (workers.paused_until) and the
 branch's "paid up to and including" date (branches.paid_through) that a worker's PAY answer
 counts from. New nullable columns and a new table: no rewrite.
 
@@ -57,15 +57,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_worker_availability"),
     )
     op.create_index(
-        "ix_worker_availability_free_day",
-        "worker_availability",
-        ["day", "worker_id"],
-        postgresql_where=sa.text("free"),
+        "ix_worker_availability_day", "worker_availability", ["day", "free", "worker_id"]
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_worker_availability_free_day", table_name="worker_availability")
+    op.drop_index("ix_worker_availability_day", table_name="worker_availability")
     op.drop_table("worker_availability")
     op.drop_column("branches", "paid_through")
     _cell_index(INCLUDE)
