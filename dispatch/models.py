@@ -101,6 +101,7 @@ class Branch(Timestamped, Base):
     client_order_approval_h: Mapped[int] = mapped_column(
         Integer, nullable=False, server_default="0"
     )
+    paid_through: Mapped[date | None] = mapped_column(Date)  # paid up to, incl. (penalties/pay.py)
 
     @property
     def policy(self) -> dict[str, Any]:

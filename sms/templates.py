@@ -42,6 +42,10 @@ SKILL_NAMES: dict[str, dict[str, str]] = {lang: t.get("skills", {}) for lang, t 
 PENALTY_WORDS: dict[str, dict[str, str]] = {
     lang: t.get("penalties", {}) for lang, t in _TABLES.items()
 }
+# The ledger's other entries in a RATING answer's history: a payment, a withdrawal.
+LEDGER_WORDS: dict[str, dict[str, str]] = {lang: t.get("ledger", {}) for lang, t in _TABLES.items()}
+# A list in a text (shifts, fines, history) takes entries while the text fits this many segments.
+MAX_LIST_SEGMENTS = 3
 KINDS = tuple(TEMPLATES["ru"])
 # Texts to a client's contact, who reads Russian or English (dispatch/hooks/notices.py).
 CLIENT_KINDS = tuple(k for k in KINDS if k.startswith(("client_", "quality_")))
@@ -50,6 +54,13 @@ CLIENT_LANGUAGES = ("ru", "en")
 
 def penalty_words(kind: str, language: str) -> str:
     return PENALTY_WORDS.get(language, {}).get(kind) or PENALTY_WORDS["ru"][kind]
+
+
+def ledger_words(kind: str, language: str) -> str:
+    """A ledger entry's kind in words: a penalty's, a payment, a withdrawal."""
+    words = {**PENALTY_WORDS["ru"], **LEDGER_WORDS["ru"]}
+    words.update({**PENALTY_WORDS.get(language, {}), **LEDGER_WORDS.get(language, {})})
+    return words[kind]
 
 
 def default_text(kind: str, language: str) -> tuple[str, str]:
@@ -99,6 +110,20 @@ LONGEST_VALUES = {
     "districts": "x" * 60,
     "when": "31.12 23:30",
     "place": "x" * 60,
+    # issue 19 self-service: one entry of each list (a text is cut to MAX_LIST_SEGMENTS when sent)
+    "more": "99",
+    "owed": "-99999.99",
+    "since": "31.12",
+    "shifts": "99",
+    "fines": "999999 " + max(PENALTY_WORDS["ru"].values(), key=len) + " 99999.99",
+    "rating": "4.99",
+    "reliability": "100",
+    "strikes": "9",
+    "history": "31.12 " + max(PENALTY_WORDS["ru"].values(), key=len) + " 999999",
+    "days": "31.12, 31.12, 31.12",
+    "day": "31.12",
+    "last": "31.12",
+    "max": "60",
 }
 
 
@@ -107,7 +132,14 @@ def longest_values(language: str) -> dict[str, str]:
     skills = {**SKILL_NAMES["ru"], **SKILL_NAMES.get(language, {})}
     words = {**PENALTY_WORDS["ru"], **PENALTY_WORDS.get(language, {})}
     what = max(words.values(), key=len)
-    return {**LONGEST_VALUES, "skill": max(skills.values(), key=len), "what": what, "why": what}
+    return {
+        **LONGEST_VALUES,
+        "skill": max(skills.values(), key=len),
+        "what": what,
+        "why": what,
+        "fines": f"999999 {what} 99999.99",
+        "history": f"31.12 {what} 999999",
+    }
 
 
 MAX_OFFER_SEGMENTS = 2

@@ -113,3 +113,12 @@ class StatusByBlock(InvalidInput):
             f"status is not edited: POST /api/v1/workers/{worker_id}/block {{reason}}, "
             f"or POST /api/v1/workers/{worker_id}/unblock {{reason}}",
         )
+
+
+class NotPaused(Conflict):
+    """Clearing a pause the worker does not have (ended, or never said)."""
+
+    code = "worker_not_paused"
+
+    def __init__(self, worker_id: int):
+        super().__init__(f"worker {worker_id} is not paused")

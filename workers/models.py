@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -56,6 +57,7 @@ class Worker(Timestamped, Base):
                 "no_show_at",
                 "no_show_until",
                 "patent_expires_on",
+                "paused_until",
             ],
             postgresql_where=text(
                 sql_equals("status", WorkerStatus.ACTIVE)
@@ -104,6 +106,9 @@ class Worker(Timestamped, Base):
     # The work patent of the latest approving vetting (workers/vetting.py); none: not needed.
     # The matcher reads it here: a patent expired by the shift's day is not offered work.
     patent_expires_on: Mapped[date | None] = mapped_column(Date)
+    # The worker's own PAUSE (dispatch/replies/selfservice.py): no offers until then, without
+    # opting out. Not a penalty: nothing on the ledger, and the office can clear it.
+    paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def shown_status(self, now: datetime) -> WorkerStatus:
         """The one status staff see: blocked, then opted out, then suspended, else active."""
@@ -114,6 +119,27 @@ class Worker(Timestamped, Base):
         if self.suspended_until is not None and self.suspended_until > now:
             return WorkerStatus.SUSPENDED
         return WorkerStatus.ACTIVE
+
+
+class WorkerAvailability(Base):
+    """A day the worker said by SMS they are free (FREE) or busy (BUSY): the matcher offers a
+    free day's work first and a busy day's none (dispatch/fill/eligibility.py). One row a
+    day: the latest word wins (workers/availability.py)."""
+
+    __tablename__ = "worker_availability"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "day", name="uq_worker_availability_day"),
+        # The matcher's look at the order's day: who said free, who said busy (index-only).
+        Index("ix_worker_availability_day", "day", "free", "worker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(
+        ForeignKey("workers.id", ondelete="CASCADE"), nullable=False
+    )
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    free: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    said_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 VETTING_RESULTS = ("approved", "rejected")

@@ -34,6 +34,7 @@ from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
+from api.console.registry.worker_availability import router as availability_router  # issue 19
 from api.console.site import applicant_place, checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
@@ -67,6 +68,7 @@ PAGES = (
     worker_vetting.router,  # before workers' /workers/{worker_id}
     worker_import.router,  # before workers' /workers/{worker_id}
     list_exports.router,  # before workers' /workers/{worker_id}
+    availability_router,  # issue 19: clearing a worker's pause
     workers.router,
     recruiting_pages.router,
     district_pages.router,

@@ -1,7 +1,9 @@
 """On site and after: the foreman's marks, closing a shift, timesheets, reviews, a branch's
 payouts."""
 
+from datetime import UTC, date
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -10,10 +12,21 @@ from api.deps import DB, OFFICE, ORDER_READERS, STAFF, require, worker_reader
 from api.exports import csv_for
 from api.schemas.common import IdPath
 from api.schemas.orders import RosterLine
-from api.schemas.shift import AttendanceIn, CloseIn, ReviewIn, ReviewOut, TimesheetOut, UndoIn
+from api.schemas.shift import (
+    AttendanceIn,
+    CloseIn,
+    PaidThroughIn,
+    PaidThroughOut,
+    ReviewIn,
+    ReviewOut,
+    TimesheetOut,
+    UndoIn,
+)
 from core.clock import now
 from core.dates import parse_date
 from core.tenancy import Actor
+from dispatch.models import Branch
+from dispatch.penalties import pay
 from dispatch.shift import onsite, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
@@ -147,3 +160,27 @@ def payouts(
     )
     name = f"payouts-{branch_id}-{date_from}-{date_to}.csv"
     return csv_for(request, timesheets.payouts_table(currency, rows), name)
+
+
+@router.put("/branches/{branch_id}/paid-through", response_model=PaidThroughOut, tags=["branches"])
+def set_paid_through(
+    branch_id: IdPath,
+    body: PaidThroughIn,
+    actor: Actor = Depends(require(*OFFICE)),
+    session: Session = DB,
+) -> PaidThroughOut:
+    """The branch's workers are paid up to and including this local date (issue 19): a
+    worker's PAY text counts the shifts after it. Never backwards (422
+    paid_through_backwards), never after today; audited."""
+    today = _branch_today(session, branch_id)
+    branch = pay.set_paid_through(
+        session, branch_id, actor=actor, through=body.through, today=today
+    )
+    return PaidThroughOut(branch_id=branch.id, paid_through=branch.paid_through)
+
+
+def _branch_today(session: Session, branch_id: int) -> date:
+    """Today in the branch's zone (any day for a branch the caller cannot see: refused later)."""
+    branch = session.get(Branch, branch_id)
+    zone = ZoneInfo(branch.timezone) if branch is not None else UTC
+    return now().astimezone(zone).date()

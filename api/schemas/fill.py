@@ -24,10 +24,12 @@ RULE_WORDS = {
     "opted_out": "opted out of SMS",
     "phone_unreachable": "number unreachable",
     "suspended": "suspended",
+    "paused": "paused offers by SMS (PAUSE)",
     "patent_expired": "work patent expired by the shift's day",
     "no_skill": "does not have the order's skill",
     "too_far": "lives outside the order's current search radius",
     "booked_elsewhere": "booked on another order at that time",
+    "said_busy": "said by SMS they are busy that day (BUSY)",
     "blocked_by_client": "blocked by this client",
     "already_offered": "already offered this order",
 }

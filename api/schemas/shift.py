@@ -1,6 +1,6 @@
 """Request and response bodies of the shift on site: marks, the close, timesheets, reviews."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -84,3 +84,12 @@ class ReviewOut(BaseModel):
     @classmethod
     def of(cls, review: Review) -> "ReviewOut":
         return cls.model_validate(review)
+
+
+class PaidThroughIn(Body):
+    through: date = Field(description="paid up to and including this local date (YYYY-MM-DD)")
+
+
+class PaidThroughOut(BaseModel):
+    branch_id: int
+    paid_through: date | None

@@ -32,9 +32,16 @@ _CLASH = f"""SELECT bo.code FROM offers b JOIN orders bo ON bo.id = b.order_id
 
 
 # The shift's day where the order is: its start in its client's branch's zone.
-_DAY = """SELECT CAST(CAST(:starts_at AS timestamptz) AT TIME ZONE day_br.timezone AS date)
+DAY = """SELECT CAST(CAST(:starts_at AS timestamptz) AT TIME ZONE day_br.timezone AS date)
                 FROM clients day_c JOIN branches day_br ON day_br.id = day_c.branch_id
                 WHERE day_c.id = :client_id"""
+
+
+# The days a worker said by SMS they are busy (FREE/BUSY: workers/availability.py): no work
+# on the order's day. Uncorrelated: one read of ix_worker_availability_day per query, hashed
+# (a per-worker probe made PostgreSQL's generic plan of the matcher several times slower).
+SAID_BUSY = f"""w.id IN (SELECT wa.worker_id FROM worker_availability wa
+                WHERE wa.day = ({DAY}) AND NOT wa.free)"""
 
 
 @dataclass(frozen=True)
@@ -49,12 +56,15 @@ RULES = (
     Rule("opted_out", "NOT w.opted_out"),
     Rule("phone_unreachable", "NOT w.phone_invalid"),
     Rule("suspended", "(w.suspended_until IS NULL OR w.suspended_until <= :now)"),
+    # The worker's own PAUSE N (by SMS): no offers while it lasts.
+    Rule("paused", "(w.paused_until IS NULL OR w.paused_until <= :now)"),
     # A work patent expired before the shift's day (in the order's branch's zone) counts;
     # no patent on record: none is needed. The day is one InitPlan, not a per-worker lookup.
-    Rule("patent_expired", f"(w.patent_expires_on IS NULL OR w.patent_expires_on >= ({_DAY}))"),
+    Rule("patent_expired", f"(w.patent_expires_on IS NULL OR w.patent_expires_on >= ({DAY}))"),
     Rule("no_skill", "CAST(:skill AS varchar) = ANY(w.skills)"),
     Rule("too_far", "ST_Distance(w.home, site.location, false) <= :radius_m"),
     Rule("booked_elsewhere", f"NOT EXISTS ({_CLASH})"),
+    Rule("said_busy", f"NOT {SAID_BUSY}"),
     Rule(
         "blocked_by_client",
         """NOT EXISTS (SELECT 1 FROM client_blocks cb
@@ -70,10 +80,11 @@ CODES = tuple(rule.code for rule in RULES)
 # The matcher's WHERE: every rule.
 MATCHER_CONDITION = "\n          AND ".join(rule.holds for rule in RULES)
 
-# A YES is checked against every rule but two: the offer was made within its wave's radius
-# (a later wave's wider radius or a move home does not take it back), and the worker holds
-# an offer of this order by then, of course.
-NOT_AT_BOOKING = ("too_far", "already_offered")
+# A YES is checked against every rule but four: the offer was made within its wave's radius
+# (a later wave's wider radius or a move home does not take it back), the worker holds
+# an offer of this order by then, of course, and their own word (a pause, a busy day) gives
+# way to their YES to an offer made before it.
+NOT_AT_BOOKING = ("too_far", "already_offered", "paused", "said_busy")
 AT_BOOKING = tuple(code for code in CODES if code not in NOT_AT_BOOKING)
 # A booking whose shift moved is checked again against the rules that read the shift's
 # times: a clash with another booking at the new time, a patent ending before the new day.

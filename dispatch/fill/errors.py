@@ -36,10 +36,12 @@ class NotEligible(Conflict):
         "opted_out",
         "phone_unreachable",
         "suspended",
+        "paused",
         "patent_expired",
         "no_skill",
         "too_far",
         "booked_elsewhere",
+        "said_busy",
         "blocked_by_client",
         "already_offered",
     )

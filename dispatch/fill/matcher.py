@@ -14,7 +14,11 @@ The result is exact: a worker of the true top 50 scores at least the bar, so the
 passes their cell's floor. With rating_weight 0 there is no floor and every eligible worker
 in the circle is ranked. A worker with a no-show in the strike window (no_show_until > now)
 scores lower by more than any score (dispatch/fill/ranking.py); that only lowers scores, so the bar
-and the floors stay bounds and the result stays exact. Distances use PostGIS's sphere
+and the floors stay bounds and the result stays exact. A worker who texted FREE for the order's
+day scores higher by twice as much (ranked first): the floors do not bound them, so they are
+read apart, by id from the index of said days (few rows a day), and added to the walk (which
+leaves them out); the bar stays a lower bound of the true 50th score, the walk finds every
+other worker above it, so the result stays exact. Distances use PostGIS's sphere
 (use_spheroid => false): ~0.3% off at these distances and about twice as fast as the spheroid.
 """
 
@@ -28,7 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from dispatch.fill.eligibility import MATCHER_CONDITION, RULES
+from dispatch.fill.eligibility import DAY, MATCHER_CONDITION, RULES
 from dispatch.models import Branch, Order
 from dispatch.orders.crew import preferred_workers
 
@@ -41,11 +45,21 @@ PROBE_CELLS = 4
 
 # Every rule of who may be offered the order: one definition, shared with the booking check.
 _ELIGIBLE = MATCHER_CONDITION
-_SCORE = """:rating_weight * w.rating / 5.0
+# Who texted FREE for the order's day (workers/availability.py): one read of the index
+# ix_worker_availability_day, a CTE both queries carry.
+FREE_DAY = f"""free_day AS MATERIALIZED (
+        SELECT wa.worker_id FROM worker_availability wa WHERE wa.day = ({DAY}) AND wa.free)"""
+_SAID_FREE = "(w.id IN (SELECT worker_id FROM free_day))"
+_SCORE = f""":rating_weight * w.rating / 5.0
                  + :distance_weight * GREATEST(0.0, 1.0 - ST_Distance(w.home, site.location, false)
                                                          / :radius_m)
                  - CASE WHEN w.no_show_until > :now
-                        THEN :rating_weight + :distance_weight + 1.0 ELSE 0.0 END"""
+                        THEN :rating_weight + :distance_weight + 1.0 ELSE 0.0 END
+                 + CASE WHEN {_SAID_FREE}
+                        THEN 2.0 * (:rating_weight + :distance_weight + 1.0) ELSE 0.0 END"""
+_COLUMNS = f"""w.id AS worker_id, ST_Distance(w.home, site.location, false) AS distance_m,
+               w.rating, w.reliability, {_SCORE} AS score, w.no_show_at, w.no_show_until,
+               {_SAID_FREE} AS said_free"""
 # The lowest rating that can still reach the bar in a cell at centre_m (none if rating_weight=0).
 _RATING_FLOOR = f"""CASE WHEN :rating_weight > 0 THEN CAST(
               (bar.score - :distance_weight
@@ -54,7 +68,8 @@ _RATING_FLOOR = f"""CASE WHEN :rating_weight > 0 THEN CAST(
 
 MATCHER_SQL = text(
     f"""
-    WITH site AS (
+    WITH {FREE_DAY},
+    site AS (
         SELECT s.location, ST_Y(s.location::geometry) AS lat, ST_X(s.location::geometry) AS lon,
                :radius_m / {M_PER_DEG} AS dlat
         FROM sites s WHERE s.id = :site_id
@@ -89,17 +104,22 @@ MATCHER_SQL = text(
         SELECT coalesce((SELECT score FROM probe ORDER BY score DESC
                          OFFSET :limit - 1 LIMIT 1), -1.0) AS score
     )
-    SELECT x.worker_id, x.distance_m, x.rating, x.reliability, x.score,
-           x.no_show_at, x.no_show_until
-    FROM site, bar, cells c
-    CROSS JOIN LATERAL (
-        SELECT w.id AS worker_id, ST_Distance(w.home, site.location, false) AS distance_m,
-               w.rating, w.reliability, {_SCORE} AS score, w.no_show_at, w.no_show_until
-        FROM workers w
-        WHERE brigada_cell(w.home) = c.cell
-          AND w.rating >= {_RATING_FLOOR}
-          AND {_ELIGIBLE}) x
-    ORDER BY x.score DESC, x.worker_id
+    SELECT y.* FROM (
+        SELECT x.*
+        FROM site, bar, cells c
+        CROSS JOIN LATERAL (
+            SELECT {_COLUMNS}
+            FROM workers w
+            WHERE brigada_cell(w.home) = c.cell
+              AND w.rating >= {_RATING_FLOOR}
+              AND NOT {_SAID_FREE}
+              AND {_ELIGIBLE}) x
+        UNION ALL
+        SELECT {_COLUMNS}
+        FROM site, free_day f JOIN workers w ON w.id = f.worker_id
+        WHERE {_ELIGIBLE}
+    ) y
+    ORDER BY y.score DESC, y.worker_id
     LIMIT :limit
     """
 )
@@ -114,8 +134,8 @@ _PREFERRED_ELIGIBLE = "\n      AND ".join(
 )
 PREFERRED_SQL = text(
     f"""
-    SELECT w.id AS worker_id, ST_Distance(w.home, site.location, false) AS distance_m,
-           w.rating, w.reliability, {_SCORE} AS score, w.no_show_at, w.no_show_until
+    WITH {FREE_DAY}
+    SELECT {_COLUMNS}
     FROM workers w CROSS JOIN (SELECT location FROM sites WHERE id = :site_id) site
     WHERE w.id = ANY(CAST(:worker_ids AS integer[]))
       AND {_PREFERRED_ELIGIBLE}
@@ -134,6 +154,7 @@ class Candidate:
     score: float
     no_show_at: datetime | None = None  # a no-show in the strike window: ranked last...
     no_show_until: datetime | None = None  # ...until then
+    said_free: bool = False  # texted FREE for the order's day: ranked first
 
 
 def find_candidates(
@@ -228,6 +249,7 @@ def _candidate(row: Row[Any], now: datetime) -> Candidate:
         score=float(row.score),
         no_show_at=row.no_show_at if ranked_last else None,
         no_show_until=row.no_show_until if ranked_last else None,
+        said_free=bool(row.said_free),
     )
 
 

@@ -13,14 +13,19 @@ def score(
     distance_weight: float,
     *,
     ranked_last: bool = False,
+    said_free: bool = False,
 ) -> float:
     """Rating first (0-5 scaled to 0-1), closeness second (1 at the site, 0 at the radius).
     ranked_last (a no-show in the strike window) takes off more than any score can be
     (both weights and 1), so such a worker comes after everyone else at any distance and
-    weights. dispatch/fill/matcher.py's _SCORE is the same expression in SQL."""
+    weights. said_free (the worker texted FREE for the shift's day) adds twice that, so such
+    a worker comes before everyone who did not, a recent no-show among them included; the
+    tiers: free, free with a no-show, everyone else, a no-show. dispatch/fill/matcher.py's
+    _SCORE is the same expression in SQL."""
     closeness = max(0.0, 1.0 - distance_m / radius_m) if radius_m > 0 else 0.0
     base = rating_weight * rating / 5.0 + distance_weight * closeness
-    return base - (rating_weight + distance_weight + 1.0) if ranked_last else base
+    tier = rating_weight + distance_weight + 1.0
+    return base - (tier if ranked_last else 0.0) + (2.0 * tier if said_free else 0.0)
 
 
 def reason(
@@ -30,15 +35,17 @@ def reason(
     *,
     no_show_on: date | None = None,
     window_days: int = 0,
+    said_free: bool = False,
 ) -> str:
     """One line a dispatcher reads: why this worker is where they are."""
+    free = "said free that day by SMS: ranked first; " if said_free else ""
     recent = (
         f" (no-show on {no_show_on:%d.%m}, within {window_days} days: ranked last)"
         if no_show_on
         else ""
     )
     return (
-        f"rating {rating:.2f}/5{recent}, turns up {reliability * 100:.0f}% of the time, "
+        f"{free}rating {rating:.2f}/5{recent}, turns up {reliability * 100:.0f}% of the time, "
         f"lives {distance_m / 1000:.1f} km away"
     )
 

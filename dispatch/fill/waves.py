@@ -397,6 +397,7 @@ def preview_candidates(
                 c.rating,
                 rough[c.worker_id],
                 ranked_last=c.no_show_until is not None,
+                said_free=c.said_free,
             ),
         )
         for c in candidates
@@ -408,11 +409,12 @@ def preview_candidates(
 def _reason(c: Candidate, zone: ZoneInfo) -> str:
     """The ranking's reason; a recent no-show by its date in the branch's timezone."""
     if c.no_show_at is None or c.no_show_until is None:
-        return ranking.reason(c.rating, c.reliability, c.distance_m)
+        return ranking.reason(c.rating, c.reliability, c.distance_m, said_free=c.said_free)
     return ranking.reason(
         c.rating,
         c.reliability,
         c.distance_m,
         no_show_on=c.no_show_at.astimezone(zone).date(),
         window_days=(c.no_show_until - c.no_show_at).days,
+        said_free=c.said_free,
     )

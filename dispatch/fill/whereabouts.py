@@ -66,7 +66,13 @@ def rough_distances(
 
 
 def rough_score(
-    branch: Branch, order: Order, rating: float, distance_m: float, *, ranked_last: bool
+    branch: Branch,
+    order: Order,
+    rating: float,
+    distance_m: float,
+    *,
+    ranked_last: bool,
+    said_free: bool = False,
 ) -> float:
     """The ranking score recomputed from a rough distance: the exact score, with the rating
     beside it, would give the exact distance back."""
@@ -77,6 +83,7 @@ def rough_score(
         float(branch.rating_weight),
         float(branch.distance_weight),
         ranked_last=ranked_last,
+        said_free=said_free,
     )
 
 

@@ -20,7 +20,31 @@ from sms.models import Message
 from sms.segments import measure
 from workers.models import Worker
 
-AUTOMATIC = ("not_understood", "help", "which_order", "no_open_offer", "unclear_call")
+AUTOMATIC = (
+    "not_understood",
+    "help",
+    "which_order",
+    "no_open_offer",
+    "unclear_call",
+    # issue 19 self-service: the answers to a worker's questions and FREE/BUSY/PAUSE
+    # (dispatch/replies/selfservice.py, dispatch/replies/availability.py)
+    "shifts",
+    "shifts_more",
+    "shifts_none",
+    "pay",
+    "pay_fined",
+    "pay_none",
+    "rating",
+    "rating_suspended",
+    "free_recorded",
+    "busy_recorded",
+    "days_unreadable",
+    "days_past",
+    "days_too_far",
+    "pause_set",
+    "pause_ended",
+    "pause_unreadable",
+)
 WINDOW = timedelta(hours=1)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.tenancy import SYSTEM
-from dispatch.replies import unclear
+from dispatch.replies import availability, selfservice, unclear
 from dispatch.texts import messaging
 from sms.commands import Command
 from sms.models import Message
@@ -17,7 +17,14 @@ from workers.models import Worker
 
 # kind -> what answers it: (session, message, worker, command, now) -> what it did (for logs)
 Handler = Callable[[Session, Message, Worker, Command, datetime], str]
-HANDLERS: dict[str, Handler] = {}  # each kind registered below, beside its import
+HANDLERS: dict[str, Handler] = {  # the language command's, _language, is added below
+    "shifts": selfservice.shifts,
+    "pay": selfservice.pay_owed,
+    "rating": selfservice.rating,
+    "free": availability.free,
+    "busy": availability.busy,
+    "pause": availability.pause,
+}
 
 
 def handle(

@@ -35,42 +35,20 @@ from sqlalchemy.orm import Session
 
 from core.csvsafe import Table, Word
 from core.errors import InvalidInput
-from core.money import money
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
 from dispatch.access.privacy import show_workers
-from dispatch.client_models import TimesheetSignoff
-from dispatch.enums import ATTENDANCE, LINE_STATES, WORKED, LineState, OfferStatus, OrderStatus
-from dispatch.models import Branch, Offer, Order
+from dispatch.enums import ATTENDANCE, LINE_STATES, LineState
+from dispatch.models import Branch, Order
 from dispatch.orders.service import ORDER_BRANCH, get_order
+from dispatch.penalties.pay import FINE_EXCEEDS_PAY as FINE_EXCEEDS_PAY
+from dispatch.penalties.pay import ZERO, crews, line_of, lines_of, payable
+from dispatch.penalties.pay import Line as Line
+from dispatch.penalties.pay import signoffs_of as signoffs_of
 from dispatch.registry.errors import BranchNotFound
-from rating.models import PenaltyEvent
-from workers.models import Worker
 
-ZERO = Decimal("0.00")
 MAX_PAYOUT_DAYS = 366
 MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
-
-
-@dataclass(frozen=True)
-class Line:
-    worker_id: int
-    full_name: str | None  # None: a worker the reader may not see (dispatch/access/privacy.py)
-    attendance: str | None
-    arrived_at: datetime | None
-    left_at: datetime | None
-    hours: Decimal
-    client_amount: Decimal | None  # None: the reader may not see it (dispatch/access/prices.py)
-    base_pay: Decimal
-    allowances: Decimal
-    fines: Decimal
-    worker_pay: Decimal
-    margin: Decimal | None  # None: the reader may not see it
-    note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
-    state: str = LineState.PENDING  # the client's sign-off (dispatch/shift/signoff.py)
-
-
-FINE_EXCEEDS_PAY = "fine_exceeds_pay"
 
 
 @dataclass(frozen=True)
@@ -101,114 +79,9 @@ def billable_lines(lines: list[Line]) -> list[Line]:
     return [line for line in lines if billable(line)]
 
 
-def minutes_worked(order: Order, offer: Offer) -> int:
-    if offer.attendance not in WORKED or offer.arrived_at is None:
-        return 0
-    start = max(offer.arrived_at, order.starts_at)
-    # Until leaving, or the end of work chosen at the close (older closes: their moment).
-    ended = order.work_ended_at or order.closed_at or order.ends_at
-    end = min(offer.left_at or order.ends_at, order.ends_at, ended)
-    return max(0, int((end - start).total_seconds() // 60))
-
-
-def line_of(
-    order: Order,
-    offer: Offer,
-    name: str,
-    entries: list[PenaltyEvent],
-    signoff: TimesheetSignoff | None = None,
-) -> Line:
-    # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
-    hours = money(Decimal(minutes_worked(order, offer)) / 60)
-    if signoff is not None and signoff.settled_hours is not None:
-        hours = money(signoff.settled_hours)  # agreed with the client at the settlement
-    client_amount = money(order.client_rate * hours)
-    base_pay = money(order.worker_rate * hours)
-    allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
-    fines = sum((e.fine for e in entries), ZERO)
-    pay = base_pay + allowances - fines
-    return Line(
-        worker_id=offer.worker_id,
-        full_name=name,
-        attendance=offer.attendance,
-        arrived_at=offer.arrived_at,
-        left_at=offer.left_at,
-        hours=hours,
-        client_amount=client_amount,
-        base_pay=base_pay,
-        allowances=money(allowances),
-        fines=money(fines),
-        worker_pay=money(pay),
-        margin=money(client_amount - pay),
-        note=FINE_EXCEEDS_PAY if pay < 0 else None,
-        state=signoff.state if signoff is not None else LineState.PENDING,
-    )
-
-
-def _standing_entries(
-    session: Session, order_ids: list[int]
-) -> dict[tuple[int | None, int], list[PenaltyEvent]]:
-    rows = session.scalars(
-        select(PenaltyEvent).where(
-            PenaltyEvent.order_id.in_(order_ids),
-            PenaltyEvent.kind != "reversal",
-            PenaltyEvent.reversed_at.is_(None),
-        )
-    )
-    entries: dict[tuple[int | None, int], list[PenaltyEvent]] = {}
-    for entry in rows:
-        entries.setdefault((entry.order_id, entry.worker_id), []).append(entry)
-    return entries
-
-
-# A booked worker's offer, name and standing entries on the order: what a line is made of.
-Crew = list[tuple[Offer, str, list[PenaltyEvent]]]
-
-
-def _crews(session: Session, orders: list[Order]) -> dict[int, Crew]:
-    """Per order, the booked workers (and the cancelled order's compensated ones)."""
-    if not orders:
-        return {}
-    by_id = {o.id: o for o in orders}
-    entries = _standing_entries(session, list(by_id))
-    rows = session.execute(
-        select(Offer, Worker.full_name)
-        .join(Worker, Worker.id == Offer.worker_id)
-        .where(Offer.order_id.in_(by_id))
-        .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
-    )
-    crews: dict[int, Crew] = {o.id: [] for o in orders}
-    for offer, name in rows:
-        mine = entries.get((offer.order_id, offer.worker_id), [])
-        if offer.status != OfferStatus.BOOKED and not any(e.payout for e in mine):
-            continue  # a late cancellation's entry puts nobody on the sheet; compensation does
-        crews[offer.order_id].append((offer, name, mine))
-    return crews
-
-
 def on_sheet(session: Session, order: Order) -> list[int]:
     """The workers with a line on the order's timesheet, in the sheet's order."""
-    return [offer.worker_id for offer, _, _ in _crews(session, [order])[order.id]]
-
-
-def signoffs_of(session: Session, order_ids: list[int]) -> dict[tuple[int, int], TimesheetSignoff]:
-    """The client's word per (order, worker) line; a line without one is pending."""
-    if not order_ids:
-        return {}
-    rows = session.scalars(select(TimesheetSignoff).where(TimesheetSignoff.order_id.in_(order_ids)))
-    return {(row.order_id, row.worker_id): row for row in rows}
-
-
-def _lines(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
-    by_id = {o.id: o for o in orders}
-    signoffs = signoffs_of(session, list(by_id))
-    return {
-        order_id: [
-            line_of(by_id[order_id], *member, signoffs.get((order_id, member[0].worker_id)))
-            for member in crew
-        ]
-        for order_id, crew in _crews(session, orders).items()
-    }
+    return [offer.worker_id for offer, _, _ in crews(session, [order])[order.id]]
 
 
 def _totals(lines: list[Line]) -> dict[str, Decimal]:
@@ -227,7 +100,7 @@ def timesheets_ending(
     """The order's sheet for each end of work (None: as it stands), from one read of the crew
     and one show of their names: an end changes the hours, not who is on the sheet."""
     order = get_order(session, order_id, actor=actor, options=ORDER_BRANCH)
-    crew = _crews(session, [order])[order.id]
+    crew = crews(session, [order])[order.id]
     shown = show_workers(
         session,
         actor=actor,
@@ -356,12 +229,12 @@ def payouts(
                 Order.branch_id == branch_id,
                 Order.starts_at >= start,
                 Order.starts_at < end,
-                (Order.closed_at.is_not(None)) | (Order.status == OrderStatus.CANCELLED),
+                payable(),
             )
         )
     )
     per_worker: dict[int, list[Line]] = {}
-    for order_lines in _lines(session, orders).values():
+    for order_lines in lines_of(session, orders).values():
         for line in order_lines:
             per_worker.setdefault(line.worker_id, []).append(line)
     shown = show_workers(

@@ -101,6 +101,7 @@ MATRIX = {
     ("GET", "/branches/{branch_id}"):                            "ok  own own own own 403 403 401",
     ("PATCH", "/branches/{branch_id}"):                          "ok  own 403 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/payouts"):                    "ok  own own 403 403 403 403 401",
+    ("PUT", "/branches/{branch_id}/paid-through"):               "ok  own own 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/texts"):                      "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok  own 403 403 403 403 403 401",
     ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok  own 403 403 403 403 403 401",
@@ -418,6 +419,9 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"): {"note": "agreed 8 h"},
         ("POST", "/quality/cases/{order_id}/close"): {"note": "called the client, sorted"},
+        ("PUT", "/branches/{branch_id}/paid-through"): {
+            "through": str(date.today() - timedelta(days=2))
+        },
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",

@@ -3,6 +3,7 @@ a dead number is never offered nor booked, and "why is this worker not on the li
 each rule the worker fails, by the same rules the matcher applies."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
+from workers import availability
 from workers.errors import WorkerNotFound
 
 
@@ -111,6 +113,8 @@ def _faulty(session, branch, site, order, fault: str):
         return make_worker(session, branch=branch, phone_invalid=True)
     if fault == "suspended":
         return make_worker(session, branch=branch, suspended_until=NOW + timedelta(days=2))
+    if fault == "paused":  # PAUSE 3 by SMS
+        return make_worker(session, branch=branch, paused_until=NOW + timedelta(days=3))
     if fault == "patent_expired":  # the day before the shift's day
         day_before = (order.starts_at - timedelta(days=1)).date()
         return make_worker(session, branch=branch, patent_expires_on=day_before)
@@ -127,6 +131,9 @@ def _faulty(session, branch, site, order, fault: str):
         session.flush()
     elif fault == "already_offered":
         make_offer(session, order=order, worker=worker, status="declined")
+    elif fault == "said_busy":  # BUSY for the shift's day, in the branch's zone (Moscow)
+        day = order.starts_at.astimezone(ZoneInfo("Europe/Moscow")).date()
+        availability.record(session, worker.id, (day,), free=False, now=NOW)
     return worker
 
 

@@ -26,6 +26,7 @@ from tests.builders import (
     make_worker,
     offset,
 )
+from workers import availability
 
 AGREE = settings(
     max_examples=50,
@@ -36,7 +37,8 @@ AGREE = settings(
 )
 # A YES is not refused for these: the offer was made within its wave's radius, and the worker
 # holds an offer of this order by then.
-NOT_RECHECKED = ("too_far", "already_offered")
+# Nor for the worker's own pause or busy day: their YES to an offer made before it wins.
+NOT_RECHECKED = ("too_far", "already_offered", "paused", "said_busy")
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,15 @@ def _make(session, draw: Draw, world: dict, bearing: int):
         )
     if "already_offered" in faults:
         make_offer(session, order=world["order"], worker=worker, status=draw.offer_status)
+    # A pause that ended a minute ago passes; a busy day other than the shift's, and a free
+    # one on it, pass too.
+    worker.paused_until = NOW + timedelta(days=2) if "paused" in faults else None
+    if "paused" not in faults and draw.suspension_ended:
+        worker.paused_until = NOW - timedelta(minutes=1)
+    busy = day if "said_busy" in faults else day + timedelta(days=1)
+    availability.record(session, worker.id, (busy,), free=False, now=NOW)
+    if "said_busy" not in faults and draw.other_client_block:
+        availability.record(session, worker.id, (day,), free=True, now=NOW)
     session.flush()
     return worker
 

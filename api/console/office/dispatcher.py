@@ -160,6 +160,8 @@ def _reason(t, c: Candidate, zone: ZoneInfo) -> str:
     text = t("order_reason_text").format(
         rating=c.rating, reliability=c.reliability * 100, km=c.distance_m / 1000
     )
+    if c.said_free:
+        text = f"{t('order_reason_said_free')}; {text}"
     if c.no_show_at is None or c.no_show_until is None:
         return text
     recent = t("order_reason_no_show").format(

@@ -313,12 +313,23 @@ WORDS = {
         "Работник не отказывался от СМС.",
         "The worker has not opted out of SMS.",
     ),
+    # issue 19 self-service: payouts recorded, a worker's pause
+    "err_paid_through_backwards": (
+        "Выплаты уже отмечены по более позднюю дату: назад дату не перенести.",
+        "Payouts are already recorded through a later date: it cannot go back.",
+    ),
+    "err_paid_through_office_only": (
+        "Отмечать выплаты может только офис.",
+        "Only the office records payouts.",
+    ),
+    "err_worker_not_paused": ("У работника нет паузы.", "The worker is not paused."),
     # -- each eligibility rule (dispatch/fill/eligibility.py), as the refusal of a worker --
     "err_not_eligible_inactive": ("заблокирован(а)", "blocked"),
     "err_not_eligible_not_vetted": ("нет собеседования", "not vetted"),
     "err_not_eligible_opted_out": ("отказ от СМС", "opted out of SMS"),
     "err_not_eligible_phone_unreachable": ("номер недоступен", "number unreachable"),
     "err_not_eligible_suspended": ("отстранён(а)", "suspended"),
+    "err_not_eligible_paused": ("сам(а) взял(а) паузу по СМС", "paused offers by SMS"),
     "err_not_eligible_patent_expired": (
         "патент истекает до дня смены",
         "work patent expires before the shift's day",
@@ -328,6 +339,10 @@ WORDS = {
     "err_not_eligible_booked_elsewhere": (
         "уже занят на другом заказе в это время",
         "booked on another order at that time",
+    ),
+    "err_not_eligible_said_busy": (
+        "написал(а) по СМС, что занят(а) в этот день",
+        "said by SMS they are busy that day",
     ),
     "err_not_eligible_blocked_by_client": (
         "в чёрном списке этого клиента",

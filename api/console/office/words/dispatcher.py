@@ -64,6 +64,10 @@ WORDS = {
         "рейтинг {rating:.2f}/5, приходит в {reliability:.0f}% случаев, живёт в {km:.1f} км",
         "rating {rating:.2f}/5, turns up {reliability:.0f}% of the time, lives {km:.1f} km away",
     ),
+    "order_reason_said_free": (
+        "написал(а) по СМС, что свободен(на) в этот день: первым(ой) в списке",
+        "said by SMS they are free that day: ranked first",
+    ),
     "order_reason_no_show": (
         "неявка {day:%d.%m}, в пределах {days} дн.: в конце списка",
         "no-show on {day:%d.%m}, within {days} days: ranked last",

@@ -1,0 +1,259 @@
+"""What a worker is paid for a shift: the one rule, used by the timesheets and the payouts
+(dispatch/shift/timesheets.py) and by a worker's PAY answer (owed below), and the branch's
+"paid up to and including" date the office sets.
+
+Per booked worker (and a cancelled order's compensated one), a line: the hours worked, base
+pay = hours x worker rate, allowances (show-up pay and compensation on the ledger), fines (the
+standing fines on the order), pay = base + allowances - fines (negative: a debt, the line says
+"fine_exceeds_pay"); the client's amount and the margin beside them. A line settled with the
+client takes the agreed hours.
+
+A worker is owed the pay of the lines on closed or cancelled orders (PAYABLE, as the payouts
+report counts them) whose local date is after the order's branch's paid_through; with none set,
+those of the last MAX_LOOKBACK_DAYS days.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import locked
+from core.errors import Forbidden, InvalidInput
+from core.money import money
+from core.tenancy import Actor
+from dispatch.client_models import TimesheetSignoff
+from dispatch.enums import OFFICE, WORKED, LineState, OfferStatus, OrderStatus
+from dispatch.models import Branch, Offer, Order
+from dispatch.registry.errors import BranchNotFound
+from rating.models import PenaltyEvent
+from workers.models import Worker
+
+ZERO = Decimal("0.00")
+MAX_LOOKBACK_DAYS = 366  # with no paid_through set, a PAY answer counts this far back
+
+
+def payable() -> ColumnElement[bool]:
+    """The orders whose lines are paid out: closed, or cancelled (compensation)."""
+    return (Order.closed_at.is_not(None)) | (Order.status == OrderStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Line:
+    worker_id: int
+    full_name: str | None  # None: a worker the reader may not see (dispatch/access/privacy.py)
+    attendance: str | None
+    arrived_at: datetime | None
+    left_at: datetime | None
+    hours: Decimal
+    client_amount: Decimal | None  # None: the reader may not see it (dispatch/access/prices.py)
+    base_pay: Decimal
+    allowances: Decimal
+    fines: Decimal
+    worker_pay: Decimal
+    margin: Decimal | None  # None: the reader may not see it
+    note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
+    state: str = LineState.PENDING  # the client's sign-off (dispatch/shift/signoff.py)
+
+
+FINE_EXCEEDS_PAY = "fine_exceeds_pay"
+
+
+def minutes_worked(order: Order, offer: Offer) -> int:
+    if offer.attendance not in WORKED or offer.arrived_at is None:
+        return 0
+    start = max(offer.arrived_at, order.starts_at)
+    # Until leaving, or the end of work chosen at the close (older closes: their moment).
+    ended = order.work_ended_at or order.closed_at or order.ends_at
+    end = min(offer.left_at or order.ends_at, order.ends_at, ended)
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def line_of(
+    order: Order,
+    offer: Offer,
+    name: str,
+    entries: list[PenaltyEvent],
+    signoff: TimesheetSignoff | None = None,
+) -> Line:
+    # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
+    hours = money(Decimal(minutes_worked(order, offer)) / 60)
+    if signoff is not None and signoff.settled_hours is not None:
+        hours = money(signoff.settled_hours)  # agreed with the client at the settlement
+    client_amount = money(order.client_rate * hours)
+    base_pay = money(order.worker_rate * hours)
+    allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
+    fines = sum((e.fine for e in entries), ZERO)
+    pay = base_pay + allowances - fines
+    return Line(
+        worker_id=offer.worker_id,
+        full_name=name,
+        attendance=offer.attendance,
+        arrived_at=offer.arrived_at,
+        left_at=offer.left_at,
+        hours=hours,
+        client_amount=client_amount,
+        base_pay=base_pay,
+        allowances=money(allowances),
+        fines=money(fines),
+        worker_pay=money(pay),
+        margin=money(client_amount - pay),
+        note=FINE_EXCEEDS_PAY if pay < 0 else None,
+        state=signoff.state if signoff is not None else LineState.PENDING,
+    )
+
+
+def _standing_entries(
+    session: Session, order_ids: list[int]
+) -> dict[tuple[int | None, int], list[PenaltyEvent]]:
+    rows = session.scalars(
+        select(PenaltyEvent).where(
+            PenaltyEvent.order_id.in_(order_ids),
+            PenaltyEvent.kind != "reversal",
+            PenaltyEvent.reversed_at.is_(None),
+        )
+    )
+    entries: dict[tuple[int | None, int], list[PenaltyEvent]] = {}
+    for entry in rows:
+        entries.setdefault((entry.order_id, entry.worker_id), []).append(entry)
+    return entries
+
+
+# A booked worker's offer, name and standing entries on the order: what a line is made of.
+Crew = list[tuple[Offer, str, list[PenaltyEvent]]]
+
+
+def crews(session: Session, orders: list[Order]) -> dict[int, Crew]:
+    """Per order, the booked workers (and the cancelled order's compensated ones)."""
+    if not orders:
+        return {}
+    by_id = {o.id: o for o in orders}
+    entries = _standing_entries(session, list(by_id))
+    rows = session.execute(
+        select(Offer, Worker.full_name)
+        .join(Worker, Worker.id == Offer.worker_id)
+        .where(Offer.order_id.in_(by_id))
+        .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
+    )
+    crews: dict[int, Crew] = {o.id: [] for o in orders}
+    for offer, name in rows:
+        mine = entries.get((offer.order_id, offer.worker_id), [])
+        if offer.status != OfferStatus.BOOKED and not any(e.payout for e in mine):
+            continue  # a late cancellation's entry puts nobody on the sheet; compensation does
+        crews[offer.order_id].append((offer, name, mine))
+    return crews
+
+
+def signoffs_of(session: Session, order_ids: list[int]) -> dict[tuple[int, int], TimesheetSignoff]:
+    """The client's word per (order, worker) line; a line without one is pending."""
+    if not order_ids:
+        return {}
+    rows = session.scalars(select(TimesheetSignoff).where(TimesheetSignoff.order_id.in_(order_ids)))
+    return {(row.order_id, row.worker_id): row for row in rows}
+
+
+def lines_of(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
+    by_id = {o.id: o for o in orders}
+    signoffs = signoffs_of(session, list(by_id))
+    return {
+        order_id: [
+            line_of(by_id[order_id], *member, signoffs.get((order_id, member[0].worker_id)))
+            for member in crew
+        ]
+        for order_id, crew in crews(session, orders).items()
+    }
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What a worker is owed: the payable lines after paid_through, and their sum."""
+
+    currency: str
+    since: date | None  # the first day counted (the day after paid_through), None: no lines
+    lines: list[tuple[Order, Line]]  # oldest first
+    total: Decimal
+
+    @property
+    def fined(self) -> list[tuple[Order, Line]]:
+        return [(order, line) for order, line in self.lines if line.fines > 0]
+
+
+def owed(session: Session, worker: Worker, now: datetime) -> Owed:
+    """The worker's pay for shifts not yet paid out, by the one rule (line_of). Each order
+    counts by its own branch's paid_through and timezone, as that branch's payouts do."""
+    rows = session.execute(
+        select(Order, Branch.paid_through, Branch.timezone)
+        .join(Branch, Branch.id == Order.branch_id)
+        .where(
+            Order.id.in_(select(Offer.order_id).where(Offer.worker_id == worker.id)),
+            payable(),
+            Order.starts_at >= now - timedelta(days=MAX_LOOKBACK_DAYS),
+            Order.starts_at < now,
+        )
+        .order_by(Order.starts_at, Order.id)
+    ).all()
+    days = {order.id: order.starts_at.astimezone(ZoneInfo(zone)).date() for order, _, zone in rows}
+    orders = [order for order, paid, _ in rows if paid is None or days[order.id] > paid]
+    lines = lines_of(session, orders)
+    mine = [
+        (order, line)
+        for order in orders
+        for line in lines.get(order.id, [])
+        if line.worker_id == worker.id
+    ]
+    home = session.get_one(Branch, worker.branch_id)
+    total = sum((line.worker_pay for _, line in mine), ZERO)
+    return Owed(
+        currency=home.currency,
+        since=days[mine[0][0].id] if mine else None,
+        lines=mine,
+        total=money(total),
+    )
+
+
+class PaidThroughBackwards(InvalidInput):
+    """A paid-through date before the one recorded: payouts made cannot be unmade."""
+
+    code = "paid_through_backwards"
+
+
+class PayoutsOfficeOnly(Forbidden):
+    """Recording payouts is the office's (admin, manager, dispatcher)."""
+
+    code = "paid_through_office_only"
+
+
+def set_paid_through(
+    session: Session, branch_id: int, *, actor: Actor, through: date, today: date
+) -> Branch:
+    """The office records that the branch's workers are paid up to and including `through`
+    (audited). Never backwards, never beyond today (the branch's)."""
+    if actor.role not in OFFICE:
+        raise PayoutsOfficeOnly("only the office records payouts")
+    if not actor.sees_branch(branch_id):
+        raise BranchNotFound(branch_id)
+    branch = session.scalars(locked(select(Branch).where(Branch.id == branch_id))).one_or_none()
+    if branch is None:
+        raise BranchNotFound(branch_id)
+    if through > today:
+        raise InvalidInput("through", "is after today: only shifts already worked are paid")
+    was = branch.paid_through
+    if was is not None and through < was:
+        raise PaidThroughBackwards("through", f"is before the recorded {was.isoformat()}")
+    branch.paid_through = through
+    session.flush()
+    audit.log(
+        session,
+        actor,
+        "branch.paid_through",
+        "branch",
+        [branch.id],
+        branch.id,
+        was=was.isoformat() if was else None,
+        now=through.isoformat(),
+    )
+    return branch
