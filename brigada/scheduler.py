@@ -12,7 +12,7 @@ from core.heartbeat import heartbeat
 from core.settings import get_settings
 from dispatch.fill.tasks import before_shift, reconcile
 from dispatch.hooks.tasks import reconcile_webhooks
-from dispatch.penalties.tasks import no_show_window_passed
+from dispatch.penalties.tasks import disputes_deadline_passed, no_show_window_passed
 from dispatch.repeat.tasks import repeat_due
 from dispatch.shift.tasks import marks_due, milestones, no_show_sweep
 from dispatch.texts.tasks import reconcile_sms
@@ -34,6 +34,7 @@ PERIODIC = (
     (repeat_due, 60),  # each weekly pattern's day placed lead_h before its start, once
     (reconcile_webhooks, 60),  # webhook deliveries a lost job or a dead sender left due
     (milestones, 60),  # clients told: short two hours before the start, the shift started
+    (disputes_deadline_passed, 60),  # a worker's dispute unanswered by its deadline: reversed
 )
 
 

@@ -101,6 +101,7 @@ class Branch(Timestamped, Base):
     client_order_approval_h: Mapped[int] = mapped_column(
         Integer, nullable=False, server_default="0"
     )
+    dispute_deadline_h: Mapped[int] = mapped_column(Integer, nullable=False, server_default="48")
 
     @property
     def policy(self) -> dict[str, Any]:

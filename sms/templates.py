@@ -71,7 +71,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "opted_out": "Вы отписались от рассылки. Чтобы вернуться, напишите СТАРТ.",
         "opted_in": "Вы снова получаете предложения работы. Отписаться: СТОП.",
         "help": "Ответы: ДА 123 - беру заказ 123, НЕТ 123 - отказ, ОТМЕНА 123 - отмена записи, СТОП - отписаться.",
-        "penalty": "Заказ {code}: {what}. Штраф {fine} {currency}, баллов {points}. Оспорить: позвоните в офис.",
+        "penalty": "Заказ {code}: {what}. Штраф {fine} {currency}, баллов {points}. Оспорить: СПОР {code}",
         "penalty_reversed": "Заказ {code}: взыскание ({what}) снято.",
         "suspended": "Вы не получаете заказы до {until}: {why}. Оспорить: позвоните в офис.",
         "suspension_lifted": "Ограничение снято: вы снова получаете предложения работы.",
@@ -86,6 +86,19 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount}.",
         "client_webhook_off": "Brigada: вебхук {id} отключён: доставка не удавалась сутки. "
         "Включите его снова на портале.",
+        # issue 19 disputes
+        "dispute_opened": "Спор по заказу {code} принят. Офис ответит до {deadline}; без ответа взыскание снимут.",
+        "dispute_no_code": "Напишите СПОР и номер заказа из SMS о взыскании, например: СПОР 482 опоздал автобус",
+        "dispute_no_penalty": "По заказу {code} у вас нет взыскания, оспаривать нечего.",
+        "dispute_already_open": "Спор по заказу {code} уже открыт. Офис ответит до {deadline}.",
+        "dispute_already_decided": "Спор по заказу {code} уже решён, взыскание оставлено.",
+        "dispute_reversed": "Заказ {code}: спор решён в вашу пользу, взыскание ({what}) снято.",
+        "dispute_upheld": "Заказ {code}: спор отклонён, взыскание остаётся. Причина: {reason}",
+        "dispute_auto_reversed": "Заказ {code}: офис не ответил на спор в срок, взыскание ({what}) снято.",
+        # issue 19 deletion
+        "forget_confirm": "Удалить ваши данные без возврата? Ответьте УДАЛИТЬ {pin} в течение 24 ч. После удаления писать не будем.",
+        "forget_wrong_code": "Код не подошёл или истёк. Чтобы удалить данные, напишите УДАЛИТЬ.",
+        "forget_waits": "Удалить данные пока нельзя: {blocker}. Напишите УДАЛИТЬ позже.",
     },
     "en": {
         "offer": "Work: {skill}, {date} {start}-{end}, {address}. {pay}/h. "
@@ -116,7 +129,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "opted_out": "You are unsubscribed. Text START to receive offers again.",
         "opted_in": "You will receive job offers again. Text STOP to opt out.",
         "help": "Replies: YES 123 takes order 123, NO 123 declines, CANCEL 123 cancels a booking, STOP opts out.",
-        "penalty": "Order {code}: {what}. Fine {fine} {currency}, {points} points. To dispute, call your office.",
+        "penalty": "Order {code}: {what}. Fine {fine} {currency}, {points} points. To dispute, reply DISPUTE {code}",
         "penalty_reversed": "Order {code}: the penalty ({what}) is withdrawn.",
         "suspended": "No offers until {until}: {why}. To dispute, call your office.",
         "suspension_lifted": "Your suspension is lifted: you will receive job offers again.",
@@ -131,6 +144,19 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{headcount} on site.",
         "client_webhook_off": "Brigada: webhook {id} is switched off: deliveries failed for a "
         "day. Switch it back on in the portal.",
+        # issue 19 disputes
+        "dispute_opened": "Your dispute of order {code} is received. The office answers by {deadline}; if not, the penalty is withdrawn.",
+        "dispute_no_code": "Reply DISPUTE and the order's code from the penalty text, e.g. DISPUTE 482 the bus was late",
+        "dispute_no_penalty": "You have no penalty on order {code} to dispute.",
+        "dispute_already_open": "Your dispute of order {code} is already open. The office answers by {deadline}.",
+        "dispute_already_decided": "Your dispute of order {code} was already decided: the penalty stands.",
+        "dispute_reversed": "Order {code}: your dispute is accepted, the penalty ({what}) is withdrawn.",
+        "dispute_upheld": "Order {code}: your dispute is refused, the penalty stands. Why: {reason}",
+        "dispute_auto_reversed": "Order {code}: the office did not answer your dispute in time; the penalty ({what}) is withdrawn.",
+        # issue 19 deletion
+        "forget_confirm": "Delete your data for good? Reply DELETE {pin} within 24 h to confirm. We will not text you after that.",
+        "forget_wrong_code": "The code is wrong or expired. To delete your data, text DELETE again.",
+        "forget_waits": "Your data cannot be deleted yet: {blocker}. Text DELETE again later.",
     },
 }
 KINDS = tuple(TEMPLATES["ru"])
@@ -194,7 +220,14 @@ LONGEST_VALUES = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",  # a webhook subscription's
+    # issue 19: an office's reason for upholding a dispute (cut to this), a deletion's code and
+    # why it waits (dispatch/registry/forget.py BLOCKERS' longest)
+    "reason": "я" * 60,
+    "pin": "9999",
+    "blocker": "я" * 40,
 }
+REASON_CHARS = 60  # an upheld dispute's reason in the worker's text, cut
+BLOCKER_CHARS = 40
 MAX_OFFER_SEGMENTS = 2
 # The kinds a branch's wording may not make longer than this (segments, with the longest values).
 SEGMENT_LIMITS = {"offer": MAX_OFFER_SEGMENTS, "offer_now": MAX_OFFER_SEGMENTS}

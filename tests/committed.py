@@ -26,7 +26,7 @@ from dispatch.models import (
     Site,
     User,
 )
-from rating.models import PenaltyEvent, Review
+from rating.models import PenaltyDispute, PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.models import ImportRun, Worker
 
@@ -38,7 +38,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
     worker_ids = select(Worker.id).where(Worker.branch_id == branch_id)
     session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
     session.execute(delete(Message).where(Message.worker_id.in_(worker_ids)))
-    for model in (Review, PenaltyEvent):  # reviews point at ledger entries
+    for model in (PenaltyDispute, Review, PenaltyEvent):  # cases and reviews point at entries
         session.execute(
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )

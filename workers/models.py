@@ -102,6 +102,11 @@ class Worker(Timestamped, Base):
     # The work patent of the latest approving vetting (workers/vetting.py); none: not needed.
     # The matcher reads it here: a patent expired by the shift's day is not offered work.
     patent_expires_on: Mapped[date | None] = mapped_column(Date)
+    # Deletion on request (dispatch/registry/forget.py): the one-time code's hash and expiry
+    # while a worker is asked to confirm, and when their personal data went.
+    forget_code_hash: Mapped[str | None] = mapped_column(String(64))
+    forget_code_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    forgotten_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def shown_status(self, now: datetime) -> WorkerStatus:
         """The one status staff see: blocked, then opted out, then suspended, else active."""

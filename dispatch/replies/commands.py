@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from dispatch.penalties import disputes
 from dispatch.replies import unclear
 from sms.commands import Command
 from sms.models import Message
@@ -14,7 +15,9 @@ from workers.models import Worker
 
 # kind -> what answers it: (session, message, worker, command, now) -> what it did (for logs)
 Handler = Callable[[Session, Message, Worker, Command, datetime], str]
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {
+    "dispute": disputes.by_sms,  # issue 19: СПОР <code> [words]
+}
 
 
 def handle(

@@ -61,6 +61,11 @@ LONGEST = {
     "headcount": "999",
     "arrived": "999",
     "id": "2147483647",
+    # issue 19: an office's reason (cut when sent), a deletion's code and why it waits; in
+    # Cyrillic, so an English text carrying one is measured as UCS-2
+    "reason": "я" * templates.REASON_CHARS,
+    "pin": "9999",
+    "blocker": "я" * templates.BLOCKER_CHARS,
 }
 
 
