@@ -36,6 +36,7 @@ from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
 from api.console.verdicts.disputes import router as disputes_router  # issue 18
+from api.console.verdicts.worker_disputes import router as worker_disputes_router  # issue 19
 
 HERE = Path(__file__).resolve().parent
 # htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
@@ -57,6 +58,7 @@ PAGES = (
     repeat_pages.router,
     short_orders.router,
     disputes_router,
+    worker_disputes_router,
     quality.router,
     foreman.router,
     foreman_close.router,

@@ -18,6 +18,7 @@ from rating.models import PenaltyDispute, PenaltyEvent
 @dataclass(frozen=True)
 class Case:
     id: int
+    branch_id: int  # the deciding branch's
     worker: ShownWorker
     words: str | None
     opened_at: datetime
@@ -74,6 +75,7 @@ def open_queue(session: Session, *, actor: Actor) -> list[Case]:
     return [
         Case(
             id=case.id,
+            branch_id=case.branch_id,
             worker=shown[case.worker_id],
             words=case.words,
             opened_at=case.opened_at,

@@ -304,7 +304,7 @@ KNOB_WORDS = {
     "dispute_deadline_h": (
         ("Срок решения спора, ч", "Dispute deadline, h"),
         (
-            "Спор работника по SMS, не решённый офисом за это время, снимает взыскание.",
+            "Спор работника по СМС, не решённый офисом за это время, снимает взыскание.",
             "A worker's SMS dispute not decided in this time reverses the penalty.",
         ),
     ),
