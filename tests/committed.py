@@ -36,9 +36,14 @@ def purge_branch(session: Session, branch_id: int) -> None:
     order_ids = select(Order.id).where(Order.branch_id == branch_id)
     client_ids = select(Client.id).where(Client.branch_id == branch_id)
     worker_ids = select(Worker.id).where(Worker.branch_id == branch_id)
+    session.execute(  # a worker's disputes point at their entries and their texts
+        delete(PenaltyDispute).where(
+            PenaltyDispute.order_id.in_(order_ids) | PenaltyDispute.worker_id.in_(worker_ids)
+        )
+    )
     session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
     session.execute(delete(Message).where(Message.worker_id.in_(worker_ids)))
-    for model in (PenaltyDispute, Review, PenaltyEvent):  # cases and reviews point at entries
+    for model in (Review, PenaltyEvent):  # reviews point at ledger entries
         session.execute(
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
@@ -86,5 +91,7 @@ def purge_code(session: Session, code: str) -> None:
 def purge_e2e(code: str, sid_prefix: str) -> None:
     """What an end-to-end test committed: its branch and the inbound SMS it posted."""
     with session_scope() as session:
+        posted = select(Message.id).where(Message.provider_sid.like(f"{sid_prefix}%"))
+        session.execute(delete(PenaltyDispute).where(PenaltyDispute.message_id.in_(posted)))
         session.execute(delete(Message).where(Message.provider_sid.like(f"{sid_prefix}%")))
         purge_code(session, code)
