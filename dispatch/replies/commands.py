@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dispatch.penalties import disputes
-from dispatch.replies import unclear
+from dispatch.replies import forget, unclear
 from sms.commands import Command
 from sms.models import Message
 from workers.models import Worker
@@ -17,6 +17,7 @@ from workers.models import Worker
 Handler = Callable[[Session, Message, Worker, Command, datetime], str]
 HANDLERS: dict[str, Handler] = {
     "dispute": disputes.by_sms,  # issue 19: СПОР <code> [words]
+    "delete": forget.by_sms,  # issue 19: УДАЛИТЬ, then УДАЛИТЬ <code> to confirm
 }
 
 
