@@ -30,7 +30,7 @@ from api.console.portal import workers as portal_workers
 from api.console.registry import client_users as client_user_pages
 from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
-from api.console.registry import worker_form, worker_import, worker_vetting, workers
+from api.console.registry import worker_forget, worker_form, worker_import, worker_vetting, workers
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
 from api.console.site import checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
@@ -66,6 +66,7 @@ PAGES = (
     worker_form.router,  # before workers' /workers/{worker_id}
     worker_vetting.router,  # before workers' /workers/{worker_id}
     worker_import.router,  # before workers' /workers/{worker_id}
+    worker_forget.router,  # issue 19: POST /workers/{worker_id}/forget
     list_exports.router,  # before workers' /workers/{worker_id}
     workers.router,
     phone.router,

@@ -129,6 +129,7 @@ def _profile(
     error: str | None = None,
     error_entry: int | None = None,
     reason: str = "",
+    forget_error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     limit_worker_reads(request, actor)  # also when a refused reversal shows the page again
@@ -156,6 +157,8 @@ def _profile(
         "error_entry": error_entry,
         "reason": reason,
         "reversed": request.query_params.get("reversed", ""),
+        "forget_error": forget_error,  # issue 19: "forget this worker" refused
+        "forgotten": request.query_params.get("forgotten", ""),
     }
     context.update(common_context(session, request, actor))
     return render(request, "workers_profile.html", context, actor=actor, status_code=status_code)
