@@ -16,6 +16,7 @@ from dispatch.penalties.errors import DisputeDecided, DisputeNotFound, DisputeOf
 from dispatch.registry.staff import actor_of
 from dispatch.replies import inbox, intake
 from rating import reasons
+from rating import service as ledger
 from rating.models import PenaltyDispute, PenaltyEvent
 from sms.models import Message
 from tests.builders import NOW, make_branch, make_offer, make_order, make_user, make_worker
@@ -252,3 +253,15 @@ def test_the_queue_shows_the_case_oldest_first(session, branch, site, penalised,
     ).all()
     assert read[-1].detail["via"] == "worker_disputes"
     assert session.scalars(select(Offer.id).where(Offer.id == offer.id)).one()
+
+
+def test_a_penalty_reversed_at_the_deadline_stays_reversed_when_the_marks_settle(
+    session, penalised
+):
+    worker, order, _, event = penalised
+    text(session, worker, f"СПОР {order.code}")
+    case = case_of(session, event)
+    disputes.auto_reverse(session, case.id, case.deadline_at)
+    entries = ledger.entries_on(session, worker.id, order.id)
+    assert [e.id for e in entries.waived] == [event.id]  # the marks' settling keeps it off
+    assert entries.active == []
