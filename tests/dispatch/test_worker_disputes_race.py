@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from brigada.scheduler import PERIODIC
 from core.audit import AuditEntry
 from core.clock import now
 from core.db import make_engine, session_scope
 from core.settings import get_settings
 from dispatch.models import Order
-from dispatch.penalties import disputes, record
+from dispatch.penalties import disputes, record, tasks
 from dispatch.penalties.errors import DisputeDecided
 from dispatch.registry.staff import actor_of
 from rating import reasons
@@ -156,3 +157,18 @@ def test_the_sweep_holding_the_case_makes_a_decision_wait_and_refuse(factory, sc
         1,
         ["dispute.open", "dispute.auto_reverse"],
     )
+
+
+def test_the_minute_job_reverses_an_overdue_case_in_its_own_transaction(factory, scene):
+    with session_scope(factory) as session:
+        case = session.get_one(PenaltyDispute, scene["case"])
+        case.deadline_at = now() - timedelta(minutes=1)
+    tasks.disputes_deadline_passed.fn()  # what the scheduler sends every minute
+    assert _outcome(factory, scene) == (
+        "auto_reversed",
+        1,
+        ["dispute.open", "dispute.auto_reverse"],
+    )
+    tasks.disputes_deadline_passed.fn()  # the next tick: nothing left to do
+    assert _outcome(factory, scene)[1] == 1
+    assert (tasks.disputes_deadline_passed, 60) in PERIODIC
