@@ -38,10 +38,10 @@ from dispatch.enums import (
 from dispatch.registry.knobs import KNOBS
 from workers.models import Worker
 
-# The relationships below are lazy="raise": reading one that was not loaded raises instead of
-# querying behind the attribute. Load what a use-case walks where it loads the row, e.g.
-# `.options(immediateload(Order.branch))` (a get by key: no query when the branch is already
-# in the session, as session.get; no join, so a FOR UPDATE never reaches the branch row).
+# The relationships below are lazy="raise": reading one not loaded raises instead of querying
+# behind the attribute. Load what a use-case walks where it loads the row, e.g. `.options(
+# immediateload(Order.branch))` (a get by key: no query for a branch already in the session,
+# no join, so a FOR UPDATE never reaches the branch row).
 # Only downwards: dispatch's tables point at workers', never the other way (the layers).
 _AWAITING = sql_equals("status", OrderStatus.AWAITING_APPROVAL)  # SQL: held for approval
 
@@ -102,6 +102,7 @@ class Branch(Timestamped, Base):
         Integer, nullable=False, server_default="0"
     )
     paid_through: Mapped[date | None] = mapped_column(Date)  # paid up to, incl. (penalties/pay.py)
+    dispute_deadline_h: Mapped[int] = mapped_column(Integer, nullable=False, server_default="48")
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -210,8 +211,8 @@ class ClientBlock(Base):
 
 
 class ClientFavourite(Base):
-    """A worker the client asked for again: offered first when eligible (dispatch/orders/
-    crew.py). Never also on the client's block list (dispatch/registry/clients.py)."""
+    """A worker the client asked for again: offered first when eligible (orders/crew.py);
+    never also on the client's block list (registry/clients.py)."""
 
     __tablename__ = "client_favourites"
 
@@ -403,8 +404,7 @@ class OrderPattern(Timestamped, Base):
 
 
 class PatternDay(Base):
-    """One day of a pattern, claimed once: the unique (pattern_id, day) lets only one job run
-    place that day's order however often or in however many processes it runs."""
+    """One day of a pattern, claimed once: the unique (pattern_id, day) lets one job place it."""
 
     __tablename__ = "order_pattern_days"
     __table_args__ = (UniqueConstraint("pattern_id", "day", name="uq_order_pattern_days_day"),)

@@ -94,3 +94,42 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+DISPUTE_STATUSES = ("open", "reversed", "upheld", "auto_reversed")
+
+
+class PenaltyDispute(Base):
+    """A worker's case against one ledger entry, opened by SMS (СПОР <code>), decided by the
+    deciding branch's office (reversed or upheld with a reason) or reversed by the sweep at
+    deadline_at (dispatch/penalties/disputes.py). One open case per entry (the index)."""
+
+    __tablename__ = "penalty_disputes"
+    __table_args__ = (
+        in_check("status", DISPUTE_STATUSES),
+        CheckConstraint("(status = 'open') = (decided_at IS NULL)", name="decided"),
+        Index(
+            "uq_penalty_disputes_open",
+            "penalty_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+        # The sweep's look for open cases past their deadline and the queue, oldest first.
+        Index("ix_penalty_disputes_open", "deadline_at", postgresql_where=text("status = 'open'")),
+        Index("ix_penalty_disputes_worker", "worker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
+    penalty_id: Mapped[int] = mapped_column(ForeignKey("penalty_events.id"), nullable=False)
+    # The branch that answers for the entry (dispatch/penalties/record.py deciding_branch).
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    words: Mapped[str | None] = mapped_column(Text)  # the worker's own, after the code
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="open")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome_reason: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,7 @@ from rating.errors import (
     ReversalNotReversible,
     ReviewAlreadyGiven,
 )
-from rating.models import PenaltyEvent, Review
+from rating.models import PenaltyDispute, PenaltyEvent, Review
 from rating.reasons import Reason
 from workers.models import Worker
 
@@ -130,12 +130,19 @@ def _active() -> Select[PenaltyEvent]:
 
 
 def _waived() -> Select[PenaltyEvent]:
-    """Entries that a person reversed (not a rule)."""
+    """Entries that a person reversed (not a rule), or that a worker's dispute left unanswered
+    by its deadline reversed: either stands against a later settling of the marks."""
     reversal = aliased(PenaltyEvent)
+    unanswered = (
+        select(PenaltyDispute.id)
+        .where(PenaltyDispute.penalty_id == PenaltyEvent.id)
+        .where(PenaltyDispute.status == "auto_reversed")
+        .exists()
+    )
     return (
         select(PenaltyEvent)
         .join(reversal, reversal.reverses_id == PenaltyEvent.id)
-        .where(reversal.automatic.is_(False))
+        .where(reversal.automatic.is_(False) | unanswered)
     )
 
 

@@ -44,6 +44,10 @@ PENALTY_WORDS: dict[str, dict[str, str]] = {
 }
 # The ledger's other entries in a RATING answer's history: a payment, a withdrawal.
 LEDGER_WORDS: dict[str, dict[str, str]] = {lang: t.get("ledger", {}) for lang, t in _TABLES.items()}
+# Why a deletion on request waits (sms/templates.py BLOCKER_CHARS at most).
+DELETION_WORDS: dict[str, dict[str, str]] = {
+    lang: t.get("deletion", {}) for lang, t in _TABLES.items()
+}
 # A list in a text (shifts, fines, history) takes entries while the text fits this many segments.
 MAX_LIST_SEGMENTS = 3
 KINDS = tuple(TEMPLATES["ru"])
@@ -61,6 +65,10 @@ def ledger_words(kind: str, language: str) -> str:
     words = {**PENALTY_WORDS["ru"], **LEDGER_WORDS["ru"]}
     words.update({**PENALTY_WORDS.get(language, {}), **LEDGER_WORDS.get(language, {})})
     return words[kind]
+
+
+def deletion_words(reason: str, language: str) -> str:
+    return DELETION_WORDS.get(language, {}).get(reason) or DELETION_WORDS["ru"][reason]
 
 
 def default_text(kind: str, language: str) -> tuple[str, str]:
@@ -124,7 +132,13 @@ LONGEST_VALUES = {
     "day": "31.12",
     "last": "31.12",
     "max": "60",
+    # issue 19 disputes and deletion
+    "reason": "я" * 60,
+    "pin": "9999",
+    "blocker": "я" * 40,
 }
+REASON_CHARS = 60  # an upheld dispute's reason in the worker's text, cut
+BLOCKER_CHARS = 40
 
 
 def longest_values(language: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from dispatch.models import (
     Site,
     User,
 )
-from rating.models import PenaltyEvent, Review
+from rating.models import PenaltyDispute, PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, District
 from workers.models import ImportRun, Worker
@@ -37,6 +37,11 @@ def purge_branch(session: Session, branch_id: int) -> None:
     order_ids = select(Order.id).where(Order.branch_id == branch_id)
     client_ids = select(Client.id).where(Client.branch_id == branch_id)
     worker_ids = select(Worker.id).where(Worker.branch_id == branch_id)
+    session.execute(  # a worker's disputes point at their entries and their texts
+        delete(PenaltyDispute).where(
+            PenaltyDispute.order_id.in_(order_ids) | PenaltyDispute.worker_id.in_(worker_ids)
+        )
+    )
     session.execute(delete(Message).where(Message.order_id.in_(order_ids)))
     session.execute(delete(Message).where(Message.worker_id.in_(worker_ids)))
     for model in (Review, PenaltyEvent):  # reviews point at ledger entries
@@ -108,5 +113,7 @@ def purge_e2e(code: str, sid_prefix: str) -> None:
                 Message.order_id.is_(None),
             )
         )
+        posted = select(Message.id).where(Message.provider_sid.like(f"{sid_prefix}%"))
+        session.execute(delete(PenaltyDispute).where(PenaltyDispute.message_id.in_(posted)))
         session.execute(delete(Message).where(Message.provider_sid.like(f"{sid_prefix}%")))
         purge_code(session, code)

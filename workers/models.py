@@ -109,6 +109,11 @@ class Worker(Timestamped, Base):
     # The worker's own PAUSE (dispatch/replies/selfservice.py): no offers until then, without
     # opting out. Not a penalty: nothing on the ledger, and the office can clear it.
     paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Deletion on request (dispatch/registry/forget.py): the one-time code's hash and expiry
+    # while a worker is asked to confirm, and when their personal data went.
+    forget_code_hash: Mapped[str | None] = mapped_column(String(64))
+    forget_code_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    forgotten_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def shown_status(self, now: datetime) -> WorkerStatus:
         """The one status staff see: blocked, then opted out, then suspended, else active."""

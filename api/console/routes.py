@@ -34,11 +34,13 @@ from api.console.registry import clients as client_pages
 from api.console.registry import sites as site_pages
 from api.console.registry import worker_form, worker_import, worker_vetting, workers
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
-from api.console.registry.worker_availability import router as availability_router  # issue 19
+from api.console.registry.worker_page.availability import router as availability_router
+from api.console.registry.worker_page.forget import router as forget_router
 from api.console.site import applicant_place, checkin, foreman, foreman_close
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
 from api.console.verdicts.disputes import router as disputes_router  # issue 18
+from api.console.verdicts.worker_disputes import router as worker_disputes_router  # issue 19
 
 HERE = Path(__file__).resolve().parent
 # htmx, Leaflet and Swagger UI (for /docs) from the npm registry (web/package.json, installed
@@ -60,6 +62,7 @@ PAGES = (
     repeat_pages.router,
     short_orders.router,
     disputes_router,
+    worker_disputes_router,
     quality.router,
     foreman.router,
     foreman_close.router,
@@ -67,6 +70,7 @@ PAGES = (
     worker_form.router,  # before workers' /workers/{worker_id}
     worker_vetting.router,  # before workers' /workers/{worker_id}
     worker_import.router,  # before workers' /workers/{worker_id}
+    forget_router,  # issue 19: POST /workers/{worker_id}/forget
     list_exports.router,  # before workers' /workers/{worker_id}
     availability_router,  # issue 19: clearing a worker's pause
     workers.router,

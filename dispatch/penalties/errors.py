@@ -1,7 +1,7 @@
 """Errors of the penalty ledger as dispatch keeps it; each has a stable
 `code` (core/errors.py) that the API sends and the console turns into words."""
 
-from core.errors import Forbidden
+from core.errors import Conflict, Forbidden, NotFound
 
 
 class PenaltyOfAnotherBranch(Forbidden):
@@ -15,3 +15,28 @@ class PenaltyOfAnotherBranch(Forbidden):
             f"penalty {event_id} was recorded on another branch's order: only that branch "
             "(or the head office) may reverse it"
         )
+
+
+class DisputeNotFound(NotFound):
+    code = "dispute_not_found"
+
+    def __init__(self, dispute_id: int):
+        super().__init__("dispute", dispute_id)
+
+
+class DisputeDecided(Conflict):
+    """The case was decided already (by another dispatcher, or reversed at its deadline)."""
+
+    code = "dispute_decided"
+
+    def __init__(self, dispute_id: int):
+        super().__init__(f"dispute {dispute_id} is already decided")
+
+
+class DisputeOfficeOnly(Forbidden):
+    """Only the office (admin, manager, dispatcher) decides a worker's dispute."""
+
+    code = "dispute_office_only"
+
+    def __init__(self) -> None:
+        super().__init__("only the office decides a worker's dispute")

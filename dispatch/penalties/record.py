@@ -177,9 +177,11 @@ def withdraw(
     now: datetime,
     actor: Actor | None,
     by_rule: bool = False,
+    text: str = "penalty_reversed",
 ) -> PenaltyEvent:
-    """Reverse one entry (the caller holds its row lock and refreshes), audited and texted.
-    by_rule: a corrected mark took it back, not a dispatcher's decision (which sticks)."""
+    """Reverse one entry (the caller holds its row lock and refreshes), audited and texted
+    (`text`: a dispute's outcome says so). by_rule: a corrected mark took it back, not a
+    dispatcher's decision (which sticks)."""
     reversal = ledger.reverse(
         session,
         event,
@@ -193,7 +195,7 @@ def withdraw(
     if event.kind != "compensation" and order is not None:
         worker = session.get_one(Worker, event.worker_id)
         what = penalty_words(event.kind, worker.language)
-        tell(session, worker, "penalty_reversed", order_id=order.id, code=order.code, what=what)
+        tell(session, worker, text, order_id=order.id, code=order.code, what=what)
     return reversal
 
 
@@ -249,7 +251,13 @@ def may_reverse(session: Session, actor: Actor, event: PenaltyEvent) -> bool:
 
 
 def reverse_penalty(
-    session: Session, event_id: int, *, actor: Actor, reason: str, now: datetime
+    session: Session,
+    event_id: int,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+    text: str = "penalty_reversed",
 ) -> PenaltyEvent:
     """A dispatcher takes an entry back with a reason: a compensating entry, never a delete;
     the figures are recomputed, so they are exactly as if the entry had never been. Unseen:
@@ -261,7 +269,7 @@ def reverse_penalty(
     if order is not None:  # order, then the entry, then the worker: the lock order everywhere
         session.scalars(locked(select(Order).where(Order.id == order.id))).one()
     event = ledger.get_event(session, event_id, lock=True)
-    reversal = withdraw(session, event, order, reason=reason, now=now, actor=actor)
+    reversal = withdraw(session, event, order, reason=reason, now=now, actor=actor, text=text)
     refresh_worker(session, event.worker_id, now)
     return reversal
 

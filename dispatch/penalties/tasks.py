@@ -6,7 +6,7 @@ import dramatiq
 
 from core.broker import setup_broker
 from core.jobs import each_apart
-from dispatch.penalties import record
+from dispatch.penalties import disputes, record
 
 setup_broker()
 
@@ -21,5 +21,18 @@ def no_show_window_passed() -> None:
         record.past_no_show_window,
         record.refresh_worker,
         failed="recomputing worker %s after their no-show window failed",
+        log=log,
+    )
+
+
+@dramatiq.actor(actor_name="disputes.deadline_passed", max_retries=0, max_age=120_000)
+def disputes_deadline_passed() -> None:
+    """Disputes the office left unanswered past the branch's dispute_deadline_h: each case
+    reversed in its own transaction ("not answered by the deadline"); a case held by a
+    decision right now is skipped, and the next tick sees it decided or still due."""
+    each_apart(
+        disputes.overdue,
+        disputes.auto_reverse,
+        failed="reversing dispute %s at its deadline failed",
         log=log,
     )

@@ -88,6 +88,14 @@ KNOBS: dict[str, Knob] = {
         "placed waits for the office's approval (0 or null: never)",
         blank=0,
     ),
+    "dispute_deadline_h": Knob(
+        int,
+        48,
+        1,
+        336,
+        doc="a worker's dispute of a penalty (SMS DISPUTE <code>) not decided by the office "
+        "within this many hours is reversed automatically",
+    ),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),
     "quality_sms": Knob(
         bool, False, doc="after each close, ask the site's contact by SMS to rate the crew 1-5"

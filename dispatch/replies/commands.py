@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.tenancy import SYSTEM
-from dispatch.replies import availability, selfservice, unclear
+from dispatch.penalties import disputes
+from dispatch.replies import availability, forget, selfservice, unclear
 from dispatch.texts import messaging
 from sms.commands import Command
 from sms.models import Message
@@ -24,6 +25,8 @@ HANDLERS: dict[str, Handler] = {  # the language command's, _language, is added 
     "free": availability.free,
     "busy": availability.busy,
     "pause": availability.pause,
+    "dispute": disputes.by_sms,  # issue 19: СПОР <code> [words]
+    "delete": forget.by_sms,  # issue 19: УДАЛИТЬ, then УДАЛИТЬ <code> to confirm
 }
 
 

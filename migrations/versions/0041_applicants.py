@@ -2,7 +2,7 @@
 their dialogue's steps, and the districts each branch lists for "where do you live".
 
 Revision ID: 0041
-Revises: 0039
+Revises: 0040
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0041"
-down_revision = "0039"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 

@@ -34,7 +34,7 @@ from core.tenancy import SYSTEM
 from dispatch.client_models import QualityReview, WebhookSubscription
 from dispatch.fill import waves
 from dispatch.models import Branch, Client, Order, User
-from dispatch.penalties import record
+from dispatch.penalties import disputes, record
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.repeat import patterns
@@ -123,6 +123,9 @@ MATRIX = {
     ("POST", "/workers/import"):                                 "ok  own own 403 own 403 403 401",
     ("GET", "/workers/{worker_id}/penalties"):                   "ok  own own 403 own 403 403 401",
     ("POST", "/penalties/{penalty_id}/reverse"):                 "ok  own own 403 403 403 403 401",
+    ("GET", "/worker-disputes"):                                 "ok  ok  ok  403 403 403 403 401",
+    ("POST", "/worker-disputes/{dispute_id}/reverse"):           "ok  own own 403 403 403 403 401",
+    ("POST", "/worker-disputes/{dispute_id}/uphold"):            "ok  own own 403 403 403 403 401",
     ("POST", "/users"):                                          "ok  own 403 403 403 403 403 401",
     ("GET", "/users"):                                           "ok  ok  403 403 403 403 403 401",
     ("PATCH", "/users/{user_id}"):                               "ok  own 403 403 403 403 403 401",
@@ -206,6 +209,7 @@ HIDES = {
     ("GET", "/orders"): ("id", "order"),
     ("GET", "/order-patterns"): ("branch_id", "branch"),
     ("GET", "/timesheet-disputes"): ("branch_id", "branch"),
+    ("GET", "/worker-disputes"): ("branch_id", "branch"),
     ("GET", "/quality/reviews"): ("order_id", "order"),
 }
 
@@ -251,6 +255,7 @@ class Things:
     client_user: int = 0  # a user of the client (not an admin of it)
     key: int = 0  # an API key of the client
     hook: int = 0  # the client's webhook subscription
+    dispute: int = 0  # the worker's dispute of the penalty (issue 19)
 
 
 def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
@@ -299,9 +304,13 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
         )
     )  # fmt: skip
     session.flush()
+    opened = disputes.open_case(
+        session, worker, order.code, words="I was there", message_id=None, now=now()
+    )
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
         dispatcher.username, favourite.id, pattern.id, client_user.id, key.id, hook.id,
+        opened.cases[0].id,
     )  # fmt: skip
 
 
@@ -322,6 +331,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         worker_id=t.favourite if "/favourites/" in path else t.worker,
         order_id=t.order,
         penalty_id=t.penalty,
+        dispute_id=t.dispute,
         user_id=t.client_user if path.startswith("/clients/") else t.user,
         pattern_id=t.pattern,
         key_id=t.key,
@@ -363,6 +373,8 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("POST", "/workers/{worker_id}/unblock"): {"reason": "made up"},
         ("POST", "/workers/{worker_id}/opt-in"): {"note": "asked by phone"},
         ("POST", "/penalties/{penalty_id}/reverse"): {"reason": "the foreman erred"},
+        ("POST", "/worker-disputes/{dispute_id}/reverse"): {"reason": "the bus was late"},
+        ("POST", "/worker-disputes/{dispute_id}/uphold"): {"reason": "the foreman called"},
         ("PATCH", "/users/{user_id}"): {"full_name": f"Иван Петров {n}"},
         ("POST", "/users"): {
             "username": f"new-user-{n}",

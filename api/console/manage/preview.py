@@ -48,6 +48,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "strike_window_days",
         "strike_suspend_days",
         "clean_shifts_per_forgiven_strike",
+        "dispute_deadline_h",
     ),
     "pay": ("currency", "late_cancel_h", "show_up_pay", "client_order_approval_h"),
     "site": ("geofence_m", "undo_window_s"),
@@ -141,6 +142,11 @@ def penalties(p: dict[str, Any], t: Words) -> list[str]:
         t("settings_pv_strikes").format(
             strikes=p["strikes_to_suspend"], window=p["strike_window_days"],
             days=p["strike_suspend_days"], clean=p["clean_shifts_per_forgiven_strike"],
+        ),
+        t("settings_pv_dispute").format(
+            hours=p["dispute_deadline_h"],
+            at=(SHIFT_START + timedelta(hours=p["dispute_deadline_h"])).strftime("%d.%m %H:%M"),
+            opened=SHIFT_START.strftime("%d.%m %H:%M"),
         ),
     ]  # fmt: skip
 

@@ -99,6 +99,12 @@ WORDS = {
         "{strikes} strikes in {window} days → suspended for {days} days; "
         "{clean} clean shifts forgive one.",
     ),
+    "settings_pv_dispute": (
+        "Спор работника (СПОР и номер заказа), открытый {opened}, без решения офиса "
+        "за {hours} ч снимает взыскание {at}.",
+        "A worker's dispute (DISPUTE and the order's code) opened {opened} and not decided "
+        "within {hours} h reverses the penalty at {at}.",
+    ),
     "settings_pv_approval": (
         "Заказ клиента, начинающийся менее чем через {hours} ч, ждёт одобрения офиса.",
         "A client's order starting within {hours} h waits for the office's approval.",
@@ -293,6 +299,13 @@ KNOB_WORDS = {
             "0 или пусто — никогда.",
             "A client's order (portal or key) starting sooner waits for the office's approval. "
             "0 or blank: never.",
+        ),
+    ),
+    "dispute_deadline_h": (
+        ("Срок решения спора, ч", "Dispute deadline, h"),
+        (
+            "Спор работника по СМС, не решённый офисом за это время, снимает взыскание.",
+            "A worker's SMS dispute not decided in this time reverses the penalty.",
         ),
     ),
     "geofence_m": (

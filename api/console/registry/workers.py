@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.office.words.phone import WORDS as PHONE_WORDS
-from api.console.registry.worker_availability import availability_context
+from api.console.registry.worker_page.availability import availability_context
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, OFFICE, WORKER_DESK, limit_worker_reads
 from api.schemas.common import IdPath
@@ -130,6 +130,7 @@ def _profile(
     error: str | None = None,
     error_entry: int | None = None,
     reason: str = "",
+    forget_error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     limit_worker_reads(request, actor)  # also when a refused reversal shows the page again
@@ -157,9 +158,11 @@ def _profile(
         "error_entry": error_entry,
         "reason": reason,
         "reversed": request.query_params.get("reversed", ""),
-        # issue 19: the days and the pause the worker texted (worker_availability.py)
+        # issue 19: the days and the pause the worker texted (worker_page/availability.py)
         "pause_outcome": request.query_params.get("pause", ""),
         **availability_context(session, worker, now()),
+        "forget_error": forget_error,  # issue 19: "forget this worker" refused
+        "forgotten": request.query_params.get("forgotten", ""),
     }
     context.update(common_context(session, request, actor))
     return render(request, "workers_profile.html", context, actor=actor, status_code=status_code)

@@ -63,6 +63,21 @@ WORDS = {
     "messages_kind_pause_set": ("пауза записана", "pause set"),
     "messages_kind_pause_ended": ("пауза снята", "pause ended"),
     "messages_kind_pause_unreadable": ("пауза не понята", "pause not understood"),
+    # issue 19: a worker's dispute of a penalty and deletion on request
+    "messages_kind_dispute_opened": ("спор принят", "dispute received"),
+    "messages_kind_dispute_no_code": ("спор: нет номера заказа", "dispute: no order code"),
+    "messages_kind_dispute_no_penalty": ("спор: нет взыскания", "dispute: no penalty"),
+    "messages_kind_dispute_already_open": ("спор уже открыт", "dispute already open"),
+    "messages_kind_dispute_already_decided": ("спор уже решён", "dispute already decided"),
+    "messages_kind_dispute_reversed": ("спор: взыскание снято", "dispute: penalty reversed"),
+    "messages_kind_dispute_upheld": ("спор: взыскание оставлено", "dispute: penalty upheld"),
+    "messages_kind_dispute_auto_reversed": (
+        "спор: снято по сроку",
+        "dispute: reversed at the deadline",
+    ),
+    "messages_kind_forget_confirm": ("удаление: просьба подтвердить", "deletion: confirm"),
+    "messages_kind_forget_wrong_code": ("удаление: код не подошёл", "deletion: wrong code"),
+    "messages_kind_forget_waits": ("удаление отложено", "deletion waits"),
     # -- an SMS's status --
     "messages_st_queued": ("в очереди", "queued"),
     "messages_st_sending": ("отправляется", "sending"),

@@ -244,6 +244,16 @@ WORDS = {
         "The entry was recorded on another branch's order: only that branch or the head "
         "office may reverse it.",
     ),
+    # -- issue 19: a worker's dispute of a penalty --
+    "err_dispute_not_found": ("Такого спора нет.", "No such dispute."),
+    "err_dispute_decided": (
+        "Спор уже решён (другим сотрудником или по сроку).",
+        "The dispute is already decided (by someone else, or at its deadline).",
+    ),
+    "err_dispute_office_only": (
+        "Споры работников решает офис: администратор, менеджер или диспетчер.",
+        "Workers' disputes are decided by the office: an admin, a manager or a dispatcher.",
+    ),
     # -- check-in links: the refusal's reason ({time}: when check-in opens) --
     "err_checkin_refused": ("Отметиться сейчас нельзя.", "You cannot check in now."),
     "err_checkin_refused_cancelled": (

@@ -39,12 +39,12 @@ from dispatch.fill import waves
 from dispatch.hooks import events, subscriptions
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.orders import service as orders
-from dispatch.penalties import record
+from dispatch.penalties import disputes, record
 from dispatch.registry.knobs import CURRENCIES
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, reviews, signoff
 from dispatch.texts import links
-from rating.models import PenaltyEvent, Review
+from rating.models import PenaltyDispute, PenaltyEvent, Review
 from rating.reasons import REASONS
 from sms import outbox, templates
 from sms.enums import INBOUND, STATUSES
@@ -161,6 +161,7 @@ def _seeded_strings(session, world: World) -> None:
         *(e.reason for e in session.scalars(select(PenaltyEvent)) if e.reason_code is None),
         *(r.comment or "" for r in session.scalars(select(Review))),
         *(r.reason or "" for r in session.scalars(select(TimesheetSignoff))),
+        *(d.words or "" for d in session.scalars(select(PenaltyDispute))),  # a worker's
         # clients' webhooks: their addresses, event ids and the receivers' answers
         *(h.url for h in session.scalars(select(WebhookSubscription))),
         *(str(d.event_id) for d in session.scalars(select(WebhookDelivery))),
@@ -293,6 +294,10 @@ def _world(session) -> World:
     )
     # The client disputes one line (the sign-off page and the disputes queue show it).
     signoff.dispute(session, closed.id, crew[0].id, actor=dispatcher, reason="ушёл в 15:00", now=at)
+    # The worker disputes their penalty by SMS (issue 19): the worker disputes queue shows it.
+    disputes.open_case(
+        session, crew[0], closed.code, words="автобус опоздал", message_id=None, now=at
+    )
     no_show = next(
         e for e in record.worker_penalties(session, crew[2].id, actor=dispatcher) if e.points
     )
