@@ -87,6 +87,9 @@ class Applicant(Timestamped, Base):
     note: Mapped[str | None] = mapped_column(Text)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Deletion on request (dispatch/applicants/forget.py): the one-time code's hash and expiry.
+    forget_code_hash: Mapped[str | None] = mapped_column(String(64))
+    forget_code_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApplicantStep(Base):

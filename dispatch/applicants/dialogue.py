@@ -8,6 +8,8 @@ row. A text that does not answer the step is asked again; the third in a row end
 dialogue, and so do SILENCE without a text (the scheduler's sweep: end_silent). An ended or
 refused applicant starts again with a job word (РАБОТА, ИШ...); other texts go unanswered.
 STOP withdraws an open application (under way, queued or invited): the row is deleted.
+УДАЛИТЬ / DELETE, in any state with a row, is read before the step's answer: a one-time code,
+then everything about the applicant goes (forget.py).
 
 Decided: before consent nothing but the phone, the step and the dialogue's language is
 stored; a "no" deletes the row (nothing is kept; the next text asks again). STOP deletes
@@ -26,7 +28,7 @@ from core import audit
 from core.db import locked
 from core.settings import get_settings
 from core.tenancy import SYSTEM
-from dispatch.applicants import places, texting
+from dispatch.applicants import forget, places, texting
 from dispatch.models import Branch
 from geo.points import Point
 from sms.commands import Command, read
@@ -58,6 +60,11 @@ def handle(session: Session, message: Message, now: datetime) -> str:
             return "unknown sender stopped"
         _delete(session, applicant, "applicant.stopped")
         return "applicant stopped"
+    if command is not None and command.kind == "delete":
+        if applicant is None:  # nothing held; no dialogue started by a deletion's word
+            return "unknown sender, nothing to delete"
+        applicant.last_message_at = now
+        return forget.by_sms(session, message, applicant, command, now)
     if applicant is None:
         applicant, created = _create(session, message.phone, _starting_language(command), now)
         if created:

@@ -22,6 +22,8 @@ from workers.applicants import Applicant
 from workers.skills import SKILLS
 
 TEXTS_PER_HOUR = 12  # a whole dialogue takes about eight
+# The workers' texts an applicant is sent too (a deletion's code): counted in the cap.
+SHARED_KINDS = ("forget_confirm", "forget_wrong_code")
 WINDOW = timedelta(hours=1)
 MAX_SEGMENTS = 2
 NAME_CHARS = 30  # a name or a branch's in a text: cut, the text stays within two segments
@@ -56,7 +58,7 @@ def _sent(session: Session, phone: str, withheld: bool) -> int:
         .where(
             Message.phone == phone,
             Message.direction == "out",
-            Message.kind.startswith("applicant_"),
+            Message.kind.startswith("applicant_") | Message.kind.in_(SHARED_KINDS),
             Message.created_at > func.now() - WINDOW,
             which,
         )

@@ -11,26 +11,25 @@ the patent date; the vetting notes and document numbers; the bodies and the phon
 text to or from them (queued ones withdrawn); and every remaining mention of the name or the
 phone (E.164 and its digits) in any text or JSON column of any table (staff's reasons and
 notes, audit details, an import's rejected rows...), replaced by "[deleted]": the audit
-trail's facts stay, the personal data in them goes.
+trail's facts stay, the personal data in them goes. An applicant's row the worker came
+from (applicants.worker_id, or their phone) goes with its steps (dispatch/applicants/forget.py).
+The one-time code and the scan are core/forgetting.py's, shared with an applicant's deletion.
 
 Here in replies (the top stage): it texts the worker (dispatch/texts) and reads the disputes;
 dispatch/registry, the stage of the workers' records, may do neither and is full.
 """
 
-import hashlib
-import hmac
-import json
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import locked
 from core.errors import Forbidden, ReasonRequired, check_length
-from core.settings import get_settings
+from core.forgetting import CODE_TTL, GONE, code_holds, needles, new_code, scrub_everywhere
 from core.tenancy import Actor
+from dispatch.applicants import forget as applicants
 from dispatch.enums import NOT_CLOSED, OfferStatus
 from dispatch.models import Branch, Offer, Order
 from dispatch.penalties import pay
@@ -44,10 +43,7 @@ from workers.enums import WorkerStatus
 from workers.errors import WorkerNotFound
 from workers.models import VettingDocument, Worker, WorkerVetting
 
-CODE_TTL = timedelta(hours=24)
-GONE = "[deleted]"
-MIN_NAME = 5  # a shorter name is no safe needle: it would hit other people's words
-SKIPPED_TABLES = ("alembic_version", "spatial_ref_sys")
+__all__ = ["CODE_TTL", "GONE", "by_sms", "forget_by_office", "scrub_everywhere"]
 
 
 class ForgetAdminOnly(Forbidden):
@@ -68,11 +64,6 @@ class ForgetWaits(Forbidden):
     def __init__(self, reason: str) -> None:
         super().__init__(f"the worker cannot be forgotten yet: {reason}")
         self.reason = reason
-
-
-def _digest(worker_id: int, code: str) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, f"{worker_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def blocker(session: Session, worker_id: int, now: datetime) -> str | None:
@@ -109,19 +100,12 @@ def by_sms(
         tell(session, worker, "forget_waits", blocker=words)
         return f"forget waits: {why}"
     if not command.args:
-        code = f"{secrets.randbelow(10_000):04d}"
-        worker.forget_code_hash = _digest(worker.id, code)
-        worker.forget_code_until = now + CODE_TTL
-        tell(session, worker, "forget_confirm", pin=code)
+        one = new_code(str(worker.id), now)
+        worker.forget_code_hash, worker.forget_code_until = one.digest, one.until
+        tell(session, worker, "forget_confirm", pin=one.code)
         return "forget asked to confirm"
     pending, until = worker.forget_code_hash, worker.forget_code_until
-    given = command.args[0]
-    if (
-        pending is None
-        or until is None
-        or until < now
-        or not hmac.compare_digest(pending, _digest(worker.id, given))
-    ):
+    if not code_holds(str(worker.id), pending, until, command.args[0], now):
         tell(session, worker, "forget_wrong_code")
         return "forget wrong code"
     entry = audit.record(
@@ -196,55 +180,8 @@ def _forget(session: Session, worker: Worker, now: datetime) -> None:
     session.execute(
         update(PenaltyDispute).where(PenaltyDispute.worker_id == worker.id).values(words=None)
     )
-    needles = [phone, phone.lstrip("+"), *documents]
-    if len(name.strip()) >= MIN_NAME:
-        needles.append(name.strip())
-    scrub_everywhere(session, needles)
+    # The applicant's row the worker came from, and one under their phone (phones.py keeps
+    # both E.164): its name and phone may differ from the worker's since (an office's edit).
+    came_from = applicants.of_worker(session, worker.id, phone, worker.branch_id)
+    scrub_everywhere(session, [*needles(phone, name), *documents, *came_from])
     session.expire_all()
-
-
-def _columns(session: Session) -> list[tuple[str, str, str]]:
-    """Every text, varchar and JSON column of every table of ours: (table, column, type)."""
-    rows = session.execute(
-        text(
-            "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
-            "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
-            "AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE' "
-            "WHERE c.table_schema = current_schema() "
-            "AND c.data_type IN ('text', 'character varying', 'jsonb', 'json') "
-            "ORDER BY c.table_name, c.column_name"
-        )
-    )
-    return [(t, c, d) for t, c, d in rows if t not in SKIPPED_TABLES]
-
-
-def _like(needle: str) -> str:
-    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def scrub_everywhere(session: Session, needles: list[str]) -> int:
-    """Replace each needle (longest first: a phone before its digits) by GONE in every text
-    and JSON column of every table; how many rows changed."""
-    ordered = sorted({n for n in needles if n}, key=len, reverse=True)
-    if not ordered:
-        return 0
-    changed = 0
-    for table, column, kind in _columns(session):
-        is_json = kind in ("jsonb", "json")
-        # In JSON a needle is matched as it is written inside a string (quotes escaped).
-        forms = [json.dumps(n, ensure_ascii=False)[1:-1] if is_json else n for n in ordered]
-        target = f'"{column}"::text' if is_json else f'"{column}"'
-        replaced = target
-        params: dict[str, str] = {"gone": GONE}
-        conditions = []
-        for i, form in enumerate(forms):
-            params[f"n{i}"], params[f"l{i}"] = form, _like(form)
-            replaced = f"replace({replaced}, :n{i}, :gone)"
-            conditions.append(f"{target} LIKE :l{i}")
-        value = f"({replaced})::{kind}" if is_json else replaced
-        result = session.execute(
-            text(f'UPDATE "{table}" SET "{column}" = {value} WHERE {" OR ".join(conditions)}'),
-            params,
-        )
-        changed += result.rowcount or 0  # type: ignore[attr-defined]
-    return changed
