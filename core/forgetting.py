@@ -114,14 +114,24 @@ def unique_columns(session: Session) -> list[tuple[str, str]]:
     return [(t, c) for t, c in rows]
 
 
-def _like(needle: str) -> str:
-    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+# A letter or digit, Cyrillic named too: [[:alnum:]] alone is ASCII in a database whose
+# LC_CTYPE is C.
+_LETTER = "[[:alnum:]\u0400-\u04ff]"
+
+
+def _pattern(needle: str) -> str:
+    """A PostgreSQL regular expression matching the needle as a whole word: "Ахмед" is not
+    replaced inside "Ахмедов", nor a phone's digits inside a longer number."""
+    literal = "".join(ch if ch.isalnum() else "\\" + ch for ch in needle)
+    return f"(?<!{_LETTER}){literal}(?!{_LETTER})"
 
 
 def scrub_everywhere(session: Session, found: list[str]) -> int:
-    """Replace each needle (longest first: a phone before its digits) by GONE in every text
-    and JSON column the scan may rewrite (_columns); how many rows changed."""
-    ordered = sorted({n for n in found if n}, key=len, reverse=True)
+    """Replace each needle (longest first: a phone before its digits), as a whole word, by GONE
+    in every text and JSON column the scan may rewrite (_columns); how many rows changed. A
+    needle shorter than MIN_NAME (a document number typed as "1") is left out: it would hit
+    other people's words."""
+    ordered = sorted({n for n in found if n and len(n) >= MIN_NAME}, key=len, reverse=True)
     if not ordered:
         return 0
     changed = 0
@@ -134,9 +144,9 @@ def scrub_everywhere(session: Session, found: list[str]) -> int:
         params: dict[str, str] = {"gone": GONE}
         conditions = []
         for i, form in enumerate(forms):
-            params[f"n{i}"], params[f"l{i}"] = form, _like(form)
-            replaced = f"replace({replaced}, :n{i}, :gone)"
-            conditions.append(f"{target} LIKE :l{i}")
+            params[f"p{i}"] = _pattern(form)
+            replaced = f"regexp_replace({replaced}, :p{i}, :gone, 'g')"
+            conditions.append(f"{target} ~ :p{i}")
         value = f"({replaced})::{kind}" if is_json else replaced
         result = session.execute(
             text(f'UPDATE "{table}" SET "{column}" = {value} WHERE {" OR ".join(conditions)}'),

@@ -24,7 +24,7 @@ from sms.models import Message
 from tests.builders import NOW, make_offer, make_order, make_user, make_worker
 from tests.forgetting import find_everywhere, phone_needles
 from workers import vetting
-from workers.models import ImportRun, Worker
+from workers.models import ImportRun, VettingDocument, Worker, WorkerVetting
 
 NAME, PHONE, PASSPORT = "Рахимов Фаррух Алиевич", "+79267654321", "4509 778812"
 _sid = iter(range(10**6))
@@ -170,3 +170,24 @@ def test_the_office_admin_forgets_with_a_reason(session, branch, worker):
         select(AuditEntry).where(AuditEntry.action == "worker.forget").order_by(AuditEntry.id)
     ).one()
     assert entry.actor_user_id == admin.user_id and entry.detail["reason"] == "письмо от [deleted]"
+
+
+def test_other_peoples_words_are_left_alone(session, branch, site, worker):
+    """Only whole mentions go: a longer name that starts like theirs, a number their phone's
+    digits are part of, and a short document number typed as a word stay as written."""
+    other = make_worker(session, branch=branch, full_name=f"{NAME}ов", phone="+79267654322")
+    note = f"Звонил {NAME}ов с +7926765432199, паспорт НЕТ"
+    worker_vetting = session.scalars(
+        select(WorkerVetting).where(WorkerVetting.worker_id == worker.id)
+    ).one()
+    session.add(VettingDocument(vetting_id=worker_vetting.id, kind="passport", number="НЕТ"))
+    audit.log(session, SYSTEM, "worker.note", "worker", [other.id], branch.id, said=note)
+    session.flush()
+    text_in(session, PHONE, "УДАЛИТЬ")
+    code = re.search(r"УДАЛИТЬ (\d{4})", last_text(session, worker.id).body)[1]
+    assert text_in(session, PHONE, f"УДАЛИТЬ {code}").startswith("forgotten")
+    assert session.get_one(Worker, other.id).full_name == f"{NAME}ов"
+    kept = session.scalars(
+        select(AuditEntry.detail).where(AuditEntry.entity_ids == [other.id]).order_by(AuditEntry.id)
+    ).all()
+    assert kept[-1]["said"] == note
