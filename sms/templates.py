@@ -136,6 +136,7 @@ LONGEST_VALUES = {
     # issue 19 disputes and deletion
     "reason": "я" * 60,
     "pin": "9999",
+    "window": "99",
     "blocker": "я" * 40,
 }
 REASON_CHARS = 60  # an upheld dispute's reason in the worker's text, cut

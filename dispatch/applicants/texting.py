@@ -1,7 +1,7 @@
 """What an applicant is texted: in their language (Russian where a text has no translation
 yet), in their branch's wording once the branch is known (before it: our default wording,
 sms/templates.py), and at most TEXTS_PER_HOUR an hour per phone, so a number sending junk
-never runs up an SMS bill (as dispatch/replies/autoreply.py does for a worker's automatic
+never runs up an SMS bill (as dispatch/texts/autoreply.py does for a worker's automatic
 replies). The first text held back in an hour is kept as one "withheld" row and audited."""
 
 from collections.abc import Sequence

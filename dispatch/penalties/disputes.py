@@ -25,6 +25,7 @@ from dispatch.enums import OFFICE
 from dispatch.models import Branch, Offer, Order
 from dispatch.penalties import record
 from dispatch.penalties.errors import DisputeDecided, DisputeNotFound, DisputeOfficeOnly
+from dispatch.texts import autoreply
 from dispatch.texts.messaging import tell
 from rating.errors import PenaltyAlreadyReversed
 from rating.models import PenaltyDispute, PenaltyEvent
@@ -35,6 +36,10 @@ from sms.templates import REASON_CHARS
 from workers.models import Worker
 
 AUTO_REASON = "not answered by the deadline"
+WITHDRAWN_REASON = "the penalty was withdrawn before the deadline"
+# A penalty may be disputed for this long after its shift: an unanswered case is reversed,
+# so without a bound every penalty a worker ever had could be disputed again and again.
+DISPUTE_WINDOW = timedelta(days=14)
 ACCEPTED_REASON = "dispute accepted"
 MAX_WORDS = 1_000  # the worker's words kept (an SMS is shorter; a long one is cut)
 MAX_REASON = 1_000
@@ -83,13 +88,17 @@ def open_case(
     """Open a case on each of the worker's active penalties on the order with this code and
     text the worker the deadline (or why nothing was opened, naming the code)."""
     if not code:
-        tell(session, worker, "dispute_no_code")
+        autoreply.reply(session, worker, "dispute_no_code")
         return Opening("no_code", None)
     code = code.upper()
     order = _the_order(session, worker.id, code)
     if order is None:
-        tell(session, worker, "dispute_no_penalty", code=code)
+        autoreply.reply(session, worker, "dispute_no_penalty", code=code)
         return Opening("no_penalty", code)
+    if order.starts_at < now - DISPUTE_WINDOW:  # an old penalty: the marks are long settled
+        days = str(DISPUTE_WINDOW.days)
+        autoreply.reply(session, worker, "dispute_too_old", code=code, window=days)
+        return Opening("too_old", code)
     # The order's row lock: two texts of the same dispute open it once (the index backs it).
     order = session.scalars(locked(select(Order).where(Order.id == order.id))).one()
     branch = session.get_one(Branch, order.branch_id)
@@ -118,10 +127,10 @@ def open_case(
     if not fresh:
         if still_open:
             deadline = _when(branch, min(c.deadline_at for c in still_open))
-            tell(session, worker, "dispute_already_open", code=code, deadline=deadline)
+            autoreply.reply(session, worker, "dispute_already_open", code=code, deadline=deadline)
             return Opening("already_open", code, still_open)
         kind = "dispute_already_decided" if cases else "dispute_no_penalty"
-        tell(session, worker, kind, code=code)
+        autoreply.reply(session, worker, kind, code=code)
         return Opening(kind.removeprefix("dispute_"), code)
     deadline_at = now + timedelta(hours=branch.dispute_deadline_h)
     kept = words[:MAX_WORDS] if words else None
@@ -280,6 +289,11 @@ def auto_reverse(session: Session, dispute_id: int, now: datetime) -> bool:
         return False
     held = _lock_case(session, case, skip_locked=True)
     if held is None or held.status != "open" or held.deadline_at > now:
+        return False
+    if session.get_one(PenaltyEvent, held.penalty_id).reversed_at is not None:
+        # Reversed another way while the case was held: settled by that, not by the deadline
+        # (an "auto_reversed" stamp would make a rule's reversal stick: rating._waived).
+        held.status, held.decided_at, held.outcome_reason = "reversed", now, WITHDRAWN_REASON
         return False
     held.status, held.decided_at, held.outcome_reason = "auto_reversed", now, AUTO_REASON
     _reverse(session, held, SYSTEM, AUTO_REASON, now, "dispute_auto_reversed")

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -17,7 +17,7 @@ from dispatch.penalties.errors import PenaltyOfAnotherBranch
 from dispatch.texts.messaging import tell
 from rating import service as ledger
 from rating.errors import PenaltyNotFound
-from rating.models import PenaltyEvent
+from rating.models import PenaltyDispute, PenaltyEvent
 from rating.policy import StrikePolicy
 from rating.reasons import Reason
 from sms.templates import penalty_words
@@ -192,11 +192,37 @@ def withdraw(
     )
     branch_id = order.branch_id if order else session.get_one(Worker, event.worker_id).branch_id
     _audit_entry(session, actor, "penalty.reverse", event, branch_id, reason=reversal.reason)
+    _close_disputes(session, event, actor, reversal.reason, now)
     if event.kind != "compensation" and order is not None:
         worker = session.get_one(Worker, event.worker_id)
         what = penalty_words(event.kind, worker.language)
         tell(session, worker, text, order_id=order.id, code=order.code, what=what)
     return reversal
+
+
+def _close_disputes(
+    session: Session, event: PenaltyEvent, actor: Actor | None, reason: str, now: datetime
+) -> None:
+    """A worker's open dispute of an entry reversed another way (the office's own reversal, a
+    corrected mark) is settled by it: closed as reversed, no longer in the queue nor swept at
+    its deadline. Skip locked: a case held right now is being decided, and its decision finds
+    the entry reversed (dispatch/penalties/disputes.py); never a wait for a case's lock while
+    the entry's is held (the disputes take the case first)."""
+    cases = (
+        select(PenaltyDispute.id)
+        .where(PenaltyDispute.penalty_id == event.id, PenaltyDispute.status == "open")
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(
+        update(PenaltyDispute)
+        .where(PenaltyDispute.id.in_(cases.scalar_subquery()))
+        .values(
+            status="reversed",
+            decided_at=now,
+            decided_by=actor.user_id if actor else None,
+            outcome_reason=reason[:500],
+        )
+    )
 
 
 def _automatic(actor: Actor | None) -> bool:

@@ -1,7 +1,7 @@
 """СВОБОДЕН / FREE, ЗАНЯТ / BUSY and ПАУЗА / PAUSE by SMS: the days a worker wants work or
 not, and a pause from offers without opting out (workers/availability.py keeps them; the
 matcher reads them: dispatch/fill/eligibility.py). Each answer says what was recorded, or asks
-again with an example; answers are automatic replies (throttled: dispatch/replies/autoreply.py).
+again with an example; answers are automatic replies (throttled: dispatch/texts/autoreply.py).
 
 The days are read by sms/days.py, "today" in the worker's home branch's timezone.
 - FREE [days]: those days free (no days: today). Work on a free day is offered first.
@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dispatch.models import Branch
-from dispatch.replies import autoreply
 from dispatch.replies.selfservice import fitted
+from dispatch.texts import autoreply
 from sms import days as day_words
 from sms.commands import Command
 from sms.letters import fold

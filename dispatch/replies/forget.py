@@ -33,7 +33,7 @@ from dispatch.applicants import forget as applicants
 from dispatch.enums import NOT_CLOSED, OfferStatus
 from dispatch.models import Branch, Offer, Order
 from dispatch.penalties import pay
-from dispatch.texts.messaging import tell
+from dispatch.texts import autoreply
 from rating.models import PenaltyDispute
 from sms import templates
 from sms.commands import Command
@@ -97,16 +97,16 @@ def by_sms(
     why = blocker(session, worker.id, now)
     if why is not None:
         words = templates.deletion_words(why, worker.language)
-        tell(session, worker, "forget_waits", blocker=words)
+        autoreply.reply(session, worker, "forget_waits", blocker=words)
         return f"forget waits: {why}"
     if not command.args:
         one = new_code(str(worker.id), now)
         worker.forget_code_hash, worker.forget_code_until = one.digest, one.until
-        tell(session, worker, "forget_confirm", pin=one.code)
+        autoreply.reply(session, worker, "forget_confirm", pin=one.code)
         return "forget asked to confirm"
     pending, until = worker.forget_code_hash, worker.forget_code_until
     if not code_holds(str(worker.id), pending, until, command.args[0], now):
-        tell(session, worker, "forget_wrong_code")
+        autoreply.reply(session, worker, "forget_wrong_code")
         return "forget wrong code"
     entry = audit.record(
         session,

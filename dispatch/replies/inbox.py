@@ -17,8 +17,8 @@ from dispatch.fill.errors import BookedElsewhere
 from dispatch.models import Offer, Order
 from dispatch.orders.errors import OrderClosed
 from dispatch.quality import answers
-from dispatch.replies import autoreply, commands, unclear
-from dispatch.texts import messaging
+from dispatch.replies import commands, unclear
+from dispatch.texts import autoreply, messaging
 from sms.commands import read
 from sms.enums import MessageStatus
 from sms.models import Message

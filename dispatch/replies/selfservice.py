@@ -1,5 +1,5 @@
 """A worker's questions by SMS (sms/commands.py reads the word): СМЕНЫ / SHIFTS, ДЕНЬГИ / PAY,
-РЕЙТИНГ / RATING. Each answer is an automatic reply (dispatch/replies/autoreply.py: throttled
+РЕЙТИНГ / RATING. Each answer is an automatic reply (dispatch/texts/autoreply.py: throttled
 per worker like the others), in the worker's language and their branch's wording.
 
 A list in an answer (bookings, fines, ledger entries) takes as many entries as keep the text
@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from dispatch.enums import OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.penalties import pay
-from dispatch.replies import autoreply
-from dispatch.texts import messaging
+from dispatch.texts import autoreply, messaging
 from rating import service as ledger
 from rating.models import PenaltyEvent
 from sms import templates

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from core.db import locked
 from dispatch.enums import LIVE, NOT_CLOSED
 from dispatch.models import Offer, Order
-from dispatch.replies import autoreply
+from dispatch.texts import autoreply
 from sms.models import Message
 from workers.models import Worker
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.errors import ReasonRequired
+from core.settings import get_settings
 from dispatch.models import Offer
 from dispatch.penalties import dispute_queue, disputes, record
 from dispatch.penalties.errors import DisputeDecided, DisputeNotFound, DisputeOfficeOnly
@@ -265,3 +266,38 @@ def test_a_penalty_reversed_at_the_deadline_stays_reversed_when_the_marks_settle
     entries = ledger.entries_on(session, worker.id, order.id)
     assert [e.id for e in entries.waived] == [event.id]  # the marks' settling keeps it off
     assert entries.active == []
+
+
+def test_the_office_reversing_the_penalty_itself_settles_the_case(session, penalised, dispatcher):
+    """Reversed from the worker's ledger, not from the queue: the case closes with it, leaves
+    the queue and is never swept (nor stamped as left unanswered)."""
+    worker, order, _, event = penalised
+    text(session, worker, f"СПОР {order.code}")
+    case = case_of(session, event)
+    record.reverse_penalty(session, event.id, actor=dispatcher, reason="камера: был", now=NOW)
+    session.refresh(case)
+    assert (case.status, case.decided_by, case.outcome_reason) == (
+        "reversed",
+        dispatcher.user_id,
+        "камера: был",
+    )
+    assert disputes.overdue(session, case.deadline_at) == []
+    assert disputes.auto_reverse(session, case.id, case.deadline_at) is False
+
+
+def test_a_penalty_is_disputed_within_the_window_only(session, penalised):
+    worker, order, _, event = penalised
+    later = order.starts_at + disputes.DISPUTE_WINDOW + timedelta(minutes=1)
+    assert text(session, worker, f"СПОР {order.code}", at=later) == "dispute too_old"
+    assert texts(session, worker)[-1].kind == "dispute_too_old"
+    assert session.scalars(select(PenaltyDispute)).all() == []
+
+
+def test_a_dispute_loop_gets_a_few_answers_an_hour(session, penalised):
+    worker, _, _, _ = penalised
+    for _ in range(get_settings().sms_auto_replies_per_hour + 5):
+        text(session, worker, "СПОР")
+    told = [m for m in texts(session, worker) if m.kind == "dispute_no_code"]
+    statuses = [m.status for m in told]
+    assert len(told) - statuses.count("withheld") == get_settings().sms_auto_replies_per_hour
+    assert statuses.count("withheld") == 1  # the dispatcher's note, once an hour

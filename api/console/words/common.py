@@ -67,6 +67,7 @@ WORDS = {
     "messages_kind_dispute_opened": ("спор принят", "dispute received"),
     "messages_kind_dispute_no_code": ("спор: нет номера заказа", "dispute: no order code"),
     "messages_kind_dispute_no_penalty": ("спор: нет взыскания", "dispute: no penalty"),
+    "messages_kind_dispute_too_old": ("спор: срок прошёл", "dispute: too late"),
     "messages_kind_dispute_already_open": ("спор уже открыт", "dispute already open"),
     "messages_kind_dispute_already_decided": ("спор уже решён", "dispute already decided"),
     "messages_kind_dispute_reversed": ("спор: взыскание снято", "dispute: penalty reversed"),

@@ -43,6 +43,16 @@ AUTOMATIC = (
     "days_too_far",
     "pause_set",
     "pause_ended",
+    # issue 19: a dispute or a deletion that did nothing, and the deletion's code (a phone
+    # repeating СПОР 1 or УДАЛИТЬ in a loop must not run up a bill)
+    "dispute_no_code",
+    "dispute_no_penalty",
+    "dispute_too_old",
+    "dispute_already_open",
+    "dispute_already_decided",
+    "forget_confirm",
+    "forget_wrong_code",
+    "forget_waits",
     "pause_unreadable",
 )
 WINDOW = timedelta(hours=1)
