@@ -7,8 +7,10 @@ with a reason. A worker with money still to settle or an open dispute is told wh
 What goes: the name ("Удалён #<id>") and the phone (a placeholder that is no E.164 number:
 "deleted:<id>"); the home, moved to the home branch's centre (the column is NOT NULL and the
 matcher's index reads it; the worker is blocked and opted out, so it is never offered work);
-the patent date; the vetting notes and document numbers; the bodies and the phone of every
-text to or from them (queued ones withdrawn); and every remaining mention of the name or the
+the patent date; the vetting notes and document numbers; the application they registered
+by SMS with (its phone a placeholder, "deleted:a<id>", as the column is unique; its name, home
+and note; the consent's record stays); the bodies and the phone of every text to or from
+them (queued ones withdrawn); and every remaining mention of the name or the
 phone (E.164 and its digits) in any text or JSON column of any table (staff's reasons and
 notes, audit details, an import's rejected rows...), replaced by "[deleted]": the audit
 trail's facts stay, the personal data in them goes.
@@ -23,7 +25,7 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -40,6 +42,7 @@ from sms import templates
 from sms.commands import Command
 from sms.enums import MessageStatus
 from sms.models import Message
+from workers.applicants import Applicant
 from workers.enums import WorkerStatus
 from workers.errors import WorkerNotFound
 from workers.models import VettingDocument, Worker, WorkerVetting
@@ -195,6 +198,13 @@ def _forget(session: Session, worker: Worker, now: datetime) -> None:
     session.execute(update(Message).where(theirs).values(phone=worker.phone, body=""))
     session.execute(
         update(PenaltyDispute).where(PenaltyDispute.worker_id == worker.id).values(words=None)
+    )
+    # The application that made them (its consent record stays): the phone is unique there,
+    # so each row gets its own placeholder; the scrub below would give every one "[deleted]".
+    session.execute(
+        update(Applicant)
+        .where((Applicant.worker_id == worker.id) | (Applicant.phone == phone))
+        .values(phone=func.concat("deleted:a", Applicant.id), full_name=None, home=None, note=None)
     )
     needles = [phone, phone.lstrip("+"), *documents]
     if len(name.strip()) >= MIN_NAME:

@@ -21,9 +21,10 @@ from dispatch.replies import forget, inbox, intake
 from rating import reasons
 from rating.models import PenaltyEvent, Review
 from sms.models import Message
-from tests.builders import NOW, make_offer, make_order, make_user, make_worker
+from tests.builders import NOW, make_applicant, make_offer, make_order, make_user, make_worker
 from tests.forgetting import find_everywhere, phone_needles
 from workers import vetting
+from workers.applicants import Applicant
 from workers.models import ImportRun, Worker
 
 NAME, PHONE, PASSPORT = "Рахимов Фаррух Алиевич", "+79267654321", "4509 778812"
@@ -63,6 +64,7 @@ def worker(session, branch, site):
     order.branch = branch
     make_offer(session, order=order, worker=worker, attendance="arrived")
     order.status, order.closed_at = "completed", NOW - timedelta(days=58)
+    branch.paid_through = (NOW - timedelta(days=30)).date()  # that shift is paid out
     record.penalise(
         session, order, worker.id, kind="late", points=1, fine=Decimal("150"),
         reason=f"{NAME} опоздал, звонил с {PHONE}",
@@ -124,7 +126,8 @@ def test_delete_asks_for_a_code_and_the_code_forgets(session, worker):
         select(AuditEntry).where(AuditEntry.action == "worker.forget").order_by(AuditEntry.id)
     ).one()
     assert entry.actor == f"worker #{worker_id} by sms" and entry.entity_ids == [worker_id]
-    assert text_in(session, PHONE, "УДАЛИТЬ") == "unknown sender"  # the number is no one's
+    # The number is no worker's: its next text is a stranger's, asked to consent first.
+    assert text_in(session, PHONE, "УДАЛИТЬ") == "applicant started"
 
 
 def test_an_expired_code_does_not_forget(session, worker):
@@ -169,3 +172,26 @@ def test_the_office_admin_forgets_with_a_reason(session, branch, worker):
         select(AuditEntry).where(AuditEntry.action == "worker.forget").order_by(AuditEntry.id)
     ).one()
     assert entry.actor_user_id == admin.user_id and entry.detail["reason"] == "письмо от [deleted]"
+
+
+def test_workers_who_registered_by_sms_are_forgotten_one_after_another(session, branch):
+    """Each approved applicant's row held the phone (unique): forgetting a second worker made
+    by SMS must not collide with the first's placeholder, and the row keeps no name or home."""
+    admin = actor_of(make_user(session, role="admin"))
+    made = []
+    for n in range(2):
+        phone, name = f"+7926765440{n}", f"Соискатель Второй {n}"
+        worker = make_worker(session, branch=branch, full_name=name, phone=phone)
+        applicant = make_applicant(
+            session, branch=branch, phone=phone, full_name=name, status="approved",
+            worker_id=worker.id, note=f"{name} пришёл с паспортом",
+        )  # fmt: skip
+        made.append((worker.id, applicant.id, phone, name))
+    for worker_id, _, _, _ in made:
+        forget.forget_by_office(session, worker_id, actor=admin, reason="просил", now=NOW)
+    for _, applicant_id, phone, name in made:
+        row = session.get_one(Applicant, applicant_id)
+        assert not re.fullmatch(r"\+\d{8,15}", row.phone)
+        assert (row.full_name, row.home, row.note) == (None, None, None)
+        assert row.consent_at is not None  # the consent's record stays
+        assert find_everywhere(session, [name, *phone_needles(phone)]) == []
