@@ -348,6 +348,11 @@ def test_workers_register_work_ask_dispute_and_are_forgotten_by_sms(scene, servi
         gone = session.get_one(Worker, worker_id)
         assert (gone.full_name, gone.phone) == (f"Удалён #{worker_id}", f"deleted:{worker_id}")
         assert gone.status == "blocked" and gone.opted_out
+        application = session.scalars(
+            select(Applicant).where(Applicant.worker_id == worker_id)
+        ).one()
+        assert application.phone == f"deleted:a{application.id}"
+        assert application.full_name is None and application.consent_at is not None
         left = find_everywhere(session, [*phone_needles(RU), RU_NAME, RU_PASSPORT])
         assert left == [], "\n".join(map(str, left))
         # The other worker is untouched: the scan is not blind.
