@@ -28,7 +28,7 @@ from dispatch.models import (
 )
 from rating.models import PenaltyDispute, PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
-from workers.applicants import Applicant, District
+from workers.applicants import Applicant, ApplicantStep, District
 from workers.models import ImportRun, Worker
 
 
@@ -114,6 +114,9 @@ def purge_e2e(code: str, sid_prefix: str) -> None:
             )
         )
         posted = select(Message.id).where(Message.provider_sid.like(f"{sid_prefix}%"))
+        # a forgotten applicant's phone is gone: their dialogue's steps still name the texts
+        talked = select(ApplicantStep.applicant_id).where(ApplicantStep.message_id.in_(posted))
+        session.execute(delete(Applicant).where(Applicant.id.in_(talked)))
         session.execute(delete(PenaltyDispute).where(PenaltyDispute.message_id.in_(posted)))
         session.execute(delete(Message).where(Message.provider_sid.like(f"{sid_prefix}%")))
         purge_code(session, code)

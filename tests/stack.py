@@ -3,6 +3,7 @@ process on Redis (outbox gateway), with helpers to wait on them and to post sign
 webhooks."""
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -17,7 +18,11 @@ from typing import Protocol
 
 import httpx
 import pytest
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
+
+from core.db import session_scope
+from sms.models import Message
 
 TOKEN = "e2e-twilio-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "e2e0" * 8
@@ -158,3 +163,65 @@ async def post_all(base: str, forms: list[dict[str, str]], token: str = TOKEN):
                 for form in forms
             )
         )
+
+
+def texts_to(phone: str) -> list[tuple[str, str, str]]:
+    """(kind, status, body) of every text we sent or queued to the phone, oldest first."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(Message.kind, Message.status, Message.body)
+            .where(Message.phone == phone, Message.direction == "out")
+            .order_by(Message.id)
+        )
+        return [(kind, status, body) for kind, status, body in rows.all()]
+
+
+def inbound(sid: str) -> tuple[str, str, int | None] | None:
+    """(kind, status, order id) of the inbound text with this MessageSid, if stored."""
+    with session_scope() as session:
+        row = session.execute(
+            select(Message.kind, Message.status, Message.order_id).where(
+                Message.provider_sid == sid
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+
+class Texting:
+    """Phones texting us through Twilio's signed webhook, each inbound MessageSid made of
+    sid_prefix (the committed(...) cleanup finds them) and a running number."""
+
+    def __init__(self, services: Services, sid_prefix: str) -> None:
+        self.services, self.sid_prefix = services, sid_prefix
+        self._numbers = itertools.count()
+
+    def post(self, phone: str, body: str) -> str:
+        """Post one inbound text (answered 200); its MessageSid."""
+        digits = 34 - len(self.sid_prefix)
+        sid = f"{self.sid_prefix}{next(self._numbers):0{digits}d}"
+        (response,) = asyncio.run(post_all(self.services.base, [inbound_form(sid, phone, body)]))
+        assert response.status_code == 200, response.text
+        return sid
+
+    def say(self, phone: str, body: str, expect_kind: str) -> str:
+        """The phone texts body; waits for our answer of expect_kind to be sent: its text."""
+        before = len(texts_to(phone))
+        sid = self.post(phone, body)
+
+        def answered():
+            new = texts_to(phone)[before:]
+            answered.state = lambda: f"{body!r} is {inbound(sid)}; texts after it: {new}"
+            sent = [t for t in new if t[0] == expect_kind and t[1] == "sent"]
+            return sent[-1][2] if sent else None
+
+        return wait_for(answered, f"the answer {expect_kind} to {body!r}", self.services)
+
+    def sent(self, phone: str, kind: str) -> list[str]:
+        """Waits for a text of kind to the phone to be sent: the bodies of those sent."""
+
+        def found():
+            texts = texts_to(phone)
+            found.state = lambda: f"texts to the phone: {texts}"
+            return [body for k, status, body in texts if k == kind and status == "sent"]
+
+        return wait_for(found, f"a {kind} text to be sent", self.services)

@@ -19,7 +19,7 @@ Here in replies (the top stage): it texts the worker (dispatch/texts) and reads 
 dispatch/registry, the stage of the workers' records, may do neither and is full.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -44,6 +44,9 @@ from workers.errors import WorkerNotFound
 from workers.models import VettingDocument, Worker, WorkerVetting
 
 __all__ = ["CODE_TTL", "GONE", "by_sms", "forget_by_office", "scrub_everywhere"]
+
+# Where a branch records no paid-through date, a shift this recent may not be paid yet.
+UNRECORDED_PAY = timedelta(days=14)
 
 
 class ForgetAdminOnly(Forbidden):
