@@ -349,9 +349,8 @@ def test_workers_register_work_ask_dispute_and_are_forgotten_by_sms(scene, servi
         assert (gone.full_name, gone.phone) == (f"Удалён #{worker_id}", f"deleted:{worker_id}")
         assert gone.status == "blocked" and gone.opted_out
         # Their application (name, phone, home) goes with them (dispatch/replies/forget.py).
-        assert (
-            session.scalars(select(Applicant).where(Applicant.worker_id == worker_id)).all() == []
-        )
+        applied = select(Applicant).where(Applicant.worker_id == worker_id)
+        assert session.scalars(applied).all() == []
         left = find_everywhere(session, [*phone_needles(RU), RU_NAME, RU_PASSPORT])
         assert left == [], "\n".join(map(str, left))
         # The other worker is untouched: the scan is not blind.

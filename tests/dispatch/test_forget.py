@@ -141,7 +141,9 @@ def test_an_open_dispute_or_a_shift_to_pay_makes_it_wait(session, branch, site, 
         session, site=site, now=NOW - timedelta(days=3), starts_in=timedelta(days=1)
     )
     recent.branch = branch
-    make_offer(session, order=recent, worker=worker, attendance="arrived")
+    make_offer(
+        session, order=recent, worker=worker, attendance="arrived", arrived_at=recent.starts_at
+    )
     recent.status, recent.closed_at = "completed", NOW - timedelta(days=1)
     assert text_in(session, PHONE, "УДАЛИТЬ") == "forget waits: pay"
     waits = last_text(session, worker.id)
@@ -191,3 +193,21 @@ def test_other_peoples_words_are_left_alone(session, branch, site, worker):
         select(AuditEntry.detail).where(AuditEntry.entity_ids == [other.id]).order_by(AuditEntry.id)
     ).all()
     assert kept[-1]["said"] == note
+
+
+def test_where_no_payouts_are_recorded_only_a_recent_shift_waits(session, branch, site, worker):
+    branch.paid_through = None
+    old = make_order(session, site=site, now=NOW - timedelta(days=30), starts_in=timedelta(days=1))
+    old.branch = branch
+    make_offer(session, order=old, worker=worker, attendance="arrived", arrived_at=old.starts_at)
+    old.status, old.closed_at = "completed", NOW - timedelta(days=28)
+    assert text_in(session, PHONE, "УДАЛИТЬ") == "forget asked to confirm"
+    recent = make_order(
+        session, site=site, now=NOW - timedelta(days=4), starts_in=timedelta(days=1)
+    )
+    recent.branch = branch
+    make_offer(
+        session, order=recent, worker=worker, attendance="arrived", arrived_at=recent.starts_at
+    )
+    recent.status, recent.closed_at = "completed", NOW - timedelta(days=2)
+    assert text_in(session, PHONE, "УДАЛИТЬ") == "forget waits: pay"
