@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dispatch.models import Branch
+from dispatch.replies import unclear
 from dispatch.replies.selfservice import fitted
 from dispatch.texts import autoreply
 from sms import days as day_words
@@ -58,6 +59,10 @@ def _said(session: Session, worker: Worker, command: Command, now: datetime, fre
 def free(
     session: Session, message: Message, worker: Worker, command: Command, now: datetime
 ) -> str:
+    if not command.args and unclear.offer_about(session, worker.id) is not None:
+        # A bare "свободен" with an offer open likely means "I can take it": not a free day
+        # recorded (the worker would think they were booked), but the offer's own question.
+        return unclear.answer(session, message, worker)
     return _said(session, worker, command, now, free=True)
 
 

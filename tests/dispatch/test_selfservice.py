@@ -263,6 +263,19 @@ def test_free_with_no_day_is_today(session, world):
     assert said(session, worker) == {TODAY: True}
 
 
+def test_a_bare_free_while_an_offer_is_open_is_asked_about_the_offer(session, world):
+    """"Свободен" in answer to an offer means "I can", not a free day: the offer's own
+    question, never a confirmation the worker could take for a booking."""
+    branch, site = world
+    worker = make_worker(session, branch=branch)
+    order = make_order(session, site=site)
+    make_offer(session, order=order, worker=worker)
+    assert text(session, worker, "Свободен") == "not understood"
+    assert said(session, worker) == {}
+    assert answer(session, worker).kind == "not_understood"
+    assert text(session, worker, "свободен завтра").startswith("free ")  # a day named: noted
+
+
 @pytest.mark.parametrize(
     "body, kind, starts",
     [
