@@ -20,7 +20,7 @@ without a translation yet fall back to Russian: texting.py)."""
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -224,6 +224,10 @@ def end(session: Session, applicant: Applicant, now: datetime, why: str) -> None
 def _consent(
     session: Session, applicant: Applicant, message: Message, command: Command | None, now: datetime
 ) -> str:
+    if message.id < _first_asked(session, applicant):
+        # Sent before the question reached the phone (two first texts at once): no consent
+        # can be read from it, and the question is on its way.
+        return "consent not yet asked"
     kind = parse(message.body).kind
     if kind == "no":
         texting.send(session, applicant, "applicant_declined", now)
@@ -247,6 +251,20 @@ def _consent(
     return "consent given"
 
 
+def _first_asked(session: Session, applicant: Applicant) -> int:
+    """The id of the first consent question texted to this applicant (ids grow with time: an
+    inbound text with a smaller id was sent before it); none yet: a bound no id passes."""
+    asked = session.scalar(
+        select(func.min(Message.id)).where(
+            Message.phone == applicant.phone,
+            Message.direction == "out",
+            Message.kind.in_(("applicant_consent", "applicant_consent_again")),
+            Message.created_at >= applicant.created_at,
+        )
+    )
+    return asked if asked is not None else 2**62
+
+
 def _name(
     session: Session, applicant: Applicant, message: Message, command: Command | None, now: datetime
 ) -> str:
@@ -256,9 +274,8 @@ def _name(
         not NAME_MIN <= len(name) <= NAME_MAX
         or letters < NAME_MIN
         or not _NAME.match(name)
-        or parse(name).kind != "unknown"
-        or command is not None
-    ):
+        or (" " not in name and (parse(name).kind != "unknown" or command is not None))
+    ):  # a lone ДА or СТОП is no name; "Ха Сергей", "Озод Рахимов" are
         return _again(session, applicant, message, now, "applicant_name_again")
     applicant.full_name = name
     _next(session, applicant, message, "skills", now)

@@ -353,3 +353,38 @@ def test_an_approved_applicant_whose_worker_is_gone_may_sign_up_again(session, c
     assert text(session, applicant.phone, "работа") == "applicant restarted"
     again = applicant_of(session, applicant.phone)
     assert (again.status, again.branch_id, again.full_name) == ("talking", None, None)
+
+
+@pytest.mark.parametrize("name", ["Ха Сергей", "Озод Рахимов", "Алек Петров", "Ок Сун Ли"])
+def test_a_name_that_starts_like_a_reply_word_is_a_name(session, city, name):
+    phone = new_phone()
+    text(session, phone, "РАБОТА")
+    text(session, phone, "да")
+    assert text(session, phone, name) == "name taken"
+    assert applicant_of(session, phone).full_name == name
+
+
+@pytest.mark.parametrize("word", ["да", "СТОП", "Свободен"])
+def test_a_lone_reply_or_command_word_is_no_name(session, city, word):
+    phone = new_phone()
+    text(session, phone, "РАБОТА")
+    text(session, phone, "да")
+    assert text(session, phone, word) != "name taken"
+    assert applicant_of(session, phone) is None or applicant_of(session, phone).full_name is None
+
+
+def test_a_yes_sent_before_the_consent_question_is_no_consent(session, city):
+    """Two first texts at once, "РАБОТА" and "да, грузчиком": the second was written before
+    the 152-FZ question reached the phone, so it cannot be the answer to it."""
+    phone = new_phone()
+    ids = [
+        intake.receive(session, provider_sid=f"SMrace{n:028d}", from_phone=phone, body=body)
+        for n, body in enumerate(["РАБОТА", "да, грузчиком"], start=next(_race))
+    ]
+    assert inbox.handle_inbound(session, ids[0], NOW) == "applicant started"
+    assert inbox.handle_inbound(session, ids[1], NOW) == "consent not yet asked"
+    assert applicant_of(session, phone).consent_at is None
+    assert text(session, phone, "да") == "consent given"  # the answer to the question
+
+
+_race = itertools.count(0, 10)

@@ -264,7 +264,7 @@ def test_free_with_no_day_is_today(session, world):
 
 
 def test_a_bare_free_while_an_offer_is_open_is_asked_about_the_offer(session, world):
-    """"Свободен" in answer to an offer means "I can", not a free day: the offer's own
+    """ "Свободен" in answer to an offer means "I can", not a free day: the offer's own
     question, never a confirmation the worker could take for a booking."""
     branch, site = world
     worker = make_worker(session, branch=branch)
