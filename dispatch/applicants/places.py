@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import hmac
 import re
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -22,20 +22,19 @@ from dispatch.applicants.errors import LocationLinkNotFound
 from dispatch.models import Branch
 from geo.points import Point
 from geo.queries import distance_m
+from sms import letters
 from workers.applicants import Applicant, District
 
 SIG_CHARS = 12
 MIN_PREFIX = 3
 SUGGESTIONS = 3
 _TOKEN = re.compile(rf"^([1-9][0-9]{{0,9}})-([A-Za-z0-9_-]{{{SIG_CHARS}}})$")
-# Latin letters that look like Cyrillic ones, read as the Cyrillic (a district is typed on
-# whatever keyboard the phone has), and ё as е, й as и.
-_LOOK_ALIKES = str.maketrans("aekmhopctyxbёй", "аекмнорстухвеи")
 
 
 def fold(name: str) -> str:
-    text = unicodedata.normalize("NFC", name.casefold()).translate(_LOOK_ALIKES)
-    return "".join(ch for ch in text if ch.isalnum())
+    """A district's name as it is compared: the one fold of typed words (sms/letters.py:
+    look-alikes, stand-ins, ё as е), й as и, letters and digits only."""
+    return "".join(ch for ch in letters.fold(name).replace("й", "и") if ch.isalnum())
 
 
 @dataclass
@@ -45,31 +44,47 @@ class Match:
 
 
 def match_district(session: Session, typed: str) -> Match:
+    """The district the applicant named: by its name, or, where cities share a name (every
+    city has its Ленинский), by the name with its branch's as the suggestions offer it
+    ("Ленинский (Казань)"); a prefix of either; else up to SUGGESTIONS names close to it."""
     key = fold(typed)
     if not key:
         return Match()
-    districts = list(session.scalars(select(District).order_by(District.name, District.id)))
-    whole = [d for d in districts if fold(d.name) == key]
-    if len(whole) == 1:
-        return Match(whole[0])
-    starting = whole or [
-        d for d in districts if len(key) >= MIN_PREFIX and fold(d.name).startswith(key)
+    rows = session.execute(
+        select(District, Branch.name)
+        .join(Branch, Branch.id == District.branch_id)
+        .order_by(District.name, District.id)
+    ).all()
+    shared = Counter(fold(d.name) for d, _ in rows)
+    # Each district's label: its name, with its branch's where another city has that name.
+    labels = {d.id: f"{d.name} ({b})" if shared[fold(d.name)] > 1 else d.name for d, b in rows}
+    districts = [d for d, _ in rows]
+    for keyed in (
+        {d.id: fold(labels[d.id]) for d in districts},
+        {d.id: fold(d.name) for d in districts},
+    ):
+        whole = [d for d in districts if keyed[d.id] == key]
+        if len(whole) == 1:
+            return Match(whole[0])
+        if whole:
+            return Match(None, _names(whole, labels))
+    starting = [
+        d
+        for d in districts
+        if len(key) >= MIN_PREFIX
+        and (fold(d.name).startswith(key) or fold(labels[d.id]).startswith(key))
     ]
     if len(starting) == 1:
         return Match(starting[0])
     if starting:
-        return Match(None, _names(starting))
-    by_key = {fold(d.name): d for d in districts}
+        return Match(None, _names(starting, labels))
+    by_key = {fold(labels[d.id]): d for d in districts}
     close = difflib.get_close_matches(key, list(by_key), n=SUGGESTIONS, cutoff=0.6)
-    return Match(None, _names([by_key[k] for k in close]))
+    return Match(None, _names([by_key[k] for k in close], labels))
 
 
-def _names(districts: list[District]) -> list[str]:
-    names: list[str] = []
-    for district in districts:
-        if district.name not in names:
-            names.append(district.name)
-    return names[:SUGGESTIONS]
+def _names(districts: list[District], labels: dict[int, str]) -> list[str]:
+    return list(dict.fromkeys(labels[d.id] for d in districts))[:SUGGESTIONS]
 
 
 def branch_near(session: Session, point: Point) -> Branch | None:

@@ -388,3 +388,19 @@ def test_a_yes_sent_before_the_consent_question_is_no_consent(session, city):
 
 
 _race = itertools.count(0, 10)
+
+
+def test_a_district_two_cities_share_is_asked_with_each_city_and_chosen_by_it(session, city):
+    """Every city has its Ленинский: the name alone is asked again with each branch's label,
+    and the name with the city picks it."""
+    moscow, kazan = city
+    make_district(session, branch=moscow, name="Ленинский", at=offset(MOSCOW, north_m=-900))
+    make_district(session, branch=kazan, name="Ленинский", at=offset(KAZAN, north_m=-900))
+    both = places.match_district(session, "ленинский")
+    assert both.district is None
+    assert sorted(both.suggestions) == ["Ленинский (Казань)", "Ленинский (Москва Центр)"]
+    chosen = places.match_district(session, "Ленинский (Казань)")
+    assert chosen.district is not None and chosen.district.branch_id == kazan.id
+    typed = places.match_district(session, "ленинский казань")
+    assert typed.district is not None and typed.district.branch_id == kazan.id
+    assert places.match_district(session, "Тверской").district is not None  # unique: as before
