@@ -107,6 +107,8 @@ def by_sms(
     session: Session, message: Message, worker: Worker, command: Command, now: datetime
 ) -> str:
     """The "delete" command: no code asks for one; the right code in time forgets."""
+    if command.args:  # may forget: their texts first, as the inbox locks them (see _texts)
+        _texts(session, worker.id, worker.phone)
     worker = session.scalars(locked(select(Worker).where(Worker.id == worker.id))).one()
     why = blocker(session, worker.id, now)
     if why is not None:
@@ -146,6 +148,9 @@ def forget_by_office(
     reason = check_length("reason", reason.strip(), 1_000)
     if not reason:
         raise ReasonRequired("reason", "say why the worker is forgotten")
+    phone = session.scalar(select(Worker.phone).where(Worker.id == worker_id))
+    if phone is not None:
+        _texts(session, worker_id, phone)
     worker = session.scalars(locked(select(Worker).where(Worker.id == worker_id))).first()
     if worker is None or worker.forgotten_at is not None:
         raise WorkerNotFound(worker_id)
@@ -157,6 +162,14 @@ def forget_by_office(
     )
     _forget(session, worker, now)
     return worker
+
+
+def _texts(session: Session, worker_id: int, phone: str) -> None:
+    """Lock the person's texts before their worker row: the inbox holds a text and then takes
+    the worker (an automatic reply), so a deletion that took the worker first and then
+    rewrote the texts would deadlock with a second text of theirs being answered."""
+    theirs = (Message.worker_id == worker_id) | (Message.phone == phone)
+    session.execute(select(Message.id).where(theirs).order_by(Message.id).with_for_update())
 
 
 def _forget(session: Session, worker: Worker, now: datetime) -> None:
@@ -189,6 +202,11 @@ def _forget(session: Session, worker: Worker, now: datetime) -> None:
         update(Message)
         .where(theirs, Message.status == MessageStatus.QUEUED)
         .values(status=MessageStatus.CANCELLED)
+    )
+    session.execute(  # a text of theirs not yet acted on never will be: its words are gone
+        update(Message)
+        .where(theirs, Message.direction == "in", Message.status == MessageStatus.RECEIVED)
+        .values(status=MessageStatus.PROCESSED)
     )
     session.execute(update(Message).where(theirs).values(phone=worker.phone, body=""))
     session.execute(
