@@ -9,8 +9,10 @@ from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberTyp
 from core.errors import FieldRequired
 from workers.errors import PhoneInvalid
 
-# Russia/Kazakhstan, Armenia, Belarus, Georgia, Lithuania, Ukraine, Azerbaijan.
-COUNTRY_CODES = frozenset({7, 374, 375, 995, 370, 380, 994})
+# Russia/Kazakhstan, Armenia, Belarus, Georgia, Lithuania, Ukraine, Azerbaijan, and the home
+# numbers of the workers texted in Uzbek, Tajik and Kyrgyz (docs/languages.md): Uzbekistan,
+# Tajikistan, Kyrgyzstan. A branch's country (REGIONS) stays among the first.
+COUNTRY_CODES = frozenset({7, 374, 375, 995, 370, 380, 994, 998, 992, 996})
 Region = Literal["RU", "KZ", "AM", "BY", "GE", "LT", "UA", "AZ"]
 REGIONS: tuple[Region, ...] = get_args(Region)
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
