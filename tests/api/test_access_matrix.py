@@ -76,7 +76,8 @@ BRANCHES = ("own", "other")
 OUTCOMES = {"ok": ("ok", "ok"), "own": ("ok", "404"), "403": ("403", "403"), "401": ("401", "401")}
 # Not the JSON API: the bare address's redirect and documentation (tests/api/test_docs_page.py),
 # probes, Twilio's signed webhooks (tests/api/test_twilio_webhooks.py), the console's pages and
-# check-in links, the client's portal (tests/api/console/test_portal_pages.py).
+# check-in links, the client's portal (tests/api/console/test_portal_pages.py), an
+# applicant's location link (tests/dispatch/test_applicants.py).
 SKIPPED = (
     "/",
     "/docs",
@@ -86,7 +87,7 @@ SKIPPED = (
     "/readyz",
     "/metrics",
 )
-SKIPPED_PREFIXES = ("/sms/", "/console/", "/c/", "/portal/")
+SKIPPED_PREFIXES = ("/sms/", "/console/", "/c/", "/portal/", "/a/")
 
 # fmt: off
 MATRIX = {

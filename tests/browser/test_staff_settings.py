@@ -109,7 +109,8 @@ def test_a_manager_adds_and_removes_a_dispatcher_and_tunes_the_branch(stack, bro
     body = manager.get_by_label("Message text")
     count = manager.locator("#text-count")
     expect(count).to_contain_text("UCS-2")
-    body.fill("Job {date} {start}-{end}, {address}. {pay}/h. YES {code} or NO {code}")
+    # No {address}: an address is measured as Cyrillic, which alone makes a text UCS-2.
+    body.fill("Job {date} {start}-{end}. {pay}/h. YES {code} or NO {code}")
     expect(count).to_contain_text("GSM-7, segments: 1")
     shots(manager, "settings-text-gsm")
     body.fill("Работа {date} {start}-{end}, {address}. {pay} р/ч. ДА {code} или НЕТ {code}. " * 2)

@@ -333,8 +333,8 @@ def test_the_live_count_names_the_encoding_and_the_refusal_of_a_long_offer(clien
     url = f"/console/branches/{branch.id}/texts/offer/en/measure?lang=en"
     headers = htmx_headers(client)
 
-    # No {skill}: its longest value is a Russian skill name, which alone would make it UCS-2.
-    latin = "Job {date} {start}-{end} at {address}, {pay}/h. Reply YES {code} or NO {code}"
+    # No {skill} or {address}: their longest values are Russian, which alone makes it UCS-2.
+    latin = "Job {date} {start}-{end}, {pay}/h. Reply YES {code} or NO {code}"
     answer = client.post(url, data={"body": latin}, headers=headers)
     count = _longest("offer", "en", latin)
     assert count.encoding == "GSM-7"
