@@ -66,9 +66,11 @@ def scene(engine):
                 )
                 for i in range(WORKERS)
             ]
-            order = make_order(
-                session, site=site, headcount=10, starts_in=timedelta(days=1), now=now()
-            )
+            # Tomorrow at 10:00 Moscow time: moving it "an hour later" on the form never
+            # wraps past midnight (at 23:xx the test moved the shift 23 hours earlier).
+            local = now().astimezone(ZoneInfo("Europe/Moscow"))
+            ten = (local + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+            order = make_order(session, site=site, headcount=10, starts_in=ten - local, now=now())
             book(session, order, workers[:15], now=now())  # the 15 nearest, offered first
             built = Scene(order.id, order.code, dispatcher.username)
         yield built
