@@ -54,6 +54,15 @@ _PERSONAL = ("full_name", "skills", "home", "district_id")
 def handle(session: Session, message: Message, now: datetime) -> str:
     """Act on a text from a number that is no worker's; returns what it did (for logs)."""
     reply, command = parse(message.body), read(message.body)
+    if command is not None and command.kind == "delete" and command.args:
+        # May forget: the phone's texts first, then the applicant, as a second text of theirs
+        # being answered takes them (else the deletion's rewrite of the texts would deadlock).
+        session.execute(
+            select(Message.id)
+            .where(Message.phone == message.phone, Message.worker_id.is_(None))
+            .order_by(Message.id)
+            .with_for_update()
+        )
     applicant = _locked(session, message.phone)
     if reply.kind == "stop":
         if applicant is None or applicant.status not in OPEN:
