@@ -38,7 +38,10 @@ SPARE_THREADS = 4
 
 
 def create_app(
-    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+    settings: Settings | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    *,
+    warm: bool = True,  # a serving process; tests make an app per test and skip it (0.3 s each)
 ) -> FastAPI:
     settings = settings or get_settings()
     logmask.install(settings)  # before anything logs: phones and secrets never reach a log
@@ -50,13 +53,14 @@ def create_app(
         # others wait for always find a thread to answer and commit in, and /readyz one too.
         threads = settings.db_pool_size + SPARE_THREADS
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        await build_routes(_app)  # before the freeze below: the built routes live as long
-        # What start-up built lives as long as the process: keep it out of every full collection
-        # (they took 20-90 ms each under load, stalling every request in flight).
-        gc.collect()
-        gc.freeze()
-        # The event loop hands requests to threads: let it take the GIL back sooner than 5 ms.
-        sys.setswitchinterval(0.001)
+        if warm:  # once per process: a frozen app is never freed
+            await build_routes(_app)  # before the freeze below: the built routes live as long
+            # What start-up built lives as long as the process: keep it out of every full
+            # collection (they took 20-90 ms each under load, stalling every request in flight).
+            gc.collect()
+            gc.freeze()
+            # The event loop hands requests to threads: let it take the GIL back sooner than 5 ms.
+            sys.setswitchinterval(0.001)
         yield
 
     app = FastAPI(

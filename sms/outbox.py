@@ -38,6 +38,25 @@ def queue(
     return message
 
 
+def withhold(session: Session, *, kind: str, worker_id: int | None, phone: str, body: str) -> None:
+    """Keep a text that an hour's cap of automatic replies stopped, never sent: the office sees
+    in the thread what the person was not told."""
+    encoded = measure(body)
+    session.add(
+        Message(
+            direction="out",
+            kind=kind,
+            worker_id=worker_id,
+            phone=phone,
+            body=body,
+            encoding=encoded.encoding,
+            segments=encoded.segments,
+            status=MessageStatus.WITHHELD,
+        )
+    )
+    session.flush()
+
+
 def withdraw_order(session: Session, order_id: int) -> list[Message]:
     """Cancel an order's outgoing messages still queued. Rows a send job holds are skipped:
     they are being handed over right now, so they count as sent."""

@@ -11,9 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from sms.letters import fold
+
 COMMENT_MAX = 1000  # characters kept of a comment
 
-# Number words, casefolded, after the look-alike letters are mapped (sms/replies.py's idea).
+# Number words, read through the one fold of typed words (sms/letters.py): "nять" is "пять".
 WORDS = {
     1: ("один", "одна", "единица", "кол", "one"),
     2: ("два", "две", "двойка", "two"),
@@ -21,10 +23,8 @@ WORDS = {
     4: ("четыре", "четверка", "четвёрка", "four"),
     5: ("пять", "пятерка", "пятёрка", "five"),
 }
-# Latin letters typed for Cyrillic ones that look the same ("nять" is not read, "пять" is).
-_LOOK_ALIKES = str.maketrans("aekmhopctyx", "аекмнорстух")
 _DIGIT_LOOK_ALIKES = {"з": 3}  # a Cyrillic Ze for a 3
-_BY_WORD = {word: score for score, words in WORDS.items() for word in words}
+_BY_WORD = {fold(word): score for score, words in WORDS.items() for word in words}
 # The first word: digits, or letters; what follows it is the comment.
 _FIRST = re.compile(r"^[\s\W_]*?(?P<word>\d+|[^\W\d_]+)(?P<rest>.*)$", re.S)
 # "/5", "из 5", "of 5", "out of 5" after the score: the scale, not a comment.
@@ -61,5 +61,5 @@ def _score_of(word: str) -> int | None:
     if word.isdigit():
         value = int(word) if len(word) == 1 else 0
         return value if 1 <= value <= 5 else None
-    key = word.casefold().translate(_LOOK_ALIKES)
-    return _DIGIT_LOOK_ALIKES.get(key) or _BY_WORD.get(key) or _BY_WORD.get(word.casefold())
+    key = fold(word)
+    return _DIGIT_LOOK_ALIKES.get(key) or _BY_WORD.get(key)

@@ -99,9 +99,20 @@ def clean_redis():
     yield
 
 
+@pytest.fixture(scope="session")
+def shared_app():
+    # FastAPI builds an app's route table on the first request through each router (0.3-0.5 s
+    # an app): one app per test process, not one per test.
+    return create_app(get_settings(), warm=False)
+
+
 @pytest.fixture
-def app(session_factory):
-    return create_app(get_settings(), session_factory)
+def app(shared_app, session_factory):
+    """The process's app, with this test's session and the settings afresh (a test may swap
+    either; a test that needs other settings makes its own app)."""
+    shared_app.state.sessionmaker = session_factory
+    shared_app.state.settings = get_settings()
+    return shared_app
 
 
 @pytest.fixture

@@ -80,19 +80,7 @@ def send(
         outbox.queue(session, kind=kind, worker_id=None, phone=applicant.phone, body=text)
         return True
     if _sent(session, applicant.phone, True) == 0:
-        encoded = measure(text)
-        session.add(
-            Message(
-                direction="out",
-                kind=kind,
-                phone=applicant.phone,
-                body=text,
-                encoding=encoded.encoding,
-                segments=encoded.segments,
-                status=MessageStatus.WITHHELD,
-            )
-        )
-        session.flush()
+        outbox.withhold(session, kind=kind, worker_id=None, phone=applicant.phone, body=text)
         audit.log(
             session,
             SYSTEM,

@@ -15,9 +15,9 @@ from core.db import locked
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.texts import messaging
+from sms import outbox
 from sms.enums import MessageStatus
 from sms.models import Message
-from sms.segments import measure
 from workers.models import Worker
 
 AUTOMATIC = (
@@ -88,20 +88,7 @@ def reply(
         return True
     if _in_window(session, worker.id, True) == 0:  # the note, once an hour
         body = messaging.text_for(session, worker, kind, **values)
-        encoded = measure(body)
-        session.add(
-            Message(
-                direction="out",
-                kind=kind,
-                worker_id=worker.id,
-                phone=worker.phone,
-                body=body,
-                encoding=encoded.encoding,
-                segments=encoded.segments,
-                status=MessageStatus.WITHHELD,
-            )
-        )
-        session.flush()
+        outbox.withhold(session, kind=kind, worker_id=worker.id, phone=worker.phone, body=body)
         audit.log(
             session,
             SYSTEM,

@@ -28,7 +28,7 @@ def builds(monkeypatch) -> list[str]:
 
 def test_start_up_builds_every_route_and_the_first_requests_build_none(builds, session_factory):
     app = create_app(get_settings(), session_factory)
-    with TestClient(app) as client:  # runs the lifespan, as uvicorn does
+    with TestClient(app) as client:  # runs the lifespan, as uvicorn does (warm by default)
         assert "/api/v1/orders/{order_id}/offers/{worker_id}/accept" in builds
         assert "/c/{token}" in builds
         builds.clear()
@@ -43,3 +43,11 @@ def test_without_the_start_up_the_first_request_builds_routes(builds, session_fa
     client = TestClient(create_app(get_settings(), session_factory))  # no lifespan
     client.get("/healthz")
     assert len(builds) > 10
+
+
+def test_an_app_made_cold_builds_nothing_at_start_up(builds, session_factory):
+    """Tests make an app per test (tests/conftest.py): it builds only the routes they walk."""
+    with TestClient(create_app(get_settings(), session_factory, warm=False)) as client:
+        assert builds == []
+        client.get("/healthz")
+    assert "/api/v1/orders/{order_id}/offers/{worker_id}/accept" not in builds

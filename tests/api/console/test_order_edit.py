@@ -91,6 +91,7 @@ def test_a_change_is_applied_and_the_page_shows_the_notes(client, session, scene
             client,
             order,
             headcount="3",
+            date=later.date().isoformat(),  # an hour later may be past midnight
             start=later.strftime("%H:%M"),
             end=(later + timedelta(hours=8)).strftime("%H:%M"),
             foreman_id=str(foreman.id),
