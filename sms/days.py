@@ -7,8 +7,9 @@ What a worker can say (any language's words, mixed; case and look-alike letters 
 - dates: "15.12", "15.12.2026", "15.12.26" ("/" or "-" instead of "." too); a day and month
   without a year is this year's, or next year's when this year's has passed ("05.01" said
   on 20.12; "01.12" said on 03.12 is next year's, too far ahead: refused);
-- weekday names: "пн ср пт", "mon wed", full names too: each such day within the next
-  WEEKDAY_SPAN_DAYS days counting today (two weeks: every named day twice);
+- weekday names: "пн ср пт", "mon wed", full names too (uz "juma", tg "ҷумъа", ky "жума"):
+  each such day within the next WEEKDAY_SPAN_DAYS days counting today (two weeks: every
+  named day twice);
 - "до 15.12" / "until 15.12" (uz "15.12 gacha", tg "то 15.12", ky "15.12 чейин"; the word
   before or after the date): today through that date.
 Several day words may follow one another ("завтра 15.12 пт"). A day before today is refused
@@ -63,6 +64,35 @@ WEEKDAYS = {
         ("sat", "saturday"),
         ("sun", "sunday"),
     ),
+    # Full names only: short forms in these languages would be ordinary words. Uzbek in both
+    # scripts.
+    "uz": (
+        ("dushanba", "душанба"),
+        ("seshanba", "сешанба"),
+        ("chorshanba", "чоршанба"),
+        ("payshanba", "пайшанба"),
+        ("juma", "жума"),
+        ("shanba", "шанба"),
+        ("yakshanba", "якшанба"),
+    ),
+    "tg": (
+        ("душанбе",),
+        ("сешанбе",),
+        ("чоршанбе",),
+        ("панҷшанбе",),
+        ("ҷумъа", "ҷума"),
+        ("шанбе",),
+        ("якшанбе",),
+    ),
+    "ky": (
+        ("дүйшөмбү",),
+        ("шейшемби",),
+        ("шаршемби",),
+        ("бейшемби",),
+        ("жума",),
+        ("ишемби",),
+        ("жекшемби",),
+    ),
 }
 
 Refusal = Literal["unreadable", "past", "too_far"]
@@ -83,12 +113,22 @@ def _folded(table: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
 
 
 _TODAY, _TOMORROW, _UNTIL = _folded(TODAY), _folded(TOMORROW), _folded(UNTIL)
-_WEEKDAY = {
-    fold(word): index
-    for names in WEEKDAYS.values()
-    for index, words in enumerate(names)
-    for word in words
-}
+
+
+def _weekdays() -> dict[str, int]:
+    """Folded name -> weekday; refuses to load if a name means two days or is another day word
+    (Uzbek and Kyrgyz share "жума", Friday in both)."""
+    table: dict[str, int] = {}
+    for names in WEEKDAYS.values():
+        for index, words in enumerate(names):
+            for key in map(fold, words):
+                if table.get(key, index) != index or key in _TODAY | _TOMORROW | _UNTIL:
+                    raise ValueError(f"day word {key!r} means two things")
+                table[key] = index
+    return table
+
+
+_WEEKDAY = _weekdays()
 _DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
 
 

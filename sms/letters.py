@@ -12,7 +12,7 @@ import unicodedata
 APOSTROPHES = "'`’ʻʼ‘"
 _NO_APOSTROPHES = dict.fromkeys(map(ord, APOSTROPHES), None)
 # Tajik ҳ ҷ қ ғ ӣ ӯ, Kyrgyz ң ө ү, Uzbek Cyrillic ў, and ё: what a Russian keyboard types.
-_STAND_INS = str.maketrans("ҳҷқғӣӯңөүўё", "хчкгиунооуе")
+_STAND_INS = str.maketrans("ҳҷқғӣӯңөүўё", "хчкгиуноууе")
 # Cyrillic letters that look like Latin ones in either case, after casefold, and the
 # Ukrainian and Kazakh і.
 _LOOK_ALIKES = str.maketrans("авекмнорстухі", "abekmhopctyxi")

@@ -46,6 +46,21 @@ def test_weekday_names_are_those_days_within_two_weeks_counting_today():
     assert all((day - TODAY).days < WEEKDAY_SPAN_DAYS for day in days("вс", "sat"))
 
 
+@pytest.mark.parametrize(
+    "friday, monday",
+    [
+        ("juma", "dushanba"),
+        ("жума", "душанба"),  # Uzbek in Cyrillic; Kyrgyz "жума" is Friday too
+        ("ҷумъа", "душанбе"),
+        ("ЧУМЪА", "ДУШАНБЕ"),  # a Russian keyboard's Ч for Ҷ
+        ("жума", "дүйшөмбү"),
+        ("жума", "дуйшомбу"),  # Kyrgyz typed without ү ө
+    ],
+)
+def test_weekday_names_of_uzbek_tajik_and_kyrgyz(friday, monday):
+    assert days(friday, monday) == (d(4), d(7), d(11), d(14))
+
+
 def test_until_a_date_is_today_through_it_before_or_after_the_date():
     through = tuple(TODAY + timedelta(days=n) for n in range(13))
     for words in (("до", "15.12"), ("until", "15.12"), ("15.12", "gacha"), ("то", "15.12")):

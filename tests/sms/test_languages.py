@@ -28,7 +28,7 @@ COMMANDS = [
     for word in words
 ]
 # What a Russian keyboard types for the letters it lacks, and the other way round.
-STAND_INS = dict(zip("ҳҷқғӣӯңөүў", "хчкгиунооу", strict=True))
+STAND_INS = dict(zip("ҳҷқғӣӯңөүў", "хчкгиуноуу", strict=True))  # ү is typed у
 LATIN_FOR = dict(zip("аеокрсху", "aeokpcxy", strict=True))
 
 
