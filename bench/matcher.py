@@ -17,6 +17,7 @@ How to run (from the repository root; PostgreSQL + PostGIS on 127.0.0.1:5432, us
     .venv/bin/python bench/matcher.py                     # 1M workers, 500 orders
     .venv/bin/python bench/matcher.py --workers 100000 --orders 200 --naive-orders 20
     .venv/bin/python bench/matcher.py --reload            # drop and rebuild brigada_bench
+    .venv/bin/python bench/matcher.py --free-share 0.05 --naive-orders 0  # 5% texted FREE
 
     Everything lives in its own database, brigada_bench (created, migrated with the project's
     Alembic scripts and loaded by COPY on first run; reused while the worker count and seed
@@ -306,6 +307,21 @@ def load_bookings(
             " SELECT w.branch_id, w.id, 'benchmark block' FROM workers w WHERE w.id = ANY(%s)",
             (rng.sample(range(1, workers + 1), max(1, round(workers * BLOCKED_BY_CLIENT))),),
         )
+
+
+def mark_free(share: float, seed: int) -> int:
+    """FREE texted for the benchmark's day by `share` of all workers, nationwide, drawn by a
+    seeded random(): the matcher ranks them first, read apart from its walk of the cells."""
+    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
+        conn.execute("DELETE FROM worker_availability")
+        conn.execute("SELECT setseed(%s)", (1 / (seed % 1000 + 2),))
+        marked = conn.execute(
+            "INSERT INTO worker_availability (worker_id, day, free, said_at)"
+            " SELECT id, %s, true, %s FROM workers WHERE random() < %s",
+            (SHIFT_START.date(), NOW, share),
+        ).rowcount
+        conn.execute("ANALYZE worker_availability")
+    return marked
 
 
 def reset_sequences(conn: psycopg.Connection) -> None:
@@ -606,7 +622,11 @@ REFERENCE_SQL = """
              + :distance_weight * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false)
                                                      / :radius_m)
              - CASE WHEN w.no_show_until > :now
-                    THEN :rating_weight + :distance_weight + 1.0 ELSE 0.0 END DESC, w.id
+                    THEN :rating_weight + :distance_weight + 1.0 ELSE 0.0 END
+             + CASE WHEN EXISTS (
+                    SELECT 1 FROM worker_availability wa
+                    WHERE wa.worker_id = w.id AND wa.day = CAST(:starts_at AS date) AND wa.free)
+                    THEN 2.0 * (:rating_weight + :distance_weight + 1.0) ELSE 0.0 END DESC, w.id
     LIMIT :limit
 """
 
@@ -716,6 +736,7 @@ def main() -> None:
     load_note = ensure_data(args, cities, branches)
     orders = draw_orders(random.Random(args.seed + 1), args.orders, branches)
     store_orders(orders)
+    free = mark_free(args.free_share, args.seed)
     centre = centre_order(branches)
     in_circle, eligible = circle_counts(centre)
 
@@ -735,6 +756,7 @@ def main() -> None:
         f"{moscow} centre, 10 km: {in_circle:,} workers, {eligible:,} of them eligible loaders"
         " (before bookings and blocks)."
     )
+    report.say(f"{free:,} workers ({args.free_share:.0%}) texted FREE for the shift's day.")
     sql_times, sql_results = bench_production(report, orders, moscow)
     notes = [first_runs_note(orders, moscow)]
     if args.naive_orders:
@@ -767,9 +789,10 @@ def main() -> None:
         report.say(f"EXPLAIN (ANALYZE, BUFFERS), {title}, loader order at {moscow}'s centre:")
         for line in plan:
             report.say("    " + line)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(report.lines) + "\n", encoding="utf-8")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    results = RESULTS.with_stem(f"matcher-free{args.free_share:g}") if free else RESULTS
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text("\n".join(report.lines) + "\n", encoding="utf-8")
+    print(f"\nwritten to {results.relative_to(ROOT)}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -778,6 +801,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--naive-orders", type=int, default=50, help="0 skips the naive way")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--free-share", type=float, default=0.0, help="share of workers who texted FREE"
+    )
     parser.add_argument("--reload", action="store_true", help="rebuild the bench database")
     parser.add_argument("--cities", type=Path, default=CITIES_CSV)
     args = parser.parse_args()

@@ -10,7 +10,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from core import logmask
 from core.heartbeat import heartbeat
 from core.settings import get_settings
-from dispatch.applicants.tasks import applicants_silent
+from dispatch.applicants.tasks import applicants_expired, applicants_silent
 from dispatch.fill.tasks import before_shift, reconcile
 from dispatch.hooks.tasks import reconcile_webhooks
 from dispatch.penalties.tasks import disputes_deadline_passed, no_show_window_passed
@@ -36,6 +36,7 @@ PERIODIC = (
     (reconcile_webhooks, 60),  # webhook deliveries a lost job or a dead sender left due
     (milestones, 60),  # clients told: short two hours before the start, the shift started
     (applicants_silent, 600),  # issue 19: registration dialogues silent for 48 h end
+    (applicants_expired, 3600),  # applications closed for 180 days are forgotten (152-FZ)
     (disputes_deadline_passed, 60),  # a worker's dispute unanswered by its deadline: reversed
 )
 

@@ -14,14 +14,20 @@ no worker's (queued ones withdrawn; a worker's texts from a number they no longe
 theirs, the phone in them replaced by the scan), and every mention of the phone (E.164 and
 its digits) or the name in any text or JSON column (core/forgetting.py scrub_everywhere):
 a recruiter's note, a refusal's reason in the audit log. The audit entry "applicant.forget"
-names the applicant by id. After it nothing is texted (the text would keep the phone)."""
+names the applicant by id. After it nothing is texted (the text would keep the phone).
 
-from datetime import datetime
+Unasked, the same deletion ends an application that came to nothing (refused by a recruiter,
+or a dialogue ended: declined, silent, failed) once it has been closed for KEPT: 152-FZ keeps
+personal data no longer than their purpose needs (the hourly sweep, dispatch.applicants_expired).
+"""
 
-from sqlalchemy import select, update
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.db import locked
 from core.forgetting import GONE, code_holds, needles, new_code, scrub_everywhere
 from core.tenancy import SYSTEM
 from dispatch.applicants import texting
@@ -30,6 +36,10 @@ from sms.enums import MessageStatus
 from sms.models import Message
 from workers.applicants import Applicant
 from workers.models import Worker
+
+# How long a closed application's data stay for the recruiter to look back on, then go.
+KEPT = timedelta(days=180)
+CLOSED = ("refused", "ended")
 
 
 def _subject(applicant: Applicant) -> str:
@@ -104,3 +114,50 @@ def _erase(session: Session, applicant: Applicant) -> list[str]:
     session.delete(applicant)
     session.flush()
     return needles(phone, name)
+
+
+def _closed_at():  # the latest of the last text and the decision or the dialogue's end
+    return func.greatest(Applicant.last_message_at, Applicant.decided_at, Applicant.ended_at)
+
+
+def expired(session: Session, now: datetime) -> list[int]:
+    """Applications closed for KEPT (the sweep's list; unlocked)."""
+    return list(
+        session.scalars(
+            select(Applicant.id)
+            .where(Applicant.status.in_(CLOSED), _closed_at() < now - KEPT)
+            .order_by(Applicant.id)
+        )
+    )
+
+
+def forget_expired(session: Session, applicant_id: int, now: datetime) -> bool:
+    """Forget one expired application; a no-op if a text reopened it or it went meanwhile."""
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None:
+        return False
+    # The phone's texts first, then the applicant, as a text of theirs being answered takes them.
+    session.execute(
+        select(Message.id)
+        .where(Message.phone == applicant.phone, Message.worker_id.is_(None))
+        .order_by(Message.id)
+        .with_for_update()
+    )
+    closed = session.scalars(
+        locked(
+            select(Applicant).where(
+                Applicant.id == applicant_id,
+                Applicant.status.in_(CLOSED),
+                _closed_at() < now - KEPT,
+            )
+        ),
+        execution_options={"populate_existing": True},
+    ).first()
+    if closed is None:
+        return False
+    audit.log(
+        session, SYSTEM, "applicant.forget", "applicant", [closed.id], closed.branch_id,
+        by="retention", kept_days=KEPT.days, status=closed.status,
+    )  # fmt: skip
+    scrub_everywhere(session, _erase(session, closed))
+    return True

@@ -14,7 +14,9 @@ from core import audit
 from core.audit import AuditEntry
 from core.forgetting import CODE_TTL, PEOPLE_COLUMNS, scrub_everywhere, unique_columns
 from core.tenancy import SYSTEM
+from dispatch.applicants import forget as applicant_forget
 from dispatch.applicants import recruiting
+from dispatch.applicants.forget import KEPT
 from dispatch.registry.staff import actor_of
 from dispatch.replies import forget, inbox, intake
 from sms.models import Message
@@ -210,3 +212,37 @@ def test_the_old_number_of_a_worker_made_from_an_applicant_forgets_the_number_on
     assert session.get(Applicant, applicant_id) is None
     assert find_everywhere(session, phone_needles(old)) == []
     assert session.get_one(type(worker), worker.id).full_name == "Назаров Тимур"  # theirs
+
+
+def test_an_application_closed_for_half_a_year_is_forgotten_unasked(session, branch):
+    """152-FZ: a refused or ended application's data go KEPT after it closed; one still open,
+    or closed more recently, stays; the sweep's repeat is a no-op."""
+    recruiter = actor_of(make_user(session, role="recruiter", branch=branch))
+    long_ago = NOW - KEPT - timedelta(days=1)
+    old = make_applicant(
+        session, branch=branch, full_name="Давлатов Фарход", last_message_at=long_ago
+    )
+    recruiting.refuse(session, old.id, actor=recruiter, note="Давлатов: без патента", now=long_ago)
+    recent = make_applicant(
+        session, branch=branch, status="ended", last_message_at=long_ago, ended_at=NOW - KEPT / 2
+    )
+    waiting = make_applicant(session, branch=branch, last_message_at=long_ago)  # queued still
+    old_id, name, phone = old.id, old.full_name, old.phone
+    due = applicant_forget.expired(session, NOW)
+    assert old_id in due and recent.id not in due and waiting.id not in due
+    assert applicant_forget.forget_expired(session, old_id, NOW) is True
+    assert applicant_forget.forget_expired(session, old_id, NOW) is False
+    assert applicant_forget.forget_expired(session, recent.id, NOW) is False
+    session.expire_all()
+    assert session.get(Applicant, old_id) is None
+    assert find_everywhere(session, phone_needles(phone)) == []
+    assert find_everywhere(session, [name]) == []
+    assert forget_entries(session, old_id)[-1].detail["by"] == "retention"
+    assert session.get(Applicant, recent.id) and session.get(Applicant, waiting.id)
+
+
+def test_the_retention_sweep_runs_hourly():
+    from brigada.scheduler import PERIODIC
+
+    every = [s for actor, s in PERIODIC if actor.actor_name == "dispatch.applicants_expired"]
+    assert every == [3600]
