@@ -41,7 +41,7 @@ def create_app(
     settings: Settings | None = None,
     session_factory: sessionmaker[Session] | None = None,
     *,
-    warm: bool = True,  # a serving process; tests make an app per test and skip it (0.3 s each)
+    warm: bool = True,  # a serving process; tests' apps skip it (0.3 s an app, frozen for good)
 ) -> FastAPI:
     settings = settings or get_settings()
     logmask.install(settings)  # before anything logs: phones and secrets never reach a log

@@ -15,7 +15,8 @@ from sms.letters import fold
 
 COMMENT_MAX = 1000  # characters kept of a comment
 
-# Number words, read through the one fold of typed words (sms/letters.py): "nять" is "пять".
+# Number words, read through the one fold of typed words (sms/letters.py): "ПЯTЬ" with a
+# Latin T is "пять".
 WORDS = {
     1: ("один", "одна", "единица", "кол", "one"),
     2: ("два", "две", "двойка", "two"),

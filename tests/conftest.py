@@ -108,8 +108,9 @@ def shared_app():
 
 @pytest.fixture
 def app(shared_app, session_factory):
-    """The process's app, with this test's session and the settings afresh (a test may swap
-    either; a test that needs other settings makes its own app)."""
+    """The process's app, with this test's session and the settings afresh. A swap of
+    app.state.settings reaches what reads them per request only (not the limiters, made at
+    create_app): a test that needs other settings makes its own app."""
     shared_app.state.sessionmaker = session_factory
     shared_app.state.settings = get_settings()
     return shared_app

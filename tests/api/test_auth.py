@@ -83,7 +83,7 @@ def test_login_attempts_are_rate_limited_per_username(session_factory, session):
 
     settings = Settings(**{**get_settings().model_dump(), "login_rate_limit": "3/minute"})
     user = make_user(session, role="admin")
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         codes = [login(client, user.username, "wrong-password").status_code for _ in range(3)]
         assert codes == [401, 401, 401]
         blocked = login(client, user.username)  # even the right password waits now

@@ -296,7 +296,7 @@ def test_an_api_key_acts_as_a_user_of_its_client(client, session, world):
 
 def test_an_api_key_is_rate_limited(session_factory, session, world):
     settings = Settings(**{**get_settings().model_dump(), "api_key_rate": "2/minute"})
-    with TestClient(create_app(settings, session_factory)) as limited:
+    with TestClient(create_app(settings, session_factory, warm=False)) as limited:
         made = limited.post(
             f"{API}/clients/{world['client'].id}/api-keys",
             json={"name": "ERP"},

@@ -21,7 +21,7 @@ def test_readyz_is_503_naming_what_is_down():
     # Nothing listens on port 1: real refused connections, no fakes.
     settings = Settings(**{**get_settings().model_dump(), "redis_url": "redis://127.0.0.1:1/0"})
     dead_db = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/brigada?connect_timeout=2")
-    with TestClient(create_app(settings, sessionmaker(bind=dead_db))) as client:
+    with TestClient(create_app(settings, sessionmaker(bind=dead_db), warm=False)) as client:
         answer = client.get("/readyz")
     assert answer.status_code == 503
     assert answer.json() == {

@@ -49,7 +49,7 @@ def echoing_client(engine, debug_logs):
         factory = sessionmaker(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
-        with factory() as session, TestClient(create_app(settings, factory)) as client:
+        with factory() as session, TestClient(create_app(settings, factory, warm=False)) as client:
             yield client, session
         outer.rollback()
 

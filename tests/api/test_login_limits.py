@@ -23,7 +23,7 @@ def clients(session_factory):
             "login_address_rate_limit": "6/minute",
         }
     )
-    app = create_app(settings, session_factory)
+    app = create_app(settings, session_factory, warm=False)
     return {address: TestClient(app, client=(address, 40000)) for address in (STRANGER, OFFICE)}
 
 

@@ -38,7 +38,7 @@ def twilio_client(session_factory):
     settings = Settings(
         **{**get_settings().model_dump(), "twilio_auth_token": TOKEN, "public_url": PUBLIC}
     )
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         yield client
 
 

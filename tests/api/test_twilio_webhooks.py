@@ -21,7 +21,7 @@ def twilio_client(session_factory):
     settings = Settings(
         **{**get_settings().model_dump(), "twilio_auth_token": TOKEN, "public_url": PUBLIC}
     )
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         yield client
 
 
@@ -100,7 +100,7 @@ def test_a_malformed_payload_names_the_field(twilio_client, session):
 
 def test_without_an_auth_token_webhooks_are_refused_outside_dev(session_factory):
     settings = Settings(**{**get_settings().model_dump(), "twilio_auth_token": None})
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         assert client.post("/sms/inbound", data=inbound_form()).status_code == 403
 
 

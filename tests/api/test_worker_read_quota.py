@@ -32,7 +32,7 @@ PHONE = "+79215554433"
 @pytest.fixture
 def limited(session_factory):
     settings = Settings(**{**get_settings().model_dump(), "worker_reads_rate": f"{QUOTA}/minute"})
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         yield client
 
 

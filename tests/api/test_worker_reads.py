@@ -29,7 +29,7 @@ def branch(session):
 def limited(session_factory):
     """An app allowing three worker lists or searches a minute per user."""
     settings = Settings(**{**get_settings().model_dump(), "worker_reads_rate": "3/minute"})
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         yield client
 
 

@@ -22,7 +22,7 @@ def link(session) -> str:
 
 def _client(session_factory, address: str, **limits: str) -> TestClient:
     settings = Settings(**{**get_settings().model_dump(), **limits})
-    return TestClient(create_app(settings, session_factory), client=(address, 50000))
+    return TestClient(create_app(settings, session_factory, warm=False), client=(address, 50000))
 
 
 def test_with_the_defaults_300_guesses_in_a_row_are_cut_off(client):

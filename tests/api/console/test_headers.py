@@ -38,7 +38,9 @@ def https_client(session_factory):
     settings = Settings(
         **{**get_settings().model_dump(), "public_url": "https://brigada.example.org"}
     )
-    with TestClient(create_app(settings, session_factory), base_url="https://testserver") as c:
+    with TestClient(
+        create_app(settings, session_factory, warm=False), base_url="https://testserver"
+    ) as c:
         yield c
 
 

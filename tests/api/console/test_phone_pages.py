@@ -42,7 +42,9 @@ def _settings(**changes) -> Settings:
 @pytest.fixture
 def sim(session_factory):
     """The console in outbox mode with a Twilio auth token, so /sms/inbound checks signatures."""
-    app = create_app(_settings(sms_backend="outbox", twilio_auth_token=TOKEN), session_factory)
+    app = create_app(
+        _settings(sms_backend="outbox", twilio_auth_token=TOKEN), session_factory, warm=False
+    )
     with TestClient(app, base_url="https://testserver") as client:  # as served: Secure cookies
         yield client
 
@@ -381,7 +383,9 @@ def test_a_reply_signed_with_the_wrong_token_is_refused_by_the_webhook(
 ):
     """The simulator signs with its settings' token; a webhook holding another one says 403."""
     wrong = create_app(
-        _settings(sms_backend="outbox", twilio_auth_token="not-" + TOKEN), session_factory
+        _settings(sms_backend="outbox", twilio_auth_token="not-" + TOKEN),
+        session_factory,
+        warm=False,
     )
     with TestClient(wrong) as impostor:
         monkeypatch.setattr(phone, "post_inbound", _through(sim))
@@ -405,7 +409,9 @@ def test_an_unreachable_webhook_is_an_alert_not_a_500(sim, session, office, monk
 
 
 def test_the_simulator_is_not_there_when_twilio_sends(session_factory, session, office):
-    app = create_app(_settings(sms_backend="twilio", twilio_auth_token=TOKEN), session_factory)
+    app = create_app(
+        _settings(sms_backend="twilio", twilio_auth_token=TOKEN), session_factory, warm=False
+    )
     with TestClient(app) as client:
         form = sign_in(client, office["dispatcher"])
         worker_id = office["petrov"].id

@@ -550,7 +550,7 @@ def walker(session_factory):
     settings = get_settings().model_copy(
         update={"sms_backend": "outbox", "worker_reads_rate": "100000/hour"}
     )
-    with TestClient(create_app(settings, session_factory)) as client:
+    with TestClient(create_app(settings, session_factory, warm=False)) as client:
         yield client
 
 
