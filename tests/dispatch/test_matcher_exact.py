@@ -1,7 +1,9 @@
-"""The grid-cell walk returns exactly what a plain rank-everything query returns."""
+"""The grid-cell walk returns exactly what a plain rank-everything query returns, with and
+without workers who texted FREE for the order's day (ranked first, read by a walk of their own)."""
 
 import random
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, text
@@ -10,7 +12,7 @@ from core.tenancy import SYSTEM
 from dispatch.fill.matcher import CELL_DLAT, CELL_DLON
 from dispatch.fill.waves import preview_candidates
 from tests.builders import MOSCOW, NOW, make_branch, make_client, make_order, make_site, offset
-from workers.models import Worker
+from workers.models import Worker, WorkerAvailability
 
 # The reference: every eligible worker in the circle (GiST), scored and sorted; a no-show in
 # the strike window puts a worker after everyone.
@@ -22,7 +24,10 @@ REFERENCE = text(
       AND w.skills @> ARRAY['loader']::varchar[]
     ORDER BY :rw * w.rating / 5.0
              + :dw * GREATEST(0.0, 1.0 - ST_Distance(w.home, s.location, false) / :radius)
-             - CASE WHEN w.no_show_until > :now THEN :rw + :dw + 1.0 ELSE 0.0 END DESC,
+             - CASE WHEN w.no_show_until > :now THEN :rw + :dw + 1.0 ELSE 0.0 END
+             + CASE WHEN EXISTS (SELECT 1 FROM worker_availability wa
+                                 WHERE wa.worker_id = w.id AND wa.day = :day AND wa.free)
+                    THEN 2.0 * (:rw + :dw + 1.0) ELSE 0.0 END DESC,
              w.id
     LIMIT :limit
     """
@@ -57,6 +62,7 @@ def crowd(session):
     return branch
 
 
+@pytest.mark.parametrize("free_share", [0.0, 0.04])
 @pytest.mark.parametrize(
     "radius, rating_weight, distance_weight, limit",
     [
@@ -73,7 +79,7 @@ def crowd(session):
     ],
 )
 def test_cell_walk_equals_ranking_everyone(
-    session, crowd, radius, rating_weight, distance_weight, limit
+    session, crowd, radius, rating_weight, distance_weight, limit, free_share
 ):
     crowd.rating_weight, crowd.distance_weight = rating_weight, distance_weight
     site = make_site(
@@ -83,6 +89,16 @@ def test_cell_walk_equals_ranking_everyone(
     )
     order = make_order(session, site=site, headcount=10)
     order.radius_m = radius
+    day = order.starts_at.astimezone(ZoneInfo(crowd.timezone)).date()
+    ids = session.scalars(text("SELECT id FROM workers WHERE branch_id = :b"), {"b": crowd.id})
+    rng = random.Random(11)
+    free = [
+        {"worker_id": i, "day": day, "free": True, "said_at": NOW}
+        for i in ids
+        if rng.random() < free_share
+    ]
+    if free:
+        session.execute(insert(WorkerAvailability), free)
     found = [
         c.worker_id for c, _ in preview_candidates(session, order, NOW, limit=limit, actor=SYSTEM)
     ]
@@ -96,6 +112,7 @@ def test_cell_walk_equals_ranking_everyone(
                 "dw": distance_weight,
                 "limit": limit,
                 "now": NOW,
+                "day": day,
             },
         )
     )
