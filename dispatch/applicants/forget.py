@@ -23,7 +23,7 @@ personal data no longer than their purpose needs (the hourly sweep, dispatch.app
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -116,7 +116,7 @@ def _erase(session: Session, applicant: Applicant) -> list[str]:
     return needles(phone, name)
 
 
-def _closed_at():  # the latest of the last text and the decision or the dialogue's end
+def _closed_at() -> ColumnElement[datetime]:  # the last text, the decision, the end: the latest
     return func.greatest(Applicant.last_message_at, Applicant.decided_at, Applicant.ended_at)
 
 
