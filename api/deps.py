@@ -65,6 +65,8 @@ def get_session(
 ) -> Iterator[Session]:
     """The request owns the transaction: commit on success, roll back on any error."""
     with session_scope(request.app.state.sessionmaker) as session:
+        # api/idempotency.py keeps a request's Idempotency-Key in this same transaction.
+        request.state.db_session = session
         yield session
 
 
@@ -124,6 +126,7 @@ def actor_from_key(request: Request, key: str, session: Session) -> Actor:
             detail=f"too many requests with this key; try again in {wait} s",
             headers={"Retry-After": str(wait)},
         )
+    request.state.actor = actor  # whose Idempotency-Keys these are (api/idempotency.py)
     return actor
 
 
@@ -159,7 +162,9 @@ def actor_from_token(
         raise _unauthorized("token revoked")
     if user.password_change_required and not password_change_ok:
         raise PasswordChangeRequired()
-    return actor_of(user)
+    actor = actor_of(user)
+    request.state.actor = actor  # whose Idempotency-Keys these are (api/idempotency.py)
+    return actor
 
 
 def _user_id(claims: dict) -> int:

@@ -10,7 +10,7 @@ import redis
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import errors
+from api import errors, idempotency
 from api.auth import LoginLimiter
 from api.auth import router as auth_router
 from api.console import routes as console
@@ -112,4 +112,5 @@ def create_app(
         quality_router,
     ):
         app.include_router(router)
+    idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route
     return app

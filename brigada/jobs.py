@@ -8,6 +8,7 @@ logmask.install(get_settings())  # phones and secrets never reach the jobs' logs
 broker = setup_broker()
 
 import core.heartbeat  # noqa: E402,F401  (actors register on import)
+import core.idempotency_tasks  # noqa: E402,F401
 import dispatch.applicants.tasks  # noqa: E402,F401
 import dispatch.fill.tasks  # noqa: E402,F401
 import dispatch.hooks.tasks  # noqa: E402,F401

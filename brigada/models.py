@@ -1,6 +1,7 @@
 """Imports every package's models so the metadata is complete (Alembic, tests)."""
 
 from core.audit import AuditEntry
+from core.idempotency import IdempotencyKey
 from dispatch.client_models import ClientApiKey, ClientRate
 from dispatch.models import (
     Branch,
@@ -30,6 +31,7 @@ __all__ = [
     "ClientFavourite",
     "ClientRate",
     "District",
+    "IdempotencyKey",
     "ImportRun",
     "Message",
     "Offer",

@@ -9,6 +9,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from core import logmask
 from core.heartbeat import heartbeat
+from core.idempotency_tasks import idempotency_expired
 from core.settings import get_settings
 from dispatch.applicants.tasks import applicants_expired, applicants_silent
 from dispatch.fill.tasks import before_shift, reconcile
@@ -37,6 +38,7 @@ PERIODIC = (
     (milestones, 60),  # clients told: short two hours before the start, the shift started
     (applicants_silent, 600),  # issue 19: registration dialogues silent for 48 h end
     (applicants_expired, 3600),  # applications closed for 180 days are forgotten (152-FZ)
+    (idempotency_expired, 3600),  # issue 20: Idempotency-Keys older than 24 h are deleted
     (disputes_deadline_passed, 60),  # a worker's dispute unanswered by its deadline: reversed
 )
 

@@ -104,4 +104,13 @@ WORDS = {
     "invalid_literal_error": ("такого варианта нет", "no such choice"),
     "invalid_enum": ("такого варианта нет", "no such choice"),
     "invalid_value_error": ("недопустимое значение", "a value that is not accepted"),
+    # issue 20: a repeated Idempotency-Key (core/idempotency.py)
+    "err_idempotency_key_reused": (
+        "Этот ключ повтора уже отправлен с другими данными: повтор не выполнен.",
+        "This Idempotency-Key was sent before with other data: nothing was done.",
+    ),
+    "err_idempotency_key_unanswered": (
+        "Запрос с этим ключом повтора ещё не завершён: повторите позже.",
+        "The request with this Idempotency-Key has not finished: try again later.",
+    ),
 }
