@@ -4,12 +4,20 @@ keys are the caller's own and live 24 hours. (20 at once: test_idempotency_burst
 
 from datetime import timedelta
 
+import anyio
 import pytest
-from sqlalchemy import func, select, update
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.deps import DB
+from api.idempotency import IdempotentRoute
 from core.audit import AuditEntry
 from core.clock import now
 from core.idempotency import IdempotencyKey
+from core.settings import get_settings
+from core.tenancy import Actor
 from dispatch.models import Offer, Order
 from tests.api.console.helpers import csrf_of, sign_in
 from tests.builders import auth, make_branch_site, make_offer, make_order, make_user, make_worker
@@ -212,3 +220,56 @@ def test_the_header_is_on_state_changing_operations_in_the_openapi(client):
     assert "Idempotency-Key" in headers_of("/api/v1/orders", "post")
     assert "Idempotency-Key" not in headers_of("/api/v1/orders", "get")
     assert "Idempotency-Key" not in headers_of("/api/v1/auth/token", "post")
+
+
+def test_the_key_and_the_work_commit_together(engine):
+    """A commit that fails (a deferred constraint, at COMMIT) keeps neither the work nor the
+    key, so the retry runs; the retry's commit keeps both, so a third call replays."""
+    owner_id = 2_000_000_001  # no such user: its key row is deleted below
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TEMP TABLE parcels (id int)"))
+        conn.execute(
+            text(
+                "CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON parcels "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse()"
+            )
+        )
+        conn.commit()
+        app = FastAPI()
+        app.state.sessionmaker = sessionmaker(bind=conn)
+        app.state.session_slots = anyio.Semaphore(1)
+        app.state.settings = get_settings()
+        router = APIRouter(route_class=IdempotentRoute)
+
+        def caller(request: Request) -> None:
+            request.state.actor = Actor(user_id=owner_id, name="t", role="admin", branch_id=None)
+
+        @router.post("/parcels", status_code=201, dependencies=[Depends(caller)])
+        def add_parcel(session: Session = DB) -> dict:
+            session.execute(text("INSERT INTO parcels VALUES (1)"))
+            return {"saved": True}
+
+        app.include_router(router)
+        keyed = {"Idempotency-Key": "parcel-1"}
+        try:
+            with TestClient(app, raise_server_exceptions=False) as client:
+                assert client.post("/parcels", headers=keyed).status_code == 500
+                assert conn.execute(text("SELECT count(*) FROM parcels")).scalar_one() == 0
+                kept = select(func.count()).where(IdempotencyKey.owner == f"user:{owner_id}")
+                assert conn.execute(kept.select_from(IdempotencyKey)).scalar_one() == 0
+                conn.execute(text("DROP TRIGGER refuse ON parcels"))
+                conn.commit()
+                assert client.post("/parcels", headers=keyed).status_code == 201
+                again = client.post("/parcels", headers=keyed)
+                assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+                assert conn.execute(text("SELECT count(*) FROM parcels")).scalar_one() == 1
+        finally:
+            conn.rollback()
+            conn.execute(delete(IdempotencyKey).where(IdempotencyKey.owner == f"user:{owner_id}"))
+            conn.commit()

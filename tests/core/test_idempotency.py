@@ -1,0 +1,138 @@
+"""The key store (core/idempotency.py): claim, answer again, clash, expiry and the sweep."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from brigada.scheduler import PERIODIC
+from core import idempotency
+from core.clock import now
+from core.db import session_scope
+from core.idempotency import (
+    Answer,
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    IdempotencyKeyUnanswered,
+    claim,
+    fingerprint,
+    release,
+    store,
+    sweep,
+)
+from core.idempotency_tasks import idempotency_expired
+from tests.builders import NOW
+
+PRINT = fingerprint("POST", "/api/v1/orders", [b'{"a": 1}'])
+
+
+def _claim(session, key="k", *, owner="user:1", print_=PRINT, now=NOW):
+    return claim(session, owner=owner, key=key, fingerprint=print_, now=now)
+
+
+def _answered(session, key_id):
+    store(session, key_id, status_code=201, headers=[["content-type", "x/y"]], body=b"{}")
+
+
+def test_a_new_key_is_held_and_once_answered_answers_again(session):
+    key_id = _claim(session)
+    assert isinstance(key_id, int)
+    _answered(session, key_id)
+    assert _claim(session) == Answer(201, [["content-type", "x/y"]], b"{}")
+
+
+def test_a_held_key_without_an_answer_is_refused_not_run_twice(session):
+    _claim(session)
+    with pytest.raises(IdempotencyKeyUnanswered):
+        _claim(session)
+
+
+def test_another_request_under_a_used_key_is_refused(session):
+    _answered(session, _claim(session))
+    with pytest.raises(IdempotencyKeyReused) as refused:
+        _claim(session, print_=fingerprint("POST", "/api/v1/orders", [b'{"a": 2}']))
+    assert refused.value.loc == ("header", "Idempotency-Key")
+
+
+def test_the_same_key_of_another_owner_is_theirs(session):
+    _answered(session, _claim(session, owner="user:1"))
+    assert isinstance(_claim(session, owner="key:1"), int)
+
+
+@pytest.mark.parametrize(
+    ("age", "renewed"),
+    [(timedelta(hours=24) - timedelta(seconds=1), False), (timedelta(hours=24), True)],
+)
+def test_a_key_24_hours_old_is_new_again(session, age, renewed):
+    key_id = _claim(session)
+    _answered(session, key_id)
+    other = fingerprint("PUT", "/elsewhere", [])
+    if not renewed:
+        with pytest.raises(IdempotencyKeyReused):
+            _claim(session, print_=other, now=NOW + age)
+        return
+    assert _claim(session, print_=other, now=NOW + age) == key_id
+    row = session.get(IdempotencyKey, key_id)
+    session.refresh(row)
+    assert (row.fingerprint, row.created_at, row.status_code, row.body) == (
+        other,
+        NOW + age,
+        None,
+        None,
+    )
+
+
+def test_a_released_key_can_be_claimed_again(session):
+    release(session, _claim(session))
+    assert isinstance(_claim(session), int)
+
+
+def test_the_fingerprint_tells_method_path_and_body_apart():
+    prints = {
+        fingerprint("POST", "/a", [b"ab", b"c"]),
+        fingerprint("POST", "/a", [b"a", b"bc"]),
+        fingerprint("PUT", "/a", [b"ab", b"c"]),
+        fingerprint("POST", "/a?x=1", [b"ab", b"c"]),
+        fingerprint("POST", "/a", []),
+    }
+    assert len(prints) == 5
+    assert fingerprint("post", "/a", [b"x"]) == fingerprint("POST", "/a", [b"x"])
+
+
+def test_the_sweep_deletes_keys_older_than_24_hours_only(session):
+    old = [_claim(session, f"old{i}", now=NOW - timedelta(hours=25)) for i in range(3)]
+    young = _claim(session, "young", now=NOW - timedelta(hours=23))
+    assert sweep(session, NOW, batch=2) == 2
+    assert sweep(session, NOW, batch=2) == 1
+    assert sweep(session, NOW) == 0
+    left = set(session.scalars(select(IdempotencyKey.id).where(IdempotencyKey.owner == "user:1")))
+    assert left == {young} and not left & set(old)
+
+
+def test_the_hourly_job_sweeps_committed_keys(engine):
+    owner = "user:2000000002"
+    with session_scope() as session:
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.owner == owner))
+        for i in range(3):
+            _claim(session, f"old{i}", owner=owner, now=now() - timedelta(days=2))
+        _claim(session, "young", owner=owner, now=now())
+    try:
+        idempotency_expired.fn()
+        with session_scope() as session:
+            left = session.scalars(select(IdempotencyKey.key).where(IdempotencyKey.owner == owner))
+            assert list(left) == ["young"]
+            assert (
+                session.scalar(
+                    select(func.count())
+                    .select_from(IdempotencyKey)
+                    .where(IdempotencyKey.created_at <= now() - idempotency.KEEP)
+                )
+                == 0
+            )
+    finally:
+        with session_scope() as session:
+            session.execute(delete(IdempotencyKey).where(IdempotencyKey.owner == owner))
+
+
+def test_the_sweep_is_scheduled_hourly():
+    assert [s for job, s in PERIODIC if job.actor_name == "core.idempotency_expired"] == [3600]
