@@ -3,6 +3,7 @@ the first answer again and do nothing twice; another body is 422; a failed call 
 keys are the caller's own and live 24 hours. (20 at once: test_idempotency_burst.py.)"""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import anyio
 import pytest
@@ -18,9 +19,19 @@ from core.clock import now
 from core.idempotency import IdempotencyKey
 from core.settings import get_settings
 from core.tenancy import Actor
-from dispatch.models import Offer, Order
+from dispatch.client_models import ClientRate
+from dispatch.models import Client, Offer, Order
 from tests.api.console.helpers import csrf_of, sign_in
-from tests.builders import auth, make_branch_site, make_offer, make_order, make_user, make_worker
+from tests.builders import (
+    auth,
+    key_auth,
+    make_branch_site,
+    make_client_user,
+    make_offer,
+    make_order,
+    make_user,
+    make_worker,
+)
 from tests.scenarios import order_body
 
 
@@ -273,3 +284,36 @@ def test_the_key_and_the_work_commit_together(engine):
             conn.rollback()
             conn.execute(delete(IdempotencyKey).where(IdempotencyKey.owner == f"user:{owner_id}"))
             conn.commit()
+
+
+def test_a_clients_api_key_keeps_its_keys_apart_from_its_users(client, session, shift):
+    site = shift["site"]
+    customer = session.get(Client, site.client_id)
+    session.add(
+        ClientRate(
+            client_id=customer.id,
+            skill="loader",
+            client_rate=Decimal("250.00"),
+            worker_rate=Decimal("120.00"),
+        )
+    )
+    starts = now() + timedelta(days=2)
+    body = {
+        "site_id": site.id,
+        "skill": "loader",
+        "headcount": 1,
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=8)).isoformat(),
+    }
+    by_key = {**key_auth(session, client=customer), "Idempotency-Key": "erp-42"}
+    by_user = {**auth(make_client_user(session, client=customer)), "Idempotency-Key": "erp-42"}
+
+    first = client.post("/api/v1/orders", json=body, headers=by_key)
+    assert first.status_code == 201, first.text
+    again = client.post("/api/v1/orders", json=body, headers=by_key)
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    theirs = client.post("/api/v1/orders", json=body, headers=by_user)
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json()["id"] != first.json()["id"]
+    owners = {o for o in session.scalars(select(IdempotencyKey.owner)) if o.startswith("key:")}
+    assert len(owners) == 1
