@@ -9,6 +9,7 @@ handler returns): the key and the work commit together, or neither does.
 """
 
 import functools
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from inspect import Parameter
@@ -177,10 +178,13 @@ def _body_parts(request: Request) -> list[bytes]:
     parts: list[bytes] = []
     for name, value in form.multi_items():
         parts.append(name.encode())
-        if isinstance(value, UploadFile):
+        if isinstance(value, UploadFile):  # by its hash: a file may be large
+            digest = hashlib.sha256()
             value.file.seek(0)
-            parts += [(value.filename or "").encode(), value.file.read()]
+            while chunk := value.file.read(1 << 16):
+                digest.update(chunk)
             value.file.seek(0)
+            parts += [(value.filename or "").encode(), digest.digest()]
         else:
             parts.append(value.encode())
     return parts

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import anyio
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import errors
 from api.deps import DB
 from api.idempotency import IdempotentRoute
 from core.audit import AuditEntry
@@ -317,3 +318,37 @@ def test_a_clients_api_key_keeps_its_keys_apart_from_its_users(client, session, 
     assert theirs.json()["id"] != first.json()["id"]
     owners = {o for o in session.scalars(select(IdempotencyKey.owner)) if o.startswith("key:")}
     assert len(owners) == 1
+
+
+def test_a_form_with_a_file_is_compared_by_its_fields_and_the_files_content(session_factory):
+    app = FastAPI()
+    app.state.sessionmaker = session_factory
+    app.state.session_slots = anyio.Semaphore(1)
+    app.state.settings = get_settings()
+    errors.install(app)
+    router = APIRouter(route_class=IdempotentRoute)
+    runs = []
+
+    def caller(request: Request) -> None:
+        request.state.actor = Actor(user_id=7, name="t", role="admin", branch_id=None)
+
+    @router.post("/uploads", dependencies=[Depends(caller)])
+    def upload(note: str = Form(), file: UploadFile = File(), session: Session = DB) -> dict:
+        runs.append(note)
+        return {"run": len(runs), "size": len(file.file.read())}
+
+    app.include_router(router)
+    keyed = {"Idempotency-Key": "upload-1"}
+    with TestClient(app) as client:
+
+        def send(note, content):
+            files = {"file": ("a.csv", content, "text/csv")}
+            return client.post("/uploads", data={"note": note}, files=files, headers=keyed)
+
+        first = send("x", b"1,2,3\n" * 50_000)
+        again = send("x", b"1,2,3\n" * 50_000)
+        assert first.json() == again.json() == {"run": 1, "size": 300_000}
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert send("x", b"1,2,4\n" * 50_000).status_code == 422  # another file
+        assert send("y", b"1,2,3\n" * 50_000).status_code == 422  # another field
+    assert runs == ["x"]
