@@ -5,11 +5,11 @@ early); a corrected mark reverses what no longer applies and adds what now does,
 ledger always matches the final marks. Locks: order, then offer, then ledger entry, then
 worker (as everywhere in dispatch).
 
-A person's punishing mark (no-show, left early) is first held as pending on the offer for the
-branch's undo_window_s: nothing is texted, fined or suspended, and an undo drops it without a
-trace in the ledger. Once the window is over it is applied exactly once, by a delayed job or
-the minute's sweep of due pending marks (settle_pending), whichever comes first; a close
-applies those still pending at once.
+A person's punishing mark (no-show, left early, sent home) is first held as pending on the
+offer for the branch's undo_window_s: nothing is texted, fined or suspended, and an undo drops
+it without a trace in the ledger. Once the window is over it is applied exactly once, by a
+delayed job or the minute's sweep of due pending marks (settle_pending), whichever comes
+first; a close applies those still pending at once.
 """
 
 from collections.abc import Sequence
@@ -51,10 +51,13 @@ def mark_attendance(
     status: str,
     at: datetime | None,
     now: datetime,
+    reason: str | None = None,
 ) -> Offer:
-    """The foreman's mark for one booked worker; corrections allowed until the close."""
+    """The foreman's mark for one booked worker; corrections allowed until the close. A
+    worker sent home comes with the reason why (marks.check_reason), no other mark with one."""
     if status not in ATTENDANCE:
         raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
+    marks.check_reason(status, reason)
     at = at or now
     order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
@@ -63,10 +66,20 @@ def mark_attendance(
     window_s = order.branch.undo_window_s
     if status in PUNISHING and window_s > 0 and actor.user_id is not None:
         marks.hold_pending(
-            session, order, offer, status=status, at=at, by=actor, now=now, window_s=window_s
+            session,
+            order,
+            offer,
+            status=status,
+            at=at,
+            by=actor,
+            now=now,
+            window_s=window_s,
+            reason=reason,
         )
     else:
-        marks.set_mark(session, order, offer, status=status, at=at, by=actor, now=now)
+        marks.set_mark(
+            session, order, offer, status=status, at=at, by=actor, now=now, reason=reason
+        )
     return offer
 
 
