@@ -100,9 +100,7 @@ def test_sent_home_from_an_arrival_with_a_reason_is_a_penalty_at_the_knobs(
         ("ky", "Заказ {code}: үйгө жөнөтүү: коргоочу каражат жок. Айып 300.00"),
     ],
 )
-def test_the_text_says_why_in_the_workers_language(
-    session, shift, dispatcher, language, words
-):
+def test_the_text_says_why_in_the_workers_language(session, shift, dispatcher, language, words):
     order, (worker, *_) = shift
     worker.language = language
     mark(session, order, worker, "arrived", dispatcher, at=order.starts_at)
