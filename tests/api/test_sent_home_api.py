@@ -143,3 +143,20 @@ def test_a_tap_with_the_reason_is_held_then_undone_or_refused_without_one(client
     assert (
         session.scalars(select(PenaltyEvent).where(PenaltyEvent.worker_id == worker.id)).all() == []
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ru", "отправлен(а) домой: в состоянии опьянения"),
+        ("en", "sent home unfit: intoxicated"),
+    ],
+)
+def test_the_console_says_the_ledger_reason_in_its_language(client, session, shift, language, said):
+    from api.console.i18n import translator
+    from api.console.registry.workers import reason_words
+
+    worker = shift["workers"][0]
+    _post(client, shift, {"worker_id": worker.id, "status": "sent_home", "reason": "intoxicated"})
+    entry = session.scalars(select(PenaltyEvent).where(PenaltyEvent.worker_id == worker.id)).one()
+    assert reason_words(translator(language), language, entry) == said

@@ -134,6 +134,8 @@ def test_each_named_set_is_made_of_one_enum_without_repeats(module):
 def test_the_api_literals_are_the_enums():
     """The schemas spell the statuses out for the type checker; they must not drift."""
     assert get_args(AttendanceIn.model_fields["status"].annotation) == ATTENDANCE
+    reason, nothing = get_args(AttendanceIn.model_fields["reason"].annotation)
+    assert get_args(reason) == tuple(SentHomeReason) and nothing is type(None)
     assert get_args(WorkerPatch.model_fields["status"].annotation) == STORED_STATUSES
     assert set(get_args(WorkerOut.model_fields["status"].annotation)) == set(WorkerStatus)
 
