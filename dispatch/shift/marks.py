@@ -6,6 +6,7 @@ A corrected mark reverses what no longer applies and adds what now does, so the 
 matches the final marks. The caller holds the order's and the offer's row locks.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,7 +20,6 @@ from core.tenancy import SYSTEM, Actor
 from dispatch.enums import (
     LEFT_BEFORE_END,
     NOT_CLOSED,
-    SENT_HOME_REASONS,
     WORKED,
     Attendance,
     OfferStatus,
@@ -39,10 +39,7 @@ from dispatch.shift.errors import (
     MarkInFuture,
     NoArrival,
     NotBooked,
-    ReasonNotAsked,
-    ReasonRequired,
     ShiftNotStarted,
-    UnknownReason,
 )
 from rating import policy, reasons
 from rating import service as ledger
@@ -91,18 +88,6 @@ def booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
     return offer
 
 
-def check_reason(status: str, reason: str | None) -> None:
-    """A sent-home mark says why (SENT_HOME_REASONS); no other mark takes a reason."""
-    if status != Attendance.SENT_HOME:
-        if reason is not None:
-            raise ReasonNotAsked("reason", f"is only for {Attendance.SENT_HOME}")
-        return
-    if reason is None:
-        raise ReasonRequired("reason", f"is required: one of {', '.join(SENT_HOME_REASONS)}")
-    if reason not in SENT_HOME_REASONS:
-        raise UnknownReason("reason", f"must be one of {', '.join(SENT_HOME_REASONS)}")
-
-
 def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datetime) -> None:
     if at > now:
         raise MarkInFuture("at", "is in the future")
@@ -121,6 +106,10 @@ def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datet
             raise LeftBeforeArrival("at", "is before the worker's arrival")
 
 
+# What makes two automatic entries the same: kind, points, fine, payout, a sent home's why.
+Key = tuple[str, int, Decimal, Decimal, str | None]
+
+
 @dataclass(frozen=True)
 class Due:
     """An automatic ledger entry the marks call for."""
@@ -132,8 +121,14 @@ class Due:
     reason: reasons.Reason
 
     @property
-    def key(self) -> tuple[str, int, Decimal, Decimal]:
-        return (self.kind, self.points, money(self.fine), money(self.payout))
+    def key(self) -> Key:
+        return (
+            self.kind,
+            self.points,
+            money(self.fine),
+            money(self.payout),
+            _why(self.reason.args),
+        )
 
 
 def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
@@ -167,8 +162,14 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
     return due
 
 
-def _key(event: PenaltyEvent) -> tuple[str, int, Decimal, Decimal]:
-    return (event.kind, event.points, event.fine, event.payout)
+def _key(event: PenaltyEvent) -> Key:
+    return (event.kind, event.points, event.fine, event.payout, _why(event.reason_args))
+
+
+def _why(args: Mapping[str, object]) -> str | None:
+    """A sent-home entry's reason: another reason is another entry (the text says why)."""
+    why = args.get("why")
+    return why if isinstance(why, str) else None
 
 
 def _settle_entries(

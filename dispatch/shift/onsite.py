@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
+from dispatch.enums import (
+    ATTENDANCE,
+    NOT_CLOSED,
+    PUNISHING,
+    SENT_HOME_REASONS,
+    Attendance,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.hooks import events
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders.roster import due_sql
@@ -32,10 +40,13 @@ from dispatch.shift.errors import (
     EndNotChosen,
     NotCheckedIn,
     NothingToUndo,
+    ReasonNotAsked,
+    ReasonRequired,
     ShiftNotStarted,
     UndoTooLate,
     UnknownEnd,
     UnknownMark,
+    UnknownReason,
 )
 from rating import service as ledger
 
@@ -54,10 +65,10 @@ def mark_attendance(
     reason: str | None = None,
 ) -> Offer:
     """The foreman's mark for one booked worker; corrections allowed until the close. A
-    worker sent home comes with the reason why (marks.check_reason), no other mark with one."""
+    worker sent home comes with the reason why (check_reason), no other mark with one."""
     if status not in ATTENDANCE:
         raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
-    marks.check_reason(status, reason)
+    check_reason(status, reason)
     at = at or now
     order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
@@ -81,6 +92,18 @@ def mark_attendance(
             session, order, offer, status=status, at=at, by=actor, now=now, reason=reason
         )
     return offer
+
+
+def check_reason(status: str, reason: str | None) -> None:
+    """A sent-home mark says why (SENT_HOME_REASONS); no other mark takes a reason."""
+    if status != Attendance.SENT_HOME:
+        if reason is not None:
+            raise ReasonNotAsked("reason", f"is only for {Attendance.SENT_HOME}")
+        return
+    if reason is None:
+        raise ReasonRequired("reason", f"is required: one of {', '.join(SENT_HOME_REASONS)}")
+    if reason not in SENT_HOME_REASONS:
+        raise UnknownReason("reason", f"must be one of {', '.join(SENT_HOME_REASONS)}")
 
 
 def undo_mark(

@@ -155,6 +155,21 @@ def test_a_corrected_mark_withdraws_the_penalty(session, shift, dispatcher):
     assert len(entries(session, worker, "compensation")) == 1
 
 
+def test_another_reason_is_another_entry_and_the_text_says_it(session, shift, dispatcher):
+    order, (worker, *_) = shift
+    start = order.starts_at
+    mark(session, order, worker, "arrived", dispatcher, at=start)
+    mark(session, order, worker, "sent_home", dispatcher, at=start + HOUR, reason="other")
+    # Same mark, same time, same reason: nothing changes, nothing is texted again.
+    mark(session, order, worker, "sent_home", dispatcher, at=start + HOUR, reason="other")
+    assert len(entries(session, worker)) == 1
+    mark(session, order, worker, "sent_home", dispatcher, at=start + HOUR, reason="intoxicated")
+    first, second = entries(session, worker)
+    assert first.reversed_at is not None and second.reversed_at is None
+    assert (first.reason_args, second.reason_args) == ({"why": "other"}, {"why": "intoxicated"})
+    assert "опьянение" in texts(session, worker)[-1]
+
+
 def test_a_foremans_sent_home_waits_out_the_undo_window(session, branch, shift):
     branch.undo_window_s = 120
     foreman = actor_of(make_user(session, role="foreman", branch=branch))
