@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.audit import AuditEntry
+from dispatch.orders import client_view, roster
 from dispatch.penalties import disputes
 from dispatch.registry.knobs import DEFAULTS
 from dispatch.registry.staff import actor_of
@@ -84,6 +85,10 @@ def test_sent_home_from_an_arrival_with_a_reason_is_a_penalty_at_the_knobs(
     # The worker is told why, in their language (Russian here), with the fine and the points.
     (said,) = texts(session, worker)
     assert f"Заказ {order.code}: отправка домой: опьянение. Штраф 450.00 RUB, баллов 2" in said
+    # The roster's word for the day: sent home (the office's page); the client's: arrived.
+    standing = roster.standing(order, branch, offer)
+    assert (standing.word, standing.left_at) == ("sent_home", start + HOUR)
+    assert client_view.day_word(standing.word) == "arrived"
     marked = session.scalars(
         select(AuditEntry).where(AuditEntry.action == "attendance.mark").order_by(AuditEntry.id)
     ).all()[-1]
@@ -186,6 +191,7 @@ def test_a_foremans_sent_home_waits_out_the_undo_window(session, branch, shift):
         "refused_task",
     )
     assert entries(session, worker) == [] and texts(session, worker) == []
+    assert roster.standing(order, branch, offer).word == "sent_home_pending"
     # Over: applied once, as the foreman made it, with the reason.
     assert onsite.settle_pending(session, offer.id, tapped + 121 * timedelta(seconds=1))
     assert (offer.attendance, offer.sent_home_reason, offer.pending_reason) == (
