@@ -1,6 +1,7 @@
-"""The client side's tables: the rates agreed with a client, its API keys, its sign-off of
-timesheets, the events of its orders with the webhooks they go out by, and its rating of a
-crew by SMS. Beside dispatch/models.py (the office's tables), which it points at."""
+"""The client side's tables: the workers it blocked or asked for again, the rates agreed with
+a client, its API keys, its sign-off of timesheets, the events of its orders with the webhooks
+they go out by, and its rating of a crew by SMS. Beside dispatch/models.py (the office's
+tables), which it points at."""
 
 import uuid
 from datetime import datetime
@@ -26,6 +27,35 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped, in_check
 from dispatch.enums import LINE_STATES, LineState
+
+
+class ClientBlock(Base):
+    """A client who never wants this worker again: the matcher skips them for that client."""
+
+    __tablename__ = "client_blocks"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class ClientFavourite(Base):
+    """A worker the client asked for again: offered first when eligible (orders/crew.py);
+    never also on the client's block list (registry/clients.py)."""
+
+    __tablename__ = "client_favourites"
+
+    # The key is the pair: one favourite per worker and client, settled by the database.
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
 
 
 class ClientRate(Timestamped, Base):  # agreed per skill; orders without rates take them

@@ -46,6 +46,17 @@ class Attendance(StrEnum):
     LEFT_EARLY = "left_early"
     NO_SHOW = "no_show"
     RELEASED = "released"  # came, but not needed: sent home with show-up pay
+    SENT_HOME = "sent_home"  # came, but unfit to work (a reason, SENT_HOME_REASONS): a penalty
+
+
+class SentHomeReason(StrEnum):
+    """Why a foreman sent a worker home unfit (offers.sent_home_reason): stable codes, said in
+    the console's and the worker's language."""
+
+    INTOXICATED = "intoxicated"
+    NO_SAFETY_GEAR = "no_safety_gear"
+    REFUSED_TASK = "refused_task"
+    OTHER = "other"
 
 
 class LineState(StrEnum):
@@ -62,6 +73,7 @@ LINE_STATES = tuple(LineState)
 ORDER_STATUSES = tuple(OrderStatus)
 OFFER_STATUSES = tuple(OfferStatus)
 ATTENDANCE = tuple(Attendance)
+SENT_HOME_REASONS = tuple(SentHomeReason)
 
 # --- orders
 # Before the shift: offers go out, answers book, waves run, confirmations are asked.
@@ -99,11 +111,15 @@ COUNTED = (OfferStatus.BOOKED, OfferStatus.STANDBY, OfferStatus.DECLINED, OfferS
 # --- attendance
 # Marks that punish (a penalty text, a fine, a suspension): a person's such mark waits out
 # the branch's undo_window_s as pending before it counts (dispatch/shift/onsite.py).
-PUNISHING = (Attendance.NO_SHOW, Attendance.LEFT_EARLY)
-# Came at all (left early and released extras included): the worker may be reviewed.
-CAME = (Attendance.ARRIVED, Attendance.LEFT_EARLY, Attendance.RELEASED)
-# Came and worked (left early included): an arrival to judge, hours to pay.
-WORKED = (Attendance.ARRIVED, Attendance.LEFT_EARLY)
+PUNISHING = (Attendance.NO_SHOW, Attendance.LEFT_EARLY, Attendance.SENT_HOME)
+# Came at all (left early, released extras and the sent home included): the worker may be
+# reviewed.
+CAME = (Attendance.ARRIVED, Attendance.LEFT_EARLY, Attendance.RELEASED, Attendance.SENT_HOME)
+# Came and worked (left early and sent home included: until they left): an arrival to judge,
+# hours to pay.
+WORKED = (Attendance.ARRIVED, Attendance.LEFT_EARLY, Attendance.SENT_HOME)
+# Ended before the end of the shift, at left_at: hours are paid until then.
+LEFT_BEFORE_END = (Attendance.LEFT_EARLY, Attendance.SENT_HOME)
 
 
 def filling_open(order: "Order", now: datetime) -> bool:

@@ -27,10 +27,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
+from dispatch.client_models import ClientBlock as ClientBlock  # the client side's (moved)
+from dispatch.client_models import ClientFavourite as ClientFavourite
 from dispatch.enums import (
     LIVE_OR_AWAITING,
     PUNISHING,
     ROLES,
+    SENT_HOME_REASONS,
     Attendance,
     OfferStatus,
     OrderStatus,
@@ -93,6 +96,8 @@ class Branch(Timestamped, Base):
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     late_fine_per_min: Mapped[Decimal] = mapped_column(Numeric(8, 2), nullable=False)
     no_show_fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
+    sent_home_points: Mapped[int] = mapped_column(Integer, nullable=False)
+    sent_home_fine: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     show_up_pay: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
     undo_window_s: Mapped[int] = mapped_column(Integer, nullable=False)
     # Ask the site's contact to rate the crew by SMS after each close (dispatch/quality/).
@@ -196,35 +201,6 @@ class Site(Timestamped, Base):
     client: Mapped[Client] = relationship(lazy="raise")
 
 
-class ClientBlock(Base):
-    """A client who never wants this worker again: the matcher skips them for that client."""
-
-    __tablename__ = "client_blocks"
-
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
-    reason: Mapped[str] = mapped_column(Text, nullable=False)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
-
-
-class ClientFavourite(Base):
-    """A worker the client asked for again: offered first when eligible (orders/crew.py);
-    never also on the client's block list (registry/clients.py)."""
-
-    __tablename__ = "client_favourites"
-
-    # The key is the pair: one favourite per worker and client, settled by the database.
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
-
-
 class Order(Timestamped, Base):
     """A client's request for a crew: N workers of a skill at a site for a shift."""
 
@@ -305,6 +281,8 @@ class Order(Timestamped, Base):
 
 
 _BOOKED = sql_equals("status", OfferStatus.BOOKED)  # SQL: the offer is a booking
+_PENDING = "pending_until IS NOT NULL"  # SQL: a mark waits out its undo window
+_SAYS_WHY = "(attendance IS NOT DISTINCT FROM 'sent_home') = (sent_home_reason IS NOT NULL)"
 
 
 class Offer(Timestamped, Base):
@@ -321,17 +299,18 @@ class Offer(Timestamped, Base):
         in_check("attendance", Attendance),
         CheckConstraint(f"attendance IS NULL OR {_BOOKED}", name="attendance_booked"),
         in_check("pending_mark", PUNISHING),
+        # A sent-home mark, in force or pending, says why (and only it).
+        in_check("sent_home_reason", SENT_HOME_REASONS),
+        in_check("pending_reason", SENT_HOME_REASONS),
+        CheckConstraint(_SAYS_WHY, name="sent_home_reason_whole"),
         CheckConstraint(
             "(pending_mark IS NULL) = (pending_until IS NULL)"
-            " AND (pending_mark IS NULL) = (pending_at IS NULL)",
+            " AND (pending_mark IS NULL) = (pending_at IS NULL)"
+            " AND (pending_mark IS NOT DISTINCT FROM 'sent_home') = (pending_reason IS NOT NULL)",
             name="pending_whole",
         ),
         # The settle sweep's look-up of pending marks whose undo window is over.
-        Index(
-            "ix_offers_pending_until",
-            "pending_until",
-            postgresql_where=text("pending_until IS NOT NULL"),
-        ),
+        Index("ix_offers_pending_until", "pending_until", postgresql_where=text(_PENDING)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -363,6 +342,7 @@ class Offer(Timestamped, Base):
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sent_home_reason: Mapped[str | None] = mapped_column(String(20))  # left_at: when
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checkin_distance_m: Mapped[float | None] = mapped_column(Float)
     # A punishing mark inside its undo window: not yet the attendance, nothing texted or
@@ -371,6 +351,7 @@ class Offer(Timestamped, Base):
     pending_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pending_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     pending_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pending_reason: Mapped[str | None] = mapped_column(String(20))  # a pending sent_home's
 
     order: Mapped[Order] = relationship(lazy="raise")
     worker: Mapped[Worker] = relationship(lazy="raise")

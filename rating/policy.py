@@ -40,7 +40,7 @@ NO_SHOW_RATING_CAP = Decimal("2.50")
 WEIGHTS = {"reliability": 0.6, "punctuality": 0.2, "reviews": 0.2}
 
 # Penalty kinds: each is one strike. "compensation" pays the worker (a client's late cancel).
-PENALTY_KINDS = ("late", "no_show", "late_cancellation", "complaint", "left_early")
+PENALTY_KINDS = ("late", "no_show", "late_cancellation", "complaint", "left_early", "sent_home")
 LEDGER_KINDS = (*PENALTY_KINDS, "compensation")
 
 NO_SHOW_POINTS = 3

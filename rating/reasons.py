@@ -13,6 +13,7 @@ REASONS = {
         "arrived {minutes} min after the start, more than {limit} min: counts as a no-show"
     ),
     "left_early": "left {minutes} min early",
+    "sent_home": "sent home unfit: {why}",  # why: dispatch/enums.py SENT_HOME_REASONS
     "released_on_site": "released on site",
     "client_cancelled_late": "the client cancelled late",
     "late_cancellation": "cancelled {hours} h before the start (window {window} h)",

@@ -55,6 +55,7 @@ def mark_attendance(
         status=body.status,
         at=body.at,
         now=now(),
+        reason=body.reason,
     )
     return RosterLine.of(offer)
 

@@ -44,6 +44,9 @@ class RosterLine(BaseModel):
     # A punishing mark inside its undo window: it counts at pending_until unless undone.
     pending_mark: str | None = None
     pending_until: datetime | None = None
+    # Why a worker was sent home (attendance sent_home; pending_reason: a pending one's).
+    sent_home_reason: str | None = None
+    pending_reason: str | None = None
     # For a client, instead of the marks: "arrived", "late" or "not_yet" (privacy.on_the_day).
     on_the_day: str | None = None
 
@@ -57,6 +60,8 @@ class RosterLine(BaseModel):
             left_at=offer.left_at,
             pending_mark=offer.pending_mark,
             pending_until=offer.pending_until,
+            sent_home_reason=offer.sent_home_reason,
+            pending_reason=offer.pending_reason,
         )
 
 

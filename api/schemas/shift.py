@@ -13,10 +13,12 @@ from rating.models import Review
 
 class AttendanceIn(Body):
     worker_id: Id
-    status: Literal["arrived", "left_early", "no_show", "released"]
+    status: Literal["arrived", "left_early", "no_show", "released", "sent_home"]
     at: AwareDatetime | None = Field(
         default=None, description="when it happened; now if left out, never in the future"
     )
+    # Why a worker is sent home (sent_home only, and required there: 422 naming `reason`).
+    reason: Literal["intoxicated", "no_safety_gear", "refused_task", "other"] | None = None
 
 
 class UndoIn(Body):

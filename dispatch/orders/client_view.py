@@ -17,7 +17,16 @@ from dispatch.orders import roster
 from dispatch.orders.service import cancels_late, order_state
 
 # The roster's standing (dispatch/orders/roster.py) said in the client's few words.
-ARRIVED = frozenset({"arrived", "left_early", "left_early_pending", "released_on_site"})
+ARRIVED = frozenset(
+    {
+        "arrived",
+        "left_early",
+        "left_early_pending",
+        "sent_home",
+        "sent_home_pending",
+        "released_on_site",
+    }
+)
 ABSENT = frozenset({"no_show", "no_show_pending"})
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, select
 from sqlalchemy.orm import Session
 
-from dispatch.enums import WORKED, Attendance, OfferStatus, OrderStatus
+from dispatch.enums import LEFT_BEFORE_END, WORKED, Attendance, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order
 from rating.policy import Lateness, judge_arrival
 
@@ -17,10 +17,12 @@ STANDINGS = (
     "arrived",
     "late",
     "left_early",
+    "sent_home",
     "checked_in",
     "confirmed",
     "booked",
     "left_early_pending",  # a punishing mark inside its undo window (dispatch/shift/marks.py)
+    "sent_home_pending",
     "no_show_pending",
     "released_on_site",
     "no_show",
@@ -111,7 +113,7 @@ def standing(order: Order, branch: Branch, offer: Offer) -> Standing:
     kind, minutes = lateness(order, branch, offer)
     if kind is not None:
         late = kind not in ("early", "on_time")
-        word = "left_early" if mark == Attendance.LEFT_EARLY else ("late" if late else "arrived")
+        word = mark if mark in LEFT_BEFORE_END else ("late" if late else "arrived")
         return Standing(word, offer.arrived_at, offer.left_at, minutes if late else 0)
     if mark == Attendance.NO_SHOW:
         return Standing("no_show")

@@ -67,7 +67,8 @@ def minutes_worked(order: Order, offer: Offer) -> int:
     if offer.attendance not in WORKED or offer.arrived_at is None:
         return 0
     start = max(offer.arrived_at, order.starts_at)
-    # Until leaving, or the end of work chosen at the close (older closes: their moment).
+    # Until leaving (left early, or sent home: left_at), or the end of work chosen at the close
+    # (older closes: their moment).
     ended = order.work_ended_at or order.closed_at or order.ends_at
     end = min(offer.left_at or order.ends_at, order.ends_at, ended)
     return max(0, int((end - start).total_seconds() // 60))

@@ -129,12 +129,19 @@ def penalise(
         "penalty",
         order_id=order.id,
         code=order.code,
-        what=penalty_words(kind, worker.language),
+        what=penalty_words(_worded(kind, reason), worker.language),
         fine=f"{event.fine:f}",
         currency=event.currency,
         points=event.points,
     )
     return event
+
+
+def _worded(kind: str, reason: Reason) -> str:
+    """The penalty words a text says: a worker sent home hears why (sent_home_<why>)."""
+    if kind == "sent_home" and "why" in reason.args:
+        return f"sent_home_{reason.args['why']}"
+    return kind
 
 
 def compensate(

@@ -62,6 +62,16 @@ KNOBS: dict[str, Knob] = {
     "no_show_fine": Knob(
         Decimal, Decimal("300.00"), Decimal("0"), Decimal("100000"), doc="fine for a no-show"
     ),
+    "sent_home_points": Knob(
+        int, 3, 0, 10, doc="points of a worker sent home unfit (a no-show's 3 by default)"
+    ),
+    "sent_home_fine": Knob(
+        Decimal,
+        Decimal("300.00"),
+        Decimal("0"),
+        Decimal("100000"),
+        doc="fine of a worker sent home unfit (drunk, no safety gear, refused the task)",
+    ),
     "show_up_pay": Knob(
         Decimal,
         Decimal("300.00"),
@@ -74,8 +84,8 @@ KNOBS: dict[str, Knob] = {
         120,
         0,
         900,
-        doc="a foreman's punishing mark (no-show, left early) waits this long for an undo "
-        "before it is texted, fined or suspends (0: at once)",
+        doc="a foreman's punishing mark (no-show, left early, sent home) waits this long for an "
+        "undo before it is texted, fined or suspends (0: at once)",
     ),
     "geofence_m": Knob(int, 250, 50, 5_000, doc="default check-in geofence of a new site"),
     "remind_h": Knob(int, 2, 0, 24, doc="remind booked workers, hours before start (0: never)"),

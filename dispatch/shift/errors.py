@@ -58,6 +58,22 @@ class LeftBeforeArrival(InvalidInput):
     code = "left_before_arrival"
 
 
+class ReasonRequired(InvalidInput):
+    """A worker sent home unfit: the foreman says why (dispatch/enums.py SENT_HOME_REASONS)."""
+
+    code = "sent_home_reason_required"
+
+
+class UnknownReason(InvalidInput):
+    code = "sent_home_reason_unknown"
+
+
+class ReasonNotAsked(InvalidInput):
+    """A reason given with a mark other than sent home: refused, not silently dropped."""
+
+    code = "reason_not_asked"
+
+
 class NotCheckedIn(Conflict):
     """A check-in to confirm that never happened."""
 

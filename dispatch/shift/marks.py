@@ -6,6 +6,7 @@ A corrected mark reverses what no longer applies and adds what now does, so the 
 matches the final marks. The caller holds the order's and the offer's row locks.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,14 @@ from core import audit
 from core.jobs import enqueue_after_commit
 from core.money import money
 from core.tenancy import SYSTEM, Actor
-from dispatch.enums import NOT_CLOSED, WORKED, Attendance, OfferStatus, OrderStatus
+from dispatch.enums import (
+    LEFT_BEFORE_END,
+    NOT_CLOSED,
+    WORKED,
+    Attendance,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order, User
 from dispatch.orders import roster
@@ -39,15 +47,23 @@ from rating.models import PenaltyEvent
 
 EARLIEST_ARRIVAL = timedelta(hours=3)  # an arrival marked earlier than this is a slip
 # What marks produce on their own (compensation: a released extra's show-up pay).
-MARKED_KINDS = ("late", "no_show", "left_early", "compensation")
+MARKED_KINDS = ("late", "no_show", "left_early", "sent_home", "compensation")
 SETTLE_JOB_MARGIN_MS = 1_000  # the delayed settle job comes just after the window, not before
 # The marks that make sense from each mark a worker has (the foreman's page offers only
 # these); the current mark is left out: tapping "arrived" again would move the arrival to now,
-# and "arrived" after "left early" would too.
+# and "arrived" after "left early" would too. Sent home is from an arrival only: a worker
+# turned away at the gate is marked arrived, then sent home (the arrival is what they are paid
+# from, and what their lateness is judged by).
 NEXT_MARKS: dict[str | None, tuple[Attendance, ...]] = {
     None: (Attendance.ARRIVED, Attendance.NO_SHOW, Attendance.RELEASED),
-    Attendance.ARRIVED: (Attendance.LEFT_EARLY, Attendance.NO_SHOW, Attendance.RELEASED),
+    Attendance.ARRIVED: (
+        Attendance.LEFT_EARLY,
+        Attendance.SENT_HOME,
+        Attendance.NO_SHOW,
+        Attendance.RELEASED,
+    ),
     Attendance.LEFT_EARLY: (Attendance.NO_SHOW, Attendance.RELEASED),
+    Attendance.SENT_HOME: (Attendance.NO_SHOW, Attendance.RELEASED),
     Attendance.NO_SHOW: (Attendance.ARRIVED, Attendance.RELEASED),
     Attendance.RELEASED: (Attendance.ARRIVED, Attendance.NO_SHOW),
 }
@@ -83,11 +99,15 @@ def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datet
         raise ArrivalTooEarly("at", f"is more than {EARLIEST_ARRIVAL} before the start")
     if at > order.ends_at:
         raise ArrivalAfterEnd("at", "is after the end of the shift")
-    if status == Attendance.LEFT_EARLY:
+    if status in LEFT_BEFORE_END:
         if offer.arrived_at is None:
             raise NoArrival(f"worker {offer.worker_id} has no arrival to leave from: mark it first")
         if at < offer.arrived_at:
             raise LeftBeforeArrival("at", "is before the worker's arrival")
+
+
+# What makes two automatic entries the same: kind, points, fine, payout, a sent home's why.
+Key = tuple[str, int, Decimal, Decimal, str | None]
 
 
 @dataclass(frozen=True)
@@ -101,8 +121,14 @@ class Due:
     reason: reasons.Reason
 
     @property
-    def key(self) -> tuple[str, int, Decimal, Decimal]:
-        return (self.kind, self.points, money(self.fine), money(self.payout))
+    def key(self) -> Key:
+        return (
+            self.kind,
+            self.points,
+            money(self.fine),
+            money(self.payout),
+            _why(self.reason.args),
+        )
 
 
 def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
@@ -129,11 +155,21 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
         early = int((order.ends_at - offer.left_at).total_seconds() // 60)
         left = reasons.of("left_early", minutes=early)
         due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
+    if offer.attendance == Attendance.SENT_HOME:
+        assert offer.sent_home_reason is not None  # the mark's (ck_offers_sent_home_reason_whole)
+        why = reasons.of("sent_home", why=offer.sent_home_reason)
+        due.append(Due("sent_home", branch.sent_home_points, branch.sent_home_fine, zero, why))
     return due
 
 
-def _key(event: PenaltyEvent) -> tuple[str, int, Decimal, Decimal]:
-    return (event.kind, event.points, event.fine, event.payout)
+def _key(event: PenaltyEvent) -> Key:
+    return (event.kind, event.points, event.fine, event.payout, _why(event.reason_args))
+
+
+def _why(args: Mapping[str, object]) -> str | None:
+    """A sent-home entry's reason: another reason is another entry (the text says why)."""
+    why = args.get("why")
+    return why if isinstance(why, str) else None
 
 
 def _settle_entries(
@@ -202,6 +238,7 @@ def set_mark(
     now: datetime,
     standing: bool = True,
     entries: ledger.OrderEntries | None = None,
+    reason: str | None = None,
     **detail: object,
 ) -> bool:
     """Set one mark; False when it was already exactly so. A pending mark it replaces is
@@ -209,10 +246,11 @@ def set_mark(
     are locked, the order with its branch loaded (its penalties are in the branch's terms)."""
     if offer.pending_mark is not None:
         drop_pending(session, order, offer, by, why="replaced")
-    before = (offer.attendance, offer.arrived_at, offer.left_at)
-    offer.attendance, offer.arrived_at, offer.left_at = _marked(offer, status, at)
-    if (offer.attendance, offer.arrived_at, offer.left_at) == before:
+    before = _state(offer)
+    wanted = _marked(offer, status, at, reason)
+    if wanted == before:
         return False
+    offer.attendance, offer.arrived_at, offer.left_at, offer.sent_home_reason = wanted
     offer.attendance_by = by.user_id
     if order.status in NOT_CLOSED and now >= order.starts_at:  # early arrivals: still filling
         order.status = OrderStatus.IN_PROGRESS
@@ -226,12 +264,8 @@ def set_mark(
         order.branch_id,
         order_id=order.id,
         worker_id=offer.worker_id,
-        before={"attendance": before[0], "arrived_at": _iso(before[1]), "left_at": _iso(before[2])},
-        after={
-            "attendance": status,
-            "arrived_at": _iso(offer.arrived_at),
-            "left_at": _iso(offer.left_at),
-        },
+        before=_said(*before),
+        after=_said(*wanted),
         **detail,
     )
     _settle_entries(
@@ -240,15 +274,31 @@ def set_mark(
     return True
 
 
-def _marked(
-    offer: Offer, status: str, at: datetime
-) -> tuple[str, datetime | None, datetime | None]:
-    """(attendance, arrived_at, left_at) once this mark is set."""
+Marked = tuple[str | None, datetime | None, datetime | None, str | None]
+
+
+def _state(offer: Offer) -> Marked:
+    return (offer.attendance, offer.arrived_at, offer.left_at, offer.sent_home_reason)
+
+
+def _marked(offer: Offer, status: str, at: datetime, reason: str | None = None) -> Marked:
+    """(attendance, arrived_at, left_at, sent_home_reason) once this mark is set; sent home
+    at `at` is left_at, as a left early's."""
     if status in (Attendance.ARRIVED, Attendance.RELEASED):
-        return status, at, None
+        return status, at, None, None
     if status == Attendance.LEFT_EARLY:
-        return status, offer.arrived_at, at
-    return status, None, None  # no_show
+        return status, offer.arrived_at, at, None
+    if status == Attendance.SENT_HOME:
+        return status, offer.arrived_at, at, reason
+    return status, None, None, None  # no_show
+
+
+def _said(
+    attendance: str | None, arrived: datetime | None, left: datetime | None, reason: str | None
+) -> dict[str, str | None]:
+    """A mark as the audit log keeps it (the reason only where there is one)."""
+    said = {"attendance": attendance, "arrived_at": _iso(arrived), "left_at": _iso(left)}
+    return said | ({"reason": reason} if reason else {})
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -265,20 +315,22 @@ def hold_pending(
     by: Actor,
     now: datetime,
     window_s: int,
+    reason: str | None = None,
 ) -> None:
     """A punishing mark waits out the undo window as pending: the attendance, the ledger and
     the worker stay as they are; a delayed job (and the sweep, should it be lost) applies it."""
-    wanted = _marked(offer, status, at)
-    if wanted == (offer.attendance, offer.arrived_at, offer.left_at):
+    wanted = _marked(offer, status, at, reason)
+    if wanted == _state(offer):
         if offer.pending_mark is not None:  # back to the mark that stands: nothing to wait for
             drop_pending(session, order, offer, by, why="replaced")
         return
     if offer.pending_mark is not None:
         assert offer.pending_at is not None  # a pending mark has its time (pending_whole)
-        if _marked(offer, offer.pending_mark, offer.pending_at) == wanted:
+        if _marked(offer, offer.pending_mark, offer.pending_at, offer.pending_reason) == wanted:
             return  # the same mark tapped again: its window runs on, not anew
         drop_pending(session, order, offer, by, why="replaced")
     offer.pending_mark, offer.pending_at, offer.pending_by = status, at, by.user_id
+    offer.pending_reason = reason
     offer.pending_until = now + timedelta(seconds=window_s)
     session.flush()
     audit.log(
@@ -293,6 +345,7 @@ def hold_pending(
         mark=status,
         at=at.isoformat(),
         until=offer.pending_until.isoformat(),
+        **({"reason": reason} if reason else {}),
     )
     delay_ms = window_s * 1000 + SETTLE_JOB_MARGIN_MS
     enqueue_after_commit(session, "dispatch.settle_mark", offer.id, delay_ms=delay_ms)
@@ -302,6 +355,7 @@ def drop_pending(session: Session, order: Order, offer: Offer, by: Actor, *, why
     """Forget a pending mark: undone, replaced by another mark, or its order closed for it."""
     mark, until = offer.pending_mark, offer.pending_until
     offer.pending_mark = offer.pending_at = offer.pending_by = offer.pending_until = None
+    offer.pending_reason = None
     session.flush()
     audit.log(
         session,
@@ -335,9 +389,11 @@ def apply_pending(
 ) -> None:
     """Apply a pending mark now, as its author made it (the caller holds order and offer)."""
     status, at, until = offer.pending_mark, offer.pending_at, offer.pending_until
+    reason = offer.pending_reason
     assert status is not None and at is not None  # the caller found it pending (pending_whole)
     by = _author(session, offer.pending_by)
     offer.pending_mark = offer.pending_at = offer.pending_by = offer.pending_until = None
+    offer.pending_reason = None
     set_mark(
         session,
         order,
@@ -348,5 +404,6 @@ def apply_pending(
         now=now,
         standing=standing,
         entries=entries,
+        reason=reason,
         pending_until=_iso(until),
     )

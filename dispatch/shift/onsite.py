@@ -5,11 +5,11 @@ early); a corrected mark reverses what no longer applies and adds what now does,
 ledger always matches the final marks. Locks: order, then offer, then ledger entry, then
 worker (as everywhere in dispatch).
 
-A person's punishing mark (no-show, left early) is first held as pending on the offer for the
-branch's undo_window_s: nothing is texted, fined or suspended, and an undo drops it without a
-trace in the ledger. Once the window is over it is applied exactly once, by a delayed job or
-the minute's sweep of due pending marks (settle_pending), whichever comes first; a close
-applies those still pending at once.
+A person's punishing mark (no-show, left early, sent home) is first held as pending on the
+offer for the branch's undo_window_s: nothing is texted, fined or suspended, and an undo drops
+it without a trace in the ledger. Once the window is over it is applied exactly once, by a
+delayed job or the minute's sweep of due pending marks (settle_pending), whichever comes
+first; a close applies those still pending at once.
 """
 
 from collections.abc import Sequence
@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM, Actor
-from dispatch.enums import ATTENDANCE, NOT_CLOSED, PUNISHING, Attendance, OfferStatus, OrderStatus
+from dispatch.enums import (
+    ATTENDANCE,
+    NOT_CLOSED,
+    PUNISHING,
+    SENT_HOME_REASONS,
+    Attendance,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.hooks import events
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders.roster import due_sql
@@ -32,10 +40,13 @@ from dispatch.shift.errors import (
     EndNotChosen,
     NotCheckedIn,
     NothingToUndo,
+    ReasonNotAsked,
+    ReasonRequired,
     ShiftNotStarted,
     UndoTooLate,
     UnknownEnd,
     UnknownMark,
+    UnknownReason,
 )
 from rating import service as ledger
 
@@ -51,10 +62,13 @@ def mark_attendance(
     status: str,
     at: datetime | None,
     now: datetime,
+    reason: str | None = None,
 ) -> Offer:
-    """The foreman's mark for one booked worker; corrections allowed until the close."""
+    """The foreman's mark for one booked worker; corrections allowed until the close. A
+    worker sent home comes with the reason why (check_reason), no other mark with one."""
     if status not in ATTENDANCE:
         raise UnknownMark("status", f"must be one of {', '.join(ATTENDANCE)}")
+    check_reason(status, reason)
     at = at or now
     order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
@@ -63,11 +77,33 @@ def mark_attendance(
     window_s = order.branch.undo_window_s
     if status in PUNISHING and window_s > 0 and actor.user_id is not None:
         marks.hold_pending(
-            session, order, offer, status=status, at=at, by=actor, now=now, window_s=window_s
+            session,
+            order,
+            offer,
+            status=status,
+            at=at,
+            by=actor,
+            now=now,
+            window_s=window_s,
+            reason=reason,
         )
     else:
-        marks.set_mark(session, order, offer, status=status, at=at, by=actor, now=now)
+        marks.set_mark(
+            session, order, offer, status=status, at=at, by=actor, now=now, reason=reason
+        )
     return offer
+
+
+def check_reason(status: str, reason: str | None) -> None:
+    """A sent-home mark says why (SENT_HOME_REASONS); no other mark takes a reason."""
+    if status != Attendance.SENT_HOME:
+        if reason is not None:
+            raise ReasonNotAsked("reason", f"is only for {Attendance.SENT_HOME}")
+        return
+    if reason is None:
+        raise ReasonRequired("reason", f"is required: one of {', '.join(SENT_HOME_REASONS)}")
+    if reason not in SENT_HOME_REASONS:
+        raise UnknownReason("reason", f"must be one of {', '.join(SENT_HOME_REASONS)}")
 
 
 def undo_mark(

@@ -158,6 +158,8 @@ def test_phone_answers_and_cancel_through_the_api(client, session, setup):
             "left_at": None,
             "pending_mark": None,
             "pending_until": None,
+            "sent_home_reason": None,
+            "pending_reason": None,
             "on_the_day": None,  # a client's word for the day (tests/api/test_client_users.py)
         }
     ]

@@ -45,7 +45,7 @@ from workers.models import Worker
 
 WINDOW_S = 8
 GLARE = {"brightness": 1.4, "contrast": 0.6}  # sunlight on a phone, roughly
-MARKS = ("arrived", "left_early", "no_show", "released")
+MARKS = ("arrived", "left_early", "no_show", "released", "sent_home")
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,13 @@ def test_the_foremans_marks_in_the_browser(crew, stack, browser, shots):
         f"'brightness({GLARE['brightness']}) contrast({GLARE['contrast']})'"
     )
     styles = {}
-    for what, worker in (("arrived", b), ("left_early", a), ("no_show", b), ("released", b)):
+    for what, worker in (
+        ("arrived", b),
+        ("left_early", a),
+        ("no_show", b),
+        ("released", b),
+        ("sent_home", a),
+    ):
         styles[what] = button(worker, what).evaluate(
             """el => {
                 const s = getComputedStyle(el), sign = getComputedStyle(el, '::before');

@@ -22,6 +22,7 @@ from dispatch.enums import (
     ENDED,
     FILLABLE,
     IN_PLAY,
+    LEFT_BEFORE_END,
     LIVE,
     LIVE_OR_AWAITING,
     NOT_CLOSED,
@@ -35,6 +36,7 @@ from dispatch.enums import (
     LineState,
     OfferStatus,
     OrderStatus,
+    SentHomeReason,
 )
 from dispatch.orders import roster
 from sms import enums as sms_enums
@@ -44,7 +46,15 @@ from workers.enums import STORED_STATUSES, ImportStatus, WorkerStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("core", "geo", "workers", "rating", "sms", "dispatch", "api")
-ENUMS = (OrderStatus, OfferStatus, Attendance, MessageStatus, WorkerStatus, LineState)
+ENUMS = (
+    OrderStatus,
+    OfferStatus,
+    Attendance,
+    MessageStatus,
+    WorkerStatus,
+    LineState,
+    SentHomeReason,
+)
 STATUS_WORDS = {status.value for enum in ENUMS for status in enum}
 
 # Each status column's CHECK, and what it must allow: the enum, or the stored part of it.
@@ -53,6 +63,8 @@ CHECKS = [
     ("offers", "ck_offers_status", OfferStatus),
     ("offers", "ck_offers_attendance", Attendance),
     ("offers", "ck_offers_pending_mark", PUNISHING),
+    ("offers", "ck_offers_sent_home_reason", SentHomeReason),
+    ("offers", "ck_offers_pending_reason", SentHomeReason),
     ("messages", "ck_messages_status", MessageStatus),
     ("workers", "ck_workers_status", STORED_STATUSES),
     # A pending line has no row (dispatch/shift/signoff.py).
@@ -84,6 +96,7 @@ def test_the_attendance_and_message_sets_fit_together():
     assert set(PUNISHING) <= set(ATTENDANCE)
     assert set(CAME) == set(Attendance) - {Attendance.NO_SHOW}
     assert set(WORKED) <= set(CAME)
+    assert set(LEFT_BEFORE_END) <= set(WORKED) & set(PUNISHING)
     assert set(UNSENT) | set(FINISHED) <= set(STATUS_RANK)
     assert min(STATUS_RANK[s] for s in FINISHED) > max(STATUS_RANK[s] for s in UNSENT)
     assert not set(INBOUND) & set(STATUS_RANK)
@@ -121,6 +134,8 @@ def test_each_named_set_is_made_of_one_enum_without_repeats(module):
 def test_the_api_literals_are_the_enums():
     """The schemas spell the statuses out for the type checker; they must not drift."""
     assert get_args(AttendanceIn.model_fields["status"].annotation) == ATTENDANCE
+    reason, nothing = get_args(AttendanceIn.model_fields["reason"].annotation)
+    assert get_args(reason) == tuple(SentHomeReason) and nothing is type(None)
     assert get_args(WorkerPatch.model_fields["status"].annotation) == STORED_STATUSES
     assert set(get_args(WorkerOut.model_fields["status"].annotation)) == set(WorkerStatus)
 

@@ -313,8 +313,9 @@ def test_mark_all_arrived_marks_only_those_not_yet_marked(session, shift, forema
     [
         (None, False, ("arrived", "released")),
         (None, True, ("arrived", "no_show", "released")),
-        ("arrived", True, ("left_early", "no_show", "released")),
+        ("arrived", True, ("left_early", "sent_home", "no_show", "released")),
         ("left_early", True, ("no_show", "released")),
+        ("sent_home", True, ("no_show", "released")),
         ("no_show", True, ("arrived", "released")),
         ("released", True, ("arrived", "no_show")),
     ],

@@ -43,6 +43,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "late_as_no_show_min",
         "late_fine_per_min",
         "no_show_fine",
+        "sent_home_points",
+        "sent_home_fine",
         "no_show_suspend_days",
         "strikes_to_suspend",
         "strike_window_days",

@@ -257,6 +257,14 @@ KNOB_WORDS = {
         ("За каждую минуту сверх льготных.", "Per minute beyond the grace."),
     ),
     "no_show_fine": (("Штраф за неявку", "No-show fine"), ("За неявку.", "For a no-show.")),
+    "sent_home_points": (
+        ("Баллы за отправку домой", "Sent-home points"),
+        ("Пьян, без СИЗ, отказ от работы.", "Drunk, no safety gear, refused the task."),
+    ),
+    "sent_home_fine": (
+        ("Штраф за отправку домой", "Sent-home fine"),
+        ("Оплата — до отправки.", "Paid until sent home."),
+    ),
     "no_show_suspend_days": (
         ("Отстранение за неявку, дн.", "Suspension after a no-show, days"),
         ("Не получает предложений.", "No offers meanwhile."),
@@ -314,7 +322,10 @@ KNOB_WORDS = {
     ),
     "undo_window_s": (
         ("Время на отмену отметки, с", "Undo window, s"),
-        ("Неявка или уход ждут отмены.", "A no-show or left-early waits for an undo."),
+        (
+            "Неявка, уход или отправка домой ждут отмены.",
+            "A no-show, left-early or sent-home mark waits for an undo.",
+        ),
     ),
 }
 

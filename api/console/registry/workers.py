@@ -89,6 +89,8 @@ def reason_words(t, lang: str, entry: PenaltyEvent) -> str:
         name: decimal_text(f"{value:g}", lang) if isinstance(value, float) else value
         for name, value in entry.reason_args.items()
     }
+    if entry.reason_code == "sent_home":  # why: a stable code (SENT_HOME_REASONS)
+        args["why"] = t(f"sent_home_why_{args.get('why')}")
     return t(f"ledger_reason_{entry.reason_code}").format(**args)
 
 

@@ -67,11 +67,13 @@ def mark(
     worker_id: int = Form(ge=1, le=MAX_ID),
     status: str = Form(max_length=20),
     checkin: bool = Form(default=False),
+    reason: str = Form(default="", max_length=20),
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
     """One mark; with `checkin`, the arrival at the time the worker checked in by link. A
-    no-show or left-early waits out the branch's undo window (dispatch/shift/onsite.py)."""
+    no-show, left-early or sent-home waits out the branch's undo window
+    (dispatch/shift/onsite.py); sent home comes with the reason chosen on the card."""
 
     def act(order: Order, at: datetime) -> None:
         if checkin:
@@ -85,6 +87,7 @@ def mark(
                 status=status,
                 at=None,
                 now=at,
+                reason=reason or None,
             )
 
     return _tap(request, session, actor, order_id, worker_id, act)

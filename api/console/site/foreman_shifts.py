@@ -12,13 +12,21 @@ from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
 from dispatch.access.privacy import ShownWorker, Sight, show_workers
-from dispatch.enums import ATTENDANCE, CAME, Attendance, OfferStatus, OrderStatus
+from dispatch.enums import (
+    ATTENDANCE,
+    CAME,
+    LEFT_BEFORE_END,
+    SENT_HOME_REASONS,
+    OfferStatus,
+    OrderStatus,
+)
 from dispatch.models import Branch, Offer, Order, Site
 from dispatch.orders import roster, shortage
 from dispatch.shift import marks, onsite
 from workers.models import Worker
 
 MARKS = ATTENDANCE
+WHY = SENT_HOME_REASONS  # the card's choice of why a worker is sent home
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,12 @@ class Row:
     pending_until: str | None = None  # its deadline, ISO (the page counts down to it)
     pending_left_s: int = 0
     next_marks: tuple[str, ...] = ()  # the marks valid from the current one
+    why: str | None = None  # sent home: the reason (pending or in force)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why a worker may be sent home: the card's choice."""
+        return WHY
 
     @property
     def awaiting(self) -> bool:
@@ -107,7 +121,7 @@ def row_of(
         callable=shown.sight is Sight.FULL,
         attendance=offer.attendance,
         arrived=hhmm(offer.arrived_at, zone),
-        left=hhmm(offer.left_at, zone) if offer.attendance == Attendance.LEFT_EARLY else None,
+        left=hhmm(offer.left_at, zone) if offer.attendance in LEFT_BEFORE_END else None,
         lateness=lateness,
         minutes=minutes,
         checked_in=hhmm(offer.checked_in_at, zone),
@@ -118,6 +132,7 @@ def row_of(
         pending_until=offer.pending_until.isoformat() if offer.pending_until else None,
         pending_left_s=_left_s(offer.pending_until, at),
         next_marks=marks.next_marks(offer.attendance, started=at >= order.starts_at),
+        why=offer.sent_home_reason or offer.pending_reason,
     )
 
 

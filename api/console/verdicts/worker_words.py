@@ -47,12 +47,14 @@ WORKER_DISPUTE_WORDS = {
         "late_cancellation": ("поздняя отмена", "late cancellation"),
         "complaint": ("жалоба", "complaint"),
         "left_early": ("ранний уход", "left early"),
+        "sent_home": ("отправка домой", "sent home"),
     }.items()},
     **{f"wdisputes_att_{mark}": words for mark, words in {
         "arrived": ("пришёл", "arrived"),
         "no_show": ("неявка", "no-show"),
         "left_early": ("ушёл раньше", "left early"),
         "released": ("отпущен", "released"),
+        "sent_home": ("отправлен(а) домой", "sent home"),
     }.items()},
     "wdisputes_att_none": ("отметки нет", "no mark"),
     # the page's fields, as a refusal names them

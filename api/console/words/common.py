@@ -116,7 +116,18 @@ REASONS_RU = {
     "late_cancellation": "отмена записи за {hours} ч до начала (можно не позже чем за {window} ч)",
     "complaint": "жалоба ({by}): {comment}",
     "attendance_corrected": "отметка на объекте исправлена",
+    "sent_home": "отправлен(а) домой: {why}",
 }
+# Why a worker was sent home (dispatch/enums.py SENT_HOME_REASONS), in a ledger reason and on
+# the foreman's card.
+WORDS.update(
+    {
+        "sent_home_why_intoxicated": ("в состоянии опьянения", "intoxicated"),
+        "sent_home_why_no_safety_gear": ("без спецодежды и СИЗ", "no safety gear"),
+        "sent_home_why_refused_task": ("отказ от работы", "refused the task"),
+        "sent_home_why_other": ("другая причина", "other reason"),
+    }
+)
 WORDS.update(
     {f"ledger_reason_{code}": (REASONS_RU[code], english) for code, english in REASONS.items()}
 )

@@ -209,6 +209,12 @@ WORDS = {
         "Уход не может быть раньше прихода.",
         "Leaving cannot come before the arrival.",
     ),
+    "err_sent_home_reason_required": ("Укажите, почему отправлен домой.", "Say why sent home."),
+    "err_sent_home_reason_unknown": ("Неизвестная причина.", "Unknown reason for sending home."),
+    "err_reason_not_asked": (
+        "Причина указывается только при отправке домой.",
+        "A reason is given only when sending a worker home.",
+    ),
     "err_not_checked_in": (
         "Работник не отмечался: подтверждать нечего.",
         "The worker has not checked in: nothing to confirm.",

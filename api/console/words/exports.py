@@ -25,6 +25,7 @@ WORDS = {
     "csv_arrived": ("явка", "arrived"),
     "csv_left_early": ("ранний уход", "left early"),
     "csv_no_show": ("неявка", "no-show"),
+    "csv_sent_home": ("отправлен(а) домой, оплата до отправки", "sent home, paid until then"),
     "csv_released": ("отпущен(а) с объекта, выход оплачен", "released with show-up pay"),
     "csv_fine_exceeds_pay": (
         "штраф больше оплаты за часы: долг",

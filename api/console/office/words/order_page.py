@@ -51,6 +51,11 @@ WORDS = {
         "неявка? (прораб может отменить)",
         "no-show? (the foreman may undo)",
     ),
+    "order_sd_sent_home": ("отправлен(а) домой", "sent home"),
+    "order_sd_sent_home_pending": (
+        "отправлен(а) домой? (прораб может отменить)",
+        "sent home? (the foreman may undo)",
+    ),
     "order_sd_left_early_pending": (
         "ранний уход? (прораб может отменить)",
         "left early? (the foreman may undo)",

@@ -41,6 +41,7 @@ WORDS = {
     "workers_kind_late_cancellation": ("поздняя отмена", "late cancellation"),
     "workers_kind_complaint": ("жалоба", "complaint"),
     "workers_kind_left_early": ("ранний уход", "left early"),
+    "workers_kind_sent_home": ("отправка домой", "sent home"),
     "workers_kind_compensation": ("компенсация", "compensation"),
     "workers_kind_reversal": ("снятие взыскания", "reversal"),
     "workers_kind_reversal_compensation": ("отмена выплаты", "payout reversal"),
