@@ -32,6 +32,7 @@ from dispatch.enums import (
     PUNISHING,
     ROLES,
     Attendance,
+    CheckInMethod,
     OfferStatus,
     OrderStatus,
 )
@@ -298,6 +299,9 @@ class Order(Timestamped, Base):
     mode_before_top_up: Mapped[str | None] = mapped_column(String(10))
     # The order this one was copied from (by hand or by a weekly pattern): last time's crew.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    # The TOTP secret of the site check-in code (dispatch/shift/codes.py): made when first
+    # needed, never shown or logged.
+    checkin_secret: Mapped[str | None] = mapped_column(String(32))
 
     branch: Mapped[Branch] = relationship(lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
@@ -321,6 +325,7 @@ class Offer(Timestamped, Base):
         in_check("attendance", Attendance),
         CheckConstraint(f"attendance IS NULL OR {_BOOKED}", name="attendance_booked"),
         in_check("pending_mark", PUNISHING),
+        in_check("checkin_method", CheckInMethod),
         CheckConstraint(
             "(pending_mark IS NULL) = (pending_until IS NULL)"
             " AND (pending_mark IS NULL) = (pending_at IS NULL)",
@@ -364,7 +369,9 @@ class Offer(Timestamped, Base):
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    checkin_distance_m: Mapped[float | None] = mapped_column(Float)
+    checkin_distance_m: Mapped[float | None] = mapped_column(Float)  # None: by code
+    # CheckInMethod, set with checked_in_at (a check-in without one was by link)
+    checkin_method: Mapped[str | None] = mapped_column(String(8))
     # A punishing mark inside its undo window: not yet the attendance, nothing texted or
     # fined; at pending_until it is applied (by whom, at what time) unless undone first.
     pending_mark: Mapped[str | None] = mapped_column(String(12))
