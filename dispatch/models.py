@@ -32,7 +32,6 @@ from dispatch.enums import (
     PUNISHING,
     ROLES,
     Attendance,
-    CheckInMethod,
     OfferStatus,
     OrderStatus,
 )
@@ -255,7 +254,6 @@ class Order(Timestamped, Base):
         # The reconciler's minute look for held orders whose start came (orders/approval.py).
         Index("ix_orders_awaiting_starts_at", "starts_at", postgresql_where=text(_AWAITING)),
     )
-
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(8), nullable=False)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
@@ -299,9 +297,7 @@ class Order(Timestamped, Base):
     mode_before_top_up: Mapped[str | None] = mapped_column(String(10))
     # The order this one was copied from (by hand or by a weekly pattern): last time's crew.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
-    # The TOTP secret of the site check-in code (dispatch/shift/codes.py): made when first
-    # needed, never shown or logged.
-    checkin_secret: Mapped[str | None] = mapped_column(String(32))
+    checkin_secret: Mapped[str | None] = mapped_column(String(32))  # shift/codes.py: never shown
 
     branch: Mapped[Branch] = relationship(lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
@@ -325,7 +321,6 @@ class Offer(Timestamped, Base):
         in_check("attendance", Attendance),
         CheckConstraint(f"attendance IS NULL OR {_BOOKED}", name="attendance_booked"),
         in_check("pending_mark", PUNISHING),
-        in_check("checkin_method", CheckInMethod),
         CheckConstraint(
             "(pending_mark IS NULL) = (pending_until IS NULL)"
             " AND (pending_mark IS NULL) = (pending_at IS NULL)",
@@ -338,7 +333,6 @@ class Offer(Timestamped, Base):
             postgresql_where=text("pending_until IS NOT NULL"),
         ),
     )
-
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False, index=True)
@@ -370,8 +364,7 @@ class Offer(Timestamped, Base):
     attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checkin_distance_m: Mapped[float | None] = mapped_column(Float)  # None: by code
-    # CheckInMethod, set with checked_in_at (a check-in without one was by link)
-    checkin_method: Mapped[str | None] = mapped_column(String(8))
+    checkin_method: Mapped[str | None] = mapped_column(String(8))  # CheckInMethod (None: link)
     # A punishing mark inside its undo window: not yet the attendance, nothing texted or
     # fined; at pending_until it is applied (by whom, at what time) unless undone first.
     pending_mark: Mapped[str | None] = mapped_column(String(12))
