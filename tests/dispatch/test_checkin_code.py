@@ -46,6 +46,7 @@ def texted(session, worker, body: str, at=NOW) -> tuple[str, Message | None]:
     message_id = intake.receive(
         session, provider_sid=f"SMcode{next(_sid):028d}", from_phone=worker.phone, body=body
     )
+    assert message_id is not None
     assert inbox.handle_inbound(session, message_id, at) == "check-in code handed on"
     assert ("dispatch.checkin_by_code", (message_id,)) in pending_jobs(session)
     assert session.get_one(Message, message_id).kind == CHECKIN_WAITING
