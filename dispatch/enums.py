@@ -59,6 +59,13 @@ class SentHomeReason(StrEnum):
     OTHER = "other"
 
 
+class CheckInMethod(StrEnum):
+    """How a worker checked in: the link's geofence, or the site's code by SMS (issue 20)."""
+
+    LINK = "link"
+    CODE = "code"
+
+
 class LineState(StrEnum):
     """A timesheet line's sign-off by the client (dispatch/shift/signoff.py); pending has no
     row in timesheet_signoffs."""

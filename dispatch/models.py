@@ -230,7 +230,6 @@ class Order(Timestamped, Base):
         # The reconciler's minute look for held orders whose start came (orders/approval.py).
         Index("ix_orders_awaiting_starts_at", "starts_at", postgresql_where=text(_AWAITING)),
     )
-
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(8), nullable=False)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
@@ -274,6 +273,7 @@ class Order(Timestamped, Base):
     mode_before_top_up: Mapped[str | None] = mapped_column(String(10))
     # The order this one was copied from (by hand or by a weekly pattern): last time's crew.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    checkin_secret: Mapped[str | None] = mapped_column(String(32))  # shift/codes.py: never shown
 
     branch: Mapped[Branch] = relationship(lazy="raise")
     client: Mapped[Client] = relationship(lazy="raise")
@@ -312,7 +312,6 @@ class Offer(Timestamped, Base):
         # The settle sweep's look-up of pending marks whose undo window is over.
         Index("ix_offers_pending_until", "pending_until", postgresql_where=text(_PENDING)),
     )
-
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False, index=True)
@@ -344,7 +343,8 @@ class Offer(Timestamped, Base):
     attendance_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_home_reason: Mapped[str | None] = mapped_column(String(20))  # left_at: when
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    checkin_distance_m: Mapped[float | None] = mapped_column(Float)
+    checkin_distance_m: Mapped[float | None] = mapped_column(Float)  # None: by code
+    checkin_method: Mapped[str | None] = mapped_column(String(8))  # CheckInMethod (None: link)
     # A punishing mark inside its undo window: not yet the attendance, nothing texted or
     # fined; at pending_until it is applied (by whom, at what time) unless undone first.
     pending_mark: Mapped[str | None] = mapped_column(String(12))

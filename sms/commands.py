@@ -25,6 +25,7 @@ CommandKind = Literal[
     "delete",  # DELETE [confirmation]: forget me
     "work",  # an applicant's first word: I want work
     "language",  # a language's own name: text me in it
+    "arrived",  # ARRIVED <the site's code>: a check-in by code (issue 20)
 ]
 
 # Per language, lower case. Words are compared folded (sms/letters.py: look-alikes, stand-ins
@@ -41,6 +42,7 @@ WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
         "delete": ("удалить", "удалите"),
         "work": ("работа", "работу"),
         "language": ("русский", "рус", "russkiy", "russian"),
+        "arrived": ("пришел", "пришла", "прибыл", "прибыла"),
     },
     "en": {
         "shifts": ("shifts", "shift"),
@@ -53,6 +55,7 @@ WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
         "delete": ("delete", "forget"),
         "work": ("work", "job"),
         "language": ("english",),
+        "arrived": ("here", "arrived", "checkin"),
     },
     "uz": {  # Latin script, the official one; the Cyrillic forms many phones still type
         "shifts": ("smenalar", "smena", "сменалар"),
@@ -65,6 +68,7 @@ WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
         "delete": ("ochirish", "ўчириш"),
         "work": ("ish", "иш"),
         "language": ("ozbek", "ozbekcha", "uzbek", "ўзбек", "узбек"),
+        "arrived": ("keldim", "келдим"),
     },
     "tg": {
         "shifts": ("сменаҳо",),
@@ -77,6 +81,7 @@ WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
         "delete": ("ҳазф",),
         "work": ("кор",),
         "language": ("тоҷикӣ", "тоҷик", "таджик", "tojiki", "tajik"),
+        "arrived": ("омадам", "расидам"),
     },
     "ky": {
         "shifts": ("сменалар", "смендер"),
@@ -89,9 +94,15 @@ WORDS: dict[str, dict[CommandKind, tuple[str, ...]]] = {
         "delete": ("өчүрүү",),
         "work": ("жумуш",),
         "language": ("кыргыз", "кыргызча", "киргиз", "kyrgyz"),
+        "arrived": ("келдим", "жеттим"),
     },
 }
 LANGUAGES = tuple(WORDS)
+
+# An inbound ARRIVED text is handed on to the check-in job (dispatch/shift/codes.py): its kind
+# says it waits for that job, then that the job read it (once: dramatiq may deliver twice).
+CHECKIN_WAITING = "checkin_code"
+CHECKIN_READ = "checkin_read"
 
 
 @dataclass(frozen=True)

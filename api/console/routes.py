@@ -36,7 +36,7 @@ from api.console.registry import worker_form, worker_import, worker_vetting, wor
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
 from api.console.registry.worker_page.availability import router as availability_router
 from api.console.registry.worker_page.forget import router as forget_router
-from api.console.site import applicant_place, checkin, foreman, foreman_close
+from api.console.site import applicant_place, checkin, foreman, foreman_close, site_code
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
 from api.console.verdicts import quality
 from api.console.verdicts.disputes import router as disputes_router  # issue 18
@@ -66,6 +66,7 @@ PAGES = (
     quality.router,
     foreman.router,
     foreman_close.router,
+    site_code.router,  # issue 20: the site check-in code and its QR code
     foreman_review_router,
     worker_form.router,  # before workers' /workers/{worker_id}
     worker_vetting.router,  # before workers' /workers/{worker_id}

@@ -14,6 +14,7 @@ from api.schemas.common import IdPath
 from api.schemas.orders import RosterLine
 from api.schemas.shift import (
     AttendanceIn,
+    CheckinCodeOut,
     CloseIn,
     PaidThroughIn,
     PaidThroughOut,
@@ -26,8 +27,9 @@ from core.clock import now
 from core.dates import parse_date
 from core.tenancy import Actor
 from dispatch.models import Branch
+from dispatch.orders.service import get_order
 from dispatch.penalties import pay
-from dispatch.shift import onsite, reviews, timesheets
+from dispatch.shift import codes, onsite, reviews, timesheets
 
 router = APIRouter(prefix="/api/v1")
 
@@ -38,6 +40,17 @@ CSV_ANSWER: dict[int | str, dict[str, Any]] = {
         "Accept-Language; English by default)",
     }
 }
+
+
+@router.get("/orders/{order_id}/checkin-code", response_model=CheckinCodeOut, tags=["on site"])
+def checkin_code(
+    order_id: IdPath, actor: Actor = Depends(require(*STAFF)), session: Session = DB
+) -> CheckinCodeOut:
+    """The code the foreman shows for workers to text as ПРИШЕЛ <code> (the order's foreman
+    and the branch's office; another's order: 404). 409 checkin_refused outside the check-in
+    window: 3 h before the start until the end, while the order is open."""
+    code = codes.current(session, get_order(session, order_id, actor=actor), now())
+    return CheckinCodeOut(code=code.code, valid_until=code.valid_until)
 
 
 @router.post("/orders/{order_id}/attendance", response_model=RosterLine, tags=["on site"])

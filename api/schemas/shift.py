@@ -95,3 +95,10 @@ class PaidThroughIn(Body):
 class PaidThroughOut(BaseModel):
     branch_id: int
     paid_through: date | None
+
+
+class CheckinCodeOut(BaseModel):
+    """The site's check-in code now (dispatch/shift/codes.py): workers text ПРИШЕЛ <code>."""
+
+    code: str = Field(description="6 digits; the previous step's code is accepted too")
+    valid_until: datetime = Field(description="when this code gives way to the next one")

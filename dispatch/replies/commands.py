@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.tenancy import SYSTEM
 from dispatch.penalties import disputes
-from dispatch.replies import availability, forget, selfservice, unclear
+from dispatch.replies import arrival, availability, forget, selfservice, unclear
 from dispatch.texts import messaging
 from sms.commands import Command
 from sms.models import Message
@@ -27,6 +27,7 @@ HANDLERS: dict[str, Handler] = {  # the language command's, _language, is added 
     "pause": availability.pause,
     "dispute": disputes.by_sms,  # issue 19: СПОР <code> [words]
     "delete": forget.by_sms,  # issue 19: УДАЛИТЬ, then УДАЛИТЬ <code> to confirm
+    "arrived": arrival.arrived,  # issue 20: ПРИШЕЛ <the site's code>
 }
 
 

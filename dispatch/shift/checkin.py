@@ -1,6 +1,7 @@
 """Checking in by link: inside the site's geofence the arrival is recorded and waits for the
 foreman to confirm. A link works from 3 h before the start until the end of the shift (the
-link itself: dispatch/texts/links.py)."""
+link itself: dispatch/texts/links.py). The site's code by SMS (dispatch/shift/codes.py) keeps
+the same window (order_refusal) and is recorded the same way (record)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, immediateload, joinedload
 from core import audit
 from core.db import locked
 from core.tenancy import SYSTEM
-from dispatch.enums import OfferStatus, OrderStatus
+from dispatch.enums import CheckInMethod, OfferStatus, OrderStatus
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.shift.errors import CheckInRefused
 from dispatch.texts.links import address_with_city, offer_for_token
@@ -74,14 +75,12 @@ def booking_for_token(session: Session, token: str, *, secret: str) -> Booking:
     )
 
 
-def refusal(order: Order, offer: Offer, now: datetime) -> CheckInRefused | None:
-    """Why this booking cannot check in now, or None when it can."""
+def order_refusal(order: Order, now: datetime) -> CheckInRefused | None:
+    """Why nobody can check in on this order now (its window), or None when they can."""
     if order.status == OrderStatus.CANCELLED:
         return CheckInRefused("cancelled", f"order {order.code} is cancelled")
     if order.closed_at is not None or order.status == OrderStatus.COMPLETED:
         return CheckInRefused("closed", f"order {order.code} is closed")
-    if offer.status != OfferStatus.BOOKED:
-        return CheckInRefused("not_booked", f"this booking on order {order.code} is not active")
     if now > order.ends_at:
         return CheckInRefused("expired", "the link has expired: the shift is over")
     opens_at = order.starts_at - OPENS_BEFORE_START
@@ -89,6 +88,18 @@ def refusal(order: Order, offer: Offer, now: datetime) -> CheckInRefused | None:
         return CheckInRefused(
             "too_early", f"check-in opens {OPENS_BEFORE_START} before the start", opens_at
         )
+    return None
+
+
+def refusal(order: Order, offer: Offer, now: datetime) -> CheckInRefused | None:
+    """Why this booking cannot check in now, or None when it can."""
+    refused = order_refusal(order, now)
+    if refused is not None and refused.reason in ("cancelled", "closed"):
+        return refused
+    if offer.status != OfferStatus.BOOKED:
+        return CheckInRefused("not_booked", f"this booking on order {order.code} is not active")
+    if refused is not None:
+        return refused
     if offer.attendance is not None:
         return CheckInRefused("marked", f"the foreman has already marked you: {offer.attendance}")
     return None
@@ -114,7 +125,23 @@ def check_in(session: Session, token: str, point: Point, *, secret: str, now: da
     )
     if distance > site.geofence_m:
         return CheckIn(False, distance, site.geofence_m, None)
-    offer.checked_in_at, offer.checkin_distance_m = now, round(distance, 1)
+    record(session, order, offer, now, CheckInMethod.LINK, round(distance, 1), site.geofence_m)
+    return CheckIn(True, distance, site.geofence_m, now)
+
+
+def record(
+    session: Session,
+    order: Order,
+    offer: Offer,
+    now: datetime,
+    method: CheckInMethod,
+    distance: float | None = None,
+    geofence_m: int | None = None,
+) -> None:
+    """The arrival as the worker gave it (the order and the offer locked by the caller), for
+    the foreman to confirm; audited with how it came."""
+    offer.checked_in_at, offer.checkin_distance_m = now, distance
+    offer.checkin_method = method
     session.flush()
     audit.log(
         session,
@@ -125,7 +152,7 @@ def check_in(session: Session, token: str, point: Point, *, secret: str, now: da
         order.branch_id,
         order_id=order.id,
         worker_id=offer.worker_id,
-        distance_m=offer.checkin_distance_m,
-        geofence_m=site.geofence_m,
+        method=method.value,
+        distance_m=distance,
+        geofence_m=geofence_m,
     )
-    return CheckIn(True, distance, site.geofence_m, now)

@@ -9,12 +9,19 @@ from core.broker import setup_broker
 from core.clock import now
 from core.db import session_scope
 from core.jobs import each_apart
+from dispatch.shift import codes, onsite
 from dispatch.shift import milestones as milestones_
-from dispatch.shift import onsite
 
 setup_broker()
 
 log = logging.getLogger("brigada.jobs")
+
+
+@dramatiq.actor(actor_name="dispatch.checkin_by_code", max_retries=5)
+def checkin_by_code(message_id: int) -> None:
+    """A worker's ПРИШЕЛ <code> the inbox handed on (dispatch/replies/arrival.py), once."""
+    with session_scope() as session:
+        log.info("message %s: %s", message_id, codes.by_sms(session, message_id, now()))
 
 
 @dramatiq.actor(actor_name="dispatch.no_show_sweep", max_retries=0, max_age=120_000)

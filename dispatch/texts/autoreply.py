@@ -54,6 +54,14 @@ AUTOMATIC = (
     "forget_wrong_code",
     "forget_waits",
     "pause_unreadable",
+    # issue 20: a check-in by the site's code refused (dispatch/replies/arrival.py)
+    "checkin_code_repeated",
+    "checkin_code_missing",
+    "checkin_code_wrong",
+    "checkin_code_expired",
+    "checkin_code_other",
+    "checkin_code_no_shift",
+    "checkin_code_limited",
 )
 WINDOW = timedelta(hours=1)
 

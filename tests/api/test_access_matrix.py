@@ -147,6 +147,7 @@ MATRIX = {
     ("POST", "/orders/{order_id}/cancel"):                       "ok  own own 403 403 own own 401",
     ("POST", "/orders/{order_id}/approve"):                      "ok  own own 403 403 403 403 401",
     ("POST", "/orders/{order_id}/decline"):                      "ok  own own 403 403 403 403 401",
+    ("GET", "/orders/{order_id}/checkin-code"):                  "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/attendance"):                   "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/attendance/undo"):              "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/close"):                        "ok  own own own 403 403 403 401",
