@@ -179,7 +179,13 @@
       var p = line(item);
       if (after) after.after(p); else card.prepend(p);
       last[card.id] = p;
-      if (item.state === "waiting" && item.kind === "mark") {
+      if (item.state === "conflict") {
+        // The card is as it was drawn before the refusal: nothing to tap on it until the
+        // foreman has read why and dismissed it (the card then comes as the server has it).
+        card.querySelectorAll(".marks, .quick-review, form.confirm").forEach(function (el) {
+          el.hidden = true;
+        });
+      } else if (item.kind === "mark") {
         offerMarks(card, item.status);
         var review = card.querySelector(".quick-review");
         if (review && CAME.indexOf(item.status) !== -1) review.hidden = false;
