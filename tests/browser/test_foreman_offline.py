@@ -9,6 +9,7 @@ the time it was tapped (seconds before it was sent); the mark on the released wo
 shown as not recorded, with why, until the foreman dismisses it. The close says it needs
 the network. Screenshots of each step go to test-results/console/."""
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -253,5 +254,11 @@ def test_marks_made_with_no_signal_are_sent_once_with_their_times(scene, stack, 
     assert attended == 5
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shots(page, "offline-6-conflict-dismissed")
+
+    # Signing out takes the kept page (the crew's names and phones) off the phone.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/console/login"))
+    forgotten = "caches.match('/console/foreman', {ignoreSearch: true}).then(r => r === undefined)"
+    assert page.evaluate(forgotten) is True
     assert not refused, refused
     phone.close()

@@ -13,6 +13,7 @@
   var root = document.getElementById("offline");
   if (!root || !window.indexedDB) return;
   var words = JSON.parse(root.dataset.words);
+  var user = root.dataset.user; // a phone passed to another foreman: each sends only theirs
   var STORE = "queue";
   var RETRY_MS = 10000;
   // The marks valid after each one (dispatch/shift/marks.py NEXT_MARKS), for a card whose
@@ -91,7 +92,7 @@
 
   function load() {
     return tx("readonly", function (s) { return s.getAll(); }).then(function (all) {
-      items = all || [];
+      items = (all || []).filter(function (i) { return i.user === user; });
     });
   }
 
@@ -207,6 +208,7 @@
     var data = new FormData(form);
     var item = {
       key: newKey(),
+      user: user,
       kind: kind,
       order_id: Number(form.getAttribute("action").match(/orders\/(\d+)\//)[1]),
       worker_id: Number(data.get("worker_id")),
@@ -227,6 +229,18 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if ((form.getAttribute("action") || "") === "/console/logout" && window.caches) {
+      // Signing out: the kept pages (the crews' names and phones) leave the phone too; the
+      // marks still waiting stay, sent when this foreman signs in again.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (name) {
+          return name.indexOf("foreman-") === 0;
+        }).map(function (name) { return caches.delete(name); }));
+      }).catch(function () {}).then(function () { form.submit(); });
+      return;
+    }
     var kind = kindOf(form);
     if (!kind) return;
     if (navigator.onLine && waiting().length === 0) {

@@ -43,28 +43,43 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+var NETWORK_WAIT_MS = 4000; // a signal too weak to load the page: the kept copy after this
+
+function keepCopy(request, answer) {
+  // Only a page as the foreman sees it: not a redirect to sign in, not an error page.
+  if (!(answer.ok && answer.type === "basic" && !answer.redirected)) return answer;
+  var copy = answer.clone();
+  return caches.open(PAGES).then(function (cache) {
+    return cache.put(request, copy);
+  }).then(function () {
+    return answer;
+  }, function () {
+    return answer; // not kept (storage full): the page is still the answer
+  });
+}
+
+function kept(request) {
+  // caches.match, not caches.open: a cache emptied at sign-out is not made again here.
+  return caches.match(request, { cacheName: PAGES }).then(function (hit) {
+    // The page opened as /console/foreman?lang=en is still the page with no network.
+    return hit || caches.match(request, { cacheName: PAGES, ignoreSearch: true });
+  });
+}
+
 function networkFirst(request) {
-  return fetch(request).then(function (answer) {
-    // Only a page as the foreman sees it: not a redirect to sign in, not an error page.
-    if (!(answer.ok && answer.type === "basic" && !answer.redirected)) return answer;
-    var copy = answer.clone();
-    return caches.open(PAGES).then(function (cache) {
-      return cache.put(request, copy);
-    }).then(function () {
-      return answer;
-    }, function () {
-      return answer; // not kept (storage full): the page is still the answer
+  return new Promise(function (resolve, reject) {
+    fetch(request).then(function (answer) {
+      return keepCopy(request, answer);
+    }).then(resolve, function (error) {
+      kept(request).then(function (hit) {
+        if (hit) resolve(hit); else reject(error);
+      }, reject);
     });
-  }, function (error) {
-    return caches.open(PAGES).then(function (cache) {
-      // The page opened as /console/foreman?lang=en is still the page with no network.
-      return cache.match(request).then(function (hit) {
-        return hit || cache.match(request, { ignoreSearch: true });
+    setTimeout(function () {
+      kept(request).then(function (hit) {
+        if (hit) resolve(hit); // the first answer wins: the network's if it came meanwhile
       });
-    }).then(function (hit) {
-      if (hit) return hit;
-      throw error;
-    });
+    }, NETWORK_WAIT_MS);
   });
 }
 
@@ -104,8 +119,10 @@ self.addEventListener("message", function (event) {
   if (typeof path !== "string" || path.indexOf("/console/foreman") !== 0) return;
   var request = new Request(path, { credentials: "same-origin" });
   event.waitUntil(
-    networkFirst(request).then(function () {
-      if (event.source) event.source.postMessage({ kept: path });
+    fetch(request).then(function (answer) {
+      return keepCopy(request, answer);
+    }).then(function (answer) {
+      if (event.source && answer.ok && !answer.redirected) event.source.postMessage({ kept: path });
     }).catch(function () {})
   );
 });
