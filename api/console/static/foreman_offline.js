@@ -345,6 +345,10 @@
         return json.then(function (got) {
           // The same key still being answered (a second tab): not a refusal, asked again.
           if (String(got.code || "").indexOf("idempotency") === 0) return false;
+          if (got.code === "review_already_given" && item.attempts > 1) {
+            // Sent before with no answer heard (the network went mid-way): it was this one.
+            return drop(item).then(function () { return true; });
+          }
           item.state = "conflict";
           item.message = got.message || words.refused;
           return save(item).then(function () { return true; });
@@ -360,7 +364,10 @@
     return load().then(function () {
       var next = waiting()[0];
       if (!next || !navigator.onLine) return;
-      return send(next).then(function (answered) {
+      next.attempts = (next.attempts || 0) + 1;
+      return save(next).then(function () {
+        return send(next);
+      }).then(function (answered) {
         render();
         if (answered) return drain();
       });

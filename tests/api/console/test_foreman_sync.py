@@ -29,8 +29,8 @@ def shift(session):
     return {"order": order, "workers": workers, "offers": offers, "foreman": foreman}
 
 
-def _mark(client, order, worker, status, at, *, lang="ru", csrf=True):
-    headers = {"Idempotency-Key": str(uuid.uuid4())}
+def _mark(client, order, worker, status, at, *, lang="ru", csrf=True, key=None):
+    headers = {"Idempotency-Key": key or str(uuid.uuid4())}
     if csrf:
         headers["X-CSRF-Token"] = csrf_of(client)
     return client.post(
@@ -173,3 +173,25 @@ def test_the_app_is_installable_from_the_foremans_page(client, session, shift):
     for asset in ("foreman_offline.js", "foreman.js", "foreman.css"):
         assert f"/static/console/{asset}" in worker.text
         assert client.get(f"/static/console/{asset}").status_code == 200
+
+
+def test_a_mark_sent_again_is_recorded_once_and_a_closed_shift_refuses(client, session, shift):
+    order, worker, offer = shift["order"], shift["workers"][0], shift["offers"][0]
+    sign_in(client, shift["foreman"])
+    tapped = (now() - timedelta(minutes=7)).isoformat()
+    # The answer was lost on the way and the phone sends it again: one mark, one audit row.
+    key = str(uuid.uuid4())
+    for _ in range(2):
+        answer = _mark(client, order, worker, "arrived", tapped, key=key)
+        assert answer.status_code == 200 and answer.json()["ok"] is True
+    session.refresh(offer)
+    assert _marks_audited(session, offer) == 1
+    order.closed_at = now()  # the dispatcher closed the shift while the phone was offline
+    session.flush()
+    late = _mark(client, order, shift["workers"][1], "arrived", tapped, lang="en")
+    assert late.status_code == 409
+    assert late.json() == {
+        "ok": False,
+        "code": "attendance_final",
+        "message": "The shift is closed; the marks are final.",
+    }
