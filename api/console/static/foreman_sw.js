@@ -107,6 +107,8 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname === "/console/foreman/sw.js") return;
   if (PRECACHE.indexOf(url.pathname) !== -1) {
     event.respondWith(staleWhileRevalidate(request));
+  } else if (/\/close$/.test(url.pathname)) {
+    return; // the close needs the network: never a kept (stale) close form with no signal
   } else if (url.pathname.indexOf("/console/foreman") === 0) {
     event.respondWith(networkFirst(request));
   }
