@@ -255,16 +255,17 @@ def test_marks_made_with_no_signal_are_sent_once_with_their_times(scene, stack, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shots(page, "offline-6-conflict-dismissed")
 
-    # Online by the phone's account, but the post never reaches the server: the tap is kept
-    # with its time and sent by the retry timer once the way is clear.
-    page.route("**/foreman/orders/*/mark", lambda route: route.abort("internetdisconnected"))
+    # Online by the phone's account, but no post reaches the server (the tap's, then the
+    # queue's own at once): the tap is kept with its time and sent by the retry timer once
+    # the way is clear.
+    page.route("**/foreman/orders/*/mark*", lambda route: route.abort("internetdisconnected"))
     button(e, "left_early").click()
     expect(waiting).to_have_text(t("foreman_offline_waiting").format(n=1))
     expect(card(e).locator(".offline-item.queued")).to_contain_text(t("foreman_is_left_early"))
     shots(page, "offline-7-post-lost-kept")
     (lost,) = page.evaluate(QUEUE)
     assert (lost["worker_id"], lost["status"]) == (e, "left_early")
-    page.unroute("**/foreman/orders/*/mark")
+    page.unroute("**/foreman/orders/*/mark*")
     expect(waiting).to_be_hidden(timeout=30_000)
     expect(card(e).locator(".mark")).to_contain_text(t("foreman_is_left_early"))
     assert _marks_audited(_offers(scene.order_id)[e].id) == ["arrived", "left_early"]
