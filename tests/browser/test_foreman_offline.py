@@ -87,7 +87,7 @@ def scene(engine):
                     branch=branch,
                     near=offset(MOSCOW, north_m=150 * i),
                     full_name=name,
-                    phone=f"+7993{i:07d}",
+                    phone=f"+7990{i:07d}",
                     language="en",
                 )
                 for i, name in enumerate(NAMES)
