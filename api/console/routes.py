@@ -37,7 +37,9 @@ from api.console.registry.client_hooks import router as client_hooks_router  # i
 from api.console.registry.worker_page.availability import router as availability_router
 from api.console.registry.worker_page.forget import router as forget_router
 from api.console.site import applicant_place, checkin, foreman, foreman_close, site_code
+from api.console.site.foreman_app import router as foreman_app_router  # issue 20: the app
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
+from api.console.site.foreman_sync import router as foreman_sync_router  # issue 20: offline
 from api.console.verdicts import quality
 from api.console.verdicts.disputes import router as disputes_router  # issue 18
 from api.console.verdicts.worker_disputes import router as worker_disputes_router  # issue 19
@@ -68,6 +70,8 @@ PAGES = (
     foreman_close.router,
     site_code.router,  # issue 20: the site check-in code and its QR code
     foreman_review_router,
+    foreman_app_router,
+    foreman_sync_router,
     worker_form.router,  # before workers' /workers/{worker_id}
     worker_vetting.router,  # before workers' /workers/{worker_id}
     worker_import.router,  # before workers' /workers/{worker_id}

@@ -122,4 +122,29 @@ WORDS = {
         "Смена ещё не началась: неявку отмечают после начала.",
         "The shift has not started: no-shows come after the start.",
     ),
+    # -- the offline app (issue 20): static/foreman_offline.js, foreman_sync.py --
+    "field_sent": ("Отметка, отправленная с телефона", "What the phone sent"),
+    "foreman_app_name": ("Бригада: смена на объекте", "Brigada: shift on site"),
+    "foreman_app_short": ("Смена", "Shift"),
+    "foreman_offline_none": (
+        "Нет сети: отметки сохраняются на телефоне и уйдут, когда сеть появится.",
+        "No network: marks are kept on this phone and sent when the network is back.",
+    ),
+    "foreman_offline_waiting": ("Ждут отправки: {n}", "Waiting to send: {n}"),
+    "foreman_offline_badge": ("ждёт отправки", "waiting to send"),
+    "foreman_offline_review": ("Оценка {n} из 5", "Review {n} of 5"),
+    "foreman_offline_conflict": ("Не записано: {why}", "Not recorded: {why}"),
+    "foreman_offline_dismiss": ("Понятно", "Got it"),
+    "foreman_offline_refused": (
+        "сервер не принял отметку.",
+        "the server did not accept the mark.",
+    ),
+    "foreman_offline_close": (
+        "Закрыть смену можно только при наличии сети: закройте её, когда сеть появится.",
+        "Closing the shift needs the network: close it once the network is back.",
+    ),
+    "foreman_offline_not_booked": (
+        "пока не было сети, диспетчер снял этого работника с заказа.",
+        "while there was no network, the office took this worker off the order.",
+    ),
 }
