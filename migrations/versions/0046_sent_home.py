@@ -6,7 +6,7 @@ fine's default); a pending sent_home has its reason (ck_offers_pending_whole). D
 refuses while any offer or ledger entry uses them.
 
 Revision ID: 0046
-Revises: 0042
+Revises: 0045
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0046"
-down_revision = "0042"
+down_revision = "0045"
 branch_labels = None
 depends_on = None
 

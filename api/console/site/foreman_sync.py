@@ -45,6 +45,7 @@ class MarkSent(BaseModel):
     worker_id: int = Field(ge=1, le=MAX_ID)
     status: str = Field(max_length=20)
     at: str = Field(max_length=40)  # ISO 8601 with its offset, as the phone tapped it
+    reason: str | None = Field(None, max_length=24)  # sent home: why (SentHomeReason)
 
 
 class ReviewSent(BaseModel):
@@ -97,6 +98,7 @@ def sync_mark(
                 status=sent.status,
                 at=at,
                 now=current,
+                reason=sent.reason,
             )
     except (Conflict, InvalidInput, NotFound) as exc:
         return _refused(exc, explain_own(exc, t, SYNC_WORDS))

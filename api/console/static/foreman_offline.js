@@ -20,12 +20,13 @@
   // mark waits: the page offers what the server will accept after it.
   var NEXT = {
     "": ["arrived", "no_show", "released"],
-    arrived: ["left_early", "no_show", "released"],
+    arrived: ["left_early", "sent_home", "no_show", "released"],
     left_early: ["no_show", "released"],
+    sent_home: ["no_show", "released"],
     no_show: ["arrived", "released"],
     released: ["arrived", "no_show"],
   };
-  var CAME = ["arrived", "left_early", "released"];
+  var CAME = ["arrived", "left_early", "sent_home", "released"];
   var items = []; // the queue as stored, in the order tapped
   var sending = false;
 
@@ -152,7 +153,10 @@
     var model = group && group.querySelector("form");
     if (!model) return;
     var started = card.closest(".roster").dataset.started === "true";
-    var wanted = NEXT[status].filter(function (m) { return started || m !== "no_show"; });
+    // Sending home asks its reason on the card's own form: offered once the arrival is in.
+    var wanted = NEXT[status].filter(function (m) {
+      return (started || m !== "no_show") && m !== "sent_home";
+    });
     group.querySelectorAll("form").forEach(function (f) { f.remove(); });
     wanted.forEach(function (mark) {
       var form = model.cloneNode(true);
@@ -217,6 +221,7 @@
     };
     if (kind === "mark") {
       item.status = String(data.get("status"));
+      if (data.get("reason")) item.reason = String(data.get("reason")); // sent home: why
     } else {
       item.stars = Number(data.get("review_stars"));
       item.comment = String(data.get("review_comment") || "");
@@ -316,7 +321,7 @@
   function send(item) {
     var mark = item.kind === "mark";
     var body = mark
-      ? { worker_id: item.worker_id, status: item.status, at: item.at }
+      ? { worker_id: item.worker_id, status: item.status, at: item.at, reason: item.reason }
       : { worker_id: item.worker_id, stars: item.stars, comment: item.comment };
     var path = mark ? "/marks" : "/review-sync";
     return fetch("/console/foreman/orders/" + item.order_id + path, {
@@ -343,12 +348,8 @@
       var status = answer.status;
       if (status === 409 || status === 404 || status === 422 || status === 400) {
         return json.then(function (got) {
-          // The same key still being answered (a second tab): not a refusal, asked again.
-          if (String(got.code || "").indexOf("idempotency") === 0) return false;
-          if (got.code === "review_already_given" && item.attempts > 1) {
-            // Sent before with no answer heard (the network went mid-way): it was this one.
-            return drop(item).then(function () { return true; });
-          }
+          // A retry of an item already recorded is answered by the server's Idempotency-Key
+          // store (the first answer again), so any refusal here is a real one.
           item.state = "conflict";
           item.message = got.message || words.refused;
           return save(item).then(function () { return true; });
