@@ -195,3 +195,27 @@ def test_a_mark_sent_again_is_recorded_once_and_a_closed_shift_refuses(client, s
         "code": "attendance_final",
         "message": "The shift is closed; the marks are final.",
     }
+
+
+def test_a_queued_sent_home_keeps_its_reason_and_without_one_is_refused(client, session, shift):
+    order, worker, offer = shift["order"], shift["workers"][1], shift["offers"][1]
+    sign_in(client, shift["foreman"])
+    came = (now() - timedelta(minutes=20)).astimezone()
+    assert _mark(client, order, worker, "arrived", came.isoformat()).status_code == 200
+    sent = (now() - timedelta(minutes=5)).astimezone()
+    headers = {"Idempotency-Key": str(uuid.uuid4()), "X-CSRF-Token": csrf_of(client)}
+    url = f"/console/foreman/orders/{order.id}/marks?lang=en"
+    bare = {"worker_id": worker.id, "status": "sent_home", "at": sent.isoformat()}
+    refused = client.post(url, json=bare, headers=headers)
+    assert refused.status_code == 422 and refused.json()["ok"] is False
+    session.refresh(offer)
+    assert offer.attendance == "arrived"  # the refusal wrote nothing
+    headers["Idempotency-Key"] = str(uuid.uuid4())
+    answer = client.post(url, json={**bare, "reason": "no_safety_gear"}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    session.refresh(offer)
+    assert (offer.attendance, offer.left_at, offer.sent_home_reason) == (
+        "sent_home",
+        sent,
+        "no_safety_gear",
+    )
