@@ -2,6 +2,7 @@
 
 from core.audit import AuditEntry
 from dispatch.client_models import ClientApiKey, ClientRate
+from dispatch.hours.models import TimesheetVersion
 from dispatch.models import (
     Branch,
     Client,
@@ -40,6 +41,7 @@ __all__ = [
     "Review",
     "Site",
     "TemplateOverride",
+    "TimesheetVersion",
     "User",
     "Worker",
 ]

@@ -54,6 +54,9 @@ class Branch(Timestamped, Base):
         CheckConstraint("fill_goal BETWEEN 0.5 AND 0.999", name="fill_goal"),
         CheckConstraint("search_radius_m <= max_radius_m", name="radii"),
         CheckConstraint("confirm_by_h < confirm_ask_h", name="confirm_window"),
+        CheckConstraint(
+            "billing_rounding IN ('minute', 'quarter', 'half')", name="billing_rounding"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,6 +106,11 @@ class Branch(Timestamped, Base):
     )
     paid_through: Mapped[date | None] = mapped_column(Date)  # paid up to, incl. (penalties/pay.py)
     dispute_deadline_h: Mapped[int] = mapped_column(Integer, nullable=False, server_default="48")
+    # Hours (dispatch/hours/policy.py): the bill's rounding, and whether a break is paid.
+    billing_rounding: Mapped[str] = mapped_column(
+        String(8), nullable=False, server_default="minute"
+    )
+    break_paid: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
     @property
     def policy(self) -> dict[str, Any]:
