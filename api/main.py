@@ -17,7 +17,6 @@ from api.console import routes as console
 from api.deps import ApiKeyLimiter, WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
-from api.routes import hours as shift_hours  # issue 20: hours as they were
 from api.routes import repeat as repeat_orders
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
@@ -102,7 +101,6 @@ def create_app(
         fill.router,
         order_extras_router,
         shift.router,
-        shift_hours.router,
         penalties.router,
         texts.router,
         twilio.router,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -26,6 +27,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped, in_check
 from dispatch.enums import LINE_STATES, LineState
+
+
+class BranchHours:
+    """A branch's hours knobs (dispatch/registry/knobs.py, dispatch/hours/policy.py), mixed
+    into Branch: how the client's bill rounds each line's worked time, and whether a recorded
+    break is paid."""
+
+    # its CHECK (one of knobs.py's choices) is with Branch's own
+    billing_rounding: Mapped[str] = mapped_column(
+        String(8), nullable=False, server_default="minute"
+    )
+    break_paid: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
 
 class ClientRate(Timestamped, Base):  # agreed per skill; orders without rates take them
