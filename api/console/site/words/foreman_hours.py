@@ -44,4 +44,10 @@ WORDS = {
     "hours_rounding": ("Часы в счёте клиенту: {rule}", "Hours on the client's bill: {rule}"),
     "hours_scheduled": ("По плану, ч", "Scheduled, h"),
     "hours_billed": ("К счёту, ч", "Billed, h"),
+    # the fields of the hours form (FastAPI's refusals name them)
+    "field_break_min": ("Перерыв, мин", "Break, min"),
+    "field_overtime_until": ("Переработка до", "Overtime until"),
+    "field_overtime_approved_by": ("Кто согласовал переработку", "Who approved the overtime"),
+    "field_ended_at": ("Раннее окончание", "Early end"),
+    "field_saved": ("Сохранённая версия", "The version saved"),
 }
