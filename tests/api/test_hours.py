@@ -121,3 +121,20 @@ def test_bad_hours_are_refused_naming_the_field(client, session, shift, body, fi
     (detail,) = answer.json()["detail"]
     assert (detail["loc"], detail["type"]) == (["body", field], code)
     assert _versions(session, order) == 0
+
+
+def test_the_hours_knobs_are_branch_policy_keys(client, session):
+    branch, _, _ = make_foremans_site(session)
+    manager = auth(make_user(session, role="manager", branch=branch))
+    path = f"/api/v1/branches/{branch.id}"
+    assert client.get(path, headers=manager).json()["policy"]["billing_rounding"] == "minute"
+    changes = {"policy": {"billing_rounding": "half", "break_paid": True}}
+    ok = client.patch(path, json=changes, headers=manager)
+    assert ok.status_code == 200, ok.text
+    assert (ok.json()["policy"]["billing_rounding"], ok.json()["policy"]["break_paid"]) == (
+        "half",
+        True,
+    )
+    bad = client.patch(path, json={"policy": {"billing_rounding": "hour"}}, headers=manager)
+    assert bad.status_code == 422
+    assert ["body", "policy", "billing_rounding"] in [e["loc"] for e in bad.json()["detail"]]
