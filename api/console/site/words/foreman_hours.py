@@ -36,11 +36,12 @@ WORDS = {
         "No versions: the timesheet is as closed.",
     ),
     "hours_version_row": ("Версия {n} · {when} · {who}", "Version {n} · {when} · {who}"),
-    "hours_version_terms": (
-        "перерыв {brk} мин; переработка до {ot} ({by}); раннее окончание {end}",
-        "break {brk} min; overtime until {ot} ({by}); early end {end}",
+    "hours_v_break": ("перерыв {n} мин", "break {n} min"),
+    "hours_v_overtime": (
+        "переработка до {until}, согласовал(а) {by}",
+        "overtime until {until}, approved by {by}",
     ),
-    "hours_none": ("—", "—"),
+    "hours_v_end": ("бригада закончила в {at}", "the crew ended at {at}"),
     "hours_rounding": ("Часы в счёте клиенту: {rule}", "Hours on the client's bill: {rule}"),
     "hours_scheduled": ("По плану, ч", "Scheduled, h"),
     "hours_billed": ("К счёту, ч", "Billed, h"),
