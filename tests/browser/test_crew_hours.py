@@ -64,11 +64,11 @@ def stack(scene, tmp_path):
 
 def _versions(order_id: int) -> int:
     with session_scope() as session:
-        return session.scalar(
+        return session.execute(
             select(func.count())
             .select_from(TimesheetVersion)
             .where(TimesheetVersion.order_id == order_id)
-        )
+        ).scalar_one()
 
 
 def test_the_foreman_records_the_crews_hours_in_the_browser(scene, stack, browser, shots):
