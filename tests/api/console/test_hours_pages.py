@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from dispatch.hours.models import TimesheetVersion
+from dispatch.models import Branch, Client
 from dispatch.registry.staff import actor_of
-from dispatch.shift import onsite
+from dispatch.shift import onsite, timesheets
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     arrive_all,
+    make_client_user,
     make_foremans_site,
     make_started_order,
     make_user,
@@ -134,3 +136,22 @@ def test_after_the_close_the_office_corrects_with_a_reason(client, session, shif
     shown = client.get(_page(order) + "?lang=en")
     assert "the client&#39;s lunch" in shown.text and 'id="hours-v1"' in shown.text
     assert "7.50" in shown.text  # 8 h less the unpaid 30 min, on each line
+
+
+def test_the_client_sees_the_billed_hours_beside_the_worked_ones(client, session, shift):
+    """By the quarter, a 37-minute break leaves 7.38 h worked and 7.50 billed: the portal shows
+    both, so hours x rate is the amount the client sees."""
+    order = shift["order"]
+    branch = session.get_one(Branch, order.branch_id)
+    branch.billing_rounding = "quarter"
+    record = {"break_min": 37}
+    timesheets.record_hours(
+        session, order.id, actor=actor_of(shift["office"]), changes=record, now=order.starts_at
+    )
+    onsite.close_shift(
+        session, order.id, actor=actor_of(shift["foreman"]), now=order.ends_at, end="scheduled"
+    )
+    user = make_client_user(session, client=session.get_one(Client, order.client_id))
+    sign_in(client, user)
+    page = client.get(f"/portal/orders/{order.id}?lang=en").text
+    assert page.count("Hours: 7.38") == 2 and page.count("Billed, h: 7.50") == 2
