@@ -101,8 +101,14 @@ class PaidThroughOut(BaseModel):
 class HoursIn(Body):
     """A field left out keeps the latest version's value; null clears it."""
 
+    # The schema's bounds only keep numbers sane; 0..600 and shorter than the shift is the
+    # domain's rule, refused with its own code (hours_break_out_of_bounds).
     break_min: int | None = Field(
-        default=None, strict=True, description="the crew's break, minutes (0..600)"
+        default=None,
+        strict=True,
+        ge=-1_000_000,
+        le=1_000_000,
+        description="the crew's break, minutes (0..600); null: no break",
     )
     overtime_until: AwareDatetime | None = Field(
         default=None, description="work ran past the scheduled end until this moment"

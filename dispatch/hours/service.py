@@ -101,6 +101,8 @@ def add_version(
     current = latest_versions(session, [order.id]).get(order.id)
     was = terms_of(current)
     given = {name: changes[name] for name in TERM_FIELDS if name in changes}
+    if "break_min" in given and given["break_min"] is None:
+        given["break_min"] = 0  # null clears the break
     if "overtime_approved_by" in given and given["overtime_approved_by"] is not None:
         given["overtime_approved_by"] = given["overtime_approved_by"].strip() or None
     if given.get("overtime_until", was.overtime_until) is None:

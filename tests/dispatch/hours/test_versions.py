@@ -133,6 +133,7 @@ def test_a_record_keeps_what_it_leaves_out_and_null_clears(session, shift, forem
         None,
         None,
     )
+    assert record(session, shift, foreman, break_min=None).break_min == 0  # null: no break
 
 
 def test_after_the_close_only_the_office_corrects_and_says_why(session, shift, foreman, dispatcher):
