@@ -3,6 +3,7 @@
 from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
 from dispatch.client_models import ClientApiKey, ClientRate
+from dispatch.hours.models import TimesheetVersion
 from dispatch.models import (
     Branch,
     Client,
@@ -42,6 +43,7 @@ __all__ = [
     "Review",
     "Site",
     "TemplateOverride",
+    "TimesheetVersion",
     "User",
     "Worker",
 ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -56,6 +57,16 @@ class ClientFavourite(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+class BranchHours:
+    """A branch's hours knobs (dispatch/registry/knobs.py, dispatch/hours/policy.py), mixed
+    into Branch: how the client's bill rounds each line's worked time, and whether a recorded
+    break is paid."""
+
+    # its CHECK (one of knobs.py's choices) is with Branch's own
+    billing_rounding: Mapped[str] = mapped_column(
+        String(8), nullable=False, server_default="minute"
+    )
+    break_paid: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
 
 class ClientRate(Timestamped, Base):  # agreed per skill; orders without rates take them

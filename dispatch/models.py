@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
+from dispatch.client_models import BranchHours  # the hours knobs
 from dispatch.client_models import ClientBlock as ClientBlock  # the client side's (moved)
 from dispatch.client_models import ClientFavourite as ClientFavourite
 from dispatch.enums import (
@@ -49,7 +50,7 @@ from workers.models import Worker
 _AWAITING = sql_equals("status", OrderStatus.AWAITING_APPROVAL)  # SQL: held for approval
 
 
-class Branch(Timestamped, Base):
+class Branch(BranchHours, Timestamped, Base):
     __tablename__ = "branches"
     __table_args__ = (
         CheckConstraint("overbook_factor BETWEEN 1.0 AND 3.0", name="overbook_factor"),
@@ -57,6 +58,7 @@ class Branch(Timestamped, Base):
         CheckConstraint("fill_goal BETWEEN 0.5 AND 0.999", name="fill_goal"),
         CheckConstraint("search_radius_m <= max_radius_m", name="radii"),
         CheckConstraint("confirm_by_h < confirm_ask_h", name="confirm_window"),
+        in_check("billing_rounding", KNOBS["billing_rounding"].choices or ()),  # BranchHours
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,9 +105,7 @@ class Branch(Timestamped, Base):
     # Ask the site's contact to rate the crew by SMS after each close (dispatch/quality/).
     quality_sms: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     # A client's order starting sooner than this after it is placed waits for approval (0: never).
-    client_order_approval_h: Mapped[int] = mapped_column(
-        Integer, nullable=False, server_default="0"
-    )
+    client_order_approval_h: Mapped[int] = mapped_column(Integer, server_default="0")
     paid_through: Mapped[date | None] = mapped_column(Date)  # paid up to, incl. (penalties/pay.py)
     dispute_deadline_h: Mapped[int] = mapped_column(Integer, nullable=False, server_default="48")
 

@@ -14,6 +14,7 @@ from dispatch.client_models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from dispatch.hours.models import TimesheetVersion
 from dispatch.models import (
     Branch,
     Client,
@@ -49,6 +50,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
             delete(model).where(model.order_id.in_(order_ids) | model.worker_id.in_(worker_ids))
         )
     session.execute(delete(TimesheetSignoff).where(TimesheetSignoff.branch_id == branch_id))
+    session.execute(delete(TimesheetVersion).where(TimesheetVersion.order_id.in_(order_ids)))
     hook_ids = select(WebhookSubscription.id).where(WebhookSubscription.client_id.in_(client_ids))
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.subscription_id.in_(hook_ids)))
     session.execute(

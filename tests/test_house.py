@@ -23,6 +23,7 @@ STAGES = {
     "shift",
     "changes",
     "repeat",
+    "hours",
 }
 
 

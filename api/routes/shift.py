@@ -16,6 +16,8 @@ from api.schemas.shift import (
     AttendanceIn,
     CheckinCodeOut,
     CloseIn,
+    HoursIn,
+    HoursVersionOut,
     PaidThroughIn,
     PaidThroughOut,
     ReviewIn,
@@ -103,6 +105,40 @@ def close_shift(
     end = body.end if body else "now"
     order = onsite.close_shift(session, order_id, actor=actor, now=now(), end=end)
     return TimesheetOut.of(timesheets.timesheet(session, order.id, actor=actor))
+
+
+@router.post(
+    "/orders/{order_id}/hours", status_code=201, response_model=HoursVersionOut, tags=["on site"]
+)
+def record_hours(
+    order_id: IdPath,
+    body: HoursIn,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> HoursVersionOut:
+    """A new version of the order's timesheet: the latest one's inputs with those sent (a
+    field left out keeps its value, null clears it). Before the close the foreman or the
+    office; after it only the office, with a `reason` (422 naming `reason` without one, 403
+    hours_office_only for a foreman). Never an overwrite: GET lists every version."""
+    version = timesheets.record_hours(
+        session,
+        order_id,
+        actor=actor,
+        changes=body.model_dump(exclude_unset=True),
+        now=now(),
+    )
+    return HoursVersionOut.model_validate(version)
+
+
+@router.get("/orders/{order_id}/hours", response_model=list[HoursVersionOut], tags=["on site"])
+def hours_versions(
+    order_id: IdPath,
+    actor: Actor = Depends(require(*STAFF)),
+    session: Session = DB,
+) -> list[HoursVersionOut]:
+    """Every version of the order's hours, the oldest first (the timesheet reads the latest)."""
+    versions = timesheets.hours_versions(session, order_id, actor=actor)
+    return [HoursVersionOut.model_validate(v) for v in versions]
 
 
 @router.get(

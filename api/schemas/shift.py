@@ -102,3 +102,49 @@ class CheckinCodeOut(BaseModel):
 
     code: str = Field(description="6 digits; the previous step's code is accepted too")
     valid_until: datetime = Field(description="when this code gives way to the next one")
+
+
+# -- hours as they were (issue 20): a new timesheet version --
+
+
+class HoursIn(Body):
+    """A field left out keeps the latest version's value; null clears it."""
+
+    # The schema's bounds only keep numbers sane; 0..600 and shorter than the shift is the
+    # domain's rule, refused with its own code (hours_break_out_of_bounds).
+    break_min: int | None = Field(
+        default=None,
+        strict=True,
+        ge=-1_000_000,
+        le=1_000_000,
+        description="the crew's break, minutes (0..600); null: no break",
+    )
+    overtime_until: AwareDatetime | None = Field(
+        default=None, description="work ran past the scheduled end until this moment"
+    )
+    overtime_approved_by: Annotated[str, StringConstraints(max_length=120)] | None = Field(
+        default=None, description="the client's person who approved the overtime, by name"
+    )
+    ended_at: AwareDatetime | None = Field(
+        default=None, description="an early end for the whole crew"
+    )
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        default=None, description="why: required for a correction after the close"
+    )
+
+
+class HoursVersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    order_id: int
+    version: int
+    break_min: int
+    overtime_until: datetime | None
+    overtime_approved_by: str | None
+    overtime_approved_at: datetime | None
+    ended_at: datetime | None
+    reason: str | None
+    after_close: bool
+    by_user_id: int | None
+    by_name: str
+    by_role: str
+    created_at: datetime

@@ -2,11 +2,14 @@
 (dispatch/shift/timesheets.py) and by a worker's PAY answer (owed below), and the branch's
 "paid up to and including" date the office sets.
 
-Per booked worker (and a cancelled order's compensated one), a line: the hours worked, base
-pay = hours x worker rate, allowances (show-up pay and compensation on the ledger), fines (the
-standing fines on the order), pay = base + allowances - fines (negative: a debt, the line says
-"fine_exceeds_pay"); the client's amount and the margin beside them. A line settled with the
-client takes the agreed hours.
+Per booked worker (and a cancelled order's compensated one), a line: the scheduled hours, the
+hours worked by the hours rule (dispatch/hours/policy.py: span less an unpaid break, approved
+overtime, an early end; the latest timesheet version's inputs), base pay = hours x worker
+rate, allowances (show-up pay and compensation on the ledger), fines (the standing fines on
+the order), pay = base + allowances - fines (negative: a debt, the line says
+"fine_exceeds_pay"); the client's amount (billed hours, the worked ones rounded by the branch's
+rule, x client rate) and the margin beside them. A line settled with the client takes the
+agreed hours, worked and billed.
 
 A worker is owed the pay of the lines on closed or cancelled orders (PAYABLE, as the payouts
 report counts them) whose local date is after the order's branch's paid_through; with none set,
@@ -28,6 +31,9 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.client_models import TimesheetSignoff
 from dispatch.enums import OFFICE, WORKED, LineState, OfferStatus, OrderStatus
+from dispatch.hours import policy as hours_rule
+from dispatch.hours.policy import NO_TERMS, Rules, Terms
+from dispatch.hours.service import hours_of_orders
 from dispatch.models import Branch, Offer, Order
 from dispatch.registry.errors import BranchNotFound
 from rating.models import PenaltyEvent
@@ -58,20 +64,24 @@ class Line:
     margin: Decimal | None  # None: the reader may not see it
     note: str | None = None  # "fine_exceeds_pay": why worker_pay is negative (a debt)
     state: str = LineState.PENDING  # the client's sign-off (dispatch/shift/signoff.py)
+    scheduled_hours: Decimal = ZERO  # the order's start to its end
+    billed_hours: Decimal = ZERO  # hours (worked) rounded by the branch's rule: the client's
 
 
 FINE_EXCEEDS_PAY = "fine_exceeds_pay"
 
 
-def minutes_worked(order: Order, offer: Offer) -> int:
+def minutes_worked(
+    order: Order, offer: Offer, terms: Terms = NO_TERMS, rules: Rules = Rules()
+) -> int:
+    """The line's worked minutes by the hours rule (dispatch/hours/policy.py)."""
     if offer.attendance not in WORKED or offer.arrived_at is None:
         return 0
-    start = max(offer.arrived_at, order.starts_at)
-    # Until leaving (left early, or sent home: left_at), or the end of work chosen at the close
+    # Until leaving (left early, or sent home: left_at), or the end of work for everyone
     # (older closes: their moment).
-    ended = order.work_ended_at or order.closed_at or order.ends_at
-    end = min(offer.left_at or order.ends_at, order.ends_at, ended)
-    return max(0, int((end - start).total_seconds() // 60))
+    ended = hours_rule.end_of_work(order.work_ended_at or order.closed_at, order.ends_at, terms)
+    span = hours_rule.span_minutes(offer.arrived_at, offer.left_at, order.starts_at, ended)
+    return hours_rule.worked_minutes(span, terms.break_min, rules.break_paid)
 
 
 def line_of(
@@ -80,12 +90,17 @@ def line_of(
     name: str,
     entries: list[PenaltyEvent],
     signoff: TimesheetSignoff | None = None,
+    hours_in: tuple[Terms, Rules] = (NO_TERMS, Rules()),
 ) -> Line:
+    """hours_in: the order's latest timesheet version's terms and its branch's rules."""
+    terms, rules = hours_in
     # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
-    hours = money(Decimal(minutes_worked(order, offer)) / 60)
+    worked = minutes_worked(order, offer, terms, rules)
+    hours = hours_rule.hours_of(worked)
+    billed = hours_rule.hours_of(hours_rule.billed_minutes(worked, rules.rounding))
     if signoff is not None and signoff.settled_hours is not None:
-        hours = money(signoff.settled_hours)  # agreed with the client at the settlement
-    client_amount = money(order.client_rate * hours)
+        hours = billed = money(signoff.settled_hours)  # agreed with the client at settling
+    client_amount = money(order.client_rate * billed)
     base_pay = money(order.worker_rate * hours)
     allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
     fines = sum((e.fine for e in entries), ZERO)
@@ -105,6 +120,10 @@ def line_of(
         margin=money(client_amount - pay),
         note=FINE_EXCEEDS_PAY if pay < 0 else None,
         state=signoff.state if signoff is not None else LineState.PENDING,
+        scheduled_hours=hours_rule.hours_of(
+            hours_rule.scheduled_minutes(order.starts_at, order.ends_at)
+        ),
+        billed_hours=billed,
     )
 
 
@@ -160,9 +179,15 @@ def signoffs_of(session: Session, order_ids: list[int]) -> dict[tuple[int, int],
 def lines_of(session: Session, orders: list[Order]) -> dict[int, list[Line]]:
     by_id = {o.id: o for o in orders}
     signoffs = signoffs_of(session, list(by_id))
+    hours_in = hours_of_orders(session, orders)  # the latest timesheet versions
     return {
         order_id: [
-            line_of(by_id[order_id], *member, signoffs.get((order_id, member[0].worker_id)))
+            line_of(
+                by_id[order_id],
+                *member,
+                signoffs.get((order_id, member[0].worker_id)),
+                hours_in[order_id],
+            )
             for member in crew
         ]
         for order_id, crew in crews(session, orders).items()

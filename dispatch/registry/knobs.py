@@ -106,6 +106,14 @@ KNOBS: dict[str, Knob] = {
         doc="a worker's dispute of a penalty (SMS DISPUTE <code>) not decided by the office "
         "within this many hours is reversed automatically",
     ),
+    "billing_rounding": Knob(
+        str,
+        "minute",
+        choices=("minute", "quarter", "half"),
+        doc="the client is billed each line's worked time to the nearest minute, quarter-hour "
+        "or half-hour (halves up); workers are paid the exact minutes (docs/hours.md)",
+    ),
+    "break_paid": Knob(bool, False, doc="a recorded break counts as worked time (paid, billed)"),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),
     "quality_sms": Knob(
         bool, False, doc="after each close, ask the site's contact by SMS to rate the crew 1-5"

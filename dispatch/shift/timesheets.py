@@ -1,10 +1,14 @@
 """Timesheets: what a shift costs the client and pays each worker, and a branch's payouts.
 
-Per booked worker, hours worked run from the arrival (or the start, if earlier) to leaving
-(or the end of work chosen at the close: the scheduled end, or the moment of an early close
-ended "now"), in whole minutes, shown to the hundredth of an hour.
-- client amount = hours x client rate (released extras are not billed: overbooking is the
-  firm's cost);
+Per booked worker, the scheduled hours and the hours worked: from the arrival (or the start, if
+earlier) to leaving (or the end of work: the scheduled end, the moment of an early close
+ended "now", an early end recorded for the crew, or approved overtime's end), less an unpaid
+break, in whole minutes, shown to the hundredth of an hour. The inputs are the order's latest
+timesheet version (dispatch/hours/: each record of hours, each correction after the close, a
+new version; the older ones stay readable); the sheet says which version it is.
+- billed hours = hours worked rounded by the branch's rule (minute, quarter, half);
+- client amount = billed hours x client rate (released extras are not billed: overbooking is
+  the firm's cost);
 - base pay = hours x worker rate;
 - allowances = the worker's show-up pay entries on the order (released, or a late cancel);
 - fines = the worker's standing fines on the order;
@@ -28,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -39,6 +44,9 @@ from core.tenancy import Actor
 from dispatch.access.prices import shown_money
 from dispatch.access.privacy import show_workers
 from dispatch.enums import ATTENDANCE, LINE_STATES, LineState
+from dispatch.hours import service as hours
+from dispatch.hours.models import TimesheetVersion
+from dispatch.hours.service import hours_of_orders, latest_versions
 from dispatch.models import Branch, Order
 from dispatch.orders.service import ORDER_BRANCH, get_order
 from dispatch.penalties.pay import FINE_EXCEEDS_PAY as FINE_EXCEEDS_PAY
@@ -48,6 +56,7 @@ from dispatch.penalties.pay import signoffs_of as signoffs_of
 from dispatch.registry.errors import BranchNotFound
 
 MAX_PAYOUT_DAYS = 366
+HOURS_COLUMNS = ("hours", "scheduled_hours", "billed_hours")
 MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
 
 
@@ -67,6 +76,29 @@ class Timesheet:
     # may not see it), and how many lines a dispute holds back.
     billable_client_amount: Decimal | None = None
     held_lines: int = 0
+    # The hours' inputs: the latest timesheet version (0: none, the close's own sheet).
+    version: int = 0
+    break_min: int = 0
+    overtime_until: datetime | None = None
+    overtime_approved_by: str | None = None
+    early_end_at: datetime | None = None
+    rounding: str = "minute"  # the branch's rule for billed hours
+    break_paid: bool = False
+
+
+def record_hours(
+    session: Session, order_id: int, *, actor: Actor, changes: dict[str, Any], now: datetime
+) -> TimesheetVersion:
+    """A new version of the order's hours (dispatch/hours/service.py add_version): the order
+    row locked first, then the version inserted."""
+    order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
+    return hours.add_version(session, order, actor=actor, changes=changes, now=now)
+
+
+def hours_versions(session: Session, order_id: int, *, actor: Actor) -> list[TimesheetVersion]:
+    """Every version of the order's hours, the oldest first (the order as the actor sees it)."""
+    order = get_order(session, order_id, actor=actor)
+    return hours.versions_of(session, order.id)
 
 
 def billable(line: Line) -> bool:
@@ -86,7 +118,8 @@ def on_sheet(session: Session, order: Order) -> list[int]:
 
 def _totals(lines: list[Line]) -> dict[str, Decimal]:
     totals = {name: sum((getattr(line, name) for line in lines), ZERO) for name in MONEY_COLUMNS}
-    totals["hours"] = sum((line.hours for line in lines), ZERO)
+    for name in HOURS_COLUMNS:
+        totals[name] = sum((getattr(line, name) for line in lines), ZERO)
     return totals
 
 
@@ -111,18 +144,33 @@ def timesheets_ending(
     )
     money_shown = shown_money(actor, MONEY_COLUMNS)
     signoffs = signoffs_of(session, [order.id])
+    hours_in = hours_of_orders(session, [order])[order.id]
+    version = latest_versions(session, [order.id]).get(order.id)
     sheets = []
     for end in ends:
         if end is not None:
             order.work_ended_at = end
         lines = [
             replace(
-                line_of(order, o, name, e, signoffs.get((order.id, o.worker_id))),
+                line_of(order, o, name, e, signoffs.get((order.id, o.worker_id)), hours_in),
                 full_name=shown[o.worker_id].name,
             )
             for o, name, e in crew
         ]
-        sheets.append(_sheet(order, order.branch, lines, money_shown))
+        sheet = _sheet(order, order.branch, lines, money_shown)
+        terms, rules = hours_in
+        sheets.append(
+            replace(
+                sheet,
+                version=version.version if version is not None else 0,
+                break_min=terms.break_min,
+                overtime_until=terms.overtime_until,
+                overtime_approved_by=terms.overtime_approved_by,
+                early_end_at=terms.ended_at,
+                rounding=rules.rounding,
+                break_paid=rules.break_paid,
+            )
+        )
     return sheets
 
 
@@ -141,7 +189,7 @@ def _sheet(
         ends_at=order.ends_at,
         closed=order.closed_at is not None,
         lines=lines,
-        totals={name: totals[name] for name in ("hours", *money_shown)},
+        totals={name: totals[name] for name in (*HOURS_COLUMNS, *money_shown)},
         money=money_shown,
         timezone=branch.timezone,
         billable_client_amount=billed if "client_amount" in money_shown else None,

@@ -5,7 +5,7 @@ were all by link; written only from dispatch.enums.CheckInMethod by checkin.reco
 dispatch/models.py is at the house's line limit). Downgrade drops the columns.
 
 Revision ID: 0045
-Revises: 0043
+Revises: 0044
 Create Date: 2026-12-04
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0045"
-down_revision = "0043"
+down_revision = "0044"
 branch_labels = None
 depends_on = None
 

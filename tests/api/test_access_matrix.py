@@ -150,6 +150,8 @@ MATRIX = {
     ("GET", "/orders/{order_id}/checkin-code"):                  "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/attendance"):                   "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/attendance/undo"):              "ok  own own own 403 403 403 401",
+    ("POST", "/orders/{order_id}/hours"):                        "ok  own own own 403 403 403 401",
+    ("GET", "/orders/{order_id}/hours"):                         "ok  own own own 403 403 403 401",
     ("POST", "/orders/{order_id}/close"):                        "ok  own own own 403 403 403 401",
     ("GET", "/orders/{order_id}/timesheet"):                     "ok  own own own 403 own own 401",
     ("POST", "/orders/{order_id}/reviews"):                      "ok  own own own 403 own own 401",
@@ -418,6 +420,7 @@ def _request(method: str, path: str, t: Things) -> dict:
             "status": "arrived",
         },
         ("POST", "/orders/{order_id}/attendance/undo"): {"worker_id": t.worker},
+        ("POST", "/orders/{order_id}/hours"): {"break_min": 30},
         ("POST", "/orders/{order_id}/reviews"): {"worker_id": t.worker, "stars": 5},
         ("POST", "/clients/{client_id}/users"): {
             "username": f"client-{n}",

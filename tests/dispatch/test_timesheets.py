@@ -89,6 +89,8 @@ def test_a_closed_shift_adds_up_to_the_cent(session, dispatcher, closed_shift):
     assert got == [(name, att, *map(D, rest)) for name, att, *rest in EXPECTED]
     assert sheet.totals == {
         "hours": D("20.58"),
+        "scheduled_hours": D("40.00"),  # five lines of an 8-hour shift
+        "billed_hours": D("20.58"),  # the branch bills to the minute: the hours worked
         "client_amount": D("5145.00"),
         "base_pay": D("2469.60"),
         "allowances": D("300.00"),
@@ -128,7 +130,8 @@ def test_the_csv_reads_back_to_the_same_figures(session, dispatcher, closed_shif
         assert (int(row["worker_id"]), row["full_name"]) == (line.worker_id, line.full_name)
         assert {c: D(row[c]) for c in COLUMNS} == {c: getattr(line, c) for c in COLUMNS}
     assert total["worker_id"] == "Total" and total["full_name"] == ""
-    assert {c: D(total[c]) for c in COLUMNS} == sheet.totals
+    totals = (*COLUMNS, "scheduled_hours", "billed_hours")
+    assert {c: D(total[c]) for c in totals} == sheet.totals
     local = sheet.lines[0].arrived_at.astimezone(ZoneInfo(sheet.timezone))
     assert lines[0]["arrived_at"] == local.strftime("%Y-%m-%d %H:%M:%S")  # branch time, no µs
     assert lines[-1]["arrived_at"] == ""  # the no-show

@@ -52,7 +52,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "clean_shifts_per_forgiven_strike",
         "dispute_deadline_h",
     ),
-    "pay": ("currency", "late_cancel_h", "show_up_pay", "client_order_approval_h"),
+    "pay": (
+        "currency",
+        "late_cancel_h",
+        "show_up_pay",
+        "client_order_approval_h",
+        "billing_rounding",
+        "break_paid",
+    ),
     "site": ("geofence_m", "undo_window_s"),
 }
 

@@ -47,6 +47,9 @@ WORDS = {
     "settings_no": ("нет", "no"),
     "settings_mode_fixed": ("фиксированный коэффициент", "fixed factor"),
     "settings_mode_adaptive": ("по надёжности работников", "by workers' reliability"),
+    "settings_rounding_minute": ("до минуты", "to the minute"),
+    "settings_rounding_quarter": ("до четверти часа", "to the quarter-hour"),
+    "settings_rounding_half": ("до получаса", "to the half-hour"),
     # previews: the branch's figures through the real rules
     "settings_pv_fixed": (
         "{wanted} нужно → {booked} записываем",
@@ -307,6 +310,22 @@ KNOB_WORDS = {
             "0 или пусто — никогда.",
             "A client's order (portal or key) starting sooner waits for the office's approval. "
             "0 or blank: never.",
+        ),
+    ),
+    "billing_rounding": (
+        ("Округление часов в счёте", "Rounding of billed hours"),
+        (
+            "Часы каждой строки в счёте клиенту — до ближайшей единицы, половина вверх; "
+            "работнику платим точные минуты.",
+            "Each line's hours on the client's bill, to the nearest unit, halves up; workers "
+            "are paid the exact minutes.",
+        ),
+    ),
+    "break_paid": (
+        ("Перерыв оплачивается", "Break is paid"),
+        (
+            "Да: записанный бригадиром перерыв входит в отработанные часы.",
+            "Yes: the break the foreman records counts as worked time.",
         ),
     ),
     "dispute_deadline_h": (

@@ -11,6 +11,8 @@ WORDS = {
     "csv_left_at": ("Уход", "Left"),
     "csv_shifts": ("Смен", "Shifts"),
     "csv_hours": ("Часов", "Hours"),
+    "csv_scheduled_hours": ("Часов по плану", "Scheduled hours"),
+    "csv_billed_hours": ("Часов к счёту", "Billed hours"),
     "csv_client_amount": ("Сумма клиенту", "Client amount"),
     "csv_base_pay": ("Оплата за часы", "Base pay"),
     "csv_allowances": ("Доплаты", "Allowances"),

@@ -1,4 +1,5 @@
-"""Refusals of the client's sign-off of a timesheet (dispatch/shift/signoff.py), by code."""
+"""Refusals of the client's sign-off of a timesheet (dispatch/shift/signoff.py) and of recording
+hours (dispatch/hours/errors.py), by code."""
 
 WORDS = {
     "err_timesheet_not_closed": (
@@ -39,4 +40,33 @@ WORDS = {
     "field_complaint": ("Жалоба", "Complaint"),
     "field_complaint_reason": ("Причина жалобы", "What the complaint is about"),
     "field_comment": ("Комментарий", "Comment"),
+    # -- hours as they were (dispatch/hours/errors.py) --
+    "err_hours_break_out_of_bounds": (
+        "Перерыв — от 0 до 600 минут и короче смены.",
+        "A break is 0 to 600 minutes and shorter than the shift.",
+    ),
+    "err_hours_overtime_out_of_bounds": (
+        "Переработка — после планового конца смены, не больше чем на 12 часов.",
+        "Overtime runs past the scheduled end, by at most 12 hours.",
+    ),
+    "err_hours_overtime_not_approved": (
+        "Переработка — только с именем представителя клиента, который её согласовал.",
+        "Overtime needs the name of the client's person who approved it.",
+    ),
+    "err_hours_early_end_out_of_bounds": (
+        "Раннее окончание — между началом и плановым концом смены.",
+        "An early end falls between the start and the scheduled end.",
+    ),
+    "err_hours_end_conflict": (
+        "Нельзя одновременно раннее окончание и переработку.",
+        "An early end and overtime cannot both hold.",
+    ),
+    "err_hours_reason_required": (
+        "После закрытия смены исправление часов требует причины.",
+        "A correction of hours after the close needs a reason.",
+    ),
+    "err_hours_office_only": (
+        "После закрытия смены часы исправляет только офис.",
+        "After the close only the office corrects the hours.",
+    ),
 }
