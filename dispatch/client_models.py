@@ -57,6 +57,8 @@ class ClientFavourite(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
 class BranchHours:
     """A branch's hours knobs (dispatch/registry/knobs.py, dispatch/hours/policy.py), mixed
     into Branch: how the client's bill rounds each line's worked time, and whether a recorded
