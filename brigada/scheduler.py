@@ -15,7 +15,7 @@ from dispatch.fill.tasks import before_shift, reconcile
 from dispatch.hooks.tasks import reconcile_webhooks
 from dispatch.penalties.tasks import disputes_deadline_passed, no_show_window_passed
 from dispatch.repeat.tasks import repeat_due
-from dispatch.shift.tasks import marks_due, milestones, no_show_sweep
+from dispatch.shift.tasks import checkin_codes_due, marks_due, milestones, no_show_sweep
 from dispatch.texts.tasks import reconcile_sms
 
 log = logging.getLogger("brigada.scheduler")
@@ -38,6 +38,7 @@ PERIODIC = (
     (applicants_silent, 600),  # issue 19: registration dialogues silent for 48 h end
     (applicants_expired, 3600),  # applications closed for 180 days are forgotten (152-FZ)
     (disputes_deadline_passed, 60),  # a worker's dispute unanswered by its deadline: reversed
+    (checkin_codes_due, 60),  # issue 20: ПРИШЕЛ <code> texts a lost job left unread
 )
 
 
