@@ -25,6 +25,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from core.db import locked
+from core.jobs import RECONCILE_GRACE
 from core.settings import get_settings
 from dispatch.enums import NOT_CLOSED, CheckInMethod, OfferStatus
 from dispatch.models import Branch, Offer, Order
@@ -40,6 +41,12 @@ EXPIRED_STEPS = 24 * 3600 // STEP_S  # a code up to a day old is told "expired",
 # Wrong, expired or another order's code, per worker, shared by every jobs process (Redis):
 # at most 5 an hour and 20 a day; past that nothing is checked until the window moves on.
 GUESSES = "5/hour;20/day"
+# A text read this long after it came in (a lost job, the jobs process down) checks no one in:
+# it is answered "expired", as the code itself would be by then.
+LATE_AFTER = timedelta(days=1)
+# The sweep leaves a text to its own job this long after the hand-off, and takes this many a run.
+SWEEP_GRACE = RECONCILE_GRACE
+SWEEP_BATCH = 200
 
 _CODE = re.compile(rf"\d{{{DIGITS}}}")
 
@@ -223,19 +230,32 @@ REFUSALS = {
 def by_sms(session: Session, message_id: int, now: datetime) -> str:
     """Act once on a text the inbox handed on: the check-in, or the reason why not, texted
     back in the worker's language. A recorded check-in is confirmed (never throttled: once a
-    booking); every refusal is an automatic reply (throttled)."""
+    booking); every refusal is an automatic reply (throttled). The job and the sweep
+    (`waiting`) both come here: the text's row lock (SKIP LOCKED) and its kind moving to
+    CHECKIN_READ in the same transaction as the check-in let only one of them act.
+
+    The code is judged, and the arrival recorded, at the time the text came in (its row's
+    created_at; never later than now, the database's clock and ours may differ a little),
+    not when a late job or the sweep reads it. Read more than LATE_AFTER after it came in,
+    it is answered "expired" and nothing is recorded (not counted as a guess)."""
     message = session.scalars(
         select(Message)
         .where(Message.id == message_id, Message.kind == CHECKIN_WAITING)
         .with_for_update(skip_locked=True)
     ).first()
-    command = read(message.body) if message is not None else None
-    if message is None or message.worker_id is None or command is None:
-        return "skipped"
+    if message is None:
+        return "skipped"  # read already, or being read by the job or the sweep right now
     message.kind = CHECKIN_READ
+    command = read(message.body)
+    if message.worker_id is None or command is None:
+        return "nothing to read"  # its words are gone (a deletion on request): never again
     worker = session.get_one(Worker, message.worker_id)
+    at = min(message.created_at, now)
+    if now - at > LATE_AFTER:
+        sent = autoreply.reply(session, worker, REFUSALS["expired"])
+        return "check-in code read too late" + ("" if sent else ", reply withheld")
     limiter = limiter_for(get_settings().redis_url)
-    verdict = check_in_by_code(session, worker.id, command.args, now=now, limiter=limiter)
+    verdict = check_in_by_code(session, worker.id, command.args, now=at, limiter=limiter)
     order = verdict.order
     if order is None:
         sent = autoreply.reply(session, worker, REFUSALS[verdict.outcome])
@@ -243,8 +263,27 @@ def by_sms(session: Session, message_id: int, now: datetime) -> str:
     message.order_id = order.id
     if verdict.outcome == "checked_in":
         zone = ZoneInfo(session.get_one(Branch, order.branch_id).timezone)
-        at = f"{now.astimezone(zone):%H:%M}"
-        messaging.tell(session, worker, "checkin_code_ok", order.id, code=order.code, start=at)
+        start = f"{at.astimezone(zone):%H:%M}"
+        messaging.tell(session, worker, "checkin_code_ok", order.id, code=order.code, start=start)
         return f"checked in by code on {order.code}"
     sent = autoreply.reply(session, worker, REFUSALS[verdict.outcome], order.id, code=order.code)
     return f"check-in code repeated on {order.code}" + ("" if sent else ", reply withheld")
+
+
+def waiting(session: Session, now: datetime) -> list[int]:
+    """The sweep's work (dispatch.checkin_codes_due): texts handed on (kind CHECKIN_WAITING)
+    whose job has not read them SWEEP_GRACE after the hand-off (lost: a crash between the
+    commit and the broker, a broker emptied), oldest first, at most SWEEP_BATCH a run.
+    updated_at is the hand-off's time: the inbox's write of the kind."""
+    return list(
+        session.scalars(
+            select(Message.id)
+            .where(
+                Message.direction == "in",
+                Message.kind == CHECKIN_WAITING,
+                Message.updated_at < now - SWEEP_GRACE,
+            )
+            .order_by(Message.id)
+            .limit(SWEEP_BATCH)
+        )
+    )

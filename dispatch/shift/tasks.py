@@ -1,5 +1,6 @@
-"""The on-site jobs: the no-show sweep, and punishing marks applied when their undo window is
-over (one delayed job per mark, and a sweep for those a lost job left pending)."""
+"""The on-site jobs: the no-show sweep, punishing marks applied when their undo window is
+over (one delayed job per mark, and a sweep for those a lost job left pending), and check-ins
+by the site's code (one job per text, and a sweep for those a lost job left unread)."""
 
 import logging
 
@@ -22,6 +23,19 @@ def checkin_by_code(message_id: int) -> None:
     """A worker's ПРИШЕЛ <code> the inbox handed on (dispatch/replies/arrival.py), once."""
     with session_scope() as session:
         log.info("message %s: %s", message_id, codes.by_sms(session, message_id, now()))
+
+
+@dramatiq.actor(actor_name="dispatch.checkin_codes_due", max_retries=0, max_age=120_000)
+def checkin_codes_due() -> None:
+    """ПРИШЕЛ <code> texts still unread SWEEP_GRACE after the inbox handed them on (their job
+    lost): each read as the job would (codes.by_sms, which lets the job or this act, not
+    both), in its own transaction, so one failure holds up no other."""
+    each_apart(
+        codes.waiting,
+        codes.by_sms,
+        failed="reading the check-in code text %s failed",
+        log=log,
+    )
 
 
 @dramatiq.actor(actor_name="dispatch.no_show_sweep", max_retries=0, max_age=120_000)
