@@ -239,17 +239,17 @@ def test_the_key_and_the_work_commit_together(engine):
     key, so the retry runs; the retry's commit keeps both, so a third call replays."""
     owner_id = 2_000_000_001  # no such user: its key row is deleted below
     with engine.connect() as conn:
-        conn.execute(text("CREATE TEMP TABLE parcels (id int)"))
+        conn.execute(text("CREATE TEMP TABLE idem_parcels (id int)"))
         conn.execute(
             text(
-                "CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "CREATE FUNCTION pg_temp.idem_refuse() RETURNS trigger LANGUAGE plpgsql AS "
                 "$$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
             )
         )
         conn.execute(
             text(
-                "CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON parcels "
-                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse()"
+                "CREATE CONSTRAINT TRIGGER idem_refuse AFTER INSERT ON idem_parcels "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.idem_refuse()"
             )
         )
         conn.commit()
@@ -264,7 +264,7 @@ def test_the_key_and_the_work_commit_together(engine):
 
         @router.post("/parcels", status_code=201, dependencies=[Depends(caller)])
         def add_parcel(session: Session = DB) -> dict:
-            session.execute(text("INSERT INTO parcels VALUES (1)"))
+            session.execute(text("INSERT INTO idem_parcels VALUES (1)"))
             return {"saved": True}
 
         app.include_router(router)
@@ -272,17 +272,20 @@ def test_the_key_and_the_work_commit_together(engine):
         try:
             with TestClient(app, raise_server_exceptions=False) as client:
                 assert client.post("/parcels", headers=keyed).status_code == 500
-                assert conn.execute(text("SELECT count(*) FROM parcels")).scalar_one() == 0
+                assert conn.execute(text("SELECT count(*) FROM idem_parcels")).scalar_one() == 0
                 kept = select(func.count()).where(IdempotencyKey.owner == f"user:{owner_id}")
                 assert conn.execute(kept.select_from(IdempotencyKey)).scalar_one() == 0
-                conn.execute(text("DROP TRIGGER refuse ON parcels"))
+                conn.execute(text("DROP TRIGGER idem_refuse ON idem_parcels"))
                 conn.commit()
                 assert client.post("/parcels", headers=keyed).status_code == 201
                 again = client.post("/parcels", headers=keyed)
                 assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
-                assert conn.execute(text("SELECT count(*) FROM parcels")).scalar_one() == 1
+                assert conn.execute(text("SELECT count(*) FROM idem_parcels")).scalar_one() == 1
         finally:
             conn.rollback()
+            # Temporary objects live as long as the pooled connection: another test's may share it.
+            conn.execute(text("DROP TABLE IF EXISTS idem_parcels"))
+            conn.execute(text("DROP FUNCTION IF EXISTS pg_temp.idem_refuse()"))
             conn.execute(delete(IdempotencyKey).where(IdempotencyKey.owner == f"user:{owner_id}"))
             conn.commit()
 
