@@ -1,7 +1,7 @@
 """Errors of recording hours; each has a stable `code` (core/errors.py) that the API sends
 and the console turns into words."""
 
-from core.errors import Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput
 
 
 class BreakOutOfBounds(InvalidInput):
@@ -45,3 +45,17 @@ class HoursOfficeOnly(Forbidden):
     """After the close only the office (dispatcher, manager, admin) corrects the hours."""
 
     code = "hours_office_only"
+
+
+class LinesApproved(Conflict):
+    """A correction after the client approved (or the office settled) a line: an approved
+    line is final (dispatch/shift/signoff.py); a disputed one is settled through the dispute."""
+
+    code = "hours_lines_approved"
+
+
+class AlreadyPaid(Conflict):
+    """A correction of an order whose day the branch has paid through (Branch.paid_through):
+    pay already paid out is not changed afterwards."""
+
+    code = "hours_already_paid"

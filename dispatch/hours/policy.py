@@ -1,9 +1,10 @@
 """The hours rule: pure functions of plain values (no database, no clock).
 
 A line's span runs from the arrival (or the start, if earlier) to leaving, capped by the end
-of work for everyone: an early end (ended_at) cuts everyone's span; approved overtime
-(overtime_until, with who approved it) moves the end past the scheduled one; otherwise the
-end chosen at the close (dispatch/shift/onsite.py end_of_work), never past the scheduled end.
+of work for everyone (end_of_work): the end chosen at the close (dispatch/shift/onsite.py
+end_of_work), never past the scheduled end; an early end (ended_at) cuts it, never lengthens
+it; approved overtime (overtime_until, with who approved it) moves it past the scheduled end,
+up to the close's moment at most.
 Worked minutes = span - break, unless the branch pays breaks (never below 0). The worker is
 paid the worked minutes exactly; the client is billed them rounded by the branch's rule
 ("minute", "quarter", "half") to the nearest unit, halves up (docs/hours.md says why).
@@ -77,14 +78,28 @@ def check_terms(terms: Terms, starts_at: datetime, ends_at: datetime) -> None:
             raise EndsTwice("ended_at", "an early end and overtime cannot both hold")
 
 
-def end_of_work(closed_end: datetime | None, ends_at: datetime, terms: Terms) -> datetime:
-    """When work ended for everyone: the early end, else the approved overtime's end, else
-    the end chosen at the close (closed_end; None: not closed, the scheduled end)."""
+def end_of_work(
+    closed_end: datetime | None,
+    ends_at: datetime,
+    terms: Terms,
+    closed_at: datetime | None = None,
+) -> datetime:
+    """When work ended for everyone. The close's end (closed_end: the end chosen at the close;
+    None: not closed, the scheduled end), never past the scheduled end, unless the terms say
+    otherwise, within what the close allows:
+    - an early end (ended_at) cuts it; it never moves it later (an early end after an early
+      close "now" runs to the close's end at most);
+    - approved overtime (overtime_until) moves it past the scheduled end, but never past the
+      close's moment (closed_at): nobody worked on after the shift was closed, whatever end
+      was planned when the overtime was approved (and never sooner than the close's end)."""
+    chosen = min(closed_end or ends_at, ends_at)
     if terms.ended_at is not None:
-        return terms.ended_at
+        return min(terms.ended_at, chosen)
     if terms.overtime_until is not None:
-        return terms.overtime_until
-    return min(closed_end or ends_at, ends_at)
+        if closed_at is None:
+            return terms.overtime_until
+        return max(chosen, min(terms.overtime_until, closed_at))
+    return chosen
 
 
 def span_minutes(

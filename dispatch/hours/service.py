@@ -7,16 +7,18 @@ the order row's lock (get_order(lock=True)): the lock order is the order, then t
 """
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.tenancy import Actor
-from dispatch.enums import OFFICE
-from dispatch.hours.errors import HoursOfficeOnly, ReasonRequired
+from dispatch.client_models import TimesheetSignoff
+from dispatch.enums import OFFICE, LineState
+from dispatch.hours.errors import AlreadyPaid, HoursOfficeOnly, LinesApproved, ReasonRequired
 from dispatch.hours.models import TimesheetVersion
 from dispatch.hours.policy import NO_TERMS, Rules, Terms, check_terms
 from dispatch.models import Branch, Order
@@ -85,6 +87,38 @@ def versions_of(session: Session, order_id: int) -> list[TimesheetVersion]:
     )
 
 
+FINAL = (LineState.APPROVED, LineState.SETTLED)
+
+
+def check_still_open(session: Session, order: Order) -> None:
+    """A closed order's hours may still be corrected only while no line is final and its day
+    is not paid: an approved or settled line is the client's word (dispatch/shift/signoff.py;
+    every sign-off write locks the order first, as the caller did, so none slips in between),
+    and pay up to the branch's paid_through is paid out. The branch row is read under a share
+    lock so a paid_through being set waits for this correction, or this one sees it."""
+    final = session.scalar(
+        select(func.count())
+        .select_from(TimesheetSignoff)
+        .where(TimesheetSignoff.order_id == order.id, TimesheetSignoff.state.in_(FINAL))
+    )
+    if final:
+        raise LinesApproved(
+            f"order {order.code}: {final} line(s) approved or settled with the client are final"
+        )
+    paid_through, zone = session.execute(
+        select(Branch.paid_through, Branch.timezone)
+        .where(Branch.id == order.branch_id)
+        .with_for_update(read=True)
+    ).one()
+    if paid_through is not None and local_day(order.starts_at, zone) <= paid_through:
+        raise AlreadyPaid(f"order {order.code}: its day is paid through {paid_through.isoformat()}")
+
+
+def local_day(at: datetime, zone: str) -> date:
+    """The branch's local date of a moment (an order's day, as the payouts count it)."""
+    return at.astimezone(ZoneInfo(zone)).date()
+
+
 def add_version(
     session: Session, order: Order, *, actor: Actor, changes: dict[str, Any], now: datetime
 ) -> TimesheetVersion:
@@ -98,6 +132,8 @@ def add_version(
         raise ReasonRequired("reason", f"at most {MAX_REASON} characters")
     if after_close and reason is None:
         raise ReasonRequired("reason", "a correction after the close says why")
+    if after_close:
+        check_still_open(session, order)
     current = latest_versions(session, [order.id]).get(order.id)
     was = terms_of(current)
     given = {name: changes[name] for name in TERM_FIELDS if name in changes}

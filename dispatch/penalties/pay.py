@@ -79,7 +79,9 @@ def minutes_worked(
         return 0
     # Until leaving (left early, or sent home: left_at), or the end of work for everyone
     # (older closes: their moment).
-    ended = hours_rule.end_of_work(order.work_ended_at or order.closed_at, order.ends_at, terms)
+    ended = hours_rule.end_of_work(
+        order.work_ended_at or order.closed_at, order.ends_at, terms, order.closed_at
+    )
     span = hours_rule.span_minutes(offer.arrived_at, offer.left_at, order.starts_at, ended)
     return hours_rule.worked_minutes(span, terms.break_min, rules.break_paid)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from api.console.words.errors import WORDS as ERROR_WORDS
 from dispatch.hours.models import TimesheetVersion
 from tests.builders import auth, make_foremans_site, make_started_order, make_user, make_worker
 from tests.csv_reading import read_csv
@@ -138,3 +139,17 @@ def test_the_hours_knobs_are_branch_policy_keys(client, session):
     bad = client.patch(path, json={"policy": {"billing_rounding": "hour"}}, headers=manager)
     assert bad.status_code == 422
     assert ["body", "policy", "billing_rounding"] in [e["loc"] for e in bad.json()["detail"]]
+
+
+def test_an_approved_timesheet_refuses_a_correction_with_409(client, session, shift):
+    order = shift["order"]
+    _close(client, shift)
+    approved = client.post(_path(order, "/timesheet/approve"), headers=shift["office"])
+    assert approved.is_success, approved.text
+    answer = client.post(
+        _path(order), json={"break_min": 30, "reason": "lunch"}, headers=shift["office"]
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "hours_lines_approved"
+    assert _versions(session, order) == 0
+    russian, english = ERROR_WORDS["err_hours_lines_approved"]  # the console's words
+    assert russian and english and ERROR_WORDS["err_hours_already_paid"][1]

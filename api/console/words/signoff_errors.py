@@ -69,4 +69,14 @@ WORDS = {
         "После закрытия смены часы исправляет только офис.",
         "After the close only the office corrects the hours.",
     ),
+    "err_hours_lines_approved": (
+        "Клиент уже подтвердил строки табеля: часы больше не исправляют. Спорную строку "
+        "решают через спор.",
+        "The client has approved lines of this timesheet: its hours are final. A disputed "
+        "line is settled through the dispute.",
+    ),
+    "err_hours_already_paid": (
+        "Смены этого дня уже выплачены: их часы больше не исправляют.",
+        "This day's shifts are already paid out: their hours are no longer corrected.",
+    ),
 }

@@ -62,37 +62,68 @@ def test_an_unpaid_break_comes_off_the_span_a_paid_one_does_not(span, break_min)
     assert unpaid == max(0, span - break_min) and 0 <= unpaid <= span
 
 
+OVERTIME = Terms(overtime_until=END + 12 * H, overtime_approved_by="Ivanov")
+
+
 @pytest.mark.parametrize(
-    ("terms", "closed_end", "ended"),
+    ("terms", "closed_end", "closed_at", "ended"),
     [
-        (NO_TERMS, None, END),  # not closed: the scheduled end
-        (NO_TERMS, START + 5 * H, START + 5 * H),  # closed "now" early
-        (NO_TERMS, END + H, END),  # closed late without overtime: the scheduled end
-        (Terms(ended_at=START + 6 * H), END, START + 6 * H),  # early end for the crew
-        (Terms(overtime_until=END + 2 * H, overtime_approved_by="Ivanov"), END, END + 2 * H),
+        (NO_TERMS, None, None, END),  # not closed: the scheduled end
+        (NO_TERMS, START + 5 * H, START + 5 * H, START + 5 * H),  # closed "now" early
+        (NO_TERMS, END, END + H, END),  # closed late without overtime: the scheduled end
+        (Terms(ended_at=START + 6 * H), END, END, START + 6 * H),  # early end for the crew
+        (OVERTIME, END, END + 14 * H, END + 12 * H),  # closed after the overtime: as approved
+        (OVERTIME, None, None, END + 12 * H),  # not closed yet: as approved
+        # Scenario A: 12 h approved ahead, closed "scheduled" 5 min past the end: 5 min.
+        (OVERTIME, END, END + 5 * MIN, END + 5 * MIN),
+        (OVERTIME, START + 5 * H, START + 5 * H, START + 5 * H),  # closed "now" early
+        (OVERTIME, END, START + 5 * H, END),  # closed "scheduled" early: never sooner
+        # Scenario B: closed "now" at 14:02, then an early end at the scheduled end.
+        (Terms(ended_at=END), START + 6 * H + 2 * MIN, START + 6 * H + 2 * MIN, START + 362 * MIN),
+        (Terms(ended_at=START + 5 * H), START + 6 * H, START + 6 * H, START + 5 * H),
     ],
 )
-def test_the_end_of_work_for_everyone(terms, closed_end, ended):
-    assert policy.end_of_work(closed_end, END, terms) == ended
+def test_the_end_of_work_for_everyone(terms, closed_end, closed_at, ended):
+    assert policy.end_of_work(closed_end, END, terms, closed_at) == ended
 
 
 @given(
     st.integers(-120, 600),  # arrival, minutes after the start
     st.one_of(st.none(), st.integers(0, 720)),  # left, minutes after the start
     st.integers(0, 480),  # early end, minutes after the start
+    st.one_of(st.none(), st.integers(0, 600)),  # the close, minutes after the start
+    st.booleans(),  # the close chose "now" (else "scheduled")
 )
-def test_an_early_end_cuts_every_span_and_never_lengthens_one(arrived, left, early):
+def test_an_early_end_cuts_every_span_and_never_lengthens_one(arrived, left, early, close, now):
     arrived_at = START + arrived * MIN
     left_at = None if left is None else START + left * MIN
-    full = policy.span_minutes(arrived_at, left_at, START, END)
-    cut = policy.span_minutes(arrived_at, left_at, START, START + early * MIN)
+    closed_at = None if close is None else START + close * MIN
+    closed_end = None if closed_at is None else min(closed_at, END) if now else END
+    full_end = policy.end_of_work(closed_end, END, NO_TERMS, closed_at)
+    cut_end = policy.end_of_work(closed_end, END, Terms(ended_at=START + early * MIN), closed_at)
+    full = policy.span_minutes(arrived_at, left_at, START, full_end)
+    cut = policy.span_minutes(arrived_at, left_at, START, cut_end)
     assert 0 <= cut <= full
     assert cut <= early
 
 
+@given(
+    st.integers(1, 12 * 60),  # overtime approved, minutes past the end
+    st.integers(0, 24 * 60),  # the close, minutes after the start
+    st.booleans(),  # the close chose "now" (else "scheduled")
+)
+def test_overtime_never_runs_past_the_close(overtime, close, now):
+    closed_at = START + close * MIN
+    closed_end = min(closed_at, END) if now else END
+    terms = Terms(overtime_until=END + overtime * MIN, overtime_approved_by="Ivanov")
+    ended = policy.end_of_work(closed_end, END, terms, closed_at)
+    assert closed_end <= ended <= max(closed_end, closed_at)
+    assert ended <= END + overtime * MIN
+
+
 def test_approved_overtime_lengthens_the_span():
     overtime = Terms(overtime_until=END + 90 * MIN, overtime_approved_by="Petrova")
-    ended = policy.end_of_work(END, END, overtime)
+    ended = policy.end_of_work(END, END, overtime, END + 2 * H)
     assert policy.span_minutes(START, None, START, ended) == 8 * 60 + 90
     assert policy.span_minutes(START, END + 30 * MIN, START, ended) == 8 * 60 + 30  # left
 

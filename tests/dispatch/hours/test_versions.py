@@ -83,7 +83,8 @@ def test_approved_overtime_is_paid_and_billed_and_noted_who_and_when(
         overtime_approved_by="Anna Petrova (site manager)",
     )  # fmt: skip
     assert version.overtime_approved_at == at and version.overtime_approved_by.startswith("Anna")
-    close(session, shift, foreman, end="scheduled")  # the approved end holds
+    # Closed after the overtime was worked: the approved end holds (the close caps it).
+    close(session, shift, foreman, at=shift.ends_at + 2 * H, end="scheduled")
     got = sheet(session, shift, dispatcher)
     assert [line.hours for line in got.lines] == [D("9.50"), D("9.50")]
     assert got.overtime_approved_by == "Anna Petrova (site manager)"
