@@ -119,7 +119,9 @@ def record_hours(
     """A new version of the order's timesheet: the latest one's inputs with those sent (a
     field left out keeps its value, null clears it). Before the close the foreman or the
     office; after it only the office, with a `reason` (422 naming `reason` without one, 403
-    hours_office_only for a foreman). Never an overwrite: GET lists every version."""
+    hours_office_only for a foreman; 409 hours_lines_approved once the client approved a line,
+    409 hours_already_paid for a day the branch has paid through). Never an overwrite: GET
+    lists every version."""
     version = timesheets.record_hours(
         session,
         order_id,
