@@ -9,7 +9,9 @@ leaves alone what identifies a row: a column under a unique index (two rewritten
 collide: the owner's code forgets such a value itself, as forget.py gives a worker the
 placeholder "deleted:<id>" and deletes an applicant's row) and the name and phone columns of
 people's own records (PEOPLE_COLUMNS: another worker of the same name keeps their name; the
-forgotten person's own row is its owner's to anonymise or delete)."""
+forgotten person's own row is its owner's to anonymise or delete). The answers kept under
+Idempotency-Keys are bytes, not text: those mentioning a needle lose their body
+(core/idempotency.py withhold_mentioning, docs/idempotency.md)."""
 
 import hashlib
 import hmac
