@@ -11,6 +11,7 @@ from brigada.scheduler import PERIODIC
 from core import idempotency
 from core.clock import now
 from core.db import session_scope
+from core.forgetting import scrub_everywhere
 from core.idempotency import (
     WITHHELD_BODY,
     Answer,
@@ -162,3 +163,15 @@ def test_an_answer_mentioning_a_forgotten_person_is_withheld_others_kept(session
     with pytest.raises(IdempotencyAnswerWithheld):
         _claim(session, "s")
     assert idempotency.withhold_mentioning(session, ["id"]) == 0  # too short to be a needle
+
+
+def test_the_forget_scan_withholds_the_answers_mentioning_its_needles(session):
+    """Every forgetting path (a worker's, an applicant's, the closed applications' sweep) runs
+    core/forgetting.py's scan: the stored answers go with it."""
+    key_id = _claim(session, "applicant")
+    body = b'{"phone": "+79160005566", "status": "invited"}'
+    store(session, key_id, status_code=200, headers=[], body=body)
+    scrub_everywhere(session, ["+79160005566", "79160005566"])
+    assert _claim(session, "applicant") == Answer(
+        200, [["content-type", "application/json"]], WITHHELD_BODY
+    )
