@@ -5,7 +5,8 @@ Each guarded route's endpoint takes the header (so /docs shows it) and the reque
 key and a known caller it claims the key in the request's own session before its work runs,
 or answers the stored answer again. The route's handler then stores the serialized answer in
 that session before the request's DB dependency commits (its "function" scope exits after the
-handler returns): the key and the work commit together, or neither does.
+handler returns): the key and the work commit together, or neither does. An endpoint marked
+`shown_once` (its answer shows a secret once) keeps its key and status but never its body.
 """
 
 import functools
@@ -13,7 +14,7 @@ import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from inspect import Parameter
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import FastAPI, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -31,7 +32,12 @@ UNGUARDED = ("/api/v1/auth/token", "/sms/")
 # Headers a replay does not repeat: recomputed, or not the replay's to set.
 NOT_KEPT = frozenset({"content-length", "set-cookie", "date", "server"})
 
+# The header that makes a console form's answer an htmx fragment rather than a redirect: part
+# of the request's fingerprint (the two answers differ).
+HX_REQUEST = "hx-request"
+_SHOWN_ONCE = "idempotency_shown_once__"
 _REQUEST = "idempotency_request__"
+F = TypeVar("F", bound=Callable[..., Any])
 _KEY = "idempotency_key__"
 
 KeyHeader = Annotated[
@@ -48,6 +54,19 @@ KeyHeader = Annotated[
         ),
     ),
 ]
+
+
+def shown_once(endpoint: F) -> F:
+    """Mark an endpoint whose answer shows a secret once (a raw API key, a webhook's secret,
+    a one-time password; the database keeps only its hash): its answer is never stored
+    under an Idempotency-Key. Sent again, the call is not done twice and its answer is a 409
+    `idempotency_answer_withheld`. Put it under the route's decorator."""
+    setattr(endpoint, _SHOWN_ONCE, True)
+    return endpoint
+
+
+def is_shown_once(endpoint: Callable[..., Any]) -> bool:
+    return bool(getattr(endpoint, _SHOWN_ONCE, False))
 
 
 def guarded(path: str, methods: Iterable[str] | None) -> bool:
@@ -69,7 +88,8 @@ class IdempotentRoute(APIRoute):
             response = await handler(request)
             key_id = getattr(request.state, "idempotency_key_id", None)
             if key_id is not None:
-                await run_in_threadpool(_keep, request.state.db_session, key_id, response)
+                secret = is_shown_once(self.endpoint)
+                await run_in_threadpool(_keep, request.state.db_session, key_id, response, secret)
             return response
 
         return answer
@@ -162,6 +182,10 @@ def _claim(request: Request, key: str) -> int | Answer | None:
 
 def _fingerprint(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # The language is in the query (?lang) or the session; htmx's header changes the answer
+    # (a fragment, not a redirect). A newline is in no URL: no target looks like this one.
+    if HX_REQUEST in request.headers:
+        target += f"\nhx-request: {request.headers[HX_REQUEST]}"
     return idempotency.fingerprint(request.method, target, _body_parts(request))
 
 
@@ -190,11 +214,15 @@ def _body_parts(request: Request) -> list[bytes]:
     return parts
 
 
-def _keep(session: Session, key_id: int, response: Response) -> None:
-    """Store the answer under the key; an error, or a streamed answer, gives the key back."""
+def _keep(session: Session, key_id: int, response: Response, shown_once: bool = False) -> None:
+    """Store the answer under the key; an error, or a streamed answer, gives the key back; an
+    answer showing a secret once keeps the key and its status only."""
     body = getattr(response, "body", None)
     if response.status_code >= 400 or not isinstance(body, bytes):
         idempotency.release(session, key_id)
+        return
+    if shown_once:
+        idempotency.withhold(session, key_id, status_code=response.status_code)
         return
     headers = [[k, v] for k, v in response.headers.items() if k.lower() not in NOT_KEPT]
     idempotency.store(session, key_id, status_code=response.status_code, headers=headers, body=body)

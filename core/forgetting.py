@@ -9,7 +9,9 @@ leaves alone what identifies a row: a column under a unique index (two rewritten
 collide: the owner's code forgets such a value itself, as forget.py gives a worker the
 placeholder "deleted:<id>" and deletes an applicant's row) and the name and phone columns of
 people's own records (PEOPLE_COLUMNS: another worker of the same name keeps their name; the
-forgotten person's own row is its owner's to anonymise or delete)."""
+forgotten person's own row is its owner's to anonymise or delete). The answers kept under
+Idempotency-Keys are bytes, not text: those mentioning a needle lose their body
+(core/idempotency.py withhold_mentioning, docs/idempotency.md)."""
 
 import hashlib
 import hmac
@@ -21,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.idempotency import withhold_mentioning
 from core.settings import get_settings
 
 CODE_TTL = timedelta(hours=24)
@@ -134,6 +137,8 @@ def scrub_everywhere(session: Session, found: list[str]) -> int:
     ordered = sorted({n for n in found if n and len(n) >= MIN_NAME}, key=len, reverse=True)
     if not ordered:
         return 0
+    # The stored answers of Idempotency-Keys (bytes, not text: not in _columns) lose theirs.
+    withhold_mentioning(session, ordered)
     changed = 0
     for table, column, kind in _columns(session):
         is_json = kind in ("jsonb", "json")

@@ -8,12 +8,22 @@ keeps both or neither. Two requests with one key are put one after the other by 
 index on (owner, key): the second INSERT waits for the first transaction, then finds its row
 and answers its stored answer again; had the first rolled back, the second goes ahead. Errors
 are never stored: a request that fails writes nothing, its key included, so a retry runs again.
+
+Some answers are kept without their body ("withheld"): a secret shown once (an API key, a
+webhook's secret, a one-time password: the route says so, api/idempotency.py `shown_once`),
+whose key row keeps its status only and whose replay is a 409 (`idempotency_answer_withheld`);
+and an answer that mentions a person who has since been forgotten (`withhold_mentioning`,
+called by core/forgetting.py's scan), whose replay is the same status with WITHHELD_BODY. A
+withheld row is marked by the pseudo-header WITHHELD in its headers (never sent).
 """
 
 import hashlib
+import html
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from sqlalchemy import (
     BigInteger,
@@ -24,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -37,6 +48,13 @@ LONGEST_KEY = 255
 # Printable ASCII, a space included (a header's ends are trimmed by HTTP itself).
 KEY_PATTERN = r"^[\x20-\x7e]+$"
 KEEP = timedelta(hours=24)
+# The pseudo-header of a withheld answer, and why: a secret shown once, a forgotten person.
+WITHHELD = "idempotency-withheld"
+SHOWN_ONCE, FORGOTTEN = "shown-once", "forgotten"
+WITHHELD_BODY = b'{"replayed":true,"withheld":true}'
+# What a withheld answer still sends (a redirect's target: a page address, no one's data).
+KEPT_WHEN_WITHHELD = frozenset({"location", "hx-redirect"})
+SHORTEST_NEEDLE = 5  # a shorter needle would hit other people's answers
 # Each sweep deletes at most this many expired keys per transaction, oldest first.
 SWEEP_BATCH = 5000
 
@@ -75,6 +93,17 @@ class IdempotencyKeyUnanswered(Conflict):
     """The key's row holds no answer (it cannot, once committed; kept as a safe refusal)."""
 
     code = "idempotency_key_unanswered"
+
+
+class IdempotencyAnswerWithheld(Conflict):
+    """The call was done; its answer carried a secret shown once, so it is not sent again."""
+
+    code = "idempotency_answer_withheld"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the call with this key was done; its answer held a secret that is shown only once"
+        )
 
 
 @dataclass(frozen=True)
@@ -136,7 +165,14 @@ def claim(
         raise IdempotencyKeyReused()
     if row.status_code is None or row.body is None:
         raise IdempotencyKeyUnanswered(f"key {key!r} holds no answer")
-    return Answer(row.status_code, list(row.headers or []), row.body)
+    headers = list(row.headers or [])
+    why = next((value for name, value in headers if name == WITHHELD), None)
+    if why == SHOWN_ONCE:
+        raise IdempotencyAnswerWithheld()
+    if why is not None:
+        kept = [[n, v] for n, v in headers if n.lower() in KEPT_WHEN_WITHHELD]
+        return Answer(row.status_code, [["content-type", "application/json"], *kept], row.body)
+    return Answer(row.status_code, headers, row.body)
 
 
 def store(
@@ -152,6 +188,51 @@ def store(
     assert row is not None, "the claimed key row is this transaction's own"
     row.status_code, row.headers, row.body = status_code, headers, body
     session.flush()
+
+
+def withhold(session: Session, key_id: int, *, status_code: int) -> None:
+    """Keep the key and the status of an answer that showed a secret once, not its body: a
+    retry does not make a second secret, nor does it show the first one again."""
+    store(session, key_id, status_code=status_code, headers=[[WITHHELD, SHOWN_ONCE]], body=b"")
+
+
+def _forms(needle: str) -> set[str]:
+    """How a needle may be written in an answer: as it is, in JSON (ASCII-escaped or not), in
+    HTML, in a URL."""
+    return {needle, json.dumps(needle)[1:-1], html.escape(needle), quote(needle, safe="")}
+
+
+def withhold_mentioning(session: Session, needles: Iterable[str]) -> int:
+    """Withhold every stored answer whose body or headers mention a needle (a forgotten
+    person's phone, its digits, their name): its body and headers go (a redirect's target is
+    kept unless it mentions one), and its replay is its status with WITHHELD_BODY. How many."""
+    forms = sorted({f for n in needles if len(n.strip()) >= SHORTEST_NEEDLE for f in _forms(n)})
+    if not forms:
+        return 0
+    params: dict[str, object] = {}
+    found = []
+    for i, form in enumerate(forms):
+        params[f"b{i}"], params[f"t{i}"] = form.encode(), form
+        found.append(f"position(CAST(:b{i} AS bytea) in body) > 0")
+        found.append(f"strpos(CAST(headers AS text), :t{i}) > 0")
+    ids = session.scalars(
+        text(
+            f"SELECT id FROM idempotency_keys WHERE status_code IS NOT NULL "
+            f"AND ({' OR '.join(found)}) FOR UPDATE"
+        ),
+        params,
+    ).all()
+    for row in session.scalars(select(IdempotencyKey).where(IdempotencyKey.id.in_(ids))):
+        kept = [
+            [name, value]
+            for name, value in row.headers or []
+            if name.lower() in KEPT_WHEN_WITHHELD and not any(f in value for f in forms)
+        ]
+        if any(name == WITHHELD and value == SHOWN_ONCE for name, value in row.headers or []):
+            continue  # its body is gone already, and its replay is a 409 still
+        row.headers, row.body = [[WITHHELD, FORGOTTEN], *kept], WITHHELD_BODY
+    session.flush()
+    return len(ids)
 
 
 def release(session: Session, key_id: int) -> None:

@@ -20,6 +20,7 @@ from api.console.web import (
 )
 from api.console.words.staff import WORDS
 from api.deps import DB
+from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
@@ -104,6 +105,7 @@ def activate(
 
 
 @router.post("/staff/{user_id}/one-time-password", dependencies=[Depends(csrf_checked)])
+@shown_once
 def one_time_password(
     request: Request, user_id: IdPath, actor: Actor = Depends(MANAGERS), session: Session = DB
 ):

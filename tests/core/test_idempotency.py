@@ -1,6 +1,8 @@
 """The key store (core/idempotency.py): claim, answer again, clash, expiry and the sweep."""
 
+import json
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -9,8 +11,11 @@ from brigada.scheduler import PERIODIC
 from core import idempotency
 from core.clock import now
 from core.db import session_scope
+from core.forgetting import scrub_everywhere
 from core.idempotency import (
+    WITHHELD_BODY,
     Answer,
+    IdempotencyAnswerWithheld,
     IdempotencyKey,
     IdempotencyKeyReused,
     IdempotencyKeyUnanswered,
@@ -136,3 +141,37 @@ def test_the_hourly_job_sweeps_committed_keys(engine):
 
 def test_the_sweep_is_scheduled_hourly():
     assert [s for job, s in PERIODIC if job.actor_name == "core.idempotency_expired"] == [3600]
+
+
+def test_an_answer_mentioning_a_forgotten_person_is_withheld_others_kept(session):
+    phone, name = "+79160001234", "Абдуллаев Шухрат"
+    theirs, other, secret = (
+        _claim(session, "theirs"),
+        _claim(session, "other"),
+        _claim(session, "s"),
+    )
+    # The name as json.dumps writes it by default (ASCII-escaped), the phone as digits.
+    mention = json.dumps({"name": name, "phone": phone[1:]}).encode()
+    headers = [["content-type", "application/json"], ["location", f"/w?phone={quote(phone)}"]]
+    store(session, theirs, status_code=201, headers=headers, body=mention)
+    store(session, other, status_code=201, headers=[["location", "/w/2"]], body=b'{"id": 2}')
+    idempotency.withhold(session, secret, status_code=201)
+    assert idempotency.withhold_mentioning(session, [phone, phone[1:], name]) == 1
+    again = _claim(session, "theirs")
+    assert again == Answer(201, [["content-type", "application/json"]], WITHHELD_BODY)
+    assert _claim(session, "other") == Answer(201, [["location", "/w/2"]], b'{"id": 2}')
+    with pytest.raises(IdempotencyAnswerWithheld):
+        _claim(session, "s")
+    assert idempotency.withhold_mentioning(session, ["id"]) == 0  # too short to be a needle
+
+
+def test_the_forget_scan_withholds_the_answers_mentioning_its_needles(session):
+    """Every forgetting path (a worker's, an applicant's, the closed applications' sweep) runs
+    core/forgetting.py's scan: the stored answers go with it."""
+    key_id = _claim(session, "applicant")
+    body = b'{"phone": "+79160005566", "status": "invited"}'
+    store(session, key_id, status_code=200, headers=[], body=body)
+    scrub_everywhere(session, ["+79160005566", "79160005566"])
+    assert _claim(session, "applicant") == Answer(
+        200, [["content-type", "application/json"]], WITHHELD_BODY
+    )

@@ -10,6 +10,7 @@ from api.console.accounts import staff_listing
 from api.console.errors import explain
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, MANAGERS
+from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from core.errors import InvalidInput
 from core.tenancy import Actor
@@ -57,6 +58,7 @@ def _field_of(exc: InvalidInput) -> str:
 
 
 @router.post("/staff/new", dependencies=[Depends(csrf_checked)])
+@shown_once
 def add_staff(
     request: Request,
     username: str = Form("", max_length=64),

@@ -16,6 +16,7 @@ from api.console.portal.common import CLIENT_USER, PORTAL, local
 from api.console.web import csrf_checked, language, render
 from api.console.words.hooks import WORDS
 from api.deps import DB
+from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import InvalidInput, NotFound
@@ -108,6 +109,7 @@ def hooks_page(request: Request, actor: Actor = ClientAdmin, session: Session = 
 
 
 @router.post("/webhooks", dependencies=[Depends(csrf_checked)])
+@shown_once
 def create_hook(
     request: Request,
     url: str = Form(""),

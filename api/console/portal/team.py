@@ -14,6 +14,7 @@ from api.console.portal import team_parts
 from api.console.portal.common import CLIENT_USER, PORTAL
 from api.console.web import csrf_checked, language, render
 from api.deps import DB
+from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from core.clock import now
 from core.errors import InvalidInput
@@ -84,6 +85,7 @@ def remove_user(
 
 
 @router.post("/team/keys", dependencies=[Depends(csrf_checked)])
+@shown_once
 def create_key(
     request: Request, name: str = Form(""), actor: Actor = ClientAdmin, session: Session = DB
 ) -> Response:

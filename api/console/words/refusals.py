@@ -113,4 +113,10 @@ WORDS = {
         "Запрос с этим ключом повтора ещё не завершён: повторите позже.",
         "The request with this Idempotency-Key has not finished: try again later.",
     ),
+    "err_idempotency_answer_withheld": (
+        "Запрос с этим ключом повтора уже выполнен. Секрет в его ответе показывается только "
+        "один раз: повтор его не покажет.",
+        "The request with this Idempotency-Key was done. The secret in its answer is shown "
+        "only once: a repeat does not show it again.",
+    ),
 }

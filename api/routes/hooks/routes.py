@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from api.deps import CLIENT_DESK, DB, OFFICE, require
+from api.idempotency import shown_once
 from api.routes.hooks.schemas import (
     ClientTextsIn,
     ClientTextsOut,
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["webhooks"])
 
 
 @router.post("/clients/{client_id}/webhooks", status_code=201, response_model=WebhookCreated)
+@shown_once
 def create_webhook(
     client_id: IdPath,
     body: WebhookIn,

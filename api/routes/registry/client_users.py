@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from api.deps import CLIENT_DESK, DB, MANAGERS, OFFICE, require
+from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import (
     ApiKeyIn,
@@ -63,6 +64,7 @@ def remove_client_user(
 
 
 @router.post("/{client_id}/api-keys", status_code=201, response_model=NewApiKey)
+@shown_once
 def create_api_key(
     client_id: IdPath,
     body: ApiKeyIn,

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from api.deps import DB, MANAGERS, require
+from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import OneTimePassword, UserIn, UserOut, UserPatch
 from core.tenancy import Actor
@@ -77,6 +78,7 @@ def activate(
 
 
 @router.post("/{user_id}/one-time-password", response_model=OneTimePassword)
+@shown_once
 def one_time_password(
     user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
 ) -> OneTimePassword:
