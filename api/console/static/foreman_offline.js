@@ -26,7 +26,8 @@
     no_show: ["arrived", "released"],
     released: ["arrived", "no_show"],
   };
-  var CAME = ["arrived", "left_early", "sent_home", "released"];
+  // The marks of a worker who came (a review is offered): dispatch/enums.py CAME, via the page.
+  var CAME = JSON.parse(root.dataset.came || "[]");
   var items = []; // the queue as stored, in the order tapped
   var sending = false;
 
@@ -257,11 +258,43 @@
     keep(form, kind);
   }, true);
 
+  document.addEventListener("htmx:configRequest", function (event) {
+    // A tap sent online carries its key from the start: if its answer is lost on the way,
+    // the same post is sent again with it (below) and the server answers the first answer
+    // again (api/idempotency.py) instead of recording the mark a second time.
+    var form = event.detail.elt;
+    if (!(form && form.tagName === "FORM" && kindOf(form))) return;
+    event.detail.headers["Idempotency-Key"] = newKey();
+  });
+
   document.addEventListener("htmx:sendError", function (event) {
-    // Online by the phone's account, but the post never reached the server: kept.
+    // Online by the phone's account, but the post's answer never came (it may or may not
+    // have reached the server): kept as that very post (the same route, body and key) with
+    // the time it was tapped, sent again when the network is back.
     var form = event.detail.elt;
     var kind = form && form.tagName === "FORM" ? kindOf(form) : null;
-    if (kind) keep(form, kind, form.dataset.tappedAt);
+    var config = event.detail.requestConfig;
+    var key = config && config.headers["Idempotency-Key"];
+    if (!kind || !key) return;
+    var data = new FormData(form);
+    var item = {
+      key: key,
+      user: user,
+      kind: kind,
+      order_id: Number(form.getAttribute("action").match(/orders\/(\d+)\//)[1]),
+      worker_id: Number(data.get("worker_id")),
+      at: form.dataset.tappedAt || isoNow(),
+      state: "waiting",
+      replay: { path: config.path, body: new URLSearchParams(config.formData).toString() },
+    };
+    if (kind === "mark") {
+      item.status = String(data.get("status"));
+      if (data.get("reason")) item.reason = String(data.get("reason"));
+    } else {
+      item.stars = Number(data.get("review_stars"));
+      item.comment = String(data.get("review_comment") || "");
+    }
+    save(item).then(render).then(flush);
   });
 
   document.addEventListener("htmx:afterSettle", function () {
@@ -318,25 +351,67 @@
   }
 
   // -- sending ------------------------------------------------------------------------------
-  function send(item) {
+  function request(item) {
+    var headers = { "X-CSRF-Token": csrf(), "Idempotency-Key": item.key };
+    if (item.replay) {
+      // A lost online tap: the same post again (a different route or body under the same key
+      // is refused as a reused key); its answer is the card, as htmx would have had it.
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      headers["HX-Request"] = "true";
+      headers["X-Tapped-At"] = item.at; // if the first never arrived: the time it was tapped
+      return { path: item.replay.path, headers: headers, body: item.replay.body };
+    }
     var mark = item.kind === "mark";
     var body = mark
       ? { worker_id: item.worker_id, status: item.status, at: item.at, reason: item.reason }
       : { worker_id: item.worker_id, stars: item.stars, comment: item.comment };
-    var path = mark ? "/marks" : "/review-sync";
-    return fetch("/console/foreman/orders/" + item.order_id + path, {
+    headers["Content-Type"] = "application/json";
+    headers.Accept = "application/json";
+    var path = "/console/foreman/orders/" + item.order_id + (mark ? "/marks" : "/review-sync");
+    return { path: path, headers: headers, body: JSON.stringify(body) };
+  }
+
+  function freshToken(sentToken) {
+    // A 403: a form token gone stale (the session was renewed in another tab) is mended by
+    // the page's fresh one; the same token refused means the page is not this user's any
+    // more (the role): final. Undecided (no network, signed out): null, kept for later.
+    return fetch("/console/foreman", { credentials: "same-origin", redirect: "manual" })
+      .then(function (page) {
+        if (page.status === 403) return false;
+        if (!page.ok) return null;
+        return page.text().then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = "";
+          try {
+            fresh = JSON.parse(doc.body.getAttribute("hx-headers"))["X-CSRF-Token"] || "";
+          } catch (e) {
+            return null;
+          }
+          if (!fresh || fresh === sentToken) return false;
+          document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRF-Token": fresh }));
+          return true;
+        });
+      }, function () { return null; });
+  }
+
+  function refuse(item, message) {
+    item.state = "conflict";
+    item.message = message || words.refused;
+    return save(item).then(function () { return true; });
+  }
+
+  function send(item) {
+    var sent = request(item);
+    return fetch(sent.path, {
       method: "POST",
       credentials: "same-origin",
       redirect: "manual", // signed out: a redirect, not an answer; kept for later
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRF-Token": csrf(),
-        "Idempotency-Key": item.key,
-      },
-      body: JSON.stringify(body),
+      headers: sent.headers,
+      body: sent.body,
     }).then(function (answer) {
-      var json = answer.json().catch(function () { return {}; });
+      var json = item.replay
+        ? answer.text().then(function (html) { return { row: html }; }, function () { return {}; })
+        : answer.json().catch(function () { return {}; });
       if (answer.ok) {
         return json.then(function (got) {
           return drop(item).then(function () {
@@ -346,13 +421,17 @@
         });
       }
       var status = answer.status;
+      if (status === 403) {
+        return freshToken(sent.headers["X-CSRF-Token"]).then(function (mended) {
+          if (mended === false) return refuse(item, words.not_yours);
+          return false; // a fresh token: sent again on the next round; undecided: kept
+        });
+      }
       if (status === 409 || status === 404 || status === 422 || status === 400) {
         return json.then(function (got) {
           // A retry of an item already recorded is answered by the server's Idempotency-Key
           // store (the first answer again), so any refusal here is a real one.
-          item.state = "conflict";
-          item.message = got.message || words.refused;
-          return save(item).then(function () { return true; });
+          return refuse(item, got.message);
         });
       }
       return false; // a server error, signed out, too many: kept, sent again later
