@@ -7,11 +7,12 @@
 // api/console/site/foreman_sync.py. An item leaves the phone only on a definite answer: sent
 // (the card comes back as it now stands), or refused (it stays on the card as "not recorded:
 // why" until the foreman dismisses it). A network error or a server error keeps it.
-// The service worker (foreman_sw.js) keeps the page and its scripts for a reload offline.
+// The service worker (foreman_sw.js) keeps the page and its scripts for a reload offline;
+// what a queued item is sent as, and a refused form token mended: foreman_send.js.
 (function () {
   "use strict";
   var root = document.getElementById("offline");
-  if (!root || !window.indexedDB) return;
+  if (!root || !window.indexedDB || !window.foremanSend) return;
   var words = JSON.parse(root.dataset.words);
   var user = root.dataset.user; // a phone passed to another foreman: each sends only theirs
   var STORE = "queue";
@@ -61,14 +62,6 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var bytes = crypto.getRandomValues(new Uint8Array(16));
     return Array.from(bytes, function (b) { return pad(b.toString(16)); }).join("");
-  }
-
-  function csrf() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"] || "";
-    } catch (e) {
-      return "";
-    }
   }
 
   // -- the store ----------------------------------------------------------------------------
@@ -209,10 +202,10 @@
     return null;
   }
 
-  function keep(form, kind, at) {
+  function keep(form, kind, at, key, replay) {
     var data = new FormData(form);
     var item = {
-      key: newKey(),
+      key: key || newKey(),
       user: user,
       kind: kind,
       order_id: Number(form.getAttribute("action").match(/orders\/(\d+)\//)[1]),
@@ -220,6 +213,7 @@
       at: at || isoNow(),
       state: "waiting",
     };
+    if (replay) item.replay = replay; // a lost online tap: sent again as that very post
     if (kind === "mark") {
       item.status = String(data.get("status"));
       if (data.get("reason")) item.reason = String(data.get("reason")); // sent home: why
@@ -276,25 +270,8 @@
     var config = event.detail.requestConfig;
     var key = config && config.headers["Idempotency-Key"];
     if (!kind || !key) return;
-    var data = new FormData(form);
-    var item = {
-      key: key,
-      user: user,
-      kind: kind,
-      order_id: Number(form.getAttribute("action").match(/orders\/(\d+)\//)[1]),
-      worker_id: Number(data.get("worker_id")),
-      at: form.dataset.tappedAt || isoNow(),
-      state: "waiting",
-      replay: { path: config.path, body: new URLSearchParams(config.formData).toString() },
-    };
-    if (kind === "mark") {
-      item.status = String(data.get("status"));
-      if (data.get("reason")) item.reason = String(data.get("reason"));
-    } else {
-      item.stars = Number(data.get("review_stars"));
-      item.comment = String(data.get("review_comment") || "");
-    }
-    save(item).then(render).then(flush);
+    var body = new URLSearchParams(config.formData).toString();
+    keep(form, kind, form.dataset.tappedAt, key, { path: config.path, body: body });
   });
 
   document.addEventListener("htmx:afterSettle", function () {
@@ -322,22 +299,6 @@
     }
   });
 
-  function swap(html) {
-    var t = document.createElement("template");
-    t.innerHTML = html;
-    Array.from(t.content.children).forEach(function (el) {
-      var old = el.id && document.getElementById(el.id);
-      if (!old) return;
-      el.removeAttribute("hx-swap-oob");
-      old.replaceWith(el);
-      if (el.matches("li.worker") && !el.querySelector(".who")) {
-        el.remove(); // no longer on the order: nothing to show of them
-      } else if (window.htmx) {
-        window.htmx.process(el);
-      }
-    });
-  }
-
   function refreshCard(item) {
     // After a refusal is dismissed: the card as the server has it.
     if (!navigator.onLine) return;
@@ -346,54 +307,12 @@
       redirect: "manual",
       headers: { "HX-Request": "true" },
     }).then(function (answer) {
-      return answer.ok ? answer.text().then(function (html) { swap(html); render(); }) : null;
+      if (!answer.ok) return null;
+      return answer.text().then(function (html) { window.foremanSend.swap(html); render(); });
     }).catch(function () {});
   }
 
   // -- sending ------------------------------------------------------------------------------
-  function request(item) {
-    var headers = { "X-CSRF-Token": csrf(), "Idempotency-Key": item.key };
-    if (item.replay) {
-      // A lost online tap: the same post again (a different route or body under the same key
-      // is refused as a reused key); its answer is the card, as htmx would have had it.
-      headers["Content-Type"] = "application/x-www-form-urlencoded";
-      headers["HX-Request"] = "true";
-      headers["X-Tapped-At"] = item.at; // if the first never arrived: the time it was tapped
-      return { path: item.replay.path, headers: headers, body: item.replay.body };
-    }
-    var mark = item.kind === "mark";
-    var body = mark
-      ? { worker_id: item.worker_id, status: item.status, at: item.at, reason: item.reason }
-      : { worker_id: item.worker_id, stars: item.stars, comment: item.comment };
-    headers["Content-Type"] = "application/json";
-    headers.Accept = "application/json";
-    var path = "/console/foreman/orders/" + item.order_id + (mark ? "/marks" : "/review-sync");
-    return { path: path, headers: headers, body: JSON.stringify(body) };
-  }
-
-  function freshToken(sentToken) {
-    // A 403: a form token gone stale (the session was renewed in another tab) is mended by
-    // the page's fresh one; the same token refused means the page is not this user's any
-    // more (the role): final. Undecided (no network, signed out): null, kept for later.
-    return fetch("/console/foreman", { credentials: "same-origin", redirect: "manual" })
-      .then(function (page) {
-        if (page.status === 403) return false;
-        if (!page.ok) return null;
-        return page.text().then(function (html) {
-          var doc = new DOMParser().parseFromString(html, "text/html");
-          var fresh = "";
-          try {
-            fresh = JSON.parse(doc.body.getAttribute("hx-headers"))["X-CSRF-Token"] || "";
-          } catch (e) {
-            return null;
-          }
-          if (!fresh || fresh === sentToken) return false;
-          document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRF-Token": fresh }));
-          return true;
-        });
-      }, function () { return null; });
-  }
-
   function refuse(item, message) {
     item.state = "conflict";
     item.message = message || words.refused;
@@ -401,7 +320,7 @@
   }
 
   function send(item) {
-    var sent = request(item);
+    var sent = window.foremanSend.request(item);
     return fetch(sent.path, {
       method: "POST",
       credentials: "same-origin",
@@ -415,14 +334,14 @@
       if (answer.ok) {
         return json.then(function (got) {
           return drop(item).then(function () {
-            if (got.row) swap(got.row);
+            if (got.row) window.foremanSend.swap(got.row);
             return true;
           });
         });
       }
       var status = answer.status;
       if (status === 403) {
-        return freshToken(sent.headers["X-CSRF-Token"]).then(function (mended) {
+        return window.foremanSend.freshToken(sent.headers["X-CSRF-Token"]).then(function (mended) {
           if (mended === false) return refuse(item, words.not_yours);
           return false; // a fresh token: sent again on the next round; undecided: kept
         });

@@ -17,6 +17,7 @@ var PRECACHE = [
   "/static/console/console.css",
   "/static/console/foreman.css",
   "/static/console/foreman.js",
+  "/static/console/foreman_send.js",
   "/static/console/foreman_offline.js",
   "/static/console/foreman_icon.svg",
 ];

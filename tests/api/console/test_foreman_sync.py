@@ -170,7 +170,7 @@ def test_the_app_is_installable_from_the_foremans_page(client, session, shift):
     assert worker.headers["content-type"].startswith("application/javascript")
     assert worker.headers["service-worker-allowed"] == "/console/foreman"
     assert 'addEventListener("fetch"' in worker.text
-    for asset in ("foreman_offline.js", "foreman.js", "foreman.css"):
+    for asset in ("foreman_offline.js", "foreman_send.js", "foreman.js", "foreman.css"):
         assert f"/static/console/{asset}" in worker.text
         assert client.get(f"/static/console/{asset}").status_code == 200
 
