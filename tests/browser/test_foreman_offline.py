@@ -7,7 +7,11 @@ shows them waiting. Meanwhile the office takes one worker off the order, whose a
 tapped too. The network returns: everything is sent in order, recorded once, each mark with
 the time it was tapped (seconds before it was sent); the mark on the released worker is
 shown as not recorded, with why, until the foreman dismisses it. The close says it needs
-the network. Screenshots of each step go to test-results/console/."""
+the network. An online tap whose answer is lost is sent again as the same post with its key
+(recorded once); a role taken away meanwhile is a final refusal, a stale form token is
+mended. The kept pages are one foreman's (another signing in on the phone does not see the
+first's with no network) and the check-in code is never kept. Screenshots of each step go
+to test-results/console/."""
 
 import re
 import time
@@ -24,7 +28,7 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.db import session_scope
 from dispatch.fill import waves
-from dispatch.models import Offer, Order
+from dispatch.models import Offer, Order, User
 from rating.models import Review
 from tests.browser.signing import sign_in
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals
@@ -285,6 +289,20 @@ def test_marks_made_with_no_signal_are_sent_once_with_their_times(scene, stack, 
     expect(card(e).locator(".mark")).to_contain_text(t("foreman_is_left_early"))
     assert _marks_audited(_offers(scene.order_id)[e].id) == ["arrived", "left_early"]
     assert _offers(scene.order_id)[e].left_at == recorded
+
+    # A tap waits while the office makes this user a recruiter: the queue's post is refused
+    # (403) with the page's own token, so it is final, shown as such, not retried forever.
+    phone.set_offline(True)
+    button(c, "arrived").click()
+    expect(waiting).to_have_text(t("foreman_offline_waiting").format(n=1))
+    with session_scope() as session:
+        session.scalars(select(User).where(User.username == scene.foreman)).one().role = "recruiter"
+    phone.set_offline(False)
+    expect(card(c).locator(".offline-item.conflict")).to_contain_text(
+        t("foreman_offline_conflict").format(why=t("foreman_offline_not_yours"))
+    )
+    expect(waiting).to_be_hidden()
+    assert _offers(scene.order_id)[c].attendance == "no_show"
 
     # Signing out takes the kept page (the crew's names and phones) off the phone.
     page.get_by_role("button", name="Sign out").click()
