@@ -30,7 +30,7 @@ from api.errors import status_of
 from core.db import session_scope
 from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
-from dispatch.enums import MANAGERS, OFFICE, STAFF, WORKER_DESK
+from dispatch.enums import CAME, MANAGERS, OFFICE, STAFF, WORKER_DESK
 from dispatch.registry.errors import PasswordChangeRequired
 
 SESSION_COOKIE = "brigada_session"
@@ -48,6 +48,9 @@ TEMPLATES.env.globals["roles"] = {
     "managers": MANAGERS,
     "worker_desk": WORKER_DESK,
 }
+# The marks of a worker who came (a review is offered): one definition for the pages and for
+# the foreman's offline script (foreman_offline.html hands it over).
+TEMPLATES.env.globals["came"] = [str(mark) for mark in CAME]
 
 i18n.add(COMMON_WORDS)
 

@@ -7,7 +7,11 @@ shows them waiting. Meanwhile the office takes one worker off the order, whose a
 tapped too. The network returns: everything is sent in order, recorded once, each mark with
 the time it was tapped (seconds before it was sent); the mark on the released worker is
 shown as not recorded, with why, until the foreman dismisses it. The close says it needs
-the network. Screenshots of each step go to test-results/console/."""
+the network. An online tap whose answer is lost is sent again as the same post with its key
+(recorded once); a role taken away meanwhile is a final refusal, a stale form token is
+mended. The kept pages are one foreman's (another signing in on the phone does not see the
+first's with no network) and the check-in code is never kept. Screenshots of each step go
+to test-results/console/."""
 
 import re
 import time
@@ -24,7 +28,7 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.db import session_scope
 from dispatch.fill import waves
-from dispatch.models import Offer, Order
+from dispatch.models import Offer, Order, User
 from rating.models import Review
 from tests.browser.signing import sign_in
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals
@@ -62,6 +66,7 @@ class Scene:
     order_id: int
     foreman: str
     workers: list[int]  # A..F by name
+    other: str  # another foreman of the branch, who signs in on the same phone
 
 
 @pytest.fixture
@@ -71,6 +76,7 @@ def scene(engine):
             branch = make_branch(session, code=BRANCH, undo_window_s=0)  # marks apply at once
             client = make_client(session, branch=branch, name="Склад Запад")
             foreman = make_user(session, role="foreman", branch=branch, username="pwa-foreman")
+            other = make_user(session, role="foreman", branch=branch, username="pwa-foreman-2")
             site = make_site(session, client=client, at=MOSCOW, foreman_id=foreman.id)
             started = now().replace(microsecond=0) - timedelta(minutes=40)
             order = make_order(
@@ -94,7 +100,7 @@ def scene(engine):
             ]
             for worker in workers:
                 make_offer(session, order=order, worker=worker, booked_at=started)
-            built = Scene(order.id, foreman.username, [w.id for w in workers])
+            built = Scene(order.id, foreman.username, [w.id for w in workers], other.username)
         yield built
 
 
@@ -255,21 +261,48 @@ def test_marks_made_with_no_signal_are_sent_once_with_their_times(scene, stack, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shots(page, "offline-6-conflict-dismissed")
 
-    # Online by the phone's account, but no post reaches the server (the tap's, then the
-    # queue's own at once): the tap is kept with its time and sent by the retry timer once
-    # the way is clear.
-    page.route("**/foreman/orders/*/mark*", lambda route: route.abort("internetdisconnected"))
+    # Online by the phone's account, but the tap's answer is lost on the way (the post did
+    # reach the server), then the queue's own posts get nowhere: the tap is kept with the key
+    # it was posted with, and sent again as the same post once the way is clear: the server
+    # answers the first answer again, the mark is recorded once, at the first post's time.
+    posted: list[dict[str, str]] = []
+
+    def lose_the_answer(route):
+        posted.append(route.request.headers)
+        if len(posted) == 1:
+            route.fetch()  # the server records it; the phone never hears back
+        route.abort("internetdisconnected")
+
+    page.route("**/foreman/orders/*/mark*", lose_the_answer)
     button(e, "left_early").click()
     expect(waiting).to_have_text(t("foreman_offline_waiting").format(n=1))
     expect(card(e).locator(".offline-item.queued")).to_contain_text(t("foreman_is_left_early"))
     shots(page, "offline-7-post-lost-kept")
     (lost,) = page.evaluate(QUEUE)
     assert (lost["worker_id"], lost["status"]) == (e, "left_early")
+    assert lost["key"] == posted[0]["idempotency-key"]  # the online tap's own key
+    recorded = _offers(scene.order_id)[e].left_at
+    assert recorded is not None
+    time.sleep(1.5)
     page.unroute("**/foreman/orders/*/mark*")
     expect(waiting).to_be_hidden(timeout=30_000)
     expect(card(e).locator(".mark")).to_contain_text(t("foreman_is_left_early"))
     assert _marks_audited(_offers(scene.order_id)[e].id) == ["arrived", "left_early"]
-    assert _offers(scene.order_id)[e].left_at == datetime.fromisoformat(lost["at"])
+    assert _offers(scene.order_id)[e].left_at == recorded
+
+    # A tap waits while the office makes this user a recruiter: the queue's post is refused
+    # (403) with the page's own token, so it is final, shown as such, not retried forever.
+    phone.set_offline(True)
+    button(c, "arrived").click()
+    expect(waiting).to_have_text(t("foreman_offline_waiting").format(n=1))
+    with session_scope() as session:
+        session.scalars(select(User).where(User.username == scene.foreman)).one().role = "recruiter"
+    phone.set_offline(False)
+    expect(card(c).locator(".offline-item.conflict")).to_contain_text(
+        t("foreman_offline_conflict").format(why=t("foreman_offline_not_yours"))
+    )
+    expect(waiting).to_be_hidden()
+    assert _offers(scene.order_id)[c].attendance == "no_show"
 
     # Signing out takes the kept page (the crew's names and phones) off the phone.
     page.get_by_role("button", name="Sign out").click()
@@ -277,4 +310,59 @@ def test_marks_made_with_no_signal_are_sent_once_with_their_times(scene, stack, 
     forgotten = "caches.match('/console/foreman', {ignoreSearch: true}).then(r => r === undefined)"
     assert page.evaluate(forgotten) is True
     assert not refused, refused
+    phone.close()
+
+
+KEPT_CODE = "caches.match('/console/foreman/orders/{id}/checkin-code').then(r => r !== undefined)"
+
+
+def test_kept_pages_are_one_foremans_and_a_checkin_code_never_kept(scene, stack, browser, shots):
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="en-GB", timezone_id="Europe/Moscow"
+    )
+    phone.set_default_timeout(TIMEOUT_MS)
+    page = phone.new_page()
+    sign_in(page, stack.base, scene.foreman)
+    page.goto(f"{stack.base}/console/foreman?lang=en")
+    expect(page.locator("#offline[data-kept=true]")).to_have_count(1)
+    # A form token gone stale (the session renewed in another tab): the queue's post is
+    # refused (403), the page's fresh token is fetched and the mark sent with it.
+    page.evaluate("document.body.setAttribute('hx-headers', '{\"X-CSRF-Token\": \"stale\"}')")
+    phone.set_offline(True)
+    page.locator(f"#w-{scene.order_id}-{scene.workers[0]}-arrived").click()
+    expect(page.locator("#offline-count")).to_be_visible()
+    phone.set_offline(False)
+    expect(page.locator("#offline-count")).to_be_hidden(timeout=30_000)
+    assert _offers(scene.order_id)[scene.workers[0]].attendance == "arrived"
+    assert page.evaluate(QUEUE) == []
+    reviews = f"{stack.base}/console/foreman/orders/{scene.order_id}/reviews?lang=en"
+    page.goto(reviews)  # kept too: the crew's names
+    expect(page.get_by_text(NAMES[0])).to_have_count(1)
+    page.goto(f"{stack.base}/console/foreman?lang=en")
+    # The check-in code (no-store, 30 s): read through the worker, never kept by it.
+    code = f"/console/foreman/orders/{scene.order_id}/checkin-code"
+    fetched = f"fetch('{code}', {{headers: {{'HX-Request': 'true'}}}}).then(r => r.status)"
+    assert page.evaluate(fetched) == 200
+    assert page.evaluate(KEPT_CODE.format(id=scene.order_id)) is False
+    phone.set_offline(True)
+    gone = f"fetch('{code}').then(r => r.status, () => 'no network')"
+    assert page.evaluate(gone) == "no network"  # not an expired code from the cache
+    phone.set_offline(False)
+
+    # The session runs out (no sign-out tapped) and another foreman signs in on this phone.
+    phone.clear_cookies()
+    sign_in(page, stack.base, scene.other)
+    page.goto(f"{stack.base}/console/foreman?lang=en")
+    expect(page.locator("#offline[data-kept=true]")).to_have_count(1)
+    expect(page.get_by_text(NAMES[0])).to_have_count(0)
+    phone.set_offline(True)
+    # With no network, the first foreman's kept pages are gone: not shown to the second.
+    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED|ERR_FAILED"):
+        page.goto(reviews)
+    page.close()
+    page = phone.new_page()
+    page.goto(f"{stack.base}/console/foreman?lang=en")  # the second foreman's own, kept
+    expect(page.locator("#offline")).to_have_count(1)
+    expect(page.get_by_text(NAMES[0])).to_have_count(0)
+    shots(page, "offline-8-second-foreman-offline")
     phone.close()

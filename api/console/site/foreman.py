@@ -2,9 +2,9 @@
 foreman_shifts.py; the close: foreman_close.py)."""
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,26 @@ def foreman_page(
     return render(request, "foreman.html", {"shifts": shifts, "marks": MARKS}, actor=actor)
 
 
+# A phone's clock runs a little fast or slow. A tap up to this far "in the future" is a skewed
+# clock, not a made-up time: it is kept as now rather than refused (refusing it would leave the
+# foreman a conflict to resolve for a mark that is true). Further ahead is refused as before.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def tapped_at(value: str, current: datetime) -> datetime:
+    """The tapped time: with its offset (a time without one is ambiguous: refused), a small
+    skew of the phone's clock taken as now."""
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("at", "is not a time (ISO 8601 with an offset)") from None
+    if at.tzinfo is None:
+        raise InvalidInput("at", "has no offset")
+    if current < at <= current + CLOCK_SKEW:
+        return current
+    return at
+
+
 @router.post("/foreman/orders/{order_id}/mark", dependencies=[Depends(csrf_checked)])
 def mark(
     request: Request,
@@ -68,12 +88,15 @@ def mark(
     status: str = Form(max_length=20),
     checkin: bool = Form(default=False),
     reason: str = Form(default="", max_length=20),
+    tapped: str | None = Header(None, alias="X-Tapped-At", max_length=40),
     actor: Actor = Depends(staff(*ROLES)),
     session: Session = DB,
 ) -> Response:
     """One mark; with `checkin`, the arrival at the time the worker checked in by link. A
     no-show, left-early or sent-home waits out the branch's undo window
-    (dispatch/shift/onsite.py); sent home comes with the reason chosen on the card."""
+    (dispatch/shift/onsite.py); sent home comes with the reason chosen on the card. A tap
+    whose answer was lost comes again from the phone's queue (static/foreman_offline.js) with
+    its key and `X-Tapped-At`: if the first never arrived, the mark keeps the tapped time."""
 
     def act(order: Order, at: datetime) -> None:
         if checkin:
@@ -85,7 +108,7 @@ def mark(
                 actor=actor,
                 worker_id=worker_id,
                 status=status,
-                at=None,
+                at=tapped_at(tapped, at) if tapped else None,
                 now=at,
                 reason=reason or None,
             )

@@ -9,8 +9,6 @@ The answer is JSON: {"ok": true, "row": <the card and the counters, as a tap's a
 impossible meanwhile: the shift closed, the worker released) or 422 (a refused value); the
 phone shows a refusal on the card as "not recorded" until the foreman dismisses it."""
 
-from datetime import datetime, timedelta
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -18,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.site.foreman import MARK_WORDS, ROLES, _row_answer, explain_own
+from api.console.site.foreman import (
+    MARK_WORDS,
+    ROLES,
+    _row_answer,
+    explain_own,
+    tapped_at,
+)
 from api.console.web import PREFIX, csrf_checked, language, staff
 from api.deps import DB, limit_worker_reads
 from api.errors import status_of
@@ -32,10 +36,6 @@ from dispatch.shift import onsite, reviews
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
-# A phone's clock runs a little fast or slow. A tap up to this far "in the future" is a skewed
-# clock, not a made-up time: it is kept as now rather than refused (refusing it would leave the
-# foreman a conflict to resolve for a mark that is true). Further ahead is refused as before.
-CLOCK_SKEW = timedelta(minutes=2)
 # A worker the office took off the order while the phone was offline: said as that, not as
 # "not booked" (the foreman saw them booked when they tapped).
 SYNC_WORDS = {**MARK_WORDS, "not_booked": "foreman_offline_not_booked"}
@@ -54,20 +54,6 @@ class ReviewSent(BaseModel):
     complaint: bool = False
     complaint_reason: str = Field("", max_length=24)
     comment: str = Field("", max_length=2000)
-
-
-def tapped_at(value: str, current: datetime) -> datetime:
-    """The tapped time: with its offset (a time without one is ambiguous: refused), a small
-    skew of the phone's clock taken as now."""
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("at", "is not a time (ISO 8601 with an offset)") from None
-    if at.tzinfo is None:
-        raise InvalidInput("at", "has no offset")
-    if current < at <= current + CLOCK_SKEW:
-        return current
-    return at
 
 
 def _refused(exc: DomainError, message: str) -> JSONResponse:

@@ -7,11 +7,12 @@
 // api/console/site/foreman_sync.py. An item leaves the phone only on a definite answer: sent
 // (the card comes back as it now stands), or refused (it stays on the card as "not recorded:
 // why" until the foreman dismisses it). A network error or a server error keeps it.
-// The service worker (foreman_sw.js) keeps the page and its scripts for a reload offline.
+// The service worker (foreman_sw.js) keeps the page and its scripts for a reload offline;
+// what a queued item is sent as, and a refused form token mended: foreman_send.js.
 (function () {
   "use strict";
   var root = document.getElementById("offline");
-  if (!root || !window.indexedDB) return;
+  if (!root || !window.indexedDB || !window.foremanSend) return;
   var words = JSON.parse(root.dataset.words);
   var user = root.dataset.user; // a phone passed to another foreman: each sends only theirs
   var STORE = "queue";
@@ -26,7 +27,8 @@
     no_show: ["arrived", "released"],
     released: ["arrived", "no_show"],
   };
-  var CAME = ["arrived", "left_early", "sent_home", "released"];
+  // The marks of a worker who came (a review is offered): dispatch/enums.py CAME, via the page.
+  var CAME = JSON.parse(root.dataset.came || "[]");
   var items = []; // the queue as stored, in the order tapped
   var sending = false;
 
@@ -60,14 +62,6 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var bytes = crypto.getRandomValues(new Uint8Array(16));
     return Array.from(bytes, function (b) { return pad(b.toString(16)); }).join("");
-  }
-
-  function csrf() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"] || "";
-    } catch (e) {
-      return "";
-    }
   }
 
   // -- the store ----------------------------------------------------------------------------
@@ -208,10 +202,10 @@
     return null;
   }
 
-  function keep(form, kind, at) {
+  function keep(form, kind, at, key, replay) {
     var data = new FormData(form);
     var item = {
-      key: newKey(),
+      key: key || newKey(),
       user: user,
       kind: kind,
       order_id: Number(form.getAttribute("action").match(/orders\/(\d+)\//)[1]),
@@ -219,6 +213,7 @@
       at: at || isoNow(),
       state: "waiting",
     };
+    if (replay) item.replay = replay; // a lost online tap: sent again as that very post
     if (kind === "mark") {
       item.status = String(data.get("status"));
       if (data.get("reason")) item.reason = String(data.get("reason")); // sent home: why
@@ -257,11 +252,26 @@
     keep(form, kind);
   }, true);
 
+  document.addEventListener("htmx:configRequest", function (event) {
+    // A tap sent online carries its key from the start: if its answer is lost on the way,
+    // the same post is sent again with it (below) and the server answers the first answer
+    // again (api/idempotency.py) instead of recording the mark a second time.
+    var form = event.detail.elt;
+    if (!(form && form.tagName === "FORM" && kindOf(form))) return;
+    event.detail.headers["Idempotency-Key"] = newKey();
+  });
+
   document.addEventListener("htmx:sendError", function (event) {
-    // Online by the phone's account, but the post never reached the server: kept.
+    // Online by the phone's account, but the post's answer never came (it may or may not
+    // have reached the server): kept as that very post (the same route, body and key) with
+    // the time it was tapped, sent again when the network is back.
     var form = event.detail.elt;
     var kind = form && form.tagName === "FORM" ? kindOf(form) : null;
-    if (kind) keep(form, kind, form.dataset.tappedAt);
+    var config = event.detail.requestConfig;
+    var key = config && config.headers["Idempotency-Key"];
+    if (!kind || !key) return;
+    var body = new URLSearchParams(config.formData).toString();
+    keep(form, kind, form.dataset.tappedAt, key, { path: config.path, body: body });
   });
 
   document.addEventListener("htmx:afterSettle", function () {
@@ -289,22 +299,6 @@
     }
   });
 
-  function swap(html) {
-    var t = document.createElement("template");
-    t.innerHTML = html;
-    Array.from(t.content.children).forEach(function (el) {
-      var old = el.id && document.getElementById(el.id);
-      if (!old) return;
-      el.removeAttribute("hx-swap-oob");
-      old.replaceWith(el);
-      if (el.matches("li.worker") && !el.querySelector(".who")) {
-        el.remove(); // no longer on the order: nothing to show of them
-      } else if (window.htmx) {
-        window.htmx.process(el);
-      }
-    });
-  }
-
   function refreshCard(item) {
     // After a refusal is dismissed: the card as the server has it.
     if (!navigator.onLine) return;
@@ -313,46 +307,50 @@
       redirect: "manual",
       headers: { "HX-Request": "true" },
     }).then(function (answer) {
-      return answer.ok ? answer.text().then(function (html) { swap(html); render(); }) : null;
+      if (!answer.ok) return null;
+      return answer.text().then(function (html) { window.foremanSend.swap(html); render(); });
     }).catch(function () {});
   }
 
   // -- sending ------------------------------------------------------------------------------
+  function refuse(item, message) {
+    item.state = "conflict";
+    item.message = message || words.refused;
+    return save(item).then(function () { return true; });
+  }
+
   function send(item) {
-    var mark = item.kind === "mark";
-    var body = mark
-      ? { worker_id: item.worker_id, status: item.status, at: item.at, reason: item.reason }
-      : { worker_id: item.worker_id, stars: item.stars, comment: item.comment };
-    var path = mark ? "/marks" : "/review-sync";
-    return fetch("/console/foreman/orders/" + item.order_id + path, {
+    var sent = window.foremanSend.request(item);
+    return fetch(sent.path, {
       method: "POST",
       credentials: "same-origin",
       redirect: "manual", // signed out: a redirect, not an answer; kept for later
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRF-Token": csrf(),
-        "Idempotency-Key": item.key,
-      },
-      body: JSON.stringify(body),
+      headers: sent.headers,
+      body: sent.body,
     }).then(function (answer) {
-      var json = answer.json().catch(function () { return {}; });
+      var json = item.replay
+        ? answer.text().then(function (html) { return { row: html }; }, function () { return {}; })
+        : answer.json().catch(function () { return {}; });
       if (answer.ok) {
         return json.then(function (got) {
           return drop(item).then(function () {
-            if (got.row) swap(got.row);
+            if (got.row) window.foremanSend.swap(got.row);
             return true;
           });
         });
       }
       var status = answer.status;
+      if (status === 403) {
+        return window.foremanSend.freshToken(sent.headers["X-CSRF-Token"]).then(function (mended) {
+          if (mended === false) return refuse(item, words.not_yours);
+          return false; // a fresh token: sent again on the next round; undecided: kept
+        });
+      }
       if (status === 409 || status === 404 || status === 422 || status === 400) {
         return json.then(function (got) {
           // A retry of an item already recorded is answered by the server's Idempotency-Key
           // store (the first answer again), so any refusal here is a real one.
-          item.state = "conflict";
-          item.message = got.message || words.refused;
-          return save(item).then(function () { return true; });
+          return refuse(item, got.message);
         });
       }
       return false; // a server error, signed out, too many: kept, sent again later

@@ -3,9 +3,13 @@
 // from the network first and kept; with no network the kept copy is shown (the marks tapped
 // meanwhile are kept by foreman_offline.js, not here). The page's scripts and styles are kept
 // at install and refreshed in the background. Posts are never touched: the queue sends them.
+// The kept pages are one foreman's (the crews' names and phones): each is kept with the user
+// it was drawn for (the page's data-user) and the time, for MAX_AGE_MS at most; a page of
+// another user, or a sign-in page instead of the foreman's, empties them first. An answer
+// marked no-store (the site's check-in code, valid 30 s) is never kept nor served kept.
 "use strict";
 
-var VERSION = "foreman-v1";
+var VERSION = "foreman-v2";
 var PAGES = VERSION + "-pages";
 var ASSETS = VERSION + "-assets";
 var PRECACHE = [
@@ -13,6 +17,7 @@ var PRECACHE = [
   "/static/console/console.css",
   "/static/console/foreman.css",
   "/static/console/foreman.js",
+  "/static/console/foreman_send.js",
   "/static/console/foreman_offline.js",
   "/static/console/foreman_icon.svg",
 ];
@@ -44,13 +49,53 @@ self.addEventListener("activate", function (event) {
 });
 
 var NETWORK_WAIT_MS = 4000; // a signal too weak to load the page: the kept copy after this
+var MAX_AGE_MS = 36 * 3600 * 1000; // today's and tomorrow's pages, not last week's
+var USER_KEY = "/console/foreman/__kept_user__"; // whose pages the cache holds
+var NEVER_KEPT = /\/checkin-code$/; // a code of now: from the network or not at all
+
+function noStore(answer) {
+  return /no-store/i.test(answer.headers.get("Cache-Control") || "");
+}
+
+function signInInstead(answer) {
+  // Signed out (the session ran out, the user was switched off): the kept pages go.
+  if (answer.type === "opaqueredirect" || answer.status === 401) return true;
+  var to = answer.headers.get("HX-Redirect") || (answer.redirected ? answer.url : "");
+  return to.indexOf("/console/login") !== -1;
+}
+
+function purge() {
+  return caches.delete(PAGES).catch(function () {});
+}
+
+function keptUser() {
+  return caches.match(USER_KEY, { cacheName: PAGES }).then(function (hit) {
+    return hit ? hit.text() : null;
+  });
+}
 
 function keepCopy(request, answer) {
+  if (signInInstead(answer)) return purge().then(function () { return answer; });
   // Only a page as the foreman sees it: not a redirect to sign in, not an error page.
-  if (!(answer.ok && answer.type === "basic" && !answer.redirected)) return answer;
+  if (!(answer.ok && answer.type === "basic" && !answer.redirected) || noStore(answer)) {
+    return answer;
+  }
   var copy = answer.clone();
-  return caches.open(PAGES).then(function (cache) {
-    return cache.put(request, copy);
+  return Promise.all([copy.text(), keptUser()]).then(function (got) {
+    var text = got[0];
+    var drawnFor = /data-user="(\d*)"/.exec(text);
+    var user = drawnFor ? drawnFor[1] : got[1]; // a fragment: drawn for whoever's pages these are
+    if (!user) return null; // not known whose: not kept
+    var headers = new Headers(answer.headers);
+    headers.set("X-Kept-User", user);
+    headers.set("X-Kept-At", String(Date.now()));
+    var kept = new Response(text, { status: answer.status, headers: headers });
+    var fresh = got[1] !== null && got[1] !== user ? purge() : Promise.resolve();
+    return fresh.then(function () {
+      return caches.open(PAGES);
+    }).then(function (cache) {
+      return Promise.all([cache.put(USER_KEY, new Response(user)), cache.put(request, kept)]);
+    });
   }).then(function () {
     return answer;
   }, function () {
@@ -58,11 +103,22 @@ function keepCopy(request, answer) {
   });
 }
 
+function usable(hit, user) {
+  if (!hit || user === null) return null;
+  var at = Number(hit.headers.get("X-Kept-At") || 0);
+  if (hit.headers.get("X-Kept-User") !== user || Date.now() - at > MAX_AGE_MS) return null;
+  return hit;
+}
+
 function kept(request) {
   // caches.match, not caches.open: a cache emptied at sign-out is not made again here.
-  return caches.match(request, { cacheName: PAGES }).then(function (hit) {
-    // The page opened as /console/foreman?lang=en is still the page with no network.
-    return hit || caches.match(request, { cacheName: PAGES, ignoreSearch: true });
+  return keptUser().then(function (user) {
+    return caches.match(request, { cacheName: PAGES }).then(function (hit) {
+      // The page opened as /console/foreman?lang=en is still the page with no network.
+      return hit || caches.match(request, { cacheName: PAGES, ignoreSearch: true });
+    }).then(function (hit) {
+      return usable(hit, user);
+    });
   });
 }
 
@@ -107,6 +163,8 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname === "/console/foreman/sw.js") return;
   if (PRECACHE.indexOf(url.pathname) !== -1) {
     event.respondWith(staleWhileRevalidate(request));
+  } else if (NEVER_KEPT.test(url.pathname)) {
+    return; // the check-in code: the network's, never a kept (expired) one
   } else if (/\/close$/.test(url.pathname)) {
     return; // the close needs the network: never a kept (stale) close form with no signal
   } else if (url.pathname.indexOf("/console/foreman") === 0) {

@@ -170,7 +170,7 @@ def test_the_app_is_installable_from_the_foremans_page(client, session, shift):
     assert worker.headers["content-type"].startswith("application/javascript")
     assert worker.headers["service-worker-allowed"] == "/console/foreman"
     assert 'addEventListener("fetch"' in worker.text
-    for asset in ("foreman_offline.js", "foreman.js", "foreman.css"):
+    for asset in ("foreman_offline.js", "foreman_send.js", "foreman.js", "foreman.css"):
         assert f"/static/console/{asset}" in worker.text
         assert client.get(f"/static/console/{asset}").status_code == 200
 
@@ -219,3 +219,63 @@ def test_a_queued_sent_home_keeps_its_reason_and_without_one_is_refused(client, 
         sent,
         "no_safety_gear",
     )
+
+
+def _tap(client, order, worker, status, *, key, tapped=None, reason=""):
+    """A tap as htmx posts it online, or as the phone's queue posts it again after its answer
+    was lost: the same route and form, the key it was first posted with, the tapped time."""
+    headers = {"HX-Request": "true", "Idempotency-Key": key}
+    if tapped is not None:
+        headers["X-Tapped-At"] = tapped
+    form = {"csrf": csrf_of(client), "worker_id": str(worker.id), "status": status}
+    if reason:
+        form["reason"] = reason
+    return client.post(f"/console/foreman/orders/{order.id}/mark", data=form, headers=headers)
+
+
+def test_an_online_tap_whose_answer_was_lost_is_recorded_once(client, session, shift):
+    order, worker, offer = shift["order"], shift["workers"][0], shift["offers"][0]
+    sign_in(client, shift["foreman"])
+    key = str(uuid.uuid4())
+    first = _tap(client, order, worker, "arrived", key=key)  # its answer never reached the phone
+    assert first.status_code == 200, first.text
+    session.refresh(offer)
+    arrived = offer.arrived_at
+    later = (now() + timedelta(seconds=30)).isoformat()  # sent again later, with the tap's time
+    again = _tap(client, order, worker, "arrived", key=key, tapped=later)
+    assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.text == first.text
+    session.refresh(offer)
+    assert offer.arrived_at == arrived and _marks_audited(session, offer) == 1
+    # The same key to the queue's JSON route is another request: refused, never recorded
+    # twice (which is why the phone sends a lost tap again to the route it was tapped on).
+    other = _mark(client, order, worker, "arrived", now().isoformat(), key=key)
+    assert other.status_code == 422 and _marks_audited(session, offer) == 1
+
+
+def test_a_lost_tap_that_never_arrived_keeps_the_time_it_was_tapped(client, session, shift):
+    order, worker, offer = shift["order"], shift["workers"][1], shift["offers"][1]
+    sign_in(client, shift["foreman"])
+    tapped = (now() - timedelta(minutes=6)).astimezone()
+    answer = _tap(
+        client, order, worker, "arrived", key=str(uuid.uuid4()), tapped=tapped.isoformat()
+    )
+    assert answer.status_code == 200 and "Idempotent-Replayed" not in answer.headers
+    session.refresh(offer)
+    assert offer.attendance == "arrived" and offer.arrived_at == tapped
+    assert _marks_audited(session, offer) == 1
+
+
+def test_a_sent_home_worker_can_be_reviewed_from_the_card(client, session, shift):
+    order, worker = shift["order"], shift["workers"][2]
+    sign_in(client, shift["foreman"])
+    assert _mark(client, order, worker, "arrived", now().isoformat()).status_code == 200
+    home = _tap(client, order, worker, "sent_home", key="h-1", reason="no_safety_gear")
+    assert home.status_code == 200, home.text
+    rid = f"w-{order.id}-{worker.id}"
+    assert f'<details class="quick-review" id="{rid}-review">' in home.text  # not hidden
+    page = client.get("/console/foreman?lang=en").text
+    assert f'<details class="quick-review" id="{rid}-review">' in page
+    # The offline script's set is the same one (dispatch/enums.py CAME).
+    came = 'data-came=\'["arrived", "left_early", "released", "sent_home"]\''
+    assert came in page

@@ -139,6 +139,10 @@ WORDS = {
         "сервер не принял отметку.",
         "the server did not accept the mark.",
     ),
+    "foreman_offline_not_yours": (
+        "эта страница больше не доступна вам: спросите диспетчера.",
+        "this page is no longer yours to use: ask the office.",
+    ),
     "foreman_offline_close": (
         "Закрыть смену можно только при наличии сети: закройте её, когда сеть появится.",
         "Closing the shift needs the network: close it once the network is back.",
