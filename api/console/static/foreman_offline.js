@@ -343,7 +343,11 @@
       if (status === 403) {
         return window.foremanSend.freshToken(sent.headers["X-CSRF-Token"]).then(function (mended) {
           if (mended === false) return refuse(item, words.not_yours);
-          return false; // a fresh token: sent again on the next round; undecided: kept
+          // Refused again after a fresh token (a lost tap's post carries its old one in its
+          // body): said, so that it does not hold back the marks after it for ever.
+          if (mended === true && item.mended) return refuse(item, words.refused);
+          if (mended === true) item.mended = true;
+          return save(item).then(function () { return false; }); // next round; undecided: kept
         });
       }
       if (status === 409 || status === 404 || status === 422 || status === 400) {
