@@ -1,11 +1,15 @@
 """Who is asking: the acting staff member (or client user) and the branch they may see."""
 
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, true
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A user acting; branch_id None means the whole network (admins). A client user, or a
+    """A user acting; branch_id None means the whole network (admins, the call centre) unless
+    branch_ids names the branches seen (an owner: their organisation's). A client user, or a
     client's API key, carries client_id: they see that client's things only
     (dispatch/registry/client_side/tenancy.py); staff have none."""
 
@@ -16,9 +20,25 @@ class Actor:
     client_id: int | None = None
     client_admin: bool = False
     api_key_id: int | None = None  # acting through a client's API key (user_id is None)
+    # An owner's branches (with branch_id None): they see these and no other.
+    branch_ids: frozenset[int] | None = None
+    organisation_id: int | None = None  # an owner's organisation
 
     def sees_branch(self, branch_id: int | None) -> bool:
+        if self.branch_ids is not None:
+            return branch_id in self.branch_ids
         return self.branch_id is None or self.branch_id == branch_id
+
+    @property
+    def whole_network(self) -> bool:
+        """Sees every branch (an admin, the call centre): no branch filter at all."""
+        return self.branch_id is None and self.branch_ids is None
+
+    def branch_filter(self, column: Any) -> ColumnElement[bool]:
+        """The SQL condition for rows of the branches this actor sees (column: a branch id)."""
+        if self.branch_ids is not None:
+            return column.in_(sorted(self.branch_ids)) if self.branch_ids else false()
+        return true() if self.branch_id is None else column == self.branch_id
 
     @property
     def is_client(self) -> bool:

@@ -152,7 +152,11 @@ def filling_open(order: "Order", now: datetime) -> bool:
 # admin also keeps the client's users and keys.
 
 CLIENT = "client"
-ROLES = ("admin", "manager", "dispatcher", "foreman", "recruiter", CLIENT)  # the role CHECK
+# owner: an organisation's branches (read, and their managers); call_centre: places orders for
+# any branch (issue 21).
+ROLES = ("admin", "owner", "call_centre", "manager", "dispatcher", "foreman", "recruiter", CLIENT)
+# Roles of no one branch (users.branch_id empty): the network's, or an organisation's.
+BRANCHLESS = ("admin", "owner", "call_centre")
 # Those who see orders (a foreman only the ones assigned to them).
 STAFF = ("admin", "manager", "dispatcher", "foreman")
 # The office: clients, sites, orders and the workers' base.

@@ -31,6 +31,7 @@ from dispatch.client_models import BranchHours  # the hours knobs
 from dispatch.client_models import ClientBlock as ClientBlock  # the client side's (moved)
 from dispatch.client_models import ClientFavourite as ClientFavourite
 from dispatch.enums import (
+    BRANCHLESS,
     LIVE_OR_AWAITING,
     PUNISHING,
     ROLES,
@@ -39,6 +40,7 @@ from dispatch.enums import (
     OfferStatus,
     OrderStatus,
 )
+from dispatch.network.models import FORMATS, BranchNetwork
 from dispatch.registry.knobs import KNOBS
 from workers.models import Worker
 
@@ -50,7 +52,7 @@ from workers.models import Worker
 _AWAITING = sql_equals("status", OrderStatus.AWAITING_APPROVAL)  # SQL: held for approval
 
 
-class Branch(BranchHours, Timestamped, Base):
+class Branch(BranchHours, BranchNetwork, Timestamped, Base):
     __tablename__ = "branches"
     __table_args__ = (
         CheckConstraint("overbook_factor BETWEEN 1.0 AND 3.0", name="overbook_factor"),
@@ -59,6 +61,8 @@ class Branch(BranchHours, Timestamped, Base):
         CheckConstraint("search_radius_m <= max_radius_m", name="radii"),
         CheckConstraint("confirm_by_h < confirm_ask_h", name="confirm_window"),
         in_check("billing_rounding", KNOBS["billing_rounding"].choices or ()),  # BranchHours
+        in_check("format", FORMATS),  # BranchNetwork
+        CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -115,12 +119,16 @@ class Branch(BranchHours, Timestamped, Base):
 
 
 class User(Timestamped, Base):
-    """A staff member: admins see the network, everyone else one branch."""
+    """A staff member: admins and the call centre see the network, an owner their
+    organisation's branches, everyone else one branch."""
 
     __tablename__ = "users"
     __table_args__ = (
         in_check("role", ROLES),
-        CheckConstraint("(role = 'admin') = (branch_id IS NULL)", name="branch_by_role"),
+        CheckConstraint(
+            f"(role IN {sql_list(BRANCHLESS)}) = (branch_id IS NULL)", name="branch_by_role"
+        ),
+        CheckConstraint("(role = 'owner') = (organisation_id IS NOT NULL)", name="owner_org"),
         CheckConstraint("(role = 'client') = (client_id IS NOT NULL)", name="client_by_role"),
         CheckConstraint("NOT client_admin OR role = 'client'", name="client_admin"),
         ForeignKeyConstraint(["client_id", "branch_id"], ["clients.id", "clients.branch_id"]),
@@ -145,6 +153,7 @@ class User(Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(16))
     client_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a client user's, only
     client_admin: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
 
 class Client(Timestamped, Base):

@@ -24,6 +24,7 @@ STAGES = {
     "changes",
     "repeat",
     "hours",
+    "network",
 }
 
 
