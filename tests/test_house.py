@@ -25,6 +25,10 @@ STAGES = {
     "repeat",
     "hours",
     "network",
+    "intake",
+    "rates",
+    "billing",
+    "reports",
 }
 
 
