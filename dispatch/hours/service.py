@@ -60,6 +60,14 @@ def latest_versions(session: Session, order_ids: list[int]) -> dict[int, Timeshe
     return {row.order_id: row for row in rows}
 
 
+def last_end(session: Session, order: Order) -> datetime:
+    """The latest a worker may be marked leaving: the approved overtime's end, else the
+    scheduled end (a worker staying on for approved overtime may still leave before it)."""
+    version = latest_versions(session, [order.id]).get(order.id)
+    overtime = terms_of(version).overtime_until
+    return max(order.ends_at, overtime) if overtime is not None else order.ends_at
+
+
 def hours_of_orders(session: Session, orders: list[Order]) -> dict[int, tuple[Terms, Rules]]:
     """Per order, the latest version's terms and its branch's rules: what its lines need."""
     if not orders:

@@ -88,7 +88,10 @@ def booked_offer(session: Session, order: Order, worker_id: int) -> Offer:
     return offer
 
 
-def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datetime) -> None:
+def check_time(
+    order: Order, offer: Offer, status: str, at: datetime, now: datetime, until: datetime | None
+) -> None:
+    # until: the latest a mark may be (hours/service.py last_end: approved overtime's end)
     if at > now:
         raise MarkInFuture("at", "is in the future")
     if status == Attendance.NO_SHOW:
@@ -97,7 +100,7 @@ def check_time(order: Order, offer: Offer, status: str, at: datetime, now: datet
         return
     if at < order.starts_at - EARLIEST_ARRIVAL:
         raise ArrivalTooEarly("at", f"is more than {EARLIEST_ARRIVAL} before the start")
-    if at > order.ends_at:
+    if at > (until or order.ends_at):
         raise ArrivalAfterEnd("at", "is after the end of the shift")
     if status in LEFT_BEFORE_END:
         if offer.arrived_at is None:
@@ -150,9 +153,10 @@ def _entries_due(order: Order, offer: Offer, branch: Branch) -> list[Due]:
     elif lateness.kind == "no_show":
         more = reasons.of("late_as_no_show", minutes=minutes, limit=branch.late_as_no_show_min)
         due.append(Due("no_show", policy.NO_SHOW_POINTS, branch.no_show_fine, zero, more))
-    if offer.attendance == Attendance.LEFT_EARLY:
-        assert offer.left_at is not None  # set by the mark (_marked)
-        early = int((order.ends_at - offer.left_at).total_seconds() // 60)
+    # Leaving during approved overtime, after the scheduled end, is no early leaving.
+    left_at = offer.left_at  # set by the mark (_marked)
+    if offer.attendance == Attendance.LEFT_EARLY and left_at and left_at < order.ends_at:
+        early = int((order.ends_at - left_at).total_seconds() // 60)
         left = reasons.of("left_early", minutes=early)
         due.append(Due("left_early", policy.LEFT_EARLY_POINTS, zero, zero, left))
     if offer.attendance == Attendance.SENT_HOME:

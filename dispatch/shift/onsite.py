@@ -31,6 +31,7 @@ from dispatch.enums import (
     OrderStatus,
 )
 from dispatch.hooks import events
+from dispatch.hours import service as hours_service
 from dispatch.models import Branch, Offer, Order
 from dispatch.orders.roster import due_sql
 from dispatch.orders.service import ORDER_BRANCH, get_order, visible_orders
@@ -73,7 +74,7 @@ def mark_attendance(
     order = get_order(session, order_id, actor=actor, lock=True, options=ORDER_BRANCH)
     marks.check_open(order)
     offer = marks.booked_offer(session, order, worker_id)
-    marks.check_time(order, offer, status, at, now)
+    marks.check_time(order, offer, status, at, now, until=hours_service.last_end(session, order))
     window_s = order.branch.undo_window_s
     if status in PUNISHING and window_s > 0 and actor.user_id is not None:
         marks.hold_pending(
@@ -172,7 +173,7 @@ def mark_all_arrived(
     )
     for offer in offers:
         at = offer.checked_in_at or now
-        marks.check_time(order, offer, Attendance.ARRIVED, at, now)
+        marks.check_time(order, offer, Attendance.ARRIVED, at, now, None)
         marks.set_mark(
             session, order, offer, status=Attendance.ARRIVED, at=at, by=actor, now=now, crew=True
         )
@@ -389,7 +390,7 @@ def confirm_check_in(
     if offer.checked_in_at is None:
         raise NotCheckedIn(f"worker {worker_id} has not checked in by link")
     at = offer.checked_in_at
-    marks.check_time(order, offer, Attendance.ARRIVED, at, now)
+    marks.check_time(order, offer, Attendance.ARRIVED, at, now, None)
     marks.set_mark(session, order, offer, status=Attendance.ARRIVED, at=at, by=actor, now=now)
     return offer
 
