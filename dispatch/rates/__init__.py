@@ -1,1 +1,2 @@
-"""Rate cards: client and worker rates by skill per branch (and client), with night, holiday and minimum-hours terms, and the production calendar (issue 21)."""
+"""Rate cards (issue 21): client and worker rates by skill per branch (and per client), with
+night, holiday and minimum-hours terms; the production calendar; the surcharges on a line."""
