@@ -52,11 +52,13 @@ def new_form(
     site_id: str = Form(""),
     skill: str = Form(""),
     overbooking_mode: str = Form(""),
+    rate_reason: str = Form(""),
     shift: dict[str, str] = Depends(shift_form),
 ) -> dict[str, str]:
-    """A new order's fields as typed (the portal's has no rates and no overbooking mode)."""
-    mode = _typed(overbooking_mode)
-    return {"site_id": _typed(site_id), "skill": _typed(skill), **shift, "overbooking_mode": mode}
+    """A new order's fields as typed (the portal's has no rates, no reason for them and no
+    overbooking mode)."""
+    typed = {"site_id": _typed(site_id), "skill": _typed(skill), **shift}
+    return {**typed, "overbooking_mode": _typed(overbooking_mode), "rate_reason": rate_reason[:501]}
 
 
 def change_form(
