@@ -2,11 +2,21 @@
 whole card at once, the manager's; a refusal names the row's field and writes nothing; the
 card's client rows are the client's agreed rates (one store: client_rates)."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.audit import AuditEntry
+from core.clock import now
 from dispatch.models import Client
-from tests.builders import auth, make_branch, make_branch_site, make_client, make_user
+from tests.builders import (
+    auth,
+    make_branch,
+    make_branch_site,
+    make_client,
+    make_client_user,
+    make_user,
+)
 
 
 def _card(client_id: int) -> list[dict]:
@@ -102,3 +112,42 @@ def test_only_a_manager_or_admin_writes_the_card_and_only_their_branchs(client, 
     assert (
         client.get(f"/api/v1/branches/{other.id}/rates", headers=auth(manager)).status_code == 404
     )
+
+
+def test_an_order_over_the_api_takes_the_card_or_a_reason(client, session):
+    branch, site = make_branch_site(session)
+    manager = make_user(session, role="manager", branch=branch)
+    dispatcher = make_user(session, role="dispatcher", branch=branch)
+    card = [{"skill": "loader", "client_rate": "300.00", "worker_rate": "200.00", "night_pct": 20}]
+    url = f"/api/v1/branches/{branch.id}/rates"
+    assert client.put(url, json=card, headers=auth(manager)).status_code == 200
+    starts = now() + timedelta(days=2)
+    body = {
+        "site_id": site.id,
+        "skill": "loader",
+        "headcount": 2,
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=8)).isoformat(),
+    }
+    placed = client.post("/api/v1/orders", json=body, headers=auth(dispatcher))
+    assert placed.status_code == 201, placed.text
+    got = placed.json()
+    assert (got["client_rate"], got["rate_source"], got["night_pct"]) == ("300.00", "card", 20)
+    typed = {**body, "client_rate": "320.00", "worker_rate": "200.00"}
+    refused = client.post("/api/v1/orders", json=typed, headers=auth(dispatcher))
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "rate_reason"]
+    assert refused.json()["detail"][0]["type"] == "rate_reason_missing"
+    reasoned = client.post(
+        "/api/v1/orders", json={**typed, "rate_reason": "rush"}, headers=auth(dispatcher)
+    )
+    assert reasoned.status_code == 201 and reasoned.json()["rate_source"] == "manual"
+    changed = client.patch(
+        f"/api/v1/orders/{got['id']}", json={"worker_rate": "150.00"}, headers=auth(dispatcher)
+    )
+    assert changed.status_code == 422
+    assert changed.json()["detail"][0]["loc"] == ["body", "rate_reason"]
+    user = make_client_user(session, client=session.get_one(Client, site.client_id))
+    by_client = client.post("/api/v1/orders", json={**body, "rate_reason": "x"}, headers=auth(user))
+    assert by_client.status_code == 422
+    assert by_client.json()["detail"][0]["loc"] == ["body", "rate_reason"]
