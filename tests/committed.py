@@ -15,7 +15,6 @@ from dispatch.client_models import (
     WebhookSubscription,
 )
 from dispatch.hours.models import TimesheetVersion
-from dispatch.rates.models import RateCard
 from dispatch.models import (
     Branch,
     Client,
@@ -28,6 +27,7 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.rates.models import RateCard
 from rating.models import PenaltyDispute, PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
