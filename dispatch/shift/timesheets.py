@@ -206,7 +206,7 @@ def _hide_client_price(line: Line, money_shown: tuple[str, ...]) -> Line:
     return replace(
         line,
         client_amount=line.client_amount if "client_amount" in money_shown else None,
-        client_surcharge=line.client_surcharge if "client_surcharge" in money_shown else None,
+        client_surcharge=line.client_surcharge if "client_amount" in money_shown else None,
         margin=line.margin if "margin" in money_shown else None,
         # "fine_exceeds_pay" tells of the worker's pay: only for those who see it
         note=line.note if "worker_pay" in money_shown else None,

@@ -50,6 +50,11 @@ WORDS = {
     "rates_err_number": ("нужно число", "a number is needed"),
     "rates_link": ("Тарифная сетка филиала", "The branch's rate card"),
     "rates_client_link": ("Ставки клиента в тарифной сетке", "The client's rows on the rate card"),
+    # -- a timesheet line's surcharges (the portal's order, the disputes' sheet) --
+    "rates_line_surcharge": (
+        "в т.ч. надбавки {amount} (ночью {night} ч, в выходной {day_off} ч)",
+        "incl. surcharges {amount} (night {night} h, day off {day_off} h)",
+    ),
     # -- the order form's margin preview --
     "margin_title": ("Расчёт по заказу", "The order's figures"),
     "margin_none": (
