@@ -16,6 +16,7 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.rates.models import RateCard
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
@@ -40,6 +41,7 @@ __all__ = [
     "OrderPattern",
     "PatternDay",
     "PenaltyEvent",
+    "RateCard",
     "Review",
     "Site",
     "TemplateOverride",

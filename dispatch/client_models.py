@@ -71,9 +71,36 @@ class BranchHours:
     break_paid: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
 
-class ClientRate(Timestamped, Base):  # agreed per skill; orders without rates take them
+# The checks the card's rows and a client's agreed rows share (names made per table).
+TERMS_CHECKS = {
+    "surcharges": "night_pct BETWEEN 0 AND 300 AND holiday_pct BETWEEN 0 AND 300",
+    "min_hours": "min_hours BETWEEN 0 AND 24",
+}
+RATE_SOURCES = ("card", "client", "manual")  # where an order's rates came from
+
+
+class RateSnapshot:
+    """An order's snapshot of its rates' terms and their source (mixed into Order; here, below
+    every stage, as dispatch/models.py imports it)."""
+
+    rate_source: Mapped[str] = mapped_column(String(6), nullable=False, server_default="manual")
+
+
+class SurchargeTerms:
+    """night_pct, holiday_pct, min_hours: mixed into a card row, a client's agreed row and an
+    order (its snapshot); the CHECKs are with each table's own."""
+
+    night_pct: Mapped[int] = mapped_column(SmallInteger, nullable=False, server_default="0")
+    holiday_pct: Mapped[int] = mapped_column(SmallInteger, nullable=False, server_default="0")
+    min_hours: Mapped[Decimal] = mapped_column(Numeric(4, 2), nullable=False, server_default="0")
+
+
+class ClientRate(SurchargeTerms, Timestamped, Base):  # agreed per skill: the card's client rows
     __tablename__ = "client_rates"
-    __table_args__ = (CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),)
+    __table_args__ = (
+        CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),
+        *(CheckConstraint(check, name=name) for name, check in TERMS_CHECKS.items()),
+    )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
     skill: Mapped[str] = mapped_column(String(40), primary_key=True)

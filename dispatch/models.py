@@ -27,7 +27,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Timestamped, in_check, sql_equals, sql_list
-from dispatch.client_models import BranchHours  # the hours knobs
+from dispatch.client_models import (
+    RATE_SOURCES,
+    TERMS_CHECKS,
+    BranchHours,  # the hours knobs
+    RateSnapshot,
+    SurchargeTerms,
+)
 from dispatch.client_models import ClientBlock as ClientBlock  # the client side's (moved)
 from dispatch.client_models import ClientFavourite as ClientFavourite
 from dispatch.enums import (
@@ -210,7 +216,7 @@ class Site(Timestamped, Base):
     client: Mapped[Client] = relationship(lazy="raise")
 
 
-class Order(Timestamped, Base):
+class Order(RateSnapshot, SurchargeTerms, Timestamped, Base):
     """A client's request for a crew: N workers of a skill at a site for a shift."""
 
     __tablename__ = "orders"
@@ -219,6 +225,8 @@ class Order(Timestamped, Base):
         CheckConstraint("headcount BETWEEN 1 AND 500", name="headcount"),
         CheckConstraint("ends_at > starts_at", name="shift"),
         CheckConstraint("client_rate >= 0 AND worker_rate >= 0", name="rates"),
+        *(CheckConstraint(check, name=name) for name, check in TERMS_CHECKS.items()),
+        in_check("rate_source", RATE_SOURCES),  # RateSnapshot
         CheckConstraint("overbook_factor BETWEEN 1.0 AND 3.0", name="overbook_factor"),
         CheckConstraint("booking_target >= headcount", name="booking_target"),
         CheckConstraint("topped_up_by >= 0 AND topped_up_by < headcount", name="topped_up_by"),

@@ -198,7 +198,13 @@ def make_order(
         headcount=headcount,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),
-        **{"client_rate": Decimal("250.00"), "worker_rate": Decimal("120.00"), **overrides},
+        **{
+            "client_rate": Decimal("250.00"),
+            "worker_rate": Decimal("120.00"),
+            # typed rates other than a rate card's need a reason (dispatch/rates/order_rates.py)
+            "rate_reason": "the test's rates",
+            **overrides,
+        },
     )
     return orders.create_order(session, actor=SYSTEM, data=data, now=now)
 

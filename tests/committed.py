@@ -27,6 +27,7 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.rates.models import RateCard
 from rating.models import PenaltyDispute, PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
@@ -87,6 +88,7 @@ def purge_branch(session: Session, branch_id: int) -> None:
     for kept in (ClientRate, ClientApiKey, User):  # a client's rates, keys and users
         session.execute(delete(kept).where(kept.client_id.in_(client_ids)))
     session.execute(delete(Client).where(Client.branch_id == branch_id))
+    session.execute(delete(RateCard).where(RateCard.branch_id == branch_id))  # issue 21
     session.execute(delete(AuditEntry).where(AuditEntry.branch_id == branch_id))
     session.execute(delete(TemplateOverride).where(TemplateOverride.branch_id == branch_id))
     session.execute(delete(ImportRun).where(ImportRun.branch_id == branch_id))

@@ -25,7 +25,7 @@ from dispatch.orders import board
 
 SHIFT = ("headcount", "date", "start", "end")
 RATES = ("client_rate", "worker_rate")
-CHANGE_FIELDS = (*SHIFT, *RATES, "foreman_id", "notes")
+CHANGE_FIELDS = (*SHIFT, *RATES, "rate_reason", "foreman_id", "notes")
 # The domain names the shift by its stored names; the forms ask for a local date and times.
 FORM_FIELD = {"starts_at": "start", "ends_at": "end"}
 MONEY = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")  # the stored Numeric(10, 2)
@@ -52,21 +52,25 @@ def new_form(
     site_id: str = Form(""),
     skill: str = Form(""),
     overbooking_mode: str = Form(""),
+    rate_reason: str = Form(""),
     shift: dict[str, str] = Depends(shift_form),
 ) -> dict[str, str]:
-    """A new order's fields as typed (the portal's has no rates and no overbooking mode)."""
-    mode = _typed(overbooking_mode)
-    return {"site_id": _typed(site_id), "skill": _typed(skill), **shift, "overbooking_mode": mode}
+    """A new order's fields as typed (the portal's has no rates, no reason for them and no
+    overbooking mode)."""
+    typed = {"site_id": _typed(site_id), "skill": _typed(skill), **shift}
+    return {**typed, "overbooking_mode": _typed(overbooking_mode), "rate_reason": rate_reason[:501]}
 
 
 def change_form(
     foreman_id: str = Form(""),
     notes: str = Form(""),
+    rate_reason: str = Form(""),
     shift: dict[str, str] = Depends(shift_form),
 ) -> dict[str, str]:
     """A change form's fields as typed (the notes kept whole up to the domain's limit and
-    one). The portal's has no rates nor foreman: those stay empty, and unused."""
-    return {**shift, "foreman_id": _typed(foreman_id), "notes": notes[: NOTES_MAX + 1]}
+    one). The portal's has no rates, reason nor foreman: those stay empty, and unused."""
+    kept = {"notes": notes[: NOTES_MAX + 1], "rate_reason": rate_reason[:501]}
+    return {**shift, "foreman_id": _typed(foreman_id), **kept}
 
 
 def money(raw: str) -> Decimal | None:

@@ -27,6 +27,8 @@ from api.console.portal import orders as portal_orders  # issue 18: the client's
 from api.console.portal import signoff as portal_signoff
 from api.console.portal import team as portal_team  # issue 18: a client's users and keys
 from api.console.portal import workers as portal_workers
+from api.console.rates import card as rate_card_pages  # issue 21: the rate card
+from api.console.rates import margin as margin_preview  # issue 21: the order form's margin
 from api.console.recruiting import districts as district_pages  # issue 19: districts
 from api.console.recruiting import pages as recruiting_pages  # issue 19: applicants
 from api.console.registry import client_users as client_user_pages
@@ -55,7 +57,9 @@ VENDORED = {
 }
 PAGES = (
     signin.router,
+    margin_preview.router,  # before dispatcher's /orders/{order_id}
     order_form.router,  # before dispatcher's /orders/{order_id}
+    rate_card_pages.router,
     dispatcher.router,
     order_actions.router,
     order_approval.router,  # issue 18: approving a client's order placed inside the lead time

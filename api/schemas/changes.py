@@ -20,6 +20,8 @@ class OrderPatch(Body):
     worker_rate: Patch[Money] = Field(default=None, examples=["130.00"])
     foreman_id: Id | None = None
     notes: str | None = Field(default=None, max_length=NOTES_MAX, examples=["Bring gloves"])
+    # Why new rates differ from the rate card's (422 naming it when they do without one).
+    rate_reason: str | None = Field(default=None, max_length=500)
 
 
 class BookIn(Body):

@@ -29,6 +29,8 @@ class OrderIn(Body):
     overbooking_mode: Literal["fixed", "adaptive"] | None = None
     fill_goal: Decimal | None = Field(default=None, ge=Decimal("0.5"), le=Decimal("0.999"))
     foreman_id: Id | None = None  # else the site's foreman runs it
+    # Why typed rates differ from the rate card's (422 naming it when they do without one).
+    rate_reason: str | None = Field(default=None, max_length=500)
 
 
 class CancelIn(Body):
@@ -79,6 +81,11 @@ class OrderOut(BaseModel):
     ends_at: datetime
     client_rate: Decimal | None  # null for a reader who may not see it (dispatch/access/prices.py)
     worker_rate: Decimal | None  # null for a client (dispatch/access/prices.py)
+    # The rate card's terms as placed (dispatch/rates/order_rates.py) and the rates' source.
+    night_pct: int = 0
+    holiday_pct: int = 0
+    min_hours: Decimal = Decimal(0)
+    rate_source: str = "manual"
     overbook_factor: Decimal
     overbooking_mode: str
     fill_goal: Decimal

@@ -10,9 +10,11 @@ from core.tenancy import Actor
 from dispatch.enums import OFFICE as OFFICE_ROLES
 
 # Amounts that tell the client's price, by name wherever they appear (orders, timesheets).
-CLIENT_PRICE = frozenset({"client_rate", "client_amount", "margin"})
+CLIENT_PRICE = frozenset({"client_rate", "client_amount", "client_surcharge", "margin"})
 # Amounts that tell what the workers are paid (and the firm's margin): never the client's.
-WORKER_PAY = frozenset({"worker_rate", "base_pay", "allowances", "fines", "worker_pay", "margin"})
+WORKER_PAY = frozenset(
+    {"worker_rate", "base_pay", "worker_surcharge", "allowances", "fines", "worker_pay", "margin"}
+)
 
 
 def sees_client_price(actor: Actor) -> bool:

@@ -48,6 +48,7 @@ from dispatch.models import Order
 from dispatch.orders import roster
 from dispatch.orders import service as orders
 from dispatch.orders.errors import HeadcountOutOfRange, NegativeRate, StartInsideLeadTime
+from dispatch.rates.order_rates import RATES, audit_override, order_rates
 from dispatch.registry.staff import check_foreman
 
 NOTES_MAX = 1000
@@ -65,6 +66,7 @@ class OrderChange:
     worker_rate: Decimal | None = None
     foreman_id: int | None = None
     notes: str | None = None
+    rate_reason: str | None = None  # why new rates differ from the card's (dispatch/rates)
     given: frozenset[str] = frozenset()
 
     @classmethod
@@ -85,7 +87,7 @@ def _shown(value: object) -> object:
 def _wanted(order: Order, change: OrderChange) -> dict[str, Any]:
     """The fields that really change, with their checked new values."""
     wanted: dict[str, Any] = {}
-    for name in (f.name for f in fields(OrderChange) if f.name != "given"):
+    for name in (f.name for f in fields(OrderChange) if f.name not in ("given", "rate_reason")):
         if name not in change.given:
             continue
         value = getattr(change, name)
@@ -179,7 +181,19 @@ def apply_change(
             now,
         )
         detail.update(asked_to_confirm=moved.asked, released_on_move=moved.released)
-    for name in ("client_rate", "worker_rate", "foreman_id", "notes"):
+    if "client_rate" in wanted or "worker_rate" in wanted:  # the card's rule, as at placing
+        sent = {name: wanted.get(name, getattr(order, name)) for name in RATES}
+        rates = order_rates(
+            session,
+            branch_id=order.branch_id,
+            client_id=order.client_id,
+            skill=order.skill,
+            sent=sent,
+            reason=change.rate_reason,
+        )
+        rates.stamp(order)
+        audit_override(session, actor, order, rates)
+    for name in ("foreman_id", "notes"):
         if name in wanted:
             setattr(order, name, wanted[name])
     if new_headcount is not None and new_headcount > order.headcount:

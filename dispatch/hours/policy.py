@@ -50,6 +50,7 @@ class Rules:
 
     rounding: str = "minute"
     break_paid: bool = False
+    timezone: str = "Europe/Moscow"  # the branch's: its night and its days off (dispatch/rates)
 
 
 def check_terms(terms: Terms, starts_at: datetime, ends_at: datetime) -> None:

@@ -74,9 +74,9 @@ def hours_of_orders(session: Session, orders: list[Order]) -> dict[int, tuple[Te
         return {}
     versions = latest_versions(session, [o.id for o in orders])
     rules = {
-        branch_id: Rules(rounding, paid)
-        for branch_id, rounding, paid in session.execute(
-            select(Branch.id, Branch.billing_rounding, Branch.break_paid).where(
+        branch_id: Rules(rounding, paid, zone)
+        for branch_id, rounding, paid, zone in session.execute(
+            select(Branch.id, Branch.billing_rounding, Branch.break_paid, Branch.timezone).where(
                 Branch.id.in_({o.branch_id for o in orders})
             )
         )

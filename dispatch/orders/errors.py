@@ -2,6 +2,7 @@
 `code` (core/errors.py) that the API sends and the console turns into words."""
 
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dispatch.rates.errors import NoAgreedRate as NoAgreedRate  # the card's (moved)
 
 
 class OrderNotFound(NotFound):
@@ -84,12 +85,6 @@ class ClientSetsNoOverbooking(InvalidInput):
     client's order takes the branch's knobs."""
 
     code = "client_sets_no_overbooking"
-
-
-class NoAgreedRate(InvalidInput):
-    """An order without rates, for a skill with no rate agreed with its client."""
-
-    code = "no_agreed_rate"
 
 
 class OrderNotAwaitingApproval(Conflict):

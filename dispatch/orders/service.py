@@ -15,7 +15,6 @@ from core import audit
 from core.db import flush_checked, locked
 from core.errors import Conflict, InvalidInput, ReasonRequired
 from core.jobs import enqueue_after_commit
-from core.money import money
 from core.tenancy import Actor
 from dispatch.enums import (
     CLOSED,
@@ -36,7 +35,6 @@ from dispatch.orders.errors import (
     ClientSetsNoRates,
     HeadcountOutOfRange,
     NegativeRate,
-    NoAgreedRate,
     NoFreeOrderCode,
     OrderFinished,
     OrderNotFound,
@@ -48,7 +46,7 @@ from dispatch.orders.errors import (
     TimeWithoutOffset,
 )
 from dispatch.penalties import record
-from dispatch.registry.client_side.rates import agreed_rate
+from dispatch.rates.order_rates import OrderRates, audit_override, order_rates
 from dispatch.registry.client_side.tenancy import of_their_client
 from dispatch.registry.knobs import check_knob
 from dispatch.registry.sites import SITE_BRANCH, get_site
@@ -81,6 +79,7 @@ class OrderInput:
     overbooking_mode: str | None = None
     fill_goal: Decimal | None = None
     foreman_id: int | None = None  # else the site's foreman runs it
+    rate_reason: str | None = None  # why typed rates differ from the card's
 
 
 def _check_times(data: OrderInput, now: datetime) -> None:
@@ -121,15 +120,22 @@ class CheckedOrder:
     branch: Branch
     skill: str
     knobs: Knobs
-    client_rate: Decimal
-    worker_rate: Decimal
+    rates: OrderRates  # the card's, or typed (dispatch/rates/order_rates.py)
+
+    @property
+    def client_rate(self) -> Decimal:
+        return self.rates.client_rate
+
+    @property
+    def worker_rate(self) -> Decimal:
+        return self.rates.worker_rate
 
 
 RATES = ("client_rate", "worker_rate")
 KNOBS = ("overbook_factor", "overbooking_mode", "fill_goal")
 # What the office decides for an order, never a client (user or key): the refusal names it.
 OFFICE_SETS: dict[str, tuple[type[InvalidInput], str]] = {
-    **dict.fromkeys(RATES, (ClientSetsNoRates, "rates")),
+    **dict.fromkeys((*RATES, "rate_reason"), (ClientSetsNoRates, "rates")),
     "foreman_id": (ClientSetsNoForeman, "the foreman"),
     **dict.fromkeys(KNOBS, (ClientSetsNoOverbooking, "overbooking")),
 }
@@ -144,21 +150,6 @@ def check_client_sends(actor: Actor, sent: Iterable[str]) -> None:
             raise refusal(name, f"a client cannot set {what}")
 
 
-def _rates(session: Session, actor: Actor, data: OrderInput, client: Client, skill: str) -> Any:
-    """The order's rates: as sent by the office, else those agreed with the client for the
-    skill. A client (user or key) never sends rates: the office agrees them."""
-    sent = {name: getattr(data, name) for name in RATES}
-    if all(value is not None for value in sent.values()):
-        return sent
-    agreed = agreed_rate(session, client.id, skill)
-    for name in RATES:
-        if sent[name] is None and agreed is None:
-            raise NoAgreedRate(name, f"{name} is required: no rate is agreed for {skill}")
-        if sent[name] is None:
-            sent[name] = getattr(agreed, name)
-    return sent
-
-
 def check_order(session: Session, *, actor: Actor, data: OrderInput, now: datetime) -> CheckedOrder:
     """Every rule an order must pass, reading only: the console's field check runs it on
     each keystroke, and create_order runs it first."""
@@ -171,9 +162,9 @@ def check_order(session: Session, *, actor: Actor, data: OrderInput, now: dateti
     given = (name for name in OFFICE_SETS if getattr(data, name) is not None)
     check_client_sends(actor, given)
     check_foreman(session, data.foreman_id, branch.id)
-    rates = _rates(session, actor, data, client, skill)
+    sent = {name: getattr(data, name) for name in RATES}
     for name in RATES:
-        if rates[name] < 0:
+        if sent[name] is not None and sent[name] < 0:
             raise NegativeRate(name, "a rate cannot be negative")
     knobs = cast(Knobs, {name: _knob(data, branch, name) for name in KNOBS})
     return CheckedOrder(
@@ -182,8 +173,14 @@ def check_order(session: Session, *, actor: Actor, data: OrderInput, now: dateti
         branch=branch,
         skill=skill,
         knobs=knobs,
-        client_rate=rates["client_rate"],
-        worker_rate=rates["worker_rate"],
+        rates=order_rates(
+            session,
+            branch_id=branch.id,
+            client_id=client.id,
+            skill=skill,
+            sent=sent,
+            reason=data.rate_reason,
+        ),
     )
 
 
@@ -220,8 +217,6 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         headcount=data.headcount,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
-        client_rate=money(checked.client_rate),
-        worker_rate=money(checked.worker_rate),
         booking_target=target,
         radius_m=branch.search_radius_m,
         status=OrderStatus.AWAITING_APPROVAL if held else OrderStatus.OPEN,
@@ -231,7 +226,9 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         foreman_id=data.foreman_id,
         **knobs,
     )
+    checked.rates.stamp(order)
     _store_with_fresh_code(session, order)
+    audit_override(session, actor, order, checked.rates)
     audit.log(
         session,
         actor,

@@ -5,11 +5,12 @@
 Per booked worker (and a cancelled order's compensated one), a line: the scheduled hours, the
 hours worked by the hours rule (dispatch/hours/policy.py: span less an unpaid break, approved
 overtime, an early end; the latest timesheet version's inputs), base pay = hours x worker
-rate, allowances (show-up pay and compensation on the ledger), fines (the standing fines on
-the order), pay = base + allowances - fines (negative: a debt, the line says
-"fine_exceeds_pay"); the client's amount (billed hours, the worked ones rounded by the branch's
-rule, x client rate) and the margin beside them. A line settled with the client takes the
-agreed hours, worked and billed.
+rate, the night and day-off surcharges and the minimum hours (dispatch/rates/surcharges.py,
+by the order's snapshot of the rate card), allowances (show-up pay and compensation on the
+ledger), fines (the standing fines on the order), pay = base + surcharge + allowances - fines
+(negative: a debt, the line says "fine_exceeds_pay"); the client's amount (billed hours, the
+worked ones rounded by the branch's rule, x client rate, plus the surcharges) and the margin
+beside them. A line settled with the client takes the agreed hours, worked and billed.
 
 A worker is owed the pay of the lines on closed or cancelled orders (PAYABLE, as the payouts
 report counts them) whose local date is after the order's branch's paid_through; with none set,
@@ -30,11 +31,14 @@ from core.errors import Forbidden, InvalidInput
 from core.money import money
 from core.tenancy import Actor
 from dispatch.client_models import TimesheetSignoff
-from dispatch.enums import OFFICE, WORKED, LineState, OfferStatus, OrderStatus
+from dispatch.enums import OFFICE, WORKED, Attendance, LineState, OfferStatus, OrderStatus
 from dispatch.hours import policy as hours_rule
 from dispatch.hours.policy import NO_TERMS, Rules, Terms
 from dispatch.hours.service import hours_of_orders
 from dispatch.models import Branch, Offer, Order
+from dispatch.rates import surcharges
+from dispatch.rates.calendar import is_day_off
+from dispatch.rates.surcharges import NO_SPLIT, Split
 from dispatch.registry.errors import BranchNotFound
 from rating.models import PenaltyEvent
 from workers.models import Worker
@@ -66,24 +70,47 @@ class Line:
     state: str = LineState.PENDING  # the client's sign-off (dispatch/shift/signoff.py)
     scheduled_hours: Decimal = ZERO  # the order's start to its end
     billed_hours: Decimal = ZERO  # hours (worked) rounded by the branch's rule: the client's
+    # dispatch/rates/surcharges.py: the worked night and day-off hours, and the surcharges
+    # they earn on each side (in client_amount and in worker_pay; base_pay is without them).
+    night_hours: Decimal = ZERO
+    day_off_hours: Decimal = ZERO
+    client_surcharge: Decimal | None = ZERO  # None: the reader may not see it
+    worker_surcharge: Decimal = ZERO
 
 
 FINE_EXCEEDS_PAY = "fine_exceeds_pay"
 
 
-def minutes_worked(
+def worked_span(
     order: Order, offer: Offer, terms: Terms = NO_TERMS, rules: Rules = Rules()
-) -> int:
-    """The line's worked minutes by the hours rule (dispatch/hours/policy.py)."""
+) -> tuple[int, Split]:
+    """The line's worked minutes by the hours rule (dispatch/hours/policy.py), and of them the
+    night and day-off ones (dispatch/rates/surcharges.py: a break taken pro rata)."""
     if offer.attendance not in WORKED or offer.arrived_at is None:
-        return 0
+        return 0, NO_SPLIT
     # Until leaving (left early, or sent home: left_at), or the end of work for everyone
     # (older closes: their moment).
     ended = hours_rule.end_of_work(
         order.work_ended_at or order.closed_at, order.ends_at, terms, order.closed_at
     )
     span = hours_rule.span_minutes(offer.arrived_at, offer.left_at, order.starts_at, ended)
-    return hours_rule.worked_minutes(span, terms.break_min, rules.break_paid)
+    worked = hours_rule.worked_minutes(span, terms.break_min, rules.break_paid)
+    start = max(offer.arrived_at, order.starts_at)
+    split = surcharges.split_span(
+        start, start + timedelta(minutes=span), rules.timezone, is_day_off
+    )
+    return worked, surcharges.apportion(split, span, worked)
+
+
+def minutes_worked(
+    order: Order, offer: Offer, terms: Terms = NO_TERMS, rules: Rules = Rules()
+) -> int:
+    """The line's worked minutes by the hours rule (dispatch/hours/policy.py)."""
+    return worked_span(order, offer, terms, rules)[0]
+
+
+def _terms_of(order: Order) -> surcharges.Terms:
+    return surcharges.Terms(order.night_pct or 0, order.holiday_pct or 0, order.min_hours or ZERO)
 
 
 def line_of(
@@ -97,16 +124,28 @@ def line_of(
     """hours_in: the order's latest timesheet version's terms and its branch's rules."""
     terms, rules = hours_in
     # Amounts from the hours as shown, so a clerk's hours x rate gives the same figure.
-    worked = minutes_worked(order, offer, terms, rules)
+    worked, split = worked_span(order, offer, terms, rules)
     hours = hours_rule.hours_of(worked)
     billed = hours_rule.hours_of(hours_rule.billed_minutes(worked, rules.rounding))
+    extra = _terms_of(order)
+    stayed = offer.attendance == Attendance.ARRIVED  # min_hours: not one who left or was sent
+    hours = surcharges.lifted_hours(hours, extra, stayed)
+    billed = surcharges.lifted_hours(billed, extra, stayed)
     if signoff is not None and signoff.settled_hours is not None:
         hours = billed = money(signoff.settled_hours)  # agreed with the client at settling
-    client_amount = money(order.client_rate * billed)
+    # Each side's amount rounded once: hours x rate plus the surcharges; base pay is hours x
+    # rate as the sheet shows it, the surcharge the rest (so base + surcharge = the amount).
+    client_amount = money(
+        order.client_rate * billed + surcharges.surcharge(order.client_rate, split, extra)
+    )
+    earned = money(
+        order.worker_rate * hours + surcharges.surcharge(order.worker_rate, split, extra)
+    )
     base_pay = money(order.worker_rate * hours)
+    worker_surcharge = earned - base_pay
     allowances = sum((e.payout for e in entries), ZERO)  # show-up pay is on the ledger
     fines = sum((e.fine for e in entries), ZERO)
-    pay = base_pay + allowances - fines
+    pay = earned + allowances - fines
     return Line(
         worker_id=offer.worker_id,
         full_name=name,
@@ -126,6 +165,10 @@ def line_of(
             hours_rule.scheduled_minutes(order.starts_at, order.ends_at)
         ),
         billed_hours=billed,
+        night_hours=hours_rule.hours_of(split.night_min),
+        day_off_hours=hours_rule.hours_of(split.day_off_min),
+        client_surcharge=client_amount - money(order.client_rate * billed),
+        worker_surcharge=worker_surcharge,
     )
 
 

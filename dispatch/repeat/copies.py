@@ -35,6 +35,8 @@ def copy_input(template: Order, starts_at: datetime) -> OrderInput:
         overbooking_mode=template.mode_before_top_up or template.overbooking_mode,
         fill_goal=template.fill_goal,
         foreman_id=template.foreman_id,
+        # The template's rates, even where the card has changed since (audited as such).
+        rate_reason=f"copy of order {template.code}",
     )
 
 

@@ -58,6 +58,9 @@ from dispatch.registry.errors import BranchNotFound
 MAX_PAYOUT_DAYS = 366
 HOURS_COLUMNS = ("hours", "scheduled_hours", "billed_hours")
 MONEY_COLUMNS = ("client_amount", "base_pay", "allowances", "fines", "worker_pay", "margin")
+# A line's surcharges (dispatch/rates/surcharges.py), per line only (the totals above add up
+# the amounts they are in): each money column shown with its side's amount.
+SURCHARGE_SIDE = {"client_surcharge": "client_amount", "worker_surcharge": "worker_pay"}
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ def _hide_client_price(line: Line, money_shown: tuple[str, ...]) -> Line:
     return replace(
         line,
         client_amount=line.client_amount if "client_amount" in money_shown else None,
+        client_surcharge=line.client_surcharge if "client_amount" in money_shown else None,
         margin=line.margin if "margin" in money_shown else None,
         # "fine_exceeds_pay" tells of the worker's pay: only for those who see it
         note=line.note if "worker_pay" in money_shown else None,
@@ -225,7 +229,10 @@ def timesheet_table(sheet: Timesheet) -> Table:
     """The sheet as an export (api/exports.py writes it in the reader's language): a line
     per worker, then the totals. Only the amounts the reader may see (sheet.money) are
     columns."""
-    names = [f.name for f in fields(Line) if f.name not in MONEY_COLUMNS or f.name in sheet.money]
+    hidden = {n for n in MONEY_COLUMNS if n not in sheet.money} | {
+        n for n, side in SURCHARGE_SIDE.items() if side not in sheet.money
+    }
+    names = [f.name for f in fields(Line) if f.name not in hidden]
     rows = [[sheet.code, *(_value(getattr(line, n)) for n in names)] for line in sheet.lines]
     # The totals under their columns; a line's own fields (names, times, note, state) blank.
     rows.append([sheet.code, Word("total"), *(sheet.totals.get(n) for n in names[1:])])

@@ -103,6 +103,8 @@ MATRIX = {
     ("PATCH", "/branches/{branch_id}"):                          "ok  own 403 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/payouts"):                    "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/paid-through"):               "ok  own own 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/rates"):                      "ok  own own 403 403 403 403 401",
+    ("PUT", "/branches/{branch_id}/rates"):                      "ok  own 403 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/texts"):                      "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok  own 403 403 403 403 403 401",
     ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok  own 403 403 403 403 403 401",
@@ -439,6 +441,9 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("PUT", "/branches/{branch_id}/paid-through"): {
             "through": str(date.today() - timedelta(days=2))
         },
+        ("PUT", "/branches/{branch_id}/rates"): [
+            {"skill": "loader", "client_rate": "250.00", "worker_rate": "120.00", "night_pct": 20}
+        ],
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",

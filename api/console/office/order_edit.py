@@ -48,6 +48,8 @@ def _parse(order: Order, values: dict[str, str], t) -> tuple[OrderChange | None,
     names = ("headcount", "client_rate", "worker_rate", "starts_at", "ends_at")
     sent: dict = {name: parsed[name] for name in names if name in parsed}
     sent.update(foreman_id=int(foreman) if foreman else None, notes=values["notes"])
+    if values["rate_reason"].strip():  # rates other than the card's (dispatch/rates)
+        sent["rate_reason"] = values["rate_reason"].strip()
     return OrderChange.of(**sent), {}
 
 
@@ -61,6 +63,7 @@ def _context(
         "end": t("order_end"),
         "client_rate": t("order_client_rate"),
         "worker_rate": t("order_worker_rate"),
+        "rate_reason": t("order_rate_reason"),
         "foreman_id": t("chg_foreman"),
         "notes": t("chg_notes"),
     }

@@ -45,6 +45,7 @@ ORDER_FIELDS = (
     "client_rate",
     "worker_rate",
     "overbooking_mode",
+    "rate_reason",  # rates other than the rate card's (dispatch/rates/order_rates.py)
 )
 
 # Its words are the dispatcher pages' table (registered by api/console/office/dispatcher.py) and
@@ -86,6 +87,7 @@ def _parse(
         client_rate=parsed["client_rate"],
         worker_rate=parsed["worker_rate"],
         overbooking_mode=values["overbooking_mode"] or None,
+        rate_reason=values["rate_reason"].strip() or None,
     )
     return data, {}
 

@@ -1,5 +1,6 @@
 """The rates the office agreed with a client, per skill: what the client pays an hour and what
-the worker is paid. An order placed without rates takes them (dispatch/orders/service.py);
+the worker is paid: the rate card's client rows (dispatch/rates/card.py, which also sets their
+surcharges and minimum hours). An order placed without rates takes them (the card's lookup);
 the client's own users never type rates, and see only their side (client_rate)."""
 
 from collections.abc import Sequence
@@ -49,6 +50,15 @@ def replace_rates(
             if getattr(rate, name) < 0:
                 raise RateInvalid((str(i), name), "a rate cannot be negative")
         checked[skill] = AgreedRate(skill, money(rate.client_rate), money(rate.worker_rate))
+    # The rate card's terms of a skill kept (surcharges, minimum hours: edited on the card).
+    kept = {
+        row.skill: {
+            "night_pct": row.night_pct,
+            "holiday_pct": row.holiday_pct,
+            "min_hours": row.min_hours,
+        }
+        for row in session.scalars(select(ClientRate).where(ClientRate.client_id == client.id))
+    }
     session.execute(delete(ClientRate).where(ClientRate.client_id == client.id))
     rows = [
         ClientRate(
@@ -56,6 +66,7 @@ def replace_rates(
             skill=rate.skill,
             client_rate=rate.client_rate,
             worker_rate=rate.worker_rate,
+            **kept.get(rate.skill, {}),
         )
         for rate in checked.values()
     ]
@@ -71,8 +82,3 @@ def replace_rates(
         rates={s: [f"{r.client_rate:f}", f"{r.worker_rate:f}"] for s, r in checked.items()},
     )
     return sorted(rows, key=lambda row: row.skill)
-
-
-def agreed_rate(session: Session, client_id: int, skill: str) -> ClientRate | None:
-    """The rate agreed with the client for the skill (skill already normalised), if any."""
-    return session.get(ClientRate, (client_id, skill))

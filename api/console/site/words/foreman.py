@@ -114,6 +114,8 @@ WORDS = {
     "foreman_hours": ("Часы", "Hours"),
     "foreman_client_amount": ("Клиенту", "Client amount"),
     "foreman_base_pay": ("Оплата по часам", "Pay for hours"),
+    "foreman_surcharge_hours": ("Часов ночью / в выходной", "Hours at night / on a day off"),
+    "foreman_worker_surcharge": ("Надбавки (ночь, выходной)", "Surcharges (night, day off)"),
     "foreman_allowances": ("Доплаты", "Allowances"),
     "foreman_fines": ("Штрафы", "Fines"),
     "foreman_worker_pay": ("К выплате", "Pay"),
