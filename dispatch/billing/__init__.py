@@ -1,1 +1,2 @@
-"""Invoices and acts of completed work from approved timesheet lines, and royalty statements (issue 21)."""
+"""Invoices and acts of completed work from approved timesheet lines, and royalty
+statements (issue 21)."""
