@@ -11,7 +11,7 @@ from api.schemas.common import IdPath
 from core.clock import now
 from core.tenancy import Actor
 from dispatch.billing import documents, royalties, service
-from dispatch.billing.pdf import as_pdf
+from dispatch.billing.pdf import file_of
 
 router = APIRouter(prefix="/api/v1")
 
@@ -64,10 +64,7 @@ def get_invoice(
     if fmt == "json":
         return InvoiceOut.of(invoice, service.groups(session, invoice))
     doc = documents.document(session, invoice, kind=document, language=lang)
-    name = f"{document}-{invoice.number}.{fmt}"
-    if fmt == "pdf":
-        return _file(as_pdf(doc), "application/pdf", name)
-    return _file(documents.as_csv(doc), "text/csv; charset=utf-8", name)
+    return _file(*file_of(doc, fmt))
 
 
 @router.get(

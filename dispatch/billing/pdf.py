@@ -8,7 +8,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from core.csvsafe import STYLES
-from dispatch.billing.documents import Document, in_words
+from dispatch.billing.documents import Document, as_csv, in_words
 
 FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
 WIDTHS = (20, 22, 40, 28, 14, 16, 18, 24)  # mm: date, order, site, skill, workers, hours...
@@ -74,3 +74,11 @@ def as_pdf(doc: Document) -> bytes:
         pdf.cell(90, 6, f"{doc.label('seller')} ____________")
         pdf.cell(90, 6, f"{doc.label('buyer')} ____________")
     return bytes(pdf.output())
+
+
+def file_of(doc: Document, fmt: str) -> tuple[bytes, str, str]:
+    """The document as a download: its bytes, media type and file name ("pdf" or "csv")."""
+    name = f"{doc.kind}-{doc.invoice.number}.{fmt}"
+    if fmt == "pdf":
+        return as_pdf(doc), "application/pdf", name
+    return as_csv(doc), "text/csv; charset=utf-8", name

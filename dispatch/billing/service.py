@@ -25,6 +25,7 @@ from dispatch.billing.errors import (
 )
 from dispatch.billing.lines import Candidate, candidates
 from dispatch.billing.models import Invoice, InvoiceLine
+from dispatch.billing.scope import scoped
 from dispatch.enums import MANAGERS
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry.errors import ClientNotFound
@@ -157,6 +158,7 @@ def create_invoice(
 
 def get_invoice(session: Session, invoice_id: int, *, actor: Actor) -> Invoice:
     """The invoice if the actor may read it: a stranger's is not found (404), not refused."""
+    actor = scoped(session, actor)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
@@ -170,6 +172,7 @@ def get_invoice(session: Session, invoice_id: int, *, actor: Actor) -> Invoice:
 
 def list_invoices(session: Session, *, actor: Actor, limit: int = 200) -> list[Invoice]:
     """The invoices the actor reads, newest first."""
+    actor = scoped(session, actor)
     query = select(Invoice).order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(limit)
     if actor.is_client:
         query = query.where(Invoice.client_id == actor.client_id)
@@ -226,3 +229,20 @@ def groups(session: Session, invoice: Invoice) -> list[Group]:
         )
         for starts, code, site, skill, rate, count, hours, amount in rows
     ]
+
+
+def clients_to_invoice(session: Session, *, actor: Actor) -> list[Client]:
+    """The clients of the branches the actor invoices for (the console's form)."""
+    if actor.role not in MANAGERS:
+        return []
+    query = select(Client).where(actor.branch_filter(Client.branch_id)).order_by(Client.name)
+    return list(session.scalars(query.limit(1000)))
+
+
+def client_names(session: Session, invoices: list[Invoice]) -> dict[int, str]:
+    """The names of the invoices' clients, by id (the invoices' list shows them)."""
+    ids = {invoice.client_id for invoice in invoices}
+    if not ids:
+        return {}
+    rows = session.execute(select(Client.id, Client.name).where(Client.id.in_(ids)))
+    return {client_id: name for client_id, name in rows}
