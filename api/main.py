@@ -16,21 +16,10 @@ from api.auth import router as auth_router
 from api.console import routes as console
 from api.deps import ApiKeyLimiter, WorkerReadLimiter
 from api.metrics import MetricsMiddleware
-from api.routes import (
-    audit,
-    billing,
-    docs,
-    fill,
-    health,
-    home,
-    orders,
-    penalties,
-    shift,
-    texts,
-    twilio,
-)
+from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes import repeat as repeat_orders
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
+from api.routes.billing.routes import router as billing_router  # issue 21: invoices
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
@@ -122,7 +111,7 @@ def create_app(
         timesheet_signoff.router,
         webhooks_router,
         quality_router,
-        billing.router,  # issue 21: invoices, acts, royalty statements
+        billing_router,  # issue 21: invoices, acts, royalty statements
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

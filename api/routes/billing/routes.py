@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from api.deps import DB, MANAGERS, require
-from api.schemas.billing import InvoiceIn, InvoiceOut, RoyaltyOut
+from api.routes.billing.schemas import InvoiceIn, InvoiceOut, RoyaltyOut
 from api.schemas.common import IdPath
 from core.clock import now
 from core.tenancy import Actor
