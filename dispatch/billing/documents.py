@@ -14,6 +14,7 @@ from core.csvsafe import BOM, STYLES, writer
 from dispatch.billing.models import Invoice
 from dispatch.billing.service import Group, check_details, groups
 from dispatch.models import Branch, Client
+from sms.templates import skill_name
 
 KINDS = ("invoice", "act")
 LANGUAGES = ("ru", "en")
@@ -77,16 +78,16 @@ LABELS: dict[str, dict[str, str]] = {
         "vat": "VAT {rate}%",
         "no_vat": "VAT not charged",
         "total": "Total due",
-        "in_words": "Total in words (Russian)",
+        "in_words": "Total in words",
         "act_note": "The services were rendered in full and on time; the customer has no claims.",
     },
 }
 
 
-def in_words(amount: Decimal) -> str:
-    """The total as Russian documents write it: "одна тысяча рублей, ноль копеек" with the
-    first letter capital (num2words' Russian currency words)."""
-    text = str(num2words(amount, lang="ru", to="currency", currency="RUB"))
+def in_words(amount: Decimal, language: str = "ru") -> str:
+    """The total as documents write it: "Одна тысяча рублей, ноль копеек" (num2words'
+    currency words; an English copy in English)."""
+    text = str(num2words(amount, lang=language, to="currency", currency="RUB"))
     return text[:1].upper() + text[1:]
 
 
@@ -152,7 +153,8 @@ class Document:
 
     def rows(self) -> list[list[object]]:
         return [
-            [g.day, g.order_code, g.site, g.skill, g.workers, g.hours, g.rate, g.amount]
+            [g.day, g.order_code, g.site, skill_name(g.skill, self.language), g.workers, g.hours]
+            + [g.rate, g.amount]
             for g in self.groups
         ]
 
@@ -196,5 +198,5 @@ def as_csv(doc: Document) -> bytes:
     sheet.writerows([cell(v) for v in row] for row in doc.rows())
     for label, value in doc.totals():
         sheet.writerow([label, "", "", "", "", "", "", "" if value is None else cell(value)])
-    sheet.writerow([doc.label("in_words"), in_words(doc.invoice.total)])
+    sheet.writerow([doc.label("in_words"), in_words(doc.invoice.total, doc.language)])
     return out.getvalue().encode("utf-8")

@@ -63,7 +63,7 @@ def as_pdf(doc: Document) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        f"{doc.label('in_words')}: {in_words(doc.invoice.total)}",
+        f"{doc.label('in_words')}: {in_words(doc.invoice.total, doc.language)}",
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -39,6 +39,8 @@ class Statement:
 def parse_month(text: str) -> date:
     try:
         year, month = (int(part) for part in text.split("-"))
+        if not 2000 <= year <= 2999:
+            raise ValueError(year)
         return date(year, month, 1)
     except ValueError:
         raise InvalidInput("month", "is not a month: YYYY-MM", location="query") from None
@@ -100,19 +102,27 @@ def statements(session: Session, *, actor: Actor, month: date) -> list[Statement
     return [statement(session, i, actor=actor, month=month) for i in ids]
 
 
-def as_csv(s: Statement) -> bytes:
-    """The statement as a Russian spreadsheet opens it: its invoices, then the sums."""
-    style = STYLES["ru"]
+CSV_LABELS = {
+    "ru": ("Роялти", "Счёт", "Филиал", "Клиент", "Дата", "Сумма без НДС", "Оборот", "Ставка",
+           "не применяется"),
+    "en": ("Royalty", "Invoice", "Branch", "Client", "Date", "Net", "Turnover", "Rate",
+           "not applicable"),
+}  # fmt: skip
+
+
+def as_csv(s: Statement, language: str = "ru") -> bytes:
+    """The statement as a spreadsheet of the language opens it: its invoices, then the sums."""
+    royalty, invoice_, branch_, client_, date_, net, turnover, rate_, na = CSV_LABELS[language]
+    style = STYLES[language]
     out = io.StringIO()
     out.write(BOM)
     sheet = writer(out, delimiter=style.delimiter)
-    sheet.writerow(["Роялти", s.organisation.name, s.month.strftime("%m.%Y")])
-    sheet.writerow(["Счёт", "Филиал", "Клиент", "Дата", "Сумма без НДС"])
+    sheet.writerow([royalty, s.organisation.name, s.month.strftime("%m.%Y")])
+    sheet.writerow([invoice_, branch_, client_, date_, net])
     for invoice, branch, client in s.invoices:
         day = invoice.issued_on.strftime(style.date_format)
         sheet.writerow([invoice.number, branch, client, day, style.number(str(invoice.net))])
-    sheet.writerow(["Оборот", "", "", "", style.number(str(s.turnover))])
-    rate = style.number(str(s.rate)) if s.applicable else "не применяется"
-    sheet.writerow(["Ставка", "", "", "", rate])
-    sheet.writerow(["Роялти", "", "", "", style.number(str(s.royalty))])
+    sheet.writerow([turnover, "", "", "", style.number(str(s.turnover))])
+    sheet.writerow([rate_, "", "", "", style.number(str(s.rate)) if s.applicable else na])
+    sheet.writerow([royalty, "", "", "", style.number(str(s.royalty))])
     return out.getvalue().encode("utf-8")

@@ -32,6 +32,7 @@ from dispatch.registry.errors import ClientNotFound
 
 ZERO = Decimal("0.00")
 MAX_PERIOD_DAYS = 366
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # a date out of these is a typing slip, not a period
 READERS = (*MANAGERS, "owner")  # and a client's own users, their client's invoices
 # What an invoice cannot go out without (an INN of 10 digits is a company's: it has a KPP).
 BRANCH_DETAILS = ("legal_name", "inn", "legal_address", "bank_name", "bik", "bank_account")
@@ -65,6 +66,9 @@ def _client_seen(session: Session, client_id: int, actor: Actor) -> Client:
 
 
 def _check_period(first: date, last: date) -> None:
+    for name, day in (("from", first), ("to", last)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InvalidInput(name, f"is not a date between {FIRST_YEAR} and {LAST_YEAR}")
     if last < first:
         raise InvalidInput("to", "is before from")
     if (last - first).days > MAX_PERIOD_DAYS:

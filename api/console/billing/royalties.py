@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.console.web import PREFIX, render, staff
+from api.console.web import PREFIX, language, render, staff
 from api.deps import DB
 from api.schemas.common import IdPath
 from core.clock import now
@@ -32,6 +32,7 @@ def royalties_page(
 
 @router.get("/royalties/{royalty_org_id}/csv")
 def royalties_csv(
+    request: Request,
     royalty_org_id: IdPath,
     month: str = Query(..., alias="royalty_month", pattern=r"^\d{4}-\d{2}$"),
     actor: Actor = Depends(READERS),
@@ -40,7 +41,7 @@ def royalties_csv(
     first = royalties.parse_month(month)
     statement = royalties.statement(session, royalty_org_id, actor=actor, month=first)
     return Response(
-        royalties.as_csv(statement),
+        royalties.as_csv(statement, language(request)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="royalties-{month}.csv"'},
     )

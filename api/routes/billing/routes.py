@@ -50,7 +50,18 @@ def list_invoices(
     ]
 
 
-@router.get("/invoices/{invoice_id}", response_model=InvoiceOut, tags=["billing"])
+@router.get(
+    "/invoices/{invoice_id}",
+    response_model=InvoiceOut,
+    responses={
+        200: {
+            "content": {"application/pdf": {}, "text/csv": {}},
+            "description": "JSON, or the invoice's (document=act: the act's) PDF or CSV with "
+            "format=pdf|csv, in the language of ?lang= (Russian by default)",
+        }
+    },
+    tags=["billing"],
+)
 def get_invoice(
     invoice_id: IdPath,
     fmt: Format = "json",
@@ -68,12 +79,16 @@ def get_invoice(
 
 
 @router.get(
-    "/organisations/{organisation_id}/royalties", response_model=RoyaltyOut, tags=["billing"]
+    "/organisations/{organisation_id}/royalties",
+    response_model=RoyaltyOut,
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
+    tags=["billing"],
 )
 def royalty_statement(
     organisation_id: IdPath,
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])],
     fmt: Format = "json",
+    lang: Language = "ru",
     actor: Actor = Depends(require(*ROYALTY_READERS)),
     session: Session = DB,
 ) -> RoyaltyOut | Response:
@@ -83,6 +98,6 @@ def royalty_statement(
     statement = royalties.statement(session, organisation_id, actor=actor, month=first)
     if fmt == "csv":
         return _file(
-            royalties.as_csv(statement), "text/csv; charset=utf-8", f"royalties-{month}.csv"
+            royalties.as_csv(statement, lang), "text/csv; charset=utf-8", f"royalties-{month}.csv"
         )
     return RoyaltyOut.of(statement)

@@ -1,14 +1,15 @@
 """Invoices from timesheet lines: which lines go in, the sums to the kopeck with and without
 VAT, one invoice per line, numbering per branch and year, legal details required."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from core.errors import InvalidInput
 from core.tenancy import SYSTEM
-from dispatch.billing import service
+from dispatch.billing import royalties, service
 from dispatch.billing.errors import InvoicesManagersOnly, LegalDetailsMissing, NothingToInvoice
 from dispatch.billing.lines import DISPUTED, INVOICED, TOO_RECENT
 from dispatch.billing.models import Invoice, InvoiceLine
@@ -202,3 +203,32 @@ def test_a_dispatcher_may_not_invoice_and_another_branch_client_is_not_found(ses
         last=day,
         now=later(order, 4),
     ).net == D("4000.00")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [
+        ("2026-11-30", "2026-11-01", "to"),  # backwards
+        ("2025-01-01", "2026-06-01", "to"),  # more than a year
+        ("0001-01-01", "0001-01-02", "from"),  # a typing slip
+        ("2026-01-01", "9999-12-31", "to"),
+    ],
+)
+def test_a_bad_period_is_refused_by_field(session, first, last, field):
+    world = make_world(session)
+    with pytest.raises(InvalidInput) as refused:
+        service.preview(
+            session,
+            actor=world.manager,
+            client_id=world.client.id,
+            first=date.fromisoformat(first),
+            last=date.fromisoformat(last),
+            now=NOW,
+        )
+    assert refused.value.loc == ("body", field)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "9999-12", "0000-01", "2026"])
+def test_a_month_out_of_range_is_invalid_input(text):
+    with pytest.raises(InvalidInput):
+        royalties.parse_month(text)
