@@ -40,7 +40,9 @@ def scene(engine):
     _drop_invoices()
     with committed(BRANCH_CODE, "SMinv"):
         with session_scope() as session:
-            branch, site = make_branch_site(session, code=BRANCH_CODE, name="Москва")
+            branch, site = make_branch_site(
+                session, code=BRANCH_CODE, name="Москва", vat_rate=Decimal("0.22")
+            )
             for name, value in BRANCH_DETAILS.items():
                 setattr(branch, name, value)
             row = session.get_one(Client, site.client_id)
