@@ -232,3 +232,21 @@ def test_a_bad_period_is_refused_by_field(session, first, last, field):
 def test_a_month_out_of_range_is_invalid_input(text):
     with pytest.raises(InvalidInput):
         royalties.parse_month(text)
+
+
+@pytest.mark.parametrize(
+    ("after_days", "waited", "left_out"), [(7, 6.9, TOO_RECENT), (7, 7.1, None)]
+)
+def test_the_wait_is_the_branch_knob(session, after_days, waited, left_out):
+    world = make_world(session, invoice_after_days=after_days)
+    order = worked_order(session, world)
+    day = (order.starts_at + timedelta(hours=3)).date()
+    lines = service.preview(
+        session,
+        actor=world.manager,
+        client_id=world.client.id,
+        first=day,
+        last=day,
+        now=later(order, waited),
+    )
+    assert [c.left_out for c in lines] == [left_out, left_out]
