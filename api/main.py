@@ -20,6 +20,7 @@ from api.routes import audit, docs, fill, health, home, orders, penalties, shift
 from api.routes import rates as rate_cards
 from api.routes import repeat as repeat_orders
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
+from api.routes.billing.routes import router as billing_router  # issue 21: invoices
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
@@ -112,6 +113,7 @@ def create_app(
         webhooks_router,
         quality_router,
         rate_cards.router,  # issue 21: the branch's rate card
+        billing_router,  # issue 21: invoices, acts, royalty statements
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

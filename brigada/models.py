@@ -2,6 +2,7 @@
 
 from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
+from dispatch.billing.models import Invoice, InvoiceLine
 from dispatch.client_models import ClientApiKey, ClientRate
 from dispatch.hours.models import TimesheetVersion
 from dispatch.models import (
@@ -35,6 +36,8 @@ __all__ = [
     "District",
     "IdempotencyKey",
     "ImportRun",
+    "Invoice",
+    "InvoiceLine",
     "Message",
     "Offer",
     "Order",

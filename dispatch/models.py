@@ -118,6 +118,7 @@ class Branch(BranchHours, BranchNetwork, Timestamped, Base):
     client_order_approval_h: Mapped[int] = mapped_column(Integer, server_default="0")
     paid_through: Mapped[date | None] = mapped_column(Date)  # paid up to, incl. (penalties/pay.py)
     dispute_deadline_h: Mapped[int] = mapped_column(Integer, nullable=False, server_default="48")
+    invoice_after_days: Mapped[int] = mapped_column(Integer, nullable=False, server_default="3")
 
     @property
     def policy(self) -> dict[str, Any]:

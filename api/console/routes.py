@@ -6,6 +6,8 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
+from api.console.billing import invoices as invoice_pages  # issue 21: invoices, acts
+from api.console.billing import royalties as royalty_pages  # issue 21: royalty statements
 from api.console.headers import SecurityHeaders
 from api.console.manage import settings, staff, texts
 from api.console.office import (
@@ -70,6 +72,8 @@ PAGES = (
     disputes_router,
     worker_disputes_router,
     quality.router,
+    invoice_pages.router,
+    royalty_pages.router,
     foreman.router,
     foreman_close.router,
     site_code.router,  # issue 20: the site check-in code and its QR code

@@ -113,6 +113,14 @@ KNOBS: dict[str, Knob] = {
         doc="the client is billed each line's worked time to the nearest minute, quarter-hour "
         "or half-hour (halves up); workers are paid the exact minutes (docs/hours.md)",
     ),
+    "invoice_after_days": Knob(
+        int,
+        3,
+        0,
+        60,
+        doc="a line the client neither approved nor disputed is invoiced this many days after "
+        "the order closed (undisputed after N days; docs/billing.md)",
+    ),
     "break_paid": Knob(bool, False, doc="a recorded break counts as worked time (paid, billed)"),
     "sms_transliterate": Knob(bool, False, doc="send Cyrillic as Latin (GSM-7, cheaper)"),
     "quality_sms": Knob(

@@ -31,9 +31,11 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
+from dispatch.billing.models import Invoice
 from dispatch.client_models import QualityReview, WebhookSubscription
 from dispatch.fill import waves
 from dispatch.models import Branch, Client, Order, User
+from dispatch.network.models import Organisation
 from dispatch.penalties import disputes, record
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
@@ -197,6 +199,10 @@ MATRIX = {
     ("PUT", "/sites/{site_id}/contact"):                         "ok  own own 403 403 403 403 401",
     ("GET", "/quality/reviews"):                                 "ok  ok  ok  403 403 403 403 401",
     ("POST", "/quality/cases/{order_id}/close"):                 "ok  own own 403 403 403 403 401",
+    ("POST", "/invoices"):                                       "ok  own 403 403 403 403 403 401",
+    ("GET", "/invoices"):                                        "ok  ok  403 403 403 ok  ok  401",
+    ("GET", "/invoices/{invoice_id}"):                           "ok  own 403 403 403 own own 401",
+    ("GET", "/organisations/{organisation_id}/royalties"):       "ok  403 403 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -217,6 +223,7 @@ HIDES = {
     ("GET", "/timesheet-disputes"): ("branch_id", "branch"),
     ("GET", "/worker-disputes"): ("branch_id", "branch"),
     ("GET", "/quality/reviews"): ("order_id", "order"),
+    ("GET", "/invoices"): ("branch_id", "branch"),
 }
 
 
@@ -262,6 +269,8 @@ class Things:
     key: int = 0  # an API key of the client
     hook: int = 0  # the client's webhook subscription
     dispute: int = 0  # the worker's dispute of the penalty (issue 19)
+    invoice: int = 0  # an invoice to the client (issue 21)
+    organisation: int = 0  # the branch's organisation (issue 21)
 
 
 def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
@@ -313,11 +322,31 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
     opened = disputes.open_case(
         session, worker, order.code, words="I was there", message_id=None, now=now()
     )
+    invoice, organisation = _billing(session, branch, client)
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
         dispatcher.username, favourite.id, pattern.id, client_user.id, key.id, hook.id,
-        opened.cases[0].id,
+        opened.cases[0].id, invoice, organisation,
     )  # fmt: skip
+
+
+def _billing(session, branch: Branch, client: Client) -> tuple[int, int]:
+    """The branch's organisation (a franchisee) and an invoice to the client (issue 21)."""
+    organisation = Organisation(
+        name=f"Organisation {next(_seq)}", kind="franchisee", royalty_rate=Decimal("0.05")
+    )
+    session.add(organisation)
+    session.flush()
+    branch.organisation_id = organisation.id
+    today = now().date()
+    invoice = Invoice(
+        branch_id=branch.id, client_id=client.id, number=f"{branch.code}-{today.year}-0001",
+        year=today.year, seq=1, issued_on=today, period_from=today, period_to=today,
+        net=Decimal("100.00"), vat=Decimal("0.00"), total=Decimal("100.00"),
+    )  # fmt: skip
+    session.add(invoice)
+    session.flush()
+    return invoice.id, organisation.id
 
 
 # --- one request per route, about one branch's things ---------------------------------------
@@ -342,6 +371,8 @@ def _request(method: str, path: str, t: Things) -> dict:
         pattern_id=t.pattern,
         key_id=t.key,
         hook_id=t.hook,
+        invoice_id=t.invoice,
+        organisation_id=t.organisation,
         kind="help",
         language="ru",
     )
@@ -438,6 +469,11 @@ def _request(method: str, path: str, t: Things) -> dict:
         },
         ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"): {"note": "agreed 8 h"},
         ("POST", "/quality/cases/{order_id}/close"): {"note": "called the client, sorted"},
+        ("POST", "/invoices"): {
+            "client_id": t.client,
+            "from": str(date.today()),
+            "to": str(date.today()),
+        },
         ("PUT", "/branches/{branch_id}/paid-through"): {
             "through": str(date.today() - timedelta(days=2))
         },
@@ -459,6 +495,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/messages"): {"worker_id": t.worker},
         ("GET", "/audit"): {"entity_id": t.worker},
         ("GET", "/order-patterns"): {"order_id": t.order},
+        ("GET", "/organisations/{organisation_id}/royalties"): {"month": now().strftime("%Y-%m")},
     }
     key = (method, path)
     if key == ("POST", "/auth/token"):

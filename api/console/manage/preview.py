@@ -58,6 +58,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "show_up_pay",
         "client_order_approval_h",
         "billing_rounding",
+        "invoice_after_days",
         "break_paid",
     ),
     "site": ("geofence_m", "undo_window_s"),

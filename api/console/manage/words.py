@@ -328,6 +328,15 @@ KNOB_WORDS = {
             "Yes: the break the foreman records counts as worked time.",
         ),
     ),
+    "invoice_after_days": (
+        ("Строки в счёт через, дней", "Lines invoiced after, days"),
+        (
+            "Строка табеля, которую клиент не подтвердил и не оспорил, входит в счёт через "
+            "столько дней после закрытия заказа.",
+            "A timesheet line the client neither approved nor disputed is invoiced this many "
+            "days after the order closed.",
+        ),
+    ),
     "dispute_deadline_h": (
         ("Срок решения спора, ч", "Dispute deadline, h"),
         (

@@ -14,6 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from fastapi.routing import APIRoute
@@ -26,6 +27,7 @@ from api.main import create_app
 from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
+from dispatch.billing.models import Invoice
 from dispatch.client_models import (
     CLIENT_EVENTS,
     ClientEvent,
@@ -38,6 +40,7 @@ from dispatch.enums import OrderStatus
 from dispatch.fill import waves
 from dispatch.hooks import events, subscriptions
 from dispatch.models import Branch, Client, Offer, Order, Site, User
+from dispatch.network.models import Organisation
 from dispatch.orders import service as orders
 from dispatch.penalties import disputes, record
 from dispatch.registry.knobs import CURRENCIES
@@ -383,10 +386,45 @@ def _world(session) -> World:
             "hook_id": [str(hook.id) for hook in hooks],
             "applicant_id": [str(a.id) for a in applicants],
             "district_id": [str(district.id)],
+            **_billing(session, branch, client),
         },
     )
     _seeded_strings(session, world)
+    world.seeded |= {*LEGAL.values(), "Франчайзи"}
     return world
+
+
+# Issue 21: the branch's and the client's legal details, as an invoice shows them.
+LEGAL = {
+    "legal_name": "ООО «Бригада»",
+    "inn": "7707083893",
+    "kpp": "773601001",
+    "legal_address": "г. Москва, ул. Вавилова, 19",
+    "bank_name": "ПАО Сбербанк",
+    "bik": "044525225",
+    "bank_account": "40702810938000000001",
+}
+
+
+def _billing(session, branch: Branch, client: Client) -> dict[str, list[str]]:
+    """An invoice to the client and the branch's franchisee organisation (issue 21)."""
+    for name, value in LEGAL.items():
+        setattr(branch, name, value)
+    client.inn, client.kpp, client.legal_address = "7736207543", "770401001", LEGAL["legal_address"]
+    organisation = Organisation(name="Франчайзи", kind="franchisee", royalty_rate=Decimal("0.05"))
+    session.add(organisation)
+    session.flush()
+    branch.organisation_id = organisation.id
+    today = now().date()
+    invoice = Invoice(
+        branch_id=branch.id, client_id=client.id, number=f"{branch.code}-{today.year}-0001",
+        year=today.year, seq=1, issued_on=today, period_from=today, period_to=today,
+        net=Decimal("100.00"), vat_rate=Decimal("0.22"), vat=Decimal("22.00"),
+        total=Decimal("122.00"),
+    )  # fmt: skip
+    session.add(invoice)
+    session.flush()
+    return {"invoice_id": [str(invoice.id)], "royalty_org_id": [str(organisation.id)]}
 
 
 def _webhooks(session, client, cancelled, at) -> list[WebhookSubscription]:

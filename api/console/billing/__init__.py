@@ -1,0 +1,1 @@
+"""The console's billing pages (issue 21): invoices and acts, royalty statements."""

@@ -1,0 +1,1 @@
+"""Invoices, acts and royalty statements over the API (issue 21)."""

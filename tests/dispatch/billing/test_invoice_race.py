@@ -1,0 +1,94 @@
+"""Two managers invoice the same client's period at once, each on its own connection: the
+branch row's lock puts one after the other, so one invoice takes the lines and the other finds
+nothing left (409), never the same line twice, never two numbers for one set of lines. And the
+unique key on (order, worker) refuses a second invoice line by itself.
+
+These tests commit, so they build their own branch and delete everything afterwards."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.db import session_scope
+from dispatch.billing import service
+from dispatch.billing.errors import InvoiceLineTaken, NothingToInvoice
+from dispatch.billing.models import Invoice, InvoiceLine
+from tests.committed import purge_branch, purge_code
+from tests.dispatch.billing.world import later, make_world, worked_order
+
+CODE = "INVRACE"
+
+
+def _purge(session, branch_id):
+    ids = select(Invoice.id).where(Invoice.branch_id == branch_id)
+    session.execute(delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(ids)))
+    session.execute(delete(Invoice).where(Invoice.branch_id == branch_id))
+    purge_branch(session, branch_id)
+
+
+@pytest.fixture
+def scene(factory):
+    with session_scope(factory) as session:
+        old = session.scalar(select(Invoice.branch_id).where(Invoice.number.like(f"{CODE}-%")))
+        if old is not None:
+            _purge(session, old)
+        purge_code(session, CODE)
+        world = make_world(session, code=CODE)
+        order = worked_order(session, world)
+        day = (order.starts_at + timedelta(hours=3)).date()
+        found = (world.branch.id, world.client.id, world.manager, day, later(order, 4), order.id)
+    yield found
+    with session_scope(factory) as session:
+        _purge(session, found[0])
+
+
+def test_two_invoices_at_once_one_takes_the_lines(factory, scene):
+    branch_id, client_id, manager, day, at, _ = scene
+    barrier = threading.Barrier(2)
+
+    def invoice():
+        barrier.wait()
+        try:
+            with session_scope(factory) as session:
+                made = service.create_invoice(
+                    session, actor=manager, client_id=client_id, first=day, last=day, now=at
+                )
+                return made.number
+        except (NothingToInvoice, InvoiceLineTaken) as refused:
+            return refused.code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = sorted(f.result(timeout=60) for f in [pool.submit(invoice) for _ in range(2)])
+
+    made = [a for a in answers if a.startswith(CODE)]
+    assert made == [f"{CODE}-{at.year}-0001"], answers
+    refused = [a for a in answers if not a.startswith(CODE)]
+    assert refused in (["nothing_to_invoice"], ["invoice_line_taken"]), answers
+    with session_scope(factory) as session:
+        ids = select(Invoice.id).where(Invoice.branch_id == branch_id)
+        assert session.scalar(select(func.count()).where(Invoice.branch_id == branch_id)) == 1
+        lines = session.scalar(select(func.count()).where(InvoiceLine.invoice_id.in_(ids)))
+        assert lines == 2
+
+
+def test_the_unique_key_refuses_a_line_on_a_second_invoice(factory, scene):
+    branch_id, client_id, manager, day, at, order_id = scene
+    with session_scope(factory) as session:
+        made = service.create_invoice(
+            session, actor=manager, client_id=client_id, first=day, last=day, now=at
+        )
+        worker_id = session.scalars(
+            select(InvoiceLine.worker_id).where(InvoiceLine.invoice_id == made.id)
+        ).first()
+        session.add(
+            InvoiceLine(
+                invoice_id=made.id, order_id=order_id, worker_id=worker_id, hours=1, amount=1
+            )
+        )
+        with pytest.raises(IntegrityError, match="uq_invoice_lines_order_worker"):
+            session.flush()
+        session.rollback()
