@@ -34,6 +34,7 @@ from core.tenancy import SYSTEM
 from dispatch.client_models import QualityReview, WebhookSubscription
 from dispatch.fill import waves
 from dispatch.models import Branch, Client, Order, User
+from dispatch.network.models import Organisation
 from dispatch.penalties import disputes, record
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
@@ -195,6 +196,14 @@ MATRIX = {
     ("PUT", "/sites/{site_id}/contact"):                         "ok  own own 403 403 403 403 401",
     ("GET", "/quality/reviews"):                                 "ok  ok  ok  403 403 403 403 401",
     ("POST", "/quality/cases/{order_id}/close"):                 "ok  own own 403 403 403 403 401",
+    # issue 21: the network's business (organisations, routing, the call centre's orders)
+    ("POST", "/organisations"):                                  "ok  403 403 403 403 403 403 401",
+    ("GET", "/organisations"):                                   "ok  403 403 403 403 403 403 401",
+    ("GET", "/organisations/{organisation_id}"):                 "ok  403 403 403 403 403 403 401",
+    ("PATCH", "/organisations/{organisation_id}"):               "ok  403 403 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/format-suggestion"):          "ok  own own own own 403 403 401",
+    ("GET", "/network/route"):                                   "ok  403 403 403 403 403 403 401",
+    ("POST", "/call-centre/orders"):                             "ok  403 403 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -260,6 +269,7 @@ class Things:
     key: int = 0  # an API key of the client
     hook: int = 0  # the client's webhook subscription
     dispute: int = 0  # the worker's dispute of the penalty (issue 19)
+    organisation: int = 0  # the branch's organisation (issue 21)
 
 
 def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
@@ -311,10 +321,14 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
     opened = disputes.open_case(
         session, worker, order.code, words="I was there", message_id=None, now=now()
     )
+    organisation = Organisation(name=f"Org of {branch.code}", kind="franchisee", royalty_rate=0)
+    session.add(organisation)
+    session.flush()
+    branch.organisation_id = organisation.id
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
         dispatcher.username, favourite.id, pattern.id, client_user.id, key.id, hook.id,
-        opened.cases[0].id,
+        opened.cases[0].id, organisation.id,
     )  # fmt: skip
 
 
@@ -340,6 +354,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         pattern_id=t.pattern,
         key_id=t.key,
         hook_id=t.hook,
+        organisation_id=t.organisation,
         kind="help",
         language="ru",
     )
@@ -439,6 +454,18 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("PUT", "/branches/{branch_id}/paid-through"): {
             "through": str(date.today() - timedelta(days=2))
         },
+        ("POST", "/organisations"): {"name": f"Org {n}", "kind": "own", "royalty_rate": "0"},
+        ("PATCH", "/organisations/{organisation_id}"): {"royalty_rate": "0.05"},
+        ("POST", "/call-centre/orders"): {
+            "client_id": t.client,
+            "site_id": t.site,
+            "skill": "loader",
+            "headcount": 1,
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=8)).isoformat(),
+            "client_rate": "300.00",
+            "worker_rate": "150.00",
+        },
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
@@ -454,6 +481,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/messages"): {"worker_id": t.worker},
         ("GET", "/audit"): {"entity_id": t.worker},
         ("GET", "/order-patterns"): {"order_id": t.order},
+        ("GET", "/network/route"): {"lat": 55.7, "lon": 37.6},
     }
     key = (method, path)
     if key == ("POST", "/auth/token"):
