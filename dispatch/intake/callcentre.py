@@ -242,14 +242,18 @@ def told_orders(session: Session, branch_id: int | None, *, now: datetime) -> li
     ]
 
 
-def from_call_centre(session: Session, branch_id: int | None, order_ids: list[int]) -> set[int]:
-    """Which of these orders the call centre placed (the board's badge)."""
-    if not order_ids:
+def from_call_centre(session: Session, branch_id: int | None, orders: list[Order]) -> set[int]:
+    """Which of these orders the call centre placed (the board's badge). Their audit rows are
+    read from the oldest order's creation on (`at` is indexed; the row and the order are
+    written in one transaction, so its `at` is the order's created_at)."""
+    if not orders:
         return set()
+    since = min(order.created_at for order in orders) - timedelta(minutes=1)
     query = select(AuditEntry.entity_ids).where(
+        AuditEntry.at >= since,
         AuditEntry.action == "order.create",
         AuditEntry.detail["via"].astext == VIA,
-        AuditEntry.entity_ids[0].as_integer().in_(order_ids),
+        AuditEntry.entity_ids[0].as_integer().in_([order.id for order in orders]),
     )
     if branch_id is not None:
         query = query.where(AuditEntry.branch_id == branch_id)

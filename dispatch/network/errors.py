@@ -19,6 +19,12 @@ class OrganisationNameTaken(Conflict):
         self.field = "name"
 
 
+class OrganisationUnknown(InvalidInput):
+    """A branch's organisation_id that names no organisation."""
+
+    code = "organisation_unknown"
+
+
 class RoyaltyRateInvalid(InvalidInput):
     """A royalty is a share of turnover: 0 <= r < 1."""
 

@@ -14,7 +14,7 @@ from core.errors import InvalidInput, check_length
 from core.tenancy import Actor
 from dispatch.models import Branch
 from dispatch.network.areas import check_area
-from dispatch.network.errors import FormatInvalid, OrganisationNotFound, VatRateInvalid
+from dispatch.network.errors import FormatInvalid, OrganisationUnknown, VatRateInvalid
 from dispatch.network.models import FORMATS, Organisation
 from dispatch.registry.errors import (
     BranchNotFound,
@@ -93,7 +93,7 @@ def clean_network(session: Session, values: Mapping[str, Any]) -> dict[str, Any]
     if "organisation_id" in values:
         organisation_id = values["organisation_id"]
         if organisation_id is not None and session.get(Organisation, organisation_id) is None:
-            raise OrganisationNotFound(organisation_id)
+            raise OrganisationUnknown("organisation_id", f"no organisation {organisation_id}")
         clean["organisation_id"] = organisation_id
     if "area" in values:
         clean["area"] = None if values["area"] is None else check_area(session, values["area"])

@@ -4,6 +4,7 @@ centre's order) and of the network's errors, in Russian and English."""
 WORDS = {
     # -- errors (dispatch/network/errors.py, dispatch/network/organisations.py) --
     "err_organisation_not_found": ("Организация не найдена.", "Organisation not found."),
+    "err_organisation_unknown": ("Такой организации нет.", "No such organisation."),
     "err_organisation_name_taken": (
         "Организация с таким названием уже есть.",
         "An organisation with this name exists.",

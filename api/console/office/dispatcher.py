@@ -96,7 +96,7 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     t = translator(language(request))
     unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
     quality_cases = cases.open_cases_by_order(session, [line.order.id for line in lines])
-    shown = [line.order.id for line in lines + awaiting]
+    shown = [line.order for line in lines + awaiting]
     told = callcentre.told_orders(session, actor.branch_id, now=now())
     return {
         # issue 21: the call centre's orders (a badge, and the last day's listed on top)
