@@ -195,3 +195,20 @@ def test_the_branch_board_shows_the_call_centres_order_marked(client, session, w
     assert page.status_code == 200
     assert f'id="via-cc-{placed["order"]["id"]}"' in page.text
     assert 'id="call-centre-told"' in page.text and placed["order"]["code"] in page.text
+
+
+def test_a_new_client_known_by_inn_elsewhere_is_placed_and_one_known_by_name_is_found(
+    client, session, world
+):
+    a, b, headers = world
+    make_client(session, branch=b, name="Чужой").inn = "7707083893"
+    mine = make_client(session, branch=a, name="Свой Клиент")
+    session.flush()
+    placed = client.post("/api/v1/call-centre/orders", json=body(), headers=headers).json()
+    assert placed["client"]["status"] == "placed" and placed["client"]["from_branch_id"] == b.id
+    by_name = client.post(
+        "/api/v1/call-centre/orders",
+        json=body(client={"name": "свой клиент"}),
+        headers=headers,
+    ).json()
+    assert by_name["client"]["id"] == mine.id and by_name["client"]["status"] == "found"
