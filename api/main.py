@@ -23,6 +23,8 @@ from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hou
 from api.routes.billing.routes import router as billing_router  # issue 21: invoices
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
+from api.routes.network import call_centre as call_centre_routes  # issue 21: the call centre
+from api.routes.network import organisations as network_routes  # issue 21: organisations
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
@@ -114,6 +116,8 @@ def create_app(
         quality_router,
         rate_cards.router,  # issue 21: the branch's rate card
         billing_router,  # issue 21: invoices, acts, royalty statements
+        network_routes.router,
+        call_centre_routes.router,
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

@@ -10,6 +10,9 @@ from api.console.billing import invoices as invoice_pages  # issue 21: invoices,
 from api.console.billing import royalties as royalty_pages  # issue 21: royalty statements
 from api.console.headers import SecurityHeaders
 from api.console.manage import settings, staff, texts
+from api.console.network import areas as area_pages  # issue 21: the network's pages
+from api.console.network import call_centre as call_centre_pages
+from api.console.network import organisations as organisation_pages
 from api.console.office import (
     dispatcher,
     list_exports,
@@ -107,6 +110,9 @@ PAGES = (
     portal_change.router,
     portal_workers.router,
     portal_hooks.router,
+    area_pages.router,  # issue 21: a branch's area, organisations, the call centre
+    organisation_pages.router,
+    call_centre_pages.router,
 )
 
 

@@ -107,6 +107,7 @@ START_PAGES = {
     "manager": f"{PREFIX}/",
     "admin": f"{PREFIX}/",
     "client": "/portal/",  # the client's portal (api/console/portal/)
+    "call_centre": f"{PREFIX}/call-centre",  # issue 21 (api/console/network/call_centre.py)
 }
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from api.schemas.common import Body, Id, Money, Patch, PointIO, Reason, fields_of
+from api.schemas.network.bodies import BranchNetworkIn, BranchNetworkOut
 from dispatch.enums import ROLES
 from dispatch.models import Branch, Site
 from dispatch.registry.knobs import KNOBS
@@ -34,7 +35,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Country = Region
 
 
-class BranchIn(Body):
+class BranchIn(BranchNetworkIn):
     code: Code
     name: Name
     timezone: str = Field(examples=["Europe/Moscow"])
@@ -43,7 +44,7 @@ class BranchIn(Body):
     policy: PolicyIn | None = None
 
 
-class BranchPatch(Body):
+class BranchPatch(BranchNetworkIn):
     code: Patch[Code] = None
     name: Patch[Name] = None
     timezone: Patch[str] = None
@@ -52,7 +53,7 @@ class BranchPatch(Body):
     policy: Patch[PolicyIn] = None
 
 
-class BranchOut(BaseModel):
+class BranchOut(BranchNetworkOut):
     id: int
     code: str
     name: str
@@ -72,6 +73,7 @@ class BranchOut(BaseModel):
             country=branch.country,
             center=PointIO.of(branch.center),
             policy=policy,
+            **BranchNetworkOut.values(branch),
         )
 
 

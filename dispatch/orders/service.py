@@ -80,6 +80,7 @@ class OrderInput:
     fill_goal: Decimal | None = None
     foreman_id: int | None = None  # else the site's foreman runs it
     rate_reason: str | None = None  # why typed rates differ from the card's
+    via: str | None = None  # how it came in, in its audit row: "call_centre" (dispatch/intake)
 
 
 def _check_times(data: OrderInput, now: datetime) -> None:
@@ -142,8 +143,7 @@ OFFICE_SETS: dict[str, tuple[type[InvalidInput], str]] = {
 
 
 def check_client_sends(actor: Actor, sent: Iterable[str]) -> None:
-    """A client sends no rates (agreed on its page with the office), no foreman and no
-    overbooking knob (the branch's)."""
+    """A client sends no rates (the office agrees them), no foreman, no overbooking knob."""
     if actor.is_client:
         for name in sorted(set(sent) & OFFICE_SETS.keys()):
             refusal, what = OFFICE_SETS[name]
@@ -239,6 +239,7 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
         code=order.code,
         headcount=order.headcount,
         target=target,
+        **({"via": data.via} if data.via else {}),
     )
     if not held:
         enqueue_after_commit(session, "dispatch.fill", order.id)

@@ -203,6 +203,14 @@ MATRIX = {
     ("GET", "/invoices"):                                        "ok  ok  403 403 403 ok  ok  401",
     ("GET", "/invoices/{invoice_id}"):                           "ok  own 403 403 403 own own 401",
     ("GET", "/organisations/{organisation_id}/royalties"):       "ok  403 403 403 403 403 403 401",
+    # issue 21: the network's business (organisations, routing, the call centre's orders)
+    ("POST", "/organisations"):                                  "ok  403 403 403 403 403 403 401",
+    ("GET", "/organisations"):                                   "ok  403 403 403 403 403 403 401",
+    ("GET", "/organisations/{organisation_id}"):                 "ok  403 403 403 403 403 403 401",
+    ("PATCH", "/organisations/{organisation_id}"):               "ok  403 403 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/format-suggestion"):          "ok  own own own own 403 403 401",
+    ("GET", "/network/route"):                                   "ok  403 403 403 403 403 403 401",
+    ("POST", "/call-centre/orders"):                             "ok  403 403 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -480,6 +488,18 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("PUT", "/branches/{branch_id}/rates"): [
             {"skill": "loader", "client_rate": "250.00", "worker_rate": "120.00", "night_pct": 20}
         ],
+        ("POST", "/organisations"): {"name": f"Org {n}", "kind": "own", "royalty_rate": "0"},
+        ("PATCH", "/organisations/{organisation_id}"): {"royalty_rate": "0.05"},
+        ("POST", "/call-centre/orders"): {
+            "client_id": t.client,
+            "site_id": t.site,
+            "skill": "loader",
+            "headcount": 1,
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=8)).isoformat(),
+            "client_rate": "300.00",
+            "worker_rate": "150.00",
+        },
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
@@ -496,6 +516,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/audit"): {"entity_id": t.worker},
         ("GET", "/order-patterns"): {"order_id": t.order},
         ("GET", "/organisations/{organisation_id}/royalties"): {"month": now().strftime("%Y-%m")},
+        ("GET", "/network/route"): {"lat": 55.7, "lon": 37.6},
     }
     key = (method, path)
     if key == ("POST", "/auth/token"):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.manage.preview import GROUPS, previews
+from api.console.network.areas import area_context
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, MANAGERS
 from api.schemas.common import IdPath
@@ -78,6 +79,7 @@ def _page(
         "notice": notice,
         "shown": shown,
         "kind_of": kind_of,
+        **area_context(request, branch),  # issue 21: the area drawn on the map
     }
     return render(request, "settings.html", context, actor=actor, status_code=status_code)
 

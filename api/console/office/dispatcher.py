@@ -27,6 +27,7 @@ from core.tenancy import Actor
 from dispatch.enums import CLOSED, OfferStatus
 from dispatch.fill import eligibility, office, waves, whereabouts
 from dispatch.fill.matcher import Candidate
+from dispatch.intake import callcentre
 from dispatch.orders import board, shortage
 from dispatch.orders import service as orders
 from dispatch.orders.roster import standing
@@ -95,7 +96,12 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     t = translator(language(request))
     unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
     quality_cases = cases.open_cases_by_order(session, [line.order.id for line in lines])
+    shown = [line.order for line in lines + awaiting]
+    told = callcentre.told_orders(session, actor.branch_id, now=now())
     return {
+        # issue 21: the call centre's orders (a badge, and the last day's listed on top)
+        "call_centre": callcentre.from_call_centre(session, actor.branch_id, shown),
+        "told": told,
         "lines": lines,
         "awaiting": awaiting,  # above the days, whatever their day
         "clocks": {zone: _Clock(zone) for zone in {x.timezone for x in lines + awaiting}},
@@ -104,7 +110,8 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
         "quality_cases": quality_cases,  # order_badge_quality.html
         "digest": _digest(
             lines, language(request), unclear_replies, quality_cases, [a.order.id for a in awaiting]
-        ),
+        )
+        + str(len(told)),
         **_words(t),
     }
 

@@ -27,6 +27,7 @@ def create_branch(
         center=body.center.to_point(),
         country=body.country,
         policy=body.policy.model_dump(exclude_unset=True) if body.policy else None,
+        network=body.model_dump(exclude_unset=True, include=set(registry.NETWORK_FIELDS)),
     )
     return BranchOut.of(branch)
 
