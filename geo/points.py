@@ -1,5 +1,6 @@
 """A point on the earth (WGS 84) and its conversions to and from PostGIS."""
 
+import math
 from dataclasses import dataclass
 from typing import overload
 
@@ -9,6 +10,7 @@ from geoalchemy2.shape import to_shape
 from core.errors import InvalidInput
 
 SRID = 4326
+EARTH_RADIUS_M = 6_371_008.8  # PostGIS's sphere, as the matcher's distances
 
 
 class CoordinateOutOfRange(InvalidInput):
@@ -48,3 +50,14 @@ class Point:
             return None
         shape = to_shape(value)
         return cls(lat=shape.y, lon=shape.x)
+
+
+def great_circle_m(a: Point, b: Point) -> float:
+    """Great-circle distance on PostGIS's sphere (haversine), for points already in memory."""
+    dlat = math.radians(b.lat - a.lat)
+    dlon = math.radians(b.lon - a.lon)
+    h = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(a.lat)) * math.cos(math.radians(b.lat)) * math.sin(dlon / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))

@@ -37,7 +37,6 @@ RUN_TIME_PATHS = [
     relative(console.HERE / "static"),
     *(relative(Path(directory)) for directory in _TEMPLATE_DIRS),
     "dispatch/data/cities.csv",  # dispatch/registry/demo.py, via importlib.resources
-    "dispatch/data/russian_cities.csv",  # dispatch/network/formats.py, likewise
     "dispatch/data/first_names.csv",
     "dispatch/data/surnames.csv",
     "migrations/env.py",

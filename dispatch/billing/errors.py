@@ -11,13 +11,6 @@ class InvoiceNotFound(NotFound):
         super().__init__("invoice", invoice_id)
 
 
-class OrganisationNotFound(NotFound):
-    code = "organisation_not_found"
-
-    def __init__(self, organisation_id: int):
-        super().__init__("organisation", organisation_id)
-
-
 class NothingToInvoice(Conflict):
     """No line of the client's period may be invoiced: none approved, settled or undisputed
     long enough, or all on invoices already."""

@@ -16,10 +16,11 @@ from core.csvsafe import BOM, STYLES, writer
 from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
-from dispatch.billing.errors import OrganisationNotFound, RoyaltiesForbidden
+from dispatch.billing.errors import RoyaltiesForbidden
 from dispatch.billing.models import Invoice
 from dispatch.billing.scope import scoped
 from dispatch.models import Branch, Client
+from dispatch.network.errors import OrganisationNotFound
 from dispatch.network.models import Organisation
 
 ZERO = Decimal("0.00")

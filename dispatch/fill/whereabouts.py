@@ -8,7 +8,6 @@ at will, so exact distances (even rounded ones, by probing the rounding's edges)
 home; distances to the grid point tell nothing the grid point does not.
 """
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,32 +17,20 @@ from core.tenancy import Actor
 from dispatch.access.privacy import Sight, phone_tail, sees_home, show_workers
 from dispatch.fill import ranking
 from dispatch.models import Branch, Offer, Order, Site
-from geo.points import Point
+from geo.points import Point, great_circle_m
 from workers.models import Worker
 
 ROUGH_DEG = 0.01  # the grid of rough positions: 1.1 km of latitude, ~0.6 km of longitude
 DISTANCE_STEP_M = 500.0
-EARTH_RADIUS_M = 6_371_008.8  # PostGIS's sphere, as the matcher's distances
 
 
 def rough_point(home: Point) -> Point:
     return Point(lat=round(home.lat, 2), lon=round(home.lon, 2))
 
 
-def distance_m(a: Point, b: Point) -> float:
-    """Great-circle distance on PostGIS's sphere (haversine)."""
-    dlat = math.radians(b.lat - a.lat)
-    dlon = math.radians(b.lon - a.lon)
-    h = (
-        math.sin(dlat / 2) ** 2
-        + math.cos(math.radians(a.lat)) * math.cos(math.radians(b.lat)) * math.sin(dlon / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
-
-
 def rough_distance_m(site: Point, home: Point) -> float:
     """From the site to the home's rough position, to the nearest 0.5 km."""
-    return round(distance_m(site, rough_point(home)) / DISTANCE_STEP_M) * DISTANCE_STEP_M
+    return round(great_circle_m(site, rough_point(home)) / DISTANCE_STEP_M) * DISTANCE_STEP_M
 
 
 def rough_distances(

@@ -1,22 +1,20 @@
 """The format a branch is suggested: the size band of the city nearest its centre.
 
-dispatch/data/russian_cities.csv (1,117 cities of Russia: name, lat, lon, population; from
-hflabs/city, CC BY-SA 4.0, see dispatch/data/README.md). The bands are the seed's: Moscow and
-Saint Petersburg are "capital"; any other city of 600,000 or more "600k-1M" (a city of a million
-or more that is not a capital has no band of its own: it takes the largest one below
-"capital"); the rest "200-600k", a town under 200,000 included (the smallest band)."""
+dispatch/data/cities.csv (the 95 cities of Russia with 200,000+ people, where the network's
+offices are; from hflabs/city, CC BY-SA 4.0, see dispatch/data/README.md). The bands are the
+seed's: Moscow and Saint Petersburg are "capital"; any other city of 600,000 or more
+"600k-1M" (a city of a million or more that is not a capital has no band of its own: it
+takes the largest one below "capital"); the rest "200-600k"."""
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from geo.points import Point
+from geo.points import Point, great_circle_m
 
 CAPITALS = ("Москва", "Санкт-Петербург")
-EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass(frozen=True)
@@ -36,18 +34,11 @@ class Suggestion:
 
 @cache
 def cities() -> tuple[City, ...]:
-    text = resources.files("dispatch").joinpath("data/russian_cities.csv").read_text("utf-8")
+    text = resources.files("dispatch").joinpath("data/cities.csv").read_text("utf-8")
     return tuple(
-        City(row["name"], float(row["lat"]), float(row["lon"]), int(row["population"]))
+        City(row["city"], float(row["lat"]), float(row["lon"]), int(row["population"]))
         for row in csv.DictReader(io.StringIO(text))
     )
-
-
-def _distance_m(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
-    p1, p2 = math.radians(a_lat), math.radians(b_lat)
-    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def band(city: City) -> str:
@@ -60,5 +51,5 @@ def band(city: City) -> str:
 
 def suggest_format(center: Point) -> Suggestion:
     """The band of the city nearest the point (by great-circle distance)."""
-    nearest = min(cities(), key=lambda c: _distance_m(center.lat, center.lon, c.lat, c.lon))
+    nearest = min(cities(), key=lambda c: great_circle_m(center, Point(c.lat, c.lon)))
     return Suggestion(band(nearest), nearest.name, nearest.population)

@@ -76,7 +76,6 @@ WORDS = {
     "field_royalty_org_id": ("Номер организации", "Organisation number"),
     # -- the billing errors, by code (dispatch/billing/errors.py) --
     "err_invoice_not_found": ("Счёт не найден.", "Invoice not found."),
-    "err_organisation_not_found": ("Организация не найдена.", "Organisation not found."),
     "err_nothing_to_invoice": (
         "Нечего выставлять: нет подтверждённых или неоспоренных строк за этот период, либо "
         "они уже в счетах.",
