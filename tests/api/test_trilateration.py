@@ -13,8 +13,8 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.clock import now
 from dispatch.fill import waves
-from dispatch.fill.whereabouts import distance_m
 from geo.points import Point
+from geo.points import great_circle_m as distance_m
 from tests.api.console.helpers import sign_in
 from tests.builders import (
     auth,
