@@ -18,6 +18,7 @@ from api.deps import ApiKeyLimiter, WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes import repeat as repeat_orders
+from api.routes import reports as network_reports  # issue 21: reports from the rollups
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
@@ -110,6 +111,7 @@ def create_app(
         timesheet_signoff.router,
         webhooks_router,
         quality_router,
+        network_reports.router,
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

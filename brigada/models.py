@@ -16,6 +16,12 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.reports.models import (
+    ReportCalibration,
+    ReportDay,
+    ReportWatermark,
+    ReportWorkerDay,
+)
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
@@ -40,6 +46,10 @@ __all__ = [
     "OrderPattern",
     "PatternDay",
     "PenaltyEvent",
+    "ReportCalibration",
+    "ReportDay",
+    "ReportWatermark",
+    "ReportWorkerDay",
     "Review",
     "Site",
     "TemplateOverride",
