@@ -195,6 +195,7 @@ MATRIX = {
     ("PUT", "/sites/{site_id}/contact"):                         "ok  own own 403 403 403 403 401",
     ("GET", "/quality/reviews"):                                 "ok  ok  ok  403 403 403 403 401",
     ("POST", "/quality/cases/{order_id}/close"):                 "ok  own own 403 403 403 403 401",
+    ("GET", "/reports/{name}"):                                  "ok  own 403 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -342,6 +343,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         hook_id=t.hook,
         kind="help",
         language="ru",
+        name="fill",
     )
     starts = now() + timedelta(days=2)
     bodies = {
@@ -454,6 +456,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/messages"): {"worker_id": t.worker},
         ("GET", "/audit"): {"entity_id": t.worker},
         ("GET", "/order-patterns"): {"order_id": t.order},
+        ("GET", "/reports/{name}"): {"branch_id": t.branch},
     }
     key = (method, path)
     if key == ("POST", "/auth/token"):
