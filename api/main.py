@@ -18,13 +18,13 @@ from api.deps import ApiKeyLimiter, WorkerReadLimiter
 from api.metrics import MetricsMiddleware
 from api.routes import audit, docs, fill, health, home, orders, penalties, shift, texts, twilio
 from api.routes import repeat as repeat_orders
-from api.routes import reports as network_reports  # issue 21: reports from the rollups
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
+from api.routes.reports import routes as network_reports  # issue 21: reports from the rollups
 from api.warm import build_routes
 from core import logmask
 from core.db import get_sessionmaker

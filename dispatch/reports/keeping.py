@@ -4,7 +4,7 @@ job's incremental run (days touched since a watermark) and the full rebuild."""
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,14 +32,14 @@ BranchDay = tuple[int, date]
 Factory = sessionmaker[Session] | None  # None: the app's (tests pass their own)
 
 
-def _local_day():  # noqa: ANN202
+def _local_day() -> ColumnElement[date]:
     return func.date(func.timezone(Branch.timezone, Order.starts_at))
 
 
 def touched(session: Session, since: datetime | None, now: datetime) -> set[BranchDay]:
     """(branch, day) of orders started in the last RECENT, and of orders changed since: the
     order, its offers, its ledger entries or its client's sign-off."""
-    changed = [Order.starts_at.between(now - RECENT, now)]
+    changed: list[ColumnElement[bool]] = [Order.starts_at.between(now - RECENT, now)]
     if since is not None:
         changed += [
             Order.updated_at > since,

@@ -68,7 +68,9 @@ def reader(session: Session, actor: Actor) -> Actor:
     org = actor.organisation_id
     if org is None and actor.user_id is not None:
         org = session.scalar(select(User.organisation_id).where(User.id == actor.user_id))
-    ids = session.scalars(select(Branch.id).where(Branch.organisation_id == org)) if org else []
+    ids: list[int] = []
+    if org is not None:
+        ids = list(session.scalars(select(Branch.id).where(Branch.organisation_id == org)))
     return replace(actor, branch_ids=frozenset(ids), organisation_id=org)
 
 
@@ -84,14 +86,15 @@ def scope(actor: Actor, branch_id: int | None, column: Any) -> ColumnElement[boo
     if branch_id is not None:
         if not actor.sees_branch(branch_id):
             raise BranchNotFound(branch_id)
-        return column == branch_id
+        found: ColumnElement[bool] = column == branch_id
+        return found
     return actor.branch_filter(column)
 
 
 def group_key(group_by: str, model: Any = ReportDay) -> ColumnElement[Any]:
     if group_by not in GROUPS:
         raise BadGroupBy("group_by", f"group_by is one of {', '.join(GROUPS)}", "query")
-    return {
+    keys: dict[str, Any] = {
         "branch": lambda: model.branch_id,
         "client": lambda: model.client_id,
         "site": lambda: model.site_id,
@@ -100,7 +103,9 @@ def group_key(group_by: str, model: Any = ReportDay) -> ColumnElement[Any]:
         "hour": lambda: model.start_hour,
         "day": lambda: model.day,
         "month": lambda: cast(func.date_trunc("month", model.day), Date),
-    }[group_by]()
+    }
+    key: ColumnElement[Any] = keys[group_by]()
+    return key
 
 
 def _ratio(num: int, den: int, places: int = 4) -> float | None:
@@ -131,7 +136,7 @@ def _sums(session: Session, report: str, where: list[Any], key: Any = None) -> l
 
 
 def _labels(session: Session, group_by: str, keys: list[Any]) -> dict[Any, str]:
-    model = {"branch": Branch, "client": Client, "site": Site}.get(group_by)
+    model: Any = {"branch": Branch, "client": Client, "site": Site}.get(group_by)
     if model is None or not keys:
         return {k: str(k) for k in keys}
     rows = session.execute(select(model.id, model.name).where(model.id.in_(keys)))

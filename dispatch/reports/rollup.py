@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, text
@@ -184,7 +185,15 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
     return len(orders)
 
 
-def _replace(session, branch_id, day, rate, cells, workers, calibration) -> None:  # noqa: ANN001
+def _replace(
+    session: Session,
+    branch_id: int,
+    day: date,
+    rate: Decimal,
+    cells: dict[tuple[int, int, str, int], Cell],
+    workers: dict[int, list[int]],
+    calibration: list[dict[str, Any]],
+) -> None:
     for model in (ReportDay, ReportWorkerDay, ReportCalibration):
         session.execute(delete(model).where(model.branch_id == branch_id, model.day == day))
     if cells:

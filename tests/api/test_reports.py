@@ -1,7 +1,7 @@
 """GET /api/v1/reports/{name}: shapes, totals and the period before, groupings, the 404s and
 422s, an owner's branches only, CSV."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select

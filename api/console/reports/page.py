@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from api.console.reports.answers import FIGURES, answer, columns_of, table_of
 from api.console.i18n import translator
+from api.console.reports.answers import FIGURES, answer, columns_of, table_of
 from api.console.web import PREFIX, language, render, staff
 from api.deps import DB
 from api.exports import csv_for

@@ -15,8 +15,14 @@ from core import audit
 from dispatch.models import Branch, Offer, Order, User
 from dispatch.network.models import Organisation
 from rating.models import PenaltyEvent
-from tests.builders import make_branch, make_client, make_client_user, make_site, make_user
-from tests.builders import make_worker
+from tests.builders import (
+    make_branch,
+    make_client,
+    make_client_user,
+    make_site,
+    make_user,
+    make_worker,
+)
 
 ZONES = ("Europe/Moscow", "Asia/Yekaterinburg", "Asia/Novosibirsk")
 

@@ -85,9 +85,9 @@ def raw_money(session, net) -> dict[tuple, list[Decimal]]:  # noqa: ANN001
         local = order.starts_at.astimezone(__import__("zoneinfo").ZoneInfo(branch.timezone))
         key = (branch.id, local.date(), order.client_id, order.site_id, order.skill, local.hour)
         for line in lines:
-            cells[key][0] += line.client_amount
+            cells[key][0] += line.client_amount or 0
             cells[key][1] += line.worker_pay
-            cells[key][2] += line.margin
+            cells[key][2] += line.margin or 0
     return {k: [*v, money(v[0] * rates[zones[k[0]].organisation_id])] for k, v in cells.items()}
 
 
