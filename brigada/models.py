@@ -17,6 +17,7 @@ from dispatch.models import (
     User,
 )
 from dispatch.reports.models import (
+    ReportBranchDay,
     ReportCalibration,
     ReportDay,
     ReportWatermark,
@@ -46,6 +47,7 @@ __all__ = [
     "OrderPattern",
     "PatternDay",
     "PenaltyEvent",
+    "ReportBranchDay",
     "ReportCalibration",
     "ReportDay",
     "ReportWatermark",

@@ -12,6 +12,7 @@ from core.db import session_scope
 from dispatch.client_models import TimesheetSignoff
 from dispatch.models import Branch, Offer, Order
 from dispatch.reports.models import (
+    ReportBranchDay,
     ReportCalibration,
     ReportDay,
     ReportWatermark,
@@ -109,7 +110,7 @@ def rebuild(first: date | None = None, last: date | None = None, factory: Factor
     """The rollups rebuilt from the raw data (days with no orders left are emptied too)."""
     with session_scope(factory) as session:
         days = all_days(session, first, last)
-        for model in (ReportDay, ReportWorkerDay, ReportCalibration):
+        for model in (ReportDay, ReportBranchDay, ReportWorkerDay, ReportCalibration):
             stale = select(model.branch_id, model.day).distinct()
             if first is not None:
                 stale = stale.where(model.day >= first)

@@ -24,18 +24,9 @@ from core.models import Base
 MONEY = Numeric(14, 2)
 
 
-class ReportDay(Base):
-    """One cell of a branch's day: orders by client, site, skill and start hour (local)."""
+class Figures:
+    """The figures of a rollup row (a cell, or a whole branch-day)."""
 
-    __tablename__ = "report_days"
-    __table_args__ = (Index("ix_report_days_branch_day", "branch_id", "day"),)
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    branch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
-    start_hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     orders: Mapped[int] = mapped_column(Integer, nullable=False)  # not cancelled
     headcount: Mapped[int] = mapped_column(Integer, nullable=False)
     booked_by_start: Mapped[int] = mapped_column(Integer, nullable=False)  # capped per order
@@ -53,6 +44,31 @@ class ReportDay(Base):
     worker_pay: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
     margin: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
     royalty: Mapped[Decimal] = mapped_column(MONEY, nullable=False)  # at the rollup's rate
+
+
+class ReportDay(Figures, Base):
+    """One cell of a branch's day: orders by client, site, skill and start hour (local)."""
+
+    __tablename__ = "report_days"
+    __table_args__ = (Index("ix_report_days_branch_day", "branch_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
+    start_hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+
+
+class ReportBranchDay(Figures, Base):
+    """A branch's whole day (the sum of its cells): what the totals, the period before and
+    the groupings by branch, day, weekday and month read (a year of a network in few rows)."""
+
+    __tablename__ = "report_branch_days"
+    __table_args__ = (Index("ix_report_branch_days_branch_day", "branch_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class ReportWorkerDay(Base):

@@ -14,7 +14,7 @@ from core.tenancy import Actor
 from dispatch.models import Branch, Client, Site, User
 from dispatch.registry.errors import BranchNotFound
 from dispatch.reports.errors import BadGroupBy, BadPeriod, ReportNotFound
-from dispatch.reports.models import ReportDay
+from dispatch.reports.models import ReportBranchDay, ReportDay
 
 REPORTS = ("fill", "attendance", "money", "workers", "calibration")
 GROUPS = ("branch", "client", "site", "skill", "weekday", "hour", "day", "month")
@@ -35,6 +35,9 @@ SUMS = {
     "money": ("orders", "revenue", "worker_pay", "margin", "royalty"),
 }
 MONEY_FIGURES = ("revenue", "worker_pay", "margin", "royalty")
+# Groupings a branch's whole day answers: read from report_branch_days (few rows), the rest
+# (client, site, skill, hour) from the cells of report_days.
+WHOLE_DAY = ("branch", "weekday", "day", "month")
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,10 @@ def figures(report: str, sums: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _sums(session: Session, report: str, where: list[Any], key: Any = None) -> list[Any]:
-    cols = [func.sum(getattr(ReportDay, name)).label(name) for name in SUMS[report]]
+def _sums(
+    session: Session, report: str, where: list[Any], key: Any = None, model: Any = ReportBranchDay
+) -> list[Any]:
+    cols = [func.sum(getattr(model, name)).label(name) for name in SUMS[report]]
     query = select(*([key.label("key")] if key is not None else []), *cols).where(*where)
     if key is not None:
         query = query.group_by(key).order_by(key)
@@ -144,7 +149,8 @@ def _labels(session: Session, group_by: str, keys: list[Any]) -> dict[Any, str]:
 
 
 def totals(session: Session, report: str, where: list[Any], period: Period) -> dict[str, Any]:
-    in_period = [*where, ReportDay.day.between(period.first, period.last)]
+    """The period's sums over the branches in `where` (of report_branch_days)."""
+    in_period = [*where, ReportBranchDay.day.between(period.first, period.last)]
     return figures(report, dict(_sums(session, report, in_period)[0]))
 
 
@@ -160,10 +166,14 @@ def grouped(
     """fill, attendance or money: rows by group_by, totals, and the period before's totals."""
     if report not in SUMS:
         raise ReportNotFound("report", report)
-    key = group_key(group_by)
-    where = [scope(actor, branch_id, ReportDay.branch_id)]
-    in_period = [*where, ReportDay.day.between(period.first, period.last)]
-    found = _sums(session, report, in_period, key)
+    model: Any = ReportBranchDay if group_by in WHOLE_DAY else ReportDay
+    key = group_key(group_by, model)
+    in_period = [
+        scope(actor, branch_id, model.branch_id),
+        model.day.between(period.first, period.last),
+    ]
+    found = _sums(session, report, in_period, key, model)
+    where = [scope(actor, branch_id, ReportBranchDay.branch_id)]
     labels = _labels(session, group_by, [r["key"] for r in found])
     rows = [
         {

@@ -29,7 +29,12 @@ from dispatch.models import Branch, Offer, Order, User
 from dispatch.network.models import Organisation
 from dispatch.orders.overbooking import fill_probability
 from dispatch.penalties.pay import ZERO, lines_of, payable
-from dispatch.reports.models import ReportCalibration, ReportDay, ReportWorkerDay
+from dispatch.reports.models import (
+    ReportBranchDay,
+    ReportCalibration,
+    ReportDay,
+    ReportWorkerDay,
+)
 
 LOCK_SPACE = 21 << 48  # issue 21's advisory locks: (branch << 20) | day ordinal below
 
@@ -194,7 +199,7 @@ def _replace(
     workers: dict[int, list[int]],
     calibration: list[dict[str, Any]],
 ) -> None:
-    for model in (ReportDay, ReportWorkerDay, ReportCalibration):
+    for model in (ReportDay, ReportBranchDay, ReportWorkerDay, ReportCalibration):
         session.execute(delete(model).where(model.branch_id == branch_id, model.day == day))
     if cells:
         session.execute(
@@ -215,6 +220,12 @@ def _replace(
                 }
                 for key, cell in cells.items()
             ],
+        )
+        whole = {name: sum(getattr(c, name) for c in cells.values()) for name in Cell().__dict__}
+        royalty = sum((money(c.revenue * rate) for c in cells.values()), ZERO)
+        session.execute(
+            insert(ReportBranchDay),
+            [{"day": day, "branch_id": branch_id, **whole, "royalty": royalty}],
         )
     if workers:
         session.execute(

@@ -1,5 +1,5 @@
 """Issue 21, reports: the rollups kept by the reports job (report_days per branch, day,
-client, site, skill and start hour; report_worker_days; report_calibration per order) and
+client, site, skill and start hour; report_branch_days, their sum per branch and day; report_worker_days; report_calibration per order) and
 the job's watermark. The reports read these only.
 
 Revision ID: 0053
@@ -34,7 +34,29 @@ MORE_COUNTS = (
 )
 
 
+def _figures() -> list[sa.Column]:
+    return [
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
+        sa.Column("fill_minutes", sa.BigInteger(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in MORE_COUNTS),
+        *(
+            sa.Column(name, MONEY, nullable=False)
+            for name in ("revenue", "worker_pay", "margin", "royalty")
+        ),
+    ]
+
+
 def upgrade() -> None:
+    op.create_table(
+        "report_branch_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("branch_id", sa.Integer(), nullable=False),
+        *_figures(),
+        sa.PrimaryKeyConstraint("day", "branch_id", name=op.f("pk_report_branch_days")),
+    )
+    op.create_index(
+        "ix_report_branch_days_branch_day", "report_branch_days", ["branch_id", "day"]
+    )
     op.create_table(
         "report_days",
         sa.Column("day", sa.Date(), nullable=False),
@@ -43,13 +65,7 @@ def upgrade() -> None:
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("skill", sa.String(40), nullable=False),
         sa.Column("start_hour", sa.SmallInteger(), nullable=False),
-        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
-        sa.Column("fill_minutes", sa.BigInteger(), nullable=False),
-        *(sa.Column(name, sa.Integer(), nullable=False) for name in MORE_COUNTS),
-        *(
-            sa.Column(name, MONEY, nullable=False)
-            for name in ("revenue", "worker_pay", "margin", "royalty")
-        ),
+        *_figures(),
         sa.PrimaryKeyConstraint(
             "day",
             "branch_id",
@@ -107,3 +123,5 @@ def downgrade() -> None:
     op.drop_table("report_worker_days")
     op.drop_index("ix_report_days_branch_day", table_name="report_days")
     op.drop_table("report_days")
+    op.drop_index("ix_report_branch_days_branch_day", table_name="report_branch_days")
+    op.drop_table("report_branch_days")

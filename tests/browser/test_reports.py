@@ -14,7 +14,12 @@ from core.clock import now
 from core.db import session_scope
 from dispatch.models import User
 from dispatch.network.models import Organisation
-from dispatch.reports.models import ReportCalibration, ReportDay, ReportWorkerDay
+from dispatch.reports.models import (
+    ReportBranchDay,
+    ReportCalibration,
+    ReportDay,
+    ReportWorkerDay,
+)
 from tests.browser.signing import sign_in
 from tests.builders import make_branch, make_client, make_site, make_user, make_worker
 from tests.committed import purge_code
@@ -26,7 +31,7 @@ TIMEOUT_MS = 20_000
 
 def _purge() -> None:
     with session_scope() as session:
-        for model in (ReportDay, ReportWorkerDay, ReportCalibration):
+        for model in (ReportDay, ReportBranchDay, ReportWorkerDay, ReportCalibration):
             session.execute(delete(model).where(model.branch_id.in_(_ids(session))))
         session.execute(delete(User).where(User.username == OWNER))
         for code in CODES:
@@ -45,33 +50,28 @@ def _ids(session):  # noqa: ANN001, ANN202
 def _rollups(session, branch, site, worker, today, scale: int) -> None:  # noqa: ANN001, PLR0913
     for back in range(40):
         day = today - timedelta(days=back)
-        session.add(
-            ReportDay(
-                day=day,
-                branch_id=branch.id,
-                client_id=site.client_id,
-                site_id=site.id,
-                skill="loader",
-                start_hour=8,
-                orders=scale,
-                headcount=3 * scale,
-                booked_by_start=3 * scale - back % 2,
-                filled_orders=scale - back % 2,
-                fill_minutes=90 * scale,
-                fill_count=scale,
-                booked=3 * scale,
-                no_shows=back % 3,
-                lates=back % 2,
-                arrived=3 * scale - back % 3,
-                cancelled_client=back % 5 == 0,
-                cancelled_office=0,
-                worker_late_cancels=0,
-                revenue=Decimal("6000.00") * scale,
-                worker_pay=Decimal("2880.00") * scale,
-                margin=Decimal("3120.00") * scale,
-                royalty=Decimal("375.00") * scale,
-            )  # fmt: skip
-        )
+        figures = {
+            "orders": scale,
+            "headcount": 3 * scale,
+            "booked_by_start": 3 * scale - back % 2,
+            "filled_orders": scale - back % 2,
+            "fill_minutes": 90 * scale,
+            "fill_count": scale,
+            "booked": 3 * scale,
+            "no_shows": back % 3,
+            "lates": back % 2,
+            "arrived": 3 * scale - back % 3,
+            "cancelled_client": int(back % 5 == 0),
+            "cancelled_office": 0,
+            "worker_late_cancels": 0,
+            "revenue": Decimal("6000.00") * scale,
+            "worker_pay": Decimal("2880.00") * scale,
+            "margin": Decimal("3120.00") * scale,
+            "royalty": Decimal("375.00") * scale,
+        }
+        cell = {"client_id": site.client_id, "site_id": site.id, "skill": "loader", "start_hour": 8}
+        session.add(ReportDay(day=day, branch_id=branch.id, **cell, **figures))
+        session.add(ReportBranchDay(day=day, branch_id=branch.id, **figures))
         session.add(
             ReportWorkerDay(
                 day=day,

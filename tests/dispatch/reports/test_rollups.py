@@ -13,7 +13,12 @@ from dispatch.network.models import Organisation
 from dispatch.orders.overbooking import fill_probability
 from dispatch.penalties.pay import lines_of, payable
 from dispatch.reports import keeping
-from dispatch.reports.models import ReportCalibration, ReportDay, ReportWorkerDay
+from dispatch.reports.models import (
+    ReportBranchDay,
+    ReportCalibration,
+    ReportDay,
+    ReportWorkerDay,
+)
 from tests.dispatch.reports.network import make_network
 
 RAW = """
@@ -116,6 +121,15 @@ def test_every_figure_of_every_cell_agrees_with_the_raw_data(session, net):
         expected = money_raw.get(key, [Decimal("0.00")] * 4)
         assert [cell.revenue, cell.worker_pay, cell.margin, cell.royalty] == expected, key
     assert sum(c.royalty for c in rolled.values()) > 0
+    # The branch-day rows are the sums of their cells.
+    wholes = {(r.branch_id, r.day): r for r in session.scalars(select(ReportBranchDay))}
+    summed: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    for key, cell in rolled.items():
+        for c in (*COUNTS, "revenue", "worker_pay", "margin", "royalty"):
+            summed[key[:2]][c] += getattr(cell, c)
+    assert wholes.keys() == summed.keys()
+    for key, sums in summed.items():
+        assert {c: getattr(wholes[key], c) for c in sums} == sums, key
 
 
 def test_workers_and_calibration_agree_with_the_raw_data(session, net):
