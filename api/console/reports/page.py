@@ -120,10 +120,10 @@ def reports_page(
     return render(request, "reports.html", context, actor=actor)
 
 
-@router.get("/reports/{name}.csv")
+@router.get("/reports.csv")
 def report_csv(
     request: Request,
-    name: str,
+    tab: str = Query("fill", pattern="^(fill|attendance|money|workers|calibration)$"),
     from_: date | None = Query(None, alias="from"),
     to: date | None = None,
     branch_id: IdQuery = None,
@@ -132,7 +132,7 @@ def report_csv(
     session: Session = DB,
 ):
     found = answer(
-        session, actor, name, first=from_, last=to, group_by=group_by,
+        session, actor, tab, first=from_, last=to, group_by=group_by,
         branch_id=branch_id, today=now().date(),
     )  # fmt: skip
-    return csv_for(request, table_of(name, found), f"report-{name}-{found['from']}.csv")
+    return csv_for(request, table_of(tab, found), f"report-{tab}-{found['from']}.csv")

@@ -20,7 +20,7 @@ WORDS = {
     "rep_last_30": ("30 дней", "Last 30 days"),
     "rep_table": ("Таблица", "Table"),
     "rep_chart": ("График", "Chart"),
-    "rep_csv": ("Скачать CSV", "Download CSV"),
+    "rep_csv": ("Скачать таблицу", "Download CSV"),
     "rep_totals": ("Итого", "Totals"),
     "rep_previous": ("Предыдущий период", "The period before"),
     "rep_empty": ("Нет данных за период.", "No data for the period."),

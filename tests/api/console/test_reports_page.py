@@ -49,7 +49,7 @@ def test_an_owner_walks_every_tab(client, session, session_factory):
         assert "<script>" not in html
     other = next(b.id for b in net.branches if b.name not in mine)
     assert client.get(f"/console/reports?branch_id={other}&{PERIOD}").status_code == 404
-    csv = client.get(f"/console/reports/money.csv?{PERIOD}&lang=en")
+    csv = client.get(f"/console/reports.csv?tab=money&{PERIOD}&lang=en")
     assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith("Group,Name,Orders")
 
 
