@@ -28,6 +28,7 @@ from api.routes.network import organisations as network_routes  # issue 21: orga
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
+from api.routes.reports import routes as network_reports  # issue 21: reports from the rollups
 from api.warm import build_routes
 from core import logmask
 from core.db import get_sessionmaker
@@ -118,6 +119,7 @@ def create_app(
         billing_router,  # issue 21: invoices, acts, royalty statements
         network_routes.router,
         call_centre_routes.router,
+        network_reports.router,
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

@@ -11,6 +11,8 @@ user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo network.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
+reports_app = typer.Typer(help="Report rollups (issue 21).", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +75,26 @@ def _on_user(username: str, change) -> None:
     except DomainError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+@reports_app.command("rebuild")
+def reports_rebuild(
+    from_: str | None = typer.Option(None, "--from", help="first day, YYYY-MM-DD (branch time)"),
+    to: str | None = typer.Option(None, "--to", help="last day, YYYY-MM-DD"),
+) -> None:
+    """Rebuild the report rollups from the raw orders (every day, or FROM..TO)."""
+    from datetime import date
+
+    from dispatch.reports import keeping
+
+    try:
+        first = date.fromisoformat(from_) if from_ else None
+        last = date.fromisoformat(to) if to else None
+    except ValueError:
+        typer.echo("error: --from and --to are dates YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
+    days = keeping.rebuild(first, last)
+    typer.echo(f"rebuilt {days} branch-days")
 
 
 @user_app.command("deactivate")

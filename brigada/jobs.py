@@ -15,6 +15,7 @@ import dispatch.hooks.tasks  # noqa: E402,F401
 import dispatch.penalties.tasks  # noqa: E402,F401
 import dispatch.repeat.tasks  # noqa: E402,F401
 import dispatch.replies.tasks  # noqa: E402,F401
+import dispatch.reports.tasks  # noqa: E402,F401
 import dispatch.shift.tasks  # noqa: E402,F401
 import dispatch.texts.tasks  # noqa: E402,F401
 import workers.tasks  # noqa: E402,F401

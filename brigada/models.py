@@ -18,6 +18,13 @@ from dispatch.models import (
     User,
 )
 from dispatch.rates.models import RateCard
+from dispatch.reports.models import (
+    ReportBranchDay,
+    ReportCalibration,
+    ReportDay,
+    ReportWatermark,
+    ReportWorkerDay,
+)
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
@@ -45,6 +52,11 @@ __all__ = [
     "PatternDay",
     "PenaltyEvent",
     "RateCard",
+    "ReportBranchDay",
+    "ReportCalibration",
+    "ReportDay",
+    "ReportWatermark",
+    "ReportWorkerDay",
     "Review",
     "Site",
     "TemplateOverride",

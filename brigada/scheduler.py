@@ -16,6 +16,7 @@ from dispatch.fill.tasks import before_shift, reconcile
 from dispatch.hooks.tasks import reconcile_webhooks
 from dispatch.penalties.tasks import disputes_deadline_passed, no_show_window_passed
 from dispatch.repeat.tasks import repeat_due
+from dispatch.reports.tasks import reports_refresh
 from dispatch.shift.tasks import checkin_codes_due, marks_due, milestones, no_show_sweep
 from dispatch.texts.tasks import reconcile_sms
 
@@ -41,6 +42,7 @@ PERIODIC = (
     (idempotency_expired, 3600),  # issue 20: Idempotency-Keys older than 24 h are deleted
     (disputes_deadline_passed, 60),  # a worker's dispute unanswered by its deadline: reversed
     (checkin_codes_due, 60),  # issue 20: ПРИШЕЛ <code> texts a lost job left unread
+    (reports_refresh, 300),  # issue 21: report rollups of the branch-days touched since
 )
 
 

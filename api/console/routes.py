@@ -43,6 +43,7 @@ from api.console.registry import worker_form, worker_import, worker_vetting, wor
 from api.console.registry.client_hooks import router as client_hooks_router  # issue 18
 from api.console.registry.worker_page.availability import router as availability_router
 from api.console.registry.worker_page.forget import router as forget_router
+from api.console.reports import page as report_pages  # issue 21: the network's reports
 from api.console.site import applicant_place, checkin, foreman, foreman_close, site_code
 from api.console.site.foreman_app import router as foreman_app_router  # issue 20: the app
 from api.console.site.foreman_review import router as foreman_review_router  # issue 17
@@ -56,6 +57,7 @@ HERE = Path(__file__).resolve().parent
 # by make and by the Dockerfile's assets stage): no CDN.
 VENDOR = HERE.parent.parent / "web" / "node_modules"
 VENDORED = {
+    "chartjs": VENDOR / "chart.js" / "dist",  # issue 21: the reports' charts
     "htmx": VENDOR / "htmx.org" / "dist",
     "leaflet": VENDOR / "leaflet" / "dist",
     "swagger-ui": VENDOR / "swagger-ui-dist",
@@ -113,6 +115,7 @@ PAGES = (
     area_pages.router,  # issue 21: a branch's area, organisations, the call centre
     organisation_pages.router,
     call_centre_pages.router,
+    report_pages.router,
 )
 
 

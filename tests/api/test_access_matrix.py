@@ -211,6 +211,7 @@ MATRIX = {
     ("GET", "/branches/{branch_id}/format-suggestion"):          "ok  own own own own 403 403 401",
     ("GET", "/network/route"):                                   "ok  403 403 403 403 403 403 401",
     ("POST", "/call-centre/orders"):                             "ok  403 403 403 403 403 403 401",
+    ("GET", "/reports/{name}"):                                  "ok  own 403 403 403 403 403 401",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -383,6 +384,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         organisation_id=t.organisation,
         kind="help",
         language="ru",
+        name="fill",
     )
     starts = now() + timedelta(days=2)
     bodies = {
@@ -517,6 +519,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/order-patterns"): {"order_id": t.order},
         ("GET", "/organisations/{organisation_id}/royalties"): {"month": now().strftime("%Y-%m")},
         ("GET", "/network/route"): {"lat": 55.7, "lon": 37.6},
+        ("GET", "/reports/{name}"): {"branch_id": t.branch},
     }
     key = (method, path)
     if key == ("POST", "/auth/token"):

@@ -1,0 +1,70 @@
+"""A report's answer (the same for the API and the console) and its CSV table."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.console import i18n
+from api.console.reports.words import WORDS
+from core.csvsafe import Table
+from core.tenancy import Actor
+from dispatch.reports import people
+from dispatch.reports.errors import ReportNotFound
+from dispatch.reports.queries import REPORTS, grouped, period_of, reader
+
+i18n.add(WORDS)
+
+# Columns of each report's CSV, in order (their headers: words csv_rep_<column>).
+FIGURES = {
+    "fill": [
+        "orders",
+        "headcount",
+        "booked_by_start",
+        "fill_rate",
+        "filled_orders",
+        "avg_fill_min",
+        "cancelled_client",
+        "cancelled_office",
+        "worker_late_cancels",
+    ],
+    "attendance": ["orders", "booked", "arrived", "no_shows", "no_show_rate", "lates", "late_rate"],
+    "money": ["orders", "revenue", "worker_pay", "margin", "royalty"],
+    "workers": ["rank", "worker_id", "name", "shifts", "no_shows", "lates", "reliability"],
+    "calibration": ["bucket", "predicted", "orders", "filled", "actual"],
+}
+
+
+def answer(
+    session: Session,
+    actor: Actor,
+    name: str,
+    *,
+    first: date | None,
+    last: date | None,
+    group_by: str,
+    branch_id: int | None,
+    today: date,
+) -> dict[str, Any]:
+    if name not in REPORTS:
+        raise ReportNotFound("report", name)
+    actor = reader(session, actor)
+    period = period_of(first, last, today)
+    if name == "workers":
+        return people.workers(session, actor=actor, period=period, branch_id=branch_id)
+    if name == "calibration":
+        return people.calibration(session, actor=actor, period=period, branch_id=branch_id)
+    return grouped(
+        session, name, actor=actor, period=period, group_by=group_by, branch_id=branch_id
+    )
+
+
+def columns_of(name: str) -> list[str]:
+    grouped_by = [] if name in ("workers", "calibration") else ["key", "label"]
+    return grouped_by + FIGURES[name]
+
+
+def table_of(name: str, found: dict[str, Any]) -> Table:
+    columns = columns_of(name)
+    rows = [[row.get(c) for c in columns] for row in found["rows"]]
+    return Table([f"rep_{c}" for c in columns], rows, "UTC")

@@ -1,0 +1,118 @@
+"""The rollups are kept by the job: a change after the watermark rolls its day up again;
+rebuilding gives the same rows as the incremental runs; reruns change nothing."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, text
+
+from dispatch.models import Offer, Order
+from dispatch.reports import keeping
+from dispatch.reports.models import ReportCalibration, ReportDay, ReportWatermark, ReportWorkerDay
+from tests.dispatch.reports.network import make_network
+
+AFTER = datetime(2026, 10, 8, tzinfo=UTC)  # the job's clock: just after the generated week
+
+
+def _rows(session):  # noqa: ANN001, ANN202
+    session.expire_all()
+    return (
+        sorted(
+            tuple(r.__dict__[c.name] for c in ReportDay.__table__.columns)
+            for r in session.scalars(select(ReportDay))
+        ),
+        sorted(
+            (r.branch_id, r.day, r.worker_id, r.shifts, r.no_shows, r.lates)
+            for r in session.scalars(select(ReportWorkerDay))
+        ),
+        sorted(
+            (r.order_id, r.bucket, r.filled) for r in session.scalars(select(ReportCalibration))
+        ),
+    )
+
+
+def _age(session) -> None:  # noqa: ANN001
+    """The generated rows as if written long before the job's runs."""
+    for table in ("orders", "offers"):
+        session.execute(text(f"UPDATE {table} SET updated_at = '2026-09-01'"))  # noqa: S608
+    session.execute(text("UPDATE penalty_events SET occurred_at = '2026-09-01'"))
+
+
+def test_a_late_change_rolls_its_day_up_again_by_the_watermark(session, session_factory):
+    net = make_network(session, branches=2, days=7)
+    _age(session)
+    keeping.refresh(AFTER - timedelta(days=30), session_factory)  # first run: sets the mark
+    assert session.scalar(select(ReportWatermark.at)) == AFTER - timedelta(days=30)
+    keeping.rebuild(factory=session_factory)
+    keeping.refresh(AFTER, session_factory)
+    # A no-show marked on an old day's order (the foreman's late correction).
+    offer = session.scalars(
+        select(Offer)
+        .join(Order)
+        .where(
+            Order.status == "completed",
+            Offer.attendance == "arrived",
+            Order.starts_at < net.first_utc(2),
+        )
+        .order_by(Offer.id)
+    ).first()
+    order = session.get_one(Order, offer.order_id)
+    cell_key = net.cell_of(order)
+    before = session.get_one(ReportDay, cell_key).no_shows
+    offer.attendance, offer.arrived_at = "no_show", None
+    session.flush()
+    session.expire_all()
+    assert session.get_one(ReportDay, cell_key).no_shows == before  # not yet: the job runs
+    keeping.refresh(AFTER + timedelta(minutes=5), session_factory)
+    session.expire_all()
+    assert session.get_one(ReportDay, cell_key).no_shows == before + 1
+    assert session.scalar(select(ReportWatermark.at)) == AFTER + timedelta(minutes=5)
+
+
+def test_rebuild_equals_incremental_and_reruns_change_nothing(session, session_factory):
+    make_network(session, branches=3, days=5, seed=7)
+    # Incremental: the first run sees every order as changed (no watermark yet: the recent
+    # ones only), so run it over every day touched since long ago.
+    keeping.recompute(
+        keeping.touched(session, datetime(2000, 1, 1, tzinfo=UTC), AFTER), session_factory
+    )
+    incremental = _rows(session)
+    assert incremental[0] and incremental[1] and incremental[2]
+    keeping.rebuild(factory=session_factory)
+    assert _rows(session) == incremental
+    keeping.rebuild(factory=session_factory)
+    assert _rows(session) == incremental
+
+
+def test_touched_days_are_the_recent_and_the_changed(session):
+    net = make_network(session, branches=1, days=7, seed=3)
+    _age(session)
+    days = {d for _, d in keeping.touched(session, datetime(2026, 9, 2, tzinfo=UTC), AFTER)}
+    # Only orders started in the two days before the job's clock.
+    assert days and all(d >= (AFTER - timedelta(days=2)).date() - timedelta(days=1) for d in days)
+    order = net.orders[0]
+    order.notes = "changed"
+    session.flush()
+    days = {d for _, d in keeping.touched(session, datetime(2026, 9, 2, tzinfo=UTC), AFTER)}
+    assert net.cell_of(order)[0] in days
+
+
+def test_a_rebuild_of_a_day_whose_orders_are_gone_empties_it(session, session_factory):
+    net = make_network(session, branches=1, days=2, seed=5)
+    keeping.rebuild(factory=session_factory)
+    key = net.cell_of(net.orders[0])
+    assert session.get(ReportDay, key) is not None
+    session.execute(
+        text("UPDATE orders SET status = 'awaiting_approval', closed_at = NULL WHERE id = :i"),
+        {"i": net.orders[0].id},
+    )
+    for other in net.orders[1:]:
+        if net.cell_of(other) == key:
+            session.execute(
+                text(
+                    "UPDATE orders SET status = 'awaiting_approval', closed_at = NULL WHERE id = :i"
+                ),
+                {"i": other.id},
+            )
+    keeping.rebuild(first=key[0], last=key[0], factory=session_factory)
+    session.expire_all()
+    assert session.get(ReportDay, key) is None
