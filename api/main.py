@@ -21,6 +21,7 @@ from api.routes import repeat as repeat_orders
 from api.routes import signoff as timesheet_signoff  # issue 18: sign-off of hours
 from api.routes.changes.order_extras import router as order_extras_router  # issue 17
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
+from api.routes.payouts.routes import router as payouts_router  # issue 21: payout batches
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
@@ -110,6 +111,7 @@ def create_app(
         timesheet_signoff.router,
         webhooks_router,
         quality_router,
+        payouts_router,
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

@@ -16,6 +16,7 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.penalties.batch_models import PayoutBatch, PayoutBatchLine
 from rating.models import PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
@@ -39,6 +40,8 @@ __all__ = [
     "Order",
     "OrderPattern",
     "PatternDay",
+    "PayoutBatch",
+    "PayoutBatchLine",
     "PenaltyEvent",
     "Review",
     "Site",

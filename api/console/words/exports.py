@@ -22,6 +22,8 @@ WORDS = {
     "csv_note": ("Примечание", "Note"),
     "csv_state": ("Подтверждение клиента", "Client sign-off"),
     "csv_currency": ("Валюта", "Currency"),
+    "csv_amount": ("Сумма", "Amount"),  # issue 21: a payout batch's bank CSV
+    "csv_purpose": ("Назначение платежа", "Payment purpose"),
     # -- coded cells --
     "csv_total": ("Итого", "Total"),
     "csv_arrived": ("явка", "arrived"),
