@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
+from api.console.billing import payouts as payout_pages  # issue 21: payout batches
 from api.console.headers import SecurityHeaders
 from api.console.manage import settings, staff, texts
 from api.console.office import (
@@ -99,6 +100,7 @@ PAGES = (
     portal_change.router,
     portal_workers.router,
     portal_hooks.router,
+    payout_pages.router,
 )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.csvsafe import Table
+from core.csvsafe import Phrase, Table
 from core.db import locked
 from core.errors import InvalidInput
 from core.money import money
@@ -50,9 +50,9 @@ from dispatch.penalties.pay import ZERO, lines_of, payable
 from dispatch.registry.errors import BranchNotFound
 
 MAX_PERIOD_DAYS = 366
-# The bank transfer's purpose, in Russian whatever the reader's language: a Russian bank
-# reads it (назначение платежа).
-PURPOSE = "Оплата работ за период {date_from:%d.%m.%Y}-{date_to:%d.%m.%Y}"
+# The bank transfer's purpose (назначение платежа), in the reader's words: "Оплата работ за
+# период 01.12.2026-07.12.2026" in the file a Russian reader downloads for the bank.
+PURPOSE = "payout_purpose"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,8 @@ def _office_branch(session: Session, actor: Actor, branch_id: int) -> Branch:
     return branch
 
 
-def _batch(session: Session, batch_id: int, actor: Actor, *, lock: bool = False) -> PayoutBatch:
+def get_batch(session: Session, batch_id: int, actor: Actor, *, lock: bool = False) -> PayoutBatch:
+    """The batch, for the office of its branch (any other reader: not found)."""
     if actor.role not in OFFICE:
         raise PayoutsOfficeOnly()
     query = select(PayoutBatch).where(PayoutBatch.id == batch_id)
@@ -284,7 +285,7 @@ def mark_paid(
         raise InvalidInput("paid_at", "needs a UTC offset")
     if paid_at > now:
         raise InvalidInput("paid_at", "is in the future: a batch is marked paid once paid")
-    batch = _batch(session, batch_id, actor, lock=True)
+    batch = get_batch(session, batch_id, actor, lock=True)
     if batch.status == PAID:
         raise PayoutBatchAlreadyPaid(batch.id)
     batch.status = PAID
@@ -309,7 +310,7 @@ def mark_paid(
 
 def delete_batch(session: Session, batch_id: int, *, actor: Actor) -> None:
     """A draft batch deleted, its lines freed for another (audited); a paid one stays."""
-    batch = _batch(session, batch_id, actor, lock=True)
+    batch = get_batch(session, batch_id, actor, lock=True)
     if batch.status == PAID:
         raise PayoutBatchAlreadyPaid(batch.id)
     audit.log(
@@ -329,7 +330,7 @@ def delete_batch(session: Session, batch_id: int, *, actor: Actor) -> None:
 
 def batch_view(session: Session, batch_id: int, *, actor: Actor) -> BatchView:
     """The batch with its workers' sums (the read audited with the workers shown)."""
-    batch = _batch(session, batch_id, actor)
+    batch = get_batch(session, batch_id, actor)
     lines = [
         (order_id, worker_id, amount)
         for order_id, worker_id, amount in session.execute(
@@ -362,7 +363,7 @@ def batches_of(session: Session, branch_id: int, *, actor: Actor) -> list[Payout
 
 def bank_table(view: BatchView) -> Table:
     """The bank's CSV: a row per worker, the name and phone as the reader may see them."""
-    purpose = PURPOSE.format(date_from=view.date_from, date_to=view.date_to)
+    purpose = Phrase(PURPOSE, date_from=view.date_from, date_to=view.date_to)
     rows: list[list[object]] = [
         [w.full_name, w.phone, w.amount, view.currency, purpose] for w in view.workers
     ]

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 
 from core.db import session_scope
 from dispatch.penalties import batches
@@ -40,10 +40,7 @@ def scene(factory):
         branch_id = branch.id
     yield branch_id, office, day
     with session_scope(factory) as session:
-        ids = select(PayoutBatch.id).where(PayoutBatch.branch_id == branch_id)
-        session.execute(delete(PayoutBatchLine).where(PayoutBatchLine.batch_id.in_(ids)))
-        session.execute(delete(PayoutBatch).where(PayoutBatch.branch_id == branch_id))
-        purge_branch(session, branch_id)
+        purge_branch(session, branch_id)  # its payout batches too
 
 
 def _waiting_on_a_lock(factory) -> bool:
