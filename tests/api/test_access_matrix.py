@@ -35,6 +35,7 @@ from dispatch.client_models import QualityReview, WebhookSubscription
 from dispatch.fill import waves
 from dispatch.models import Branch, Client, Order, User
 from dispatch.penalties import disputes, record
+from dispatch.penalties.batch_models import PayoutBatch
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.repeat import patterns
@@ -103,6 +104,13 @@ MATRIX = {
     ("PATCH", "/branches/{branch_id}"):                          "ok  own 403 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/payouts"):                    "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/paid-through"):               "ok  own own 403 403 403 403 401",
+    # issue 21: payout batches, the office's
+    ("POST", "/branches/{branch_id}/payout-batches"):            "ok  own own 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/payout-batches"):             "ok  own own 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "ok  own own 403 403 403 403 401",
+    ("GET", "/payout-batches/{batch_id}"):                       "ok  own own 403 403 403 403 401",
+    ("POST", "/payout-batches/{batch_id}/paid"):                 "ok  own own 403 403 403 403 401",
+    ("DELETE", "/payout-batches/{batch_id}"):                    "ok  own own 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/texts"):                      "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok  own 403 403 403 403 403 401",
     ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok  own 403 403 403 403 403 401",
@@ -260,6 +268,7 @@ class Things:
     key: int = 0  # an API key of the client
     hook: int = 0  # the client's webhook subscription
     dispute: int = 0  # the worker's dispute of the penalty (issue 19)
+    batch: int = 0  # a payout batch of the branch (issue 21), a draft
 
 
 def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
@@ -311,10 +320,16 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
     opened = disputes.open_case(
         session, worker, order.code, words="I was there", message_id=None, now=now()
     )
+    batch = PayoutBatch(
+        branch_id=branch.id, date_from=now().date(), date_to=now().date(), currency="RUB",
+        total=Decimal("0.00"), created_by_name="office", created_at=now(),
+    )  # fmt: skip
+    session.add(batch)
+    session.flush()
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
         dispatcher.username, favourite.id, pattern.id, client_user.id, key.id, hook.id,
-        opened.cases[0].id,
+        opened.cases[0].id, batch.id,
     )  # fmt: skip
 
 
@@ -340,6 +355,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         pattern_id=t.pattern,
         key_id=t.key,
         hook_id=t.hook,
+        batch_id=t.batch,
         kind="help",
         language="ru",
     )
@@ -439,6 +455,14 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("PUT", "/branches/{branch_id}/paid-through"): {
             "through": str(date.today() - timedelta(days=2))
         },
+        ("POST", "/branches/{branch_id}/payout-batches"): {
+            "from": str(date.today() - timedelta(days=7)),
+            "to": str(date.today()),
+        },
+        ("POST", "/payout-batches/{batch_id}/paid"): {
+            "paid_at": (now() - timedelta(hours=1)).isoformat(),
+            "method": "bank",
+        },
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
@@ -448,6 +472,10 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/branches/{branch_id}/payouts"): {
             "from": str(date.today() - timedelta(days=7)),
             "to": str(date.today() + timedelta(days=7)),
+        },
+        ("GET", "/branches/{branch_id}/payout-batches/preview"): {
+            "from": str(date.today() - timedelta(days=7)),
+            "to": str(date.today()),
         },
         ("GET", "/clients"): {"branch_id": t.branch},
         ("GET", "/sites"): {"client_id": t.client},
