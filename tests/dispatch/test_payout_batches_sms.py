@@ -3,6 +3,7 @@ inbox as a worker's text is handled: a paid batch's lines are paid (owed no more
 paid_through says) and the answer says what was paid last, when and how; a draft pays nothing."""
 
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from dispatch.penalties import batches, pay
 from dispatch.registry.staff import actor_of
 from dispatch.replies import inbox, intake
 from dispatch.shift import onsite, timesheets
+from rating import service as ledger
 from sms.models import Message
 from tests.builders import NOW, make_foremans_site, make_offer, make_order, make_worked_shift
 
@@ -80,6 +82,24 @@ def test_a_paid_batch_is_paid_in_the_pay_answer_and_a_draft_is_not(session):
     body = answer(session, worker)
     assert f"К выплате {pay_of(session, second, worker):f} RUB" in body and "(смен: 1)" in body
     assert f"Выплачено {owed_first:f} RUB {paid_on:%d.%m} (банк)." in body
+
+    # A fine on the owed shift: listed, the last payment still said (pay_fined_paid).
+    ledger.record(
+        session,
+        worker_id=worker.id,
+        order_id=second.id,
+        kind="late",
+        occurred_at=second.starts_at,
+        currency="RUB",
+        reason="late 30 min",
+        fine=Decimal("300.00"),
+        points=1,
+    )
+    assert text(session, worker, "ДЕНЬГИ", later + timedelta(hours=2)) == "pay_fined_paid"
+    body = answer(session, worker)
+    assert f"К выплате {pay_of(session, second, worker):f} RUB" in body
+    assert f"штрафы: {second.code} опоздание 300.00." in body
+    assert body.endswith(f"Выплачено {owed_first:f} RUB {paid_on:%d.%m} (банк).")
 
 
 def test_paid_through_and_a_paid_batch_both_pay_a_line(session):
