@@ -25,6 +25,7 @@ from api.routes.changes.order_extras import router as order_extras_router  # iss
 from api.routes.hooks.routes import router as webhooks_router  # issue 18: clients' webhooks
 from api.routes.network import call_centre as call_centre_routes  # issue 21: the call centre
 from api.routes.network import organisations as network_routes  # issue 21: organisations
+from api.routes.payouts.routes import router as payouts_router  # issue 21: payout batches
 from api.routes.quality.routes import router as quality_router  # issue 18, item 3
 from api.routes.registry import branches, clients, sites, users, vetting, wording, workers
 from api.routes.registry.client_users import router as client_users_router  # issue 18
@@ -120,6 +121,7 @@ def create_app(
         network_routes.router,
         call_centre_routes.router,
         network_reports.router,
+        payouts_router,
     ):
         app.include_router(router)
     idempotency.install(app)  # issue 20: Idempotency-Key on every state-changing route

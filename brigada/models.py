@@ -17,6 +17,7 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.penalties.batch_models import PayoutBatch, PayoutBatchLine
 from dispatch.rates.models import RateCard
 from dispatch.reports.models import (
     ReportBranchDay,
@@ -50,6 +51,8 @@ __all__ = [
     "Order",
     "OrderPattern",
     "PatternDay",
+    "PayoutBatch",
+    "PayoutBatchLine",
     "PenaltyEvent",
     "RateCard",
     "ReportBranchDay",

@@ -66,6 +66,19 @@ class Word(str):
     reader's words."""
 
 
+class Phrase(Word):
+    """A coded cell with values (a payout's purpose and its dates): its words formatted with
+    them, each value written as a cell of the reader's style would be (a date as they write
+    it)."""
+
+    values: dict[str, Any]
+
+    def __new__(cls, code: str, **values: Any) -> "Phrase":
+        phrase = super().__new__(cls, code)
+        phrase.values = values
+        return phrase
+
+
 @dataclass(frozen=True)
 class Style:
     """How a language's spreadsheet reads a CSV."""
@@ -106,6 +119,9 @@ class Table:
 def style_cell(value: Any, style: Style, zone: ZoneInfo, words: Callable[[str], str]) -> Any:
     if value is None:
         return ""
+    if isinstance(value, Phrase):
+        shown = {k: style_cell(v, style, zone, words) for k, v in value.values.items()}
+        return words(value).format(**shown)
     if isinstance(value, Word):
         return words(value)
     if isinstance(value, datetime):

@@ -48,6 +48,10 @@ LEDGER_WORDS: dict[str, dict[str, str]] = {lang: t.get("ledger", {}) for lang, t
 DELETION_WORDS: dict[str, dict[str, str]] = {
     lang: t.get("deletion", {}) for lang, t in _TABLES.items()
 }
+# How a payout batch was paid (bank, cash, card) in a PAY answer (dispatch/penalties/batches.py).
+PAYOUT_METHOD_WORDS: dict[str, dict[str, str]] = {
+    lang: t.get("payout_methods", {}) for lang, t in _TABLES.items()
+}
 # A list in a text (shifts, fines, history) takes entries while the text fits this many segments.
 MAX_LIST_SEGMENTS = 3
 KINDS = tuple(TEMPLATES["ru"])
@@ -65,6 +69,10 @@ def ledger_words(kind: str, language: str) -> str:
     words = {**PENALTY_WORDS["ru"], **LEDGER_WORDS["ru"]}
     words.update({**PENALTY_WORDS.get(language, {}), **LEDGER_WORDS.get(language, {})})
     return words[kind]
+
+
+def payout_method_words(method: str, language: str) -> str:
+    return PAYOUT_METHOD_WORDS.get(language, {}).get(method) or PAYOUT_METHOD_WORDS["ru"][method]
 
 
 def deletion_words(reason: str, language: str) -> str:
@@ -138,6 +146,10 @@ LONGEST_VALUES = {
     "pin": "9999",
     "window": "99",
     "blocker": "я" * 40,
+    # issue 21: the last payout batch paid, in a PAY answer
+    "paid": "999999.99",
+    "paid_on": "31.12",
+    "method": max(PAYOUT_METHOD_WORDS["ru"].values(), key=len),
 }
 REASON_CHARS = 60  # an upheld dispute's reason in the worker's text, cut
 BLOCKER_CHARS = 40
@@ -155,6 +167,10 @@ def longest_values(language: str) -> dict[str, str]:
         "why": what,
         "fines": f"999999 {what} 99999.99",
         "history": f"31.12 {what} 999999",
+        "method": max(
+            {**PAYOUT_METHOD_WORDS["ru"], **PAYOUT_METHOD_WORDS.get(language, {})}.values(),
+            key=len,
+        ),
     }
 
 

@@ -27,6 +27,7 @@ from dispatch.models import (
     Site,
     User,
 )
+from dispatch.penalties.batch_models import PayoutBatch, PayoutBatchLine
 from dispatch.rates.models import RateCard
 from rating.models import PenaltyDispute, PenaltyEvent, Review
 from sms.models import Message, TemplateOverride
@@ -58,6 +59,13 @@ def purge_branch(session: Session, branch_id: int) -> None:
         delete(WebhookSubscription).where(WebhookSubscription.client_id.in_(client_ids))
     )
     session.execute(delete(ClientEvent).where(ClientEvent.client_id.in_(client_ids)))
+    batch_ids = select(PayoutBatch.id).where(PayoutBatch.branch_id == branch_id)  # issue 21
+    session.execute(
+        delete(PayoutBatchLine).where(
+            PayoutBatchLine.batch_id.in_(batch_ids) | PayoutBatchLine.order_id.in_(order_ids)
+        )
+    )
+    session.execute(delete(PayoutBatch).where(PayoutBatch.branch_id == branch_id))
     session.execute(delete(Offer).where(Offer.order_id.in_(order_ids)))
     session.execute(delete(QualityReview).where(QualityReview.order_id.in_(order_ids)))
     for listed in (ClientBlock, ClientFavourite):  # a client's block list and favourites

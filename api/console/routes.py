@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
 from api.console.billing import invoices as invoice_pages  # issue 21: invoices, acts
+from api.console.billing import payouts as payout_pages  # issue 21: payout batches
 from api.console.billing import royalties as royalty_pages  # issue 21: royalty statements
 from api.console.headers import SecurityHeaders
 from api.console.manage import settings, staff, texts
@@ -116,6 +117,7 @@ PAGES = (
     organisation_pages.router,
     call_centre_pages.router,
     report_pages.router,
+    payout_pages.router,
 )
 
 

@@ -14,7 +14,8 @@ beside them. A line settled with the client takes the agreed hours, worked and b
 
 A worker is owed the pay of the lines on closed or cancelled orders (PAYABLE, as the payouts
 report counts them) whose local date is after the order's branch's paid_through; with none set,
-those of the last MAX_LOOKBACK_DAYS days.
+those of the last MAX_LOOKBACK_DAYS days; and that no paid payout batch holds
+(dispatch/penalties/batches.py): a batch marked paid pays its lines whatever paid_through says.
 """
 
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from dispatch.hours import policy as hours_rule
 from dispatch.hours.policy import NO_TERMS, Rules, Terms
 from dispatch.hours.service import hours_of_orders
 from dispatch.models import Branch, Offer, Order
+from dispatch.penalties.batch_models import PAID, PayoutBatch, PayoutBatchLine
 from dispatch.rates import surcharges
 from dispatch.rates.calendar import is_day_off
 from dispatch.rates.surcharges import NO_SPLIT, Split
@@ -255,7 +257,8 @@ class Owed:
 
 def owed(session: Session, worker: Worker, now: datetime) -> Owed:
     """The worker's pay for shifts not yet paid out, by the one rule (line_of). Each order
-    counts by its own branch's paid_through and timezone, as that branch's payouts do."""
+    counts by its own branch's paid_through and timezone, as that branch's payouts do; a
+    line in a paid payout batch is paid."""
     rows = session.execute(
         select(Order, Branch.paid_through, Branch.timezone)
         .join(Branch, Branch.id == Order.branch_id)
@@ -268,7 +271,22 @@ def owed(session: Session, worker: Worker, now: datetime) -> Owed:
         .order_by(Order.starts_at, Order.id)
     ).all()
     days = {order.id: order.starts_at.astimezone(ZoneInfo(zone)).date() for order, _, zone in rows}
-    orders = [order for order, paid, _ in rows if paid is None or days[order.id] > paid]
+    in_paid_batch = set(
+        session.scalars(
+            select(PayoutBatchLine.order_id)
+            .join(PayoutBatch, PayoutBatch.id == PayoutBatchLine.batch_id)
+            .where(
+                PayoutBatchLine.worker_id == worker.id,
+                PayoutBatchLine.order_id.in_(list(days)),
+                PayoutBatch.status == PAID,
+            )
+        )
+    )
+    orders = [
+        order
+        for order, paid, _ in rows
+        if (paid is None or days[order.id] > paid) and order.id not in in_paid_batch
+    ]
     lines = lines_of(session, orders)
     mine = [
         (order, line)

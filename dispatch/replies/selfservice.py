@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.enums import OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, Site
-from dispatch.penalties import pay
+from dispatch.penalties import batches, pay
 from dispatch.texts import autoreply, messaging
 from rating import service as ledger
 from rating.models import PenaltyEvent
@@ -100,19 +100,32 @@ def pay_owed(
     session: Session, message: Message, worker: Worker, command: Command, now: datetime
 ) -> str:
     """What the worker is owed for closed shifts not yet paid out (dispatch/penalties/pay.py:
-    the timesheets' rule), the fines on them listed."""
+    the timesheets' rule), the fines on them listed; and the last payout batch that paid them
+    (dispatch/penalties/batches.py), said in the *_paid kinds."""
     owed = pay.owed(session, worker, now)
+    last = batches.last_paid(session, worker.id)
+    paid: dict[str, object] = {}
+    if last is not None:
+        paid = {
+            "paid": f"{last.amount:f}",
+            "paid_on": f"{last.paid_on:%d.%m}",
+            "method": templates.payout_method_words(last.method, worker.language),
+        }
+    suffix = "_paid" if paid else ""
     if not owed.lines or owed.since is None:
+        if last is not None:
+            return _answered(session, worker, "pay_none_paid", currency=last.currency, **paid)
         return _answered(session, worker, "pay_none")
     values: dict[str, object] = {
         "owed": f"{owed.total:f}",
         "currency": owed.currency,
         "since": f"{owed.since:%d.%m}",
         "shifts": len(owed.lines),
+        **paid,
     }
     fined = [order for order, _ in owed.fined]
     if not fined:
-        return _answered(session, worker, "pay", **values)
+        return _answered(session, worker, "pay" + suffix, **values)
     codes = {order.id: order.code for order in fined}
     events = session.scalars(
         select(PenaltyEvent)
@@ -130,7 +143,9 @@ def pay_owed(
         for e in events
         if e.order_id is not None
     ]
-    kind, values = fitted(session, worker, "pay_fined", entries, values=values, field="fines")
+    kind, values = fitted(
+        session, worker, f"pay_fined{suffix}", entries, values=values, field="fines"
+    )
     return _answered(session, worker, kind, **values)
 
 

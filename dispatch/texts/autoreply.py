@@ -34,6 +34,9 @@ AUTOMATIC = (
     "pay",
     "pay_fined",
     "pay_none",
+    "pay_paid",  # issue 21: the same, with the last payout batch paid
+    "pay_fined_paid",
+    "pay_none_paid",
     "rating",
     "rating_suspended",
     "free_recorded",

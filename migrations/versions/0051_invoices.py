@@ -5,7 +5,7 @@ default: a line the client neither approved nor disputed is invoiced that many d
 order closed). Downgrade drops the invoices and the knob.
 
 Revision ID: 0051
-Revises: 0051
+Revises: 0050
 Create Date: 2026-12-04
 """
 

@@ -3,7 +3,7 @@ client, site, skill and start hour; report_branch_days, their sum per branch and
 the job's watermark. The reports read these only.
 
 Revision ID: 0053
-Revises: 0051
+Revises: 0052
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0053"
-down_revision = "0051"
+down_revision = "0052"
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,7 @@ from dispatch.fill import waves
 from dispatch.models import Branch, Client, Order, User
 from dispatch.network.models import Organisation
 from dispatch.penalties import disputes, record
+from dispatch.penalties.batch_models import PayoutBatch
 from dispatch.registry import clients as registry
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.repeat import patterns
@@ -107,6 +108,13 @@ MATRIX = {
     ("PUT", "/branches/{branch_id}/paid-through"):               "ok  own own 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/rates"):                      "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/rates"):                      "ok  own 403 403 403 403 403 401",
+    # issue 21: payout batches, the office's
+    ("POST", "/branches/{branch_id}/payout-batches"):            "ok  own own 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/payout-batches"):             "ok  own own 403 403 403 403 401",
+    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "ok  own own 403 403 403 403 401",
+    ("GET", "/payout-batches/{batch_id}"):                       "ok  own own 403 403 403 403 401",
+    ("POST", "/payout-batches/{batch_id}/paid"):                 "ok  own own 403 403 403 403 401",
+    ("DELETE", "/payout-batches/{batch_id}"):                    "ok  own own 403 403 403 403 401",
     ("GET", "/branches/{branch_id}/texts"):                      "ok  own own 403 403 403 403 401",
     ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):    "ok  own 403 403 403 403 403 401",
     ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"): "ok  own 403 403 403 403 403 401",
@@ -280,6 +288,7 @@ class Things:
     dispute: int = 0  # the worker's dispute of the penalty (issue 19)
     invoice: int = 0  # an invoice to the client (issue 21)
     organisation: int = 0  # the branch's organisation (issue 21)
+    batch: int = 0  # a payout batch of the branch (issue 21), a draft
 
 
 def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Things:
@@ -331,11 +340,17 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
     opened = disputes.open_case(
         session, worker, order.code, words="I was there", message_id=None, now=now()
     )
+    batch = PayoutBatch(
+        branch_id=branch.id, date_from=now().date(), date_to=now().date(), currency="RUB",
+        total=Decimal("0.00"), created_by_name="office", created_at=now(),
+    )  # fmt: skip
+    session.add(batch)
+    session.flush()
     invoice, organisation = _billing(session, branch, client)
     return Things(
         branch.id, client.id, site.id, worker.id, order.id, penalty.id, dispatcher.id,
         dispatcher.username, favourite.id, pattern.id, client_user.id, key.id, hook.id,
-        opened.cases[0].id, invoice, organisation,
+        opened.cases[0].id, invoice, organisation, batch.id,
     )  # fmt: skip
 
 
@@ -382,6 +397,7 @@ def _request(method: str, path: str, t: Things) -> dict:
         hook_id=t.hook,
         invoice_id=t.invoice,
         organisation_id=t.organisation,
+        batch_id=t.batch,
         kind="help",
         language="ru",
         name="fill",
@@ -502,6 +518,14 @@ def _request(method: str, path: str, t: Things) -> dict:
             "client_rate": "300.00",
             "worker_rate": "150.00",
         },
+        ("POST", "/branches/{branch_id}/payout-batches"): {
+            "from": str(date.today() - timedelta(days=7)),
+            "to": str(date.today()),
+        },
+        ("POST", "/payout-batches/{batch_id}/paid"): {
+            "paid_at": (now() - timedelta(hours=1)).isoformat(),
+            "method": "bank",
+        },
         ("POST", "/auth/password"): {
             "old_password": PASSWORD,
             "new_password": f"another-long-password-{n}",
@@ -511,6 +535,10 @@ def _request(method: str, path: str, t: Things) -> dict:
         ("GET", "/branches/{branch_id}/payouts"): {
             "from": str(date.today() - timedelta(days=7)),
             "to": str(date.today() + timedelta(days=7)),
+        },
+        ("GET", "/branches/{branch_id}/payout-batches/preview"): {
+            "from": str(date.today() - timedelta(days=7)),
+            "to": str(date.today()),
         },
         ("GET", "/clients"): {"branch_id": t.branch},
         ("GET", "/sites"): {"client_id": t.client},

@@ -117,7 +117,7 @@ def test_a_kind_without_a_translation_is_sent_in_russian():
 
 # Fields whose values are words in the worker's language: a text carrying one must be
 # translated, or a Russian text would carry, say, an Uzbek skill name.
-WORDED = {"skill", "what", "why", "fines", "history"}
+WORDED = {"skill", "what", "why", "fines", "history", "method"}
 
 
 @pytest.mark.parametrize("language", templates.LANGUAGES)

@@ -53,6 +53,15 @@ WORDS = {
     "messages_kind_pay": ("ответ: к выплате", "answer: pay owed"),
     "messages_kind_pay_fined": ("ответ: к выплате, штрафы", "answer: pay owed, fines"),
     "messages_kind_pay_none": ("ответ: к выплате ничего", "answer: nothing owed"),
+    "messages_kind_pay_paid": ("ответ: к выплате, выплачено", "answer: pay owed, paid"),
+    "messages_kind_pay_fined_paid": (
+        "ответ: к выплате, штрафы, выплачено",
+        "answer: pay owed, fines, paid",
+    ),
+    "messages_kind_pay_none_paid": (
+        "ответ: к выплате ничего, выплачено",
+        "answer: nothing owed, paid",
+    ),
     "messages_kind_rating": ("ответ: рейтинг", "answer: rating"),
     "messages_kind_rating_suspended": ("ответ: рейтинг, отстранение", "answer: rating, suspended"),
     "messages_kind_free_recorded": ("записаны свободные дни", "free days noted"),

@@ -26,6 +26,12 @@ WORDS = {
     "csv_note": ("Примечание", "Note"),
     "csv_state": ("Подтверждение клиента", "Client sign-off"),
     "csv_currency": ("Валюта", "Currency"),
+    "csv_amount": ("Сумма", "Amount"),  # issue 21: a payout batch's bank CSV
+    "csv_purpose": ("Назначение платежа", "Payment purpose"),
+    "csv_payout_purpose": (
+        "Оплата работ за период {date_from}-{date_to}",
+        "Payment for work in the period {date_from} to {date_to}",
+    ),
     # -- coded cells --
     "csv_total": ("Итого", "Total"),
     "csv_arrived": ("явка", "arrived"),

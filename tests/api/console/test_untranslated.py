@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.routing import APIRoute
@@ -42,7 +43,7 @@ from dispatch.hooks import events, subscriptions
 from dispatch.models import Branch, Client, Offer, Order, Site, User
 from dispatch.network.models import Organisation
 from dispatch.orders import service as orders
-from dispatch.penalties import disputes, record
+from dispatch.penalties import batches, disputes, record
 from dispatch.registry.knobs import CURRENCIES
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, reviews, signoff
@@ -307,6 +308,11 @@ def _world(session) -> World:
     record.reverse_penalty(
         session, no_show.id, actor=dispatcher, reason="болел, есть справка", now=at
     )
+    # issue 21: a payout batch of the closed order's day (the payouts pages)
+    closed_day = closed.starts_at.astimezone(ZoneInfo(branch.timezone)).date()
+    batch = batches.make_batch(
+        session, branch.id, actor=dispatcher, date_from=closed_day, date_to=closed_day, now=at
+    )
 
     # In six hours: a worker cancels late; the client cancels late another order.
     soon = make_order(session, site=site, now=at, starts_in=timedelta(hours=6))
@@ -387,6 +393,7 @@ def _world(session) -> World:
             "applicant_id": [str(a.id) for a in applicants],
             "district_id": [str(district.id)],
             **_billing(session, branch, client),
+            "batch_id": [str(batch.id)],
         },
     )
     _seeded_strings(session, world)

@@ -1,0 +1,1 @@
+"""Payout batches (issue 21): routes and bodies."""
