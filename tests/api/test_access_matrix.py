@@ -362,10 +362,10 @@ def _billing(session, branch: Branch, client: Client) -> tuple[int, int]:
     session.add(organisation)
     session.flush()
     branch.organisation_id = organisation.id
-    today = now().date()
+    today, seq = now().date(), next(_seq)  # a branch's second client: its own number
     invoice = Invoice(
-        branch_id=branch.id, client_id=client.id, number=f"{branch.code}-{today.year}-0001",
-        year=today.year, seq=1, issued_on=today, period_from=today, period_to=today,
+        branch_id=branch.id, client_id=client.id, number=f"{branch.code}-{today.year}-{seq:04d}",
+        year=today.year, seq=seq, issued_on=today, period_from=today, period_to=today,
         net=Decimal("100.00"), vat=Decimal("0.00"), total=Decimal("100.00"),
     )  # fmt: skip
     session.add(invoice)
