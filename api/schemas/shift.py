@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from api.schemas.common import Body, Id, fields_of
 from dispatch.access.prices import CLIENT_PRICE
-from dispatch.shift.timesheets import MONEY_COLUMNS, Line, Timesheet
+from dispatch.shift.timesheets import MONEY_COLUMNS, SURCHARGE_SIDE, Line, Timesheet
 from rating.models import Review
 
 
@@ -29,10 +29,13 @@ class UndoIn(Body):
 # (dispatch/access/prices.py: the client's price to a foreman, the workers' pay to the client)
 # stay unset, so the answer leaves them out.
 # fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
-class TimesheetLineOut(fields_of(Line, optional=CLIENT_PRICE | set(MONEY_COLUMNS))):  # type: ignore[misc]
+class TimesheetLineOut(
+    fields_of(Line, optional=CLIENT_PRICE | set(MONEY_COLUMNS) | set(SURCHARGE_SIDE))
+):  # type: ignore[misc]
     @classmethod
     def of(cls, line: Line, money: tuple[str, ...]) -> "TimesheetLineOut":
         hidden = set(MONEY_COLUMNS) - set(money)
+        hidden |= {name for name, side in SURCHARGE_SIDE.items() if side in hidden}  # its side's
         return cls(**{name: getattr(line, name) for name in cls.model_fields if name not in hidden})
 
 

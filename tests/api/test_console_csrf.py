@@ -67,7 +67,8 @@ def test_a_signed_in_post_without_the_sessions_token_is_403(client, session, met
     url = path.format(
         order_id=1, penalty_id=1, worker_id=1, user_id=admin.id, branch_id=1, kind="help",
         lang="ru", pattern_id=1, client_id=1, site_id=1, run_id=1, key_id=1, hook_id=1,
-        how="disable", dispute_id=1, applicant_id=1, district_id=1,
+        how="disable", dispute_id=1, applicant_id=1, district_id=1, batch_id=1, invoice_id=1,
+        organisation_id=1,
     )  # fmt: skip
     answer = client.request(method, url, data=form, follow_redirects=False)
     assert answer.status_code == 403, answer.text[:200]

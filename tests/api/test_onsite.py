@@ -216,7 +216,7 @@ def test_close_answers_the_timesheet_and_it_adds_up(client, session, shift):
     assert sheet["closed"] is True and sheet["order_id"] == order.id
     assert sheet["code"] == order.code and sheet["currency"] == "RUB"
     # The foreman's answer is the office's sheet without the client's price and the margin.
-    office_only = ("client_amount", "margin")
+    office_only = ("client_amount", "client_surcharge", "margin")
     assert seen["lines"] == [
         {k: v for k, v in line.items() if k not in office_only} for line in sheet["lines"]
     ]

@@ -138,9 +138,11 @@ def _offers(order_id: int) -> dict[int, Offer]:
 def _marks_audited(offer_id: int) -> list[str]:
     with session_scope() as session:
         entries = session.scalars(
-            select(AuditEntry).where(
+            select(AuditEntry)
+            .where(
                 AuditEntry.action == "attendance.mark", AuditEntry.entity_ids.contains([offer_id])
             )
+            .order_by(AuditEntry.id)  # in the order recorded (no ORDER BY: any order)
         ).all()
         return [entry.detail["after"]["attendance"] for entry in entries]
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.console import i18n
-from api.console.reports.words import WORDS
+from api.console.reports.words import SHARED_CSV, WORDS
 from core.csvsafe import Table
 from core.tenancy import Actor
 from dispatch.reports import people
@@ -15,7 +15,8 @@ from dispatch.reports.queries import REPORTS, grouped, period_of, reader
 
 i18n.add(WORDS)
 
-# Columns of each report's CSV, in order (their headers: words csv_rep_<column>).
+# Columns of each report's CSV, in order (their headers: words csv_rep_<column>, or the
+# other exports' word: SHARED_CSV).
 FIGURES = {
     "fill": [
         "orders",
@@ -67,4 +68,4 @@ def columns_of(name: str) -> list[str]:
 def table_of(name: str, found: dict[str, Any]) -> Table:
     columns = columns_of(name)
     rows = [[row.get(c) for c in columns] for row in found["rows"]]
-    return Table([f"rep_{c}" for c in columns], rows, "UTC")
+    return Table([SHARED_CSV.get(c, f"rep_{c}") for c in columns], rows, "UTC")

@@ -64,7 +64,7 @@ COLUMNS = {
     "cancelled_office": ("Отменено офисом", "Cancelled by office"),
     "worker_late_cancels": ("Поздние отказы работников", "Workers' late cancellations"),
     "booked": ("Записано", "Booked"),
-    "arrived": ("Пришли", "Arrived"),
+    "arrived": ("Пришли", "Workers arrived"),
     "no_shows": ("Неявки", "No-shows"),
     "no_show_rate": ("Доля неявок", "No-show rate"),
     "lates": ("Опоздания", "Lates"),
@@ -84,4 +84,13 @@ COLUMNS = {
     "actual": ("Факт", "Actual"),
 }
 WORDS.update({f"rep_col_{k}": v for k, v in COLUMNS.items()})
-WORDS.update({f"csv_rep_{k}": v for k, v in COLUMNS.items()})
+# CSV headers: a column the other exports have keeps their word (one word, one meaning).
+SHARED_CSV = {
+    "worker_id": "worker_id",
+    "name": "full_name",
+    "shifts": "shifts",
+    "margin": "margin",
+    "reliability": "export_reliability",
+    "booked": "export_booked",
+}
+WORDS.update({f"csv_rep_{k}": v for k, v in COLUMNS.items() if k not in SHARED_CSV})

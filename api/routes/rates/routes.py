@@ -25,8 +25,9 @@ class CardRowIn(Body):
     client_id: Id | None = None  # none: the branch's row; else that client's agreed rates
     client_rate: Money
     worker_rate: Money
-    night_pct: int = 0  # 0..300 (checked by the card: the refusal names the row)
-    holiday_pct: int = 0
+    # 0..300 (checked by the card: the refusal names the row); the bound keeps ints sane
+    night_pct: int = Field(default=0, le=100_000)
+    holiday_pct: int = Field(default=0, le=100_000)
     min_hours: Decimal = Field(default=Decimal(0), max_digits=4, decimal_places=2)
 
 
