@@ -53,7 +53,7 @@ def create_branch(
     country: str = "RU",
     policy: dict[str, Any] | None = None,
 ) -> Branch:
-    if actor.branch_id is not None:
+    if not (actor.whole_network and actor.role == "admin"):  # an owner's, too, are not theirs
         raise HeadOfficeOnly("only the head office opens branches")
     knobs = merge_policy(DEFAULTS, policy or {})
     branch = Branch(
@@ -118,6 +118,5 @@ def get_branch(session: Session, branch_id: int, *, actor: Actor, lock: bool = F
 
 def list_branches(session: Session, *, actor: Actor) -> list[Branch]:
     query = select(Branch).order_by(Branch.code)
-    if actor.branch_id is not None:
-        query = query.where(Branch.id == actor.branch_id)
+    query = query.where(actor.branch_filter(Branch.id))
     return list(session.scalars(query))
