@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK, CLIENT_DESK_READERS, DB, MANAGERS, OFFICE, require
+from api.deps import CLIENT_DESK_READERS, DB, MANAGERS, OFFICE, require
 from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import (
