@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console import accounts, signin, web
 from api.console.headers import SecurityHeaders
-from api.console.manage import settings, staff, texts
+from api.console.manage import owners, settings, staff, texts
 from api.console.office import (
     dispatcher,
     list_exports,
@@ -90,6 +90,7 @@ PAGES = (
     client_hooks_router,
     site_pages.router,
     staff.router,
+    owners.router,  # issue 21: an owner's branches
     settings.router,
     texts.router,
     portal_orders.router,  # before portal_order's /orders/{order_id}

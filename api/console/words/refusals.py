@@ -70,6 +70,7 @@ WORDS = {
     "field_branch_id": ("Филиал", "Branch"),
     "field_organisation_id": ("Организация", "Organisation"),
     "field_organisation": ("Организация", "Organisation"),
+    "field_branch": ("Филиал", "Branch"),
     "field_full_name": ("Фамилия и имя", "Full name"),
     "field_phone": ("Телефон", "Phone"),
     "field_notes": ("Примечание", "Notes"),
