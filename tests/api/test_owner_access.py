@@ -249,3 +249,31 @@ def test_an_admin_adds_an_owner_and_a_call_centre_user(client, session):
     assert with_branch.status_code == 422
     stray = _new_user("manager", branch.id, 4) | {"organisation_id": organisation.id}
     assert client.post(API + "/users", headers=admin, json=stray).status_code == 422
+
+
+def test_the_privacy_rule_for_an_owner_and_the_call_centre(session, world):
+    """dispatch/access/privacy.py: an owner sees their branches' workers whole, another
+    organisation's worker engaged by one of their branches with the phone masked, and one
+    their branches never engaged not at all; the call centre sees no one's person."""
+    from dispatch.access.privacy import Sight, show_workers
+    from dispatch.registry.staff import actor_of
+
+    engaged = make_worker(session, branch=world["b1"]["branch"], near=MOSCOW)
+    make_offer(session, order=world["a2"]["order"], worker=engaged)
+    stranger = world["b1"]["worker"]
+    mine = world["a1"]["worker"]
+    ids = [mine.id, engaged.id, stranger.id]
+    owner = actor_of(world["owner"], session)
+    assert owner.branch_ids == {world["a1"]["branch"].id, world["a2"]["branch"].id}
+    seen = show_workers(session, actor=owner, worker_ids=ids, via="test")
+    assert seen[mine.id].sight is Sight.FULL and seen[mine.id].phone == mine.phone
+    assert seen[engaged.id].sight is Sight.PAYING
+    assert seen[engaged.id].name == engaged.full_name and seen[engaged.id].phone != engaged.phone
+    assert seen[stranger.id].sight is Sight.NONE and seen[stranger.id].name is None
+    from tests.api.network_helpers import make_call_centre
+
+    centre = actor_of(make_call_centre(session), session)
+    assert centre.whole_network
+    blind = show_workers(session, actor=centre, worker_ids=ids, via="test")
+    assert {w.sight for w in blind.values()} == {Sight.NONE}
+    assert all(w.name is None and w.phone is None for w in blind.values())
