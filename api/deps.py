@@ -21,13 +21,24 @@ from core.tenancy import Actor
 
 # Who may reach what, by role: the sets are defined once, in dispatch/enums.py.
 from dispatch.enums import CLIENT_DESK as CLIENT_DESK
+from dispatch.enums import CLIENT_DESK_READERS as CLIENT_DESK_READERS
+from dispatch.enums import CLIENT_LOOKERS as CLIENT_LOOKERS
 from dispatch.enums import EVERYONE as EVERYONE
+from dispatch.enums import EVERYONE_READERS as EVERYONE_READERS
+from dispatch.enums import MANAGER_READERS as MANAGER_READERS
 from dispatch.enums import MANAGERS as MANAGERS
 from dispatch.enums import OFFICE as OFFICE
+from dispatch.enums import OFFICE_READERS as OFFICE_READERS
+from dispatch.enums import ORDER_LOOKERS as ORDER_LOOKERS
 from dispatch.enums import ORDER_READERS as ORDER_READERS
 from dispatch.enums import ORDERING as ORDERING
+from dispatch.enums import SHEET_READERS as SHEET_READERS
+from dispatch.enums import SITE_LOOKERS as SITE_LOOKERS
 from dispatch.enums import STAFF as STAFF
+from dispatch.enums import STAFF_READERS as STAFF_READERS
+from dispatch.enums import USER_KEEPERS as USER_KEEPERS
 from dispatch.enums import WORKER_DESK as WORKER_DESK
+from dispatch.enums import WORKER_DESK_READERS as WORKER_DESK_READERS
 from dispatch.registry.client_side.keys import actor_of_key
 from dispatch.registry.errors import PasswordChangeRequired
 from dispatch.registry.staff import actor_of, get_active_user
@@ -162,7 +173,7 @@ def actor_from_token(
         raise _unauthorized("token revoked")
     if user.password_change_required and not password_change_ok:
         raise PasswordChangeRequired()
-    actor = actor_of(user)
+    actor = actor_of(user, session)  # an owner's branches read per request
     request.state.actor = actor  # whose Idempotency-Keys these are (api/idempotency.py)
     return actor
 

@@ -38,8 +38,13 @@ def migrate(revision: str = typer.Argument("head")) -> None:
 def user_add(
     username: str = typer.Option(...),
     password: str = typer.Option(..., prompt=True, hide_input=True),
-    role: str = typer.Option(..., help="admin, manager, dispatcher or foreman"),
-    branch: str | None = typer.Option(None, help="branch code (all roles but admin)"),
+    role: str = typer.Option(
+        ..., help="admin, owner, call_centre, manager, dispatcher, foreman or recruiter"
+    ),
+    branch: str | None = typer.Option(
+        None, help="branch code (all roles but admin, owner, call_centre)"
+    ),
+    organisation: str | None = typer.Option(None, help="an owner's organisation, by name"),
 ) -> None:
     """Add a staff account."""
     from core.db import session_scope
@@ -56,6 +61,7 @@ def user_add(
                 password=password,
                 role=role,
                 branch_code=branch,
+                organisation=organisation,
             )
             typer.echo(f"added {user.role} {user.username} (id {user.id})")
     except DomainError as exc:

@@ -76,7 +76,7 @@ def log(
 def search(
     session: Session,
     *,
-    visible_branch_id: int | None,
+    visible: Actor,
     entity: str | None = None,
     entity_id: int | None = None,
     actor_user_id: int | None = None,
@@ -84,10 +84,10 @@ def search(
     limit: int = 100,
     before_id: int | None = None,
 ) -> list[AuditEntry]:
-    """Newest first; a branch's staff see only entries of their branch."""
+    """Newest first; a branch's staff see only entries of their branch, an owner those of
+    their branches (Actor.branch_filter), admins all."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if visible_branch_id is not None:
-        query = query.where(AuditEntry.branch_id == visible_branch_id)
+    query = query.where(visible.branch_filter(AuditEntry.branch_id))
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)
     if entity_id is not None:

@@ -152,6 +152,8 @@ def filling_open(order: "Order", now: datetime) -> bool:
 # admin also keeps the client's users and keys.
 
 CLIENT = "client"
+OWNER = "owner"
+CALL_CENTRE = "call_centre"
 # owner: an organisation's branches (read, and their managers); call_centre: places orders for
 # any branch (issue 21).
 ROLES = ("admin", "owner", "call_centre", "manager", "dispatcher", "foreman", "recruiter", CLIENT)
@@ -176,3 +178,20 @@ ORDERING = (*OFFICE, CLIENT)
 ORDER_READERS = (*STAFF, CLIENT)
 # A client's own things (sites to read, favourites, blocks): the office and the client.
 CLIENT_DESK = (*OFFICE, CLIENT)
+
+# Issue 21's network roles READ what the office reads (an owner: their organisation's branches,
+# like a manager of them; the call centre: clients, sites and orders of every branch, never a
+# worker's person) and write nothing of the daily work. These are the read routes' sets.
+OFFICE_READERS = (*OFFICE, OWNER)
+MANAGER_READERS = (*MANAGERS, OWNER)
+WORKER_DESK_READERS = (*WORKER_DESK, OWNER)
+STAFF_READERS = (*STAFF, OWNER)
+EVERYONE_READERS = (*EVERYONE, OWNER, CALL_CENTRE)
+CLIENT_DESK_READERS = (*CLIENT_DESK, OWNER)
+SHEET_READERS = (*ORDER_READERS, OWNER)  # an order's timesheet
+# Orders, clients and sites: the call centre too (to find a caller's client and their orders).
+ORDER_LOOKERS = (*ORDER_READERS, OWNER, CALL_CENTRE)
+CLIENT_LOOKERS = (*OFFICE, OWNER, CALL_CENTRE)
+SITE_LOOKERS = (*CLIENT_DESK, OWNER, CALL_CENTRE)
+# An owner adds, switches off and on, and gives passwords to their branches' managers.
+USER_KEEPERS = (*MANAGERS, OWNER)

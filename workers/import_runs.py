@@ -76,7 +76,9 @@ def _allowed(actor: Actor) -> None:
 
 def run_actor(run: ImportRun) -> Actor:
     """The staff member who started the run: the job acts, and is audited, in their name."""
-    return Actor(run.user_id, run.actor_name, run.actor_role, run.actor_branch_id)
+    # An owner imports nothing (api/deps.py): were one ever stored, they would see no branch.
+    seen = frozenset[int]() if run.actor_role == "owner" else None
+    return Actor(run.user_id, run.actor_name, run.actor_role, run.actor_branch_id, branch_ids=seen)
 
 
 def preview(

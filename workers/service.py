@@ -118,8 +118,7 @@ def update_worker(
 
 def _visible(actor: Actor) -> Select[Worker]:
     query = select(Worker)
-    if actor.branch_id is not None:
-        query = query.where(Worker.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Worker.branch_id))
     return query
 
 

@@ -232,8 +232,7 @@ def patents_expiring(
         Worker.vetted,
         Worker.status == WorkerStatus.ACTIVE,
     )
-    if actor.branch_id is not None:
-        query = query.where(Worker.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Worker.branch_id))
     found = list(session.scalars(query.order_by(Worker.patent_expires_on, Worker.id).limit(limit)))
     audit.log(
         session,

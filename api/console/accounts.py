@@ -31,7 +31,7 @@ from dispatch.registry.errors import LastActiveAdmin, MayNotManageUser
 from dispatch.registry.staff import get_active_user, list_users
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-MANAGERS = staff("admin", "manager")
+MANAGERS = staff("admin", "manager", "owner")  # an owner: their branches' managers
 
 i18n.add(WORDS)
 

@@ -10,7 +10,7 @@ from api.console.billing import invoices as invoice_pages  # issue 21: invoices,
 from api.console.billing import payouts as payout_pages  # issue 21: payout batches
 from api.console.billing import royalties as royalty_pages  # issue 21: royalty statements
 from api.console.headers import SecurityHeaders
-from api.console.manage import settings, staff, texts
+from api.console.manage import owners, settings, staff, texts
 from api.console.network import areas as area_pages  # issue 21: the network's pages
 from api.console.network import call_centre as call_centre_pages
 from api.console.network import organisations as organisation_pages
@@ -104,6 +104,7 @@ PAGES = (
     client_hooks_router,
     site_pages.router,
     staff.router,
+    owners.router,  # issue 21: an owner's branches
     settings.router,
     texts.router,
     portal_orders.router,  # before portal_order's /orders/{order_id}

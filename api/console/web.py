@@ -106,8 +106,9 @@ START_PAGES = {
     "dispatcher": f"{PREFIX}/",
     "manager": f"{PREFIX}/",
     "admin": f"{PREFIX}/",
+    "owner": f"{PREFIX}/network",  # issue 21: their organisation's branches
+    "call_centre": f"{PREFIX}/call-centre",  # issue 21: the call centre's order form
     "client": "/portal/",  # the client's portal (api/console/portal/)
-    "call_centre": f"{PREFIX}/call-centre",  # issue 21 (api/console/network/call_centre.py)
 }
 
 

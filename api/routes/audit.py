@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, require
+from api.deps import DB, MANAGER_READERS, require
 from api.schemas.common import IdQuery
 from core import audit
 from core.tenancy import Actor
@@ -42,12 +42,12 @@ def list_audit(
     before_id: int | None = Query(
         default=None, ge=1, le=MAX_ENTRY_ID, description="page back from this entry"
     ),
-    actor: Actor = Depends(require(*MANAGERS)),
+    actor: Actor = Depends(require(*MANAGER_READERS)),
     session: Session = DB,
 ):
     return audit.search(
         session,
-        visible_branch_id=actor.branch_id,
+        visible=actor,
         entity=entity,
         entity_id=entity_id,
         actor_user_id=actor_user_id,

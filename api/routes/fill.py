@@ -4,7 +4,7 @@ the office records from the phone (paths under an order)."""
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require, worker_reader
+from api.deps import DB, OFFICE, OFFICE_READERS, require, worker_reader
 from api.schemas.common import IdPath
 from api.schemas.fill import CandidateCheckOut, CandidateOut, OfferOut
 from core.clock import now
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 def candidates(
     order_id: IdPath,
     limit: int = Query(default=50, ge=1, le=500),
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # how far homes are: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # how far homes are: a worker read
     session: Session = DB,
 ):
     """Another branch's workers at rough distances (dispatch/fill/whereabouts.py)."""
@@ -41,7 +41,9 @@ def candidates(
 def candidate_check(
     order_id: IdPath,
     worker_id: IdPath,
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # "too far" tells of a home: a worker read
+    actor: Actor = Depends(
+        worker_reader(*OFFICE_READERS)
+    ),  # "too far" tells of a home: a worker read
     session: Session = DB,
 ):
     """Why this worker is not on the candidate list: each rule they fail, by its code."""
@@ -53,7 +55,7 @@ def candidate_check(
 @router.get("/{order_id}/offers", response_model=list[OfferOut])
 def list_offers(
     order_id: IdPath,
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # distances to homes: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # distances to homes: a worker read
     session: Session = DB,
 ):
     """Another branch's workers at rough distances (dispatch/fill/whereabouts.py)."""

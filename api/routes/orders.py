@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, ORDER_READERS, ORDERING, require
+from api.deps import DB, OFFICE, ORDER_LOOKERS, ORDERING, require
 from api.schemas.changes import OrderPatch
 from api.schemas.common import IdPath
 from api.schemas.orders import CancelIn, OrderIn, OrderOut
@@ -44,7 +44,7 @@ def list_orders(
     status: ORDER_STATUS | None = None,
     limit: int = Query(default=100, ge=1, le=500),
     # a foreman sees only the orders assigned to them, a client only its own
-    actor: Actor = Depends(require(*ORDER_READERS)),
+    actor: Actor = Depends(require(*ORDER_LOOKERS)),
     session: Session = DB,
 ):
     return [
@@ -55,7 +55,7 @@ def list_orders(
 
 @router.get("/{order_id}", response_model=OrderOut)
 def get_order(
-    order_id: IdPath, actor: Actor = Depends(require(*ORDER_READERS)), session: Session = DB
+    order_id: IdPath, actor: Actor = Depends(require(*ORDER_LOOKERS)), session: Session = DB
 ):
     order = orders.get_order(session, order_id, actor=actor)
     return OrderOut.of(order, orders.order_state(session, order), actor=actor)

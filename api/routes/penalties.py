@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, WORKER_DESK, require
+from api.deps import DB, OFFICE, OFFICE_READERS, WORKER_DESK_READERS, require
 from api.schemas.common import IdPath
 from api.schemas.penalties import (
     AcceptIn,
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1")
 
 @router.get("/workers/{worker_id}/penalties", response_model=list[PenaltyOut], tags=["penalties"])
 def worker_penalties(
-    worker_id: IdPath, actor: Actor = Depends(require(*WORKER_DESK)), session: Session = DB
+    worker_id: IdPath, actor: Actor = Depends(require(*WORKER_DESK_READERS)), session: Session = DB
 ) -> list[PenaltyOut]:
     """The ledger of a worker (a recruiter reads it to vet them; reversing is the office's)."""
     return [PenaltyOut.of(e) for e in record.worker_penalties(session, worker_id, actor=actor)]
@@ -48,7 +48,7 @@ def reverse_penalty(
 
 @router.get("/worker-disputes", response_model=list[WorkerDisputeOut], tags=["penalties"])
 def worker_disputes(
-    actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    actor: Actor = Depends(require(*OFFICE_READERS)), session: Session = DB
 ) -> list[WorkerDisputeOut]:
     """The open disputes the caller's branch decides, oldest first (the read is audited)."""
     return [WorkerDisputeOut.of(c) for c in dispute_queue.open_queue(session, actor=actor)]

@@ -8,7 +8,17 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, ORDER_READERS, STAFF, require, worker_reader
+from api.deps import (
+    DB,
+    OFFICE,
+    OFFICE_READERS,
+    ORDER_READERS,
+    SHEET_READERS,
+    STAFF,
+    STAFF_READERS,
+    require,
+    worker_reader,
+)
 from api.exports import csv_for
 from api.schemas.common import IdPath
 from api.schemas.orders import RosterLine
@@ -135,7 +145,7 @@ def record_hours(
 @router.get("/orders/{order_id}/hours", response_model=list[HoursVersionOut], tags=["on site"])
 def hours_versions(
     order_id: IdPath,
-    actor: Actor = Depends(require(*STAFF)),
+    actor: Actor = Depends(require(*STAFF_READERS)),
     session: Session = DB,
 ) -> list[HoursVersionOut]:
     """Every version of the order's hours, the oldest first (the timesheet reads the latest)."""
@@ -154,7 +164,7 @@ def timesheet(
     request: Request,
     order_id: IdPath,
     format: Literal["json", "csv"] = "json",
-    actor: Actor = Depends(worker_reader(*ORDER_READERS)),  # workers' names: a worker read
+    actor: Actor = Depends(worker_reader(*SHEET_READERS)),  # workers' names: a worker read
     session: Session = DB,
 ):
     sheet = timesheets.timesheet(session, order_id, actor=actor)
@@ -202,7 +212,7 @@ def payouts(
     branch_id: IdPath,
     day_from: str = Query(alias="from", description="2026-12-01 or 01.12.2026"),
     day_to: str = Query(alias="to", description="2026-12-31 or 31.12.2026"),
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # workers' names: a worker read
     session: Session = DB,
 ) -> Response:
     date_from = parse_date(day_from, "from", location="query")

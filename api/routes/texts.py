@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, worker_reader
+from api.deps import DB, OFFICE_READERS, worker_reader
 from api.schemas.common import IdQuery
 from api.schemas.texts import MessageOut
 from core.tenancy import Actor
@@ -20,7 +20,7 @@ def list_messages(
     worker_id: IdQuery = None,
     direction: Literal["in", "out"] | None = None,
     limit: int = Query(default=200, ge=1, le=1000),
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' phones: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # workers' phones: a worker read
     session: Session = DB,
 ):
     return messaging.list_messages(

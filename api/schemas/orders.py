@@ -11,7 +11,7 @@ from api.schemas.common import Body, Id, Money, Reason
 from core.clock import now
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
-from dispatch.access.privacy import on_the_day
+from dispatch.access.privacy import blind, on_the_day
 from dispatch.models import Offer, Order
 from dispatch.orders.service import OrderState
 
@@ -112,7 +112,7 @@ class OrderOut(BaseModel):
             out.fill_probability = round(state.fill_probability, 4)
             out.counts = state.counts
             out.roster = [
-                _as_client_sees(o, order) if actor.is_client else RosterLine.of(o)
+                _as_client_sees(o, order) if blind(actor) else RosterLine.of(o)
                 for o in state.roster
             ]
         return out

@@ -284,6 +284,7 @@ class UserIn(Body):
     branch_id: Id | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(max_length=32)] | None = None  # a mobile, any form
+    organisation_id: Id | None = None  # an owner's (and only an owner's)
 
 
 class UserPatch(Body):
@@ -301,6 +302,7 @@ class UserOut(BaseModel):
     branch_id: int | None
     active: bool
     password_change_required: bool
+    organisation_id: int | None = None
     full_name: str | None = None
     phone: str | None = None
 

@@ -3,10 +3,12 @@
 The client's price (the client rate, the client amount) and the margin are the office's:
 admins, managers and dispatchers. A foreman sees the hours and the workers' pay lines only.
 A client (a client user or key) sees its own side only: the client rate and the client
-amount, never what the workers are paid, their fines or the margin.
+amount, never what the workers are paid, their fines or the margin. An owner sees what the
+office of their branches sees; the call centre what a client sees (the client rate).
 """
 
 from core.tenancy import Actor
+from dispatch.enums import CALL_CENTRE, OWNER
 from dispatch.enums import OFFICE as OFFICE_ROLES
 
 # Amounts that tell the client's price, by name wherever they appear (orders, timesheets).
@@ -18,17 +20,17 @@ WORKER_PAY = frozenset(
 
 
 def sees_client_price(actor: Actor) -> bool:
-    return actor.role in OFFICE_ROLES
+    return actor.role in (*OFFICE_ROLES, OWNER, CALL_CENTRE)
 
 
 def sees_worker_pay(actor: Actor) -> bool:
-    return not actor.is_client
+    return not (actor.is_client or actor.role == CALL_CENTRE)
 
 
 def shown_money(actor: Actor, names: tuple[str, ...]) -> tuple[str, ...]:
     """Those of the named amounts the reader may see, in the given order (names that are no
     amount pass)."""
-    if actor.is_client:
+    if not sees_worker_pay(actor):
         return tuple(name for name in names if name not in WORKER_PAY)
     if sees_client_price(actor):
         return names

@@ -10,6 +10,10 @@ calls, and the audit of every read that shows any of them.
 - A client (a client user or key), of the workers on its own orders (the only ones its reads
   reach): the first name and the surname's initial ("Иван П."), never the phone, the home or
   the rating history, whichever branch the worker is of.
+- The call centre (every branch's clients and orders, no branch's workers): nothing of the
+  worker but the id, the strictest rule, on every path (a caller is told "booked", not who).
+- An owner sees as a manager of each of their organisation's branches would: the full name
+  and phone of those branches' workers, a masked phone of others those branches engaged.
 - Everyone else: nothing of the worker but the id.
 
 Where a worker lives is seen only by the home branch and admins; what the others see of it
@@ -34,7 +38,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.logmask import masked_phone
 from core.tenancy import Actor
-from dispatch.enums import OfferStatus
+from dispatch.enums import CALL_CENTRE, OfferStatus
 from dispatch.models import Offer, Order
 from rating.models import PenaltyEvent
 from workers.models import Worker
@@ -76,13 +80,13 @@ def contact_phone_shown(phone: str | None) -> str | None:
     return masked_phone(phone) if phone else None
 
 
-def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]:
-    """Those of the workers booked on, or paid on, an order of the branch."""
+def _engaged(session: Session, actor: Actor, worker_ids: set[int]) -> set[int]:
+    """Those of the workers booked on, or paid on, an order of the actor's branches."""
     booked = (
         select(Offer.worker_id)
         .join(Order, Order.id == Offer.order_id)
         .where(
-            Order.branch_id == branch_id,
+            actor.branch_filter(Order.branch_id),
             Offer.worker_id.in_(worker_ids),
             Offer.status == OfferStatus.BOOKED,
         )
@@ -91,7 +95,7 @@ def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]
         select(PenaltyEvent.worker_id)
         .join(Order, Order.id == PenaltyEvent.order_id)
         .where(
-            Order.branch_id == branch_id,
+            actor.branch_filter(Order.branch_id),
             PenaltyEvent.worker_id.in_(worker_ids),
             PenaltyEvent.payout > 0,
             PenaltyEvent.kind != "reversal",
@@ -104,7 +108,12 @@ def _engaged(session: Session, branch_id: int, worker_ids: set[int]) -> set[int]
 def sees_home(actor: Actor, home_branch_id: int) -> bool:
     """Whether the actor may see where the worker lives (and so how far from anywhere): never
     a client, though it belongs to the worker's branch."""
-    return not actor.is_client and actor.sees_branch(home_branch_id)
+    return not blind(actor) and actor.sees_branch(home_branch_id)
+
+
+def blind(actor: Actor) -> bool:
+    """Sees no worker's person at all, or only as a client does: a client, the call centre."""
+    return actor.is_client or actor.role == CALL_CENTRE
 
 
 def short_name(full_name: str) -> str:
@@ -120,6 +129,8 @@ def sight_of(actor: Actor, home_branch_id: int, engaged: bool) -> Sight:
     """The rule itself, on plain values."""
     if actor.is_client:
         return Sight.CLIENT
+    if actor.role == CALL_CENTRE:
+        return Sight.NONE
     if sees_home(actor, home_branch_id):
         return Sight.FULL
     return Sight.PAYING if engaged else Sight.NONE
@@ -148,8 +159,8 @@ def show_workers(
     ).all()
     strangers = {worker_id for worker_id, _, _, home in rows if not sees_home(actor, home)}
     engaged = (
-        _engaged(session, actor.branch_id, strangers)
-        if strangers and actor.branch_id is not None and not actor.is_client
+        _engaged(session, actor, strangers)
+        if strangers and not actor.whole_network and not blind(actor)
         else set()
     )
     shown: dict[int, ShownWorker] = {}

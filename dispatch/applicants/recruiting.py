@@ -44,8 +44,7 @@ class Row:
 
 def _visible(actor: Actor) -> Select[Applicant]:
     query = select(Applicant)
-    if actor.branch_id is not None:
-        query = query.where(Applicant.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Applicant.branch_id))
     return query
 
 

@@ -21,7 +21,7 @@ from core.errors import Forbidden, NotFound
 from core.settings import get_settings
 from core.tenancy import Actor
 from dispatch.client_models import CLIENT_EVENTS, ClientEvent, WebhookDelivery, WebhookSubscription
-from dispatch.enums import OFFICE
+from dispatch.enums import OFFICE, OWNER
 from dispatch.hooks.errors import WebhookEventsInvalid, WebhookUrlInvalid
 from dispatch.hooks.signing import new_secret
 from dispatch.models import Client
@@ -30,11 +30,15 @@ from dispatch.registry import clients as registry
 MAX_URL = 2000
 
 
-def client_for_hooks(session: Session, client_id: int, *, actor: Actor) -> Client:
+def client_for_hooks(
+    session: Session, client_id: int, *, actor: Actor, read: bool = False
+) -> Client:
     """The one decision of who may manage a client's webhooks: the office of the client's
-    branch (an admin anywhere) and the client's own admin. Another branch's client, or
-    another client for a client admin, is not found, as everywhere."""
-    if not (actor.client_admin if actor.is_client else actor.role in OFFICE):
+    branch (an admin anywhere) and the client's own admin; read: the owner of the branch too.
+    Another branch's client, or another client for a client admin, is not found, as
+    everywhere."""
+    office = (*OFFICE, OWNER) if read else OFFICE
+    if not (actor.client_admin if actor.is_client else actor.role in office):
         raise Forbidden(f"{actor.role} may not manage webhooks")
     return registry.get_client(session, client_id, actor=actor)
 
@@ -99,7 +103,7 @@ def create(
 
 
 def listed(session: Session, client_id: int, *, actor: Actor) -> list[WebhookSubscription]:
-    client = client_for_hooks(session, client_id, actor=actor)
+    client = client_for_hooks(session, client_id, actor=actor, read=True)
     return list(
         session.scalars(
             select(WebhookSubscription)
@@ -112,8 +116,10 @@ def listed(session: Session, client_id: int, *, actor: Actor) -> list[WebhookSub
     )
 
 
-def get(session: Session, client_id: int, hook_id: int, *, actor: Actor) -> WebhookSubscription:
-    client = client_for_hooks(session, client_id, actor=actor)
+def get(
+    session: Session, client_id: int, hook_id: int, *, actor: Actor, read: bool = False
+) -> WebhookSubscription:
+    client = client_for_hooks(session, client_id, actor=actor, read=read)
     subscription = session.scalars(
         select(WebhookSubscription).where(
             WebhookSubscription.id == hook_id,
@@ -262,7 +268,7 @@ def deliveries(
     session: Session, client_id: int, hook_id: int, *, actor: Actor, limit: int = 200
 ) -> list[DeliveryLine]:
     """The subscription's delivery log, newest first."""
-    subscription = get(session, client_id, hook_id, actor=actor)
+    subscription = get(session, client_id, hook_id, actor=actor, read=True)
     rows = session.execute(
         select(WebhookDelivery, ClientEvent.type, ClientEvent.order_id)
         .join(ClientEvent, ClientEvent.id == WebhookDelivery.event_id)

@@ -46,7 +46,9 @@ def defaults_branch(session: Session, actor: Actor) -> Branch | None:
     """The actor's branch; for the head office (no branch of its own) the network's first."""
     if actor.branch_id is not None:
         return session.get(Branch, actor.branch_id)
-    return session.scalars(select(Branch).order_by(Branch.id).limit(1)).first()
+    # An owner's first branch, never another organisation's.
+    first = select(Branch).where(actor.branch_filter(Branch.id)).order_by(Branch.id).limit(1)
+    return session.scalars(first).first()
 
 
 def usual_shift(session: Session, branch: Branch) -> tuple[time, time]:

@@ -262,8 +262,7 @@ def _store_with_fresh_code(session: Session, order: Order) -> None:
 def visible_orders(query: Select[Order], actor: Actor) -> Select[Order]:
     """Branch staff see their branch's orders; a foreman only the orders assigned to them, by
     name or through the site they run."""
-    if actor.branch_id is not None:
-        query = query.where(Order.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Order.branch_id))
     query = of_their_client(query, actor, Order.client_id)  # a client user: their own only
     if actor.role == "foreman":
         their_sites = select(Site.id).where(Site.foreman_id == actor.user_id)

@@ -54,8 +54,7 @@ def open_queue(session: Session, *, actor: Actor) -> list[Case]:
         .where(PenaltyDispute.status == "open")
         .order_by(PenaltyDispute.opened_at, PenaltyDispute.id)
     )
-    if actor.branch_id is not None:
-        query = query.where(PenaltyDispute.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(PenaltyDispute.branch_id))
     rows = session.execute(query).all()
     if not rows:
         return []

@@ -12,7 +12,7 @@ from core import audit
 from core.db import locked
 from core.errors import FieldRequired, Forbidden
 from core.tenancy import Actor
-from dispatch.enums import CLIENT, MANAGED_BY_MANAGERS
+from dispatch.enums import CLIENT, MANAGED_BY_MANAGERS, OWNER
 from dispatch.models import User
 from dispatch.registry.client_side.users import keep_a_client_admin
 from dispatch.registry.errors import (
@@ -36,9 +36,12 @@ ONE_TIME_PASSWORD_BYTES = 12  # 16 URL-safe characters
 
 def may_manage(actor: Actor, user: User) -> bool:
     """Whether the actor may switch the user off and on or give them a password: admins
-    anyone; a manager their own branch's dispatchers, foremen, recruiters and client users."""
+    anyone; a manager their own branch's dispatchers, foremen, recruiters and client users; an
+    owner their branches' managers."""
     if not actor.sees_branch(user.branch_id):
         return False
+    if actor.role == OWNER:
+        return user.role == "manager"
     managed = (*MANAGED_BY_MANAGERS, CLIENT)
     return actor.role == "admin" or (actor.role == "manager" and user.role in managed)
 
@@ -106,6 +109,7 @@ def add_staff(
     branch_id: int | None,
     full_name: str | None = None,
     phone: str | None = None,
+    organisation_id: int | None = None,
 ) -> tuple[User, str]:
     """A new staff member with a random one-time password, answered once: they choose their
     own at the first sign-in. Managers add their own branch's dispatchers, foremen and
@@ -120,6 +124,7 @@ def add_staff(
         branch_id=branch_id,
         full_name=full_name,
         phone=phone,
+        organisation_id=organisation_id,
     )
     user.password_change_required = True
     session.flush()

@@ -182,8 +182,7 @@ def get_client(
     locked for its block list and favourites (FOR NO KEY UPDATE: an order may still be
     placed for the client meanwhile)."""
     query = select(Client).where(Client.id == client_id).options(*options)
-    if actor.branch_id is not None:
-        query = query.where(Client.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Client.branch_id))
     query = of_their_client(query, actor, Client.id)
     if lock:
         query = query.with_for_update(key_share=True)
@@ -203,8 +202,7 @@ def list_clients(
 ) -> list[Client]:
     """By name; search: a part of the name (any case) or the start of the INN."""
     query = select(Client).order_by(Client.name)
-    if actor.branch_id is not None:
-        query = query.where(Client.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Client.branch_id))
     query = of_their_client(query, actor, Client.id)
     if branch_id is not None:
         query = query.where(Client.branch_id == branch_id)

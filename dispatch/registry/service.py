@@ -132,7 +132,7 @@ def create_branch(
     network: Mapping[str, Any] | None = None,
 ) -> Branch:
     """network: the branch's network fields (NETWORK_FIELDS), checked by clean_network."""
-    if actor.branch_id is not None or not actor.whole_network:
+    if not (actor.whole_network and actor.role == "admin"):  # an owner's, too, are not theirs
         raise HeadOfficeOnly("only the head office opens branches")
     knobs = merge_policy(DEFAULTS, policy or {})
     details = clean_network(session, network or {})
@@ -211,6 +211,5 @@ def get_branch(session: Session, branch_id: int, *, actor: Actor, lock: bool = F
 
 def list_branches(session: Session, *, actor: Actor) -> list[Branch]:
     query = select(Branch).order_by(Branch.code)
-    if actor.branch_id is not None:
-        query = query.where(Branch.id == actor.branch_id)
+    query = query.where(actor.branch_filter(Branch.id))
     return list(session.scalars(query))

@@ -142,8 +142,7 @@ def _audit_move(
 
 def _sites_query(actor: Actor) -> Select[Site]:
     query = select(Site).join(Client, Client.id == Site.client_id)
-    if actor.branch_id is not None:
-        query = query.where(Client.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(Client.branch_id))
     return of_their_client(query, actor, Site.client_id)
 
 

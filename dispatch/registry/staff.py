@@ -4,14 +4,15 @@ from functools import lru_cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core import audit
 from core.db import flush_checked
 from core.errors import Forbidden, InvalidInput
 from core.tenancy import Actor
-from dispatch.enums import CLIENT, MANAGED_BY_MANAGERS, ROLES
+from dispatch.enums import BRANCHLESS, CLIENT, MANAGED_BY_MANAGERS, OWNER, ROLES
 from dispatch.models import Branch, User
+from dispatch.network.models import Organisation
 from dispatch.registry.errors import (
     BranchNotFound,
     DuplicateName,
@@ -60,7 +61,16 @@ def _decoy_hash() -> str:
     return _hasher().hash("decoy-password-for-timing")
 
 
-def actor_of(user: User) -> Actor:
+def actor_of(user: User, session: Session | None = None) -> Actor:
+    """The user acting. An owner's branches are read now (every request builds its actor), so
+    a branch moved to another organisation leaves its old owner at once."""
+    branch_ids = None
+    if user.role == OWNER:
+        session = session or object_session(user)
+        assert session is not None, "an owner's branches are read from the database"
+        branch_ids = frozenset(
+            session.scalars(select(Branch.id).where(Branch.organisation_id == user.organisation_id))
+        )
     return Actor(
         user_id=user.id,
         name=user.username,
@@ -68,6 +78,8 @@ def actor_of(user: User) -> Actor:
         branch_id=user.branch_id,
         client_id=user.client_id,
         client_admin=user.client_admin,
+        branch_ids=branch_ids,
+        organisation_id=user.organisation_id,
     )
 
 
@@ -92,6 +104,8 @@ def create_user(
     branch_id: int | None = None,
     full_name: str | None = None,
     phone: str | None = None,
+    organisation_id: int | None = None,
+    organisation: str | None = None,  # its name (the command line)
 ) -> User:
     name = username.strip().lower()
     full_name, phone = checked_contact(full_name, phone)
@@ -109,12 +123,13 @@ def create_user(
         branch_id = found.one_or_none()
         if branch_id is None:
             raise BranchNotFound(branch_code)
-    if role == "admin" and branch_id is not None:
-        raise InvalidInput("branch", "an admin serves the whole network, not one branch")
-    if role != "admin" and branch_id is None:
+    if role in BRANCHLESS and branch_id is not None:
+        raise InvalidInput("branch", f"a {role} serves no one branch")
+    if role not in BRANCHLESS and branch_id is None:
         raise InvalidInput("branch", f"a {role} belongs to a branch")
-    if actor.role != "admin" and (role not in MANAGED_BY_MANAGERS or branch_id != actor.branch_id):
-        raise Forbidden("managers add dispatchers, foremen and recruiters of their own branch only")
+    if not may_add(actor, role, branch_id):
+        raise Forbidden("managers add their own branch's staff, owners their branches' managers")
+    organisation_id = _organisation(session, role, organisation_id, organisation)
     user = User(
         username=name,
         password_hash=hash_password(password),
@@ -122,6 +137,7 @@ def create_user(
         branch_id=branch_id,
         full_name=full_name,
         phone=phone,
+        organisation_id=organisation_id,
     )
     flush_checked(
         session,
@@ -131,6 +147,40 @@ def create_user(
     )
     audit.log(session, actor, "user.create", "user", [user.id], branch_id, role=role)
     return user
+
+
+def may_add(actor: Actor, role: str, branch_id: int | None) -> bool:
+    """Admins add anyone; an owner the managers of their branches; a manager the dispatchers,
+    foremen and recruiters of their own branch."""
+    if actor.role == "admin":
+        return True
+    if actor.role == OWNER:
+        return role == "manager" and actor.sees_branch(branch_id)
+    return role in MANAGED_BY_MANAGERS and branch_id == actor.branch_id
+
+
+def _organisation(
+    session: Session, role: str, organisation_id: int | None, name: str | None
+) -> int | None:
+    """An owner's organisation, by id or name (422 naming the field when missing or unknown);
+    nobody else has one."""
+    field = "organisation" if name is not None else "organisation_id"
+    if role != OWNER:
+        if organisation_id is not None or name is not None:
+            raise InvalidInput(field, "only an owner belongs to an organisation")
+        return None
+    if name is not None:
+        found = session.scalars(select(Organisation.id).where(Organisation.name == name.strip()))
+        organisation_id = found.one_or_none()
+    elif organisation_id is not None:
+        organisation_id = session.scalar(
+            select(Organisation.id).where(Organisation.id == organisation_id)
+        )
+    else:
+        raise InvalidInput(field, "an owner belongs to an organisation: name it")
+    if organisation_id is None:
+        raise InvalidInput(field, "no such organisation")
+    return organisation_id
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
@@ -146,7 +196,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
         return None
     if new_hash is not None:  # parameters were raised since this hash was made
         user.password_hash = new_hash
-    audit.log(session, actor_of(user), "auth.login", "user", [user.id], user.branch_id)
+    audit.log(session, actor_of(user, session), "auth.login", "user", [user.id], user.branch_id)
     return user
 
 
@@ -198,8 +248,7 @@ def log_out(session: Session, *, actor: Actor) -> None:
 
 def list_users(session: Session, *, actor: Actor) -> list[User]:
     query = select(User).order_by(User.username)
-    if actor.branch_id is not None:
-        query = query.where(User.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(User.branch_id))
     return list(session.scalars(query))
 
 

@@ -121,8 +121,7 @@ def create_pattern(
 
 def _visible(query: Select[OrderPattern], actor: Actor) -> Select[OrderPattern]:
     query = query.where(OrderPattern.stopped_at.is_(None))
-    if actor.branch_id is not None:
-        query = query.where(OrderPattern.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(OrderPattern.branch_id))
     return query
 
 

@@ -241,8 +241,7 @@ def disputes(
         .order_by(TimesheetSignoff.disputed_at, TimesheetSignoff.order_id)
         .limit(limit)
     )
-    if actor.branch_id is not None:
-        query = query.where(TimesheetSignoff.branch_id == actor.branch_id)
+    query = query.where(actor.branch_filter(TimesheetSignoff.branch_id))
     if branch_id is not None:
         query = query.where(TimesheetSignoff.branch_id == branch_id)
     if order_id is not None:
@@ -253,7 +252,7 @@ def disputes(
         actor=actor,
         worker_ids=[row.worker_id for row, _ in rows],
         via="disputes",
-        branch_id=branch_id or actor.branch_id,
+        branch_id=branch_id,
     )
     return [
         Dispute(

@@ -151,9 +151,9 @@ def list_messages(
     worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all), and a
     client contact's is masked to everyone; the read is audited with the workers it named."""
     query = select(Message).order_by(Message.id.desc()).limit(limit)
-    if actor.branch_id is not None:
-        mine = select(Worker.id).where(Worker.branch_id == actor.branch_id)
-        their_orders = select(Order.id).where(Order.branch_id == actor.branch_id)
+    if not actor.whole_network:  # a branch's staff, an owner: their branches'
+        mine = select(Worker.id).where(actor.branch_filter(Worker.branch_id))
+        their_orders = select(Order.id).where(actor.branch_filter(Order.branch_id))
         query = query.where(or_(Message.worker_id.in_(mine), Message.order_id.in_(their_orders)))
     if order_id is not None:
         query = query.where(Message.order_id == order_id)

@@ -46,6 +46,7 @@ from geo.points import Point
 from rating import reasons
 from sms.models import TemplateOverride
 from tests.api.console.helpers import sign_in
+from tests.api.network_helpers import any_staff, network_user
 from tests.builders import (
     KAZAN,
     MOSCOW,
@@ -73,8 +74,14 @@ ROLES = (
     "client",
     "client_admin",
     "nobody",
+    "owner",
+    "call_centre",
 )
-STAFF_ROLES = ROLES[:5]  # every staff role (a client user: tests/api/test_client_users.py)
+STAFF_ROLES = (
+    *ROLES[:5],
+    "owner",
+    "call_centre",
+)  # every staff role (a client user: tests/api/test_client_users.py)
 BRANCHES = ("own", "other")
 OUTCOMES = {"ok": ("ok", "ok"), "own": ("ok", "404"), "403": ("403", "403"), "401": ("401", "401")}
 # Not the JSON API: the bare address's redirect and documentation (tests/api/test_docs_page.py),
@@ -221,9 +228,132 @@ MATRIX = {
     ("POST", "/call-centre/orders"):                             "ok  403 403 403 403 403 403 401",
     ("GET", "/reports/{name}"):                                  "ok  own 403 403 403 403 403 401",
 }
+# Issue 21's network roles, beside the row above: an owner of the organisation that owns branch A
+# (branch B is another organisation's) reads like A's manager and keeps A's managers; the call
+# centre reads clients, sites and orders of every branch (no worker's person on any of them:
+# tests/api/test_call_centre_access.py).
+NETWORK = {
+    # route                                                      owner, call_centre
+    ("POST", "/auth/token"):                                      "ok  ok",
+    ("POST", "/auth/logout"):                                     "ok  ok",
+    ("GET", "/auth/me"):                                          "ok  ok",
+    ("POST", "/auth/password"):                                   "ok  ok",
+    ("POST", "/branches"):                                        "403 403",
+    ("GET", "/branches"):                                         "ok  ok",
+    ("GET", "/branches/{branch_id}"):                             "own ok",
+    ("PATCH", "/branches/{branch_id}"):                           "403 403",
+    ("GET", "/branches/{branch_id}/payouts"):                     "own 403",
+    ("PUT", "/branches/{branch_id}/paid-through"):                "403 403",
+    ("GET", "/branches/{branch_id}/texts"):                       "own 403",
+    ("PUT", "/branches/{branch_id}/texts/{kind}/{language}"):     "403 403",
+    ("DELETE", "/branches/{branch_id}/texts/{kind}/{language}"):  "403 403",
+    ("POST", "/clients"):                                         "403 403",
+    ("GET", "/clients"):                                          "ok  ok",
+    ("GET", "/clients/{client_id}"):                              "own ok",
+    ("PATCH", "/clients/{client_id}"):                            "403 403",
+    ("GET", "/clients/{client_id}/blocks"):                       "own 403",
+    ("POST", "/clients/{client_id}/blocks"):                      "403 403",
+    ("DELETE", "/clients/{client_id}/blocks/{worker_id}"):        "403 403",
+    ("POST", "/sites"):                                           "403 403",
+    ("GET", "/sites"):                                            "ok  ok",
+    ("GET", "/sites/{site_id}"):                                  "own ok",
+    ("PATCH", "/sites/{site_id}"):                                "403 403",
+    ("POST", "/workers"):                                         "403 403",
+    ("GET", "/workers"):                                          "ok  403",
+    ("GET", "/workers/{worker_id}"):                              "own 403",
+    ("PATCH", "/workers/{worker_id}"):                            "403 403",
+    ("POST", "/workers/import"):                                  "403 403",
+    ("GET", "/workers/{worker_id}/penalties"):                    "own 403",
+    ("POST", "/penalties/{penalty_id}/reverse"):                  "403 403",
+    ("GET", "/worker-disputes"):                                  "ok  403",
+    ("POST", "/worker-disputes/{dispute_id}/reverse"):            "403 403",
+    ("POST", "/worker-disputes/{dispute_id}/uphold"):             "403 403",
+    ("POST", "/users"):                                           "403 403",
+    ("GET", "/users"):                                            "ok  403",
+    ("PATCH", "/users/{user_id}"):                                "own 403",
+    ("POST", "/users/{user_id}/revoke-tokens"):                   "403 403",
+    ("POST", "/users/{user_id}/deactivate"):                      "own 403",
+    ("POST", "/users/{user_id}/activate"):                        "own 403",
+    ("POST", "/users/{user_id}/one-time-password"):               "own 403",
+    ("GET", "/audit"):                                            "ok  403",
+    ("GET", "/messages"):                                         "ok  403",
+    ("POST", "/orders"):                                          "403 403",
+    ("GET", "/orders"):                                           "ok  ok",
+    ("GET", "/orders/{order_id}"):                                "own ok",
+    ("GET", "/orders/{order_id}/candidates"):                     "own 403",
+    ("GET", "/orders/{order_id}/candidates/{worker_id}"):         "own 403",
+    ("GET", "/orders/{order_id}/offers"):                         "own 403",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/accept"):     "403 403",
+    ("POST", "/orders/{order_id}/offers/{worker_id}/decline"):    "403 403",
+    ("POST", "/orders/{order_id}/cancel"):                        "403 403",
+    ("POST", "/orders/{order_id}/approve"):                       "403 403",
+    ("POST", "/orders/{order_id}/decline"):                       "403 403",
+    ("GET", "/orders/{order_id}/checkin-code"):                   "403 403",
+    ("POST", "/orders/{order_id}/attendance"):                    "403 403",
+    ("POST", "/orders/{order_id}/attendance/undo"):               "403 403",
+    ("POST", "/orders/{order_id}/hours"):                         "403 403",
+    ("GET", "/orders/{order_id}/hours"):                          "own 403",
+    ("POST", "/orders/{order_id}/close"):                         "403 403",
+    ("GET", "/orders/{order_id}/timesheet"):                      "own 403",
+    ("POST", "/orders/{order_id}/reviews"):                       "403 403",
+    ("GET", "/clients/{client_id}/favourites"):                   "own 403",
+    ("POST", "/clients/{client_id}/favourites"):                  "403 403",
+    ("DELETE", "/clients/{client_id}/favourites/{worker_id}"):    "403 403",
+    ("POST", "/workers/{worker_id}/vetting"):                     "403 403",
+    ("GET", "/workers/{worker_id}/vettings"):                     "own 403",
+    ("POST", "/workers/{worker_id}/block"):                       "403 403",
+    ("POST", "/workers/{worker_id}/unblock"):                     "403 403",
+    ("POST", "/workers/{worker_id}/opt-in"):                      "403 403",
+    ("GET", "/patents/expiring"):                                 "ok  403",
+    ("PATCH", "/orders/{order_id}"):                              "403 403",
+    ("POST", "/orders/{order_id}/book"):                          "403 403",
+    ("POST", "/orders/{order_id}/top-up"):                        "403 403",
+    ("POST", "/orders/{order_id}/copy"):                          "403 403",
+    ("POST", "/order-patterns"):                                  "403 403",
+    ("GET", "/order-patterns"):                                   "ok  403",
+    ("DELETE", "/order-patterns/{pattern_id}"):                   "403 403",
+    ("POST", "/clients/{client_id}/users"):                       "403 403",
+    ("GET", "/clients/{client_id}/users"):                        "own 403",
+    ("DELETE", "/clients/{client_id}/users/{user_id}"):           "403 403",
+    ("POST", "/clients/{client_id}/api-keys"):                    "403 403",
+    ("GET", "/clients/{client_id}/api-keys"):                     "own 403",
+    ("DELETE", "/clients/{client_id}/api-keys/{key_id}"):         "403 403",
+    ("GET", "/clients/{client_id}/rates"):                        "own 403",
+    ("PUT", "/clients/{client_id}/rates"):                        "403 403",
+    ("POST", "/orders/{order_id}/timesheet/approve"):             "403 403",
+    ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"):
+                                                                  "403 403",
+    ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/settle"):
+                                                                  "403 403",
+    ("GET", "/timesheet-disputes"):                               "ok  403",
+    ("POST", "/clients/{client_id}/webhooks"):                    "403 403",
+    ("GET", "/clients/{client_id}/webhooks"):                     "own 403",
+    ("DELETE", "/clients/{client_id}/webhooks/{hook_id}"):        "403 403",
+    ("GET", "/clients/{client_id}/webhooks/{hook_id}/deliveries"):
+                                                                  "own 403",
+    ("POST", "/clients/{client_id}/webhooks/{hook_id}/enable"):   "403 403",
+    ("POST", "/clients/{client_id}/webhooks/{hook_id}/disable"):  "403 403",
+    ("PUT", "/clients/{client_id}/notifications"):                "403 403",
+    ("PUT", "/sites/{site_id}/contact"):                          "403 403",
+    ("GET", "/quality/reviews"):                                  "ok  403",
+    ("POST", "/quality/cases/{order_id}/close"):                  "403 403",
+}
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
-EXCEPTIONS = {("POST", "/users", "manager"): ("ok", "403")}
+EXCEPTIONS = {
+    ("POST", "/users", "manager"): ("ok", "403"),
+    # The user asked about is a dispatcher: an owner keeps managers only (tests/api/
+    # test_owner_access.py has an owner keep a manager).
+    **{
+        (method, path, "owner"): ("403", "404")
+        for method, path in [
+            ("PATCH", "/users/{user_id}"),
+            ("POST", "/users/{user_id}/deactivate"),
+            ("POST", "/users/{user_id}/activate"),
+            ("POST", "/users/{user_id}/one-time-password"),
+        ]
+    },
+}
 
 # A list's items that would betray branch B, for callers other than admins: (field, thing).
 HIDES = {
@@ -263,6 +393,7 @@ def test_the_matrix_covers_every_route():
     missing = sorted(routes - MATRIX.keys())
     assert not missing, f"routes with no row in MATRIX (say who may call them): {missing}"
     assert not sorted(MATRIX.keys() - routes), "rows for routes that no longer exist"
+    assert NETWORK.keys() == MATRIX.keys(), "say what the owner and the call centre may do"
 
 
 # --- the world: the same things in branch A and branch B ----------------------------------
@@ -568,6 +699,8 @@ def _request(method: str, path: str, t: Things) -> dict:
 def _caller(session, role: str, own: Branch, branch: str, things: dict[str, Things]):
     if role == "nobody":
         return {}
+    if role in ("owner", "call_centre"):  # the owner of branch A's organisation
+        return auth(network_user(session, role, [session.get(Branch, things["own"].branch)]))
     if role in ("client", "client_admin"):  # a user of branch A's client
         client = session.get(Client, things["own"].client)
         return auth(make_client_user(session, client=client, admin=role == "client_admin"))
@@ -581,7 +714,10 @@ def _caller(session, role: str, own: Branch, branch: str, things: dict[str, Thin
 
 def _expected(route: tuple[str, str], role: str) -> tuple[str, str]:
     """(own, other) for the role, from its cell in the route's row."""
-    cell = MATRIX[route].split()[ROLES.index(role)]
+    if role in ("owner", "call_centre"):
+        cell = NETWORK[route].split()[role == "call_centre"]
+    else:
+        cell = MATRIX[route].split()[ROLES.index(role)]
     return EXCEPTIONS.get((*route, role), OUTCOMES[cell])
 
 
@@ -589,7 +725,7 @@ def _verdict(expected: str, got: int, listed, hides, other: Things, role: str) -
     if expected == "ok":
         if got in (401, 403, 404) or got >= 500:
             return f"got {got}, expected allowed"
-        if hides and role != "admin" and isinstance(listed, list):
+        if hides and role not in ("admin", "call_centre") and isinstance(listed, list):
             field, thing = hides
             leaked = [item for item in listed if item.get(field) == getattr(other, thing)]
             if leaked:
@@ -639,7 +775,7 @@ def test_a_deactivated_user_of_any_role_gets_401_everywhere(client, session):
     own = make_branch(session)
     things = _things(session, own, MOSCOW)
     for role in STAFF_ROLES:
-        user = make_user(session, role=role, branch=None if role == "admin" else own)
+        user = any_staff(session, role, own)
         headers = auth(user)
         user.active = False
         session.flush()
@@ -666,7 +802,7 @@ def test_a_one_time_password_is_refused_everywhere_but_choosing_ones_own(client,
     own = make_branch(session)
     things = _things(session, own, MOSCOW)
     for role in STAFF_ROLES:
-        user = make_user(session, role=role, branch=None if role == "admin" else own)
+        user = any_staff(session, role, own)
         user.password_change_required = True
         session.flush()
         headers = auth(user)

@@ -74,3 +74,52 @@ def test_jobs_alive_fails_without_a_heartbeat():
     result = CliRunner().invoke(app, ["jobs-alive"])
     assert result.exit_code == 1
     assert "no heartbeat yet" in result.output
+
+
+def test_user_add_makes_an_owner_of_a_named_organisation_and_a_call_centre_user():
+    from decimal import Decimal
+
+    from dispatch.network.models import Organisation
+
+    runner = CliRunner()
+    with session_scope() as session:
+        organisation = Organisation(
+            name="CLI Франчайзи", kind="franchisee", royalty_rate=Decimal("0.05")
+        )
+        session.add(organisation)
+        session.flush()
+        organisation_id = organisation.id
+    base = ["user", "add", "--password", "a-long-password"]
+    try:
+        owner = runner.invoke(
+            app,
+            [
+                *base,
+                "--username",
+                "cli-owner",
+                "--role",
+                "owner",
+                "--organisation",
+                "CLI Франчайзи",
+            ],
+        )
+        assert owner.exit_code == 0, owner.output
+        centre = runner.invoke(app, [*base, "--username", "cli-cc", "--role", "call_centre"])
+        assert centre.exit_code == 0, centre.output
+        with session_scope() as session:
+            made = authenticate(session, username="cli-owner", password="a-long-password")
+            assert made is not None and made.organisation_id == organisation_id
+            assert made.branch_id is None
+        unknown = runner.invoke(
+            app, [*base, "--username", "cli-owner2", "--role", "owner", "--organisation", "Nope"]
+        )
+        assert unknown.exit_code == 2 and "organisation" in unknown.output
+        none = runner.invoke(app, [*base, "--username", "cli-owner3", "--role", "owner"])
+        assert none.exit_code == 2 and "organisation" in none.output
+    finally:
+        with session_scope() as session:
+            users = select(User.id).where(User.username.in_(["cli-owner", "cli-cc"]))
+            ids = list(session.scalars(users))
+            session.execute(delete(AuditEntry).where(AuditEntry.actor == "system"))
+            session.execute(delete(User).where(User.id.in_(ids)))
+            session.execute(delete(Organisation).where(Organisation.id == organisation_id))

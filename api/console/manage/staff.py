@@ -3,31 +3,40 @@ list, switching accounts off and on and one-time passwords are api/console/accou
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.accounts import staff_listing
 from api.console.errors import explain
 from api.console.web import PREFIX, csrf_checked, language, render, staff
-from api.deps import DB, MANAGERS
+from api.deps import DB, USER_KEEPERS
 from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from core.errors import InvalidInput
 from core.tenancy import Actor
-from dispatch.enums import MANAGED_BY_MANAGERS
+from dispatch.enums import BRANCHLESS, CALL_CENTRE, MANAGED_BY_MANAGERS, OWNER
+from dispatch.network.models import Organisation
 from dispatch.registry import accounts
 from dispatch.registry import service as registry
 from dispatch.registry.errors import DuplicateName
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-Manager = Depends(staff(*MANAGERS))
+Manager = Depends(staff(*USER_KEEPERS))  # an owner: their branches' managers
 
-FIELDS = ("username", "full_name", "phone", "role", "branch_id")
+FIELDS = ("username", "full_name", "phone", "role", "branch_id", "organisation_id")
 
 
 def roles_added_by(actor: Actor) -> tuple[str, ...]:
-    """The roles the actor may add: an admin also managers (admins come from the command line)."""
-    return MANAGED_BY_MANAGERS if actor.role != "admin" else ("manager", *MANAGED_BY_MANAGERS)
+    """The roles the actor may add: an admin also managers, owners and the call centre (admins
+    come from the command line); an owner their branches' managers."""
+    if actor.role == "admin":
+        return ("manager", *MANAGED_BY_MANAGERS, OWNER, CALL_CENTRE)
+    return ("manager",) if actor.role == OWNER else MANAGED_BY_MANAGERS
+
+
+def _picks_branch(actor: Actor) -> bool:
+    return actor.role in ("admin", OWNER)
 
 
 def _form(
@@ -42,7 +51,12 @@ def _form(
         "values": values or {"role": "dispatcher"},
         "errors": errors or {},
         "roles": roles_added_by(actor),
-        "branches": registry.list_branches(session, actor=actor) if actor.role == "admin" else [],
+        "branches": registry.list_branches(session, actor=actor) if _picks_branch(actor) else [],
+        "organisations": (
+            list(session.scalars(select(Organisation).order_by(Organisation.name)))
+            if actor.role == "admin"
+            else []
+        ),
     }
     return render(request, "staff_new.html", context, actor=actor, status_code=status_code)
 
@@ -54,7 +68,7 @@ def new_staff_form(request: Request, actor: Actor = Manager, session: Session = 
 
 def _field_of(exc: InvalidInput) -> str:
     field = str(exc.loc[-1])
-    return "branch_id" if field == "branch" else field
+    return {"branch": "branch_id", "organisation": "organisation_id"}.get(field, field)
 
 
 @router.post("/staff/new", dependencies=[Depends(csrf_checked)])
@@ -66,11 +80,12 @@ def add_staff(
     phone: str = Form("", max_length=32),
     role: str = Form("", max_length=16),
     branch_id: str = Form("", max_length=12),
+    organisation_id: str = Form("", max_length=12),
     actor: Actor = Manager,
     session: Session = DB,
 ) -> Response:
     values = {"username": username, "full_name": full_name, "phone": phone, "role": role}
-    values["branch_id"] = branch_id
+    values["branch_id"], values["organisation_id"] = branch_id, organisation_id
     t = i18n.translator(language(request))
     errors: dict[str, str] = {}
     if not username.strip():
@@ -78,10 +93,13 @@ def add_staff(
     if role not in roles_added_by(actor):
         errors["role"] = t("err_invalid_input")
     branch = actor.branch_id
-    if actor.role == "admin":
+    if _picks_branch(actor) and role not in BRANCHLESS:
         branch = int(branch_id) if branch_id.isdigit() else None
         if branch is None:
             errors["branch_id"] = t("err_field_required")
+    organisation = int(organisation_id) if organisation_id.isdigit() else None
+    if role == OWNER and organisation is None:
+        errors["organisation_id"] = t("err_field_required")
     if errors:
         return _form(request, session, actor, values, errors, status_code=422)
     try:
@@ -93,6 +111,7 @@ def add_staff(
             branch_id=branch,
             full_name=full_name,
             phone=phone,
+            organisation_id=organisation if role == OWNER else None,
         )
     except (InvalidInput, DuplicateName) as exc:
         session.rollback()

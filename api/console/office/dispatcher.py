@@ -5,13 +5,14 @@ import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.errors import explain, word_key
 from api.console.i18n import translator
+from api.console.manage.owners import narrowed
 from api.console.office.words.dispatcher import WORDS as DISPATCHER_WORDS
 from api.console.office.words.order_page import WORDS as ORDER_PAGE_WORDS
 from api.console.office.words.replies import WORDS as REPLIES_WORDS
@@ -24,7 +25,7 @@ from core.clock import now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch.enums import CLOSED, OfferStatus
+from dispatch.enums import CLOSED, OWNER, OfferStatus
 from dispatch.fill import eligibility, office, waves, whereabouts
 from dispatch.fill.matcher import Candidate
 from dispatch.intake import callcentre
@@ -39,6 +40,9 @@ from sms.templates import skill_name
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
+# The board, read: the office, and an owner (their branches', no write on it).
+BOARD_ROLES = (*OFFICE_ROLES, OWNER)
+BOARD = staff(*BOARD_ROLES)
 CANDIDATES_SHOWN = 20
 # A sign per offer status on the map and in its legend, so colour is never the only clue.
 MAP_MARKS: dict[str, str] = {  # str keys: an offer row's status is read as text
@@ -91,6 +95,8 @@ def _words(t) -> dict:
 
 
 def _board_context(request: Request, session: Session, actor: Actor) -> dict:
+    branch = request.query_params.get("branch", "")
+    actor = narrowed(actor, branch)  # an owner looking at one of their branches
     lines = board.board(session, actor=actor, now=now())
     awaiting = board.awaiting(session, actor=actor)
     t = translator(language(request))
@@ -106,6 +112,7 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
         "awaiting": awaiting,  # above the days, whatever their day
         "clocks": {zone: _Clock(zone) for zone in {x.timezone for x in lines + awaiting}},
         "many_branches": actor.branch_id is None,
+        "branch": branch if branch.isdigit() else "",
         "unclear": unclear_replies,
         "quality_cases": quality_cases,  # order_badge_quality.html
         "digest": _digest(
@@ -143,14 +150,18 @@ def _digest(
 
 @router.get("/")
 def board_page(request: Request, actor: Actor = Depends(console_actor), session: Session = DB):
-    if actor.role not in OFFICE_ROLES:  # the console's root: each role lands on its own page
+    if actor.role not in BOARD_ROLES:  # the console's root: each role lands on its own page
         return RedirectResponse(start_page(actor.role), status_code=303)
     return render(request, "board.html", _board_context(request, session, actor), actor=actor)
 
 
 @router.get("/board/rows")
 def board_rows(
-    request: Request, digest: str = "", actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request,
+    digest: str = "",
+    branch: str = Query("", max_length=12),
+    actor: Actor = Depends(BOARD),
+    session: Session = DB,
 ) -> Response:
     """The board's rows alone, polled by htmx every 3 s. Nothing new answers 204: htmx swaps
     nothing and screen readers are not read the same rows again."""

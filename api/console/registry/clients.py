@@ -4,7 +4,7 @@ with its details, its sites, its block list and its favourites. The rules, limit
 are dispatch/registry/clients.py's; a refusal is shown beside the field it names, with what
 was typed kept. Another branch's client is a 404 (get_client scopes by the actor's branch)."""
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from api.console import i18n
 from api.console.errors import explain
 from api.console.exports import csv_download
 from api.console.i18n import translator
+from api.console.manage.owners import narrowed
 from api.console.portal.team_parts import team_context
 from api.console.registry.client_rates import agreed_of, rates_context
 from api.console.registry.words.clients import WORDS
@@ -21,6 +22,7 @@ from api.schemas.common import IdPath
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
+from dispatch.enums import CALL_CENTRE, OWNER
 from dispatch.models import Branch, Client
 from dispatch.registry import clients, sites
 from dispatch.registry import service as branches
@@ -145,10 +147,18 @@ def _values_of(client: Client) -> dict[str, str]:
 
 
 @router.get("/clients")
-def client_list(request: Request, q: str = "", actor: Actor = Office, session: Session = DB):
+def client_list(
+    request: Request,
+    q: str = "",
+    branch: str = Query("", max_length=12),
+    actor: Actor = Depends(staff(*OFFICE, OWNER, CALL_CENTRE)),  # the two: to read (issue 21)
+    session: Session = DB,
+):
     q = q.strip()[:200]
-    found = clients.list_clients(session, actor=actor, search=q or None, limit=SEARCH_SHOWN)
-    return render(request, "clients_list.html", {"q": q, "found": found}, actor=actor)
+    seeing = narrowed(actor, branch)  # an owner's (the call centre's) one branch
+    found = clients.list_clients(session, actor=seeing, search=q or None, limit=SEARCH_SHOWN)
+    context = {"q": q, "found": found, "branch": branch if branch.isdigit() else ""}
+    return render(request, "clients_list.html", context, actor=actor)
 
 
 # The header's words: t("csv_clients_<field>") for each of the form's details.

@@ -5,12 +5,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.errors import explain
+from api.console.manage.owners import narrowed
 from api.console.office.words.phone import WORDS as PHONE_WORDS
 from api.console.registry.worker_page.availability import availability_context
 from api.console.web import PREFIX, csrf_checked, language, render, staff
@@ -21,6 +22,7 @@ from core.csvsafe import decimal_text
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.ids import MAX_ID
 from core.tenancy import Actor
+from dispatch.enums import OWNER
 from dispatch.models import Branch
 from dispatch.penalties import record
 from dispatch.texts import messaging
@@ -106,10 +108,21 @@ def _id_filter(raw: str, name: str, error: str) -> int | None:
 # -- workers -------------------------------------------------------------------------------
 
 
+def _list_reading(request: Request, actor: Actor = Depends(staff(*WORKER_DESK, OWNER))) -> Actor:
+    limit_worker_reads(request, actor)  # an owner reads their branches' workers (issue 21)
+    return actor
+
+
 @router.get("/workers")
 def workers_page(
-    request: Request, q: str = "", skill: str = "", actor: Actor = DeskReader, session: Session = DB
+    request: Request,
+    q: str = "",
+    skill: str = "",
+    branch: str = Query("", max_length=12),
+    actor: Actor = Depends(_list_reading),
+    session: Session = DB,
 ) -> Response:
+    actor = narrowed(actor, branch)  # an owner's one branch
     errors: dict[str, str] = {}
     found: list[Worker] = []
     if skill and skill not in SKILLS:

@@ -68,6 +68,9 @@ WORDS = {
     "field_headcount": ("Сколько человек нужно", "Workers needed"),
     # fields several pages share (clients, sites, workers, staff, the order's change)
     "field_branch_id": ("Филиал", "Branch"),
+    "field_organisation_id": ("Организация", "Organisation"),
+    "field_organisation": ("Организация", "Organisation"),
+    "field_branch": ("Филиал", "Branch"),
     "field_full_name": ("Фамилия и имя", "Full name"),
     "field_phone": ("Телефон", "Phone"),
     "field_notes": ("Примечание", "Notes"),

@@ -30,6 +30,9 @@ WORDS = {
     "staff_role_manager": ("управляющий", "manager"),
     "staff_role_dispatcher": ("диспетчер", "dispatcher"),
     "staff_role_foreman": ("бригадир", "foreman"),
+    "staff_role_owner": ("владелец", "owner"),
+    "staff_role_call_centre": ("колл-центр", "call centre"),
+    "staff_organisation": ("Организация", "Organisation"),
     "password_title": ("Смена пароля", "Change password"),
     "password_forced": (
         "Вы вошли с временным паролем. Задайте свой, чтобы продолжить.",

@@ -4,7 +4,7 @@ Who may: dispatch/hooks/subscriptions.py client_for_hooks, the one place that de
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK, DB, OFFICE, require
+from api.deps import CLIENT_DESK, CLIENT_DESK_READERS, DB, OFFICE, require
 from api.idempotency import shown_once
 from api.routes.hooks.schemas import (
     ClientTextsIn,
@@ -40,7 +40,7 @@ def create_webhook(
 
 @router.get("/clients/{client_id}/webhooks", response_model=list[WebhookOut])
 def list_webhooks(
-    client_id: IdPath, actor: Actor = Depends(require(*CLIENT_DESK)), session: Session = DB
+    client_id: IdPath, actor: Actor = Depends(require(*CLIENT_DESK_READERS)), session: Session = DB
 ):
     return subscriptions.listed(session, client_id, actor=actor)
 
@@ -83,7 +83,7 @@ def disable_webhook(
 def webhook_deliveries(
     client_id: IdPath,
     hook_id: IdPath,
-    actor: Actor = Depends(require(*CLIENT_DESK)),
+    actor: Actor = Depends(require(*CLIENT_DESK_READERS)),
     session: Session = DB,
 ):
     """The delivery log, newest first: attempts, the last answer, the next attempt."""

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, OFFICE_READERS, require
 from api.routes.quality.schemas import CloseCaseIn, ReviewOut
 from api.schemas.common import IdPath
 from core.clock import now
@@ -15,7 +15,9 @@ router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
 
 @router.get("/reviews", response_model=list[ReviewOut])
 def list_reviews(
-    open_cases: bool = False, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    open_cases: bool = False,
+    actor: Actor = Depends(require(*OFFICE_READERS)),
+    session: Session = DB,
 ) -> list[ReviewOut]:
     """The ratings of the orders the caller sees, open cases first; `open_cases=true`: only
     those."""

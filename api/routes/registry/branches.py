@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import DB, EVERYONE, MANAGERS, require
+from api.deps import DB, EVERYONE_READERS, MANAGERS, require
 from api.schemas.common import IdPath
 from api.schemas.registry import BranchIn, BranchOut, BranchPatch
 from core.tenancy import Actor
@@ -34,14 +34,14 @@ def create_branch(
 
 @router.get("", response_model=list[BranchOut])
 def list_branches(
-    actor: Actor = Depends(require(*EVERYONE)), session: Session = DB
+    actor: Actor = Depends(require(*EVERYONE_READERS)), session: Session = DB
 ) -> list[BranchOut]:
     return [BranchOut.of(b) for b in registry.list_branches(session, actor=actor)]
 
 
 @router.get("/{branch_id}", response_model=BranchOut)
 def get_branch(
-    branch_id: IdPath, actor: Actor = Depends(require(*EVERYONE)), session: Session = DB
+    branch_id: IdPath, actor: Actor = Depends(require(*EVERYONE_READERS)), session: Session = DB
 ) -> BranchOut:
     return BranchOut.of(registry.get_branch(session, branch_id, actor=actor))
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK, DB, MANAGERS, OFFICE, require
+from api.deps import CLIENT_DESK_READERS, DB, MANAGERS, OFFICE, require
 from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import (
@@ -18,7 +18,7 @@ from api.schemas.registry import (
 from core.clock import now
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
-from dispatch.enums import CLIENT
+from dispatch.enums import CLIENT, OWNER
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.registry.client_side import rates as client_rates
 from dispatch.registry.client_side import users as client_users
@@ -27,6 +27,7 @@ router = APIRouter(prefix="/api/v1/clients", tags=["clients as users"])
 # The client's admin, or the branch's managers and admins (the domain tells a client admin
 # from a plain client user: dispatch/registry/client_side/users.py keeps_client).
 KEEPERS = (*MANAGERS, CLIENT)
+KEEPER_READERS = (*KEEPERS, OWNER)  # an owner reads their branches' clients' users and keys
 
 
 @router.post("/{client_id}/users", status_code=201, response_model=ClientUserOut)
@@ -45,7 +46,7 @@ def create_client_user(
 
 @router.get("/{client_id}/users", response_model=list[ClientUserOut])
 def list_client_users(
-    client_id: IdPath, actor: Actor = Depends(require(*KEEPERS)), session: Session = DB
+    client_id: IdPath, actor: Actor = Depends(require(*KEEPER_READERS)), session: Session = DB
 ):
     return client_users.list_client_users(session, actor=actor, client_id=client_id)
 
@@ -80,7 +81,7 @@ def create_api_key(
 
 @router.get("/{client_id}/api-keys", response_model=list[ApiKeyOut])
 def list_api_keys(
-    client_id: IdPath, actor: Actor = Depends(require(*KEEPERS)), session: Session = DB
+    client_id: IdPath, actor: Actor = Depends(require(*KEEPER_READERS)), session: Session = DB
 ):
     return client_keys.list_keys(session, actor=actor, client_id=client_id)
 
@@ -110,7 +111,7 @@ def _rates_out(actor: Actor, rows) -> list[RateOut]:
 
 @router.get("/{client_id}/rates", response_model=list[RateOut], response_model_exclude_none=True)
 def list_rates(
-    client_id: IdPath, actor: Actor = Depends(require(*CLIENT_DESK)), session: Session = DB
+    client_id: IdPath, actor: Actor = Depends(require(*CLIENT_DESK_READERS)), session: Session = DB
 ):
     """The rates agreed with the client per skill; a client sees its own side (client_rate)."""
     return _rates_out(actor, client_rates.list_rates(session, actor=actor, client_id=client_id))

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK, DB, OFFICE, require
+from api.deps import CLIENT_DESK, CLIENT_DESK_READERS, CLIENT_LOOKERS, DB, OFFICE, require
 from api.schemas.common import IdPath, IdQuery
 from api.schemas.registry import (
     BlockIn,
@@ -38,7 +38,7 @@ def create_client(
 def list_clients(
     branch_id: IdQuery = None,
     q: Annotated[str | None, Query(max_length=200, description="part of the name or INN")] = None,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_LOOKERS)),
     session: Session = DB,
 ):
     return registry.list_clients(session, actor=actor, branch_id=branch_id, search=q)
@@ -47,7 +47,7 @@ def list_clients(
 @router.get("/{client_id}", response_model=ClientOut)
 def get_client(
     client_id: IdPath,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*CLIENT_LOOKERS)),
     session: Session = DB,
 ):
     return registry.get_client(session, client_id, actor=actor)
@@ -68,7 +68,7 @@ def update_client(
 @router.get("/{client_id}/blocks", response_model=list[BlockOut])
 def list_blocks(
     client_id: IdPath,
-    actor: Actor = Depends(require(*CLIENT_DESK)),
+    actor: Actor = Depends(require(*CLIENT_DESK_READERS)),
     session: Session = DB,
 ):
     return registry.list_blocks(session, actor=actor, client_id=client_id)
@@ -100,7 +100,7 @@ def unblock_worker(
 @router.get("/{client_id}/favourites", response_model=list[FavouriteOut])
 def list_favourites(
     client_id: IdPath,
-    actor: Actor = Depends(require(*CLIENT_DESK)),
+    actor: Actor = Depends(require(*CLIENT_DESK_READERS)),
     session: Session = DB,
 ):
     return registry.list_favourites(session, actor=actor, client_id=client_id)

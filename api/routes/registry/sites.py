@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK, DB, OFFICE, require
+from api.deps import DB, OFFICE, SITE_LOOKERS, require
 from api.schemas.common import IdPath, IdQuery
 from api.schemas.registry import SiteIn, SiteOut, SitePatch
 from core.tenancy import Actor
@@ -34,7 +34,7 @@ def create_site(
 @router.get("", response_model=list[SiteOut])
 def list_sites(
     client_id: IdQuery = None,
-    actor: Actor = Depends(require(*CLIENT_DESK)),  # a client: its own sites
+    actor: Actor = Depends(require(*SITE_LOOKERS)),  # a client: its own sites
     session: Session = DB,
 ) -> list[SiteOut]:
     return [SiteOut.of(s) for s in registry.list_sites(session, actor=actor, client_id=client_id)]
@@ -42,7 +42,7 @@ def list_sites(
 
 @router.get("/{site_id}", response_model=SiteOut)
 def get_site(
-    site_id: IdPath, actor: Actor = Depends(require(*CLIENT_DESK)), session: Session = DB
+    site_id: IdPath, actor: Actor = Depends(require(*SITE_LOOKERS)), session: Session = DB
 ) -> SiteOut:
     return SiteOut.of(registry.get_site(session, site_id, actor=actor))
 

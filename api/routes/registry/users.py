@@ -1,10 +1,10 @@
 """Staff accounts: admins add anyone, managers their branch's dispatchers, foremen and
-recruiters."""
+recruiters, owners their branches' managers."""
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, require
+from api.deps import DB, MANAGERS, USER_KEEPERS, require
 from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import OneTimePassword, UserIn, UserOut, UserPatch
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 @router.post("", status_code=201, response_model=UserOut)
 def create_user(
     body: UserIn,
-    actor: Actor = Depends(require(*MANAGERS)),
+    actor: Actor = Depends(require(*USER_KEEPERS)),
     session: Session = DB,
 ):
     return staff.create_user(
@@ -29,11 +29,12 @@ def create_user(
         branch_id=body.branch_id,
         full_name=body.full_name,
         phone=body.phone,
+        organisation_id=body.organisation_id,
     )
 
 
 @router.get("", response_model=list[UserOut])
-def list_users(actor: Actor = Depends(require(*MANAGERS)), session: Session = DB):
+def list_users(actor: Actor = Depends(require(*USER_KEEPERS)), session: Session = DB):
     return staff.list_users(session, actor=actor)
 
 
@@ -41,7 +42,7 @@ def list_users(actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
 def edit_user(
     user_id: IdPath,
     body: UserPatch,
-    actor: Actor = Depends(require(*MANAGERS)),
+    actor: Actor = Depends(require(*USER_KEEPERS)),
     session: Session = DB,
 ):
     """Their full name and phone (a field not sent stays as it is; null removes it)."""
@@ -60,7 +61,7 @@ def revoke_tokens(
 
 @router.post("/{user_id}/deactivate", status_code=204, response_class=Response)
 def deactivate(
-    user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
+    user_id: IdPath, actor: Actor = Depends(require(*USER_KEEPERS)), session: Session = DB
 ) -> Response:
     """Someone who left: they cannot sign in, and every token and console session they hold
     ends at once. Never the last active admin (409)."""
@@ -70,7 +71,7 @@ def deactivate(
 
 @router.post("/{user_id}/activate", status_code=204, response_class=Response)
 def activate(
-    user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
+    user_id: IdPath, actor: Actor = Depends(require(*USER_KEEPERS)), session: Session = DB
 ) -> Response:
     """They may sign in again (with a fresh sign-in: their old tokens stay void)."""
     accounts.activate(session, actor=actor, user_id=user_id)
@@ -80,7 +81,7 @@ def activate(
 @router.post("/{user_id}/one-time-password", response_model=OneTimePassword)
 @shown_once
 def one_time_password(
-    user_id: IdPath, actor: Actor = Depends(require(*MANAGERS)), session: Session = DB
+    user_id: IdPath, actor: Actor = Depends(require(*USER_KEEPERS)), session: Session = DB
 ) -> OneTimePassword:
     """A random password, shown once, that the user must change at their next sign-in; every
     session they hold ends."""

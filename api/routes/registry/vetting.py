@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import DB, WORKER_DESK, require, worker_reader
+from api.deps import DB, WORKER_DESK, WORKER_DESK_READERS, require, worker_reader
 from api.schemas.common import IdPath
 from api.schemas.vetting import (
     BlockedOut,
@@ -51,7 +51,9 @@ def vet_worker(
 @router.get("/workers/{worker_id}/vettings", response_model=list[VettingOut])
 def list_vettings(
     worker_id: IdPath,
-    actor: Actor = Depends(worker_reader(*WORKER_DESK)),  # passport and patent numbers: a read
+    actor: Actor = Depends(
+        worker_reader(*WORKER_DESK_READERS)
+    ),  # passport and patent numbers: a read
     session: Session = DB,
 ) -> list[VettingOut]:
     worker = service.read_worker(session, worker_id, actor=actor)  # audited
@@ -110,7 +112,7 @@ class PatentOut(BaseModel):
 
 @router.get("/patents/expiring", response_model=list[PatentOut])
 def expiring_patents(
-    actor: Actor = Depends(worker_reader(*WORKER_DESK)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK_READERS)),
     session: Session = DB,
 ) -> list[PatentOut]:
     """Workers whose patent expires within 14 days (or has expired), soonest first."""

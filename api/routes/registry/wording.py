@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, MANAGERS, OFFICE, require
+from api.deps import DB, MANAGERS, OFFICE_READERS, require
 from api.schemas.common import IdPath
 from api.schemas.registry import WordingIn, WordingOut
 from core.tenancy import Actor
@@ -13,7 +13,9 @@ router = APIRouter(prefix="/api/v1/branches/{branch_id}/texts", tags=["branches"
 
 
 @router.get("", response_model=list[WordingOut])
-def list_texts(branch_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def list_texts(
+    branch_id: IdPath, actor: Actor = Depends(require(*OFFICE_READERS)), session: Session = DB
+):
     return [
         WordingOut(**vars(w))
         for w in wording.list_wording(session, actor=actor, branch_id=branch_id)

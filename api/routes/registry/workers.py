@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from api.deps import DB, WORKER_DESK, require, worker_reader
+from api.deps import DB, WORKER_DESK, WORKER_DESK_READERS, require, worker_reader
 from api.schemas.common import IdPath
 from api.schemas.registry import ImportReportOut, Rejected, WorkerIn, WorkerOut, WorkerPatch
 from core.clock import now
@@ -48,7 +48,7 @@ def list_workers(
     radius_m: float | None = Query(default=None, gt=0, le=300_000),
     limit: int = Query(default=50, ge=1, le=MAX_PAGE),
     offset: int = Query(default=0, ge=0, le=MAX_ID),
-    actor: Actor = Depends(worker_reader(*WORKER_DESK)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK_READERS)),
     session: Session = DB,
 ) -> list[WorkerOut]:
     if (lat is None) != (lon is None):
@@ -66,7 +66,7 @@ def list_workers(
 @router.get("/{worker_id}", response_model=WorkerOut)
 def get_worker(
     worker_id: IdPath,
-    actor: Actor = Depends(worker_reader(*WORKER_DESK)),
+    actor: Actor = Depends(worker_reader(*WORKER_DESK_READERS)),
     session: Session = DB,
 ) -> WorkerOut:
     return WorkerOut.of(service.read_worker(session, worker_id, actor=actor), now())

@@ -4,7 +4,7 @@ day's copy at a set lead time (dispatch/repeat/). Office roles, as for taking or
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE, OFFICE_READERS, require
 from api.schemas.common import IdPath, IdQuery
 from api.schemas.orders import OrderOut
 from api.schemas.repeat import CopyIn, CopyOut, PatternIn, PatternOut
@@ -46,7 +46,7 @@ def create_pattern(
 @router.get("/order-patterns", response_model=list[PatternOut])
 def list_patterns(
     order_id: IdQuery = None,
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*OFFICE_READERS)),
     session: Session = DB,
 ):
     found = patterns.list_patterns(session, actor=actor, order_id=order_id)

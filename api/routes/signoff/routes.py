@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK, DB, OFFICE, require, worker_reader
+from api.deps import CLIENT_DESK, DB, OFFICE, OFFICE_READERS, require, worker_reader
 from api.routes.signoff.schemas import ApproveOut, DisputeIn, DisputeOut, LineSignoffOut, SettleIn
 from api.schemas.common import IdPath, IdQuery
 from core.clock import now
@@ -69,7 +69,7 @@ def disputes(
     status: Literal["open", "settled"] = "open",
     branch_id: IdQuery = None,
     order_id: IdQuery = None,
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # workers' names: a worker read
     session: Session = DB,
 ) -> list[DisputeOut]:
     """The queue of disputed timesheet lines of the branches the caller sees, oldest first."""

@@ -60,7 +60,7 @@ def create_key(
 
 
 def list_keys(session: Session, *, actor: Actor, client_id: int) -> list[ClientApiKey]:
-    client = kept_client(session, actor, client_id)
+    client = kept_client(session, actor, client_id, read=True)
     query = select(ClientApiKey).where(ClientApiKey.client_id == client.id)
     return list(session.scalars(query.order_by(ClientApiKey.id)))
 

@@ -9,7 +9,7 @@ from core import audit
 from core.db import flush_checked, locked
 from core.errors import FieldRequired, check_length
 from core.tenancy import Actor
-from dispatch.enums import CLIENT, MANAGERS
+from dispatch.enums import CLIENT, MANAGERS, OWNER
 from dispatch.models import Client, User
 from dispatch.registry.clients import get_client
 from dispatch.registry.errors import (
@@ -23,18 +23,21 @@ from dispatch.registry.staff import check_password, checked_contact, end_session
 USERNAME_MAX = 64
 
 
-def keeps_client(actor: Actor) -> bool:
+def keeps_client(actor: Actor, *, read: bool = False) -> bool:
     """Whether the actor may keep a client's users and keys (which client: get_client's
-    tenancy decides): the client's own admin, or the branch's managers and admins."""
+    tenancy decides): the client's own admin, or the branch's managers and admins; read:
+    list them, the branch's owner too."""
     if actor.is_client:
         return actor.client_admin
-    return actor.role in MANAGERS
+    return actor.role in ((*MANAGERS, OWNER) if read else MANAGERS)
 
 
-def kept_client(session: Session, actor: Actor, client_id: int, *, lock: bool = False) -> Client:
+def kept_client(
+    session: Session, actor: Actor, client_id: int, *, lock: bool = False, read: bool = False
+) -> Client:
     """The client, if the actor may keep clients (403 otherwise) and sees this one (404);
     lock: its row locked, so two removals of its users follow one another."""
-    if not keeps_client(actor):
+    if not keeps_client(actor, read=read):
         raise ClientAdminOnly()
     return get_client(session, client_id, actor=actor, lock=lock)
 
@@ -83,7 +86,7 @@ def create_client_user(
 
 
 def list_client_users(session: Session, *, actor: Actor, client_id: int) -> list[User]:
-    client = kept_client(session, actor, client_id)
+    client = kept_client(session, actor, client_id, read=True)
     query = select(User).where(User.client_id == client.id, User.role == CLIENT)
     return list(session.scalars(query.order_by(User.username)))
 
