@@ -24,6 +24,10 @@ class Actor:
     branch_ids: frozenset[int] | None = None
     organisation_id: int | None = None  # an owner's organisation
 
+    def __post_init__(self) -> None:
+        if self.role == "owner" and self.branch_ids is None:  # never the network by omission
+            object.__setattr__(self, "branch_ids", frozenset())
+
     def sees_branch(self, branch_id: int | None) -> bool:
         if self.branch_ids is not None:
             return branch_id in self.branch_ids

@@ -29,9 +29,10 @@ class UndoIn(Body):
 # (dispatch/access/prices.py: the client's price to a foreman, the workers' pay to the client)
 # stay unset, so the answer leaves them out.
 # fields_of builds the base at run time from the dataclass: mypy cannot follow it (misc).
-class TimesheetLineOut(
-    fields_of(Line, optional=CLIENT_PRICE | set(MONEY_COLUMNS) | set(SURCHARGE_SIDE))
-):  # type: ignore[misc]
+_HIDEABLE = CLIENT_PRICE | set(MONEY_COLUMNS) | set(SURCHARGE_SIDE)
+
+
+class TimesheetLineOut(fields_of(Line, optional=_HIDEABLE)):  # type: ignore[misc]
     @classmethod
     def of(cls, line: Line, money: tuple[str, ...]) -> "TimesheetLineOut":
         hidden = set(MONEY_COLUMNS) - set(money)

@@ -18,7 +18,6 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.billing.errors import RoyaltiesForbidden
 from dispatch.billing.models import Invoice
-from dispatch.billing.scope import scoped
 from dispatch.models import Branch, Client
 from dispatch.network.errors import OrganisationNotFound
 from dispatch.network.models import Organisation
@@ -62,7 +61,6 @@ def _check_reader(actor: Actor, organisation_id: int) -> None:
 
 
 def statement(session: Session, organisation_id: int, *, actor: Actor, month: date) -> Statement:
-    actor = scoped(session, actor)
     _check_reader(actor, organisation_id)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
@@ -94,7 +92,6 @@ def statement(session: Session, organisation_id: int, *, actor: Actor, month: da
 
 def statements(session: Session, *, actor: Actor, month: date) -> list[Statement]:
     """Every organisation's statement of the month the actor reads (admin: all; owner: own)."""
-    actor = scoped(session, actor)
     if actor.role == "owner" and actor.organisation_id is not None:
         ids = [actor.organisation_id]
     else:

@@ -25,7 +25,6 @@ from dispatch.billing.errors import (
 )
 from dispatch.billing.lines import Candidate, candidates
 from dispatch.billing.models import Invoice, InvoiceLine
-from dispatch.billing.scope import scoped
 from dispatch.enums import MANAGERS
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry.errors import ClientNotFound
@@ -162,7 +161,6 @@ def create_invoice(
 
 def get_invoice(session: Session, invoice_id: int, *, actor: Actor) -> Invoice:
     """The invoice if the actor may read it: a stranger's is not found (404), not refused."""
-    actor = scoped(session, actor)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
@@ -176,7 +174,6 @@ def get_invoice(session: Session, invoice_id: int, *, actor: Actor) -> Invoice:
 
 def list_invoices(session: Session, *, actor: Actor, limit: int = 200) -> list[Invoice]:
     """The invoices the actor reads, newest first."""
-    actor = scoped(session, actor)
     query = select(Invoice).order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(limit)
     if actor.is_client:
         query = query.where(Invoice.client_id == actor.client_id)

@@ -221,9 +221,9 @@ class Told:
     by: str  # the call-centre user
 
 
-def told_orders(session: Session, branch_id: int | None, *, now: datetime) -> list[Told]:
-    """The call centre's orders of the last day, newest first: the branch's (None: every
-    branch's, for the head office's board)."""
+def told_orders(session: Session, actor: Actor, *, now: datetime) -> list[Told]:
+    """The call centre's orders of the last day, newest first, of the branches the reader sees
+    (an owner: their organisation's; an admin: every branch's)."""
     query = (
         select(AuditEntry)
         .where(
@@ -231,18 +231,17 @@ def told_orders(session: Session, branch_id: int | None, *, now: datetime) -> li
             AuditEntry.detail["via"].astext == VIA,
             AuditEntry.at >= now - timedelta(days=1),
         )
+        .where(actor.branch_filter(AuditEntry.branch_id))
         .order_by(AuditEntry.id.desc())
         .limit(50)
     )
-    if branch_id is not None:
-        query = query.where(AuditEntry.branch_id == branch_id)
     return [
         Told(e.entity_ids[0], str(e.detail.get("code", "")), e.at, e.actor)
         for e in session.scalars(query)
     ]
 
 
-def from_call_centre(session: Session, branch_id: int | None, orders: list[Order]) -> set[int]:
+def from_call_centre(session: Session, orders: list[Order]) -> set[int]:
     """Which of these orders the call centre placed (the board's badge). Their audit rows are
     read from the oldest order's creation on (`at` is indexed; the row and the order are
     written in one transaction, so its `at` is the order's created_at)."""
@@ -254,7 +253,5 @@ def from_call_centre(session: Session, branch_id: int | None, orders: list[Order
         AuditEntry.action == "order.create",
         AuditEntry.detail["via"].astext == VIA,
         AuditEntry.entity_ids[0].as_integer().in_([order.id for order in orders]),
-    )
-    if branch_id is not None:
-        query = query.where(AuditEntry.branch_id == branch_id)
+    )  # the orders shown: already the reader's
     return {ids[0] for (ids,) in session.execute(query)}

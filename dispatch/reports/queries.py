@@ -2,7 +2,7 @@
 branch, client, site, skill, weekday, start hour, day or month over a period, their totals
 and the totals of the period of equal length before."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Date, Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
-from dispatch.models import Branch, Client, Site, User
+from dispatch.models import Branch, Client, Site
 from dispatch.registry.errors import BranchNotFound
 from dispatch.reports.errors import BadGroupBy, BadPeriod, ReportNotFound
 from dispatch.reports.models import ReportBranchDay, ReportDay
@@ -62,19 +62,6 @@ def period_of(first: date | None, last: date | None, today: date) -> Period:
     if (last - first).days + 1 > MAX_DAYS:
         raise BadPeriod("to", f"a period is at most {MAX_DAYS} days")
     return Period(first, last)
-
-
-def reader(session: Session, actor: Actor) -> Actor:
-    """The actor with an owner's branches (their organisation's) filled in."""
-    if actor.role != "owner" or actor.branch_ids is not None:
-        return actor
-    org = actor.organisation_id
-    if org is None and actor.user_id is not None:
-        org = session.scalar(select(User.organisation_id).where(User.id == actor.user_id))
-    ids: list[int] = []
-    if org is not None:
-        ids = list(session.scalars(select(Branch.id).where(Branch.organisation_id == org)))
-    return replace(actor, branch_ids=frozenset(ids), organisation_id=org)
 
 
 def branches_of(session: Session, actor: Actor) -> list[tuple[int, str]]:

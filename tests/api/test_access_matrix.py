@@ -46,7 +46,7 @@ from geo.points import Point
 from rating import reasons
 from sms.models import TemplateOverride
 from tests.api.console.helpers import sign_in
-from tests.api.network_helpers import any_staff, network_user
+from tests.api.network_helpers import any_staff, make_owner, network_user
 from tests.builders import (
     KAZAN,
     MOSCOW,
@@ -337,6 +337,28 @@ NETWORK = {
     ("PUT", "/sites/{site_id}/contact"):                          "403 403",
     ("GET", "/quality/reviews"):                                  "ok  403",
     ("POST", "/quality/cases/{order_id}/close"):                  "403 403",
+    # issue 21's own routes: the money desks stay the office's; an owner reads the reports,
+    # invoices and royalties of their organisation; the call centre routes and places orders
+    ("GET", "/branches/{branch_id}/rates"):                      "403 403",
+    ("PUT", "/branches/{branch_id}/rates"):                      "403 403",
+    ("POST", "/branches/{branch_id}/payout-batches"):            "403 403",
+    ("GET", "/branches/{branch_id}/payout-batches"):             "403 403",
+    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "403 403",
+    ("GET", "/payout-batches/{batch_id}"):                       "403 403",
+    ("POST", "/payout-batches/{batch_id}/paid"):                 "403 403",
+    ("DELETE", "/payout-batches/{batch_id}"):                    "403 403",
+    ("POST", "/invoices"):                                       "403 403",
+    ("GET", "/invoices"):                                        "ok  403",
+    ("GET", "/invoices/{invoice_id}"):                           "own 403",
+    ("GET", "/organisations/{organisation_id}/royalties"):       "own 403",
+    ("GET", "/reports/{name}"):                                  "own 403",
+    ("POST", "/organisations"):                                  "403 403",
+    ("GET", "/organisations"):                                   "ok  ok",
+    ("GET", "/organisations/{organisation_id}"):                 "own ok",
+    ("PATCH", "/organisations/{organisation_id}"):               "403 403",
+    ("GET", "/branches/{branch_id}/format-suggestion"):          "403 403",
+    ("GET", "/network/route"):                                   "403 ok",
+    ("POST", "/call-centre/orders"):                             "403 ok",
 }
 # fmt: on
 # A manager adding staff to another branch is refused outright (tests/api/test_tenancy.py).
@@ -699,7 +721,10 @@ def _request(method: str, path: str, t: Things) -> dict:
 def _caller(session, role: str, own: Branch, branch: str, things: dict[str, Things]):
     if role == "nobody":
         return {}
-    if role in ("owner", "call_centre"):  # the owner of branch A's organisation
+    if role == "owner":  # the owner of branch A's organisation (the one its things name)
+        organisation = session.get_one(Organisation, things["own"].organisation)
+        return auth(make_owner(session, organisation))
+    if role == "call_centre":
         return auth(network_user(session, role, [session.get(Branch, things["own"].branch)]))
     if role in ("client", "client_admin"):  # a user of branch A's client
         client = session.get(Client, things["own"].client)

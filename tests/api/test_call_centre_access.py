@@ -55,7 +55,9 @@ def test_the_call_centre_sees_no_worker_name_or_phone_on_any_path(client, sessio
         allowed = NETWORK[(method, path)].split()[1] == "ok"
         assert (answer.status_code == 403) is not allowed, f"{method} {path}: {answer.status_code}"
         reached += answer.status_code == 200
-    assert reached == 8  # branches, clients, sites and orders: the lists and one of each
+    # branches, clients, sites and orders (the lists and one of each), the organisations (the
+    # list and one) and the routing preview
+    assert reached == 11
     days = {"from": str(date.today() - timedelta(days=7)), "to": str(date.today() + timedelta(7))}
     refused = [
         client.get(f"{API}/orders/{a.order}/timesheet", headers=headers),

@@ -103,10 +103,9 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
     unclear_replies = unclear.unclear_by_order(session, [line.order.id for line in lines])
     quality_cases = cases.open_cases_by_order(session, [line.order.id for line in lines])
     shown = [line.order for line in lines + awaiting]
-    told = callcentre.told_orders(session, actor.branch_id, now=now())
+    told = callcentre.told_orders(session, actor, now=now())
     return {
-        # issue 21: the call centre's orders (a badge, and the last day's listed on top)
-        "call_centre": callcentre.from_call_centre(session, actor.branch_id, shown),
+        "call_centre": callcentre.from_call_centre(session, shown),  # issue 21: badge, list
         "told": told,
         "lines": lines,
         "awaiting": awaiting,  # above the days, whatever their day

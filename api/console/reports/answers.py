@@ -11,7 +11,7 @@ from core.csvsafe import Table
 from core.tenancy import Actor
 from dispatch.reports import people
 from dispatch.reports.errors import ReportNotFound
-from dispatch.reports.queries import REPORTS, grouped, period_of, reader
+from dispatch.reports.queries import REPORTS, grouped, period_of
 
 i18n.add(WORDS)
 
@@ -49,7 +49,6 @@ def answer(
 ) -> dict[str, Any]:
     if name not in REPORTS:
         raise ReportNotFound("report", name)
-    actor = reader(session, actor)
     period = period_of(first, last, today)
     if name == "workers":
         return people.workers(session, actor=actor, period=period, branch_id=branch_id)

@@ -17,7 +17,7 @@ from api.exports import csv_for
 from api.schemas.common import IdQuery
 from core.clock import now
 from core.tenancy import Actor
-from dispatch.reports.queries import GROUPS, REPORTS, branches_of, reader
+from dispatch.reports.queries import GROUPS, REPORTS, branches_of
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 READERS = staff("admin", "manager", "owner")
@@ -105,7 +105,7 @@ def reports_page(
         "groups": GROUPS,
         "group_by": group_by,
         "branch_id": branch_id,
-        "branches": branches_of(session, reader(session, actor)),
+        "branches": branches_of(session, actor),
         "presets": [(key, f.isoformat(), la.isoformat()) for key, f, la in presets(today)],
         "query": query,
         "qs": lambda **more: urlencode({**query, **more}),
