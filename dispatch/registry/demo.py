@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch.models import Branch, Client, Site, User
+from dispatch.network import organisations
+from dispatch.network.formats import suggest_format
+from dispatch.network.models import Organisation
 from dispatch.registry import clients, sites, staff
 from dispatch.registry import service as registry
 from geo.points import Point
@@ -71,7 +74,10 @@ STREETS = [
     "ул. Транспортная",
 ]
 ROLES_BY_BRANCH = ("manager", "dispatcher", "foreman")
-DEMO_LOGINS = ("admin", *ROLES_BY_BRANCH)  # each login is named after its role
+# The network's logins (issue 21): the owner of the company's own offices, the call centre.
+NETWORK_LOGINS = ("owner", "call_centre")
+DEMO_LOGINS = ("admin", *NETWORK_LOGINS, *ROLES_BY_BRANCH)  # each named after its role
+FRANCHISE_ROYALTY = Decimal("0.06")
 # Published in the README: given only in dev on a loopback-only API (demo_passwords()), and
 # the API will not serve other machines while a login still has it (published_logins()).
 DEV_PASSWORD = "{role}-demo-2026"
@@ -121,6 +127,25 @@ class Names:
         """'Surname First', the surname in the form of the first name's gender."""
         name, gender = rng.choice(self.first)
         return f"{rng.choice(self.surnames[gender])} {name}"
+
+
+def _network(session: Session, branches: list[tuple[City, Branch]]) -> Organisation:
+    """The company's own offices (the larger half of the cities) and a franchisee's (the
+    rest), each branch with the format its city suggests; the own organisation is returned."""
+    own = organisations.create_organisation(
+        session, actor=SYSTEM, name="Бригада", kind="own", royalty_rate=Decimal("0")
+    )
+    franchisee = organisations.create_organisation(
+        session, actor=SYSTEM, name="Бригада-Франчайзи", kind="franchisee",
+        royalty_rate=FRANCHISE_ROYALTY,
+    )  # fmt: skip
+    half = (len(branches) + 1) // 2
+    for n, (city, branch) in enumerate(branches):
+        branch.brand = "Бригада"
+        branch.format = suggest_format(city.center).format
+        branch.organisation_id = (own if n < half else franchisee).id
+    session.flush()
+    return own
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -279,6 +304,16 @@ def seed(
         session, actor=SYSTEM, username="admin", password=passwords["admin"], role="admin"
     )
     result.logins["admin"] = passwords["admin"]
+    own = _network(session, made)
+    staff.create_user(
+        session, actor=SYSTEM, username="owner", password=passwords["owner"], role="owner",
+        organisation_id=own.id,
+    )  # fmt: skip
+    staff.create_user(
+        session, actor=SYSTEM, username="call_centre", password=passwords["call_centre"],
+        role="call_centre",
+    )  # fmt: skip
+    result.logins.update({role: passwords[role] for role in NETWORK_LOGINS})
     first_branch = made[0][1]
     for role in ROLES_BY_BRANCH:
         user = staff.create_user(

@@ -61,6 +61,8 @@ def test_one_login_per_role_with_dev_passwords(session, seeded):
         "manager": "manager",
         "dispatcher": "dispatcher",
         "foreman": "foreman",
+        "owner": "owner",  # of the company's own offices (issue 21)
+        "call_centre": "call_centre",
     }
     for username, password in seeded.logins.items():
         assert authenticate(session, username=username, password=password) is not None
@@ -86,14 +88,25 @@ def test_a_seed_for_an_api_on_the_network_gives_no_published_password(session):
     assert demo.published_logins(session) == []
 
 
+def test_the_demo_network_has_an_own_company_and_a_franchisee(session, seeded):
+    owner = session.scalars(select(User).where(User.username == "owner")).one()
+    branches = session.scalars(select(Branch).order_by(Branch.id)).all()
+    own = [b for b in branches if b.organisation_id == owner.organisation_id]
+    assert 0 < len(own) < len(branches)  # the rest are the franchisee's
+    assert branches[0] in own and branches[0].format == "capital"  # Moscow, the largest city
+    assert all(b.format in ("200-600k", "600k-1M", "capital") for b in branches)
+
+
 def test_published_logins_names_the_demo_logins_that_keep_their_password(session, seeded):
-    assert demo.published_logins(session) == ["admin", "dispatcher", "foreman", "manager"]
+    assert demo.published_logins(session) == [
+        "admin", "call_centre", "dispatcher", "foreman", "manager", "owner"
+    ]  # fmt: skip
     manager = session.scalars(select(User).where(User.username == "manager")).one()
     manager.password_hash = staff.hash_password("a-private-password")
     admin = session.scalars(select(User).where(User.username == "admin")).one()
     admin.active = False
     session.flush()
-    assert demo.published_logins(session) == ["dispatcher", "foreman"]
+    assert demo.published_logins(session) == ["call_centre", "dispatcher", "foreman", "owner"]
 
 
 # Feminine forms of Russian surnames, written out apart from the data file: -ов/-ев/-ёв/-ин
