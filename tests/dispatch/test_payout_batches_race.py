@@ -45,7 +45,10 @@ def scene(factory):
 
 def _waiting_on_a_lock(factory) -> bool:
     with session_scope(factory) as session:
-        return bool(session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")))
+        # This database's sessions only: pg_locks is the whole server's (the other pytest
+        # worker's database too), and a wait on another's insert has no database in it.
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        return bool(session.scalar(text(f"{waiting} AND wait_event_type = 'Lock'")))
 
 
 def test_two_batches_at_once_the_unique_index_decides(factory, scene):
