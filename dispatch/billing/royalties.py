@@ -36,6 +36,15 @@ class Statement:
     invoices: list[tuple[Invoice, str, str]]  # the invoice, its branch's code, its client
 
 
+def royalty_rate(organisation: Organisation | None) -> Decimal:
+    """The share of turnover an organisation pays the network: a franchisee's rate; the
+    network's own offices (or a branch of none) pay nothing. The one rule: statements and the
+    reports' rollups both ask it."""
+    if organisation is None or organisation.kind != "franchisee":
+        return Decimal("0")
+    return organisation.royalty_rate
+
+
 def parse_month(text: str) -> date:
     try:
         year, month = (int(part) for part in text.split("-"))
@@ -78,7 +87,7 @@ def statement(session: Session, organisation_id: int, *, actor: Actor, month: da
     ).all()
     turnover = money(sum((invoice.net for invoice, _, _ in rows), ZERO))
     applicable = organisation.kind == "franchisee"
-    rate = organisation.royalty_rate if applicable else Decimal("0")
+    rate = royalty_rate(organisation)
     return Statement(
         month=month,
         organisation=organisation,

@@ -4,12 +4,14 @@ job's incremental run (days touched since a watermark) and the full rebuild."""
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.audit import AuditEntry
 from core.db import session_scope
 from dispatch.client_models import TimesheetSignoff
+from dispatch.hours.models import TimesheetVersion
 from dispatch.models import Branch, Offer, Order
 from dispatch.reports.models import (
     ReportBranchDay,
@@ -50,6 +52,10 @@ def touched(session: Session, since: datetime | None, now: datetime) -> set[Bran
                     or_(PenaltyEvent.occurred_at > since, PenaltyEvent.reversed_at > since)
                 )
             ),
+            # hours recorded or corrected (a new version of the timesheet)
+            Order.id.in_(
+                select(TimesheetVersion.order_id).where(TimesheetVersion.created_at > since)
+            ),
             Order.id.in_(
                 select(TimesheetSignoff.order_id).where(
                     or_(
@@ -64,6 +70,24 @@ def touched(session: Session, since: datetime | None, now: datetime) -> set[Bran
         select(Order.branch_id, _local_day())
         .join(Branch, Branch.id == Order.branch_id)
         .where(or_(*changed))
+        .distinct()
+    )
+    days = {(branch_id, day) for branch_id, day in rows}
+    return days | (_moved_from(session, since) if since is not None else set())
+
+
+def _moved_from(session: Session, since: datetime) -> set[BranchDay]:
+    """The days orders were moved away from (order.change audit rows with the start before):
+    their rollups still hold them until recomputed."""
+    before = AuditEntry.detail["before"]["starts_at"].astext.cast(DateTime(timezone=True))
+    rows = session.execute(
+        select(AuditEntry.branch_id, func.date(func.timezone(Branch.timezone, before)))
+        .join(Branch, Branch.id == AuditEntry.branch_id)
+        .where(
+            AuditEntry.action == "order.change",
+            AuditEntry.at > since,
+            AuditEntry.detail["before"].has_key("starts_at"),
+        )
         .distinct()
     )
     return {(branch_id, day) for branch_id, day in rows}

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from core.money import money
+from dispatch.billing.royalties import royalty_rate
 from dispatch.enums import CAME, CLIENT, WORKED, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, User
 from dispatch.network.models import Organisation
@@ -107,9 +108,8 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
     """The branch's day rolled up again; returns the number of orders seen."""
     lock_day(session, branch_id, day)
     branch = session.get_one(Branch, branch_id)
-    rate = Decimal(0)
-    if branch.organisation_id is not None:
-        rate = session.get_one(Organisation, branch.organisation_id).royalty_rate
+    owner = session.get(Organisation, branch.organisation_id) if branch.organisation_id else None
+    rate = royalty_rate(owner)  # billing's rule: a franchisee's rate, else none
     start, end = day_bounds(day, branch.timezone)
     tz = ZoneInfo(branch.timezone)
     orders = list(

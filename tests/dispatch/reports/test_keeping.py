@@ -5,6 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 
+from core import audit
+from core.tenancy import SYSTEM
+from dispatch.hours.models import TimesheetVersion
 from dispatch.models import Offer, Order
 from dispatch.reports import keeping
 from dispatch.reports.models import ReportCalibration, ReportDay, ReportWatermark, ReportWorkerDay
@@ -116,3 +119,38 @@ def test_a_rebuild_of_a_day_whose_orders_are_gone_empties_it(session, session_fa
     keeping.rebuild(first=key[0], last=key[0], factory=session_factory)
     session.expire_all()
     assert session.get(ReportDay, key) is None
+
+
+def test_an_order_moved_to_another_day_leaves_its_old_day_too(session):
+    """A start moved (the order's change, audited with the start before) marks the day it left
+    as well as the day it went to: the old day's rollups still hold the order."""
+    net = make_network(session, branches=1, days=7, seed=3)
+    _age(session)
+    order = net.orders[0]
+    old_day = net.cell_of(order)[0]
+    before = order.starts_at.isoformat()
+    order.starts_at += timedelta(days=3)
+    order.ends_at += timedelta(days=3)
+    audit.log(
+        session, SYSTEM, "order.change", "order", [order.id], order.branch_id,
+        before={"starts_at": before}, after={"starts_at": order.starts_at.isoformat()},
+    )  # fmt: skip
+    session.flush()
+    days = {d for _, d in keeping.touched(session, datetime(2026, 9, 2, tzinfo=UTC), AFTER)}
+    assert {old_day, net.cell_of(order)[0]} <= days
+
+
+def test_hours_corrected_later_roll_their_day_up_again(session):
+    net = make_network(session, branches=1, days=7, seed=3)
+    _age(session)
+    order = next(o for o in net.orders if o.closed_at is not None)
+    since = datetime(2026, 9, 2, tzinfo=UTC)
+    assert net.cell_of(order)[0] not in {d for _, d in keeping.touched(session, since, AFTER)}
+    session.add(
+        TimesheetVersion(
+            order_id=order.id, version=1, break_min=30, after_close=True, by_name="office",
+            by_role="manager", reason="a correction",
+        )
+    )  # fmt: skip
+    session.flush()
+    assert net.cell_of(order)[0] in {d for _, d in keeping.touched(session, since, AFTER)}
