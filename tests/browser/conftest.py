@@ -5,10 +5,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "console"
+
+
+# A page that polls (htmx "every 5s") shows a change up to one poll later: the default 5 s of
+# expect() raced the poll on a loaded machine (a whole suite on 2 cores). Waits end as soon as
+# the page shows it, so only a failure takes longer.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests' asyncio.run
