@@ -12,9 +12,8 @@ paid the worked minutes exactly; the client is billed them rounded by the branch
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
-from core.money import money
+from core.money import hours_of as hours_of  # the sheet's hours, defined once
 from dispatch.hours.errors import (
     BreakOutOfBounds,
     EarlyEndOutOfBounds,
@@ -125,11 +124,6 @@ def billed_minutes(worked_min: int, rounding: str) -> int:
     quarter, 15 -> 30 by the half."""
     unit = UNIT_MIN[rounding]
     return (worked_min * 2 + unit) // (2 * unit) * unit
-
-
-def hours_of(minutes: int) -> Decimal:
-    """Minutes as hours, to the hundredth (as the sheet shows them)."""
-    return money(Decimal(minutes) / 60)
 
 
 def scheduled_minutes(starts_at: datetime, ends_at: datetime) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.db import flush_checked
+from core.db import flush_checked, locked
 from core.errors import FieldRequired, Forbidden, InvalidInput, check_length
 from core.tenancy import Actor
 from dispatch.network.errors import (
@@ -98,7 +98,7 @@ def get_organisation(
     if not actor.whole_network and actor.organisation_id != organisation_id:
         raise OrganisationNotFound(organisation_id)
     query = select(Organisation).where(Organisation.id == organisation_id)
-    found = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    found = session.scalars(locked(query) if lock else query).one_or_none()
     if found is None:
         raise OrganisationNotFound(organisation_id)
     return found

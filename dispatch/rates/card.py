@@ -18,7 +18,7 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.client_models import ClientRate
 from dispatch.enums import MANAGERS
-from dispatch.models import Client
+from dispatch.models import Branch, Client
 from dispatch.rates.errors import CardManagersOnly, CardRowInvalid, CardRowTwice
 from dispatch.rates.models import RateCard
 from dispatch.rates.surcharges import MAX_MIN_HOURS, MAX_PCT, Terms
@@ -115,14 +115,20 @@ def check_row(i: int, row: CardRow, clients: Sequence[int]) -> CardRow:
     )
 
 
+def lock_card(session: Session, actor: Actor, branch_id: int) -> Branch:
+    """Every writer of the card (the branch's rows and a client's agreed rates) passes here:
+    one rule for who may, and the branch row locked so two writers take turns."""
+    if actor.role not in MANAGERS:
+        raise CardManagersOnly("only a manager or an admin changes the rate card")
+    return get_branch(session, branch_id, actor=actor, lock=True)
+
+
 def replace_card(
     session: Session, *, actor: Actor, branch_id: int, rows: Sequence[CardRow]
 ) -> list[CardRow]:
     """The branch's card becomes exactly these rows (its clients' rows included: a client
     left out has no agreed rates any more). Checked whole before anything is written."""
-    if actor.role not in MANAGERS:
-        raise CardManagersOnly("only a manager or an admin changes the rate card")
-    branch = get_branch(session, branch_id, actor=actor, lock=True)
+    branch = lock_card(session, actor, branch_id)
     if len(rows) > MAX_ROWS:
         raise CardRowInvalid((), f"at most {MAX_ROWS} rows")
     clients = _clients_of(session, branch.id)

@@ -9,18 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from core.money import money
+from core.money import hours_of, money
 from dispatch.rates import surcharges
 from dispatch.rates.calendar import is_day_off
 from dispatch.rates.card import Found, lookup
 from dispatch.rates.surcharges import NO_SURCHARGE
 
 ZERO = Decimal("0.00")
-
-
-def hours_of(minutes: int) -> Decimal:
-    """As the sheet shows hours (dispatch/hours/policy.py's, a stage above this one)."""
-    return money(Decimal(minutes) / 60)
 
 
 @dataclass(frozen=True)

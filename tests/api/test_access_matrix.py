@@ -197,7 +197,7 @@ MATRIX = {
     ("GET", "/clients/{client_id}/api-keys"):                    "ok  own 403 403 403 403 own 401",
     ("DELETE", "/clients/{client_id}/api-keys/{key_id}"):        "ok  own 403 403 403 403 own 401",
     ("GET", "/clients/{client_id}/rates"):                       "ok  own own 403 403 own own 401",
-    ("PUT", "/clients/{client_id}/rates"):                       "ok  own own 403 403 403 403 401",
+    ("PUT", "/clients/{client_id}/rates"):                       "ok  own 403 403 403 403 403 401",
     ("POST", "/orders/{order_id}/timesheet/approve"):            "ok  own own 403 403 own own 401",
     ("POST", "/orders/{order_id}/timesheet/lines/{worker_id}/dispute"):
                                                                  "ok  own own 403 403 own own 401",

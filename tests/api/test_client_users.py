@@ -61,6 +61,7 @@ def world(session):
         "user": make_client_user(session, client=mine),
         "admin": make_client_user(session, client=mine, admin=True),
         "dispatcher": make_user(session, role="dispatcher", branch=branch),
+        "manager": make_user(session, role="manager", branch=branch),  # agrees the rates
     }
 
 
@@ -78,7 +79,7 @@ def _order_body(site, **extra):
 
 def _rates(client, world, rates):
     answer = client.put(
-        f"{API}/clients/{world['client'].id}/rates", json=rates, headers=auth(world["dispatcher"])
+        f"{API}/clients/{world['client'].id}/rates", json=rates, headers=auth(world["manager"])
     )
     assert answer.status_code == 200, answer.text
     return answer.json()
@@ -160,7 +161,7 @@ def test_the_agreed_rates_are_the_offices_and_the_client_sees_its_side(client, s
     ]
     assert client.put(path, json=rates, headers=auth(world["admin"])).status_code == 403
     twice = [rates[0], {**rates[0], "client_rate": "1"}]
-    dup = client.put(path, json=twice, headers=auth(world["dispatcher"]))
+    dup = client.put(path, json=twice, headers=auth(world["manager"]))
     assert dup.status_code == 422 and dup.json()["detail"][0]["loc"] == ["body", "1", "skill"]
     _rates(client, world, rates[1:])  # the set is replaced
     office = client.get(path, headers=auth(world["dispatcher"])).json()

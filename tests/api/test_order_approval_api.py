@@ -9,7 +9,7 @@ import pytest
 
 from core.clock import now
 from core.tenancy import SYSTEM
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from tests.builders import (
     auth,
     key_auth,

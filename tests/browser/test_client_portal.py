@@ -24,7 +24,7 @@ from core.tenancy import SYSTEM
 from dispatch.client_models import TimesheetSignoff
 from dispatch.fill import waves
 from dispatch.models import Order, User
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from rating.models import Review
 from tests.browser.signing import sign_in as _sign_in
 from tests.builders import (

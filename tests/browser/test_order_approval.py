@@ -16,7 +16,7 @@ from core.clock import now
 from core.db import session_scope
 from core.tenancy import SYSTEM
 from dispatch.models import Order
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from tests.browser.test_client_portal import _sign_in
 from tests.builders import (
     MOSCOW,

@@ -32,9 +32,9 @@ from dispatch.orders.errors import (
     StartInsideLeadTime,
 )
 from dispatch.orders.service import OrderInput
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from dispatch.registry.client_side import keys as client_keys
 from dispatch.registry.client_side.keys import actor_of_key
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite
 from sms.models import Message

@@ -30,7 +30,7 @@ from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.errors import OrderNotAwaitingApproval
 from dispatch.orders.service import OrderInput
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.builders import make_branch_site, make_client_user, make_user
 from tests.committed import purge_branch, purge_code

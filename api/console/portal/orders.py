@@ -22,8 +22,8 @@ from dispatch.orders import approval
 from dispatch.orders import service as orders
 from dispatch.orders.defaults import order_defaults
 from dispatch.orders.service import OrderInput
+from dispatch.rates.agreed import list_rates
 from dispatch.registry import sites as registry
-from dispatch.registry.client_side.rates import list_rates
 from sms.templates import skill_name
 
 router = APIRouter(prefix=PORTAL, include_in_schema=False)

@@ -1,6 +1,6 @@
 """The rates agreed with a client, on its console page (issue 18): per skill what the client
 pays an hour and what the worker is paid; an order placed without rates (always so by the
-client itself) takes them. The rules are dispatch/registry/client_side/rates.py's; a refusal
+client itself) takes them. The rules are dispatch/rates/agreed.py's; a refusal
 is shown beside the table, with what was typed kept."""
 
 import re
@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from core.csvsafe import decimal_text
 from core.errors import InvalidInput
 from core.tenancy import Actor
+from dispatch.enums import MANAGERS
 from dispatch.models import Client
-from dispatch.registry.client_side import rates
+from dispatch.rates import agreed as rates
 from sms.templates import skill_name
 from workers.skills import SKILLS
 
@@ -32,7 +33,10 @@ def rates_context(session: Session, actor: Actor, client: Client, lang: str) -> 
     ]
     blank = {"skill": "", "client_rate": "", "worker_rate": ""}
     skills = [(s, skill_name(s, lang)) for s in SKILLS]
-    return {"rates": rows + [dict(blank) for _ in range(NEW_ROWS)], "skills": skills}
+    if actor.role not in MANAGERS:  # the card's rule (dispatch/rates/card.py): shown, not edited
+        return {"rates": rows, "skills": skills, "rates_editable": False}
+    rows += [dict(blank) for _ in range(NEW_ROWS)]
+    return {"rates": rows, "skills": skills, "rates_editable": True}
 
 
 def _amount(raw: str, field: tuple[str, ...]) -> Decimal:

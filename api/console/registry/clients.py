@@ -24,9 +24,9 @@ from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
 from dispatch.enums import CALL_CENTRE, OWNER
 from dispatch.models import Branch, Client
+from dispatch.rates import agreed as rates
 from dispatch.registry import clients, sites
 from dispatch.registry import service as branches
-from dispatch.registry.client_side import rates
 from dispatch.registry.client_side.users import keeps_client
 from dispatch.registry.errors import DuplicateName
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK_READERS, DB, MANAGERS, OFFICE, require
+from api.deps import CLIENT_DESK_READERS, DB, MANAGERS, require
 from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import (
@@ -19,8 +19,8 @@ from core.clock import now
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
 from dispatch.enums import CLIENT, OWNER
+from dispatch.rates import agreed as client_rates
 from dispatch.registry.client_side import keys as client_keys
-from dispatch.registry.client_side import rates as client_rates
 from dispatch.registry.client_side import users as client_users
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients as users"])
@@ -121,7 +121,7 @@ def list_rates(
 def replace_rates(
     client_id: IdPath,
     body: list[RateIn],
-    actor: Actor = Depends(require(*OFFICE)),
+    actor: Actor = Depends(require(*MANAGERS)),  # the rate card's writers
     session: Session = DB,
 ):
     """The client's rates become exactly these; an order placed without rates takes them."""

@@ -14,7 +14,7 @@ from core.tenancy import SYSTEM
 from dispatch.models import Branch, Client, Order
 from dispatch.orders import service as orders
 from dispatch.orders.service import OrderInput
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.api.console.helpers import htmx_headers, sign_in
 from tests.api.console.test_dispatcher_pages import local, order_at

@@ -15,7 +15,7 @@ from tests.builders import make_branch, make_client, make_user
 @pytest.fixture
 def office(client, session):
     branch = make_branch(session)
-    form = sign_in(client, make_user(session, role="dispatcher", branch=branch))
+    form = sign_in(client, make_user(session, role="manager", branch=branch))  # agrees rates
     return make_client(session, branch=branch), form
 
 
@@ -65,3 +65,23 @@ def test_a_bad_amount_is_refused_with_what_was_typed(client, session, office):
     }
     assert client.post(f"/console/clients/{client_row.id}/rates", data=twice).status_code == 422
     assert _rates(session, client_row) == {}
+
+
+def test_a_dispatcher_sees_the_agreed_rates_but_cannot_change_them(client, session):
+    branch = make_branch(session)
+    client_row = make_client(session, branch=branch)
+    session.add(
+        ClientRate(client_id=client_row.id, skill="loader", client_rate=400, worker_rate=250)
+    )
+    session.flush()
+    form = sign_in(client, make_user(session, role="dispatcher", branch=branch))
+    page = client.get(f"/console/clients/{client_row.id}")
+    assert page.status_code == 200
+    assert "400.00" in page.text or "400,00" in page.text
+    assert f'action="/console/clients/{client_row.id}/rates"' not in page.text
+    sent = client.post(
+        f"/console/clients/{client_row.id}/rates",
+        data={**form, "skill": "loader", "client_rate": "1", "worker_rate": "1"},
+    )
+    assert sent.status_code == 403
+    assert _rates(session, client_row) == {"loader": ("400.00", "250.00")}

@@ -14,7 +14,7 @@ from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch.models import Client, Order
 from dispatch.orders import approval
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from dispatch.registry.staff import actor_of
 from tests.api.console.helpers import sign_in
 from tests.api.console.test_portal_change import _fields

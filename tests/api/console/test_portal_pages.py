@@ -14,7 +14,7 @@ from core.clock import now
 from core.tenancy import SYSTEM
 from dispatch.client_models import TimesheetSignoff
 from dispatch.models import Client, Order
-from dispatch.registry.client_side.rates import AgreedRate, replace_rates
+from dispatch.rates.agreed import AgreedRate, replace_rates
 from rating.models import Review
 from tests.api.console.helpers import sign_in
 from tests.builders import (

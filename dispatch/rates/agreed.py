@@ -1,4 +1,4 @@
-"""The rates the office agreed with a client, per skill: what the client pays an hour and what
+"""The rates a manager agreed with a client, per skill: what the client pays an hour and what
 the worker is paid: the rate card's client rows (dispatch/rates/card.py, which also sets their
 surcharges and minimum hours). An order placed without rates takes them (the card's lookup);
 the client's own users never type rates, and see only their side (client_rate)."""
@@ -14,6 +14,7 @@ from core import audit
 from core.money import money
 from core.tenancy import Actor
 from dispatch.client_models import ClientRate
+from dispatch.rates.card import lock_card
 from dispatch.registry.clients import get_client
 from dispatch.registry.errors import RateInvalid
 from workers.skills import normalise_skill
@@ -38,6 +39,8 @@ def replace_rates(
     session: Session, *, actor: Actor, client_id: int, rates: Sequence[AgreedRate]
 ) -> list[ClientRate]:
     """The client's rates become exactly these (a skill left out has none any more)."""
+    client = get_client(session, client_id, actor=actor)  # another's client: 404
+    lock_card(session, actor, client.branch_id)  # the card's rule and lock: branch, then client
     client = get_client(session, client_id, actor=actor, lock=True)
     if len(rates) > MAX_RATES:
         raise RateInvalid((), f"at most {MAX_RATES} rates")
