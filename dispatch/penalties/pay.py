@@ -135,6 +135,8 @@ def line_of(
     billed = surcharges.lifted_hours(billed, extra, stayed)
     if signoff is not None and signoff.settled_hours is not None:
         hours = billed = money(signoff.settled_hours)  # agreed with the client at settling
+        # The surcharges follow the agreed hours: the worked split scaled to them.
+        split = surcharges.apportion(split, worked, int(hours * 60))
     # Each side's amount rounded once: hours x rate plus the surcharges; base pay is hours x
     # rate as the sheet shows it, the surcharge the rest (so base + surcharge = the amount).
     client_amount = money(
