@@ -8,9 +8,11 @@ marks the batch paid.
   way), at its worker_pay then. A line of nothing (0.00) is
   left out. A debt line (a fine exceeding the pay: negative) is carried in and nets its
   worker's sum: the firm does not pay a worker and keep the debt for later.
-- A line is in one batch at most: the unique constraint on (order, worker) decides, so two
-  batches made at once never pay a line twice (the later one is refused, 409, and taken
-  again takes what is left).
+- A line is in one batch at most. A batch is made under the branch row's lock (as
+  pay.set_paid_through moves paid_through under it): two batches made at once, or a batch
+  and a new paid_through, are one after the other, the later reading what the first wrote
+  (it takes what is left, or nothing: 422). The unique constraint on (order, worker) stays
+  behind the lock (409).
 - Marked paid once (when, how, by whom); a draft may be deleted, its lines freed.
 - Once a batch is paid, its lines are paid: a worker's PAY answer (pay.owed) no longer counts
   them, whatever the branch's paid_through says; paid_through keeps its own rule beside it.
@@ -82,10 +84,14 @@ class BatchView:
 # -- who and what -----------------------------------------------------------------------------
 
 
-def _office_branch(session: Session, actor: Actor, branch_id: int) -> Branch:
+def _office_branch(session: Session, actor: Actor, branch_id: int, *, lock: bool = False) -> Branch:
+    """The branch, for its office; lock: its row locked (a batch being made, see make_batch)."""
     if actor.role not in OFFICE:
         raise PayoutsOfficeOnly()
-    branch = session.get(Branch, branch_id) if actor.sees_branch(branch_id) else None
+    if not actor.sees_branch(branch_id):
+        raise BranchNotFound(branch_id)
+    query = select(Branch).where(Branch.id == branch_id)
+    branch = session.scalars(locked(query) if lock else query).one_or_none()
     if branch is None:
         raise BranchNotFound(branch_id)
     return branch
@@ -224,8 +230,10 @@ def make_batch(
     now: datetime,
 ) -> PayoutBatch:
     """A draft batch of the period's free lines (audited). Nothing to pay: 422, nothing
-    written; lines taken by a batch made at the same moment: 409 (PayoutLinesTaken)."""
-    branch = _office_branch(session, actor, branch_id)
+    written. The branch row is locked first: batches of a branch, and its paid_through
+    (pay.set_paid_through), are made one after the other, each reading the last one's
+    lines and date; the unique index stays behind it (409, PayoutLinesTaken)."""
+    branch = _office_branch(session, actor, branch_id, lock=True)
     check_period(date_from, date_to)
     lines = free_lines(session, branch, date_from, date_to)
     if not lines:
