@@ -17,7 +17,7 @@ from dispatch.penalties import batches, pay
 from dispatch.penalties.batch_models import PayoutBatchLine
 from dispatch.penalties.errors import NothingToPay
 from dispatch.registry.staff import actor_of
-from dispatch.replies import inbox, intake
+from dispatch.replies import forget, inbox, intake
 from dispatch.shift import signoff, timesheets
 from sms.models import Message
 from tests.builders import NOW, make_foremans_site, make_user, make_worked_shift
@@ -153,3 +153,11 @@ def test_the_pay_answer_counts_the_correction_of_a_paid_line(session, paid_shift
     )
     batches.mark_paid(session, second.id, actor=office, paid_at=later, method="cash", now=later)
     assert pay.owed(session, worker, later).lines == []
+
+
+def test_a_worker_owed_a_correction_is_not_forgotten_yet(session, paid_shift):
+    branch, office, order, (worker, _), day, at = paid_shift
+    later = at + timedelta(hours=2)
+    assert forget.blocker(session, worker.id, later) is None  # paid by the batch
+    settle(session, order, worker, office, "10")
+    assert forget.blocker(session, worker.id, later) == "pay"
