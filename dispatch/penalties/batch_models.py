@@ -1,6 +1,7 @@
 """Payout batches: the payable lines the office pays out together (dispatch/penalties/
-batches.py). A line (an order, a worker) is in one batch at most: the unique constraint on
-payout_batch_lines decides, so two batches made at once never pay a line twice."""
+batches.py). A line (an order, a worker) is in one batch at most, and so is each correction
+of it (seq): the unique constraint on payout_batch_lines decides, so two batches made at once
+never pay a line or a correction twice."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,12 +62,16 @@ class PayoutBatch(Base):
 
 
 class PayoutBatchLine(Base):
-    """One line of a timesheet (an order, a worker) in a batch, at its worker_pay then."""
+    """One line of a timesheet (an order, a worker) in a batch, at its worker_pay then (seq
+    0); or a correction of it (seq 1, 2...): its worker_pay now less what the batches before
+    took, when the hours were corrected after a batch took the line."""
 
     __tablename__ = "payout_batch_lines"
     __table_args__ = (
-        # A line is paid in one batch at most: two batches made at once, the database decides.
-        UniqueConstraint("order_id", "worker_id", name="uq_payout_batch_lines_order_worker"),
+        # A line, and each correction of it, is paid in one batch at most: the database decides.
+        UniqueConstraint(
+            "order_id", "worker_id", "seq", name="uq_payout_batch_lines_order_worker_seq"
+        ),
         Index("ix_payout_batch_lines_worker_id", "worker_id"),
     )
 
@@ -77,3 +82,4 @@ class PayoutBatchLine(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")

@@ -8,19 +8,24 @@ marks the batch paid.
   way), at its worker_pay then. A line of nothing (0.00) is
   left out. A debt line (a fine exceeding the pay: negative) is carried in and nets its
   worker's sum: the firm does not pay a worker and keep the debt for later.
-- A line is in one batch at most: the unique constraint on (order, worker) decides, so two
-  batches made at once never pay a line twice (the later one is refused, 409, and taken
-  again takes what is left).
+- A line is in one batch at most. A batch is made under the branch row's lock (as
+  pay.set_paid_through moves paid_through under it): two batches made at once, or a batch
+  and a new paid_through, are one after the other, the later reading what the first wrote
+  (it takes what is left, or nothing: 422). The unique constraint on (order, worker, seq)
+  stays behind the lock (409).
+- A line whose pay changed after a batch took it is corrected by the next batch: the
+  difference, as a numbered correction line (dispatch/penalties/batch_lines.py).
 - Marked paid once (when, how, by whom); a draft may be deleted, its lines freed.
-- Once a batch is paid, its lines are paid: a worker's PAY answer (pay.owed) no longer counts
-  them, whatever the branch's paid_through says; paid_through keeps its own rule beside it.
+- Once a batch is paid, its lines are paid: a worker's PAY answer (pay.owed) counts of them
+  only what a later correction would (worker_pay now less what paid batches paid), whatever
+  the branch's paid_through says; paid_through keeps its own rule beside it.
 - Workers' names and phones are shown as dispatch/access/privacy.py allows, every read
   audited (show_workers), as the payouts report does.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -37,7 +42,8 @@ from core.money import money
 from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
 from dispatch.enums import OFFICE
-from dispatch.models import Branch, Order
+from dispatch.models import Branch
+from dispatch.penalties.batch_lines import Take, free_lines
 from dispatch.penalties.batch_models import DRAFT, METHODS, PAID, PayoutBatch, PayoutBatchLine
 from dispatch.penalties.errors import (
     NothingToPay,
@@ -46,7 +52,7 @@ from dispatch.penalties.errors import (
     PayoutLinesTaken,
     PayoutsOfficeOnly,
 )
-from dispatch.penalties.pay import ZERO, lines_of, payable
+from dispatch.penalties.pay import ZERO
 from dispatch.registry.errors import BranchNotFound
 
 MAX_PERIOD_DAYS = 366
@@ -82,10 +88,14 @@ class BatchView:
 # -- who and what -----------------------------------------------------------------------------
 
 
-def _office_branch(session: Session, actor: Actor, branch_id: int) -> Branch:
+def _office_branch(session: Session, actor: Actor, branch_id: int, *, lock: bool = False) -> Branch:
+    """The branch, for its office; lock: its row locked (a batch being made, see make_batch)."""
     if actor.role not in OFFICE:
         raise PayoutsOfficeOnly()
-    branch = session.get(Branch, branch_id) if actor.sees_branch(branch_id) else None
+    if not actor.sees_branch(branch_id):
+        raise BranchNotFound(branch_id)
+    query = select(Branch).where(Branch.id == branch_id)
+    branch = session.scalars(locked(query) if lock else query).one_or_none()
     if branch is None:
         raise BranchNotFound(branch_id)
     return branch
@@ -113,48 +123,6 @@ def check_period(date_from: date, date_to: date, location: str = "body") -> None
         )
 
 
-def free_lines(
-    session: Session, branch: Branch, date_from: date, date_to: date
-) -> list[tuple[int, int, Decimal]]:
-    """(order id, worker id, worker_pay) of the period's payable lines in no batch, not 0.00,
-    after the branch's paid_through (those were paid before batches: never twice)."""
-    if branch.paid_through is not None:
-        date_from = max(date_from, branch.paid_through + timedelta(days=1))
-    if date_from > date_to:
-        return []
-    zone = ZoneInfo(branch.timezone)
-    start = datetime.combine(date_from, time(0), zone)
-    end = datetime.combine(date_to + timedelta(days=1), time(0), zone)
-    orders = list(
-        session.scalars(
-            select(Order)
-            .where(
-                Order.branch_id == branch.id,
-                Order.starts_at >= start,
-                Order.starts_at < end,
-                payable(),
-            )
-            .order_by(Order.starts_at, Order.id)
-        )
-    )
-    if not orders:
-        return []
-    taken = {
-        (order_id, worker_id)
-        for order_id, worker_id in session.execute(
-            select(PayoutBatchLine.order_id, PayoutBatchLine.worker_id).where(
-                PayoutBatchLine.order_id.in_([o.id for o in orders])
-            )
-        )
-    }
-    return [
-        (order_id, line.worker_id, line.worker_pay)
-        for order_id, lines in lines_of(session, orders).items()
-        for line in lines
-        if (order_id, line.worker_id) not in taken and line.worker_pay != ZERO
-    ]
-
-
 def _view(
     session: Session,
     actor: Actor,
@@ -162,11 +130,11 @@ def _view(
     branch: Branch,
     batch: PayoutBatch | None,
     period: tuple[date, date],
-    lines: Sequence[tuple[int, int, Decimal]],
+    lines: Sequence[Take],
 ) -> BatchView:
     per_worker: dict[int, list[Decimal]] = {}
-    for _, worker_id, amount in lines:
-        per_worker.setdefault(worker_id, []).append(amount)
+    for line in lines:
+        per_worker.setdefault(line.worker_id, []).append(line.amount)
     shown = show_workers(
         session,
         actor=actor,
@@ -224,8 +192,10 @@ def make_batch(
     now: datetime,
 ) -> PayoutBatch:
     """A draft batch of the period's free lines (audited). Nothing to pay: 422, nothing
-    written; lines taken by a batch made at the same moment: 409 (PayoutLinesTaken)."""
-    branch = _office_branch(session, actor, branch_id)
+    written. The branch row is locked first: batches of a branch, and its paid_through
+    (pay.set_paid_through), are made one after the other, each reading the last one's
+    lines and date; the unique index stays behind it (409, PayoutLinesTaken)."""
+    branch = _office_branch(session, actor, branch_id, lock=True)
     check_period(date_from, date_to)
     lines = free_lines(session, branch, date_from, date_to)
     if not lines:
@@ -235,7 +205,7 @@ def make_batch(
         date_from=date_from,
         date_to=date_to,
         currency=branch.currency,
-        total=money(sum((amount for _, _, amount in lines), ZERO)),
+        total=money(sum((line.amount for line in lines), ZERO)),
         status=DRAFT,
         created_by_user_id=actor.user_id,
         created_by_name=actor.name,
@@ -245,10 +215,7 @@ def make_batch(
         with session.begin_nested():
             session.add(batch)
             session.flush()
-            session.add_all(
-                PayoutBatchLine(batch_id=batch.id, order_id=o, worker_id=w, amount=amount)
-                for o, w, amount in lines
-            )
+            session.add_all(PayoutBatchLine(batch_id=batch.id, **line._asdict()) for line in lines)
             session.flush()
     except IntegrityError as exc:
         if isinstance(exc.orig, UniqueViolation):
@@ -332,9 +299,14 @@ def batch_view(session: Session, batch_id: int, *, actor: Actor) -> BatchView:
     """The batch with its workers' sums (the read audited with the workers shown)."""
     batch = get_batch(session, batch_id, actor)
     lines = [
-        (order_id, worker_id, amount)
-        for order_id, worker_id, amount in session.execute(
-            select(PayoutBatchLine.order_id, PayoutBatchLine.worker_id, PayoutBatchLine.amount)
+        Take(*row)
+        for row in session.execute(
+            select(
+                PayoutBatchLine.order_id,
+                PayoutBatchLine.worker_id,
+                PayoutBatchLine.amount,
+                PayoutBatchLine.seq,
+            )
             .where(PayoutBatchLine.batch_id == batch.id)
             .order_by(PayoutBatchLine.id)
         )

@@ -18,12 +18,12 @@ those of the last MAX_LOOKBACK_DAYS days; and that no paid payout batch holds
 (dispatch/penalties/batches.py): a batch marked paid pays its lines whatever paid_through says.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -135,6 +135,8 @@ def line_of(
     billed = surcharges.lifted_hours(billed, extra, stayed)
     if signoff is not None and signoff.settled_hours is not None:
         hours = billed = money(signoff.settled_hours)  # agreed with the client at settling
+        # The surcharges follow the agreed hours: the worked split scaled to them.
+        split = surcharges.apportion(split, worked, int(hours * 60))
     # Each side's amount rounded once: hours x rate plus the surcharges; base pay is hours x
     # rate as the sheet shows it, the surcharge the rest (so base + surcharge = the amount).
     client_amount = money(
@@ -249,16 +251,26 @@ class Owed:
     since: date | None  # the first day counted (the day after paid_through), None: no lines
     lines: list[tuple[Order, Line]]  # oldest first
     total: Decimal
+    # Per order: what is owed of its line; its worker_pay, or for a line a paid batch paid
+    # (corrected), the correction: worker_pay now less what was paid (batch_lines.py).
+    due: dict[int, Decimal] = field(default_factory=dict)
+    corrected: frozenset[int] = frozenset()
 
     @property
     def fined(self) -> list[tuple[Order, Line]]:
-        return [(order, line) for order, line in self.lines if line.fines > 0]
+        """The lines with fines on what is owed (a correction's were netted when paid)."""
+        return [
+            (order, line)
+            for order, line in self.lines
+            if line.fines > 0 and order.id not in self.corrected
+        ]
 
 
 def owed(session: Session, worker: Worker, now: datetime) -> Owed:
     """The worker's pay for shifts not yet paid out, by the one rule (line_of). Each order
     counts by its own branch's paid_through and timezone, as that branch's payouts do; a
-    line in a paid payout batch is paid."""
+    line in a paid payout batch is paid, but for its correction (worker_pay now less what
+    the paid batches paid of it), whatever paid_through says."""
     rows = session.execute(
         select(Order, Branch.paid_through, Branch.timezone)
         .join(Branch, Branch.id == Order.branch_id)
@@ -271,36 +283,45 @@ def owed(session: Session, worker: Worker, now: datetime) -> Owed:
         .order_by(Order.starts_at, Order.id)
     ).all()
     days = {order.id: order.starts_at.astimezone(ZoneInfo(zone)).date() for order, _, zone in rows}
-    in_paid_batch = set(
-        session.scalars(
-            select(PayoutBatchLine.order_id)
+    paid_of = dict(
+        session.execute(
+            select(PayoutBatchLine.order_id, func.sum(PayoutBatchLine.amount))
             .join(PayoutBatch, PayoutBatch.id == PayoutBatchLine.batch_id)
             .where(
                 PayoutBatchLine.worker_id == worker.id,
                 PayoutBatchLine.order_id.in_(list(days)),
                 PayoutBatch.status == PAID,
             )
-        )
+            .group_by(PayoutBatchLine.order_id)
+        ).all()
     )
     orders = [
         order
         for order, paid, _ in rows
-        if (paid is None or days[order.id] > paid) and order.id not in in_paid_batch
+        if paid is None or days[order.id] > paid or order.id in paid_of
     ]
     lines = lines_of(session, orders)
+    # A line a paid batch paid is owed only its correction: worker_pay now less that.
+    due = {
+        order.id: line.worker_pay - money(paid_of.get(order.id, ZERO))
+        for order in orders
+        for line in lines.get(order.id, [])
+        if line.worker_id == worker.id
+    }
     mine = [
         (order, line)
         for order in orders
         for line in lines.get(order.id, [])
-        if line.worker_id == worker.id
+        if line.worker_id == worker.id and (order.id not in paid_of or due[order.id] != ZERO)
     ]
     home = session.get_one(Branch, worker.branch_id)
-    total = sum((line.worker_pay for _, line in mine), ZERO)
     return Owed(
         currency=home.currency,
         since=days[mine[0][0].id] if mine else None,
         lines=mine,
-        total=money(total),
+        total=money(sum((due[order.id] for order, _ in mine), ZERO)),
+        due={order.id: due[order.id] for order, _ in mine},
+        corrected=frozenset(order.id for order, _ in mine if order.id in paid_of),
     )
 
 

@@ -8,6 +8,10 @@ database, no clock), called once per timesheet line (dispatch/penalties/pay.py l
 - Breaks: the span's night and day-off minutes are apportioned pro rata to the worked minutes
   (worked / span), rounded down to the minute, so a break costs the same share of every kind
   of minute and no rule guesses when the break was taken.
+- Settled hours (a disputed line agreed with the client, dispatch/shift/signoff.py): the
+  worked night and day-off minutes are scaled the same way to the settled minutes (settled /
+  worked, either way, rounded down), so 0 h settled earns no surcharge and the agreed hours
+  keep the worked ones' share of night and day off.
 - Amount = hours x rate + night minutes / 60 x rate x night_pct / 100 + day-off minutes / 60
   x rate x holiday_pct / 100, rounded to the kopeck ONCE (core/money.py) by the caller.
 - Minimum hours: a worker who came and stayed to the end (attendance "arrived") is paid and
@@ -94,13 +98,14 @@ def split_span(
 NO_SPLIT = Split()
 
 
-def apportion(split: Split, span_min: int, worked_min: int) -> Split:
-    """The span's kinds of minutes scaled to the worked minutes (a break taken pro rata)."""
-    if span_min <= 0 or worked_min >= span_min:
+def apportion(split: Split, from_min: int, to_min: int) -> Split:
+    """The split's kinds of minutes scaled from from_min to to_min minutes, each rounded down
+    (a break taken pro rata; hours settled with the client keep the worked ones' shares)."""
+    if from_min <= 0:
+        return NO_SPLIT  # nothing worked: no minute of any kind to share out
+    if to_min == from_min:
         return split
-    return Split(
-        split.night_min * worked_min // span_min, split.day_off_min * worked_min // span_min
-    )
+    return Split(split.night_min * to_min // from_min, split.day_off_min * to_min // from_min)
 
 
 def surcharge(rate: Decimal, split: Split, terms: Terms) -> Decimal:

@@ -89,16 +89,19 @@ def blocker(session: Session, worker_id: int, now: datetime) -> str | None:
     )
     if session.scalars(booked.limit(1)).first() is not None:
         return "pay"
-    owed = pay.owed(session, session.get_one(Worker, worker_id), now).lines
-    return "pay" if any(_to_pay(session, order, line, now) for order, line in owed) else None
+    owed = pay.owed(session, session.get_one(Worker, worker_id), now)
+    return "pay" if any(_to_pay(session, order, owed, now) for order, _ in owed.lines) else None
 
 
-def _to_pay(session: Session, order: Order, line: pay.Line, now: datetime) -> bool:
-    """Money the worker may still be due on this line: some pay, and either the branch keeps
-    a paid-through date (then owed() counted only what is after it) or, where it keeps none,
-    a shift recent enough that it may not have been paid (UNRECORDED_PAY)."""
-    if line.worker_pay <= 0:
+def _to_pay(session: Session, order: Order, owed: pay.Owed, now: datetime) -> bool:
+    """Money the worker may still be due on this line: some pay, and either a paid batch
+    recorded the rest (a correction), or the branch keeps a paid-through date (then owed()
+    counted only what is after it) or, where it keeps none, a shift recent enough that it may
+    not have been paid (UNRECORDED_PAY)."""
+    if owed.due[order.id] <= 0:
         return False
+    if order.id in owed.corrected:
+        return True
     recorded = session.get_one(Branch, order.branch_id).paid_through is not None
     return recorded or order.starts_at >= now - UNRECORDED_PAY
 

@@ -5,13 +5,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
-from dispatch.enums import Attendance
+from dispatch.client_models import TimesheetSignoff
+from dispatch.enums import Attendance, LineState
 from dispatch.hours.policy import Rules, Terms
 from dispatch.models import Offer, Order
 from dispatch.penalties.pay import line_of
 from dispatch.rates import surcharges
 from dispatch.rates.calendar import is_day_off
 
+ZERO = D("0.00")
 MSK = ZoneInfo("Europe/Moscow")
 
 
@@ -30,6 +32,7 @@ def _line(
     left_after=None,
     break_min=0,
     zone="Europe/Moscow",
+    settled=None,
 ):
     ends = starts + timedelta(hours=hours)
     order = Order(
@@ -45,7 +48,11 @@ def _line(
     )
     left = starts + left_after if left_after is not None else None
     offer = Offer(worker_id=1, attendance=attendance, arrived_at=starts, left_at=left)
-    return line_of(order, offer, "W", [], None, (Terms(break_min=break_min), Rules(timezone=zone)))
+    signoff = None
+    if settled is not None:
+        signoff = TimesheetSignoff(state=LineState.SETTLED, settled_hours=D(settled))
+    hours_in = (Terms(break_min=break_min), Rules(timezone=zone))
+    return line_of(order, offer, "W", [], signoff, hours_in)
 
 
 def test_a_night_shift_20_to_04_has_six_night_hours_paid_and_billed_extra():
@@ -135,3 +142,44 @@ def test_split_span_counts_whole_minutes():
     )
     assert split == surcharges.Split(night_min=390, day_off_min=390)  # 9 May: a holiday
     assert surcharges.apportion(split, 420, 210) == surcharges.Split(195, 195)
+
+
+def test_a_night_shift_settled_at_no_hours_bills_and_pays_no_surcharge():
+    # 22:00-06:00, all night, settled with the client at 0 h: no hour, no night hour.
+    line = _line(_at(2026, 4, 15, 22), 8, pct=(20, 0), settled="0")
+    assert (line.hours, line.billed_hours, line.night_hours) == (D("0.00"), D("0.00"), D("0.00"))
+    assert (line.client_amount, line.client_surcharge) == (D("0.00"), D("0.00"))
+    assert (line.base_pay, line.worker_surcharge, line.worker_pay) == (ZERO, ZERO, ZERO)
+
+
+def test_settled_hours_take_the_nights_share_of_the_worked_ones():
+    # 20:00-04:00: 360 of 480 minutes at night; settled at 4 h: 240 x 360/480 = 180 night.
+    line = _line(_at(2026, 4, 15, 20), 8, pct=(20, 0), settled="4")
+    assert (line.hours, line.night_hours) == (D("4.00"), D("3.00"))
+    assert line.client_amount == D("1200.00") + D("3") * D("300") * D("0.2")  # 1380.00
+    assert (line.base_pay, line.worker_surcharge, line.worker_pay) == (
+        D("800.00"),
+        D("120.00"),
+        D("920.00"),
+    )
+
+
+def test_settled_above_the_worked_hours_keeps_the_nights_share():
+    # Left after 2 h of night (22:00-00:00), settled at the full 8 h: all of them at night.
+    line = _line(
+        _at(2026, 4, 15, 22),
+        8,
+        pct=(20, 0),
+        attendance=Attendance.LEFT_EARLY,
+        left_after=timedelta(hours=2),
+        settled="8",
+    )
+    assert (line.hours, line.night_hours) == (D("8.00"), D("8.00"))
+    assert (line.client_surcharge, line.worker_surcharge) == (D("480.00"), D("320.00"))
+
+
+def test_apportion_scales_each_kind_and_nothing_worked_earns_nothing():
+    split = surcharges.Split(night_min=360, day_off_min=480)
+    assert surcharges.apportion(split, 480, 240) == surcharges.Split(180, 240)
+    assert surcharges.apportion(split, 480, 600) == surcharges.Split(450, 600)
+    assert surcharges.apportion(split, 0, 240) == surcharges.NO_SPLIT

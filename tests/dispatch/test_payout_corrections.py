@@ -1,0 +1,163 @@
+"""Hours corrected after a payout batch paid a line (dispatch/penalties/batch_lines.py): the
+next batch carries the difference as a numbered correction line (paid more, or recovered),
+once; the bank's file and the worker's ДЕНЬГИ answer show it."""
+
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.exports import write_csv
+from core.tenancy import SYSTEM
+from dispatch.client_models import TimesheetSignoff
+from dispatch.penalties import batches, pay
+from dispatch.penalties.batch_models import PayoutBatchLine
+from dispatch.penalties.errors import NothingToPay
+from dispatch.registry.staff import actor_of
+from dispatch.replies import forget, inbox, intake
+from dispatch.shift import signoff, timesheets
+from sms.models import Message
+from tests.builders import NOW, make_foremans_site, make_user, make_worked_shift
+from tests.csv_reading import read_csv
+
+D = Decimal
+MOSCOW_TZ = ZoneInfo("Europe/Moscow")
+_sid = iter(range(10**6))
+
+
+def text(session, worker, body, at):
+    message_id = intake.receive(
+        session, provider_sid=f"SMpayc{next(_sid):028d}", from_phone=worker.phone, body=body
+    )
+    return inbox.handle_inbound(session, message_id, at)
+
+
+def answer(session, worker) -> str:
+    return session.scalars(
+        select(Message.body)
+        .where(Message.worker_id == worker.id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).one()
+
+
+def pay_of(session, order, worker):
+    sheet = timesheets.timesheet(session, order.id, actor=SYSTEM)
+    return next(line.worker_pay for line in sheet.lines if line.worker_id == worker.id)
+
+
+def settle(session, order, worker, office, hours):
+    after = order.ends_at + timedelta(hours=1)
+    signoff.dispute(session, order.id, worker.id, actor=office, reason="hours", now=after)
+    signoff.settle(
+        session, order.id, worker.id, actor=office, note="agreed", hours=D(hours), now=after
+    )
+
+
+def lines_of_batch(session, batch):
+    rows = session.execute(
+        select(PayoutBatchLine.worker_id, PayoutBatchLine.seq, PayoutBatchLine.amount).where(
+            PayoutBatchLine.batch_id == batch.id
+        )
+    )
+    return sorted(tuple(row) for row in rows)
+
+
+@pytest.fixture
+def paid_shift(session):
+    """A closed 8-hour shift of two workers, its lines paid by a batch."""
+    branch, site, foreman_user = make_foremans_site(session)
+    office = actor_of(make_user(session, role="dispatcher", branch=branch))
+    order, crew = make_worked_shift(
+        session, site=site, foreman=actor_of(foreman_user), crew=2, close="scheduled"
+    )
+    day = order.starts_at.astimezone(MOSCOW_TZ).date()
+    at = NOW + timedelta(days=5)
+    first = batches.make_batch(session, branch.id, actor=office, date_from=day, date_to=day, now=at)
+    batches.mark_paid(session, first.id, actor=office, paid_at=at, method="bank", now=at)
+    return branch, office, order, crew, day, at
+
+
+def test_the_next_batch_carries_the_difference_once(session, paid_shift):
+    branch, office, order, (more, less), day, at = paid_shift
+    paid = {w.id: pay_of(session, order, w) for w in (more, less)}
+    settle(session, order, more, office, "10")  # 2 h more than paid
+    settle(session, order, less, office, "4")  # 4 h less: overpaid, recovered
+    diff = {w.id: pay_of(session, order, w) - paid[w.id] for w in (more, less)}
+    assert diff[more.id] == paid[more.id] / 4 and diff[less.id] == -paid[less.id] / 2
+
+    # A later week without a shift: the batch takes the two corrections, numbered 1.
+    week = (day + timedelta(days=7), day + timedelta(days=13))
+    later = at + timedelta(days=7)
+    second = batches.make_batch(
+        session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+    )
+    assert lines_of_batch(session, second) == sorted(
+        [(more.id, 1, diff[more.id]), (less.id, 1, diff[less.id])]
+    )
+    assert second.total == diff[more.id] + diff[less.id]
+    view = batches.batch_view(session, second.id, actor=office)
+    rows = read_csv(write_csv(batches.bank_table(view), "en"), "en")
+    assert {row["full_name"]: row["amount"] for row in rows} == {
+        more.full_name: f"{diff[more.id]:f}",
+        less.full_name: f"{diff[less.id]:f}",
+    }
+
+    # Taken once: another batch finds nothing; two batches never hold one correction.
+    with pytest.raises(NothingToPay):
+        batches.make_batch(
+            session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+        )
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(
+            PayoutBatchLine(
+                batch_id=second.id, order_id=order.id, worker_id=more.id, amount=D(1), seq=1
+            )
+        )
+        session.flush()
+
+    # Corrected again: the next correction is numbered 2, the difference from both batches.
+    settle_again = session.get_one(TimesheetSignoff, (order.id, more.id))
+    settle_again.settled_hours = D("9")
+    session.flush()
+    third = batches.make_batch(
+        session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+    )
+    assert lines_of_batch(session, third) == [(more.id, 2, -paid[more.id] / 8)]
+
+
+def test_the_pay_answer_counts_the_correction_of_a_paid_line(session, paid_shift):
+    branch, office, order, (worker, _), day, at = paid_shift
+    paid = pay_of(session, order, worker)
+    later = at + timedelta(hours=2)
+    assert pay.owed(session, worker, later).lines == []
+    settle(session, order, worker, office, "10")
+    extra = pay_of(session, order, worker) - paid
+    owed = pay.owed(session, worker, later)
+    assert (owed.total, [o.id for o, _ in owed.lines], owed.corrected) == (
+        extra,
+        [order.id],
+        frozenset({order.id}),
+    )
+    assert text(session, worker, "ДЕНЬГИ", later) == "pay_paid"
+    body = answer(session, worker)
+    assert f"К выплате {extra:f} RUB" in body and "(смен: 1)" in body
+
+    # Paid by the next batch: owed nothing again.
+    week = (day + timedelta(days=7), day + timedelta(days=7))
+    second = batches.make_batch(
+        session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+    )
+    batches.mark_paid(session, second.id, actor=office, paid_at=later, method="cash", now=later)
+    assert pay.owed(session, worker, later).lines == []
+
+
+def test_a_worker_owed_a_correction_is_not_forgotten_yet(session, paid_shift):
+    branch, office, order, (worker, _), day, at = paid_shift
+    later = at + timedelta(hours=2)
+    assert forget.blocker(session, worker.id, later) is None  # paid by the batch
+    settle(session, order, worker, office, "10")
+    assert forget.blocker(session, worker.id, later) == "pay"
