@@ -9,6 +9,7 @@ broker = setup_broker()
 
 import core.heartbeat  # noqa: E402,F401  (actors register on import)
 import core.idempotency_tasks  # noqa: E402,F401
+import core.partition_tasks  # noqa: E402,F401
 import dispatch.applicants.tasks  # noqa: E402,F401
 import dispatch.fill.tasks  # noqa: E402,F401
 import dispatch.hooks.tasks  # noqa: E402,F401

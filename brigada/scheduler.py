@@ -10,6 +10,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from core import logmask
 from core.heartbeat import heartbeat
 from core.idempotency_tasks import idempotency_expired
+from core.partition_tasks import partitions_due
 from core.settings import get_settings
 from dispatch.applicants.tasks import applicants_expired, applicants_silent
 from dispatch.fill.tasks import before_shift, reconcile
@@ -43,6 +44,7 @@ PERIODIC = (
     (disputes_deadline_passed, 60),  # a worker's dispute unanswered by its deadline: reversed
     (checkin_codes_due, 60),  # issue 20: ПРИШЕЛ <code> texts a lost job left unread
     (reports_refresh, 300),  # issue 21: report rollups of the branch-days touched since
+    (partitions_due, 3600),  # issue 22: history's months made ahead, past retention dropped
 )
 
 

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     webhook_backoff_max_s: float = Field(default=3600.0, gt=0)
     webhook_give_up_h: float = Field(default=24.0, gt=0)
     webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
+    # History kept as monthly partitions (core/partitions.py): months made ahead of time, and
+    # audit rows kept this many years (whole months past it are dropped, never DELETEd).
+    partitions_ahead_months: int = Field(default=3, ge=1, le=24)
+    audit_keep_years: int = Field(default=5, ge=1, le=50)
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

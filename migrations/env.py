@@ -5,6 +5,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import engine_from_config, pool
 
 import brigada.models  # noqa: F401  (registers every table on the metadata)
+from core import partitions
 from core.models import Base
 from core.settings import get_settings
 
@@ -13,7 +14,7 @@ target_metadata = Base.metadata
 
 OPTIONS = dict(
     target_metadata=target_metadata,
-    include_object=alembic_helpers.include_object,
+    include_object=lambda *a: partitions.compared(*a) and alembic_helpers.include_object(*a),
     process_revision_directives=alembic_helpers.writer,
     render_item=alembic_helpers.render_item,
     compare_type=True,

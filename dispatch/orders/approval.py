@@ -11,7 +11,7 @@ would: the client hears order.cancelled and its portal shows the order declined.
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -98,8 +98,11 @@ def declined(session: Session, order_ids: Collection[int]) -> set[int]:
     """Of these (cancelled) orders, those the office declined: the client's pages say so."""
     if not order_ids:
         return set()
+    # Not before the first order was made: the audit log's old months are never read.
+    since = select(func.min(Order.created_at)).where(Order.id.in_(order_ids)).scalar_subquery()
     query = select(AuditEntry.entity_ids).where(
         AuditEntry.action == "order.decline",
+        AuditEntry.at >= since,
         or_(*(AuditEntry.entity_ids.contains([order_id]) for order_id in order_ids)),
     )
     return {i for ids in session.scalars(query) for i in ids} & set(order_ids)

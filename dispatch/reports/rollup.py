@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
@@ -96,10 +96,12 @@ def client_cancelled(session: Session, order_ids: list[int]) -> set[int]:
     if not order_ids:
         return set()
     first = AuditEntry.entity_ids[0].astext.cast(Order.id.type)
+    since = select(func.min(Order.created_at)).where(Order.id.in_(order_ids)).scalar_subquery()
     rows = session.execute(
         select(first, AuditEntry.actor, User.role)
         .outerjoin(User, User.id == AuditEntry.actor_user_id)
         .where(AuditEntry.action == "order.cancel", first.in_(order_ids))
+        .where(AuditEntry.at >= since)  # the audit log's months before the orders: not read
     )
     return {oid for oid, name, role in rows if role == CLIENT or name.startswith("api-key:")}
 

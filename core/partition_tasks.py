@@ -1,0 +1,47 @@
+"""The hourly keeping of the monthly partitions (core/partitions.py): the coming months made,
+the months past retention dropped. Idempotent: a second run in the hour finds nothing to do."""
+
+import logging
+from datetime import datetime
+
+import dramatiq
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import partitions
+from core.broker import setup_broker
+from core.clock import now
+from core.db import session_scope
+from core.settings import get_settings
+
+setup_broker()
+
+log = logging.getLogger("brigada.jobs")
+
+
+def keep_partitions(
+    moment: datetime, factory: sessionmaker[Session] | None = None
+) -> dict[str, list[str]]:
+    """Each monthly table's partitions made and dropped at `moment`, one transaction a table
+    (a busy table's lock timeout leaves the others kept)."""
+    settings = get_settings()
+    keep_years = {partitions.AUDIT.table: settings.audit_keep_years}
+    done: dict[str, list[str]] = {}
+    for kept in partitions.MONTHLY:
+        with session_scope(factory) as session:
+            made = partitions.ensure_ahead(
+                session, kept, now=moment, ahead=settings.partitions_ahead_months
+            )
+            # Whole months only: a row is kept at least its years, at most a month more.
+            keep_from = partitions.add_months(
+                partitions.month_of(moment), -12 * keep_years[kept.table]
+            )
+            dropped = partitions.drop_before(session, kept, keep_from=keep_from)
+        done[kept.table] = made + dropped
+        if made or dropped:
+            log.info("%s: partitions made %s, dropped %s", kept.table, made, dropped)
+    return done
+
+
+@dramatiq.actor(actor_name="core.partitions_due", max_retries=3, max_age=3_600_000)
+def partitions_due() -> None:
+    keep_partitions(now())

@@ -1,0 +1,131 @@
+"""Append-only history kept as monthly partitions (PostgreSQL's declarative partitioning).
+
+A partitioned table is split by the month (UTC) of its time column into tables named
+`<table>_YYYY_MM`, plus `<table>_default`, which catches a row no month took (it stays empty
+while the keeping job runs). The job creates the coming months ahead and drops the months
+past the table's retention: DETACH then DROP, never a DELETE scan. Names, not catalogue
+bounds, say which month a partition holds: only this module and the migrations make them."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Monthly:
+    table: str
+    column: str  # the partition key: the row's time
+
+
+AUDIT = Monthly("audit_log", "at")  # migration 0056
+MONTHLY = (AUDIT,)
+
+_MONTH = re.compile(r"_(\d{4})_(\d{2})$")
+
+
+def month_of(moment: datetime) -> date:
+    moment = moment.astimezone(UTC)
+    return date(moment.year, moment.month, 1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def partition_name(table: str, month: date) -> str:
+    return f"{table}_{month:%Y_%m}"
+
+
+def is_partition(name: str) -> bool:
+    """A table that is one of MONTHLY's partitions (the models describe the parent only)."""
+    return any(
+        name == f"{m.table}_default" or (name.startswith(m.table) and _MONTH.search(name))
+        for m in MONTHLY
+    )
+
+
+def months(session: Session, kept: Monthly) -> dict[date, str]:
+    """The table's month partitions now attached: month -> partition name."""
+    rows = session.execute(
+        text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = CAST(:parent AS regclass)"
+        ),
+        {"parent": kept.table},
+    ).scalars()
+    found = {}
+    for name in rows:
+        match = _MONTH.search(name)
+        if match and name == partition_name(kept.table, date(int(match[1]), int(match[2]), 1)):
+            found[date(int(match[1]), int(match[2]), 1)] = name
+    return found
+
+
+def _bound(month: date) -> str:
+    return f"{month:%Y-%m-%d} 00:00:00+00"
+
+
+def create_month(session: Session, kept: Monthly, month: date) -> str:
+    """The month's partition, made beside the table and then attached: ATTACH takes only a
+    SHARE UPDATE EXCLUSIVE lock on the parent, so writers go on; rows of that month that
+    fell into the default partition meanwhile move into it first."""
+    name = partition_name(kept.table, month)
+    low, high = _bound(month), _bound(add_months(month, 1))
+    column, default = kept.column, f"{kept.table}_default"
+    session.execute(
+        text(
+            f'CREATE TABLE "{name}" (LIKE "{kept.table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)'
+        )
+    )
+    # The CHECK lets ATTACH skip scanning the new table; it is dropped once attached.
+    session.execute(
+        text(
+            f'ALTER TABLE "{name}" ADD CONSTRAINT "{name}_month" CHECK '
+            f"(\"{column}\" >= '{low}' AND \"{column}\" < '{high}')"
+        )
+    )
+    stray = f"\"{column}\" >= '{low}' AND \"{column}\" < '{high}'"
+    session.execute(text(f'INSERT INTO "{name}" SELECT * FROM "{default}" WHERE {stray}'))
+    session.execute(text(f'DELETE FROM "{default}" WHERE {stray}'))
+    session.execute(
+        text(
+            f'ALTER TABLE "{kept.table}" ATTACH PARTITION "{name}" '
+            f"FOR VALUES FROM ('{low}') TO ('{high}')"
+        )
+    )
+    session.execute(text(f'ALTER TABLE "{name}" DROP CONSTRAINT "{name}_month"'))
+    return name
+
+
+def ensure_ahead(session: Session, kept: Monthly, *, now: datetime, ahead: int) -> list[str]:
+    """This month and the `ahead` next ones exist; returns the partitions made."""
+    have = months(session, kept)
+    first = month_of(now)
+    wanted = [add_months(first, i) for i in range(ahead + 1)]
+    return [create_month(session, kept, m) for m in wanted if m not in have]
+
+
+def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str]:
+    """Months before `keep_from` (a month's first day) are detached and dropped; returns
+    their names."""
+    gone = []
+    for month, name in sorted(months(session, kept).items()):
+        if month < keep_from:
+            session.execute(text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"'))
+            session.execute(text(f'DROP TABLE "{name}"'))
+            gone.append(name)
+    return gone
+
+
+def compared(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """For Alembic's comparison (include_object): a partition and its indexes are the
+    parent's, which the models describe, so they are left out."""
+    if type_ == "table" and name is not None and is_partition(name):
+        return False
+    table = getattr(obj, "table", None)
+    return not (type_ == "index" and table is not None and is_partition(table.name))
