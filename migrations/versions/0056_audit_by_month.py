@@ -5,14 +5,14 @@ months and drops those past retention. The primary key becomes (id, at): a parti
 table's unique keys carry the partition key. Nothing points at audit rows.
 
 Revision ID: 0056
-Revises: 0053
+Revises: 0054
 Create Date: 2026-12-04
 """
 
 from alembic import op
 
 revision = "0056"
-down_revision = "0053"
+down_revision = "0054"
 branch_labels = None
 depends_on = None
 
