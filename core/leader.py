@@ -30,8 +30,8 @@ HELD_BY = """
 """
 MINE = " AND pid = pg_backend_pid()"
 
-# The server drops a silent client after ~25 s (idle 10 + 3 probes x 5), freeing its lock; no
-# query waits longer than 5 s, so a check on a broken link fails instead of hanging.
+# The server drops a silent client after ~25 s (idle 10 + 3 probes x 5), freeing its lock; a
+# check never runs for more than 5 s on the server.
 SERVER_OPTIONS = " ".join(
     (
         "-c tcp_keepalives_idle=10",
@@ -127,7 +127,7 @@ class Leadership:
                 connect_timeout=5,
                 application_name=self.application_name,
                 options=SERVER_OPTIONS,
-                # Our side notices a dead server as the server notices a dead us.
+                # Our side gives up on a dead server or link as the server gives up on us.
                 keepalives=1,
                 keepalives_idle=10,
                 keepalives_interval=5,

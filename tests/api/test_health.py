@@ -41,7 +41,9 @@ def test_metrics_count_requests_by_route_template(client, session):
 
 
 def _gauge(text: str, name: str) -> float:
-    return next(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " "))
+    return next(
+        float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ")
+    )
 
 
 def test_metrics_count_the_scheduler_leaders(client):

@@ -21,7 +21,9 @@ def two() -> Iterator[tuple[Leadership, Leadership]]:
 def _terminate(connection, backend_pid: int | None) -> None:
     # With a timeout it waits until the session is gone (and its locks with it).
     assert backend_pid is not None
-    ended = connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend_pid})
+    ended = connection.execute(
+        text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend_pid}
+    )
     assert ended.scalar_one() is True
 
 
