@@ -70,7 +70,7 @@ def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     procs = [_start(log) for log in logs]
     try:
-        _wait(lambda: all(_says(log, "periodic core.heartbeat") for log in logs), 10, "both")
+        _wait(lambda: all(_says(log, "periodic core.heartbeat") for log in logs), 20, "both")
         _wait(lambda: sum(_says(log, "follower:") for log in logs) == 1, 5, "a follower")
         _wait(lambda: set(_queued()) == EVERY_ACTOR, 5, "the leader's first round")
         time.sleep(4 * RETRY_S)  # the follower has retried a few times by now
@@ -83,7 +83,7 @@ def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path
         procs[leader].wait(timeout=5)
         took = _wait(lambda: _says(logs[follower], "leader:"), 5, "the follower to lead")
         print(f"scheduler takeover after SIGKILL: {took:.2f} s")
-        assert took < RETRY_S + 1.5, f"took over in {took:.1f} s"
+        assert took < RETRY_S + 2, f"took over in {took:.1f} s"
         _wait(lambda: _queued() == Counter({name: 2 for name in EVERY_ACTOR}), 3, "2nd round")
         time.sleep(2 * RETRY_S)
         assert _queued() == Counter({name: 2 for name in EVERY_ACTOR})  # and nothing more
