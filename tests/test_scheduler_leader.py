@@ -17,7 +17,7 @@ from typing import cast
 import psycopg
 import pytest
 
-from brigada.scheduler import PERIODIC, lead_while_chosen
+from brigada.scheduler import PERIODIC, _send_while_leading, lead_while_chosen
 from core.leader import Leadership, libpq_url
 from core.redis import get_redis
 from core.settings import get_settings
@@ -126,3 +126,20 @@ def test_a_leader_whose_connection_is_ended_stops_scheduling_and_leads_again_lat
         other.release()
     assert not loop.is_alive()
     assert ours.backend_pid() is None  # it let the lead and its connection go on stopping
+
+
+def test_a_send_after_the_lead_was_lost_sends_nothing():
+    """Between two checks the lead can go (the session ended); the next send asks first."""
+    ours = Leadership(get_settings().database_url)
+    send = _send_while_leading(PERIODIC[0][0], ours)
+    try:
+        assert ours.claim()
+        send()
+        assert sum(_queued().values()) == 1
+        with psycopg.connect(libpq_url(get_settings().database_url), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s, 5000)", (ours.backend_pid(),))
+        send()
+        assert sum(_queued().values()) == 1
+        assert ours.leading is False
+    finally:
+        ours.release()
