@@ -16,6 +16,11 @@ JOBS_HEARTBEAT_AGE = Gauge(
     "Seconds since a jobs process ran the scheduler's heartbeat (-1: never)",
     multiprocess_mode="mostrecent",  # with several API processes: the latest scrape's reading
 )
+SCHEDULER_LEADERS = Gauge(
+    "brigada_scheduler_leaders",
+    "Schedulers holding the lead now: 1 healthy, 0 none schedules periodic work (-1: unknown)",
+    multiprocess_mode="mostrecent",
+)
 
 
 class MetricsMiddleware:

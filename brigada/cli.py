@@ -261,7 +261,7 @@ def jobs(processes: int = 1, threads: int = 4) -> None:
 
 @app.command()
 def scheduler() -> None:
-    """The one scheduler of periodic work (run exactly one)."""
+    """The scheduler of periodic work (several may run: one leads, the rest wait)."""
     from brigada.scheduler import run_scheduler
 
     run_scheduler()

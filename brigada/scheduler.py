@@ -1,15 +1,19 @@
-"""The periodic work, enqueued on the broker by one scheduler process (APScheduler)."""
+"""The periodic work, enqueued on the broker by the leading scheduler process (APScheduler)."""
 
 import contextlib
 import logging
 import signal
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
 from core import logmask
 from core.heartbeat import heartbeat
 from core.idempotency_tasks import idempotency_expired
+from core.leader import Leadership
 from core.partition_tasks import partitions_due
 from core.settings import get_settings
 from dispatch.applicants.tasks import applicants_expired, applicants_silent
@@ -48,32 +52,76 @@ PERIODIC = (
 )
 
 
-def build_scheduler() -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone="UTC")
+def _send_while_leading(actor, leadership: Leadership) -> Callable[[], None]:
+    def send() -> None:
+        # Asked of the database at each send: a lead lost since the last check sends nothing.
+        if leadership.confirm():
+            actor.send()
+
+    return send
+
+
+def schedule_periodic(scheduler: BaseScheduler, leadership: Leadership) -> None:
+    """The periodic work, the first of each at once (a new leader catches up what a dead one
+    may have left)."""
     for actor, every_s in PERIODIC:
         # coalesce: after a pause, run once, not once per missed tick.
         scheduler.add_job(
-            actor.send,
+            _send_while_leading(actor, leadership),
             "interval",
             seconds=every_s,
             id=actor.actor_name,
+            name=actor.actor_name,
             coalesce=True,
             max_instances=1,
             next_run_time=datetime.now(UTC),
         )
-    return scheduler
+
+
+def lead_while_chosen(
+    leadership: Leadership, stopping: threading.Event, *, retry_s: float, every_s: float
+) -> None:
+    """Schedule the periodic work only while this process holds the lead (issue 22 part 3):
+    several schedulers may run, one leads; a follower tries to lead every retry_s, the leader
+    checks its hold every every_s (and before each send)."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.start()
+    scheduling = following_logged = False
+    try:
+        while not stopping.is_set():
+            if scheduling:
+                if not leadership.confirm():  # the connection died, or was ended
+                    scheduler.remove_all_jobs()
+                    scheduling = False
+                    log.warning("stepped down: the lead was lost; following, retrying")
+                    following_logged = True
+            elif leadership.claim():
+                log.info("leader: scheduling the periodic work (%s)", leadership.application_name)
+                schedule_periodic(scheduler, leadership)
+                scheduling, following_logged = True, False
+            elif not following_logged:
+                log.info(
+                    "follower: another scheduler leads (or none can); trying every %s s", retry_s
+                )
+                following_logged = True
+            stopping.wait(every_s if scheduling else retry_s)
+    finally:
+        scheduler.shutdown(wait=False)
+        leadership.release()
 
 
 def run_scheduler() -> None:
-    logmask.install(get_settings())  # phones and secrets never reach the scheduler's log
+    settings = get_settings()
+    logmask.install(settings)  # phones and secrets never reach the scheduler's log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
-    scheduler = build_scheduler()
-    for job in scheduler.get_jobs():
-        log.info("scheduled %s every %s", job.id, job.trigger)
-
-    def stop(*_):
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    for actor, every_s in PERIODIC:
+        log.info("periodic %s every %s s (while leading)", actor.actor_name, every_s)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        lead_while_chosen(
+            Leadership(settings.database_url),
+            stopping,
+            retry_s=settings.scheduler_retry_s,
+            every_s=settings.heartbeat_every_s,
+        )

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # PostgreSQL ends a transaction left open with nothing running after this long, so a
     # stuck holder cannot keep its locks for ever (jobs never idle this long inside one).
     db_idle_in_transaction_timeout_ms: int = Field(default=60_000, ge=1000, le=3_600_000)
+    # Schedulers (several may run; one leads, docs/reliability.md): a follower tries to take the
+    # lead this often; the leader checks its hold on the lead this often, and stops if it lost it.
+    scheduler_retry_s: float = Field(default=5.0, gt=0, le=30)
+    heartbeat_every_s: float = Field(default=5.0, gt=0, le=30)
     # Background jobs yield the CPU to the API: Twilio's webhooks must be answered at once.
     jobs_nice: int = Field(default=10, ge=0, le=19)
     secret_key: str = DEV_SECRET_KEY

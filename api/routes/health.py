@@ -8,8 +8,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import text
 
-from api.metrics import JOBS_HEARTBEAT_AGE
+from api.metrics import JOBS_HEARTBEAT_AGE, SCHEDULER_LEADERS
 from core.heartbeat import last_beat_age_s
+from core.leader import leaders
 
 router = APIRouter(tags=["health"])
 
@@ -39,12 +40,17 @@ def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics")
-def metrics() -> Response:
+def metrics(request: Request) -> Response:
     try:
         age = last_beat_age_s()
         JOBS_HEARTBEAT_AGE.set(-1 if age is None else age)
     except Exception:
         JOBS_HEARTBEAT_AGE.set(-1)
+    try:  # read from PostgreSQL's lock table: the schedulers serve no metrics of their own
+        with request.app.state.sessionmaker() as session:
+            SCHEDULER_LEADERS.set(leaders(session))
+    except Exception:
+        SCHEDULER_LEADERS.set(-1)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # several API processes: sum them all
         registry = CollectorRegistry()
         MultiProcessCollector(registry)

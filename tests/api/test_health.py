@@ -40,6 +40,25 @@ def test_metrics_count_requests_by_route_template(client, session):
     assert "brigada_jobs_heartbeat_age_seconds" in text
 
 
+def _gauge(text: str, name: str) -> float:
+    return next(
+        float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ")
+    )
+
+
+def test_metrics_count_the_scheduler_leaders(client):
+    from core.leader import Leadership
+    from core.settings import get_settings
+
+    assert _gauge(client.get("/metrics").text, "brigada_scheduler_leaders") == 0
+    leader = Leadership(get_settings().database_url)
+    try:
+        assert leader.claim()
+        assert _gauge(client.get("/metrics").text, "brigada_scheduler_leaders") == 1
+    finally:
+        leader.release()
+
+
 def test_openapi_documents_the_registry(client):
     paths = client.get("/openapi.json").json()["paths"]
     for path in (
