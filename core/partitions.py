@@ -21,7 +21,7 @@ class Monthly:
     column: str  # the partition key: the row's time
 
 
-AUDIT = Monthly("audit_log", "at")  # migration 0056
+AUDIT = Monthly("audit_log", "at")  # migration 0057
 MONTHLY = (AUDIT,)
 
 _MONTH = re.compile(r"_(\d{4})_(\d{2})$")

@@ -4,15 +4,15 @@ partition for a row no month took; the keeping job (core/partition_tasks.py) mak
 months and drops those past retention. The primary key becomes (id, at): a partitioned
 table's unique keys carry the partition key. Nothing points at audit rows.
 
-Revision ID: 0056
-Revises: 0054
+Revision ID: 0057
+Revises: 0056
 Create Date: 2026-12-04
 """
 
 from alembic import op
 
-revision = "0056"
-down_revision = "0054"
+revision = "0057"
+down_revision = "0056"
 branch_labels = None
 depends_on = None
 
