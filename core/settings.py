@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     webhook_backoff_max_s: float = Field(default=3600.0, gt=0)
     webhook_give_up_h: float = Field(default=24.0, gt=0)
     webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
+    # Where `brigada backup` writes a dump when given no path; empty: the working directory.
+    backup_dir: str = ""
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
