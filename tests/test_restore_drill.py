@@ -134,3 +134,12 @@ def test_a_backup_restores_with_equal_counts_and_sums_and_a_tampered_copy_fails(
     assert "MISMATCH rows of penalty_events: source 1, restored 0" in check.stdout
     assert f"MISMATCH penalty_events {branch.code} RUB: source entries=1" in check.stdout
     assert "result: FAILED: 2 difference(s)" in check.stdout
+
+
+def test_the_cell_function_works_with_the_empty_search_path_of_a_restore(connection):
+    # pg_restore sets search_path to '' before it rebuilds ix_workers_cell_rating (0056).
+    connection.execute(text("SET LOCAL search_path = ''"))
+    cell = connection.scalar(
+        text("SELECT public.brigada_cell('SRID=4326;POINT(37.62 55.75)'::public.geography)")
+    )
+    assert cell == (int((55.75 + 90) // 0.02)) * 65536 + int((37.62 + 180) // 0.03)
