@@ -13,6 +13,17 @@ from sqlalchemy.engine import URL, make_url
 PG_BIN_DIR = Path("/usr/lib/postgresql/15/bin")
 
 
+# libpq parameters a URL's query may carry, and the variables that pass them to the programs.
+LIBPQ_ENV = {
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+}
+
+
 class PgToolFailed(RuntimeError):
     """A PostgreSQL program exited non-zero; the message holds its stderr."""
 
@@ -60,6 +71,9 @@ class Database:
             "PGPASSWORD": self.url.password,
         }
         env.update({key: str(value) for key, value in pairs.items() if value})
+        for name, value in self.url.query.items():  # ?host=/run/postgresql&sslmode=verify-full
+            if name in LIBPQ_ENV and isinstance(value, str):
+                env[LIBPQ_ENV[name]] = value
         return env
 
 

@@ -122,6 +122,16 @@ def test_a_backup_restores_with_equal_counts_and_sums_and_a_tampered_copy_fails(
     assert f"payout_batches {branch.code} RUB draft: batches=1 total=1620.00" in report
     assert f"payout_batch_lines {branch.code}: lines=3 amount=1620.00" in report
 
+    # Without the dump's figures the drill can only compare with the live database, which
+    # moved on: the snapshot's figures are what let the drill above pass.
+    figures = tmp_path / "brigada.dump.figures.json"
+    figures.rename(tmp_path / "aside.json")
+    live = brigada(source, "restore-drill", str(dump), "--check", copy)
+    assert live.returncode == 1, live.stdout + live.stderr
+    assert f"expected: the live database {source.name}" in live.stdout
+    assert "MISMATCH rows of payout_batch_lines: source 0, restored 3" in live.stdout
+    (tmp_path / "aside.json").rename(figures)
+
     # One ledger entry lost in the copy: the comparison says so, and exits 1.
     restored = make_engine(source.sibling(copy).sqlalchemy_url, poolclass=NullPool)
     with Session(bind=restored) as session:
