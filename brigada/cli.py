@@ -103,6 +103,67 @@ def reports_rebuild(
     typer.echo(f"rebuilt {days} branch-days")
 
 
+@app.command()
+def backup(
+    path: Path | None = typer.Argument(
+        None, help="the dump file; default <BRIGADA_BACKUP_DIR>/<database>-<UTC time>.dump"
+    ),
+) -> None:
+    """pg_dump -Fc of the database, with its row counts and ledger sums beside it."""
+    from datetime import UTC, datetime
+
+    from brigada import pgtools
+    from brigada.backup import backup as dump_database
+    from brigada.backup import default_path
+    from brigada.figures import figures_path
+
+    settings = get_settings()
+    name = pgtools.Database.of(settings.database_url).name
+    target = path or default_path(settings.backup_dir, name, datetime.now(UTC))
+    try:
+        figures = dump_database(settings.database_url, target)
+    except pgtools.PgToolFailed as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    rows = sum(figures.counts.values())
+    typer.echo(f"dumped {name} at revision {figures.revision} to {target}")
+    typer.echo(f"  {target.stat().st_size} bytes; {len(figures.counts)} tables, {rows} rows")
+    typer.echo(f"  figures for the restore drill: {figures_path(target)}")
+
+
+@app.command("restore-drill")
+def restore_drill(
+    dump: Path = typer.Argument(..., exists=True, dir_okay=False, help="a `brigada backup` dump"),
+    keep: bool = typer.Option(False, help="keep the restored database (it is dropped otherwise)"),
+    into: str | None = typer.Option(
+        None, help="the new database's name; default <database>_drill_<UTC time>"
+    ),
+    check: str | None = typer.Option(
+        None, help="restore nothing: compare this existing database (a kept drill's) instead"
+    ),
+) -> None:
+    """Restore DUMP into a fresh database, migrate it, compare row counts and the ledger's
+    sums with the dump's; exit 1 on any difference."""
+    from brigada import pgtools
+    from brigada.drill import drill
+
+    try:
+        report = drill(
+            get_settings().database_url,
+            dump,
+            alembic_config=alembic_config(),
+            into=check or into,
+            keep=keep,
+            check_only=check is not None,
+        )
+    except pgtools.PgToolFailed as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for line in report.lines():
+        typer.echo(line)
+    raise typer.Exit(0 if report.ok else 1)
+
+
 @user_app.command("deactivate")
 def user_deactivate(username: str) -> None:
     """Switch an account off: no sign-in, and every token and console session ends now."""

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     # audit rows kept this many years (whole months past it are dropped, never DELETEd).
     partitions_ahead_months: int = Field(default=3, ge=1, le=24)
     audit_keep_years: int = Field(default=5, ge=1, le=50)
+    # Where `brigada backup` writes a dump when given no path; empty: the working directory.
+    backup_dir: str = ""
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
