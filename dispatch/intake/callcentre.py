@@ -18,6 +18,7 @@ from core import audit
 from core.audit import AuditEntry
 from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
+from dispatch.intake.errors import ClientInnDiffers
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.network.areas import Routed, route
 from dispatch.orders.service import OrderInput, create_order
@@ -81,12 +82,17 @@ def _one_of(given_id: int | None, given: object, field: str) -> None:
 
 
 def _find(session: Session, branch_id: int, *, inn: str | None, name: str) -> Client | None:
+    """The branch's client with this INN, else of this name: a name match with another INN is
+    another company (ClientInnDiffers, the operator decides)."""
     base = select(Client).where(Client.branch_id == branch_id).order_by(Client.id).limit(1)
     if inn:
         found = session.scalars(base.where(Client.inn == inn)).first()
         if found is not None:
             return found
-    return session.scalars(base.where(func.lower(Client.name) == name.lower())).first()
+    named = session.scalars(base.where(func.lower(Client.name) == name.lower())).first()
+    if named is not None and inn and named.inn and named.inn != inn:
+        raise ClientInnDiffers(named.name, named.inn)
+    return named
 
 
 def _client(

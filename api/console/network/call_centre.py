@@ -31,14 +31,23 @@ CALL_CENTRE = Depends(staff("admin", "call_centre"))
 PARTY = ("client_id", "client_name", "contact_person", "contact_phone", "inn")
 PLACE = ("site_name", "site_address", "lat", "lon")
 FIELDS = (*PARTY, *PLACE, "skill", *fields.SHIFT, *fields.RATES, "notes")
-# The domain's field (the last part of an error's loc) -> the form's.
+# The domain's field (the last part of an error's loc, as the API's 422 names it) -> the form's.
 FORM_NAME = {
     "name": "client_name",
     "address": "site_address",
     "starts_at": "start",
     "ends_at": "end",
     "client": "client_name",
+    "client_id": "client_name",
     "site": "site_name",
+    "location": "lat",
+}
+# A refusal that is no input error names its field by its code.
+CODE_FIELD = {
+    "client_not_found": "client_name",
+    "client_inn_differs": "inn",
+    "site_not_found": "site_name",
+    "no_branch_to_route": "lat",
 }
 
 
@@ -172,6 +181,17 @@ def _order(session: Session, values: dict[str, str], t) -> tuple[Any, dict[str, 
     return data, {}
 
 
+def field_of(refused: DomainError) -> str:
+    """The form's field a refusal names: an input error's by its loc, another by its code; one
+    that names none is the order's as a whole."""
+    if isinstance(refused, InvalidInput):
+        name = str(refused.loc[-1])
+        name = FORM_NAME.get(name, name)
+    else:
+        name = CODE_FIELD.get(refused.code, "")
+    return name if name in FIELDS else "order"
+
+
 @router.post("/call-centre", dependencies=[Depends(csrf_checked)])
 def place(
     request: Request,
@@ -185,20 +205,10 @@ def place(
         if data is None:
             return _page(request, actor, values, errors, status_code=422)
         placed = callcentre.place_order(session, actor=actor, data=data, now=now())
-    except InvalidInput as refused:
-        session.rollback()
-        name = str(refused.loc[-1])
-        field = FORM_NAME.get(name, name)
-        return _page(
-            request,
-            actor,
-            values,
-            {field if field in FIELDS else "skill": explain(refused, t)},
-            status_code=422,
-        )
     except DomainError as refused:
         session.rollback()
-        return _page(request, actor, values, {"skill": explain(refused, t)}, status_code=422)
+        errors = {field_of(refused): explain(refused, t)}
+        return _page(request, actor, values, errors, status_code=422)
     done = {
         "code": placed.order.code,
         "order_id": placed.order.id,
