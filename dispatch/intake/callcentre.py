@@ -2,8 +2,9 @@
 from the site's location (dispatch/network/areas.py's rule), the client and the site are found
 or created in that branch, and the order is taken by the existing create_order use-case with
 an actor acting for the branch, so every rule of an order applies (the client's agreed rates,
-approval, overbooking). The branch is told: its board lists the call centre's orders of the
-last day (told_orders) from their audit rows (`order.create` with via "call_centre").
+approval, overbooking). The branch is told: its managers and dispatchers by SMS (tell.py), its
+board lists the call centre's orders of the last day (told_orders) from their audit rows
+(`order.create` with via "call_centre").
 
 All of it flushes in the request's one transaction: a refusal anywhere writes nothing."""
 
@@ -19,6 +20,7 @@ from core.audit import AuditEntry
 from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
 from dispatch.intake.errors import ClientInnDiffers
+from dispatch.intake.tell import tell_branch
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.network.areas import Routed, route
 from dispatch.orders.service import OrderInput, create_order
@@ -203,6 +205,7 @@ def place_order(session: Session, *, actor: Actor, data: CallCentreOrder, now: d
     if data.notes and data.notes.strip():
         order.notes = data.notes.strip()
         session.flush()
+    tell_branch(session, order=order, branch=branch, client=client, site=site)
     audit.log(
         session,
         actor,
