@@ -32,7 +32,9 @@ def told_staff(session: Session, branch_id: int) -> list[User]:
     return list(session.scalars(query.order_by(User.id)))
 
 
-def tell_branch(session: Session, *, order: Order, branch: Branch, client: Client, site: Site):
+def tell_branch(
+    session: Session, *, order: Order, branch: Branch, client: Client, site: Site
+) -> None:
     """Queue the call-centre order's text to each of the branch's told staff."""
     starts = order.starts_at.astimezone(ZoneInfo(branch.timezone))
     values = {
