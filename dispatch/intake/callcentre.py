@@ -19,7 +19,7 @@ from core import audit
 from core.audit import AuditEntry
 from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
-from dispatch.intake.errors import ClientInnDiffers
+from dispatch.intake.errors import ClientInnDiffers, SiteNotTheClients
 from dispatch.intake.tell import tell_branch
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.network.areas import Routed, route
@@ -178,6 +178,8 @@ def place_order(session: Session, *, actor: Actor, data: CallCentreOrder, now: d
     known = None
     if data.site_id is not None:
         known = get_site(session, data.site_id, actor=actor)
+        if data.client_id is not None and known.client_id != data.client_id:
+            raise SiteNotTheClients()
         wanted = NewSite(known.name, known.address, Point.from_db(known.location))
     else:
         assert data.site is not None
@@ -185,6 +187,8 @@ def place_order(session: Session, *, actor: Actor, data: CallCentreOrder, now: d
     routed: Routed = route(session, wanted.location)
     branch = get_branch(session, routed.branch_id, actor=actor)
     client, client_is, from_branch = _client(session, actor, data, branch)
+    if known is not None and data.client is not None and known.client_id != client.id:
+        raise SiteNotTheClients()  # a typed client's site_id must be the client found
     site, site_is = _site(session, actor, client, known, wanted)
     for_branch = replace(actor, branch_id=branch.id, role="dispatcher")
     order = create_order(

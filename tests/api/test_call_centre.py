@@ -252,3 +252,22 @@ def test_the_answer_follows_the_callers_read_rules(client, session, world):
     )
     assert again.status_code == 201, again.text
     assert again.json()["order"]["worker_rate"] == "150.00"
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_site_id_of_another_client_is_a_422_naming_site_id(client, session, world, typed):
+    a, _, headers = world
+    own, other = make_client(session, branch=a), make_client(session, branch=a, name="Другой")
+    theirs = make_site(session, client=other, at=INSIDE)
+    who = {"client": {"name": own.name}} if typed else {"client": None, "client_id": own.id}
+    before = counts(session)
+    answer = client.post(
+        "/api/v1/call-centre/orders",
+        json=body(**who, site=None, site_id=theirs.id),
+        headers=headers,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "site_not_the_clients"
+    assert answer.json()["detail"][0]["loc"] == ["body", "site_id"]
+    session.expire_all()
+    assert counts(session) == before

@@ -61,6 +61,8 @@ WORDS = {
     "cc_contact_phone": ("Телефон", "Phone"),
     "cc_inn": ("ИНН", "INN"),
     "cc_site": ("Объект", "Site"),
+    "cc_site_pick": ("Объект клиента", "The client's site"),
+    "cc_site_new": ("— новый объект (ниже) —", "— a new site (below) —"),
     "cc_site_name": ("Название объекта", "Site name"),
     "cc_site_address": ("Адрес", "Address"),
     "cc_lat": ("Широта", "Latitude"),
