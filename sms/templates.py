@@ -55,8 +55,9 @@ PAYOUT_METHOD_WORDS: dict[str, dict[str, str]] = {
 # A list in a text (shifts, fines, history) takes entries while the text fits this many segments.
 MAX_LIST_SEGMENTS = 3
 KINDS = tuple(TEMPLATES["ru"])
-# Texts to a client's contact, who reads Russian or English (dispatch/hooks/notices.py).
-CLIENT_KINDS = tuple(k for k in KINDS if k.startswith(("client_", "quality_")))
+# Texts to a client's contact, who reads Russian or English (dispatch/hooks/notices.py), and
+# to a branch's staff (staff_*: dispatch/intake/tell.py), in the same two.
+CLIENT_KINDS = tuple(k for k in KINDS if k.startswith(("client_", "quality_", "staff_")))
 CLIENT_LANGUAGES = ("ru", "en")
 
 
@@ -117,6 +118,7 @@ LONGEST_VALUES = {
     "until": "31.12 23:59",
     "link": "https://brigada.example.ru/c/2147483647-AbCdEfGhIj_-",
     "site": "я" * SITE_CHARS,
+    "client": "я" * SITE_CHARS,  # a client's name in a staff text, cut as a site's
     "booked": "999",
     "headcount": "999",
     "arrived": "999",

@@ -2,8 +2,9 @@
 from the site's location (dispatch/network/areas.py's rule), the client and the site are found
 or created in that branch, and the order is taken by the existing create_order use-case with
 an actor acting for the branch, so every rule of an order applies (the client's agreed rates,
-approval, overbooking). The branch is told: its board lists the call centre's orders of the
-last day (told_orders) from their audit rows (`order.create` with via "call_centre").
+approval, overbooking). The branch is told: its managers and dispatchers by SMS (tell.py), its
+board lists the call centre's orders of the last day (told_orders) from their audit rows
+(`order.create` with via "call_centre").
 
 All of it flushes in the request's one transaction: a refusal anywhere writes nothing."""
 
@@ -18,6 +19,8 @@ from core import audit
 from core.audit import AuditEntry
 from core.errors import FieldRequired, InvalidInput
 from core.tenancy import Actor
+from dispatch.intake.errors import ClientInnDiffers, SiteNotTheClients
+from dispatch.intake.tell import tell_branch
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.network.areas import Routed, route
 from dispatch.orders.service import OrderInput, create_order
@@ -81,12 +84,17 @@ def _one_of(given_id: int | None, given: object, field: str) -> None:
 
 
 def _find(session: Session, branch_id: int, *, inn: str | None, name: str) -> Client | None:
+    """The branch's client with this INN, else of this name: a name match with another INN is
+    another company (ClientInnDiffers, the operator decides)."""
     base = select(Client).where(Client.branch_id == branch_id).order_by(Client.id).limit(1)
     if inn:
         found = session.scalars(base.where(Client.inn == inn)).first()
         if found is not None:
             return found
-    return session.scalars(base.where(func.lower(Client.name) == name.lower())).first()
+    named = session.scalars(base.where(func.lower(Client.name) == name.lower())).first()
+    if named is not None and inn and named.inn and named.inn != inn:
+        raise ClientInnDiffers(named.name, named.inn)
+    return named
 
 
 def _client(
@@ -170,6 +178,8 @@ def place_order(session: Session, *, actor: Actor, data: CallCentreOrder, now: d
     known = None
     if data.site_id is not None:
         known = get_site(session, data.site_id, actor=actor)
+        if data.client_id is not None and known.client_id != data.client_id:
+            raise SiteNotTheClients()
         wanted = NewSite(known.name, known.address, Point.from_db(known.location))
     else:
         assert data.site is not None
@@ -177,6 +187,8 @@ def place_order(session: Session, *, actor: Actor, data: CallCentreOrder, now: d
     routed: Routed = route(session, wanted.location)
     branch = get_branch(session, routed.branch_id, actor=actor)
     client, client_is, from_branch = _client(session, actor, data, branch)
+    if known is not None and data.client is not None and known.client_id != client.id:
+        raise SiteNotTheClients()  # a typed client's site_id must be the client found
     site, site_is = _site(session, actor, client, known, wanted)
     for_branch = replace(actor, branch_id=branch.id, role="dispatcher")
     order = create_order(
@@ -197,6 +209,7 @@ def place_order(session: Session, *, actor: Actor, data: CallCentreOrder, now: d
     if data.notes and data.notes.strip():
         order.notes = data.notes.strip()
         session.flush()
+    tell_branch(session, order=order, branch=branch, client=client, site=site)
     audit.log(
         session,
         actor,

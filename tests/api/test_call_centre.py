@@ -212,3 +212,62 @@ def test_a_new_client_known_by_inn_elsewhere_is_placed_and_one_known_by_name_is_
         headers=headers,
     ).json()
     assert by_name["client"]["id"] == mine.id and by_name["client"]["status"] == "found"
+
+
+@pytest.mark.parametrize("by_id", [False, True])
+def test_a_client_of_the_same_name_with_another_inn_is_a_409_and_nothing_is_written(
+    client, session, world, by_id
+):
+    """Not the other company's order: the name matches, the INN does not; the operator decides."""
+    a, b, headers = world
+    make_client(session, branch=a, name="ООО Склад").inn = "7736050003"
+    changes = {}
+    if by_id:  # a client of another branch, picked by id: the same rule in the routed branch
+        theirs = make_client(session, branch=b, name="ооо склад")
+        theirs.inn = "7707083893"
+        changes = {"client": None, "client_id": theirs.id}
+    session.flush()
+    before = counts(session)
+    answer = client.post("/api/v1/call-centre/orders", json=body(**changes), headers=headers)
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["code"] == "client_inn_differs"
+    assert "7736050003" in answer.json()["detail"]
+    session.expire_all()
+    assert counts(session) == before
+
+
+def test_the_answer_follows_the_callers_read_rules(client, session, world):
+    """The call centre sees the client's rate, never the worker's (dispatch/access/prices.py);
+    the head office sees both."""
+    a, _, headers = world
+    answer = client.post("/api/v1/call-centre/orders", json=body(), headers=headers)
+    assert answer.status_code == 201, answer.text
+    order = answer.json()["order"]
+    assert order["client_rate"] == "300.00" and order["worker_rate"] is None
+    assert "150.00" not in answer.text
+    assert all(line["attendance"] is None for line in order["roster"])
+    admin = auth(make_user(session, role="admin"))
+    again = client.post(
+        "/api/v1/call-centre/orders", json=body(client={"name": "ООО Склад"}), headers=admin
+    )
+    assert again.status_code == 201, again.text
+    assert again.json()["order"]["worker_rate"] == "150.00"
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_site_id_of_another_client_is_a_422_naming_site_id(client, session, world, typed):
+    a, _, headers = world
+    own, other = make_client(session, branch=a), make_client(session, branch=a, name="Другой")
+    theirs = make_site(session, client=other, at=INSIDE)
+    who = {"client": {"name": own.name}} if typed else {"client": None, "client_id": own.id}
+    before = counts(session)
+    answer = client.post(
+        "/api/v1/call-centre/orders",
+        json=body(**who, site=None, site_id=theirs.id),
+        headers=headers,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "site_not_the_clients"
+    assert answer.json()["detail"][0]["loc"] == ["body", "site_id"]
+    session.expire_all()
+    assert counts(session) == before

@@ -5,6 +5,7 @@ the format suggestion and the routing preview."""
 from sqlalchemy import func, select
 
 from dispatch.models import Branch, User
+from dispatch.network.areas import check_area
 from dispatch.network.models import Organisation
 from tests.builders import KAZAN, MOSCOW, auth, make_branch, make_user
 
@@ -168,8 +169,25 @@ def test_the_format_suggestion_and_the_routing_preview(client, session):
     kazan = make_branch(session, center=KAZAN)
     answer = client.get(f"/api/v1/branches/{kazan.id}/format-suggestion", headers=admin)
     assert answer.json() == {"format": "600k-1M", "city": "Казань", "population": 1216965}
-    routed = client.get(
-        "/api/v1/network/route", params={"lat": KAZAN.lat, "lon": KAZAN.lon + 0.01}, headers=admin
-    )
-    assert routed.status_code == 200, routed.text
-    assert routed.json()["how"] in ("area", "nearest")
+    # Moscow's area holds a point though Kazan's centre is nearer to it; outside every area
+    # the nearest centre takes it.
+    moscow = make_branch(session, center=MOSCOW)
+    moscow.area = check_area(session, {"type": "Polygon", "coordinates": [WIDE]})
+    session.flush()
+    for (lat, lon), branch, how in [
+        ((55.7, 48.9), moscow, "area"),
+        ((KAZAN.lat, KAZAN.lon + 0.01), kazan, "nearest"),
+        ((MOSCOW.lat, MOSCOW.lon), moscow, "area"),
+    ]:
+        routed = client.get("/api/v1/network/route", params={"lat": lat, "lon": lon}, headers=admin)
+        assert routed.status_code == 200, routed.text
+        assert routed.json() == {
+            "branch_id": branch.id,
+            "branch_code": branch.code,
+            "branch_name": branch.name,
+            "how": how,
+        }
+
+
+# Moscow's area stretched east to just short of Kazan (49.1): 48.9 is in it, Kazan is not.
+WIDE = [[37.0, 55.5], [49.0, 55.5], [49.0, 56.0], [37.0, 56.0], [37.0, 55.5]]

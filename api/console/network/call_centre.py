@@ -20,8 +20,9 @@ from core.clock import now
 from core.errors import DomainError, InvalidInput
 from core.tenancy import Actor
 from dispatch.intake import callcentre
-from dispatch.models import Branch, Client
+from dispatch.models import Branch, Client, Site
 from dispatch.network.areas import route
+from dispatch.registry.sites import get_site, list_sites
 from geo.points import Point
 from sms.templates import skill_name
 from workers.skills import SKILLS
@@ -29,16 +30,25 @@ from workers.skills import SKILLS
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CALL_CENTRE = Depends(staff("admin", "call_centre"))
 PARTY = ("client_id", "client_name", "contact_person", "contact_phone", "inn")
-PLACE = ("site_name", "site_address", "lat", "lon")
+PLACE = ("site_id", "site_name", "site_address", "lat", "lon")
 FIELDS = (*PARTY, *PLACE, "skill", *fields.SHIFT, *fields.RATES, "notes")
-# The domain's field (the last part of an error's loc) -> the form's.
+# The domain's field (the last part of an error's loc, as the API's 422 names it) -> the form's.
 FORM_NAME = {
     "name": "client_name",
     "address": "site_address",
     "starts_at": "start",
     "ends_at": "end",
     "client": "client_name",
+    "client_id": "client_name",
     "site": "site_name",
+    "location": "lat",
+}
+# A refusal that is no input error names its field by its code.
+CODE_FIELD = {
+    "client_not_found": "client_name",
+    "client_inn_differs": "inn",
+    "site_not_found": "site_id",
+    "no_branch_to_route": "lat",
 }
 
 
@@ -49,6 +59,7 @@ def _page(
     errors: dict[str, str],
     status_code: int = 200,
     done: dict[str, Any] | None = None,
+    sites: list[Site] | None = None,
 ) -> HTMLResponse:
     lang = language(request)
     context = {
@@ -57,6 +68,7 @@ def _page(
         "skills": [(s, skill_name(s, lang)) for s in SKILLS],
         "tiles": request.app.state.settings.map_tiles_url,
         "done": done,
+        "sites": sites or [],
         "today": now().date().isoformat(),
     }
     return render(request, "call_centre.html", context, actor=actor, status_code=status_code)
@@ -114,6 +126,26 @@ def which_branch(
     return render(request, "call_centre_branch.html", {"routed": routed}, actor=actor)
 
 
+@router.get("/call-centre/sites")
+def client_sites(
+    request: Request,
+    client_id: int = Query(..., ge=1, le=2**31 - 1),
+    actor: Actor = CALL_CENTRE,
+    session: Session = DB,
+) -> HTMLResponse:
+    """A picked client's sites to choose from (else a new one is typed)."""
+    sites = _sites_of(session, actor, client_id)
+    return render(request, "call_centre_sites.html", {"sites": sites, "values": {}}, actor=actor)
+
+
+def _sites_of(session: Session, actor: Actor, client_id: int | None) -> list[Site]:
+    return list_sites(session, actor=actor, client_id=client_id) if client_id else []
+
+
+def _id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
 def _point(lat: str, lon: str) -> Point | None:
     try:
         return Point(lat=float(lat.replace(",", ".")), lon=float(lon.replace(",", ".")))
@@ -126,10 +158,14 @@ async def _form(request: Request) -> dict[str, str]:
     return {name: str(form.get(name, "") or "").strip()[:2000] for name in FIELDS}
 
 
-def _order(session: Session, values: dict[str, str], t) -> tuple[Any, dict[str, str]]:
+def _order(session: Session, actor: Actor, values: dict[str, str], t) -> tuple[Any, dict[str, str]]:
     """The form's own checks; the domain checks the rest."""
     errors: dict[str, str] = {}
-    point = _point(values["lat"], values["lon"])
+    site_id = _id(values["site_id"])
+    if site_id is not None:  # a picked site: its place (the domain checks it is the client's)
+        point: Point | None = Point.from_db(get_site(session, site_id, actor=actor).location)
+    else:
+        point = _point(values["lat"], values["lon"])
     if point is None:
         errors["lat"] = t("order_err_required")
     if not values["skill"]:
@@ -147,7 +183,7 @@ def _order(session: Session, values: dict[str, str], t) -> tuple[Any, dict[str, 
         return None, errors
     zone = session.get(Branch, route(session, point).branch_id).timezone  # type: ignore[union-attr]
     starts_at, ends_at = fields.shift_of(zone, parsed["date"], parsed)
-    client_id = int(values["client_id"]) if values["client_id"].isdigit() else None
+    client_id = _id(values["client_id"])
     new_client = None
     if client_id is None:
         new_client = callcentre.NewClient(
@@ -156,7 +192,9 @@ def _order(session: Session, values: dict[str, str], t) -> tuple[Any, dict[str, 
             contact_phone=values["contact_phone"] or None,
             inn=values["inn"] or None,
         )
-    site = callcentre.NewSite(values["site_name"], values["site_address"], point)
+    site = (
+        None if site_id else callcentre.NewSite(values["site_name"], values["site_address"], point)
+    )
     data = callcentre.CallCentreOrder(
         skill=values["skill"],
         headcount=parsed["headcount"],
@@ -164,12 +202,24 @@ def _order(session: Session, values: dict[str, str], t) -> tuple[Any, dict[str, 
         ends_at=ends_at,
         client_id=client_id,
         client=new_client,
+        site_id=site_id,
         site=site,
         client_rate=rates["client_rate"],
         worker_rate=rates["worker_rate"],
         notes=values["notes"] or None,
     )
     return data, {}
+
+
+def field_of(refused: DomainError) -> str:
+    """The form's field a refusal names: an input error's by its loc, another by its code; one
+    that names none is the order's as a whole."""
+    if isinstance(refused, InvalidInput):
+        name = str(refused.loc[-1])
+        name = FORM_NAME.get(name, name)
+    else:
+        name = CODE_FIELD.get(refused.code, "")
+    return name if name in FIELDS else "order"
 
 
 @router.post("/call-centre", dependencies=[Depends(csrf_checked)])
@@ -181,24 +231,16 @@ def place(
 ) -> HTMLResponse:
     t = i18n.translator(language(request))
     try:
-        data, errors = _order(session, values, t)
+        data, errors = _order(session, actor, values, t)
         if data is None:
-            return _page(request, actor, values, errors, status_code=422)
+            sites = _sites_of(session, actor, _id(values["client_id"]))
+            return _page(request, actor, values, errors, status_code=422, sites=sites)
         placed = callcentre.place_order(session, actor=actor, data=data, now=now())
-    except InvalidInput as refused:
-        session.rollback()
-        name = str(refused.loc[-1])
-        field = FORM_NAME.get(name, name)
-        return _page(
-            request,
-            actor,
-            values,
-            {field if field in FIELDS else "skill": explain(refused, t)},
-            status_code=422,
-        )
     except DomainError as refused:
         session.rollback()
-        return _page(request, actor, values, {"skill": explain(refused, t)}, status_code=422)
+        errors = {field_of(refused): explain(refused, t)}
+        sites = _sites_of(session, actor, _id(values["client_id"]))
+        return _page(request, actor, values, errors, status_code=422, sites=sites)
     done = {
         "code": placed.order.code,
         "order_id": placed.order.id,

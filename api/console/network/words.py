@@ -27,6 +27,17 @@ WORDS = {
         "Организации ведёт только головной офис.",
         "Only the head office keeps the organisations.",
     ),
+    # -- the call centre's order (dispatch/intake/errors.py) --
+    "err_client_inn_differs": (
+        "В филиале уже есть клиент с таким названием, но с другим ИНН: проверьте ИНН или "
+        "выберите этого клиента в поиске.",
+        "The branch has a client of this name with another INN: check the INN or pick that "
+        "client in the search.",
+    ),
+    "err_site_not_the_clients": (
+        "Этот объект принадлежит другому клиенту.",
+        "This site belongs to another client.",
+    ),
     # -- the board (issue 21: the call centre's orders) --
     "cc_badge": ("Принят колл-центром", "Placed by the call centre"),
     "cc_told_title": ("Заказы от колл-центра за сутки", "The call centre's orders of the last day"),
@@ -50,6 +61,8 @@ WORDS = {
     "cc_contact_phone": ("Телефон", "Phone"),
     "cc_inn": ("ИНН", "INN"),
     "cc_site": ("Объект", "Site"),
+    "cc_site_pick": ("Объект клиента", "The client's site"),
+    "cc_site_new": ("— новый объект (ниже) —", "— a new site (below) —"),
     "cc_site_name": ("Название объекта", "Site name"),
     "cc_site_address": ("Адрес", "Address"),
     "cc_lat": ("Широта", "Latitude"),

@@ -11,6 +11,10 @@ WORDS = {
     "messages_kind_client_short": ("клиенту: не хватает людей", "to the client: order short"),
     "messages_kind_client_started": ("клиенту: смена началась", "to the client: shift started"),
     "messages_kind_client_webhook_off": ("клиенту: вебхук отключён", "to the client: webhook off"),
+    "messages_kind_staff_call_centre_order": (
+        "филиалу: заказ от колл-центра",
+        "to the branch: a call centre order",
+    ),
     "messages_kind_offer_now": ("срочное предложение работы", "urgent job offer"),
     "messages_kind_booked": ("запись на заказ", "booked"),
     "messages_kind_booked_link_only": ("запись на заказ (только ссылка)", "booked (link only)"),

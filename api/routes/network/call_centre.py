@@ -59,13 +59,9 @@ def place_order(
         else None,
     )
     placed = callcentre.place_order(session, actor=actor, data=data, now=now())
-    branch_actor = Actor(
-        user_id=actor.user_id, name=actor.name, role="dispatcher", branch_id=placed.branch.id
-    )
     return PlacedOut(
-        order=OrderOut.of(
-            placed.order, orders.order_state(session, placed.order), actor=branch_actor
-        ),
+        # The caller's own read rules (dispatch/access): the call centre sees no worker's pay.
+        order=OrderOut.of(placed.order, orders.order_state(session, placed.order), actor=actor),
         branch=PlacedBranch(
             id=placed.branch.id, code=placed.branch.code, name=placed.branch.name, how=placed.how
         ),
