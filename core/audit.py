@@ -1,6 +1,6 @@
 """The audit log: who did or read what, append-only."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, func, select
@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.models import Base
 from core.tenancy import Actor
+
+# A read of an order's audit rows starts this long before the order was made: `at` is each
+# transaction's start, and one that acted on the order may have started before its creation.
+SLACK = timedelta(days=1)
 
 
 class AuditEntry(Base):

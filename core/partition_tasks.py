@@ -21,20 +21,20 @@ log = logging.getLogger("brigada.jobs")
 def keep_partitions(
     moment: datetime, factory: sessionmaker[Session] | None = None
 ) -> dict[str, list[str]]:
-    """Each monthly table's partitions made and dropped at `moment`, one transaction a table
-    (a busy table's lock timeout leaves the others kept)."""
+    """Each monthly table's partitions made and dropped at `moment`."""
     settings = get_settings()
-    keep_years = {partitions.AUDIT.table: settings.audit_keep_years}
     done: dict[str, list[str]] = {}
     for kept in partitions.MONTHLY:
+        # Made and dropped in transactions of their own: a drop that waits too long for its
+        # lock does not undo the months made.
         with session_scope(factory) as session:
             made = partitions.ensure_ahead(
                 session, kept, now=moment, ahead=settings.partitions_ahead_months
             )
-            # Whole months only: a row is kept at least its years, at most a month more.
-            keep_from = partitions.add_months(
-                partitions.month_of(moment), -12 * keep_years[kept.table]
-            )
+        # Whole months only: a row is kept at least its years, at most a month more.
+        years = getattr(settings, kept.keep_years)
+        keep_from = partitions.add_months(partitions.month_of(moment), -12 * years)
+        with session_scope(factory) as session:
             dropped = partitions.drop_before(session, kept, keep_from=keep_from)
         done[kept.table] = made + dropped
         if made or dropped:

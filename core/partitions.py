@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 class Monthly:
     table: str
     column: str  # the partition key: the row's time
+    keep_years: str  # the setting (core/settings.py) of how long its rows are kept
 
 
-AUDIT = Monthly("audit_log", "at")  # migration 0057
+AUDIT = Monthly("audit_log", "at", "audit_keep_years")  # migration 0057
 MONTHLY = (AUDIT,)
 
 _MONTH = re.compile(r"_(\d{4})_(\d{2})$")
+DETACH_WAIT = "2s"
 
 
 def month_of(moment: datetime) -> date:
@@ -71,12 +73,15 @@ def _bound(month: date) -> str:
 
 
 def create_month(session: Session, kept: Monthly, month: date) -> str:
-    """The month's partition, made beside the table and then attached: ATTACH takes only a
-    SHARE UPDATE EXCLUSIVE lock on the parent, so writers go on; rows of that month that
-    fell into the default partition meanwhile move into it first."""
+    """The month's partition, made beside the table and then attached: ATTACH takes a SHARE
+    UPDATE EXCLUSIVE lock on the parent, so writers of other months go on. Rows of that month
+    that fell into the default partition move into it first, under a lock that stops new ones
+    meanwhile (else a row committed between the copy and the delete would be lost, and one
+    committed before the ATTACH would fail it)."""
     name = partition_name(kept.table, month)
     low, high = _bound(month), _bound(add_months(month, 1))
     column, default = kept.column, f"{kept.table}_default"
+    session.execute(text(f'LOCK TABLE "{default}" IN EXCLUSIVE MODE'))  # reads go on
     session.execute(
         text(
             f'CREATE TABLE "{name}" (LIKE "{kept.table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)'
@@ -112,13 +117,21 @@ def ensure_ahead(session: Session, kept: Monthly, *, now: datetime, ahead: int) 
 
 def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str]:
     """Months before `keep_from` (a month's first day) are detached and dropped; returns
-    their names."""
+    their names. DETACH takes an ACCESS EXCLUSIVE lock on the parent (CONCURRENTLY is not
+    allowed beside a default partition): it waits at most DETACH_WAIT, else the next run
+    tries again, so writers are never held up for long."""
     gone = []
+    session.execute(text(f"SET LOCAL lock_timeout = '{DETACH_WAIT}'"))
     for month, name in sorted(months(session, kept).items()):
         if month < keep_from:
             session.execute(text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"'))
             session.execute(text(f'DROP TABLE "{name}"'))
             gone.append(name)
+    # The default partition is nearly empty: its old rows go by a plain DELETE.
+    session.execute(
+        text(f'DELETE FROM "{kept.table}_default" WHERE "{kept.column}" < :keep_from'),
+        {"keep_from": _bound(keep_from)},
+    )
     return gone
 
 

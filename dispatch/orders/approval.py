@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.audit import AuditEntry
+from core.audit import SLACK, AuditEntry
 from core.jobs import enqueue_after_commit
 from core.tenancy import SYSTEM, Actor
 from dispatch.enums import OFFICE, OrderStatus
@@ -99,7 +99,8 @@ def declined(session: Session, order_ids: Collection[int]) -> set[int]:
     if not order_ids:
         return set()
     # Not before the first order was made: the audit log's old months are never read.
-    since = select(func.min(Order.created_at)).where(Order.id.in_(order_ids)).scalar_subquery()
+    since = select(func.min(Order.created_at) - SLACK).where(Order.id.in_(order_ids))
+    since = since.scalar_subquery()
     query = select(AuditEntry.entity_ids).where(
         AuditEntry.action == "order.decline",
         AuditEntry.at >= since,

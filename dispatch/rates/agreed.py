@@ -14,7 +14,8 @@ from core import audit
 from core.money import money
 from core.tenancy import Actor
 from dispatch.client_models import ClientRate
-from dispatch.rates.card import lock_card
+from dispatch.rates.card import check_card_writer, lock_card
+from dispatch.rates.errors import ClientMoved
 from dispatch.registry.clients import get_client
 from dispatch.registry.errors import RateInvalid
 from workers.skills import normalise_skill
@@ -39,9 +40,12 @@ def replace_rates(
     session: Session, *, actor: Actor, client_id: int, rates: Sequence[AgreedRate]
 ) -> list[ClientRate]:
     """The client's rates become exactly these (a skill left out has none any more)."""
+    check_card_writer(actor)  # before the lookup: a dispatcher is refused alike everywhere
     client = get_client(session, client_id, actor=actor)  # another's client: 404
-    lock_card(session, actor, client.branch_id)  # the card's rule and lock: branch, then client
+    branch = lock_card(session, actor, client.branch_id)  # the card's lock: branch, then client
     client = get_client(session, client_id, actor=actor, lock=True)
+    if client.branch_id != branch.id:  # moved between the two reads: the lock is not its card's
+        raise ClientMoved(client.id)
     if len(rates) > MAX_RATES:
         raise RateInvalid((), f"at most {MAX_RATES} rates")
     checked: dict[str, AgreedRate] = {}

@@ -115,11 +115,21 @@ def check_row(i: int, row: CardRow, clients: Sequence[int]) -> CardRow:
     )
 
 
+def may_write_card(actor: Actor) -> bool:
+    """Who changes the card, its clients' agreed rates included: the branch's manager or an
+    admin (a dispatcher sees them; the console shows them read-only)."""
+    return actor.role in MANAGERS
+
+
+def check_card_writer(actor: Actor) -> None:
+    if not may_write_card(actor):
+        raise CardManagersOnly("only a manager or an admin changes the rate card")
+
+
 def lock_card(session: Session, actor: Actor, branch_id: int) -> Branch:
     """Every writer of the card (the branch's rows and a client's agreed rates) passes here:
     one rule for who may, and the branch row locked so two writers take turns."""
-    if actor.role not in MANAGERS:
-        raise CardManagersOnly("only a manager or an admin changes the rate card")
+    check_card_writer(actor)
     return get_branch(session, branch_id, actor=actor, lock=True)
 
 

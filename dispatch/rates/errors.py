@@ -1,7 +1,7 @@
 """Errors of the rate card and of an order's rates; each has a stable `code` (core/errors.py)
 that the API sends and the console turns into words."""
 
-from core.errors import Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput
 
 
 class CardRowInvalid(InvalidInput):
@@ -34,3 +34,13 @@ class NoAgreedRate(InvalidInput):
     branch's)."""
 
     code = "no_agreed_rate"
+
+
+class ClientMoved(Conflict):
+    """The client moved to another branch while its agreed rates were being saved: save again
+    (the new branch's card is locked then)."""
+
+    code = "client_moved"
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__(f"client {client_id} moved to another branch meanwhile; save again")

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from core.audit import AuditEntry
+from core.audit import SLACK, AuditEntry
 from core.money import money
 from dispatch.billing.royalties import royalty_rate
 from dispatch.enums import CAME, CLIENT, WORKED, OfferStatus, OrderStatus
@@ -96,7 +96,8 @@ def client_cancelled(session: Session, order_ids: list[int]) -> set[int]:
     if not order_ids:
         return set()
     first = AuditEntry.entity_ids[0].astext.cast(Order.id.type)
-    since = select(func.min(Order.created_at)).where(Order.id.in_(order_ids)).scalar_subquery()
+    since = select(func.min(Order.created_at) - SLACK).where(Order.id.in_(order_ids))
+    since = since.scalar_subquery()
     rows = session.execute(
         select(first, AuditEntry.actor, User.role)
         .outerjoin(User, User.id == AuditEntry.actor_user_id)

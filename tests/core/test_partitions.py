@@ -1,13 +1,17 @@
-"""The audit log is kept as monthly partitions (migration 0056, core/partitions.py): rows land
+"""The audit log is kept as monthly partitions (migration 0057, core/partitions.py): rows land
 in their month, the keeping job makes the coming months and drops those past retention by
 DETACH and DROP, a row that fell into the default partition moves into its month. A test
 clock (the job's `moment`) stands in for the years; all DDL is rolled back with the test."""
 
+import threading
+import time
 from datetime import UTC, date, datetime
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from core import audit, partitions
+from core.db import make_engine
 from core.partition_tasks import keep_partitions
 from core.settings import get_settings
 
@@ -90,3 +94,44 @@ def test_the_job_keeps_the_years_and_the_months_ahead(session_factory, session):
     assert "audit_log_2030_10" in done["audit_log"]
     assert {date(2035, 11, 1), date(2036, 2, 1)} <= set(made)
     assert partitions.month_of(datetime.now(UTC)) not in made  # years past: the test clock's
+
+
+def test_a_stray_row_written_while_its_month_is_made_moves_into_it(engine):
+    """A row of the month being written into the default partition while the month is made:
+    the making waits for it and moves it too (without the lock it was either lost between
+    the copy and the delete, or failed the ATTACH)."""
+    racing = make_engine(get_settings().database_url)
+    result: dict[str, object] = {}
+    try:
+        with racing.connect() as writer, racing.connect() as keeper:
+            writer.begin()
+            stray = _row_at(writer, datetime(2032, 3, 5, tzinfo=UTC))  # not committed yet
+            keeper.begin()
+            pid = keeper.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+            def make() -> None:
+                try:
+                    partitions.create_month(Session(bind=keeper), AUDIT, date(2032, 3, 1))
+                    result["where"] = _where(keeper, stray)
+                except Exception as exc:  # noqa: BLE001  (the test reports it)
+                    result["error"] = exc
+
+            thread = threading.Thread(target=make)
+            thread.start()
+            with racing.connect() as watch:  # until the keeper waits for the writer's lock
+                for _ in range(200):
+                    waiting = watch.execute(
+                        text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :p"),
+                        {"p": pid},
+                    ).scalar_one_or_none()
+                    if waiting == "Lock":
+                        break
+                    time.sleep(0.02)
+            writer.commit()
+            thread.join(10)
+            keeper.rollback()  # the month, and the row's move, undone
+            with racing.begin() as tidy:
+                tidy.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": stray})
+    finally:
+        racing.dispose()
+    assert result == {"where": "audit_log_2032_03"}

@@ -18,6 +18,10 @@ WORDS = {
         "Тарифную сетку меняет руководитель филиала.",
         "Only the branch's manager changes the rate card.",
     ),
+    "err_client_moved": (
+        "Клиент тем временем перешёл в другой филиал: сохраните ещё раз.",
+        "The client moved to another branch meanwhile: save again.",
+    ),
     # -- the rate card page --
     "rates_nav": ("Тарифная сетка", "Rate card"),
     "rates_title": ("Тарифная сетка: {branch}", "Rate card: {branch}"),

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from core.csvsafe import decimal_text
 from core.errors import InvalidInput
 from core.tenancy import Actor
-from dispatch.enums import MANAGERS
 from dispatch.models import Client
 from dispatch.rates import agreed as rates
+from dispatch.rates.card import may_write_card
 from sms.templates import skill_name
 from workers.skills import SKILLS
 
@@ -33,7 +33,7 @@ def rates_context(session: Session, actor: Actor, client: Client, lang: str) -> 
     ]
     blank = {"skill": "", "client_rate": "", "worker_rate": ""}
     skills = [(s, skill_name(s, lang)) for s in SKILLS]
-    if actor.role not in MANAGERS:  # the card's rule (dispatch/rates/card.py): shown, not edited
+    if not may_write_card(actor):  # shown, not edited
         return {"rates": rows, "skills": skills, "rates_editable": False}
     rows += [dict(blank) for _ in range(NEW_ROWS)]
     return {"rates": rows, "skills": skills, "rates_editable": True}

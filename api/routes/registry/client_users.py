@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from api.deps import CLIENT_DESK_READERS, DB, MANAGERS, require
+from api.deps import CLIENT_DESK_READERS, DB, MANAGERS, OFFICE, require
 from api.idempotency import shown_once
 from api.schemas.common import IdPath
 from api.schemas.registry import (
@@ -121,7 +121,7 @@ def list_rates(
 def replace_rates(
     client_id: IdPath,
     body: list[RateIn],
-    actor: Actor = Depends(require(*MANAGERS)),  # the rate card's writers
+    actor: Actor = Depends(require(*OFFICE)),  # who of the office: the card's rule (403)
     session: Session = DB,
 ):
     """The client's rates become exactly these; an order placed without rates takes them."""
