@@ -99,8 +99,8 @@ def declined(session: Session, order_ids: Collection[int]) -> set[int]:
     if not order_ids:
         return set()
     # Not before the first order was made: the audit log's old months are never read.
-    since = select(func.min(Order.created_at) - SLACK).where(Order.id.in_(order_ids))
-    since = since.scalar_subquery()
+    first_made = select(func.min(Order.created_at) - SLACK).where(Order.id.in_(order_ids))
+    since = first_made.scalar_subquery()
     query = select(AuditEntry.entity_ids).where(
         AuditEntry.action == "order.decline",
         AuditEntry.at >= since,

@@ -96,8 +96,8 @@ def client_cancelled(session: Session, order_ids: list[int]) -> set[int]:
     if not order_ids:
         return set()
     first = AuditEntry.entity_ids[0].astext.cast(Order.id.type)
-    since = select(func.min(Order.created_at) - SLACK).where(Order.id.in_(order_ids))
-    since = since.scalar_subquery()
+    first_made = select(func.min(Order.created_at) - SLACK).where(Order.id.in_(order_ids))
+    since = first_made.scalar_subquery()
     rows = session.execute(
         select(first, AuditEntry.actor, User.role)
         .outerjoin(User, User.id == AuditEntry.actor_user_id)
