@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.clock import now
 from core.db import session_scope
@@ -171,7 +171,27 @@ def test_every_process_twice_does_nothing_twice_and_survives_losing_one_of_each(
     ]
     assert {r.status_code for r in text_in(posts)} == {200}
     crew = _booked(doubled, first["id"])
-    _booked(doubled, second["id"])
+    second_crew = _booked(doubled, second["id"])
+
+    # The second order now starts in 10 h and its bookings are a day old: confirmations are
+    # due. The before-shift job, delivered four times at once, runs on both jobs processes.
+    move_shift(second["id"], now().replace(microsecond=0) + timedelta(hours=10))
+    with session_scope() as session:
+        session.execute(
+            update(Offer)
+            .where(Offer.order_id == second["id"], Offer.worker_id.in_(second_crew))
+            .values(booked_at=now() - timedelta(days=1))
+        )
+    for _ in range(4):
+        send_now("dispatch.before_shift")
+
+    def asked():
+        texts = _out_texts(scene.branch_id)
+        sent = {w for (o, w, k, s) in texts if k == "confirm_request" and s == "sent"}
+        asked.state = lambda: f"confirmations asked of {sorted(sent)}"
+        return sent == set(second_crew)
+
+    wait_for(asked, "each of the second crew to be asked to confirm", doubled)
 
     # 3. The first shift ended an hour ago; the foreman marks it through both APIs: two on
     #    time, one 25 min late, one no-show (that mark sent to both at once), two unmarked.
