@@ -1,6 +1,7 @@
 """Every process twice (issue 22 part 3): two `brigada api` on two ports, two `brigada jobs`
 and two `brigada scheduler`, one database, one broker; webhooks signed for the one public URL
-both APIs answer behind (a load balancer's), posted to either."""
+both APIs answer behind (a load balancer's), posted to either; texts go to the fake Twilio
+of tests/faults, which records every send that reaches it."""
 
 import asyncio
 import os
@@ -15,7 +16,17 @@ from pathlib import Path
 
 import httpx
 
-from tests.stack import TOKEN, free_port, inbound_form, sign, stop, wait_for
+from tests.faults.fake_twilio import FakeTwilio
+from tests.stack import (
+    ACCOUNT_SID,
+    OUR_NUMBER,
+    TOKEN,
+    free_port,
+    inbound_form,
+    sign,
+    stop,
+    wait_for,
+)
 
 PUBLIC_URL = "https://brigada.example"  # what Twilio signs: the balancer's address
 RETRY_S = 0.5  # a follower scheduler tries to lead this often
@@ -26,6 +37,7 @@ class Doubled:
     """The six processes by name (api_a, api_b, jobs_1, jobs_2, scheduler_1, scheduler_2)."""
 
     bases: dict[str, str]  # API name -> its own http://127.0.0.1:port
+    twilio: FakeTwilio
     logs: dict[str, Path] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -56,11 +68,14 @@ class Doubled:
         proc.wait(timeout=10)
 
 
-def _environment(port: int | None) -> dict[str, str]:
+def _environment(twilio: FakeTwilio, port: int | None) -> dict[str, str]:
     env = {
         **os.environ,
-        "BRIGADA_SMS_BACKEND": "outbox",
+        "BRIGADA_SMS_BACKEND": "twilio",
+        "BRIGADA_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "BRIGADA_TWILIO_AUTH_TOKEN": TOKEN,
+        "BRIGADA_TWILIO_FROM": OUR_NUMBER,
+        "BRIGADA_TWILIO_API_BASE": twilio.base,
         "BRIGADA_PUBLIC_URL": PUBLIC_URL,
         "BRIGADA_SMS_RATE_PER_SECOND": "1000",
         "BRIGADA_WEB_CONCURRENCY": "1",  # one process per API: a kill takes the whole API
@@ -75,7 +90,8 @@ def _environment(port: int | None) -> dict[str, str]:
 def running_doubled(tmp_path: Path) -> Iterator[Doubled]:
     """The six processes, each started at once; stopped however the test ends."""
     ports = {"api_a": free_port(), "api_b": free_port()}
-    doubled = Doubled({name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
+    bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    doubled = Doubled(bases, FakeTwilio().start())
     commands = {
         "api_a": ["api"],
         "api_b": ["api"],
@@ -90,7 +106,7 @@ def running_doubled(tmp_path: Path) -> Iterator[Doubled]:
             with log.open("wb") as out:  # a file, not a pipe: a full pipe would block it
                 doubled.procs[name] = subprocess.Popen(
                     [sys.executable, "-m", "brigada.cli", *command],
-                    env=_environment(ports.get(name)),
+                    env=_environment(doubled.twilio, ports.get(name)),
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -107,6 +123,7 @@ def running_doubled(tmp_path: Path) -> Iterator[Doubled]:
     finally:
         for proc in doubled.procs.values():
             stop(proc)
+        doubled.twilio.stop()
 
 
 def _ready(base: str) -> bool:

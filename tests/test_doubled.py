@@ -291,6 +291,17 @@ def test_every_process_twice_does_nothing_twice_and_survives_losing_one_of_each(
             [(first["id"], 1, WORKERS), (second["id"], 1, WORKERS)]
             + [(third.json()["id"], 1, WORKERS - 3)]
         )
+        # ...and Twilio was asked once for each, the one send its row records...
+        recorded = session.scalars(
+            select(Message.provider_sid).where(
+                Message.worker_id.in_(select(Worker.id).where(Worker.branch_id == scene.branch_id)),
+                Message.direction == "out",
+            )
+        ).all()
+    accepted = [t.sid for t in doubled.twilio.accepted()]
+    assert len(accepted) == len(recorded) == sum(texts.values())
+    assert set(accepted) == set(recorded)
+    with session_scope() as session:
         # ...each inbound text stored once though posted twice...
         inbound = session.scalars(
             select(Message.provider_sid).where(Message.provider_sid.in_(sids))
