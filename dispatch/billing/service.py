@@ -25,6 +25,7 @@ from dispatch.billing.errors import (
 )
 from dispatch.billing.lines import Candidate, candidates
 from dispatch.billing.models import Invoice, InvoiceLine
+from dispatch.client_models import INVOICE_LINE_KEY
 from dispatch.enums import MANAGERS
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry.errors import ClientNotFound
@@ -95,6 +96,12 @@ def _next_seq(session: Session, branch_id: int, year: int) -> int:
     return (last or 0) + 1
 
 
+def _violated(exc: IntegrityError) -> str | None:
+    """The name of the constraint the database refused the write by."""
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
 def create_invoice(
     session: Session, *, actor: Actor, client_id: int, first: date, last: date, now: datetime
 ) -> Invoice:
@@ -102,10 +109,14 @@ def create_invoice(
         raise InvoicesManagersOnly()
     _check_period(first, last)
     client = _client_seen(session, client_id, actor)
-    # One invoice of the branch at a time: its number and its lines are settled under this lock.
+    # The house's lock order: the period's orders first (what a dispute, a settlement or a
+    # correction of a line locks), then the branch row, under which the number is taken.
+    found = candidates(
+        session, session.get_one(Branch, client.branch_id), client, first, last, now, lock=True
+    )
     branch = session.scalars(locked(select(Branch).where(Branch.id == client.branch_id))).one()
     check_details(branch, client)
-    taken = [c for c in candidates(session, branch, client, first, last, now) if not c.left_out]
+    taken = [c for c in found if not c.left_out]
     if not taken:
         raise NothingToInvoice()
     net = money(sum((c.amount for c in taken), ZERO))
@@ -142,8 +153,10 @@ def create_invoice(
                 for c in taken
             )
             session.flush()
-    except IntegrityError as exc:  # a line another invoice took first: the unique key says
-        raise InvoiceLineTaken() from exc
+    except IntegrityError as exc:
+        if _violated(exc) == INVOICE_LINE_KEY:  # a line another invoice took first
+            raise InvoiceLineTaken() from exc
+        raise  # any other violation is a defect, not a race: it says so
     audit.log(
         session,
         actor,
