@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from core.db import locked
 from dispatch.billing.models import InvoiceLine
-from dispatch.hours.policy import DISPUTED, TOO_RECENT, bill_hold
+from dispatch.hours.policy import DISPUTED as DISPUTED
+from dispatch.hours.policy import TOO_RECENT as TOO_RECENT
+from dispatch.hours.policy import bill_hold
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.penalties.pay import Line, lines_of
 

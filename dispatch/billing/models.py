@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped
@@ -37,3 +38,7 @@ class Invoice(Timestamped, Base):
     vat: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The legal and bank details as they were when the invoice was made (service.SELLER,
+    # service.BUYER): the documents show these, never the rows' later edits.
+    seller: Mapped[dict[str, str | None]] = mapped_column(JSONB, nullable=False)
+    buyer: Mapped[dict[str, str | None]] = mapped_column(JSONB, nullable=False)

@@ -37,6 +37,10 @@ READERS = (*MANAGERS, "owner")  # and a client's own users, their client's invoi
 # What an invoice cannot go out without (an INN of 10 digits is a company's: it has a KPP).
 BRANCH_DETAILS = ("legal_name", "inn", "legal_address", "bank_name", "bik", "bank_account")
 CLIENT_DETAILS = ("inn", "legal_address")
+# The details copied onto the invoice (Invoice.seller, Invoice.buyer; migration 0055 too).
+SELLER = (*BRANCH_DETAILS, "kpp", "ogrn", "correspondent_account")
+BUYER = ("name", *CLIENT_DETAILS, "kpp", "ogrn")
+Details = dict[str, str | None]
 
 
 def amounts(net: Decimal, vat_rate: Decimal | None) -> tuple[Decimal, Decimal]:
@@ -45,16 +49,24 @@ def amounts(net: Decimal, vat_rate: Decimal | None) -> tuple[Decimal, Decimal]:
     return vat, money(net + vat)
 
 
-def check_details(branch: Branch, client: Client) -> None:
+def snapshot(branch: Branch, client: Client) -> tuple[Details, Details]:
+    """The seller's (branch's) and the buyer's (client's) details as they are now."""
+    return (
+        {name: getattr(branch, name) for name in SELLER},
+        {name: getattr(client, name) for name in BUYER},
+    )
+
+
+def check_details(seller: Details, buyer: Details) -> None:
     """The first missing legal detail, named ("client.inn"): 422, nothing written."""
     for side, row, names in (
-        ("branch", branch, BRANCH_DETAILS),
-        ("client", client, CLIENT_DETAILS),
+        ("branch", seller, BRANCH_DETAILS),
+        ("client", buyer, CLIENT_DETAILS),
     ):
         for name in names:
-            if not (getattr(row, name) or "").strip():
+            if not (row.get(name) or "").strip():
                 raise LegalDetailsMissing(f"{side}.{name}")
-        if len(row.inn or "") == 10 and not (row.kpp or "").strip():
+        if len(row.get("inn") or "") == 10 and not (row.get("kpp") or "").strip():
             raise LegalDetailsMissing(f"{side}.kpp")
 
 
@@ -115,7 +127,8 @@ def create_invoice(
         session, session.get_one(Branch, client.branch_id), client, first, last, now, lock=True
     )
     branch = session.scalars(locked(select(Branch).where(Branch.id == client.branch_id))).one()
-    check_details(branch, client)
+    seller, buyer = snapshot(branch, client)
+    check_details(seller, buyer)
     taken = [c for c in found if not c.left_out]
     if not taken:
         raise NothingToInvoice()
@@ -137,6 +150,8 @@ def create_invoice(
         vat=vat,
         total=total,
         created_by=actor.user_id,
+        seller=seller,
+        buyer=buyer,
     )
     try:
         with session.begin_nested():
@@ -208,7 +223,9 @@ class Group:
     workers: int
     hours: Decimal
     rate: Decimal
-    amount: Decimal
+    at_rate: Decimal  # rate x hours, to the kopeck
+    surcharge: Decimal  # night and day-off surcharges (and the lines' own roundings)
+    amount: Decimal  # at_rate + surcharge: the lines' client amounts
 
 
 def groups(session: Session, invoice: Invoice) -> list[Group]:
@@ -239,6 +256,8 @@ def groups(session: Session, invoice: Invoice) -> list[Group]:
             workers=count,
             hours=money(hours),
             rate=money(rate),
+            at_rate=money(rate * hours),
+            surcharge=money(amount) - money(rate * hours),
             amount=money(amount),
         )
         for starts, code, site, skill, rate, count, hours, amount in rows

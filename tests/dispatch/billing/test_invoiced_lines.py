@@ -105,6 +105,8 @@ def test_another_constraint_is_not_taken_for_a_line_taken(session):
             vat_rate=None,
             vat=0,
             total=0,
+            seller={},
+            buyer={},
         )
     )
     session.flush()
