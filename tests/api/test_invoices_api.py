@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from dispatch.billing.models import Invoice
-from dispatch.models import User
+from dispatch.models import Order, User
 from dispatch.network.models import Organisation
 from tests.builders import _password_hash, auth, make_client_user, make_user
 from tests.dispatch.billing.world import make_world, worked_order
@@ -162,3 +162,17 @@ def test_royalty_is_the_rate_times_the_invoiced_turnover(client, session):
     assert none.json()["applicable"] is False and none.json()["royalty"] == "0.00"
     manager_read = client.get(url, params={"month": month}, headers=auth(manager))
     assert manager_read.status_code == 403
+
+
+def test_an_invoiced_line_is_not_disputed_409_line_invoiced(client, session):
+    world, manager, body = _world(session)
+    assert client.post(f"{API}/invoices", json=body, headers=auth(manager)).status_code == 201
+    order = session.scalars(select(Order).where(Order.client_id == world.client.id)).one()
+    worker = world.crew[0]
+    answer = client.post(
+        f"{API}/orders/{order.id}/timesheet/lines/{worker.id}/dispute",
+        json={"reason": "left at 12"},
+        headers=auth(manager),
+    )
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["code"] == "line_invoiced"
