@@ -146,6 +146,26 @@ class TimesheetSignoff(Base):
     settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+INVOICE_LINE_KEY = "uq_invoice_lines_order_worker"  # the one violation that means "taken"
+
+
+class InvoiceLine(Base):
+    """A timesheet line (an order's worker) invoiced (dispatch/billing/): the unique key keeps
+    it on one invoice; once invoiced the line is neither disputed, settled nor re-timed."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (UniqueConstraint("order_id", "worker_id", name=INVOICE_LINE_KEY),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
+    hours: Mapped[Decimal] = mapped_column(Numeric(8, 2), nullable=False)  # billed hours
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)  # client amount
+
+
 # The events a client's systems may subscribe to (docs/webhooks.md), each at most once per order.
 CLIENT_EVENTS = (
     "order.filled",

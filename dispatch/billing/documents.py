@@ -13,10 +13,22 @@ from sqlalchemy.orm import Session
 from core.csvsafe import BOM, STYLES, writer
 from dispatch.billing.models import Invoice
 from dispatch.billing.service import Group, check_details, groups
-from dispatch.models import Branch, Client
 from sms.templates import skill_name
 
 KINDS = ("invoice", "act")
+# Each group's figures add up on the page: rate x hours = at_rate, at_rate + surcharge = amount.
+COLUMNS = (
+    "date",
+    "order",
+    "site",
+    "skill",
+    "workers",
+    "hours",
+    "rate",
+    "at_rate",
+    "surcharge",
+    "amount",
+)
 LANGUAGES = ("ru", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -42,6 +54,8 @@ LABELS: dict[str, dict[str, str]] = {
         "workers": "Людей",
         "hours": "Часов",
         "rate": "Ставка",
+        "at_rate": "По ставке",
+        "surcharge": "Надбавки",
         "amount": "Сумма",
         "net": "Итого",
         "vat": "НДС {rate}%",
@@ -73,6 +87,8 @@ LABELS: dict[str, dict[str, str]] = {
         "workers": "Workers",
         "hours": "Hours",
         "rate": "Rate",
+        "at_rate": "At rate",
+        "surcharge": "Surcharges",
         "amount": "Amount",
         "net": "Net",
         "vat": "VAT {rate}%",
@@ -101,8 +117,6 @@ class Document:
     kind: str  # "invoice" | "act"
     language: str
     invoice: Invoice
-    branch: Branch
-    client: Client
     groups: list[Group]
 
     def label(self, key: str) -> str:
@@ -120,23 +134,24 @@ class Document:
         return self.label("vat").format(rate=percent(self.invoice.vat_rate))
 
     def party(self, who: str) -> list[str]:
-        """The seller's (the branch's) or the buyer's (the client's) lines of details."""
-        row: Branch | Client = self.branch if who == "seller" else self.client
-        name = self.branch.legal_name if who == "seller" else self.client.name
-        ids = f"{self.label('inn')} {row.inn}" + (
-            f", {self.label('kpp')} {row.kpp}" if row.kpp else ""
+        """The seller's (the branch's) or the buyer's (the client's) lines of details, as the
+        invoice copied them when it was made."""
+        row = self.invoice.seller if who == "seller" else self.invoice.buyer
+        name = row["legal_name"] if who == "seller" else row["name"]
+        ids = f"{self.label('inn')} {row['inn']}" + (
+            f", {self.label('kpp')} {row['kpp']}" if row.get("kpp") else ""
         )
-        lines = [f"{self.label(who)}: {name}", ids, f"{self.label('address')}: {row.legal_address}"]
+        lines = [
+            f"{self.label(who)}: {name}",
+            ids,
+            f"{self.label('address')}: {row['legal_address']}",
+        ]
         if who == "seller":
-            b = self.branch
+            corr = row.get("correspondent_account")
             lines.append(
-                f"{self.label('bank')}: {b.bank_name}, {self.label('bik')} {b.bik}, "
-                f"{self.label('account')} {b.bank_account}"
-                + (
-                    f", {self.label('corr')} {b.correspondent_account}"
-                    if b.correspondent_account
-                    else ""
-                )
+                f"{self.label('bank')}: {row['bank_name']}, {self.label('bik')} {row['bik']}, "
+                f"{self.label('account')} {row['bank_account']}"
+                + (f", {self.label('corr')} {corr}" if corr else "")
             )
         return lines
 
@@ -148,13 +163,13 @@ class Document:
         )
 
     def columns(self) -> list[str]:
-        keys = ("date", "order", "site", "skill", "workers", "hours", "rate", "amount")
+        keys = COLUMNS
         return [self.label(key) for key in keys]
 
     def rows(self) -> list[list[object]]:
         return [
             [g.day, g.order_code, g.site, skill_name(g.skill, self.language), g.workers, g.hours]
-            + [g.rate, g.amount]
+            + [g.rate, g.at_rate, g.surcharge, g.amount]
             for g in self.groups
         ]
 
@@ -169,11 +184,10 @@ class Document:
 
 
 def document(session: Session, invoice: Invoice, *, kind: str, language: str) -> Document:
-    """The document's data; the details are checked again (a later edit may have blanked one)."""
-    branch = session.get_one(Branch, invoice.branch_id)
-    client = session.get_one(Client, invoice.client_id)
-    check_details(branch, client)
-    return Document(kind, language, invoice, branch, client, groups(session, invoice))
+    """The document's data, with the details the invoice copied when it was made (checked
+    again: an invoice filled in by migration 0055 took the details as they then stood)."""
+    check_details(invoice.seller, invoice.buyer)
+    return Document(kind, language, invoice, groups(session, invoice))
 
 
 def as_csv(doc: Document) -> bytes:
@@ -197,6 +211,7 @@ def as_csv(doc: Document) -> bytes:
     sheet.writerow(doc.columns())
     sheet.writerows([cell(v) for v in row] for row in doc.rows())
     for label, value in doc.totals():
-        sheet.writerow([label, "", "", "", "", "", "", "" if value is None else cell(value)])
+        blanks = [""] * (len(COLUMNS) - 2)
+        sheet.writerow([label, *blanks, "" if value is None else cell(value)])
     sheet.writerow([doc.label("in_words"), in_words(doc.invoice.total, doc.language)])
     return out.getvalue().encode("utf-8")

@@ -8,19 +8,22 @@ the shifts' dates in the branch's timezone; only closed orders have lines to bil
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from core.db import locked
 from dispatch.billing.models import InvoiceLine
-from dispatch.enums import LineState
+from dispatch.hours.policy import DISPUTED as DISPUTED
+from dispatch.hours.policy import TOO_RECENT as TOO_RECENT
+from dispatch.hours.policy import bill_hold
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.penalties.pay import Line, lines_of
 
-# Why a line is left out (the console's preview says it in words).
-DISPUTED = "disputed"
-TOO_RECENT = "too_recent"
+# Why a line is left out (the console's preview says it in words); the first two are the
+# timesheet's own rule (dispatch/hours/policy.py bill_hold).
 INVOICED = "invoiced"
 NOTHING_BILLED = "nothing_billed"
 LEFT_OUT = (DISPUTED, TOO_RECENT, INVOICED, NOTHING_BILLED)
@@ -53,32 +56,49 @@ def why_left_out(
 ) -> str | None:
     if invoiced:
         return INVOICED
-    if line.state == LineState.DISPUTED:
-        return DISPUTED
-    if line.state == LineState.PENDING:
-        closed = order.closed_at
-        if closed is None or closed > now - timedelta(days=after_days):
-            return TOO_RECENT
+    held = bill_hold(line.state, order.closed_at, after_days, now)
+    if held is not None:
+        return held
     if not line.client_amount:
         return NOTHING_BILLED  # no hours worked: nothing to bill
     return None
 
 
+def _of_period(branch: Branch, client: Client, start: datetime, end: datetime) -> tuple[Any, ...]:
+    return (
+        Order.client_id == client.id,
+        Order.branch_id == branch.id,
+        Order.closed_at.is_not(None),
+        Order.starts_at >= start,
+        Order.starts_at < end,
+    )
+
+
 def candidates(
-    session: Session, branch: Branch, client: Client, first: date, last: date, now: datetime
+    session: Session,
+    branch: Branch,
+    client: Client,
+    first: date,
+    last: date,
+    now: datetime,
+    *,
+    lock: bool = False,
 ) -> list[Candidate]:
-    """Every timesheet line of the client's closed orders in the period, each with its verdict."""
+    """Every timesheet line of the client's closed orders in the period, each with its verdict.
+    lock: the orders are locked first (by id, the house's order lock), so a dispute, settlement
+    or correction of their lines (each locks its order) waits for the invoice, or the invoice
+    for it; the lines are read after the lock."""
     start, end = local_bounds(branch.timezone, first, last)
+    if lock:
+        session.scalars(
+            locked(
+                select(Order.id).where(*_of_period(branch, client, start, end)), of=Order
+            ).order_by(Order.id)
+        ).all()
     rows = session.execute(
         select(Order, Site.name)
         .join(Site, Site.id == Order.site_id)
-        .where(
-            Order.client_id == client.id,
-            Order.branch_id == branch.id,
-            Order.closed_at.is_not(None),
-            Order.starts_at >= start,
-            Order.starts_at < end,
-        )
+        .where(*_of_period(branch, client, start, end))
         .order_by(Order.starts_at, Order.id)
     ).all()
     orders = [order for order, _ in rows]

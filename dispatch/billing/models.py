@@ -1,12 +1,16 @@
-"""Invoices to clients and the timesheet lines on them: each (order, worker) line once."""
+"""Invoices to clients and the timesheet lines on them: each (order, worker) line once. The
+line table lives beside the sign-offs (dispatch/client_models.py) so the dispute and hours
+paths, below billing, can see that a line is invoiced."""
 
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, Timestamped
+from dispatch.client_models import InvoiceLine as InvoiceLine
 
 
 class Invoice(Timestamped, Base):
@@ -34,21 +38,7 @@ class Invoice(Timestamped, Base):
     vat: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
-class InvoiceLine(Base):
-    """A timesheet line (an order's worker) invoiced: the unique key keeps it on one invoice."""
-
-    __tablename__ = "invoice_lines"
-    __table_args__ = (
-        UniqueConstraint("order_id", "worker_id", name="uq_invoice_lines_order_worker"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(
-        ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
-    hours: Mapped[Decimal] = mapped_column(Numeric(8, 2), nullable=False)  # billed hours
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)  # client amount
+    # The legal and bank details as they were when the invoice was made (service.SELLER,
+    # service.BUYER): the documents show these, never the rows' later edits.
+    seller: Mapped[dict[str, str | None]] = mapped_column(JSONB, nullable=False)
+    buyer: Mapped[dict[str, str | None]] = mapped_column(JSONB, nullable=False)

@@ -11,7 +11,7 @@ from core.csvsafe import STYLES
 from dispatch.billing.documents import Document, as_csv, in_words
 
 FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
-WIDTHS = (20, 22, 40, 28, 14, 16, 18, 24)  # mm: date, order, site, skill, workers, hours...
+WIDTHS = (18, 20, 27, 20, 15, 14, 16, 20, 20, 20)  # mm: documents.COLUMNS, 190 in all
 
 
 def _text(value: object, doc: Document) -> str:

@@ -25,6 +25,7 @@ from dispatch.billing.errors import (
 )
 from dispatch.billing.lines import Candidate, candidates
 from dispatch.billing.models import Invoice, InvoiceLine
+from dispatch.client_models import INVOICE_LINE_KEY
 from dispatch.enums import MANAGERS
 from dispatch.models import Branch, Client, Order, Site
 from dispatch.registry.errors import ClientNotFound
@@ -36,6 +37,10 @@ READERS = (*MANAGERS, "owner")  # and a client's own users, their client's invoi
 # What an invoice cannot go out without (an INN of 10 digits is a company's: it has a KPP).
 BRANCH_DETAILS = ("legal_name", "inn", "legal_address", "bank_name", "bik", "bank_account")
 CLIENT_DETAILS = ("inn", "legal_address")
+# The details copied onto the invoice (Invoice.seller, Invoice.buyer; migration 0055 too).
+SELLER = (*BRANCH_DETAILS, "kpp", "ogrn", "correspondent_account")
+BUYER = ("name", *CLIENT_DETAILS, "kpp", "ogrn")
+Details = dict[str, str | None]
 
 
 def amounts(net: Decimal, vat_rate: Decimal | None) -> tuple[Decimal, Decimal]:
@@ -44,16 +49,24 @@ def amounts(net: Decimal, vat_rate: Decimal | None) -> tuple[Decimal, Decimal]:
     return vat, money(net + vat)
 
 
-def check_details(branch: Branch, client: Client) -> None:
+def snapshot(branch: Branch, client: Client) -> tuple[Details, Details]:
+    """The seller's (branch's) and the buyer's (client's) details as they are now."""
+    return (
+        {name: getattr(branch, name) for name in SELLER},
+        {name: getattr(client, name) for name in BUYER},
+    )
+
+
+def check_details(seller: Details, buyer: Details) -> None:
     """The first missing legal detail, named ("client.inn"): 422, nothing written."""
     for side, row, names in (
-        ("branch", branch, BRANCH_DETAILS),
-        ("client", client, CLIENT_DETAILS),
+        ("branch", seller, BRANCH_DETAILS),
+        ("client", buyer, CLIENT_DETAILS),
     ):
         for name in names:
-            if not (getattr(row, name) or "").strip():
+            if not (row.get(name) or "").strip():
                 raise LegalDetailsMissing(f"{side}.{name}")
-        if len(row.inn or "") == 10 and not (row.kpp or "").strip():
+        if len(row.get("inn") or "") == 10 and not (row.get("kpp") or "").strip():
             raise LegalDetailsMissing(f"{side}.kpp")
 
 
@@ -95,6 +108,12 @@ def _next_seq(session: Session, branch_id: int, year: int) -> int:
     return (last or 0) + 1
 
 
+def _violated(exc: IntegrityError) -> str | None:
+    """The name of the constraint the database refused the write by."""
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
 def create_invoice(
     session: Session, *, actor: Actor, client_id: int, first: date, last: date, now: datetime
 ) -> Invoice:
@@ -102,10 +121,15 @@ def create_invoice(
         raise InvoicesManagersOnly()
     _check_period(first, last)
     client = _client_seen(session, client_id, actor)
-    # One invoice of the branch at a time: its number and its lines are settled under this lock.
+    # The house's lock order: the period's orders first (what a dispute, a settlement or a
+    # correction of a line locks), then the branch row, under which the number is taken.
+    found = candidates(
+        session, session.get_one(Branch, client.branch_id), client, first, last, now, lock=True
+    )
     branch = session.scalars(locked(select(Branch).where(Branch.id == client.branch_id))).one()
-    check_details(branch, client)
-    taken = [c for c in candidates(session, branch, client, first, last, now) if not c.left_out]
+    seller, buyer = snapshot(branch, client)
+    check_details(seller, buyer)
+    taken = [c for c in found if not c.left_out]
     if not taken:
         raise NothingToInvoice()
     net = money(sum((c.amount for c in taken), ZERO))
@@ -126,6 +150,8 @@ def create_invoice(
         vat=vat,
         total=total,
         created_by=actor.user_id,
+        seller=seller,
+        buyer=buyer,
     )
     try:
         with session.begin_nested():
@@ -142,8 +168,10 @@ def create_invoice(
                 for c in taken
             )
             session.flush()
-    except IntegrityError as exc:  # a line another invoice took first: the unique key says
-        raise InvoiceLineTaken() from exc
+    except IntegrityError as exc:
+        if _violated(exc) == INVOICE_LINE_KEY:  # a line another invoice took first
+            raise InvoiceLineTaken() from exc
+        raise  # any other violation is a defect, not a race: it says so
     audit.log(
         session,
         actor,
@@ -195,7 +223,9 @@ class Group:
     workers: int
     hours: Decimal
     rate: Decimal
-    amount: Decimal
+    at_rate: Decimal  # rate x hours, to the kopeck
+    surcharge: Decimal  # night and day-off surcharges (and the lines' own roundings)
+    amount: Decimal  # at_rate + surcharge: the lines' client amounts
 
 
 def groups(session: Session, invoice: Invoice) -> list[Group]:
@@ -226,6 +256,8 @@ def groups(session: Session, invoice: Invoice) -> list[Group]:
             workers=count,
             hours=money(hours),
             rate=money(rate),
+            at_rate=money(rate * hours),
+            surcharge=money(amount) - money(rate * hours),
             amount=money(amount),
         )
         for starts, code, site, skill, rate, count, hours, amount in rows

@@ -59,3 +59,10 @@ class AlreadyPaid(Conflict):
     pay already paid out is not changed afterwards."""
 
     code = "hours_already_paid"
+
+
+class LineInvoiced(Conflict):
+    """A line on an invoice (dispatch/billing/) is final: disputing, settling or re-timing it
+    would leave the invoice out of step with the timesheet."""
+
+    code = "line_invoiced"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.money import hours_of as hours_of  # the sheet's hours, defined once
+from dispatch.enums import LineState
 from dispatch.hours.errors import (
     BreakOutOfBounds,
     EarlyEndOutOfBounds,
@@ -128,3 +129,20 @@ def billed_minutes(worked_min: int, rounding: str) -> int:
 
 def scheduled_minutes(starts_at: datetime, ends_at: datetime) -> int:
     return int((ends_at - starts_at).total_seconds() // 60)
+
+
+# Why a timesheet line may not be billed yet (the one rule: the timesheet's billable amount
+# and the invoice's lines both ask it).
+DISPUTED = "disputed"
+TOO_RECENT = "too_recent"
+
+
+def bill_hold(state: str, closed_at: datetime | None, after_days: int, now: datetime) -> str | None:
+    """None when the line may be billed: approved, settled, or pending with its order closed
+    at least `after_days` days ago (undisputed after N days); else why not."""
+    if state == LineState.DISPUTED:
+        return DISPUTED
+    recent = closed_at is None or closed_at > now - timedelta(days=after_days)
+    if state == LineState.PENDING and recent:
+        return TOO_RECENT
+    return None

@@ -16,9 +16,15 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.tenancy import Actor
-from dispatch.client_models import TimesheetSignoff
+from dispatch.client_models import InvoiceLine, TimesheetSignoff
 from dispatch.enums import OFFICE, LineState
-from dispatch.hours.errors import AlreadyPaid, HoursOfficeOnly, LinesApproved, ReasonRequired
+from dispatch.hours.errors import (
+    AlreadyPaid,
+    HoursOfficeOnly,
+    LineInvoiced,
+    LinesApproved,
+    ReasonRequired,
+)
 from dispatch.hours.models import TimesheetVersion
 from dispatch.hours.policy import NO_TERMS, Rules, Terms, check_terms
 from dispatch.models import Branch, Order
@@ -98,6 +104,22 @@ def versions_of(session: Session, order_id: int) -> list[TimesheetVersion]:
 FINAL = (LineState.APPROVED, LineState.SETTLED)
 
 
+def invoiced_workers(session: Session, order_id: int) -> set[int]:
+    """The workers whose line of the order is on an invoice. The caller holds the order's
+    lock, as create_invoice does before taking lines, so an invoice and a change of a line
+    are settled one after the other."""
+    return set(
+        session.scalars(select(InvoiceLine.worker_id).where(InvoiceLine.order_id == order_id))
+    )
+
+
+def check_not_invoiced(session: Session, order: Order, worker_id: int | None = None) -> None:
+    """Refuse (409 line_invoiced) when the worker's line (None: any line) is invoiced."""
+    invoiced = invoiced_workers(session, order.id)
+    if invoiced if worker_id is None else worker_id in invoiced:
+        raise LineInvoiced(f"order {order.code}: the line is on an invoice and final")
+
+
 def check_still_open(session: Session, order: Order) -> None:
     """A closed order's hours may still be corrected only while no line is final and its day
     is not paid: an approved or settled line is the client's word (dispatch/shift/signoff.py;
@@ -109,6 +131,7 @@ def check_still_open(session: Session, order: Order) -> None:
         .select_from(TimesheetSignoff)
         .where(TimesheetSignoff.order_id == order.id, TimesheetSignoff.state.in_(FINAL))
     )
+    check_not_invoiced(session, order)  # an undisputed line may be invoiced while pending
     if final:
         raise LinesApproved(
             f"order {order.code}: {final} line(s) approved or settled with the client are final"

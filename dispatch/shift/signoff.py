@@ -26,6 +26,7 @@ from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
 from dispatch.client_models import TimesheetSignoff
 from dispatch.enums import OFFICE, LineState
+from dispatch.hours.service import check_not_invoiced
 from dispatch.models import Order
 from dispatch.orders.service import get_order
 from dispatch.registry.client_side.tenancy import sees_client
@@ -125,6 +126,7 @@ def dispute(
     order = _closed_order(session, order_id, actor)
     if worker_id not in on_sheet(session, order):
         raise NotOnTimesheet("timesheet line", worker_id)
+    check_not_invoiced(session, order, worker_id)  # under the order's lock, as invoices take it
     row = _rows(session, order.id).get(worker_id)
     if row is not None:
         refusal = REFUSED_DISPUTE[LineState(row.state)]
@@ -182,6 +184,7 @@ def settle(
     row = _rows(session, order.id).get(worker_id)
     if row is None and worker_id not in on_sheet(session, order):
         raise NotOnTimesheet("timesheet line", worker_id)
+    check_not_invoiced(session, order, worker_id)
     if row is not None and row.state == LineState.SETTLED:
         raise LineAlreadySettled(f"the line of worker {worker_id} is settled")
     if row is None or row.state != LineState.DISPUTED:

@@ -16,7 +16,9 @@ new version; the older ones stay readable); the sheet says which version it is.
   carried into the payouts, and the line says so (note = "fine_exceeds_pay");
 - margin = client amount - pay.
 A line the client disputed (dispatch/shift/signoff.py) shows its state and is held from the
-client's bill until settled (billable_lines); a settlement's agreed hours replace the marks'.
+client's bill until settled, and a pending one until its order closed the branch's
+invoice_after_days ago (billable_lines: the invoices' rule too); a settlement's agreed hours
+replace the marks'.
 Each amount is rounded half up to the cent; the totals are the sums of the rounded lines,
 so the sheet adds up to the cent.
 
@@ -38,6 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.csvsafe import Table, Word
 from core.errors import InvalidInput
 from core.tenancy import Actor
@@ -46,6 +49,7 @@ from dispatch.access.privacy import show_workers
 from dispatch.enums import ATTENDANCE, LINE_STATES, LineState
 from dispatch.hours import service as hours
 from dispatch.hours.models import TimesheetVersion
+from dispatch.hours.policy import bill_hold
 from dispatch.hours.service import hours_of_orders, latest_versions
 from dispatch.models import Branch, Order
 from dispatch.orders.service import ORDER_BRANCH, get_order
@@ -76,7 +80,7 @@ class Timesheet:
     money: tuple[str, ...] = MONEY_COLUMNS  # the amounts this reader may see, in order
     timezone: str = "UTC"  # the branch's: exports show times in it
     # What the client may be billed now: the client amount of billable_lines (None: the reader
-    # may not see it), and how many lines a dispute holds back.
+    # may not see it; pending lines wait invoice_after_days), and how many lines a dispute holds.
     billable_client_amount: Decimal | None = None
     held_lines: int = 0
     # The hours' inputs: the latest timesheet version (0: none, the close's own sheet).
@@ -104,14 +108,15 @@ def hours_versions(session: Session, order_id: int, *, actor: Actor) -> list[Tim
     return hours.versions_of(session, order.id)
 
 
-def billable(line: Line) -> bool:
-    """A disputed line is held from the client's bill (the invoice, any client total) until
-    the office settles it; every other line, pending, approved or settled, may be billed."""
-    return line.state != LineState.DISPUTED
+def billable(line: Line, order: Order, after_days: int, now: datetime) -> bool:
+    """The one rule the invoice's lines follow too (dispatch/hours/policy.py bill_hold): a
+    disputed line is held until settled; a pending one until its order closed `after_days`
+    ago (undisputed after N days); approved and settled lines may be billed."""
+    return bill_hold(line.state, order.closed_at, after_days, now) is None
 
 
-def billable_lines(lines: list[Line]) -> list[Line]:
-    return [line for line in lines if billable(line)]
+def billable_lines(lines: list[Line], order: Order, after_days: int, now: datetime) -> list[Line]:
+    return [line for line in lines if billable(line, order, after_days, now)]
 
 
 def on_sheet(session: Session, order: Order) -> list[int]:
@@ -126,15 +131,24 @@ def _totals(lines: list[Line]) -> dict[str, Decimal]:
     return totals
 
 
-def timesheet(session: Session, order_id: int, *, actor: Actor) -> Timesheet:
-    return timesheets_ending(session, order_id, actor=actor, ends=(None,))[0]
+def timesheet(
+    session: Session, order_id: int, *, actor: Actor, now: datetime | None = None
+) -> Timesheet:
+    return timesheets_ending(session, order_id, actor=actor, ends=(None,), now=now)[0]
 
 
 def timesheets_ending(
-    session: Session, order_id: int, *, actor: Actor, ends: Sequence[datetime | None]
+    session: Session,
+    order_id: int,
+    *,
+    actor: Actor,
+    ends: Sequence[datetime | None],
+    now: datetime | None = None,
 ) -> list[Timesheet]:
     """The order's sheet for each end of work (None: as it stands), from one read of the crew
-    and one show of their names: an end changes the hours, not who is on the sheet."""
+    and one show of their names: an end changes the hours, not who is on the sheet. `now`
+    (default: the clock) decides what may be billed yet."""
+    now = now or clock.now()
     order = get_order(session, order_id, actor=actor, options=ORDER_BRANCH)
     crew = crews(session, [order])[order.id]
     shown = show_workers(
@@ -160,7 +174,7 @@ def timesheets_ending(
             )
             for o, name, e in crew
         ]
-        sheet = _sheet(order, order.branch, lines, money_shown)
+        sheet = _sheet(order, order.branch, lines, money_shown, now)
         terms, rules = hours_in
         sheets.append(
             replace(
@@ -178,11 +192,11 @@ def timesheets_ending(
 
 
 def _sheet(
-    order: Order, branch: Branch, lines: list[Line], money_shown: tuple[str, ...]
+    order: Order, branch: Branch, lines: list[Line], money_shown: tuple[str, ...], now: datetime
 ) -> Timesheet:
     totals = _totals(lines)
-    billed = _totals(billable_lines(lines))["client_amount"]
-    held = len(lines) - len(billable_lines(lines))
+    billed = _totals(billable_lines(lines, order, branch.invoice_after_days, now))
+    held = sum(1 for line in lines if line.state == LineState.DISPUTED)
     lines = [_hide_client_price(line, money_shown) for line in lines]
     return Timesheet(
         order_id=order.id,
@@ -195,7 +209,7 @@ def _sheet(
         totals={name: totals[name] for name in (*HOURS_COLUMNS, *money_shown)},
         money=money_shown,
         timezone=branch.timezone,
-        billable_client_amount=billed if "client_amount" in money_shown else None,
+        billable_client_amount=billed["client_amount"] if "client_amount" in money_shown else None,
         held_lines=held,
     )
 

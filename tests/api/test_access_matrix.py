@@ -32,6 +32,7 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.billing.models import Invoice
+from dispatch.billing.service import snapshot
 from dispatch.client_models import QualityReview, WebhookSubscription
 from dispatch.fill import waves
 from dispatch.models import Branch, Client, Order, User
@@ -520,6 +521,7 @@ def _billing(session, branch: Branch, client: Client) -> tuple[int, int]:
         branch_id=branch.id, client_id=client.id, number=f"{branch.code}-{today.year}-{seq:04d}",
         year=today.year, seq=seq, issued_on=today, period_from=today, period_to=today,
         net=Decimal("100.00"), vat=Decimal("0.00"), total=Decimal("100.00"),
+        seller=snapshot(branch, client)[0], buyer=snapshot(branch, client)[1],
     )  # fmt: skip
     session.add(invoice)
     session.flush()

@@ -58,8 +58,8 @@ def _after(order):
     return order.ends_at + timedelta(hours=2)
 
 
-def _states(session, order, actor):
-    sheet = timesheets.timesheet(session, order.id, actor=actor)
+def _states(session, order, actor, now=None):
+    sheet = timesheets.timesheet(session, order.id, actor=actor, now=now or _after(order))
     return {line.worker_id: line.state for line in sheet.lines}, sheet
 
 
@@ -91,6 +91,10 @@ def test_every_line_is_pending_after_the_close(session, dispatcher, closed):
     states, sheet = _states(session, order, dispatcher)
     assert states == dict.fromkeys(crew, "pending")
     assert sheet.held_lines == 0
+    # Pending lines are billed once undisputed for the branch's invoice_after_days (3).
+    assert sheet.billable_client_amount == D("0.00")
+    waited = order.closed_at + timedelta(days=3)
+    sheet = _states(session, order, dispatcher, now=waited)[1]
     assert sheet.billable_client_amount == sheet.totals["client_amount"] == D("6000.00")
 
 
@@ -107,7 +111,7 @@ def test_approve_skips_the_disputed_line_and_holds_it_from_the_bill(session, dis
     # Held: the disputed line's 2000.00 is not billable; the work's totals stay whole.
     assert sheet.totals["client_amount"] == D("6000.00")
     assert sheet.billable_client_amount == D("4000.00")
-    billable = timesheets.billable_lines(sheet.lines)
+    billable = timesheets.billable_lines(sheet.lines, order, 3, _after(order))
     assert [line.worker_id for line in billable] == [w for w in states if w != crew[0]]
     # A second approval approves nothing new and leaves the dispute open.
     assert signoff.approve(session, order.id, actor=dispatcher, now=_after(order)) == []
@@ -192,7 +196,10 @@ def test_a_settlement_with_hours_changes_the_line_and_makes_it_billable(
         D("1750.00"),
         D("840.00"),
     )
-    assert sheet.held_lines == 0 and sheet.billable_client_amount == D("5750.00")
+    # The settled line is billable at once, the two pending ones after invoice_after_days.
+    assert sheet.held_lines == 0 and sheet.billable_client_amount == D("1750.00")
+    waited = _states(session, order, dispatcher, now=order.closed_at + timedelta(days=3))[1]
+    assert waited.billable_client_amount == D("5750.00")
     assert [e.detail["hours"] for e in _audited(session, "timesheet.settle", order)] == ["7.00"]
     assert len(_audited(session, "timesheet.dispute", order)) == 1
     with pytest.raises(LineAlreadySettled):

@@ -22,6 +22,11 @@ WORDS = {
         "Спор по строке уже решён.",
         "The dispute on this line is already settled.",
     ),
+    "err_line_invoiced": (
+        "Строка уже в счёте клиенту: оспорить, решить спор или поправить часы нельзя.",
+        "The line is on an invoice to the client: it can no longer be disputed, settled or "
+        "re-timed.",
+    ),
     "err_line_not_disputed": (
         "Строка не оспорена: решать нечего.",
         "The line is not disputed: there is nothing to settle.",

@@ -28,6 +28,8 @@ class InvoiceGroupOut(BaseModel):
     workers: int
     hours: Decimal
     rate: Decimal
+    at_rate: Decimal  # rate x hours, to the kopeck
+    surcharge: Decimal  # night and day-off surcharges: at_rate + surcharge = amount
     amount: Decimal
 
     @classmethod

@@ -51,7 +51,7 @@ def test_a_manager_previews_makes_and_downloads_an_invoice(client, session):
     pdf = client.get(f"/console/invoices/{invoice.id}/file?doc_kind=act&doc_format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     sheet = client.get(f"/console/invoices/{invoice.id}/file?doc_kind=invoice&doc_format=csv")
-    assert "Всего к оплате;;;;;;;2440,00" in sheet.content.decode("utf-8-sig")
+    assert "Всего к оплате;;;;;;;;;2440,00" in sheet.content.decode("utf-8-sig")
 
     again = client.post("/console/invoices", data={**query, **form})
     assert again.status_code == 409

@@ -29,6 +29,7 @@ from core.clock import now
 from core.settings import get_settings
 from core.tenancy import SYSTEM
 from dispatch.billing.models import Invoice
+from dispatch.billing.service import snapshot
 from dispatch.client_models import (
     CLIENT_EVENTS,
     ClientEvent,
@@ -427,7 +428,8 @@ def _billing(session, branch: Branch, client: Client) -> dict[str, list[str]]:
         branch_id=branch.id, client_id=client.id, number=f"{branch.code}-{today.year}-0001",
         year=today.year, seq=1, issued_on=today, period_from=today, period_to=today,
         net=Decimal("100.00"), vat_rate=Decimal("0.22"), vat=Decimal("22.00"),
-        total=Decimal("122.00"),
+        total=Decimal("122.00"), seller=snapshot(branch, client)[0],
+        buyer=snapshot(branch, client)[1],
     )  # fmt: skip
     session.add(invoice)
     session.flush()

@@ -1,11 +1,14 @@
 """Two managers invoice the same client's period at once, each on its own connection: the
-branch row's lock puts one after the other, so one invoice takes the lines and the other finds
-nothing left (409), never the same line twice, never two numbers for one set of lines. And the
-unique key on (order, worker) refuses a second invoice line by itself.
+orders' locks put one after the other, so one invoice takes the lines and the other finds
+nothing left (409 nothing_to_invoice: not the unique key's invoice_line_taken, which would
+mean both read the lines at once), never the same line twice. And the unique key on (order,
+worker) refuses a second invoice line by itself. An invoice and a dispute of one of its lines:
+whichever locks the order first wins, the other sees it (line_invoiced, or the line left out).
 
 These tests commit, so they build their own branch and delete everything afterwards."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -17,6 +20,9 @@ from core.db import session_scope
 from dispatch.billing import service
 from dispatch.billing.errors import InvoiceLineTaken, NothingToInvoice
 from dispatch.billing.models import Invoice, InvoiceLine
+from dispatch.client_models import TimesheetSignoff
+from dispatch.hours.errors import LineInvoiced
+from dispatch.shift import signoff
 from tests.committed import purge_branch, purge_code
 from tests.dispatch.billing.world import later, make_world, worked_order
 
@@ -41,13 +47,15 @@ def scene(factory):
         order = worked_order(session, world)
         day = (order.starts_at + timedelta(hours=3)).date()
         found = (world.branch.id, world.client.id, world.manager, day, later(order, 4), order.id)
-    yield found
+        crew = [w.id for w in world.crew]
+    yield (*found, crew)
     with session_scope(factory) as session:
+        session.execute(delete(TimesheetSignoff).where(TimesheetSignoff.order_id == found[5]))
         _purge(session, found[0])
 
 
 def test_two_invoices_at_once_one_takes_the_lines(factory, scene):
-    branch_id, client_id, manager, day, at, _ = scene
+    branch_id, client_id, manager, day, at, _, _ = scene
     barrier = threading.Barrier(2)
 
     def invoice():
@@ -67,7 +75,7 @@ def test_two_invoices_at_once_one_takes_the_lines(factory, scene):
     made = [a for a in answers if a.startswith(CODE)]
     assert made == [f"{CODE}-{at.year}-0001"], answers
     refused = [a for a in answers if not a.startswith(CODE)]
-    assert refused in (["nothing_to_invoice"], ["invoice_line_taken"]), answers
+    assert refused == ["nothing_to_invoice"], answers  # the second read the lines after
     with session_scope(factory) as session:
         ids = select(Invoice.id).where(Invoice.branch_id == branch_id)
         assert session.scalar(select(func.count()).where(Invoice.branch_id == branch_id)) == 1
@@ -76,7 +84,7 @@ def test_two_invoices_at_once_one_takes_the_lines(factory, scene):
 
 
 def test_the_unique_key_refuses_a_line_on_a_second_invoice(factory, scene):
-    branch_id, client_id, manager, day, at, order_id = scene
+    branch_id, client_id, manager, day, at, order_id, _ = scene
     with session_scope(factory) as session:
         made = service.create_invoice(
             session, actor=manager, client_id=client_id, first=day, last=day, now=at
@@ -92,3 +100,77 @@ def test_the_unique_key_refuses_a_line_on_a_second_invoice(factory, scene):
         with pytest.raises(IntegrityError, match="uq_invoice_lines_order_worker"):
             session.flush()
         session.rollback()
+
+
+WAIT_S = 0.5  # long enough for a writer that does not wait to have finished
+
+
+def _in_thread(pool, work):
+    """Start `work` on its own connection; it must still be waiting on a lock after WAIT_S."""
+    started = pool.submit(work)
+    time.sleep(WAIT_S)
+    assert not started.done(), started.result()  # it did not wait for the lock: it raced
+    return started
+
+
+def test_a_dispute_waits_for_an_invoice_and_finds_the_line_invoiced(factory, scene):
+    _, client_id, manager, day, at, order_id, crew = scene
+
+    def dispute():
+        try:
+            with session_scope(factory) as session:
+                signoff.dispute(session, order_id, crew[0], actor=manager, reason="x", now=at)
+        except LineInvoiced as refused:
+            return refused.code
+        return "disputed"
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with session_scope(factory) as session:
+            service.create_invoice(
+                session, actor=manager, client_id=client_id, first=day, last=day, now=at
+            )
+            waiting = _in_thread(pool, dispute)
+        assert waiting.result(timeout=30) == "line_invoiced"
+
+
+def test_an_invoice_waits_for_a_dispute_and_leaves_the_line_out(factory, scene):
+    branch_id, client_id, manager, day, at, order_id, crew = scene
+
+    def invoice():
+        with session_scope(factory) as session:
+            made = service.create_invoice(
+                session, actor=manager, client_id=client_id, first=day, last=day, now=at
+            )
+            return list(
+                session.scalars(
+                    select(InvoiceLine.worker_id).where(InvoiceLine.invoice_id == made.id)
+                )
+            )
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with session_scope(factory) as session:
+            signoff.dispute(session, order_id, crew[0], actor=manager, reason="x", now=at)
+            waiting = _in_thread(pool, invoice)
+        assert waiting.result(timeout=30) == [crew[1]]
+
+
+def test_a_second_invoice_waits_and_reads_the_lines_after_the_first(factory, scene):
+    _, client_id, manager, day, at, _, _ = scene
+
+    def invoice():
+        try:
+            with session_scope(factory) as session:
+                return service.create_invoice(
+                    session, actor=manager, client_id=client_id, first=day, last=day, now=at
+                ).number
+        except (NothingToInvoice, InvoiceLineTaken) as refused:
+            return refused.code
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with session_scope(factory) as session:
+            service.create_invoice(
+                session, actor=manager, client_id=client_id, first=day, last=day, now=at
+            )
+            waiting = _in_thread(pool, invoice)
+        # Waiting on the branch alone, it would have read the lines before: the unique key's 409.
+        assert waiting.result(timeout=30) == "nothing_to_invoice"
