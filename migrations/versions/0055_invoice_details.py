@@ -3,7 +3,7 @@ they were when the invoice was made: a March invoice shows March's details forev
 invoices are filled from the details as they stand now (the best there is).
 
 Revision ID: 0055
-Revises: 0053
+Revises: 0054
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0055"
-down_revision = "0053"
+down_revision = "0054"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ pg_restore runs with an empty search_path (CVE-2018-1058): the body of 0003's fu
 same results: the index needs no rebuild. Still LANGUAGE sql without SET, so it inlines.
 
 Revision ID: 0056
-Revises: 0054
+Revises: 0055
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision = "0056"
-down_revision = "0054"
+down_revision = "0055"
 branch_labels = None
 depends_on = None
 
