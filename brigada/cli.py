@@ -1,6 +1,7 @@
 """The `brigada` command: migrate, run, seed, add users, and each process on its own."""
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -122,9 +123,8 @@ def backup(
     target = path or default_path(settings.backup_dir, name, datetime.now(UTC))
     try:
         figures = dump_database(settings.database_url, target)
-    except pgtools.PgToolFailed as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except Exception as exc:  # exit 2 is "no backup", whatever failed (a tool, the server, disk)
+        _failed(exc)
     rows = sum(figures.counts.values())
     typer.echo(f"dumped {name} at revision {figures.revision} to {target}")
     typer.echo(f"  {target.stat().st_size} bytes; {len(figures.counts)} tables, {rows} rows")
@@ -143,8 +143,8 @@ def restore_drill(
     ),
 ) -> None:
     """Restore DUMP into a fresh database, migrate it, compare row counts and the ledger's
-    sums with the dump's; exit 1 on any difference."""
-    from brigada import pgtools
+    sums with the dump's; exit 1 on any difference, 2 when the drill itself failed (or could
+    not drop its database)."""
     from brigada.drill import drill
 
     try:
@@ -156,12 +156,19 @@ def restore_drill(
             keep=keep,
             check_only=check is not None,
         )
-    except pgtools.PgToolFailed as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except Exception as exc:  # exit 1 means differences found; anything else is a failed drill
+        _failed(exc)
     for line in report.lines():
         typer.echo(line)
-    raise typer.Exit(0 if report.ok else 1)
+    if not report.ok:
+        raise typer.Exit(1)
+    raise typer.Exit(2 if report.cleanup_failed else 0)
+
+
+def _failed(exc: Exception) -> NoReturn:
+    """The error on one line (its kind when it says nothing else), then exit 2."""
+    typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+    raise typer.Exit(2) from None
 
 
 @user_app.command("deactivate")
