@@ -110,7 +110,8 @@ def backup(
         None, help="the dump file; default <BRIGADA_BACKUP_DIR>/<database>-<UTC time>.dump"
     ),
 ) -> None:
-    """pg_dump -Fc of the database, with its row counts and ledger sums beside it."""
+    """pg_dump -Fc of the database, with its row counts and ledger sums beside it; exit 2 on
+    any failure."""
     from datetime import UTC, datetime
 
     from brigada import pgtools
@@ -166,7 +167,7 @@ def restore_drill(
 
 
 def _failed(exc: Exception) -> NoReturn:
-    """The error on one line (its kind when it says nothing else), then exit 2."""
+    """The error's kind and message on one line, then exit 2 (no traceback)."""
     typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
     raise typer.Exit(2) from None
 
