@@ -1,6 +1,7 @@
 """The `brigada` command: migrate, run, seed, add users, and each process on its own."""
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -109,7 +110,8 @@ def backup(
         None, help="the dump file; default <BRIGADA_BACKUP_DIR>/<database>-<UTC time>.dump"
     ),
 ) -> None:
-    """pg_dump -Fc of the database, with its row counts and ledger sums beside it."""
+    """pg_dump -Fc of the database, with its row counts and ledger sums beside it; exit 2 on
+    any failure."""
     from datetime import UTC, datetime
 
     from brigada import pgtools
@@ -122,9 +124,8 @@ def backup(
     target = path or default_path(settings.backup_dir, name, datetime.now(UTC))
     try:
         figures = dump_database(settings.database_url, target)
-    except pgtools.PgToolFailed as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except Exception as exc:  # exit 2 is "no backup", whatever failed (a tool, the server, disk)
+        _failed(exc)
     rows = sum(figures.counts.values())
     typer.echo(f"dumped {name} at revision {figures.revision} to {target}")
     typer.echo(f"  {target.stat().st_size} bytes; {len(figures.counts)} tables, {rows} rows")
@@ -143,8 +144,8 @@ def restore_drill(
     ),
 ) -> None:
     """Restore DUMP into a fresh database, migrate it, compare row counts and the ledger's
-    sums with the dump's; exit 1 on any difference."""
-    from brigada import pgtools
+    sums with the dump's; exit 1 on any difference, 2 when the drill itself failed (or could
+    not drop its database)."""
     from brigada.drill import drill
 
     try:
@@ -156,12 +157,19 @@ def restore_drill(
             keep=keep,
             check_only=check is not None,
         )
-    except pgtools.PgToolFailed as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except Exception as exc:  # exit 1 means differences found; anything else is a failed drill
+        _failed(exc)
     for line in report.lines():
         typer.echo(line)
-    raise typer.Exit(0 if report.ok else 1)
+    if not report.ok:
+        raise typer.Exit(1)
+    raise typer.Exit(2 if report.cleanup_failed else 0)
+
+
+def _failed(exc: Exception) -> NoReturn:
+    """The error's kind and message on one line, then exit 2 (no traceback)."""
+    typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+    raise typer.Exit(2) from None
 
 
 @user_app.command("deactivate")

@@ -1,7 +1,11 @@
 """`brigada restore-drill`: restore a dump into a fresh database, migrate it, and check its row
 counts and ledger sums against the dump's figures (or the live source when a dump has none)."""
 
+import contextlib
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +30,8 @@ class Report:
     rows: int = 0
     sums: dict[str, str] = field(default_factory=dict)
     differences: list[str] = field(default_factory=list)
+    # The scratch database could not be dropped: the comparison stands, the server is not clean.
+    cleanup_failed: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -40,6 +46,8 @@ class Report:
         out += [f"MISMATCH {difference}" for difference in self.differences]
         verdict = "OK" if self.ok else f"FAILED: {len(self.differences)} difference(s)"
         out.append(f"result: {verdict}")
+        if self.cleanup_failed:
+            out.append(f"CLEANUP FAILED: {self.cleanup_failed}")
         return out
 
 
@@ -83,6 +91,35 @@ def migrate(url: str, config: Config) -> None:
         engine.dispose()
 
 
+@contextlib.contextmanager
+def terminated_as_exit() -> Iterator[None]:
+    """SIGTERM (systemd, kill, a CI timeout) raises SystemExit(143) meanwhile, so `finally`
+    blocks run and drop the scratch database; Python's default would just end the process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(128 + signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def drop_scratch(target: pgtools.Database, source: pgtools.Database, report: Report) -> None:
+    """Drop the drill's database; a failure goes in the report, never over the drill's own
+    outcome or error."""
+    try:
+        pgtools.run("dropdb", target.name, db=source)
+    except pgtools.PgToolFailed as exc:
+        report.cleanup_failed = f"{target.name} is left on the server: {exc}"
+    else:
+        report.steps.append(f"dropped {target.name}")
+
+
 def scratch_name(source: str, now: datetime) -> str:
     return f"{source}_drill_{now.astimezone(UTC):%Y%m%d%H%M%S}"
 
@@ -106,25 +143,36 @@ def drill(
     if check_only:
         compare(expected, figures_of(target.sqlalchemy_url), report)
         return report
-    pgtools.run("createdb", target.name, db=source)
-    try:
-        started = time.monotonic()
-        pgtools.run(
-            "pg_restore", "--exit-on-error", "--no-owner", "-d", target.name, str(dump), db=source
-        )
-        report.steps.append(f"pg_restore {dump.name}: {time.monotonic() - started:.1f} s")
-        started = time.monotonic()
-        migrate(target.sqlalchemy_url, alembic_config)
-        got = figures_of(target.sqlalchemy_url)
-        took = time.monotonic() - started
-        report.steps.append(
-            f"alembic upgrade head ({expected.revision} -> {got.revision}): {took:.1f} s"
-        )
-        compare(expected, got, report)
-    finally:
-        if keep:
-            report.steps.append(f"kept {target.name}")
-        else:
-            pgtools.run("dropdb", target.name, db=source)
-            report.steps.append(f"dropped {target.name}")
+    with terminated_as_exit():
+        pgtools.run("createdb", target.name, db=source)
+        try:
+            restore_and_compare(target, source, dump, alembic_config, expected, report)
+        finally:
+            if keep:
+                report.steps.append(f"kept {target.name}")
+            else:
+                drop_scratch(target, source, report)
     return report
+
+
+def restore_and_compare(
+    target: pgtools.Database,
+    source: pgtools.Database,
+    dump: Path,
+    alembic_config: Config,
+    expected: Figures,
+    report: Report,
+) -> None:
+    started = time.monotonic()
+    # Neither owners nor grants: the roles of the dumped server need not exist on this one.
+    restore = ("--exit-on-error", "--no-owner", "--no-acl", "-d", target.name, str(dump))
+    pgtools.run("pg_restore", *restore, db=source)
+    report.steps.append(f"pg_restore {dump.name}: {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    migrate(target.sqlalchemy_url, alembic_config)
+    got = figures_of(target.sqlalchemy_url)
+    took = time.monotonic() - started
+    report.steps.append(
+        f"alembic upgrade head ({expected.revision} -> {got.revision}): {took:.1f} s"
+    )
+    compare(expected, got, report)

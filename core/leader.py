@@ -70,6 +70,7 @@ class Leadership:
         self.leading = False
         self._conn: psycopg.Connection | None = None
         self._lock = threading.Lock()
+        self._unreachable = False  # the last claim could not reach the database
 
     def claim(self) -> bool:
         """Take the lead if no one holds it; True when this object leads now."""
@@ -82,12 +83,21 @@ class Leadership:
                     conn = self._connection()
                     row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
                     self.leading = bool(row and row[0])
+                    self._reachable(True, None)
                     break
                 except psycopg.Error as exc:
                     self._drop()
                     if attempt == 2:
-                        log.warning("cannot reach the database to claim the lead: %s", exc)
+                        self._reachable(False, exc)
             return self.leading
+
+    def _reachable(self, now: bool, exc: psycopg.Error | None) -> None:
+        """Log the database going out of reach and coming back, not every retry meanwhile."""
+        if now and self._unreachable:
+            log.info("the database answers again")
+        elif not now and not self._unreachable:
+            log.warning("cannot reach the database to claim the lead: %s", exc)
+        self._unreachable = not now
 
     def confirm(self) -> bool:
         """Whether this object still leads, asked of the database (a quick query)."""

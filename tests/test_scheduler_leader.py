@@ -11,24 +11,27 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
 import psycopg
 import pytest
+from redis import Redis
 
 from brigada.scheduler import PERIODIC, _send_while_leading, lead_while_chosen
 from core.leader import Leadership, libpq_url
 from core.redis import get_redis
 from core.settings import get_settings
+from tests.faults.servers import PrivateRedis
 
 RETRY_S = 0.5
 EVERY_ACTOR = {actor.actor_name for actor, _ in PERIODIC}
 
 
-def _queued() -> Counter[str]:
+def _queued(redis: Redis | None = None) -> Counter[str]:
     """Messages waiting on the broker, by actor (no jobs process runs: nothing is taken)."""
-    redis = get_redis()
+    redis = redis or get_redis()
     counts: Counter[str] = Counter()
     for key in redis.scan_iter("brigada:*.msgs"):  # dramatiq's Redis broker: one hash a queue
         for raw in cast(list[bytes], redis.hvals(key)):
@@ -36,9 +39,10 @@ def _queued() -> Counter[str]:
     return counts
 
 
-def _start(log: Path) -> subprocess.Popen:
+def _start(log: Path, redis_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
+        "BRIGADA_REDIS_URL": redis_url,
         "BRIGADA_SCHEDULER_RETRY_S": str(RETRY_S),
         "BRIGADA_HEARTBEAT_EVERY_S": str(RETRY_S),
     }
@@ -66,15 +70,29 @@ def _says(log: Path, words: str) -> bool:
     return words in log.read_text(errors="replace")
 
 
-def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path):
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[PrivateRedis]:
+    """A redis-server of this test's own for the schedulers' broker: the counts below are of
+    every queue in it, and no other run can flush or fill it meanwhile."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path, own_redis):
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    procs = [_start(log) for log in logs]
+    broker = Redis.from_url(own_redis.url, socket_timeout=2)
+    procs = [_start(log, own_redis.url) for log in logs]
+    follower = None  # a failure before the lead is known must not end in a NameError below
     try:
         _wait(lambda: all(_says(log, "periodic core.heartbeat") for log in logs), 20, "both")
         _wait(lambda: sum(_says(log, "follower:") for log in logs) == 1, 5, "a follower")
-        _wait(lambda: set(_queued()) == EVERY_ACTOR, 5, "the leader's first round")
+        _wait(lambda: set(_queued(broker)) == EVERY_ACTOR, 5, "the leader's first round")
         time.sleep(4 * RETRY_S)  # the follower has retried a few times by now
-        assert _queued() == Counter(EVERY_ACTOR)  # each periodic job enqueued once, not twice
+        assert _queued(broker) == Counter(EVERY_ACTOR)  # each periodic job enqueued once, not twice
         leader = next(i for i, log in enumerate(logs) if _says(log, "leader:"))
         follower = 1 - leader
         assert not _says(logs[follower], "leader:")
@@ -84,15 +102,16 @@ def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path
         took = _wait(lambda: _says(logs[follower], "leader:"), 5, "the follower to lead")
         print(f"scheduler takeover after SIGKILL: {took:.2f} s")
         assert took < RETRY_S + 2, f"took over in {took:.1f} s"
-        _wait(lambda: _queued() == Counter({name: 2 for name in EVERY_ACTOR}), 3, "2nd round")
+        twice = Counter({name: 2 for name in EVERY_ACTOR})
+        _wait(lambda: _queued(broker) == twice, 3, "2nd round")
         time.sleep(2 * RETRY_S)
-        assert _queued() == Counter({name: 2 for name in EVERY_ACTOR})  # and nothing more
+        assert _queued(broker) == Counter({name: 2 for name in EVERY_ACTOR})  # and nothing more
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         codes = [proc.wait(timeout=10) for proc in procs]
-    assert codes[follower] == 0, logs[follower].read_text()
+    assert follower is not None and codes[follower] == 0, logs[follower].read_text()
 
 
 def test_a_leader_whose_connection_is_ended_stops_scheduling_and_leads_again_later(caplog):

@@ -1,5 +1,6 @@
 """One scheduler leads: a session advisory lock on a connection of its own (real PostgreSQL)."""
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -77,3 +78,19 @@ def test_an_unreachable_database_means_not_leading():
 def test_the_settings_url_is_read_by_libpq():
     url = "postgresql+psycopg://user:p%40ss@db.example:5433/brigada?sslmode=require"
     assert libpq_url(url) == "postgresql://user:p%40ss@db.example:5433/brigada?sslmode=require"
+
+
+def test_an_unreachable_database_is_logged_once_not_at_every_retry(caplog):
+    # Nothing listens on port 1: each claim fails at once, as while the server is down.
+    ours = Leadership("postgresql+psycopg://postgres@127.0.0.1:1/brigada")
+    caplog.set_level(logging.INFO, logger="brigada.leader")
+    try:
+        assert [ours.claim() for _ in range(3)] == [False, False, False]
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1 and "cannot reach the database" in warnings[0].getMessage()
+        ours.url = libpq_url(get_settings().database_url)  # the server is back
+        assert ours.claim() is True
+        assert ours.claim() is True
+        assert [r.getMessage() for r in caplog.records].count("the database answers again") == 1
+    finally:
+        ours.release()
