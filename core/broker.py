@@ -20,7 +20,7 @@ from dramatiq.middleware import (
 )
 from sqlalchemy.engine import make_url
 
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 
 NAMESPACE = "brigada"
 
@@ -46,28 +46,28 @@ class NamespacedRabbitmqBroker(RabbitmqBroker):
         self.namespace = namespace
         super().__init__(**kwargs)
 
-    def _own(self, queue_name: str) -> str:
+    def own(self, queue_name: str) -> str:
         # Idempotent: messages read back from RabbitMQ (retries, delays) carry the full name.
         prefix = f"{self.namespace}."
         return queue_name if queue_name.startswith(prefix) else prefix + queue_name
 
     def declare_queue(self, queue_name: str, *, ensure: bool = False) -> None:
-        super().declare_queue(self._own(queue_name), ensure=ensure)
+        super().declare_queue(self.own(queue_name), ensure=ensure)
 
     def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
-        return super().consume(self._own(queue_name), prefetch, timeout)
+        return super().consume(self.own(queue_name), prefetch, timeout)
 
     def enqueue(
         self, message: dramatiq.Message[Any], *, delay: int | None = None
     ) -> dramatiq.Message[Any]:
-        named = message.copy(queue_name=self._own(message.queue_name))
+        named = message.copy(queue_name=self.own(message.queue_name))
         return super().enqueue(named, delay=delay)
 
     def get_queue_message_counts(self, queue_name: str) -> tuple[int, int, int]:
-        return super().get_queue_message_counts(self._own(queue_name))
+        return super().get_queue_message_counts(self.own(queue_name))
 
     def flush(self, queue_name: str) -> None:
-        super().flush(self._own(queue_name))
+        super().flush(self.own(queue_name))
 
 
 def make_broker(url: str, *, queue_prefix: str = NAMESPACE) -> dramatiq.Broker:
@@ -85,12 +85,16 @@ def make_broker(url: str, *, queue_prefix: str = NAMESPACE) -> dramatiq.Broker:
     raise ValueError(f"BRIGADA_BROKER_URL: no broker for {scheme or 'a URL without a scheme'}")
 
 
+def broker_for(settings: Settings) -> dramatiq.Broker:
+    """The broker BRIGADA_BROKER_URL names. RabbitMQ's queues are named after the database:
+    the jobs in them act on its rows."""
+    database = make_url(settings.database_url).database or NAMESPACE
+    return make_broker(settings.jobs_broker_url, queue_prefix=database)
+
+
 @lru_cache
 def setup_broker() -> dramatiq.Broker:
-    """Build the broker from settings and make it dramatiq's global one (once per process).
-    RabbitMQ's queues are named after the database: the jobs in them act on its rows."""
-    settings = get_settings()
-    database = make_url(settings.database_url).database or NAMESPACE
-    broker = make_broker(settings.jobs_broker_url, queue_prefix=database)
+    """Build the broker from settings and make it dramatiq's global one (once per process)."""
+    broker = broker_for(get_settings())
     dramatiq.set_broker(broker)
     return broker

@@ -1,16 +1,15 @@
 """BRIGADA_BROKER_URL picks the broker: Redis by default, RabbitMQ for amqp://, nothing else."""
 
-import pika
 import pytest
 from dramatiq import Message
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
+from dramatiq.errors import BrokerConnectionError
 from pydantic import ValidationError
 
 from core.broker import make_broker
 from core.settings import Settings
-
-RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/%2F"
+from tests.brokers import RABBITMQ_URL
 
 
 def test_the_broker_is_redis_unless_told_otherwise():
@@ -20,8 +19,8 @@ def test_the_broker_is_redis_unless_told_otherwise():
 
 
 def test_an_amqp_url_picks_rabbitmq():
-    settings = Settings(broker_url=RABBITMQ)
-    assert settings.jobs_broker_url == RABBITMQ
+    settings = Settings(broker_url=RABBITMQ_URL)
+    assert settings.jobs_broker_url == RABBITMQ_URL
     broker = make_broker(settings.jobs_broker_url)
     assert isinstance(broker, RabbitmqBroker)
     assert not isinstance(broker, RedisBroker)
@@ -46,8 +45,8 @@ def test_the_refusal_never_shows_the_password():
 def test_rabbitmq_queues_carry_the_prefix_so_brokers_sharing_rabbitmq_stay_apart():
     """Two prefixes (two databases, or two test workers) on one RabbitMQ: each reads only its
     own jobs, and a job read back (a retry, a delay) keeps its queue."""
-    ours = make_broker(RABBITMQ, queue_prefix="brigada_broker_test_a")
-    theirs = make_broker(RABBITMQ, queue_prefix="brigada_broker_test_b")
+    ours = make_broker(RABBITMQ_URL, queue_prefix="brigada_broker_test_a")
+    theirs = make_broker(RABBITMQ_URL, queue_prefix="brigada_broker_test_b")
     try:
         for broker in (ours, theirs):
             broker.declare_queue("default", ensure=True)
@@ -67,7 +66,7 @@ def test_rabbitmq_queues_carry_the_prefix_so_brokers_sharing_rabbitmq_stay_apart
         consumer.close()
         assert ours.get_queue_message_counts("default")[1] == 1  # on default.DQ, not a new queue
         assert ours.get_declared_queues() == {"brigada_broker_test_a.default"}
-    except pika.exceptions.AMQPConnectionError:
+    except BrokerConnectionError:
         pytest.fail("RabbitMQ is not reachable on 127.0.0.1:5672 (scripts/services.sh starts it)")
     finally:
         for broker in (ours, theirs):
