@@ -4,6 +4,7 @@ own unless BRIGADA_TEST_RABBITMQ_URL says otherwise."""
 import os
 
 from core.broker import NamespacedRabbitmqBroker, broker_for
+from core.jobs import QUEUE, QUEUES
 from core.settings import get_settings
 
 RABBITMQ_URL = os.environ.get("BRIGADA_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -15,6 +16,14 @@ def rabbitmq_broker() -> NamespacedRabbitmqBroker:
     broker = broker_for(get_settings().model_copy(update={"broker_url": RABBITMQ_URL}))
     assert isinstance(broker, NamespacedRabbitmqBroker), broker
     return broker
+
+
+def empty_rabbitmq_queues(broker: NamespacedRabbitmqBroker) -> None:
+    """Purge this worker's queues (with their delayed and dead-letter ones), as the Redis db
+    is flushed per test: no job of an earlier test or run is left for the next jobs process."""
+    for queue in set(QUEUES.values()) | {QUEUE}:
+        broker.declare_queue(queue, ensure=True)
+    broker.flush_all()
 
 
 def rabbitmq_readers(queue: str) -> int:

@@ -17,7 +17,7 @@ from core.jobs import send_now
 from core.redis import get_redis
 from core.settings import get_settings
 from dispatch.models import Offer, Order
-from tests.brokers import RABBITMQ_URL, rabbitmq_broker, rabbitmq_readers
+from tests.brokers import RABBITMQ_URL, empty_rabbitmq_queues, rabbitmq_broker, rabbitmq_readers
 from tests.builders import (
     MOSCOW,
     make_branch_site,
@@ -36,8 +36,10 @@ def broker_url(request, monkeypatch):
         yield get_settings().jobs_broker_url
         return
     broker = rabbitmq_broker()
+    empty_rabbitmq_queues(broker)
     monkeypatch.setattr(core.jobs, "setup_broker", lambda: broker)
     yield RABBITMQ_URL
+    empty_rabbitmq_queues(broker)  # the jobs process has stopped: its delayed jobs go too
     broker.close()
 
 

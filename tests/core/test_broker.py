@@ -6,9 +6,10 @@ from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.errors import BrokerConnectionError
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
 from core.broker import make_broker
-from core.settings import Settings
+from core.settings import Settings, get_settings
 from tests.brokers import RABBITMQ_URL
 
 
@@ -45,8 +46,9 @@ def test_the_refusal_never_shows_the_password():
 def test_rabbitmq_queues_carry_the_prefix_so_brokers_sharing_rabbitmq_stay_apart():
     """Two prefixes (two databases, or two test workers) on one RabbitMQ: each reads only its
     own jobs, and a job read back (a retry, a delay) keeps its queue."""
-    ours = make_broker(RABBITMQ_URL, queue_prefix="brigada_broker_test_a")
-    theirs = make_broker(RABBITMQ_URL, queue_prefix="brigada_broker_test_b")
+    database = make_url(get_settings().database_url).database  # this worker's, as jobs name it
+    ours = make_broker(RABBITMQ_URL, queue_prefix=f"{database}_ours")
+    theirs = make_broker(RABBITMQ_URL, queue_prefix=f"{database}_theirs")
     try:
         for broker in (ours, theirs):
             broker.declare_queue("default", ensure=True)
@@ -54,8 +56,8 @@ def test_rabbitmq_queues_carry_the_prefix_so_brokers_sharing_rabbitmq_stay_apart
         sent = ours.enqueue(
             Message(queue_name="default", actor_name="core.x", args=(1,), kwargs={}, options={})
         )
-        assert sent.queue_name == "brigada_broker_test_a.default"
-        assert ours.get_declared_queues() == {"brigada_broker_test_a.default"}
+        assert sent.queue_name == f"{database}_ours.default"
+        assert ours.get_declared_queues() == {f"{database}_ours.default"}
         assert theirs.get_queue_message_counts("default")[0] == 0
         assert ours.get_queue_message_counts("default")[0] == 1
         consumer = ours.consume("default", timeout=2000)
@@ -65,10 +67,11 @@ def test_rabbitmq_queues_carry_the_prefix_so_brokers_sharing_rabbitmq_stay_apart
         consumer.ack(got)
         consumer.close()
         assert ours.get_queue_message_counts("default")[1] == 1  # on default.DQ, not a new queue
-        assert ours.get_declared_queues() == {"brigada_broker_test_a.default"}
+        assert ours.get_declared_queues() == {f"{database}_ours.default"}
     except BrokerConnectionError:
         pytest.fail("RabbitMQ is not reachable on 127.0.0.1:5672 (scripts/services.sh starts it)")
     finally:
-        for broker in (ours, theirs):
-            broker.flush("default")
+        for broker in (ours, theirs):  # nothing left on the shared RabbitMQ
+            for queue in ("default", "default.DQ", "default.XQ"):
+                broker.channel.queue_delete(queue=broker.own(queue))
             broker.close()
