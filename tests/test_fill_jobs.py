@@ -33,7 +33,7 @@ def broker_url(request, monkeypatch):
     """Each test on both brokers: the jobs process's, and on RabbitMQ the one this process
     sends its after-commit jobs to as well (as the API's would)."""
     if request.param == "redis":
-        yield get_settings().jobs_broker_url
+        yield get_settings().redis_url
         return
     broker = rabbitmq_broker()
     empty_rabbitmq_queues(broker)
