@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) $(PRISM) $(ASSETS)
-	scripts/services.sh brigada_test
+	scripts/services.sh brigada_test --rabbitmq
 	scripts/browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

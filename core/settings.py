@@ -3,11 +3,14 @@
 import ipaddress
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+# The brokers jobs can wait in: Redis (the default) and RabbitMQ.
+BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps")
 
 
 class Settings(BaseSettings):
@@ -16,6 +19,9 @@ class Settings(BaseSettings):
     env: Literal["dev", "test", "prod"] = "prod"
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/brigada"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Where jobs wait (docs/settings.md): empty for Redis at redis_url; amqp://... for RabbitMQ,
+    # which keeps enqueued jobs on disk through a broker restart.
+    broker_url: str = ""
     public_url: str = "http://127.0.0.1:8000"
     # The API's address: this machine only unless told otherwise (a container sets 0.0.0.0).
     host: str = "127.0.0.1"
@@ -99,6 +105,23 @@ class Settings(BaseSettings):
                 "random string of 32+ characters (the built-in one is published)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _known_broker(self) -> "Settings":
+        # A typo must stop the start, not lose jobs (the URL may hold a password: not shown).
+        scheme = urlsplit(self.jobs_broker_url).scheme
+        if scheme not in BROKER_SCHEMES:
+            given = f"{scheme}://" if scheme else "one without a scheme"
+            raise ValueError(
+                "BRIGADA_BROKER_URL must be a redis:// or rediss:// (Redis) or an amqp:// or "
+                f"amqps:// (RabbitMQ) URL, not {given}"
+            )
+        return self
+
+    @property
+    def jobs_broker_url(self) -> str:
+        """The broker's address: BRIGADA_BROKER_URL, or Redis at BRIGADA_REDIS_URL if unset."""
+        return self.broker_url or self.redis_url
 
     @property
     def host_is_loopback(self) -> bool:

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Makes PostgreSQL + PostGIS and Redis available for Brigada, installing and starting what is
-# missing (Debian, as root), then creates the database and the postgis extension.
-# Usage: scripts/services.sh DATABASE_NAME   (honours BRIGADA_DATABASE_URL / BRIGADA_REDIS_URL)
+# missing (Debian, as root), then creates the database and the postgis extension; RabbitMQ too
+# when jobs use it (BRIGADA_BROKER_URL=amqp://...) or when asked (--rabbitmq: make test, whose
+# end-to-end job tests run on both brokers).
+# Usage: scripts/services.sh DATABASE_NAME [--rabbitmq]
+#   (honours BRIGADA_DATABASE_URL / BRIGADA_REDIS_URL / BRIGADA_BROKER_URL)
 set -euo pipefail
 
 db_name="${1:-brigada}"
+want_rabbitmq="${2:-}"
 log() { printf 'services: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -58,6 +62,29 @@ local_redis() {
   fi
 }
 
+# Whether host $1 takes connections on port $2 (within 3 s: a firewall may drop them silently).
+rabbitmq_up() { timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null; }
+
+# RabbitMQ at host:port: a local one is installed or started if need be (it keeps its queues
+# on disk, so a restart loses no job); another machine's must already answer.
+rabbitmq() {
+  local host="$1" port="$2"
+  rabbitmq_up "$host" "$port" && return 0
+  case "$host" in
+    127.0.0.1|localhost|::1) ;;
+    *) log "RabbitMQ does not answer on ${host}:${port} (BRIGADA_BROKER_URL)"; exit 1 ;;
+  esac
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then
+    apt_install rabbitmq-server
+  fi
+  log "starting RabbitMQ"
+  as_root service rabbitmq-server start >/dev/null 2>&1 \
+    || as_root rabbitmq-server -detached >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do rabbitmq_up "$host" "$port" && return 0; sleep 1; done
+  log "RabbitMQ did not come up on ${host}:${port}"
+  exit 1
+}
+
 if [ -n "${BRIGADA_DATABASE_URL:-}" ]; then
   log "using BRIGADA_DATABASE_URL (database and postgis extension must exist there)"
 else
@@ -68,3 +95,16 @@ if [ -n "${BRIGADA_REDIS_URL:-}" ]; then
 else
   local_redis
 fi
+case "${BRIGADA_BROKER_URL:-}" in
+  amqp://*|amqps://*)
+    # amqp[s]://[user[:password]@]host[:port][/vhost]: only the host and the port are checked.
+    address="${BRIGADA_BROKER_URL#*://}"; address="${address##*@}"; address="${address%%/*}"
+    default_port=5672; [ "${BRIGADA_BROKER_URL%%://*}" = amqps ] && default_port=5671
+    rabbit_host="${address%%:*}"; rabbit_port="${address#*:}"
+    [ "$rabbit_port" = "$address" ] && rabbit_port=$default_port
+    rabbitmq "${rabbit_host:-127.0.0.1}" "$rabbit_port"
+    ;;
+  *)
+    if [ "$want_rabbitmq" = --rabbitmq ]; then rabbitmq 127.0.0.1 5672; fi
+    ;;
+esac

@@ -1,5 +1,5 @@
-"""End to end through a real dramatiq jobs process on Redis: orders fill by themselves, and
-the reconciler restarts an order whose job was lost."""
+"""End to end through a real dramatiq jobs process, on Redis and on RabbitMQ: orders fill by
+themselves, and the reconciler restarts an order whose job was lost."""
 
 import os
 import subprocess
@@ -10,11 +10,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+import core.jobs
 from core.clock import now
 from core.db import session_scope
 from core.jobs import send_now
 from core.redis import get_redis
+from core.settings import get_settings
 from dispatch.models import Offer, Order
+from tests.brokers import RABBITMQ_URL, empty_rabbitmq_queues, rabbitmq_broker, rabbitmq_readers
 from tests.builders import (
     MOSCOW,
     make_branch_site,
@@ -25,11 +28,26 @@ from tests.builders import (
 from tests.committed import purge_branch, purge_code
 
 
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker_url(request, monkeypatch):
+    """Each test on both brokers: the jobs process's, and on RabbitMQ the one this process
+    sends its after-commit jobs to as well (as the API's would)."""
+    if request.param == "redis":
+        yield get_settings().redis_url
+        return
+    broker = rabbitmq_broker()
+    empty_rabbitmq_queues(broker)
+    monkeypatch.setattr(core.jobs, "setup_broker", lambda: broker)
+    yield RABBITMQ_URL
+    empty_rabbitmq_queues(broker)  # the jobs process has stopped: its delayed jobs go too
+    broker.close()
+
+
 @pytest.fixture
-def jobs_process(engine):
+def jobs_process(engine, broker_url):
     proc = subprocess.Popen(
         [sys.executable, "-m", "dramatiq", "brigada.jobs", "--processes", "1", "--threads", "2"],
-        env=os.environ.copy(),
+        env={**os.environ, "BRIGADA_BROKER_URL": broker_url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -80,13 +98,15 @@ def _new_order(site_id: int) -> int:
         return make_order(session, site=site, headcount=2, now=now()).id
 
 
-def test_a_new_order_fills_through_the_jobs_process(scene, jobs_process):
+def test_a_new_order_fills_through_the_jobs_process(scene, jobs_process, broker_url):
     _, site_id = scene
     order_id = _new_order(site_id)
     assert _wait_for_offers(order_id) == 6  # target 3 x multiple 2.0
     with session_scope() as session:
         order = session.get(Order, order_id)
         assert order.status == "filling" and order.wave == 1
+    if broker_url == RABBITMQ_URL:  # the jobs process read RabbitMQ, not Redis
+        assert rabbitmq_readers("default") >= 1
 
 
 def test_the_reconciler_restarts_an_order_whose_job_was_lost(scene, jobs_process):
