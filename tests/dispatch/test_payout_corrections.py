@@ -219,3 +219,19 @@ def test_a_line_left_out_before_paid_through_stays_paid_the_old_way(session, lef
         batches.make_batch(
             session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
         )
+
+
+def test_corrections_are_due_in_the_window_pay_counts_whatever_the_period(session, paid_shift):
+    branch, office, order, (worker, _), day, at = paid_shift
+    paid = pay_of(session, order, worker)
+    settle(session, order, worker, office, "10")
+    extra = pay_of(session, order, worker) - paid
+    later = at + timedelta(days=1)
+    assert pay.owed(session, worker, later).total == extra  # PAY counts it now
+    # A batch of an earlier period (its end before the shift) still takes it: both count
+    # the lines open at now (pay.open_since), not back from the period's end.
+    month_ago = day - timedelta(days=30)
+    late = batches.make_batch(
+        session, branch.id, actor=office, date_from=month_ago, date_to=month_ago, now=later
+    )
+    assert lines_of_batch(session, late) == [(worker.id, 1, extra)]
