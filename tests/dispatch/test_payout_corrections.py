@@ -235,3 +235,31 @@ def test_corrections_are_due_in_the_window_pay_counts_whatever_the_period(sessio
         session, branch.id, actor=office, date_from=month_ago, date_to=month_ago, now=later
     )
     assert lines_of_batch(session, late) == [(worker.id, 1, extra)]
+
+
+def test_an_order_left_out_whole_in_a_batched_period_is_due_once_corrected(session):
+    branch, site, foreman_user = make_foremans_site(session)
+    office = actor_of(make_user(session, role="dispatcher", branch=branch))
+    foreman = actor_of(foreman_user)
+    taken, _ = make_worked_shift(session, site=site, foreman=foreman, crew=1, close="scheduled")
+    nothing, (worker,) = make_worked_shift(
+        session, site=site, foreman=foreman, crew=1, close="scheduled", spacing_m=30
+    )
+    full = pay_of(session, nothing, worker)
+    settle(session, nothing, worker, office, "0")
+    day = taken.starts_at.astimezone(MOSCOW_TZ).date()
+    at = NOW + timedelta(days=5)
+    first = batches.make_batch(session, branch.id, actor=office, date_from=day, date_to=day, now=at)
+    assert {
+        o
+        for (o,) in session.execute(
+            select(PayoutBatchLine.order_id).where(PayoutBatchLine.batch_id == first.id)
+        )
+    } == {taken.id}  # the other order: no batch line at all
+    session.get_one(TimesheetSignoff, (nothing.id, worker.id)).settled_hours = None
+    session.flush()
+    week = day + timedelta(days=7)
+    second = batches.make_batch(
+        session, branch.id, actor=office, date_from=week, date_to=week, now=at
+    )
+    assert lines_of_batch(session, second) == [(worker.id, 0, full)]
