@@ -13,8 +13,9 @@ marks the batch paid.
   and a new paid_through, are one after the other, the later reading what the first wrote
   (it takes what is left, or nothing: 422). The unique constraint on (order, worker, seq)
   stays behind the lock (409).
-- A line whose pay changed after a batch took it is corrected by the next batch: the
-  difference, as a numbered correction line (dispatch/penalties/batch_lines.py).
+- A line whose pay changed after a batch took it (or left it out at 0.00) is corrected by
+  the next batch: the difference, as a numbered correction line
+  (dispatch/penalties/batch_lines.py).
 - Marked paid once (when, how, by whom); a draft may be deleted, its lines freed.
 - Once a batch is paid, its lines are paid: a worker's PAY answer (pay.owed) counts of them
   only what a later correction would (worker_pay now less what paid batches paid), whatever
@@ -171,12 +172,18 @@ def _view(
 
 
 def preview(
-    session: Session, branch_id: int, *, actor: Actor, date_from: date, date_to: date
+    session: Session,
+    branch_id: int,
+    *,
+    actor: Actor,
+    date_from: date,
+    date_to: date,
+    now: datetime,
 ) -> BatchView:
     """What a batch of the period would take now (nothing written but the read's audit)."""
     branch = _office_branch(session, actor, branch_id)
     check_period(date_from, date_to, "query")
-    lines = free_lines(session, branch, date_from, date_to)
+    lines = free_lines(session, branch, date_from, date_to, now)
     return _view(
         session, actor, branch=branch, batch=None, period=(date_from, date_to), lines=lines
     )
@@ -197,7 +204,7 @@ def make_batch(
     lines and date; the unique index stays behind it (409, PayoutLinesTaken)."""
     branch = _office_branch(session, actor, branch_id, lock=True)
     check_period(date_from, date_to)
-    lines = free_lines(session, branch, date_from, date_to)
+    lines = free_lines(session, branch, date_from, date_to, now)
     if not lines:
         raise NothingToPay("to", "no payable line of the period is left outside a batch")
     batch = PayoutBatch(

@@ -49,6 +49,12 @@ ZERO = Decimal("0.00")
 MAX_LOOKBACK_DAYS = 366  # with no paid_through set, a PAY answer counts this far back
 
 
+def open_since(now: datetime) -> datetime:
+    """The first start of an order whose lines are still open at `now`: a PAY answer (owed)
+    counts them and a batch corrects them (batch_lines.py), both back from now."""
+    return now - timedelta(days=MAX_LOOKBACK_DAYS)
+
+
 def payable() -> ColumnElement[bool]:
     """The orders whose lines are paid out: closed, or cancelled (compensation)."""
     return (Order.closed_at.is_not(None)) | (Order.status == OrderStatus.CANCELLED)
@@ -277,7 +283,7 @@ def owed(session: Session, worker: Worker, now: datetime) -> Owed:
         .where(
             Order.id.in_(select(Offer.order_id).where(Offer.worker_id == worker.id)),
             payable(),
-            Order.starts_at >= now - timedelta(days=MAX_LOOKBACK_DAYS),
+            Order.starts_at >= open_since(now),
             Order.starts_at < now,
         )
         .order_by(Order.starts_at, Order.id)

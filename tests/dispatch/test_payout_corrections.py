@@ -161,3 +161,105 @@ def test_a_worker_owed_a_correction_is_not_forgotten_yet(session, paid_shift):
     assert forget.blocker(session, worker.id, later) is None  # paid by the batch
     settle(session, order, worker, office, "10")
     assert forget.blocker(session, worker.id, later) == "pay"
+
+
+@pytest.fixture
+def left_out_shift(session):
+    """A closed shift of two workers: one settled at 0 hours, left out of the paid batch."""
+    branch, site, foreman_user = make_foremans_site(session)
+    office = actor_of(make_user(session, role="dispatcher", branch=branch))
+    order, (paid, left) = make_worked_shift(
+        session, site=site, foreman=actor_of(foreman_user), crew=2, close="scheduled"
+    )
+    full = pay_of(session, order, left)
+    settle(session, order, left, office, "0")
+    day = order.starts_at.astimezone(MOSCOW_TZ).date()
+    at = NOW + timedelta(days=5)
+    first = batches.make_batch(session, branch.id, actor=office, date_from=day, date_to=day, now=at)
+    assert lines_of_batch(session, first) == [(paid.id, 0, pay_of(session, order, paid))]
+    batches.mark_paid(session, first.id, actor=office, paid_at=at, method="bank", now=at)
+    # Corrected after the batch: the hours were worked after all.
+    session.get_one(TimesheetSignoff, (order.id, left.id)).settled_hours = None
+    session.flush()
+    assert pay_of(session, order, left) == full
+    return branch, office, order, left, full, day, at
+
+
+def test_a_line_left_out_at_nothing_is_taken_by_a_later_batch_once(session, left_out_shift):
+    branch, office, order, left, full, day, at = left_out_shift
+    later = at + timedelta(days=7)
+    assert pay.owed(session, left, later).total == full  # PAY counts it
+    assert forget.blocker(session, left.id, later) == "pay"
+    # Previewing the batched day again: the line is fresh and due, taken once.
+    again = batches.preview(session, branch.id, actor=office, date_from=day, date_to=day, now=later)
+    assert [(w.worker_id, w.lines, w.amount) for w in again.workers] == [(left.id, 1, full)]
+
+    # The office batches the next week: it takes the line left out, as its first (seq 0).
+    week = (day + timedelta(days=7), day + timedelta(days=13))
+    second = batches.make_batch(
+        session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+    )
+    assert lines_of_batch(session, second) == [(left.id, 0, full)]
+    batches.mark_paid(session, second.id, actor=office, paid_at=later, method="cash", now=later)
+    assert pay.owed(session, left, later).lines == []
+    assert forget.blocker(session, left.id, later) is None
+    with pytest.raises(NothingToPay):
+        batches.make_batch(
+            session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+        )
+
+
+def test_a_line_left_out_before_paid_through_stays_paid_the_old_way(session, left_out_shift):
+    branch, office, order, left, full, day, at = left_out_shift
+    later = at + timedelta(days=7)
+    pay.set_paid_through(session, branch.id, actor=office, through=day, today=day)
+    assert pay.owed(session, left, later).lines == []  # paid_through says paid
+    week = (day + timedelta(days=7), day + timedelta(days=13))
+    with pytest.raises(NothingToPay):
+        batches.make_batch(
+            session, branch.id, actor=office, date_from=week[0], date_to=week[1], now=later
+        )
+
+
+def test_corrections_are_due_in_the_window_pay_counts_whatever_the_period(session, paid_shift):
+    branch, office, order, (worker, _), day, at = paid_shift
+    paid = pay_of(session, order, worker)
+    settle(session, order, worker, office, "10")
+    extra = pay_of(session, order, worker) - paid
+    later = at + timedelta(days=1)
+    assert pay.owed(session, worker, later).total == extra  # PAY counts it now
+    # A batch of an earlier period (its end before the shift) still takes it: both count
+    # the lines open at now (pay.open_since), not back from the period's end.
+    month_ago = day - timedelta(days=30)
+    late = batches.make_batch(
+        session, branch.id, actor=office, date_from=month_ago, date_to=month_ago, now=later
+    )
+    assert lines_of_batch(session, late) == [(worker.id, 1, extra)]
+
+
+def test_an_order_left_out_whole_in_a_batched_period_is_due_once_corrected(session):
+    branch, site, foreman_user = make_foremans_site(session)
+    office = actor_of(make_user(session, role="dispatcher", branch=branch))
+    foreman = actor_of(foreman_user)
+    taken, _ = make_worked_shift(session, site=site, foreman=foreman, crew=1, close="scheduled")
+    nothing, (worker,) = make_worked_shift(
+        session, site=site, foreman=foreman, crew=1, close="scheduled", spacing_m=30
+    )
+    full = pay_of(session, nothing, worker)
+    settle(session, nothing, worker, office, "0")
+    day = taken.starts_at.astimezone(MOSCOW_TZ).date()
+    at = NOW + timedelta(days=5)
+    first = batches.make_batch(session, branch.id, actor=office, date_from=day, date_to=day, now=at)
+    assert {
+        o
+        for (o,) in session.execute(
+            select(PayoutBatchLine.order_id).where(PayoutBatchLine.batch_id == first.id)
+        )
+    } == {taken.id}  # the other order: no batch line at all
+    session.get_one(TimesheetSignoff, (nothing.id, worker.id)).settled_hours = None
+    session.flush()
+    week = day + timedelta(days=7)
+    second = batches.make_batch(
+        session, branch.id, actor=office, date_from=week, date_to=week, now=at
+    )
+    assert lines_of_batch(session, second) == [(worker.id, 0, full)]

@@ -78,6 +78,7 @@ def _branch_page(
                 actor=actor,
                 date_from=parse_date(day_from, "from", location="query"),
                 date_to=parse_date(day_to, "to", location="query"),
+                now=now(),
             )
         except REFUSED as exc:
             error, status_code = explain(exc, translator(language(request))), status_of(exc)

@@ -72,6 +72,7 @@ def preview_batch(
         actor=actor,
         date_from=parse_date(day_from, "from", location="query"),
         date_to=parse_date(day_to, "to", location="query"),
+        now=now(),
     )
     return BatchDetailOut.of(view)
 
