@@ -36,6 +36,7 @@ i18n.add(
         "network_board": ("Табло", "Board"),
         "network_clients": ("Клиенты", "Clients"),
         "network_workers": ("Работники", "Workers"),
+        "network_sites": ("Объекты", "Sites"),
         "call_centre_nav": ("Колл-центр", "Call centre"),
     }
 )
