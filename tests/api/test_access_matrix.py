@@ -929,3 +929,72 @@ def test_a_client_never_sees_a_workers_phone_home_or_full_name(client, session, 
             assert not _keys(answer.json()) & {"home", "phone", "rating", "reliability"}, path
         reached += answer.status_code < 300
     assert reached >= 10  # the client's routes answered, not only refused
+
+
+# --- issue 21's owner in the console: the pages they read of their branches ----------------
+# (the JSON API's rows are NETWORK's owner column). "own": 200 about branch A's thing, 404
+# about branch B's (another organisation's); "list": 200 showing A's thing, nothing of B's.
+OWNER_PAGES = {
+    "/console/orders/{order}": "own",
+    "/console/orders/{order}/live": "own",
+    "/console/orders/{order}/timesheet": "own",
+    "/console/clients/{client}": "own",
+    "/console/sites/{site}": "own",
+    "/console/workers/{worker}": "own",
+    "/console/sites?branch={branch}": ("list", "/console/sites/{site}"),
+    "/console/messages?worker_id={worker}": ("list", None),
+    "/console/disputes": ("list", None),
+    "/console/worker-disputes": ("list", "/console/orders/{order}"),
+    "/console/quality": ("list", "/console/orders/{order}"),
+}
+# What they read stays read: each write of those pages refused, about their own branch too.
+OWNER_REFUSED = (
+    "/console/orders/{order}/cancel",
+    "/console/orders/{order}/next-wave",
+    "/console/orders/{order}/timesheet/approve",
+    "/console/clients/{client}",
+    "/console/clients/{client}/favourites",
+    "/console/sites/{site}",
+    "/console/penalties/{penalty}/reverse",
+    "/console/worker-disputes/{dispute}/uphold",
+    "/console/quality/{order}/close",
+)
+THEIRS = ('/console/orders/{order}"', '/console/sites/{site}"', '/console/workers/{worker}"')
+
+
+def _filled(path: str, things: Things) -> str:
+    names = ("order", "client", "site", "worker", "branch", "penalty", "dispute")
+    return path.format(**{name: getattr(things, name) for name in names})
+
+
+@pytest.mark.parametrize("path", sorted(OWNER_PAGES))
+def test_an_owner_reads_the_console_pages_of_their_branches(client, session, path):
+    own = make_branch(session)
+    other = make_branch(session, center=KAZAN)
+    things = {"own": _things(session, own, MOSCOW), "other": _things(session, other, KAZAN)}
+    owner = make_owner(session, session.get_one(Organisation, things["own"].organisation))
+    sign_in(client, owner)
+    expected = OWNER_PAGES[path]
+    if expected == "own":
+        assert client.get(_filled(path, things["own"])).status_code == 200
+        assert client.get(_filled(path, things["other"])).status_code == 404
+        return
+    _, shown = expected
+    page = client.get(_filled(path, things["own"]))
+    assert page.status_code == 200, page.status_code
+    if shown:
+        assert _filled(shown, things["own"]) + '"' in page.text
+    leaked = [p for p in THEIRS if _filled(p, things["other"]) in page.text]
+    assert not leaked, leaked
+
+
+def test_an_owner_writes_nothing_from_the_console(client, session):
+    own = make_branch(session)
+    things = _things(session, own, MOSCOW)
+    form = sign_in(client, make_owner(session, session.get_one(Organisation, things.organisation)))
+    refused = {}
+    for path in OWNER_REFUSED:
+        answer = client.post(_filled(path, things), data={**form, "reason": "x", "note": "x"})
+        if answer.status_code != 403:
+            refused[path] = answer.status_code
+    assert not refused
