@@ -36,7 +36,7 @@ from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
-from dispatch.enums import OFFICE
+from dispatch.enums import OFFICE, OFFICE_READERS
 from dispatch.models import Branch, Order
 from dispatch.penalties.batch_models import DRAFT, METHODS, PAID, PayoutBatch, PayoutBatchLine
 from dispatch.penalties.errors import (
@@ -82,8 +82,9 @@ class BatchView:
 # -- who and what -----------------------------------------------------------------------------
 
 
-def _office_branch(session: Session, actor: Actor, branch_id: int) -> Branch:
-    if actor.role not in OFFICE:
+def _office_branch(session: Session, actor: Actor, branch_id: int, *, read: bool = False) -> Branch:
+    """read: the office's, and an owner's of their branches (issue 21); else the office's."""
+    if actor.role not in (OFFICE_READERS if read else OFFICE):
         raise PayoutsOfficeOnly()
     branch = session.get(Branch, branch_id) if actor.sees_branch(branch_id) else None
     if branch is None:
@@ -91,9 +92,11 @@ def _office_branch(session: Session, actor: Actor, branch_id: int) -> Branch:
     return branch
 
 
-def get_batch(session: Session, batch_id: int, actor: Actor, *, lock: bool = False) -> PayoutBatch:
-    """The batch, for the office of its branch (any other reader: not found)."""
-    if actor.role not in OFFICE:
+def get_batch(
+    session: Session, batch_id: int, actor: Actor, *, lock: bool = False, read: bool = False
+) -> PayoutBatch:
+    """The batch, for the office of its branch, read: an owner's too (another's: not found)."""
+    if actor.role not in (OFFICE_READERS if read else OFFICE):
         raise PayoutsOfficeOnly()
     query = select(PayoutBatch).where(PayoutBatch.id == batch_id)
     batch = session.scalars(locked(query) if lock else query).one_or_none()
@@ -206,7 +209,7 @@ def preview(
     session: Session, branch_id: int, *, actor: Actor, date_from: date, date_to: date
 ) -> BatchView:
     """What a batch of the period would take now (nothing written but the read's audit)."""
-    branch = _office_branch(session, actor, branch_id)
+    branch = _office_branch(session, actor, branch_id, read=True)
     check_period(date_from, date_to, "query")
     lines = free_lines(session, branch, date_from, date_to)
     return _view(
@@ -330,7 +333,7 @@ def delete_batch(session: Session, batch_id: int, *, actor: Actor) -> None:
 
 def batch_view(session: Session, batch_id: int, *, actor: Actor) -> BatchView:
     """The batch with its workers' sums (the read audited with the workers shown)."""
-    batch = get_batch(session, batch_id, actor)
+    batch = get_batch(session, batch_id, actor, read=True)
     lines = [
         (order_id, worker_id, amount)
         for order_id, worker_id, amount in session.execute(
@@ -351,7 +354,7 @@ def batch_view(session: Session, batch_id: int, *, actor: Actor) -> BatchView:
 
 def batches_of(session: Session, branch_id: int, *, actor: Actor) -> list[PayoutBatch]:
     """The branch's batches, the newest first (no worker in them: nothing to audit)."""
-    branch = _office_branch(session, actor, branch_id)
+    branch = _office_branch(session, actor, branch_id, read=True)
     return list(
         session.scalars(
             select(PayoutBatch)

@@ -337,14 +337,15 @@ NETWORK = {
     ("PUT", "/sites/{site_id}/contact"):                          "403 403",
     ("GET", "/quality/reviews"):                                  "ok  403",
     ("POST", "/quality/cases/{order_id}/close"):                  "403 403",
-    # issue 21's own routes: the money desks stay the office's; an owner reads the reports,
-    # invoices and royalties of their organisation; the call centre routes and places orders
-    ("GET", "/branches/{branch_id}/rates"):                      "403 403",
+    # issue 21's own routes: the money desks stay the office's (an owner reads the rate card
+    # and the payout batches of their branches, the reports, invoices and royalties of their
+    # organisation); the call centre routes and places orders
+    ("GET", "/branches/{branch_id}/rates"):                      "own 403",
     ("PUT", "/branches/{branch_id}/rates"):                      "403 403",
     ("POST", "/branches/{branch_id}/payout-batches"):            "403 403",
-    ("GET", "/branches/{branch_id}/payout-batches"):             "403 403",
-    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "403 403",
-    ("GET", "/payout-batches/{batch_id}"):                       "403 403",
+    ("GET", "/branches/{branch_id}/payout-batches"):             "own 403",
+    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "own 403",
+    ("GET", "/payout-batches/{batch_id}"):                       "own 403",
     ("POST", "/payout-batches/{batch_id}/paid"):                 "403 403",
     ("DELETE", "/payout-batches/{batch_id}"):                    "403 403",
     ("POST", "/invoices"):                                       "403 403",
@@ -946,6 +947,11 @@ OWNER_PAGES = {
     "/console/disputes": ("list", None),
     "/console/worker-disputes": ("list", "/console/orders/{order}"),
     "/console/quality": ("list", "/console/orders/{order}"),
+    "/console/branches/{branch}/rates": "own",  # issue 21's money, read
+    "/console/branches/{branch}/payouts": "own",
+    "/console/payout-batches/{batch}": "own",
+    "/console/payout-batches/{batch}/bank.csv": "own",
+    "/console/payouts": ("list", "/console/branches/{branch}/payouts"),
 }
 # What they read stays read: each write of those pages refused, about their own branch too.
 OWNER_REFUSED = (
@@ -958,12 +964,16 @@ OWNER_REFUSED = (
     "/console/penalties/{penalty}/reverse",
     "/console/worker-disputes/{dispute}/uphold",
     "/console/quality/{order}/close",
+    "/console/branches/{branch}/rates",
+    "/console/branches/{branch}/payouts",
+    "/console/payout-batches/{batch}/paid",
+    "/console/payout-batches/{batch}/delete",
 )
 THEIRS = ('/console/orders/{order}"', '/console/sites/{site}"', '/console/workers/{worker}"')
 
 
 def _filled(path: str, things: Things) -> str:
-    names = ("order", "client", "site", "worker", "branch", "penalty", "dispute")
+    names = ("order", "client", "site", "worker", "branch", "penalty", "dispute", "batch")
     return path.format(**{name: getattr(things, name) for name in names})
 
 
