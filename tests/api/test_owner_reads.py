@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.clock import now
+from tests.api.console.helpers import sign_in
 from tests.api.network_helpers import make_organisation, make_owner
 from tests.builders import (
     KAZAN,
@@ -85,3 +86,22 @@ def test_an_owners_timesheet_read_is_audited_under_each_workers_branch(client, s
     ).all()
     audited = {(worker_id, row.branch_id) for row in rows for worker_id in row.entity_ids}
     assert audited == {(home.id, a1.id), (lent.id, a2.id)}
+
+
+def test_an_owners_lists_and_searches_of_workers_are_audited_under_each_workers_branch(
+    client, session
+):
+    """GET /workers and the console's search logged an owner's reads under no branch."""
+    a1, a2 = make_branch(session), make_branch(session)
+    owner = make_owner(session, make_organisation(session, a1, a2))
+    first, second = make_worker(session, branch=a1), make_worker(session, branch=a2)
+    listed = client.get(f"{API}/workers", headers=auth(owner))
+    assert listed.status_code == 200
+    assert {w["id"] for w in listed.json()} >= {first.id, second.id}
+    sign_in(client, owner)
+    assert client.get("/console/workers", params={"q": "Иванов"}).status_code == 200
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.actor_user_id == owner.id)).all()
+    for action in ("worker.list", "worker.search"):
+        audited = {(i, r.branch_id) for r in rows if r.action == action for i in r.entity_ids}
+        assert {(first.id, a1.id), (second.id, a2.id)} <= audited, action
+        assert all(branch is not None for _, branch in audited), action
