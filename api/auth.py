@@ -114,6 +114,9 @@ class Me(BaseModel):
     branch_id: int | None
     client_id: int | None = None  # a client user's client
     client_admin: bool = False
+    # An owner's organisation and its branches, as they are now (issue 21); others: empty.
+    organisation_id: int | None = None
+    branch_ids: list[int] | None = None
     # True after signing in with a one-time password: POST /auth/password before anything else.
     password_change_required: bool = False
 
@@ -128,6 +131,8 @@ def me(actor: Actor = Depends(password_changer), session: Session = DB) -> Me:
         branch_id=actor.branch_id,
         client_id=actor.client_id,
         client_admin=actor.client_admin,
+        organisation_id=actor.organisation_id,
+        branch_ids=sorted(actor.branch_ids) if actor.branch_ids is not None else None,
         password_change_required=bool(user and user.password_change_required),
     )
 

@@ -78,6 +78,26 @@ def log(
     )
 
 
+def log_read(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    rows: list[tuple[int, int | None]],
+    **detail: Any,
+) -> None:
+    """A read of rows, given as (id, their branch): under the actor's branch; an owner's (who
+    has no one branch) under each row's branch, so that branch's audit tells what was read."""
+    if actor.branch_ids is None or not rows:
+        log(session, actor, action, entity, [i for i, _ in rows], actor.branch_id, **detail)
+        return
+    by_branch: dict[int | None, list[int]] = {}
+    for entity_id, branch_id in rows:
+        by_branch.setdefault(branch_id, []).append(entity_id)
+    for branch_id, ids in by_branch.items():
+        log(session, actor, action, entity, ids, branch_id, **detail)
+
+
 def search(
     session: Session,
     *,

@@ -163,13 +163,12 @@ def list_workers(
     else:
         ranked = query.add_columns(null()).order_by(Worker.id)
     rows = [(w, d) for w, d in session.execute(ranked.limit(limit).offset(offset)).all()]
-    audit.log(
+    audit.log_read(
         session,
         actor,
         "worker.list",
         "worker",
-        [w.id for w, _ in rows],
-        actor.branch_id,
+        [(w.id, w.branch_id) for w, _ in rows],
         skill=skill,
         near=None if near is None else [near.lat, near.lon],
     )
@@ -200,13 +199,12 @@ def search_workers(
         for word in text.split():
             query = query.where(Worker.full_name.icontains(word, autoescape=True))
     workers = list(session.scalars(query.order_by(Worker.full_name, Worker.id).limit(limit)))
-    audit.log(
+    audit.log_read(
         session,
         actor,
         "worker.search",
         "worker",
-        [w.id for w in workers],
-        actor.branch_id,
+        [(w.id, w.branch_id) for w in workers],
         text=text or None,
         skill=skill or None,
     )

@@ -30,7 +30,7 @@ from api.errors import status_of
 from core.db import session_scope
 from core.errors import DomainError, Forbidden
 from core.tenancy import Actor
-from dispatch.enums import CAME, MANAGERS, OFFICE, STAFF, WORKER_DESK
+from dispatch.enums import CAME, MANAGERS, OFFICE, OWNER, STAFF, WORKER_DESK
 from dispatch.registry.errors import PasswordChangeRequired
 
 SESSION_COOKIE = "brigada_session"
@@ -216,6 +216,8 @@ def render(
             "t": translator(lang),
             "lang": lang,
             "actor": actor,
+            # An owner reads the office's pages: no write form or button is shown (issue 21).
+            "read_only": actor is not None and actor.role == OWNER,
             "csrf": csrf,
             "status_code": status_code,
             **(context or {}),

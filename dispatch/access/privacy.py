@@ -174,21 +174,28 @@ def show_workers(
             shown[worker_id] = ShownWorker(worker_id, sight, short_name(name), None)
         else:
             shown[worker_id] = ShownWorker(worker_id, sight, None, None)
-    named = sorted(w.worker_id for w in shown.values() if w.named)
-    if named:
-        masked = sorted(w.worker_id for w in shown.values() if w.sight is Sight.PAYING)
+    homes = {worker_id: home for worker_id, _, _, home in rows}
+    for about, named in _audited_branches(actor, shown, homes, branch_id).items():
+        masked = [i for i in named if shown[i].sight is Sight.PAYING]
         audit.log(
-            session,
-            actor,
-            "worker.list",
-            "worker",
-            named,
-            actor.branch_id if branch_id is None else branch_id,
-            via=via,
-            masked=masked,
-            **detail,
+            session, actor, "worker.list", "worker", named, about, via=via, masked=masked, **detail
         )
     return shown
+
+
+def _audited_branches(
+    actor: Actor, shown: dict[int, ShownWorker], homes: dict[int, int], branch_id: int | None
+) -> dict[int | None, list[int]]:
+    """The named workers by the branch their read is audited under: the one given, else the
+    actor's; an owner's (no one branch) under each worker's home branch, so that branch's
+    audit tells whose people the owner read."""
+    named = sorted(w.worker_id for w in shown.values() if w.named)
+    if actor.branch_ids is None:
+        return {actor.branch_id if branch_id is None else branch_id: named} if named else {}
+    by_home: dict[int | None, list[int]] = {}
+    for worker_id in named:
+        by_home.setdefault(homes[worker_id], []).append(worker_id)
+    return by_home
 
 
 def on_the_day(arrived_at: datetime | None, starts_at: datetime, now: datetime) -> str:

@@ -42,7 +42,7 @@ from core.errors import InvalidInput
 from core.money import money
 from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
-from dispatch.enums import OFFICE
+from dispatch.enums import OFFICE, OFFICE_READERS
 from dispatch.models import Branch
 from dispatch.penalties.batch_lines import Take, free_lines
 from dispatch.penalties.batch_models import DRAFT, METHODS, PAID, PayoutBatch, PayoutBatchLine
@@ -89,9 +89,12 @@ class BatchView:
 # -- who and what -----------------------------------------------------------------------------
 
 
-def _office_branch(session: Session, actor: Actor, branch_id: int, *, lock: bool = False) -> Branch:
-    """The branch, for its office; lock: its row locked (a batch being made, see make_batch)."""
-    if actor.role not in OFFICE:
+def _office_branch(
+    session: Session, actor: Actor, branch_id: int, *, read: bool = False, lock: bool = False
+) -> Branch:
+    """read: the office's, and an owner's of their branches (issue 21); else the office's.
+    lock: its row locked (a batch being made, see make_batch)."""
+    if actor.role not in (OFFICE_READERS if read else OFFICE):
         raise PayoutsOfficeOnly()
     if not actor.sees_branch(branch_id):
         raise BranchNotFound(branch_id)
@@ -102,9 +105,11 @@ def _office_branch(session: Session, actor: Actor, branch_id: int, *, lock: bool
     return branch
 
 
-def get_batch(session: Session, batch_id: int, actor: Actor, *, lock: bool = False) -> PayoutBatch:
-    """The batch, for the office of its branch (any other reader: not found)."""
-    if actor.role not in OFFICE:
+def get_batch(
+    session: Session, batch_id: int, actor: Actor, *, lock: bool = False, read: bool = False
+) -> PayoutBatch:
+    """The batch, for the office of its branch, read: an owner's too (another's: not found)."""
+    if actor.role not in (OFFICE_READERS if read else OFFICE):
         raise PayoutsOfficeOnly()
     query = select(PayoutBatch).where(PayoutBatch.id == batch_id)
     batch = session.scalars(locked(query) if lock else query).one_or_none()
@@ -181,7 +186,7 @@ def preview(
     now: datetime,
 ) -> BatchView:
     """What a batch of the period would take now (nothing written but the read's audit)."""
-    branch = _office_branch(session, actor, branch_id)
+    branch = _office_branch(session, actor, branch_id, read=True)
     check_period(date_from, date_to, "query")
     lines = free_lines(session, branch, date_from, date_to, now)
     return _view(
@@ -304,7 +309,7 @@ def delete_batch(session: Session, batch_id: int, *, actor: Actor) -> None:
 
 def batch_view(session: Session, batch_id: int, *, actor: Actor) -> BatchView:
     """The batch with its workers' sums (the read audited with the workers shown)."""
-    batch = get_batch(session, batch_id, actor)
+    batch = get_batch(session, batch_id, actor, read=True)
     lines = [
         Take(*row)
         for row in session.execute(
@@ -330,7 +335,7 @@ def batch_view(session: Session, batch_id: int, *, actor: Actor) -> BatchView:
 
 def batches_of(session: Session, branch_id: int, *, actor: Actor) -> list[PayoutBatch]:
     """The branch's batches, the newest first (no worker in them: nothing to audit)."""
-    branch = _office_branch(session, actor, branch_id)
+    branch = _office_branch(session, actor, branch_id, read=True)
     return list(
         session.scalars(
             select(PayoutBatch)

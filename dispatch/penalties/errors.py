@@ -75,7 +75,7 @@ class NothingToPay(InvalidInput):
 
 
 class PayoutsOfficeOnly(Forbidden):
-    """Payout batches are the office's (admin, manager, dispatcher)."""
+    """Payout batches are the office's (admin, manager, dispatcher); an owner reads them."""
 
     code = "payout_batch_office_only"
 

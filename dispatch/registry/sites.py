@@ -164,10 +164,20 @@ def get_site(
     return site
 
 
-def list_sites(session: Session, *, actor: Actor, client_id: int | None = None) -> list[Site]:
-    query = _sites_query(actor).order_by(Site.id)
+def list_sites(
+    session: Session,
+    *,
+    actor: Actor,
+    client_id: int | None = None,
+    branch_id: int | None = None,
+    options: Sequence[ORMOption] = (),
+) -> list[Site]:
+    """The sites the actor sees; branch_id narrows them to one branch (another's: none)."""
+    query = _sites_query(actor).order_by(Site.id).options(*options)
     if client_id is not None:
         query = query.where(Site.client_id == client_id)
+    if branch_id is not None:
+        query = query.where(Client.branch_id == branch_id)
     return list(session.scalars(query))
 
 

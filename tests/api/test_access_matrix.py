@@ -338,14 +338,15 @@ NETWORK = {
     ("PUT", "/sites/{site_id}/contact"):                          "403 403",
     ("GET", "/quality/reviews"):                                  "ok  403",
     ("POST", "/quality/cases/{order_id}/close"):                  "403 403",
-    # issue 21's own routes: the money desks stay the office's; an owner reads the reports,
-    # invoices and royalties of their organisation; the call centre routes and places orders
-    ("GET", "/branches/{branch_id}/rates"):                      "403 403",
+    # issue 21's own routes: the money desks stay the office's (an owner reads the rate card
+    # and the payout batches of their branches, the reports, invoices and royalties of their
+    # organisation); the call centre routes and places orders
+    ("GET", "/branches/{branch_id}/rates"):                      "own 403",
     ("PUT", "/branches/{branch_id}/rates"):                      "403 403",
     ("POST", "/branches/{branch_id}/payout-batches"):            "403 403",
-    ("GET", "/branches/{branch_id}/payout-batches"):             "403 403",
-    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "403 403",
-    ("GET", "/payout-batches/{batch_id}"):                       "403 403",
+    ("GET", "/branches/{branch_id}/payout-batches"):             "own 403",
+    ("GET", "/branches/{branch_id}/payout-batches/preview"):     "own 403",
+    ("GET", "/payout-batches/{batch_id}"):                       "own 403",
     ("POST", "/payout-batches/{batch_id}/paid"):                 "403 403",
     ("DELETE", "/payout-batches/{batch_id}"):                    "403 403",
     ("POST", "/invoices"):                                       "403 403",
@@ -931,3 +932,81 @@ def test_a_client_never_sees_a_workers_phone_home_or_full_name(client, session, 
             assert not _keys(answer.json()) & {"home", "phone", "rating", "reliability"}, path
         reached += answer.status_code < 300
     assert reached >= 10  # the client's routes answered, not only refused
+
+
+# --- issue 21's owner in the console: the pages they read of their branches ----------------
+# (the JSON API's rows are NETWORK's owner column). "own": 200 about branch A's thing, 404
+# about branch B's (another organisation's); "list": 200 showing A's thing, nothing of B's.
+OWNER_PAGES = {
+    "/console/orders/{order}": "own",
+    "/console/orders/{order}/live": "own",
+    "/console/orders/{order}/timesheet": "own",
+    "/console/clients/{client}": "own",
+    "/console/sites/{site}": "own",
+    "/console/workers/{worker}": "own",
+    "/console/sites?branch={branch}": ("list", "/console/sites/{site}"),
+    "/console/messages?worker_id={worker}": ("list", None),
+    "/console/disputes": ("list", None),
+    "/console/worker-disputes": ("list", "/console/orders/{order}"),
+    "/console/quality": ("list", "/console/orders/{order}"),
+    "/console/branches/{branch}/rates": "own",  # issue 21's money, read
+    "/console/branches/{branch}/payouts": "own",
+    "/console/payout-batches/{batch}": "own",
+    "/console/payout-batches/{batch}/bank.csv": "own",
+    "/console/payouts": ("list", "/console/branches/{branch}/payouts"),
+}
+# What they read stays read: each write of those pages refused, about their own branch too.
+OWNER_REFUSED = (
+    "/console/orders/{order}/cancel",
+    "/console/orders/{order}/next-wave",
+    "/console/orders/{order}/timesheet/approve",
+    "/console/clients/{client}",
+    "/console/clients/{client}/favourites",
+    "/console/sites/{site}",
+    "/console/penalties/{penalty}/reverse",
+    "/console/worker-disputes/{dispute}/uphold",
+    "/console/quality/{order}/close",
+    "/console/branches/{branch}/rates",
+    "/console/branches/{branch}/payouts",
+    "/console/payout-batches/{batch}/paid",
+    "/console/payout-batches/{batch}/delete",
+)
+THEIRS = ('/console/orders/{order}"', '/console/sites/{site}"', '/console/workers/{worker}"')
+
+
+def _filled(path: str, things: Things) -> str:
+    names = ("order", "client", "site", "worker", "branch", "penalty", "dispute", "batch")
+    return path.format(**{name: getattr(things, name) for name in names})
+
+
+@pytest.mark.parametrize("path", sorted(OWNER_PAGES))
+def test_an_owner_reads_the_console_pages_of_their_branches(client, session, path):
+    own = make_branch(session)
+    other = make_branch(session, center=KAZAN)
+    things = {"own": _things(session, own, MOSCOW), "other": _things(session, other, KAZAN)}
+    owner = make_owner(session, session.get_one(Organisation, things["own"].organisation))
+    sign_in(client, owner)
+    expected = OWNER_PAGES[path]
+    if expected == "own":
+        assert client.get(_filled(path, things["own"])).status_code == 200
+        assert client.get(_filled(path, things["other"])).status_code == 404
+        return
+    _, shown = expected
+    page = client.get(_filled(path, things["own"]))
+    assert page.status_code == 200, page.status_code
+    if shown:
+        assert _filled(shown, things["own"]) + '"' in page.text
+    leaked = [p for p in THEIRS if _filled(p, things["other"]) in page.text]
+    assert not leaked, leaked
+
+
+def test_an_owner_writes_nothing_from_the_console(client, session):
+    own = make_branch(session)
+    things = _things(session, own, MOSCOW)
+    form = sign_in(client, make_owner(session, session.get_one(Organisation, things.organisation)))
+    refused = {}
+    for path in OWNER_REFUSED:
+        answer = client.post(_filled(path, things), data={**form, "reason": "x", "note": "x"})
+        if answer.status_code != 403:
+            refused[path] = answer.status_code
+    assert not refused

@@ -30,6 +30,8 @@ def test_password_login_gives_a_bearer_token_that_opens_the_api(client, session)
         "branch_id": branch.id,
         "client_id": None,  # staff act for no client (tests/api/test_client_users.py)
         "client_admin": False,
+        "organisation_id": None,  # an owner's (tests/api/test_owner_reads.py)
+        "branch_ids": None,
         "password_change_required": False,
     }
 

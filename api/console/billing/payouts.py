@@ -14,7 +14,7 @@ from api.console import i18n
 from api.console.billing.payout_words import PAYOUT_WORDS
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.office.dispatcher import OFFICE
+from api.console.office.dispatcher import BOARD, OFFICE
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB, limit_worker_reads
 from api.errors import status_of
@@ -45,8 +45,8 @@ def _period(view_from: date, view_to: date) -> str:
 
 
 @router.get("/payouts")
-def my_payouts(request: Request, actor: Actor = Depends(OFFICE), session: Session = DB):
-    """The office's own branch; the head office picks one."""
+def my_payouts(request: Request, actor: Actor = BOARD, session: Session = DB):
+    """The office's own branch; the head office (an owner: of theirs) picks one."""
     if actor.branch_id is not None:
         return RedirectResponse(f"{PREFIX}/branches/{actor.branch_id}/payouts", status_code=303)
     branches = registry.list_branches(session, actor=actor)
@@ -99,7 +99,7 @@ def _branch_page(
 def payouts_page(
     request: Request,
     branch_id: IdPath,
-    actor: Actor = Depends(OFFICE),
+    actor: Actor = BOARD,  # an owner reads (no batch made: read_only)
     session: Session = DB,
 ) -> Response:
     """?from=&to=: the period previewed (read as typed; a bad date is said on the page)."""
@@ -174,7 +174,7 @@ def batch_page(
     request: Request,
     batch_id: IdPath,
     done: str = "",
-    actor: Actor = Depends(OFFICE),
+    actor: Actor = BOARD,  # an owner reads (not marked nor deleted: read_only)
     session: Session = DB,
 ) -> Response:
     shown = done if done in ("made", "marked") else None
@@ -183,7 +183,7 @@ def batch_page(
 
 @router.get("/payout-batches/{batch_id}/bank.csv")
 def bank_csv(
-    request: Request, batch_id: IdPath, actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request, batch_id: IdPath, actor: Actor = BOARD, session: Session = DB
 ) -> Response:
     """The bank's file, as GET /api/v1/payout-batches/{id}?format=csv gives it."""
     limit_worker_reads(request, actor)

@@ -36,6 +36,9 @@ i18n.add(
         "network_board": ("Табло", "Board"),
         "network_clients": ("Клиенты", "Clients"),
         "network_workers": ("Работники", "Workers"),
+        "network_sites": ("Объекты", "Sites"),
+        "network_payouts": ("Выплаты", "Payouts"),
+        "network_rates": ("Ставки", "Rate card"),
         "call_centre_nav": ("Колл-центр", "Call centre"),
     }
 )

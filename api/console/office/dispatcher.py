@@ -42,7 +42,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
 # The board, read: the office, and an owner (their branches', no write on it).
 BOARD_ROLES = (*OFFICE_ROLES, OWNER)
-BOARD = staff(*BOARD_ROLES)
+BOARD = Depends(staff(*BOARD_ROLES))
 CANDIDATES_SHOWN = 20
 # A sign per offer status on the map and in its legend, so colour is never the only clue.
 MAP_MARKS: dict[str, str] = {  # str keys: an offer row's status is read as text
@@ -159,7 +159,7 @@ def board_rows(
     request: Request,
     digest: str = "",
     branch: str = Query("", max_length=12),
-    actor: Actor = Depends(BOARD),
+    actor: Actor = BOARD,
     session: Session = DB,
 ) -> Response:
     """The board's rows alone, polled by htmx every 3 s. Nothing new answers 204: htmx swaps
@@ -371,7 +371,7 @@ def order_page(
     request: Request,
     order_id: IdPath,
     why: str = "",  # a worker's id: why are they not on the candidate list?
-    actor: Actor = Depends(OFFICE),
+    actor: Actor = BOARD,  # an owner reads it (no write form shown: read_only)
     session: Session = DB,
 ):
     return show_order_page(request, session, actor, order_id, why=why[:20])
@@ -382,7 +382,7 @@ def order_live(
     request: Request,
     order_id: IdPath,
     digest: str = "",
-    actor: Actor = Depends(OFFICE),
+    actor: Actor = BOARD,
     session: Session = DB,
 ) -> Response:
     """The order page's summary and roster alone, polled by htmx every 3 s like the board.

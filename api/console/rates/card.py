@@ -20,6 +20,7 @@ from api.schemas.common import IdPath
 from core.csvsafe import decimal_text
 from core.errors import InvalidInput
 from core.tenancy import Actor
+from dispatch.enums import OWNER
 from dispatch.models import Client
 from dispatch.rates import card as rate_card
 from dispatch.registry.service import get_branch
@@ -28,6 +29,7 @@ from workers.skills import SKILLS
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 OFFICE = staff(*OFFICE_ROLES)
+READERS = staff(*OFFICE_ROLES, OWNER)  # an owner reads their branches' cards (issue 21)
 Manager = Depends(staff(*MANAGERS))
 COLUMNS = (
     "client_id",
@@ -82,7 +84,7 @@ def _page(request, session, actor, branch, rows, errors, notice="", status_code=
 
 @router.get("/branches/{branch_id}/rates")
 def card_page(
-    request: Request, branch_id: IdPath, actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request, branch_id: IdPath, actor: Actor = Depends(READERS), session: Session = DB
 ):
     branch = get_branch(session, branch_id, actor=actor)  # another branch's: 404
     rows = _typed_rows(rate_card.card_rows(session, branch.id), language(request))

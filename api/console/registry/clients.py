@@ -32,6 +32,7 @@ from dispatch.registry.errors import DuplicateName
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Office = Depends(staff(*OFFICE))
+Reading = Depends(staff(*OFFICE, OWNER))  # a client's page: an owner reads it (issue 21)
 
 i18n.add(WORDS)
 
@@ -235,7 +236,7 @@ def show_client(request, session, actor, client_id: int, *, status_code=200, ext
 
 
 @router.get("/clients/{client_id}")
-def client_page(request: Request, client_id: IdPath, actor: Actor = Office, session: Session = DB):
+def client_page(request: Request, client_id: IdPath, actor: Actor = Reading, session: Session = DB):
     client = clients.get_client(session, client_id, actor=actor)
     saved = {"saved": request.query_params.get("saved") == "1"}
     return _form_page(request, session, actor, _values_of(client), {}, client=client, extra=saved)

@@ -5,17 +5,19 @@ dispatch/registry/sites.py's; a refusal is shown beside its field, what was type
 
 import re
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.console.errors import explain
 from api.console.i18n import translator
+from api.console.manage.owners import narrowed
 from api.console.web import PREFIX, csrf_checked, language, render, staff
 from api.deps import DB, OFFICE
 from api.schemas.common import IdPath
 from core.errors import InvalidInput
 from core.tenancy import Actor
+from dispatch.enums import OWNER
 from dispatch.models import Branch, Client, Site
 from dispatch.registry import clients, sites
 from geo.points import Point
@@ -23,6 +25,7 @@ from geo.points import Point
 # The words are the clients' pages' (api/console/registry/clients.py adds them).
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Office = Depends(staff(*OFFICE))
+Reading = Depends(staff(*OFFICE, OWNER))  # an owner reads their branches' sites (issue 21)
 
 FIELDS = (
     "name",
@@ -160,8 +163,22 @@ def create_site(
     return _page(request, session, actor, client, values, errors, status=422)
 
 
+@router.get("/sites")
+def site_list(
+    request: Request,
+    branch: str = Query("", max_length=12),
+    actor: Actor = Reading,
+    session: Session = DB,
+):
+    """Every site the reader sees, with its client; ?branch=ID: an owner's one branch."""
+    seeing = narrowed(actor, branch)
+    found = sites.list_sites(session, actor=seeing, options=sites.SITE_CLIENT)
+    context = {"sites": found, "branch": branch if branch.isdigit() else ""}
+    return render(request, "sites_list.html", context, actor=actor)
+
+
 @router.get("/sites/{site_id}")
-def site_page(request: Request, site_id: IdPath, actor: Actor = Office, session: Session = DB):
+def site_page(request: Request, site_id: IdPath, actor: Actor = Reading, session: Session = DB):
     site = sites.get_site(session, site_id, actor=actor, options=sites.SITE_CLIENT)
     return _page(request, session, actor, site.client, _values_of(site), {}, site=site)
 

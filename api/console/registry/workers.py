@@ -41,6 +41,9 @@ i18n.add(PHONE_WORDS)
 
 Office = Depends(staff(*OFFICE))
 Desk = Depends(staff(*WORKER_DESK))  # the workers' pages: the office and recruiters
+# Read, and by an owner too (their branches' workers, issue 21): the profile, the message log.
+Reading = Depends(staff(*WORKER_DESK, OWNER))
+LogReading = Depends(staff(*OFFICE, OWNER))
 
 
 def _office_reading(request: Request, actor: Actor = Office) -> Actor:
@@ -49,6 +52,11 @@ def _office_reading(request: Request, actor: Actor = Office) -> Actor:
 
 
 def _desk_reading(request: Request, actor: Actor = Desk) -> Actor:
+    limit_worker_reads(request, actor)
+    return actor
+
+
+def _log_reading(request: Request, actor: Actor = LogReading) -> Actor:
     limit_worker_reads(request, actor)
     return actor
 
@@ -167,7 +175,7 @@ def _profile(
         "history": sorted(entries, key=lambda e: (e.occurred_at, e.id)),
         # The texts tell of orders (sites, times): the office's, not a recruiter's.
         "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50)
-        if actor.role in OFFICE
+        if actor.role in (*OFFICE, OWNER)
         else [],
         "error": error,
         "error_entry": error_entry,
@@ -185,7 +193,7 @@ def _profile(
 
 @router.get("/workers/{worker_id}")
 def worker_page(
-    request: Request, worker_id: IdPath, actor: Actor = Desk, session: Session = DB
+    request: Request, worker_id: IdPath, actor: Actor = Reading, session: Session = DB
 ) -> Response:
     return _profile(request, session, actor, worker_id)
 
@@ -242,7 +250,7 @@ def messages_page(
     order_id: str = "",
     worker_id: str = "",
     direction: str = "",
-    actor: Actor = Reader,  # phones and names
+    actor: Actor = Depends(_log_reading),  # phones and names
     session: Session = DB,
 ) -> Response:
     t = i18n.translator(language(request))

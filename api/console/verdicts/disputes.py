@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.office.dispatcher import OFFICE
+from api.console.office.dispatcher import BOARD, OFFICE
 from api.console.verdicts.signing import REFUSED, add_signoff_routes
 from api.console.verdicts.words import SIGNOFF_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
@@ -79,7 +79,10 @@ def _order_page(
 
 @router.get("/orders/{order_id}/timesheet")
 def order_signoff(
-    request: Request, order_id: IdPath, actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request,
+    order_id: IdPath,
+    actor: Actor = BOARD,
+    session: Session = DB,  # owner: read
 ) -> Response:
     return _order_page(request, session, actor, order_id)
 
@@ -126,7 +129,9 @@ def _queue(
 
 @router.get("/disputes")
 def disputes_page(
-    request: Request, actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request,
+    actor: Actor = BOARD,
+    session: Session = DB,  # an owner: to read
 ) -> Response:
     return _queue(request, session, actor)
 

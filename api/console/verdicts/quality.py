@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.office.dispatcher import OFFICE
+from api.console.office.dispatcher import BOARD, OFFICE
 from api.console.verdicts.words import QUALITY_WORDS as WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB
@@ -41,7 +41,7 @@ def _page(request: Request, session: Session, actor: Actor, *, error=None, statu
 
 
 @router.get("/quality")
-def quality_page(request: Request, actor: Actor = Depends(OFFICE), session: Session = DB):
+def quality_page(request: Request, actor: Actor = BOARD, session: Session = DB):
     return _page(request, session, actor)
 
 

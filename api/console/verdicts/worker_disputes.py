@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.console import i18n
 from api.console.errors import explain
 from api.console.i18n import translator
-from api.console.office.dispatcher import OFFICE
+from api.console.office.dispatcher import BOARD, OFFICE
 from api.console.verdicts.worker_words import WORKER_DISPUTE_WORDS
 from api.console.web import PREFIX, csrf_checked, language, render
 from api.deps import DB, limit_worker_reads
@@ -57,7 +57,10 @@ def _page(
 
 @router.get("/worker-disputes")
 def worker_disputes_page(
-    request: Request, done: str = "", actor: Actor = Depends(OFFICE), session: Session = DB
+    request: Request,
+    done: str = "",
+    actor: Actor = BOARD,
+    session: Session = DB,  # owner reads
 ) -> Response:
     shown = done if done in ("reversed", "upheld") else None
     return _page(request, session, actor, done=shown)

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require, worker_reader
+from api.deps import DB, OFFICE, OFFICE_READERS, require, worker_reader
 from api.exports import csv_for
 from api.routes.payouts.schemas import BatchDetailOut, BatchIn, BatchOut, BatchPaidIn
 from api.schemas.common import IdPath
@@ -47,7 +47,7 @@ def make_batch(
 
 @router.get("/branches/{branch_id}/payout-batches", response_model=list[BatchOut], tags=["payouts"])
 def list_batches(
-    branch_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB
+    branch_id: IdPath, actor: Actor = Depends(require(*OFFICE_READERS)), session: Session = DB
 ) -> list[BatchOut]:
     """The branch's batches, the newest first."""
     return [BatchOut.of(b) for b in batches.batches_of(session, branch_id, actor=actor)]
@@ -62,7 +62,7 @@ def preview_batch(
     branch_id: IdPath,
     day_from: str = Query(alias="from", description="2026-12-01 or 01.12.2026"),
     day_to: str = Query(alias="to", description="2026-12-07 or 07.12.2026"),
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # workers' names: a worker read
     session: Session = DB,
 ) -> BatchDetailOut:
     """What a batch of the period would take now, per worker (nothing is written)."""
@@ -92,7 +92,7 @@ def batch(
     request: Request,
     batch_id: IdPath,
     format: Literal["json", "csv"] = "json",
-    actor: Actor = Depends(worker_reader(*OFFICE)),  # workers' names: a worker read
+    actor: Actor = Depends(worker_reader(*OFFICE_READERS)),  # an owner reads them too
     session: Session = DB,
 ) -> BatchDetailOut | Response:
     view = batches.batch_view(session, batch_id, actor=actor)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
-from api.deps import DB, OFFICE, require
+from api.deps import DB, OFFICE_READERS, require
 from api.schemas.common import Body, Id, IdPath, Money
 from core.tenancy import Actor
 from dispatch.access.prices import shown_money
@@ -58,7 +58,9 @@ def _out(actor: Actor, rows: list[card.CardRow]) -> list[CardRowOut]:
 
 
 @router.get("/{branch_id}/rates", response_model=list[CardRowOut])
-def get_card(branch_id: IdPath, actor: Actor = Depends(require(*OFFICE)), session: Session = DB):
+def get_card(
+    branch_id: IdPath, actor: Actor = Depends(require(*OFFICE_READERS)), session: Session = DB
+):
     """The branch's rows (by skill), then its clients' rows (by client and skill)."""
     return _out(actor, card.get_card(session, actor=actor, branch_id=branch_id))
 

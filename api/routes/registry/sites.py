@@ -34,10 +34,12 @@ def create_site(
 @router.get("", response_model=list[SiteOut])
 def list_sites(
     client_id: IdQuery = None,
+    branch_id: IdQuery = None,  # one branch's (an owner's one of theirs)
     actor: Actor = Depends(require(*SITE_LOOKERS)),  # a client: its own sites
     session: Session = DB,
 ) -> list[SiteOut]:
-    return [SiteOut.of(s) for s in registry.list_sites(session, actor=actor, client_id=client_id)]
+    found = registry.list_sites(session, actor=actor, client_id=client_id, branch_id=branch_id)
+    return [SiteOut.of(s) for s in found]
 
 
 @router.get("/{site_id}", response_model=SiteOut)

@@ -78,6 +78,10 @@ WORDS = {
     ),
     "clients_no_favourites": ("Избранных нет.", "No favourites."),
     "clients_favour": ("Добавить в избранные", "Add to favourites"),
+    # the sites list (an owner's ?branch=ID: issue 21)
+    "sites_list_title": ("Объекты", "Sites"),
+    "sites_list_found": ("Найдено объектов: {n}", "Sites found: {n}"),
+    "sites_list_none": ("Объектов нет.", "No sites."),
     # the site form
     "sites_new_title": ("Новый объект: {client}", "New site: {client}"),
     "sites_edit_title": ("Объект: {site}", "Site: {site}"),
