@@ -21,6 +21,7 @@ from dispatch.reports.models import (
 )
 from tests.dispatch.reports.network import make_network
 
+# Late: past the grace after the time due, roster.due_at (a late top-up booking: +1 hour).
 RAW = """
 WITH o AS (
   SELECT o.*, (o.starts_at AT TIME ZONE b.timezone) AS local, b.late_grace_min AS grace
@@ -39,7 +40,9 @@ WITH o AS (
     (SELECT count(*) FROM offers f WHERE f.order_id = o.id AND f.attendance = 'no_show') AS ns,
     (SELECT count(*) FROM offers f WHERE f.order_id = o.id
        AND f.attendance IN ('arrived', 'left_early', 'sent_home')
-       AND f.arrived_at > o.starts_at + make_interval(mins => o.grace)) AS late,
+       AND f.arrived_at > (CASE WHEN o.topped_up_at IS NOT NULL AND f.booked_at > o.starts_at
+         AND f.booked_at >= o.topped_up_at THEN f.booked_at + interval '1 hour'
+         ELSE o.starts_at END) + make_interval(mins => o.grace)) AS late,
     (SELECT count(*) FROM offers f WHERE f.order_id = o.id
        AND f.attendance IN ('arrived', 'left_early', 'released', 'sent_home')) AS came,
     (SELECT count(*) FROM offers f WHERE f.order_id = o.id AND f.cancelled_late) AS wlc,
@@ -139,7 +142,10 @@ def test_workers_and_calibration_agree_with_the_raw_data(session, net):
             """SELECT o.branch_id, date(o.starts_at AT TIME ZONE b.timezone) AS day, f.worker_id,
               count(*) AS shifts, count(*) FILTER (WHERE f.attendance = 'no_show') AS no_shows,
               count(*) FILTER (WHERE f.attendance IN ('arrived', 'left_early', 'sent_home')
-                AND f.arrived_at > o.starts_at + make_interval(mins => b.late_grace_min)) AS lates
+                AND f.arrived_at > (CASE WHEN o.topped_up_at IS NOT NULL
+                  AND f.booked_at > o.starts_at AND f.booked_at >= o.topped_up_at
+                  THEN f.booked_at + interval '1 hour' ELSE o.starts_at END)
+                  + make_interval(mins => b.late_grace_min)) AS lates
             FROM offers f JOIN orders o ON o.id = f.order_id JOIN branches b ON b.id = o.branch_id
             WHERE f.status = 'booked' AND o.status NOT IN ('cancelled', 'awaiting_approval')
               AND o.branch_id = ANY(:ids)
