@@ -9,8 +9,8 @@ headcount per order; filled = booked by the start >= headcount; time to fill = p
 the headcount-th booking; late = worked and arrived past the branch's grace after the time
 due (is_late: the penalties' rule); arrived = came at all; a cancelled order is the client's
 when a client user or key cancelled it (the audit log's order.cancel), else the office's; a
-worker's late cancellation is offers.cancelled_late; royalty = revenue x the organisation's
-royalty_rate at the time of the rollup."""
+worker's late cancellation is offers.cancelled_late. The rollups' royalty columns stay 0:
+the reports' royalty is the statements' (invoiced turnover x rate, royalty.py)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,10 +24,8 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from core.money import money
-from dispatch.billing.royalties import royalty_rate
 from dispatch.enums import CAME, CLIENT, WORKED, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, User
-from dispatch.network.models import Organisation
 from dispatch.orders.overbooking import fill_probability
 from dispatch.orders.roster import judged_arrival
 from dispatch.penalties.pay import ZERO, lines_of, payable
@@ -112,8 +110,6 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
     """The branch's day rolled up again; returns the number of orders seen."""
     lock_day(session, branch_id, day)
     branch = session.get_one(Branch, branch_id)
-    owner = session.get(Organisation, branch.organisation_id) if branch.organisation_id else None
-    rate = royalty_rate(owner)  # billing's rule: a franchisee's rate, else none
     start, end = day_bounds(day, branch.timezone)
     tz = ZoneInfo(branch.timezone)
     orders = list(
@@ -190,7 +186,7 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
                     "filled": came >= order.headcount,
                 }
             )
-    _replace(session, branch_id, day, rate, cells, workers, calibration)
+    _replace(session, branch_id, day, cells, workers, calibration)
     return len(orders)
 
 
@@ -198,7 +194,6 @@ def _replace(
     session: Session,
     branch_id: int,
     day: date,
-    rate: Decimal,
     cells: dict[tuple[int, int, str, int], Cell],
     workers: dict[int, list[int]],
     calibration: list[dict[str, Any]],
@@ -220,16 +215,15 @@ def _replace(
                     "revenue": money(cell.revenue),
                     "worker_pay": money(cell.worker_pay),
                     "margin": money(cell.margin),
-                    "royalty": money(cell.revenue * rate),
+                    "royalty": ZERO,  # unused: the reports' royalty is the statements' rule
                 }
                 for key, cell in cells.items()
             ],
         )
         whole = {name: sum(getattr(c, name) for c in cells.values()) for name in Cell().__dict__}
-        royalty = sum((money(c.revenue * rate) for c in cells.values()), ZERO)
         session.execute(
             insert(ReportBranchDay),
-            [{"day": day, "branch_id": branch_id, **whole, "royalty": royalty}],
+            [{"day": day, "branch_id": branch_id, **whole, "royalty": ZERO}],
         )
     if workers:
         session.execute(
