@@ -45,6 +45,12 @@ def royalty_rate(organisation: Organisation | None) -> Decimal:
     return organisation.royalty_rate
 
 
+def royalty_of(turnover: Decimal, rate: Decimal) -> Decimal:
+    """The royalty of a turnover (net of the invoices) at a rate, half up to the kopeck, rounded
+    once per statement (organisation, month). The one rule: statements and reports ask it."""
+    return money(turnover * rate)
+
+
 def parse_month(text: str) -> date:
     try:
         year, month = (int(part) for part in text.split("-"))
@@ -94,7 +100,7 @@ def statement(session: Session, organisation_id: int, *, actor: Actor, month: da
         applicable=applicable,
         rate=rate,
         turnover=turnover,
-        royalty=money(turnover * rate),
+        royalty=royalty_of(turnover, rate),
         invoices=[(invoice, code, client) for invoice, code, client in rows],
     )
 

@@ -11,8 +11,10 @@ from sqlalchemy import ColumnElement, Date, Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
+from dispatch.billing.models import Invoice
 from dispatch.models import Branch, Client, Site
 from dispatch.registry.errors import BranchNotFound
+from dispatch.reports import royalty
 from dispatch.reports.errors import BadGroupBy, BadPeriod, ReportNotFound
 from dispatch.reports.models import ReportBranchDay, ReportDay
 
@@ -32,8 +34,8 @@ SUMS = {
         "worker_late_cancels",
     ),
     "attendance": ("orders", "booked", "arrived", "no_shows", "lates"),
-    "money": ("orders", "revenue", "worker_pay", "margin", "royalty"),
-}
+    "money": ("orders", "revenue", "worker_pay", "margin"),
+}  # and the money report's royalty: the statements' rule, by royalty.py
 MONEY_FIGURES = ("revenue", "worker_pay", "margin", "royalty")
 # Groupings a branch's whole day answers: read from report_branch_days (few rows), the rest
 # (client, site, skill, hour) from the cells of report_days.
@@ -98,6 +100,10 @@ def group_key(group_by: str, model: Any = ReportDay) -> ColumnElement[Any]:
     return key
 
 
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
 def _ratio(num: int, den: int, places: int = 4) -> float | None:
     return round(num / den, places) if den else None
 
@@ -135,10 +141,29 @@ def _labels(session: Session, group_by: str, keys: list[Any]) -> dict[Any, str]:
     return {i: name for i, name in rows}
 
 
-def totals(session: Session, report: str, where: list[Any], period: Period) -> dict[str, Any]:
-    """The period's sums over the branches in `where` (of report_branch_days)."""
+def totals(
+    session: Session, report: str, where: list[Any], period: Period, invoiced: list[Any]
+) -> dict[str, Any]:
+    """The period's sums over the branches in `where` (of report_branch_days); the money
+    report's royalty: the statements' rule over the invoices in `invoiced`."""
     in_period = [*where, ReportBranchDay.day.between(period.first, period.last)]
-    return figures(report, dict(_sums(session, report, in_period)[0]))
+    out = figures(report, dict(_sums(session, report, in_period)[0]))
+    if report == "money":
+        out["royalty"] = f"{royalty.total(session, invoiced, period.first, period.last):.2f}"
+    return out
+
+
+def _with_royalty(
+    session: Session, found: list[Any], invoiced: list[Any], period: Period, group_by: str
+) -> list[dict[str, Any]]:
+    """The money rows with their royalty (None where invoices do not split: site, skill,
+    hour); a key with invoices but no orders gets a row of its own."""
+    rows = {r["key"]: {**dict(r), "royalty": None} for r in found}
+    if group_by in royalty.KEYS:
+        by_key = royalty.royalties(session, invoiced, period.first, period.last, group_by)
+        for key in rows.keys() | by_key.keys():
+            rows.setdefault(key, {"key": key})["royalty"] = by_key.get(key, royalty.ZERO)
+    return [rows[k] for k in sorted(rows)]
 
 
 def grouped(
@@ -159,14 +184,18 @@ def grouped(
         scope(actor, branch_id, model.branch_id),
         model.day.between(period.first, period.last),
     ]
-    found = _sums(session, report, in_period, key, model)
+    found: list[Any] = _sums(session, report, in_period, key, model)
     where = [scope(actor, branch_id, ReportBranchDay.branch_id)]
+    invoiced = [scope(actor, branch_id, Invoice.branch_id)]
+    if report == "money":
+        found = _with_royalty(session, found, invoiced, period, group_by)
     labels = _labels(session, group_by, [r["key"] for r in found])
     rows = [
         {
             "key": r["key"].isoformat() if isinstance(r["key"], date) else r["key"],
             "label": labels.get(r["key"], str(r["key"])),
             **figures(report, dict(r)),
+            **({"royalty": _money(r["royalty"])} if report == "money" else {}),
         }
         for r in found
     ]
@@ -178,10 +207,10 @@ def grouped(
         "group_by": group_by,
         "branch_id": branch_id,
         "rows": rows,
-        "totals": totals(session, report, where, period),
+        "totals": totals(session, report, where, period, invoiced),
         "previous": {
             "from": before.first.isoformat(),
             "to": before.last.isoformat(),
-            "totals": totals(session, report, where, before),
+            "totals": totals(session, report, where, before, invoiced),
         },
     }

@@ -6,11 +6,11 @@ queue up. Money comes only from dispatch/penalties/pay.py (lines_of): the one ru
 Definitions (docs/reports.md): an order counts on the day and hour it starts; booked by the
 start = offers booked (booked_at at or before the start) and still booked, capped at the
 headcount per order; filled = booked by the start >= headcount; time to fill = placed ->
-the headcount-th booking; late = worked and arrived after the start + the branch's
-late_grace_min; arrived = came at all; a cancelled order is the client's when a client user
-or key cancelled it (the audit log's order.cancel), else the office's; a worker's late
-cancellation is offers.cancelled_late; royalty = revenue x the organisation's royalty_rate
-at the time of the rollup."""
+the headcount-th booking; late = worked and arrived past the branch's grace after the time
+due (is_late: the penalties' rule); arrived = came at all; a cancelled order is the client's
+when a client user or key cancelled it (the audit log's order.cancel), else the office's; a
+worker's late cancellation is offers.cancelled_late. The rollups' royalty columns stay 0:
+the reports' royalty is the statements' (invoiced turnover x rate, royalty.py)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,11 +24,10 @@ from sqlalchemy.orm import Session
 
 from core.audit import SLACK, AuditEntry
 from core.money import money
-from dispatch.billing.royalties import royalty_rate
 from dispatch.enums import CAME, CLIENT, WORKED, OfferStatus, OrderStatus
 from dispatch.models import Branch, Offer, Order, User
-from dispatch.network.models import Organisation
 from dispatch.orders.overbooking import fill_probability
+from dispatch.orders.roster import judged_arrival
 from dispatch.penalties.pay import ZERO, lines_of, payable
 from dispatch.reports.models import (
     ReportBranchDay,
@@ -83,11 +82,14 @@ def booked_by_start(order: Order, offers: list[Offer]) -> list[Offer]:
     )
 
 
-def is_late(order: Order, offer: Offer, grace_min: int) -> bool:
+def is_late(order: Order, branch: Branch, offer: Offer) -> bool:
+    """Worked and came past the grace after the time due: the penalties' rule (roster's
+    judged_arrival: due at the start, or a late top-up's booking plus travel); an arrival so
+    late the penalties count it a no-show is late here too (the worker came)."""
     return (
         offer.attendance in WORKED
         and offer.arrived_at is not None
-        and offer.arrived_at > order.starts_at + timedelta(minutes=grace_min)
+        and judged_arrival(order, branch, offer).kind != "on_time"
     )
 
 
@@ -111,8 +113,6 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
     """The branch's day rolled up again; returns the number of orders seen."""
     lock_day(session, branch_id, day)
     branch = session.get_one(Branch, branch_id)
-    owner = session.get(Organisation, branch.organisation_id) if branch.organisation_id else None
-    rate = royalty_rate(owner)  # billing's rule: a franchisee's rate, else none
     start, end = day_bounds(day, branch.timezone)
     tz = ZoneInfo(branch.timezone)
     orders = list(
@@ -167,7 +167,7 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
         for offer in mine:
             if offer.status != OfferStatus.BOOKED:
                 continue
-            late = is_late(order, offer, branch.late_grace_min)
+            late = is_late(order, branch, offer)
             no_show = offer.attendance == "no_show"
             came += offer.attendance in CAME
             cell.no_shows += no_show
@@ -189,7 +189,7 @@ def recompute_day(session: Session, branch_id: int, day: date) -> int:
                     "filled": came >= order.headcount,
                 }
             )
-    _replace(session, branch_id, day, rate, cells, workers, calibration)
+    _replace(session, branch_id, day, cells, workers, calibration)
     return len(orders)
 
 
@@ -197,7 +197,6 @@ def _replace(
     session: Session,
     branch_id: int,
     day: date,
-    rate: Decimal,
     cells: dict[tuple[int, int, str, int], Cell],
     workers: dict[int, list[int]],
     calibration: list[dict[str, Any]],
@@ -219,16 +218,15 @@ def _replace(
                     "revenue": money(cell.revenue),
                     "worker_pay": money(cell.worker_pay),
                     "margin": money(cell.margin),
-                    "royalty": money(cell.revenue * rate),
+                    "royalty": ZERO,  # unused: the reports' royalty is the statements' rule
                 }
                 for key, cell in cells.items()
             ],
         )
         whole = {name: sum(getattr(c, name) for c in cells.values()) for name in Cell().__dict__}
-        royalty = sum((money(c.revenue * rate) for c in cells.values()), ZERO)
         session.execute(
             insert(ReportBranchDay),
-            [{"day": day, "branch_id": branch_id, **whole, "royalty": royalty}],
+            [{"day": day, "branch_id": branch_id, **whole, "royalty": ZERO}],
         )
     if workers:
         session.execute(

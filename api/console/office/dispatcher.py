@@ -114,10 +114,7 @@ def _board_context(request: Request, session: Session, actor: Actor) -> dict:
         "branch": branch if branch.isdigit() else "",
         "unclear": unclear_replies,
         "quality_cases": quality_cases,  # order_badge_quality.html
-        "digest": _digest(
-            lines, language(request), unclear_replies, quality_cases, [a.order.id for a in awaiting]
-        )
-        + str(len(told)),
+        "digest": _digest(lines, language(request), unclear_replies, quality_cases, awaiting, told),
         **_words(t),
     }
 
@@ -127,9 +124,11 @@ def _digest(
     lang: str,
     unclear_replies: dict[int, int],
     quality_cases: dict[int, int | None],
-    awaiting: list[int],
+    awaiting: list[board.AwaitingLine],
+    told: list[callcentre.Told],
 ) -> str:
-    """What the rows show, hashed: the poll sends it back and hears 204 when nothing moved."""
+    """What the rows show, hashed: the poll sends it back and hears 204 when nothing moved.
+    The call centre's told orders by id, not by count: one in and one out is a change."""
     shown = [
         (
             line.order.id,
@@ -143,7 +142,8 @@ def _digest(
         )
         for line in lines
     ]
-    badges = (sorted(unclear_replies.items()), sorted(quality_cases), awaiting)
+    ids = ([a.order.id for a in awaiting], [x.order_id for x in told])
+    badges = (sorted(unclear_replies.items()), sorted(quality_cases), ids)
     return hashlib.sha256(repr((lang, shown, badges)).encode()).hexdigest()[:16]
 
 

@@ -3,10 +3,12 @@
 from datetime import date
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from api.console import i18n
 from api.console.reports.words import SHARED_CSV, WORDS
+from api.deps import limit_worker_reads
 from core.csvsafe import Table
 from core.tenancy import Actor
 from dispatch.reports import people
@@ -34,6 +36,13 @@ FIGURES = {
     "workers": ["rank", "worker_id", "name", "shifts", "no_shows", "lates", "reliability"],
     "calibration": ["bucket", "predicted", "orders", "filled", "actual"],
 }
+
+
+def count_read(request: Request, actor: Actor, name: str) -> None:
+    """The workers report names workers: one worker read per request, as the other lists
+    (api/deps.py), counted before the read so a refused one shows and audits nobody."""
+    if name == "workers":
+        limit_worker_reads(request, actor)
 
 
 def answer(

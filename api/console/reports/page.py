@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from api.console.i18n import translator
-from api.console.reports.answers import FIGURES, answer, columns_of, table_of
+from api.console.reports.answers import FIGURES, answer, columns_of, count_read, table_of
 from api.console.web import PREFIX, language, render, staff
 from api.deps import DB
 from api.exports import csv_for
@@ -89,6 +89,7 @@ def reports_page(
     session: Session = DB,
 ):
     today = now().date()
+    count_read(request, actor, tab)
     found = answer(
         session, actor, tab, first=from_, last=to, group_by=group_by,
         branch_id=branch_id, today=today,
@@ -131,6 +132,7 @@ def report_csv(
     actor: Actor = Depends(READERS),
     session: Session = DB,
 ):
+    count_read(request, actor, tab)
     found = answer(
         session, actor, tab, first=from_, last=to, group_by=group_by,
         branch_id=branch_id, today=now().date(),

@@ -6,7 +6,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from api.console.reports.answers import answer, table_of
+from api.console.reports.answers import answer, count_read, table_of
 from api.deps import DB, MANAGERS, require
 from api.exports import csv_for
 from api.schemas.common import IdQuery
@@ -30,6 +30,7 @@ def report(
     actor: Actor = Depends(require(*READERS)),
     session: Session = DB,
 ):
+    count_read(request, actor, name)
     found = answer(
         session,
         actor,

@@ -136,6 +136,8 @@ def make_network(
                 n += 1
                 which = rng.randrange(2)
                 order = _order(branch, sites[which], clients[which].id, rng, day, n)
+                if n % 5 == 0:  # topped up just after the start: its late bookings due later
+                    order.topped_up_at = order.starts_at + timedelta(minutes=5)
                 session.add(order)
                 session.flush()
                 net.orders.append(order)
