@@ -33,6 +33,8 @@ def _invoice(session, branch, client, issued_on: date) -> None:  # noqa: ANN001
             net=NET,
             vat=Decimal("0.00"),
             total=NET,
+            seller={},  # the documents' details: not read by the royalty
+            buyer={},
         )  # fmt: skip
     )
 
