@@ -75,10 +75,13 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--reload", action="store_true", help="rebuild the database")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--redis-db", type=int, default=12)
+    parser.add_argument("--rollup-processes", type=int, default=2, help="the rollups' processes")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="items by name prefix")
     args = parser.parse_args()
     if not (0 < args.scale <= 1 and 1 <= args.runs <= 1000 and 0 <= args.job_runs <= 100):
         parser.error("--scale 0-1, --runs 1-1000, --job-runs 0-100")
+    if not 1 <= args.rollup_processes <= 8:
+        parser.error("--rollup-processes 1-8")
     if not (300 <= args.orders_per_branch <= 20_000 and 200 <= args.workers_per_branch <= 20_000):
         parser.error("--orders-per-branch 300-20,000, --workers-per-branch 200-20,000")
     return args
@@ -101,7 +104,12 @@ def main() -> None:
     if args.reload or comment() != stamp(args, branches):
         print(f"seeding {DATABASE}: {branches} branches ...", flush=True)
         steps = history_seed.seed(
-            DATABASE, branches, args.orders_per_branch, args.workers_per_branch, args.seed
+            DATABASE,
+            branches,
+            args.orders_per_branch,
+            args.workers_per_branch,
+            args.seed,
+            args.rollup_processes,
         )
         lines += ["", "| seeding step | s |", "|---|---:|"]
         lines += [f"| {name} | {seconds:.1f} |" for name, seconds in steps.items()]
