@@ -125,7 +125,7 @@ def main() -> None:
         fill = measure.picks(conn, first[0], first[1])
         users = {
             role: conn.execute("SELECT id FROM users WHERE username = %s", (name,)).fetchone()[0]
-            for role, name in _usernames(first[0]).items()
+            for role, name in _usernames().items()
         }
         live = [
             r[0]
@@ -158,9 +158,8 @@ def main() -> None:
     (stage.RESULTS / "history.txt").write_text(out + "\n")
 
 
-def _usernames(branch_id: int) -> dict[str, str]:
-    # the seeder names the first branch's staff bench-<role>-0
-    del branch_id
+def _usernames() -> dict[str, str]:
+    """Who reads: the first branch's staff (the seeder names them bench-<role>-0), the admin."""
     return {
         "dispatcher": "bench-dispatcher-0",
         "manager": "bench-manager-0",
@@ -183,12 +182,12 @@ def _measure(args, users, fill, live) -> list:
 
     measure.RECORDER.install()
     stage.flush_redis(os.environ["BRIGADA_REDIS_URL"])
-    names = _usernames(fill["branch"][0])
+    names = _usernames()
     started = time.monotonic()
     try:
         print(measure.HEADER, flush=True)
         timings = measure.time_reads(create_app, users, names, fill, args.runs, args.only)
-        if live and (not args.only or any("matcher".startswith(o) for o in args.only)):
+        if live and (not args.only or any(measure.MATCHER.startswith(o) for o in args.only)):
             timings.append(measure.time_matcher(live, args.runs))
         timings += measure.time_jobs(args.job_runs, args.only)
     finally:

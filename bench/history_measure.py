@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import history_seed
 
+MATCHER = "matcher: a wave's candidates"
 GOAL_MS = {"page": 100.0, "api": 100.0, "report": 300.0, "job": 1000.0}
 
 # (name, kind, who, path): {placeholders} from picks(); who: dispatcher / manager / admin
@@ -195,7 +196,7 @@ def time_matcher(order_ids: list[int], runs: int) -> Timing:
     from dispatch.fill.matcher import candidates_for
     from dispatch.models import Branch, Order
 
-    timing = Timing("matcher: a wave's candidates", "job", note=f"{len(order_ids)} live orders")
+    timing = Timing(MATCHER, "job", note=f"{len(order_ids)} live orders")
     RECORDER.current = timing.name
     for i in range(len(order_ids) + runs):
         with session_scope() as session:
