@@ -207,7 +207,8 @@ def branch_year(rng, branch, workers, orders, first_id, now, codes):
         skill = rng.choice(SKILLS)
         headcount = rng.choice(HEADCOUNTS)
         target = math.ceil(headcount * OVERBOOK)
-        created = starts - timedelta(hours=rng.uniform(12, 96))
+        # placed 12-96 h before the start, and never after now (the refresh job reads it)
+        created = min(starts - timedelta(hours=rng.uniform(12, 96)), now - timedelta(minutes=30))
         status = order_status(starts, now, day, rng)
         code = str(rng.randint(100, 999))
         if status not in ("completed", "cancelled"):  # unique among live orders
@@ -228,7 +229,7 @@ def branch_year(rng, branch, workers, orders, first_id, now, codes):
             rng.sample(by_skill[skill], OFFERS_PER_ORDER), start=1
         ):
             sent = created + timedelta(minutes=rng.uniform(0, 2))
-            answered = sent + timedelta(minutes=rng.expovariate(1 / 8))
+            answered = min(now, sent + timedelta(minutes=rng.expovariate(1 / 8)))
             if rank <= booked_n:
                 fate = "booked"
             elif status in ("filling", "short") and rank <= booked_n + 6:
