@@ -123,5 +123,5 @@ def run_scheduler() -> None:
             Leadership(settings.database_url),
             stopping,
             retry_s=settings.scheduler_retry_s,
-            every_s=settings.heartbeat_every_s,
+            every_s=settings.scheduler_check_s,
         )

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Schedulers (several may run; one leads, docs/reliability.md): a follower tries to take the
     # lead this often; the leader checks its hold on the lead this often, and stops if it lost it.
     scheduler_retry_s: float = Field(default=5.0, gt=0, le=30)
-    heartbeat_every_s: float = Field(default=5.0, gt=0, le=30)
+    scheduler_check_s: float = Field(default=5.0, gt=0, le=30)
     # Background jobs yield the CPU to the API: Twilio's webhooks must be answered at once.
     jobs_nice: int = Field(default=10, ge=0, le=19)
     secret_key: str = DEV_SECRET_KEY

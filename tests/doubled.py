@@ -80,7 +80,7 @@ def _environment(twilio: FakeTwilio, port: int | None) -> dict[str, str]:
         "BRIGADA_SMS_RATE_PER_SECOND": "1000",
         "BRIGADA_WEB_CONCURRENCY": "1",  # one process per API: a kill takes the whole API
         "BRIGADA_SCHEDULER_RETRY_S": str(RETRY_S),
-        "BRIGADA_HEARTBEAT_EVERY_S": str(RETRY_S),
+        "BRIGADA_SCHEDULER_CHECK_S": str(RETRY_S),
         "PYTHONUNBUFFERED": "1",
     }
     return env if port is None else {**env, "BRIGADA_PORT": str(port)}

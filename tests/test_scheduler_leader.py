@@ -44,7 +44,7 @@ def _start(log: Path, redis_url: str) -> subprocess.Popen:
         **os.environ,
         "BRIGADA_REDIS_URL": redis_url,
         "BRIGADA_SCHEDULER_RETRY_S": str(RETRY_S),
-        "BRIGADA_HEARTBEAT_EVERY_S": str(RETRY_S),
+        "BRIGADA_SCHEDULER_CHECK_S": str(RETRY_S),
     }
     with log.open("wb") as out:
         return subprocess.Popen(

@@ -43,7 +43,6 @@ class Figures:
     revenue: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
     worker_pay: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
     margin: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
-    royalty: Mapped[Decimal] = mapped_column(MONEY, nullable=False)  # at the rollup's rate
 
 
 class ReportDay(Figures, Base):

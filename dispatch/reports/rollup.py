@@ -9,8 +9,8 @@ headcount per order; filled = booked by the start >= headcount; time to fill = p
 the headcount-th booking; late = worked and arrived past the branch's grace after the time
 due (is_late: the penalties' rule); arrived = came at all; a cancelled order is the client's
 when a client user or key cancelled it (the audit log's order.cancel), else the office's; a
-worker's late cancellation is offers.cancelled_late. The rollups' royalty columns stay 0:
-the reports' royalty is the statements' (invoiced turnover x rate, royalty.py)."""
+worker's late cancellation is offers.cancelled_late. The rollups keep no royalty: the
+reports' royalty is the statements' (invoiced turnover x rate, royalty.py; migration 0058)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -218,7 +218,6 @@ def _replace(
                     "revenue": money(cell.revenue),
                     "worker_pay": money(cell.worker_pay),
                     "margin": money(cell.margin),
-                    "royalty": ZERO,  # unused: the reports' royalty is the statements' rule
                 }
                 for key, cell in cells.items()
             ],
@@ -226,7 +225,7 @@ def _replace(
         whole = {name: sum(getattr(c, name) for c in cells.values()) for name in Cell().__dict__}
         session.execute(
             insert(ReportBranchDay),
-            [{"day": day, "branch_id": branch_id, **whole, "royalty": ZERO}],
+            [{"day": day, "branch_id": branch_id, **whole}],
         )
     if workers:
         session.execute(

@@ -80,8 +80,8 @@ def _key(row) -> tuple:  # noqa: ANN001
 
 
 def raw_money(session, net) -> dict[tuple, list[Decimal]]:  # noqa: ANN001
-    """Per cell: revenue, worker pay, margin by pay.py's lines; royalty 0 (the reports take
-    the statements' royalty, from invoices: dispatch/reports/royalty.py)."""
+    """Per cell: revenue, worker pay, margin by pay.py's lines (the reports take the
+    statements' royalty, from invoices: dispatch/reports/royalty.py)."""
     ids = [b.id for b in net.branches]
     orders = list(session.scalars(select(Order).where(Order.branch_id.in_(ids), payable())))
     zones = {b.id: b for b in net.branches}
@@ -95,7 +95,7 @@ def raw_money(session, net) -> dict[tuple, list[Decimal]]:  # noqa: ANN001
             cells[key][0] += line.client_amount or 0
             cells[key][1] += line.worker_pay
             cells[key][2] += line.margin or 0
-    return {k: [*(money(x) for x in v), Decimal("0.00")] for k, v in cells.items()}
+    return {k: [money(x) for x in v] for k, v in cells.items()}
 
 
 @pytest.fixture
@@ -120,14 +120,14 @@ def test_every_figure_of_every_cell_agrees_with_the_raw_data(session, net):
     assert all(sums[c] > 0 for c in COUNTS), sums
     money_raw = raw_money(session, net)
     for key, cell in rolled.items():
-        expected = money_raw.get(key, [Decimal("0.00")] * 4)
-        assert [cell.revenue, cell.worker_pay, cell.margin, cell.royalty] == expected, key
+        expected = money_raw.get(key, [Decimal("0.00")] * 3)
+        assert [cell.revenue, cell.worker_pay, cell.margin] == expected, key
     assert sum(c.revenue for c in rolled.values()) > 0
     # The branch-day rows are the sums of their cells.
     wholes = {(r.branch_id, r.day): r for r in session.scalars(select(ReportBranchDay))}
     summed: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     for key, cell in rolled.items():
-        for c in (*COUNTS, "revenue", "worker_pay", "margin", "royalty"):
+        for c in (*COUNTS, "revenue", "worker_pay", "margin"):
             summed[key[:2]][c] += getattr(cell, c)
     assert wholes.keys() == summed.keys()
     for key, sums in summed.items():
