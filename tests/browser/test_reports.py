@@ -67,7 +67,6 @@ def _rollups(session, branch, site, worker, today, scale: int) -> None:  # noqa:
             "revenue": Decimal("6000.00") * scale,
             "worker_pay": Decimal("2880.00") * scale,
             "margin": Decimal("3120.00") * scale,
-            "royalty": Decimal("375.00") * scale,
         }
         cell = {"client_id": site.client_id, "site_id": site.id, "skill": "loader", "start_hour": 8}
         session.add(ReportDay(day=day, branch_id=branch.id, **cell, **figures))
