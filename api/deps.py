@@ -86,6 +86,21 @@ def get_session(
 DB = Depends(get_session, scope="function")
 
 
+def get_reports_session(request: Request, session: Session = DB) -> Iterator[Session]:
+    """The reports' reads of the rollups: a session on the read replica when one is set
+    (BRIGADA_DATABASE_REPLICA_URL, read only), else the request's own. What a report writes
+    (the audit of the workers it names) and the names themselves stay on the primary (DB)."""
+    factory = request.app.state.reports_sessionmaker
+    if factory is None:
+        yield session
+        return
+    with session_scope(factory) as reader:
+        yield reader
+
+
+REPORTS_DB = Depends(get_reports_session, scope="function")
+
+
 def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}

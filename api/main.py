@@ -32,7 +32,7 @@ from api.routes.registry.client_users import router as client_users_router  # is
 from api.routes.reports import routes as network_reports  # issue 21: reports from the rollups
 from api.warm import build_routes
 from core import logmask
-from core.db import get_sessionmaker
+from core.db import get_replica_sessionmaker, get_sessionmaker
 from core.settings import Settings, get_settings
 from sms.ratelimit import InboundLimiter
 
@@ -82,6 +82,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory or get_sessionmaker()
+    # The reports' reads (api/deps.py REPORTS_DB): the replica's sessions, or None: the primary.
+    app.state.reports_sessionmaker = get_replica_sessionmaker(settings.database_replica_url)
     app.state.session_slots = anyio.Semaphore(settings.db_pool_size)  # see api/deps.py
     app.state.login_limiter = LoginLimiter(settings)
     app.state.worker_read_limiter = WorkerReadLimiter(settings)

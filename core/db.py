@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.settings import get_settings
 
 
-def make_engine(url: str, *, lock_timeout_ms: int | None = None, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, lock_timeout_ms: int | None = None, read_only: bool = False, **kwargs: Any
+) -> Engine:
     settings = get_settings()
     lock_timeout_ms = lock_timeout_ms or settings.db_lock_timeout_ms
     options = " ".join(
@@ -23,6 +25,9 @@ def make_engine(url: str, *, lock_timeout_ms: int | None = None, **kwargs: Any) 
             # Nothing waits for a row lock, or sits in an open transaction, for ever.
             f"-c lock_timeout={lock_timeout_ms}",
             f"-c idle_in_transaction_session_timeout={settings.db_idle_in_transaction_timeout_ms}",
+            # A replica's sessions: every transaction read only, so a write sent there by
+            # mistake is refused by PostgreSQL at once, even on a stand-in that could take it.
+            *(["-c default_transaction_read_only=on"] if read_only else []),
         )
     )
     connect_args = {"options": options, **kwargs.pop("connect_args", {})}
@@ -44,6 +49,22 @@ def get_engine() -> Engine:
 @lru_cache
 def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
+
+
+@lru_cache
+def get_replica_sessionmaker(url: str) -> sessionmaker[Session] | None:
+    """Sessions on the read replica (BRIGADA_DATABASE_REPLICA_URL) for the reports' reads,
+    every transaction read only; None for no URL (the reports then read the primary)."""
+    if not url:
+        return None
+    settings = get_settings()
+    engine = make_engine(
+        url,
+        read_only=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=MAX_OVERFLOW,
+    )
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager

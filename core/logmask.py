@@ -112,7 +112,7 @@ def _formatted(msg: object, args: tuple[object, ...]) -> str | None:
 def settings_secrets(settings: Settings) -> list[str]:
     """The values of the settings that must never be logged."""
     found = [settings.secret_key, settings.twilio_auth_token or ""]
-    for url in (settings.database_url, settings.redis_url):
+    for url in (settings.database_url, settings.database_replica_url, settings.redis_url):
         found.append(urlsplit(url).password or "")
     return found
 

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
 
     env: Literal["dev", "test", "prod"] = "prod"
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/brigada"
+    # A read replica (a streaming standby) the reports read from; empty: they read the primary.
+    database_replica_url: str = ""
     redis_url: str = "redis://127.0.0.1:6379/0"
     # Where jobs wait (docs/settings.md): empty for Redis at redis_url; amqp://... for RabbitMQ,
     # which keeps enqueued jobs on disk through a broker restart.

@@ -49,10 +49,17 @@ def _worker_totals(found: list[Any]) -> dict[str, int]:
 
 
 def workers(
-    session: Session, *, actor: Actor, period: Period, branch_id: int | None, top: int = TOP_N
+    session: Session,
+    *,
+    actor: Actor,
+    period: Period,
+    branch_id: int | None,
+    top: int = TOP_N,
+    names: Session | None = None,
 ) -> dict[str, Any]:
     """Top and bottom `top` workers by reliability (ties: more shifts first), names by the
-    privacy rule (the read is audited)."""
+    privacy rule (the read is audited), read in `names` (the primary, where the audit row is
+    written) when the rollups come from a read replica's `session`."""
     where = [scope(actor, branch_id, ReportWorkerDay.branch_id)]
     found = _worker_sums(session, [*where, ReportWorkerDay.day.between(period.first, period.last)])
     found = [r for r in found if r.shifts > 0]
@@ -63,7 +70,7 @@ def workers(
     worst = [r for r in reversed(ranked) if r not in best][:top]
     chosen = [("top", r) for r in best] + [("bottom", r) for r in worst]
     shown = show_workers(
-        session,
+        names or session,
         actor=actor,
         worker_ids=[r.worker_id for _, r in chosen],
         via="report.workers",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from twilio.request_validator import RequestValidator
 
 from api.main import create_app
-from core.logmask import MaskingFilter
+from core.logmask import MaskingFilter, settings_secrets
 from core.settings import Settings, get_settings
 from tests.builders import PASSWORD, make_branch, make_user
 
@@ -178,3 +178,13 @@ def test_what_the_filter_masks_and_what_it_leaves(text, masked):
 def test_known_secrets_are_masked_wherever_they_appear():
     masking = MaskingFilter(["a-long-secret-value", "short"])
     assert masking.mask("x a-long-secret-value y short") == "x *** y short"  # 8+ characters only
+
+
+def test_the_replica_urls_password_is_a_known_secret():
+    settings = Settings(
+        **{
+            **get_settings().model_dump(),
+            "database_replica_url": "postgresql+psycopg://reports:replica-pass-0123@replica/b",
+        }
+    )
+    assert "replica-pass-0123" in settings_secrets(settings)

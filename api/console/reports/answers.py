@@ -46,26 +46,29 @@ def count_read(request: Request, actor: Actor, name: str) -> None:
 
 
 def answer(
-    session: Session,
+    reader: Session,
     actor: Actor,
     name: str,
     *,
+    primary: Session,
     first: date | None,
     last: date | None,
     group_by: str,
     branch_id: int | None,
     today: date,
 ) -> dict[str, Any]:
+    """`reader` reads the rollups (the replica's session, or the primary's: api/deps.py
+    REPORTS_DB); the workers' names are read, and their read audited, on `primary`."""
     if name not in REPORTS:
         raise ReportNotFound("report", name)
     period = period_of(first, last, today)
     if name == "workers":
-        return people.workers(session, actor=actor, period=period, branch_id=branch_id)
+        return people.workers(
+            reader, actor=actor, period=period, branch_id=branch_id, names=primary
+        )
     if name == "calibration":
-        return people.calibration(session, actor=actor, period=period, branch_id=branch_id)
-    return grouped(
-        session, name, actor=actor, period=period, group_by=group_by, branch_id=branch_id
-    )
+        return people.calibration(reader, actor=actor, period=period, branch_id=branch_id)
+    return grouped(reader, name, actor=actor, period=period, group_by=group_by, branch_id=branch_id)
 
 
 def columns_of(name: str) -> list[str]:

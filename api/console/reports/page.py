@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.console.i18n import translator
 from api.console.reports.answers import FIGURES, answer, columns_of, count_read, table_of
 from api.console.web import PREFIX, language, render, staff
-from api.deps import DB
+from api.deps import DB, REPORTS_DB
 from api.exports import csv_for
 from api.schemas.common import IdQuery
 from core.clock import now
@@ -87,11 +87,12 @@ def reports_page(
     group_by: str = Query("branch", pattern="^(" + "|".join(GROUPS) + ")$"),
     actor: Actor = Depends(READERS),
     session: Session = DB,
+    reader: Session = REPORTS_DB,
 ):
     today = now().date()
     count_read(request, actor, tab)
     found = answer(
-        session, actor, tab, first=from_, last=to, group_by=group_by,
+        reader, actor, tab, primary=session, first=from_, last=to, group_by=group_by,
         branch_id=branch_id, today=today,
     )  # fmt: skip
     t = translator(language(request))
@@ -131,10 +132,11 @@ def report_csv(
     group_by: str = "branch",
     actor: Actor = Depends(READERS),
     session: Session = DB,
+    reader: Session = REPORTS_DB,
 ):
     count_read(request, actor, tab)
     found = answer(
-        session, actor, tab, first=from_, last=to, group_by=group_by,
+        reader, actor, tab, primary=session, first=from_, last=to, group_by=group_by,
         branch_id=branch_id, today=now().date(),
     )  # fmt: skip
     return csv_for(request, table_of(tab, found), f"report-{tab}-{found['from']}.csv")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from api.console.reports.answers import answer, count_read, table_of
-from api.deps import DB, MANAGERS, require
+from api.deps import DB, MANAGERS, REPORTS_DB, require
 from api.exports import csv_for
 from api.schemas.common import IdQuery
 from core.clock import now
@@ -29,12 +29,14 @@ def report(
     format: str | None = Query(None, pattern="^(json|csv)$"),
     actor: Actor = Depends(require(*READERS)),
     session: Session = DB,
+    reader: Session = REPORTS_DB,
 ):
     count_read(request, actor, name)
     found = answer(
-        session,
+        reader,
         actor,
         name,
+        primary=session,
         first=from_,
         last=to,
         group_by=group_by,
