@@ -15,7 +15,12 @@ import pytest
 from core import broker, db
 from core import redis as core_redis
 from core.settings import get_settings
-from tests.brokers import RABBITMQ_URL, empty_rabbitmq_queues, rabbitmq_broker
+from tests.brokers import (
+    RABBITMQ_URL,
+    empty_rabbitmq_queues,
+    rabbitmq_broker,
+    rabbitmq_readers,
+)
 from tests.doubled import running_doubled
 from tests.doubled_day import Scene, doubled_scene, run_the_day
 
@@ -77,4 +82,6 @@ def doubled(scene, tmp_path):
 def test_every_process_twice_on_rabbitmq_does_nothing_twice_and_survives_losing_one_of_each(
     scene, doubled, figure
 ):
-    figure(run_the_day(scene, doubled))
+    figures = run_the_day(scene, doubled)
+    assert rabbitmq_readers("default") >= 1  # the jobs process left reads RabbitMQ, not Redis
+    figure(figures)
