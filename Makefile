@@ -55,9 +55,10 @@ test: $(STAMP) $(PRISM) $(ASSETS)
 # Fault tests (tests/faults, docs/reliability.md): each test kills and restarts servers of its
 # own (a private PostgreSQL cluster and Redis, a fake Twilio), never the shared ones; the whole
 # set three times in a row, stopping at the first run that fails. Includes the burst of 200
-# requests at one order (tests/faults/test_burst.py), which once wedged the API for good.
+# requests at one order (tests/faults/test_burst.py), which once wedged the API for good, and
+# every process twice with jobs on the machine's RabbitMQ (queues of its own, never killed).
 faults: $(STAMP)
-	scripts/services.sh brigada_test
+	scripts/services.sh brigada_test --rabbitmq
 	for run in 1 2 3; do \
 		echo "faults: run $$run of 3"; \
 		BRIGADA_ENV=test $(BIN)/pytest tests/faults || exit 1; \

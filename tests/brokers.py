@@ -35,3 +35,11 @@ def rabbitmq_readers(queue: str) -> int:
         return int(declared.method.consumer_count)
     finally:
         broker.close()
+
+
+def delete_rabbitmq_queues(broker: NamespacedRabbitmqBroker) -> None:
+    """Delete this worker's queues (with their delayed and dead-letter ones): for queues named
+    after a database of one run only, which would otherwise pile up on the shared RabbitMQ."""
+    for queue in set(QUEUES.values()) | {QUEUE}:
+        for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
+            broker.channel.queue_delete(queue=broker.own(name))

@@ -11,18 +11,22 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import psycopg
 import pytest
+from dramatiq import Actor
 from redis import Redis
 
 from brigada.scheduler import PERIODIC, _send_while_leading, lead_while_chosen
+from core.jobs import QUEUE, QUEUES
 from core.leader import Leadership, libpq_url
 from core.redis import get_redis
 from core.settings import get_settings
+from tests.brokers import RABBITMQ_URL, empty_rabbitmq_queues, rabbitmq_broker
 from tests.faults.servers import PrivateRedis
 
 RETRY_S = 0.5
@@ -30,7 +34,7 @@ EVERY_ACTOR = {actor.actor_name for actor, _ in PERIODIC}
 
 
 def _queued(redis: Redis | None = None) -> Counter[str]:
-    """Messages waiting on the broker, by actor (no jobs process runs: nothing is taken)."""
+    """Messages waiting on the Redis broker, by actor (no jobs process runs: nothing is taken)."""
     redis = redis or get_redis()
     counts: Counter[str] = Counter()
     for key in redis.scan_iter("brigada:*.msgs"):  # dramatiq's Redis broker: one hash a queue
@@ -39,10 +43,24 @@ def _queued(redis: Redis | None = None) -> Counter[str]:
     return counts
 
 
-def _start(log: Path, redis_url: str) -> subprocess.Popen:
+@dataclass
+class Queued:
+    """Where the schedulers send their jobs (the environment they get) and what waits there:
+    on Redis by actor; on RabbitMQ by queue, its depth (an actor is not known untaken)."""
+
+    env: dict[str, str]
+    count: Callable[[], Counter[str]]
+    key: Callable[[Actor], str]
+
+    def each(self, times: int) -> Counter[str]:
+        """Every periodic job queued `times` times."""
+        return Counter(self.key(actor) for actor, _ in PERIODIC for _ in range(times))
+
+
+def _start(log: Path, broker_env: dict[str, str]) -> subprocess.Popen:
     env = {
         **os.environ,
-        "BRIGADA_REDIS_URL": redis_url,
+        **broker_env,
         "BRIGADA_SCHEDULER_RETRY_S": str(RETRY_S),
         "BRIGADA_SCHEDULER_CHECK_S": str(RETRY_S),
     }
@@ -70,29 +88,46 @@ def _says(log: Path, words: str) -> bool:
     return words in log.read_text(errors="replace")
 
 
-@pytest.fixture
-def own_redis(tmp_path) -> Iterator[PrivateRedis]:
-    """A redis-server of this test's own for the schedulers' broker: the counts below are of
-    every queue in it, and no other run can flush or fill it meanwhile."""
-    server = PrivateRedis(tmp_path)
-    server.start()
+@pytest.fixture(params=["redis", "rabbitmq"])
+def queued(request, tmp_path) -> Iterator[Queued]:
+    """The schedulers' broker. Redis: a redis-server of this test's own, so the counts below
+    are of every queue in it and no other run can flush or fill it meanwhile. RabbitMQ: the
+    machine's, this test worker's queues (named after its database) purged before and after."""
+    if request.param == "redis":
+        server = PrivateRedis(tmp_path)
+        server.start()
+        redis = Redis.from_url(server.url, socket_timeout=2)
+        env = {"BRIGADA_REDIS_URL": server.url, "BRIGADA_BROKER_URL": server.url}
+        try:
+            yield Queued(env, lambda: _queued(redis), lambda actor: actor.actor_name)
+        finally:
+            server.kill()
+        return
+    broker = rabbitmq_broker()
+    empty_rabbitmq_queues(broker)
+    queues = set(QUEUES.values()) | {QUEUE}
+
+    def depths() -> Counter[str]:
+        counts = {queue: broker.get_queue_message_counts(queue)[0] for queue in queues}
+        return Counter({queue: n for queue, n in counts.items() if n})
+
     try:
-        yield server
+        yield Queued({"BRIGADA_BROKER_URL": RABBITMQ_URL}, depths, lambda a: a.queue_name)
     finally:
-        server.kill()
+        empty_rabbitmq_queues(broker)
+        broker.close()
 
 
-def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path, own_redis):
+def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path, queued):
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    broker = Redis.from_url(own_redis.url, socket_timeout=2)
-    procs = [_start(log, own_redis.url) for log in logs]
+    procs = [_start(log, queued.env) for log in logs]
     follower = None  # a failure before the lead is known must not end in a NameError below
     try:
         _wait(lambda: all(_says(log, "periodic core.heartbeat") for log in logs), 20, "both")
         _wait(lambda: sum(_says(log, "follower:") for log in logs) == 1, 5, "a follower")
-        _wait(lambda: set(_queued(broker)) == EVERY_ACTOR, 5, "the leader's first round")
+        _wait(lambda: queued.count() == queued.each(1), 5, "the leader's first round")
         time.sleep(4 * RETRY_S)  # the follower has retried a few times by now
-        assert _queued(broker) == Counter(EVERY_ACTOR)  # each periodic job enqueued once, not twice
+        assert queued.count() == queued.each(1)  # each periodic job enqueued once, not twice
         leader = next(i for i, log in enumerate(logs) if _says(log, "leader:"))
         follower = 1 - leader
         assert not _says(logs[follower], "leader:")
@@ -102,10 +137,9 @@ def test_one_scheduler_leads_and_the_other_takes_over_when_it_is_killed(tmp_path
         took = _wait(lambda: _says(logs[follower], "leader:"), 5, "the follower to lead")
         print(f"scheduler takeover after SIGKILL: {took:.2f} s")
         assert took < RETRY_S + 2, f"took over in {took:.1f} s"
-        twice = Counter({name: 2 for name in EVERY_ACTOR})
-        _wait(lambda: _queued(broker) == twice, 3, "2nd round")
+        _wait(lambda: queued.count() == queued.each(2), 3, "2nd round")
         time.sleep(2 * RETRY_S)
-        assert _queued(broker) == Counter({name: 2 for name in EVERY_ACTOR})  # and nothing more
+        assert queued.count() == queued.each(2)  # and nothing more
     finally:
         for proc in procs:
             if proc.poll() is None:

@@ -108,9 +108,9 @@ class PrivatePostgres:
             timeout=300,
         )
 
-    def new_database(self) -> str:
+    def new_database(self, name: str | None = None) -> str:
         self._databases += 1
-        name = f"brigada_fault_{self._databases}"
+        name = name or f"brigada_fault_{self._databases}"
         self.execute(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
         return name
 
