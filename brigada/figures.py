@@ -91,7 +91,7 @@ def read_figures(conn: Connection) -> Figures:
     }
     sums: dict[str, str] = {}
     for query in LEDGER_SUMS:
-        sums.update({key: value for key, value in conn.execute(text(query)).tuples()})
+        sums.update({key: value for key, value in conn.execute(text(query))})
     revision = None
     if "alembic_version" in counts:
         revision = conn.scalar(text("SELECT version_num FROM alembic_version"))
