@@ -56,7 +56,7 @@ SELECT d.day, s.branch_id, s.client_id, s.site_id,
        (ARRAY['loader','cleaner','driver'])[1 + n % 3], 6 + n % 14,
        2, 6, 5 + (n % 2), 1 + (n % 2), 180 + n, 1 + (n % 2), 6, n % 2, n % 3, 6 - n % 2,
        (n % 5 = 0)::int, (n % 7 = 0)::int, (n % 11 = 0)::int,
-       12000.00, 5760.00, 6240.00, 750.00
+       12000.00, 5760.00, 6240.00
 FROM {DAYS}
 CROSS JOIN generate_series(0, :cells - 1) AS g(n)
 JOIN (
