@@ -21,7 +21,7 @@ from core.errors import Forbidden, NotFound
 from core.settings import get_settings
 from core.tenancy import Actor
 from dispatch.client_models import CLIENT_EVENTS, ClientEvent, WebhookDelivery, WebhookSubscription
-from dispatch.enums import OFFICE, OWNER
+from dispatch.enums import OFFICE, OFFICE_READERS
 from dispatch.hooks.errors import WebhookEventsInvalid, WebhookUrlInvalid
 from dispatch.hooks.signing import new_secret
 from dispatch.models import Client
@@ -37,7 +37,7 @@ def client_for_hooks(
     branch (an admin anywhere) and the client's own admin; read: the owner of the branch too.
     Another branch's client, or another client for a client admin, is not found, as
     everywhere."""
-    office = (*OFFICE, OWNER) if read else OFFICE
+    office = OFFICE_READERS if read else OFFICE
     if not (actor.client_admin if actor.is_client else actor.role in office):
         raise Forbidden(f"{actor.role} may not manage webhooks")
     return registry.get_client(session, client_id, actor=actor)

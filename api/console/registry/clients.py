@@ -22,7 +22,7 @@ from api.schemas.common import IdPath
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.tenancy import Actor
 from dispatch.access.privacy import show_workers
-from dispatch.enums import CALL_CENTRE, OWNER
+from dispatch.enums import CALL_CENTRE, OFFICE_READERS, OWNER
 from dispatch.models import Branch, Client
 from dispatch.rates import agreed as rates
 from dispatch.registry import clients, sites
@@ -32,7 +32,7 @@ from dispatch.registry.errors import DuplicateName
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Office = Depends(staff(*OFFICE))
-Reading = Depends(staff(*OFFICE, OWNER))  # a client's page: an owner reads it (issue 21)
+Reading = Depends(staff(*OFFICE_READERS))  # a client's page: an owner reads it (issue 21)
 
 i18n.add(WORDS)
 

@@ -17,7 +17,7 @@ from api.deps import DB, OFFICE
 from api.schemas.common import IdPath
 from core.errors import InvalidInput
 from core.tenancy import Actor
-from dispatch.enums import OWNER
+from dispatch.enums import OFFICE_READERS
 from dispatch.models import Branch, Client, Site
 from dispatch.registry import clients, sites
 from geo.points import Point
@@ -25,7 +25,7 @@ from geo.points import Point
 # The words are the clients' pages' (api/console/registry/clients.py adds them).
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Office = Depends(staff(*OFFICE))
-Reading = Depends(staff(*OFFICE, OWNER))  # an owner reads their branches' sites (issue 21)
+Reading = Depends(staff(*OFFICE_READERS))  # an owner reads their branches' sites (issue 21)
 
 FIELDS = (
     "name",

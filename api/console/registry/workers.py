@@ -22,7 +22,7 @@ from core.csvsafe import decimal_text
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.ids import MAX_ID
 from core.tenancy import Actor
-from dispatch.enums import OWNER
+from dispatch.enums import OFFICE_READERS, OWNER
 from dispatch.models import Branch
 from dispatch.penalties import record
 from dispatch.texts import messaging
@@ -43,7 +43,7 @@ Office = Depends(staff(*OFFICE))
 Desk = Depends(staff(*WORKER_DESK))  # the workers' pages: the office and recruiters
 # Read, and by an owner too (their branches' workers, issue 21): the profile, the message log.
 Reading = Depends(staff(*WORKER_DESK, OWNER))
-LogReading = Depends(staff(*OFFICE, OWNER))
+LogReading = Depends(staff(*OFFICE_READERS))
 
 
 def _office_reading(request: Request, actor: Actor = Office) -> Actor:
@@ -175,7 +175,7 @@ def _profile(
         "history": sorted(entries, key=lambda e: (e.occurred_at, e.id)),
         # The texts tell of orders (sites, times): the office's, not a recruiter's.
         "rows": messaging.list_messages(session, actor=actor, worker_id=worker.id, limit=50)
-        if actor.role in (*OFFICE, OWNER)
+        if actor.role in OFFICE_READERS
         else [],
         "error": error,
         "error_entry": error_entry,
