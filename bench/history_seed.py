@@ -296,6 +296,28 @@ def rollups(processes: int) -> int:
     return len(days)
 
 
+def past_months(database: str, now: datetime) -> None:
+    """Every partitioned table's months back to the year's first: the migrations make them
+    from now on, and rows of a month with no partition would pile up in the default one."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from core import partitions
+
+    engine = create_engine(f"postgresql+psycopg://{stage.SERVER}/{database}")
+    first = partitions.month_of(now - timedelta(days=DAYS_BACK + 10))
+    with Session(engine) as session:
+        for kept in partitions.MONTHLY:
+            have = partitions.months(session, kept)
+            month = first
+            while month < partitions.month_of(now):
+                if month not in have:
+                    partitions.create_month(session, kept, month)
+                month = partitions.add_months(month, 1)
+        session.commit()
+    engine.dispose()
+
+
 def seed(database: str, branches: int, orders_per_branch: int, workers_per_branch: int,
          seed_value: int, processes: int = 2) -> dict[str, float]:  # fmt: skip
     """Build the database; the seconds each step took."""
@@ -305,11 +327,12 @@ def seed(database: str, branches: int, orders_per_branch: int, workers_per_branc
     steps: dict[str, float] = {}
     started = time.perf_counter()
     stage.recreate_database(database)
-    steps["create + migrate"] = time.perf_counter() - started
+    now = datetime.now(UTC)
+    past_months(database, now)
+    steps["create + migrate (and the year's monthly partitions)"] = time.perf_counter() - started
     mark = time.perf_counter()
     made = seed_registry(branches, rng)
     steps[f"registry ({branches} branches, domain functions)"] = time.perf_counter() - mark
-    now = datetime.now(UTC)
     codes: set[str] = set()
     counts = {"workers": 0, "orders": 0, "offers": 0, "ledger": 0}
     spent = {"generate": 0.0, "COPY": 0.0}
