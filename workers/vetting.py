@@ -247,13 +247,7 @@ def patents_expiring(
 
 def last_act(session: Session, worker: Worker, action: str) -> tuple[datetime, str] | None:
     """When the latest `action` (worker.block, worker.opt_in) on the worker was, and why."""
-    entry = session.scalars(
-        select(audit.AuditEntry)
-        .where(audit.AuditEntry.action == action)
-        .where(audit.AuditEntry.entity_ids.contains([worker.id]))
-        .order_by(audit.AuditEntry.id.desc())
-        .limit(1)
-    ).one_or_none()
+    entry = audit.latest(session, action, worker.id)
     if entry is None:
         return None
     return entry.at, str(entry.detail.get("reason") or entry.detail.get("note") or "")

@@ -240,7 +240,7 @@ def told_orders(session: Session, actor: Actor, *, now: datetime) -> list[Told]:
     query = (
         select(AuditEntry)
         .where(
-            AuditEntry.action == "order.create",
+            AuditEntry.action == audit.fixed(audit.ORDER_CREATE),  # ix_audit_log_orders_made
             AuditEntry.detail["via"].astext == VIA,
             AuditEntry.at >= now - timedelta(days=1),
         )
@@ -256,15 +256,15 @@ def told_orders(session: Session, actor: Actor, *, now: datetime) -> list[Told]:
 
 def from_call_centre(session: Session, orders: list[Order]) -> set[int]:
     """Which of these orders the call centre placed (the board's badge). Their audit rows are
-    read from the oldest order's creation on (`at` is indexed; the row and the order are
-    written in one transaction, so its `at` is the order's created_at)."""
+    read by the orders' ids (indexed) from the oldest order's creation on (the row and the
+    order are written in one transaction, so its `at` is the order's created_at)."""
     if not orders:
         return set()
     since = min(order.created_at for order in orders) - timedelta(minutes=1)
     query = select(AuditEntry.entity_ids).where(
         AuditEntry.at >= since,
-        AuditEntry.action == "order.create",
+        AuditEntry.action == audit.ORDER_CREATE,
         AuditEntry.detail["via"].astext == VIA,
-        AuditEntry.entity_ids[0].as_integer().in_([order.id for order in orders]),
+        audit.naming(audit.ORDER, [order.id for order in orders]),
     )  # the orders shown: already the reader's
     return {ids[0] for (ids,) in session.execute(query)}

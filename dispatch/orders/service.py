@@ -232,8 +232,8 @@ def create_order(session: Session, *, actor: Actor, data: OrderInput, now: datet
     audit.log(
         session,
         actor,
-        "order.create",
-        "order",
+        audit.ORDER_CREATE,
+        audit.ORDER,
         [order.id],
         branch.id,
         code=order.code,

@@ -38,11 +38,11 @@ def _today(session: Session, actor: Actor, worker: Worker) -> date:
 
 def _standing(session: Session, actor: Actor, worker: Worker) -> dict:
     """What the profile's panel and the standing page both show."""
-    blocked = vetting.last_act(session, worker, "worker.block")
+    blocked = worker.status == "blocked"  # the block's when and why: only while it stands
     return {
         "worker": worker,
         "warning": vetting.patent_warning(worker, _today(session, actor, worker)),
-        "blocked": blocked if worker.status == "blocked" else None,
+        "blocked": vetting.last_act(session, worker, "worker.block") if blocked else None,
     }
 
 
