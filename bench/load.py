@@ -32,303 +32,38 @@ How to run (from the repository root; PostgreSQL + PostGIS on 127.0.0.1:5432, Re
     It drops and recreates brigada_load_bench, flushes Redis db 8 (its own) at the start
     and the end, and stops its processes at the end, on error and on Ctrl-C. Logs go to
     bench/results/load-*.log, the figures to stdout and bench/results/load.txt.
+
+Its database, settings and network: bench/load_seed.py; the paced requests and the figures'
+tables: bench/load_drive.py; the memory watch: bench/load_watch.py.
 """
 
 import argparse
 import contextlib
-import math
 import os
 import random
-import secrets
 import signal
-import statistics
 import sys
 import threading
 import time
 import uuid
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+import psycopg
+import redis
 import stage
-
-RESULTS = stage.RESULTS
-DB_NAME = "brigada_load_bench"
-WAVE_TIMEOUT_MIN = 240  # the longest a branch may set
-REDIS_DB = 8
-PORT = stage.free_port()
-SETTINGS = stage.settings(database=DB_NAME, redis_db=REDIS_DB, port=PORT)
-BASE_URL = SETTINGS["BRIGADA_PUBLIC_URL"]
-TWILIO_AUTH_TOKEN = SETTINGS["BRIGADA_TWILIO_AUTH_TOKEN"]
-stage.take(SETTINGS)
-
-import httpx  # noqa: E402
-import psycopg  # noqa: E402
-import redis  # noqa: E402
-from twilio.request_validator import RequestValidator  # noqa: E402
-
-from api.auth import issue_token  # noqa: E402
-from core.db import session_scope  # noqa: E402
-from core.settings import get_settings  # noqa: E402
-from core.tenancy import SYSTEM  # noqa: E402
-from dispatch.registry import clients as client_registry  # noqa: E402
-from dispatch.registry import demo, staff  # noqa: E402
-from dispatch.registry import service as registry  # noqa: E402
-from dispatch.registry import sites as site_registry  # noqa: E402
-
-# --- set-up ----------------------------------------------------------------------------------
-
-
-def seed(branches: int, per_branch: int, rng: random.Random) -> list[dict]:
-    """Branches with a dispatcher, a foreman (running all four sites) and workers."""
-    network, phone = [], 0
-    cities = demo.load_cities()[:branches]
-    for city in cities:
-        with session_scope() as session:
-            branch = registry.create_branch(
-                session,
-                actor=SYSTEM,
-                code=demo.branch_code(city.name),
-                name=city.name,
-                timezone=demo.ZONES[city.utc_offset],
-                center=city.center,
-                # One 30-offer wave per order, as the day is specified: the compression keeps
-                # replies back for tens of minutes, which would time every wave out.
-                policy={"wave_timeout_min": WAVE_TIMEOUT_MIN},
-            )
-            client = client_registry.create_client(
-                session, actor=SYSTEM, branch_id=branch.id, name=f"Склад {city.name}"
-            )
-            users = {
-                role: staff.create_user(
-                    session,
-                    actor=SYSTEM,
-                    username=f"{role}-{branch.code.lower()}",
-                    password=secrets.token_urlsafe(12),
-                    role=role,
-                    branch_id=branch.id,
-                )
-                for role in ("dispatcher", "foreman")
-            }
-            sites = [
-                site_registry.create_site(
-                    session,
-                    actor=SYSTEM,
-                    client_id=client.id,
-                    name=f"Площадка {n + 1}",
-                    address=f"ул. Складская, {n + 1}",
-                    location=stage.near(city.center, rng, 5.0),
-                    foreman_id=users["foreman"].id,
-                )
-                for n in range(4)
-            ]
-            network.append(
-                {
-                    "branch_id": branch.id,
-                    "timezone": branch.timezone,
-                    "sites": [s.id for s in sites],
-                    "dispatcher": users["dispatcher"].id,
-                    "foreman": users["foreman"].id,
-                }
-            )
-        rows = []
-        for _ in range(per_branch):
-            phone += 1
-            home = stage.near(city.center, rng, 12.0)
-            rows.append((f"Работник {phone}", f"+7998{phone:07d}", home.ewkt(), network[-1]))
-        with (
-            psycopg.connect(stage.libpq_url(DB_NAME)) as conn,
-            conn.cursor() as cur,
-            cur.copy(
-                "COPY workers (full_name, phone, home, skills, branch_id, vetted) FROM STDIN"
-            ) as copy,
-        ):
-            for name, number, ewkt, owner in rows:
-                copy.write_row((name, number, ewkt, ["loader"], owner["branch_id"], True))
-    with psycopg.connect(stage.libpq_url(DB_NAME), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-    settings = get_settings()
-    for entry in network:
-        entry["office"] = _bearer(settings, entry["dispatcher"])
-        entry["site_foreman"] = _bearer(settings, entry["foreman"])
-    return network
-
-
-def _bearer(settings, user_id: int) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(settings, user_id).access_token}"}
-
-
-# --- processes -------------------------------------------------------------------------------
-
-
-def group_members(pgid: int) -> list[int]:
-    pids = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = Path(entry.path, "stat").read_text()
-                if int(stat[stat.rindex(")") + 2 :].split()[2]) == pgid:
-                    pids.append(int(entry.name))
-    return pids
-
-
-class MemoryWatch:
-    """Peak RSS of every process in the groups and of the servers' processes (PostgreSQL's
-    backends of the bench database and its own, Redis), read every second before they exit."""
-
-    def __init__(self, groups: dict[str, int]):
-        self.groups, self.peaks = groups, {}
-        self.servers: dict[str, dict[int, float]] = defaultdict(dict)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(1.0):
-            self.read()
-
-    def read(self) -> None:
-        for name, pgid in self.groups.items():
-            for pid in group_members(pgid):
-                peak = stage.peak_memory_mb(pid)
-                if peak is not None:
-                    key = f"{name} pid {pid}"
-                    self.peaks[key] = max(self.peaks.get(key, 0.0), peak)
-        for pid, what in stage.server_processes(DB_NAME).items():
-            peak = stage.peak_memory_mb(pid)
-            if peak is not None:
-                self.servers[what][pid] = max(self.servers[what].get(pid, 0.0), peak)
-
-    def lines(self) -> list[str]:
-        mine = [
-            f"- peak memory (VmHWM): {name} {mb:.0f} MB" for name, mb in sorted(self.peaks.items())
-        ]
-        # A backend's figure counts the shared buffers it touched, shared with the others.
-        theirs = [
-            f"- peak memory (VmHWM): {what}: {len(peaks)} seen, the largest"
-            f" {max(peaks.values()):.0f} MB, median {statistics.median(peaks.values()):.0f} MB"
-            for what, peaks in sorted(self.servers.items())
-        ]
-        return mine + theirs
-
-    def stop(self) -> dict[str, float]:
-        self.read()
-        self._stop.set()
-        return self.peaks
-
-
-# --- load ------------------------------------------------------------------------------------
-
-
-class Recorder:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latency: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, list[str]] = defaultdict(list)
-
-    def call(self, client: httpx.Client, name: str, method: str, url: str, **kwargs):
-        started = time.perf_counter()
-        try:
-            response = client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            with self.lock:
-                self.errors[name].append(type(exc).__name__)
-            return None
-        elapsed = (time.perf_counter() - started) * 1000
-        with self.lock:
-            self.latency[name].append(elapsed)
-            if response.status_code >= 300:
-                self.errors[name].append(f"{response.status_code} {response.text[:120]}")
-        return response
-
-
-def paced(jobs: list, rate: float, work, threads: int = 24) -> float:
-    """Run work(job) for each job, started at `rate` per second; returns seconds taken."""
-    started = time.monotonic()
-    limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
-    with (
-        httpx.Client(base_url=BASE_URL, timeout=30, limits=limits, trust_env=False) as client,
-        ThreadPoolExecutor(threads) as pool,
-    ):
-        futures = []
-        for i, job in enumerate(jobs):
-            delay = started + i / rate - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            futures.append(pool.submit(work, client, job))
-        for future in futures:
-            future.result()
-    return time.monotonic() - started
-
-
-def db_scalar(sql: str):
-    with psycopg.connect(stage.libpq_url(DB_NAME)) as conn:
-        return conn.execute(sql).fetchone()[0]
-
-
-# A bound on waiting for the jobs, far above any catch-up measured (a hung pipeline fails).
-CATCH_UP_LIMIT_S = 4 * 3600
-
-
-def wait_until(sql: str, want, what: str, timeout_s: float) -> float:
-    started = time.monotonic()
-    while True:
-        got = db_scalar(sql)
-        if got == want:
-            return time.monotonic() - started
-        if time.monotonic() - started > timeout_s:
-            raise RuntimeError(f"{what}: still {got}, wanted {want}, after {timeout_s:.0f} s")
-        time.sleep(0.5)
-
-
-def order_bodies(network: list[dict], count: int, days: int, rng: random.Random) -> list:
-    now = datetime.now(UTC)
-    bodies = []
-    for i in range(count):
-        entry = network[i % len(network)]
-        starts = (now + timedelta(days=1 + rng.randrange(days), hours=rng.randrange(24))).replace(
-            minute=0, second=0, microsecond=0
-        )
-        body = {
-            "site_id": rng.choice(entry["sites"]),
-            "skill": "loader",
-            "headcount": 10,
-            "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=8)).isoformat(),
-            "client_rate": "250.00",
-            "worker_rate": "120.00",
-            "overbooking_mode": "fixed",
-            "overbook_factor": "1.5",
-        }
-        bodies.append((entry, body))
-    return bodies
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
-
-
-def report(recorder: Recorder, phases: list[tuple[str, int, float]], extra: list[str]) -> str:
-    lines = [
-        "| phase | requests | seconds | held /s |",
-        "|---|---:|---:|---:|",
-        *(f"| {name} | {n} | {s:.1f} | {n / s:.1f} |" for name, n, s in phases),
-        "",
-        "| endpoint | calls | p50 ms | p95 ms | p99 ms | max ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, values in sorted(recorder.latency.items()):
-        lines.append(
-            f"| {name} | {len(values)} | {statistics.median(values):.1f}"
-            f" | {percentile(values, 95):.1f} | {percentile(values, 99):.1f}"
-            f" | {max(values):.1f} | {len(recorder.errors.get(name, []))} |"
-        )
-    for name, errors in recorder.errors.items():
-        lines.append(f"- errors of {name} (first 3): {errors[:3]}")
-    return "\n".join(lines + [""] + extra)
-
+from load_drive import (
+    CATCH_UP_LIMIT_S,
+    Recorder,
+    db_scalar,
+    order_bodies,
+    paced,
+    report,
+    wait_until,
+)
+from load_seed import BASE_URL, DB_NAME, RESULTS, SETTINGS, TWILIO_AUTH_TOKEN, seed
+from load_watch import MemoryWatch
+from twilio.request_validator import RequestValidator
 
 # --- main ------------------------------------------------------------------------------------
 

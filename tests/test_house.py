@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 420  # STYLE: split a file when it passes ~400 lines
 MAX_MODULES = 10  # per sub-package, beside its __init__.py
+# Every package of code whose files are held to MAX_LINES (not tests/ nor migrations/).
+SIZED = ["core", "geo", "workers", "rating", "sms", "dispatch", "api", "brigada", "bench"]
 DISPATCH_SHARED = {"__init__.py", "models.py", "client_models.py", "enums.py"}  # tables, statuses
 STAGES = {
     "registry",
@@ -36,7 +38,7 @@ def _modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-@pytest.mark.parametrize("package", ["dispatch", "api"])
+@pytest.mark.parametrize("package", SIZED)
 def test_no_module_is_over_about_400_lines(package):
     long = {
         str(path.relative_to(ROOT)): n
