@@ -6,7 +6,7 @@ In batches of their own transactions, oldest first, through the partial index of
 blanked (ix_messages_body_kept): a blanked row leaves it, so no run reads what an earlier one
 did. Rows another run (or the inbox) holds are skipped, not waited for, and a row is checked
 again once locked, so two runs at once never blank one twice. Plain SQL, the same on the plain
-table and on one partitioned by month (the key pair picks the row)."""
+table and on one partitioned by month."""
 
 from datetime import datetime, timedelta
 
@@ -18,19 +18,23 @@ from sms.enums import BODY_IN_USE
 
 BATCH = 5_000  # bodies blanked in one transaction: its locks and WAL stay small
 
-_BLANK = text(
+# Locks the batch; rows another run or the inbox holds are skipped, not waited for.
+_OLDEST = text(
     f"""
-    WITH old AS (
-        SELECT id, created_at FROM messages
-        WHERE body_removed_at IS NULL AND created_at < :cut
-          AND status NOT IN {sql_list(BODY_IN_USE)}
-        ORDER BY created_at
-        LIMIT :batch
-        FOR UPDATE SKIP LOCKED
-    )
-    UPDATE messages AS m SET body = '', body_removed_at = :at
-    FROM old WHERE m.id = old.id AND m.created_at = old.created_at
+    SELECT id, created_at FROM messages
+    WHERE body_removed_at IS NULL AND created_at < :cut
+      AND status NOT IN {sql_list(BODY_IN_USE)}
+    ORDER BY created_at
+    LIMIT :batch
+    FOR UPDATE SKIP LOCKED
     """
+)
+# By key, within the batch's times: on a partitioned table only its months are opened, each by
+# its primary key (one UPDATE ... FROM the locking SELECT hash-joined every older month: 1.8 s
+# a batch on 1,000,000 rows against 0.14 s).
+_BLANK = text(
+    "UPDATE messages SET body = '', body_removed_at = :at "
+    "WHERE id = ANY(:ids) AND created_at >= :first AND created_at <= :last"
 )
 
 
@@ -42,5 +46,9 @@ def body_cut(moment: datetime, keep_days: int) -> datetime:
 def blank_bodies(session: Session, *, cut: datetime, at: datetime, batch: int = BATCH) -> int:
     """Blank up to `batch` bodies of messages created before `cut` (a row a job still reads the
     body of, sms.enums.BODY_IN_USE, waits); returns how many. The caller commits."""
-    result = session.execute(_BLANK, {"cut": cut, "at": at, "batch": batch})
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    rows = session.execute(_OLDEST, {"cut": cut, "batch": batch}).all()
+    if not rows:
+        return 0
+    ids, times = [r.id for r in rows], [r.created_at for r in rows]
+    session.execute(_BLANK, {"at": at, "ids": ids, "first": min(times), "last": max(times)})
+    return len(rows)

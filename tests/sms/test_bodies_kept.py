@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
 
 from core.db import make_engine
 from core.settings import MESSAGE_BODY_KEEP_FLOOR_DAYS, Settings, get_settings
@@ -91,9 +92,8 @@ def test_a_second_run_does_nothing(session_factory, session):
 def test_batches_stop_at_the_bound_oldest_first(session_factory, session):
     rows = [_message(session, KEEP + timedelta(days=d)) for d in range(1, 8)]  # 7 old
     assert retention.blank_bodies(session, cut=MOMENT - KEEP, at=MOMENT, batch=3) == 3
-    assert [_fresh(session, m).body_removed_at is not None for m in rows] == [False] * 4 + [
-        True
-    ] * 3
+    blanked = [_fresh(session, m).body_removed_at is not None for m in rows]
+    assert blanked == [False] * 4 + [True] * 3  # the three oldest
     assert keep_bodies(MOMENT, session_factory, batch=2, max_batches=1) == 2  # the run's bound
     assert keep_bodies(MOMENT, session_factory, batch=2) == 2  # a short batch ends the run
     assert all(_fresh(session, m).body == "" for m in rows)
@@ -101,8 +101,8 @@ def test_batches_stop_at_the_bound_oldest_first(session_factory, session):
 
 def test_the_job_reads_the_not_yet_blanked_rows_by_their_index(session):
     plan = session.execute(
-        text("EXPLAIN " + str(retention._BLANK.text)),
-        {"cut": MOMENT, "at": MOMENT, "batch": retention.BATCH},
+        text("EXPLAIN " + str(retention._OLDEST.text)),
+        {"cut": MOMENT, "batch": retention.BATCH},
     ).scalars()
     assert "ix_messages_body_kept" in "\n".join(plan)
 
@@ -124,13 +124,13 @@ def test_two_runs_at_once_skip_each_others_rows_and_blank_each_once(engine):
                     {"phone": phone, "at": MOMENT - KEEP - timedelta(days=d)},
                 )
         cut = MOMENT - KEEP
-        with racing.connect() as first, racing.connect() as second:
-            with first.begin():
-                took = first.execute(retention._BLANK, {"cut": cut, "at": MOMENT, "batch": 2})
-                with second.begin():
-                    second.execute(text("SET LOCAL lock_timeout = '1s'"))  # a wait would fail
-                    rest = second.execute(retention._BLANK, {"cut": cut, "at": MOMENT, "batch": 10})
-            assert (took.rowcount, rest.rowcount) == (2, 3)
+        with Session(racing) as first, Session(racing) as second:
+            took = retention.blank_bodies(first, cut=cut, at=MOMENT, batch=2)  # held, locked
+            second.execute(text("SET LOCAL lock_timeout = '1s'"))  # a wait would fail
+            rest = retention.blank_bodies(second, cut=cut, at=MOMENT, batch=10)
+            second.commit()
+            first.commit()
+        assert (took, rest) == (2, 3)
         with racing.connect() as conn:
             blanked = conn.execute(
                 select(Message.body_removed_at).where(Message.phone == phone)
