@@ -19,4 +19,5 @@ import dispatch.replies.tasks  # noqa: E402,F401
 import dispatch.reports.tasks  # noqa: E402,F401
 import dispatch.shift.tasks  # noqa: E402,F401
 import dispatch.texts.tasks  # noqa: E402,F401
+import sms.tasks  # noqa: E402,F401
 import workers.tasks  # noqa: E402,F401

@@ -24,6 +24,7 @@ from dispatch.repeat.tasks import repeat_due
 from dispatch.reports.tasks import reports_refresh
 from dispatch.shift.tasks import checkin_codes_due, marks_due, milestones, no_show_sweep
 from dispatch.texts.tasks import reconcile_sms
+from sms.tasks import bodies_due
 
 log = logging.getLogger("brigada.scheduler")
 
@@ -49,6 +50,7 @@ PERIODIC = (
     (checkin_codes_due, 60),  # issue 20: ПРИШЕЛ <code> texts a lost job left unread
     (reports_refresh, 300),  # issue 21: report rollups of the branch-days touched since
     (partitions_due, 3600),  # issue 22: history's months made ahead, past retention dropped
+    (bodies_due, 3600),  # issue 22: message bodies past BRIGADA_MESSAGE_BODY_KEEP_DAYS blanked
 )
 
 

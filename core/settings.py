@@ -11,6 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 # The brokers jobs can wait in: Redis (the default) and RabbitMQ.
 BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps")
+# The shortest time a message body is kept: past every case a text can still be evidence in
+# (a penalty dispute: 14 days after the shift plus a deadline of up to 336 h; a client's
+# timesheet line: invoiced up to 60 days after the close). Nothing re-reads a body once its
+# message is sent or acted on (docs/history.md, "Message bodies").
+MESSAGE_BODY_KEEP_FLOOR_DAYS = 60
 
 
 class Settings(BaseSettings):
@@ -89,6 +94,9 @@ class Settings(BaseSettings):
     # audit rows kept this many years (whole months past it are dropped, never DELETEd).
     partitions_ahead_months: int = Field(default=3, ge=1, le=24)
     audit_keep_years: int = Field(default=5, ge=1, le=50)
+    # SMS bodies are blanked this many days after the message (152-FZ data minimisation); the
+    # row and its metadata stay (sms/retention.py, the hourly sms.bodies_due).
+    message_body_keep_days: int = Field(default=180, ge=MESSAGE_BODY_KEEP_FLOOR_DAYS, le=3650)
     # Where `brigada backup` writes a dump when given no path; empty: the working directory.
     backup_dir: str = ""
 

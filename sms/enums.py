@@ -33,6 +33,8 @@ STATUS_RANK: dict[str, int] = {  # str keys: a message row's status is read as t
 }
 # An outgoing text's statuses before the gateway has it.
 UNSENT = (MessageStatus.QUEUED, MessageStatus.SENDING)
+# Rows a job still reads the body of: to send it, to check a claim, or to act on a reply.
+BODY_IN_USE = (*UNSENT, MessageStatus.RECEIVED)
 # The provider's last word on an outgoing text: its time is when it arrived.
 FINISHED = (MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED)
 # An incoming text's statuses: waiting to be acted on, acted on, or kept unread (a flood).

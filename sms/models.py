@@ -51,6 +51,10 @@ class Message(Timestamped, Base):
             "offer_id",
             postgresql_where=text(sql_equals("direction", "in")),
         ),
+        # The bodies job's work list (sms/retention.py): not yet blanked, oldest first.
+        Index(
+            "ix_messages_body_kept", "created_at", postgresql_where=text("body_removed_at IS NULL")
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,6 +74,8 @@ class Message(Timestamped, Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When a sender took the row ('sending') and was about to hand it to the provider.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the body was blanked for its age (BRIGADA_MESSAGE_BODY_KEEP_DAYS); None: it is kept.
+    body_removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class EarlyStatus(Base):

@@ -209,6 +209,7 @@ def render(
 ) -> HTMLResponse:
     lang = language(request)
     csrf = csrf_token(request)
+    settings = request.app.state.settings
     response = TEMPLATES.TemplateResponse(
         request,
         template,
@@ -220,11 +221,12 @@ def render(
             "read_only": actor is not None and actor.role == OWNER,
             "csrf": csrf,
             "status_code": status_code,
+            # A blanked text says how long texts are kept (templates/message_body.html).
+            "body_keep_days": settings.message_body_keep_days,
             **(context or {}),
         },
         status_code=status_code,
     )
-    settings = request.app.state.settings
     response.headers["Content-Security-Policy"] = content_policy(settings.map_tiles_url)
     secure = settings.public_url.startswith("https")
     if not request.cookies.get(SESSION_COOKIE):  # signed in, the token comes from the session

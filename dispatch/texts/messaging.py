@@ -117,6 +117,7 @@ class MessageLine:
     error_code: str | None
     created_at: datetime
     sent_at: datetime | None
+    body_removed_at: datetime | None  # the body was blanked for its age (sms/retention.py)
     name: str | None = None  # the worker's, as dispatch/access/privacy.py allows
     order_code: str | None = None  # the code staff know the order by
 

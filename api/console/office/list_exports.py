@@ -215,6 +215,8 @@ def messages_export(
         limit=MESSAGES_MAX,
     )
     t = i18n.translator(export_language(request))
+    keep_days = request.app.state.settings.message_body_keep_days
+    removed = t("messages_body_removed").format(days=keep_days)  # a blanked text, said so
     rows = [
         [
             m.created_at,
@@ -225,7 +227,7 @@ def messages_export(
             m.name,
             m.phone,  # as the log shows it: masked, or none, for another branch's worker
             t(f"messages_st_{m.status}"),
-            m.body,
+            m.body if m.body_removed_at is None else removed,
         ]
         for m in lines
     ]

@@ -92,6 +92,11 @@ WORDS = {
     "messages_created": ("Создано", "Created"),
     "messages_sent": ("Отправлено", "Sent"),
     "messages_none": ("Сообщений нет", "No messages"),
+    # A text blanked for its age (BRIGADA_MESSAGE_BODY_KEEP_DAYS); the row itself stays.
+    "messages_body_removed": (
+        "Текст удалён после {days} дн. хранения",
+        "Text removed after {days} days",
+    ),
     "messages_newest": ("Новые сверху, не больше 200", "Newest first, at most 200"),
     "messages_bad_id": ("Нужно целое положительное число", "Must be a positive whole number"),
     "messages_bad_code": (
