@@ -16,14 +16,36 @@ from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
+class Pointer:
+    """A table's foreign key at a partitioned table's rows: (its id, its time)."""
+
+    table: str
+    id_column: str
+    at_column: str
+
+
+@dataclass(frozen=True)
 class Monthly:
     table: str
     column: str  # the partition key: the row's time
     keep_years: str  # the setting (core/settings.py) of how long its rows are kept
+    # Rows elsewhere that point at this table's rows (core/models.py message_link): cleared
+    # before a month they point into is dropped (a DETACH of a month still pointed at fails).
+    pointers: tuple[Pointer, ...] = ()
 
 
 AUDIT = Monthly("audit_log", "at", "audit_keep_years")  # migration 0057
-MONTHLY = (AUDIT,)
+MESSAGES = Monthly(  # migration 0059
+    "messages",
+    "created_at",
+    "messages_keep_years",
+    pointers=(
+        Pointer("applicants", "consent_message_id", "consent_message_at"),
+        Pointer("applicant_steps", "message_id", "message_at"),
+        Pointer("penalty_disputes", "message_id", "message_at"),
+    ),
+)
+MONTHLY = (AUDIT, MESSAGES)
 
 _MONTH = re.compile(r"_(\d{4})_(\d{2})$")
 DETACH_WAIT = "2s"
@@ -122,6 +144,7 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     tries again, so writers are never held up for long."""
     gone = []
     session.execute(text(f"SET LOCAL lock_timeout = '{DETACH_WAIT}'"))
+    unlink(session, kept, keep_from=keep_from)
     for month, name in sorted(months(session, kept).items()):
         if month < keep_from:
             session.execute(text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"'))
@@ -135,10 +158,29 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     return gone
 
 
+def unlink(session: Session, kept: Monthly, *, keep_from: date) -> int:
+    """The pointers at rows older than `keep_from` cleared (the row that pointed stays: an
+    applicant's consent keeps its version and time, a dispute its words); returns how many."""
+    cleared = 0
+    for p in kept.pointers:
+        result = session.execute(
+            text(
+                f'UPDATE "{p.table}" SET "{p.id_column}" = NULL, "{p.at_column}" = NULL '
+                f'WHERE "{p.at_column}" < :keep_from'
+            ),
+            {"keep_from": _bound(keep_from)},
+        )
+        cleared += result.rowcount or 0  # type: ignore[attr-defined]
+    return cleared
+
+
 def compared(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """For Alembic's comparison (include_object): a partition and its indexes are the
-    parent's, which the models describe, so they are left out."""
+    parent's, which the models describe, so they are left out; so are the foreign keys
+    PostgreSQL keeps from a table to each partition of the one it points at."""
     if type_ == "table" and name is not None and is_partition(name):
+        return False
+    if type_ == "foreign_key_constraint" and is_partition(obj.referred_table.name):
         return False
     table = getattr(obj, "table", None)
     return not (type_ == "index" and table is not None and is_partition(table.name))
