@@ -13,9 +13,10 @@ last SEEN_DAYS days' inbound ids: a provider's retries come within hours).
 
 Downtime: the rows are copied under the old table's ACCESS EXCLUSIVE lock, so every text
 sent, received or read waits (past BRIGADA_DB_LOCK_TIMEOUT_MS, fails) until the copy and the
-index builds end: measured 26.5 s for 1,000,000 messages (274 MB, 400 days, 15 partitions)
-on the 2-core test machine with other work running; 15 M rows, a year of the whole network,
-would take about 7 minutes. Run it in a quiet hour, with the API and jobs stopped.
+index builds end: measured 39.6 s and 40.7 s for 1,000,000 generated messages (375 MB, 400
+days, 19 partitions, 2,000 applicants pointing at them) on the 2-core test machine under
+heavy other load (load average 13-14); the downgrade took 32.9 s. 15 M rows, a year of the
+whole network, would take about 10 minutes. Run it in a quiet hour, API and jobs stopped.
 
 Revision ID: 0059
 Revises: 0058
