@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import SLACK
@@ -110,6 +110,11 @@ def since(made: Any) -> ColumnElement[bool]:
     return made_since
 
 
+def _since_row(made: ScalarSelect[datetime]) -> ColumnElement[bool]:
+    """since() a subquery's row; none (an order id no order holds): no bound."""
+    return since(func.coalesce(made, literal_column("'-infinity'::timestamptz")))
+
+
 @dataclass(frozen=True)
 class MessageLine:
     """A message as staff see it in the log."""
@@ -171,14 +176,14 @@ def list_messages(
         query = query.where(or_(Message.worker_id.in_(mine), Message.order_id.in_(their_orders)))
     if order_id is not None:
         made = select(Order.created_at).where(Order.id == order_id).scalar_subquery()
-        query = query.where(Message.order_id == order_id, since(made))
+        query = query.where(Message.order_id == order_id, _since_row(made))
     if order_code is not None:  # codes repeat once orders close: every order of that code
         coded = select(Order.id).where(Order.code == order_code)
         first = select(func.min(Order.created_at)).where(Order.code == order_code)
-        query = query.where(Message.order_id.in_(coded), since(first.scalar_subquery()))
+        query = query.where(Message.order_id.in_(coded), _since_row(first.scalar_subquery()))
     if worker_id is not None:
         made = select(Worker.created_at).where(Worker.id == worker_id).scalar_subquery()
-        query = query.where(Message.worker_id == worker_id, since(made))
+        query = query.where(Message.worker_id == worker_id, _since_row(made))
     if direction is not None:
         query = query.where(Message.direction == direction)
     messages = list(session.scalars(query))
