@@ -99,7 +99,8 @@ def create_month(session: Session, kept: Monthly, month: date) -> str:
     UPDATE EXCLUSIVE lock on the parent, so writers of other months go on. Rows of that month
     that fell into the default partition move into it first, under a lock that stops new ones
     meanwhile (else a row committed between the copy and the delete would be lost, and one
-    committed before the ATTACH would fail it)."""
+    committed before the ATTACH would fail it). Rows elsewhere pointing at those rows are
+    unpointed while they move and pointed again after (`_lift`)."""
     name = partition_name(kept.table, month)
     low, high = _bound(month), _bound(add_months(month, 1))
     column, default = kept.column, f"{kept.table}_default"
@@ -117,6 +118,7 @@ def create_month(session: Session, kept: Monthly, month: date) -> str:
         )
     )
     stray = f"\"{column}\" >= '{low}' AND \"{column}\" < '{high}'"
+    lifted = _lift(session, kept, low, high)
     session.execute(text(f'INSERT INTO "{name}" SELECT * FROM "{default}" WHERE {stray}'))
     session.execute(text(f'DELETE FROM "{default}" WHERE {stray}'))
     session.execute(
@@ -126,7 +128,38 @@ def create_month(session: Session, kept: Monthly, month: date) -> str:
         )
     )
     session.execute(text(f'ALTER TABLE "{name}" DROP CONSTRAINT "{name}_month"'))
+    for p, rows in lifted:
+        session.execute(
+            text(
+                f'UPDATE "{p.table}" SET "{p.id_column}" = :was_id, '
+                f'"{p.at_column}" = :was_at WHERE id = :row'
+            ),
+            rows,
+        )
     return name
+
+
+def _lift(
+    session: Session, kept: Monthly, low: str, high: str
+) -> list[tuple[Pointer, list[dict[str, Any]]]]:
+    """The pointers into the month's stray rows, cleared while the rows move out of the
+    default partition (deleting a row still pointed at fails) and put back once the month
+    is attached; returns what to put back. Pointing tables have an `id` key."""
+    lifted = []
+    for p in kept.pointers:
+        rows = session.execute(
+            text(
+                f'UPDATE "{p.table}" t SET "{p.id_column}" = NULL, "{p.at_column}" = NULL '
+                f'FROM (SELECT id AS row, "{p.id_column}" AS was_id, "{p.at_column}" AS was_at '
+                f'FROM "{p.table}" WHERE "{p.at_column}" >= :low AND "{p.at_column}" < :high '
+                "FOR UPDATE) was WHERE t.id = was.row RETURNING was.row, was.was_id, was.was_at"
+            ),
+            {"low": low, "high": high},
+        ).mappings()
+        found = [dict(r) for r in rows]
+        if found:
+            lifted.append((p, found))
+    return lifted
 
 
 def ensure_ahead(session: Session, kept: Monthly, *, now: datetime, ahead: int) -> list[str]:

@@ -154,3 +154,23 @@ def test_a_status_callback_finds_a_text_older_than_its_window(session):
     )
     status = session.scalar(select(Message.status).where(Message.id == old))
     assert status == "delivered"
+
+
+def test_a_stray_text_pointed_at_moves_into_its_month_and_stays_pointed_at(session):
+    """A text that fell into the default partition (no job ran) and that an applicant's
+    consent points at: making its month moves it and keeps the pointer."""
+    at = datetime(2033, 4, 7, tzinfo=UTC)
+    stray = _text_at(session, at)
+    applicant = _applicant_pointing_at(session, stray, at)
+    assert _where(session, stray) == "messages_default"
+    partitions.create_month(session, MESSAGES, date(2033, 4, 1))
+    assert _where(session, stray) == "messages_2033_04"
+    pointer = session.execute(
+        text("SELECT consent_message_id, consent_message_at FROM applicants WHERE id = :a"),
+        {"a": applicant},
+    ).one()
+    assert tuple(pointer) == (stray, at)
+    step = session.execute(
+        text("SELECT message_id FROM applicant_steps WHERE applicant_id = :a"), {"a": applicant}
+    )
+    assert step.scalar_one() == stray
