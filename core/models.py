@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, MetaData, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKeyConstraint, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names so Alembic migrations can refer to them.
@@ -44,3 +44,14 @@ def in_check(column: str, values: Iterable[str]) -> CheckConstraint:
 def sql_equals(column: str, value: str) -> str:
     """column = 'value', for a partial index or a CHECK written in SQL."""
     return f"{column} = {sql_list([value])[1:-1]}"
+
+
+def message_link(id_column: str, at_column: str) -> tuple[ForeignKeyConstraint, CheckConstraint]:
+    """A row's pointer at a message: messages are partitioned by month (core/partitions.py),
+    so the foreign key names their whole key (id, created_at); both columns set or neither
+    (a half-set pair would pass the key unchecked). The keeping job clears the pair before
+    its message's month is dropped."""
+    return (
+        ForeignKeyConstraint([id_column, at_column], ["messages.id", "messages.created_at"]),
+        CheckConstraint(f"({id_column} IS NULL) = ({at_column} IS NULL)", name=at_column),
+    )

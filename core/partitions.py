@@ -16,14 +16,36 @@ from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
+class Pointer:
+    """A table's foreign key at a partitioned table's rows: (its id, its time)."""
+
+    table: str
+    id_column: str
+    at_column: str
+
+
+@dataclass(frozen=True)
 class Monthly:
     table: str
     column: str  # the partition key: the row's time
     keep_years: str  # the setting (core/settings.py) of how long its rows are kept
+    # Rows elsewhere that point at this table's rows (core/models.py message_link): cleared
+    # before a month they point into is dropped (a DETACH of a month still pointed at fails).
+    pointers: tuple[Pointer, ...] = ()
 
 
 AUDIT = Monthly("audit_log", "at", "audit_keep_years")  # migration 0057
-MONTHLY = (AUDIT,)
+MESSAGES = Monthly(  # migration 0059
+    "messages",
+    "created_at",
+    "messages_keep_years",
+    pointers=(
+        Pointer("applicants", "consent_message_id", "consent_message_at"),
+        Pointer("applicant_steps", "message_id", "message_at"),
+        Pointer("penalty_disputes", "message_id", "message_at"),
+    ),
+)
+MONTHLY = (AUDIT, MESSAGES)
 
 _MONTH = re.compile(r"_(\d{4})_(\d{2})$")
 DETACH_WAIT = "2s"
@@ -77,7 +99,8 @@ def create_month(session: Session, kept: Monthly, month: date) -> str:
     UPDATE EXCLUSIVE lock on the parent, so writers of other months go on. Rows of that month
     that fell into the default partition move into it first, under a lock that stops new ones
     meanwhile (else a row committed between the copy and the delete would be lost, and one
-    committed before the ATTACH would fail it)."""
+    committed before the ATTACH would fail it). Rows elsewhere pointing at those rows are
+    unpointed while they move and pointed again after (`_lift`)."""
     name = partition_name(kept.table, month)
     low, high = _bound(month), _bound(add_months(month, 1))
     column, default = kept.column, f"{kept.table}_default"
@@ -95,6 +118,7 @@ def create_month(session: Session, kept: Monthly, month: date) -> str:
         )
     )
     stray = f"\"{column}\" >= '{low}' AND \"{column}\" < '{high}'"
+    lifted = _lift(session, kept, low, high)
     session.execute(text(f'INSERT INTO "{name}" SELECT * FROM "{default}" WHERE {stray}'))
     session.execute(text(f'DELETE FROM "{default}" WHERE {stray}'))
     session.execute(
@@ -104,7 +128,38 @@ def create_month(session: Session, kept: Monthly, month: date) -> str:
         )
     )
     session.execute(text(f'ALTER TABLE "{name}" DROP CONSTRAINT "{name}_month"'))
+    for p, rows in lifted:
+        session.execute(
+            text(
+                f'UPDATE "{p.table}" SET "{p.id_column}" = :was_id, '
+                f'"{p.at_column}" = :was_at WHERE id = :row'
+            ),
+            rows,
+        )
     return name
+
+
+def _lift(
+    session: Session, kept: Monthly, low: str, high: str
+) -> list[tuple[Pointer, list[dict[str, Any]]]]:
+    """The pointers into the month's stray rows, cleared while the rows move out of the
+    default partition (deleting a row still pointed at fails) and put back once the month
+    is attached; returns what to put back. Pointing tables have an `id` key."""
+    lifted = []
+    for p in kept.pointers:
+        rows = session.execute(
+            text(
+                f'UPDATE "{p.table}" t SET "{p.id_column}" = NULL, "{p.at_column}" = NULL '
+                f'FROM (SELECT id AS row, "{p.id_column}" AS was_id, "{p.at_column}" AS was_at '
+                f'FROM "{p.table}" WHERE "{p.at_column}" >= :low AND "{p.at_column}" < :high '
+                "FOR UPDATE) was WHERE t.id = was.row RETURNING was.row, was.was_id, was.was_at"
+            ),
+            {"low": low, "high": high},
+        ).mappings()
+        found = [dict(r) for r in rows]
+        if found:
+            lifted.append((p, found))
+    return lifted
 
 
 def ensure_ahead(session: Session, kept: Monthly, *, now: datetime, ahead: int) -> list[str]:
@@ -122,6 +177,7 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     tries again, so writers are never held up for long."""
     gone = []
     session.execute(text(f"SET LOCAL lock_timeout = '{DETACH_WAIT}'"))
+    unlink(session, kept, keep_from=keep_from)
     for month, name in sorted(months(session, kept).items()):
         if month < keep_from:
             session.execute(text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"'))
@@ -135,10 +191,29 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     return gone
 
 
+def unlink(session: Session, kept: Monthly, *, keep_from: date) -> int:
+    """The pointers at rows older than `keep_from` cleared (the row that pointed stays: an
+    applicant's consent keeps its version and time, a dispute its words); returns how many."""
+    cleared = 0
+    for p in kept.pointers:
+        result = session.execute(
+            text(
+                f'UPDATE "{p.table}" SET "{p.id_column}" = NULL, "{p.at_column}" = NULL '
+                f'WHERE "{p.at_column}" < :keep_from'
+            ),
+            {"keep_from": _bound(keep_from)},
+        )
+        cleared += result.rowcount or 0  # type: ignore[attr-defined]
+    return cleared
+
+
 def compared(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """For Alembic's comparison (include_object): a partition and its indexes are the
-    parent's, which the models describe, so they are left out."""
+    parent's, which the models describe, so they are left out; so are the foreign keys
+    PostgreSQL keeps from a table to each partition of the one it points at."""
     if type_ == "table" and name is not None and is_partition(name):
+        return False
+    if type_ == "foreign_key_constraint" and is_partition(obj.referred_table.name):
         return False
     table = getattr(obj, "table", None)
     return not (type_ == "index" and table is not None and is_partition(table.name))

@@ -91,9 +91,11 @@ class Settings(BaseSettings):
     webhook_give_up_h: float = Field(default=24.0, gt=0)
     webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
     # History kept as monthly partitions (core/partitions.py): months made ahead of time, and
-    # audit rows kept this many years (whole months past it are dropped, never DELETEd).
+    # audit rows and texts kept this many years (whole months past it are dropped, never
+    # DELETEd).
     partitions_ahead_months: int = Field(default=3, ge=1, le=24)
     audit_keep_years: int = Field(default=5, ge=1, le=50)
+    messages_keep_years: int = Field(default=5, ge=1, le=50)
     # SMS bodies are blanked this many days after the message (152-FZ data minimisation); the
     # row and its metadata stay (sms/retention.py, the hourly sms.bodies_due).
     message_body_keep_days: int = Field(default=180, ge=MESSAGE_BODY_KEEP_FLOOR_DAYS, le=3650)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base, in_check
+from core.models import Base, in_check, message_link
 from rating.policy import COMPLAINT_REASONS, LEDGER_KINDS, REVIEW_SOURCES
 
 
@@ -108,6 +108,7 @@ class PenaltyDispute(Base):
     __table_args__ = (
         in_check("status", DISPUTE_STATUSES),
         CheckConstraint("(status = 'open') = (decided_at IS NULL)", name="decided"),
+        *message_link("message_id", "message_at"),
         Index(
             "uq_penalty_disputes_open",
             "penalty_id",
@@ -126,7 +127,8 @@ class PenaltyDispute(Base):
     # The branch that answers for the entry (dispatch/penalties/record.py deciding_branch).
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
     words: Mapped[str | None] = mapped_column(Text)  # the worker's own, after the code
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its created_at
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="open")

@@ -55,9 +55,17 @@ class Message(Timestamped, Base):
         Index(
             "ix_messages_body_kept", "created_at", postgresql_where=text("body_removed_at IS NULL")
         ),
+        # The message log, newest first: each month's index answers it (messaging.list_messages).
+        Index("ix_messages_created_at", "created_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Part of the key: the table is partitioned by month of `created_at` (core/partitions.py),
+    # so the ORM's updates name the month. Look a text up by id with a select (the sequence
+    # keeps ids unique), not session.get.
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), primary_key=True
+    )
     direction: Mapped[str] = mapped_column(String(3), nullable=False)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
     # Plain ids: sms/ sits left of dispatch/ and knows orders only by number.
@@ -69,13 +77,29 @@ class Message(Timestamped, Base):
     encoding: Mapped[str] = mapped_column(String(5), nullable=False)
     segments: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False)
-    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Not unique: a partitioned table's unique keys carry the partition key. The provider's
+    # ids are unique anyway; inbound repeats are turned away by InboundSid.
+    provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     error_code: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When a sender took the row ('sending') and was about to hand it to the provider.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the body was blanked for its age (BRIGADA_MESSAGE_BODY_KEEP_DAYS); None: it is kept.
     body_removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InboundSid(Base):
+    """The provider ids of inbound texts taken in: the primary key makes a repeated webhook
+    (or a race of two) a no-op, written in the statement that stores the message
+    (dispatch/replies/intake.py). Provider retries come within hours: an id is forgotten
+    after SEEN_SIDS_KEPT (dispatch/texts/delivery.py), the message itself stays."""
+
+    __tablename__ = "sms_inbound_sids"
+
+    provider_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
+    )
 
 
 class EarlyStatus(Base):

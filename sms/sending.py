@@ -164,7 +164,7 @@ def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -
     # This commit need not wait for the disk: lost in a database crash, it leaves the claim,
     # which is settled from the provider's list. Only the claim's commit must be durable.
     session.execute(text("SET LOCAL synchronous_commit = off"))
-    message = session.get(Message, claimed.message_id, with_for_update=True)
+    message = _lock(session, claimed.message_id)
     if message is None or message.status != MessageStatus.SENDING:
         return Outcome(claimed.message_id, claimed.worker_id, "skipped")
     if handover.sent is not None:

@@ -30,7 +30,7 @@ from dispatch.models import (
 from dispatch.penalties.batch_models import PayoutBatch, PayoutBatchLine
 from dispatch.rates.models import RateCard
 from rating.models import PenaltyDispute, PenaltyEvent, Review
-from sms.models import Message, TemplateOverride
+from sms.models import InboundSid, Message, TemplateOverride
 from workers.applicants import Applicant, ApplicantStep, District
 from workers.models import ImportRun, Worker
 
@@ -131,4 +131,6 @@ def purge_e2e(code: str, sid_prefix: str) -> None:
         session.execute(delete(Applicant).where(Applicant.id.in_(talked)))
         session.execute(delete(PenaltyDispute).where(PenaltyDispute.message_id.in_(posted)))
         session.execute(delete(Message).where(Message.provider_sid.like(f"{sid_prefix}%")))
+        # their ids too, else a second run posting the same ids would be turned away
+        session.execute(delete(InboundSid).where(InboundSid.provider_sid.like(f"{sid_prefix}%")))
         purge_code(session, code)

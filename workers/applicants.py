@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base, Timestamped, in_check, sql_equals
+from core.models import Base, Timestamped, in_check, message_link, sql_equals
 
 # The dialogue's steps, in order; "done" once every answer is in.
 STEPS = ("consent", "name", "skills", "home", "language", "done")
@@ -53,6 +53,7 @@ class Applicant(Timestamped, Base):
     __table_args__ = (
         in_check("status", STATUSES),
         in_check("step", STEPS),
+        *message_link("consent_message_id", "consent_message_at"),
         # The sweep's walk: dialogues under way, by their last text.
         Index(
             "ix_applicants_talking",
@@ -71,7 +72,8 @@ class Applicant(Timestamped, Base):
     # The consent: which text was agreed to, when, by which inbound message.
     consent_version: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    consent_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    consent_message_id: Mapped[int | None] = mapped_column(Integer)
+    consent_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     full_name: Mapped[str | None] = mapped_column(String(200))
     skills: Mapped[list[str] | None] = mapped_column(ARRAY(String(40)))
     home: Mapped[WKBElement | None] = mapped_column(
@@ -97,13 +99,15 @@ class ApplicantStep(Base):
     it ("taken", "retry", "declined"...); the text itself stays in messages."""
 
     __tablename__ = "applicant_steps"
+    __table_args__ = message_link("message_id", "message_at")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     applicant_id: Mapped[int] = mapped_column(
         ForeignKey("applicants.id", ondelete="CASCADE"), nullable=False, index=True
     )
     step: Mapped[str] = mapped_column(String(10), nullable=False)
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its created_at
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
     at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()

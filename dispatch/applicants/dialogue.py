@@ -125,7 +125,13 @@ def _create(session: Session, phone: str, language: str, now: datetime) -> tuple
 
 
 def _restart(session: Session, applicant: Applicant, language: str, now: datetime) -> None:
-    for name in (*_PERSONAL, "consent_version", "consent_at", "consent_message_id"):
+    for name in (
+        *_PERSONAL,
+        "consent_version",
+        "consent_at",
+        "consent_message_id",
+        "consent_message_at",
+    ):
         setattr(applicant, name, None)
     for name in (
         "interview",
@@ -150,6 +156,7 @@ def _log(session: Session, applicant: Applicant, message: Message | None, outcom
             applicant_id=applicant.id,
             step=applicant.step,
             message_id=None if message is None else message.id,
+            message_at=None if message is None else message.created_at,
             outcome=outcome,
         )
     )
@@ -246,6 +253,7 @@ def _consent(
         return _again(session, applicant, message, now, "applicant_consent_again")
     applicant.consent_version, applicant.consent_at = CONSENT_VERSION, now
     applicant.consent_message_id = message.id
+    applicant.consent_message_at = message.created_at  # with the id: messages' key (0059)
     audit.log(
         session,
         SYSTEM,

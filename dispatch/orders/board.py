@@ -17,6 +17,7 @@ from dispatch.orders import overbooking, shortage
 from dispatch.orders.errors import ShiftTooFarAhead
 from dispatch.orders.service import visible_orders
 from dispatch.orders.shortage import Shortage
+from dispatch.texts.messaging import since
 from sms.enums import FINISHED
 from sms.models import Message
 
@@ -161,7 +162,9 @@ def timelines(session: Session, order: Order, offers: list[Offer]) -> dict[int, 
     """Each offered worker's steps, from the offer and the order's texts, oldest first."""
     by_worker: dict[int, list[Event]] = {o.worker_id: _offer_events(o) for o in offers}
     messages = session.scalars(
-        select(Message).where(Message.order_id == order.id).order_by(Message.id)
+        select(Message)
+        .where(Message.order_id == order.id, since(order.created_at))
+        .order_by(Message.id)
     )
     for message in messages:
         if message.worker_id in by_worker:
@@ -182,7 +185,9 @@ def order_stamp(session: Session, order: Order) -> tuple[object, ...]:
         .order_by(Offer.id)
     ).all()
     texts = session.execute(
-        select(Message.id, Message.status).where(Message.order_id == order.id).order_by(Message.id)
+        select(Message.id, Message.status)
+        .where(Message.order_id == order.id, since(order.created_at))
+        .order_by(Message.id)
     ).all()
     head = (order.status, order.booking_target, order.closed_at, order.updated_at)
     return head, tuple(map(tuple, offers)), tuple(map(tuple, texts))

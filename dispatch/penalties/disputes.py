@@ -82,7 +82,7 @@ def open_case(
     code: str | None,
     *,
     words: str | None,
-    message_id: int | None,
+    message: Message | None,
     now: datetime,
 ) -> Opening:
     """Open a case on each of the worker's active penalties on the order with this code and
@@ -142,7 +142,8 @@ def open_case(
             penalty_id=event.id,
             branch_id=record.deciding_branch(session, event),
             words=kept,
-            message_id=message_id,
+            message_id=None if message is None else message.id,
+            message_at=None if message is None else message.created_at,
             opened_at=now,
             deadline_at=deadline_at,
         )
@@ -321,7 +322,7 @@ def by_sms(
     code = command.args[0] if command.args else None
     parts = message.body.split(maxsplit=2)
     words = parts[2].strip() if len(parts) > 2 else None
-    opening = open_case(session, worker, code, words=words, message_id=message.id, now=now)
+    opening = open_case(session, worker, code, words=words, message=message, now=now)
     if opening.cases:
         message.order_id = opening.cases[0].order_id
     return f"dispute {opening.outcome}"

@@ -7,13 +7,13 @@ so junk never crowds out a real answer; STOP and START always pass."""
 
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from core.jobs import enqueue_after_commit
 from sms.enums import MessageStatus
-from sms.models import Message
+from sms.models import InboundSid, Message
 from sms.replies import parse
 from sms.segments import measure
 from workers.models import Worker
@@ -35,24 +35,33 @@ def _within_rate(allow: Allow | None, phone: str, body: str) -> bool:
 def receive(
     session: Session, *, provider_sid: str, from_phone: str, body: str, allow: Allow | None = None
 ) -> int | None:
-    """Store the message; the unique provider id makes a repeat (or a race) a no-op.
+    """Store the message; the provider id, taken in once (InboundSid's key) in the same
+    statement, makes a repeat (or a race: the second waits for the first) a no-op.
 
     Returns the new row's id, or None when this provider id was already taken in.
     """
     encoded = measure(body)
+    seen = (
+        insert(InboundSid)
+        .values(provider_sid=provider_sid)
+        .on_conflict_do_nothing()
+        .returning(InboundSid.provider_sid)
+        .cte("seen")
+    )
+    row = {
+        "direction": "in",
+        "kind": "reply",
+        "phone": from_phone,
+        "body": body,
+        "encoding": encoded.encoding,
+        "segments": encoded.segments,
+        "status": MessageStatus.RECEIVED,
+    }
+    columns = [*row, "provider_sid"]
+    values = [literal(v, Message.__table__.c[k].type) for k, v in row.items()]
     stored = session.execute(
         insert(Message)
-        .values(
-            direction="in",
-            kind="reply",
-            phone=from_phone,
-            body=body,
-            encoding=encoded.encoding,
-            segments=encoded.segments,
-            status=MessageStatus.RECEIVED,
-            provider_sid=provider_sid,
-        )
-        .on_conflict_do_nothing(index_elements=["provider_sid"])
+        .from_select(columns, select(*values, seen.c.provider_sid))
         .returning(Message.id)
     ).scalar()
     if stored is None:

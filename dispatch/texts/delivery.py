@@ -14,13 +14,19 @@ from dispatch.models import Offer
 from sms import sending
 from sms.enums import STATUS_RANK, MessageStatus
 from sms.gateways import Gateway, callback_failure_kind
-from sms.models import EarlyStatus, Message
+from sms.models import EarlyStatus, InboundSid, Message
 from sms.sending import CLAIM_STALE, Outcome, SendLater
 from workers.models import Worker
 
 Transaction = Callable[[], AbstractContextManager[Session]]
 # How long a callback for an id no message holds waits for that message to be recorded.
 EARLY_STATUS_KEPT = timedelta(days=1)
+# How long an inbound text's provider id turns away a repeat of it (a provider's webhook
+# retries come within hours); migration 0059 SEEN_DAYS.
+SEEN_SIDS_KEPT = timedelta(days=7)
+# A status callback comes within days of the send: the lookup by provider id reads the months
+# since this long before now first, and all of them only when that finds nothing.
+CALLBACK_WINDOW = timedelta(days=7)
 
 
 def deliver(
@@ -141,14 +147,20 @@ def apply_early_statuses(session: Session, at: datetime) -> int:
     return len(early)
 
 
+def forget_seen_sids(session: Session, at: datetime) -> int:
+    """Inbound provider ids older than SEEN_SIDS_KEPT no longer turn a repeat away."""
+    gone = session.execute(delete(InboundSid).where(InboundSid.received_at < at - SEEN_SIDS_KEPT))
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _by_sid(session: Session, provider_sid: str) -> Message | None:
     """The outgoing message with this id: status callbacks describe what we sent, never a
-    reply (whose id a forged or echoed callback may carry)."""
-    return session.scalars(
-        select(Message)
-        .where(Message.provider_sid == provider_sid, Message.direction == "out")
-        .with_for_update()
-    ).first()
+    reply (whose id a forged or echoed callback may carry). The recent months first (they
+    prune to one or two partitions), then every month."""
+    query = select(Message).where(Message.provider_sid == provider_sid, Message.direction == "out")
+    recent = Message.created_at >= now() - CALLBACK_WINDOW
+    found = session.scalars(query.where(recent).with_for_update()).first()
+    return found or session.scalars(query.with_for_update()).first()
 
 
 def _is_inbound(session: Session, provider_sid: str) -> bool:

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from core.audit import SLACK
 from core.logmask import masked_phone
 from core.settings import get_settings
 from core.tenancy import Actor
@@ -100,6 +102,19 @@ def withdraw_order_texts(session: Session, order_id: int) -> set[int]:
     return {m.offer_id for m in withdrawn if m.kind == "offer" and m.offer_id is not None}
 
 
+def since(made: Any) -> ColumnElement[bool]:
+    """Texts of an order or a worker: made since its creation (`made`, a value or a subquery)
+    less SLACK (a text's time is its transaction's start, which may come a little before),
+    so a read opens only those months of the partitioned messages."""
+    made_since: ColumnElement[bool] = Message.created_at >= made - SLACK
+    return made_since
+
+
+def _since_row(made: ScalarSelect[datetime]) -> ColumnElement[bool]:
+    """since() a subquery's row; none (an order id no order holds): no bound."""
+    return since(func.coalesce(made, literal_column("'-infinity'::timestamptz")))
+
+
 @dataclass(frozen=True)
 class MessageLine:
     """A message as staff see it in the log."""
@@ -150,18 +165,26 @@ def list_messages(
     """Newest first; branch staff see messages of their branch's workers and orders. A phone
     is a worker's personal detail: on texts about this branch's orders, another branch's
     worker's number is shown as dispatch/access/privacy.py allows (masked, or not at all), and a
-    client contact's is masked to everyone; the read is audited with the workers it named."""
-    query = select(Message).order_by(Message.id.desc()).limit(limit)
+    client contact's is masked to everyone; the read is audited with the workers it named.
+
+    Ordered by (created_at, id), which each month's index answers; a read by order or worker
+    starts at its creation less SLACK (a text is made after its order and its worker, in a
+    transaction that may have started a little before), so only those months are opened."""
+    query = select(Message).order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)
     if not actor.whole_network:  # a branch's staff, an owner: their branches'
         mine = select(Worker.id).where(actor.branch_filter(Worker.branch_id))
         their_orders = select(Order.id).where(actor.branch_filter(Order.branch_id))
         query = query.where(or_(Message.worker_id.in_(mine), Message.order_id.in_(their_orders)))
     if order_id is not None:
-        query = query.where(Message.order_id == order_id)
+        made = select(Order.created_at).where(Order.id == order_id).scalar_subquery()
+        query = query.where(Message.order_id == order_id, _since_row(made))
     if order_code is not None:  # codes repeat once orders close: every order of that code
-        query = query.where(Message.order_id.in_(select(Order.id).where(Order.code == order_code)))
+        coded = select(Order.id).where(Order.code == order_code)
+        first = select(func.min(Order.created_at)).where(Order.code == order_code)
+        query = query.where(Message.order_id.in_(coded), _since_row(first.scalar_subquery()))
     if worker_id is not None:
-        query = query.where(Message.worker_id == worker_id)
+        made = select(Worker.created_at).where(Worker.id == worker_id).scalar_subquery()
+        query = query.where(Message.worker_id == worker_id, _since_row(made))
     if direction is not None:
         query = query.where(Message.direction == direction)
     messages = list(session.scalars(query))

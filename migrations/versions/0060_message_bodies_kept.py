@@ -6,7 +6,7 @@ month (an index made on a partitioned parent is made on every partition), so thi
 before or after the table is partitioned.
 
 Revision ID: 0060
-Revises: 0058
+Revises: 0059
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0060"
-down_revision = "0058"
+down_revision = "0059"
 branch_labels = None
 depends_on = None
 

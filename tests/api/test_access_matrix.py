@@ -493,7 +493,7 @@ def _things(session, branch: Branch, at: Point, *, wording: bool = True) -> Thin
     )  # fmt: skip
     session.flush()
     opened = disputes.open_case(
-        session, worker, order.code, words="I was there", message_id=None, now=now()
+        session, worker, order.code, words="I was there", message=None, now=now()
     )
     batch = PayoutBatch(
         branch_id=branch.id, date_from=now().date(), date_to=now().date(), currency="RUB",

@@ -49,9 +49,14 @@ def texted(session, worker, body: str, at=NOW) -> tuple[str, Message | None]:
     assert message_id is not None
     assert inbox.handle_inbound(session, message_id, at) == "check-in code handed on"
     assert ("dispatch.checkin_by_code", (message_id,)) in pending_jobs(session)
-    assert session.get_one(Message, message_id).kind == CHECKIN_WAITING
+    assert (
+        session.scalars(select(Message).where(Message.id == message_id)).one().kind
+        == CHECKIN_WAITING
+    )
     did = codes.by_sms(session, message_id, at)
-    assert session.get_one(Message, message_id).kind == CHECKIN_READ
+    assert (
+        session.scalars(select(Message).where(Message.id == message_id)).one().kind == CHECKIN_READ
+    )
     assert codes.by_sms(session, message_id, at) == "skipped"  # delivered twice: acted on once
     reply = session.scalars(
         select(Message)

@@ -53,7 +53,10 @@ def handed_on(session: Session, worker, body: str, at: datetime) -> int:
         update(Message).where(Message.id == message_id).values(created_at=at, updated_at=at)
     )
     session.expire_all()
-    assert session.get_one(Message, message_id).kind == CHECKIN_WAITING
+    assert (
+        session.scalars(select(Message).where(Message.id == message_id)).one().kind
+        == CHECKIN_WAITING
+    )
     return message_id
 
 
@@ -90,7 +93,7 @@ def test_a_text_whose_job_was_lost_is_read_by_the_sweep_at_the_time_it_came_in(s
     assert reply.kind == "checkin_code_ok" and reply.status == "queued"
     zone = ZoneInfo(session.get_one(Branch, order.branch_id).timezone)
     assert f"{at.astimezone(zone):%H:%M}" in reply.body  # the arrival's time, not the sweep's
-    message = session.get_one(Message, message_id)
+    message = session.scalars(select(Message).where(Message.id == message_id)).one()
     assert message.kind == CHECKIN_READ and message.order_id == order.id
     # A second sweep finds nothing, and the lost job turning up after all does nothing.
     assert codes.waiting(session, later + timedelta(minutes=1)) == []
@@ -120,7 +123,9 @@ def test_a_text_read_more_than_a_day_late_checks_no_one_in(session, shift):
     assert offer_of(session, order, worker).checked_in_at is None
     (reply,) = replies(session, worker)
     assert reply.kind == "checkin_code_expired"
-    assert session.get_one(Message, message_id).kind == CHECKIN_READ
+    assert (
+        session.scalars(select(Message).where(Message.id == message_id)).one().kind == CHECKIN_READ
+    )
     assert codes.waiting(session, late + timedelta(minutes=1)) == []
     # Not counted as a guess: five wrong codes are still each looked at (a sixth would not be).
     limiter = codes.limiter_for(get_settings().redis_url)
@@ -139,7 +144,9 @@ def test_a_text_whose_words_are_gone_is_read_once_and_answered_nothing(session, 
     session.execute(update(Message).where(Message.id == message_id).values(body=""))
     session.expire_all()
     assert codes.by_sms(session, message_id, at + timedelta(minutes=2)) == "nothing to read"
-    assert session.get_one(Message, message_id).kind == CHECKIN_READ
+    assert (
+        session.scalars(select(Message).where(Message.id == message_id)).one().kind == CHECKIN_READ
+    )
     assert codes.waiting(session, at + timedelta(minutes=3)) == []  # not swept every minute
     assert replies(session, worker) == []
 
@@ -209,7 +216,10 @@ def test_the_scheduled_sweep_and_a_job_holding_the_text_act_once(engine, caplog)
         with session_scope(factory) as session:
             assert [i for i in codes.waiting(session, now()) if i in ids] == []
             for message_id in ids:
-                assert session.get_one(Message, message_id).kind == CHECKIN_READ
+                assert (
+                    session.scalars(select(Message).where(Message.id == message_id)).one().kind
+                    == CHECKIN_READ
+                )
             offers = session.scalars(select(Offer).where(Offer.order_id.in_(order_ids))).all()
             assert sorted(o.worker_id for o in offers if o.checkin_method == "code") == sorted(
                 worker_ids

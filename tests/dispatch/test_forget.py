@@ -153,7 +153,7 @@ def test_an_open_dispute_or_a_shift_to_pay_makes_it_wait(session, branch, site, 
         session, recent, worker.id, kind="late", points=1, fine=Decimal("50"),
         reason=reasons.of("absent"),
     )  # fmt: skip
-    disputes.open_case(session, worker, recent.code, words=None, message_id=None, now=NOW)
+    disputes.open_case(session, worker, recent.code, words=None, message=None, now=NOW)
     assert text_in(session, PHONE, "УДАЛИТЬ") == "forget waits: dispute"
     assert "открыт ваш спор" in last_text(session, worker.id).body
     assert session.get_one(Worker, worker.id).full_name == NAME

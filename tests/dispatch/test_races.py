@@ -306,10 +306,15 @@ def test_a_delivery_report_racing_the_sends_record_is_never_lost(factory, scene)
         assert reporter.result(timeout=10) is False  # kept: the SID was not visible yet
 
     with session_scope(factory) as session:
-        assert session.get(Message, message_id).status == "sent"
+        assert (
+            session.scalars(select(Message).where(Message.id == message_id)).one().status == "sent"
+        )
         assert delivery.apply_early_statuses(session, now()) >= 1
     with session_scope(factory) as session:
-        assert session.get(Message, message_id).status == "delivered"
+        assert (
+            session.scalars(select(Message).where(Message.id == message_id)).one().status
+            == "delivered"
+        )
         left = session.execute(delete(EarlyStatus).where(EarlyStatus.provider_sid == sid))
         assert left.rowcount == 0  # applied to the row, not left waiting
 

@@ -92,7 +92,7 @@ def test_a_dispute_by_sms_opens_a_case_and_says_the_deadline(session, penalised)
     assert case.words == "Автобус опоздал, я был на месте"
     assert case.order_id == order.id and case.branch_id == order.branch_id
     assert case.deadline_at == NOW + timedelta(hours=48)
-    inbound = session.get_one(Message, case.message_id)
+    inbound = session.scalars(select(Message).where(Message.id == case.message_id)).one()
     assert inbound.direction == "in" and inbound.order_id == order.id
     reply = texts(session, worker)[-1]
     assert reply.kind == "dispute_opened"

@@ -60,7 +60,7 @@ def scene(factory):
             reason=reasons.of("absent"),
         )  # fmt: skip
         opened = disputes.open_case(
-            session, worker, order.code, words="я был там", message_id=None, now=now()
+            session, worker, order.code, words="я был там", message=None, now=now()
         )
         ids = {
             "branch": branch.id,

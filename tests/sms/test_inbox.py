@@ -146,7 +146,7 @@ def test_gibberish_and_strangers(session, world):
     )
     # A stranger is asked to register (issue 19: tests/dispatch/test_applicants.py).
     assert inbox.handle_inbound(session, stranger_id, NOW) == "applicant started"
-    stored = session.get(Message, stranger_id)
+    stored = session.scalars(select(Message).where(Message.id == stranger_id)).one()
     assert stored.status == "processed" and stored.body == "да"
 
 

@@ -141,7 +141,7 @@ def test_a_stale_claim_the_provider_took_is_recorded_after_the_lookup(engine, se
     assert outcome.result == "sent"
     assert probe.seen == [("find_sent", 0, False)]
     with session_scope(sender) as session:
-        message = session.get(Message, queued)
+        message = session.scalars(select(Message).where(Message.id == queued)).one()
         assert (message.status, message.provider_sid) == ("sent", f"SMnetwait{queued}")
 
 

@@ -19,6 +19,7 @@ from api.schemas.common import IdPath
 from core import audit
 from core.settings import Settings
 from core.tenancy import Actor
+from dispatch.texts.messaging import since
 from sms.enums import MessageStatus
 from sms.models import Message
 from workers import service as workers
@@ -63,7 +64,7 @@ def _conversation(session: Session, worker: Worker) -> list[Message]:
     pending = and_(Message.status == MessageStatus.RECEIVED, Message.phone == worker.phone)
     query = (
         select(Message)
-        .where(or_(Message.worker_id == worker.id, pending))
+        .where(or_(Message.worker_id == worker.id, pending), since(worker.created_at))
         .order_by(Message.id.desc())
         .limit(THREAD)
     )

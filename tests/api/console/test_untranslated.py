@@ -300,9 +300,7 @@ def _world(session) -> World:
     # The client disputes one line (the sign-off page and the disputes queue show it).
     signoff.dispute(session, closed.id, crew[0].id, actor=dispatcher, reason="ушёл в 15:00", now=at)
     # The worker disputes their penalty by SMS (issue 19): the worker disputes queue shows it.
-    disputes.open_case(
-        session, crew[0], closed.code, words="автобус опоздал", message_id=None, now=at
-    )
+    disputes.open_case(session, crew[0], closed.code, words="автобус опоздал", message=None, now=at)
     no_show = next(
         e for e in record.worker_penalties(session, crew[2].id, actor=dispatcher) if e.points
     )

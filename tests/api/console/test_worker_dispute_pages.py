@@ -42,7 +42,7 @@ def case(session):
         reason=reasons.of("absent"),
     )  # fmt: skip
     opened = disputes.open_case(
-        session, worker, order.code, words="Автобус сломался", message_id=None, now=now()
+        session, worker, order.code, words="Автобус сломался", message=None, now=now()
     )
     dispatcher = make_user(session, role="dispatcher", branch=branch)
     return opened.cases[0], order, dispatcher, branch
