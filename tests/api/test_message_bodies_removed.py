@@ -30,6 +30,8 @@ def _removed(language: str) -> str:
 def world(session, session_factory):
     branch = make_branch(session)
     worker = make_worker(session, branch=branch)
+    # Made before its old text: reads of a worker's texts start at the worker's creation.
+    worker.created_at = now() - timedelta(days=get_settings().message_body_keep_days + 30)
     for body in (OLD_BODY, NEW_BODY):
         outbox.queue(session, kind="offer", worker_id=worker.id, phone=worker.phone, body=body)
     session.flush()
