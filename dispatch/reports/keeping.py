@@ -52,10 +52,9 @@ def touched(session: Session, since: datetime | None, now: datetime) -> set[Bran
             select(Order.id).where(Order.updated_at > since),
             select(Offer.order_id).where(Offer.updated_at > since),
             # By when the entry was written, not when it happened (a no-show's is the shift's
-            # start, long before a foreman's late mark).
-            select(PenaltyEvent.order_id).where(
-                or_(PenaltyEvent.created_at > since, PenaltyEvent.reversed_at > since)
-            ),
+            # start, long before a foreman's late mark); a reversal is an entry of its own on
+            # the same order (rating/service.py reverse), so this finds reversals too.
+            select(PenaltyEvent.order_id).where(PenaltyEvent.created_at > since),
             # hours recorded or corrected (a new version of the timesheet)
             select(TimesheetVersion.order_id).where(TimesheetVersion.created_at > since),
             select(TimesheetSignoff.order_id).where(

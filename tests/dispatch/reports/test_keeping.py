@@ -12,6 +12,7 @@ from dispatch.hours.models import TimesheetVersion
 from dispatch.models import Offer, Order
 from dispatch.reports import keeping
 from dispatch.reports.models import ReportCalibration, ReportDay, ReportWatermark, ReportWorkerDay
+from rating import service as rating
 from rating.models import PenaltyEvent
 from tests.dispatch.reports.network import make_network
 
@@ -130,6 +131,20 @@ def test_a_ledger_entry_recorded_late_touches_its_day(session):
     )  # fmt: skip
     session.flush()
     since = datetime(2026, 9, 2, tzinfo=UTC)
+    assert {d for _, d in keeping.touched(session, since, AFTER)} == {net.cell_of(order)[0]}
+
+
+def test_a_ledger_entry_reversed_late_touches_its_day(session):
+    net = make_network(session, branches=1, days=7, seed=3)
+    _age(session)
+    since = datetime(2026, 9, 2, tzinfo=UTC)
+    entry = session.scalars(
+        select(PenaltyEvent).where(PenaltyEvent.fine > 0).order_by(PenaltyEvent.id)
+    ).first()
+    assert entry is not None and keeping.touched(session, since, AFTER) == set()
+    rating.reverse(session, entry, reason="a late correction", now=AFTER)
+    session.flush()
+    order = session.get_one(Order, entry.order_id)
     assert {d for _, d in keeping.touched(session, since, AFTER)} == {net.cell_of(order)[0]}
 
 
