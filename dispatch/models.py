@@ -247,8 +247,6 @@ class Order(RateSnapshot, SurchargeTerms, Timestamped, Base):
         Index("ix_orders_starts_at", "starts_at"),
         # The reconciler's minute look for held orders whose start came (orders/approval.py).
         Index("ix_orders_awaiting_starts_at", "starts_at", postgresql_where=text(_AWAITING)),
-        # The rollups' refresh: the orders changed since its watermark (reports/keeping.py).
-        Index("ix_orders_updated_at", "updated_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(8), nullable=False)
@@ -331,8 +329,6 @@ class Offer(Timestamped, Base):
         ),
         # The settle sweep's look-up of pending marks whose undo window is over.
         Index("ix_offers_pending_until", "pending_until", postgresql_where=text(_PENDING)),
-        # The rollups' refresh: the offers changed since its watermark (reports/keeping.py).
-        Index("ix_offers_updated_at", "updated_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)

@@ -38,8 +38,6 @@ class PenaltyEvent(Base):
         UniqueConstraint("reverses_id", name="uq_penalty_events_reverses_id"),
         Index("ix_penalty_events_worker", "worker_id", "occurred_at"),
         Index("ix_penalty_events_order", "order_id"),
-        # The rollups' refresh: the entries recorded since its watermark (reports/keeping.py).
-        Index("ix_penalty_events_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
