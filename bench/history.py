@@ -2,7 +2,7 @@
 network's year of history.
 
 What it measures
-    A database of its own, brigada_bench_history (bench/history_seed.py: a year of a
+    A database of its own, brigada_bench_history or --database (bench/history_seed.py: a year of a
     network's orders, offers, texts, ledger and audit rows, around "now"), then through the
     whole FastAPI app in this process (routing, session cookie or bearer token, access checks,
     queries, templates or JSON; no socket): the board, an order's page (today's, completed),
@@ -21,10 +21,11 @@ Redis on 127.0.0.1:6379)
     PYTHONPATH=$PWD .venv/bin/python bench/history.py                # 50 branches, the year
     PYTHONPATH=$PWD .venv/bin/python bench/history.py --scale 0.1 --reload --runs 50
     PYTHONPATH=$PWD .venv/bin/python bench/history.py --only board "job dispatch.no_show"
+    PYTHONPATH=$PWD .venv/bin/python bench/history.py --database brigada_bench_mine --scale 0.1
 
     The database is reused while its stamp (the UTC day and the sizes) matches, else rebuilt;
     Redis db --redis-db (default 12) is flushed at the start and the end. Figures to stdout
-    and bench/results/history.txt.
+    and bench/results/history.txt (history-<database>.txt with --database).
 """
 
 import argparse
@@ -51,14 +52,14 @@ def stamp(args: argparse.Namespace, branches: int) -> str:
     )
 
 
-def comment() -> str | None:
+def comment(database: str) -> str | None:
     import psycopg
 
     with psycopg.connect(stage.libpq_url("postgres"), autocommit=True) as conn:
         row = conn.execute(
             "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database"
             " WHERE datname = %s",
-            (DATABASE,),
+            (database,),
         ).fetchone()
     return None if row is None else row[0]
 
@@ -74,12 +75,15 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--explain", type=int, default=3, help="items to EXPLAIN")
     parser.add_argument("--reload", action="store_true", help="rebuild the database")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", default=DATABASE, help="the bench's own database")
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--rollup-processes", type=int, default=2, help="the rollups' processes")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="items by name prefix")
     args = parser.parse_args()
     if not (0 < args.scale <= 1 and 1 <= args.runs <= 1000 and 0 <= args.job_runs <= 100):
         parser.error("--scale 0-1, --runs 1-1000, --job-runs 0-100")
+    if not args.database.replace("_", "").isalnum() or not args.database.startswith("brigada_"):
+        parser.error("--database: a brigada_... name of letters, digits and _")
     if not 1 <= args.rollup_processes <= 8:
         parser.error("--rollup-processes 1-8")
     if not (300 <= args.orders_per_branch <= 20_000 and 200 <= args.workers_per_branch <= 20_000):
@@ -90,7 +94,9 @@ def parse() -> argparse.Namespace:
 def main() -> None:
     args = parse()
     branches = args.branches or max(1, round(BRANCHES * args.scale))
-    settings = stage.settings(database=DATABASE, redis_db=args.redis_db, port=stage.free_port())
+    settings = stage.settings(
+        database=args.database, redis_db=args.redis_db, port=stage.free_port()
+    )
     settings["BRIGADA_WORKER_READS_RATE"] = "1000000/hour"  # the bench reads many profiles
     stage.take(settings)
     stage.RESULTS.mkdir(parents=True, exist_ok=True)
@@ -101,10 +107,10 @@ def main() -> None:
         f" (scale {branches / BRANCHES:g} of the issue's 50), load average before:"
         f" {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
     ]
-    if args.reload or comment() != stamp(args, branches):
-        print(f"seeding {DATABASE}: {branches} branches ...", flush=True)
+    if args.reload or comment(args.database) != stamp(args, branches):
+        print(f"seeding {args.database}: {branches} branches ...", flush=True)
         steps = history_seed.seed(
-            DATABASE,
+            args.database,
             branches,
             args.orders_per_branch,
             args.workers_per_branch,
@@ -113,10 +119,10 @@ def main() -> None:
         )
         lines += ["", "| seeding step | s |", "|---|---:|"]
         lines += [f"| {name} | {seconds:.1f} |" for name, seconds in steps.items()]
-        _stamp(stamp(args, branches))
+        _stamp(args.database, stamp(args, branches))
     import psycopg
 
-    with psycopg.connect(stage.libpq_url(DATABASE), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(args.database), autocommit=True) as conn:
         counts = {
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
             for t in ("workers", "orders", "offers", "messages", "penalty_events", "audit_log")
@@ -151,11 +157,12 @@ def main() -> None:
         lines += ["", f"EXPLAIN of the slowest statement of {timing.name!r} ({spent:.1f} ms):"]
         lines += ["", "    " + statement.replace("\n", "\n    "), ""]
         with contextlib.suppress(psycopg.Error):  # a statement psycopg cannot re-run alone
-            plan = measure.explain(DATABASE, statement, parameters)
+            plan = measure.explain(args.database, statement, parameters)
             lines += ["    " + line for line in plan.splitlines()]
     out = "\n".join(lines)
     print(out)
-    (stage.RESULTS / "history.txt").write_text(out + "\n")
+    named = "history.txt" if args.database == DATABASE else f"history-{args.database}.txt"
+    (stage.RESULTS / named).write_text(out + "\n")
 
 
 def _usernames() -> dict[str, str]:
@@ -167,13 +174,13 @@ def _usernames() -> dict[str, str]:
     }
 
 
-def _stamp(value: str) -> None:
+def _stamp(database: str, value: str) -> None:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(stage.libpq_url(DATABASE), autocommit=True) as conn:
+    with psycopg.connect(stage.libpq_url(database), autocommit=True) as conn:
         conn.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(DATABASE), value)
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(database), value)
         )
 
 

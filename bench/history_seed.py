@@ -11,8 +11,9 @@ Per branch and year (whatever --scale): --orders-per-branch orders (default 5,00
 for 50 branches) over the last 365 days and the next 14, 30 offers each, about 2.7 texts an
 offer (the reminders of the booked included); so a branch's pages, a worker's history and an
 order's page read as much as at full scale, and --scale only changes the number of branches
-(the network's totals). Each order's and offer's updated_at is its last change in the story
-(not the seeding's time), so the rollups' refresh job sees only what changed since.
+(the network's totals). Each order's and offer's updated_at, and each ledger row's
+created_at, is its last change in the story (not the seeding's time), so the rollups'
+refresh job sees only what changed since.
 """
 
 import csv
@@ -51,7 +52,8 @@ WORKER_COLUMNS = (
     " reliability"
 )
 LEDGER_COLUMNS = (
-    "worker_id, order_id, kind, points, fine, currency, occurred_at, automatic, reason, reason_code"
+    "worker_id, order_id, kind, points, fine, currency, occurred_at, automatic, reason,"
+    " reason_code, created_at"
 )
 # The texts of an offer: the offer; a reply and what it brought when answered; a reminder
 # when booked. About 2.7 an offer with the fates below.
@@ -247,9 +249,10 @@ def branch_year(rng, branch, workers, orders, first_id, now, codes):
             if attendance:
                 by = foreman
             if attendance == "no_show":
+                marked = starts + timedelta(hours=1)  # recorded when it occurred (the sweep)
                 ledger_rows.append(
                     (worker_id, order_id, "no_show", 1, "300.00", "RUB",
-                     starts + timedelta(hours=1), True, "Не вышел на смену", None)
+                     marked, True, "Не вышел на смену", None, marked)
                 )  # fmt: skip
             answered_at = answered if fate in ("booked", "declined") else None
             booked_at = answered if fate == "booked" else None

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import locked
@@ -104,12 +104,11 @@ def candidates(
     orders = [order for order, _ in rows]
     sites = {order.id: site for order, site in rows}
     lines = lines_of(session, orders)
-    keys = [(o.id, line.worker_id) for o in orders for line in lines.get(o.id, [])]
     taken: set[tuple[int, int]] = set()
-    if keys:
+    if orders:  # by the orders (the unique key's first column), not by ~500 (order, worker) ORs
         rows_taken = session.execute(
             select(InvoiceLine.order_id, InvoiceLine.worker_id).where(
-                tuple_(InvoiceLine.order_id, InvoiceLine.worker_id).in_(keys)
+                InvoiceLine.order_id.in_([o.id for o in orders])
             )
         )
         taken = {(order_id, worker_id) for order_id, worker_id in rows_taken}

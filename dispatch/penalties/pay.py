@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -208,10 +208,16 @@ def crews(session: Session, orders: list[Order]) -> dict[int, Crew]:
         return {}
     by_id = {o.id: o for o in orders}
     entries = _standing_entries(session, list(by_id))
+    # Only the bookings and the compensated are read (an order's other offers, ~30 of them,
+    # are most of its rows and make no line): the bookings by their partial index.
+    paid_to = [key for key, mine in entries.items() if any(e.payout for e in mine)]
+    on_sheet = Offer.status == OfferStatus.BOOKED
+    if paid_to:
+        on_sheet = on_sheet | tuple_(Offer.order_id, Offer.worker_id).in_(paid_to)
     rows = session.execute(
         select(Offer, Worker.full_name)
         .join(Worker, Worker.id == Offer.worker_id)
-        .where(Offer.order_id.in_(by_id))
+        .where(Offer.order_id.in_(by_id), on_sheet)
         .order_by(Offer.order_id, Worker.full_name, Offer.worker_id)
     )
     crews: dict[int, Crew] = {o.id: [] for o in orders}

@@ -4,7 +4,7 @@ job's incremental run (days touched since a watermark) and the full rebuild."""
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, DateTime, func, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, DateTime, Select, func, or_, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +26,7 @@ from rating.models import PenaltyEvent
 log = logging.getLogger("brigada.jobs")
 
 WATERMARK = "rollups"
-RECENT = timedelta(days=2)  # orders started this recently are always looked at again
+RECENT = timedelta(days=2)  # the first run (no watermark yet) looks at orders started since
 # A transaction that began before a run and commits after it stamps its rows earlier than the
 # watermark: look back this much further (reruns are idempotent).
 OVERLAP = timedelta(minutes=5)
@@ -40,36 +40,36 @@ def _local_day() -> ColumnElement[date]:
 
 
 def touched(session: Session, since: datetime | None, now: datetime) -> set[BranchDay]:
-    """(branch, day) of orders started in the last RECENT, and of orders changed since: the
-    order, its offers, its ledger entries or its client's sign-off."""
-    changed: list[ColumnElement[bool]] = [Order.starts_at.between(now - RECENT, now)]
-    if since is not None:
-        changed += [
-            Order.updated_at > since,
-            Order.id.in_(select(Offer.order_id).where(Offer.updated_at > since)),
-            Order.id.in_(
-                select(PenaltyEvent.order_id).where(
-                    or_(PenaltyEvent.occurred_at > since, PenaltyEvent.reversed_at > since)
-                )
-            ),
+    """(branch, day) of the orders changed since `since`: the order, its offers, its ledger
+    entries (recorded or reversed), its timesheet's versions or its client's sign-off; each
+    source by its own write time and index, so an unchanged day is not looked at again. With
+    no watermark yet (the first run), the orders started in the last RECENT."""
+    changed: Select[int] | CompoundSelect[int]
+    if since is None:
+        changed = select(Order.id).where(Order.starts_at.between(now - RECENT, now))
+    else:
+        changed = union(
+            select(Order.id).where(Order.updated_at > since),
+            select(Offer.order_id).where(Offer.updated_at > since),
+            # By when the entry was written, not when it happened (a no-show's is the shift's
+            # start, long before a foreman's late mark); a reversal is an entry of its own on
+            # the same order (rating/service.py reverse), so this finds reversals too.
+            select(PenaltyEvent.order_id).where(PenaltyEvent.created_at > since),
             # hours recorded or corrected (a new version of the timesheet)
-            Order.id.in_(
-                select(TimesheetVersion.order_id).where(TimesheetVersion.created_at > since)
-            ),
-            Order.id.in_(
-                select(TimesheetSignoff.order_id).where(
-                    or_(
-                        TimesheetSignoff.approved_at > since,
-                        TimesheetSignoff.disputed_at > since,
-                        TimesheetSignoff.settled_at > since,
-                    )
+            select(TimesheetVersion.order_id).where(TimesheetVersion.created_at > since),
+            select(TimesheetSignoff.order_id).where(
+                or_(
+                    TimesheetSignoff.approved_at > since,
+                    TimesheetSignoff.disputed_at > since,
+                    TimesheetSignoff.settled_at > since,
                 )
             ),
-        ]
+        )
+    ids = changed.subquery()
     rows = session.execute(
         select(Order.branch_id, _local_day())
         .join(Branch, Branch.id == Order.branch_id)
-        .where(or_(*changed))
+        .where(Order.id.in_(select(ids.c[0])))
         .distinct()
     )
     days = {(branch_id, day) for branch_id, day in rows}

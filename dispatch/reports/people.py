@@ -3,7 +3,7 @@ the calibration report (predicted fill probability against what happened)."""
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Float, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from core.tenancy import Actor
@@ -18,20 +18,77 @@ def _window(period: Period) -> dict[str, str]:
     return {"from": period.first.isoformat(), "to": period.last.isoformat()}
 
 
-def _worker_sums(session: Session, where: list[Any]) -> list[Any]:
+def _ranked(
+    session: Session, where: list[Any], period: Period, top: int
+) -> tuple[list[Any], list[Any], dict[str, int], dict[str, int]]:
+    """The `top` most and the `top` least reliable workers of the period (ties: more shifts
+    first, then by id; the least reliable from the ranking's end), the period's totals and
+    the period before's: one scan of both periods' rollups, ranked in the database, so only
+    those rows leave it, not every worker's sums."""
     m = ReportWorkerDay
-    return list(
-        session.execute(
-            select(
-                m.worker_id,
-                func.sum(m.shifts).label("shifts"),
-                func.sum(m.no_shows).label("no_shows"),
-                func.sum(m.lates).label("lates"),
-            )
-            .where(*where)
-            .group_by(m.worker_id)
+    before = period.before()
+    in_period, in_before = m.day >= period.first, m.day <= before.last  # of the scan below
+    figures = (m.shifts, m.no_shows, m.lates)
+    sums = (
+        select(
+            m.worker_id,
+            *(func.sum(x).filter(in_period).label(x.key) for x in figures),
+            *(func.sum(x).filter(in_before).label(f"before_{x.key}") for x in figures),
+            func.count().filter(in_before).label("before_days"),
         )
+        .where(*where, m.day.between(before.first, period.last))
+        .group_by(m.worker_id)
+        .cte("sums")
     )
+    c = sums.c
+    ranked = c.shifts > 0  # the period's workers (a worker only in the period before: NULL)
+    # float8, as Python's division: the same order as _rank_key, ties and all
+    came = cast(c.shifts - c.no_shows, Float) / c.shifts
+    summed = (c.worker_id, c.shifts, c.no_shows, c.lates)
+    best = (
+        select(literal("top").label("part"), *summed)
+        .where(ranked)
+        .order_by(came.desc(), c.shifts.desc(), c.worker_id)
+        .limit(top)
+        .subquery()
+    )
+    worst = (
+        select(literal("bottom").label("part"), *summed)
+        .where(ranked)
+        .order_by(came, c.shifts, c.worker_id.desc())
+        .limit(top)
+        .subquery()
+    )
+
+    def totals(name: str, counted: Any, columns: tuple[Any, ...]) -> Any:
+        # bigint, as the figures above (a numeric would turn them Decimal)
+        return select(
+            literal(name),
+            func.count().filter(counted),
+            *(cast(func.coalesce(func.sum(x).filter(counted), 0), BigInteger) for x in columns),
+        )
+
+    rows = session.execute(
+        union_all(
+            select(best),
+            select(worst),
+            totals("totals", ranked, summed[1:]),
+            totals(
+                "before", c.before_days > 0, (c.before_shifts, c.before_no_shows, c.before_lates)
+            ),
+        )
+    ).all()
+    total, previous = (
+        _totals(*next(r for r in rows if r.part == p)[1:]) for p in ("totals", "before")
+    )
+    best_rows = sorted((r for r in rows if r.part == "top"), key=_rank_key)
+    # The ranking read from its end, leaving out the best (a short list has fewer).
+    worst_rows = sorted((r for r in rows if r.part == "bottom"), key=_rank_key, reverse=True)
+    return best_rows, worst_rows[: max(0, min(top, total["workers"] - top))], total, previous
+
+
+def _rank_key(r: Any) -> tuple[float, int, int]:
+    return (-(r.shifts - r.no_shows) / r.shifts, -r.shifts, r.worker_id)
 
 
 def reliability(shifts: int, no_shows: int) -> float | None:
@@ -39,12 +96,12 @@ def reliability(shifts: int, no_shows: int) -> float | None:
     return round((shifts - no_shows) / shifts, 4) if shifts else None
 
 
-def _worker_totals(found: list[Any]) -> dict[str, int]:
+def _totals(workers: int, shifts: int, no_shows: int, lates: int) -> dict[str, int]:
     return {
-        "workers": len(found),
-        "shifts": int(sum(r.shifts for r in found)),
-        "no_shows": int(sum(r.no_shows for r in found)),
-        "lates": int(sum(r.lates for r in found)),
+        "workers": int(workers),
+        "shifts": int(shifts),
+        "no_shows": int(no_shows),
+        "lates": int(lates),
     }
 
 
@@ -61,13 +118,7 @@ def workers(
     privacy rule (the read is audited), read in `names` (the primary, where the audit row is
     written) when the rollups come from a read replica's `session`."""
     where = [scope(actor, branch_id, ReportWorkerDay.branch_id)]
-    found = _worker_sums(session, [*where, ReportWorkerDay.day.between(period.first, period.last)])
-    found = [r for r in found if r.shifts > 0]
-    ranked = sorted(
-        found, key=lambda r: (-(r.shifts - r.no_shows) / r.shifts, -r.shifts, r.worker_id)
-    )
-    best = ranked[:top]
-    worst = [r for r in reversed(ranked) if r not in best][:top]
+    best, worst, total, previous = _ranked(session, where, period, top)
     chosen = [("top", r) for r in best] + [("bottom", r) for r in worst]
     shown = show_workers(
         names or session,
@@ -90,16 +141,13 @@ def workers(
         for rank, r in chosen
     ]
     before = period.before()
-    previous = _worker_sums(
-        session, [*where, ReportWorkerDay.day.between(before.first, before.last)]
-    )
     return {
         "report": "workers",
         **_window(period),
         "branch_id": branch_id,
         "rows": rows,
-        "totals": _worker_totals(found),
-        "previous": {**_window(before), "totals": _worker_totals(previous)},
+        "totals": total,
+        "previous": {**_window(before), "totals": previous},
     }
 
 

@@ -24,6 +24,7 @@ from dispatch.orders.errors import (
     ShiftEndsBeforeStart,
     ShiftInPast,
 )
+from dispatch.penalties import pay
 from dispatch.registry.errors import NotAForeman
 from rating.models import PenaltyEvent
 from sms.models import Message
@@ -151,6 +152,10 @@ def test_lowering_inside_the_late_window_pays_show_up_pay(session, site, dispatc
     assert paid[0].reason_code == "client_cancelled_late"
     assert [m.worker_id for m in texts(session, order, "compensation")] == [released.id]
     assert last_change(session, order).detail["paid_late"] == [released.id]
+    # The timesheet (pay.crews reads the bookings and the compensated only): the released
+    # worker stays on it for the show-up pay; the standby, paid nothing, do not.
+    sheet = {offer.worker_id for offer, _, _ in pay.crews(session, [order])[order.id]}
+    assert sheet == {w.id for w in booked[:6]}
 
 
 def test_cancel_order_still_pays_the_late_client_cancel(session, site, dispatcher, crowd):

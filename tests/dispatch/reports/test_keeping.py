@@ -2,6 +2,7 @@
 rebuilding gives the same rows as the incremental runs; reruns change nothing."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select, text
 
@@ -11,6 +12,8 @@ from dispatch.hours.models import TimesheetVersion
 from dispatch.models import Offer, Order
 from dispatch.reports import keeping
 from dispatch.reports.models import ReportCalibration, ReportDay, ReportWatermark, ReportWorkerDay
+from rating import service as rating
+from rating.models import PenaltyEvent
 from tests.dispatch.reports.network import make_network
 
 AFTER = datetime(2026, 10, 8, tzinfo=UTC)  # the job's clock: just after the generated week
@@ -37,7 +40,9 @@ def _age(session) -> None:  # noqa: ANN001
     """The generated rows as if written long before the job's runs."""
     for table in ("orders", "offers"):
         session.execute(text(f"UPDATE {table} SET updated_at = '2026-09-01'"))  # noqa: S608
-    session.execute(text("UPDATE penalty_events SET occurred_at = '2026-09-01'"))
+    session.execute(
+        text("UPDATE penalty_events SET occurred_at = '2026-09-01', created_at = '2026-09-01'")
+    )
 
 
 def test_a_late_change_rolls_its_day_up_again_by_the_watermark(session, session_factory):
@@ -86,17 +91,76 @@ def test_rebuild_equals_incremental_and_reruns_change_nothing(session, session_f
     assert _rows(session) == incremental
 
 
-def test_touched_days_are_the_recent_and_the_changed(session):
+def test_touched_days_are_the_changed_only(session):
+    """A recent day nothing changed on is not looked at again (it was the job's cost: every
+    run rolled up the last days whole); the first run, with no watermark, takes the recent."""
     net = make_network(session, branches=1, days=7, seed=3)
     _age(session)
-    days = {d for _, d in keeping.touched(session, datetime(2026, 9, 2, tzinfo=UTC), AFTER)}
-    # Only orders started in the two days before the job's clock.
-    assert days and all(d >= (AFTER - timedelta(days=2)).date() - timedelta(days=1) for d in days)
+    since = datetime(2026, 9, 2, tzinfo=UTC)
+    assert keeping.touched(session, since, AFTER) == set()
+    recent = {d for _, d in keeping.touched(session, None, AFTER)}
+    assert recent and all(
+        d >= (AFTER - timedelta(days=2)).date() - timedelta(days=1) for d in recent
+    )
     order = net.orders[0]
     order.notes = "changed"
     session.flush()
-    days = {d for _, d in keeping.touched(session, datetime(2026, 9, 2, tzinfo=UTC), AFTER)}
-    assert net.cell_of(order)[0] in days
+    assert {d for _, d in keeping.touched(session, since, AFTER)} == {net.cell_of(order)[0]}
+
+
+def test_a_ledger_entry_recorded_late_touches_its_day(session):
+    """A no-show's entry occurs at the shift's start, days before it is recorded: it is the
+    recording that touches the day."""
+    net = make_network(session, branches=1, days=7, seed=3)
+    _age(session)
+    order = next(
+        o for o in net.orders if o.closed_at is not None and o.starts_at < net.first_utc(3)
+    )
+    offer = session.scalars(
+        select(Offer).where(Offer.order_id == order.id, Offer.status == "booked")
+    ).first()
+    session.execute(
+        text("UPDATE offers SET updated_at = '2026-09-01' WHERE id = :i"), {"i": offer.id}
+    )
+    session.add(
+        PenaltyEvent(
+            worker_id=offer.worker_id, order_id=order.id, kind="no_show", points=10,
+            fine=Decimal("500"), currency="RUB", occurred_at=order.starts_at, automatic=False,
+            reason="marked late",
+        )
+    )  # fmt: skip
+    session.flush()
+    since = datetime(2026, 9, 2, tzinfo=UTC)
+    assert {d for _, d in keeping.touched(session, since, AFTER)} == {net.cell_of(order)[0]}
+
+
+def test_a_ledger_entry_reversed_late_touches_its_day(session):
+    net = make_network(session, branches=1, days=7, seed=3)
+    _age(session)
+    since = datetime(2026, 9, 2, tzinfo=UTC)
+    entry = session.scalars(
+        select(PenaltyEvent).where(PenaltyEvent.fine > 0).order_by(PenaltyEvent.id)
+    ).first()
+    assert entry is not None and keeping.touched(session, since, AFTER) == set()
+    rating.reverse(session, entry, reason="a late correction", now=AFTER)
+    session.flush()
+    order = session.get_one(Order, entry.order_id)
+    assert {d for _, d in keeping.touched(session, since, AFTER)} == {net.cell_of(order)[0]}
+
+
+def test_a_run_after_a_quiet_spell_rolls_up_nothing(session, session_factory):
+    net = make_network(session, branches=2, days=7)
+    _age(session)
+    keeping.refresh(AFTER - timedelta(days=30), session_factory)  # first run: sets the mark
+    keeping.rebuild(factory=session_factory)
+    rows = _rows(session)
+    assert keeping.refresh(AFTER, session_factory) == 0
+    assert keeping.refresh(AFTER + timedelta(minutes=5), session_factory) == 0
+    assert _rows(session) == rows
+    order = net.orders[-1]
+    order.notes = "changed"
+    session.flush()
+    assert keeping.refresh(AFTER + timedelta(minutes=10), session_factory) == 1
 
 
 def test_a_rebuild_of_a_day_whose_orders_are_gone_empties_it(session, session_factory):

@@ -1,0 +1,31 @@
+"""Issue 22 (history bench): the rollups' refresh job finds the orders, offers and ledger
+entries written since its watermark by an index each, instead of scanning the offers (and
+rolling up the last two days whole on every run): dispatch/reports/keeping.py touched().
+
+Revision ID: 0061
+Revises: 0058
+Create Date: 2026-12-04
+"""
+
+from alembic import op
+
+revision = "0061"
+down_revision = "0058"
+branch_labels = None
+depends_on = None
+
+INDEXES = (
+    ("ix_orders_updated_at", "orders", "updated_at"),
+    ("ix_offers_updated_at", "offers", "updated_at"),
+    ("ix_penalty_events_created_at", "penalty_events", "created_at"),
+)
+
+
+def upgrade() -> None:
+    for name, table, column in INDEXES:
+        op.create_index(name, table, [column])
+
+
+def downgrade() -> None:
+    for name, table, _ in INDEXES:
+        op.drop_index(name, table_name=table)
