@@ -3,14 +3,14 @@ entries written since its watermark by an index each, instead of scanning the of
 rolling up the last two days whole on every run): dispatch/reports/keeping.py touched().
 
 Revision ID: 0061
-Revises: 0058
+Revises: 0060
 Create Date: 2026-12-04
 """
 
 from alembic import op
 
 revision = "0061"
-down_revision = "0058"
+down_revision = "0060"
 branch_labels = None
 depends_on = None
 

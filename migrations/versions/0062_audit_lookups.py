@@ -17,14 +17,14 @@ columns and WHERE): the migration then only attaches them (31 ms on the same dat
 docs/history.md). Independent of the other 0059-0061 migrations: audit_log's indexes only.
 
 Revision ID: 0062
-Revises: 0060
+Revises: 0061
 Create Date: 2026-12-04
 """
 
 from alembic import op
 
 revision = "0062"
-down_revision = "0060"
+down_revision = "0061"
 branch_labels = None
 depends_on = None
 
