@@ -38,7 +38,7 @@ COPY --from=assets /app/web/node_modules web/node_modules
 # /backups: the dumps' directory, the brigada user's, so a volume mounted there is theirs too.
 RUN pip install --no-cache-dir -c constraints.txt -e . \
     && useradd --system --home /app brigada \
-    && install -d -o brigada -g brigada /backups
+    && install -d -o brigada /backups
 USER brigada
 
 EXPOSE 8000
