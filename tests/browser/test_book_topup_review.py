@@ -15,6 +15,7 @@ from core.db import session_scope
 from dispatch.models import Offer
 from rating.models import Review
 from sms.models import Message
+from tests.browser.htmx import htmx_ready
 from tests.builders import (
     MOSCOW,
     PASSWORD,
@@ -109,6 +110,7 @@ def test_book_a_named_worker_top_up_and_review(place, stack, browser, shots):
 
     # 1. A suspended worker is found, and the page says why they cannot be booked.
     desk.goto(f"{base}/console/orders/{place.ahead}")
+    htmx_ready(desk)  # the search and the booking are htmx's, answered into the panel
     desk.get_by_label("Имя или телефон работника филиала").fill("Громов")
     desk.get_by_role("button", name="Найти").click()
     panel = desk.locator("#book-panel")
@@ -120,7 +122,10 @@ def test_book_a_named_worker_top_up_and_review(place, stack, browser, shots):
     # 2. A walk-in is booked at once and texted the booking.
     desk.get_by_label("Имя или телефон работника филиала").fill("Ким")
     desk.get_by_role("button", name="Найти").click()
-    desk.get_by_role("button", name="Записать Ким Алина").click()
+    book = desk.get_by_role("button", name="Записать Ким Алина")
+    expect(book).to_be_visible()
+    htmx_ready(desk)  # the found rows are swapped in: taken in by htmx only as they settle
+    book.click()
     expect(panel.get_by_role("status")).to_contain_text("Ким Алина записан(а)")
     expect(desk.locator("#order-live")).to_contain_text("Ким Алина", timeout=10_000)
     shots(desk, "book-named-booked")

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from core.clock import now
 from core.db import session_scope
+from tests.browser.htmx import htmx_ready
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals, _sign_in
 from tests.builders import MOSCOW, make_branch, make_client, make_order, make_site, make_user
 from tests.scenarios import committed
@@ -124,6 +125,7 @@ def test_the_new_order_form_fills_in_warns_and_the_header_is_tappable(scene, sta
         expect(hangar).to_have_text(re.compile(r"^\s*Ангар 1, ул. Складская, 1\s*$"))
         expect(page.locator("#f-overbooking_mode")).to_contain_text(words["mode"])
         shots(page, f"form-{lang}-filled-in")
+        htmx_ready(page)  # the warning and the checks below are htmx's, on change
 
         # 2. The site chosen: its client's last rates come in.
         page.locator("#f-site_id").select_option(str(site_id))

@@ -27,6 +27,7 @@ from core.db import session_scope
 from dispatch.models import Offer
 from rating.models import PenaltyEvent
 from sms.models import Message
+from tests.browser.htmx import htmx_ready
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals, _sign_in
 from tests.builders import (
     MOSCOW,
@@ -182,6 +183,7 @@ def test_the_foremans_marks_in_the_browser(crew, stack, browser, shots):
         expect(link).to_have_accessible_name(number)
 
     # A arrives: the counters change without a reload; A's card now offers "left early".
+    htmx_ready(page)
     button(a, "arrived").click()
     expect(card(a).locator(".mark")).to_contain_text(t("foreman_is_arrived"))
     expect(counts).to_contain_text(t("foreman_summary").format(booked=5, came=1, unmarked=4))
@@ -232,6 +234,7 @@ def test_the_foremans_marks_in_the_browser(crew, stack, browser, shots):
     expect(counts).to_contain_text(t("foreman_summary_pending").format(n=1))
     expect(button(b, "arrived")).to_have_count(0)
     shots(page, f"{lang}-marks-pending")
+    htmx_ready(page)  # the undo came in B's new card
     undo.click()
     expect(button(b, "no_show")).to_be_visible()
     expect(undo).to_have_count(0)
@@ -252,6 +255,7 @@ def test_the_foremans_marks_in_the_browser(crew, stack, browser, shots):
 
     # C turns up after all (late): the correction takes the no-show back, lifts the
     # suspension and says so; the lateness counts instead.
+    htmx_ready(page)  # C's card was fetched again as the window ended
     button(c, "arrived").click()
     expect(card(c).locator(".mark")).to_contain_text(t("foreman_is_arrived"))
     kinds, texts = _record(c)

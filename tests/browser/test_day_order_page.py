@@ -21,6 +21,7 @@ from core.db import session_scope
 from dispatch.models import Order
 from sms.models import Message
 from tests.browser import test_whole_day as day
+from tests.browser.htmx import htmx_ready
 from tests.scenarios import move_shift, offers_of
 from tests.stack import wait_for
 from workers.models import Worker
@@ -130,6 +131,7 @@ def test_the_order_page_refreshes_itself_and_acts_on_each_row(scene, stack, brow
     start = now().replace(microsecond=0) - timedelta(minutes=15)
     move_shift(order_id, start)
     page.goto(f"{base}/console/foreman")
+    htmx_ready(page)
     page.locator(f"#w-{order_id}-{a}-arrived").click()
     expect(page.locator(f"#w-{order_id}-{a}-mark")).to_contain_text("Arrived")
     page.goto(f"{base}/console/orders/{order_id}")

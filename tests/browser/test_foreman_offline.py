@@ -30,6 +30,7 @@ from core.db import session_scope
 from dispatch.fill import waves
 from dispatch.models import Offer, Order, User
 from rating.models import Review
+from tests.browser.htmx import htmx_ready
 from tests.browser.signing import sign_in
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals
 from tests.builders import (
@@ -282,6 +283,7 @@ def test_marks_made_with_no_signal_are_sent_once_with_their_times(scene, stack, 
         route.abort("internetdisconnected")
 
     page.route("**/foreman/orders/*/mark*", lose_the_answer)
+    htmx_ready(page)  # E's card came back from the queue's answer: htmx posts this tap
     button(e, "left_early").click()
     expect(waiting).to_have_text(t("foreman_offline_waiting").format(n=1))
     expect(card(e).locator(".offline-item.queued")).to_contain_text(t("foreman_is_left_early"))

@@ -15,6 +15,7 @@ from core.clock import now
 from core.db import session_scope
 from dispatch.models import Branch, Client, Order, User
 from dispatch.network.areas import area_geojson, check_area
+from tests.browser.htmx import htmx_ready
 from tests.builders import MOSCOW, PASSWORD, make_branch, make_user
 from tests.scenarios import committed
 from tests.stack import running_stack
@@ -94,9 +95,7 @@ def test_the_call_centre_places_an_order_and_a_manager_draws_the_area(
     context, page = _sign_in(browser, base, CALL_CENTRE)
     expect(page).to_have_url(f"{base}/console/call-centre")
     expect(page.get_by_role("heading", name="Колл-центр: новый заказ")).to_be_visible()
-    # Typed only once htmx has taken the box in: on a loaded machine a search typed before
-    # htmx starts is sent by nobody (a flake seen in CI).
-    page.wait_for_function("() => !!document.querySelector('#cc-q')['htmx-internal-data']")
+    htmx_ready(page)  # the search typed before htmx takes the box in is sent by nobody
     page.locator("#cc-q").fill("Нет такого клиента")
     expect(page.locator("#cc-none")).to_be_visible()
     page.locator("#f-client_name").fill("ООО «Браузерный склад»")

@@ -17,6 +17,7 @@ from core.db import session_scope
 from core.tenancy import SYSTEM
 from dispatch.models import Order
 from dispatch.rates.agreed import AgreedRate, replace_rates
+from tests.browser.htmx import htmx_ready
 from tests.browser.test_client_portal import _sign_in
 from tests.builders import (
     MOSCOW,
@@ -99,7 +100,10 @@ def test_a_client_order_inside_the_lead_time_waits_until_the_dispatcher_approves
     expect(desk.locator(f"#awaiting-{order_id}")).to_contain_text("awaiting approval")
     shots(desk, "approval-board")
     desk.locator(f"#awaiting-{order_id} a").click()
-    desk.get_by_role("button", name="Approve and start filling").click()
+    approve = desk.get_by_role("button", name="Approve and start filling")
+    expect(approve).to_be_visible()  # the order page, then htmx on it: the answer is swapped in
+    htmx_ready(desk)
+    approve.click()
     expect(desk.locator("#approval-done")).to_contain_text("filling has started")
     expect(desk.locator("#order-status")).not_to_have_text("awaiting approval")  # its poll
     shots(desk, "approval-approved")

@@ -20,6 +20,7 @@ from core.db import session_scope
 from core.tenancy import SYSTEM
 from dispatch.models import Order
 from dispatch.rates.card import CardRow, replace_card
+from tests.browser.htmx import htmx_ready
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals, _sign_in
 from tests.builders import MOSCOW, make_branch, make_client, make_site, make_user
 from tests.scenarios import committed
@@ -70,6 +71,7 @@ def test_the_order_form_shows_the_cards_rates_surcharges_and_margin(scene, stack
     page.goto(f"{base}/console/orders/new?lang=en")
     preview = page.locator("#margin-preview")
     expect(preview).to_contain_text("Choose a site and a skill")
+    htmx_ready(page)  # the preview is htmx's, asked again on every change in the form
 
     page.locator("#f-site_id").select_option(str(site_id))
     page.locator("#f-skill").select_option("loader")

@@ -15,6 +15,7 @@ from core.db import session_scope
 from dispatch.models import Offer
 from rating.models import PenaltyEvent
 from sms.models import Message
+from tests.browser.htmx import htmx_ready
 from tests.browser.test_whole_day import TIMEOUT_MS, _csp_refusals, _sign_in
 from tests.builders import (
     MOSCOW,
@@ -85,6 +86,7 @@ def test_the_foreman_sends_a_worker_home_with_a_reason(scene, stack, browser, sh
     why = page.locator(f"#w-{order_id}-{worker_id}-why")
     expect(send).to_have_text(t("foreman_do_sent_home"))
     shots(page, "sent-home-card")
+    htmx_ready(page)
     # No reason chosen: the browser keeps the tap (the select is required); nothing is held.
     send.click()
     expect(card.locator(".held")).to_have_count(0)

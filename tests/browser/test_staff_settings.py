@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.db import session_scope
+from tests.browser.htmx import htmx_ready
 from tests.browser.signing import sign_in as _sign_in
 from tests.builders import make_branch, make_user
 from tests.scenarios import committed
@@ -89,6 +90,7 @@ def test_a_manager_adds_and_removes_a_dispatcher_and_tunes_the_branch(stack, bro
     manager.get_by_role("link", name="Branch settings").click()
     filling = manager.locator("#preview-filling")
     expect(filling).to_contain_text("10 wanted → 15 booked")
+    htmx_ready(manager)  # the form's preview is htmx's, asked as a value is typed
     manager.get_by_label("Overbooking factor").fill("2.0")
     expect(filling).to_contain_text("10 wanted → 20 booked")
     manager.get_by_label("Late cancel, h before").fill("6")
@@ -109,6 +111,7 @@ def test_a_manager_adds_and_removes_a_dispatcher_and_tunes_the_branch(stack, bro
     body = manager.get_by_label("Message text")
     count = manager.locator("#text-count")
     expect(count).to_contain_text("UCS-2")
+    htmx_ready(manager)  # measured by htmx as the text is typed
     # No {address}: an address is measured as Cyrillic, which alone makes a text UCS-2.
     body.fill("Job {date} {start}-{end}. {pay}/h. YES {code} or NO {code}")
     expect(count).to_contain_text("GSM-7, segments: 1")

@@ -25,6 +25,7 @@ from core.clock import now
 from core.db import session_scope
 from dispatch.models import Order
 from sms.models import Message
+from tests.browser.htmx import htmx_ready
 from tests.browser.signing import sign_in as _sign_in
 from tests.builders import (
     MOSCOW,
@@ -97,6 +98,7 @@ def _new_order(page, base: str, site_id: int, headcount: int) -> None:
     """The new-order form sent: loaders tomorrow 08:00-16:00 (Moscow), 250 and 120 an hour."""
     tomorrow = (now().astimezone(ZoneInfo("Europe/Moscow")) + timedelta(days=1)).date()
     page.goto(f"{base}/console/orders/new")
+    htmx_ready(page)  # the fields' checks and the margin preview are htmx's
     page.locator("#f-site_id").select_option(str(site_id))
     page.locator("#f-skill").select_option("loader")
     page.locator("#f-headcount").fill(str(headcount))
@@ -125,6 +127,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     expect(page.locator("#err-headcount")).not_to_be_empty()
     expect(page.locator("#f-headcount")).to_have_attribute("aria-invalid", "true")
     shots(page, "new-order-refused")
+    htmx_ready(page)
     page.locator("#f-headcount").fill(str(HEADCOUNT))
     page.get_by_role("button", name="Create the order").click()
     expect(page).to_have_url(re.compile(rf"{base}/console/orders/\d+$"))
@@ -198,6 +201,7 @@ def test_a_dispatchers_and_a_foremans_day_in_the_browser(scene, stack, browser, 
     shots(roster, "foreman-roster")
     assert roster.evaluate("document.documentElement.scrollWidth") <= 360
     row = f"#w-{order_id}"
+    htmx_ready(roster)  # each mark is posted by htmx, the card swapped in place
     roster.locator(f"{row}-{checks_in}-confirm").click()
     expect(roster.locator(f"{row}-{checks_in}-mark")).to_contain_text("Arrived")
     for worker_id, status, shown in (
