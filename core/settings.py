@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # audit rows kept this many years (whole months past it are dropped, never DELETEd).
     partitions_ahead_months: int = Field(default=3, ge=1, le=24)
     audit_keep_years: int = Field(default=5, ge=1, le=50)
+    # The ledger is a money record. At least 3: the standing reads a year of strikes (the
+    # longest strike window, 365 days) and a suspension may run a year past the last one.
+    ledger_keep_years: int = Field(default=10, ge=3, le=50)
     # Where `brigada backup` writes a dump when given no path; empty: the working directory.
     backup_dir: str = ""
 

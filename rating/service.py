@@ -81,8 +81,13 @@ def _reason_columns(reason: Reason | str) -> _ReasonColumns:
     return {"reason": reason.strip(), "reason_code": None, "reason_args": {}}
 
 
-def get_event(session: Session, event_id: int, *, lock: bool = False) -> PenaltyEvent:
+def get_event(
+    session: Session, event_id: int, *, at: datetime | None = None, lock: bool = False
+) -> PenaltyEvent:
+    """By id; given its occurred_at too (`at`), the read opens that month's partition only."""
     query = select(PenaltyEvent).where(PenaltyEvent.id == event_id)
+    if at is not None:
+        query = query.where(PenaltyEvent.occurred_at == at)
     event = session.scalars(locked(query) if lock else query).one_or_none()
     if event is None:
         raise PenaltyNotFound(event_id)
@@ -136,12 +141,19 @@ def _waived() -> Select[PenaltyEvent]:
     unanswered = (
         select(PenaltyDispute.id)
         .where(PenaltyDispute.penalty_id == PenaltyEvent.id)
+        .where(PenaltyDispute.penalty_at == PenaltyEvent.occurred_at)
         .where(PenaltyDispute.status == "auto_reversed")
         .exists()
     )
     return (
         select(PenaltyEvent)
-        .join(reversal, reversal.reverses_id == PenaltyEvent.id)
+        .join(
+            reversal,
+            (reversal.reverses_id == PenaltyEvent.id)
+            & (
+                reversal.occurred_at == PenaltyEvent.occurred_at
+            ),  # a reversal's month is its entry's
+        )
         .where(reversal.automatic.is_(False) | unanswered)
     )
 
@@ -235,7 +247,11 @@ def counted_stars(session: Session, worker_id: int) -> list[int]:
     """Stars of the worker's reviews, except a complaint whose penalty was reversed."""
     rows = session.execute(
         select(Review.stars)
-        .outerjoin(PenaltyEvent, PenaltyEvent.id == Review.penalty_id)
+        .outerjoin(
+            PenaltyEvent,
+            (PenaltyEvent.id == Review.penalty_id)
+            & (PenaltyEvent.occurred_at == Review.penalty_at),
+        )
         .where(Review.worker_id == worker_id, PenaltyEvent.reversed_at.is_(None))
         .order_by(Review.id)
     )
