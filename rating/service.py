@@ -134,9 +134,10 @@ def _active() -> Select[PenaltyEvent]:
     )
 
 
-def _waived() -> Select[PenaltyEvent]:
+def _waived(since: datetime | None = None) -> Select[PenaltyEvent]:
     """Entries that a person reversed (not a rule), or that a worker's dispute left unanswered
-    by its deadline reversed: either stands against a later settling of the marks."""
+    by its deadline reversed: either stands against a later settling of the marks. `since`:
+    none occurred before it (both sides bounded: each then opens only its recent months)."""
     reversal = aliased(PenaltyEvent)
     unanswered = (
         select(PenaltyDispute.id)
@@ -145,7 +146,7 @@ def _waived() -> Select[PenaltyEvent]:
         .where(PenaltyDispute.status == "auto_reversed")
         .exists()
     )
-    return (
+    query = (
         select(PenaltyEvent)
         .join(
             reversal,
@@ -156,19 +157,33 @@ def _waived() -> Select[PenaltyEvent]:
         )
         .where(reversal.automatic.is_(False) | unanswered)
     )
+    if since is not None:
+        query = query.where(PenaltyEvent.occurred_at >= since, reversal.occurred_at >= since)
+    return query
 
 
 def active_events(
-    session: Session, worker_id: int, order_id: int | None = None
+    session: Session,
+    worker_id: int,
+    order_id: int | None = None,
+    *,
+    since: datetime | None = None,
 ) -> list[PenaltyEvent]:
+    """since: none occurred before it (policy.entries_from for an order's)."""
     query = _active().where(PenaltyEvent.worker_id == worker_id)
     if order_id is not None:
         query = query.where(PenaltyEvent.order_id == order_id)
+    if since is not None:
+        query = query.where(PenaltyEvent.occurred_at >= since)
     return list(session.scalars(query.order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)))
 
 
-def waived_events(session: Session, worker_id: int, order_id: int) -> list[PenaltyEvent]:
-    query = _waived().where(PenaltyEvent.worker_id == worker_id, PenaltyEvent.order_id == order_id)
+def waived_events(
+    session: Session, worker_id: int, order_id: int, *, since: datetime | None = None
+) -> list[PenaltyEvent]:
+    query = _waived(since).where(
+        PenaltyEvent.worker_id == worker_id, PenaltyEvent.order_id == order_id
+    )
     return list(session.scalars(query))
 
 
@@ -180,20 +195,27 @@ class OrderEntries:
     active: list[PenaltyEvent]
 
 
-def entries_on(session: Session, worker_id: int, order_id: int) -> OrderEntries:
+def entries_on(
+    session: Session, worker_id: int, order_id: int, *, since: datetime | None = None
+) -> OrderEntries:
+    """since: none occurred before it (policy.entries_from: the order's months only)."""
     return OrderEntries(
-        waived_events(session, worker_id, order_id),
-        active_events(session, worker_id, order_id),
+        waived_events(session, worker_id, order_id, since=since),
+        active_events(session, worker_id, order_id, since=since),
     )
 
 
-def entries_on_order(session: Session, order_id: int) -> dict[int, OrderEntries]:
+def entries_on_order(
+    session: Session, order_id: int, *, since: datetime | None = None
+) -> dict[int, OrderEntries]:
     """entries_on for every worker of the order at once, in two reads (a close settles many);
     a worker with no entries is absent."""
     by_worker: dict[int, OrderEntries] = defaultdict(lambda: OrderEntries([], []))
     on_order = PenaltyEvent.order_id == order_id
-    for event in session.scalars(_waived().where(on_order)):
+    for event in session.scalars(_waived(since).where(on_order)):
         by_worker[event.worker_id].waived.append(event)
+    if since is not None:
+        on_order = on_order & (PenaltyEvent.occurred_at >= since)
     active = _active().where(on_order).order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)
     for event in session.scalars(active):
         by_worker[event.worker_id].active.append(event)

@@ -29,7 +29,7 @@ from dispatch.texts import autoreply
 from dispatch.texts.messaging import tell
 from rating.errors import PenaltyAlreadyReversed
 from rating.models import PenaltyDispute, PenaltyEvent
-from rating.policy import PENALTY_KINDS
+from rating.policy import PENALTY_KINDS, entries_from
 from sms.commands import Command
 from sms.models import Message
 from sms.templates import REASON_CHARS
@@ -108,6 +108,7 @@ def open_case(
             .where(
                 PenaltyEvent.worker_id == worker.id,
                 PenaltyEvent.order_id == order.id,
+                PenaltyEvent.occurred_at >= entries_from(order.created_at, order.starts_at),
                 PenaltyEvent.kind.in_(PENALTY_KINDS),
                 PenaltyEvent.reversed_at.is_(None),
             )
