@@ -6,12 +6,14 @@ while the keeping job runs). The job creates the coming months ahead and drops t
 past the table's retention: DETACH then DROP, never a DELETE scan. Names, not catalogue
 bounds, say which month a partition holds: only this module and the migrations make them."""
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 
@@ -45,8 +47,10 @@ MESSAGES = Monthly(  # migration 0059
         Pointer("penalty_disputes", "message_id", "message_at"),
     ),
 )
-MONTHLY = (AUDIT, MESSAGES)
+LEDGER = Monthly("penalty_events", "occurred_at", "ledger_keep_years")  # migration 0063
+MONTHLY = (AUDIT, MESSAGES, LEDGER)
 
+log = logging.getLogger("brigada.jobs")
 _MONTH = re.compile(r"_(\d{4})_(\d{2})$")
 DETACH_WAIT = "2s"
 
@@ -174,20 +178,21 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     """Months before `keep_from` (a month's first day) are detached and dropped; returns
     their names. DETACH takes an ACCESS EXCLUSIVE lock on the parent (CONCURRENTLY is not
     allowed beside a default partition): it waits at most DETACH_WAIT, else the next run
-    tries again, so writers are never held up for long."""
+    tries again, so writers are never held up for long. A month that rows of another table
+    still point at is kept (logged), and the next run tries it again."""
     gone = []
     session.execute(text(f"SET LOCAL lock_timeout = '{DETACH_WAIT}'"))
     unlink(session, kept, keep_from=keep_from)
     for month, name in sorted(months(session, kept).items()):
-        if month < keep_from:
-            session.execute(text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"'))
-            session.execute(text(f'DROP TABLE "{name}"'))
+        detach = text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"')
+        if month < keep_from and _unless_referenced(
+            session, name, detach, text(f'DROP TABLE "{name}"')
+        ):
             gone.append(name)
     # The default partition is nearly empty: its old rows go by a plain DELETE.
-    session.execute(
-        text(f'DELETE FROM "{kept.table}_default" WHERE "{kept.column}" < :keep_from'),
-        {"keep_from": _bound(keep_from)},
-    )
+    default = f"{kept.table}_default"
+    old = text(f'DELETE FROM "{default}" WHERE "{kept.column}" < CAST(:keep_from AS timestamptz)')
+    _unless_referenced(session, default, old.bindparams(keep_from=_bound(keep_from)))
     return gone
 
 
@@ -207,13 +212,29 @@ def unlink(session: Session, kept: Monthly, *, keep_from: date) -> int:
     return cleared
 
 
+def _unless_referenced(session: Session, name: str, *statements: TextClause) -> bool:
+    """The statements in a savepoint; False, undone and logged, if a foreign key from another
+    table still points at the rows they remove (a review or a dispute at a ledger entry): the
+    month stays past its retention and the job goes on with the rest."""
+    savepoint = session.begin_nested()
+    try:
+        for statement in statements:
+            session.execute(statement)
+    except IntegrityError as exc:
+        savepoint.rollback()
+        log.warning("%s kept past retention: still referenced (%s)", name, exc.orig)
+        return False
+    savepoint.commit()
+    return True
+
+
 def compared(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """For Alembic's comparison (include_object): a partition and its indexes are the
-    parent's, which the models describe, so they are left out; so are the foreign keys
-    PostgreSQL keeps from a table to each partition of the one it points at."""
+    parent's, which the models describe, so they are left out; so are the copies PostgreSQL
+    makes, one per partition, of a foreign key to a partitioned table."""
     if type_ == "table" and name is not None and is_partition(name):
         return False
-    if type_ == "foreign_key_constraint" and is_partition(obj.referred_table.name):
-        return False
+    if type_ == "foreign_key_constraint":
+        return not is_partition(obj.referred_table.name)
     table = getattr(obj, "table", None)
     return not (type_ == "index" and table is not None and is_partition(table.name))

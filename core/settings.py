@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # SMS bodies are blanked this many days after the message (152-FZ data minimisation); the
     # row and its metadata stay (sms/retention.py, the hourly sms.bodies_due).
     message_body_keep_days: int = Field(default=180, ge=MESSAGE_BODY_KEEP_FLOOR_DAYS, le=3650)
+    # The ledger is a money record. At least 3: the standing reads a year of strikes (the
+    # longest strike window, 365 days) and a suspension may run a year past the last one.
+    ledger_keep_years: int = Field(default=10, ge=3, le=50)
     # Where `brigada backup` writes a dump when given no path; empty: the working directory.
     backup_dir: str = ""
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -27,20 +28,25 @@ from rating.policy import COMPLAINT_REASONS, LEDGER_KINDS, REVIEW_SOURCES
 
 class PenaltyEvent(Base):
     """One entry of the ledger. Never deleted or edited, except that a reversal stamps
-    reversed_at on the entry it cancels (and is itself an entry with reverses_id)."""
+    reversed_at on the entry it cancels (and is itself an entry with reverses_id and its
+    entry's occurred_at). Partitioned by month of occurred_at (migration 0063,
+    core/partitions.py LEDGER): the key is (id, occurred_at), and a trigger, not a foreign
+    key, checks that (reverses_id, occurred_at) is an entry (a key into a month would stop
+    the month from ever being dropped)."""
 
     __tablename__ = "penalty_events"
     __table_args__ = (
         CheckConstraint(f"kind IN {(*LEDGER_KINDS, 'reversal')}", name="kind"),
         CheckConstraint("points >= 0 AND fine >= 0 AND payout >= 0", name="amounts"),
         CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)", name="reversal"),
-        # One reversal per entry: reversing twice is settled by the database.
-        UniqueConstraint("reverses_id", name="uq_penalty_events_reverses_id"),
+        # One reversal per entry: reversing twice is settled by the database (a reversal has
+        # its entry's occurred_at, which the trigger holds it to).
+        UniqueConstraint("reverses_id", "occurred_at", name="uq_penalty_events_reverses_id"),
         Index("ix_penalty_events_worker", "worker_id", "occurred_at"),
         Index("ix_penalty_events_order", "order_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -49,7 +55,9 @@ class PenaltyEvent(Base):
     payout: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False, server_default="0")
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     # When it happened (the shift's start for attendance; the moment for a cancellation).
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), primary_key=True, nullable=False
+    )
     automatic: Mapped[bool] = mapped_column(Boolean, nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, nullable=False)
@@ -59,7 +67,7 @@ class PenaltyEvent(Base):
     reason_args: Mapped[dict[str, str | int | float]] = mapped_column(
         JSONB, nullable=False, server_default=text("'{}'::jsonb"), default=dict
     )
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
+    reverses_id: Mapped[int | None] = mapped_column(Integer)  # the trigger checks it
     reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
@@ -77,6 +85,13 @@ class Review(Base):
         # One review per worker per order from each side: the foreman's and the client's.
         UniqueConstraint("order_id", "worker_id", "source", name="uq_reviews_order_worker_source"),
         Index("ix_reviews_worker", "worker_id"),
+        # The ledger's key carries the month (partitioned): both or neither.
+        ForeignKeyConstraint(
+            ["penalty_id", "penalty_at"],
+            ["penalty_events.id", "penalty_events.occurred_at"],
+            name="fk_reviews_penalty_id_penalty_events",
+        ),
+        CheckConstraint("(penalty_id IS NULL) = (penalty_at IS NULL)", name="penalty"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -89,7 +104,8 @@ class Review(Base):
     # Whose review (REVIEW_SOURCES): the foreman's or the client's; both count alike.
     source: Mapped[str] = mapped_column(String(8), nullable=False, server_default="foreman")
     # The complaint's ledger entry: reversing it also takes these stars out of the average.
-    penalty_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_events.id"))
+    penalty_id: Mapped[int | None] = mapped_column(Integer)
+    penalty_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its month
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
@@ -118,12 +134,19 @@ class PenaltyDispute(Base):
         # The sweep's look for open cases past their deadline and the queue, oldest first.
         Index("ix_penalty_disputes_open", "deadline_at", postgresql_where=text("status = 'open'")),
         Index("ix_penalty_disputes_worker", "worker_id"),
+        ForeignKeyConstraint(
+            ["penalty_id", "penalty_at"],
+            ["penalty_events.id", "penalty_events.occurred_at"],
+            name="fk_penalty_disputes_penalty_id_penalty_events",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), nullable=False)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False)
-    penalty_id: Mapped[int] = mapped_column(ForeignKey("penalty_events.id"), nullable=False)
+    penalty_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The entry's occurred_at: the ledger's key carries its month (partitioned).
+    penalty_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     # The branch that answers for the entry (dispatch/penalties/record.py deciding_branch).
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
     words: Mapped[str | None] = mapped_column(Text)  # the worker's own, after the code

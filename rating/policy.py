@@ -94,6 +94,18 @@ def is_late_cancellation(cancelled_at: datetime, starts_at: datetime, late_cance
     return cancelled_at >= starts_at - timedelta(hours=late_cancel_h)
 
 
+LATE_CANCEL_MAX_H = 72  # the longest window a branch may set (late_cancel_h's bound)
+CLOCK_SLACK = timedelta(days=1)
+
+
+def entries_from(created_at: datetime, starts_at: datetime) -> datetime:
+    """The earliest an order's ledger entry can have occurred: an attendance entry at its
+    start, a late cancellation inside the longest window before it, and neither before the
+    order was made (less a day for clocks). Bounds a read of the order's entries to its
+    months of the partitioned ledger."""
+    return min(created_at, starts_at - timedelta(hours=LATE_CANCEL_MAX_H)) - CLOCK_SLACK
+
+
 # --- reliability, punctuality, reviews, rating -----------------------------------------------
 
 

@@ -81,8 +81,13 @@ def _reason_columns(reason: Reason | str) -> _ReasonColumns:
     return {"reason": reason.strip(), "reason_code": None, "reason_args": {}}
 
 
-def get_event(session: Session, event_id: int, *, lock: bool = False) -> PenaltyEvent:
+def get_event(
+    session: Session, event_id: int, *, at: datetime | None = None, lock: bool = False
+) -> PenaltyEvent:
+    """By id; given its occurred_at too (`at`), the read opens that month's partition only."""
     query = select(PenaltyEvent).where(PenaltyEvent.id == event_id)
+    if at is not None:
+        query = query.where(PenaltyEvent.occurred_at == at)
     event = session.scalars(locked(query) if lock else query).one_or_none()
     if event is None:
         raise PenaltyNotFound(event_id)
@@ -129,34 +134,56 @@ def _active() -> Select[PenaltyEvent]:
     )
 
 
-def _waived() -> Select[PenaltyEvent]:
+def _waived(since: datetime | None = None) -> Select[PenaltyEvent]:
     """Entries that a person reversed (not a rule), or that a worker's dispute left unanswered
-    by its deadline reversed: either stands against a later settling of the marks."""
+    by its deadline reversed: either stands against a later settling of the marks. `since`:
+    none occurred before it (both sides bounded: each then opens only its recent months)."""
     reversal = aliased(PenaltyEvent)
     unanswered = (
         select(PenaltyDispute.id)
         .where(PenaltyDispute.penalty_id == PenaltyEvent.id)
+        .where(PenaltyDispute.penalty_at == PenaltyEvent.occurred_at)
         .where(PenaltyDispute.status == "auto_reversed")
         .exists()
     )
-    return (
+    query = (
         select(PenaltyEvent)
-        .join(reversal, reversal.reverses_id == PenaltyEvent.id)
+        .join(
+            reversal,
+            (reversal.reverses_id == PenaltyEvent.id)
+            & (
+                reversal.occurred_at == PenaltyEvent.occurred_at
+            ),  # a reversal's month is its entry's
+        )
         .where(reversal.automatic.is_(False) | unanswered)
     )
+    if since is not None:
+        query = query.where(PenaltyEvent.occurred_at >= since, reversal.occurred_at >= since)
+    return query
 
 
 def active_events(
-    session: Session, worker_id: int, order_id: int | None = None
+    session: Session,
+    worker_id: int,
+    order_id: int | None = None,
+    *,
+    since: datetime | None = None,
 ) -> list[PenaltyEvent]:
+    """since: none occurred before it (policy.entries_from for an order's)."""
     query = _active().where(PenaltyEvent.worker_id == worker_id)
     if order_id is not None:
         query = query.where(PenaltyEvent.order_id == order_id)
+    if since is not None:
+        query = query.where(PenaltyEvent.occurred_at >= since)
     return list(session.scalars(query.order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)))
 
 
-def waived_events(session: Session, worker_id: int, order_id: int) -> list[PenaltyEvent]:
-    query = _waived().where(PenaltyEvent.worker_id == worker_id, PenaltyEvent.order_id == order_id)
+def waived_events(
+    session: Session, worker_id: int, order_id: int, *, since: datetime | None = None
+) -> list[PenaltyEvent]:
+    query = _waived(since).where(
+        PenaltyEvent.worker_id == worker_id, PenaltyEvent.order_id == order_id
+    )
     return list(session.scalars(query))
 
 
@@ -168,20 +195,27 @@ class OrderEntries:
     active: list[PenaltyEvent]
 
 
-def entries_on(session: Session, worker_id: int, order_id: int) -> OrderEntries:
+def entries_on(
+    session: Session, worker_id: int, order_id: int, *, since: datetime | None = None
+) -> OrderEntries:
+    """since: none occurred before it (policy.entries_from: the order's months only)."""
     return OrderEntries(
-        waived_events(session, worker_id, order_id),
-        active_events(session, worker_id, order_id),
+        waived_events(session, worker_id, order_id, since=since),
+        active_events(session, worker_id, order_id, since=since),
     )
 
 
-def entries_on_order(session: Session, order_id: int) -> dict[int, OrderEntries]:
+def entries_on_order(
+    session: Session, order_id: int, *, since: datetime | None = None
+) -> dict[int, OrderEntries]:
     """entries_on for every worker of the order at once, in two reads (a close settles many);
     a worker with no entries is absent."""
     by_worker: dict[int, OrderEntries] = defaultdict(lambda: OrderEntries([], []))
     on_order = PenaltyEvent.order_id == order_id
-    for event in session.scalars(_waived().where(on_order)):
+    for event in session.scalars(_waived(since).where(on_order)):
         by_worker[event.worker_id].waived.append(event)
+    if since is not None:
+        on_order = on_order & (PenaltyEvent.occurred_at >= since)
     active = _active().where(on_order).order_by(PenaltyEvent.occurred_at, PenaltyEvent.id)
     for event in session.scalars(active):
         by_worker[event.worker_id].active.append(event)
@@ -235,7 +269,11 @@ def counted_stars(session: Session, worker_id: int) -> list[int]:
     """Stars of the worker's reviews, except a complaint whose penalty was reversed."""
     rows = session.execute(
         select(Review.stars)
-        .outerjoin(PenaltyEvent, PenaltyEvent.id == Review.penalty_id)
+        .outerjoin(
+            PenaltyEvent,
+            (PenaltyEvent.id == Review.penalty_id)
+            & (PenaltyEvent.occurred_at == Review.penalty_at),
+        )
         .where(Review.worker_id == worker_id, PenaltyEvent.reversed_at.is_(None))
         .order_by(Review.id)
     )

@@ -43,7 +43,11 @@ def open_queue(session: Session, *, actor: Actor) -> list[Case]:
     """The open cases the actor's branch answers for (admins: all), oldest first."""
     query = (
         select(PenaltyDispute, PenaltyEvent, Order, Branch.timezone, Offer)
-        .join(PenaltyEvent, PenaltyEvent.id == PenaltyDispute.penalty_id)
+        .join(
+            PenaltyEvent,
+            (PenaltyEvent.id == PenaltyDispute.penalty_id)
+            & (PenaltyEvent.occurred_at == PenaltyDispute.penalty_at),
+        )
         .join(Order, Order.id == PenaltyDispute.order_id)
         .join(Branch, Branch.id == PenaltyDispute.branch_id)
         .outerjoin(

@@ -29,7 +29,7 @@ from dispatch.texts import autoreply
 from dispatch.texts.messaging import tell
 from rating.errors import PenaltyAlreadyReversed
 from rating.models import PenaltyDispute, PenaltyEvent
-from rating.policy import PENALTY_KINDS
+from rating.policy import PENALTY_KINDS, entries_from
 from sms.commands import Command
 from sms.models import Message
 from sms.templates import REASON_CHARS
@@ -108,6 +108,7 @@ def open_case(
             .where(
                 PenaltyEvent.worker_id == worker.id,
                 PenaltyEvent.order_id == order.id,
+                PenaltyEvent.occurred_at >= entries_from(order.created_at, order.starts_at),
                 PenaltyEvent.kind.in_(PENALTY_KINDS),
                 PenaltyEvent.reversed_at.is_(None),
             )
@@ -140,6 +141,7 @@ def open_case(
             worker_id=worker.id,
             order_id=order.id,
             penalty_id=event.id,
+            penalty_at=event.occurred_at,
             branch_id=record.deciding_branch(session, event),
             words=kept,
             message_id=None if message is None else message.id,
@@ -265,7 +267,13 @@ def _reverse(
     try:
         with session.begin_nested():
             record.reverse_penalty(
-                session, case.penalty_id, actor=actor, reason=reason, now=now, text=text
+                session,
+                case.penalty_id,
+                actor=actor,
+                reason=reason,
+                now=now,
+                text=text,
+                at=case.penalty_at,
             )
     except PenaltyAlreadyReversed:
         pass
@@ -291,7 +299,7 @@ def auto_reverse(session: Session, dispute_id: int, now: datetime) -> bool:
     held = _lock_case(session, case, skip_locked=True)
     if held is None or held.status != "open" or held.deadline_at > now:
         return False
-    if session.get_one(PenaltyEvent, held.penalty_id).reversed_at is not None:
+    if session.get_one(PenaltyEvent, (held.penalty_id, held.penalty_at)).reversed_at is not None:
         # Reversed another way while the case was held: settled by that, not by the deadline
         # (an "auto_reversed" stamp would make a rule's reversal stick: rating._waived).
         held.status, held.decided_at, held.outcome_reason = "reversed", now, WITHDRAWN_REASON

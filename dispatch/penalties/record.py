@@ -291,17 +291,19 @@ def reverse_penalty(
     reason: str,
     now: datetime,
     text: str = "penalty_reversed",
+    at: datetime | None = None,
 ) -> PenaltyEvent:
     """A dispatcher takes an entry back with a reason: a compensating entry, never a delete;
     the figures are recomputed, so they are exactly as if the entry had never been. Unseen:
-    404; seen by the worker's home branch but recorded on another branch's order: 403."""
-    event = ledger.get_event(session, event_id)
+    404; seen by the worker's home branch but recorded on another branch's order: 403.
+    `at`: the entry's occurred_at when known (a dispute's), so the reads open one month."""
+    event = ledger.get_event(session, event_id, at=at)
     order = _sees(session, actor, event)
     if not may_reverse(session, actor, event):
         raise PenaltyOfAnotherBranch(event.id)
     if order is not None:  # order, then the entry, then the worker: the lock order everywhere
         session.scalars(locked(select(Order).where(Order.id == order.id))).one()
-    event = ledger.get_event(session, event_id, lock=True)
+    event = ledger.get_event(session, event_id, at=at, lock=True)
     reversal = withdraw(session, event, order, reason=reason, now=now, actor=actor, text=text)
     refresh_worker(session, event.worker_id, now)
     return reversal

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dispatch.registry.errors import PolicyInvalid
+from rating.policy import LATE_CANCEL_MAX_H
 
 # ISO 4217 codes of the countries the franchise works in, and the usual hard currencies.
 CURRENCIES = ("RUB", "KZT", "BYN", "UZS", "KGS", "AMD", "AZN", "GEL", "TJS", "MDL", "EUR", "USD")
@@ -49,7 +50,9 @@ KNOBS: dict[str, Knob] = {
     "confirm_by_h": Knob(int, 3, 0, 48, doc="release the unconfirmed, hours before"),
     "late_grace_min": Knob(int, 10, 0, 120, doc="arrival within this is on time"),
     "late_as_no_show_min": Knob(int, 60, 1, 480, doc="later than this counts as a no-show"),
-    "late_cancel_h": Knob(int, 12, 0, 72, doc="a worker's cancellation inside this is late"),
+    "late_cancel_h": Knob(
+        int, 12, 0, LATE_CANCEL_MAX_H, doc="a worker's cancellation inside this is late"
+    ),
     "no_show_suspend_days": Knob(int, 7, 0, 365, doc="suspension after a no-show"),
     "strikes_to_suspend": Knob(int, 3, 1, 20, doc="strikes in the window that suspend"),
     "strike_window_days": Knob(int, 30, 1, 365, doc="window strikes are counted in"),

@@ -192,7 +192,8 @@ def _settle_entries(
     worker's figures and standing from the whole record."""
     due = {d.key: d for d in _entries_due(order, offer, branch)}
     if entries is None:
-        entries = ledger.entries_on(session, offer.worker_id, order.id)
+        since = policy.entries_from(order.created_at, order.starts_at)
+        entries = ledger.entries_on(session, offer.worker_id, order.id, since=since)
     for waived in entries.waived:
         due.pop(_key(waived), None)  # a dispatcher's word stands
     for event in entries.active:

@@ -49,6 +49,7 @@ from dispatch.shift.errors import (
     UnknownMark,
     UnknownReason,
 )
+from rating import policy
 from rating import service as ledger
 
 SWEEP_LOOKBACK = timedelta(days=7)  # older unmarked bookings are left to the close
@@ -317,7 +318,8 @@ def close_shift(
     offers = session.scalars(settled).all()
     # Their entries on the order in two reads, not two per worker; settling one worker
     # touches no other's.
-    on_order = ledger.entries_on_order(session, order.id)
+    since = policy.entries_from(order.created_at, order.starts_at)  # the order's months only
+    on_order = ledger.entries_on_order(session, order.id, since=since)
     for offer in offers:
         entries = on_order.get(offer.worker_id) or ledger.OrderEntries([], [])
         if offer.pending_mark is not None:  # the close is the foreman's last word: it counts

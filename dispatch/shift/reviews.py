@@ -115,7 +115,7 @@ def review_worker(
             # A complaint's comment is never empty (checked above).
             reason=reasons.of("complaint", by=actor.name, comment=review.comment or ""),
         )
-        review.penalty_id = event.id
+        review.penalty_id, review.penalty_at = event.id, event.occurred_at
     session.flush()
     audit.log(
         session,

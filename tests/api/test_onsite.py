@@ -13,6 +13,7 @@ from core.audit import AuditEntry
 from core.clock import now
 from dispatch.models import Offer, Order
 from rating.models import PenaltyEvent, Review
+from rating.service import get_event
 from tests.builders import (
     KAZAN,
     MOSCOW,
@@ -352,7 +353,7 @@ def test_reviews_and_a_complaint_that_becomes_a_penalty(client, session, shift):
     body = {"worker_id": c.id, "stars": 2, "complaint": True, "comment": "rude to the client"}
     bad = client.post(path, json=body, headers=shift["office"])
     assert bad.status_code == 201, bad.text
-    event = session.get(PenaltyEvent, bad.json()["penalty_id"])
+    event = get_event(session, bad.json()["penalty_id"])
     assert event.kind == "complaint" and event.worker_id == c.id
     before = _counts(session)
     again = client.post(path, json={"worker_id": a.id, "stars": 3}, headers=shift["foreman"])
@@ -452,7 +453,7 @@ def test_the_workers_home_branch_may_not_reverse_what_the_orders_branch_recorded
     assert refused.json()["code"] == "penalty_of_another_branch"
     assert _counts(session) == before
     session.expire_all()
-    assert session.get(PenaltyEvent, event_id).reversed_at is None
+    assert get_event(session, event_id).reversed_at is None
     assert _fines(client, shift["office"], order, mine) == "300.00"
     decided = client.post(
         f"/api/v1/penalties/{event_id}/reverse", json={"reason": "sick"}, headers=shift["office"]
@@ -539,7 +540,7 @@ def test_another_branch_gets_404_and_writes_nothing(client, session, shift):
         assert answer.status_code == 404, (path, answer.text)
     assert _counts(session) == before
     session.expire_all()
-    assert session.get(PenaltyEvent, event_id).reversed_at is None
+    assert get_event(session, event_id).reversed_at is None
     assert session.get(Order, order.id).closed_at is None
 
 

@@ -11,7 +11,7 @@ from dispatch.registry.staff import actor_of
 from dispatch.shift import reviews
 from dispatch.shift.errors import SignOffForbidden
 from rating import policy
-from rating.models import PenaltyEvent
+from rating.service import get_event
 from tests.builders import (
     MOSCOW,
     make_client,
@@ -81,7 +81,7 @@ def test_a_client_complaint_is_a_penalty_like_a_foremans(session, dispatcher, wo
     added = _review(
         session, order, worker, dispatcher, 1, "client", complaint=True, comment="was rude"
     )
-    entry = session.get(PenaltyEvent, added.penalty_id)
+    entry = get_event(session, added.penalty_id)
     assert (entry.kind, entry.points) == ("complaint", policy.COMPLAINT_POINTS)
 
 

@@ -12,6 +12,7 @@ from dispatch.registry.staff import actor_of
 from dispatch.shift import onsite, reviews
 from rating import policy
 from rating.models import PenaltyEvent, Review
+from rating.service import get_event
 from sms.models import Message
 from tests.builders import (
     MOSCOW,
@@ -128,7 +129,7 @@ def test_a_complaint_is_a_penalty_and_reversing_it_takes_its_stars_out(
     session.refresh(came)
     before = (came.rating, came.reliability, came.strikes)
     added = review(session, order, came, foreman, 1, complaint=True, comment="slept on a pallet")
-    complaint = session.get(PenaltyEvent, added.penalty_id)
+    complaint = get_event(session, added.penalty_id)
     assert (complaint.kind, complaint.points, complaint.fine) == (
         "complaint",
         policy.COMPLAINT_POINTS,

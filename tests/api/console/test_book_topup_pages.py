@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from core.clock import now
 from dispatch.models import Offer
-from rating.models import PenaltyEvent, Review
+from rating.models import Review
+from rating.service import get_event
 from tests.api.console.helpers import htmx_headers, sign_in
 from tests.builders import (
     MOSCOW,
@@ -185,4 +186,4 @@ def test_the_foreman_reviews_and_complains_with_a_reason(client, session, place)
     assert "жалоба: грубил(а)" in saved.text
     review = session.scalars(select(Review).where(Review.worker_id == worker.id)).one()
     assert (review.stars, review.complaint, review.complaint_reason) == (2, True, "rude")
-    assert session.get(PenaltyEvent, review.penalty_id).kind == "complaint"
+    assert get_event(session, review.penalty_id).kind == "complaint"

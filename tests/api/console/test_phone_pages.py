@@ -18,6 +18,7 @@ from core.tenancy import SYSTEM
 from dispatch.models import Branch
 from dispatch.shift import onsite
 from rating.models import PenaltyEvent
+from rating.service import get_event
 from sms.models import Message
 from tests.api.console.helpers import csrf_of, htmx_headers, sign_in
 from tests.builders import (
@@ -158,7 +159,7 @@ def test_the_profile_shows_the_ledger_and_a_reversal_works_once(client, session,
     assert done.status_code == 303, done.text
     assert done.headers["location"].startswith(f"/console/workers/{worker.id}")
     session.expire_all()
-    assert session.get(PenaltyEvent, event.id).reversed_at is not None
+    assert get_event(session, event.id).reversed_at is not None
     reversal = session.scalars(
         select(PenaltyEvent).where(PenaltyEvent.reverses_id == event.id)
     ).one()
@@ -216,7 +217,7 @@ def test_the_home_branch_sees_but_may_not_reverse_an_entry_of_another_branchs_or
     assert "only that branch or the head" in answer.text
     assert (_count(session, PenaltyEvent), _count(session, Message)) == before
     session.expire_all()
-    assert session.get(PenaltyEvent, event.id).reversed_at is None
+    assert get_event(session, event.id).reversed_at is None
 
 
 def test_another_branchs_dispatcher_gets_404_on_the_profile_and_the_reverse(sim, session, office):
@@ -238,7 +239,7 @@ def test_another_branchs_dispatcher_gets_404_on_the_profile_and_the_reverse(sim,
     assert "Пётр" not in sim.get("/console/workers", params={"q": "петров"}).text
     assert (_count(session, PenaltyEvent), _count(session, Message)) == before
     session.expire_all()
-    assert session.get(PenaltyEvent, event.id).reversed_at is None
+    assert get_event(session, event.id).reversed_at is None
     assert not _audits(session, "worker.read")
     foreman = make_user(session, role="foreman", branch=office["branch"])
     sign_in(sim, foreman)
