@@ -45,6 +45,7 @@ COLUMNS = (
 INDEXES = {
     "ix_penalty_events_worker": "worker_id, occurred_at",
     "ix_penalty_events_order": "order_id",
+    "ix_penalty_events_created_at": "created_at",  # migration 0061: the rollups' refresh
 }
 # (table, constraint) of the foreign keys to the ledger from outside it.
 REFERRERS = (
