@@ -160,6 +160,8 @@
       button.className = "m-" + mark;
       button.textContent = words["do_" + mark];
       group.append(form);
+      // A copy is not htmx's until processed: back online it would post as a plain form.
+      if (window.htmx) window.htmx.process(form);
     });
   }
 
