@@ -273,11 +273,15 @@ def explain(database: str, statement: str, parameters) -> str:
 def sizes(conn, branches: int) -> list[str]:
     """The database's size, per table (with indexes), and per branch-year."""
     total = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    # A partitioned table's months are summed under its name (reltuples -1: never analysed).
     rows = conn.execute(
-        "SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid)"
+        "SELECT coalesce(p.relname, c.relname), sum(greatest(c.reltuples, 0))::bigint,"
+        " sum(pg_total_relation_size(c.oid))"
         " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " LEFT JOIN pg_inherits i ON i.inhrelid = c.oid"
+        " LEFT JOIN pg_class p ON p.oid = i.inhparent AND p.relkind = 'p'"
         " WHERE c.relkind = 'r' AND n.nspname = 'public'"
-        " ORDER BY 3 DESC LIMIT 8"
+        " GROUP BY 1 ORDER BY 3 DESC LIMIT 8"
     ).fetchall()
     mb = 1024 * 1024
     lines = [
