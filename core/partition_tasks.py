@@ -5,6 +5,7 @@ import logging
 from datetime import datetime
 
 import dramatiq
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import partitions
@@ -23,22 +24,26 @@ def keep_partitions(
 ) -> dict[str, list[str]]:
     """Each monthly table's partitions made and dropped at `moment`."""
     settings = get_settings()
-    done: dict[str, list[str]] = {}
+    done: dict[str, list[str]] = {kept.table: [] for kept in partitions.MONTHLY}
+    # Every table's coming months first, each in a transaction of its own: a drop that waits
+    # too long for its lock neither undoes them nor leaves a later table without next month.
     for kept in partitions.MONTHLY:
-        # Made and dropped in transactions of their own: a drop that waits too long for its
-        # lock does not undo the months made.
         with session_scope(factory) as session:
-            made = partitions.ensure_ahead(
+            done[kept.table] += partitions.ensure_ahead(
                 session, kept, now=moment, ahead=settings.partitions_ahead_months
             )
+    for kept in partitions.MONTHLY:
         # Whole months only: a row is kept at least its years, at most a month more.
         years = getattr(settings, kept.keep_years)
         keep_from = partitions.add_months(partitions.month_of(moment), -12 * years)
-        with session_scope(factory) as session:
-            dropped = partitions.drop_before(session, kept, keep_from=keep_from)
-        done[kept.table] = made + dropped
-        if made or dropped:
-            log.info("%s: partitions made %s, dropped %s", kept.table, made, dropped)
+        try:
+            with session_scope(factory) as session:
+                done[kept.table] += partitions.drop_before(session, kept, keep_from=keep_from)
+        except OperationalError as exc:  # its lock not had in DETACH_WAIT: next hour's run
+            log.warning("%s: old months not dropped this run (%s)", kept.table, exc.orig)
+    for table, names in done.items():
+        if names:
+            log.info("%s: partitions made or dropped %s", table, names)
     return done
 
 

@@ -182,16 +182,24 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     still point at is kept (logged), and the next run tries it again."""
     gone = []
     session.execute(text(f"SET LOCAL lock_timeout = '{DETACH_WAIT}'"))
+    due = [
+        (month, name) for month, name in sorted(months(session, kept).items()) if month < keep_from
+    ]
+    default = f"{kept.table}_default"
+    before = f'"{kept.column}" < CAST(:keep_from AS timestamptz)'
+    stale = session.scalar(
+        text(f'SELECT EXISTS (SELECT 1 FROM "{default}" WHERE {before})'),  # noqa: S608
+        {"keep_from": _bound(keep_from)},
+    )
+    if not due and not stale:
+        return gone  # nothing to drop: the pointing tables (unindexed times) are not scanned
     unlink(session, kept, keep_from=keep_from)
-    for month, name in sorted(months(session, kept).items()):
+    for _month, name in due:
         detach = text(f'ALTER TABLE "{kept.table}" DETACH PARTITION "{name}"')
-        if month < keep_from and _unless_referenced(
-            session, name, detach, text(f'DROP TABLE "{name}"')
-        ):
+        if _unless_referenced(session, name, detach, text(f'DROP TABLE "{name}"')):
             gone.append(name)
     # The default partition is nearly empty: its old rows go by a plain DELETE.
-    default = f"{kept.table}_default"
-    old = text(f'DELETE FROM "{default}" WHERE "{kept.column}" < CAST(:keep_from AS timestamptz)')
+    old = text(f'DELETE FROM "{default}" WHERE {before}')  # noqa: S608
     _unless_referenced(session, default, old.bindparams(keep_from=_bound(keep_from)))
     return gone
 

@@ -3,7 +3,9 @@ sms.bodies_due (sms/retention.py); the row and its metadata stay, body_removed_a
 
 Only ADD COLUMN and CREATE INDEX: the same on a plain `messages` and on one partitioned by
 month (an index made on a partitioned parent is made on every partition), so this applies
-before or after the table is partitioned.
+before or after the table is partitioned. CREATE INDEX on a partitioned table cannot be
+CONCURRENTLY: new texts wait while each month's index is built. Measured on the full-size
+history bench (20.4 M texts, 15 months, 2 cores, load ~1.5): 9.0 s for the whole migration.
 
 Revision ID: 0060
 Revises: 0059

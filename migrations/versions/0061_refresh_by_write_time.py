@@ -2,6 +2,10 @@
 entries written since its watermark by an index each, instead of scanning the offers (and
 rolling up the last two days whole on every run): dispatch/reports/keeping.py touched().
 
+Plain CREATE INDEX: writes to orders, offers and the ledger wait while each index is built.
+Measured on the full-size history bench (250,000 orders, 7.47 M offers, 2 cores, load ~1.5):
+3.5 s in all.
+
 Revision ID: 0061
 Revises: 0060
 Create Date: 2026-12-04

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, text
 
 from core import partitions
+from core.db import make_engine
 from core.partition_tasks import keep_partitions
 from core.settings import get_settings
 from dispatch.replies import intake
@@ -131,6 +132,39 @@ def test_the_job_keeps_the_messages_years(session_factory, session):
         text("SELECT consent_message_id FROM applicants WHERE id = :a"), {"a": applicant}
     )
     assert pointer.scalar_one() is None
+
+
+def test_a_drop_that_waits_too_long_leaves_the_other_tables_months_made(session_factory, session):
+    """Another session reading texts holds off the DETACH of an old month past DETACH_WAIT:
+    that month stays for the next run, the job does not fail, and the ledger (after the
+    messages in MONTHLY) still gets its months ahead."""
+    partitions.ensure_ahead(session, MESSAGES, now=datetime(2030, 10, 1, tzinfo=UTC), ahead=0)
+    session.commit()
+    reader = make_engine(get_settings().database_url)
+    try:
+        with reader.connect() as other:
+            other.execute(text("LOCK TABLE ONLY messages IN ACCESS SHARE MODE"))  # a long read
+            done = keep_partitions(datetime(2035, 11, 20, tzinfo=UTC), factory=session_factory)
+            other.rollback()
+    finally:
+        reader.dispose()
+    assert date(2030, 10, 1) in partitions.months(session, MESSAGES)
+    assert "messages_2030_10" not in done["messages"]
+    assert date(2036, 2, 1) in partitions.months(session, partitions.LEDGER)
+
+
+def test_nothing_due_scans_no_pointing_table(session):
+    """With no month past retention and nothing old in the default partition, the drop
+    returns at once: the pointing tables are not updated (no rows locked or written)."""
+    assert partitions.drop_before(session, MESSAGES, keep_from=date(2000, 1, 1)) == []
+    locked = session.execute(
+        text(
+            "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()"
+            " AND mode = 'RowExclusiveLock' AND relation = ANY (ARRAY['applicants',"
+            " 'applicant_steps', 'penalty_disputes']::regclass[])"
+        )
+    ).scalar()
+    assert locked == 0
 
 
 def test_an_inbound_repeat_is_stored_once_and_its_id_forgotten_after_a_week(session):
