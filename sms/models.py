@@ -77,8 +77,8 @@ class Message(Timestamped, Base):
     encoding: Mapped[str] = mapped_column(String(5), nullable=False)
     segments: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False)
-    # Not unique: a partitioned table's unique keys carry the partition key. The provider's
-    # ids are unique anyway; inbound repeats are turned away by InboundSid.
+    # Not unique: a partitioned table's unique keys carry the partition key. Inbound repeats
+    # are turned away by InboundSid, an outgoing id recorded twice by SentSid.
     provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     error_code: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -100,6 +100,19 @@ class InboundSid(Base):
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
     )
+
+
+class SentSid(Base):
+    """The provider ids of outgoing texts recorded as sent, written in the transaction that
+    records one (sms/sending.py `_mark_sent`): the primary key fails the second of two
+    settles (or a settle and a live record) that took the same id, as messages' unique index
+    did before partitioning. Forgotten after SENT_SIDS_KEPT (dispatch/texts/delivery.py):
+    the races it settles are between transactions open at the same moment."""
+
+    __tablename__ = "sms_sent_sids"
+
+    provider_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
 
 
 class EarlyStatus(Base):

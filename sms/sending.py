@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from sms.enums import MessageStatus
 from sms.gateways import Gateway, GatewayError, Sent
-from sms.models import Message
+from sms.models import Message, SentSid
 
 # The provider call times out after 10 s; a claim older than this has no living sender.
 CLAIM_STALE = timedelta(seconds=30)
@@ -124,7 +124,7 @@ def settle(session: Session, seen: Seen, candidates: list[str], at: datetime) ->
         return seen.outcome("skipped")  # another sender settled or re-claimed it first
     found = _unrecorded(session, candidates)
     if found is not None:
-        _mark_sent(message, found, at)
+        _mark_sent(session, message, found, at)
         return seen.outcome("sent")
     message.status, message.claimed_at = MessageStatus.QUEUED, None  # never arrived: send it now
     return None
@@ -168,7 +168,7 @@ def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -
     if message is None or message.status != MessageStatus.SENDING:
         return Outcome(claimed.message_id, claimed.worker_id, "skipped")
     if handover.sent is not None:
-        _mark_sent(message, handover.sent.provider_sid, at)
+        _mark_sent(session, message, handover.sent.provider_sid, at)
         return Outcome(message.id, message.worker_id, "sent")
     error = handover.error
     assert error is not None
@@ -181,7 +181,10 @@ def record(session: Session, claimed: Claim, handover: Handover, at: datetime) -
     return Outcome(message.id, message.worker_id, "failed", error.kind)
 
 
-def _mark_sent(message: Message, provider_sid: str, at: datetime) -> None:
+def _mark_sent(session: Session, message: Message, provider_sid: str, at: datetime) -> None:
+    """The id is the database's to keep unique (SentSid's key): a second row taking it fails
+    the commit, the job retries and then finds it recorded."""
+    session.add(SentSid(provider_sid=provider_sid, sent_at=at))
     message.provider_sid = provider_sid
     message.status = MessageStatus.SENT
     message.sent_at = at

@@ -14,7 +14,7 @@ from dispatch.models import Offer
 from sms import sending
 from sms.enums import STATUS_RANK, MessageStatus
 from sms.gateways import Gateway, callback_failure_kind
-from sms.models import EarlyStatus, InboundSid, Message
+from sms.models import EarlyStatus, InboundSid, Message, SentSid
 from sms.sending import CLAIM_STALE, Outcome, SendLater
 from workers.models import Worker
 
@@ -24,6 +24,10 @@ EARLY_STATUS_KEPT = timedelta(days=1)
 # How long an inbound text's provider id turns away a repeat of it (a provider's webhook
 # retries come within hours); migration 0059 SEEN_DAYS.
 SEEN_SIDS_KEPT = timedelta(days=7)
+# How long an outgoing provider id stays in SentSid (migration 0064 SENT_DAYS). Its key only has
+# to settle two transactions recording the same id at once (the settle reads the messages for
+# ids recorded earlier, sms/sending.py `_unrecorded`); a week, as the inbound ids, is ample.
+SENT_SIDS_KEPT = timedelta(days=7)
 # A status callback comes within days of the send: the lookup by provider id reads the months
 # since this long before now first, and all of them only when that finds nothing.
 CALLBACK_WINDOW = timedelta(days=7)
@@ -150,6 +154,12 @@ def apply_early_statuses(session: Session, at: datetime) -> int:
 def forget_seen_sids(session: Session, at: datetime) -> int:
     """Inbound provider ids older than SEEN_SIDS_KEPT no longer turn a repeat away."""
     gone = session.execute(delete(InboundSid).where(InboundSid.received_at < at - SEEN_SIDS_KEPT))
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget_sent_sids(session: Session, at: datetime) -> int:
+    """Outgoing provider ids older than SENT_SIDS_KEPT: the messages still hold them."""
+    gone = session.execute(delete(SentSid).where(SentSid.sent_at < at - SENT_SIDS_KEPT))
     return int(gone.rowcount or 0)  # type: ignore[attr-defined]
 
 

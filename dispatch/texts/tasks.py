@@ -55,12 +55,13 @@ def send_sms(message_id: int) -> None:
 @dramatiq.actor(actor_name="sms.reconcile", max_retries=0, max_age=120_000)
 def reconcile_sms() -> None:
     """Queued messages and unread replies a lost job left behind go round again; status
-    callbacks that came before their message's id was recorded are applied; inbound ids
-    past their keeping are forgotten."""
+    callbacks that came before their message's id was recorded are applied; provider ids
+    (inbound and sent) past their keeping are forgotten."""
     with session_scope() as session:
         stuck = delivery.stuck_messages(session, now(), RECONCILE_GRACE)
         delivery.apply_early_statuses(session, now())
         delivery.forget_seen_sids(session, now())
+        delivery.forget_sent_sids(session, now())
     for actor_name, ids in stuck.items():
         for message_id in ids:
             send_now(actor_name, message_id)

@@ -63,7 +63,9 @@ POINTERS = (
 
 def _set_aside(suffix: str, indexes: tuple[str, ...] | list[str]) -> None:
     op.execute(f"ALTER TABLE messages RENAME TO messages_{suffix}")
-    op.execute(f"ALTER TABLE messages_{suffix} RENAME CONSTRAINT pk_messages TO pk_messages_{suffix}")
+    op.execute(
+        f"ALTER TABLE messages_{suffix} RENAME CONSTRAINT pk_messages TO pk_messages_{suffix}"
+    )
     for name in indexes:
         new = name.replace("messages", f"messages_{suffix}", 1)
         op.execute(f"ALTER INDEX {name} RENAME TO {new}")
@@ -160,9 +162,14 @@ def downgrade() -> None:
         "CONSTRAINT pk_messages PRIMARY KEY (id))"
     )
     _take_rows("messages_parts")
+    # Partitioned, an id could be stored twice (an inbound retry after SEEN_DAYS, a settle's
+    # race before 0064): the oldest row keeps it, the others lose it, or UNIQUE fails.
     op.execute(
-        "ALTER TABLE messages ADD CONSTRAINT uq_messages_provider_sid UNIQUE (provider_sid)"
+        "UPDATE messages SET provider_sid = NULL WHERE id IN (SELECT id FROM ("
+        "SELECT id, row_number() OVER (PARTITION BY provider_sid ORDER BY id) AS nth "
+        "FROM messages WHERE provider_sid IS NOT NULL) AS ranked WHERE nth > 1)"
     )
+    op.execute("ALTER TABLE messages ADD CONSTRAINT uq_messages_provider_sid UNIQUE (provider_sid)")
     for name, spec in PLAIN_INDEXES.items():
         op.execute(f"CREATE INDEX {name} ON messages {spec}")
     for table, id_column, _ in POINTERS:
