@@ -18,9 +18,17 @@ from core.db import SelectT, locked
 from dispatch.enums import FILLABLE, OfferStatus
 from dispatch.fill import waves
 from dispatch.models import Branch, Offer, Order
+from dispatch.registry.knobs import KNOBS
 from dispatch.texts import messaging
 
 BATCH = 500
+
+
+def _within(knob: str, now: datetime) -> ColumnElement[bool]:
+    """Orders starting within the knob's largest setting: an index range on the start, so a
+    run reads the next hours' orders, not every live order of the network (2.8 s a run on
+    the full-size history bench before)."""
+    return Order.starts_at <= now + timedelta(hours=KNOBS[knob].le)
 
 
 def _due(
@@ -75,6 +83,7 @@ def ask_confirmations(session: Session, now: datetime) -> int:
         Offer.confirm_asked_at.is_(None),
         Offer.confirmed_at.is_(None),
         Order.starts_at - Branch.confirm_ask_h * timedelta(hours=1) <= now,
+        _within("confirm_ask_h", now),
     ):
         window_opened = order.starts_at - timedelta(hours=branch.confirm_ask_h)
         deadline = order.starts_at - timedelta(hours=branch.confirm_by_h)
@@ -97,6 +106,7 @@ def release_unconfirmed(session: Session, now: datetime) -> int:
         Offer.confirm_asked_at.is_not(None),
         Offer.confirmed_at.is_(None),
         Order.starts_at - Branch.confirm_by_h * timedelta(hours=1) <= now,
+        _within("confirm_by_h", now),
     ):
         for offer in offers:  # the order is locked already: release_booking takes it again
             if waves.release_booking(
@@ -115,6 +125,7 @@ def send_reminders(session: Session, now: datetime) -> int:
         Offer.reminded_at.is_(None),
         Branch.remind_h > 0,
         Order.starts_at - Branch.remind_h * timedelta(hours=1) <= now,
+        _within("remind_h", now),
     ):
         for offer in offers:
             offer.reminded_at = now
