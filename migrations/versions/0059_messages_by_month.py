@@ -15,8 +15,9 @@ Downtime: the rows are copied under the old table's ACCESS EXCLUSIVE lock, so ev
 sent, received or read waits (past BRIGADA_DB_LOCK_TIMEOUT_MS, fails) until the copy and the
 index builds end: measured 39.6 s and 40.7 s for 1,000,000 generated messages (375 MB, 400
 days, 19 partitions, 2,000 applicants pointing at them) on the 2-core test machine under
-heavy other load (load average 13-14); the downgrade took 32.9 s. 15 M rows, a year of the
-whole network, would take about 10 minutes. Run it in a quiet hour, API and jobs stopped.
+heavy other load (load average 13-14); the downgrade took 32.9 s. A year of 50 branches
+(20,364,179 texts, the full-size history bench) took 125.6 s at load ~1.5. Run it in a quiet
+hour, API and jobs stopped.
 
 Revision ID: 0059
 Revises: 0058
