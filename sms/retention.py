@@ -4,7 +4,8 @@ minimisation): the body becomes "" and body_removed_at says when; the row and it
 
 In batches of their own transactions, oldest first, through the partial index of rows not yet
 blanked (ix_messages_body_kept): a blanked row leaves it, so no run reads what an earlier one
-did. Rows another run (or the inbox) holds are skipped, not waited for, and a row is checked
+blanked (only the few old rows still queued, sending or received, which are kept, are passed
+over again). Rows another run (or the inbox) holds are skipped, not waited for, and a row is checked
 again once locked, so two runs at once never blank one twice. Plain SQL, the same on the plain
 table and on one partitioned by month."""
 
