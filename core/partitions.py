@@ -180,7 +180,7 @@ def drop_before(session: Session, kept: Monthly, *, keep_from: date) -> list[str
     allowed beside a default partition): it waits at most DETACH_WAIT, else the next run
     tries again, so writers are never held up for long. A month that rows of another table
     still point at is kept (logged), and the next run tries it again."""
-    gone = []
+    gone: list[str] = []
     session.execute(text(f"SET LOCAL lock_timeout = '{DETACH_WAIT}'"))
     due = [
         (month, name) for month, name in sorted(months(session, kept).items()) if month < keep_from
