@@ -9,12 +9,13 @@ from types import SimpleNamespace
 
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from core import audit, partitions
 from core.tenancy import Actor
 from dispatch.intake import callcentre
 from dispatch.orders import approval
+from tests.statements import sent_by
 
 LOOKUPS = ("ix_audit_log_order_ids", "ix_audit_log_worker_acts", "ix_audit_log_orders_made")
 TYPES = {int: "bigint", str: "text", datetime: "timestamptz", timedelta: "interval", Jsonb: "jsonb"}
@@ -23,19 +24,8 @@ ADMIN = Actor(user_id=None, name="admin", role="admin", branch_id=None)
 
 def _generic_plan(session, run) -> str:
     """The plan PostgreSQL would reuse for the statement `run` sends on audit_log."""
-    sent: list[tuple[str, dict]] = []
-
-    def grab(conn, cursor, statement, params, context, executemany):  # noqa: ARG001
-        if "audit_log" in statement:
-            sent.append((statement, params))
-
+    statement, params = sent_by(session, run, lambda s: "audit_log" in s)[-1]
     connection = session.connection()
-    event.listen(connection, "before_cursor_execute", grab)
-    try:
-        run()
-    finally:
-        event.remove(connection, "before_cursor_execute", grab)
-    statement, params = sent[-1]
     raw = connection.connection.driver_connection
     types, values = [], []
     for n, (name, value) in enumerate(params.items(), 1):

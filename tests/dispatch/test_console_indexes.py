@@ -1,10 +1,9 @@
 """The console's polled queries find their rows by index, not by reading a whole table that
 grows with the branch's history (bench/console.py measured them at a branch's size)."""
 
-from sqlalchemy import event
-
 from core import partitions
 from dispatch.replies import unclear
+from tests.statements import sent_by
 
 INBOUND_OFFER = "_kind_offer_id_idx on messages_"  # a month's ix_messages_inbound_offer
 
@@ -12,18 +11,9 @@ INBOUND_OFFER = "_kind_offer_id_idx on messages_"  # a month's ix_messages_inbou
 def plan_of(session, run) -> str:
     """EXPLAIN of the one statement run() sends, with sequential scans priced out: the plan
     names an index only when one can answer it."""
-    sent: list[tuple[str, object]] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    connection = session.connection()
-    event.listen(connection, "before_cursor_execute", catch)
-    try:
-        run()
-    finally:
-        event.remove(connection, "before_cursor_execute", catch)
+    sent = sent_by(session, run)
     assert len(sent) == 1
+    connection = session.connection()
     statement, parameters = sent[0]
     raw = connection.connection.driver_connection
     raw.execute("SET LOCAL enable_seqscan = off")

@@ -4,7 +4,7 @@ partitioned by month (migration 0059, docs/history.md)."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from core import partitions
 from core.tenancy import SYSTEM
@@ -12,25 +12,17 @@ from dispatch.orders import board
 from dispatch.texts import messaging
 from sms import outbox
 from tests.builders import make_order, make_worker
+from tests.statements import sent_by
 
 OLD_MONTH = "messages_2019_01"
 
 
 def _plans(session, run, *, analyze: bool) -> list[str]:
     """The plan of each read of messages run() sends (EXPLAIN ANALYZE: what ran)."""
-    sent: list[tuple[str, object]] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM messages" in statement:
-            sent.append((statement, parameters))
-
-    connection = session.connection()
-    event.listen(connection, "before_cursor_execute", catch)
-    try:
-        run()
-    finally:
-        event.remove(connection, "before_cursor_execute", catch)
-    raw = connection.connection.driver_connection
+    sent = sent_by(
+        session, run, lambda s: s.lstrip().upper().startswith("SELECT") and "FROM messages" in s
+    )
+    raw = session.connection().connection.driver_connection
     how = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)" if analyze else "EXPLAIN (COSTS OFF)"
     return ["\n".join(r[0] for r in raw.execute(f"{how} {s}", p)) for s, p in sent]
 

@@ -3,27 +3,15 @@
 
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from api.console.site.foreman_shifts import shifts_of
 from core.clock import now
 from core.tenancy import Actor
 from tests.builders import make_branch_site, make_order, make_user
+from tests.statements import sent_by
 
 
 def queries_of(session, run) -> int:
-    sent: list[str] = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    connection = session.connection()
-    event.listen(connection, "before_cursor_execute", catch)
-    try:
-        run()
-    finally:
-        event.remove(connection, "before_cursor_execute", catch)
-    return len(sent)
+    return len(sent_by(session, run))
 
 
 def test_the_foreman_page_reads_as_much_for_eight_shifts_as_for_one(session):
