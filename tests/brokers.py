@@ -3,11 +3,26 @@ own unless BRIGADA_TEST_RABBITMQ_URL says otherwise."""
 
 import os
 
+from core import broker, db
+from core import redis as core_redis
 from core.broker import NamespacedRabbitmqBroker, broker_for
 from core.jobs import QUEUE, QUEUES
 from core.settings import get_settings
 
 RABBITMQ_URL = os.environ.get("BRIGADA_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+
+
+def settings_afresh() -> None:
+    """The settings and what is built from them (engine, sessions, Redis, broker) read again
+    from the environment, after a test changed it."""
+    for cached in (
+        get_settings,
+        db.get_engine,
+        db.get_sessionmaker,
+        core_redis.get_redis,
+        broker.setup_broker,
+    ):
+        cached.cache_clear()
 
 
 def rabbitmq_broker() -> NamespacedRabbitmqBroker:

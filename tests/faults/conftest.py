@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from core import broker, db
-from core import redis as core_redis
-from core.settings import get_settings
+from tests.brokers import settings_afresh
 from tests.faults.fake_twilio import FakeTwilio
 from tests.faults.servers import PrivatePostgres, PrivateRedis
 from tests.faults.stack import FaultStack
@@ -30,29 +28,18 @@ NOWHERE = {
 }
 
 
-def _clear_cached_settings() -> None:
-    for cached in (
-        get_settings,
-        db.get_engine,
-        db.get_sessionmaker,
-        core_redis.get_redis,
-        broker.setup_broker,
-    ):
-        cached.cache_clear()
-
-
 @pytest.fixture(scope="package", autouse=True)
 def nothing_shared():
     saved = {name: os.environ.get(name) for name in NOWHERE}
     os.environ.update(NOWHERE)
-    _clear_cached_settings()
+    settings_afresh()
     yield
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-    _clear_cached_settings()
+    settings_afresh()
 
 
 @pytest.fixture(autouse=True)

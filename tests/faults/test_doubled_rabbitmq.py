@@ -13,28 +13,16 @@ from collections.abc import Iterator
 import pytest
 
 from core import broker, db
-from core import redis as core_redis
-from core.settings import get_settings
 from tests.brokers import (
     RABBITMQ_URL,
     delete_rabbitmq_queues,
     empty_rabbitmq_queues,
     rabbitmq_broker,
     rabbitmq_readers,
+    settings_afresh,
 )
 from tests.doubled import running_doubled
 from tests.doubled_day import Scene, doubled_scene, run_the_day
-
-
-def _settings_afresh() -> None:
-    for cached in (
-        get_settings,
-        db.get_engine,
-        db.get_sessionmaker,
-        core_redis.get_redis,
-        broker.setup_broker,
-    ):
-        cached.cache_clear()
 
 
 @pytest.fixture
@@ -49,7 +37,7 @@ def on_rabbitmq(postgres, private_redis) -> Iterator[None]:
     }
     saved = {key: os.environ.get(key) for key in ours}
     os.environ.update(ours)
-    _settings_afresh()
+    settings_afresh()
     queues = rabbitmq_broker()
     empty_rabbitmq_queues(queues)
     try:
@@ -64,7 +52,7 @@ def on_rabbitmq(postgres, private_redis) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        _settings_afresh()
+        settings_afresh()
         postgres.drop_database(name)
 
 
